@@ -1,0 +1,184 @@
+// The shared vocabulary of the deployer: desired state, live state, events, plans. Pure data only.
+
+/** How a service chooses its image from the registry when it is not pinned. Exactly one key. */
+export type TrackPolicy =
+  | { semver: string; prerelease?: boolean }
+  | { glob: string }
+  | { regex: string }
+  | { latest: true };
+
+export interface VerifySettings {
+  /** URL that returns a VersionReport (common/contract.ts). */
+  url: string;
+  /** When true, the response must report the digest being rolled out. */
+  expectVersion: boolean;
+  /** Consecutive successful probes required. */
+  successes: number;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+}
+
+export interface CdnSettings {
+  distributionId: string;
+  paths: string[];
+}
+
+export interface ServiceConfig {
+  /** Unique name of the managed service; also the SQS message group `service:<name>`. */
+  name: string;
+  cluster: string;
+  service: string;
+  container: string;
+  image: {
+    /** ECR repository name or full URI (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
+    repository: string;
+    /** A tag or `sha256:` digest. Wins over `track`. */
+    pin?: string;
+    /** Defaults to `{ latest: true }` when neither pin nor track is given. */
+    track: TrackPolicy;
+  };
+  verify?: VerifySettings;
+  cdn?: CdnSettings;
+  rollout: { timeoutSeconds: number; rollback: boolean };
+  suspended: boolean;
+  /** Where this config came from, for error messages and status. */
+  source: { file: string };
+}
+
+export interface DesiredState {
+  /** Git commit (or content hash for a plain directory) the configs were read at. */
+  revision: string;
+  services: ServiceConfig[];
+}
+
+/** One problem in the config, pointing at the exact place to fix. Lines/columns are 1-based. */
+export interface ConfigError {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted path of the field, e.g. `image.pin`; empty for whole-file problems. */
+  field: string;
+  message: string;
+}
+
+export type ConfigLoadResult =
+  | { ok: true; state: DesiredState }
+  | { ok: false; revision: string; errors: ConfigError[] };
+
+/** A config file as read from disk or git: path relative to the config root, and its text. */
+export interface ConfigFile {
+  path: string;
+  text: string;
+}
+
+export interface ImageRef {
+  /** e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`; undefined for a bare repository name. */
+  registry?: string;
+  repository: string;
+  tag?: string;
+  /** `sha256:` + 64 lowercase hex. */
+  digest?: string;
+}
+
+/** One image in a registry repository (an image may carry several tags, or none). */
+export interface RegistryImage {
+  digest: string;
+  tags: string[];
+  pushedAt: Date;
+}
+
+/** What a policy (or pin) chose, or why nothing could be chosen. */
+export type ImageChoice =
+  | { ok: true; digest: string; tag?: string; reason: string }
+  | { ok: false; reason: string };
+
+/** Normalised inbound events and internal work items: the only things that travel on the queue. */
+export type QueueMessage =
+  | {
+      kind: 'git-push';
+      deliveryId: string;
+      repository: string;
+      ref: string;
+      before: string;
+      after: string;
+      deleted: boolean;
+      forced: boolean;
+      configChanged: boolean;
+    }
+  | { kind: 'image-push'; repository: string; digest: string; tag?: string; pushedAt: string }
+  | { kind: 'reconcile'; service: string; reason: string; configRevision?: string; force?: boolean }
+  | { kind: 'resync'; reason: string };
+
+export interface ContainerDefinition {
+  name: string;
+  image: string;
+  environment?: { name?: string; value?: string }[];
+  [field: string]: unknown;
+}
+
+/** A task definition as ECS describes it (only the fields we touch are typed). */
+export interface TaskDefinition {
+  family: string;
+  containerDefinitions: ContainerDefinition[];
+  taskDefinitionArn?: string;
+  revision?: number;
+  [field: string]: unknown;
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface LiveDeployment {
+  id: string;
+  /** PRIMARY is the newest; ACTIVE ones are being replaced. */
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinitionArn: string;
+  rolloutState?: RolloutState;
+  rolloutStateReason?: string;
+  desiredCount: number;
+  runningCount: number;
+  failedTasks: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface LiveServiceEvent {
+  id: string;
+  createdAt: Date;
+  message: string;
+}
+
+/** The live state of one ECS service, as the reconciler sees it. */
+export interface LiveService {
+  cluster: string;
+  service: string;
+  status: string;
+  desiredCount: number;
+  runningCount: number;
+  /** Task definition of the PRIMARY deployment. */
+  taskDefinitionArn: string;
+  deployments: LiveDeployment[];
+  events: LiveServiceEvent[];
+}
+
+/** The image the configured container runs in the PRIMARY deployment's task definition. */
+export interface LiveImage {
+  taskDefinitionArn: string;
+  image: string;
+  /** Digest when the image is referenced by digest, else undefined (a tag reference). */
+  digest?: string;
+  /** Tags of the task definition revision (rollout id, commit, digest). */
+  tags: Record<string, string>;
+}
+
+export type BlockedCause = 'suspended' | 'failed-digest' | 'invalid-config' | 'no-image' | 'foreign-image';
+
+export type Plan =
+  | { kind: 'noop'; reason: string }
+  | {
+      kind: 'rollout';
+      rolloutId: string;
+      from: LiveImage | undefined;
+      to: { image: string; digest: string; tag?: string };
+      reason: string;
+    }
+  | { kind: 'blocked'; cause: BlockedCause; reason: string };
