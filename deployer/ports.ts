@@ -1,0 +1,94 @@
+// What the reconciler needs from the world. deployer/adapters implements these against AWS SDK v3
+// (and so against the local stand-ins through AWS_ENDPOINT_URL_*); tests may use in-memory fakes of
+// these interfaces, never hand-made mocks of the SDK. Every call takes an AbortSignal.
+import type { ConfigFile, LiveService, QueueMessage, RegistryImage, TaskDefinition } from './domain/types.ts';
+
+export interface DescribedTaskDefinition {
+  taskDefinition: TaskDefinition;
+  /** Resource tags of the revision (from describeTaskDefinition include: TAGS). */
+  tags: Record<string, string>;
+}
+
+export interface EcsPort {
+  describeService(cluster: string, service: string, signal: AbortSignal): Promise<LiveService>;
+  describeTaskDefinition(taskDefinition: string, signal: AbortSignal): Promise<DescribedTaskDefinition>;
+  /** Registers a revision with tags; returns its ARN. */
+  registerTaskDefinition(
+    taskDefinition: TaskDefinition,
+    tags: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<string>;
+  /** ARNs of ACTIVE revisions of a family, newest first (used to find our own earlier work). */
+  listTaskDefinitions(family: string, signal: AbortSignal): Promise<string[]>;
+  updateService(
+    cluster: string,
+    service: string,
+    taskDefinitionArn: string,
+    signal: AbortSignal,
+  ): Promise<void>;
+}
+
+export interface RegistryPort {
+  /** Every image of a repository (name or URI), with tags, digest and push time. */
+  listImages(repository: string, signal: AbortSignal): Promise<RegistryImage[]>;
+  /** Registry host + repository to put in front of `@sha256:...` when rendering the image. */
+  repositoryUri(repository: string, signal: AbortSignal): Promise<string>;
+}
+
+export interface InvalidationStatus {
+  id: string;
+  status: 'InProgress' | 'Completed';
+}
+
+export interface CdnPort {
+  /** Idempotent by callerReference: a repeat returns the earlier invalidation. */
+  createInvalidation(
+    distributionId: string,
+    paths: string[],
+    callerReference: string,
+    signal: AbortSignal,
+  ): Promise<InvalidationStatus>;
+  getInvalidation(distributionId: string, id: string, signal: AbortSignal): Promise<InvalidationStatus>;
+}
+
+export interface ReceivedMessage {
+  body: QueueMessage;
+  receiptHandle: string;
+  messageId: string;
+  groupId: string;
+  receiveCount: number;
+}
+
+export interface QueuePort {
+  send(message: QueueMessage, signal: AbortSignal): Promise<void>;
+  receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]>;
+  delete(receiptHandle: string, signal: AbortSignal): Promise<void>;
+  changeVisibility(
+    receiptHandle: string,
+    visibilityTimeoutSeconds: number,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** Approximate visible / in-flight counts for status and metrics. */
+  stats(signal: AbortSignal): Promise<{ visible: number; inFlight: number }>;
+}
+
+export interface ConfigSnapshot {
+  /** Commit sha (git) or content hash (directory). */
+  revision: string;
+  files: ConfigFile[];
+}
+
+export interface ConfigSource {
+  /** Reads `config/services/*.yaml` at a revision (default: the tracked branch head / the directory now). */
+  read(revision: string | undefined, signal: AbortSignal): Promise<ConfigSnapshot>;
+}
+
+export interface VerifyProbe {
+  /** GETs the URL once; resolves with status and parsed JSON body (undefined if not JSON). */
+  get(url: string, signal: AbortSignal): Promise<{ status: number; body: unknown }>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
