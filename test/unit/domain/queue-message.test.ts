@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeMessage,
+  deduplicationId,
+  encodeMessage,
+  messageGroupId,
+} from '../../../deployer/domain/events/queue-message.ts';
+import type { QueueMessage } from '../../../deployer/domain/types.ts';
+
+const D = `sha256:${'b'.repeat(64)}`;
+const messages: [QueueMessage, string][] = [
+  [
+    {
+      kind: 'git-push',
+      deliveryId: 'd-1',
+      repository: 'o/r',
+      ref: 'refs/heads/main',
+      before: 'a',
+      after: 'b',
+      deleted: false,
+      forced: false,
+      configChanged: true,
+    },
+    'intake',
+  ],
+  [
+    {
+      kind: 'image-push',
+      repository: 'actors',
+      digest: D,
+      tag: '1.1.0',
+      pushedAt: '2026-01-01T00:00:00.000Z',
+    },
+    'intake',
+  ],
+  [
+    { kind: 'reconcile', service: 'actors', reason: 'x'.repeat(300), configRevision: 'abc' },
+    'service:actors',
+  ],
+  [{ kind: 'resync', reason: 'timer' }, 'intake'],
+];
+
+describe('queue messages', () => {
+  it.each(messages)('round-trips %j with group %s and a valid dedup id', (msg, group) => {
+    expect(decodeMessage(encodeMessage(msg))).toEqual({ ok: true, value: msg });
+    expect(messageGroupId(msg)).toBe(group);
+    expect(deduplicationId(msg)).toMatch(/^[!-~]{1,128}$/);
+  });
+  it.each([
+    'not json',
+    '[]',
+    '{"kind":"nope"}',
+    '{"kind":"resync"}',
+    '{"kind":"resync","reason":"t","extra":1}',
+    '{"kind":"reconcile","service":"a","reason":"r","force":"yes"}',
+  ])('rejects %s', (text) => {
+    const r = decodeMessage(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('EVENT_INVALID');
+  });
+  it('never throws on any input', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), (s) => {
+        decodeMessage(s);
+      }),
+    );
+  });
+});
