@@ -1,0 +1,85 @@
+// Chooses the image a service should run from what the registry holds, deterministically.
+import picomatch from 'picomatch';
+import semver from 'semver';
+import type { ImageChoice, RegistryImage, ServiceConfig } from '../types.ts';
+
+const short = (digest: string) => digest.slice(0, 19);
+type Candidate = { image: RegistryImage; tag: string };
+
+function candidates(images: RegistryImage[], matches: (tag: string) => boolean): Candidate[] {
+  return images.flatMap((image) => image.tags.filter(matches).map((tag) => ({ image, tag })));
+}
+
+// Newest push wins; ties broken by tag so the same registry always yields the same choice.
+const newestFirst = (a: Candidate, b: Candidate) =>
+  b.image.pushedAt.getTime() - a.image.pushedAt.getTime() || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
+
+const chosen = (c: Candidate, why: string): ImageChoice => ({
+  ok: true,
+  digest: c.image.digest,
+  tag: c.tag,
+  reason: `${why} chose ${c.tag} (${short(c.image.digest)})`,
+});
+
+export function chooseImage(image: ServiceConfig['image'], images: RegistryImage[]): ImageChoice {
+  if (image.pin !== undefined) {
+    const pin = image.pin;
+    if (pin.startsWith('sha256:')) {
+      const found = images.find((i) => i.digest === pin);
+      return found
+        ? { ok: true, digest: found.digest, reason: `pinned to ${short(pin)}` }
+        : { ok: false, reason: `pinned digest ${short(pin)} is not in repository ${image.repository}` };
+    }
+    const found = images.find((i) => i.tags.includes(pin));
+    return found
+      ? { ok: true, digest: found.digest, tag: pin, reason: `pinned to tag ${pin} (${short(found.digest)})` }
+      : { ok: false, reason: `pinned tag ${pin} is not in repository ${image.repository}` };
+  }
+  const track = image.track;
+  if ('semver' in track) {
+    const prerelease = track.prerelease === true;
+    const list = candidates(images, (tag) => {
+      const v = semver.valid(tag.replace(/^v/, ''));
+      return v !== null && semver.satisfies(v, track.semver, { includePrerelease: prerelease });
+    }).sort((a, b) => {
+      const byVersion = semver.rcompare(a.tag.replace(/^v/, ''), b.tag.replace(/^v/, ''));
+      if (byVersion !== 0) return byVersion;
+      const byTime = b.image.pushedAt.getTime() - a.image.pushedAt.getTime();
+      return byTime || (a.image.digest < b.image.digest ? -1 : a.image.digest > b.image.digest ? 1 : 0);
+    });
+    const best = list[0];
+    return best
+      ? chosen(best, `semver ${track.semver}`)
+      : { ok: false, reason: `no tag satisfies semver ${track.semver}` };
+  }
+  if ('glob' in track) {
+    const isMatch = picomatch(track.glob);
+    const best = candidates(images, (t) => isMatch(t)).sort(newestFirst)[0];
+    return best
+      ? chosen(best, `glob ${track.glob}`)
+      : { ok: false, reason: `no tag matches glob ${track.glob}` };
+  }
+  if ('regex' in track) {
+    let re: RegExp;
+    try {
+      re = new RegExp(track.regex);
+    } catch {
+      return { ok: false, reason: `regex ${track.regex} is invalid` };
+    }
+    const best = candidates(images, (t) => re.test(t)).sort(newestFirst)[0];
+    return best
+      ? chosen(best, `regex ${track.regex}`)
+      : { ok: false, reason: `no tag matches regex ${track.regex}` };
+  }
+  const newest = [...images].sort(
+    (a, b) =>
+      b.pushedAt.getTime() - a.pushedAt.getTime() || (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0),
+  )[0];
+  if (!newest) return { ok: false, reason: 'latest: the repository has no images' };
+  return {
+    ok: true,
+    digest: newest.digest,
+    tag: newest.tags[0],
+    reason: `latest chose ${short(newest.digest)}`,
+  };
+}
