@@ -1,0 +1,78 @@
+// Builds the AWS SDK v3 clients the adapters use. Endpoints are NOT set here: the SDK itself reads
+// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS (and AWS_ENDPOINT_URL) from the environment
+// (@smithy/core getEndpointUrlConfig), which is how local runs reach the stand-ins. `endpoints` only
+// exists for callers that want to pass them explicitly.
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+export interface AwsClientSettings {
+  /** Defaults to AWS_REGION, then us-east-1. */
+  region?: string;
+  /** Total attempts per call including the first; the SDK retries throttling, 5xx and timeouts. */
+  maxAttempts?: number;
+  /** `adaptive` adds client-side rate limiting when AWS throttles; `standard` only backs off. */
+  retryMode?: 'standard' | 'adaptive';
+  /** Per-request socket timeout; a timed-out attempt counts as a retryable failure. */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  /** Explicit endpoints win over AWS_ENDPOINT_URL_* (tests, unusual setups). */
+  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs', string>>;
+  /** Where to read AWS_REGION / AWS_ENDPOINT_URL_SQS from; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface AwsClients {
+  ecs: ECSClient;
+  ecr: ECRClient;
+  cloudfront: CloudFrontClient;
+  sqs: SQSClient;
+  /** Closes the clients' sockets (shutdown, tests). */
+  destroy(): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
+  const env = settings.env ?? process.env;
+  const region = settings.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const common = {
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: settings.retryMode ?? 'adaptive',
+    requestHandler: {
+      requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: settings.connectionTimeoutMs ?? 5_000,
+    },
+  };
+  const endpoint = (key: keyof NonNullable<AwsClientSettings['endpoints']>) => {
+    const url = settings.endpoints?.[key];
+    return url ? { endpoint: url } : {};
+  };
+  const sqsOverridden = Boolean(settings.endpoints?.sqs || env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL);
+  const ecs = new ECSClient({ ...common, region, ...endpoint('ecs') });
+  const ecr = new ECRClient({ ...common, region, ...endpoint('ecr') });
+  // CloudFront is global: its API lives in us-east-1 whatever region the rest uses.
+  const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1', ...endpoint('cloudfront') });
+  const sqs = new SQSClient({
+    ...common,
+    region,
+    ...endpoint('sqs'),
+    // With an overridden endpoint, emulators hand out queue URLs on hosts like
+    // `sqs.us-east-1.localhost` that may not resolve; the configured endpoint must win.
+    ...(sqsOverridden ? { useQueueUrlAsEndpoint: false } : {}),
+  });
+  return {
+    ecs,
+    ecr,
+    cloudfront,
+    sqs,
+    destroy() {
+      ecs.destroy();
+      ecr.destroy();
+      cloudfront.destroy();
+      sqs.destroy();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+// QueuePort over an SQS FIFO queue. Bodies are JSON QueueMessage; the group id serialises work per
+// service (`service:<name>`) or for intake (`intake`).
+//
+// Poison messages (bodies that fail to decode) never reach the consumer: `receive()` returns only
+// valid messages. A poison message is moved to the dead-letter queue right away when `deadLetterQueueUrl`
+// is set (sent there with the same group id, then deleted here), so it does not block its FIFO group;
+// without a DLQ URL it is made visible again at once so the queue's redrive policy (maxReceiveCount)
+// moves it. Either way `onPoison` is told, for logs and metrics.
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { DeployerError } from '../../domain/errors.ts';
+import {
+  decodeMessage,
+  deduplicationId,
+  encodeMessage,
+  messageGroupId,
+} from '../../domain/events/queue-message.ts';
+import type { QueueMessage } from '../../domain/types.ts';
+import type { QueuePort, ReceivedMessage } from '../../ports.ts';
+import { callAws, mapAwsError } from './map-aws-error.ts';
+
+export interface PoisonMessage {
+  messageId: string;
+  groupId: string;
+  receiveCount: number;
+  /** The undecodable body, truncated to 1 KiB for logs. */
+  body: string;
+  error: DeployerError;
+  /** `dead-lettered`: moved to the DLQ now; `released`: left for the redrive policy. */
+  outcome: 'dead-lettered' | 'released';
+}
+
+export interface SqsQueueOptions {
+  client: SQSClient;
+  queueUrl: string;
+  deadLetterQueueUrl?: string;
+  onPoison?: (poison: PoisonMessage) => void;
+}
+
+const MAX_BATCH = 10;
+const MAX_WAIT_SECONDS = 20;
+
+export class SqsQueue implements QueuePort {
+  readonly #client: SQSClient;
+  readonly #queueUrl: string;
+  readonly #deadLetterQueueUrl: string | undefined;
+  readonly #onPoison: ((poison: PoisonMessage) => void) | undefined;
+
+  constructor(options: SqsQueueOptions) {
+    this.#client = options.client;
+    this.#queueUrl = options.queueUrl;
+    this.#deadLetterQueueUrl = options.deadLetterQueueUrl;
+    this.#onPoison = options.onPoison;
+  }
+
+  async send(message: QueueMessage, signal: AbortSignal): Promise<void> {
+    const command = new SendMessageCommand({
+      QueueUrl: this.#queueUrl,
+      MessageBody: encodeMessage(message),
+      MessageGroupId: messageGroupId(message),
+      MessageDeduplicationId: deduplicationId(message),
+    });
+    await callAws('sqs:SendMessage', signal, () => this.#client.send(command, { abortSignal: signal }));
+  }
+
+  async receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]> {
+    const output = await callAws('sqs:ReceiveMessage', signal, () =>
+      this.#client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.#queueUrl,
+          MaxNumberOfMessages: clamp(Math.trunc(maxMessages), 1, MAX_BATCH),
+          WaitTimeSeconds: clamp(Math.trunc(waitSeconds), 0, MAX_WAIT_SECONDS),
+          MessageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId'],
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    const received: ReceivedMessage[] = [];
+    for (const raw of output.Messages ?? []) {
+      if (!raw.ReceiptHandle || !raw.MessageId) continue;
+      const decoded = decodeMessage(raw.Body ?? '');
+      const meta = {
+        receiptHandle: raw.ReceiptHandle,
+        messageId: raw.MessageId,
+        groupId: raw.Attributes?.MessageGroupId ?? '',
+        receiveCount: Number(raw.Attributes?.ApproximateReceiveCount ?? '1') || 1,
+      };
+      if (decoded.ok) received.push({ body: decoded.value, ...meta });
+      else await this.#handlePoison(raw, meta, decoded.error, signal);
+    }
+    return received;
+  }
+
+  async delete(receiptHandle: string, signal: AbortSignal): Promise<void> {
+    await callAws('sqs:DeleteMessage', signal, () =>
+      this.#client.send(
+        new DeleteMessageCommand({ QueueUrl: this.#queueUrl, ReceiptHandle: receiptHandle }),
+        { abortSignal: signal },
+      ),
+    );
+  }
+
+  async changeVisibility(
+    receiptHandle: string,
+    visibilityTimeoutSeconds: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await callAws('sqs:ChangeMessageVisibility', signal, () =>
+      this.#client.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.#queueUrl,
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: clamp(Math.trunc(visibilityTimeoutSeconds), 0, 43_200),
+        }),
+        { abortSignal: signal },
+      ),
+    );
+  }
+
+  async stats(signal: AbortSignal): Promise<{ visible: number; inFlight: number }> {
+    const output = await callAws('sqs:GetQueueAttributes', signal, () =>
+      this.#client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: this.#queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    return {
+      visible: Number(output.Attributes?.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(output.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
+  }
+
+  async #handlePoison(
+    raw: Message,
+    meta: Omit<ReceivedMessage, 'body'>,
+    error: DeployerError,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const body = raw.Body ?? '';
+    let outcome: PoisonMessage['outcome'] = 'released';
+    if (this.#deadLetterQueueUrl) {
+      await callAws('sqs:SendMessage(dlq)', signal, () =>
+        this.#client.send(
+          new SendMessageCommand({
+            QueueUrl: this.#deadLetterQueueUrl,
+            MessageBody: body === '' ? '(empty)' : body,
+            MessageGroupId: meta.groupId || 'poison',
+            MessageDeduplicationId: meta.messageId,
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      await this.delete(meta.receiptHandle, signal);
+      outcome = 'dead-lettered';
+    } else {
+      await this.changeVisibility(meta.receiptHandle, 0, signal);
+    }
+    this.#onPoison?.({
+      messageId: meta.messageId,
+      groupId: meta.groupId,
+      receiveCount: meta.receiveCount,
+      body: body.slice(0, 1024),
+      error,
+      outcome,
+    });
+  }
+}
+
+/** Resolves a queue name to its URL (a URL is returned unchanged). */
+export async function resolveQueueUrl(
+  client: SQSClient,
+  nameOrUrl: string,
+  signal: AbortSignal,
+): Promise<string> {
+  if (/^https?:\/\//.test(nameOrUrl)) return nameOrUrl;
+  try {
+    const output = await client.send(new GetQueueUrlCommand({ QueueName: nameOrUrl }), {
+      abortSignal: signal,
+    });
+    if (!output.QueueUrl) throw new Error(`no URL for queue ${nameOrUrl}`);
+    return output.QueueUrl;
+  } catch (error) {
+    throw mapAwsError(error, 'sqs:GetQueueUrl', signal);
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
+}
