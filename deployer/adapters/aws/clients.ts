@@ -19,6 +19,8 @@ export interface AwsClientSettings {
   connectionTimeoutMs?: number;
   /** Explicit endpoints win over AWS_ENDPOINT_URL_* (tests, unusual setups). */
   endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs', string>>;
+  /** Static credentials (local stand-ins, tests); otherwise the SDK's default provider chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where to read AWS_REGION / AWS_ENDPOINT_URL_SQS from; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -41,6 +43,7 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
   const common = {
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: settings.retryMode ?? 'adaptive',
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
     requestHandler: {
       requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       connectionTimeout: settings.connectionTimeoutMs ?? 5_000,
