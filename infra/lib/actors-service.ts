@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { SERVICE_HEALTH_PATH, SERVICE_PORT } from '../../common/contract.ts';
+
+export interface ActorsServiceProps {
+  cluster: ecs.Cluster;
+  repository: ecr.IRepository;
+  serviceName: string;
+  containerName: string;
+  /** Tag of the first image; the deployer owns the image after that. */
+  initialImageTag: string;
+  desiredCount?: number;
+}
+
+/** The managed workload: Fargate task definition, basic-auth secret, and the ECS service. */
+export class ActorsService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly authSecret: secretsmanager.Secret;
+  readonly containerPort = SERVICE_PORT;
+
+  constructor(scope: Construct, id: string, props: ActorsServiceProps) {
+    super(scope, id);
+    this.authSecret = new secretsmanager.Secret(this, 'BasicAuth', {
+      description: 'Basic-auth credentials of the actors service',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 'actors' }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+    });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      family: props.serviceName,
+      cpu: 256,
+      memoryLimitMiB: 512,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    this.taskDefinition.addContainer(props.containerName, {
+      containerName: props.containerName,
+      image: ecs.ContainerImage.fromEcrRepository(props.repository, props.initialImageTag),
+      portMappings: [{ containerPort: SERVICE_PORT }],
+      environment: { PORT: String(SERVICE_PORT) },
+      secrets: {
+        ACTORS_AUTH_USER: ecs.Secret.fromSecretsManager(this.authSecret, 'username'),
+        ACTORS_AUTH_PASSWORD: ecs.Secret.fromSecretsManager(this.authSecret, 'password'),
+      },
+      healthCheck: {
+        // The image ships Node, not curl: probe with fetch.
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:${SERVICE_PORT}${SERVICE_HEALTH_PATH}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+        ],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(20),
+      },
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: props.serviceName,
+        logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+      }),
+    });
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      serviceName: props.serviceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount: props.desiredCount ?? 2,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+    });
+  }
+}

@@ -1,0 +1,172 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEPLOYER_HEALTH_PATH, DEPLOYER_PORT } from '../../common/contract.ts';
+
+export interface DeployerServiceProps {
+  cluster: ecs.Cluster;
+  image: ecs.ContainerImage;
+  queue: sqs.Queue;
+  /** ECS services the deployer may update. */
+  managedServices: ecs.FargateService[];
+  /** Roles of the managed task definitions, the only ones the deployer may pass to ECS. */
+  passableRoles: iam.IRole[];
+  managedRepositories: ecr.IRepository[];
+  distribution: cloudfront.IDistribution;
+  configRepository: string;
+  configBranch: string;
+  desiredCount?: number;
+}
+
+/** The deployer itself on Fargate, with a least-privilege task role and its generated secrets. */
+export class DeployerService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskRole: iam.Role;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly webhookSecret: secretsmanager.Secret;
+  readonly statusToken: secretsmanager.Secret;
+  readonly containerPort = DEPLOYER_PORT;
+
+  constructor(scope: Construct, id: string, props: DeployerServiceProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
+      description: 'GitHub webhook secret (paste into the repository webhook settings)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 40 },
+    });
+    this.statusToken = new secretsmanager.Secret(this, 'StatusToken', {
+      description: 'Bearer token for the deployer status and operations API',
+      generateSecretString: { excludePunctuation: true, passwordLength: 40 },
+    });
+    this.taskRole = new iam.Role(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'ecs-gitops deployer: roll out images to the managed services only',
+    });
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManagedServices',
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+        resources: props.managedServices.map((s) => s.serviceArn),
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TaskDefinitions',
+        // These actions do not support resource-level permissions (see the IAM5 acknowledgement).
+        actions: [
+          'ecs:RegisterTaskDefinition',
+          'ecs:DescribeTaskDefinition',
+          'ecs:ListTaskDefinitions',
+          'ecs:TagResource',
+        ],
+        resources: ['*'],
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassManagedTaskRoles',
+        actions: ['iam:PassRole'],
+        resources: props.passableRoles.map((r) => r.roleArn),
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManagedRepositories',
+        actions: ['ecr:DescribeImages', 'ecr:DescribeRepositories'],
+        resources: props.managedRepositories.map((r) => r.repositoryArn),
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvalidateDistribution',
+        actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+        resources: [
+          stack.formatArn({
+            service: 'cloudfront',
+            region: '',
+            resource: 'distribution',
+            resourceName: props.distribution.distributionId,
+          }),
+        ],
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'IntakeQueue',
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:SendMessage',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: [props.queue.queueArn],
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OwnSecrets',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.webhookSecret.secretArn, this.statusToken.secretArn],
+      }),
+    );
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      family: 'ecs-gitops-deployer',
+      cpu: 256,
+      memoryLimitMiB: 512,
+      taskRole: this.taskRole,
+    });
+    this.taskDefinition = taskDefinition;
+    taskDefinition.addContainer('deployer', {
+      containerName: 'deployer',
+      image: props.image,
+      portMappings: [{ containerPort: DEPLOYER_PORT }],
+      environment: {
+        DEPLOYER_MODE: 'aws',
+        AWS_REGION: stack.region,
+        QUEUE_URL: props.queue.queueUrl,
+        CONFIG_REPOSITORY: props.configRepository,
+        CONFIG_BRANCH: props.configBranch,
+        PORT: String(DEPLOYER_PORT),
+      },
+      secrets: {
+        GITHUB_WEBHOOK_SECRET: ecs.Secret.fromSecretsManager(this.webhookSecret),
+        STATUS_TOKEN: ecs.Secret.fromSecretsManager(this.statusToken),
+      },
+      healthCheck: {
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:${DEPLOYER_PORT}${DEPLOYER_HEALTH_PATH}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+        ],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(20),
+      },
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'deployer',
+        logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+      }),
+    });
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      serviceName: 'ecs-gitops-deployer',
+      taskDefinition,
+      desiredCount: props.desiredCount ?? 1,
+      // One deployer at a time: stop the old task before starting the new one.
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      circuitBreaker: { enable: true, rollback: true },
+    });
+  }
+}
