@@ -1,0 +1,139 @@
+// The status the deployer reports (GET /status, the dashboard, the CLI). JSON-safe: timestamps are ISO 8601 strings.
+// It is a cache rebuilt on start from ECS (task definition tags carry rollout id, commit, digest, result):
+// nothing that matters lives only here.
+import type { ConfigError, TrackPolicy } from '../domain/types.ts';
+
+export const SYNC_STATES = [
+  'Synced',
+  'OutOfSync',
+  'Progressing',
+  'Degraded',
+  'Failed',
+  'Suspended',
+  'Unknown',
+] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
+
+export const ROLLOUT_STEPS = [
+  'Registering',
+  'Updating',
+  'Waiting',
+  'Verifying',
+  'Invalidating',
+  'RollingBack',
+] as const;
+export type RolloutStep = (typeof ROLLOUT_STEPS)[number];
+
+export const ROLLOUT_RESULTS = ['Succeeded', 'Failed', 'RolledBack'] as const;
+export type RolloutResult = (typeof ROLLOUT_RESULTS)[number];
+
+export type DeployerMode = 'local' | 'aws';
+
+/** An image as a rollout sees it: where it moved from and to. */
+export interface ImageStatus {
+  image: string;
+  digest?: string;
+  tag?: string;
+}
+
+export interface DesiredStatus {
+  /** Full repository URI with tag or digest. */
+  image: string;
+  digest: string;
+  tag?: string;
+  /** Why this image was chosen, e.g. `pinned to 1.0.0` or `highest match for ^1`. */
+  reason: string;
+  /** The pin, or the tracking policy from config. */
+  policy: { pin: string } | TrackPolicy;
+}
+
+export interface LiveStatus {
+  image: string;
+  digest?: string;
+  taskDefinitionArn: string;
+}
+
+export interface SyncStatus {
+  state: SyncState;
+  /** PascalCase, stable, machine-readable, e.g. `RolloutSucceeded`, `VerifyTimeout`, `DigestBlocked`. */
+  reason: string;
+  /** One human sentence. */
+  message: string;
+  /** When the state last changed. */
+  since: string;
+}
+
+export interface CurrentRollout {
+  id: string;
+  step: RolloutStep;
+  startedAt: string;
+  from: ImageStatus | null;
+  to: ImageStatus;
+}
+
+export interface RolloutRecord {
+  id: string;
+  from: ImageStatus | null;
+  to: ImageStatus;
+  result: RolloutResult;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** PascalCase reason, e.g. `RolloutSucceeded`, `DeploymentFailed`, `VerifyTimeout`. */
+  reason: string;
+  /** Config revision (git commit or content hash) the rollout was planned from. */
+  configRevision: string;
+  taskDefinitionArn?: string;
+}
+
+export interface FailedDigest {
+  digest: string;
+  reason: string;
+  failedAt: string;
+  rolloutId: string;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: string;
+  message: string;
+}
+
+export interface ServiceStatus {
+  name: string;
+  desired: DesiredStatus | null;
+  live: LiveStatus | null;
+  sync: SyncStatus;
+  /** Runtime override (POST /api/services/:service/suspend); durable suspension belongs in config. */
+  suspended: boolean;
+  currentRollout: CurrentRollout | null;
+  /** Newest first, bounded. */
+  recentRollouts: RolloutRecord[];
+  failedDigests: FailedDigest[];
+  /** Recent ECS service events, newest first, bounded. */
+  events: ServiceEvent[];
+  lastReconciledAt: string | null;
+}
+
+export interface ConfigStatus {
+  /** Revision of the config currently in force (null before the first valid load). */
+  revision: string | null;
+  lastAppliedRevision: string | null;
+  lastAttemptedRevision: string | null;
+  /** Errors of the last attempted revision when it was rejected; empty when it was applied. */
+  errors: ConfigError[];
+}
+
+export interface QueueStatus {
+  visible: number | null;
+  inFlight: number | null;
+}
+
+export interface DeployerStatus {
+  mode: DeployerMode;
+  version: string;
+  startedAt: string;
+  config: ConfigStatus;
+  queue: QueueStatus;
+  services: ServiceStatus[];
+}
