@@ -1,0 +1,95 @@
+// In-memory shapes of the ECS stand-in. Field names follow the ECS API so describe output is a
+// straight mapping.
+import type { TaskProcess } from '../tasks/process-runner.ts';
+
+export const LOCAL_ECS_ACCOUNT = '000000000000';
+export const LOCAL_ECS_REGION = 'us-east-1';
+export const ECS_ARN_PREFIX = `arn:aws:ecs:${LOCAL_ECS_REGION}:${LOCAL_ECS_ACCOUNT}`;
+
+export type Json = Record<string, unknown>;
+
+export interface ContainerDefinitionInput {
+  name: string;
+  image: string;
+  environment?: { name?: string; value?: string }[];
+  portMappings?: { containerPort?: number; hostPort?: number; protocol?: string }[];
+  healthCheck?: { command?: string[]; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+export interface LocalTaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  registeredAt: Date;
+  deregisteredAt?: Date;
+  containerDefinitions: ContainerDefinitionInput[];
+  /** Everything else the caller registered (cpu, memory, roles, ...), echoed back on describe. */
+  extra: Json;
+}
+
+export interface LocalCluster {
+  arn: string;
+  name: string;
+  createdAt: Date;
+}
+
+export type TaskLastStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEPROVISIONING' | 'STOPPED';
+
+export interface LocalTask {
+  id: string;
+  arn: string;
+  deploymentId: string;
+  taskDefinitionArn: string;
+  containerName: string;
+  containerPort: number;
+  hostPort: number;
+  image: string;
+  imageDigest?: string;
+  lastStatus: TaskLastStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
+  createdAt: Date;
+  startedAt?: Date;
+  stoppedAt?: Date;
+  stoppedReason?: string;
+  exitCode?: number | null;
+  process?: TaskProcess;
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface LocalDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinitionArn: string;
+  desiredCount: number;
+  failedTasks: number;
+  rolloutState: RolloutState;
+  rolloutStateReason: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: Date;
+  message: string;
+}
+
+export interface LocalService {
+  arn: string;
+  name: string;
+  clusterArn: string;
+  clusterName: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  circuitBreaker: { enable: boolean; rollback: boolean };
+  createdAt: Date;
+  /** Newest first, like DescribeServices. */
+  deployments: LocalDeployment[];
+  tasks: LocalTask[];
+  events: ServiceEvent[];
+  lastCompletedTaskDefinitionArn?: string;
+}

@@ -1,0 +1,378 @@
+// The rolling-deployment engine: keeps each service's tasks in line with its deployments the way the
+// ECS service scheduler does. A periodic tick makes decisions; task starts and health checks run
+// asynchronously and report back by changing task state and kicking the next tick.
+import type { Logger } from 'pino';
+import { SERVICE_HEALTH_PATH } from '../../common/contract.ts';
+import { freePort } from '../tasks/free-port.ts';
+import { type TaskCommand, TaskProcess } from '../tasks/process-runner.ts';
+import {
+  ECS_ARN_PREFIX,
+  type LocalDeployment,
+  type LocalService,
+  type LocalTask,
+  type LocalTaskDefinition,
+} from './model.ts';
+
+export interface SchedulerTiming {
+  /** How often the scheduler re-evaluates every service. */
+  tickMs: number;
+  /** Interval between health probes of a starting task. */
+  healthPollMs: number;
+  /** A task that is not healthy within this time counts as failed. */
+  healthTimeoutMs: number;
+  /** Time between SIGTERM and SIGKILL when stopping a task. */
+  stopGraceMs: number;
+  /** Failed task starts in one deployment that trip the circuit breaker. */
+  circuitBreakerThreshold: number;
+}
+
+export const DEFAULT_SCHEDULER_TIMING: SchedulerTiming = {
+  tickMs: 250,
+  healthPollMs: 200,
+  healthTimeoutMs: 10_000,
+  stopGraceMs: 3_000,
+  circuitBreakerThreshold: 2,
+};
+
+export interface ResolvedTaskImage {
+  command: TaskCommand;
+  digest?: string;
+}
+
+export interface SchedulerOptions {
+  timing: SchedulerTiming;
+  logger: Logger;
+  /** Maps a container image to the command that plays it (broken images get a failing command). */
+  resolveImage: (image: string) => ResolvedTaskImage;
+  taskDefinition: (arn: string) => LocalTaskDefinition | undefined;
+}
+
+const MAX_EVENTS = 100;
+const MAX_STOPPED_TASKS = 50;
+
+export function newDeploymentId(): string {
+  const digits = Array.from({ length: 19 }, () => Math.floor(Math.random() * 10)).join('');
+  return `ecs-svc/${digits.replace(/^0/, '1')}`;
+}
+
+export function newDeployment(taskDefinitionArn: string, desiredCount: number): LocalDeployment {
+  const now = new Date();
+  return {
+    id: newDeploymentId(),
+    status: 'PRIMARY',
+    taskDefinitionArn,
+    desiredCount,
+    failedTasks: 0,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: 'ECS deployment in progress.',
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The health path a container's healthCheck probes (`curl -f http://localhost:5000/health`), or the default. */
+export function healthPathOf(command: string[] | undefined): string {
+  const text = (command ?? []).join(' ');
+  const match = /https?:\/\/[^/\s'"]+(\/[^\s'"|;&]*)/.exec(text);
+  return match?.[1] ?? SERVICE_HEALTH_PATH;
+}
+
+export function addEvent(service: LocalService, message: string): void {
+  service.events.unshift({
+    id: crypto.randomUUID(),
+    createdAt: new Date(),
+    message: `(service ${service.name}) ${message}`,
+  });
+  if (service.events.length > MAX_EVENTS) service.events.length = MAX_EVENTS;
+}
+
+export function isLive(task: LocalTask): boolean {
+  return task.lastStatus !== 'STOPPED' && task.desiredStatus === 'RUNNING';
+}
+
+export class ServiceScheduler {
+  readonly #services: LocalService[] = [];
+  readonly #options: SchedulerOptions;
+  readonly #timer: NodeJS.Timeout;
+  #kickScheduled = false;
+  #stopped = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+    this.#timer = setInterval(() => this.tick(), options.timing.tickMs);
+  }
+
+  add(service: LocalService): void {
+    this.#services.push(service);
+    this.kick();
+  }
+
+  /** Runs a tick soon (coalesced), after a state change that may allow progress. */
+  kick(): void {
+    if (this.#kickScheduled || this.#stopped) return;
+    this.#kickScheduled = true;
+    setImmediate(() => {
+      this.#kickScheduled = false;
+      this.tick();
+    });
+  }
+
+  tick(): void {
+    if (this.#stopped) return;
+    for (const service of this.#services) {
+      try {
+        this.#reconcile(service);
+      } catch (error) {
+        this.#options.logger.error({ err: error, service: service.name }, 'scheduler tick failed');
+      }
+    }
+  }
+
+  /** Stops every task (SIGTERM, then SIGKILL after the grace) and the tick loop. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    const running = this.#services.flatMap((service) => service.tasks.filter((task) => task.process));
+    for (const task of running) {
+      task.desiredStatus = 'STOPPED';
+      task.stoppedReason ??= 'Local world stopped';
+    }
+    await Promise.all(running.map((task) => task.process?.stop(this.#options.timing.stopGraceMs)));
+  }
+
+  #reconcile(service: LocalService): void {
+    const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
+    if (!primary || service.status !== 'ACTIVE') return;
+    const tasksOf = (deployment: LocalDeployment) =>
+      service.tasks.filter((task) => task.deploymentId === deployment.id);
+    const primaryLive = tasksOf(primary).filter(isLive);
+
+    if (primary.rolloutState === 'IN_PROGRESS' && service.circuitBreaker.enable) {
+      if (primary.failedTasks >= this.#options.timing.circuitBreakerThreshold) {
+        this.#failDeployment(service, primary);
+        return;
+      }
+    }
+
+    if (primary.rolloutState !== 'FAILED') {
+      const missing = primary.desiredCount - primaryLive.length;
+      if (missing > 0) this.#startTasks(service, primary, missing);
+      if (missing < 0)
+        this.#stopTasks(
+          service,
+          primaryLive.slice(missing),
+          `Scaling activity initiated by (deployment ${primary.id})`,
+        );
+    }
+
+    if (primary.rolloutState !== 'IN_PROGRESS') {
+      this.#dropDrainedDeployments(service, primary);
+      return;
+    }
+    const healthy = primaryLive.filter((task) => task.lastStatus === 'RUNNING').length;
+    if (healthy < primary.desiredCount) return;
+
+    // The new deployment is healthy: drain everything older, then declare completion.
+    const olderLive = service.tasks.filter((task) => task.deploymentId !== primary.id && isLive(task));
+    if (olderLive.length > 0) {
+      this.#stopTasks(service, olderLive, `Deployment replaced by ${primary.id}`);
+      return;
+    }
+    const draining = service.tasks.some(
+      (task) => task.deploymentId !== primary.id && task.lastStatus !== 'STOPPED',
+    );
+    if (draining) return;
+    this.#dropDrainedDeployments(service, primary);
+    primary.rolloutState = 'COMPLETED';
+    primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
+    primary.updatedAt = new Date();
+    service.lastCompletedTaskDefinitionArn = primary.taskDefinitionArn;
+    addEvent(service, `(deployment ${primary.id}) deployment completed.`);
+    addEvent(service, 'has reached a steady state.');
+    this.#options.logger.info({ service: service.name, deployment: primary.id }, 'deployment completed');
+  }
+
+  #failDeployment(service: LocalService, primary: LocalDeployment): void {
+    primary.rolloutState = 'FAILED';
+    primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+    primary.updatedAt = new Date();
+    addEvent(service, `(deployment ${primary.id}) deployment failed: tasks failed to start.`);
+    this.#options.logger.warn({ service: service.name, deployment: primary.id }, 'circuit breaker tripped');
+    this.#stopTasks(
+      service,
+      service.tasks.filter((task) => task.deploymentId === primary.id && isLive(task)),
+      'Deployment failed: circuit breaker',
+    );
+    const target = service.lastCompletedTaskDefinitionArn;
+    if (!service.circuitBreaker.rollback || !target) return;
+    primary.status = 'ACTIVE';
+    for (const other of service.deployments) if (other.status === 'PRIMARY') other.status = 'ACTIVE';
+    const rollback = newDeployment(target, service.desiredCount);
+    rollback.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deployment of ${target}.`;
+    service.deployments.unshift(rollback);
+    addEvent(service, `(deployment ${primary.id}) rolling back to ${target} in deployment ${rollback.id}.`);
+    this.#options.logger.info(
+      { service: service.name, deployment: rollback.id, taskDefinition: target },
+      'rolling back',
+    );
+    this.kick();
+  }
+
+  /** Older deployments without running tasks leave the list (they become INACTIVE). */
+  #dropDrainedDeployments(service: LocalService, primary: LocalDeployment): void {
+    if (primary.rolloutState === 'IN_PROGRESS') return;
+    for (const deployment of [...service.deployments]) {
+      if (deployment === primary) continue;
+      const stillRunning = service.tasks.some(
+        (task) => task.deploymentId === deployment.id && task.lastStatus !== 'STOPPED',
+      );
+      // While a FAILED primary has no rollback, the previous deployment keeps serving.
+      if (primary.rolloutState === 'FAILED' && stillRunning) continue;
+      if (stillRunning) {
+        this.#stopTasks(
+          service,
+          service.tasks.filter((task) => task.deploymentId === deployment.id && isLive(task)),
+          'Deployment drained',
+        );
+        continue;
+      }
+      deployment.status = 'INACTIVE';
+      service.deployments.splice(service.deployments.indexOf(deployment), 1);
+    }
+  }
+
+  #startTasks(service: LocalService, deployment: LocalDeployment, count: number): void {
+    const definition = this.#options.taskDefinition(deployment.taskDefinitionArn);
+    const container = definition?.containerDefinitions[0];
+    if (!definition || !container) {
+      deployment.failedTasks += count;
+      return;
+    }
+    const started: LocalTask[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const id = crypto.randomUUID().replaceAll('-', '');
+      const task: LocalTask = {
+        id,
+        arn: `${ECS_ARN_PREFIX}:task/${service.clusterName}/${id}`,
+        deploymentId: deployment.id,
+        taskDefinitionArn: definition.arn,
+        containerName: container.name,
+        containerPort: container.portMappings?.[0]?.containerPort ?? 0,
+        hostPort: 0,
+        image: container.image,
+        lastStatus: 'PROVISIONING',
+        desiredStatus: 'RUNNING',
+        healthStatus: 'UNKNOWN',
+        createdAt: new Date(),
+      };
+      service.tasks.push(task);
+      started.push(task);
+      void this.#runTask(service, deployment, definition, task);
+    }
+    addEvent(service, `has started ${count} tasks: ${started.map((task) => `(task ${task.id})`).join(' ')}.`);
+  }
+
+  async #runTask(
+    service: LocalService,
+    deployment: LocalDeployment,
+    definition: LocalTaskDefinition,
+    task: LocalTask,
+  ): Promise<void> {
+    const container = definition.containerDefinitions[0];
+    const logger = this.#options.logger.child({ service: service.name, task: task.id });
+    try {
+      const resolved = this.#options.resolveImage(task.image);
+      task.imageDigest = resolved.digest;
+      task.hostPort = await freePort();
+      if (task.desiredStatus === 'STOPPED' || this.#stopped) {
+        this.#markStopped(service, task, 'Task stopped before it started');
+        return;
+      }
+      const env: Record<string, string> = {};
+      for (const entry of container?.environment ?? []) {
+        if (entry.name) env[entry.name] = entry.value ?? '';
+      }
+      env.PORT = String(task.hostPort);
+      env.HOST = '127.0.0.1';
+      const child = new TaskProcess({
+        command: resolved.command,
+        env,
+        port: task.hostPort,
+        healthPath: healthPathOf(container?.healthCheck?.command),
+        onExit: (code, signal) => {
+          task.exitCode = code;
+          const expected = task.desiredStatus === 'STOPPED';
+          if (!expected) {
+            const last = task.process?.output.at(-1);
+            logger.warn({ code, signal, lastOutput: last }, 'task exited');
+          }
+          this.#markStopped(
+            service,
+            task,
+            task.stoppedReason ?? `Essential container in task exited (code ${code ?? signal})`,
+          );
+          if (!expected && deployment.rolloutState === 'IN_PROGRESS') {
+            deployment.failedTasks += task.startedAt ? 0 : 1;
+          }
+          this.kick();
+        },
+      });
+      task.process = child;
+      task.lastStatus = 'PENDING';
+      logger.info({ pid: child.pid, port: task.hostPort, image: task.image }, 'task process started');
+      const healthy = await child.waitHealthy(
+        this.#options.timing.healthTimeoutMs,
+        this.#options.timing.healthPollMs,
+      );
+      if (healthy && task.desiredStatus === 'RUNNING') {
+        task.lastStatus = 'RUNNING';
+        task.healthStatus = 'HEALTHY';
+        task.startedAt = new Date();
+        logger.info({ port: task.hostPort }, 'task healthy');
+        this.kick();
+        return;
+      }
+      if (child.status !== 'exited' && task.desiredStatus === 'RUNNING') {
+        // Never became healthy: ECS replaces it, and it counts towards the circuit breaker.
+        task.healthStatus = 'UNHEALTHY';
+        task.stoppedReason = 'Task failed container health checks';
+        task.desiredStatus = 'STOPPED';
+        if (deployment.rolloutState === 'IN_PROGRESS') deployment.failedTasks += 1;
+        await child.stop(this.#options.timing.stopGraceMs);
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'task could not start');
+      if (deployment.rolloutState === 'IN_PROGRESS') deployment.failedTasks += 1;
+      this.#markStopped(service, task, 'CannotStartContainerError');
+      this.kick();
+    }
+  }
+
+  #stopTasks(service: LocalService, tasks: LocalTask[], reason: string): void {
+    if (tasks.length === 0) return;
+    for (const task of tasks) {
+      task.desiredStatus = 'STOPPED';
+      task.stoppedReason = reason;
+      if (task.lastStatus === 'RUNNING') task.lastStatus = 'DEPROVISIONING';
+      if (task.process) void task.process.stop(this.#options.timing.stopGraceMs);
+      else if (task.lastStatus !== 'PROVISIONING') this.#markStopped(service, task, reason);
+    }
+    addEvent(
+      service,
+      `has stopped ${tasks.length} running tasks: ${tasks.map((task) => `(task ${task.id})`).join(' ')}.`,
+    );
+  }
+
+  #markStopped(service: LocalService, task: LocalTask, reason: string): void {
+    if (task.lastStatus === 'STOPPED') return;
+    task.lastStatus = 'STOPPED';
+    task.desiredStatus = 'STOPPED';
+    task.stoppedAt = new Date();
+    task.stoppedReason = task.stoppedReason ?? reason;
+    const stopped = service.tasks.filter((candidate) => candidate.lastStatus === 'STOPPED');
+    if (stopped.length > MAX_STOPPED_TASKS) {
+      const oldest = stopped[0];
+      if (oldest) service.tasks.splice(service.tasks.indexOf(oldest), 1);
+    }
+  }
+}

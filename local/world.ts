@@ -1,0 +1,347 @@
+// The whole local world in one call: SQS (fauxqs), the ECS/ECR/CloudFront stand-ins, tasks as
+// processes, one load balancer per seeded service, and (by default) the actors service v1 running.
+import type { Server } from 'node:http';
+import { type Logger, pino } from 'pino';
+import { DEPLOY_ENV, SERVICE_HEALTH_PATH, SERVICE_PORT } from '../common/contract.ts';
+import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
+import { createCloudFrontServer } from './cloudfront/server.ts';
+import { imagePushEvent } from './ecr/image-event.ts';
+import { LocalRegistry, type PushResult } from './ecr/registry.ts';
+import { createEcrServer } from './ecr/server.ts';
+import type { LocalService, LocalTaskDefinition } from './ecs/model.ts';
+import { DEFAULT_SCHEDULER_TIMING, type SchedulerTiming, ServiceScheduler } from './ecs/scheduler.ts';
+import { createEcsServer, createService, type EcsState } from './ecs/server.ts';
+import { TaskDefinitionStore } from './ecs/task-definitions.ts';
+import { createFaultInjector, type FaultInjector } from './faults.ts';
+import { close, listen } from './http-util.ts';
+import { createLoadBalancer } from './load-balancer.ts';
+import { type LocalQueue, QUEUE_NAME, startLocalQueue } from './sqs.ts';
+import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
+import type { TaskCommand } from './tasks/process-runner.ts';
+
+export interface LocalPorts {
+  sqs: number;
+  ecs: number;
+  ecr: number;
+  cloudfront: number;
+  /** Load balancer of the seeded actors service. */
+  actors: number;
+}
+
+/** Fixed ports for humans (`npm run local`); tests use 0 everywhere. */
+export const DEFAULT_LOCAL_PORTS: LocalPorts = {
+  sqs: 4566,
+  ecs: 4601,
+  ecr: 4602,
+  cloudfront: 4603,
+  actors: 5080,
+};
+export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, actors: 0 };
+
+export interface LocalTiming extends SchedulerTiming {
+  /** How long an invalidation stays InProgress. */
+  invalidationMs: number;
+  /** How long a broken image's container lives before exiting with code 1. */
+  brokenExitMs: number;
+}
+
+export const DEFAULT_LOCAL_TIMING: LocalTiming = {
+  ...DEFAULT_SCHEDULER_TIMING,
+  invalidationMs: 2_000,
+  brokenExitMs: 200,
+};
+
+export interface LocalWorldOptions {
+  /** Defaults to EPHEMERAL_PORTS (port 0); `npm run local` passes DEFAULT_LOCAL_PORTS. */
+  ports?: Partial<LocalPorts>;
+  /** Fraction of ECS/ECR/CloudFront calls that fail with throttling or 5xx (0..1). */
+  faultRate?: number;
+  faultSeed?: number;
+  timing?: Partial<LocalTiming>;
+  /** Repository name → command that plays its images. Merged over DEFAULT_TASK_COMMANDS. */
+  taskCommands?: Record<string, TaskCommand>;
+  /** Seed ECR repo `actors` with 1.0.0, cluster `gitops`, family and service `actors`. Default true. */
+  seed?: boolean;
+  /** Wait for the seeded service's first rollout to finish before resolving. Default true. */
+  waitForSeed?: boolean;
+  /** SQS redrive: receives before a message moves to the DLQ. Default 5. */
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+  /** When set, only these CloudFront distribution ids exist; otherwise any well-formed id does. */
+  distributions?: string[];
+  logger?: Logger;
+}
+
+export interface LocalEndpoints {
+  ecs: string;
+  ecr: string;
+  cloudfront: string;
+  sqs: string;
+}
+
+export interface TaskProcessInfo {
+  service: string;
+  taskId: string;
+  deploymentId: string;
+  taskDefinitionArn: string;
+  pid: number;
+  port: number;
+  containerPort: number;
+  lastStatus: string;
+  output: string[];
+}
+
+export interface LocalWorld {
+  endpoints: LocalEndpoints;
+  queueUrl: string;
+  dlqUrl: string;
+  /** Credentials the seeded actors service is started with. */
+  actorsCredentials: { user: string; password: string };
+  serviceUrl(name: string): string;
+  /** The environment a deployer process needs to use this world. */
+  env(): Record<string, string>;
+  /** Registers an image and sends the ECR "Image Action" event to the queue (group `intake`). */
+  push(repository: string, tag: string, options?: { broken?: boolean }): Promise<PushResult>;
+  registry: LocalRegistry;
+  invalidations(): LocalInvalidation[];
+  taskDefinitions(): LocalTaskDefinition[];
+  services(): LocalService[];
+  processes(): TaskProcessInfo[];
+  faults: FaultInjector;
+  /** Resolves when the service's PRIMARY deployment leaves IN_PROGRESS (or rejects on timeout). */
+  waitForRollout(service: string, timeoutMs?: number): Promise<LocalService>;
+  stop(): Promise<void>;
+}
+
+const SEED_CLUSTER = 'gitops';
+const SEED_SERVICE = 'actors';
+
+export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
+  const ports = { ...EPHEMERAL_PORTS, ...options.ports };
+  const timing = { ...DEFAULT_LOCAL_TIMING, ...options.timing };
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'local' });
+  const faults = createFaultInjector(options.faultRate ?? 0, options.faultSeed ?? 1);
+  const taskCommands = { ...DEFAULT_TASK_COMMANDS, ...options.taskCommands };
+  const registry = new LocalRegistry();
+  const invalidationStore = new InvalidationStore(timing.invalidationMs, options.distributions);
+  const taskDefinitions = new TaskDefinitionStore();
+
+  const scheduler = new ServiceScheduler({
+    timing,
+    logger: logger.child({ component: 'ecs' }),
+    taskDefinition: (arn) => taskDefinitions.find(arn),
+    resolveImage: (image) => {
+      const resolved = registry.resolveImageReference(image);
+      if (resolved.broken)
+        return { command: brokenImageCommand(image, timing.brokenExitMs), digest: resolved.digest };
+      const command = Object.hasOwn(taskCommands, resolved.repository)
+        ? taskCommands[resolved.repository]
+        : undefined;
+      return {
+        command: command ?? unknownRepositoryCommand(resolved.repository, timing.brokenExitMs),
+        digest: resolved.digest,
+      };
+    },
+  });
+  const ecsState: EcsState = {
+    clusters: new Map(),
+    services: [],
+    taskDefinitions,
+    tags: new Map(),
+    scheduler,
+  };
+
+  const servers: Server[] = [];
+  const loadBalancers = new Map<string, string>();
+  let queue: LocalQueue | undefined;
+
+  const stop = async () => {
+    await scheduler.stop();
+    await Promise.all(servers.map((server) => close(server)));
+    await queue?.stop();
+  };
+
+  try {
+    queue = await startLocalQueue({
+      port: ports.sqs,
+      maxReceiveCount: options.maxReceiveCount ?? 5,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+    });
+    const localQueue = queue;
+
+    const push = async (repository: string, tag: string, pushOptions: { broken?: boolean } = {}) => {
+      const result = registry.push(repository, tag, { broken: pushOptions.broken ?? false });
+      const event = imagePushEvent(result);
+      // EventBridge → SQS FIFO target: group `intake`, the event id as dedup id.
+      localQueue.server.sendMessage(QUEUE_NAME, JSON.stringify(event), {
+        messageGroupId: 'intake',
+        messageDeduplicationId: event.id,
+      });
+      logger.info({ repository, tag, digest: result.digest, broken: result.broken }, 'image pushed');
+      return result;
+    };
+
+    const start = async (server: Server, port: number) => {
+      servers.push(server);
+      return `http://127.0.0.1:${await listen(server, port)}`;
+    };
+    const endpoints: LocalEndpoints = {
+      sqs: localQueue.endpoint,
+      ecs: await start(
+        createEcsServer({ state: ecsState, faults, logger: logger.child({ component: 'ecs' }) }),
+        ports.ecs,
+      ),
+      ecr: await start(
+        createEcrServer({ registry, push, faults, logger: logger.child({ component: 'ecr' }) }),
+        ports.ecr,
+      ),
+      cloudfront: await start(
+        createCloudFrontServer({
+          store: invalidationStore,
+          faults,
+          logger: logger.child({ component: 'cloudfront' }),
+        }),
+        ports.cloudfront,
+      ),
+    };
+
+    const healthyTargets = (name: string) => () =>
+      ecsState.services
+        .filter((service) => service.name === name && service.status === 'ACTIVE')
+        .flatMap((service) => service.tasks)
+        .filter((task) => task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING')
+        .map((task) => ({ port: task.hostPort }));
+
+    const actorsCredentials = { user: 'actors', password: crypto.randomUUID().replaceAll('-', '') };
+    if (options.seed ?? true) {
+      const lb = createLoadBalancer({ service: SEED_SERVICE, targets: healthyTargets(SEED_SERVICE), logger });
+      loadBalancers.set(SEED_SERVICE, await start(lb, ports.actors));
+      seedWorld(registry, ecsState, actorsCredentials);
+    }
+
+    const waitForRollout = async (name: string, timeoutMs = 60_000): Promise<LocalService> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const service = ecsState.services.find(
+          (candidate) => candidate.name === name && candidate.status === 'ACTIVE',
+        );
+        const primary = service?.deployments.find((deployment) => deployment.status === 'PRIMARY');
+        if (service && primary && primary.rolloutState !== 'IN_PROGRESS') return service;
+        if (Date.now() > deadline)
+          throw new Error(`rollout of ${name} did not finish within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50, timing.tickMs)));
+      }
+    };
+
+    if ((options.seed ?? true) && (options.waitForSeed ?? true)) {
+      const service = await waitForRollout(
+        SEED_SERVICE,
+        timing.healthTimeoutMs * (timing.circuitBreakerThreshold + 1) + 5_000,
+      );
+      const primary = service.deployments[0];
+      if (primary?.rolloutState !== 'COMPLETED') {
+        logger.error(
+          { reason: primary?.rolloutStateReason, output: service.tasks.at(-1)?.process?.output.slice(-5) },
+          'seeded actors service did not start',
+        );
+      }
+    }
+
+    return {
+      endpoints,
+      queueUrl: localQueue.queueUrl,
+      dlqUrl: localQueue.dlqUrl,
+      actorsCredentials,
+      serviceUrl(name) {
+        const url = loadBalancers.get(name);
+        if (!url) throw new Error(`no local load balancer for service '${name}'`);
+        return url;
+      },
+      env: () => ({
+        AWS_ENDPOINT_URL_ECS: endpoints.ecs,
+        AWS_ENDPOINT_URL_ECR: endpoints.ecr,
+        AWS_ENDPOINT_URL_CLOUDFRONT: endpoints.cloudfront,
+        AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        QUEUE_URL: localQueue.queueUrl,
+        DLQ_URL: localQueue.dlqUrl,
+      }),
+      push,
+      registry,
+      invalidations: () => invalidationStore.all(),
+      taskDefinitions: () => taskDefinitions.all(),
+      services: () => [...ecsState.services],
+      processes: () =>
+        ecsState.services.flatMap((service) =>
+          service.tasks
+            .filter((task) => task.process && task.process.status !== 'exited')
+            .map((task) => ({
+              service: service.name,
+              taskId: task.id,
+              deploymentId: task.deploymentId,
+              taskDefinitionArn: task.taskDefinitionArn,
+              pid: task.process?.pid ?? 0,
+              port: task.hostPort,
+              containerPort: task.containerPort,
+              lastStatus: task.lastStatus,
+              output: [...(task.process?.output ?? [])],
+            })),
+        ),
+      faults,
+      waitForRollout,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function seedWorld(
+  registry: LocalRegistry,
+  state: EcsState,
+  credentials: { user: string; password: string },
+): void {
+  const repository = registry.createRepository(SEED_SERVICE);
+  const pushed = registry.push(SEED_SERVICE, '1.0.0');
+  const cluster = {
+    arn: `arn:aws:ecs:us-east-1:000000000000:cluster/${SEED_CLUSTER}`,
+    name: SEED_CLUSTER,
+    createdAt: new Date(),
+  };
+  state.clusters.set(SEED_CLUSTER, cluster);
+  const image = `${repository.uri}@${pushed.digest}`;
+  const definition = state.taskDefinitions.register(
+    SEED_SERVICE,
+    [
+      {
+        name: SEED_SERVICE,
+        image,
+        essential: true,
+        portMappings: [{ containerPort: SERVICE_PORT, protocol: 'tcp' }],
+        environment: [
+          { name: 'ACTORS_AUTH_USER', value: credentials.user },
+          { name: 'ACTORS_AUTH_PASSWORD', value: credentials.password },
+          { name: DEPLOY_ENV.digest, value: pushed.digest },
+          { name: DEPLOY_ENV.image, value: image },
+        ],
+        healthCheck: {
+          command: ['CMD-SHELL', `curl -f http://localhost:${SERVICE_PORT}${SERVICE_HEALTH_PATH} || exit 1`],
+          interval: 10,
+          timeout: 5,
+          retries: 3,
+        },
+      },
+    ],
+    { cpu: '256', memory: '512', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] },
+  );
+  createService(state, {
+    cluster: SEED_CLUSTER,
+    serviceName: SEED_SERVICE,
+    taskDefinition: definition.arn,
+    desiredCount: 1,
+    circuitBreaker: { enable: true, rollback: true },
+  });
+}
