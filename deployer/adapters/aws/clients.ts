@@ -47,6 +47,8 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     requestHandler: {
       requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       connectionTimeout: settings.connectionTimeoutMs ?? 5_000,
+      // Without this the SDK only logs a warning and keeps waiting on a hung endpoint.
+      throwOnRequestTimeout: true,
     },
   };
   const endpoint = (key: keyof NonNullable<AwsClientSettings['endpoints']>) => {
