@@ -1,0 +1,318 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEPLOYER_HEALTH_PATH,
+  DEPLOYER_PORT,
+  SERVICE_HEALTH_PATH,
+  SERVICE_PORT,
+  SERVICE_VERSION_PATH,
+} from '../../common/contract.ts';
+import type { GitOpsStack } from '../lib/gitops-stack.ts';
+import { FIXTURES, synthApp } from './synth-app.ts';
+
+let template: Template;
+let stack: GitOpsStack;
+let outdir: string;
+
+beforeAll(() => {
+  ({ template, stack, outdir } = synthApp());
+});
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const resourcesOf = (type: string): Resources => template.findResources(type) as Resources;
+const only = (type: string) => {
+  const found = Object.entries(resourcesOf(type));
+  return found;
+};
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as never);
+
+describe('intake queue', () => {
+  it('is a FIFO queue with explicit dedup ids, encryption and a FIFO DLQ after 5 receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'ecs-gitops.fifo',
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      VisibilityTimeout: 300,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.intake.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'ecs-gitops-dlq.fifo', FifoQueue: true });
+  });
+
+  it('refuses non-TLS access to both queues', () => {
+    const policies = Object.values(resourcesOf('AWS::SQS::QueuePolicy'));
+    const insecureDenied = policies.filter((p) =>
+      JSON.stringify(p.Properties).includes('"aws:SecureTransport":"false"'),
+    );
+    expect(insecureDenied).toHaveLength(2);
+  });
+
+  it('routes successful ECR pushes of managed repositories to the queue in group intake', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecr'],
+        'detail-type': ['ECR Image Action'],
+        detail: { 'action-type': ['PUSH'], result: ['SUCCESS'], 'repository-name': ['actors'] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.intake.queue), 'Arn'] },
+          SqsParameters: { MessageGroupId: 'intake' },
+        }),
+      ],
+    });
+  });
+});
+
+describe('registries and cluster', () => {
+  it.each(['actors', 'ecs-gitops-deployer'])(
+    '%s repository scans on push, has immutable tags and lifecycle',
+    (name) => {
+      template.hasResourceProperties('AWS::ECR::Repository', {
+        RepositoryName: name,
+        ImageScanningConfiguration: { ScanOnPush: true },
+        ImageTagMutability: 'IMMUTABLE',
+        LifecyclePolicy: { LifecyclePolicyText: Match.stringLikeRegexp('untagged') },
+      });
+    },
+  );
+
+  it('names the cluster from config and enables Container Insights', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterName: 'gitops',
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
+  it('has public and private subnets and VPC flow logs', () => {
+    const subnets = Object.values(resourcesOf('AWS::EC2::Subnet'));
+    const publicCount = subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === true).length;
+    expect(publicCount).toBe(2);
+    expect(subnets.length - publicCount).toBe(2);
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+  });
+});
+
+describe('actors service', () => {
+  it('takes its first image from config and context (semver track → initialImageTag default 1.0.0)', () => {
+    const [[, task]] = only('AWS::ECS::TaskDefinition').filter(([, t]) => t.Properties.Family === 'actors');
+    const [container] = task.Properties.ContainerDefinitions as Array<Record<string, unknown>>;
+    expect(container.Name).toBe('actors');
+    expect(JSON.stringify(container.Image)).toContain(':1.0.0');
+  });
+
+  it('wires basic-auth credentials as ECS secrets from one generated secret', () => {
+    const secretId = logicalId(stack.actors.authSecret);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Family: 'actors',
+      ContainerDefinitions: [
+        Match.objectLike({
+          Secrets: [
+            { Name: 'ACTORS_AUTH_USER', ValueFrom: { 'Fn::Join': ['', [{ Ref: secretId }, ':username::']] } },
+            {
+              Name: 'ACTORS_AUTH_PASSWORD',
+              ValueFrom: { 'Fn::Join': ['', [{ Ref: secretId }, ':password::']] },
+            },
+          ],
+          LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+        }),
+      ],
+    });
+  });
+
+  it('rolls back failed deployments with the circuit breaker', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceName: 'actors',
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+    });
+  });
+
+  it('agrees on one port: container = target group = health check = Dockerfile EXPOSE', () => {
+    const [[, task]] = only('AWS::ECS::TaskDefinition').filter(([, t]) => t.Properties.Family === 'actors');
+    const [container] = task.Properties.ContainerDefinitions as Array<{
+      PortMappings: Array<{ ContainerPort: number }>;
+      HealthCheck: { Command: string[] };
+    }>;
+    const containerPort = container.PortMappings[0].ContainerPort;
+    expect(container.HealthCheck.Command.join(' ')).toContain(`:${containerPort}${SERVICE_HEALTH_PATH}`);
+
+    const [[, group]] = only('AWS::ElasticLoadBalancingV2::TargetGroup').filter(
+      ([, g]) => g.Properties.HealthCheckPath === SERVICE_HEALTH_PATH,
+    );
+    expect(group.Properties.Port).toBe(containerPort);
+    expect(group.Properties.HealthCheckPort).toBe(String(containerPort));
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceName: 'actors',
+      LoadBalancers: [Match.objectLike({ ContainerName: 'actors', ContainerPort: containerPort })],
+    });
+    expect(containerPort).toBe(SERVICE_PORT);
+
+    const dockerfile = resolve(import.meta.dirname, '../../Dockerfile.service');
+    let text: string;
+    try {
+      text = readFileSync(dockerfile, 'utf8');
+    } catch {
+      // Dockerfile.service belongs to another engineer; until it exists the contract constant stands in.
+      return;
+    }
+    const exposed = [...text.matchAll(/^\s*EXPOSE\s+(\d+)/gim)].map((m) => Number(m[1]));
+    expect(exposed).toEqual([containerPort]);
+  });
+});
+
+describe('load balancer and CloudFront', () => {
+  it('listens on 80 with the service as default action and deployer paths by rule', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [
+        {
+          Field: 'path-pattern',
+          PathPatternConfig: { Values: ['/webhooks/github*', '/status', '/status/*', '/api/*'] },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: DEPLOYER_PORT,
+      HealthCheckPath: DEPLOYER_HEALTH_PATH,
+      HealthCheckPort: String(DEPLOYER_PORT),
+    });
+  });
+
+  it('writes ALB access logs to the log bucket', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+    });
+  });
+
+  it('never caches /version and /health and forwards Authorization on the default behaviour', () => {
+    const [[, cdn]] = only('AWS::CloudFront::Distribution');
+    const config = cdn.Properties.DistributionConfig as {
+      CacheBehaviors: Array<{ PathPattern: string; CachePolicyId: string }>;
+      DefaultCacheBehavior: { CachePolicyId: { Ref: string } };
+    };
+    const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+    for (const path of [SERVICE_VERSION_PATH, SERVICE_HEALTH_PATH, '/webhooks/github*']) {
+      const behavior = config.CacheBehaviors.find((b) => b.PathPattern === path);
+      expect(behavior?.CachePolicyId, path).toBe(cachingDisabled);
+    }
+    const policy = template.findResources('AWS::CloudFront::CachePolicy')[
+      config.DefaultCacheBehavior.CachePolicyId.Ref
+    ];
+    expect(
+      policy.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig,
+    ).toEqual({
+      HeaderBehavior: 'whitelist',
+      Headers: ['Authorization'],
+    });
+  });
+});
+
+describe('deployer', () => {
+  it('runs one task by default', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceName: 'ecs-gitops-deployer',
+      DesiredCount: 1,
+    });
+  });
+
+  it('gets its queue, config repository and mode as env and its secrets from Secrets Manager', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Family: 'ecs-gitops-deployer',
+      ContainerDefinitions: [
+        Match.objectLike({
+          PortMappings: [Match.objectLike({ ContainerPort: DEPLOYER_PORT })],
+          Environment: Match.arrayWith([
+            { Name: 'DEPLOYER_MODE', Value: 'aws' },
+            { Name: 'AWS_REGION', Value: 'eu-west-1' },
+            { Name: 'QUEUE_URL', Value: { Ref: logicalId(stack.intake.queue) } },
+            { Name: 'CONFIG_BRANCH', Value: 'main' },
+          ]),
+          Secrets: [
+            { Name: 'GITHUB_WEBHOOK_SECRET', ValueFrom: { Ref: logicalId(stack.deployer.webhookSecret) } },
+            { Name: 'STATUS_TOKEN', ValueFrom: { Ref: logicalId(stack.deployer.statusToken) } },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it('has a least-privilege task role scoped to the named service, roles, repositories, distribution and queue', () => {
+    const statements = (
+      template.findResources('AWS::IAM::Policy')[
+        logicalId(stack.deployer.taskRole.node.findChild('DefaultPolicy'))
+      ].Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }
+    ).Statement;
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.ManagedServices).toMatchObject({
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      Resource: { Ref: logicalId(stack.actors.service) },
+    });
+    expect(bySid.TaskDefinitions.Resource).toBe('*');
+    const actorsTask = stack.actors.taskDefinition;
+    expect(bySid.PassManagedTaskRoles).toEqual({
+      Sid: 'PassManagedTaskRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: [
+        { 'Fn::GetAtt': [logicalId(actorsTask.taskRole), 'Arn'] },
+        { 'Fn::GetAtt': [logicalId(actorsTask.obtainExecutionRole()), 'Arn'] },
+      ],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+    expect(bySid.ManagedRepositories.Resource).toEqual({
+      'Fn::GetAtt': [logicalId(stack.registries.service), 'Arn'],
+    });
+    const distributionArn = JSON.stringify(bySid.InvalidateDistribution.Resource);
+    expect(distributionArn).toContain(':distribution/');
+    expect(distributionArn).toContain(`{"Ref":"${logicalId(stack.edge.distribution)}"}`);
+    expect(bySid.IntakeQueue.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.intake.queue), 'Arn'] });
+    expect(bySid.OwnSecrets.Resource).toEqual([
+      { Ref: logicalId(stack.deployer.webhookSecret) },
+      { Ref: logicalId(stack.deployer.statusToken) },
+    ]);
+    // Nothing but the unscopable task-definition actions may use a wildcard resource.
+    const wildcard = statements.filter((s) => s.Resource === '*').map((s) => s.Sid);
+    expect(wildcard).toEqual(['TaskDefinitions']);
+  });
+});
+
+describe('outputs and synthesis', () => {
+  it.each(['ServiceUrl', 'CloudFrontUrl', 'WebhookUrl', 'QueueUrl', 'DeployerStatusUrl'])(
+    'outputs %s',
+    (name) => {
+      template.hasOutput(name, {});
+    },
+  );
+
+  it('points the webhook URL at the CloudFront webhook path', () => {
+    const output = template.findOutputs('WebhookUrl').WebhookUrl;
+    expect(JSON.stringify(output.Value)).toMatch(/\/webhooks\/github"\]\]\}$/);
+  });
+
+  it('leaves zero unacknowledged cdk-nag AwsSolutions findings', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports).toEqual([]);
+  });
+});
+
+describe('overrides', () => {
+  it('honours deployerDesiredCount context and a pinned tag in config', () => {
+    const pinned = synthApp({ deployerDesiredCount: '2', serviceConfig: join(FIXTURES, 'pinned.yaml') });
+    pinned.template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceName: 'ecs-gitops-deployer',
+      DesiredCount: 2,
+    });
+    const tasks = Object.values(pinned.template.findResources('AWS::ECS::TaskDefinition'));
+    const actors = tasks.find((t) => t.Properties.Family === 'actors');
+    expect(JSON.stringify(actors?.Properties.ContainerDefinitions[0].Image)).toContain(':1.2.3');
+  });
+});
