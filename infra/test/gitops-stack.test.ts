@@ -22,10 +22,17 @@ beforeAll(() => {
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const resourcesOf = (type: string): Resources => template.findResources(type) as Resources;
-const only = (type: string) => {
-  const found = Object.entries(resourcesOf(type));
-  return found;
-};
+type Resource = Resources[string];
+/** The single resource of `type` matching `where`; fails the test when there is not exactly one. */
+function one(type: string, where: (r: Resource) => boolean = () => true): Resource {
+  const found = Object.values(resourcesOf(type)).filter(where);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+}
+function firstOf<T>(items: T[] | undefined): T {
+  expect(items?.length ?? 0).toBeGreaterThan(0);
+  return items![0]!;
+}
 const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(construct.node.defaultChild as never);
 
@@ -101,8 +108,8 @@ describe('registries and cluster', () => {
 
 describe('actors service', () => {
   it('takes its first image from config and context (semver track → initialImageTag default 1.0.0)', () => {
-    const [[, task]] = only('AWS::ECS::TaskDefinition').filter(([, t]) => t.Properties.Family === 'actors');
-    const [container] = task.Properties.ContainerDefinitions as Array<Record<string, unknown>>;
+    const task = one('AWS::ECS::TaskDefinition', (t) => t.Properties.Family === 'actors');
+    const container = firstOf(task.Properties.ContainerDefinitions as Array<Record<string, unknown>>);
     expect(container.Name).toBe('actors');
     expect(JSON.stringify(container.Image)).toContain(':1.0.0');
   });
@@ -136,16 +143,19 @@ describe('actors service', () => {
   });
 
   it('agrees on one port: container = target group = health check = Dockerfile EXPOSE', () => {
-    const [[, task]] = only('AWS::ECS::TaskDefinition').filter(([, t]) => t.Properties.Family === 'actors');
-    const [container] = task.Properties.ContainerDefinitions as Array<{
-      PortMappings: Array<{ ContainerPort: number }>;
-      HealthCheck: { Command: string[] };
-    }>;
-    const containerPort = container.PortMappings[0].ContainerPort;
+    const task = one('AWS::ECS::TaskDefinition', (t) => t.Properties.Family === 'actors');
+    const container = firstOf(
+      task.Properties.ContainerDefinitions as Array<{
+        PortMappings: Array<{ ContainerPort: number }>;
+        HealthCheck: { Command: string[] };
+      }>,
+    );
+    const containerPort = firstOf(container.PortMappings).ContainerPort;
     expect(container.HealthCheck.Command.join(' ')).toContain(`:${containerPort}${SERVICE_HEALTH_PATH}`);
 
-    const [[, group]] = only('AWS::ElasticLoadBalancingV2::TargetGroup').filter(
-      ([, g]) => g.Properties.HealthCheckPath === SERVICE_HEALTH_PATH,
+    const group = one(
+      'AWS::ElasticLoadBalancingV2::TargetGroup',
+      (g) => g.Properties.HealthCheckPath === SERVICE_HEALTH_PATH,
     );
     expect(group.Properties.Port).toBe(containerPort);
     expect(group.Properties.HealthCheckPort).toBe(String(containerPort));
@@ -194,7 +204,7 @@ describe('load balancer and CloudFront', () => {
   });
 
   it('never caches /version and /health and forwards Authorization on the default behaviour', () => {
-    const [[, cdn]] = only('AWS::CloudFront::Distribution');
+    const cdn = one('AWS::CloudFront::Distribution');
     const config = cdn.Properties.DistributionConfig as {
       CacheBehaviors: Array<{ PathPattern: string; CachePolicyId: string }>;
       DefaultCacheBehavior: { CachePolicyId: { Ref: string } };
@@ -208,7 +218,7 @@ describe('load balancer and CloudFront', () => {
       config.DefaultCacheBehavior.CachePolicyId.Ref
     ];
     expect(
-      policy.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig,
+      policy?.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig,
     ).toEqual({
       HeaderBehavior: 'whitelist',
       Headers: ['Authorization'],
@@ -249,7 +259,7 @@ describe('deployer', () => {
     const statements = (
       template.findResources('AWS::IAM::Policy')[
         logicalId(stack.deployer.taskRole.node.findChild('DefaultPolicy'))
-      ].Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }
+      ]?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }
     ).Statement;
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.ManagedServices).toMatchObject({
@@ -295,7 +305,7 @@ describe('outputs and synthesis', () => {
 
   it('points the webhook URL at the CloudFront webhook path', () => {
     const output = template.findOutputs('WebhookUrl').WebhookUrl;
-    expect(JSON.stringify(output.Value)).toMatch(/\/webhooks\/github"\]\]\}$/);
+    expect(JSON.stringify(output?.Value)).toMatch(/\/webhooks\/github"\]\]\}$/);
   });
 
   it('leaves zero unacknowledged cdk-nag AwsSolutions findings', () => {
