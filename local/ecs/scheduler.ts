@@ -182,10 +182,10 @@ export class ServiceScheduler {
       (task) => task.deploymentId !== primary.id && task.lastStatus !== 'STOPPED',
     );
     if (draining) return;
-    this.#dropDrainedDeployments(service, primary);
     primary.rolloutState = 'COMPLETED';
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
     primary.updatedAt = new Date();
+    this.#dropDrainedDeployments(service, primary);
     service.lastCompletedTaskDefinitionArn = primary.taskDefinitionArn;
     addEvent(service, `(deployment ${primary.id}) deployment completed.`);
     addEvent(service, 'has reached a steady state.');

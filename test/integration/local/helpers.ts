@@ -1,0 +1,64 @@
+// Shared setup for the local-world integration tests: fast timing, quiet logs, SDK clients.
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { pino } from 'pino';
+import { ECHO_TASK_COMMAND } from '../../../local/task-commands.ts';
+import type { LocalTiming, LocalWorld, LocalWorldOptions } from '../../../local/world.ts';
+
+export const FAST_TIMING: Partial<LocalTiming> = {
+  tickMs: 25,
+  healthPollMs: 25,
+  healthTimeoutMs: 3_000,
+  stopGraceMs: 500,
+  circuitBreakerThreshold: 2,
+  invalidationMs: 300,
+  brokenExitMs: 100,
+};
+
+export const quietLogger = pino({ level: 'silent' });
+
+/** A world that plays `actors` images with the echo fixture (fast, no dependency on service/). */
+export function echoWorldOptions(extra: LocalWorldOptions = {}): LocalWorldOptions {
+  return {
+    taskCommands: { actors: ECHO_TASK_COMMAND },
+    timing: FAST_TIMING,
+    logger: quietLogger,
+    ...extra,
+  };
+}
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function clients(world: LocalWorld, maxAttempts = 1) {
+  const common = { region: 'us-east-1', credentials, maxAttempts };
+  return {
+    ecs: new ECSClient({ ...common, endpoint: world.endpoints.ecs }),
+    ecr: new ECRClient({ ...common, endpoint: world.endpoints.ecr }),
+    cloudfront: new CloudFrontClient({ ...common, endpoint: world.endpoints.cloudfront }),
+    sqs: new SQSClient({ ...common, endpoint: world.endpoints.sqs }),
+  };
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 8_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
