@@ -87,7 +87,9 @@ describe('ECS stand-in through @aws-sdk/client-ecs', () => {
     expect(service.events?.[0]?.message).toBe('(service actors) has reached a steady state.');
     expect(service.deployments?.[0]?.createdAt).toBeInstanceOf(Date);
     const seeded = world.registry.findImage('actors', { imageTag: '1.0.0' });
-    const version = await (await fetch(`${world.serviceUrl('actors')}/version`)).json();
+    const version = (await (await fetch(`${world.serviceUrl('actors')}/version`)).json()) as {
+      digest: string;
+    };
     expect(version.digest).toBe(seeded?.digest);
   });
 
@@ -134,10 +136,12 @@ describe('ECS stand-in through @aws-sdk/client-ecs', () => {
       rolloutState: 'COMPLETED',
       runningCount: 1,
     });
-    const version = await (await fetch(`${world.serviceUrl('actors')}/version`)).json();
+    const version = (await (await fetch(`${world.serviceUrl('actors')}/version`)).json()) as {
+      digest: string;
+    };
     expect(version.digest).toBe(pushed.digest);
     await eventually(() => (oldPids.every((pid) => !isAlive(pid)) ? true : undefined));
-    const messages = service.events?.map((event) => event.message) ?? [];
+    const messages = (service.events ?? []).map((event) => event.message ?? '');
     expect(messages.some((message) => /has stopped 1 running tasks/.test(message))).toBe(true);
 
     const tasks = await ecs.send(new ListTasksCommand({ cluster: 'gitops', serviceName: 'actors' }));
@@ -168,7 +172,7 @@ describe('ECS stand-in through @aws-sdk/client-ecs', () => {
     const service = await settled();
     expect(service.taskDefinition).toBe(before);
     expect(service.deployments?.[0]).toMatchObject({ rolloutState: 'COMPLETED', taskDefinition: before });
-    const messages = service.events?.map((event) => event.message) ?? [];
+    const messages = (service.events ?? []).map((event) => event.message ?? '');
     expect(messages.some((message) => /deployment failed: tasks failed to start/.test(message))).toBe(true);
     const response = await fetch(`${world.serviceUrl('actors')}/health`);
     expect(response.status).toBe(200);
