@@ -29,12 +29,19 @@ export function parseRepository(repository: string): RepositoryName {
   return account ? { name, registryId: account, uri: repository } : { name, uri: repository };
 }
 
+export interface EcrAdapterOptions {
+  /** Page size for DescribeImages (1..1000); small values only make sense in tests. */
+  pageSize?: number;
+}
+
 export class EcrAdapter implements RegistryPort {
   readonly #client: ECRClient;
+  readonly #pageSize: number;
   readonly #uris = new Map<string, string>();
 
-  constructor(client: ECRClient) {
+  constructor(client: ECRClient, options: EcrAdapterOptions = {}) {
     this.#client = client;
+    this.#pageSize = options.pageSize ?? 1000;
   }
 
   async listImages(repository: string, signal: AbortSignal): Promise<RegistryImage[]> {
@@ -44,7 +51,12 @@ export class EcrAdapter implements RegistryPort {
     for (let page = 0; page < MAX_PAGES; page++) {
       const output = await callAws('ecr:DescribeImages', signal, () =>
         this.#client.send(
-          new DescribeImagesCommand({ repositoryName: name, registryId, maxResults: 1000, nextToken }),
+          new DescribeImagesCommand({
+            repositoryName: name,
+            registryId,
+            maxResults: this.#pageSize,
+            nextToken,
+          }),
           { abortSignal: signal },
         ),
       );

@@ -37,11 +37,18 @@ const REGISTER_FIELDS = [
 
 const MAX_LIST_PAGES = 100;
 
+export interface EcsAdapterOptions {
+  /** Page size for ListTaskDefinitions (1..100); small values only make sense in tests. */
+  listPageSize?: number;
+}
+
 export class EcsAdapter implements EcsPort {
   readonly #client: ECSClient;
+  readonly #listPageSize: number;
 
-  constructor(client: ECSClient) {
+  constructor(client: ECSClient, options: EcsAdapterOptions = {}) {
     this.#client = client;
+    this.#listPageSize = options.listPageSize ?? 100;
   }
 
   async describeService(cluster: string, service: string, signal: AbortSignal): Promise<LiveService> {
@@ -148,7 +155,13 @@ export class EcsAdapter implements EcsPort {
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const output = await callAws('ecs:ListTaskDefinitions', signal, () =>
         this.#client.send(
-          new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
+          new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            maxResults: this.#listPageSize,
+            nextToken,
+          }),
           { abortSignal: signal },
         ),
       );
