@@ -23,11 +23,13 @@ export function buildApp(app: App): GitOpsStack {
   // ALB access logging needs a concrete region (its log-delivery principal differs per region).
   const region = context(app, 'region') ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
   const deployerCount = context(app, 'deployerDesiredCount');
+  const serviceCount = context(app, 'serviceDesiredCount');
   const stack = new GitOpsStack(app, 'EcsGitOps', {
     env: { account, region },
     managed,
     deployerImageTag: context(app, 'deployerImageTag') ?? 'latest',
     deployerDesiredCount: deployerCount === undefined ? undefined : Number(deployerCount),
+    serviceDesiredCount: serviceCount === undefined ? undefined : Number(serviceCount),
     configRepository: context(app, 'configRepository') ?? 'https://github.com/OWNER/REPO.git',
     configBranch: context(app, 'configBranch') ?? 'main',
   });

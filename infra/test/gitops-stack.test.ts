@@ -256,11 +256,13 @@ describe('deployer', () => {
   });
 
   it('has a least-privilege task role scoped to the named service, roles, repositories, distribution and queue', () => {
-    const statements = (
+    const policy =
       template.findResources('AWS::IAM::Policy')[
         logicalId(stack.deployer.taskRole.node.findChild('DefaultPolicy'))
-      ]?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }
-    ).Statement;
+      ];
+    expect(policy).toBeDefined();
+    const statements = (policy!.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> })
+      .Statement;
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.ManagedServices).toMatchObject({
       Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
@@ -315,8 +317,13 @@ describe('outputs and synthesis', () => {
 });
 
 describe('overrides', () => {
-  it('honours deployerDesiredCount context and a pinned tag in config', () => {
-    const pinned = synthApp({ deployerDesiredCount: '2', serviceConfig: join(FIXTURES, 'pinned.yaml') });
+  it('honours desired-count context and a pinned tag in config', () => {
+    const pinned = synthApp({
+      deployerDesiredCount: '2',
+      serviceDesiredCount: '0',
+      serviceConfig: join(FIXTURES, 'pinned.yaml'),
+    });
+    pinned.template.hasResourceProperties('AWS::ECS::Service', { ServiceName: 'actors', DesiredCount: 0 });
     pinned.template.hasResourceProperties('AWS::ECS::Service', {
       ServiceName: 'ecs-gitops-deployer',
       DesiredCount: 2,
