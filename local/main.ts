@@ -1,6 +1,7 @@
 // `npm run local`: starts the whole local world on fixed ports, prints the URLs and the env to
 // export, and stops cleanly (no child process left) on Ctrl-C or SIGTERM.
 import { faultSettingsFromEnv } from './faults.ts';
+import { ECHO_TASK_COMMAND } from './task-commands.ts';
 import { DEFAULT_LOCAL_PORTS, startLocalWorld } from './world.ts';
 
 const portFromEnv = (name: string, fallback: number) => {
@@ -19,6 +20,8 @@ const world = await startLocalWorld({
   },
   faultRate: rate,
   faultSeed: seed,
+  // LOCAL_USE_ECHO_TASK=1 plays `actors` with the tiny echo fixture (when service/ is not built).
+  ...(process.env.LOCAL_USE_ECHO_TASK === '1' ? { taskCommands: { actors: ECHO_TASK_COMMAND } } : {}),
 });
 
 const env = world.env();
