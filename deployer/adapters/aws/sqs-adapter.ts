@@ -1,5 +1,6 @@
 // QueuePort over an SQS FIFO queue. Bodies are JSON QueueMessage; the group id serialises work per
-// service (`service:<name>`) or for intake (`intake`).
+// service (`service:<name>`) or for intake (`intake`). ECR pushes arrive as raw EventBridge
+// "ECR Image Action" events (the rule targets the queue directly) and are received as `image-push`.
 //
 // Poison messages (bodies that fail to decode) never reach the consumer: `receive()` returns only
 // valid messages. A poison message is moved to the dead-letter queue right away when `deadLetterQueueUrl`
@@ -16,7 +17,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DeployerError } from '../../domain/errors.ts';
+import type { DeployerError, Result } from '../../domain/errors.ts';
 import {
   decodeMessage,
   deduplicationId,
@@ -25,6 +26,7 @@ import {
 } from '../../domain/events/queue-message.ts';
 import type { QueueMessage } from '../../domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../ports.ts';
+import { imagePushFromEventBridge } from './ecr-push-event.ts';
 import { callAws, mapAwsError } from './map-aws-error.ts';
 
 export interface PoisonMessage {
@@ -86,7 +88,7 @@ export class SqsQueue implements QueuePort {
     const received: ReceivedMessage[] = [];
     for (const raw of output.Messages ?? []) {
       if (!raw.ReceiptHandle || !raw.MessageId) continue;
-      const decoded = decodeMessage(raw.Body ?? '');
+      const decoded = decodeBody(raw.Body ?? '');
       const meta = {
         receiptHandle: raw.ReceiptHandle,
         messageId: raw.MessageId,
@@ -193,6 +195,14 @@ export async function resolveQueueUrl(
   } catch (error) {
     throw mapAwsError(error, 'sqs:GetQueueUrl', signal);
   }
+}
+
+/** Our own QueueMessage JSON, or the EventBridge ECR push event that infra routes to the queue. */
+function decodeBody(body: string): Result<QueueMessage> {
+  const decoded = decodeMessage(body);
+  if (decoded.ok) return decoded;
+  const imagePush = imagePushFromEventBridge(body);
+  return imagePush ? { ok: true, value: imagePush } : decoded;
 }
 
 function clamp(value: number, min: number, max: number): number {
