@@ -1,0 +1,35 @@
+// The contract between the deployer's runtime (queue consumer, intake, reconciler, status store) and
+// its HTTP layer (webhook, status JSON, dashboard, metrics, API). deployer/runtime implements it;
+// deployer/http only talks to this interface, so HTTP tests can use a small in-memory implementation.
+import type { Registry } from 'prom-client';
+import type { QueueMessage } from '../domain/types.ts';
+import type { DeployerStatus, ServiceStatus } from './status-model.ts';
+
+export interface EnqueueResult {
+  /** False when the message was a repeat the runtime already accepted (e.g. a redelivered webhook). */
+  queued: boolean;
+}
+
+export interface DeployerRuntime {
+  /** Starts the queue consumer, the resync timer and the initial config load. */
+  start(): Promise<void>;
+  /** Stops receiving, finishes or releases in-flight work; resolves when nothing is running. */
+  stop(): Promise<void>;
+  /** True once the first config load and status rebuild from ECS are done and the consumer runs. */
+  ready(): boolean;
+  status(): DeployerStatus;
+  serviceStatus(name: string): ServiceStatus | undefined;
+  /** Puts a normalised message on the queue (webhook intake, API sync). */
+  enqueue(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult>;
+  /** Reconcile now, forgetting remembered failed digests of this service (manual sync). */
+  sync(service: string, signal: AbortSignal): Promise<void>;
+  /** Roll back to the previous (or the given) task definition revision, then suspend tracking. */
+  rollback(service: string, to: string | undefined, signal: AbortSignal): Promise<void>;
+  /** Runtime override; durable suspension belongs in config (`suspended: true`). */
+  suspend(service: string): void;
+  resume(service: string, signal: AbortSignal): Promise<void>;
+  /** Called after every status change (dashboard live updates). Returns an unsubscribe function. */
+  subscribe(listener: (status: DeployerStatus) => void): () => void;
+  /** prom-client registry holding the deployer's metrics. */
+  readonly metrics: Registry;
+}
