@@ -1,0 +1,200 @@
+// The deployer's settings, read once from the environment at start. Every problem is collected and
+// reported together (one restart fixes them all), each naming the variable and what to set.
+import os from 'node:os';
+import path from 'node:path';
+import { DEPLOYER_PORT } from '../../common/contract.ts';
+import type { DeployerMode } from './status-model.ts';
+
+export type ConfigLocation =
+  /** A git repository (URL or local path) read at commits; configs live in `<dir>/services/`. */
+  | { kind: 'git'; repository: string; branch: string; dir: string; cacheDir: string }
+  /** A plain directory that holds `services/*.yaml` (local runs; edits are picked up by resync). */
+  | { kind: 'directory'; path: string };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Settings {
+  mode: DeployerMode;
+  region: string;
+  /** SQS FIFO queue; undefined in local mode means the composition root provides a queue itself. */
+  queueUrl: string | undefined;
+  dlqUrl: string | undefined;
+  config: ConfigLocation;
+  /** Git ref a push must target to count (`refs/heads/<CONFIG_BRANCH>`). */
+  trackedRef: string;
+  port: number;
+  host: string;
+  /** HMAC secret of the GitHub webhook; required in aws mode. */
+  githubWebhookSecret: string | undefined;
+  /** Bearer token for the API (and the read endpoints in aws mode); required in aws mode. */
+  statusToken: string | undefined;
+  resyncIntervalSeconds: number;
+  visibilityTimeoutSeconds: number;
+  heartbeatSeconds: number;
+  maxReceives: number;
+  concurrency: number;
+  waitPollMs: number;
+  logLevel: LogLevel;
+}
+
+export class SettingsError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid deployer settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+    this.problems = problems;
+  }
+}
+
+export const SETTINGS_DEFAULTS = {
+  port: DEPLOYER_PORT,
+  configBranch: 'main',
+  configDir: 'config',
+  configPath: './config',
+  resyncIntervalSeconds: 300,
+  visibilityTimeoutSeconds: 60,
+  heartbeatSeconds: 20,
+  maxReceives: 5,
+  concurrency: 4,
+  waitPollMs: 1000,
+  logLevel: 'info' as LogLevel,
+} as const;
+
+/** Reads and validates the settings; throws a SettingsError listing every bad or missing variable. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const queueUrl = text('QUEUE_URL');
+  const modeRaw = text('DEPLOYER_MODE');
+  let mode: DeployerMode = queueUrl === undefined ? 'local' : 'aws';
+  if (modeRaw === 'local' || modeRaw === 'aws') mode = modeRaw;
+  else if (modeRaw !== undefined)
+    problems.push(`DEPLOYER_MODE=${JSON.stringify(modeRaw)} must be local or aws`);
+
+  const region = text('AWS_REGION') ?? text('AWS_DEFAULT_REGION') ?? (mode === 'local' ? 'us-east-1' : '');
+  if (region === '') problems.push('AWS_REGION is required in aws mode (e.g. eu-west-1)');
+  if (mode === 'aws' && queueUrl === undefined)
+    problems.push('QUEUE_URL is required in aws mode (the SQS FIFO queue URL, ending in .fifo)');
+  if (queueUrl !== undefined && !isHttpUrl(queueUrl))
+    problems.push(`QUEUE_URL=${JSON.stringify(queueUrl)} must be an http(s) URL`);
+  const dlqUrl = text('DLQ_URL');
+  if (dlqUrl !== undefined && !isHttpUrl(dlqUrl))
+    problems.push(`DLQ_URL=${JSON.stringify(dlqUrl)} must be an http(s) URL`);
+
+  const branch = text('CONFIG_BRANCH') ?? SETTINGS_DEFAULTS.configBranch;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(branch))
+    problems.push(`CONFIG_BRANCH=${JSON.stringify(branch)} is not a valid branch name`);
+  const config = configLocation(text, mode, branch, problems);
+
+  const port = integer('PORT', SETTINGS_DEFAULTS.port, 0, 65_535);
+  const host = text('HOST') ?? (mode === 'aws' ? '0.0.0.0' : '127.0.0.1');
+
+  const githubWebhookSecret = text('GITHUB_WEBHOOK_SECRET');
+  const statusToken = text('STATUS_TOKEN');
+  if (mode === 'aws' && githubWebhookSecret === undefined)
+    problems.push('GITHUB_WEBHOOK_SECRET is required in aws mode (the secret set on the GitHub webhook)');
+  if (mode === 'aws' && statusToken === undefined)
+    problems.push('STATUS_TOKEN is required in aws mode (bearer token for the status and API endpoints)');
+
+  const resyncIntervalSeconds = integer(
+    'RESYNC_INTERVAL_SECONDS',
+    SETTINGS_DEFAULTS.resyncIntervalSeconds,
+    0,
+    86_400,
+  );
+  // SQS allows visibility timeouts up to 12 hours.
+  const visibilityTimeoutSeconds = integer(
+    'VISIBILITY_TIMEOUT_SECONDS',
+    SETTINGS_DEFAULTS.visibilityTimeoutSeconds,
+    1,
+    43_200,
+  );
+  const heartbeatSeconds = integer('HEARTBEAT_SECONDS', SETTINGS_DEFAULTS.heartbeatSeconds, 1, 43_199);
+  if (heartbeatSeconds >= visibilityTimeoutSeconds)
+    problems.push(
+      `HEARTBEAT_SECONDS (${heartbeatSeconds}) must be less than VISIBILITY_TIMEOUT_SECONDS (${visibilityTimeoutSeconds}), or messages reappear while still being worked on`,
+    );
+  const maxReceives = integer('MAX_RECEIVES', SETTINGS_DEFAULTS.maxReceives, 1, 1000);
+  const concurrency = integer('CONCURRENCY', SETTINGS_DEFAULTS.concurrency, 1, 64);
+  const waitPollMs = integer('WAIT_POLL_MS', SETTINGS_DEFAULTS.waitPollMs, 10, 600_000);
+
+  const levelRaw = text('LOG_LEVEL')?.toLowerCase() ?? SETTINGS_DEFAULTS.logLevel;
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(levelRaw)
+    ? (levelRaw as LogLevel)
+    : SETTINGS_DEFAULTS.logLevel;
+  if (logLevel !== levelRaw)
+    problems.push(`LOG_LEVEL=${JSON.stringify(levelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
+
+  if (problems.length > 0) throw new SettingsError(problems);
+  return {
+    mode,
+    region,
+    queueUrl,
+    dlqUrl,
+    config,
+    trackedRef: `refs/heads/${branch}`,
+    port,
+    host,
+    githubWebhookSecret,
+    statusToken,
+    resyncIntervalSeconds,
+    visibilityTimeoutSeconds,
+    heartbeatSeconds,
+    maxReceives,
+    concurrency,
+    waitPollMs,
+    logLevel,
+  };
+}
+
+function configLocation(
+  text: (name: string) => string | undefined,
+  mode: DeployerMode,
+  branch: string,
+  problems: string[],
+): ConfigLocation {
+  const repository = text('CONFIG_REPOSITORY');
+  const configPath = text('CONFIG_PATH');
+  if (repository !== undefined && configPath !== undefined) {
+    problems.push(
+      'set either CONFIG_REPOSITORY (a git repository) or CONFIG_PATH (a plain directory), not both',
+    );
+  }
+  if (repository !== undefined) {
+    const dir = (text('CONFIG_DIR') ?? SETTINGS_DEFAULTS.configDir).replace(/^\/+|\/+$/g, '');
+    if (dir.split('/').includes('..'))
+      problems.push(`CONFIG_DIR=${JSON.stringify(dir)} must be a path inside the repository (no ..)`);
+    const cacheDir = text('CONFIG_CACHE_DIR') ?? path.join(os.tmpdir(), 'ecs-gitops-config-cache');
+    return { kind: 'git', repository, branch, dir, cacheDir };
+  }
+  if (configPath === undefined && mode === 'aws') {
+    problems.push(
+      'CONFIG_REPOSITORY is required in aws mode (git URL of the repository holding config/services/*.yaml)',
+    );
+  }
+  return { kind: 'directory', path: path.resolve(configPath ?? SETTINGS_DEFAULTS.configPath) };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
