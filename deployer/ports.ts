@@ -20,6 +20,8 @@ export interface EcsPort {
   ): Promise<string>;
   /** ARNs of ACTIVE revisions of a family, newest first (used to find our own earlier work). */
   listTaskDefinitions(family: string, signal: AbortSignal): Promise<string[]>;
+  /** Adds or overwrites tags on a resource (a task definition revision records a rollout's result). */
+  tagResource(resourceArn: string, tags: Record<string, string>, signal: AbortSignal): Promise<void>;
   updateService(
     cluster: string,
     service: string,

@@ -7,6 +7,7 @@ import {
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
+  TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DeployerError } from '../../domain/errors.ts';
@@ -171,6 +172,14 @@ export class EcsAdapter implements EcsPort {
     }
     // familyPrefix is a prefix on some implementations: keep exactly this family.
     return arns.filter((arn) => familyOf(arn) === family);
+  }
+
+  async tagResource(resourceArn: string, tags: Record<string, string>, signal: AbortSignal): Promise<void> {
+    const list = Object.entries(tags).map(([key, value]) => ({ key, value }));
+    if (list.length === 0) return;
+    await callAws('ecs:TagResource', signal, () =>
+      this.#client.send(new TagResourceCommand({ resourceArn, tags: list }), { abortSignal: signal }),
+    );
   }
 
   async updateService(
