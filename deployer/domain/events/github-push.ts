@@ -1,0 +1,166 @@
+// Turns one GitHub webhook delivery into a git-push message, a ping, or an explicit "ignored" with the
+// reason. Signature verification happens before this (github-signature.ts). Never throws.
+import { DeployerError, err, ok, type Result } from '../errors.ts';
+import type { QueueMessage } from '../types.ts';
+
+export interface GithubDelivery {
+  /** `X-GitHub-Event` header. */
+  eventName: string | undefined;
+  /** `X-GitHub-Delivery` header: unique per delivery, used as the queue deduplication id. */
+  deliveryId: string | undefined;
+  rawBody: string;
+}
+
+export interface GithubParseOptions {
+  /** Directory of the desired state inside the repository, e.g. `config`. */
+  configDir: string;
+  /** Only pushes to this ref matter. Default `refs/heads/main`. */
+  trackedRef?: string;
+}
+
+export type GitPush = Extract<QueueMessage, { kind: 'git-push' }>;
+
+export type GithubEventOutcome =
+  | { kind: 'push'; message: GitPush }
+  | { kind: 'ping' }
+  | { kind: 'ignored'; reason: string };
+
+export const DEFAULT_TRACKED_REF = 'refs/heads/main';
+
+/**
+ * GitHub lists at most this many commits in a push payload; a longer push is truncated, so the
+ * file lists cannot tell whether the config changed.
+ */
+export const GITHUB_MAX_PUSH_COMMITS = 2048;
+
+const ZERO_SHA = /^0+$/;
+
+const invalid = (why: string) =>
+  err(
+    new DeployerError('EVENT_INVALID', `invalid GitHub webhook delivery: ${why}`, {
+      retryable: false,
+      httpStatus: 400,
+    }),
+  );
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+export function parseGithubEvent(
+  delivery: GithubDelivery,
+  options: GithubParseOptions,
+): Result<GithubEventOutcome> {
+  const { eventName, deliveryId, rawBody } = delivery;
+  if (!isText(eventName)) return invalid('missing X-GitHub-Event header');
+  if (!isText(deliveryId)) return invalid('missing X-GitHub-Delivery header');
+  if (typeof rawBody !== 'string') return invalid('body must be text');
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return invalid(
+      rawBody.startsWith('payload=')
+        ? 'body is form-encoded; set the webhook content type to application/json'
+        : 'body is not JSON',
+    );
+  }
+  if (!isObject(body)) return invalid('body must be a JSON object');
+
+  if (eventName === 'ping') return ok({ kind: 'ping' });
+  if (eventName !== 'push') return ok({ kind: 'ignored', reason: `event "${eventName}" is not a push` });
+  return parsePush(body, deliveryId, options);
+}
+
+function parsePush(body: Json, deliveryId: string, options: GithubParseOptions): Result<GithubEventOutcome> {
+  const { ref, before, after, repository } = body;
+  if (!isText(ref)) return invalid('push payload has no "ref"');
+  if (!isText(before) || !isText(after)) return invalid('push payload has no "before"/"after" commit');
+  if (!isObject(repository) || !isText(repository.full_name))
+    return invalid('push payload has no "repository.full_name"');
+  for (const flag of ['deleted', 'forced', 'created'] as const) {
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean')
+      return invalid(`push payload field "${flag}" must be a boolean`);
+  }
+  const deleted = body.deleted === true || ZERO_SHA.test(after);
+  const forced = body.forced === true;
+
+  const trackedRef = options.trackedRef ?? DEFAULT_TRACKED_REF;
+  if (ref.startsWith('refs/tags/')) return ok({ kind: 'ignored', reason: `tag push ${ref}` });
+  if (ref !== trackedRef) return ok({ kind: 'ignored', reason: `push to ${ref}, tracking ${trackedRef}` });
+  if (deleted) return ok({ kind: 'ignored', reason: `branch ${ref} was deleted` });
+
+  const changed = configChanged(body, options.configDir, forced);
+  if (!changed.ok) return changed;
+  return ok({
+    kind: 'push',
+    message: {
+      kind: 'git-push',
+      deliveryId,
+      repository: repository.full_name,
+      ref,
+      before,
+      after,
+      deleted,
+      forced,
+      configChanged: changed.value,
+    },
+  });
+}
+
+/** `config`, `./config/`, `/config` all mean the same directory; '' or '.' means the whole repository. */
+function normaliseDir(dir: string): string {
+  const trimmed = dir
+    .trim()
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+|\/+$/g, '');
+  return trimmed === '.' ? '' : trimmed;
+}
+
+/**
+ * Whether the push touched `<configDir>/`. Errs on the side of "yes": a false "yes" costs one
+ * config read and a no-op reconcile, a false "no" leaves a config change undeployed until the next
+ * periodic resync. So the answer is "yes" whenever the payload cannot prove otherwise:
+ * - forced pushes rewrite history; the commit list need not explain the difference to `before`;
+ * - a new branch (`before` all zeros) has no base to compare with;
+ * - `commits` absent, empty while the head moved, or at GitHub's 2048-commit truncation limit;
+ * - `head_commit` missing or not among the listed commits (the list does not reach the new head).
+ */
+function configChanged(body: Json, configDir: string, forced: boolean): Result<boolean> {
+  const dir = normaliseDir(configDir);
+  const { commits, head_commit: head, before, after } = body;
+  if (commits !== undefined && commits !== null && !Array.isArray(commits))
+    return invalid('push payload field "commits" must be an array');
+  const list: unknown[] = Array.isArray(commits) ? commits : [];
+  const paths: string[] = [];
+  const ids = new Set<string>();
+  for (const commit of list) {
+    if (!isObject(commit)) return invalid('push payload "commits" must hold objects');
+    if (isText(commit.id)) ids.add(commit.id);
+    for (const key of ['added', 'modified', 'removed'] as const) {
+      const files = commit[key];
+      if (files === undefined || files === null) continue;
+      if (!Array.isArray(files) || files.some((f) => typeof f !== 'string'))
+        return invalid(`push payload commit field "${key}" must be an array of paths`);
+      paths.push(...(files as string[]));
+    }
+  }
+  if (paths.some((path) => isUnder(path, dir))) return ok(true);
+  if (before === after) return ok(false);
+  const headId = isObject(head) && isText(head.id) ? head.id : undefined;
+  const incomplete =
+    forced ||
+    ZERO_SHA.test(String(before)) ||
+    list.length === 0 ||
+    list.length >= GITHUB_MAX_PUSH_COMMITS ||
+    headId === undefined ||
+    !ids.has(headId);
+  return ok(incomplete);
+}
+
+function isUnder(path: string, dir: string): boolean {
+  if (dir === '') return true;
+  const clean = path.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  return clean === dir || clean.startsWith(`${dir}/`);
+}
