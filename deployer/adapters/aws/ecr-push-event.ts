@@ -1,31 +1,25 @@
 // EventBridge delivers ECR pushes to the queue as its own event JSON, not as our QueueMessage
-// (infra/lib/intake-queue.ts, local/ecr/image-event.ts). This turns a successful "ECR Image Action"
-// PUSH into an `image-push` message; anything else is not one.
-import type { QueueMessage } from '../../domain/types.ts';
+// (infra/lib/intake-queue.ts, local/ecr/image-event.ts). The queue body is text; the deciding is
+// done once, by the pure parser in deployer/domain/events/ecr-event.ts.
 
-type ImagePush = Extract<QueueMessage, { kind: 'image-push' }>;
+import { DeployerError, err, type Result } from '../../domain/errors.ts';
+import { type EcrEventOutcome, type ImagePush, parseEcrEvent } from '../../domain/events/ecr-event.ts';
 
-const text = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-/** The image-push message an EventBridge ECR event stands for, or undefined when it is not one. */
-export function imagePushFromEventBridge(body: string): ImagePush | undefined {
+/** The parser's verdict on a queue body: image-push, ignored with a reason, or EVENT_INVALID. */
+export function ecrEventFromBody(body: string): Result<EcrEventOutcome> {
   let event: unknown;
   try {
     event = JSON.parse(body);
   } catch {
-    return undefined;
+    return err(
+      new DeployerError('EVENT_INVALID', 'invalid EventBridge event: not JSON', { retryable: false }),
+    );
   }
-  if (typeof event !== 'object' || event === null) return undefined;
-  const record = event as Record<string, unknown>;
-  if (record.source !== 'aws.ecr' || record['detail-type'] !== 'ECR Image Action') return undefined;
-  const detail = record.detail as Record<string, unknown> | null | undefined;
-  if (typeof detail !== 'object' || detail === null) return undefined;
-  if (detail['action-type'] !== 'PUSH' || detail.result !== 'SUCCESS') return undefined;
-  const repository = detail['repository-name'];
-  const digest = detail['image-digest'];
-  if (!text(repository) || !text(digest) || !digest.startsWith('sha256:') || !text(record.time))
-    return undefined;
-  const message: ImagePush = { kind: 'image-push', repository, digest, pushedAt: record.time };
-  if (text(detail['image-tag'])) message.tag = detail['image-tag'];
-  return message;
+  return parseEcrEvent(event);
+}
+
+/** The image-push message an EventBridge ECR event stands for, or undefined when it is not one. */
+export function imagePushFromEventBridge(body: string): ImagePush | undefined {
+  const outcome = ecrEventFromBody(body);
+  return outcome.ok && outcome.value.kind === 'image-push' ? outcome.value.message : undefined;
 }
