@@ -1,7 +1,7 @@
 // Minimal typings for the part of autocannon's programmatic API the benchmarks use (the package
 // ships none). See node_modules/autocannon/README.md, "API".
 declare module 'autocannon' {
-  interface Histogram {
+  export interface Histogram {
     average: number;
     mean: number;
     stddev: number;
@@ -12,7 +12,7 @@ declare module 'autocannon' {
     p90: number;
     p99: number;
   }
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     pipelining?: number;
@@ -22,7 +22,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     expectBody?: string;
   }
-  interface Result {
+  export interface Result {
     url: string;
     requests: Histogram;
     latency: Histogram;
