@@ -1,0 +1,58 @@
+// Short human forms of digests, images, durations and timestamps for the dashboard and the CLI.
+import type { ImageStatus } from '../../runtime/status-model.ts';
+
+/** `sha256:0123456789ab…` → `0123456789ab` (12 hex, like docker). */
+export function shortDigest(digest: string | undefined | null): string {
+  if (!digest) return '';
+  const hex = digest.startsWith('sha256:') ? digest.slice('sha256:'.length) : digest;
+  return hex.slice(0, 12);
+}
+
+/** `tag@shortdigest`, `tag`, `@shortdigest`, or the last path segment of the image. */
+export function imageLabel(image: Pick<ImageStatus, 'image' | 'tag' | 'digest'> | null | undefined): string {
+  if (!image) return '—';
+  const digest = shortDigest(image.digest ?? digestOf(image.image));
+  const tag = image.tag ?? tagOf(image.image);
+  if (tag && digest) return `${tag}@${digest}`;
+  if (tag) return tag;
+  if (digest) return `@${digest}`;
+  return image.image.split('/').pop() ?? image.image;
+}
+
+function digestOf(image: string): string | undefined {
+  const at = image.indexOf('@');
+  return at === -1 ? undefined : image.slice(at + 1);
+}
+
+function tagOf(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0] ?? image;
+  const lastSegment = withoutDigest.split('/').pop() ?? '';
+  const colon = lastSegment.indexOf(':');
+  return colon === -1 ? undefined : lastSegment.slice(colon + 1);
+}
+
+/** 950 → `950ms`, 65_000 → `1m 05s`, 3_720_000 → `1h 02m`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** ISO timestamp → `2026-11-25 17:03:09Z` (stable, timezone-free, sortable). */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+}
+
+/** Git commits and content hashes shortened to 12 characters (`sha256:` prefix kept readable). */
+export function shortRevision(revision: string | null | undefined): string {
+  if (!revision) return '';
+  if (revision.startsWith('sha256:')) return `sha256:${revision.slice(7, 19)}`;
+  return revision.slice(0, 12);
+}

@@ -1,0 +1,71 @@
+// The dashboard page: server-rendered, no external assets, updated in place from /events.
+import type { DeployerStatus } from '../../runtime/status-model.ts';
+import { configErrorsBanner } from './config-errors-banner.ts';
+import { DASHBOARD_PATHS } from './dashboard-paths.ts';
+import { html, type SafeHtml, trusted } from './escape-html.ts';
+import { formatTime, shortRevision } from './format-values.ts';
+import { PAGE_SCRIPT } from './page-script.ts';
+import { PAGE_STYLE } from './page-style.ts';
+import { serviceCard } from './service-card.ts';
+
+/** The part of the page that is replaced on every status update. */
+export function renderDashboardBody(status: DeployerStatus): string {
+  return html`${summary(status)}
+${configErrorsBanner(status.config)}
+${
+  status.services.length === 0
+    ? html`<p class="empty">No services configured. Add one under <code>config/services/</code>.</p>`
+    : status.services.map(serviceCard)
+}`.value;
+}
+
+export function renderDashboardPage(status: DeployerStatus, nonce: string): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ecs-gitops</title>
+<style nonce="${nonce}">${trusted(PAGE_STYLE)}</style>
+</head>
+<body>
+<header class="top"><h1>ecs-gitops</h1><span id="live" class="live live-connecting" aria-live="polite">connecting…</span></header>
+<main id="dashboard">${trusted(renderDashboardBody(status))}</main>
+<script nonce="${nonce}">${trusted(PAGE_SCRIPT)}</script>
+</body>
+</html>`.value;
+}
+
+function summary(status: DeployerStatus): SafeHtml {
+  const config = status.config;
+  return html`<section class="summary">
+<span><span class="muted">mode</span> ${status.mode}</span>
+<span><span class="muted">version</span> ${status.version}</span>
+<span><span class="muted">up since</span> <time datetime="${status.startedAt}">${formatTime(status.startedAt)}</time></span>
+<span><span class="muted">config</span> <code id="config-revision" title="${config.revision ?? ''}">${shortRevision(config.revision) || 'none'}</code></span>
+<span><span class="muted">queue</span> <span id="queue">${figure(status.queue.visible)} waiting, ${figure(status.queue.inFlight)} in flight</span></span>
+</section>`;
+}
+
+function figure(value: number | null): string {
+  return value === null ? '?' : String(value);
+}
+
+export function renderLoginPage(nonce: string, failed: boolean): string {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ecs-gitops: sign in</title><style nonce="${nonce}">${trusted(PAGE_STYLE)}</style></head>
+<body>
+<header class="top"><h1>ecs-gitops</h1></header>
+<main class="login">
+<form method="post" action="${DASHBOARD_PATHS.login}">
+<p>This deployer runs in aws mode: paste its status token (<code>STATUS_TOKEN</code>) to view the dashboard.</p>
+${failed ? html`<p class="banner banner-error" role="alert">That token was not accepted.</p>` : ''}
+<label>Token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
+<button type="submit">Open dashboard</button>
+</form>
+</main>
+</body>
+</html>`.value;
+}

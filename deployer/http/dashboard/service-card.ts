@@ -1,0 +1,79 @@
+// One card per managed service: state, desired vs live, the rollout in progress, history, failures.
+import { type CurrentRollout, ROLLOUT_STEPS, type ServiceStatus } from '../../runtime/status-model.ts';
+import { html, type SafeHtml } from './escape-html.ts';
+import { formatTime, imageLabel, shortDigest } from './format-values.ts';
+import { rolloutTable } from './rollout-table.ts';
+import { syncBadge } from './sync-badge.ts';
+
+const MAX_EVENTS = 5;
+
+export function serviceCard(service: ServiceStatus): SafeHtml {
+  return html`<section class="card" data-service="${service.name}" data-state="${service.sync.state}">
+<header class="card-head">
+<h2>${service.name}</h2>
+${syncBadge(service.sync.state)}
+${service.suspended ? html`<span class="tag" title="suspended by a runtime override (resume to track again)">suspended</span>` : ''}
+</header>
+<p class="sync-reason"><strong>${service.sync.reason}</strong>${service.sync.message ? html` — ${service.sync.message}` : ''} <span class="muted">since <time datetime="${service.sync.since}">${formatTime(service.sync.since)}</time></span></p>
+<dl class="images">
+<dt>Desired</dt><dd>${desired(service)}</dd>
+<dt>Live</dt><dd>${live(service)}</dd>
+</dl>
+${service.currentRollout ? currentRollout(service.currentRollout) : ''}
+${failedDigests(service)}
+<h3>Recent rollouts</h3>
+${rolloutTable(service.recentRollouts)}
+${events(service)}
+<p class="muted small">Last reconciled: ${service.lastReconciledAt ? html`<time datetime="${service.lastReconciledAt}">${formatTime(service.lastReconciledAt)}</time>` : 'never'}</p>
+</section>`;
+}
+
+function desired(service: ServiceStatus): SafeHtml {
+  const d = service.desired;
+  if (!d) return html`<span class="muted">none chosen</span>`;
+  return html`<code class="desired-image" title="${d.image}">${imageLabel(d)}</code> <span class="muted">${d.reason}</span>`;
+}
+
+function live(service: ServiceStatus): SafeHtml {
+  const l = service.live;
+  if (!l) return html`<span class="muted">unknown</span>`;
+  return html`<code class="live-image" title="${l.image}">${imageLabel(l)}</code> <span class="muted" title="${l.taskDefinitionArn}">${taskDefinitionLabel(l.taskDefinitionArn)}</span>`;
+}
+
+/** `arn:aws:ecs:…:task-definition/actors:7` → `actors:7`. */
+function taskDefinitionLabel(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash === -1 ? arn : arn.slice(slash + 1);
+}
+
+function currentRollout(rollout: CurrentRollout): SafeHtml {
+  const index = ROLLOUT_STEPS.indexOf(rollout.step);
+  const steps = ROLLOUT_STEPS.filter((step) => step !== 'RollingBack' || rollout.step === 'RollingBack');
+  return html`<div class="current-rollout" data-rollout="${rollout.id}" data-step="${rollout.step}">
+<p><strong>Rolling out</strong> <code>${imageLabel(rollout.from)}</code> → <code>${imageLabel(rollout.to)}</code>
+<span class="muted">since <time datetime="${rollout.startedAt}">${formatTime(rollout.startedAt)}</time></span></p>
+<ol class="steps">${steps.map((step, i) => html`<li class="${stepClass(i, index, step === rollout.step)}">${step}</li>`)}</ol>
+</div>`;
+}
+
+function stepClass(i: number, current: number, isCurrent: boolean): string {
+  if (isCurrent) return 'step step-current';
+  return i < current ? 'step step-done' : 'step';
+}
+
+function failedDigests(service: ServiceStatus): SafeHtml | string {
+  if (service.failedDigests.length === 0) return '';
+  return html`<div class="failed-digests"><h3>Failed digests <span class="muted small">(not retried until the desired image changes or a manual sync)</span></h3><ul>
+${service.failedDigests.map(
+  (f) =>
+    html`<li><code title="${f.digest}">${shortDigest(f.digest)}</code> ${f.reason} <span class="muted">at <time datetime="${f.failedAt}">${formatTime(f.failedAt)}</time></span></li>`,
+)}
+</ul></div>`;
+}
+
+function events(service: ServiceStatus): SafeHtml | string {
+  if (service.events.length === 0) return '';
+  return html`<details class="events"><summary>ECS events</summary><ul>
+${service.events.slice(0, MAX_EVENTS).map((e) => html`<li><time datetime="${e.createdAt}">${formatTime(e.createdAt)}</time> ${e.message}</li>`)}
+</ul></details>`;
+}
