@@ -1,0 +1,210 @@
+// An in-memory DeployerRuntime for HTTP, dashboard and CLI tests: holds a DeployerStatus you can
+// change, records every call, notifies subscribers, and can be told to fail or hang where the real
+// runtime would (queue unreachable, unknown service).
+import { Counter, Registry } from 'prom-client';
+import { DeployerError } from '../../deployer/domain/errors.ts';
+import type { QueueMessage } from '../../deployer/domain/types.ts';
+import type { DeployerRuntime, EnqueueResult } from '../../deployer/runtime/runtime.ts';
+import type { DeployerStatus, ServiceStatus } from '../../deployer/runtime/status-model.ts';
+
+export const FAKE_DIGEST_V1 = `sha256:${'1'.repeat(64)}`;
+export const FAKE_DIGEST_V2 = `sha256:${'2'.repeat(64)}`;
+const FAKE_TIME = '2026-01-01T00:00:00.000Z';
+
+/** A plausible Synced service; override any field. */
+export function fakeServiceStatus(name: string, overrides: Partial<ServiceStatus> = {}): ServiceStatus {
+  const image = `000000000000.dkr.ecr.us-east-1.amazonaws.com/${name}@${FAKE_DIGEST_V1}`;
+  return {
+    name,
+    desired: {
+      image,
+      digest: FAKE_DIGEST_V1,
+      tag: '1.0.0',
+      reason: 'highest match for ^1.0.0',
+      policy: { semver: '^1.0.0' },
+    },
+    live: {
+      image,
+      digest: FAKE_DIGEST_V1,
+      taskDefinitionArn: `arn:aws:ecs:us-east-1:0:task-definition/${name}:1`,
+    },
+    sync: {
+      state: 'Synced',
+      reason: 'RolloutSucceeded',
+      message: 'live image is the desired one',
+      since: FAKE_TIME,
+    },
+    suspended: false,
+    currentRollout: null,
+    recentRollouts: [],
+    failedDigests: [],
+    events: [],
+    lastReconciledAt: FAKE_TIME,
+    ...overrides,
+  };
+}
+
+/** A status with the given services (default: one `actors`). */
+export function fakeDeployerStatus(overrides: Partial<DeployerStatus> = {}): DeployerStatus {
+  return {
+    mode: 'local',
+    version: '0.0.0-test',
+    startedAt: FAKE_TIME,
+    config: {
+      revision: 'abc123',
+      lastAppliedRevision: 'abc123',
+      lastAttemptedRevision: 'abc123',
+      errors: [],
+    },
+    queue: { visible: 0, inFlight: 0 },
+    services: [fakeServiceStatus('actors')],
+    ...overrides,
+  };
+}
+
+export type FakeCall =
+  | { method: 'start' | 'stop' }
+  | { method: 'enqueue'; message: QueueMessage }
+  | { method: 'sync'; service: string }
+  | { method: 'rollback'; service: string; to: string | undefined }
+  | { method: 'suspend'; service: string }
+  | { method: 'resume'; service: string };
+
+export interface FakeRuntimeOptions {
+  status?: DeployerStatus;
+  /** Whether ready() is true; default true. */
+  ready?: boolean;
+}
+
+export interface FakeRuntime extends DeployerRuntime {
+  /** Every call, in order. */
+  readonly calls: FakeCall[];
+  /** Messages accepted by enqueue() (repeats of a git-push delivery id are not added again). */
+  readonly enqueued: QueueMessage[];
+  setReady(ready: boolean): void;
+  /** Replaces the whole status and notifies subscribers. */
+  setStatus(status: DeployerStatus): void;
+  /** Patches one service (it must exist) and notifies subscribers. */
+  updateService(name: string, patch: Partial<ServiceStatus>): void;
+  /**
+   * How enqueue() behaves: `ok` (default), `fail` (rejects like an unreachable queue, retryable 503),
+   * `hang` (never resolves unless its AbortSignal fires).
+   */
+  setEnqueueBehaviour(behaviour: 'ok' | 'fail' | 'hang'): void;
+  /** Number of live subscribers (to check that SSE connections unsubscribe). */
+  subscriberCount(): number;
+}
+
+export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime {
+  let status = structuredClone(options.status ?? fakeDeployerStatus());
+  let ready = options.ready ?? true;
+  let enqueueBehaviour: 'ok' | 'fail' | 'hang' = 'ok';
+  const calls: FakeCall[] = [];
+  const enqueued: QueueMessage[] = [];
+  const seenDeliveries = new Set<string>();
+  const listeners = new Set<(status: DeployerStatus) => void>();
+  const metrics = new Registry();
+  const requests = new Counter({
+    name: 'ecs_gitops_fake_calls_total',
+    help: 'Calls made to the fake runtime',
+    labelNames: ['method'],
+    registers: [metrics],
+  });
+
+  const record = (call: FakeCall) => {
+    calls.push(call);
+    requests.inc({ method: call.method });
+  };
+  const notify = () => {
+    for (const listener of listeners) listener(structuredClone(status));
+  };
+  const requireService = (name: string): ServiceStatus => {
+    const service = status.services.find((candidate) => candidate.name === name);
+    if (!service)
+      throw new DeployerError('SERVICE_NOT_FOUND', `no service named '${name}' in the config`, {
+        retryable: false,
+        httpStatus: 404,
+      });
+    return service;
+  };
+  const aborted = (signal: AbortSignal) =>
+    new DeployerError('ABORTED', 'the operation was aborted', { retryable: true, cause: signal.reason });
+
+  return {
+    calls,
+    enqueued,
+    metrics,
+    async start() {
+      record({ method: 'start' });
+    },
+    async stop() {
+      record({ method: 'stop' });
+    },
+    ready: () => ready,
+    status: () => structuredClone(status),
+    serviceStatus(name) {
+      const service = status.services.find((candidate) => candidate.name === name);
+      return service ? structuredClone(service) : undefined;
+    },
+    async enqueue(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult> {
+      record({ method: 'enqueue', message });
+      if (enqueueBehaviour === 'fail')
+        throw new DeployerError('AWS_UNAVAILABLE', 'sqs:SendMessage failed: connect ECONNREFUSED', {
+          retryable: true,
+        });
+      if (enqueueBehaviour === 'hang') {
+        await new Promise((_, reject) => {
+          if (signal.aborted) reject(aborted(signal));
+          signal.addEventListener('abort', () => reject(aborted(signal)), { once: true });
+        });
+      }
+      if (message.kind === 'git-push') {
+        if (seenDeliveries.has(message.deliveryId)) return { queued: false };
+        seenDeliveries.add(message.deliveryId);
+      }
+      enqueued.push(message);
+      return { queued: true };
+    },
+    async sync(service) {
+      record({ method: 'sync', service });
+      requireService(service);
+    },
+    async rollback(service, to) {
+      record({ method: 'rollback', service, to });
+      const current = requireService(service);
+      current.suspended = true;
+      notify();
+    },
+    suspend(service) {
+      record({ method: 'suspend', service });
+      requireService(service).suspended = true;
+      notify();
+    },
+    async resume(service) {
+      record({ method: 'resume', service });
+      requireService(service).suspended = false;
+      notify();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    setReady(value) {
+      ready = value;
+    },
+    setStatus(next) {
+      status = structuredClone(next);
+      notify();
+    },
+    updateService(name, patch) {
+      Object.assign(requireService(name), structuredClone(patch));
+      notify();
+    },
+    setEnqueueBehaviour(behaviour) {
+      enqueueBehaviour = behaviour;
+    },
+    subscriberCount: () => listeners.size,
+  };
+}
