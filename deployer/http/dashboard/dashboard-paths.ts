@@ -2,8 +2,6 @@
 export const DASHBOARD_PATHS = {
   page: '/',
   events: '/events',
-  /** Polling fallback with the same auth as the page (a browser cannot add a Bearer header). */
+  /** Polling fallback: the status JSON plus the rendered body, so the page renders in one place (the server). */
   state: '/dashboard/state',
-  login: '/dashboard/login',
-  logout: '/dashboard/logout',
 } as const;

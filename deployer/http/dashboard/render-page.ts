@@ -1,7 +1,6 @@
 // The dashboard page: server-rendered, no external assets, updated in place from /events.
 import type { DeployerStatus } from '../../runtime/status-model.ts';
 import { configErrorsBanner } from './config-errors-banner.ts';
-import { DASHBOARD_PATHS } from './dashboard-paths.ts';
 import { html, type SafeHtml, trusted } from './escape-html.ts';
 import { formatTime, shortRevision } from './format-values.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
@@ -49,23 +48,4 @@ function summary(status: DeployerStatus): SafeHtml {
 
 function figure(value: number | null): string {
   return value === null ? '?' : String(value);
-}
-
-export function renderLoginPage(nonce: string, failed: boolean): string {
-  return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ecs-gitops: sign in</title><style nonce="${nonce}">${trusted(PAGE_STYLE)}</style></head>
-<body>
-<header class="top"><h1>ecs-gitops</h1></header>
-<main class="login">
-<form method="post" action="${DASHBOARD_PATHS.login}">
-<p>This deployer runs in aws mode: paste its status token (<code>STATUS_TOKEN</code>) to view the dashboard.</p>
-${failed ? html`<p class="banner banner-error" role="alert">That token was not accepted.</p>` : ''}
-<label>Token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
-<button type="submit">Open dashboard</button>
-</form>
-</main>
-</body>
-</html>`.value;
 }

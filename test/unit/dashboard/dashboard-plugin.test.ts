@@ -13,9 +13,9 @@ import {
 
 const apps: FastifyInstance[] = [];
 
-async function build(runtime = fakeRuntime(), extra: { readToken?: string; keepAliveMs?: number } = {}) {
+async function build(runtime = fakeRuntime()) {
   const app = Fastify();
-  await app.register(dashboardPlugin, { runtime, ...extra });
+  await app.register(dashboardPlugin, { runtime });
   apps.push(app);
   return app;
 }
@@ -60,6 +60,13 @@ describe('GET /', () => {
     expect(response.body).toContain(`<script nonce="${nonce}">`);
     expect(response.body).toContain(`<style nonce="${nonce}">`);
     expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('drops a ?token= sign-in parameter from the address bar with a redirect', async () => {
+    const app = await build();
+    const response = await app.inject({ method: 'GET', url: '/?token=abc' });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/');
   });
 
   it('escapes a service named <script> and every other string that comes from config or ECS', async () => {
