@@ -1,0 +1,66 @@
+// Loads and validates `<dir>/services/*.y{a,}ml` from a plain directory (CLI `validate`, infra, tests).
+// Reads through DirectoryConfigSource so the revision is the same content hash the deployer reports
+// when it runs on that directory; error file names are `<dir>/services/<file>` as the caller wrote dir.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
+import type { ConfigLoadResult } from '../domain/types.ts';
+import { DirectoryConfigSource } from './directory-config-source.ts';
+
+const EMPTY_REVISION = 'none';
+
+function failure(file: string, message: string): ConfigLoadResult {
+  return { ok: false, revision: EMPTY_REVISION, errors: [{ file, line: 1, column: 1, field: '', message }] };
+}
+
+async function isDirectory(dir: string): Promise<boolean | 'missing'> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
+
+export async function loadConfigDirectory(
+  dir: string,
+  signal = AbortSignal.timeout(30_000),
+): Promise<ConfigLoadResult> {
+  const services = path.join(dir, 'services');
+  for (const [target, what] of [
+    [dir, 'config directory'],
+    [services, 'services directory'],
+  ] as const) {
+    let kind: boolean | 'missing';
+    try {
+      kind = await isDirectory(target);
+    } catch (error) {
+      return failure(target, `cannot read the ${what}: ${(error as Error).message}`);
+    }
+    if (kind === 'missing')
+      return failure(
+        target,
+        `${what} ${target} does not exist; create ${services}/<name>.yaml (one file per service, see docs/config.md)`,
+      );
+    if (!kind) return failure(target, `${target} is not a directory; expected a ${what}`);
+  }
+  const absolute = path.resolve(dir);
+  // Root and path chosen so the hashed paths read `config/services/x.yaml` for a `config` directory,
+  // exactly as DirectoryConfigSource hashes them when the deployer runs on the repository root.
+  const source = new DirectoryConfigSource({
+    root: path.dirname(absolute),
+    configPath: `${path.basename(absolute)}/services`,
+  });
+  let snapshot: Awaited<ReturnType<DirectoryConfigSource['read']>>;
+  try {
+    snapshot = await source.read(undefined, signal);
+  } catch (error) {
+    return failure(services, `cannot read the service configs: ${(error as Error).message}`);
+  }
+  const prefix = `${path.basename(absolute)}/services/`;
+  const files = snapshot.files.map((f) => ({
+    path: path.join(services, f.path.slice(prefix.length)),
+    text: f.text,
+  }));
+  return parseConfigFiles(files, snapshot.revision);
+}

@@ -1,0 +1,109 @@
+// Desired state from config files: every `services/<name>.yaml` is parsed with positions, validated
+// against the schema and the semantic rules, then checked across files. Collects every error (sorted
+// by file and position) instead of stopping at the first, and never throws.
+import type { ConfigError, ConfigFile, ConfigLoadResult, ServiceConfig } from '../types.ts';
+import { type CheckedFile, crossFileErrors } from './cross-file-checks.ts';
+import { dotted } from './field-path.ts';
+import { type Issue, schemaIssues } from './schema-errors.ts';
+import { semanticIssues } from './semantic-checks.ts';
+import { toServiceConfig, type ValidServiceData } from './to-service-config.ts';
+import { locate, sourceText } from './yaml-locations.ts';
+import { parseYaml } from './yaml-syntax.ts';
+
+/** Service configs are the YAML files directly inside a `services/` directory; other files are ignored. */
+export function isServiceConfigPath(path: string): boolean {
+  return /(?:^|\/)services\/[^/]+\.ya?ml$/i.test(path);
+}
+
+const MAX_ALIAS_EXPANSION = 1000;
+
+type FileOutcome = { errors: ConfigError[]; checked?: CheckedFile };
+
+function parseOne(file: ConfigFile): FileOutcome {
+  const whole = (message: string): FileOutcome => ({
+    errors: [{ file: file.path, line: 1, column: 1, field: '', message }],
+  });
+  const { doc, lineCounter, problems } = parseYaml(file.text);
+  if (problems.length > 0) {
+    return {
+      errors: problems.map((p) => ({ file: file.path, ...p.position, field: '', message: p.message })),
+    };
+  }
+  if (doc.contents === null)
+    return whole(
+      'the file is empty; a service config needs at least name, cluster, service, container and image (see docs/config.md)',
+    );
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (error) {
+    return whole(`cannot read the YAML: ${(error as Error).message}`);
+  }
+  const issues: Issue[] = [
+    ...schemaIssues(data, (path) => sourceText(doc, file.text, path)),
+    ...semanticIssues(data),
+  ];
+  const position = (path: Issue['path'], anchor: Issue['anchor']) => locate(doc, lineCounter, path, anchor);
+  if (issues.length > 0) {
+    return {
+      errors: issues.map((issue) => ({
+        file: file.path,
+        ...position(issue.path, issue.anchor),
+        field: issue.field ?? dotted(issue.path),
+        message: issue.message,
+      })),
+    };
+  }
+  const config = toServiceConfig(data as ValidServiceData, file.path);
+  return { errors: [], checked: { file: file.path, config, locate: position } };
+}
+
+function compareErrors(a: ConfigError, b: ConfigError): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0);
+}
+
+function unique(errors: ConfigError[]): ConfigError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.file}\0${e.line}\0${e.column}\0${e.field}\0${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function parseConfigFiles(files: ConfigFile[], revision: string): ConfigLoadResult {
+  const errors: ConfigError[] = [];
+  const checked: CheckedFile[] = [];
+  const serviceFiles = files
+    .filter((f) => isServiceConfigPath(f.path))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of serviceFiles) {
+    let outcome: FileOutcome;
+    try {
+      outcome = parseOne(file);
+    } catch (error) {
+      // A bug in a check must not take the deployer down: report it against the file instead.
+      outcome = {
+        errors: [
+          {
+            file: file.path,
+            line: 1,
+            column: 1,
+            field: '',
+            message: `internal error while checking this file (please report it): ${String(error)}`,
+          },
+        ],
+      };
+    }
+    errors.push(...outcome.errors);
+    if (outcome.checked) checked.push(outcome.checked);
+  }
+  errors.push(...crossFileErrors(checked));
+  if (errors.length > 0) return { ok: false, revision, errors: unique(errors).sort(compareErrors) };
+  const services: ServiceConfig[] = checked
+    .map((c) => c.config)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ok: true, state: { revision, services } };
+}

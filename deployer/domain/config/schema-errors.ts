@@ -1,0 +1,153 @@
+// Validates one parsed file against the service schema and turns ajv's errors into messages that say
+// what to fix: unknown fields with a suggestion, wrong types with what was found, patterns in words.
+import { Ajv, type ErrorObject } from 'ajv';
+import { describeValue, dotted, fromPointer } from './field-path.ts';
+import { PATTERN_HINTS, serviceSchema } from './service-schema.ts';
+import { closestMatch } from './suggestions.ts';
+import type { Anchor, DataPath } from './yaml-locations.ts';
+
+/** A problem inside one file, before it is given a line and column. */
+export interface Issue {
+  /** Where to point: the field itself, or its parent mapping for a missing field. */
+  path: DataPath;
+  anchor: Anchor;
+  message: string;
+  /** Dotted field name when it differs from `path` (a missing field is named but not located). */
+  field?: string;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
+const validateService = ajv.compile(serviceSchema);
+
+const POLICIES = ['semver', 'glob', 'regex', 'latest'] as const;
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
+interface SchemaNode {
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+}
+
+/** Every field name the schema knows, with where it belongs: `repository` → ['image.repository']. */
+const FIELD_HOMES = new Map<string, string[]>();
+(function collect(node: SchemaNode, prefix: string[]) {
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const home = [...prefix, key].join('.');
+    FIELD_HOMES.set(key, [...(FIELD_HOMES.get(key) ?? []), home]);
+    collect(child, [...prefix, key]);
+  }
+})(serviceSchema as SchemaNode, []);
+
+const valueAt = (data: unknown, path: DataPath): unknown =>
+  path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined,
+    data,
+  );
+
+function unknownField(parent: DataPath, field: string, known: string[]): string {
+  const suggestion = closestMatch(field, known);
+  if (suggestion !== undefined) return `unknown field \`${field}\`; did you mean \`${suggestion}\`?`;
+  const homes = (FIELD_HOMES.get(field) ?? []).filter((home) => home !== dotted([...parent, field]));
+  if (homes.length > 0) return `unknown field \`${field}\` here; it belongs at \`${homes.join('` or `')}\``;
+  const where = parent.length === 0 ? 'at the top level' : `in \`${dotted(parent)}\``;
+  return `unknown field \`${field}\` ${where}; known fields are ${known.map((k) => `\`${k}\``).join(', ')}`;
+}
+
+function trackMessage(track: unknown): string {
+  const present = POLICIES.filter((p) => track !== null && typeof track === 'object' && p in track);
+  if (present.length === 0)
+    return '`track` needs one policy: `semver: "^1.2.0"`, `glob: "release-*"`, `regex: "^main-"` or `latest: true`';
+  return `\`track\` takes exactly one policy, got ${present.map((p) => `\`${p}\``).join(' and ')}; keep one`;
+}
+
+function typeMessage(error: ErrorObject, value: unknown, source: string | undefined): string {
+  const expected = TYPE_WORDS[String(error.params.type)] ?? String(error.params.type);
+  if (value === null || value === undefined)
+    return `is empty; expected ${expected}${expected === 'a mapping' ? ' (give it fields or remove the key)' : ''}`;
+  const got = describeValue(value);
+  const quoteHint =
+    error.params.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')
+      ? `; quote it to keep it text: "${source ?? String(value)}"`
+      : '';
+  return `expected ${expected}, got ${got}${quoteHint}`;
+}
+
+function messageFor(
+  error: ErrorObject,
+  data: unknown,
+  sourceOf: (path: DataPath) => string | undefined,
+): Issue {
+  const path = fromPointer(error.instancePath, data);
+  const value = valueAt(data, path);
+  const schema = (error.parentSchema ?? {}) as SchemaNode & Record<string, unknown>;
+  const got = value === undefined ? '' : `, got ${describeValue(value)}`;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const field = String(error.params.additionalProperty);
+      return {
+        path: [...path, field],
+        anchor: 'key',
+        message: unknownField(path, field, Object.keys(schema.properties ?? {})),
+      };
+    }
+    case 'required': {
+      const field = String(error.params.missingProperty);
+      const description = schema.properties?.[field]?.description;
+      const where = path.length === 0 ? '' : ` in \`${dotted(path)}\``;
+      return {
+        path,
+        anchor: 'key',
+        field: dotted([...path, field]),
+        message: `missing required field \`${field}\`${where}${description ? ` (${description})` : ''}`,
+      };
+    }
+    case 'type':
+      return { path, anchor: 'value', message: typeMessage(error, value, sourceOf(path)) };
+    case 'pattern': {
+      const key = dotted(path.map((p) => (typeof p === 'number' ? '*' : p)));
+      const hint = PATTERN_HINTS[key] ?? `must match ${String(error.params.pattern)}`;
+      return { path, anchor: 'value', message: `${hint}${got}` };
+    }
+    case 'oneOf':
+      return { path, anchor: 'key', message: trackMessage(value) };
+    case 'not':
+      return {
+        path: [...path, 'track'],
+        anchor: 'key',
+        message:
+          'use either `pin` or `track`, not both: a pin always wins, so the track policy would never apply; remove one',
+      };
+    case 'dependencies':
+      return {
+        path: [...path, String(error.params.property)],
+        anchor: 'key',
+        message: '`prerelease` only applies to a `semver` track; remove it or track a semver range',
+      };
+    case 'const':
+      return {
+        path,
+        anchor: 'value',
+        message: `\`latest\` can only be \`true\`${got}; to stop following the newest push, use a pin or another policy`,
+      };
+    case 'uniqueItems':
+      return { path, anchor: 'value', message: 'must not list the same entry twice' };
+    default:
+      return { path, anchor: 'value', message: `${error.message ?? 'is invalid'}${got}` };
+  }
+}
+
+/** Schema problems of one file's data; `sourceOf` gives the raw text of a scalar for hints. */
+export function schemaIssues(data: unknown, sourceOf: (path: DataPath) => string | undefined): Issue[] {
+  if (validateService(data)) return [];
+  const errors = validateService.errors ?? [];
+  // oneOf reports why each branch failed; the oneOf error itself says it better in one line.
+  return errors.filter((e) => !e.schemaPath.includes('/oneOf/')).map((e) => messageFor(e, data, sourceOf));
+}

@@ -1,0 +1,152 @@
+// Rules of one service file that a JSON Schema cannot state well: image references inside the
+// configured repository, digest shape, semver ranges, regular expressions, URLs and cross-field timing.
+// Each check reads the raw data defensively, so it runs even when other fields are wrong.
+import semver from 'semver';
+import { isDigest, parseImageRef, sameRepository } from '../image-ref.ts';
+import type { ImageRef } from '../types.ts';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import type { Issue } from './schema-errors.ts';
+
+type Data = Record<string, unknown>;
+
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const record = (value: unknown): Data | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Data) : undefined;
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+
+function digestProblem(digest: string): string | undefined {
+  if (isDigest(digest)) return undefined;
+  const hex = digest.slice('sha256:'.length);
+  if (/^[0-9a-fA-F]*$/.test(hex) && hex.length === 64) return 'digest must use lowercase hex characters';
+  return `malformed digest: expected \`sha256:\` followed by 64 lowercase hex characters, got ${hex.length} characters after \`sha256:\``;
+}
+
+/** The configured repository as an image reference, or an issue explaining what is wrong with it. */
+export function parseRepository(repository: string): { ref?: ImageRef; issue?: string } {
+  const parsed = parseImageRef(repository);
+  if (!parsed.ok)
+    return {
+      issue: `${parsed.error.message.replace(/^invalid image reference "[^"]*": /, 'invalid repository: ')} (e.g. \`actors\` or \`123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors\`)`,
+    };
+  if (parsed.value.tag !== undefined || parsed.value.digest !== undefined)
+    return { issue: 'the repository must not include a tag or digest; put it in `image.pin` instead' };
+  return { ref: parsed.value };
+}
+
+function pinIssues(pin: string, repository: ImageRef | undefined): string[] {
+  if (pin.startsWith('sha256:')) {
+    const problem = digestProblem(pin);
+    return problem ? [problem] : [];
+  }
+  if (TAG.test(pin)) return [];
+  // Not a bare tag: it may be a full image reference, which must stay inside the configured repository.
+  const parsed = parseImageRef(pin);
+  if (!parsed.ok) {
+    if (pin.includes('@sha256:')) {
+      const problem = digestProblem(pin.slice(pin.indexOf('@') + 1));
+      if (problem) return [problem];
+    }
+    return [
+      `\`${pin}\` is neither a tag (letters, digits, "_", "." and "-", up to 128) nor a \`sha256:\` digest nor an image reference`,
+    ];
+  }
+  const ref = parsed.value;
+  if (repository !== undefined && !sameRepository(ref, repository))
+    return [
+      `image \`${pin}\` is outside the configured repository \`${repository.registry ? `${repository.registry}/` : ''}${repository.repository}\`; pin a tag or digest of that repository, or change image.repository`,
+    ];
+  if (ref.tag === undefined && ref.digest === undefined)
+    return [
+      `\`${pin}\` names a repository but no tag or digest; pin \`repository:tag\` or a \`sha256:\` digest`,
+    ];
+  return [];
+}
+
+/** The tag or digest a valid pin stands for (a full reference is reduced to its digest, else its tag). */
+export function normalisePin(pin: string): string {
+  if (pin.startsWith('sha256:') || TAG.test(pin)) return pin;
+  const parsed = parseImageRef(pin);
+  if (!parsed.ok) return pin;
+  return parsed.value.digest ?? parsed.value.tag ?? pin;
+}
+
+function trackIssues(track: Data): Issue[] {
+  const issues: Issue[] = [];
+  const range = text(track.semver);
+  if (range !== undefined && semver.validRange(range) === null)
+    issues.push({
+      path: ['image', 'track', 'semver'],
+      anchor: 'value',
+      message: `invalid semver range \`${range}\`; write e.g. \`^1.4.0\`, \`~1.4\`, \`1.x\` or \`>=1.4.0 <2.0.0\``,
+    });
+  const regex = text(track.regex);
+  if (regex !== undefined) {
+    try {
+      new RegExp(regex);
+    } catch (error) {
+      issues.push({
+        path: ['image', 'track', 'regex'],
+        anchor: 'value',
+        message: `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`,
+      });
+    }
+  }
+  const glob = text(track.glob);
+  if (glob !== undefined && /[/:@]/.test(glob))
+    issues.push({
+      path: ['image', 'track', 'glob'],
+      anchor: 'value',
+      message: `the glob is matched against tags only, and tags cannot contain "/", ":" or "@"; write just the tag pattern (e.g. \`release-*\`) and put the repository in image.repository`,
+    });
+  return issues;
+}
+
+function verifyIssues(verify: Data): Issue[] {
+  const issues: Issue[] = [];
+  const url = text(verify.url);
+  if (url !== undefined && /^https?:\/\/\S+$/.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      issues.push({ path: ['verify', 'url'], anchor: 'value', message: `\`${url}\` is not a valid URL` });
+    }
+  }
+  const defaults = CONFIG_DEFAULTS.verify;
+  const successes = num(verify.successes, defaults.successes);
+  const interval = num(verify.intervalSeconds, defaults.intervalSeconds);
+  const timeout = num(verify.timeoutSeconds, defaults.timeoutSeconds);
+  // The first probe runs at once, so `successes` probes need (successes - 1) intervals.
+  const needed = (successes - 1) * interval;
+  if (needed > timeout)
+    issues.push({
+      path: ['verify', 'timeoutSeconds'],
+      anchor: 'value',
+      message: `${successes} successes ${interval}s apart take at least ${needed}s, longer than timeoutSeconds ${timeout}s, so verification could never pass; raise timeoutSeconds or lower successes/intervalSeconds`,
+    });
+  return issues;
+}
+
+export function semanticIssues(data: unknown): Issue[] {
+  const root = record(data);
+  if (root === undefined) return [];
+  const issues: Issue[] = [];
+  const image = record(root.image);
+  let repository: ImageRef | undefined;
+  const repositoryText = text(image?.repository);
+  if (repositoryText !== undefined && repositoryText !== '') {
+    const { ref, issue } = parseRepository(repositoryText);
+    repository = ref;
+    if (issue) issues.push({ path: ['image', 'repository'], anchor: 'value', message: issue });
+  }
+  const pin = text(image?.pin);
+  if (pin !== undefined && pin !== '')
+    for (const message of pinIssues(pin, repository))
+      issues.push({ path: ['image', 'pin'], anchor: 'value', message });
+  const track = record(image?.track);
+  if (track) issues.push(...trackIssues(track));
+  const verify = record(root.verify);
+  if (verify) issues.push(...verifyIssues(verify));
+  return issues;
+}

@@ -1,0 +1,214 @@
+// JSON Schema (draft-07) of one `config/services/<name>.yaml` file. The loader validates with it and
+// `npm run schema` writes it to config/service.schema.json so editors validate and complete too.
+// Rules a schema cannot say well (digests, semver ranges, regexes, cross-file) live in semantic-checks.ts.
+import { CONFIG_DEFAULTS } from './defaults.ts';
+
+export const NAME_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$';
+const ECS_NAME = '[A-Za-z0-9_-]{1,255}';
+const ECS_ARN_PREFIX = 'arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:';
+export const CLUSTER_PATTERN = `^(?:${ECS_ARN_PREFIX}cluster/)?${ECS_NAME}$`;
+export const SERVICE_PATTERN = `^(?:${ECS_ARN_PREFIX}service/(?:${ECS_NAME}/)?)?${ECS_NAME}$`;
+const CONTAINER_PATTERN = `^${ECS_NAME}$`;
+const DISTRIBUTION_PATTERN = '^[A-Z0-9]{1,128}$';
+const CDN_PATH_PATTERN = '^/\\S*$';
+const URL_PATTERN = '^https?://\\S+$';
+
+/** What a pattern means, in words, for error messages (keyed by dotted field; `*` is any list index). */
+export const PATTERN_HINTS: Record<string, string> = {
+  name: 'must be a DNS label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit (e.g. `actors`)',
+  cluster: 'must be an ECS cluster name (letters, digits, "-", "_") or a cluster ARN',
+  service: 'must be an ECS service name (letters, digits, "-", "_") or a service ARN',
+  container: 'must be a container name from the task definition (letters, digits, "-", "_")',
+  'cdn.distributionId':
+    'must be a CloudFront distribution id: uppercase letters and digits (e.g. `E2EXAMPLE`)',
+  'cdn.paths.*': 'must be an invalidation path starting with "/" and without spaces (e.g. `/*`)',
+  'verify.url': 'must be an absolute http:// or https:// URL without spaces',
+};
+
+const positiveInteger = (description: string, maximum: number, fallback: number) => ({
+  type: 'integer',
+  minimum: 1,
+  maximum,
+  default: fallback,
+  description,
+});
+
+export const serviceSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'ecs-gitops service',
+  description:
+    'Desired state of one ECS service managed by ecs-gitops. One file per service: config/services/<name>.yaml.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'cluster', 'service', 'container', 'image'],
+  properties: {
+    $schema: {
+      type: 'string',
+      description: 'Path or URL of this JSON Schema, for editors. Ignored by the deployer.',
+    },
+    name: {
+      type: 'string',
+      pattern: NAME_PATTERN,
+      description:
+        'Unique name of the managed service; must equal the file name without .yaml. Used in status, metrics and the queue group `service:<name>`.',
+    },
+    cluster: {
+      type: 'string',
+      pattern: CLUSTER_PATTERN,
+      description: 'ECS cluster name or ARN that runs the service.',
+    },
+    service: {
+      type: 'string',
+      pattern: SERVICE_PATTERN,
+      description: 'ECS service name or ARN.',
+    },
+    container: {
+      type: 'string',
+      pattern: CONTAINER_PATTERN,
+      description: 'Name of the container in the task definition whose image the deployer sets.',
+    },
+    image: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['repository'],
+      description:
+        'Where the image comes from and which one to run: `pin` OR `track` (default: latest push).',
+      properties: {
+        repository: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'ECR repository name (`actors`) or full URI (`123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors`). Images outside it are refused.',
+        },
+        pin: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'A fixed tag (`1.4.2`) or digest (`sha256:` + 64 hex). Quote version-like tags. Cannot be combined with `track`.',
+        },
+        track: {
+          type: 'object',
+          additionalProperties: false,
+          description:
+            'Policy that picks the newest matching image: exactly one of `semver`, `glob`, `regex`, `latest`.',
+          default: CONFIG_DEFAULTS.track,
+          properties: {
+            semver: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'Semver range over the tags (`^1.4.0`, `~2.1`, `>=1 <3`); highest version wins. Tags may start with `v`.',
+            },
+            prerelease: {
+              type: 'boolean',
+              default: false,
+              description: 'With `semver`: also consider pre-release tags such as `1.5.0-rc.1`.',
+            },
+            glob: {
+              type: 'string',
+              minLength: 1,
+              description: 'Tag glob (`release-*`); the most recently pushed match wins.',
+            },
+            regex: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'JavaScript regular expression over tags (`^main-[0-9a-f]{7}$`); the most recently pushed match wins.',
+            },
+            latest: {
+              const: true,
+              description: 'Run the most recently pushed image, whatever its tag.',
+            },
+          },
+          oneOf: [
+            { required: ['semver'] },
+            { required: ['glob'] },
+            { required: ['regex'] },
+            { required: ['latest'] },
+          ],
+          dependencies: { prerelease: ['semver'] },
+        },
+      },
+      not: { required: ['pin', 'track'] },
+    },
+    verify: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      description: 'HTTP check after ECS reports the rollout complete. Omit to skip verification.',
+      properties: {
+        url: {
+          type: 'string',
+          pattern: URL_PATTERN,
+          description: 'URL that answers with the version report (`/version`), usually through the CDN.',
+        },
+        expectVersion: {
+          type: 'boolean',
+          default: CONFIG_DEFAULTS.verify.expectVersion,
+          description: 'Require the response to report the digest being rolled out (not just HTTP 200).',
+        },
+        successes: positiveInteger(
+          'Consecutive successful probes required.',
+          100,
+          CONFIG_DEFAULTS.verify.successes,
+        ),
+        intervalSeconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 300,
+          default: CONFIG_DEFAULTS.verify.intervalSeconds,
+          description: 'Seconds between probes.',
+        },
+        timeoutSeconds: positiveInteger(
+          'Give up (and roll back) when verification has not succeeded within this many seconds.',
+          3600,
+          CONFIG_DEFAULTS.verify.timeoutSeconds,
+        ),
+      },
+    },
+    cdn: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['distributionId'],
+      description: 'CloudFront distribution to invalidate after a verified rollout. Omit for none.',
+      properties: {
+        distributionId: {
+          type: 'string',
+          pattern: DISTRIBUTION_PATTERN,
+          description: 'CloudFront distribution id, e.g. `E2EXAMPLE`.',
+        },
+        paths: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 100,
+          uniqueItems: true,
+          items: { type: 'string', pattern: CDN_PATH_PATTERN },
+          default: CONFIG_DEFAULTS.cdn.paths,
+          description: 'Paths to invalidate.',
+        },
+      },
+    },
+    rollout: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'How long a rollout may take and what happens when it fails.',
+      properties: {
+        timeoutSeconds: positiveInteger(
+          'Fail the rollout when ECS has not finished it (and verification passed) within this many seconds.',
+          86_400,
+          CONFIG_DEFAULTS.rollout.timeoutSeconds,
+        ),
+        rollback: {
+          type: 'boolean',
+          default: CONFIG_DEFAULTS.rollout.rollback,
+          description: 'On failure, return the service to the task definition it ran before.',
+        },
+      },
+    },
+    suspended: {
+      type: 'boolean',
+      default: CONFIG_DEFAULTS.suspended,
+      description: 'Stop deploying this service (the live state is left as it is).',
+    },
+  },
+} as const;
