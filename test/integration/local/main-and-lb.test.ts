@@ -1,5 +1,4 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../local/task-commands.ts';
@@ -57,21 +56,26 @@ describe('load balancer', () => {
 });
 
 describe('the real actors service', () => {
-  it.skipIf(!existsSync(`${REPO_ROOT}/service/main.ts`))(
-    'runs as the default task command and reports its digest',
-    async () => {
-      const world = await startLocalWorld({
-        timing: { ...FAST_TIMING, healthTimeoutMs: 10_000 },
-        logger: quietLogger,
-      });
-      worlds.push(world);
-      const seeded = world.registry.findImage('actors', { imageTag: '1.0.0' });
-      const version = (await (await fetch(`${world.serviceUrl('actors')}/version`)).json()) as {
-        digest: string;
-      };
-      expect(version.digest).toBe(seeded?.digest);
-    },
-  );
+  it('runs as the default task command, reports its digest and serves actors with the world credentials', async () => {
+    const world = await startLocalWorld({
+      timing: { ...FAST_TIMING, healthTimeoutMs: 10_000 },
+      logger: quietLogger,
+    });
+    worlds.push(world);
+    const seeded = world.registry.findImage('actors', { imageTag: '1.0.0' });
+    expect(seeded?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const version = (await (await fetch(`${world.serviceUrl('actors')}/version`)).json()) as {
+      digest: string;
+    };
+    expect(version.digest).toBe(seeded?.digest);
+
+    const { user, password } = world.actorsCredentials;
+    const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const actor = await fetch(`${world.serviceUrl('actors')}/actors/2`, { headers: { authorization } });
+    expect(actor.status).toBe(200);
+    expect(await actor.json()).toEqual({ id: 2, actor: 'Leonard Nimoy', role: 'Spock' });
+    expect((await fetch(`${world.serviceUrl('actors')}/actors/2`)).status).toBe(401);
+  });
 });
 
 describe('npm run local / local:push', () => {

@@ -1,0 +1,81 @@
+// The actors service as a Fastify app factory (no listen), so tests drive it with inject() and
+// main.ts owns the socket, logging and signals.
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { VersionReport } from '../common/contract.ts';
+import type { Credentials } from './basic-auth.ts';
+import { answerClientError } from './client-error.ts';
+import { codeForStatus, errorBody, sendError, truncate } from './http-errors.ts';
+import { registerActorsRoutes } from './routes/actors-routes.ts';
+import { registerHealthRoutes } from './routes/health-routes.ts';
+
+export interface ActorsAppOptions {
+  credentials: Credentials;
+  version: VersionReport;
+  /** A pino logger; omitted in tests that do not look at logs. */
+  logger?: FastifyBaseLogger;
+  /**
+   * Idle keep-alive timeout. Longer than the ALB's 60 s idle timeout, so the load balancer, not the
+   * task, closes idle connections (otherwise it may reuse a socket the task just closed: 502s).
+   */
+  keepAliveTimeoutMs?: number;
+}
+
+const QUIET_PATHS = new Set(['/health', '/version']);
+
+export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
+  const base = {
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
+    requestTimeout: 30_000,
+    bodyLimit: 64 * 1024,
+    // During shutdown, finish what arrives on already open connections (with Connection: close)
+    // instead of Fastify's 503: ECS has deregistered the task from the load balancer by then.
+    return503OnClosing: false,
+    // Fastify's two lines per request are replaced by the single onResponse line below.
+    logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler: answerClientError,
+    // Router-level rejections (malformed percent-encoding, over-long path parameters) in our shape.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const statusCode = error.statusCode ?? 400;
+      return reply.code(statusCode).send(errorBody(codeForStatus(statusCode), error.message));
+    },
+  };
+  const app = options.logger ? Fastify({ ...base, loggerInstance: options.logger }) : Fastify(base);
+
+  // One log line per request; probes only at debug so health checks do not drown the log.
+  app.addHook('onResponse', async (request, reply) => {
+    const fields = {
+      method: request.method,
+      url: truncate(request.url, 200),
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+    };
+    if (QUIET_PATHS.has(request.routeOptions.url ?? '')) request.log.debug(fields, 'request completed');
+    else request.log.info(fields, 'request completed');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 'notFound', `no route ${request.method} ${truncate(request.url)}`),
+  );
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const statusCode = error.validation ? 400 : (error.statusCode ?? 500);
+    if (statusCode >= 400 && statusCode < 500) {
+      // The client's mistake, not ours: no stack trace.
+      request.log.info({ code: error.code, statusCode, reason: error.message }, 'rejected request');
+      return reply.code(statusCode).send(errorBody(codeForStatus(statusCode), error.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 'internal', 'internal error');
+  });
+
+  registerHealthRoutes(app, options.version);
+  registerActorsRoutes(app, options.credentials);
+  return app;
+}

@@ -1,0 +1,49 @@
+// HTTP Basic authentication (RFC 7617) with a constant-time check. Both sides are hashed first so
+// timingSafeEqual always compares equal-length buffers and the comparison time says nothing about
+// the length or the content of the expected credentials.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+export const BASIC_AUTH_CHALLENGE = 'Basic realm="actors", charset="UTF-8"';
+
+// Canonical base64 only: Buffer.from(…, 'base64') silently skips junk, which would let malformed
+// headers through to the comparison.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes an `Authorization: Basic …` header; undefined for anything malformed. Never throws. */
+export function parseBasicAuth(header: string | undefined): Credentials | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Basic[ ]+(\S+)[ ]*$/i.exec(header);
+  const encoded = match?.[1];
+  if (encoded === undefined || !BASE64.test(encoded)) return undefined;
+  let decoded: string;
+  try {
+    decoded = utf8.decode(Buffer.from(encoded, 'base64'));
+  } catch {
+    return undefined;
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function digest(credentials: Credentials): Buffer {
+  // The user may not contain ':' (RFC 7617; settings enforce it), so `user:password` is unambiguous.
+  return createHash('sha256').update(`${credentials.user}:${credentials.password}`, 'utf8').digest();
+}
+
+/** Returns a check that answers whether an Authorization header carries the expected credentials. */
+export function createBasicAuthCheck(expected: Credentials): (header: string | undefined) => boolean {
+  const expectedDigest = digest(expected);
+  return (header) => {
+    const given = parseBasicAuth(header);
+    // Hash something even for malformed headers so every rejection costs about the same.
+    const givenDigest = digest(given ?? { user: '', password: '\u0000' });
+    return timingSafeEqual(givenDigest, expectedDigest) && given !== undefined;
+  };
+}

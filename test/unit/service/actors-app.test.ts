@@ -1,0 +1,261 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VersionReport } from '../../../common/contract.ts';
+import { ACTORS } from '../../../service/actors-data.ts';
+import { buildActorsApp } from '../../../service/app.ts';
+import { REDACTED_PATHS } from '../../../service/logger.ts';
+import { readPackageVersion } from '../../../service/package-version.ts';
+
+const USER = 'alice';
+const PASSWORD = 'correct horse battery staple';
+const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+const VERSION: VersionReport = {
+  digest: `sha256:${'b'.repeat(64)}`,
+  revision: '0123abc',
+  image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors@sha256:${'b'.repeat(64)}`,
+  version: '9.9.9',
+};
+const CHALLENGE = 'Basic realm="actors", charset="UTF-8"';
+
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  app = buildActorsApp({ credentials: { user: USER, password: PASSWORD }, version: VERSION });
+  await app.ready();
+});
+
+afterAll(() => app.close());
+
+describe('GET /actors', () => {
+  it('returns the eight actors in id order', async () => {
+    const response = await app.inject({ url: '/actors', headers: { authorization: AUTH } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.json()).toEqual([
+      { id: 1, actor: 'William Shatner', role: 'James T' },
+      { id: 2, actor: 'Leonard Nimoy', role: 'Spock' },
+      { id: 3, actor: 'DeForest Kelley', role: 'Leonard McCoy' },
+      { id: 4, actor: 'James Doohan', role: 'Montgomery Scott' },
+      { id: 5, actor: 'George Takei', role: 'Hikaru Sulu' },
+      { id: 6, actor: 'Walter Koenig', role: 'Pavel Chekov' },
+      { id: 7, actor: 'Nichelle Nichols', role: 'Nyota Uhura' },
+      { id: 8, actor: 'Majel Barrett', role: 'Christine Chapel' },
+    ]);
+  });
+
+  it('answers HEAD with the headers only', async () => {
+    const response = await app.inject({ method: 'HEAD', url: '/actors', headers: { authorization: AUTH } });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('');
+  });
+});
+
+describe('GET /actors/:id', () => {
+  it.each(ACTORS.map((actor) => [actor.id, actor]))('returns actor %i', async (id, actor) => {
+    const response = await app.inject({ url: `/actors/${id}`, headers: { authorization: AUTH } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual(actor);
+  });
+
+  it.each(['0', '9', '-1', '999999999999999'])('returns 404 JSON for unknown id %s', async (id) => {
+    const response = await app.inject({ url: `/actors/${id}`, headers: { authorization: AUTH } });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: `no actor with id ${Number(id)}` },
+    });
+  });
+
+  it.each(['abc', '1.5', '1e3', '0x1', '%201', '9999999999999999999999', 'NaN', '1%00'])(
+    'returns 400 JSON for the non-integer id %s',
+    async (id) => {
+      const response = await app.inject({ url: `/actors/${id}`, headers: { authorization: AUTH } });
+      expect(response.statusCode).toBe(400);
+      const body = response.json() as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('BAD_REQUEST');
+      expect(body.error.message).toMatch(/^actor id must be an integer, got '/);
+    },
+  );
+
+  it('does not echo a long id back in full', async () => {
+    const response = await app.inject({ url: `/actors/${'x'.repeat(90)}`, headers: { authorization: AUTH } });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).not.toContain('x'.repeat(41));
+  });
+
+  it('answers an id longer than the router allows with 414 JSON', async () => {
+    const response = await app.inject({
+      url: `/actors/${'1'.repeat(5000)}`,
+      headers: { authorization: AUTH },
+    });
+    expect(response.statusCode).toBe(414);
+    expect((response.json() as { error: { code: string } }).error.code).toBe('URI_TOO_LONG');
+  });
+});
+
+describe('basic auth on the actors routes', () => {
+  const encode = (text: string) => Buffer.from(text).toString('base64');
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a wrong password', `Basic ${encode(`${USER}:wrong`)}`],
+    ['a wrong user', `Basic ${encode(`bob:${PASSWORD}`)}`],
+    ['bad base64', 'Basic !!!not-base64!!!'],
+    ['base64 without a colon', `Basic ${encode('nocolon')}`],
+    ['invalid UTF-8 credentials', `Basic ${Buffer.from([0xc3, 0x28, 0x3a, 0x41]).toString('base64')}`],
+    ['another scheme', 'Bearer token'],
+    ['an empty value', ''],
+  ])('returns 401 with a challenge for %s', async (_name, authorization) => {
+    for (const url of ['/actors', '/actors/1', '/actors/abc']) {
+      const response = await app.inject({
+        url,
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toBe(CHALLENGE);
+      expect(response.json()).toEqual({
+        error: { code: 'UNAUTHORIZED', message: 'valid basic auth credentials are required' },
+      });
+    }
+  });
+});
+
+describe('GET /health and GET /version', () => {
+  it('/health answers without auth and is not cached', async () => {
+    const response = await app.inject({ url: '/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/version reports the VersionReport without auth and is not cached', async () => {
+    const response = await app.inject({ url: '/version' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.json()).toEqual(VERSION);
+  });
+
+  it('/version reports nulls when the deployer injected nothing', async () => {
+    const bare = buildActorsApp({
+      credentials: { user: USER, password: PASSWORD },
+      version: { digest: null, revision: null, image: null, version: '0.1.0' },
+    });
+    const response = await bare.inject({ url: '/version' });
+    expect(response.json()).toEqual({ digest: null, revision: null, image: null, version: '0.1.0' });
+    await bare.close();
+  });
+
+  it('readPackageVersion reads the version from package.json', async () => {
+    const { default: pkg } = await import('../../../package.json', { with: { type: 'json' } });
+    expect(readPackageVersion()).toBe(pkg.version);
+  });
+});
+
+describe('bad input gets clean 4xx JSON', () => {
+  it('unknown route → 404 JSON', async () => {
+    const response = await app.inject({ url: '/nope?x=1' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route GET /nope?x=1' } });
+  });
+
+  it.each([
+    ['POST', '/actors'],
+    ['PUT', '/actors/1'],
+    ['DELETE', '/actors/1'],
+    ['PATCH', '/actors'],
+    ['OPTIONS', '/actors'],
+    ['POST', '/health'],
+    ['DELETE', '/version'],
+  ] as const)('%s %s → 405 with Allow', async (method, url) => {
+    const response = await app.inject({ method, url, headers: { authorization: AUTH } });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD');
+    expect((response.json() as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('bad JSON body → 400 JSON', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/actors',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"actor": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect((response.json() as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+  });
+
+  it('unsupported content type → 415 JSON', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/actors',
+      headers: { 'content-type': 'application/x-unknown' },
+      payload: 'x',
+    });
+    expect(response.statusCode).toBe(415);
+    expect((response.json() as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('oversized body → 413 JSON', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/actors',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect((response.json() as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('malformed percent-encoding in the URL → 400 JSON', async () => {
+    const response = await app.inject({ url: '/actors/%E0%A4%A', headers: { authorization: AUTH } });
+    expect(response.statusCode).toBe(400);
+    expect((response.json() as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('logging', () => {
+  function capture(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+    return {
+      logger,
+      lines: () =>
+        chunks
+          .join('')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+    };
+  }
+
+  it('writes one line per request, probes only at debug, and never the Authorization header', async () => {
+    const { logger, lines } = capture();
+    const logged = buildActorsApp({
+      credentials: { user: USER, password: PASSWORD },
+      version: VERSION,
+      logger,
+    });
+    await logged.inject({ url: '/actors/2', headers: { authorization: AUTH } });
+    await logged.inject({ url: '/health' });
+    await logged.close();
+    const requests = lines().filter((line) => line.msg === 'request completed');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ method: 'GET', url: '/actors/2', statusCode: 200, level: 30 });
+    expect(JSON.stringify(lines())).not.toContain(Buffer.from(`${USER}:${PASSWORD}`).toString('base64'));
+  });
+
+  it('redacts the Authorization header wherever request headers get logged', () => {
+    const { logger, lines } = capture();
+    logger.info({ req: { headers: { authorization: AUTH, host: 'x' } } }, 'headers');
+    logger.info({ headers: { authorization: AUTH } }, 'headers');
+    expect(JSON.stringify(lines())).not.toContain(AUTH);
+    expect(lines()[0]).toMatchObject({ req: { headers: { authorization: '[redacted]', host: 'x' } } });
+  });
+});
