@@ -11,6 +11,7 @@ import Fastify, {
 import type { VersionReport } from '../common/contract.ts';
 import type { Credentials } from './basic-auth.ts';
 import { answerClientError } from './client-error.ts';
+import { enableGracefulDrain } from './graceful-drain.ts';
 import { codeForStatus, errorBody, sendError, truncate } from './http-errors.ts';
 import { registerActorsRoutes } from './routes/actors-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -75,6 +76,7 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
     return sendError(reply, 'internal', 'internal error');
   });
 
+  enableGracefulDrain(app);
   registerHealthRoutes(app, options.version);
   registerActorsRoutes(app, options.credentials);
   return app;

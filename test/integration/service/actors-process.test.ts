@@ -1,0 +1,110 @@
+import { createServer } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  killAllServiceProcesses,
+  listeningUrl,
+  SLOW_REQUEST_PRELOAD,
+  startServiceProcess,
+} from './support/service-process.ts';
+
+const CREDENTIALS = { ACTORS_AUTH_USER: 'alice', ACTORS_AUTH_PASSWORD: 'pr0cess-test' };
+const AUTH = `Basic ${Buffer.from('alice:pr0cess-test').toString('base64')}`;
+const LOOPBACK = { HOST: '127.0.0.1', PORT: '0' };
+
+afterAll(killAllServiceProcesses);
+
+describe('node service/main.ts', () => {
+  it('serves actors over HTTP with the credentials from the environment', async () => {
+    const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, DEPLOY_IMAGE_DIGEST: 'sha256:feed' });
+    const url = await listeningUrl(service);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const actors = await fetch(`${url}/actors`, { headers: { authorization: AUTH } });
+    expect(actors.status).toBe(200);
+    expect(await actors.json()).toHaveLength(8);
+    expect((await (await fetch(`${url}/version`)).json()) as { digest: string }).toMatchObject({
+      digest: 'sha256:feed',
+    });
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses to start without credentials, exits 1 and names the variables to set', async () => {
+    const service = startServiceProcess({ ...LOOPBACK });
+    expect(await service.exited).toEqual({ code: 1, signal: null });
+    const fatal = service.logs().find((line) => line.level === 60);
+    expect(fatal?.msg).toMatch(/^refusing to start: /);
+    expect(fatal?.msg).toContain('ACTORS_AUTH_USER');
+    expect(fatal?.msg).toContain('ACTORS_AUTH_PASSWORD');
+    expect(fatal?.msg).toContain('ACTORS_ALLOW_GENERATED_CREDENTIALS=true');
+    expect(service.output()).not.toContain('listening');
+  });
+
+  it('refuses to start with an invalid PORT', async () => {
+    const service = startServiceProcess({ ...CREDENTIALS, PORT: 'five-thousand' });
+    expect((await service.exited).code).toBe(1);
+    expect(service.output()).toContain("PORT must be an integer from 0 to 65535, got 'five-thousand'");
+  });
+
+  it('exits 1 with a clear log line when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const service = startServiceProcess({ ...CREDENTIALS, HOST: '127.0.0.1', PORT: String(port) });
+      expect((await service.exited).code).toBe(1);
+      const fatal = service.logs().find((line) => line.msg === 'could not listen');
+      expect(fatal).toMatchObject({ level: 60, port, err: { code: 'EADDRINUSE' } });
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('generates dev-only credentials when allowed, logs them once, and they work', async () => {
+    const service = startServiceProcess({ ...LOOPBACK, ACTORS_ALLOW_GENERATED_CREDENTIALS: 'true' });
+    const url = await listeningUrl(service);
+    const notices = service.logs().filter((line) => line.devOnly === true);
+    expect(notices).toHaveLength(1);
+    const { user, password, msg } = notices[0] as { user: string; password: string; msg: string };
+    expect(msg).toMatch(/^DEV ONLY: generated random basic auth credentials/);
+    const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    expect((await fetch(`${url}/actors/1`, { headers: { authorization } })).status).toBe(200);
+    expect((await fetch(`${url}/actors/1`, { headers: { authorization: AUTH } })).status).toBe(401);
+    service.child.kill('SIGINT');
+    expect((await service.exited).code).toBe(0);
+  });
+
+  it('on SIGTERM finishes the in-flight request, refuses new connections, and exits 0', async () => {
+    const service = startServiceProcess(
+      { ...LOOPBACK, ...CREDENTIALS },
+      { nodeArgs: ['--import', SLOW_REQUEST_PRELOAD] },
+    );
+    const url = await listeningUrl(service);
+    const inFlight = fetch(`${url}/actors/3`, { headers: { authorization: AUTH, 'x-test-delay-ms': '800' } });
+    await service.waitFor(/test-preload: holding \/actors\/3/);
+    const signalledAt = performance.now();
+    service.child.kill('SIGTERM');
+    await service.waitFor(/stopping: finishing in-flight requests/);
+
+    await expect(fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ id: 3, actor: 'DeForest Kelley', role: 'Leonard McCoy' });
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(performance.now() - signalledAt).toBeLessThan(5000);
+    const messages = service.logs().map((line) => line.msg);
+    expect(messages).toEqual(expect.arrayContaining(['stopping: finishing in-flight requests', 'stopped']));
+  });
+
+  it('never logs the Authorization header or the configured password', async () => {
+    const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, LOG_LEVEL: 'trace' });
+    const url = await listeningUrl(service);
+    await fetch(`${url}/actors`, { headers: { authorization: AUTH } });
+    await fetch(`${url}/actors`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    service.child.kill('SIGTERM');
+    await service.exited;
+    expect(service.output()).not.toContain(AUTH.slice('Basic '.length));
+    expect(service.output()).not.toContain('Zm9vOmJhcg==');
+    expect(service.output()).not.toContain(CREDENTIALS.ACTORS_AUTH_PASSWORD);
+  });
+});

@@ -1,0 +1,17 @@
+// Test-only preload (`node --import <this> service/main.ts`): delays any request that carries an
+// `x-test-delay-ms` header, so a test can hold a request in flight while it sends SIGTERM. It hooks
+// in through Fastify's `fastify.initialization` diagnostics channel; the service has no test seam.
+import { subscribe } from 'node:diagnostics_channel';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+
+subscribe('fastify.initialization', (message) => {
+  const { fastify } = message as { fastify: FastifyInstance };
+  fastify.addHook('onRequest', async (request) => {
+    const delayMs = Number(request.headers['x-test-delay-ms'] ?? 0);
+    if (delayMs > 0) {
+      process.stderr.write(`test-preload: holding ${request.url} for ${delayMs} ms\n`);
+      await sleep(delayMs);
+    }
+  });
+});
