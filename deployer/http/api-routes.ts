@@ -1,0 +1,110 @@
+// POST /api/services/:service/{sync,rollback,suspend,resume}: the manual levers (CLI, dashboard).
+// Every answer carries the service's status after the action, so callers need no second request.
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { DeployerRuntime } from '../runtime/runtime.ts';
+import type { ServiceStatus } from '../runtime/status-model.ts';
+import { allowOnly, sendError } from './http-errors.ts';
+
+export interface ApiRoutesOptions {
+  runtime: DeployerRuntime;
+  /** Limit for one runtime call (they enqueue or update ECS; they do not wait for rollouts). */
+  timeoutMs?: number;
+}
+
+export const API_ACTIONS = ['sync', 'rollback', 'suspend', 'resume'] as const;
+export type ApiAction = (typeof API_ACTIONS)[number];
+
+export interface ApiResponse {
+  service: string;
+  action: ApiAction;
+  /** True for actions that are carried out asynchronously (sync, rollback, resume). */
+  accepted: boolean;
+  /** Rollback target when one was given. */
+  to?: string;
+  status: ServiceStatus | null;
+}
+
+const params = {
+  type: 'object',
+  required: ['service'],
+  properties: { service: { type: 'string', minLength: 1, maxLength: 255 } },
+} as const;
+
+const rollbackBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    to: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2048,
+      description: 'Task definition ARN, `family:revision` or revision number; default: the previous one',
+    },
+  },
+} as const;
+
+type Params = { Params: { service: string } };
+
+export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, options) => {
+  const { runtime } = options;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  const known = (service: string, reply: FastifyReply): boolean => {
+    if (runtime.serviceStatus(service)) return true;
+    sendError(
+      reply,
+      404,
+      'SERVICE_NOT_FOUND',
+      `no service named '${service}' in the config; GET /status lists them`,
+    );
+    return false;
+  };
+  const answer = (reply: FastifyReply, code: number, body: Omit<ApiResponse, 'status'>) =>
+    reply.code(code).send({ ...body, status: runtime.serviceStatus(body.service) ?? null });
+
+  app.post<Params>('/api/services/:service/sync', { schema: { params } }, async (request, reply) => {
+    const { service } = request.params;
+    if (!known(service, reply)) return reply;
+    await runtime.sync(service, AbortSignal.timeout(timeoutMs));
+    request.log.info({ service, action: 'sync' }, 'manual sync requested');
+    return answer(reply, 202, { service, action: 'sync', accepted: true });
+  });
+
+  app.post<Params & { Body: { to?: string } | undefined }>(
+    '/api/services/:service/rollback',
+    {
+      schema: { params, body: rollbackBody },
+      // No body at all means "the previous revision"; validate it as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      const { service } = request.params;
+      if (!known(service, reply)) return reply;
+      const to = request.body?.to;
+      await runtime.rollback(service, to, AbortSignal.timeout(timeoutMs));
+      request.log.info({ service, action: 'rollback', to }, 'manual rollback requested');
+      return answer(reply, 202, { service, action: 'rollback', accepted: true, ...(to ? { to } : {}) });
+    },
+  );
+
+  app.post<Params>('/api/services/:service/suspend', { schema: { params } }, async (request, reply) => {
+    const { service } = request.params;
+    if (!known(service, reply)) return reply;
+    runtime.suspend(service);
+    request.log.info({ service, action: 'suspend' }, 'service suspended');
+    return answer(reply, 200, { service, action: 'suspend', accepted: false });
+  });
+
+  app.post<Params>('/api/services/:service/resume', { schema: { params } }, async (request, reply) => {
+    const { service } = request.params;
+    if (!known(service, reply)) return reply;
+    await runtime.resume(service, AbortSignal.timeout(timeoutMs));
+    request.log.info({ service, action: 'resume' }, 'service resumed');
+    return answer(reply, 202, { service, action: 'resume', accepted: true });
+  });
+
+  for (const action of API_ACTIONS)
+    allowOnly(app as FastifyInstance, `/api/services/:service/${action}`, ['POST']);
+};

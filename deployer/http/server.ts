@@ -1,0 +1,92 @@
+// The deployer's HTTP server, built but not listening (tests use inject() or listen on port 0).
+// Contexts: health (always public) · reads: status, metrics, dashboard (public in local mode, token in
+// aws mode) · the GitHub webhook (HMAC instead of a token) · the API (token always).
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { DeployerRuntime } from '../runtime/runtime.ts';
+import { SETTINGS_DEFAULTS, type Settings } from '../runtime/settings.ts';
+import { apiRoutes } from './api-routes.ts';
+import { requireReadAccess, requireToken } from './bearer-auth.ts';
+import { dashboardPlugin } from './dashboard/dashboard-plugin.ts';
+import { DeliveryCache } from './delivery-cache.ts';
+import { healthRoutes } from './health-routes.ts';
+import { registerErrorHandling } from './http-errors.ts';
+import { metricsRoute } from './metrics-route.ts';
+import { statusRoutes } from './status-routes.ts';
+import { webhookRoute } from './webhook-route.ts';
+
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_ENQUEUE_TIMEOUT_MS = 5_000;
+
+/** Knobs tests turn; production uses the defaults. */
+export interface HttpTuning {
+  enqueueTimeoutMs?: number;
+  webhookBodyLimit?: number;
+  deliveryCache?: DeliveryCache;
+  apiTimeoutMs?: number;
+}
+
+export interface BuildServerOptions {
+  runtime: DeployerRuntime;
+  settings: Pick<Settings, 'mode' | 'statusToken' | 'githubWebhookSecret' | 'trackedRef' | 'config'>;
+  logger: Logger;
+  tuning?: HttpTuning;
+}
+
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  const { runtime, settings, tuning = {} } = options;
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'http' }),
+    // One line per meaningful event instead of two per request (the dashboard polls).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    // Behind the ALB in aws mode: X-Forwarded-Proto tells the dashboard to mark its cookie Secure.
+    trustProxy: settings.mode === 'aws',
+    // Unknown fields must be refused, not silently dropped (a typo in `{"to": ...}` would roll back
+    // to the wrong revision).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  registerErrorHandling(app);
+  app.addHook('onResponse', async (request, reply) => {
+    const fields = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+    };
+    if (reply.statusCode >= 500) request.log.warn(fields, 'http request failed');
+    else if (request.method !== 'GET' && request.method !== 'HEAD') request.log.info(fields, 'http request');
+    else request.log.debug(fields, 'http request');
+  });
+
+  app.register(healthRoutes, { runtime });
+
+  app.register(async (reads) => {
+    reads.addHook('onRequest', requireReadAccess(settings.statusToken, settings.mode === 'local'));
+    await reads.register(statusRoutes, { runtime });
+    await reads.register(metricsRoute, { runtime });
+    await reads.register(dashboardPlugin, { runtime });
+  });
+
+  app.register(webhookRoute, {
+    runtime,
+    secret: settings.githubWebhookSecret,
+    configDir: settings.config.kind === 'git' ? settings.config.dir : SETTINGS_DEFAULTS.configDir,
+    trackedRef: settings.trackedRef,
+    deliveries: tuning.deliveryCache ?? new DeliveryCache(),
+    bodyLimit: tuning.webhookBodyLimit ?? WEBHOOK_BODY_LIMIT,
+    enqueueTimeoutMs: tuning.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS,
+  });
+
+  app.register(async (api) => {
+    api.addHook('onRequest', requireToken(settings.statusToken));
+    await api.register(apiRoutes, {
+      runtime,
+      ...(tuning.apiTimeoutMs ? { timeoutMs: tuning.apiTimeoutMs } : {}),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { githubDelivery, pushPayload, signBody } from '../../support/github-webhook.ts';
+import { TEST_SECRET, type TestServer, testServer } from '../../support/test-server.ts';
+
+const SHA = 'a'.repeat(40);
+const send = (s: TestServer, delivery: { headers: Record<string, string>; body: string | Buffer }) =>
+  s.app.inject({
+    method: 'POST',
+    url: '/webhooks/github',
+    headers: delivery.headers,
+    payload: delivery.body,
+  });
+const deliveryLines = (s: TestServer) => s.log.lines().filter((line) => line.msg === 'github delivery');
+
+async function withServer(options: Parameters<typeof testServer>[0], run: (s: TestServer) => Promise<void>) {
+  const server = await testServer(options);
+  try {
+    await run(server);
+  } finally {
+    await server.app.close();
+  }
+}
+
+describe('POST /webhooks/github', () => {
+  it('queues a signed push to the tracked branch and answers 202', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
+        deliveryId: 'd-1',
+      });
+      const response = await send(s, delivery);
+      expect(response.statusCode).toBe(202);
+      expect(response.json()).toEqual({ queued: true, deliveryId: 'd-1' });
+      expect(s.runtime.enqueued).toEqual([
+        {
+          kind: 'git-push',
+          deliveryId: 'd-1',
+          repository: 'example/ecs-gitops-config',
+          ref: 'refs/heads/main',
+          before: '1'.repeat(40),
+          after: SHA,
+          deleted: false,
+          forced: false,
+          configChanged: true,
+        },
+      ]);
+      expect(deliveryLines(s)).toMatchObject([
+        { level: 30, deliveryId: 'd-1', event: 'push', outcome: 'queued', after: SHA, configChanged: true },
+      ]);
+    }));
+
+  it('answers a replayed delivery id with {duplicate: true} and queues nothing more', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
+        deliveryId: 'd-2',
+      });
+      expect((await send(s, delivery)).statusCode).toBe(202);
+      const replay = await send(s, delivery);
+      expect(replay.statusCode).toBe(202);
+      expect(replay.json()).toEqual({ duplicate: true, deliveryId: 'd-2' });
+      expect(s.runtime.enqueued).toHaveLength(1);
+    }));
+
+  it('answers duplicate when two copies of a delivery arrive at the same time', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
+        deliveryId: 'd-3',
+      });
+      const answers = await Promise.all([send(s, delivery), send(s, delivery), send(s, delivery)]);
+      expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202]);
+      expect(answers.filter((a) => a.json().queued === true)).toHaveLength(1);
+      expect(s.runtime.enqueued).toHaveLength(1);
+    }));
+
+  it('reports a repeat the runtime recognised (another replica took it) as a duplicate', () =>
+    withServer({}, async (s) => {
+      const earlier = {
+        kind: 'git-push',
+        deliveryId: 'd-4',
+        repository: 'example/ecs-gitops-config',
+        ref: 'refs/heads/main',
+        before: '1'.repeat(40),
+        after: SHA,
+        deleted: false,
+        forced: false,
+        configChanged: true,
+      } as const;
+      await s.runtime.enqueue(earlier, AbortSignal.timeout(100));
+      const response = await send(
+        s,
+        githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), { deliveryId: 'd-4' }),
+      );
+      expect(response.json()).toEqual({ duplicate: true, deliveryId: 'd-4' });
+    }));
+
+  it.each([
+    [
+      'a wrong secret',
+      (_d: { headers: Record<string, string> }) =>
+        githubDelivery('not-the-secret', 'push', pushPayload({ after: SHA })).headers,
+    ],
+    [
+      'no signature',
+      (d: { headers: Record<string, string> }) => ({ ...d.headers, 'x-hub-signature-256': '' }),
+    ],
+    [
+      'a sha1 signature',
+      (d: { headers: Record<string, string> }) => ({
+        ...d.headers,
+        'x-hub-signature-256': `sha1=${'0'.repeat(40)}`,
+      }),
+    ],
+  ])('answers 401 and queues nothing for %s', (_name, headersFor) =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
+      const response = await send(s, { headers: headersFor(delivery), body: delivery.body });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ error: { code: 'SIGNATURE_INVALID' } });
+      expect(s.runtime.calls).toEqual([]);
+      expect(deliveryLines(s)).toMatchObject([{ level: 40, outcome: 'bad-signature' }]);
+    }),
+  );
+
+  it('answers 401 when the body was changed after signing', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
+      const response = await send(s, {
+        headers: delivery.headers,
+        body: delivery.body.replace(SHA, 'b'.repeat(40)),
+      });
+      expect(response.statusCode).toBe(401);
+      expect(s.runtime.enqueued).toEqual([]);
+    }));
+
+  it('verifies the raw bytes, not a re-serialised object (whitespace and key order kept)', () =>
+    withServer({}, async (s) => {
+      const body = `{ "ref":"refs/heads/main",\n  "after": "${SHA}", "before": "${'1'.repeat(40)}", "repository": {"full_name": "o/r"}, "commits": [] }`;
+      const response = await send(s, githubDelivery(TEST_SECRET, 'push', body, { deliveryId: 'raw' }));
+      expect(response.statusCode).toBe(202);
+      expect(s.runtime.enqueued).toHaveLength(1);
+    }));
+
+  it('answers 400 for a signed but malformed body', () =>
+    withServer({}, async (s) => {
+      const response = await send(s, githubDelivery(TEST_SECRET, 'push', '{"ref": '));
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ error: { code: 'EVENT_INVALID' } });
+      expect(s.runtime.enqueued).toEqual([]);
+    }));
+
+  it('answers 400 for a signed push without the fields a push has', () =>
+    withServer({}, async (s) => {
+      const response = await send(s, githubDelivery(TEST_SECRET, 'push', { zen: 'hello' }));
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.message).toContain('ref');
+      expect(s.runtime.enqueued).toEqual([]);
+    }));
+
+  it('answers 400 when the delivery id header is missing', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
+      const { 'x-github-delivery': _, ...headers } = delivery.headers;
+      const response = await send(s, { headers, body: delivery.body });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.message).toContain('X-GitHub-Delivery');
+    }));
+
+  it('answers ping with 200 {pong: true}', () =>
+    withServer({}, async (s) => {
+      const response = await send(
+        s,
+        githubDelivery(TEST_SECRET, 'ping', { zen: 'Keep it logically awesome.', hook_id: 1 }),
+      );
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ pong: true });
+      expect(s.runtime.enqueued).toEqual([]);
+    }));
+
+  it.each([
+    ['another event', 'issues', { action: 'opened' }, 'event "issues" is not a push'],
+    [
+      'another branch',
+      'push',
+      pushPayload({ after: SHA, ref: 'refs/heads/feature' }),
+      'push to refs/heads/feature, tracking refs/heads/main',
+    ],
+    ['a tag push', 'push', pushPayload({ after: SHA, ref: 'refs/tags/v1' }), 'tag push refs/tags/v1'],
+  ])('answers 202 {ignored: reason} for %s and queues nothing', (_name, event, payload, reason) =>
+    withServer({}, async (s) => {
+      const response = await send(s, githubDelivery(TEST_SECRET, event, payload));
+      expect(response.statusCode).toBe(202);
+      expect(response.json()).toEqual({ ignored: reason });
+      expect(s.runtime.enqueued).toEqual([]);
+    }),
+  );
+
+  it('accepts the form content type (payload=...) when signed', () =>
+    withServer({}, async (s) => {
+      const body = new URLSearchParams({ payload: JSON.stringify(pushPayload({ after: SHA })) }).toString();
+      const delivery = githubDelivery(TEST_SECRET, 'push', body, {
+        contentType: 'application/x-www-form-urlencoded',
+        deliveryId: 'form-1',
+      });
+      const response = await send(s, delivery);
+      expect(response.statusCode).toBe(202);
+      expect(s.runtime.enqueued).toMatchObject([{ deliveryId: 'form-1', after: SHA }]);
+    }));
+
+  it('answers 415 JSON for other content types', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', 'hello', { contentType: 'text/plain' });
+      const response = await send(s, delivery);
+      expect(response.statusCode).toBe(415);
+      expect(response.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    }));
+
+  it('answers 413 JSON over 1 MiB and queues nothing', () =>
+    withServer({}, async (s) => {
+      const payload = { ...pushPayload({ after: SHA }), padding: 'x'.repeat(1024 * 1024) };
+      const response = await send(s, githubDelivery(TEST_SECRET, 'push', payload));
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+      expect(s.runtime.calls).toEqual([]);
+    }));
+
+  it('answers 503 when the queue fails, and accepts GitHub redelivering the same id later', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
+        deliveryId: 'd-5',
+      });
+      s.runtime.setEnqueueBehaviour('fail');
+      const failed = await send(s, delivery);
+      expect(failed.statusCode).toBe(503);
+      expect(failed.json()).toMatchObject({ error: { code: 'QUEUE_UNAVAILABLE' } });
+      s.runtime.setEnqueueBehaviour('ok');
+      const redelivered = await send(s, delivery);
+      expect(redelivered.statusCode).toBe(202);
+      expect(redelivered.json()).toEqual({ queued: true, deliveryId: 'd-5' });
+      expect(s.runtime.enqueued).toHaveLength(1);
+    }));
+
+  it('answers 503 by its own deadline when the queue hangs', () =>
+    withServer({ tuning: { enqueueTimeoutMs: 150 } }, async (s) => {
+      s.runtime.setEnqueueBehaviour('hang');
+      const started = Date.now();
+      const response = await send(s, githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA })));
+      expect(response.statusCode).toBe(503);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    }));
+
+  it('answers 503 when no webhook secret is configured, naming the variable', () =>
+    withServer({ secret: null }, async (s) => {
+      const response = await send(s, githubDelivery('', 'push', pushPayload({ after: SHA })));
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error.message).toContain('GITHUB_WEBHOOK_SECRET');
+      expect(s.runtime.calls).toEqual([]);
+    }));
+
+  it('never logs the payload or the signature', () =>
+    withServer({}, async (s) => {
+      const payload = { ...pushPayload({ after: SHA }), marker: 'PAYLOAD-MARKER-123' };
+      const delivery = githubDelivery(TEST_SECRET, 'push', payload);
+      await send(s, delivery);
+      await send(s, { headers: delivery.headers, body: delivery.body.replace('MARKER', 'FORGED') });
+      expect(s.log.text()).not.toContain('MARKER');
+      expect(s.log.text()).not.toContain(signBody(TEST_SECRET, delivery.body).slice(7));
+      expect(deliveryLines(s)).toHaveLength(2);
+    }));
+
+  it('is reachable without a bearer token in aws mode (the HMAC is its authentication)', () =>
+    withServer({ mode: 'aws' }, async (s) => {
+      const response = await send(s, githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA })));
+      expect(response.statusCode).toBe(202);
+    }));
+
+  it('GET answers 405', () =>
+    withServer({}, async (s) => {
+      const response = await s.app.inject({ method: 'GET', url: '/webhooks/github' });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('POST');
+    }));
+});
