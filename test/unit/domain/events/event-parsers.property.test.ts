@@ -45,14 +45,16 @@ const pushPayload = recordOf({
   commits: field(fc.array(field(commit), { maxLength: 5 })),
   head_commit: field(commit, fc.constant(null)),
 });
-// A push as GitHub sends it to the tracked branch: the head is the last listed commit.
+// A push as GitHub sends it to the tracked branch: the head is the last listed commit. Commit ids
+// never all zeros (that means "no commit" to GitHub).
+const commitId = hex(39, 39).map((h) => `f${h}`);
 const coherentPush = fc
   .record({
-    before: hex(40, 40),
+    before: commitId,
     forced: fc.constantFrom(false, false, false, true),
     commits: fc.array(
       fc.record({
-        id: hex(40, 40),
+        id: commitId,
         added: fc.array(path, { maxLength: 3 }),
         modified: fc.array(path, { maxLength: 3 }),
         removed: fc.array(path, { maxLength: 3 }),
