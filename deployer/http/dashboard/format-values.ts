@@ -56,3 +56,25 @@ export function shortRevision(revision: string | null | undefined): string {
   if (revision.startsWith('sha256:')) return `sha256:${revision.slice(7, 19)}`;
   return revision.slice(0, 12);
 }
+
+/**
+ * The live image with its tag when we know it: ECS only knows `repo@digest`, but the desired image,
+ * the rollout in progress or the rollout history usually name the tag of that digest.
+ */
+export function liveImageStatus(service: {
+  live: { image: string; digest?: string } | null;
+  desired: { digest: string; tag?: string } | null;
+  currentRollout: { from: ImageStatus | null } | null;
+  recentRollouts: ReadonlyArray<{ to: ImageStatus; from: ImageStatus | null }>;
+}): ImageStatus | null {
+  const live = service.live;
+  if (!live) return null;
+  const digest = live.digest ?? digestOf(live.image);
+  if (!digest) return { image: live.image };
+  const known = [
+    service.desired,
+    service.currentRollout?.from,
+    ...service.recentRollouts.flatMap((r) => [r.to, r.from]),
+  ].find((image) => image?.digest === digest && image.tag);
+  return { image: live.image, digest, ...(known?.tag ? { tag: known.tag } : {}) };
+}

@@ -1,7 +1,7 @@
 // One card per managed service: state, desired vs live, the rollout in progress, history, failures.
 import { type CurrentRollout, ROLLOUT_STEPS, type ServiceStatus } from '../../runtime/status-model.ts';
 import { html, type SafeHtml } from './escape-html.ts';
-import { formatTime, imageLabel, shortDigest } from './format-values.ts';
+import { formatTime, imageLabel, liveImageStatus, shortDigest } from './format-values.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -37,7 +37,7 @@ function desired(service: ServiceStatus): SafeHtml {
 function live(service: ServiceStatus): SafeHtml {
   const l = service.live;
   if (!l) return html`<span class="muted">unknown</span>`;
-  return html`<code class="live-image" title="${l.image}">${imageLabel(l)}</code> <span class="muted" title="${l.taskDefinitionArn}">${taskDefinitionLabel(l.taskDefinitionArn)}</span>`;
+  return html`<code class="live-image" title="${l.image}">${imageLabel(liveImageStatus(service))}</code> <span class="muted" title="${l.taskDefinitionArn}">${taskDefinitionLabel(l.taskDefinitionArn)}</span>`;
 }
 
 /** `arn:aws:ecs:…:task-definition/actors:7` → `actors:7`. */

@@ -1,0 +1,57 @@
+// The dashboard as the deployer serves it: inside buildServer's read context, so it follows the read
+// rule (public in local mode; token, then a read-only session cookie, in aws mode).
+import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_TOKEN, type TestServer, testServer } from '../../support/test-server.ts';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.app.close()));
+});
+
+async function server(mode: 'local' | 'aws') {
+  const s = await testServer({ mode });
+  servers.push(s);
+  return s;
+}
+
+describe('dashboard in the deployer', () => {
+  it('is public in local mode', async () => {
+    const { app } = await server('local');
+    const page = await app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-service="actors"');
+  });
+
+  it('refuses the page, the stream and the state without credentials in aws mode', async () => {
+    const { app } = await server('aws');
+    for (const url of ['/', '/events', '/dashboard/state']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(401);
+      expect(response.body).not.toContain('data-service');
+    }
+  });
+
+  it('turns ?token= into a session cookie, drops the token from the URL, then serves the page', async () => {
+    const { app } = await server('aws');
+    const signIn = await app.inject({ method: 'GET', url: `/?token=${TEST_TOKEN}` });
+    expect(signIn.statusCode).toBe(303);
+    expect(signIn.headers.location).toBe('/');
+    const cookie = String(signIn.headers['set-cookie']);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).not.toContain(TEST_TOKEN);
+    const session = cookie.split(';')[0]!;
+    const page = await app.inject({ method: 'GET', url: '/', headers: { cookie: session } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-service="actors"');
+    const state = await app.inject({ method: 'GET', url: '/dashboard/state', headers: { cookie: session } });
+    expect(state.statusCode).toBe(200);
+  });
+
+  it('does not set a cookie for a wrong ?token=', async () => {
+    const { app } = await server('aws');
+    const response = await app.inject({ method: 'GET', url: '/?token=wrong' });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['set-cookie']).toBeUndefined();
+  });
+});
