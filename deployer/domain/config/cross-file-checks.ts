@@ -1,20 +1,15 @@
 // Rules across files: a name matches its file, names are unique, and each ECS service has one config.
-import type { ConfigError, ServiceConfig } from '../types.ts';
+// They run on every file that parsed as YAML, even one with schema errors, so one pass shows all.
+import type { ConfigError } from '../types.ts';
+import { CLUSTER_PATTERN, NAME_PATTERN, SERVICE_PATTERN } from './service-schema.ts';
 import type { Anchor, DataPath, Position } from './yaml-locations.ts';
 
-/** A file that passed its own checks, with a way to find positions in it. */
-export interface CheckedFile {
+/** A file that parsed as YAML, with a way to find positions in it. */
+export interface ParsedFile {
   file: string;
-  config: ServiceConfig;
+  data: unknown;
   locate(path: DataPath, anchor: Anchor): Position;
 }
-
-const at = (f: CheckedFile, field: string, message: string): ConfigError => ({
-  file: f.file,
-  ...f.locate(field.split('.'), 'value'),
-  field,
-  message,
-});
 
 /** `config/services/actors.yaml` → `actors`. */
 export function fileStem(file: string): string {
@@ -22,46 +17,64 @@ export function fileStem(file: string): string {
   return base.replace(/\.ya?ml$/i, '');
 }
 
-// An ARN and a bare name address the same cluster/service: compare by the name at the end.
-const clusterName = (cluster: string) => cluster.slice(cluster.lastIndexOf('/') + 1);
-const serviceName = (service: string) => service.slice(service.lastIndexOf('/') + 1);
+// Fields that are wrong on their own are reported by the schema; cross-file rules skip them.
+function field(data: unknown, key: string, pattern: string): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const value = (data as Record<string, unknown>)[key];
+  return typeof value === 'string' && new RegExp(pattern).test(value) ? value : undefined;
+}
 
-export function crossFileErrors(files: readonly CheckedFile[]): ConfigError[] {
+// An ARN and a bare name address the same cluster/service: compare by the name at the end.
+const lastSegment = (arnOrName: string) => arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+
+export function crossFileErrors(files: readonly ParsedFile[]): ConfigError[] {
   const errors: ConfigError[] = [];
+  const at = (f: ParsedFile, key: string, message: string): ConfigError => ({
+    file: f.file,
+    ...f.locate([key], 'value'),
+    field: key,
+    message,
+  });
+  const byName = new Map<string, ParsedFile>();
+  const byTarget = new Map<string, { file: ParsedFile; name: string | undefined }>();
   for (const f of files) {
-    const stem = fileStem(f.file);
-    if (f.config.name !== stem)
-      errors.push(
-        at(
-          f,
-          'name',
-          `name \`${f.config.name}\` must match the file name \`${stem}\`; rename the file to ${f.config.name}.yaml or set \`name: ${stem}\``,
-        ),
-      );
-  }
-  const byName = new Map<string, CheckedFile>();
-  const byTarget = new Map<string, CheckedFile>();
-  for (const f of files) {
-    const first = byName.get(f.config.name);
-    if (first) {
-      const line = first.locate(['name'], 'value').line;
-      errors.push(
-        at(f, 'name', `duplicate service name \`${f.config.name}\`, already used by ${first.file}:${line}`),
-      );
-    } else byName.set(f.config.name, f);
-    const cluster = clusterName(f.config.cluster);
-    const service = serviceName(f.config.service);
-    const target = `${cluster}/${service}`;
+    const name = field(f.data, 'name', NAME_PATTERN);
+    if (name !== undefined) {
+      const stem = fileStem(f.file);
+      if (name !== stem)
+        errors.push(
+          at(
+            f,
+            'name',
+            `name \`${name}\` must match the file name \`${stem}\`; rename the file to ${name}.yaml or set \`name: ${stem}\``,
+          ),
+        );
+      const first = byName.get(name);
+      if (first)
+        errors.push(
+          at(
+            f,
+            'name',
+            `duplicate service name \`${name}\`, already used by ${first.file}:${first.locate(['name'], 'value').line}`,
+          ),
+        );
+      else byName.set(name, f);
+    }
+    const cluster = field(f.data, 'cluster', CLUSTER_PATTERN);
+    const service = field(f.data, 'service', SERVICE_PATTERN);
+    if (cluster === undefined || service === undefined) continue;
+    const target = `${lastSegment(cluster)}/${lastSegment(service)}`;
     const owner = byTarget.get(target);
     if (owner) {
+      const by = owner.name === undefined ? owner.file.file : `${owner.file.file} (name \`${owner.name}\`)`;
       errors.push(
         at(
           f,
           'service',
-          `ECS service \`${service}\` in cluster \`${cluster}\` is already managed by ${owner.file} (name \`${owner.config.name}\`); two configs would fight over it, keep one`,
+          `ECS service \`${lastSegment(service)}\` in cluster \`${lastSegment(cluster)}\` is already managed by ${by}; two configs would fight over it, keep one`,
         ),
       );
-    } else byTarget.set(target, f);
+    } else byTarget.set(target, { file: f, name });
   }
   return errors;
 }

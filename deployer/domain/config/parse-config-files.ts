@@ -2,7 +2,7 @@
 // against the schema and the semantic rules, then checked across files. Collects every error (sorted
 // by file and position) instead of stopping at the first, and never throws.
 import type { ConfigError, ConfigFile, ConfigLoadResult, ServiceConfig } from '../types.ts';
-import { type CheckedFile, crossFileErrors } from './cross-file-checks.ts';
+import { crossFileErrors, type ParsedFile } from './cross-file-checks.ts';
 import { dotted } from './field-path.ts';
 import { type Issue, schemaIssues } from './schema-errors.ts';
 import { semanticIssues } from './semantic-checks.ts';
@@ -17,7 +17,7 @@ export function isServiceConfigPath(path: string): boolean {
 
 const MAX_ALIAS_EXPANSION = 1000;
 
-type FileOutcome = { errors: ConfigError[]; checked?: CheckedFile };
+type FileOutcome = { errors: ConfigError[]; parsed?: ParsedFile; config?: ServiceConfig };
 
 function parseOne(file: ConfigFile): FileOutcome {
   const whole = (message: string): FileOutcome => ({
@@ -44,8 +44,10 @@ function parseOne(file: ConfigFile): FileOutcome {
     ...semanticIssues(data),
   ];
   const position = (path: Issue['path'], anchor: Issue['anchor']) => locate(doc, lineCounter, path, anchor);
+  const parsed: ParsedFile = { file: file.path, data, locate: position };
   if (issues.length > 0) {
     return {
+      parsed,
       errors: issues.map((issue) => ({
         file: file.path,
         ...position(issue.path, issue.anchor),
@@ -54,8 +56,7 @@ function parseOne(file: ConfigFile): FileOutcome {
       })),
     };
   }
-  const config = toServiceConfig(data as ValidServiceData, file.path);
-  return { errors: [], checked: { file: file.path, config, locate: position } };
+  return { errors: [], parsed, config: toServiceConfig(data as ValidServiceData, file.path) };
 }
 
 function compareErrors(a: ConfigError, b: ConfigError): number {
@@ -75,7 +76,8 @@ function unique(errors: ConfigError[]): ConfigError[] {
 
 export function parseConfigFiles(files: ConfigFile[], revision: string): ConfigLoadResult {
   const errors: ConfigError[] = [];
-  const checked: CheckedFile[] = [];
+  const parsed: ParsedFile[] = [];
+  const services: ServiceConfig[] = [];
   const serviceFiles = files
     .filter((f) => isServiceConfigPath(f.path))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -98,12 +100,11 @@ export function parseConfigFiles(files: ConfigFile[], revision: string): ConfigL
       };
     }
     errors.push(...outcome.errors);
-    if (outcome.checked) checked.push(outcome.checked);
+    if (outcome.parsed) parsed.push(outcome.parsed);
+    if (outcome.config) services.push(outcome.config);
   }
-  errors.push(...crossFileErrors(checked));
+  errors.push(...crossFileErrors(parsed));
   if (errors.length > 0) return { ok: false, revision, errors: unique(errors).sort(compareErrors) };
-  const services: ServiceConfig[] = checked
-    .map((c) => c.config)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { ok: true, state: { revision, services } };
 }

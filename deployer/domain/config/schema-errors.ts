@@ -106,7 +106,7 @@ function messageFor(
         path,
         anchor: 'key',
         field: dotted([...path, field]),
-        message: `missing required field \`${field}\`${where}${description ? ` (${description})` : ''}`,
+        message: `missing required field \`${field}\`${where}${description ? `: ${description.replace(/\.$/, '')}` : ''}`,
       };
     }
     case 'type':

@@ -49,7 +49,10 @@ function walk(doc: Document, path: DataPath): Found {
 /** Position of the node at `path` (or of the deepest ancestor that exists); 1:1 for an empty document. */
 export function locate(doc: Document, lineCounter: LineCounter, path: DataPath, anchor: Anchor): Position {
   const found = walk(doc, path);
-  const preferred = anchor === 'key' ? [found.key, found.value] : [found.value, found.key];
+  // An empty value (`cdn:` with nothing after it) has no text of its own: point at its key instead.
+  const range = (found.value as Node | null | undefined)?.range;
+  const emptyValue = range !== undefined && range !== null && range[0] === range[1];
+  const preferred = anchor === 'key' || emptyValue ? [found.key, found.value] : [found.value, found.key];
   for (const node of preferred) {
     const offset = start(node);
     if (offset !== undefined) return positionAt(lineCounter, offset);

@@ -1,0 +1,41 @@
+// What every CLI verb gets and returns: streams and environment are injected so verbs are testable
+// in-process, and a verb reports its outcome as an exit code instead of calling process.exit.
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Directory relative paths in arguments are resolved against. */
+  cwd: string;
+}
+
+export interface CliCommand {
+  name: string;
+  /** One line for the verb list of `ecs-gitops --help`. */
+  summary: string;
+  /** Full help text of the verb, printed by `ecs-gitops <verb> --help`. */
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes shared by all verbs (sysexits.h where one fits). */
+export const EXIT = {
+  ok: 0,
+  /** The check the verb performs failed (invalid config, ...). */
+  failed: 1,
+  usage: 64,
+  internal: 70,
+} as const;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}

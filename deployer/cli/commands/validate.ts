@@ -1,0 +1,115 @@
+// `ecs-gitops validate [dir]`: checks a config directory exactly as the deployer would load it, for
+// editors, pre-commit hooks and pull-request checks. Exit 0 when valid, 1 when not.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfigDirectory } from '../../adapters/config-directory.ts';
+import type { ConfigError } from '../../domain/types.ts';
+import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
+
+const FORMATS = ['text', 'github', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+const usage = `Usage: ecs-gitops validate [dir] [--format text|github|json]
+
+Validates every <dir>/services/*.yaml (default dir: config) against the schema and the cross-file
+rules, exactly as the deployer loads them.
+
+Prints one line per problem, sorted by file and position:
+  <file>:<line>:<column> <field>: <message>
+and exits 1; or prints "ok: N services valid at <revision>" and exits 0.
+
+Options:
+  --format text     the lines above (default)
+  --format github   GitHub Actions annotations (::error file=...,line=...) for pull-request checks
+  --format json     the whole load result as JSON
+  -h, --help        show this help
+`;
+
+function parse(args: string[]): { dir: string; format: Format } {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: { format: { type: 'string' } }; allowPositionals: true }>
+  >;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { format: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length > 1)
+    throw new UsageError(`expected at most one directory, got ${parsed.positionals.length}`);
+  const format = (parsed.values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format))
+    throw new UsageError(`unknown --format ${JSON.stringify(format)}; use one of ${FORMATS.join(', ')}`);
+  return { dir: parsed.positionals[0] ?? 'config', format };
+}
+
+/** `file:line:col field: message`, or `file:line:col: message` for whole-file problems. */
+export function formatError(e: ConfigError): string {
+  return `${e.file}:${e.line}:${e.column}${e.field === '' ? ':' : ` ${e.field}:`} ${e.message}`;
+}
+
+// Workflow commands need %, CR and LF escaped in the message, plus , and : in properties.
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function formatGithubAnnotation(e: ConfigError): string {
+  const title = e.field === '' ? 'config' : e.field;
+  return `::error file=${escapeProperty(e.file)},line=${e.line},col=${e.column},title=${escapeProperty(title)}::${escapeData(e.message)}`;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { dir, format } = parse(args);
+  const absolute = path.resolve(io.cwd, dir);
+  const raw = await loadConfigDirectory(absolute);
+  // Paths relative to where the command ran (absolute when outside it), so editors and CI can jump to
+  // them; messages that mention another file (duplicates) are rewritten to the same form.
+  const relative = path.relative(io.cwd, absolute);
+  const shownDir = relative === '' ? '.' : relative.startsWith('..') ? absolute : relative;
+  const shown = (file: string) => (file.startsWith(absolute) ? shownDir + file.slice(absolute.length) : file);
+  const result = raw.ok
+    ? raw
+    : {
+        ...raw,
+        errors: raw.errors.map((e) => ({
+          ...e,
+          message: e.message.replaceAll(`${absolute}${path.sep}`, `${shownDir}${path.sep}`),
+        })),
+      };
+  if (format === 'json') {
+    const output = result.ok
+      ? {
+          ...result,
+          state: {
+            ...result.state,
+            services: result.state.services.map((s) => ({ ...s, source: { file: shown(s.source.file) } })),
+          },
+        }
+      : { ...result, errors: result.errors.map((e) => ({ ...e, file: shown(e.file) })) };
+    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+    return result.ok ? EXIT.ok : EXIT.failed;
+  }
+  if (!result.ok) {
+    const render = format === 'github' ? formatGithubAnnotation : formatError;
+    for (const e of result.errors) io.stdout(`${render({ ...e, file: shown(e.file) })}\n`);
+    const files = new Set(result.errors.map((e) => e.file)).size;
+    io.stderr(
+      `invalid: ${result.errors.length} ${result.errors.length === 1 ? 'error' : 'errors'} in ${files} ${files === 1 ? 'file' : 'files'}; a deployer reading this revision keeps running the last valid one\n`,
+    );
+    return EXIT.failed;
+  }
+  const count = result.state.services.length;
+  if (count === 0) io.stderr(`note: no service configs in ${path.join(dir, 'services')} (*.yaml, *.yml)\n`);
+  io.stdout(`ok: ${count} ${count === 1 ? 'service' : 'services'} valid at ${result.state.revision}\n`);
+  return EXIT.ok;
+}
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'check a config directory',
+  usage,
+  run,
+};

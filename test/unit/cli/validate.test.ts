@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatError, formatGithubAnnotation } from '../../../deployer/cli/commands/validate.ts';
+
+const ROOT = path.join(import.meta.dirname, '../../..');
+const MAIN = path.join(ROOT, 'deployer/cli/main.ts');
+const temp = mkdtempSync(path.join(tmpdir(), 'validate-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function cli(args: string[], cwd = ROOT) {
+  const run = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 15_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('ecs-gitops validate (spawned)', () => {
+  it('validate on the repository config prints ok with the content revision and exits 0', () => {
+    const { code, stdout, stderr } = cli(['validate']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^ok: 1 service valid at sha256:[0-9a-f]{64}\n$/);
+  });
+
+  it('validate <valid fixture> counts the services and ignores non-YAML files', () => {
+    const { code, stdout } = cli(['validate', 'test/fixtures/config/valid']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok: 2 services valid at sha256:/);
+  });
+
+  it('validate <invalid fixture> prints file:line:col field: message per error and exits 1', () => {
+    const { code, stdout, stderr } = cli(['validate', 'test/fixtures/config/invalid']);
+    expect(code).toBe(1);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      'test/fixtures/config/invalid/services/actors.yaml:1:1 image: missing required field `image`: Where the image comes from and which one to run: `pin` OR `track` (default: latest push)',
+      'test/fixtures/config/invalid/services/actors.yaml:5:1 imgae: unknown field `imgae`; did you mean `image`?',
+      'test/fixtures/config/invalid/services/web.yaml:3:10 service: ECS service `actors` in cluster `gitops` is already managed by test/fixtures/config/invalid/services/actors.yaml (name `actors`); two configs would fight over it, keep one',
+      'test/fixtures/config/invalid/services/web.yaml:7:8 image.pin: malformed digest: expected `sha256:` followed by 64 lowercase hex characters, got 4 characters after `sha256:`',
+    ]);
+    expect(stderr).toBe(
+      'invalid: 4 errors in 2 files; a deployer reading this revision keeps running the last valid one\n',
+    );
+  });
+
+  it('prints paths relative to the working directory', () => {
+    const { code, stdout } = cli(['validate', 'invalid'], path.join(ROOT, 'test/fixtures/config'));
+    expect(code).toBe(1);
+    expect(stdout.split('\n')[0]).toMatch(/^invalid\/services\/actors\.yaml:1:1 /);
+  });
+
+  it('--format github prints workflow annotations', () => {
+    const { code, stdout } = cli(['validate', 'test/fixtures/config/invalid', '--format', 'github']);
+    expect(code).toBe(1);
+    expect(stdout.split('\n')[1]).toBe(
+      '::error file=test/fixtures/config/invalid/services/actors.yaml,line=5,col=1,title=imgae::unknown field `imgae`; did you mean `image`?',
+    );
+  });
+
+  it('--format json prints the load result', () => {
+    const { code, stdout } = cli(['validate', 'test/fixtures/config/valid', '--format=json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout);
+    expect(parsed.ok).toBe(true);
+    expect(parsed.state.services.map((s: { source: { file: string } }) => s.source.file)).toEqual([
+      'test/fixtures/config/valid/services/actors.yaml',
+      'test/fixtures/config/valid/services/web.yml',
+    ]);
+  });
+
+  it('a missing directory exits 1 and says what to create', () => {
+    const dir = path.join(temp, 'missing');
+    const { code, stdout } = cli(['validate', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${dir}:1:1: config directory ${dir} does not exist`);
+  });
+
+  it('an empty services directory is valid with a note on stderr', () => {
+    const dir = path.join(temp, 'empty');
+    mkdirSync(path.join(dir, 'services'), { recursive: true });
+    const { code, stdout, stderr } = cli(['validate', dir]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok: 0 services valid at sha256:/);
+    expect(stderr).toContain('note: no service configs in');
+  });
+
+  it('a YAML syntax error exits 1 with its position', () => {
+    const dir = path.join(temp, 'broken');
+    mkdirSync(path.join(dir, 'services'), { recursive: true });
+    writeFileSync(path.join(dir, 'services/api.yaml'), 'name: api\nimage: {\n');
+    const { code, stdout } = cli(['validate', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/services\/api\.yaml:3:1: YAML syntax: /);
+  });
+
+  it.each([
+    [['validate', 'a', 'b'], 'expected at most one directory, got 2'],
+    [['validate', '--bogus'], "Unknown option '--bogus'"],
+    [['validate', '--format', 'xml'], 'unknown --format "xml"; use one of text, github, json'],
+  ])('usage error %j exits 64 with the verb usage on stderr', (args, message) => {
+    const { code, stdout, stderr } = cli(args);
+    expect(code).toBe(64);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+    expect(stderr).toContain('Usage: ecs-gitops validate [dir]');
+  });
+});
+
+describe('validate output formats', () => {
+  const error = {
+    file: 'config/services/a.yaml',
+    line: 3,
+    column: 5,
+    field: 'image.pin',
+    message: 'bad, really: 100%',
+  };
+
+  it('formatError puts the field before the message, or nothing for whole-file problems', () => {
+    expect(formatError(error)).toBe('config/services/a.yaml:3:5 image.pin: bad, really: 100%');
+    expect(formatError({ ...error, field: '' })).toBe('config/services/a.yaml:3:5: bad, really: 100%');
+  });
+
+  it('formatGithubAnnotation escapes the workflow command syntax', () => {
+    expect(formatGithubAnnotation({ ...error, file: 'a,b:c.yaml', message: 'x\ny 100%' })).toBe(
+      '::error file=a%2Cb%3Ac.yaml,line=3,col=5,title=image.pin::x%0Ay 100%25',
+    );
+  });
+});

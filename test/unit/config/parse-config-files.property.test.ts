@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { parseConfigFiles } from '../../../deployer/domain/config/parse-config-files.ts';
+import type { ConfigLoadResult } from '../../../deployer/domain/types.ts';
+
+const RUNS = 1000;
+
+/** Invariants of every result: errors are positioned, sorted, and name a file that was given. */
+function checkResult(result: ConfigLoadResult, paths: string[]): void {
+  if (result.ok) {
+    for (const s of result.state.services) expect(paths).toContain(s.source.file);
+    return;
+  }
+  expect(result.errors.length).toBeGreaterThan(0);
+  for (const e of result.errors) {
+    expect(paths).toContain(e.file);
+    expect(Number.isInteger(e.line) && e.line >= 1).toBe(true);
+    expect(Number.isInteger(e.column) && e.column >= 1).toBe(true);
+    expect(e.message.length).toBeGreaterThan(0);
+    // The loader turns a throwing check into an "internal error" entry; none may ever appear.
+    expect(e.message).not.toContain('internal error');
+  }
+  const order = result.errors.map((e) => [e.file, e.line, e.column] as const);
+  const sorted = [...order].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2]));
+  expect(order).toEqual(sorted);
+}
+
+// YAML-ish values shaped like service configs: known keys, typos and junk, any nesting and scalar type.
+const KEYS = [
+  'name',
+  'cluster',
+  'service',
+  'container',
+  'image',
+  'repository',
+  'pin',
+  'track',
+  'semver',
+  'glob',
+  'regex',
+  'latest',
+  'prerelease',
+  'verify',
+  'url',
+  'successes',
+  'timeoutSeconds',
+  'cdn',
+  'paths',
+  'distributionId',
+  'rollout',
+  'rollback',
+  'suspended',
+  'imgae',
+  '$schema',
+  '__proto__',
+  'constructor',
+];
+const scalar = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    'actors',
+    'gitops',
+    '^1.0.0',
+    '((',
+    '/*',
+    'sha256:abc',
+    `sha256:${'a'.repeat(64)}`,
+    'x:1',
+    'http://x.test/',
+  ),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+);
+const value = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, scalar, tie('list'), tie('map')),
+  list: fc.array(tie('node'), { maxLength: 4 }),
+  map: fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), tie('node'), { maxKeys: 6 }),
+})).node;
+
+describe('parseConfigFiles never throws', () => {
+  it('on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        checkResult(parseConfigFiles([{ path: 'services/x.yaml', text }], 'r'), ['services/x.yaml']);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('on YAML-looking text made of config tokens', () => {
+    const token = fc.constantFrom(
+      'name',
+      'image',
+      ':',
+      ' ',
+      '\n',
+      '  ',
+      '- ',
+      '[',
+      ']',
+      '{',
+      '}',
+      '"',
+      "'",
+      '&a',
+      '*a',
+      '!tag',
+      '#',
+      '---',
+      '\t',
+      'pin',
+      'track',
+      'semver',
+      '^1',
+      'true',
+      '1.10',
+      '?',
+      '|',
+      '>',
+      ',',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 60 }), (tokens) => {
+        checkResult(parseConfigFiles([{ path: 'services/x.yaml', text: tokens.join('') }], 'r'), [
+          'services/x.yaml',
+        ]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('on arbitrary YAML documents shaped like configs, across several files', () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 3 }), (docs) => {
+        const files = docs.map((doc, i) => ({ path: `services/s${i}.yaml`, text: stringify(doc) }));
+        checkResult(
+          parseConfigFiles(files, 'r'),
+          files.map((f) => f.path),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('on mutations of a valid config (one field replaced by any value)', () => {
+    const base = {
+      name: 'x',
+      cluster: 'gitops',
+      service: 'x',
+      container: 'x',
+      image: { repository: 'x', track: { semver: '^1.0.0' } },
+      verify: { url: 'http://x.test/version' },
+      cdn: { distributionId: 'E1' },
+      rollout: { rollback: true },
+    };
+    const fields = [
+      'name',
+      'cluster',
+      'service',
+      'container',
+      'image',
+      'verify',
+      'cdn',
+      'rollout',
+      'suspended',
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), value, (field, replacement) => {
+        const doc = { ...base, [field]: replacement };
+        checkResult(parseConfigFiles([{ path: 'services/x.yaml', text: stringify(doc) }], 'r'), [
+          'services/x.yaml',
+        ]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
