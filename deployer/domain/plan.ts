@@ -50,7 +50,7 @@ export function planRollout(input: PlanInput): Plan {
     return blocked(
       'failed-digest',
       `${name}: ${named(choice.digest, choice.tag)} failed to roll out before; ` +
-        'push a new image, change the config, or sync with force to retry it',
+        'push a new image, change the config, or sync the service by hand to retry it',
     );
 
   const to: { image: string; digest: string; tag?: string } = { image: target.image, digest: choice.digest };

@@ -128,7 +128,8 @@ const cases: [string, PlanInput, Expect][] = [
     {
       kind: 'blocked',
       cause: 'failed-digest',
-      reason: /^actors: 1\.1\.0 \(sha256:222222222222\) failed to roll out before; .*sync with force/,
+      reason:
+        /^actors: 1\.1\.0 \(sha256:222222222222\) failed to roll out before; .*sync the service by hand/,
     },
   ],
   [
