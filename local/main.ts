@@ -1,28 +1,11 @@
 // `npm run local`: starts the whole local world on fixed ports, prints the URLs and the env to
 // export, and stops cleanly (no child process left) on Ctrl-C or SIGTERM.
-import { faultSettingsFromEnv } from './faults.ts';
-import { ECHO_TASK_COMMAND } from './task-commands.ts';
-import { DEFAULT_LOCAL_PORTS, startLocalWorld } from './world.ts';
+import { startLocalWorld } from './world.ts';
+import { localWorldOptionsFromEnv } from './world-options-from-env.ts';
 
-const portFromEnv = (name: string, fallback: number) => {
-  const value = process.env[name];
-  return value === undefined ? fallback : Number(value);
-};
-
-const { rate, seed } = faultSettingsFromEnv(process.env);
-const world = await startLocalWorld({
-  ports: {
-    sqs: portFromEnv('LOCAL_SQS_PORT', DEFAULT_LOCAL_PORTS.sqs),
-    ecs: portFromEnv('LOCAL_ECS_PORT', DEFAULT_LOCAL_PORTS.ecs),
-    ecr: portFromEnv('LOCAL_ECR_PORT', DEFAULT_LOCAL_PORTS.ecr),
-    cloudfront: portFromEnv('LOCAL_CLOUDFRONT_PORT', DEFAULT_LOCAL_PORTS.cloudfront),
-    actors: portFromEnv('LOCAL_ACTORS_PORT', DEFAULT_LOCAL_PORTS.actors),
-  },
-  faultRate: rate,
-  faultSeed: seed,
-  // LOCAL_USE_ECHO_TASK=1 plays `actors` with the tiny echo fixture (when service/ is not built).
-  ...(process.env.LOCAL_USE_ECHO_TASK === '1' ? { taskCommands: { actors: ECHO_TASK_COMMAND } } : {}),
-});
+const options = localWorldOptionsFromEnv(process.env);
+const { faultRate: rate, faultSeed: seed } = options;
+const world = await startLocalWorld(options);
 
 const env = world.env();
 const banner = [
