@@ -191,7 +191,7 @@ const SINGLE_FILE_CASES: Case[] = [
   ],
   [
     'pin in another registry',
-    withLines('  pin: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/evil@' + DIGEST + '"\n'),
+    withLines(`  pin: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/evil@${DIGEST}"\n`),
     7,
     8,
     'image.pin',
