@@ -9,6 +9,7 @@ import {
   SERVICE_PORT,
   SERVICE_VERSION_PATH,
 } from '../../common/contract.ts';
+import { exposedPorts, parseDockerfile } from '../../test/support/dockerfile.ts';
 import type { GitOpsStack } from '../lib/gitops-stack.ts';
 import { FIXTURES, synthApp } from './synth-app.ts';
 
@@ -165,16 +166,10 @@ describe('actors service', () => {
     });
     expect(containerPort).toBe(SERVICE_PORT);
 
-    const dockerfile = resolve(import.meta.dirname, '../../Dockerfile.service');
-    let text: string;
-    try {
-      text = readFileSync(dockerfile, 'utf8');
-    } catch {
-      // Dockerfile.service belongs to another engineer; until it exists the contract constant stands in.
-      return;
-    }
-    const exposed = [...text.matchAll(/^\s*EXPOSE\s+(\d+)/gim)].map((m) => Number(m[1]));
-    expect(exposed).toEqual([containerPort]);
+    const dockerfile = parseDockerfile(
+      readFileSync(resolve(import.meta.dirname, '../../Dockerfile.service'), 'utf8'),
+    );
+    expect(exposedPorts(dockerfile.final)).toEqual([containerPort]);
   });
 });
 
