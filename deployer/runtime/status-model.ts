@@ -34,6 +34,8 @@ export interface ImageStatus {
   image: string;
   digest?: string;
   tag?: string;
+  /** Task definition revision that runs (ran) this image, when known: the target of a rollback. */
+  taskDefinitionArn?: string;
 }
 
 export interface DesiredStatus {

@@ -1,0 +1,169 @@
+// Intake (message group `intake`): turns hints into per-service work. A git push or a resync loads and
+// validates the config (valid → in force, invalid → the previous one stays and the errors are shown);
+// then every affected service gets a `reconcile` message on its own group `service:<name>`.
+import type { Logger } from 'pino';
+import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
+import { parseImageRef } from '../domain/image-ref.ts';
+import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
+import type { Clock, ConfigSource, QueuePort } from '../ports.ts';
+import type { DeployerMetrics } from './metrics.ts';
+import type { StatusStore } from './status-store.ts';
+
+export interface IntakeDeps {
+  configSource: ConfigSource;
+  queue: QueuePort;
+  store: StatusStore;
+  metrics: DeployerMetrics;
+  clock: Clock;
+  logger: Logger;
+  /** Prefix of file paths from the source before `services/` (e.g. `config/`), stripped for the parser. */
+  configPrefix: string;
+  /** Only pushes to this ref count (`refs/heads/main`). */
+  trackedRef: string;
+}
+
+export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
+
+export class Intake {
+  readonly #deps: IntakeDeps;
+  readonly #log: Logger;
+  #current: DesiredState | undefined;
+  #lastAttempted: string | undefined;
+
+  constructor(deps: IntakeDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: 'intake' });
+  }
+
+  /** The config in force, undefined before the first valid load. */
+  current(): DesiredState | undefined {
+    return this.#current;
+  }
+
+  async handle(message: QueueMessage, signal: AbortSignal): Promise<void> {
+    switch (message.kind) {
+      case 'git-push':
+        return this.#gitPush(message, signal);
+      case 'image-push':
+        return this.#imagePush(message, signal);
+      case 'resync':
+        return this.#resync(message.reason, signal);
+      case 'reconcile':
+        throw new Error('reconcile messages belong to the reconciler, not intake');
+    }
+  }
+
+  /** Loads the config at the source's head (start, resync). */
+  async loadHead(signal: AbortSignal): Promise<LoadOutcome> {
+    const snapshot = await this.#deps.configSource.read(undefined, signal);
+    if (snapshot.revision === this.#lastAttempted) return 'unchanged';
+    return this.#apply(this.#parse(snapshot.files, snapshot.revision));
+  }
+
+  async #gitPush(message: Extract<QueueMessage, { kind: 'git-push' }>, signal: AbortSignal): Promise<void> {
+    const log = this.#log.child({ deliveryId: message.deliveryId, after: message.after });
+    if (message.ref !== this.#deps.trackedRef || message.deleted) {
+      log.info({ ref: message.ref, deleted: message.deleted }, 'push ignored: not the tracked branch');
+      return;
+    }
+    if (!message.configChanged) {
+      log.info('push ignored: it does not touch the config');
+      return;
+    }
+    const snapshot = await this.#deps.configSource.read(message.after, signal);
+    const outcome = this.#apply(this.#parse(snapshot.files, snapshot.revision));
+    if (outcome !== 'applied') return;
+    await this.#reconcileAll(`git push ${snapshot.revision.slice(0, 12)}`, signal);
+  }
+
+  async #imagePush(
+    message: Extract<QueueMessage, { kind: 'image-push' }>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const matching = (this.#current?.services ?? []).filter((s) =>
+      sameRepositoryName(s.image.repository, message.repository),
+    );
+    this.#log.info(
+      {
+        repository: message.repository,
+        tag: message.tag,
+        digest: message.digest,
+        services: matching.map((s) => s.name),
+      },
+      matching.length > 0
+        ? 'image push: reconciling services of the repository'
+        : 'image push: no service uses it',
+    );
+    const why = `image push ${message.repository}:${message.tag ?? ''}@${message.digest.slice(7, 19)}`;
+    for (const service of matching) await this.#enqueueReconcile(service, why, signal);
+  }
+
+  async #resync(reason: string, signal: AbortSignal): Promise<void> {
+    const outcome = await this.loadHead(signal);
+    this.#log.info({ reason, config: outcome, revision: this.#current?.revision }, 'resync');
+    await this.#reconcileAll(`resync: ${reason}`, signal);
+  }
+
+  /** Queues a reconcile for every service in force. */
+  async #reconcileAll(why: string, signal: AbortSignal): Promise<void> {
+    for (const service of this.#current?.services ?? []) await this.#enqueueReconcile(service, why, signal);
+  }
+
+  async #enqueueReconcile(service: ServiceConfig, why: string, signal: AbortSignal): Promise<void> {
+    const message: QueueMessage = { kind: 'reconcile', service: service.name, reason: why };
+    if (this.#current) message.configRevision = this.#current.revision;
+    await this.#deps.queue.send(message, signal);
+  }
+
+  #parse(files: { path: string; text: string }[], revision: string): ConfigLoadResult {
+    const prefix = this.#deps.configPrefix;
+    const relative = files
+      .filter((f) => f.path.startsWith(prefix))
+      .map((f) => ({ path: f.path.slice(prefix.length), text: f.text }));
+    return parseConfigFiles(relative, revision);
+  }
+
+  #apply(result: ConfigLoadResult): LoadOutcome {
+    const { store, metrics } = this.#deps;
+    if (!result.ok) {
+      this.#lastAttempted = result.revision;
+      store.configRejected(result.revision, result.errors);
+      this.#log.warn(
+        {
+          revision: result.revision,
+          errors: result.errors
+            .slice(0, 10)
+            .map((e) => `${e.file}:${e.line}:${e.column} ${e.field} ${e.message}`),
+          inForce: this.#current?.revision ?? null,
+        },
+        'config rejected; the previous config stays in force',
+      );
+      return 'rejected';
+    }
+    const state = result.state;
+    const before = new Set(this.#current?.services.map((s) => s.name));
+    const names = state.services.map((s) => s.name);
+    for (const name of before) if (!names.includes(name)) metrics.forget(name);
+    this.#current = state;
+    this.#lastAttempted = state.revision;
+    store.retainServices(names);
+    store.configApplied(state.revision);
+    this.#log.info(
+      { revision: state.revision, services: names, removed: [...before].filter((n) => !names.includes(n)) },
+      'config applied',
+    );
+    return 'applied';
+  }
+}
+
+/**
+ * Whether a service's configured repository (name or URI) is the pushed one (EventBridge gives the
+ * name, e.g. `team/actors`; a URI ends in `/team/actors`).
+ */
+export function sameRepositoryName(configured: string, pushed: string): boolean {
+  const name = (value: string) => {
+    const ref = parseImageRef(value);
+    return ref.ok ? ref.value.repository : value;
+  };
+  return name(configured) === name(pushed);
+}

@@ -1,0 +1,99 @@
+// The deployer's Prometheus metrics, on a registry of its own (one per runtime, so tests never share).
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { QueueMessage } from '../domain/types.ts';
+import {
+  ROLLOUT_RESULTS,
+  type RolloutResult,
+  type RolloutStep,
+  SYNC_STATES,
+  type SyncState,
+} from './status-model.ts';
+
+export type EventSource = 'github' | 'ecr' | 'resync' | 'reconcile';
+
+export const EVENT_SOURCE: Record<QueueMessage['kind'], EventSource> = {
+  'git-push': 'github',
+  'image-push': 'ecr',
+  resync: 'resync',
+  reconcile: 'reconcile',
+};
+
+export interface DeployerMetrics {
+  registry: Registry;
+  rolloutFinished(service: string, result: RolloutResult, durationSeconds: number): void;
+  event(source: EventSource): void;
+  syncState(service: string, state: SyncState): void;
+  /** The step a service's rollout is in, or undefined when none runs. */
+  rolloutStep(service: string, step: RolloutStep | undefined): void;
+  /** Drops every series of a service removed from config. */
+  forget(service: string): void;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): DeployerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const rollouts = new Counter({
+    name: 'ecs_gitops_rollouts_total',
+    help: 'Finished rollouts by service and result (Succeeded, Failed, RolledBack).',
+    labelNames: ['service', 'result'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'ecs_gitops_rollout_duration_seconds',
+    help: 'Time from registering the task definition to the end of the rollout.',
+    labelNames: ['service', 'result'],
+    buckets: [5, 15, 30, 60, 120, 300, 600, 900, 1800],
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'ecs_gitops_events_total',
+    help: 'Queue messages received, by source (github, ecr, resync, reconcile).',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+  const sync = new Gauge({
+    name: 'ecs_gitops_sync_state',
+    help: '1 for the sync state a service is in, 0 for the others.',
+    labelNames: ['service', 'state'],
+    registers: [registry],
+  });
+  const step = new Gauge({
+    name: 'ecs_gitops_rollout_step',
+    help: 'Info: 1 for the step of the rollout a service is in; absent when no rollout runs.',
+    labelNames: ['service', 'step'],
+    registers: [registry],
+  });
+  const steps = new Map<string, RolloutStep>();
+
+  return {
+    registry,
+    rolloutFinished(service, result, durationSeconds) {
+      rollouts.inc({ service, result });
+      duration.observe({ service, result }, durationSeconds);
+    },
+    event(source) {
+      events.inc({ source });
+    },
+    syncState(service, state) {
+      for (const candidate of SYNC_STATES)
+        sync.set({ service, state: candidate }, candidate === state ? 1 : 0);
+    },
+    rolloutStep(service, next) {
+      const previous = steps.get(service);
+      if (previous !== undefined) step.remove({ service, step: previous });
+      if (next === undefined) steps.delete(service);
+      else {
+        steps.set(service, next);
+        step.set({ service, step: next }, 1);
+      }
+    },
+    forget(service) {
+      for (const result of ROLLOUT_RESULTS) {
+        rollouts.remove({ service, result });
+        duration.remove({ service, result });
+      }
+      for (const candidate of SYNC_STATES) sync.remove({ service, state: candidate });
+      this.rolloutStep(service, undefined);
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// Rebuilds the status cache from ECS on start (state lives in AWS): the live image of each configured
+// service, and its recent rollouts and failed digests from the tags of the family's newest revisions.
+import type { Logger } from 'pino';
+import { liveImageOf, ROLLOUT_TAG_KEYS } from '../domain/task-definition.ts';
+import type { ServiceConfig, TaskDefinition } from '../domain/types.ts';
+import type { DescribedTaskDefinition, EcsPort } from '../ports.ts';
+import { RESULT_TAG_KEYS } from './rollout/rollout-context.ts';
+import {
+  type FailedDigest,
+  ROLLOUT_RESULTS,
+  type RolloutRecord,
+  type RolloutResult,
+} from './status-model.ts';
+import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
+
+/** Revisions read per service: enough for the history the status shows. */
+export const REBUILD_DEPTH = 20;
+
+export async function rebuildStatus(
+  deps: { ecs: EcsPort; store: StatusStore; logger: Logger },
+  services: readonly ServiceConfig[],
+  signal: AbortSignal,
+): Promise<void> {
+  await Promise.all(services.map((service) => rebuildService(deps, service, signal)));
+}
+
+async function rebuildService(
+  deps: { ecs: EcsPort; store: StatusStore; logger: Logger },
+  config: ServiceConfig,
+  signal: AbortSignal,
+): Promise<void> {
+  const { ecs, store } = deps;
+  const log = deps.logger.child({ service: config.name });
+  try {
+    const live = await ecs.describeService(config.cluster, config.service, signal);
+    const primary = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
+    const image = liveImageOf(primary.taskDefinition, config.container, primary.tags);
+    const arns = (await ecs.listTaskDefinitions(primary.taskDefinition.family, signal)).slice(
+      0,
+      REBUILD_DEPTH,
+    );
+    const revisions = new Map<string, DescribedTaskDefinition>();
+    for (const arn of arns) revisions.set(arn, await ecs.describeTaskDefinition(arn, signal));
+    const { rollouts, failed } = history(config, revisions);
+    store.update(config.name, (service) => {
+      service.live = image
+        ? {
+            image: image.image,
+            taskDefinitionArn: image.taskDefinitionArn,
+            ...(image.digest ? { digest: image.digest } : {}),
+          }
+        : null;
+      service.recentRollouts = rollouts.slice(0, HISTORY_LIMITS.rollouts);
+      service.failedDigests = failed.slice(0, HISTORY_LIMITS.failedDigests);
+      service.events = live.events
+        .map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, HISTORY_LIMITS.events);
+    });
+    log.info(
+      { revisions: arns.length, rollouts: rollouts.length, failedDigests: failed.length },
+      'status rebuilt from ECS',
+    );
+  } catch (error) {
+    if (signal.aborted) throw error;
+    store.setSync(
+      config.name,
+      'Unknown',
+      'RebuildFailed',
+      `could not read ${config.service} from ECS: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    log.warn({ err: error }, 'could not rebuild status from ECS; the next reconcile will');
+  }
+}
+
+/** Rollout records (newest first) and failed digests from revision tags, newest revision first. */
+export function history(
+  config: ServiceConfig,
+  revisions: ReadonlyMap<string, DescribedTaskDefinition>,
+): { rollouts: RolloutRecord[]; failed: FailedDigest[] } {
+  const rollouts: RolloutRecord[] = [];
+  const failed: FailedDigest[] = [];
+  const judged = new Set<string>();
+  for (const [arn, { taskDefinition, tags }] of revisions) {
+    const id = tags[ROLLOUT_TAG_KEYS.rolloutId];
+    const digest = tags[ROLLOUT_TAG_KEYS.digest];
+    if (!id || !digest || tags[ROLLOUT_TAG_KEYS.service] !== config.name) continue;
+    const result = tags[RESULT_TAG_KEYS.result];
+    if (!isResult(result)) continue; // still running, or interrupted: the reconciler resumes it
+    const startedAt = tags[RESULT_TAG_KEYS.startedAt] ?? tags[RESULT_TAG_KEYS.finishedAt] ?? '';
+    const finishedAt = tags[RESULT_TAG_KEYS.finishedAt] ?? startedAt;
+    const reason = tags[RESULT_TAG_KEYS.reason] ?? (result === 'Succeeded' ? 'RolloutSucceeded' : 'Unknown');
+    const previous = tags[RESULT_TAG_KEYS.previous];
+    const previousImage = previous
+      ? imageOf(revisions.get(previous)?.taskDefinition, config.container)
+      : undefined;
+    rollouts.push({
+      id,
+      from: previous ? { image: previousImage ?? previous, taskDefinitionArn: previous } : null,
+      to: { image: imageOf(taskDefinition, config.container) ?? arn, digest, taskDefinitionArn: arn },
+      result,
+      startedAt,
+      finishedAt,
+      durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) || 0,
+      reason,
+      configRevision: tags[ROLLOUT_TAG_KEYS.configRevision] ?? '',
+      taskDefinitionArn: arn,
+    });
+    // The newest revision of a digest decides: a forced retry that succeeded clears an older failure.
+    if (judged.has(digest)) continue;
+    judged.add(digest);
+    if (result !== 'Succeeded') failed.push({ digest, reason, failedAt: finishedAt, rolloutId: id });
+  }
+  return { rollouts, failed };
+}
+
+function isResult(value: string | undefined): value is RolloutResult {
+  return (ROLLOUT_RESULTS as readonly string[]).includes(value ?? '');
+}
+
+function imageOf(td: TaskDefinition | undefined, container: string): string | undefined {
+  return td ? liveImageOf(td, container, {})?.image : undefined;
+}

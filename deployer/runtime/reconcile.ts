@@ -1,0 +1,435 @@
+// Reconcile one service, Flux style: the public reconcile() always writes status in `finally`; the
+// private steps observe (desired from config + registry, live from ECS), plan, and act (roll out,
+// resume work a crash interrupted, or report why nothing can be done).
+import type { Logger } from 'pino';
+import { DeployerError, isDeployerError } from '../domain/errors.ts';
+import { planRollout } from '../domain/plan.ts';
+import { chooseImage } from '../domain/policy/choose-image.ts';
+import { liveImageOf, ROLLOUT_TAG_KEYS } from '../domain/task-definition.ts';
+import type {
+  BlockedCause,
+  DesiredState,
+  ImageChoice,
+  LiveImage,
+  LiveServiceEvent,
+  Plan,
+  ServiceConfig,
+} from '../domain/types.ts';
+import type {
+  CdnPort,
+  Clock,
+  DescribedTaskDefinition,
+  EcsPort,
+  RegistryPort,
+  VerifyProbe,
+} from '../ports.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import type { DeployerMetrics } from './metrics.ts';
+import { complete, type DeployResult, deploy, finishRollback } from './rollout/deploy.ts';
+import { type FailureReason, RESULT_TAG_KEYS, type RolloutContext } from './rollout/rollout-context.ts';
+import type { DesiredStatus, SyncState } from './status-model.ts';
+import type { StatusStore } from './status-store.ts';
+
+export interface Suspension {
+  reason: string;
+  message: string;
+}
+
+export interface ReconcilerDeps {
+  ecs: EcsPort;
+  registry: RegistryPort;
+  cdn: CdnPort;
+  probe: VerifyProbe;
+  clock: Clock;
+  logger: Logger;
+  store: StatusStore;
+  metrics: DeployerMetrics;
+  waitPollMs: number;
+  /** The config in force (intake keeps it). */
+  desired: () => DesiredState | undefined;
+  /** Runtime suspension (API), if any. */
+  suspension: (service: string) => Suspension | undefined;
+}
+
+export interface ReconcileOptions {
+  reason: string;
+  /** Manual sync: retry a digest that failed before. */
+  force?: boolean;
+}
+
+interface Observed {
+  config: ServiceConfig;
+  configRevision: string;
+  choice: ImageChoice;
+  repositoryUri: string;
+  described: DescribedTaskDefinition;
+  live: LiveImage;
+}
+
+const BLOCKED_STATE: Record<BlockedCause, { state: SyncState; reason: string }> = {
+  suspended: { state: 'Suspended', reason: 'Suspended' },
+  'failed-digest': { state: 'Failed', reason: 'DigestBlocked' },
+  'no-image': { state: 'Failed', reason: 'NoMatchingImage' },
+  'foreign-image': { state: 'Failed', reason: 'ForeignImage' },
+  'invalid-config': { state: 'Failed', reason: 'InvalidConfig' },
+};
+
+const FAILED_RESULTS = new Set(['Failed', 'RolledBack']);
+
+export class Reconciler {
+  readonly #deps: ReconcilerDeps;
+  readonly #lock = new KeyedLock();
+
+  constructor(deps: ReconcilerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Serialises other work on a service (a manual rollback) with its reconciles. */
+  exclusive<T>(service: string, work: () => Promise<T>): Promise<T> {
+    return this.#lock.run(service, work);
+  }
+
+  async reconcile(name: string, options: ReconcileOptions, signal: AbortSignal): Promise<void> {
+    const { store, metrics, clock } = this.#deps;
+    const desired = this.#deps.desired();
+    const config = desired?.services.find((s) => s.name === name);
+    const log = this.#deps.logger.child({ service: name });
+    if (!desired || !config) {
+      log.info({ why: options.reason }, 'service is not in the config in force; nothing to reconcile');
+      return;
+    }
+    await this.#lock.run(name, async () => {
+      try {
+        await this.#reconcile(config, desired.revision, options, signal, log);
+      } catch (error) {
+        if (!signal.aborted) this.#recordError(name, error, log);
+        throw error;
+      } finally {
+        store.update(name, (service) => {
+          service.lastReconciledAt = clock.now().toISOString();
+          service.currentRollout = null;
+        });
+        const state = store.service(name)?.sync.state;
+        if (state) metrics.syncState(name, state);
+        metrics.rolloutStep(name, undefined);
+      }
+    });
+  }
+
+  async #reconcile(
+    config: ServiceConfig,
+    configRevision: string,
+    options: ReconcileOptions,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<void> {
+    const observed = await this.#observe(config, configRevision, signal, log);
+    if (await this.#resume(observed, options, signal, log)) return;
+    const suspension = this.#deps.suspension(config.name);
+    const plan = planRollout({
+      service: config,
+      configRevision,
+      choice: observed.choice,
+      repositoryUri: observed.repositoryUri,
+      live: observed.live,
+      failedDigests: this.#deps.store.failedDigests(config.name),
+      suspended: config.suspended || suspension !== undefined,
+      force: options.force === true,
+    });
+    log.info({ plan: plan.kind, why: options.reason, reason: plan.reason }, 'planned');
+    await this.#act(observed, plan, suspension, signal, log);
+  }
+
+  async #observe(
+    config: ServiceConfig,
+    configRevision: string,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<Observed> {
+    const { ecs, registry, store } = this.#deps;
+    const [images, repositoryUri, service] = await Promise.all([
+      registry.listImages(config.image.repository, signal),
+      registry.repositoryUri(config.image.repository, signal),
+      ecs.describeService(config.cluster, config.service, signal),
+    ]);
+    this.#recordEvents(config.name, service.events, log);
+    const described = await ecs.describeTaskDefinition(service.taskDefinitionArn, signal);
+    const live = liveImageOf(described.taskDefinition, config.container, described.tags);
+    if (!live) {
+      throw new DeployerError(
+        'TASK_DEFINITION_INVALID',
+        `task definition ${service.taskDefinitionArn} of ECS service ${config.service} has no container "${config.container}"; fix \`container\` in ${config.source.file}`,
+        { retryable: false, details: { service: config.name } },
+      );
+    }
+    const choice = chooseImage(config.image, images);
+    store.update(config.name, (status) => {
+      status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
+      status.live = {
+        image: live.image,
+        taskDefinitionArn: live.taskDefinitionArn,
+        ...(live.digest ? { digest: live.digest } : {}),
+      };
+    });
+    return { config, configRevision, choice, repositoryUri, described, live };
+  }
+
+  /**
+   * Work a crash interrupted shows on the live revision's tags: our rollout id without a result (resume
+   * at wait: no second registration, and invalidation reuses its CallerReference), or a recorded
+   * failure whose rollback did not finish. Returns true when it handled the service.
+   */
+  async #resume(
+    observed: Observed,
+    options: ReconcileOptions,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<boolean> {
+    const { live, config, choice } = observed;
+    const tags = live.tags;
+    const rolloutId = tags[ROLLOUT_TAG_KEYS.rolloutId];
+    if (!rolloutId || !live.digest || tags[ROLLOUT_TAG_KEYS.service] !== config.name) return false;
+    const input = {
+      rolloutId,
+      taskDefinitionArn: live.taskDefinitionArn,
+      digest: live.digest,
+      previousArn: tags[RESULT_TAG_KEYS.previous],
+      startedAt: parseDate(tags[RESULT_TAG_KEYS.startedAt]) ?? this.#deps.clock.now(),
+    };
+    const result = tags[RESULT_TAG_KEYS.result];
+    if (result === undefined && choice.ok && choice.digest === live.digest) {
+      log.info({ rolloutId }, 'resuming an interrupted rollout at wait');
+      await this.#runRollout(observed, input, signal, log, (ctx) => complete(ctx, input));
+      return true;
+    }
+    if (result === 'Failed' && config.rollout.rollback && input.previousArn && options.force !== true) {
+      log.info({ rolloutId }, 'resuming an interrupted rollback');
+      const failure = {
+        reason: (tags[RESULT_TAG_KEYS.reason] ?? 'DeploymentFailed') as FailureReason,
+        message: `resumed rollback of ${live.digest.slice(0, 19)}`,
+      };
+      await this.#runRollout(observed, input, signal, log, (ctx) => finishRollback(ctx, input, failure));
+      return true;
+    }
+    return false;
+  }
+
+  async #act(
+    observed: Observed,
+    plan: Plan,
+    suspension: Suspension | undefined,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<void> {
+    const { store } = this.#deps;
+    const name = observed.config.name;
+    if (plan.kind === 'noop') {
+      const result = observed.live.tags[RESULT_TAG_KEYS.result];
+      if (result !== undefined && FAILED_RESULTS.has(result)) {
+        const reason = observed.live.tags[RESULT_TAG_KEYS.reason] ?? 'DeploymentFailed';
+        store.setSync(
+          name,
+          'Degraded',
+          reason,
+          `${name} runs ${observed.live.digest?.slice(0, 19)}, whose rollout failed (${reason}); push a fix or sync`,
+        );
+      } else {
+        store.setSync(name, 'Synced', 'UpToDate', plan.reason);
+      }
+      return;
+    }
+    if (plan.kind === 'blocked') {
+      if (plan.cause === 'suspended' && suspension && !observed.config.suspended) {
+        store.setSync(name, 'Suspended', suspension.reason, suspension.message);
+        return;
+      }
+      if (plan.cause === 'failed-digest') {
+        const digest = observed.choice.ok ? observed.choice.digest : undefined;
+        const earlier = store.service(name)?.failedDigests.find((f) => f.digest === digest);
+        const message = earlier ? `${plan.reason} (${earlier.reason} at ${earlier.failedAt})` : plan.reason;
+        store.setSync(name, 'Failed', 'DigestBlocked', message);
+        return;
+      }
+      const mapped = BLOCKED_STATE[plan.cause];
+      store.setSync(name, mapped.state, mapped.reason, plan.reason);
+      return;
+    }
+    const rolloutPlan = plan;
+    await this.#runRollout(
+      observed,
+      { rolloutId: plan.rolloutId, digest: plan.to.digest },
+      signal,
+      log.child({ rolloutId: plan.rolloutId }),
+      (ctx) =>
+        deploy(ctx, {
+          rolloutId: rolloutPlan.rolloutId,
+          image: rolloutPlan.to.image,
+          digest: rolloutPlan.to.digest,
+          configRevision: observed.configRevision,
+          template: observed.described.taskDefinition,
+        }),
+      { image: plan.to.image, digest: plan.to.digest, ...(plan.to.tag ? { tag: plan.to.tag } : {}) },
+    );
+  }
+
+  /** Runs a rollout (fresh or resumed) and turns its result into status, history and metrics. */
+  async #runRollout(
+    observed: Observed,
+    ids: { rolloutId: string; digest: string },
+    signal: AbortSignal,
+    log: Logger,
+    run: (ctx: RolloutContext) => Promise<DeployResult>,
+    to?: { image: string; digest: string; tag?: string },
+  ): Promise<void> {
+    const { store, metrics, clock } = this.#deps;
+    const { config, live } = observed;
+    const name = config.name;
+    const from = {
+      image: live.image,
+      taskDefinitionArn: live.taskDefinitionArn,
+      ...(live.digest ? { digest: live.digest } : {}),
+    };
+    const target = to ?? { image: live.image, digest: ids.digest };
+    store.update(name, (service) => {
+      service.currentRollout = {
+        id: ids.rolloutId,
+        step: 'Registering',
+        startedAt: clock.now().toISOString(),
+        from: to ? from : null,
+        to: target,
+      };
+    });
+    store.setSync(name, 'Progressing', 'RolloutStarted', `rolling out ${ids.digest.slice(0, 19)}`);
+    metrics.syncState(name, 'Progressing');
+    const ctx: RolloutContext = {
+      service: config,
+      ecs: this.#deps.ecs,
+      cdn: this.#deps.cdn,
+      probe: this.#deps.probe,
+      clock,
+      log,
+      signal,
+      waitPollMs: this.#deps.waitPollMs,
+      onStep: (step) => {
+        store.update(name, (service) => {
+          if (service.currentRollout) service.currentRollout.step = step;
+        });
+        metrics.rolloutStep(name, step);
+        log.debug({ step }, 'rollout step');
+      },
+      onEvents: (events) => this.#recordEvents(name, events, log),
+    };
+    const outcome = await run(ctx);
+    const durationMs = outcome.finishedAt.getTime() - outcome.startedAt.getTime();
+    store.addRollout(name, {
+      id: ids.rolloutId,
+      from: to ? from : null,
+      to: { ...target, taskDefinitionArn: outcome.taskDefinitionArn },
+      result: outcome.result,
+      startedAt: outcome.startedAt.toISOString(),
+      finishedAt: outcome.finishedAt.toISOString(),
+      durationMs,
+      reason: outcome.reason,
+      configRevision: observed.configRevision,
+      taskDefinitionArn: outcome.taskDefinitionArn,
+    });
+    metrics.rolloutFinished(name, outcome.result, durationMs / 1000);
+    if (outcome.result === 'Succeeded') {
+      store.update(name, (service) => {
+        service.failedDigests = service.failedDigests.filter((f) => f.digest !== ids.digest);
+        service.live = {
+          image: target.image,
+          digest: ids.digest,
+          taskDefinitionArn: outcome.taskDefinitionArn,
+        };
+      });
+      store.setSync(name, 'Synced', outcome.reason, outcome.message);
+      log.info({ digest: ids.digest, durationMs }, 'rollout finished');
+      return;
+    }
+    store.rememberFailedDigest(name, {
+      digest: ids.digest,
+      reason: outcome.reason,
+      failedAt: outcome.finishedAt.toISOString(),
+      rolloutId: ids.rolloutId,
+    });
+    if (outcome.result === 'RolledBack') {
+      store.update(name, (service) => {
+        service.live = { ...from, taskDefinitionArn: outcome.rolledBackTo ?? from.taskDefinitionArn };
+      });
+      store.setSync(name, 'Failed', outcome.reason, outcome.message);
+    } else {
+      store.setSync(name, 'Degraded', outcome.reason, outcome.message);
+    }
+    log.warn(
+      {
+        digest: ids.digest,
+        durationMs,
+        result: outcome.result,
+        reason: outcome.reason,
+        message: outcome.message,
+      },
+      'rollout did not succeed',
+    );
+  }
+
+  #recordEvents(name: string, events: LiveServiceEvent[], log: Logger): void {
+    const { store } = this.#deps;
+    const first = (store.service(name)?.events.length ?? 0) === 0;
+    const added = store.addEvents(
+      name,
+      events.map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message })),
+    );
+    // The first look replays ECS's whole event history: keep it out of the info log.
+    for (const event of added)
+      log[first ? 'debug' : 'info']({ ecsEvent: event.message }, 'ECS service event');
+  }
+
+  #recordError(name: string, error: unknown, log: Logger): void {
+    const { store } = this.#deps;
+    const current = store.service(name)?.sync;
+    const message = error instanceof Error ? error.message : String(error);
+    if (isDeployerError(error) && error.terminal) {
+      store.setSync(name, 'Failed', pascalCase(error.code), message);
+      log.error({ err: error }, 'reconcile failed; it needs a change to succeed');
+      return;
+    }
+    // Transient: keep the state, say why it is stale; the message comes back with backoff.
+    store.setSync(
+      name,
+      current?.state ?? 'Unknown',
+      isDeployerError(error) ? pascalCase(error.code) : 'ReconcileError',
+      `${message} (retrying)`,
+    );
+    log.warn({ err: error }, 'reconcile failed; will retry');
+  }
+}
+
+function desiredStatus(
+  config: ServiceConfig,
+  choice: Extract<ImageChoice, { ok: true }>,
+  repositoryUri: string,
+): DesiredStatus {
+  return {
+    image: `${repositoryUri}@${choice.digest}`,
+    digest: choice.digest,
+    ...(choice.tag ? { tag: choice.tag } : {}),
+    reason: choice.reason,
+    policy: config.image.pin !== undefined ? { pin: config.image.pin } : config.image.track,
+  };
+}
+
+/** `SERVICE_NOT_FOUND` → `ServiceNotFound`. */
+export function pascalCase(code: string): string {
+  return code
+    .toLowerCase()
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function parseDate(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

@@ -1,0 +1,162 @@
+// A rollout, read as a script: register → update → wait → verify → invalidate; on failure at wait or
+// verify, record the failure on the revision (so it survives a restart) and roll back. `complete()`
+// is shared with a rollout resumed after a crash, which starts at wait because its revision exists.
+import type { TaskDefinition } from '../../domain/types.ts';
+import type { RolloutResult } from '../status-model.ts';
+import { invalidateCdn } from './invalidate.ts';
+import { registerRevision } from './register.ts';
+import { rollBack } from './rollback.ts';
+import {
+  type FailureReason,
+  RESULT_TAG_KEYS,
+  type RolloutContext,
+  type StepOutcome,
+} from './rollout-context.ts';
+import { updateService } from './update.ts';
+import { verifyRollout } from './verify.ts';
+import { waitForDeployment } from './wait.ts';
+
+export interface DeployInput {
+  rolloutId: string;
+  image: string;
+  digest: string;
+  configRevision: string;
+  /** The revision the service runs now: template of the new one and rollback target. */
+  template: TaskDefinition;
+}
+
+export interface DeployResult {
+  result: RolloutResult;
+  /** `RolloutSucceeded`, a FailureReason, or `RollbackFailed`. */
+  reason: 'RolloutSucceeded' | FailureReason | 'RollbackFailed';
+  message: string;
+  taskDefinitionArn: string;
+  startedAt: Date;
+  finishedAt: Date;
+  /** The revision the service runs after a rollback. */
+  rolledBackTo?: string;
+}
+
+export async function deploy(ctx: RolloutContext, input: DeployInput): Promise<DeployResult> {
+  const startedAt = ctx.clock.now();
+  const { arn } = await registerRevision(ctx, { ...input, startedAt });
+  await updateService(ctx, arn);
+  return complete(ctx, {
+    rolloutId: input.rolloutId,
+    taskDefinitionArn: arn,
+    digest: input.digest,
+    previousArn: input.template.taskDefinitionArn,
+    startedAt,
+  });
+}
+
+export interface CompleteInput {
+  rolloutId: string;
+  taskDefinitionArn: string;
+  digest: string;
+  previousArn: string | undefined;
+  startedAt: Date;
+}
+
+export async function complete(ctx: RolloutContext, input: CompleteInput): Promise<DeployResult> {
+  const { service } = ctx;
+  const arn = input.taskDefinitionArn;
+  let outcome: StepOutcome = await waitForDeployment(ctx, arn, service.rollout.timeoutSeconds);
+  if (outcome.ok && service.verify) outcome = await verifyRollout(ctx, service.verify, input.digest);
+  if (outcome.ok) {
+    if (service.cdn) await invalidateCdn(ctx, service.cdn, input.rolloutId);
+    const finishedAt = ctx.clock.now();
+    await recordResult(ctx, arn, 'Succeeded', 'RolloutSucceeded', finishedAt);
+    return {
+      result: 'Succeeded',
+      reason: 'RolloutSucceeded',
+      message: `${service.name} runs ${input.digest.slice(0, 19)}`,
+      taskDefinitionArn: arn,
+      startedAt: input.startedAt,
+      finishedAt,
+    };
+  }
+
+  const failure = outcome;
+  ctx.log.warn(
+    { reason: failure.reason, message: failure.message, taskDefinitionArn: arn },
+    'rollout failed',
+  );
+  // Recorded before rolling back: a crash during the rollback must not retry this digest.
+  await recordResult(ctx, arn, 'Failed', failure.reason, ctx.clock.now());
+  if (!service.rollout.rollback) {
+    return failed(ctx, input, failure.reason, `${failure.message}; rollback is disabled in config`);
+  }
+  return finishRollback(ctx, input, failure);
+}
+
+/** Rolls back after a failure (also used to resume a rollback a crash interrupted). */
+export async function finishRollback(
+  ctx: RolloutContext,
+  input: CompleteInput,
+  failure: { reason: FailureReason; message: string },
+): Promise<DeployResult> {
+  const arn = input.taskDefinitionArn;
+  const rollback = await rollBack(ctx, {
+    failedArn: arn,
+    previousArn: input.previousArn,
+    timeoutSeconds: ctx.service.rollout.timeoutSeconds,
+  });
+  if (!rollback.outcome.ok) {
+    const result = failed(
+      ctx,
+      input,
+      'RollbackFailed',
+      `${failure.message}; rollback failed: ${rollback.outcome.message}`,
+    );
+    ctx.log.error({ taskDefinitionArn: arn, message: result.message }, 'rollback failed');
+    return result;
+  }
+  const finishedAt = ctx.clock.now();
+  await recordResult(ctx, arn, 'RolledBack', failure.reason, finishedAt);
+  const to = rollback.taskDefinitionArn as string;
+  ctx.log.info({ taskDefinitionArn: to, byEcs: rollback.byEcs }, 'rolled back');
+  return {
+    result: 'RolledBack',
+    reason: failure.reason,
+    message: `${failure.message}; rolled back to ${to}${rollback.byEcs ? ' (by the ECS circuit breaker)' : ''}`,
+    taskDefinitionArn: arn,
+    startedAt: input.startedAt,
+    finishedAt,
+    rolledBackTo: to,
+  };
+}
+
+function failed(
+  ctx: RolloutContext,
+  input: CompleteInput,
+  reason: DeployResult['reason'],
+  message: string,
+): DeployResult {
+  return {
+    result: 'Failed',
+    reason,
+    message,
+    taskDefinitionArn: input.taskDefinitionArn,
+    startedAt: input.startedAt,
+    finishedAt: ctx.clock.now(),
+  };
+}
+
+async function recordResult(
+  ctx: RolloutContext,
+  arn: string,
+  result: RolloutResult,
+  reason: string,
+  finishedAt: Date,
+): Promise<void> {
+  await ctx.ecs.tagResource(
+    arn,
+    {
+      [RESULT_TAG_KEYS.result]: result,
+      [RESULT_TAG_KEYS.reason]: reason,
+      [RESULT_TAG_KEYS.finishedAt]: finishedAt.toISOString(),
+    },
+    ctx.signal,
+  );
+}

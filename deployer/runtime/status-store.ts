@@ -1,0 +1,193 @@
+// In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
+// (rebuild-status.ts). Every change notifies the subscribers (dashboard live updates) once per tick.
+import type { ConfigError } from '../domain/types.ts';
+import type { Clock } from '../ports.ts';
+import type {
+  DeployerMode,
+  DeployerStatus,
+  FailedDigest,
+  QueueStatus,
+  RolloutRecord,
+  ServiceEvent,
+  ServiceStatus,
+  SyncState,
+} from './status-model.ts';
+
+export const HISTORY_LIMITS = { rollouts: 20, events: 50, failedDigests: 20 } as const;
+
+export type StatusListener = (status: DeployerStatus) => void;
+
+export class StatusStore {
+  readonly #clock: Clock;
+  readonly #status: DeployerStatus;
+  readonly #services = new Map<string, ServiceStatus>();
+  readonly #listeners = new Set<StatusListener>();
+  #notifyScheduled = false;
+
+  constructor(options: { mode: DeployerMode; version: string; clock: Clock }) {
+    this.#clock = options.clock;
+    this.#status = {
+      mode: options.mode,
+      version: options.version,
+      startedAt: options.clock.now().toISOString(),
+      config: { revision: null, lastAppliedRevision: null, lastAttemptedRevision: null, errors: [] },
+      queue: { visible: null, inFlight: null },
+      services: [],
+    };
+  }
+
+  /** A deep copy, safe to serialise or hand to another module. */
+  snapshot(): DeployerStatus {
+    return structuredClone({ ...this.#status, services: this.#sortedServices() });
+  }
+
+  service(name: string): ServiceStatus | undefined {
+    const found = this.#services.get(name);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  names(): string[] {
+    return [...this.#services.keys()].sort();
+  }
+
+  /** A live read of the remembered failed digests (the planner's input). */
+  failedDigests(name: string): Set<string> {
+    return new Set(this.#services.get(name)?.failedDigests.map((f) => f.digest));
+  }
+
+  subscribe(listener: StatusListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  configApplied(revision: string): void {
+    Object.assign(this.#status.config, {
+      revision,
+      lastAppliedRevision: revision,
+      lastAttemptedRevision: revision,
+      errors: [],
+    });
+    this.#changed();
+  }
+
+  configRejected(revision: string, errors: ConfigError[]): void {
+    Object.assign(this.#status.config, { lastAttemptedRevision: revision, errors });
+    this.#changed();
+  }
+
+  queueStats(queue: QueueStatus): void {
+    if (queue.visible === this.#status.queue.visible && queue.inFlight === this.#status.queue.inFlight)
+      return;
+    this.#status.queue = { ...queue };
+    this.#changed();
+  }
+
+  /** Keeps exactly these services (others were removed from config), creating missing ones. */
+  retainServices(names: readonly string[]): void {
+    const keep = new Set(names);
+    for (const name of [...this.#services.keys()]) if (!keep.has(name)) this.#services.delete(name);
+    for (const name of names) this.#ensure(name);
+    this.#changed();
+  }
+
+  /** Applies a change to one service (created if missing) and notifies once. */
+  update(name: string, change: (service: ServiceStatus) => void): void {
+    change(this.#ensure(name));
+    this.#changed();
+  }
+
+  setSync(name: string, state: SyncState, reason: string, message: string): void {
+    this.update(name, (service) => {
+      const same = service.sync.state === state;
+      service.sync = {
+        state,
+        reason,
+        message,
+        since: same ? service.sync.since : this.#clock.now().toISOString(),
+      };
+    });
+  }
+
+  addRollout(name: string, record: RolloutRecord): void {
+    this.update(name, (service) => {
+      service.recentRollouts = [record, ...service.recentRollouts.filter((r) => r.id !== record.id)].slice(
+        0,
+        HISTORY_LIMITS.rollouts,
+      );
+    });
+  }
+
+  rememberFailedDigest(name: string, failed: FailedDigest): void {
+    this.update(name, (service) => {
+      service.failedDigests = [
+        failed,
+        ...service.failedDigests.filter((f) => f.digest !== failed.digest),
+      ].slice(0, HISTORY_LIMITS.failedDigests);
+    });
+  }
+
+  forgetFailedDigests(name: string): void {
+    this.update(name, (service) => {
+      service.failedDigests = [];
+    });
+  }
+
+  /** Adds ECS service events not seen before; returns the new ones, oldest first (for logs). */
+  addEvents(name: string, events: ServiceEvent[]): ServiceEvent[] {
+    let added: ServiceEvent[] = [];
+    this.update(name, (service) => {
+      const known = new Set(service.events.map((e) => e.id));
+      added = events.filter((e) => !known.has(e.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      service.events = [...service.events, ...added]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, HISTORY_LIMITS.events);
+    });
+    return added;
+  }
+
+  #ensure(name: string): ServiceStatus {
+    let service = this.#services.get(name);
+    if (!service) {
+      service = {
+        name,
+        desired: null,
+        live: null,
+        sync: {
+          state: 'Unknown',
+          reason: 'NotReconciled',
+          message: 'not reconciled yet',
+          since: this.#clock.now().toISOString(),
+        },
+        suspended: false,
+        currentRollout: null,
+        recentRollouts: [],
+        failedDigests: [],
+        events: [],
+        lastReconciledAt: null,
+      };
+      this.#services.set(name, service);
+    }
+    return service;
+  }
+
+  #sortedServices(): ServiceStatus[] {
+    return this.names().map((name) => this.#services.get(name) as ServiceStatus);
+  }
+
+  // Coalesces bursts of changes into one notification per microtask turn.
+  #changed(): void {
+    if (this.#notifyScheduled || this.#listeners.size === 0) return;
+    this.#notifyScheduled = true;
+    queueMicrotask(() => {
+      this.#notifyScheduled = false;
+      const snapshot = this.snapshot();
+      for (const listener of this.#listeners) {
+        try {
+          listener(snapshot);
+        } catch {
+          // A broken subscriber (a closed SSE stream) must not break the runtime.
+        }
+      }
+    });
+  }
+}
