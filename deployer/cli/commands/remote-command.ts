@@ -1,0 +1,129 @@
+// What every verb that talks to a running deployer shares: flags (--url, --token, --help), argument
+// checks with usage errors, the HTTP client, and one mapping from failures to exit codes.
+import { parseArgs } from 'node:util';
+import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { callDeployer, resolveClientOptions } from '../deployer-client.ts';
+
+/** Exit codes of the verbs that talk to a deployer (docs/cli.md), on top of cli-io.ts's. */
+export const REMOTE_EXIT = {
+  ...EXIT,
+  /** `diff` only: the live state differs from the desired state. */
+  differences: 2,
+  unreachable: 3,
+  unauthorized: 4,
+} as const;
+
+/** Option lines every remote verb lists under `Options:`. */
+export const CONNECTION_HELP = `  --url <url>      deployer URL (env ECS_GITOPS_URL, default http://127.0.0.1:8080)
+  --token <token>  API token, STATUS_TOKEN of the deployer (env ECS_GITOPS_TOKEN)
+  -h, --help       show this help`;
+
+type OptionSpec = { type: 'string' | 'boolean'; short?: string };
+
+export interface RemoteContext {
+  io: CliIo;
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  get(path: string): Promise<unknown>;
+  post(path: string, body?: unknown): Promise<unknown>;
+}
+
+export interface RemoteCommandSpec {
+  name: string;
+  summary: string;
+  /** Full help text ending in a newline, shown by --help and after usage errors. */
+  usage: string;
+  options?: Record<string, OptionSpec>;
+  positionals: { min: number; max: number; names: string };
+  action(context: RemoteContext): Promise<number>;
+}
+
+/** A non-2xx answer from the deployer (unknown service, server error): exit code 1. */
+export class DeployerAnswerError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly exitCode = EXIT.failed;
+  constructor(status: number, code: string | undefined, message: string) {
+    super(message);
+    this.name = 'DeployerAnswerError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function defineRemoteCommand(spec: RemoteCommandSpec): CliCommand {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    async run(args, io) {
+      let parsed: ReturnType<typeof parseArgs>;
+      try {
+        parsed = parseArgs({
+          args,
+          allowPositionals: true,
+          strict: true,
+          options: {
+            url: { type: 'string' },
+            token: { type: 'string' },
+            help: { type: 'boolean', short: 'h' },
+            ...spec.options,
+          },
+        });
+      } catch (error) {
+        throw new UsageError(error instanceof Error ? error.message : String(error));
+      }
+      const values = parsed.values as Record<string, string | boolean | undefined>;
+      if (values.help) {
+        io.stdout(spec.usage);
+        return EXIT.ok;
+      }
+      const { positionals } = parsed;
+      if (positionals.length < spec.positionals.min)
+        throw new UsageError(`missing ${spec.positionals.names}`);
+      if (positionals.length > spec.positionals.max)
+        throw new UsageError(`unexpected argument '${positionals[spec.positionals.max]}'`);
+
+      const options = resolveClientOptions(
+        {
+          ...(typeof values.url === 'string' ? { url: values.url } : {}),
+          ...(typeof values.token === 'string' ? { token: values.token } : {}),
+        },
+        io.env,
+      );
+      const request = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+        const response = await callDeployer(options, method, path, body);
+        if (response.status >= 200 && response.status < 300) return response.body;
+        throw answerError(response.status, response.body);
+      };
+      // DeployerClientError (3 unreachable, 4 token) and DeployerAnswerError (1) carry their exit
+      // code; main.ts prints their message and exits with it.
+      return spec.action({
+        io,
+        positionals,
+        values,
+        get: (path) => request('GET', path),
+        post: (path, body) => request('POST', path, body ?? {}),
+      });
+    },
+  };
+}
+
+function answerError(status: number, body: unknown): DeployerAnswerError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  if (error && typeof error.message === 'string') {
+    const code = typeof error.code === 'string' ? error.code : undefined;
+    return new DeployerAnswerError(
+      status,
+      code,
+      `${error.message} (HTTP ${status}${code ? ` ${code}` : ''})`,
+    );
+  }
+  const text = typeof body === 'string' && body.trim() !== '' ? `: ${body.trim().slice(0, 200)}` : '';
+  return new DeployerAnswerError(status, undefined, `the deployer answered HTTP ${status}${text}`);
+}
+
+/** `/api/services/<name>/<action>` with the name encoded (names come from the command line). */
+export function servicePath(prefix: string, service: string, suffix = ''): string {
+  return `${prefix}/${encodeURIComponent(service)}${suffix}`;
+}

@@ -1,0 +1,35 @@
+// `ecs-gitops status [service] [--json]`: what the deployer sees, as a table or one service in detail.
+import type { DeployerStatus, ServiceStatus } from '../../runtime/status-model.ts';
+import { EXIT } from '../cli-io.ts';
+import { serviceDetail, statusTable } from '../format/status-report.ts';
+import { CONNECTION_HELP, defineRemoteCommand, servicePath } from './remote-command.ts';
+
+export const statusCommand = defineRemoteCommand({
+  name: 'status',
+  summary: 'show desired vs live image and sync state of every service (or one)',
+  usage: `Usage: ecs-gitops status [service] [--json]
+
+Without a service: one line per service (SERVICE, STATE, DESIRED, LIVE, STEP, LAST ROLLOUT),
+then rejected config errors and queue figures. With a service: its details, rollout history,
+failed digests and recent ECS events.
+
+Options:
+  --json           print the deployer's status JSON unchanged (GET /status or /status/<service>)
+${CONNECTION_HELP}
+
+Exit codes: 0 ok, 1 unknown service or deployer error, 3 deployer unreachable, 4 token refused, 64 usage.
+`,
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 0, max: 1, names: 'service' },
+  async action({ io, positionals, values, get }) {
+    const [service] = positionals;
+    if (service === undefined) {
+      const status = (await get('/status')) as DeployerStatus;
+      io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusTable(status)}\n`);
+      return EXIT.ok;
+    }
+    const detail = (await get(servicePath('/status', service))) as ServiceStatus;
+    io.stdout(values.json ? `${JSON.stringify(detail, null, 2)}\n` : `${serviceDetail(detail)}\n`);
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,119 @@
+// Text views of GET /status for `ecs-gitops status`: a table of every service, or one service in detail.
+import {
+  formatDuration,
+  formatTime,
+  imageLabel,
+  liveImageStatus,
+  shortDigest,
+  shortRevision,
+} from '../../http/dashboard/format-values.ts';
+import type { DeployerStatus, RolloutRecord, ServiceStatus } from '../../runtime/status-model.ts';
+import { printable, textTable } from './text-table.ts';
+
+export const STATUS_COLUMNS = ['SERVICE', 'STATE', 'DESIRED', 'LIVE', 'STEP', 'LAST ROLLOUT'] as const;
+
+export function statusTable(status: DeployerStatus): string {
+  const lines: string[] = [];
+  if (status.services.length === 0) lines.push('No services configured (add one under config/services/).');
+  else lines.push(textTable(STATUS_COLUMNS, status.services.map(statusRow)));
+  lines.push(...configProblems(status));
+  lines.push(
+    `config ${shortRevision(status.config.revision) || 'none'} · queue ${figure(status.queue.visible)} waiting, ${figure(status.queue.inFlight)} in flight · ${status.mode} mode · deployer ${printable(status.version)}`,
+  );
+  return lines.join('\n');
+}
+
+function statusRow(service: ServiceStatus): string[] {
+  return [
+    printable(service.name),
+    stateLabel(service),
+    printable(imageLabel(service.desired)),
+    printable(imageLabel(liveImageStatus(service))),
+    service.currentRollout ? service.currentRollout.step : '-',
+    lastRollout(service.recentRollouts[0]),
+  ];
+}
+
+function stateLabel(service: ServiceStatus): string {
+  const state = service.sync.state;
+  return service.suspended && state !== 'Suspended' ? `${state} (suspended)` : state;
+}
+
+function lastRollout(rollout: RolloutRecord | undefined): string {
+  if (!rollout) return '-';
+  const reason = rollout.result === 'Succeeded' ? '' : ` ${printable(rollout.reason)}`;
+  return `${rollout.result}${reason} ${formatTime(rollout.finishedAt)}`;
+}
+
+export function configProblems(status: DeployerStatus): string[] {
+  const { config } = status;
+  if (config.errors.length === 0) return [];
+  return [
+    '',
+    `Config revision ${shortRevision(config.lastAttemptedRevision) || 'unknown'} was rejected; ${
+      config.revision ? `${shortRevision(config.revision)} stays in force` : 'no valid config applied yet'
+    }:`,
+    ...config.errors.map(
+      (e) =>
+        `  ${printable(e.file)}:${e.line}:${e.column} ${e.field ? `${printable(e.field)}: ` : ''}${printable(e.message)}`,
+    ),
+    '',
+  ];
+}
+
+export function serviceDetail(service: ServiceStatus): string {
+  const lines = [
+    `Service:   ${printable(service.name)}`,
+    `State:     ${stateLabel(service)} (${printable(service.sync.reason)}) since ${formatTime(service.sync.since)}`,
+  ];
+  if (service.sync.message) lines.push(`           ${printable(service.sync.message)}`);
+  lines.push(
+    service.desired
+      ? `Desired:   ${printable(service.desired.image)}  (${printable(service.desired.reason)})`
+      : 'Desired:   none chosen',
+    service.live
+      ? `Live:      ${printable(service.live.image)}  (${printable(service.live.taskDefinitionArn)})`
+      : 'Live:      unknown',
+  );
+  const current = service.currentRollout;
+  if (current) {
+    lines.push(
+      `Rollout:   ${current.id} ${printable(imageLabel(current.from))} -> ${printable(imageLabel(current.to))}, step ${current.step}, since ${formatTime(current.startedAt)}`,
+    );
+  }
+  lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);
+  if (service.failedDigests.length > 0) {
+    lines.push('', 'Failed digests (not retried until the desired image changes or `ecs-gitops sync`):');
+    for (const f of service.failedDigests)
+      lines.push(
+        `  ${shortDigest(f.digest)}  ${printable(f.reason)}  ${formatTime(f.failedAt)}  ${f.rolloutId}`,
+      );
+  }
+  lines.push('', 'Recent rollouts:');
+  if (service.recentRollouts.length === 0) lines.push('  none');
+  else
+    lines.push(
+      textTable(
+        ['  STARTED', 'FROM', 'TO', 'RESULT', 'DURATION', 'REASON', 'CONFIG'],
+        service.recentRollouts.map((r) => [
+          `  ${formatTime(r.startedAt)}`,
+          printable(imageLabel(r.from)),
+          printable(imageLabel(r.to)),
+          r.result,
+          formatDuration(r.durationMs),
+          printable(r.reason),
+          shortRevision(r.configRevision),
+        ]),
+      ),
+    );
+  if (service.events.length > 0) {
+    lines.push('', 'ECS events:');
+    for (const e of service.events.slice(0, 5))
+      lines.push(`  ${formatTime(e.createdAt)}  ${printable(e.message)}`);
+  }
+  return lines.join('\n');
+}
+
+function figure(value: number | null): string {
+  return value === null ? '?' : String(value);
+}

@@ -1,0 +1,22 @@
+// Aligned plain-text tables for terminals: columns padded to their widest cell, two spaces apart.
+
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, i) => Math.max(width(title), ...rows.map((row) => width(row[i] ?? ''))));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell))))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** Display width, counting each code point once (enough for the arrows and dashes we print). */
+function width(text: string): number {
+  return [...text].length;
+}
+
+/** Removes control characters so names and reasons from config or ECS cannot rewrite the terminal. */
+export function printable(text: string | undefined | null): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  return (text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}

@@ -1,0 +1,293 @@
+// The verbs that talk to a running deployer, in-process through runCli against the real HTTP layer
+// (buildServer over the fake runtime) listening on 127.0.0.1:0.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../deployer/cli/cli-io.ts';
+import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
+import { runCli } from '../../../deployer/cli/main.ts';
+import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
+import {
+  FAKE_DIGEST_V1,
+  FAKE_DIGEST_V2,
+  type FakeRuntime,
+  fakeDeployerStatus,
+  fakeServiceStatus,
+} from '../../support/fake-runtime.ts';
+import { TEST_TOKEN, testServer } from '../../support/test-server.ts';
+
+let app: FastifyInstance;
+let runtime: FakeRuntime;
+let url: string;
+
+beforeAll(async () => {
+  ({ app, runtime } = await testServer({ mode: 'local' }));
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await app.close();
+});
+beforeEach(() => {
+  runtime.setStatus(fakeDeployerStatus());
+  runtime.calls.length = 0;
+});
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: { ECS_GITOPS_URL: url, ...env },
+    cwd: process.cwd(),
+  };
+  const code = await runCli(args, io, REMOTE_COMMANDS);
+  return { code, stdout, stderr };
+}
+
+const outOfSync = (): DeployerStatus =>
+  fakeDeployerStatus({
+    services: [
+      fakeServiceStatus('actors', {
+        desired: {
+          image: `repo/actors@${FAKE_DIGEST_V2}`,
+          digest: FAKE_DIGEST_V2,
+          tag: '1.1.0',
+          reason: 'highest match for ^1.0.0',
+          policy: { semver: '^1.0.0' },
+        },
+        sync: { state: 'Progressing', reason: 'RolloutStarted', message: 'rolling out 1.1.0', since: 'x' },
+        currentRollout: {
+          id: 'ro-1',
+          step: 'Waiting',
+          startedAt: '2026-01-01T00:00:00.000Z',
+          from: { image: `repo/actors@${FAKE_DIGEST_V1}`, digest: FAKE_DIGEST_V1, tag: '1.0.0' },
+          to: { image: `repo/actors@${FAKE_DIGEST_V2}`, digest: FAKE_DIGEST_V2, tag: '1.1.0' },
+        },
+      }),
+      fakeServiceStatus('billing'),
+    ],
+  });
+
+describe('status', () => {
+  it('prints an aligned table with SERVICE, STATE, DESIRED, LIVE, STEP, LAST ROLLOUT', async () => {
+    runtime.setStatus(outOfSync());
+    const { code, stdout } = await cli(['status']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^SERVICE +STATE +DESIRED +LIVE +STEP +LAST ROLLOUT$/);
+    const columnStart = (title: string) => lines[0]!.indexOf(title);
+    const actors = lines.find((l) => l.startsWith('actors'))!;
+    expect(actors.slice(columnStart('STATE')).startsWith('Progressing')).toBe(true);
+    expect(actors.slice(columnStart('DESIRED')).startsWith('1.1.0@222222222222')).toBe(true);
+    expect(actors.slice(columnStart('LIVE')).startsWith('1.0.0@111111111111')).toBe(true);
+    expect(actors.slice(columnStart('STEP')).startsWith('Waiting')).toBe(true);
+    const billing = lines.find((l) => l.startsWith('billing'))!;
+    expect(billing.slice(columnStart('STATE')).startsWith('Synced')).toBe(true);
+    expect(stdout).toContain('queue 0 waiting, 0 in flight');
+  });
+
+  it('--json prints the status JSON unchanged', async () => {
+    const { code, stdout } = await cli(['status', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(runtime.status());
+  });
+
+  it('shows one service in detail', async () => {
+    runtime.setStatus(outOfSync());
+    const { code, stdout } = await cli(['status', 'actors']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Service:   actors');
+    expect(stdout).toContain('State:     Progressing (RolloutStarted)');
+    expect(stdout).toContain('Rollout:   ro-1 1.0.0@111111111111 -> 1.1.0@222222222222, step Waiting');
+  });
+
+  it('exits 1 naming the problem for an unknown service', async () => {
+    const { code, stderr } = await cli(['status', 'nope']);
+    expect(code).toBe(1);
+    expect(stderr).toContain("no service named 'nope'");
+    expect(stderr).toContain('SERVICE_NOT_FOUND');
+  });
+
+  it('strips terminal control characters from names and reasons', async () => {
+    runtime.setStatus(fakeDeployerStatus({ services: [fakeServiceStatus('evil\u001b[2Jname')] }));
+    const { stdout } = await cli(['status']);
+    expect(stdout).not.toContain('\u001b');
+    expect(stdout).toContain('evil [2Jname');
+  });
+
+  it('lists rejected config errors under the table', async () => {
+    runtime.setStatus(
+      fakeDeployerStatus({
+        config: {
+          revision: 'abc123',
+          lastAppliedRevision: 'abc123',
+          lastAttemptedRevision: 'def456',
+          errors: [
+            { file: 'services/actors.yaml', line: 4, column: 3, field: 'image.pin', message: 'bad pin' },
+          ],
+        },
+      }),
+    );
+    const { stdout } = await cli(['status']);
+    expect(stdout).toContain('Config revision def456 was rejected; abc123 stays in force:');
+    expect(stdout).toContain('  services/actors.yaml:4:3 image.pin: bad pin');
+  });
+});
+
+describe('diff', () => {
+  it('exits 0 when every service runs its desired digest', async () => {
+    const { code, stdout } = await cli(['diff']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^= +actors +1\.0\.0@111111111111 +1\.0\.0@111111111111 +in sync$/m);
+    expect(stdout).toContain('Everything is in sync.');
+  });
+
+  it('exits 2 and says why when a service differs', async () => {
+    runtime.setStatus(outOfSync());
+    const { code, stdout } = await cli(['diff']);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(
+      /^~ +actors +1\.1\.0@222222222222 +1\.0\.0@111111111111 +Progressing: rolling out 1\.1\.0$/m,
+    );
+    expect(stdout).toMatch(/^= +billing/m);
+    expect(stdout).toContain('1 of 2 services differ.');
+  });
+
+  it('counts a rejected config revision as a difference', async () => {
+    runtime.setStatus(
+      fakeDeployerStatus({
+        config: {
+          revision: 'a',
+          lastAppliedRevision: 'a',
+          lastAttemptedRevision: 'b',
+          errors: [{ file: 'services/x.yaml', line: 1, column: 1, field: '', message: 'empty file' }],
+        },
+      }),
+    );
+    const { code, stdout } = await cli(['diff']);
+    expect(code).toBe(2);
+    expect(stdout).toContain('config rejected with 1 error');
+  });
+
+  it('treats a service without a desired image as different', async () => {
+    runtime.setStatus(
+      fakeDeployerStatus({
+        services: [
+          fakeServiceStatus('actors', {
+            desired: null,
+            sync: { state: 'Degraded', reason: 'NoMatchingImage', message: 'no tag matches ^2', since: 'x' },
+          }),
+        ],
+      }),
+    );
+    const { code, stdout } = await cli(['diff']);
+    expect(code).toBe(2);
+    expect(stdout).toContain('no desired image: no tag matches ^2');
+  });
+
+  it('--json reports per service', async () => {
+    runtime.setStatus(outOfSync());
+    const { code, stdout } = await cli(['diff', '--json']);
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout);
+    expect(report.inSync).toBe(false);
+    expect(report.services).toEqual([
+      expect.objectContaining({ service: 'actors', inSync: false, state: 'Progressing' }),
+      expect.objectContaining({ service: 'billing', inSync: true, detail: '' }),
+    ]);
+  });
+});
+
+describe('sync, rollback, suspend, resume', () => {
+  it('sync calls the API with the token and says how to follow it', async () => {
+    const { code, stdout } = await cli(['sync', 'actors', '--token', TEST_TOKEN]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('sync of actors (now Synced) queued. Follow it with: ecs-gitops status actors\n');
+    expect(runtime.calls).toEqual([{ method: 'sync', service: 'actors' }]);
+  });
+
+  it('rollback --to passes the revision', async () => {
+    const { code, stdout } = await cli(['rollback', 'actors', '--to', 'actors:3'], {
+      ECS_GITOPS_TOKEN: TEST_TOKEN,
+    });
+    expect(code).toBe(0);
+    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3' }]);
+    expect(stdout).toContain('rollback of actors');
+    expect(stdout).toContain('to actors:3 queued; tracking is suspended until: ecs-gitops resume actors');
+  });
+
+  it('rollback without --to goes to the previous revision', async () => {
+    const { code, stdout } = await cli(['rollback', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
+    expect(code).toBe(0);
+    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined }]);
+    expect(stdout).toContain('to the previous revision');
+  });
+
+  it('suspend and resume flip the runtime override', async () => {
+    const env = { ECS_GITOPS_TOKEN: TEST_TOKEN };
+    expect((await cli(['suspend', 'actors'], env)).stdout).toContain('actors (now Synced) suspended');
+    expect(runtime.serviceStatus('actors')?.suspended).toBe(true);
+    expect((await cli(['resume', 'actors'], env)).stdout).toContain('actors (now Synced) resumed');
+    expect(runtime.serviceStatus('actors')?.suspended).toBe(false);
+  });
+
+  it('--json prints the deployer answer', async () => {
+    const { stdout } = await cli(['suspend', 'actors', '--json'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
+    expect(JSON.parse(stdout)).toMatchObject({
+      service: 'actors',
+      action: 'suspend',
+      status: { suspended: true },
+    });
+  });
+
+  it('exits 4 telling the user to set the token when it is missing or wrong', async () => {
+    for (const env of [{}, { ECS_GITOPS_TOKEN: 'wrong' }]) {
+      const { code, stderr } = await cli(['sync', 'actors'], env);
+      expect(code).toBe(4);
+      expect(stderr).toContain('ECS_GITOPS_TOKEN');
+    }
+    expect(runtime.calls).toEqual([]);
+  });
+
+  it('exits 1 for an unknown service', async () => {
+    const { code, stderr } = await cli(['suspend', 'nope'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
+    expect(code).toBe(1);
+    expect(stderr).toContain("no service named 'nope'");
+  });
+});
+
+describe('flags, usage and connection errors', () => {
+  it.each(['status', 'diff', 'sync', 'rollback', 'suspend', 'resume'])(
+    '%s --help prints its usage',
+    async (verb) => {
+      const { code, stdout } = await cli([verb, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: ecs-gitops ${verb}`);
+      expect(stdout).toContain('--url <url>');
+      expect(stdout).toMatch(/Exit codes:/);
+    },
+  );
+
+  it.each([
+    [['sync'], 'missing service name'],
+    [['status', 'a', 'b'], "unexpected argument 'b'"],
+    [['diff', 'x'], "unexpected argument 'x'"],
+    [['status', '--bogus'], "Unknown option '--bogus'"],
+    [['rollback', 'actors', '--to'], "Option '--to <value>' argument missing"],
+  ])('%j is a usage error (exit 64): %s', async (args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(64);
+    expect(stderr).toContain(message);
+    expect(stderr).toContain(`Usage: ecs-gitops ${args[0]}`);
+  });
+
+  it('--url wins over ECS_GITOPS_URL, and an unreachable deployer exits 3', async () => {
+    const { code, stderr } = await cli(['status', '--url', 'http://127.0.0.1:9']);
+    expect(code).toBe(3);
+    expect(stderr).toContain('cannot reach the deployer at http://127.0.0.1:9');
+  });
+});
