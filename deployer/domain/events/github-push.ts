@@ -14,8 +14,13 @@ export interface GithubDelivery {
 export interface GithubParseOptions {
   /** Directory of the desired state inside the repository, e.g. `config`. */
   configDir: string;
-  /** Only pushes to this ref matter. Default `refs/heads/main`. */
+  /** Only pushes to this ref matter. Default `refs/heads/main`; a bare branch name means `refs/heads/<name>`. */
   trackedRef?: string;
+  /**
+   * `owner/name` of the config repository. When set, pushes from other repositories (an
+   * organisation-wide webhook, a reused secret) are ignored. Compared case-insensitively, as GitHub does.
+   */
+  repository?: string;
 }
 
 export type GitPush = Extract<QueueMessage, { kind: 'git-push' }>;
@@ -47,6 +52,8 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+// Untrusted names end up in reasons, responses and logs: keep them short.
+const bounded = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 export function parseGithubEvent(
   delivery: GithubDelivery,
@@ -69,7 +76,8 @@ export function parseGithubEvent(
   if (!isObject(body)) return invalid('body must be a JSON object');
 
   if (eventName === 'ping') return ok({ kind: 'ping' });
-  if (eventName !== 'push') return ok({ kind: 'ignored', reason: `event "${eventName}" is not a push` });
+  if (eventName !== 'push')
+    return ok({ kind: 'ignored', reason: `event "${bounded(eventName)}" is not a push` });
   return parsePush(body, deliveryId, options);
 }
 
@@ -86,9 +94,15 @@ function parsePush(body: Json, deliveryId: string, options: GithubParseOptions):
   const deleted = body.deleted === true || ZERO_SHA.test(after);
   const forced = body.forced === true;
 
-  const trackedRef = options.trackedRef ?? DEFAULT_TRACKED_REF;
-  if (ref.startsWith('refs/tags/')) return ok({ kind: 'ignored', reason: `tag push ${ref}` });
-  if (ref !== trackedRef) return ok({ kind: 'ignored', reason: `push to ${ref}, tracking ${trackedRef}` });
+  if (options.repository && repository.full_name.toLowerCase() !== options.repository.toLowerCase())
+    return ok({
+      kind: 'ignored',
+      reason: `push to ${bounded(repository.full_name)}, configured repository is ${options.repository}`,
+    });
+  const trackedRef = fullRef(options.trackedRef ?? DEFAULT_TRACKED_REF);
+  if (ref.startsWith('refs/tags/')) return ok({ kind: 'ignored', reason: `tag push ${bounded(ref)}` });
+  if (ref !== trackedRef)
+    return ok({ kind: 'ignored', reason: `push to ${bounded(ref)}, tracking ${trackedRef}` });
   if (deleted) return ok({ kind: 'ignored', reason: `branch ${ref} was deleted` });
 
   const changed = configChanged(body, options.configDir, forced);
@@ -108,6 +122,8 @@ function parsePush(body: Json, deliveryId: string, options: GithubParseOptions):
     },
   });
 }
+
+const fullRef = (ref: string) => (ref.startsWith('refs/') ? ref : `refs/heads/${ref}`);
 
 /** `config`, `./config/`, `/config` all mean the same directory; '' or '.' means the whole repository. */
 function normaliseDir(dir: string): string {

@@ -254,3 +254,35 @@ describe('parseGithubEvent errors', () => {
     expect(failure(delivery(undefined, '{nope')).message).toContain('X-GitHub-Event');
   });
 });
+
+describe('parseGithubEvent options', () => {
+  const body = pushOf({ modified: ['config/a.yaml'] });
+
+  it('reads a bare branch name as refs/heads/<name>', () => {
+    expect(outcome(delivery('push', body), { configDir: 'config', trackedRef: 'master' })).toMatchObject({
+      kind: 'push',
+    });
+  });
+
+  it('ignores pushes from another repository when one is configured', () => {
+    expect(outcome(delivery('push', body), { ...OPTIONS, repository: 'octo/other' })).toEqual({
+      kind: 'ignored',
+      reason: 'push to Codertocat/Hello-World, configured repository is octo/other',
+    });
+  });
+
+  it('compares the configured repository case-insensitively', () => {
+    expect(
+      outcome(delivery('push', body), { ...OPTIONS, repository: 'codertocat/hello-world' }),
+    ).toMatchObject({
+      kind: 'push',
+    });
+  });
+
+  it('bounds untrusted names in reasons', () => {
+    const long = outcome(delivery('x'.repeat(5000), body));
+    expect(long.kind === 'ignored' && long.reason.length).toBeLessThan(250);
+    const ref = outcome(delivery('push', { ...body, ref: `refs/heads/${'y'.repeat(5000)}` }));
+    expect(ref.kind === 'ignored' && ref.reason.length).toBeLessThan(250);
+  });
+});
