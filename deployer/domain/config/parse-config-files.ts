@@ -16,6 +16,8 @@ export function isServiceConfigPath(path: string): boolean {
 }
 
 const MAX_ALIAS_EXPANSION = 1000;
+/** A service config is a few hundred bytes; anything this large is a mistake (or an attack on the parser). */
+export const MAX_FILE_CHARACTERS = 256 * 1024;
 
 type FileOutcome = { errors: ConfigError[]; parsed?: ParsedFile; config?: ServiceConfig };
 
@@ -23,6 +25,10 @@ function parseOne(file: ConfigFile): FileOutcome {
   const whole = (message: string): FileOutcome => ({
     errors: [{ file: file.path, line: 1, column: 1, field: '', message }],
   });
+  if (file.text.length > MAX_FILE_CHARACTERS)
+    return whole(
+      `the file has ${file.text.length} characters, more than the ${MAX_FILE_CHARACTERS} a service config may have; is it the right file?`,
+    );
   const { doc, lineCounter, problems } = parseYaml(file.text);
   if (problems.length > 0) {
     return {

@@ -137,6 +137,14 @@ function messageFor(
         anchor: 'value',
         message: `\`latest\` can only be \`true\`${got}; to stop following the newest push, use a pin or another policy`,
       };
+    case 'minLength':
+      return { path, anchor: 'value', message: 'must not be empty' };
+    case 'minItems':
+      return {
+        path,
+        anchor: 'value',
+        message: `must list at least ${String(error.params.limit)} ${error.params.limit === 1 ? 'entry' : 'entries'}; remove the field to use the default`,
+      };
     case 'uniqueItems':
       return { path, anchor: 'value', message: 'must not list the same entry twice' };
     default:

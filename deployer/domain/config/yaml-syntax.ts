@@ -1,6 +1,6 @@
 // Parses one YAML file keeping source ranges, and reports syntax problems as positioned issues with
 // messages in plain words (the yaml package's own messages embed a multi-line source excerpt).
-import { type Document, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError } from 'yaml';
 import { type Position, positionAt } from './yaml-locations.ts';
 
 export interface ParsedYaml {
@@ -32,5 +32,19 @@ export function parseYaml(text: string): ParsedYaml {
     position: positionAt(lineCounter, error.pos[0]),
     message: plainMessage(error),
   }));
+  if (problems.length === 0) {
+    // `? [a, b]: c` is valid YAML but no config field; JavaScript would stringify it (with a warning).
+    visit(doc, {
+      Pair(_, pair) {
+        if (pair.key !== null && !isScalar(pair.key)) {
+          const offset = (pair.key as { range?: [number, number, number] }).range?.[0] ?? 0;
+          problems.push({
+            position: positionAt(lineCounter, offset),
+            message: 'field names must be plain text, not a list or mapping',
+          });
+        }
+      },
+    });
+  }
   return { doc, lineCounter, problems };
 }

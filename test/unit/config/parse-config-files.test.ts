@@ -346,6 +346,32 @@ const SINGLE_FILE_CASES: Case[] = [
   ['two YAML documents', `${MINIMAL}---\n${MINIMAL}`, 7, 1, '', 'one service per file'],
   ['unknown YAML tag', withLines('suspended: !maybe true\n'), 7, 12, '', 'unknown YAML tag'],
   ['undefined alias', withLines('suspended: *nothing\n'), 1, 1, '', 'cannot read the YAML'],
+  ['complex mapping key', withLines('? [a, b]\n: c\n'), 7, 3, '', 'field names must be plain text'],
+  ['empty string', withLines('  pin: ""\n'), 7, 8, 'image.pin', 'must not be empty'],
+  [
+    'empty list',
+    withLines('cdn:\n  distributionId: E1\n  paths: []\n'),
+    9,
+    10,
+    'cdn.paths',
+    'must list at least 1 entry; remove the field to use the default',
+  ],
+  [
+    'a huge file',
+    withLines(`# ${'x'.repeat(300 * 1024)}\n`),
+    1,
+    1,
+    '',
+    'more than the 262144 a service config may have',
+  ],
+  [
+    'CRLF line endings and a byte order mark keep positions right',
+    `\ufeff${withLines('  pin: 1.10\n')}`.replaceAll('\n', '\r\n'),
+    7,
+    8,
+    'image.pin',
+    'quote it to keep it text: "1.10"',
+  ],
 ];
 
 describe('parseConfigFiles reports one error per problem at its exact place', () => {
