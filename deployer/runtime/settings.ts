@@ -191,6 +191,9 @@ function configLocation(
 }
 
 function isHttpUrl(value: string): boolean {
+  // SQS emulators hand out hosts like `sqs.us-east-1.127.0.0.1:4566`, which WHATWG URL rejects
+  // (a host ending in a number must be an IPv4 address); the SDK never connects to that host anyway.
+  if (/^https?:\/\/sqs\.[a-z0-9-]+\.[0-9.]+(:\d+)?\/\S*$/.test(value)) return true;
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
