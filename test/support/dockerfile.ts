@@ -45,14 +45,12 @@ function logicalLines(text: string): Array<{ text: string; line: number }> {
   let current: { text: string; line: number } | undefined;
   for (const [index, rawLine] of physical.entries()) {
     const trimmed = rawLine.trim();
-    // Comments (and directives) are whole lines; inside a continuation they are skipped.
-    if (trimmed.startsWith('#')) continue;
-    if (current === undefined) {
-      if (trimmed === '') continue;
-      current = { text: '', line: index + 1 };
-    }
+    // Comments (and directives) are whole lines; inside a continuation they are skipped, and so
+    // are empty lines (Docker does the same).
+    if (trimmed.startsWith('#') || trimmed === '') continue;
+    current ??= { text: '', line: index + 1 };
     if (trimmed.endsWith('\\')) {
-      current.text += `${trimmed.slice(0, -1)} `;
+      current.text += `${trimmed.slice(0, -1).trimEnd()} `;
       continue;
     }
     current.text += trimmed;
