@@ -123,7 +123,8 @@ export class QueueConsumer {
         continue;
       }
       for (const message of messages) this.#accept(message);
-      if (this.#stopping) break;
+      // An empty answer that came back at once (a short poll, a stand-in) must not starve the event loop.
+      if (messages.length === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

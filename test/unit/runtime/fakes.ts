@@ -414,8 +414,9 @@ export class FakeQueue implements QueuePort {
     const deadline = Date.now() + Math.min(waitSeconds * 1000, 100);
     for (;;) {
       const batch = this.#take(maxMessages);
-      if (batch.length > 0 || Date.now() >= deadline || signal.aborted) return batch;
+      if (batch.length > 0 || signal.aborted) return batch;
       await new Promise((resolve) => setTimeout(resolve, 5));
+      if (Date.now() >= deadline) return this.#take(maxMessages);
     }
   }
 

@@ -1,0 +1,296 @@
+// The deployer runtime: config intake, the queue consumer, the reconciler and the status they keep,
+// behind the DeployerRuntime interface the HTTP layer talks to. Ports in, nothing global.
+import type { Logger } from 'pino';
+import packageJson from '../../package.json' with { type: 'json' };
+import { DeployerError } from '../domain/errors.ts';
+import { deduplicationId } from '../domain/events/queue-message.ts';
+import type { QueueMessage } from '../domain/types.ts';
+import type {
+  CdnPort,
+  Clock,
+  ConfigSource,
+  EcsPort,
+  QueuePort,
+  ReceivedMessage,
+  RegistryPort,
+  VerifyProbe,
+} from '../ports.ts';
+import { Intake } from './intake.ts';
+import { createMetrics, EVENT_SOURCE } from './metrics.ts';
+import { QueueConsumer } from './queue-consumer.ts';
+import { rebuildStatus } from './rebuild-status.ts';
+import { Reconciler, type Suspension } from './reconcile.ts';
+import { manualRollback } from './rollback-service.ts';
+import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
+import type { Settings } from './settings.ts';
+import { StatusStore } from './status-store.ts';
+
+export interface RuntimeDeps {
+  settings: Settings;
+  ecs: EcsPort;
+  registry: RegistryPort;
+  cdn: CdnPort;
+  queue: QueuePort;
+  configSource: ConfigSource;
+  probe: VerifyProbe;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Tuning that tests shorten; production uses the defaults. */
+export interface RuntimeTuning {
+  /** Long-poll wait of each receive (SQS: 0..20 s). */
+  receiveWaitSeconds?: number;
+  /** How often the queue's message counts are read for status. */
+  queueStatsIntervalMs?: number;
+  /** Pause between attempts of the first config load when the source is unreachable. */
+  configRetryMs?: number;
+  /** Seconds a retryable failure waits before its next attempt. */
+  backoffSeconds?: (receiveCount: number) => number;
+  /** Overrides settings.heartbeatSeconds (fractions allowed; tests). */
+  heartbeatSeconds?: number;
+}
+
+/** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() reports the same. */
+const DEDUP_WINDOW_MS = 5 * 60_000;
+
+export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
+  const { settings, clock, queue } = deps;
+  const logger = deps.logger.child({ component: 'runtime' });
+  const metrics = createMetrics();
+  const store = new StatusStore({ mode: settings.mode, version: packageJson.version, clock });
+  const suspensions = new Map<string, Suspension>();
+  const configPrefix =
+    settings.config.kind === 'git' && settings.config.dir !== '' ? `${settings.config.dir}/` : '';
+  const intake = new Intake({
+    configSource: deps.configSource,
+    queue,
+    store,
+    metrics,
+    clock,
+    logger: deps.logger,
+    configPrefix,
+    trackedRef: settings.trackedRef,
+  });
+  const reconciler = new Reconciler({
+    ecs: deps.ecs,
+    registry: deps.registry,
+    cdn: deps.cdn,
+    probe: deps.probe,
+    clock,
+    logger: deps.logger,
+    store,
+    metrics,
+    waitPollMs: settings.waitPollMs,
+    desired: () => intake.current(),
+    suspension: (name) => suspensions.get(name),
+  });
+  const consumer = new QueueConsumer({
+    queue,
+    handle: (message: ReceivedMessage, signal: AbortSignal) => {
+      const body = message.body;
+      if (body.kind === 'reconcile')
+        return reconciler.reconcile(
+          body.service,
+          { reason: body.reason, force: body.force === true },
+          signal,
+        );
+      return intake.handle(body, signal);
+    },
+    concurrency: settings.concurrency,
+    visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+    heartbeatSeconds: tuning.heartbeatSeconds ?? settings.heartbeatSeconds,
+    maxReceives: settings.maxReceives,
+    waitSeconds: tuning.receiveWaitSeconds ?? 20,
+    clock,
+    logger: deps.logger,
+    ...(tuning.backoffSeconds ? { backoffSeconds: tuning.backoffSeconds } : {}),
+    onReceive: (message) => metrics.event(EVENT_SOURCE[message.body.kind]),
+  });
+
+  const recentIds = new Map<string, number>();
+  let lifetime = new AbortController();
+  const timers: NodeJS.Timeout[] = [];
+  let isReady = false;
+  let started = false;
+  let background: Promise<void> = Promise.resolve();
+
+  const requireService = (name: string) => {
+    const config = intake.current()?.services.find((s) => s.name === name);
+    if (!config) {
+      throw new DeployerError('SERVICE_NOT_FOUND', `no service named "${name}" in the config in force`, {
+        retryable: false,
+        httpStatus: 404,
+        details: { service: name },
+      });
+    }
+    return config;
+  };
+  const stamp = () => clock.now().toISOString();
+
+  async function send(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult> {
+    const now = clock.now().getTime();
+    for (const [id, at] of recentIds) if (now - at > DEDUP_WINDOW_MS) recentIds.delete(id);
+    const id = deduplicationId(message);
+    if (recentIds.has(id)) return { queued: false };
+    await queue.send(message, signal);
+    recentIds.set(id, now);
+    return { queued: true };
+  }
+
+  /** Loads the config at the source head; false (logged) when the source cannot be read now. */
+  async function loadConfig(signal: AbortSignal): Promise<boolean> {
+    try {
+      const outcome = await intake.loadHead(signal);
+      logger.info({ config: outcome, revision: intake.current()?.revision ?? null }, 'config loaded');
+      return true;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      logger.error({ err: error }, 'cannot read the config; retrying');
+      return false;
+    }
+  }
+
+  /** After the first config load: rebuild status from ECS, then start consuming and catch up. */
+  async function begin(signal: AbortSignal): Promise<void> {
+    await rebuildStatus({ ecs: deps.ecs, store, logger }, intake.current()?.services ?? [], signal);
+    consumer.start();
+    // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint).
+    try {
+      for (const service of intake.current()?.services ?? [])
+        await send({ kind: 'reconcile', service: service.name, reason: `startup ${stamp()}` }, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      logger.warn({ err: error }, 'could not queue the startup reconciles; the periodic resync will');
+    }
+    isReady = true;
+    logger.info({ mode: settings.mode, services: store.names() }, 'deployer runtime ready');
+  }
+
+  /** The config source is unreachable at start: keep trying in the background, not ready meanwhile. */
+  async function retryFirstLoad(signal: AbortSignal): Promise<void> {
+    do await clock.sleep(tuning.configRetryMs ?? 5_000, signal);
+    while (!(await loadConfig(signal)));
+    await begin(signal);
+  }
+
+  async function refreshQueueStats(): Promise<void> {
+    try {
+      store.queueStats(await queue.stats(AbortSignal.any([lifetime.signal, AbortSignal.timeout(5_000)])));
+    } catch (error) {
+      if (!lifetime.signal.aborted) logger.debug({ err: error }, 'queue stats unavailable');
+    }
+  }
+
+  function every(ms: number, work: () => Promise<unknown>): void {
+    if (ms <= 0) return;
+    const timer = setInterval(() => void work().catch(() => undefined), ms);
+    timer.unref();
+    timers.push(timer);
+  }
+
+  const runtime: DeployerRuntime = {
+    metrics: metrics.registry,
+
+    async start() {
+      if (started) return;
+      started = true;
+      lifetime = new AbortController();
+      const signal = lifetime.signal;
+      every(settings.resyncIntervalSeconds * 1000, () =>
+        send({ kind: 'resync', reason: `periodic ${stamp()}` }, lifetime.signal),
+      );
+      every(tuning.queueStatsIntervalMs ?? 15_000, refreshQueueStats);
+      void refreshQueueStats();
+      if (await loadConfig(signal)) await begin(signal);
+      else
+        background = retryFirstLoad(signal).catch((error: unknown) => {
+          if (!signal.aborted) logger.error({ err: error }, 'starting the runtime failed');
+        });
+    },
+
+    async stop() {
+      if (!started) return;
+      isReady = false;
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      lifetime.abort(new Error('deployer stopping'));
+      await background;
+      await consumer.stop();
+      started = false;
+      logger.info('deployer runtime stopped');
+    },
+
+    ready: () => isReady && consumer.running,
+    status: () => store.snapshot(),
+    serviceStatus: (name) => store.service(name),
+    subscribe: (listener) => store.subscribe(listener),
+    enqueue: send,
+
+    async sync(service, signal) {
+      requireService(service);
+      store.forgetFailedDigests(service);
+      logger.info({ service }, 'manual sync: failed digests forgotten, reconciling with force');
+      await send({ kind: 'reconcile', service, reason: `manual sync ${stamp()}`, force: true }, signal);
+    },
+
+    async rollback(service, to, signal) {
+      const config = requireService(service);
+      const suspension: Suspension = {
+        reason: 'ManualRollback',
+        message: 'rolled back by API; tracking is suspended until resume',
+      };
+      // Suspend first, so a reconcile running now cannot roll forward again right after.
+      suspensions.set(service, suspension);
+      store.update(service, (s) => {
+        s.suspended = true;
+      });
+      try {
+        const result = await manualRollback(
+          { ecs: deps.ecs, store, clock, logger: logger.child({ service }) },
+          config,
+          to,
+          signal,
+        );
+        suspension.message = `rolled back to ${result.taskDefinitionArn} by API; tracking is suspended until resume`;
+        store.setSync(service, 'Suspended', suspension.reason, suspension.message);
+        metrics.syncState(service, 'Suspended');
+      } catch (error) {
+        suspensions.delete(service);
+        store.update(service, (s) => {
+          s.suspended = false;
+        });
+        throw error;
+      }
+    },
+
+    suspend(service) {
+      requireService(service);
+      suspensions.set(service, {
+        reason: 'SuspendedByApi',
+        message: 'tracking suspended by API; resume it to deploy again',
+      });
+      store.update(service, (s) => {
+        s.suspended = true;
+      });
+      store.setSync(
+        service,
+        'Suspended',
+        'SuspendedByApi',
+        'tracking suspended by API; resume it to deploy again',
+      );
+      metrics.syncState(service, 'Suspended');
+      logger.info({ service }, 'service suspended');
+    },
+
+    async resume(service, signal) {
+      requireService(service);
+      suspensions.delete(service);
+      store.update(service, (s) => {
+        s.suspended = false;
+      });
+      logger.info({ service }, 'service resumed');
+      await send({ kind: 'reconcile', service, reason: `resume ${stamp()}` }, signal);
+    },
+  };
+  return runtime;
+}

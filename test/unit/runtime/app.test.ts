@@ -1,0 +1,206 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { QueueMessage } from '../../../deployer/domain/types.ts';
+import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
+import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
+import { loadSettings } from '../../../deployer/runtime/settings.ts';
+import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
+import {
+  FakeCdn,
+  FakeClock,
+  FakeConfigSource,
+  FakeEcs,
+  FakeProbe,
+  FakeQueue,
+  FakeRegistry,
+  REGISTRY_HOST,
+  serviceYaml,
+  silentLogger,
+} from './fakes.ts';
+
+const running: DeployerRuntime[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((runtime) => runtime.stop()));
+});
+
+function setup(env: NodeJS.ProcessEnv = {}) {
+  const clock = new FakeClock();
+  const ecs = new FakeEcs(clock);
+  const registry = new FakeRegistry(clock);
+  const cdn = new FakeCdn();
+  const probe = new FakeProbe(ecs);
+  const queue = new FakeQueue();
+  const configSource = new FakeConfigSource();
+  const v1 = registry.push('actors', '1.0.0');
+  const seededArn = ecs.seed({
+    service: 'actors',
+    image: `${REGISTRY_HOST}/actors:1.0.0`,
+    breakerRollback: false,
+  });
+  configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+  const settings = loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused', ...env });
+  const runtime = createDeployerRuntime(
+    { settings, ecs, registry, cdn, queue, configSource, probe, clock, logger: silentLogger },
+    { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, configRetryMs: 10, backoffSeconds: () => 0 },
+  );
+  running.push(runtime);
+  return { clock, ecs, registry, cdn, probe, queue, configSource, runtime, v1, seededArn };
+}
+
+async function until(
+  runtime: DeployerRuntime,
+  done: (status: DeployerStatus) => boolean,
+  timeoutMs = 5_000,
+): Promise<DeployerStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = runtime.status();
+    if (done(status)) return status;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met; status: ${JSON.stringify(status, null, 1)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const actors = (status: DeployerStatus) => status.services.find((s) => s.name === 'actors');
+
+describe('createDeployerRuntime', () => {
+  it('start loads the config, becomes ready and reconciles every service', async () => {
+    const world = setup();
+    expect(world.runtime.ready()).toBe(false);
+    await world.runtime.start();
+    expect(world.runtime.ready()).toBe(true);
+    const status = await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    expect(status.config).toMatchObject({ revision: 'a'.repeat(40), errors: [] });
+    expect(actors(status)?.live?.digest).toBe(world.v1);
+    expect(world.queue.deleted.map((m) => m.kind)).toContain('reconcile');
+  });
+
+  it('an image push is routed to the services of its repository and rolled out', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    const v11 = world.registry.push('actors', '1.1.0');
+    const push: QueueMessage = {
+      kind: 'image-push',
+      repository: 'actors',
+      digest: v11,
+      tag: '1.1.0',
+      pushedAt: '',
+    };
+    expect(await world.runtime.enqueue(push, AbortSignal.timeout(1000))).toEqual({ queued: true });
+    expect(await world.runtime.enqueue(push, AbortSignal.timeout(1000))).toEqual({ queued: false });
+    const status = await until(world.runtime, (s) => actors(s)?.live?.digest === v11);
+    expect(actors(status)?.sync.state).toBe('Synced');
+    expect(await world.runtime.metrics.getSingleMetricAsString('ecs_gitops_events_total')).toContain(
+      'ecs_gitops_events_total{source="ecr"} 1',
+    );
+  });
+
+  it('an invalid config push keeps the previous config and shows file:line errors', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    world.configSource.commits.set('b'.repeat(40), [
+      { path: 'services/actors.yaml', text: 'name: actors\ncluster: 7\n' },
+    ]);
+    await world.runtime.enqueue(
+      {
+        kind: 'git-push',
+        deliveryId: 'd-1',
+        repository: 'acme/config',
+        ref: 'refs/heads/main',
+        before: 'a'.repeat(40),
+        after: 'b'.repeat(40),
+        deleted: false,
+        forced: false,
+        configChanged: true,
+      },
+      AbortSignal.timeout(1000),
+    );
+    const status = await until(world.runtime, (s) => s.config.errors.length > 0);
+    expect(status.config).toMatchObject({
+      revision: 'a'.repeat(40),
+      lastAppliedRevision: 'a'.repeat(40),
+      lastAttemptedRevision: 'b'.repeat(40),
+    });
+    expect(status.config.errors[0]).toMatchObject({ file: 'services/actors.yaml', line: expect.any(Number) });
+    expect(actors(status)).toBeDefined();
+  });
+
+  it('sync forgets failed digests and retries with force', async () => {
+    const world = setup();
+    world.ecs.behaviour = (arn) => (arn === world.seededArn ? 'complete' : 'fail');
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Failed');
+    expect(actors(world.runtime.status())?.failedDigests).toHaveLength(1);
+    world.ecs.behaviour = () => 'complete';
+    await world.runtime.sync('actors', AbortSignal.timeout(1000));
+    const status = await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    expect(actors(status)?.failedDigests).toEqual([]);
+  });
+
+  it('rollback returns to the previous revision and suspends tracking until resume', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    const v11 = world.registry.push('actors', '1.1.0');
+    await world.runtime.enqueue(
+      { kind: 'image-push', repository: 'actors', digest: v11, tag: '1.1.0', pushedAt: '' },
+      AbortSignal.timeout(1000),
+    );
+    await until(world.runtime, (s) => actors(s)?.live?.digest === v11 && actors(s)?.sync.state === 'Synced');
+    const firstArn = actors(world.runtime.status())?.recentRollouts[1]?.taskDefinitionArn;
+
+    await world.runtime.rollback('actors', undefined, AbortSignal.timeout(1000));
+    expect(world.ecs.primaryArn()).toBe(firstArn);
+    const status = world.runtime.serviceStatus('actors');
+    expect(status?.suspended).toBe(true);
+    expect(status?.sync).toMatchObject({ state: 'Suspended', reason: 'ManualRollback' });
+    expect(status?.recentRollouts[0]).toMatchObject({ result: 'RolledBack', reason: 'ManualRollback' });
+
+    await world.runtime.resume('actors', AbortSignal.timeout(1000));
+    await until(world.runtime, (s) => actors(s)?.live?.digest === v11 && actors(s)?.sync.state === 'Synced');
+    expect(world.runtime.serviceStatus('actors')?.suspended).toBe(false);
+  });
+
+  it('suspend stops rollouts; unknown services are a 404 error', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    world.runtime.suspend('actors');
+    expect(world.runtime.serviceStatus('actors')?.sync.reason).toBe('SuspendedByApi');
+    expect(() => world.runtime.suspend('ghost')).toThrow(expect.objectContaining({ httpStatus: 404 }));
+    await expect(world.runtime.sync('ghost', AbortSignal.timeout(1000))).rejects.toMatchObject({
+      code: 'SERVICE_NOT_FOUND',
+    });
+  });
+
+  it('subscribe is told about status changes', async () => {
+    const world = setup();
+    const seen: string[] = [];
+    const unsubscribe = world.runtime.subscribe((s) => seen.push(actors(s)?.sync.state ?? 'none'));
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    unsubscribe();
+    expect(seen).toContain('Progressing');
+    expect(seen.at(-1)).toBe('Synced');
+  });
+
+  it('start with an unreachable config source is not ready until the source answers', async () => {
+    const world = setup();
+    world.configSource.fail = new Error('git: connection refused');
+    await world.runtime.start();
+    expect(world.runtime.ready()).toBe(false);
+    world.configSource.fail = undefined;
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    expect(world.runtime.ready()).toBe(true);
+  });
+
+  it('stop releases the runtime: not ready, consumer stopped', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await world.runtime.stop();
+    expect(world.runtime.ready()).toBe(false);
+  });
+});
