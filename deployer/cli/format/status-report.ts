@@ -3,9 +3,11 @@ import {
   formatDuration,
   formatTime,
   imageLabel,
+  knownTags,
   liveImageStatus,
   shortDigest,
   shortRevision,
+  withKnownTag,
 } from '../../http/dashboard/format-values.ts';
 import type { DeployerStatus, RolloutRecord, ServiceStatus } from '../../runtime/status-model.ts';
 import { printable, textTable } from './text-table.ts';
@@ -62,6 +64,7 @@ export function configProblems(status: DeployerStatus): string[] {
 }
 
 export function serviceDetail(service: ServiceStatus): string {
+  const tags = knownTags(service);
   const lines = [
     `Service:   ${printable(service.name)}`,
     `State:     ${stateLabel(service)} (${printable(service.sync.reason)}) since ${formatTime(service.sync.since)}`,
@@ -78,7 +81,7 @@ export function serviceDetail(service: ServiceStatus): string {
   const current = service.currentRollout;
   if (current) {
     lines.push(
-      `Rollout:   ${current.id} ${printable(imageLabel(current.from))} -> ${printable(imageLabel(current.to))}, step ${current.step}, since ${formatTime(current.startedAt)}`,
+      `Rollout:   ${current.id} ${printable(imageLabel(withKnownTag(current.from, tags)))} -> ${printable(imageLabel(current.to))}, step ${current.step}, since ${formatTime(current.startedAt)}`,
     );
   }
   lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);
@@ -97,7 +100,7 @@ export function serviceDetail(service: ServiceStatus): string {
         ['  STARTED', 'FROM', 'TO', 'RESULT', 'DURATION', 'REASON', 'CONFIG'],
         service.recentRollouts.map((r) => [
           `  ${formatTime(r.startedAt)}`,
-          printable(imageLabel(r.from)),
+          printable(imageLabel(withKnownTag(r.from, tags))),
           printable(imageLabel(r.to)),
           r.result,
           formatDuration(r.durationMs),

@@ -57,24 +57,48 @@ export function shortRevision(revision: string | null | undefined): string {
   return revision.slice(0, 12);
 }
 
-/**
- * The live image with its tag when we know it: ECS only knows `repo@digest`, but the desired image,
- * the rollout in progress or the rollout history usually name the tag of that digest.
- */
-export function liveImageStatus(service: {
+/** The parts of a service's status that name images (ServiceStatus fits). */
+export interface ImagesOfService {
   live: { image: string; digest?: string } | null;
   desired: { digest: string; tag?: string } | null;
-  currentRollout: { from: ImageStatus | null } | null;
+  currentRollout: { from: ImageStatus | null; to: ImageStatus } | null;
   recentRollouts: ReadonlyArray<{ to: ImageStatus; from: ImageStatus | null }>;
-}): ImageStatus | null {
+}
+
+/**
+ * Digest → tag, from every image the status names with a tag. ECS only knows `repo@digest`, but the
+ * desired image and the rollouts usually say which tag that digest was chosen as.
+ */
+export function knownTags(service: ImagesOfService): Map<string, string> {
+  const tags = new Map<string, string>();
+  const images = [
+    service.desired,
+    service.currentRollout?.to,
+    service.currentRollout?.from,
+    ...service.recentRollouts.flatMap((r) => [r.to, r.from]),
+  ];
+  for (const image of images) {
+    if (image?.digest && image.tag && !tags.has(image.digest)) tags.set(image.digest, image.tag);
+  }
+  return tags;
+}
+
+/** The image with its tag filled in from `tags` when it has none of its own. */
+export function withKnownTag<T extends ImageStatus>(
+  image: T | null,
+  tags: ReadonlyMap<string, string>,
+): T | null {
+  if (!image || image.tag) return image;
+  const digest = image.digest ?? digestOf(image.image);
+  const tag = digest ? tags.get(digest) : undefined;
+  return tag ? { ...image, tag } : image;
+}
+
+/** The live image with its tag when the status knows it. */
+export function liveImageStatus(service: ImagesOfService): ImageStatus | null {
   const live = service.live;
   if (!live) return null;
   const digest = live.digest ?? digestOf(live.image);
-  if (!digest) return { image: live.image };
-  const known = [
-    service.desired,
-    service.currentRollout?.from,
-    ...service.recentRollouts.flatMap((r) => [r.to, r.from]),
-  ].find((image) => image?.digest === digest && image.tag);
-  return { image: live.image, digest, ...(known?.tag ? { tag: known.tag } : {}) };
+  const image: ImageStatus = digest ? { image: live.image, digest } : { image: live.image };
+  return withKnownTag(image, knownTags(service));
 }

@@ -1,13 +1,21 @@
 // One card per managed service: state, desired vs live, the rollout in progress, history, failures.
 import { type CurrentRollout, ROLLOUT_STEPS, type ServiceStatus } from '../../runtime/status-model.ts';
 import { html, type SafeHtml } from './escape-html.ts';
-import { formatTime, imageLabel, liveImageStatus, shortDigest } from './format-values.ts';
+import {
+  formatTime,
+  imageLabel,
+  knownTags,
+  liveImageStatus,
+  shortDigest,
+  withKnownTag,
+} from './format-values.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
 const MAX_EVENTS = 5;
 
 export function serviceCard(service: ServiceStatus): SafeHtml {
+  const tags = knownTags(service);
   return html`<section class="card" data-service="${service.name}" data-state="${service.sync.state}">
 <header class="card-head">
 <h2>${service.name}</h2>
@@ -19,10 +27,10 @@ ${service.suspended ? html`<span class="tag" title="suspended by a runtime overr
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>
 </dl>
-${service.currentRollout ? currentRollout(service.currentRollout) : ''}
+${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
-${rolloutTable(service.recentRollouts)}
+${rolloutTable(service.recentRollouts, tags)}
 ${events(service)}
 <p class="muted small">Last reconciled: ${service.lastReconciledAt ? html`<time datetime="${service.lastReconciledAt}">${formatTime(service.lastReconciledAt)}</time>` : 'never'}</p>
 </section>`;
@@ -46,11 +54,11 @@ function taskDefinitionLabel(arn: string): string {
   return slash === -1 ? arn : arn.slice(slash + 1);
 }
 
-function currentRollout(rollout: CurrentRollout): SafeHtml {
+function currentRollout(rollout: CurrentRollout, tags: ReadonlyMap<string, string>): SafeHtml {
   const index = ROLLOUT_STEPS.indexOf(rollout.step);
   const steps = ROLLOUT_STEPS.filter((step) => step !== 'RollingBack' || rollout.step === 'RollingBack');
   return html`<div class="current-rollout" data-rollout="${rollout.id}" data-step="${rollout.step}">
-<p><strong>Rolling out</strong> <code>${imageLabel(rollout.from)}</code> → <code>${imageLabel(rollout.to)}</code>
+<p><strong>Rolling out</strong> <code>${imageLabel(withKnownTag(rollout.from, tags))}</code> → <code>${imageLabel(rollout.to)}</code>
 <span class="muted">since <time datetime="${rollout.startedAt}">${formatTime(rollout.startedAt)}</time></span></p>
 <ol class="steps">${steps.map((step, i) => html`<li class="${stepClass(i, index, step === rollout.step)}">${step}</li>`)}</ol>
 </div>`;

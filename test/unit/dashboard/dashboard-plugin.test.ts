@@ -178,10 +178,16 @@ describe('GET /', () => {
       deployerStatus({
         services: [
           serviceStatus({
+            desired: {
+              ...serviceStatus().desired!,
+              digest: DIGEST_A,
+              tag: '1.0.0',
+              image: `${REPO}@${DIGEST_A}`,
+            },
             recentRollouts: [
               {
                 id: 'ro-1',
-                from: { image: `${REPO}@${DIGEST_A}`, digest: DIGEST_A, tag: '1.0.0' },
+                from: { image: `${REPO}@${DIGEST_A}`, digest: DIGEST_A },
                 to: { image: `${REPO}@${DIGEST_B}`, digest: DIGEST_B, tag: '1.1.0' },
                 result: 'RolledBack',
                 startedAt: '2026-11-25T17:01:00.000Z',
@@ -207,7 +213,7 @@ describe('GET /', () => {
     const body = (await app.inject({ method: 'GET', url: '/' })).body;
     const row = /<tr data-rollout="ro-1">([\s\S]*?)<\/tr>/.exec(body)?.[1] ?? '';
     expect(row).toContain('2026-11-25 17:01:00Z');
-    expect(row).toContain('1.0.0@aaaaaaaaaaaa</code> → <code');
+    expect(row).toContain('1.0.0@aaaaaaaaaaaa</code> → <code'); // tag of `from` known from the desired image
     expect(row).toContain('1.1.0@bbbbbbbbbbbb');
     expect(row).toContain('data-result="RolledBack">RolledBack</span>');
     expect(row).toContain('<td>1m 05s</td>');

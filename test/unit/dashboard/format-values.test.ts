@@ -4,8 +4,11 @@ import {
   formatDuration,
   formatTime,
   imageLabel,
+  knownTags,
+  liveImageStatus,
   shortDigest,
   shortRevision,
+  withKnownTag,
 } from '../../../deployer/http/dashboard/format-values.ts';
 
 const D = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -69,5 +72,47 @@ describe('format values', () => {
     expect(shortRevision('0123456789abcdef0123')).toBe('0123456789ab');
     expect(shortRevision(`sha256:${'f'.repeat(64)}`)).toBe('sha256:ffffffffffff');
     expect(shortRevision(null)).toBe('');
+  });
+});
+
+describe('known tags', () => {
+  const A = `sha256:${'a'.repeat(64)}`;
+  const B = `sha256:${'b'.repeat(64)}`;
+  const service = {
+    live: { image: `repo/actors@${A}` },
+    desired: { digest: B, tag: '1.1.0' },
+    currentRollout: null,
+    recentRollouts: [
+      {
+        from: { image: `repo/actors@${B}`, digest: B },
+        to: { image: `repo/actors@${A}`, digest: A, tag: '1.0.0' },
+      },
+    ],
+  };
+
+  it('maps digests to the tags the status names anywhere', () => {
+    expect(knownTags(service)).toEqual(
+      new Map([
+        [B, '1.1.0'],
+        [A, '1.0.0'],
+      ]),
+    );
+  });
+
+  it('fills in the tag of an image known only by digest, and keeps an own tag', () => {
+    const tags = knownTags(service);
+    expect(withKnownTag({ image: `repo/actors@${B}`, digest: B }, tags)).toEqual({
+      image: `repo/actors@${B}`,
+      digest: B,
+      tag: '1.1.0',
+    });
+    expect(withKnownTag({ image: 'x', digest: B, tag: 'own' }, tags)?.tag).toBe('own');
+    expect(withKnownTag({ image: 'repo/other@sha256:cc' }, tags)).toEqual({ image: 'repo/other@sha256:cc' });
+    expect(withKnownTag(null, tags)).toBeNull();
+  });
+
+  it('gives the live image (digest parsed from the reference) its tag', () => {
+    expect(liveImageStatus(service)).toEqual({ image: `repo/actors@${A}`, digest: A, tag: '1.0.0' });
+    expect(liveImageStatus({ ...service, live: null })).toBeNull();
   });
 });
