@@ -1,0 +1,141 @@
+// Composition root of the deployer: settings → adapters → runtime → HTTP server → listen → start.
+// Local mode (the default, `npm start`) first starts the local stand-ins in-process and watches the
+// config directory. SIGTERM/SIGINT: stop accepting HTTP, stop the runtime (it releases unfinished
+// messages), stop the local world, exit 0; a second signal exits at once. Startup failures exit 1.
+import { pino } from 'pino';
+import { buildServer } from './http/server.ts';
+import { createDeployerRuntime } from './runtime/app.ts';
+import type { DeployerRuntime } from './runtime/runtime.ts';
+import { loadSettings, type Settings, SettingsError } from './runtime/settings.ts';
+import { type ConfigWatcher, watchConfigDirectory } from './startup/config-watcher.ts';
+import { type Adapters, createAdapters } from './startup/create-adapters.ts';
+import type { LocalMode } from './startup/local-mode.ts';
+
+/** ECS sends SIGKILL 30 s after SIGTERM (stopTimeout); finish well before. */
+const SHUTDOWN_LIMIT_MS = 25_000;
+/** After this, open connections (idle keep-alives, slow clients) are cut so close() can finish. */
+const HTTP_CLOSE_GRACE_MS = 3_000;
+
+const env = process.env;
+let settings: Settings;
+try {
+  settings = loadSettings(env);
+} catch (error) {
+  const message = error instanceof SettingsError ? error.message : String(error);
+  process.stderr.write(`deployer cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+const logger = pino({
+  level: settings.logLevel,
+  name: 'deployer',
+  redact: {
+    paths: ['statusToken', 'githubWebhookSecret', 'req.headers.authorization', 'req.headers.cookie'],
+    censor: '[redacted]',
+  },
+});
+
+let local: LocalMode | undefined;
+let adapters: Adapters | undefined;
+let runtime: DeployerRuntime | undefined;
+let watcher: ConfigWatcher | undefined;
+let app: ReturnType<typeof buildServer> | undefined;
+
+async function start(): Promise<void> {
+  let adapterOptions: Omit<Parameters<typeof createAdapters>[0], 'settings' | 'logger'> = { env };
+  if (settings.mode === 'local') {
+    const { startLocalMode } = await import('./startup/local-mode.ts');
+    local = await startLocalMode(settings, env, logger);
+    settings = local.settings;
+    adapterOptions = local.adapterOptions;
+  }
+  adapters = createAdapters({ settings, logger, ...adapterOptions });
+  const { destroy: _destroy, ...ports } = adapters;
+  runtime = createDeployerRuntime({ settings, logger, ...ports });
+  app = buildServer({ runtime, settings, logger });
+  const address = await app.listen({ port: settings.port, host: settings.host });
+  const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:');
+  logger.info(
+    { url, mode: settings.mode, config: describeConfig(settings), queueUrl: settings.queueUrl },
+    'deployer listening',
+  );
+
+  if (settings.config.kind === 'directory') {
+    const dir = settings.config.path;
+    const changes = runtime;
+    watcher = watchConfigDirectory(
+      dir,
+      () => {
+        // A unique reason per change: SQS FIFO drops a repeated deduplication id for 5 minutes.
+        const reason = `config directory changed at ${new Date().toISOString()}`;
+        logger.info({ dir }, 'config directory changed; resync queued');
+        changes.enqueue({ kind: 'resync', reason }, AbortSignal.timeout(10_000)).catch((error: unknown) => {
+          logger.warn({ err: error }, 'could not queue a resync after a config change');
+        });
+      },
+      {
+        onError: (error) =>
+          logger.warn({ err: error, dir }, 'cannot watch the config directory; edits need a resync'),
+      },
+    );
+  }
+
+  await runtime.start();
+  if (local) {
+    const { localBanner } = await import('./startup/banner.ts');
+    process.stdout.write(`${localBanner(url, local)}\n`);
+  }
+}
+
+async function stop(): Promise<void> {
+  if (app) {
+    const server = app.server;
+    const cut = setTimeout(() => server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+    await app.close().finally(() => clearTimeout(cut));
+  }
+  watcher?.close();
+  await runtime?.stop();
+  adapters?.destroy();
+  await local?.world?.stop();
+}
+
+function describeConfig(s: Settings): string {
+  return s.config.kind === 'git'
+    ? `${s.config.repository}#${s.config.branch}:${s.config.dir}`
+    : s.config.path;
+}
+
+let stopping = false;
+function shutdown(signal: NodeJS.Signals): void {
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const limit = setTimeout(() => {
+    logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long: exiting');
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS);
+  limit.unref();
+  stop()
+    .then(() => {
+      logger.info('deployer stopped');
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+try {
+  await start();
+} catch (error) {
+  logger.fatal({ err: error }, 'deployer failed to start');
+  process.stderr.write(`deployer cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stop().catch(() => undefined);
+  process.exit(1);
+}

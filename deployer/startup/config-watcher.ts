@@ -1,0 +1,34 @@
+// Local mode: edits of the config directory become a `resync`, debounced so an editor's burst of
+// writes (temp file, rename, chmod) is one event. fs.watch is a hint like any event; the periodic
+// resync still catches what a watcher misses (network filesystems, editors that replace the dir).
+import { type FSWatcher, watch } from 'node:fs';
+
+export interface ConfigWatcher {
+  close(): void;
+}
+
+export function watchConfigDirectory(
+  dir: string,
+  onChange: () => void,
+  options: { debounceMs?: number; onError?: (error: unknown) => void } = {},
+): ConfigWatcher {
+  const debounceMs = options.debounceMs ?? 300;
+  let timer: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
+  const fire = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onChange, debounceMs);
+  };
+  try {
+    watcher = watch(dir, { recursive: true, persistent: false }, fire);
+    watcher.on('error', (error) => options.onError?.(error));
+  } catch (error) {
+    options.onError?.(error);
+  }
+  return {
+    close() {
+      clearTimeout(timer);
+      watcher?.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Builds the production adapters (AWS SDK v3 clients, git or directory config source, HTTP probe,
+// clock) from the settings. Local stand-ins are reached the same way AWS is: through endpoints.
+import type { Logger } from 'pino';
+import { type AwsClientSettings, createAwsClients } from '../adapters/aws/clients.ts';
+import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
+import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
+import { EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
+import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
+import { DirectoryConfigSource } from '../adapters/directory-config-source.ts';
+import { GitConfigSource } from '../adapters/git/git-config-source.ts';
+import { HttpVerifyProbe } from '../adapters/http/verify-probe.ts';
+import { SystemClock } from '../adapters/system-clock.ts';
+import type { RuntimeDeps } from '../runtime/app.ts';
+import type { Settings } from '../runtime/settings.ts';
+
+export type Adapters = Omit<RuntimeDeps, 'settings' | 'logger'> & {
+  /** Closes the SDK clients' sockets. */
+  destroy(): void;
+};
+
+export interface CreateAdaptersOptions {
+  settings: Settings;
+  /** Where the SDK reads AWS_ENDPOINT_URL_* and AWS_REGION (the local world's env in local mode). */
+  env: NodeJS.ProcessEnv;
+  endpoints?: AwsClientSettings['endpoints'];
+  credentials?: AwsClientSettings['credentials'];
+  logger: Logger;
+}
+
+export function createAdapters(options: CreateAdaptersOptions): Adapters {
+  const { settings, logger } = options;
+  if (!settings.queueUrl) throw new Error('no queue URL: set QUEUE_URL (the SQS FIFO queue of the deployer)');
+  const clients = createAwsClients({
+    region: settings.region,
+    env: options.env,
+    ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+  const queueLog = logger.child({ component: 'queue' });
+  const queue = new SqsQueue({
+    client: clients.sqs,
+    queueUrl: settings.queueUrl,
+    ...(settings.dlqUrl ? { deadLetterQueueUrl: settings.dlqUrl } : {}),
+    onPoison: ({ body: _body, error, ...poison }) =>
+      queueLog.warn({ ...poison, err: error }, 'undecodable queue message set aside'),
+  });
+  const configSource =
+    settings.config.kind === 'git'
+      ? new GitConfigSource({
+          repository: settings.config.repository,
+          branch: settings.config.branch,
+          cacheDir: settings.config.cacheDir,
+          configPath: settings.config.dir === '' ? 'services' : `${settings.config.dir}/services`,
+        })
+      : new DirectoryConfigSource({ root: settings.config.path, configPath: 'services' });
+  return {
+    ecs: new EcsAdapter(clients.ecs),
+    registry: new EcrAdapter(clients.ecr),
+    cdn: new CloudFrontAdapter(clients.cloudfront),
+    queue,
+    configSource,
+    probe: new HttpVerifyProbe(),
+    clock: new SystemClock(),
+    destroy: () => clients.destroy(),
+  };
+}

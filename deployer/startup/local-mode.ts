@@ -1,0 +1,62 @@
+// Local mode (`npm start`): the deployer brings its own world. Starts the local stand-ins in-process
+// (unless QUEUE_URL points at one already, e.g. `npm run local` in another terminal), points the
+// settings at them and fills in a status token and webhook secret when none are set.
+// Loaded with a dynamic import only in local mode: local/ needs devDependencies (fauxqs) that the
+// production image does not install.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { LocalWorld } from '../../local/world.ts';
+import { startLocalWorld } from '../../local/world.ts';
+import { localWorldOptionsFromEnv } from '../../local/world-options-from-env.ts';
+import type { Settings } from '../runtime/settings.ts';
+import type { CreateAdaptersOptions } from './create-adapters.ts';
+
+export interface LocalMode {
+  settings: Settings;
+  /** The embedded world, or undefined when QUEUE_URL named an external one. */
+  world: LocalWorld | undefined;
+  adapterOptions: Omit<CreateAdaptersOptions, 'settings' | 'logger'>;
+  /** Which secrets were generated for this run (printed in the banner). */
+  generated: { statusToken: boolean; githubWebhookSecret: boolean };
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export async function startLocalMode(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<LocalMode> {
+  const generated = {
+    statusToken: !settings.statusToken,
+    githubWebhookSecret: !settings.githubWebhookSecret,
+  };
+  const withSecrets: Settings = {
+    ...settings,
+    statusToken: settings.statusToken ?? randomBytes(24).toString('base64url'),
+    githubWebhookSecret: settings.githubWebhookSecret ?? randomBytes(24).toString('base64url'),
+  };
+  if (settings.queueUrl) {
+    // An external local world (or any SQS-compatible endpoint): AWS_ENDPOINT_URL_* come from env.
+    return {
+      settings: withSecrets,
+      world: undefined,
+      adapterOptions: { env, ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }) },
+      generated,
+    };
+  }
+  const world = await startLocalWorld({
+    ...localWorldOptionsFromEnv(env),
+    logger,
+  });
+  return {
+    settings: { ...withSecrets, queueUrl: world.queueUrl, dlqUrl: world.dlqUrl },
+    world,
+    adapterOptions: {
+      env: { ...env, ...world.env() },
+      endpoints: world.endpoints,
+      credentials: LOCAL_CREDENTIALS,
+    },
+    generated,
+  };
+}

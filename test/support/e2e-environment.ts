@@ -1,0 +1,139 @@
+// Shared setup of the deployer end-to-end scenarios: a local world in the test process (ports 0, fast
+// timing, the real actors service), a real git config repository, and deployer child processes in
+// aws mode pointed at both. Everything is torn down by cleanup(), even after a failed test.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import {
+  type LocalTiming,
+  type LocalWorld,
+  type LocalWorldOptions,
+  startLocalWorld,
+} from '../../local/world.ts';
+import { ConfigRepo } from './config-repo.ts';
+import { type DeployerProcess, spawnDeployer } from './deployer-process.ts';
+
+export const E2E_TIMING: Partial<LocalTiming> = {
+  tickMs: 25,
+  healthPollMs: 25,
+  healthTimeoutMs: 3_000,
+  stopGraceMs: 500,
+  circuitBreakerThreshold: 2,
+  invalidationMs: 200,
+  brokenExitMs: 100,
+};
+
+export const E2E_TOKEN = 'e2e-status-token';
+export const E2E_SECRET = 'e2e-webhook-secret';
+export const ACTORS_FILE = 'config/services/actors.yaml';
+
+export interface ActorsConfigOptions {
+  /** A pinned tag; otherwise tracking `semver`. */
+  pin?: string;
+  semver?: string;
+  verifySuccesses?: number;
+  verifyIntervalSeconds?: number;
+  verifyTimeoutSeconds?: number;
+}
+
+export interface E2eEnvironment {
+  world: LocalWorld;
+  repo: ConfigRepo;
+  /** The actors service config for this world (verify URL = the world's load balancer). */
+  actorsYaml(options?: ActorsConfigOptions): string;
+  /** Environment of a deployer process in aws mode against this world and repo. */
+  deployerEnv(extra?: Record<string, string>): Record<string, string>;
+  /** Spawns a deployer (tracked for cleanup). */
+  startDeployer(extra?: Record<string, string>): Promise<DeployerProcess>;
+  cleanup(): Promise<void>;
+}
+
+export async function startE2eEnvironment(
+  options: { actors?: ActorsConfigOptions; world?: LocalWorldOptions } = {},
+): Promise<E2eEnvironment> {
+  const world = await startLocalWorld({
+    timing: E2E_TIMING,
+    logger: pino({ level: 'silent' }),
+    visibilityTimeoutSeconds: 3,
+    ...options.world,
+  });
+  const deployers: DeployerProcess[] = [];
+  let repo: ConfigRepo | undefined;
+  let cacheDir: string | undefined;
+  const cleanup = async () => {
+    await Promise.all(deployers.map((deployer) => deployer.stop('SIGKILL')));
+    await world.stop();
+    await repo?.remove();
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+  };
+  try {
+    repo = await ConfigRepo.create();
+    cacheDir = await mkdtemp(path.join(tmpdir(), 'ecs-gitops-e2e-cache-'));
+    const actorsYaml = (actors: ActorsConfigOptions = {}) => {
+      const image = actors.pin
+        ? `  pin: "${actors.pin}"`
+        : `  track:\n    semver: "${actors.semver ?? '^1.0.0'}"`;
+      return [
+        'name: actors',
+        'cluster: gitops',
+        'service: actors',
+        'container: actors',
+        'image:',
+        '  repository: actors',
+        image,
+        'verify:',
+        `  url: ${world.serviceUrl('actors')}/version`,
+        '  expectVersion: true',
+        `  successes: ${actors.verifySuccesses ?? 3}`,
+        `  intervalSeconds: ${actors.verifyIntervalSeconds ?? 0.1}`,
+        `  timeoutSeconds: ${actors.verifyTimeoutSeconds ?? 10}`,
+        'cdn:',
+        '  distributionId: ELOCALACTORS',
+        '  paths: ["/*"]',
+        'rollout:',
+        '  timeoutSeconds: 30',
+        '  rollback: true',
+        '',
+      ].join('\n');
+    };
+    await repo.commit({ [ACTORS_FILE]: actorsYaml(options.actors) }, 'initial config');
+    const configRepo = repo;
+    const configCache = cacheDir;
+    const deployerEnv = (extra: Record<string, string> = {}) => ({
+      ...world.env(),
+      DEPLOYER_MODE: 'aws',
+      CONFIG_REPOSITORY: configRepo.dir,
+      CONFIG_BRANCH: 'main',
+      CONFIG_CACHE_DIR: configCache,
+      GITHUB_WEBHOOK_SECRET: E2E_SECRET,
+      STATUS_TOKEN: E2E_TOKEN,
+      WAIT_POLL_MS: '50',
+      VISIBILITY_TIMEOUT_SECONDS: '3',
+      HEARTBEAT_SECONDS: '1',
+      RESYNC_INTERVAL_SECONDS: '300',
+      ...extra,
+    });
+    return {
+      world,
+      repo,
+      actorsYaml,
+      deployerEnv,
+      async startDeployer(extra = {}) {
+        const deployer = await spawnDeployer({ env: deployerEnv(extra) });
+        deployers.push(deployer);
+        return deployer;
+      },
+      cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Reads the load balancer's /version (what the running tasks report). */
+export async function servedVersion(world: LocalWorld): Promise<{ digest: string | null }> {
+  const response = await fetch(`${world.serviceUrl('actors')}/version`);
+  return (await response.json()) as { digest: string | null };
+}
