@@ -413,10 +413,11 @@ export class FakeQueue implements QueuePort {
     }
     const deadline = Date.now() + Math.min(waitSeconds * 1000, 100);
     for (;;) {
+      if (signal.aborted) return [];
       const batch = this.#take(maxMessages);
       if (batch.length > 0 || signal.aborted) return batch;
       await new Promise((resolve) => setTimeout(resolve, 5));
-      if (Date.now() >= deadline) return this.#take(maxMessages);
+      if (Date.now() >= deadline) return signal.aborted ? [] : this.#take(maxMessages);
     }
   }
 
