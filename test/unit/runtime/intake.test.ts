@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigFile, QueueMessage } from '../../../deployer/domain/types.ts';
+import { Intake, sameRepositoryName } from '../../../deployer/runtime/intake.ts';
+import { createMetrics } from '../../../deployer/runtime/metrics.ts';
+import { StatusStore } from '../../../deployer/runtime/status-store.ts';
+import { FakeClock, FakeConfigSource, FakeQueue, serviceYaml, silentLogger } from './fakes.ts';
+
+const signal = new AbortController().signal;
+const SHA_A = 'a'.repeat(40);
+const SHA_B = 'b'.repeat(40);
+
+/** Git sources return paths inside the repository: `config/services/<name>.yaml`. */
+const inRepo = (file: ConfigFile): ConfigFile => ({ ...file, path: `config/${file.path}` });
+
+function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))]) {
+  const clock = new FakeClock();
+  const source = new FakeConfigSource();
+  source.commit(SHA_A, files);
+  const queue = new FakeQueue();
+  const store = new StatusStore({ mode: 'aws', version: 'test', clock });
+  const intake = new Intake({
+    configSource: source,
+    queue,
+    store,
+    metrics: createMetrics({ defaultMetrics: false }),
+    clock,
+    logger: silentLogger,
+    configPrefix: 'config/',
+    trackedRef: 'refs/heads/main',
+  });
+  return { source, queue, store, intake };
+}
+
+const push = (
+  after: string,
+  extra: Partial<Extract<QueueMessage, { kind: 'git-push' }>> = {},
+): QueueMessage => ({
+  kind: 'git-push',
+  deliveryId: `d-${after.slice(0, 4)}`,
+  repository: 'acme/config',
+  ref: 'refs/heads/main',
+  before: SHA_A,
+  after,
+  deleted: false,
+  forced: false,
+  configChanged: true,
+  ...extra,
+});
+
+describe('Intake', () => {
+  it('loadHead applies a valid config: services in status, revision in force', async () => {
+    const { intake, store } = setup();
+    expect(await intake.loadHead(signal)).toBe('applied');
+    expect(intake.current()?.services.map((s) => s.name)).toEqual(['actors']);
+    expect(store.snapshot().config).toEqual({
+      revision: SHA_A,
+      lastAppliedRevision: SHA_A,
+      lastAttemptedRevision: SHA_A,
+      errors: [],
+    });
+    expect(store.names()).toEqual(['actors']);
+    expect(await intake.loadHead(signal)).toBe('unchanged');
+  });
+
+  it('a git push touching config applies it and queues a reconcile per service', async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    source.commits.set(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
+    await intake.handle(push(SHA_B), signal);
+    expect(intake.current()?.revision).toBe(SHA_B);
+    expect(queue.sent).toEqual([
+      {
+        kind: 'reconcile',
+        service: 'actors',
+        reason: `git push ${SHA_B.slice(0, 12)}`,
+        configRevision: SHA_B,
+      },
+      { kind: 'reconcile', service: 'web', reason: `git push ${SHA_B.slice(0, 12)}`, configRevision: SHA_B },
+    ]);
+  });
+
+  it('a git push with an invalid config keeps the previous one and reports file:line errors', async () => {
+    const { intake, source, queue, store } = setup();
+    await intake.loadHead(signal);
+    source.commits.set(SHA_B, [{ path: 'config/services/actors.yaml', text: 'name: actors\ncluster: [\n' }]);
+    await intake.handle(push(SHA_B), signal);
+    expect(intake.current()?.revision).toBe(SHA_A);
+    expect(queue.sent).toEqual([]);
+    const config = store.snapshot().config;
+    expect(config).toMatchObject({
+      revision: SHA_A,
+      lastAppliedRevision: SHA_A,
+      lastAttemptedRevision: SHA_B,
+    });
+    expect(config.errors[0]).toMatchObject({ file: 'services/actors.yaml', line: expect.any(Number) });
+    expect(store.names()).toEqual(['actors']);
+  });
+
+  it.each([
+    ['another branch', { ref: 'refs/heads/feature' }],
+    ['a branch deletion', { deleted: true }],
+    ['a push that does not touch config', { configChanged: false }],
+  ])('a git push on %s is ignored', async (_, extra) => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    const reads = source.reads;
+    await intake.handle(push(SHA_B, extra), signal);
+    expect(source.reads).toBe(reads);
+    expect(queue.sent).toEqual([]);
+  });
+
+  it('a config that drops a service removes it from status', async () => {
+    const { intake, source, store } = setup([inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
+    await intake.loadHead(signal);
+    expect(store.names()).toEqual(['actors', 'web']);
+    source.commits.set(SHA_B, [inRepo(serviceYaml({ name: 'web' }))]);
+    await intake.handle(push(SHA_B), signal);
+    expect(store.names()).toEqual(['web']);
+  });
+
+  it('an image push queues reconciles only for services of that repository', async () => {
+    const { intake, queue } = setup([
+      inRepo(serviceYaml({})),
+      inRepo(
+        serviceYaml({ name: 'web', repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web' }),
+      ),
+    ]);
+    await intake.loadHead(signal);
+    const digest = `sha256:${'c'.repeat(64)}`;
+    await intake.handle(
+      { kind: 'image-push', repository: 'team/web', digest, tag: '2.0.0', pushedAt: '' },
+      signal,
+    );
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.service : m.kind))).toEqual(['web']);
+  });
+
+  it('a resync reloads the head and reconciles every service', async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
+    await intake.handle({ kind: 'resync', reason: 'periodic t1' }, signal);
+    expect(intake.current()?.revision).toBe(SHA_B);
+    expect(queue.sent).toEqual([
+      { kind: 'reconcile', service: 'actors', reason: 'resync: periodic t1', configRevision: SHA_B },
+      { kind: 'reconcile', service: 'web', reason: 'resync: periodic t1', configRevision: SHA_B },
+    ]);
+  });
+
+  it('files outside the config prefix are not read as service configs', async () => {
+    const { intake } = setup([inRepo(serviceYaml({})), serviceYaml({ name: 'stray' })]);
+    await intake.loadHead(signal);
+    expect(intake.current()?.services.map((s) => s.name)).toEqual(['actors']);
+  });
+});
+
+describe('sameRepositoryName', () => {
+  it.each([
+    ['actors', 'actors', true],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors', 'actors', true],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/actors', 'team/actors', true],
+    ['actors', 'team/actors', false],
+    ['actors', 'actors-web', false],
+  ])('sameRepositoryName(%s, %s) is %s', (configured, pushed, expected) => {
+    expect(sameRepositoryName(configured, pushed)).toBe(expected);
+  });
+});
