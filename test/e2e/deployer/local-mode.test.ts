@@ -1,0 +1,135 @@
+// `npm start` (local mode): the deployer starts its own local world, prints a banner with the token,
+// picks up edits of the config directory, and leaves no process behind on SIGINT. Plus: startup
+// failures exit 1 with a message that names what to fix.
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeployerProcess, spawnDeployer } from '../../support/deployer-process.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const LOCAL_PORTS = {
+  LOCAL_SQS_PORT: '0',
+  LOCAL_ECS_PORT: '0',
+  LOCAL_ECR_PORT: '0',
+  LOCAL_CLOUDFRONT_PORT: '0',
+  LOCAL_ACTORS_PORT: '0',
+};
+
+const actorsYaml = (semver: string) =>
+  [
+    'name: actors',
+    'cluster: gitops',
+    'service: actors',
+    'container: actors',
+    'image:',
+    '  repository: actors',
+    '  track:',
+    `    semver: "${semver}"`,
+    '',
+  ].join('\n');
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
+  let dir: string;
+  let deployer: DeployerProcess;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ecs-gitops-local-mode-'));
+    await mkdir(path.join(dir, 'services'));
+    await writeFile(path.join(dir, 'services', 'actors.yaml'), actorsYaml('^1.0.0'));
+    deployer = await spawnDeployer({ env: { ...LOCAL_PORTS, CONFIG_PATH: dir, LOCAL_USE_ECHO_TASK: '1' } });
+  });
+  afterAll(async () => {
+    await deployer?.stop('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints a banner with the dashboard URL, a generated token and the push hint', async () => {
+    await deployer.waitFor('the runtime to be ready', (status) => status.services.length === 1 || undefined);
+    await expect
+      .poll(() => deployer.output(), { timeout: 5_000 })
+      .toContain('ecs-gitops deployer is up (local mode)');
+    const output = deployer.output();
+    expect(output).toContain(`dashboard        ${deployer.url}/`);
+    expect(output).toMatch(/API token\s+\S{20,}\s+\(generated for this run\)/);
+    expect(output).toMatch(/npm run local:push -- actors 1\.1\.0/);
+    expect(output).toMatch(/actors\s+http:\/\/127\.0\.0\.1:\d+\s+user actors \/ password \S+/);
+  });
+
+  it('the generated token guards the API; status is public', async () => {
+    const token = /API token\s+(\S+)/.exec(deployer.output())?.[1];
+    expect((await fetch(`${deployer.url}/status`)).status).toBe(200);
+    const anonymous = await fetch(`${deployer.url}/api/services/actors/sync`, { method: 'POST' });
+    expect(anonymous.status).toBe(401);
+    const authorised = await fetch(`${deployer.url}/api/services/actors/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(authorised.status).toBe(202);
+  });
+
+  it('an edit of the config directory is picked up without a restart', async () => {
+    const before = (await deployer.status()).config.revision;
+    await writeFile(path.join(dir, 'services', 'actors.yaml'), actorsYaml('~1.0.0'));
+    const config = await deployer.waitFor('the edited config to be applied', (status) =>
+      status.config.revision !== before && status.config.errors.length === 0 ? status.config : undefined,
+    );
+    expect(config.revision).toMatch(/^sha256:/);
+    const actors = await deployer.service('actors');
+    expect(actors.desired?.policy).toMatchObject({ semver: '~1.0.0' });
+  });
+
+  it('SIGINT stops the deployer and the local world: exit 0, no task process left', async () => {
+    const tasks = deployer
+      .logs()
+      .filter((line) => line.msg === 'task process started' && typeof line.pid === 'number')
+      .map((line) => Number(line.pid));
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(await deployer.stop('SIGINT')).toBe(0);
+    await expect.poll(() => tasks.filter(isAlive), { timeout: 5_000 }).toEqual([]);
+  });
+});
+
+describe('deployer startup failures', () => {
+  it('exits 1 listing every missing aws-mode variable', () => {
+    const result = spawnSync(process.execPath, ['deployer/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', DEPLOYER_MODE: 'aws' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('deployer cannot start: invalid deployer settings');
+    for (const name of ['QUEUE_URL', 'GITHUB_WEBHOOK_SECRET', 'STATUS_TOKEN', 'CONFIG_REPOSITORY'])
+      expect(result.stderr).toContain(name);
+  });
+
+  it('exits 1 with the reason when the port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = spawnSync(process.execPath, ['deployer/main.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), ...LOCAL_PORTS, LOCAL_USE_ECHO_TASK: '1' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('EADDRINUSE');
+    } finally {
+      blocker.close();
+    }
+  });
+});
