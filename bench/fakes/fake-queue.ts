@@ -2,12 +2,19 @@
 // is not delivered while one of its messages is in flight), deduplication ids over a 5-minute
 // window, visibility timeouts, changeVisibility, long polling that wakes on send, and receive
 // counts. `idle()` resolves when nothing is visible or in flight and nothing moved for `settleMs`.
+// Like any network transport, every answer arrives in a later macrotask (setImmediate), never in
+// the caller's microtask chain, so the consumer sees the interleavings a real queue produces.
 import { deduplicationId, messageGroupId } from '../../deployer/domain/events/queue-message.ts';
 import type { QueueMessage } from '../../deployer/domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../deployer/ports.ts';
 import type { CallCounter } from './call-counter.ts';
 
 const DEDUP_WINDOW_MS = 5 * 60_000;
+
+/** The answer of a remote call arrives in a later macrotask. */
+function response(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 interface Entry {
   id: string;
@@ -46,6 +53,7 @@ export class FakeQueue implements QueuePort {
   async send(message: QueueMessage, _signal: AbortSignal): Promise<void> {
     this.#counter.record('sqs:SendMessage');
     this.#accept(message);
+    await response();
   }
 
   /**
@@ -62,7 +70,10 @@ export class FakeQueue implements QueuePort {
     for (;;) {
       signal.throwIfAborted();
       const batch = this.#take(maxMessages);
-      if (batch.length > 0 || performance.now() >= deadline) return batch;
+      if (batch.length > 0 || performance.now() >= deadline) {
+        await response();
+        return batch;
+      }
       await this.#waitForActivity(Math.max(1, deadline - performance.now()), signal);
     }
   }
@@ -70,10 +81,13 @@ export class FakeQueue implements QueuePort {
   async delete(receiptHandle: string, _signal: AbortSignal): Promise<void> {
     this.#counter.record('sqs:DeleteMessage');
     const index = this.#entries.findIndex((entry) => entry.receipt === receiptHandle);
-    if (index < 0) return; // SQS ignores stale receipt handles for deletes of already-deleted messages
-    this.#entries.splice(index, 1);
-    this.deleted += 1;
-    this.#touch();
+    if (index >= 0) {
+      this.#entries.splice(index, 1);
+      this.deleted += 1;
+      this.#touch();
+    }
+    // (SQS ignores deletes of already-deleted messages.)
+    await response();
   }
 
   async changeVisibility(receiptHandle: string, seconds: number, _signal: AbortSignal): Promise<void> {
@@ -83,10 +97,12 @@ export class FakeQueue implements QueuePort {
     entry.visibleAt = performance.now() + seconds * 1000;
     if (seconds === 0) entry.inFlight = false;
     this.#touch();
+    await response();
   }
 
   async stats(_signal: AbortSignal): Promise<{ visible: number; inFlight: number }> {
     this.#counter.record('sqs:GetQueueAttributes');
+    await response();
     return this.snapshot();
   }
 
@@ -94,6 +110,18 @@ export class FakeQueue implements QueuePort {
     this.#expireVisibility();
     const inFlight = this.#entries.filter((entry) => entry.inFlight).length;
     return { visible: this.#entries.length - inFlight, inFlight };
+  }
+
+  /** The messages still on the queue, oldest first (for diagnostics when a run stalls). */
+  inspect(): { id: string; groupId: string; kind: string; inFlight: boolean; receiveCount: number }[] {
+    this.#expireVisibility();
+    return this.#entries.map((entry) => ({
+      id: entry.id,
+      groupId: entry.groupId,
+      kind: entry.body.kind,
+      inFlight: entry.inFlight,
+      receiveCount: entry.receiveCount,
+    }));
   }
 
   /** Resolves once the queue is empty and nothing happened for `settleMs`. */

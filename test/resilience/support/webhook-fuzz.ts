@@ -3,10 +3,9 @@
 // and `npm run bench:fuzz` (10,000 cases). Properties: never a 5xx, nothing unsigned is queued,
 // signed pushes queue exactly the delivery they carry, parsers never throw, the heap stays bounded.
 import { createHmac } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { pino } from 'pino';
+import { collectGarbage } from '../../../bench/support/memory.ts';
 import { WEBHOOK_PATH } from '../../../common/contract.ts';
 import { parseEcrEvent } from '../../../deployer/domain/events/ecr-event.ts';
 import { parseGithubEvent } from '../../../deployer/domain/events/github-push.ts';
@@ -29,12 +28,6 @@ export interface FuzzReport {
 
 function sign(secret: string, body: Buffer): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** Forces a full GC (exposing it if needed) so heap samples compare live objects only. */
-export function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
 
 const headerText = fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,60}$/);
