@@ -74,7 +74,10 @@ export function requireReadAccess(token: string | undefined, publicReads: boolea
     if (tokenMatches(session, cookieValue(request.headers.cookie, READ_SESSION_COOKIE))) return undefined;
     const query = new URL(request.url, 'http://deployer').searchParams.get('token') ?? undefined;
     if (session && (request.method === 'GET' || request.method === 'HEAD') && tokenMatches(token, query)) {
-      const secure = request.protocol === 'https' ? '; Secure' : '';
+      // CloudFront → ALB is plain HTTP in infra/, so the viewer's HTTPS shows only in CloudFront's header.
+      const viaHttps =
+        request.protocol === 'https' || request.headers['cloudfront-forwarded-proto'] === 'https';
+      const secure = viaHttps ? '; Secure' : '';
       reply.header(
         'set-cookie',
         `${READ_SESSION_COOKIE}=${session}; Path=/; Max-Age=${SESSION_MAX_AGE_SECONDS}; HttpOnly; SameSite=Strict${secure}`,

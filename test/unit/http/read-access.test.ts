@@ -84,6 +84,22 @@ describe('read access in aws mode', () => {
     });
     expect(String(response.headers['set-cookie'])).toContain('Secure');
   });
+
+  it('the session cookie is marked Secure behind CloudFront (HTTPS viewer, HTTP origin)', async () => {
+    server = await testServer({ mode: 'aws' });
+    const response = await server.app.inject({
+      method: 'GET',
+      url: `/status?token=${TEST_TOKEN}`,
+      headers: { 'x-forwarded-proto': 'http', 'cloudfront-forwarded-proto': 'https' },
+    });
+    expect(String(response.headers['set-cookie'])).toContain('Secure');
+  });
+
+  it('the session cookie is not marked Secure over plain HTTP', async () => {
+    server = await testServer({ mode: 'aws' });
+    const response = await server.app.inject({ method: 'GET', url: `/status?token=${TEST_TOKEN}` });
+    expect(String(response.headers['set-cookie'])).not.toContain('Secure');
+  });
 });
 
 describe('read access in local mode', () => {
