@@ -13,6 +13,7 @@ export const PAGE_SCRIPT = `
   const indicate = (state, text) => { live.className = 'live live-' + state; live.textContent = text; };
   const apply = (payload) => {
     main.innerHTML = payload.html;
+    document.title = payload.title;
     updates += 1;
     document.body.dataset.updates = String(updates);
   };

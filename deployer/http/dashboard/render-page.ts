@@ -24,7 +24,7 @@ export function renderDashboardPage(status: DeployerStatus, nonce: string): stri
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ecs-gitops</title>
+<title>${pageTitle(status)}</title>
 <style nonce="${nonce}">${trusted(PAGE_STYLE)}</style>
 </head>
 <body>
@@ -33,6 +33,18 @@ export function renderDashboardPage(status: DeployerStatus, nonce: string): stri
 <script nonce="${nonce}">${trusted(PAGE_SCRIPT)}</script>
 </body>
 </html>`.value;
+}
+
+/** Tab title that tells at a glance whether anything needs attention, e.g. `1 Failed · ecs-gitops`. */
+export function pageTitle(status: DeployerStatus): string {
+  const counts = new Map<string, number>();
+  for (const service of status.services) {
+    const state = service.sync.state;
+    if (state !== 'Synced') counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([state, count]) => `${count} ${state}`);
+  if (status.config.errors.length > 0) parts.unshift('config rejected');
+  return parts.length === 0 ? 'ecs-gitops' : `${parts.join(', ')} · ecs-gitops`;
 }
 
 function summary(status: DeployerStatus): SafeHtml {

@@ -2,18 +2,19 @@
 // fanned out. Bursts (several step changes in one tick) coalesce into one update carrying the latest.
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
 import type { DeployerStatus } from '../../runtime/status-model.ts';
-import { renderDashboardBody } from './render-page.ts';
+import { pageTitle, renderDashboardBody } from './render-page.ts';
 
-/** What /events pushes and /dashboard/state returns: the status JSON and the rendered body. */
+/** What /events pushes and /dashboard/state returns: the status JSON, the rendered body and the tab title. */
 export interface DashboardPayload {
   status: DeployerStatus;
   html: string;
+  title: string;
 }
 
 export type PayloadListener = (payload: DashboardPayload) => void;
 
 export function dashboardPayload(status: DeployerStatus): DashboardPayload {
-  return { status, html: renderDashboardBody(status) };
+  return { status, html: renderDashboardBody(status), title: pageTitle(status) };
 }
 
 export class StatusBroadcast {

@@ -117,6 +117,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
       await waitForState('Progressing');
       await waitForState('Failed');
       await screenshot('4-failed-1.2.0');
+      expect(await page.title()).toBe('1 Failed · ecs-gitops');
       const reason = (await page.textContent(`${card} .sync-reason strong`)) ?? '';
       expect(reason).toMatch(/^[A-Z][A-Za-z]+$/); // a PascalCase reason such as DeploymentFailed
       expect(await page.textContent(`${card} .failed-digests`)).toContain(reason);

@@ -260,14 +260,36 @@ describe('GET /', () => {
   });
 });
 
+describe('page title', () => {
+  it('counts services that need attention so a background tab shows it', async () => {
+    const failed = serviceStatus({
+      name: 'a',
+      sync: { state: 'Failed', reason: 'R', message: '', since: 's' },
+    });
+    const synced = serviceStatus({
+      name: 'b',
+      sync: { state: 'Synced', reason: 'R', message: '', since: 's' },
+    });
+    const app = await build(
+      fakeRuntime(deployerStatus({ services: [failed, synced, { ...failed, name: 'c' }] })),
+    );
+    expect((await app.inject({ method: 'GET', url: '/' })).body).toContain(
+      '<title>2 Failed · ecs-gitops</title>',
+    );
+    const calm = await build(fakeRuntime(deployerStatus({ services: [synced] })));
+    expect((await calm.inject({ method: 'GET', url: '/' })).body).toContain('<title>ecs-gitops</title>');
+  });
+});
+
 describe('GET /dashboard/state', () => {
   it('returns the status JSON together with the rendered body', async () => {
     const runtime = fakeRuntime();
     const app = await build(runtime);
     const response = await app.inject({ method: 'GET', url: '/dashboard/state' });
     expect(response.statusCode).toBe(200);
-    const payload = response.json() as { status: unknown; html: string };
+    const payload = response.json() as { status: unknown; html: string; title: string };
     expect(payload.status).toEqual(runtime.status());
     expect(payload.html).toContain('data-service="actors"');
+    expect(payload.title).toBe('1 OutOfSync · ecs-gitops');
   });
 });
