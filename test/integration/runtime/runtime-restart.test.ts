@@ -1,0 +1,154 @@
+// A deployer that dies mid-rollout and a fresh one over the same local world: the fresh one finds the
+// revision the first registered (rollout id tag), finishes the rollout, and invalidates once.
+// The "crash" gives nothing back to the queue: its message returns only after the visibility timeout,
+// as after kill -9.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
+import { CloudFrontAdapter } from '../../../deployer/adapters/aws/cloudfront-adapter.ts';
+import { EcrAdapter } from '../../../deployer/adapters/aws/ecr-adapter.ts';
+import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
+import { SqsQueue } from '../../../deployer/adapters/aws/sqs-adapter.ts';
+import { DirectoryConfigSource } from '../../../deployer/adapters/directory-config-source.ts';
+import { HttpVerifyProbe } from '../../../deployer/adapters/http/verify-probe.ts';
+import { SystemClock } from '../../../deployer/adapters/system-clock.ts';
+import type { QueuePort } from '../../../deployer/ports.ts';
+import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
+import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
+import { loadSettings } from '../../../deployer/runtime/settings.ts';
+import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+
+const VISIBILITY_SECONDS = 3;
+let world: LocalWorld;
+let clients: AwsClients;
+let configRoot: string;
+const runtimes: DeployerRuntime[] = [];
+const silent = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  world = await startLocalWorld({
+    logger: silent,
+    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 4_000, stopGraceMs: 300, invalidationMs: 200 },
+    visibilityTimeoutSeconds: VISIBILITY_SECONDS,
+  });
+  configRoot = await mkdtemp(path.join(os.tmpdir(), 'runtime-restart-'));
+  await mkdir(path.join(configRoot, 'services'));
+  await writeFile(
+    path.join(configRoot, 'services', 'actors.yaml'),
+    [
+      'name: actors',
+      'cluster: gitops',
+      'service: actors',
+      'container: actors',
+      'image: { repository: actors, track: { semver: "^1.0.0" } }',
+      // Enough consecutive successes that the first deployer is still verifying when it dies.
+      `verify: { url: "${world.serviceUrl('actors')}/version", successes: 6, intervalSeconds: 1, timeoutSeconds: 20 }`,
+      'cdn: { distributionId: ELOCALACTORS }',
+      'rollout: { timeoutSeconds: 20 }',
+      '',
+    ].join('\n'),
+  );
+  clients = createAwsClients({
+    maxAttempts: 3,
+    endpoints: world.endpoints,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    region: 'us-east-1',
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(runtimes.map((r) => r.stop()));
+  clients?.destroy();
+  await world?.stop();
+  if (configRoot) await rm(configRoot, { recursive: true, force: true });
+});
+
+/** A queue that, once crashed, silently does nothing: no deletes, no visibility changes, no sends. */
+function crashableQueue(inner: QueuePort): QueuePort & { crash(): void } {
+  let crashed = false;
+  return {
+    crash: () => {
+      crashed = true;
+    },
+    send: (m, s) => (crashed ? Promise.resolve() : inner.send(m, s)),
+    receive: (n, w, s) => (crashed ? Promise.resolve([]) : inner.receive(n, w, s)),
+    delete: (r, s) => (crashed ? Promise.resolve() : inner.delete(r, s)),
+    changeVisibility: (r, v, s) => (crashed ? Promise.resolve() : inner.changeVisibility(r, v, s)),
+    stats: (s) => inner.stats(s),
+  };
+}
+
+function deployer(queue: QueuePort): DeployerRuntime {
+  const settings = loadSettings({
+    DEPLOYER_MODE: 'local',
+    QUEUE_URL: world.queueUrl,
+    CONFIG_PATH: configRoot,
+    WAIT_POLL_MS: '100',
+    RESYNC_INTERVAL_SECONDS: '0',
+    VISIBILITY_TIMEOUT_SECONDS: String(VISIBILITY_SECONDS),
+    HEARTBEAT_SECONDS: '1',
+  });
+  const runtime = createDeployerRuntime(
+    {
+      settings,
+      ecs: new EcsAdapter(clients.ecs),
+      registry: new EcrAdapter(clients.ecr),
+      cdn: new CloudFrontAdapter(clients.cloudfront),
+      queue,
+      configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
+      probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
+      clock: new SystemClock(),
+      logger: silent,
+    },
+    { receiveWaitSeconds: 1, queueStatsIntervalMs: 0 },
+  );
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function until(
+  runtime: DeployerRuntime,
+  done: (s: ServiceStatus) => boolean,
+  timeoutMs = 12_000,
+): Promise<ServiceStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = runtime.serviceStatus('actors');
+    if (status && done(status)) return status;
+    if (Date.now() > deadline) throw new Error(`timed out; status: ${JSON.stringify(status, null, 1)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('deployer restart mid-rollout', () => {
+  it('a fresh deployer resumes the rollout: one new revision, one invalidation, Synced', async () => {
+    const queue = crashableQueue(
+      new SqsQueue({ client: clients.sqs, queueUrl: world.queueUrl, deadLetterQueueUrl: world.dlqUrl }),
+    );
+    const first = deployer(queue);
+    await first.start();
+    await until(first, (s) => s.sync.state === 'Synced');
+    const revisionsBefore = world.taskDefinitions().length;
+
+    const pushed = await world.push('actors', '1.1.0');
+    const midway = await until(first, (s) => s.currentRollout?.step === 'Verifying');
+    const rolloutId = midway.currentRollout?.id;
+    queue.crash();
+    await first.stop();
+
+    const second = deployer(
+      new SqsQueue({ client: clients.sqs, queueUrl: world.queueUrl, deadLetterQueueUrl: world.dlqUrl }),
+    );
+    await second.start();
+    const done = await until(second, (s) => s.live?.digest === pushed.digest && s.sync.state === 'Synced');
+    expect(done.recentRollouts[0]).toMatchObject({ id: rolloutId, result: 'Succeeded' });
+    expect(world.taskDefinitions().length).toBe(revisionsBefore + 1);
+    expect(world.invalidations().filter((i) => i.callerReference === rolloutId)).toHaveLength(1);
+    const response = await fetch(`${world.serviceUrl('actors')}/version`);
+    expect(await response.json()).toMatchObject({ digest: pushed.digest });
+  }, 20_000);
+});
