@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { createMetrics } from '../../../deployer/runtime/metrics.ts';
+import type { RolloutRecord } from '../../../deployer/runtime/status-model.ts';
+import { HISTORY_LIMITS, StatusStore } from '../../../deployer/runtime/status-store.ts';
+import { FakeClock } from './fakes.ts';
+
+const record = (n: number): RolloutRecord => ({
+  id: `ro-${n}`,
+  from: null,
+  to: { image: `repo@sha256:${n}` },
+  result: 'Succeeded',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:01:00.000Z',
+  durationMs: 60_000,
+  reason: 'RolloutSucceeded',
+  configRevision: 'rev',
+});
+
+describe('StatusStore', () => {
+  it('snapshot is a copy: changing it does not change the store', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    store.retainServices(['actors']);
+    const snapshot = store.snapshot();
+    (snapshot.services[0] as { name: string }).name = 'changed';
+    expect(store.snapshot().services[0]?.name).toBe('actors');
+  });
+
+  it('setSync keeps `since` while the state stays and moves it when the state changes', () => {
+    const clock = new FakeClock();
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock });
+    store.setSync('actors', 'Progressing', 'RolloutStarted', 'a');
+    const first = store.service('actors')?.sync.since;
+    clock.advance(5_000);
+    store.setSync('actors', 'Progressing', 'RolloutStarted', 'b');
+    expect(store.service('actors')?.sync.since).toBe(first);
+    clock.advance(5_000);
+    store.setSync('actors', 'Synced', 'RolloutSucceeded', 'c');
+    expect(store.service('actors')?.sync).toEqual({
+      state: 'Synced',
+      reason: 'RolloutSucceeded',
+      message: 'c',
+      since: clock.now().toISOString(),
+    });
+  });
+
+  it('histories are bounded and newest first', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    for (let n = 0; n < HISTORY_LIMITS.rollouts + 5; n++) store.addRollout('actors', record(n));
+    const rollouts = store.service('actors')?.recentRollouts ?? [];
+    expect(rollouts).toHaveLength(HISTORY_LIMITS.rollouts);
+    expect(rollouts[0]?.id).toBe(`ro-${HISTORY_LIMITS.rollouts + 4}`);
+  });
+
+  it('addEvents returns only unseen events, oldest first, and keeps the newest first', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    const e = (id: string, minute: number) => ({
+      id,
+      createdAt: `2026-01-01T00:0${minute}:00.000Z`,
+      message: id,
+    });
+    expect(store.addEvents('actors', [e('b', 2), e('a', 1)]).map((x) => x.id)).toEqual(['a', 'b']);
+    expect(store.addEvents('actors', [e('c', 3), e('b', 2)]).map((x) => x.id)).toEqual(['c']);
+    expect(store.service('actors')?.events.map((x) => x.id)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('retainServices drops services that left the config', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    store.retainServices(['actors', 'web']);
+    store.retainServices(['web']);
+    expect(store.names()).toEqual(['web']);
+  });
+
+  it('subscribers get one coalesced snapshot per burst of changes', async () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    const seen: string[][] = [];
+    const unsubscribe = store.subscribe((s) => seen.push(s.services.map((x) => x.sync.state)));
+    store.setSync('actors', 'Progressing', 'RolloutStarted', '');
+    store.setSync('actors', 'Synced', 'RolloutSucceeded', '');
+    await Promise.resolve();
+    expect(seen).toEqual([['Synced']]);
+    unsubscribe();
+    store.setSync('actors', 'Failed', 'DeploymentFailed', '');
+    await Promise.resolve();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a throwing subscriber does not stop the others', async () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    let called = false;
+    store.subscribe(() => {
+      throw new Error('closed stream');
+    });
+    store.subscribe(() => {
+      called = true;
+    });
+    store.configApplied('rev');
+    await Promise.resolve();
+    expect(called).toBe(true);
+  });
+});
+
+describe('createMetrics', () => {
+  it('syncState sets 1 for the current state and 0 for the others', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.syncState('actors', 'Failed');
+    const text = await metrics.registry.getSingleMetricAsString('ecs_gitops_sync_state');
+    expect(text).toContain('ecs_gitops_sync_state{service="actors",state="Failed"} 1');
+    expect(text).toContain('ecs_gitops_sync_state{service="actors",state="Synced"} 0');
+  });
+
+  it('rolloutStep keeps only the current step and drops it when the rollout ends', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.rolloutStep('actors', 'Waiting');
+    metrics.rolloutStep('actors', 'Verifying');
+    let text = await metrics.registry.getSingleMetricAsString('ecs_gitops_rollout_step');
+    expect(text).toContain('ecs_gitops_rollout_step{service="actors",step="Verifying"} 1');
+    expect(text).not.toContain('step="Waiting"');
+    metrics.rolloutStep('actors', undefined);
+    text = await metrics.registry.getSingleMetricAsString('ecs_gitops_rollout_step');
+    expect(text).not.toContain('service="actors"');
+  });
+
+  it('forget removes every series of a service', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.syncState('web', 'Synced');
+    metrics.rolloutFinished('web', 'Succeeded', 12);
+    metrics.forget('web');
+    const text = await metrics.registry.metrics();
+    expect(text).not.toContain('service="web"');
+  });
+});
