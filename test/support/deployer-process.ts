@@ -31,6 +31,8 @@ export interface DeployerProcess {
   ): Promise<{ status: number; body: unknown }>;
   /** SIGTERM (default) and wait for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGTERM, then SIGKILL if still running after `graceMs` (cleanup that lets the deployer stop its children). */
+  shutdown(graceMs?: number): Promise<void>;
 }
 
 export interface SpawnDeployerOptions {
@@ -155,6 +157,13 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
       return exited;
+    },
+    async shutdown(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(kill);
     },
   };
   return process_;

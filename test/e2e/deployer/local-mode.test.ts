@@ -50,7 +50,8 @@ describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
     deployer = await spawnDeployer({ env: { ...LOCAL_PORTS, CONFIG_PATH: dir, LOCAL_USE_ECHO_TASK: '1' } });
   });
   afterAll(async () => {
-    await deployer?.stop('SIGKILL');
+    // SIGTERM: a SIGKILLed deployer would leave its local world's task processes behind.
+    await deployer?.shutdown();
     await rm(dir, { recursive: true, force: true });
   });
 
