@@ -27,6 +27,6 @@ export function formatMs(ms: number): string {
 /** `a / b` as a ratio string such as `0.83x` or `1:1200`, whichever reads better. */
 export function formatRatio(value: number): string {
   if (!Number.isFinite(value)) return 'n/a';
-  if (value >= 0.01) return `${value.toFixed(2)}x`;
+  if (value >= 0.1) return `${value.toFixed(2)}x`;
   return `1:${Math.round(1 / value)}`;
 }

@@ -1,0 +1,58 @@
+// Event → action latency: from an ECR push event sent to the SQS queue (fauxqs) to the UpdateService
+// call arriving at the ECS stand-in, over BENCH_EVENTS (default 200) sequential pushes, with the
+// deployer runtime in this process on its production adapters. Compared with polling-based
+// deployers, whose expected detection delay is half their poll interval (60 s and 180 s polls).
+// Run: npm run bench:latency
+import { quietLogger } from './support/quiet-logger.ts';
+import { runRolloutCycles } from './support/rollout-cycles.ts';
+import { formatMs, formatRatio, mean, percentile } from './support/stats.ts';
+import { printTable } from './support/table.ts';
+import { startWorldRuntime } from './support/world-runtime.ts';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
+const WAIT_POLL_MS = Number(process.env.BENCH_WAIT_POLL_MS ?? 100);
+
+async function main(): Promise<void> {
+  const setup = await startWorldRuntime({ logger: quietLogger('latency'), waitPollMs: WAIT_POLL_MS });
+  try {
+    const started = performance.now();
+    const samples = await runRolloutCycles(setup, EVENTS, {
+      onProgress: (done) => {
+        if (done % 20 === 0) process.stderr.write(`  ${done}/${EVENTS} rollouts\n`);
+      },
+    });
+    const elapsed = performance.now() - started;
+    const latencies = samples.map((sample) => sample.detectionMs);
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    printTable(
+      `Event → UpdateService latency over ${samples.length} ECR pushes (each a full rollout; ${formatMs(elapsed)} in total)`,
+      ['measure', 'value'],
+      [
+        ['p50', formatMs(p50)],
+        ['p90', formatMs(percentile(latencies, 90))],
+        ['p99', formatMs(p99)],
+        ['max', formatMs(Math.max(...latencies))],
+        ['mean', formatMs(mean(latencies))],
+        ['target p50 < 100 ms', p50 < 100 ? 'met' : 'NOT met'],
+      ],
+    );
+    printTable(
+      'Compared with polling (expected detection delay = half the interval; worst case = the interval)',
+      ['baseline', 'expected delay', 'p50 / expected', 'p99 / worst case'],
+      [60_000, 180_000].map((interval) => [
+        `poll every ${interval / 1000} s`,
+        formatMs(interval / 2),
+        formatRatio(p50 / (interval / 2)),
+        formatRatio(p99 / interval),
+      ]),
+    );
+  } finally {
+    await setup.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:latency failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,75 @@
+// Runs push → rollout cycles one after another on a WorldRuntime and records, per cycle:
+// - detection latency: from the ECR push event being sent to the queue to the UpdateService call
+//   arriving at the ECS stand-in (the deployment's createdAt, stamped by the stand-in's handler);
+// - completion detection: from the stand-in marking that deployment COMPLETED (its updatedAt) to the
+//   runtime leaving the Waiting step (first status notification after it, via subscribe()).
+// Cycles are sequential so each push is a fresh rollout, never coalesced with the previous one, and
+// start `settleMs` after the previous rollout finished (real pushes arrive minutes apart, not while
+// the previous rollout's old task is still being stopped on the same two cores).
+import type { LocalDeployment } from '../../local/ecs/model.ts';
+import type { WorldRuntime } from './world-runtime.ts';
+
+export interface CycleSample {
+  tag: string;
+  detectionMs: number;
+  completionNoticeMs: number;
+  cycleMs: number;
+}
+
+function deploymentFor(setup: WorldRuntime, digest: string): LocalDeployment | undefined {
+  const arns = new Set(
+    setup.world
+      .taskDefinitions()
+      .filter((definition) => definition.containerDefinitions.some((c) => c.image.endsWith(digest)))
+      .map((definition) => definition.arn),
+  );
+  const service = setup.world.services().find((candidate) => candidate.name === 'actors');
+  return service?.deployments.find((deployment) => arns.has(deployment.taskDefinitionArn));
+}
+
+export async function runRolloutCycles(
+  setup: WorldRuntime,
+  count: number,
+  options: { settleMs?: number; onProgress?: (done: number) => void } = {},
+): Promise<CycleSample[]> {
+  const samples: CycleSample[] = [];
+  // When the runtime last published a status in which the rollout is no longer Waiting.
+  let leftWaitingAt: number | undefined;
+  let watching: string | undefined;
+  const unsubscribe = setup.runtime.subscribe((status) => {
+    if (watching === undefined || leftWaitingAt !== undefined) return;
+    const actors = status.services.find((service) => service.name === 'actors');
+    const step = actors?.currentRollout?.to.digest === watching ? actors.currentRollout.step : undefined;
+    if (step !== 'Waiting' && actors?.live?.digest === watching) leftWaitingAt = Date.now();
+    else if (step !== undefined && step !== 'Waiting' && step !== 'Registering' && step !== 'Updating')
+      leftWaitingAt = Date.now();
+  });
+  try {
+    for (let index = 1; index <= count; index += 1) {
+      await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 250));
+      const tag = `1.1.${index}`;
+      const sentAt = Date.now();
+      leftWaitingAt = undefined;
+      const pushed = await setup.world.push('actors', tag);
+      watching = pushed.digest;
+      await setup.until((status) => status.live?.digest === pushed.digest && status.currentRollout === null);
+      const deployment = deploymentFor(setup, pushed.digest);
+      if (!deployment) throw new Error(`no ECS deployment found for ${tag} (${pushed.digest})`);
+      if (deployment.rolloutState !== 'COMPLETED')
+        throw new Error(`deployment for ${tag} is ${deployment.rolloutState}, expected COMPLETED`);
+      if (leftWaitingAt === undefined)
+        throw new Error(`the runtime never reported leaving Waiting for ${tag}`);
+      samples.push({
+        tag,
+        detectionMs: deployment.createdAt.getTime() - sentAt,
+        completionNoticeMs: leftWaitingAt - deployment.updatedAt.getTime(),
+        cycleMs: Date.now() - sentAt,
+      });
+      watching = undefined;
+      options.onProgress?.(index);
+    }
+    return samples;
+  } finally {
+    unsubscribe();
+  }
+}

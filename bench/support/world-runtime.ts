@@ -1,0 +1,114 @@
+// The deployer runtime in this process on top of a local world, through the production adapters
+// (AWS SDK v3 → ECS/ECR/CloudFront stand-ins over HTTP, SQS → fauxqs), as the deployer process runs
+// it. Used by bench:latency and bench:completion.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
+import { CloudFrontAdapter } from '../../deployer/adapters/aws/cloudfront-adapter.ts';
+import { EcrAdapter } from '../../deployer/adapters/aws/ecr-adapter.ts';
+import { EcsAdapter } from '../../deployer/adapters/aws/ecs-adapter.ts';
+import { SqsQueue } from '../../deployer/adapters/aws/sqs-adapter.ts';
+import { DirectoryConfigSource } from '../../deployer/adapters/directory-config-source.ts';
+import { HttpVerifyProbe } from '../../deployer/adapters/http/verify-probe.ts';
+import { SystemClock } from '../../deployer/adapters/system-clock.ts';
+import { createDeployerRuntime } from '../../deployer/runtime/app.ts';
+import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
+import { loadSettings } from '../../deployer/runtime/settings.ts';
+import type { ServiceStatus } from '../../deployer/runtime/status-model.ts';
+import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
+import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
+import { serviceYaml } from './deployer-process.ts';
+
+export interface WorldRuntime {
+  world: LocalWorld;
+  runtime: DeployerRuntime;
+  /** Polls the runtime's status of `actors` until `done` holds. */
+  until(done: (status: ServiceStatus) => boolean, timeoutMs?: number): Promise<ServiceStatus>;
+  stop(): Promise<void>;
+}
+
+export interface WorldRuntimeOptions {
+  logger: Logger;
+  /** WAIT_POLL_MS: how often the runtime describes the service while a deployment runs. */
+  waitPollMs: number;
+  /** ECS stand-in scheduler tick (how often it advances deployments). */
+  tickMs?: number;
+}
+
+export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<WorldRuntime> {
+  const world = await startLocalWorld({
+    logger: options.logger,
+    taskCommands: { actors: ECHO_TASK_COMMAND },
+    timing: {
+      tickMs: options.tickMs ?? 25,
+      healthPollMs: 25,
+      healthTimeoutMs: 5_000,
+      stopGraceMs: 300,
+      invalidationMs: 200,
+    },
+  });
+  const configRoot = await mkdtemp(join(tmpdir(), 'ecs-gitops-bench-world-'));
+  await mkdir(join(configRoot, 'services'));
+  await writeFile(
+    join(configRoot, 'services', 'actors.yaml'),
+    serviceYaml({ name: 'actors', repository: 'actors', track: 'track: { semver: ">=1.0.0" }' }),
+  );
+  let clients: AwsClients | undefined;
+  let runtime: DeployerRuntime | undefined;
+  const stop = async () => {
+    await runtime?.stop();
+    clients?.destroy();
+    await world.stop();
+    await rm(configRoot, { recursive: true, force: true });
+  };
+  try {
+    clients = createAwsClients({
+      endpoints: world.endpoints,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: 'us-east-1',
+    });
+    const settings = loadSettings({
+      DEPLOYER_MODE: 'local',
+      QUEUE_URL: world.queueUrl,
+      DLQ_URL: world.dlqUrl,
+      CONFIG_PATH: configRoot,
+      WAIT_POLL_MS: String(options.waitPollMs),
+      RESYNC_INTERVAL_SECONDS: '3600',
+      LOG_LEVEL: options.logger.level,
+    });
+    runtime = createDeployerRuntime({
+      settings,
+      ecs: new EcsAdapter(clients.ecs),
+      registry: new EcrAdapter(clients.ecr),
+      cdn: new CloudFrontAdapter(clients.cloudfront),
+      queue: new SqsQueue({
+        client: clients.sqs,
+        queueUrl: world.queueUrl,
+        deadLetterQueueUrl: world.dlqUrl,
+      }),
+      configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
+      probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
+      clock: new SystemClock(),
+      logger: options.logger,
+    });
+    await runtime.start();
+    const started = runtime;
+    const until = async (done: (status: ServiceStatus) => boolean, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const status = started.serviceStatus('actors');
+        if (status && done(status)) return status;
+        if (Date.now() > deadline)
+          throw new Error(`actors not as expected within ${timeoutMs} ms: ${JSON.stringify(status?.sync)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    await until((status) => status.sync.state === 'Synced' && status.currentRollout === null);
+    return { world, runtime: started, until, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
