@@ -46,6 +46,11 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     // to the wrong revision).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     return503OnClosing: true,
+    // A whole request (headers and body) must arrive within 30 s: slow senders do not hold sockets.
+    requestTimeout: 30_000,
+    // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection Node just closed
+    // (which shows up as sporadic 502s).
+    keepAliveTimeout: settings.mode === 'aws' ? 65_000 : 5_000,
   }) as unknown as FastifyInstance;
 
   registerErrorHandling(app);
