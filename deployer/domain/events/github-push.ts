@@ -38,6 +38,9 @@ export const DEFAULT_TRACKED_REF = 'refs/heads/main';
  */
 export const GITHUB_MAX_PUSH_COMMITS = 2048;
 
+/** GitHub reports at most this many changed files per commit; a commit at the limit may list fewer than it changed. */
+export const GITHUB_MAX_COMMIT_FILES = 3000;
+
 const ZERO_SHA = /^0+$/;
 
 const invalid = (why: string) =>
@@ -141,6 +144,7 @@ function normaliseDir(dir: string): string {
  * - forced pushes rewrite history; the commit list need not explain the difference to `before`;
  * - a new branch (`before` all zeros) has no base to compare with;
  * - `commits` absent, empty while the head moved, or at GitHub's 2048-commit truncation limit;
+ * - a commit listing 3000 files, GitHub's per-commit limit (the rest of its files are not listed);
  * - `head_commit` missing or not among the listed commits (the list does not reach the new head).
  */
 function configChanged(body: Json, configDir: string, forced: boolean): Result<boolean> {
@@ -151,22 +155,27 @@ function configChanged(body: Json, configDir: string, forced: boolean): Result<b
   const list: unknown[] = Array.isArray(commits) ? commits : [];
   const paths: string[] = [];
   const ids = new Set<string>();
+  let truncatedFiles = false;
   for (const commit of list) {
     if (!isObject(commit)) return invalid('push payload "commits" must hold objects');
     if (isText(commit.id)) ids.add(commit.id);
+    let count = 0;
     for (const key of ['added', 'modified', 'removed'] as const) {
       const files = commit[key];
       if (files === undefined || files === null) continue;
       if (!Array.isArray(files) || files.some((f) => typeof f !== 'string'))
         return invalid(`push payload commit field "${key}" must be an array of paths`);
-      paths.push(...(files as string[]));
+      for (const file of files as string[]) paths.push(file);
+      count += files.length;
     }
+    if (count >= GITHUB_MAX_COMMIT_FILES) truncatedFiles = true;
   }
   if (paths.some((path) => isUnder(path, dir))) return ok(true);
   if (before === after) return ok(false);
   const headId = isObject(head) && isText(head.id) ? head.id : undefined;
   const incomplete =
     forced ||
+    truncatedFiles ||
     ZERO_SHA.test(String(before)) ||
     list.length === 0 ||
     list.length >= GITHUB_MAX_PUSH_COMMITS ||

@@ -143,6 +143,11 @@ describe('parseGithubEvent configChanged', () => {
     ['a file named like the directory elsewhere', { modified: ['docs/config/x.yaml'] }, false],
     ['only README.md', { added: ['README.md'] }, false],
     ['no files at all', {}, false],
+    [
+      '2999 files outside config (under the limit)',
+      { added: Array.from({ length: 2999 }, (_, i) => `f${i}`) },
+      false,
+    ],
   ])('is %s → %s', (_name, files, expected) => {
     expect(changed(pushOf(files))).toBe(expected);
   });
@@ -177,6 +182,10 @@ describe('parseGithubEvent configChanged', () => {
       ['commits absent', pushOf({}, { commits: undefined })],
       ['commits null', pushOf({}, { commits: null })],
       ['commits empty while the head moved', pushOf({}, { commits: [] })],
+      [
+        'a commit at the 3000-file limit',
+        pushOf({ added: Array.from({ length: 3000 }, (_, i) => `src/file-${i}.ts`) }),
+      ],
       ['head_commit missing', pushOf({ added: ['README.md'] }, { head_commit: null })],
       [
         'head_commit not among the commits',
