@@ -3,6 +3,8 @@
 import { DASHBOARD_PATHS } from './dashboard-paths.ts';
 
 export const POLL_INTERVAL_MS = 2000;
+/** How long to wait before opening a new event stream after the browser gave one up. */
+export const RECONNECT_MS = 3000;
 
 export const PAGE_SCRIPT = `
 (() => {
@@ -17,23 +19,43 @@ export const PAGE_SCRIPT = `
     updates += 1;
     document.body.dataset.updates = String(updates);
   };
+  // One poll loop at a time; a poll still in flight when the stream comes back must not restart it.
+  let polling = false;
   const poll = async () => {
     try {
       const response = await fetch(${JSON.stringify(DASHBOARD_PATHS.state)}, { credentials: 'same-origin', headers: { accept: 'application/json' } });
       if (!response.ok) throw new Error('HTTP ' + response.status);
-      apply(await response.json());
+      const payload = await response.json();
+      if (!polling) return;
+      apply(payload);
       indicate('polling', 'polling every ${POLL_INTERVAL_MS / 1000} s');
     } catch (error) {
+      if (!polling) return;
       indicate('offline', 'deployer unreachable, retrying');
     }
     pollTimer = setTimeout(poll, ${POLL_INTERVAL_MS});
   };
-  const startPolling = () => { if (pollTimer === null) pollTimer = setTimeout(poll, 0); };
-  const stopPolling = () => { if (pollTimer !== null) { clearTimeout(pollTimer); pollTimer = null; } };
+  const startPolling = () => {
+    if (polling) return;
+    polling = true;
+    pollTimer = setTimeout(poll, 0);
+  };
+  const stopPolling = () => {
+    polling = false;
+    clearTimeout(pollTimer);
+  };
   if (!('EventSource' in window)) { startPolling(); return; }
-  const events = new EventSource(${JSON.stringify(DASHBOARD_PATHS.events)});
-  events.addEventListener('open', () => { stopPolling(); indicate('connected', 'live'); });
-  events.addEventListener('status', (event) => { stopPolling(); indicate('connected', 'live'); apply(JSON.parse(event.data)); });
-  events.addEventListener('error', () => { startPolling(); });
+  // EventSource retries by itself after a network error, but gives up for good on an HTTP error
+  // (e.g. a 503 while the deployer restarts): then open a new one later, polling meanwhile.
+  const connect = () => {
+    const events = new EventSource(${JSON.stringify(DASHBOARD_PATHS.events)});
+    events.addEventListener('open', () => { stopPolling(); indicate('connected', 'live'); });
+    events.addEventListener('status', (event) => { stopPolling(); indicate('connected', 'live'); apply(JSON.parse(event.data)); });
+    events.addEventListener('error', () => {
+      startPolling();
+      if (events.readyState === EventSource.CLOSED) setTimeout(connect, ${RECONNECT_MS});
+    });
+  };
+  connect();
 })();
 `;
