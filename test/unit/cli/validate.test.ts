@@ -3,19 +3,39 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../deployer/cli/cli-io.ts';
 import { formatError, formatGithubAnnotation } from '../../../deployer/cli/commands/validate.ts';
+import { runCli } from '../../../deployer/cli/main.ts';
 
 const ROOT = path.join(import.meta.dirname, '../../..');
 const MAIN = path.join(ROOT, 'deployer/cli/main.ts');
 const temp = mkdtempSync(path.join(tmpdir(), 'validate-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
+/** The real entry in a child process: exit code and streams exactly as a shell or CI sees them. */
 function cli(args: string[], cwd = ROOT) {
   const run = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 15_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-describe('ecs-gitops validate (spawned)', () => {
+/** The same dispatch in-process (faster) for the cases that do not depend on the process. */
+async function inProcess(args: string[], cwd = ROOT) {
+  const streams = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    env: {},
+    cwd,
+    stdout: (text) => {
+      streams.stdout += text;
+    },
+    stderr: (text) => {
+      streams.stderr += text;
+    },
+  };
+  const code = await runCli(args, io);
+  return { code, ...streams };
+}
+
+describe('ecs-gitops validate', () => {
   it('validate on the repository config prints ok with the content revision and exits 0', () => {
     const { code, stdout, stderr } = cli(['validate']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
@@ -48,16 +68,21 @@ describe('ecs-gitops validate (spawned)', () => {
     expect(stdout.split('\n')[0]).toMatch(/^invalid\/services\/actors\.yaml:1:1 /);
   });
 
-  it('--format github prints workflow annotations', () => {
-    const { code, stdout } = cli(['validate', 'test/fixtures/config/invalid', '--format', 'github']);
+  it('--format github prints workflow annotations', async () => {
+    const { code, stdout } = await inProcess([
+      'validate',
+      'test/fixtures/config/invalid',
+      '--format',
+      'github',
+    ]);
     expect(code).toBe(1);
     expect(stdout.split('\n')[1]).toBe(
       '::error file=test/fixtures/config/invalid/services/actors.yaml,line=5,col=1,title=imgae::unknown field `imgae`; did you mean `image`?',
     );
   });
 
-  it('--format json prints the load result', () => {
-    const { code, stdout } = cli(['validate', 'test/fixtures/config/valid', '--format=json']);
+  it('--format json prints the load result', async () => {
+    const { code, stdout } = await inProcess(['validate', 'test/fixtures/config/valid', '--format=json']);
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout);
     expect(parsed.ok).toBe(true);
@@ -74,20 +99,20 @@ describe('ecs-gitops validate (spawned)', () => {
     expect(stdout).toContain(`${dir}:1:1: config directory ${dir} does not exist`);
   });
 
-  it('an empty services directory is valid with a note on stderr', () => {
+  it('an empty services directory is valid with a note on stderr', async () => {
     const dir = path.join(temp, 'empty');
     mkdirSync(path.join(dir, 'services'), { recursive: true });
-    const { code, stdout, stderr } = cli(['validate', dir]);
+    const { code, stdout, stderr } = await inProcess(['validate', dir]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok: 0 services valid at sha256:/);
     expect(stderr).toContain('note: no service configs in');
   });
 
-  it('a YAML syntax error exits 1 with its position', () => {
+  it('a YAML syntax error exits 1 with its position', async () => {
     const dir = path.join(temp, 'broken');
     mkdirSync(path.join(dir, 'services'), { recursive: true });
     writeFileSync(path.join(dir, 'services/api.yaml'), 'name: api\nimage: {\n');
-    const { code, stdout } = cli(['validate', dir]);
+    const { code, stdout } = await inProcess(['validate', dir]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/services\/api\.yaml:3:1: YAML syntax: /);
   });
@@ -96,8 +121,8 @@ describe('ecs-gitops validate (spawned)', () => {
     [['validate', 'a', 'b'], 'expected at most one directory, got 2'],
     [['validate', '--bogus'], "Unknown option '--bogus'"],
     [['validate', '--format', 'xml'], 'unknown --format "xml"; use one of text, github, json'],
-  ])('usage error %j exits 64 with the verb usage on stderr', (args, message) => {
-    const { code, stdout, stderr } = cli(args);
+  ])('usage error %j exits 64 with the verb usage on stderr', async (args, message) => {
+    const { code, stdout, stderr } = await inProcess(args);
     expect(code).toBe(64);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
