@@ -194,7 +194,7 @@ export const serviceSchema = {
       description: 'How long a rollout may take and what happens when it fails.',
       properties: {
         timeoutSeconds: positiveInteger(
-          'Fail the rollout when ECS has not finished it (and verification passed) within this many seconds.',
+          'Fail the rollout when ECS has not completed the deployment within this many seconds (verification has its own verify.timeoutSeconds). Also bounds the wait for a rollback.',
           86_400,
           CONFIG_DEFAULTS.rollout.timeoutSeconds,
         ),
