@@ -6,6 +6,7 @@
 // shows the reason in its delivery log) · 202 `{queued: true}` · 202 `{duplicate: true}` for a repeat
 // · 503 when the queue cannot be reached in time (GitHub then shows a failed delivery to redeliver).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
 import { WEBHOOK_PATH } from '../../common/contract.ts';
 import { parseGithubEvent } from '../domain/events/github-push.ts';
 import { verifyGithubSignature } from '../domain/events/github-signature.ts';
@@ -34,8 +35,23 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
+export const WEBHOOK_METRIC = 'ecs_gitops_webhook_deliveries_total';
+
+/** One counter per registry, even when several servers share a runtime (tests). */
+function deliveriesCounter(registry: Registry): Counter<'outcome'> {
+  const existing = registry.getSingleMetric(WEBHOOK_METRIC);
+  if (existing) return existing as Counter<'outcome'>;
+  return new Counter({
+    name: WEBHOOK_METRIC,
+    help: 'GitHub webhook deliveries by outcome (queued, duplicate, ignored, ping, bad-signature, malformed, queue-unavailable, not-configured).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+}
+
 export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app, options) => {
   const { runtime, deliveries } = options;
+  const counter = deliveriesCounter(runtime.metrics);
   // Keep the raw bytes: the signature covers them exactly, a re-serialised object would not match.
   // Only the two content types GitHub sends are parsed; anything else is a 415.
   app.removeAllContentTypeParsers();
@@ -50,6 +66,7 @@ export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app,
     const deliveryId = header(request, 'x-github-delivery');
     const event = header(request, 'x-github-event');
     const log = (level: 'info' | 'warn', outcome: string, extra: Record<string, unknown> = {}): void => {
+      counter.inc({ outcome });
       request.log[level](
         { deliveryId, event, outcome, durationMs: Math.round(performance.now() - started), ...extra },
         'github delivery',

@@ -272,6 +272,20 @@ describe('POST /webhooks/github', () => {
       expect(response.statusCode).toBe(202);
     }));
 
+  it('counts deliveries by outcome in the runtime registry', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
+        deliveryId: 'm-1',
+      });
+      await send(s, delivery);
+      await send(s, delivery);
+      await send(s, { headers: { ...delivery.headers, 'x-hub-signature-256': '' }, body: delivery.body });
+      const metrics = await s.runtime.metrics.metrics();
+      expect(metrics).toContain('ecs_gitops_webhook_deliveries_total{outcome="queued"} 1');
+      expect(metrics).toContain('ecs_gitops_webhook_deliveries_total{outcome="duplicate"} 1');
+      expect(metrics).toContain('ecs_gitops_webhook_deliveries_total{outcome="bad-signature"} 1');
+    }));
+
   it('GET answers 405', () =>
     withServer({}, async (s) => {
       const response = await s.app.inject({ method: 'GET', url: '/webhooks/github' });
