@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { freePort } from '../local/tasks/free-port.ts';
+import { machineLine } from './support/machine.ts';
 import { REPO_ROOT } from './support/repo-root.ts';
 import { formatMs, formatRatio } from './support/stats.ts';
 import { printTable } from './support/table.ts';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     process.stdout.write('bench:actors: service/main.ts does not exist yet; nothing to measure\n');
     return;
   }
+  process.stdout.write(`${machineLine()}\n`);
   const scratch = await mkdtemp(join(tmpdir(), 'ecs-gitops-bench-actors-'));
   const servers: Server[] = [];
   try {

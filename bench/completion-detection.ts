@@ -5,6 +5,7 @@
 // (minDelay 15), so it notices 7.5 s after completion on average and up to 15 s.
 // Run: npm run bench:completion
 import { SETTINGS_DEFAULTS } from '../deployer/runtime/settings.ts';
+import { machineLine } from './support/machine.ts';
 import { quietLogger } from './support/quiet-logger.ts';
 import { runRolloutCycles } from './support/rollout-cycles.ts';
 import { formatMs, formatRatio, mean, percentile } from './support/stats.ts';
@@ -16,6 +17,7 @@ const WAIT_POLL_MS = Number(process.env.BENCH_WAIT_POLL_MS ?? SETTINGS_DEFAULTS.
 const WAITER_DELAY_MS = 15_000;
 
 async function main(): Promise<void> {
+  process.stdout.write(`${machineLine()}\n`);
   const setup = await startWorldRuntime({ logger: quietLogger('completion'), waitPollMs: WAIT_POLL_MS });
   try {
     const samples = await runRolloutCycles(setup, ROLLOUTS, {

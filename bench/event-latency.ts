@@ -3,6 +3,7 @@
 // deployer runtime in this process on its production adapters. Compared with polling-based
 // deployers, whose expected detection delay is half their poll interval (60 s and 180 s polls).
 // Run: npm run bench:latency
+import { machineLine } from './support/machine.ts';
 import { quietLogger } from './support/quiet-logger.ts';
 import { runRolloutCycles } from './support/rollout-cycles.ts';
 import { formatMs, formatRatio, mean, percentile } from './support/stats.ts';
@@ -13,6 +14,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const WAIT_POLL_MS = Number(process.env.BENCH_WAIT_POLL_MS ?? 100);
 
 async function main(): Promise<void> {
+  process.stdout.write(`${machineLine()}\n`);
   const setup = await startWorldRuntime({ logger: quietLogger('latency'), waitPollMs: WAIT_POLL_MS });
   try {
     const started = performance.now();

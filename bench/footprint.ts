@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { measureDeployerStartup } from './support/deployer-startup.ts';
 import { treeSize } from './support/dir-size.ts';
 import { contextCopies } from './support/dockerfile-copies.ts';
+import { machineLine } from './support/machine.ts';
 import { measureProductionDeps } from './support/production-deps.ts';
 import { REPO_ROOT } from './support/repo-root.ts';
 import { formatBytes, formatMs } from './support/stats.ts';
@@ -45,6 +46,7 @@ async function dockerfileRows(prodDepsBytes: number): Promise<Row[]> {
 }
 
 async function main(): Promise<void> {
+  process.stdout.write(`${machineLine()}\n`);
   process.stdout.write('Footprint (this machine; sizes are apparent file sizes, what image layers hold)\n');
   const deps = await measureProductionDeps(REPO_ROOT);
   printTable(

@@ -2,10 +2,12 @@
 // test runs ~1,000): never a 5xx, nothing unsigned queued, heap stable. Run: npm run bench:fuzz
 // BENCH_FUZZ_RUNS (default 10000), BENCH_FUZZ_SEED (replay a failure).
 import { runWebhookFuzz } from '../test/resilience/support/webhook-fuzz.ts';
+import { machineLine } from './support/machine.ts';
 import { formatBytes, formatMs } from './support/stats.ts';
 import { printTable } from './support/table.ts';
 
 async function main(): Promise<void> {
+  process.stdout.write(`${machineLine()}\n`);
   const numRuns = Number(process.env.BENCH_FUZZ_RUNS ?? 10_000);
   const seed = process.env.BENCH_FUZZ_SEED === undefined ? undefined : Number(process.env.BENCH_FUZZ_SEED);
   const started = performance.now();

@@ -5,6 +5,7 @@
 // BENCH_SERVICES (default 1000), BENCH_EVENTS (default 10000), BENCH_CONCURRENCY (default 4).
 
 import { sumCalls } from './fakes/call-counter.ts';
+import { machineLine } from './support/machine.ts';
 import { type MemorySample, sampleMemory } from './support/memory.ts';
 import { quietLogger } from './support/quiet-logger.ts';
 import { createScaleWorld } from './support/scale-world.ts';
@@ -23,6 +24,7 @@ function callRows(calls: Record<string, number>, services: number): [string, num
 }
 
 async function main(): Promise<void> {
+  process.stdout.write(`${machineLine()}\n`);
   const memoryBefore = sampleMemory();
   const world = createScaleWorld({
     services: SERVICES,

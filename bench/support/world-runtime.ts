@@ -13,7 +13,7 @@ import { SqsQueue } from '../../deployer/adapters/aws/sqs-adapter.ts';
 import { DirectoryConfigSource } from '../../deployer/adapters/directory-config-source.ts';
 import { HttpVerifyProbe } from '../../deployer/adapters/http/verify-probe.ts';
 import { SystemClock } from '../../deployer/adapters/system-clock.ts';
-import { createDeployerRuntime } from '../../deployer/runtime/app.ts';
+import { createDeployerRuntime, type RuntimeTuning } from '../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
 import type { ServiceStatus } from '../../deployer/runtime/status-model.ts';
@@ -35,12 +35,19 @@ export interface WorldRuntimeOptions {
   waitPollMs: number;
   /** ECS stand-in scheduler tick (how often it advances deployments). */
   tickMs?: number;
+  /** Fraction of ECS/ECR/CloudFront calls the stand-ins fail with throttling or 5xx. */
+  faultRate?: number;
+  faultSeed?: number;
+  /** Runtime tuning (tests shorten backoff and receive waits). */
+  tuning?: RuntimeTuning;
 }
 
 export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<WorldRuntime> {
   const world = await startLocalWorld({
     logger: options.logger,
     taskCommands: { actors: ECHO_TASK_COMMAND },
+    faultRate: options.faultRate ?? 0,
+    faultSeed: options.faultSeed ?? 1,
     timing: {
       tickMs: options.tickMs ?? 25,
       healthPollMs: 25,
@@ -53,7 +60,13 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
   await mkdir(join(configRoot, 'services'));
   await writeFile(
     join(configRoot, 'services', 'actors.yaml'),
-    serviceYaml({ name: 'actors', repository: 'actors', track: 'track: { semver: ">=1.0.0" }' }),
+    serviceYaml({
+      name: 'actors',
+      repository: 'actors',
+      track: 'track: { semver: ">=1.0.0" }',
+      verifyUrl: `${world.serviceUrl('actors')}/version`,
+      distributionId: 'ELOCALACTORS',
+    }),
   );
   let clients: AwsClients | undefined;
   let runtime: DeployerRuntime | undefined;
@@ -78,21 +91,24 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       RESYNC_INTERVAL_SECONDS: '3600',
       LOG_LEVEL: options.logger.level,
     });
-    runtime = createDeployerRuntime({
-      settings,
-      ecs: new EcsAdapter(clients.ecs),
-      registry: new EcrAdapter(clients.ecr),
-      cdn: new CloudFrontAdapter(clients.cloudfront),
-      queue: new SqsQueue({
-        client: clients.sqs,
-        queueUrl: world.queueUrl,
-        deadLetterQueueUrl: world.dlqUrl,
-      }),
-      configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
-      probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
-      clock: new SystemClock(),
-      logger: options.logger,
-    });
+    runtime = createDeployerRuntime(
+      {
+        settings,
+        ecs: new EcsAdapter(clients.ecs),
+        registry: new EcrAdapter(clients.ecr),
+        cdn: new CloudFrontAdapter(clients.cloudfront),
+        queue: new SqsQueue({
+          client: clients.sqs,
+          queueUrl: world.queueUrl,
+          deadLetterQueueUrl: world.dlqUrl,
+        }),
+        configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
+        probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
+        clock: new SystemClock(),
+        logger: options.logger,
+      },
+      options.tuning,
+    );
     await runtime.start();
     const started = runtime;
     const until = async (done: (status: ServiceStatus) => boolean, timeoutMs = 30_000) => {
