@@ -68,16 +68,23 @@ function trackMessage(track: unknown): string {
   return `\`track\` takes exactly one policy, got ${present.map((p) => `\`${p}\``).join(' and ')}; keep one`;
 }
 
+// YAML 1.2 (what the `yaml` package and the deployer read) has only true/false as booleans.
+const YAML11_BOOLEAN = /^(?:y|n|yes|no|on|off)$/i;
+
+function typeHint(expected: string, value: unknown, source: string | undefined): string {
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
+    return `; quote it to keep it text: "${source ?? String(value)}"`;
+  if (expected === 'boolean' && typeof value === 'string' && YAML11_BOOLEAN.test(value))
+    return '; YAML reads yes/no/on/off as text here, write true or false';
+  return '';
+}
+
 function typeMessage(error: ErrorObject, value: unknown, source: string | undefined): string {
   const expected = TYPE_WORDS[String(error.params.type)] ?? String(error.params.type);
   if (value === null || value === undefined)
     return `is empty; expected ${expected}${expected === 'a mapping' ? ' (give it fields or remove the key)' : ''}`;
   const got = describeValue(value);
-  const quoteHint =
-    error.params.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')
-      ? `; quote it to keep it text: "${source ?? String(value)}"`
-      : '';
-  return `expected ${expected}, got ${got}${quoteHint}`;
+  return `expected ${expected}, got ${got}${typeHint(String(error.params.type), value, source)}`;
 }
 
 function messageFor(
@@ -135,7 +142,7 @@ function messageFor(
       return {
         path,
         anchor: 'value',
-        message: `\`latest\` can only be \`true\`${got}; to stop following the newest push, use a pin or another policy`,
+        message: `\`latest\` can only be \`true\`${got}${typeHint('boolean', value, undefined) || '; to stop following the newest push, use a pin or another policy'}`,
       };
     case 'minLength':
       return { path, anchor: 'value', message: 'must not be empty' };
@@ -153,9 +160,36 @@ function messageFor(
 }
 
 /** Schema problems of one file's data; `sourceOf` gives the raw text of a scalar for hints. */
+// Rules about a mapping's keys say nothing useful when the value is not a mapping at all.
+const STRUCTURAL = new Set(['required', 'oneOf', 'not', 'dependencies', 'additionalProperties']);
+
+/** Drops errors that only restate another one, so one mistake reads as one line. */
+function withoutEchoes(errors: ErrorObject[]): ErrorObject[] {
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // A misspelt key (`semvr`) also makes its correct name missing; the suggestion covers both.
+  const suggested = new Set<string>();
+  const typoParents = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const known = Object.keys((e.parentSchema as SchemaNode | undefined)?.properties ?? {});
+    const match = closestMatch(String(e.params.additionalProperty), known);
+    if (match !== undefined) {
+      suggested.add(`${e.instancePath}/${match}`);
+      typoParents.add(e.instancePath);
+    }
+  }
+  return errors.filter((e) => {
+    // oneOf reports why each branch failed; the oneOf error itself says it better in one line.
+    if (e.schemaPath.includes('/oneOf/')) return false;
+    if (STRUCTURAL.has(e.keyword) && wrongType.has(e.instancePath)) return false;
+    if (e.keyword === 'required' && suggested.has(`${e.instancePath}/${String(e.params.missingProperty)}`))
+      return false;
+    if (e.keyword === 'oneOf' && typoParents.has(e.instancePath)) return false;
+    return true;
+  });
+}
+
 export function schemaIssues(data: unknown, sourceOf: (path: DataPath) => string | undefined): Issue[] {
   if (validateService(data)) return [];
-  const errors = validateService.errors ?? [];
-  // oneOf reports why each branch failed; the oneOf error itself says it better in one line.
-  return errors.filter((e) => !e.schemaPath.includes('/oneOf/')).map((e) => messageFor(e, data, sourceOf));
+  return withoutEchoes(validateService.errors ?? []).map((e) => messageFor(e, data, sourceOf));
 }

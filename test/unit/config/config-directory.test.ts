@@ -39,7 +39,6 @@ describe('loadConfigDirectory', () => {
     if (result.ok) throw new Error('expected errors');
     expect(result.revision).toMatch(/^sha256:/);
     expect(result.errors.map((e) => [path.relative(dir, e.file), e.line, e.column, e.field])).toEqual([
-      ['services/actors.yaml', 1, 1, 'image'],
       ['services/actors.yaml', 5, 1, 'imgae'],
       ['services/web.yaml', 3, 10, 'service'],
       ['services/web.yaml', 7, 8, 'image.pin'],
