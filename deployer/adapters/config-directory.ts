@@ -1,7 +1,7 @@
 // Loads and validates `<dir>/services/*.y{a,}ml` from a plain directory (CLI `validate`, infra, tests).
 // Reads through DirectoryConfigSource so the revision is the same content hash the deployer reports
 // when it runs on that directory; error file names are `<dir>/services/<file>` as the caller wrote dir.
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { ConfigLoadResult } from '../domain/types.ts';
@@ -19,6 +19,18 @@ async function isDirectory(dir: string): Promise<boolean | 'missing'> {
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return 'missing';
     throw error;
+  }
+}
+
+/** When `dir` itself holds the YAML files, the caller most likely passed `config/services` for `config`. */
+async function passedServicesHint(dir: string): Promise<string> {
+  try {
+    const names = await readdir(dir);
+    return names.some((n) => /\.ya?ml$/i.test(n))
+      ? `; ${dir} itself holds YAML files: pass its parent directory ${path.dirname(dir)} instead`
+      : '';
+  } catch {
+    return '';
   }
 }
 
@@ -40,9 +52,13 @@ export async function loadConfigDirectory(
     if (kind === 'missing')
       return failure(
         target,
-        `${what} ${target} does not exist; create ${services}/<name>.yaml (one file per service, see docs/config.md)`,
+        `${what} ${target} does not exist; create ${services}/<name>.yaml (one file per service, see docs/config.md)${await passedServicesHint(dir)}`,
       );
-    if (!kind) return failure(target, `${target} is not a directory; expected a ${what}`);
+    if (!kind)
+      return failure(
+        target,
+        `${target} is not a directory; expected a ${what}${target === dir ? ' (the directory that contains services/, e.g. `config`)' : ''}`,
+      );
   }
   const absolute = path.resolve(dir);
   // Root and path chosen so the hashed paths read `config/services/x.yaml` for a `config` directory,

@@ -75,12 +75,23 @@ describe('loadConfigDirectory', () => {
     );
   });
 
+  it('suggests the parent when given the services directory itself', async () => {
+    const dir = path.join(FIXTURES, 'valid/services');
+    const result = await loadConfigDirectory(dir);
+    if (result.ok) throw new Error('expected errors');
+    expect(result.errors[0]?.message).toContain(
+      `${dir} itself holds YAML files: pass its parent directory ${path.join(FIXTURES, 'valid')} instead`,
+    );
+  });
+
   it('reports a file given instead of a directory', async () => {
     const file = path.join(temp, 'file.yaml');
     writeFileSync(file, 'name: x\n');
     const result = await loadConfigDirectory(file);
     if (result.ok) throw new Error('expected errors');
-    expect(result.errors[0]?.message).toBe(`${file} is not a directory; expected a config directory`);
+    expect(result.errors[0]?.message).toBe(
+      `${file} is not a directory; expected a config directory (the directory that contains services/, e.g. \`config\`)`,
+    );
   });
 
   it('accepts an empty services directory as zero services', async () => {
