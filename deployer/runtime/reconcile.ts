@@ -79,6 +79,8 @@ const FAILED_RESULTS = new Set(['Failed', 'RolledBack']);
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #lock = new KeyedLock();
+  /** Services whose ECS event history was read once (that first read is not logged at info). */
+  readonly #eventsSeen = new Set<string>();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -375,7 +377,8 @@ export class Reconciler {
 
   #recordEvents(name: string, events: LiveServiceEvent[], log: Logger): void {
     const { store } = this.#deps;
-    const first = (store.service(name)?.events.length ?? 0) === 0;
+    const first = !this.#eventsSeen.has(name);
+    this.#eventsSeen.add(name);
     const added = store.addEvents(
       name,
       events.map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message })),

@@ -1,4 +1,5 @@
 // Builds a reconciler over the fakes with a config parsed from YAML, as the runtime does.
+import type { Logger } from 'pino';
 import { parseConfigFiles } from '../../../deployer/domain/config/parse-config-files.ts';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { ConfigFile, DesiredState } from '../../../deployer/domain/types.ts';
@@ -18,7 +19,9 @@ import {
 
 export const transient = () => new DeployerError('AWS_UNAVAILABLE', 'simulated crash', { retryable: true });
 
-export function fakeWorld(options: { files?: ConfigFile[]; breakerRollback?: boolean } = {}) {
+export function fakeWorld(
+  options: { files?: ConfigFile[]; breakerRollback?: boolean; logger?: Logger } = {},
+) {
   const clock = new FakeClock();
   const ecs = new FakeEcs(clock);
   const registry = new FakeRegistry(clock);
@@ -42,7 +45,7 @@ export function fakeWorld(options: { files?: ConfigFile[]; breakerRollback?: boo
       cdn,
       probe,
       clock,
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
       store,
       metrics,
       waitPollMs: 1000,

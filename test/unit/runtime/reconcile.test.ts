@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ROLLOUT_TAG_KEYS } from '../../../deployer/domain/task-definition.ts';
 import type { EcsPort } from '../../../deployer/ports.ts';
@@ -303,5 +305,75 @@ describe('Reconciler.reconcile', () => {
     await world.reconcile();
     expect(world.ecs.servedDigest()).toBe(world.v1);
     expect(world.store.service('actors')?.desired?.policy).toEqual({ pin: '1.0.0' });
+  });
+});
+
+describe('Reconciler logs', () => {
+  function capture() {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        callback();
+      },
+    });
+    return { logger: pino({ level: 'info', base: null, timestamp: false }, stream), lines };
+  }
+
+  it('a rollout logs one line per step with service and rollout id, and a finish line with the duration', async () => {
+    const { logger, lines } = capture();
+    const world = fakeWorld({ logger });
+    const v11 = world.registry.push('actors', '1.1.0');
+    await world.reconcile();
+    await new Promise((resolve) => setImmediate(resolve));
+    const rolloutId = tagsOf(world, world.ecs.primaryArn())[ROLLOUT_TAG_KEYS.rolloutId];
+    const arn = world.ecs.primaryArn();
+    const ours = lines.filter((l) => l.rolloutId === rolloutId);
+    expect(ours.filter((l) => l.msg === 'ECS service event').map((l) => l.ecsEvent)).toEqual([
+      `(service actors) has started a deployment of ${arn}.`,
+      '(service actors) has reached a steady state.',
+    ]);
+    const messages = ours.filter((l) => l.msg !== 'ECS service event').map((l) => l.msg);
+    expect(messages).toEqual([
+      'task definition registered',
+      'service updated',
+      'verified',
+      'CDN invalidation created',
+      'rollout finished',
+    ]);
+    expect(lines.find((l) => l.msg === 'rollout finished')).toEqual({
+      level: 30,
+      service: 'actors',
+      rolloutId,
+      digest: v11,
+      durationMs: expect.any(Number),
+      msg: 'rollout finished',
+    });
+    expect(lines.find((l) => l.msg === 'task definition registered')).toEqual({
+      level: 30,
+      service: 'actors',
+      rolloutId,
+      taskDefinitionArn: arn,
+      msg: 'task definition registered',
+    });
+    expect(lines.find((l) => l.msg === 'planned')).toMatchObject({
+      service: 'actors',
+      plan: 'rollout',
+      why: 'test',
+    });
+  });
+
+  it('a failed rollout logs the reason at warn level', async () => {
+    const { logger, lines } = capture();
+    const world = fakeWorld({ logger, breakerRollback: false });
+    world.probe.answer = () => ({ status: 503, body: undefined });
+    await world.reconcile();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.find((l) => l.msg === 'rollout did not succeed')).toMatchObject({
+      level: 40,
+      service: 'actors',
+      result: 'RolledBack',
+      reason: 'VerifyTimeout',
+    });
   });
 });
