@@ -50,15 +50,18 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
   const app = options.logger ? Fastify({ ...base, loggerInstance: options.logger }) : Fastify(base);
 
   // One log line per request; probes only at debug so health checks do not drown the log.
-  app.addHook('onResponse', async (request, reply) => {
-    const fields = {
-      method: request.method,
-      url: truncate(request.url, 200),
-      statusCode: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime),
-    };
-    if (QUIET_PATHS.has(request.routeOptions.url ?? '')) request.log.debug(fields, 'request completed');
-    else request.log.info(fields, 'request completed');
+  app.addHook('onResponse', (request, reply, done) => {
+    const level = QUIET_PATHS.has(request.routeOptions.url ?? '') ? 'debug' : 'info';
+    request.log[level](
+      {
+        method: request.method,
+        url: truncate(request.url, 200),
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+    done();
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -8,9 +8,9 @@ import type { FastifyInstance } from 'fastify';
 export function enableGracefulDrain(app: FastifyInstance, pollMs = 50): void {
   let draining = false;
   let sweeper: NodeJS.Timeout | undefined;
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('Connection', 'close');
-    return payload;
+    done(null, payload);
   });
   app.addHook('preClose', async () => {
     draining = true;

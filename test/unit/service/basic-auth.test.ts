@@ -41,6 +41,11 @@ describe('createBasicAuthCheck', () => {
     expect(check(`Basic ${encode('alice:s3cret')}`)).toBe(true);
   });
 
+  it('accepts non-canonical but valid spellings (scheme case, extra spaces) through the full parse', () => {
+    expect(check(`basic ${encode('alice:s3cret')}`)).toBe(true);
+    expect(check(`BASIC   ${encode('alice:s3cret')}  `)).toBe(true);
+  });
+
   it.each([
     ['wrong password', `Basic ${encode('alice:s3cre7')}`],
     ['wrong user', `Basic ${encode('bob:s3cret')}`],
