@@ -105,17 +105,29 @@ function describeConfig(s: Settings): string {
     : s.config.path;
 }
 
+/** Exits without the orderly stop, but never leaves the local world's task processes running. */
+function exitNow(code: number): never {
+  for (const task of local?.world?.processes() ?? []) {
+    try {
+      process.kill(task.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  process.exit(code);
+}
+
 let stopping = false;
 function shutdown(signal: NodeJS.Signals): void {
   if (stopping) {
     logger.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
+    exitNow(1);
   }
   stopping = true;
   logger.info({ signal }, 'shutting down');
   const limit = setTimeout(() => {
     logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long: exiting');
-    process.exit(1);
+    exitNow(1);
   }, SHUTDOWN_LIMIT_MS);
   limit.unref();
   stop()
@@ -125,7 +137,7 @@ function shutdown(signal: NodeJS.Signals): void {
     })
     .catch((error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
+      exitNow(1);
     });
 }
 process.on('SIGTERM', shutdown);
@@ -133,11 +145,11 @@ process.on('SIGINT', shutdown);
 // Log a crash as JSON like everything else, then exit non-zero (ECS restarts the task).
 process.on('uncaughtException', (error) => {
   logger.fatal({ err: error }, 'uncaught exception');
-  process.exit(1);
+  exitNow(1);
 });
 process.on('unhandledRejection', (reason) => {
   logger.fatal({ err: reason }, 'unhandled promise rejection');
-  process.exit(1);
+  exitNow(1);
 });
 
 try {
@@ -146,5 +158,5 @@ try {
   logger.fatal({ err: error }, 'deployer failed to start');
   process.stderr.write(`deployer cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   await stop().catch(() => undefined);
-  process.exit(1);
+  exitNow(1);
 }
