@@ -174,7 +174,9 @@ describe('QueueConsumer', () => {
     const c = consumer(queue, {
       heartbeatSeconds: 0.02,
       visibilityTimeoutSeconds: 30,
-      handle: () => sleep(120),
+      handle: async () => {
+        await sleep(120);
+      },
     });
     c.start();
     await until(() => queue.deleted.length === 1);
