@@ -1,0 +1,215 @@
+// Chaos: the real deployer process (`node deployer/main.ts`, aws mode against a local world) is
+// killed with SIGKILL at a random moment after each ECR push and restarted at once. After every
+// push the system must converge to the pushed image; across the run there must be exactly one task
+// definition revision per rolled-out digest (a restarted rollout finds its own revision by its
+// rollout-id tag), exactly one CloudFront invalidation per rollout id, and nothing in the DLQ.
+// Shared by the resilience test (a few rollouts) and `npm run bench:chaos` (50).
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import {
+  type DeployerProcess,
+  STATUS_TOKEN,
+  spawnDeployer,
+  writeConfigDir,
+} from '../../../bench/support/deployer-process.ts';
+import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import type { LocalService } from '../../../local/ecs/model.ts';
+import { ECHO_TASK_COMMAND } from '../../../local/task-commands.ts';
+import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+
+export interface ChaosOptions {
+  rollouts: number;
+  seed: number;
+  /** Kill at a uniformly random moment within this many ms after the push. */
+  killWindowMs: number;
+  /** Per-rollout convergence deadline. */
+  convergeTimeoutMs: number;
+  logger: Logger;
+  onProgress?: (done: number, sample: ChaosSample) => void;
+}
+
+export interface ChaosSample {
+  tag: string;
+  digest: string;
+  killedAfterMs: number;
+  /** Rollout step the deployer last reported before the kill (from /status), if any. */
+  stepAtKill: string;
+  /** Push → pushed image live, COMPLETED in ECS and Synced in the restarted deployer's status. */
+  convergedMs: number;
+}
+
+export interface ChaosReport {
+  samples: ChaosSample[];
+  /** Revisions registered per rolled-out digest (must all be 1). */
+  revisionsPerDigest: Map<string, number>;
+  /** Invalidations per rollout id (must all be 1). */
+  invalidationsPerReference: Map<string, number>;
+  deadLettered: number;
+  problems: string[];
+}
+
+/** mulberry32: a reproducible random kill schedule for a given seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function actorsStatus(deployer: DeployerProcess): Promise<ServiceStatus | undefined> {
+  try {
+    const response = await fetch(`${deployer.url}/status/actors`, {
+      headers: { authorization: `Bearer ${STATUS_TOKEN}` },
+      signal: AbortSignal.timeout(1000),
+    });
+    return response.ok ? ((await response.json()) as ServiceStatus) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function primaryImage(world: LocalWorld): { image: string; state: string } | undefined {
+  const service: LocalService | undefined = world.services().find((candidate) => candidate.name === 'actors');
+  const primary = service?.deployments.find((deployment) => deployment.status === 'PRIMARY');
+  if (!primary) return undefined;
+  const definition = world.taskDefinitions().find((candidate) => candidate.arn === primary.taskDefinitionArn);
+  return { image: definition?.containerDefinitions[0]?.image ?? '', state: primary.rolloutState };
+}
+
+async function deadLetterCount(world: LocalWorld): Promise<number> {
+  const client = new SQSClient({
+    region: 'us-east-1',
+    endpoint: world.endpoints.sqs,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const output = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: world.dlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(output.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(output.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const next = random(options.seed);
+  const world = await startLocalWorld({
+    logger: options.logger,
+    taskCommands: { actors: ECHO_TASK_COMMAND },
+    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 5_000, stopGraceMs: 300, invalidationMs: 200 },
+    visibilityTimeoutSeconds: 3,
+    maxReceiveCount: 10,
+  });
+  const configDir = await writeConfigDir([
+    {
+      name: 'actors',
+      repository: 'actors',
+      track: 'track: { semver: ">=1.0.0" }',
+      verifyUrl: `${world.serviceUrl('actors')}/version`,
+      distributionId: 'ELOCALACTORS',
+    },
+  ]);
+  const start = () =>
+    spawnDeployer({
+      worldEnv: world.env(),
+      configDir,
+      env: {
+        LOG_LEVEL: 'warn',
+        WAIT_POLL_MS: '50',
+        VISIBILITY_TIMEOUT_SECONDS: '3',
+        HEARTBEAT_SECONDS: '1',
+        MAX_RECEIVES: '10',
+      },
+    });
+  const samples: ChaosSample[] = [];
+  const problems: string[] = [];
+  let deployer = await start();
+  try {
+    await deployer.waitReady();
+    for (let index = 1; index <= options.rollouts; index += 1) {
+      const tag = `2.0.${index}`;
+      const pushedAt = performance.now();
+      const pushed = await world.push('actors', tag);
+      const killAfter = Math.round(next() * options.killWindowMs);
+      let stepAtKill = 'unknown';
+      // Sample the deployer's step shortly before the kill, then kill -9 and restart at once.
+      const sampleAt = Math.max(0, killAfter - 30);
+      await new Promise((resolve) => setTimeout(resolve, sampleAt));
+      const before = await actorsStatus(deployer);
+      stepAtKill =
+        before?.currentRollout?.step ?? (before?.live?.digest === pushed.digest ? 'done' : 'queued');
+      const remaining = killAfter - (performance.now() - pushedAt);
+      if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+      await deployer.kill('SIGKILL');
+      deployer = await start();
+      await deployer.waitReady();
+
+      const deadline = performance.now() + options.convergeTimeoutMs;
+      for (;;) {
+        const live = primaryImage(world);
+        const status = await actorsStatus(deployer);
+        if (
+          live?.image.endsWith(pushed.digest) &&
+          live.state === 'COMPLETED' &&
+          status?.sync.state === 'Synced' &&
+          status.live?.digest === pushed.digest &&
+          status.currentRollout === null
+        )
+          break;
+        if (performance.now() > deadline) {
+          throw new Error(
+            `${tag} did not converge within ${options.convergeTimeoutMs} ms after a kill at ${killAfter} ms (${stepAtKill}): ECS ${JSON.stringify(live)}, status ${JSON.stringify(status?.sync)}\n${deployer.output.join('').slice(-3000)}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const sample = {
+        tag,
+        digest: pushed.digest,
+        killedAfterMs: killAfter,
+        stepAtKill,
+        convergedMs: performance.now() - pushedAt,
+      };
+      samples.push(sample);
+      options.onProgress?.(index, sample);
+    }
+
+    const revisionsPerDigest = new Map<string, number>();
+    for (const sample of samples) {
+      const count = world
+        .taskDefinitions()
+        .filter((definition) =>
+          definition.containerDefinitions.some((c) => c.image.endsWith(sample.digest)),
+        ).length;
+      revisionsPerDigest.set(sample.digest, count);
+      if (count !== 1) problems.push(`${sample.tag}: ${count} task definition revisions, expected 1`);
+    }
+    const invalidationsPerReference = new Map<string, number>();
+    for (const invalidation of world.invalidations())
+      invalidationsPerReference.set(
+        invalidation.callerReference,
+        (invalidationsPerReference.get(invalidation.callerReference) ?? 0) + 1,
+      );
+    for (const [reference, count] of invalidationsPerReference)
+      if (count !== 1) problems.push(`invalidation ${reference} created ${count} times`);
+    if (invalidationsPerReference.size < samples.length)
+      problems.push(`${invalidationsPerReference.size} invalidations for ${samples.length} rollouts`);
+    const deadLettered = await deadLetterCount(world);
+    if (deadLettered > 0) problems.push(`${deadLettered} message(s) in the dead-letter queue`);
+    return { samples, revisionsPerDigest, invalidationsPerReference, deadLettered, problems };
+  } finally {
+    await deployer.kill('SIGKILL');
+    await world.stop();
+  }
+}
