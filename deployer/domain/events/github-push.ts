@@ -17,8 +17,9 @@ export interface GithubParseOptions {
   /** Only pushes to this ref matter. Default `refs/heads/main`; a bare branch name means `refs/heads/<name>`. */
   trackedRef?: string;
   /**
-   * `owner/name` of the config repository. When set, pushes from other repositories (an
-   * organisation-wide webhook, a reused secret) are ignored. Compared case-insensitively, as GitHub does.
+   * The config repository: `owner/name` or a clone URL (`https://github.com/owner/name.git`,
+   * `git@github.com:owner/name.git`). When set, pushes from other repositories (an organisation-wide
+   * webhook, a reused secret) are ignored. Compared case-insensitively, as GitHub does.
    */
   repository?: string;
 }
@@ -97,10 +98,11 @@ function parsePush(body: Json, deliveryId: string, options: GithubParseOptions):
   const deleted = body.deleted === true || ZERO_SHA.test(after);
   const forced = body.forced === true;
 
-  if (options.repository && repository.full_name.toLowerCase() !== options.repository.toLowerCase())
+  const wanted = options.repository ? repositoryFullName(options.repository) : undefined;
+  if (wanted !== undefined && repository.full_name.toLowerCase() !== wanted.toLowerCase())
     return ok({
       kind: 'ignored',
-      reason: `push to ${bounded(repository.full_name)}, configured repository is ${options.repository}`,
+      reason: `push to ${bounded(repository.full_name)}, configured repository is ${wanted}`,
     });
   const trackedRef = fullRef(options.trackedRef ?? DEFAULT_TRACKED_REF);
   if (ref.startsWith('refs/tags/')) return ok({ kind: 'ignored', reason: `tag push ${bounded(ref)}` });
@@ -124,6 +126,12 @@ function parsePush(body: Json, deliveryId: string, options: GithubParseOptions):
       configChanged: changed.value,
     },
   });
+}
+
+/** `owner/name` of a repository given as `owner/name` or as a clone URL. */
+export function repositoryFullName(repository: string): string {
+  const match = /([^/:]+)\/([^/]+?)(?:\.git)?\/*$/.exec(repository.trim());
+  return match ? `${match[1]}/${match[2]}` : repository.trim();
 }
 
 const fullRef = (ref: string) => (ref.startsWith('refs/') ? ref : `refs/heads/${ref}`);

@@ -280,6 +280,25 @@ describe('parseGithubEvent options', () => {
     });
   });
 
+  it.each([
+    'Codertocat/Hello-World',
+    'https://github.com/Codertocat/Hello-World.git',
+    'https://github.com/Codertocat/Hello-World',
+    'git@github.com:Codertocat/Hello-World.git',
+    'ssh://git@github.com/Codertocat/Hello-World.git/',
+  ])('accepts the configured repository given as %s', (repository) => {
+    expect(outcome(delivery('push', body), { ...OPTIONS, repository })).toMatchObject({ kind: 'push' });
+  });
+
+  it('names the configured repository as owner/name when it ignores a push', () => {
+    expect(
+      outcome(delivery('push', body), { ...OPTIONS, repository: 'https://github.com/octo/gitops.git' }),
+    ).toEqual({
+      kind: 'ignored',
+      reason: 'push to Codertocat/Hello-World, configured repository is octo/gitops',
+    });
+  });
+
   it('compares the configured repository case-insensitively', () => {
     expect(
       outcome(delivery('push', body), { ...OPTIONS, repository: 'codertocat/hello-world' }),
