@@ -119,7 +119,7 @@ export async function finishRollback(
   return {
     result: 'RolledBack',
     reason: failure.reason,
-    message: `${failure.message}; rolled back to ${to}${rollback.byEcs ? ' (by the ECS circuit breaker)' : ''}`,
+    message: `${failure.message}; rolled back to ${to}${rollback.byEcs ? ' (ECS had already started that deployment)' : ''}`,
     taskDefinitionArn: arn,
     startedAt: input.startedAt,
     finishedAt,

@@ -163,6 +163,26 @@ describe('createDeployerRuntime', () => {
     expect(world.runtime.serviceStatus('actors')?.suspended).toBe(false);
   });
 
+  it('rollback to a given revision number, and refusals that say what to fix', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    const signal = AbortSignal.timeout(1000);
+    await expect(world.runtime.rollback('actors', world.ecs.primaryArn(), signal)).rejects.toMatchObject({
+      httpStatus: 409,
+      message: expect.stringContaining('already runs'),
+    });
+    expect(world.runtime.serviceStatus('actors')?.suspended).toBe(false);
+    world.ecs.seed({ service: 'other', image: `${REGISTRY_HOST}/other:1` });
+    const foreign = [...world.ecs.revisions.keys()].find((arn) => arn.includes('/other:')) as string;
+    await expect(world.runtime.rollback('actors', foreign, signal)).rejects.toMatchObject({
+      message: expect.stringContaining('belongs to family other'),
+    });
+    await world.runtime.rollback('actors', '1', signal);
+    expect(world.ecs.primaryArn()).toBe(world.seededArn);
+    expect(world.runtime.serviceStatus('actors')?.sync.message).toContain(world.seededArn);
+  });
+
   it('suspend stops rollouts; unknown services are a 404 error', async () => {
     const world = setup();
     await world.runtime.start();

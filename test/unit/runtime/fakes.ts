@@ -148,7 +148,7 @@ export class FakeEcs implements EcsPort {
 
   async describeTaskDefinition(taskDefinition: string): Promise<DescribedTaskDefinition> {
     this.#maybeFail('describeTaskDefinition');
-    const found = this.revisions.get(taskDefinition);
+    const found = this.revisions.get(this.#resolve(taskDefinition));
     if (!found) {
       throw new DeployerError(
         'AWS_REQUEST_REJECTED',
@@ -239,6 +239,17 @@ export class FakeEcs implements EcsPort {
       service.deployments.unshift(this.#deployment(previous.taskDefinitionArn, 'COMPLETED'));
       this.#event(service, `(service ${service.service}) rolling back to ${previous.taskDefinitionArn}.`);
     }
+  }
+
+  /** Like ECS: an ARN, `family:revision`, or `family` (its newest revision). */
+  #resolve(reference: string): string {
+    if (this.revisions.has(reference)) return reference;
+    const [family, revision] = reference.split(':');
+    const matches = [...this.revisions.values()]
+      .map((r) => r.taskDefinition)
+      .filter((td) => td.family === family && (revision === undefined || String(td.revision) === revision))
+      .sort((a, b) => (b.revision ?? 0) - (a.revision ?? 0));
+    return matches[0]?.taskDefinitionArn ?? reference;
   }
 
   #addRevision(td: TaskDefinition, tags: Record<string, string>): string {
