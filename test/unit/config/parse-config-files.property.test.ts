@@ -178,3 +178,92 @@ describe('parseConfigFiles never throws', () => {
     );
   });
 });
+
+// Valid configs built from the documented value spaces: the loader must accept every one of them and
+// return exactly what was written, with the defaults filled in.
+const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/);
+const ecsName = fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/);
+const tag = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}$/);
+const digest = fc.stringMatching(/^[0-9a-f]{64}$/).map((hex) => `sha256:${hex}`);
+const policy = fc.oneof(
+  fc.record(
+    { semver: fc.constantFrom('^1.0.0', '~2.1', '1.x', '>=1.4.0 <2.0.0', '*'), prerelease: fc.boolean() },
+    { requiredKeys: ['semver'] },
+  ),
+  fc.record({ glob: fc.constantFrom('release-*', '1.*', '*') }),
+  fc.record({ regex: fc.constantFrom('^main-[0-9a-f]{7}$', '^v\\d+', '.') }),
+  fc.constant({ latest: true as const }),
+);
+const validConfig = fc.record(
+  {
+    name: label,
+    cluster: ecsName,
+    service: ecsName,
+    container: ecsName,
+    image: fc.oneof(
+      fc.record({ repository: label, pin: fc.oneof(tag, digest) }),
+      fc.record({ repository: label, track: policy }, { requiredKeys: ['repository'] }),
+    ),
+    verify: fc.record(
+      {
+        url: fc.constantFrom('http://127.0.0.1:5080/version', 'https://d1.cloudfront.net/version'),
+        expectVersion: fc.boolean(),
+        successes: fc.integer({ min: 1, max: 5 }),
+        intervalSeconds: fc.constantFrom(0.5, 1, 2, 5),
+        timeoutSeconds: fc.integer({ min: 60, max: 3600 }),
+      },
+      { requiredKeys: ['url'] },
+    ),
+    cdn: fc.record(
+      {
+        distributionId: fc.stringMatching(/^[A-Z0-9]{1,14}$/),
+        paths: fc.uniqueArray(fc.constantFrom('/*', '/index.html', '/api/*'), { minLength: 1 }),
+      },
+      { requiredKeys: ['distributionId'] },
+    ),
+    rollout: fc.record(
+      { timeoutSeconds: fc.integer({ min: 1, max: 86_400 }), rollback: fc.boolean() },
+      { requiredKeys: [] },
+    ),
+    suspended: fc.boolean(),
+  },
+  { requiredKeys: ['name', 'cluster', 'service', 'container', 'image'] },
+);
+
+describe('parseConfigFiles accepts every valid config', () => {
+  it('returns what was written, with defaults for what was not', () => {
+    fc.assert(
+      fc.property(validConfig, (config) => {
+        const path = `services/${config.name}.yaml`;
+        const result = parseConfigFiles([{ path, text: stringify(config) }], 'r');
+        if (!result.ok) throw new Error(JSON.stringify(result.errors));
+        const [service] = result.state.services;
+        expect(service?.name).toBe(config.name);
+        expect(service?.image.repository).toBe(config.image.repository);
+        if ('pin' in config.image) expect(service?.image.pin).toBe(config.image.pin);
+        const track = 'track' in config.image ? config.image.track : undefined;
+        expect(service?.image.track).toEqual(
+          track === undefined
+            ? { latest: true }
+            : 'semver' in track
+              ? { prerelease: false, ...track }
+              : track,
+        );
+        expect(service?.verify).toEqual(
+          config.verify && {
+            expectVersion: true,
+            successes: 3,
+            intervalSeconds: 2,
+            timeoutSeconds: 120,
+            ...config.verify,
+          },
+        );
+        expect(service?.cdn).toEqual(config.cdn && { paths: ['/*'], ...config.cdn });
+        expect(service?.rollout).toEqual({ timeoutSeconds: 900, rollback: true, ...config.rollout });
+        expect(service?.suspended).toBe(config.suspended ?? false);
+        expect(service?.source).toEqual({ file: path });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
