@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ecrEventFromBody } from '../../../../deployer/adapters/aws/ecr-push-event.ts';
 import { type EcrEventOutcome, parseEcrEvent } from '../../../../deployer/domain/events/ecr-event.ts';
+import { imagePushEvent } from '../../../../local/ecr/image-event.ts';
 
 // The AWS documentation sample (shared/data/ecr-image-action.json), as the adapters' tests use it.
 const sample = JSON.parse(
@@ -107,5 +108,29 @@ describe('ecrEventFromBody (the adapter over queue text)', () => {
   it('returns EVENT_INVALID for text that is not JSON', () => {
     const result = ecrEventFromBody('{nope');
     expect(result.ok || result.error.code).toBe('EVENT_INVALID');
+  });
+});
+
+describe('parseEcrEvent on what the local world emits', () => {
+  it('turns the local ECR stand-in push event into the same image-push message', () => {
+    const pushedAt = new Date(Date.UTC(2026, 10, 25, 17, 0, 1, 234));
+    const event = imagePushEvent({
+      repository: 'actors',
+      tag: '1.1.0',
+      digest: DIGEST,
+      imageUri: `000000000000.dkr.ecr.us-east-1.localhost/actors@${DIGEST}`,
+      broken: false,
+      pushedAt,
+    });
+    expect(outcome(JSON.parse(JSON.stringify(event)))).toEqual({
+      kind: 'image-push',
+      message: {
+        kind: 'image-push',
+        repository: 'actors',
+        digest: DIGEST,
+        tag: '1.1.0',
+        pushedAt: '2026-11-25T17:00:01Z',
+      },
+    });
   });
 });
