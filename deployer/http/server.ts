@@ -9,6 +9,7 @@ import { apiRoutes } from './api-routes.ts';
 import { requireReadAccess, requireToken } from './bearer-auth.ts';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.ts';
 import { DeliveryCache } from './delivery-cache.ts';
+import { githubRepositoryName } from './github-repository-name.ts';
 import { healthRoutes } from './health-routes.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
@@ -79,6 +80,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     runtime,
     secret: settings.githubWebhookSecret,
     configDir: settings.config.kind === 'git' ? settings.config.dir : SETTINGS_DEFAULTS.configDir,
+    repository: settings.config.kind === 'git' ? githubRepositoryName(settings.config.repository) : undefined,
     trackedRef: settings.trackedRef,
     deliveries: tuning.deliveryCache ?? new DeliveryCache(),
     bodyLimit: tuning.webhookBodyLimit ?? WEBHOOK_BODY_LIMIT,

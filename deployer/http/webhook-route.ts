@@ -23,6 +23,8 @@ export interface WebhookRouteOptions {
   configDir: string;
   /** Only pushes to this ref count, e.g. `refs/heads/main`. */
   trackedRef: string;
+  /** `owner/name` of the config repository; pushes from others are ignored. Undefined: no filter. */
+  repository: string | undefined;
   deliveries: DeliveryCache;
   bodyLimit: number;
   enqueueTimeoutMs: number;
@@ -102,7 +104,11 @@ export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app,
 
     const parsed = parseGithubEvent(
       { eventName: event, deliveryId, rawBody: payloadText(raw, request.headers['content-type']) },
-      { configDir: options.configDir, trackedRef: options.trackedRef },
+      {
+        configDir: options.configDir,
+        trackedRef: options.trackedRef,
+        ...(options.repository ? { repository: options.repository } : {}),
+      },
     );
     if (!parsed.ok) {
       const { statusCode, body } = toHttpError(parsed.error);

@@ -1,6 +1,7 @@
 // buildServer() over the fake runtime with captured logs: the HTTP layer without AWS or a queue.
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type HttpTuning } from '../../deployer/http/server.ts';
+import type { Settings } from '../../deployer/runtime/settings.ts';
 import type { DeployerMode } from '../../deployer/runtime/status-model.ts';
 import { type CapturedLogger, captureLogger } from './capture-logger.ts';
 import { createFakeRuntime, type FakeRuntime } from './fake-runtime.ts';
@@ -16,6 +17,8 @@ export interface TestServerOptions {
   secret?: string | null;
   runtime?: FakeRuntime;
   tuning?: HttpTuning;
+  /** Where the config comes from; default a plain directory. */
+  config?: Settings['config'];
 }
 
 export interface TestServer {
@@ -35,7 +38,7 @@ export async function testServer(options: TestServerOptions = {}): Promise<TestS
       statusToken: options.token === null ? undefined : (options.token ?? TEST_TOKEN),
       githubWebhookSecret: options.secret === null ? undefined : (options.secret ?? TEST_SECRET),
       trackedRef: 'refs/heads/main',
-      config: { kind: 'directory', path: '/tmp/config' },
+      config: options.config ?? { kind: 'directory', path: '/tmp/config' },
     },
     ...(options.tuning ? { tuning: options.tuning } : {}),
   });

@@ -286,6 +286,33 @@ describe('POST /webhooks/github', () => {
       expect(metrics).toContain('ecs_gitops_webhook_deliveries_total{outcome="bad-signature"} 1');
     }));
 
+  it('ignores pushes from other repositories when CONFIG_REPOSITORY is a GitHub remote', () =>
+    withServer(
+      {
+        config: {
+          kind: 'git',
+          repository: 'https://github.com/acme/deploy-config.git',
+          branch: 'main',
+          dir: 'config',
+          cacheDir: '/tmp/cache',
+        },
+      },
+      async (s) => {
+        const other = await send(
+          s,
+          githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA, repository: 'acme/website' })),
+        );
+        expect(other.statusCode).toBe(202);
+        expect(other.json().ignored).toContain('acme/website');
+        const ours = await send(
+          s,
+          githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA, repository: 'Acme/Deploy-Config' })),
+        );
+        expect(ours.json()).toMatchObject({ queued: true });
+        expect(s.runtime.enqueued).toHaveLength(1);
+      },
+    ));
+
   it('GET answers 405', () =>
     withServer({}, async (s) => {
       const response = await s.app.inject({ method: 'GET', url: '/webhooks/github' });
