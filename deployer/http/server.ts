@@ -3,6 +3,7 @@
 // aws mode) · the GitHub webhook (HMAC instead of a token) · the API (token always).
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { WEBHOOK_PATH } from '../../common/contract.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import { SETTINGS_DEFAULTS, type Settings } from '../runtime/settings.ts';
 import { apiRoutes } from './api-routes.ts';
@@ -55,15 +56,19 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   registerErrorHandling(app);
+  // Routes log their own meaningful line (webhook delivery, API action); this adds failures and
+  // refused credentials, and everything else at debug.
   app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
     const fields = {
       method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
+      route: route ?? 'unmatched',
       statusCode: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime),
     };
     if (reply.statusCode >= 500) request.log.warn(fields, 'http request failed');
-    else if (request.method !== 'GET' && request.method !== 'HEAD') request.log.info(fields, 'http request');
+    else if (reply.statusCode === 401 && route !== WEBHOOK_PATH)
+      request.log.info(fields, 'http request refused');
     else request.log.debug(fields, 'http request');
   });
 

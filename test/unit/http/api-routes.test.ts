@@ -147,8 +147,19 @@ describe('POST /api/services/:service/*', () => {
   it('logs one info line per action with the service', async () => {
     server = await testServer();
     await post(server, '/api/services/actors/suspend');
-    expect(server.log.lines().filter((line) => line.msg === 'service suspended')).toMatchObject([
-      { level: 30, service: 'actors', action: 'suspend' },
+    const info = server.log.lines().filter((line) => Number(line.level) >= 30);
+    expect(info).toMatchObject([
+      { level: 30, msg: 'service suspended', service: 'actors', action: 'suspend' },
     ]);
+  });
+
+  it('logs a refused call at info without the token', async () => {
+    server = await testServer();
+    await post(server, '/api/services/actors/sync', { headers: bearer('wrong-token-value') });
+    const info = server.log.lines().filter((line) => Number(line.level) >= 30);
+    expect(info).toMatchObject([
+      { level: 30, msg: 'http request refused', route: '/api/services/:service/sync', statusCode: 401 },
+    ]);
+    expect(server.log.text()).not.toContain('wrong-token-value');
   });
 });

@@ -46,6 +46,8 @@ describe('POST /webhooks/github', () => {
       expect(deliveryLines(s)).toMatchObject([
         { level: 30, deliveryId: 'd-1', event: 'push', outcome: 'queued', after: SHA, configChanged: true },
       ]);
+      // One line per delivery at info: nothing else.
+      expect(s.log.lines().filter((line) => Number(line.level) >= 30)).toHaveLength(1);
     }));
 
   it('answers a replayed delivery id with {duplicate: true} and queues nothing more', () =>
@@ -192,6 +194,14 @@ describe('POST /webhooks/github', () => {
       expect(s.runtime.enqueued).toEqual([]);
     }),
   );
+
+  it('accepts application/json with a charset parameter', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
+        contentType: 'application/json; charset=utf-8',
+      });
+      expect((await send(s, delivery)).statusCode).toBe(202);
+    }));
 
   it('accepts the form content type (payload=...) when signed', () =>
     withServer({}, async (s) => {
