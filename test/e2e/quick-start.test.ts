@@ -120,7 +120,7 @@ describe('docs/quick-start.md', () => {
           const allowed = words[4] === 'diff' ? [0, 2] : [0];
           if (!allowed.includes(result.code))
             throw new Error(`\`${command}\` exited ${result.code}\n${result.stdout}${result.stderr}`);
-          if (words[2] === 'local:push') digests.set(words[6] ?? '', result.stdout.trim());
+          if (words[2] === 'local:push') digests.set(words[5] ?? '', result.stdout.trim());
           return;
         }
         if (words[0] === 'curl') {
@@ -146,7 +146,10 @@ describe('docs/quick-start.md', () => {
 
       const checkpoint = async (what: string) => {
         if (what === 'dashboard') {
-          const page = await fetch(`${deployerUrl}/`);
+          // The address the guide tells the reader to open.
+          const address = /<(http:\/\/127\.0\.0\.1:8080\/[^>]*)>/.exec(markdown)?.[1];
+          expect(address, 'the guide links the dashboard as <http://127.0.0.1:8080/>').toBeDefined();
+          const page = await fetch(rewrite(address ?? ''));
           expect(page.status).toBe(200);
           expect(await page.text()).toContain('data-service="actors"');
           return;
