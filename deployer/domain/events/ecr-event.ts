@@ -22,9 +22,14 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const ignored = (reason: string) => ok({ kind: 'ignored' as const, reason });
-// Names from untrusted input go into reasons (and logs) quoted and bounded.
-const show = (value: unknown) =>
-  JSON.stringify(typeof value === 'string' ? value.slice(0, 100) : value) ?? 'undefined';
+// Names from untrusted input go into reasons (and logs) quoted and bounded; other values only by type,
+// so that no value (a huge object, a BigInt, a cycle) can make describing it fail.
+const show = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 100));
+  if (value === null || value === undefined || typeof value === 'boolean' || typeof value === 'number')
+    return String(value);
+  return `(${Array.isArray(value) ? 'array' : typeof value})`;
+};
 
 export function parseEcrEvent(event: unknown): Result<EcrEventOutcome> {
   if (!isObject(event))

@@ -79,6 +79,25 @@ describe('parseEcrEvent', () => {
     if (result.kind === 'ignored') expect(result.reason).toContain(reason);
   });
 
+  it.each([
+    ['a number', 42, 'source 42 is not aws.ecr'],
+    ['null', null, 'source null is not aws.ecr'],
+    ['an object', { big: 'x'.repeat(10_000) }, 'source (object) is not aws.ecr'],
+    ['an array', ['aws.ecr'], 'source (array) is not aws.ecr'],
+    ['a BigInt', 10n, 'source (bigint) is not aws.ecr'],
+  ])('describes a source that is %s without failing', (_name, source, reason) => {
+    expect(outcome({ ...sample, source })).toEqual({ kind: 'ignored', reason });
+  });
+
+  it('describes a cyclic detail value without failing', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(outcome(withDetail({ 'action-type': cyclic }))).toEqual({
+      kind: 'ignored',
+      reason: 'action (object) is not a push',
+    });
+  });
+
   it('bounds untrusted names it quotes in reasons', () => {
     const result = outcome({ ...sample, source: 'x'.repeat(10_000) });
     expect(result.kind === 'ignored' && result.reason.length).toBeLessThan(200);

@@ -187,19 +187,22 @@ const ecrEvent = recordOf({
 describe('parseEcrEvent properties', () => {
   it('never throws; only non-objects are errors; pushes survive the queue', () => {
     fc.assert(
-      fc.property(fc.oneof(ecrEvent, fc.anything({ maxDepth: 3 })), (event) => {
-        const result = parseEcrEvent(event);
-        const isObject = typeof event === 'object' && event !== null && !Array.isArray(event);
-        expect(result.ok).toBe(isObject);
-        if (!result.ok) {
-          expect(result.error.code).toBe('EVENT_INVALID');
-          return;
-        }
-        if (result.value.kind === 'image-push') {
-          expect(viaQueue(result.value.message)).toEqual(result.value.message);
-          expect(result.value.message.digest).toMatch(/^sha256:[0-9a-f]+$/);
-        } else expect(result.value.reason.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(ecrEvent, fc.anything({ maxDepth: 3, withBigInt: true, withMap: true })),
+        (event) => {
+          const result = parseEcrEvent(event);
+          const isObject = typeof event === 'object' && event !== null && !Array.isArray(event);
+          expect(result.ok).toBe(isObject);
+          if (!result.ok) {
+            expect(result.error.code).toBe('EVENT_INVALID');
+            return;
+          }
+          if (result.value.kind === 'image-push') {
+            expect(viaQueue(result.value.message)).toEqual(result.value.message);
+            expect(result.value.message.digest).toMatch(/^sha256:[0-9a-f]+$/);
+          } else expect(result.value.reason.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
