@@ -10,6 +10,7 @@ import type { Issue } from './schema-errors.ts';
 type Data = Record<string, unknown>;
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const ECR_HOST = /^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
 const record = (value: unknown): Data | undefined =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Data) : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -53,7 +54,10 @@ function pinIssues(pin: string, repository: ImageRef | undefined): string[] {
     ];
   }
   const ref = parsed.value;
-  if (repository !== undefined && !sameRepository(ref, repository))
+  // A bare repository name means "this account's ECR": a pin naming any other registry is not in it.
+  const foreignRegistry =
+    repository?.registry === undefined && ref.registry !== undefined && !ECR_HOST.test(ref.registry);
+  if (repository !== undefined && (foreignRegistry || !sameRepository(ref, repository)))
     return [
       `image \`${pin}\` is outside the configured repository \`${repository.registry ? `${repository.registry}/` : ''}${repository.repository}\`; pin a tag or digest of that repository, or change image.repository`,
     ];

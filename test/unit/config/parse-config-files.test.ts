@@ -198,6 +198,14 @@ const SINGLE_FILE_CASES: Case[] = [
     'is outside the configured repository `web`',
   ],
   [
+    'pin in a non-ECR registry while the repository is a bare ECR name',
+    withLines('  pin: "docker.io/web:1.0"\n'),
+    7,
+    8,
+    'image.pin',
+    'image `docker.io/web:1.0` is outside the configured repository `web`',
+  ],
+  [
     'pin with a malformed digest in a reference',
     withLines('  pin: "web@sha256:1234"\n'),
     7,
@@ -547,6 +555,11 @@ describe('parseConfigFiles valid configs', () => {
     ['a digest', `"${DIGEST}"`, DIGEST],
     ['a reference with tag in the repository', '"web:1.4.2"', '1.4.2'],
     ['a full URI with digest', `"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@${DIGEST}"`, DIGEST],
+    [
+      'an ECR URI with tag for a bare repository name',
+      '"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:2.0"',
+      '2.0',
+    ],
   ])('normalises a pin given as %s to a tag or digest', (_what, pin, expected) => {
     const result = parseConfigFiles([file(withLines(`  pin: ${pin}\n`))], 'r');
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
