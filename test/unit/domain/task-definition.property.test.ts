@@ -175,16 +175,20 @@ describe('renderTaskDefinition properties', () => {
 
   it('never throws, whatever the described value is', () => {
     fc.assert(
-      fc.property(fc.anything({ maxDepth: 3 }), fc.string(), (td, name) => {
-        const result = renderTaskDefinition(td as TaskDefinition, {
-          container: name,
-          image: `app@sha256:${'a'.repeat(64)}`,
-          digest: `sha256:${'a'.repeat(64)}`,
-          configRevision: 'r',
-        });
-        if (!result.ok) expect(result.error.code).toBe('TASK_DEFINITION_INVALID');
-        expect(() => liveImageOf(td as TaskDefinition, name, {})).not.toThrow();
-      }),
+      fc.property(
+        fc.anything({ maxDepth: 3, withBigInt: true, withMap: true, withSet: true }),
+        fc.string(),
+        (td, name) => {
+          const result = renderTaskDefinition(td as TaskDefinition, {
+            container: name,
+            image: `app@sha256:${'a'.repeat(64)}`,
+            digest: `sha256:${'a'.repeat(64)}`,
+            configRevision: 'r',
+          });
+          if (!result.ok) expect(result.error.code).toBe('TASK_DEFINITION_INVALID');
+          expect(() => liveImageOf(td as TaskDefinition, name, {})).not.toThrow();
+        },
+      ),
       { numRuns: 3_000 },
     );
   });

@@ -205,6 +205,11 @@ describe('renderTaskDefinition errors', () => {
     );
   });
 
+  it('returns TASK_DEFINITION_INVALID when a field cannot be copied', () => {
+    const odd = { ...structuredClone(td), hook: () => 1 } as TaskDefinition;
+    expect(renderError(odd, input()).message).toBe('task definition actors cannot be copied');
+  });
+
   it.each([
     ['a digest that is not sha256', input({ digest: 'sha256:abc' }), 'must be sha256:'],
     ['an image by tag', input({ image: `${REPO}:1.0.0` }), 'must reference the digest'],
