@@ -91,6 +91,10 @@ export function defineRemoteCommand(spec: RemoteCommandSpec): CliCommand {
         },
         io.env,
       );
+      if (!isHttpUrl(options.url))
+        throw new UsageError(
+          `--url / ECS_GITOPS_URL must be an http(s) URL, got ${JSON.stringify(options.url)}`,
+        );
       const request = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
         const response = await callDeployer(options, method, path, body);
         if (response.status >= 200 && response.status < 300) return response.body;
@@ -126,4 +130,13 @@ function answerError(status: number, body: unknown): DeployerAnswerError {
 /** `/api/services/<name>/<action>` with the name encoded (names come from the command line). */
 export function servicePath(prefix: string, service: string, suffix = ''): string {
   return `${prefix}/${encodeURIComponent(service)}${suffix}`;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 // `ecs-gitops rollback <service> [--to <revision>]`: back to an earlier task definition, then hold there.
+import { UsageError } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 import { nameWithState, serviceActionCommand } from './service-action.ts';
 
@@ -11,6 +12,10 @@ the one given with --to), then suspends tracking so the deployer does not roll f
 once. Fix or pin the image in config, then run \`ecs-gitops resume <service>\`.`,
   extraOptions: { to: { type: 'string' } },
   extraHelp: '  --to <revision>  task definition ARN, family:revision or revision number (default: previous)',
+  validate: (values) => {
+    if (values.to === '')
+      throw new UsageError('--to needs a task definition ARN, family:revision or revision number');
+  },
   body: (values) => (typeof values.to === 'string' ? { to: values.to } : {}),
   describe: (answer) =>
     `rollback of ${nameWithState(answer)} to ${answer.to ? printable(answer.to) : 'the previous revision'} queued; tracking is suspended until: ecs-gitops resume ${answer.service}`,

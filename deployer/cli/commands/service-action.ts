@@ -21,6 +21,8 @@ export interface ServiceActionSpec {
   description: string;
   extraOptions?: Record<string, { type: 'string' | 'boolean' }>;
   extraHelp?: string;
+  /** Throws a UsageError for option values the deployer would refuse anyway. */
+  validate?(values: Record<string, string | boolean | undefined>): void;
   body?(values: Record<string, string | boolean | undefined>): unknown;
   describe(answer: ActionAnswer): string;
 }
@@ -45,6 +47,7 @@ or refused, 64 usage.
     positionals: { min: 1, max: 1, names: 'service name' },
     async action({ io, positionals, values, post }) {
       const service = positionals[0]!;
+      spec.validate?.(values);
       const answer = (await post(
         servicePath('/api/services', service, `/${spec.action}`),
         spec.body?.(values),

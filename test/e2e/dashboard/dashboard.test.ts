@@ -35,7 +35,13 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     world = await startLocalWorld({
-      timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 4000, stopGraceMs: 500, invalidationMs: 200 },
+      timing: {
+        tickMs: 25,
+        healthPollMs: 25,
+        healthTimeoutMs: 10_000,
+        stopGraceMs: 500,
+        invalidationMs: 200,
+      },
       logger: pino({ level: 'error' }),
     });
     configDir = await mkdtemp(path.join(tmpdir(), 'ecs-gitops-dashboard-'));

@@ -278,6 +278,11 @@ describe('flags, usage and connection errors', () => {
     [['diff', 'x'], "unexpected argument 'x'"],
     [['status', '--bogus'], "Unknown option '--bogus'"],
     [['rollback', 'actors', '--to'], "Option '--to <value>' argument missing"],
+    [['rollback', 'actors', '--to', ''], '--to needs a task definition ARN'],
+    [
+      ['status', '--url', 'deployer:8080'],
+      '--url / ECS_GITOPS_URL must be an http(s) URL, got "deployer:8080"',
+    ],
   ])('%j is a usage error (exit 64): %s', async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(64);
