@@ -19,11 +19,12 @@ import { Intake } from './intake.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
 import { QueueConsumer } from './queue-consumer.ts';
 import { rebuildStatus } from './rebuild-status.ts';
-import { Reconciler, type Suspension } from './reconcile.ts';
+import { Reconciler } from './reconcile.ts';
 import { manualRollback } from './rollback-service.ts';
 import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
 import type { Settings } from './settings.ts';
 import { StatusStore } from './status-store.ts';
+import { Suspensions } from './suspensions.ts';
 
 export interface RuntimeDeps {
   settings: Settings;
@@ -59,9 +60,9 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
   const logger = deps.logger.child({ component: 'runtime' });
   const metrics = createMetrics();
   const store = new StatusStore({ mode: settings.mode, version: packageJson.version, clock });
-  const suspensions = new Map<string, Suspension>();
   const configPrefix =
     settings.config.kind === 'git' && settings.config.dir !== '' ? `${settings.config.dir}/` : '';
+  const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
   const intake = new Intake({
     configSource: deps.configSource,
     queue,
@@ -153,7 +154,11 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
 
   /** After the first config load: rebuild status from ECS, then start consuming and catch up. */
   async function begin(signal: AbortSignal): Promise<void> {
-    await rebuildStatus({ ecs: deps.ecs, store, logger }, intake.current()?.services ?? [], signal);
+    await rebuildStatus(
+      { ecs: deps.ecs, store, logger, onSuspended: (name, tag) => suspensions.restore(name, tag) },
+      intake.current()?.services ?? [],
+      signal,
+    );
     consumer.start();
     // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint).
     try {
@@ -235,59 +240,40 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
 
     async rollback(service, to, signal) {
       const config = requireService(service);
-      const suspension: Suspension = {
-        reason: 'ManualRollback',
-        message: 'rolled back by API; tracking is suspended until resume',
-      };
+      const before = suspensions.get(service);
+      const sync = store.service(service)?.sync;
       // Suspend first, so a reconcile running now cannot roll forward again right after.
-      suspensions.set(service, suspension);
-      store.update(service, (s) => {
-        s.suspended = true;
-      });
+      suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
+      let result: Awaited<ReturnType<typeof manualRollback>>;
       try {
-        const result = await manualRollback(
+        result = await manualRollback(
           { ecs: deps.ecs, store, clock, logger: logger.child({ service }) },
           config,
           to,
           signal,
         );
-        suspension.message = `rolled back to ${result.taskDefinitionArn} by API; tracking is suspended until resume`;
-        store.setSync(service, 'Suspended', suspension.reason, suspension.message);
-        metrics.syncState(service, 'Suspended');
       } catch (error) {
-        suspensions.delete(service);
-        store.update(service, (s) => {
-          s.suspended = false;
-        });
+        if (before) suspensions.hold(service, before);
+        else suspensions.drop(service);
+        if (sync) store.setSync(service, sync.state, sync.reason, sync.message);
         throw error;
       }
+      suspensions.suspend(config, 'ManualRollback', {
+        message: `rolled back to ${result.taskDefinitionArn} by API; tracking is suspended until resume`,
+        taskDefinitionArn: result.taskDefinitionArn,
+      });
+      await suspensions.clearTag(result.from, signal);
     },
 
     suspend(service) {
-      requireService(service);
-      suspensions.set(service, {
-        reason: 'SuspendedByApi',
-        message: 'tracking suspended by API; resume it to deploy again',
-      });
-      store.update(service, (s) => {
-        s.suspended = true;
-      });
-      store.setSync(
-        service,
-        'Suspended',
-        'SuspendedByApi',
-        'tracking suspended by API; resume it to deploy again',
-      );
-      metrics.syncState(service, 'Suspended');
+      const config = requireService(service);
+      suspensions.suspend(config, 'SuspendedByApi');
       logger.info({ service }, 'service suspended');
     },
 
     async resume(service, signal) {
-      requireService(service);
-      suspensions.delete(service);
-      store.update(service, (s) => {
-        s.suspended = false;
-      });
+      const config = requireService(service);
+      await suspensions.resume(config, signal);
       logger.info({ service }, 'service resumed');
       await send({ kind: 'reconcile', service, reason: `resume ${stamp()}` }, signal);
     },

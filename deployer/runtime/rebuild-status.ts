@@ -12,29 +12,35 @@ import {
   type RolloutResult,
 } from './status-model.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
+import { SUSPENDED_TAG } from './suspensions.ts';
 
 /** Revisions read per service: enough for the history the status shows. */
 export const REBUILD_DEPTH = 20;
 
+export interface RebuildDeps {
+  ecs: EcsPort;
+  store: StatusStore;
+  logger: Logger;
+  /** Told the suspension tag of each service's live revision (suspensions.ts). */
+  onSuspended?: (service: string, tagValue: string | undefined) => void;
+}
+
 export async function rebuildStatus(
-  deps: { ecs: EcsPort; store: StatusStore; logger: Logger },
+  deps: RebuildDeps,
   services: readonly ServiceConfig[],
   signal: AbortSignal,
 ): Promise<void> {
   await Promise.all(services.map((service) => rebuildService(deps, service, signal)));
 }
 
-async function rebuildService(
-  deps: { ecs: EcsPort; store: StatusStore; logger: Logger },
-  config: ServiceConfig,
-  signal: AbortSignal,
-): Promise<void> {
+async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: AbortSignal): Promise<void> {
   const { ecs, store } = deps;
   const log = deps.logger.child({ service: config.name });
   try {
     const live = await ecs.describeService(config.cluster, config.service, signal);
     const primary = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
     const image = liveImageOf(primary.taskDefinition, config.container, primary.tags);
+    deps.onSuspended?.(config.name, primary.tags[SUSPENDED_TAG]);
     const arns = (await ecs.listTaskDefinitions(primary.taskDefinition.family, signal)).slice(
       0,
       REBUILD_DEPTH,

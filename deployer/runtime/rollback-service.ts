@@ -20,7 +20,7 @@ export async function manualRollback(
   config: ServiceConfig,
   to: string | undefined,
   signal: AbortSignal,
-): Promise<{ taskDefinitionArn: string }> {
+): Promise<{ taskDefinitionArn: string; from: string }> {
   const { ecs, store, clock } = deps;
   const live = await ecs.describeService(config.cluster, config.service, signal);
   const current = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
@@ -69,7 +69,7 @@ export async function manualRollback(
     };
   });
   deps.logger.info({ from: live.taskDefinitionArn, to: arn }, 'manual rollback: service updated');
-  return { taskDefinitionArn: arn };
+  return { taskDefinitionArn: arn, from: live.taskDefinitionArn };
 }
 
 /** `7` or `family:7` → `family:7`; an ARN stays as it is. */

@@ -38,12 +38,17 @@ function setup(env: NodeJS.ProcessEnv = {}) {
   });
   configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
   const settings = loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused', ...env });
-  const runtime = createDeployerRuntime(
-    { settings, ecs, registry, cdn, queue, configSource, probe, clock, logger: silentLogger },
-    { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, configRetryMs: 10, backoffSeconds: () => 0 },
-  );
-  running.push(runtime);
-  return { clock, ecs, registry, cdn, probe, queue, configSource, runtime, v1, seededArn };
+  /** A runtime over these fakes; call again for a restarted deployer. */
+  const boot = () => {
+    const runtime = createDeployerRuntime(
+      { settings, ecs, registry, cdn, queue, configSource, probe, clock, logger: silentLogger },
+      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, configRetryMs: 10, backoffSeconds: () => 0 },
+    );
+    running.push(runtime);
+    return runtime;
+  };
+  const runtime = boot();
+  return { clock, ecs, registry, cdn, probe, queue, configSource, runtime, boot, v1, seededArn };
 }
 
 async function until(
@@ -192,6 +197,42 @@ describe('createDeployerRuntime', () => {
     expect(() => world.runtime.suspend('ghost')).toThrow(expect.objectContaining({ httpStatus: 404 }));
     await expect(world.runtime.sync('ghost', AbortSignal.timeout(1000))).rejects.toMatchObject({
       code: 'SERVICE_NOT_FOUND',
+    });
+  });
+
+  it('a suspension survives a restart (tag on the live revision) until resume', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    world.runtime.suspend('actors');
+    const live = world.ecs.primaryArn();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended']).toBe('SuspendedByApi');
+    await world.runtime.stop();
+
+    const restarted = world.boot();
+    const v11 = world.registry.push('actors', '1.1.0');
+    await restarted.start();
+    await until(restarted, (s) => actors(s)?.lastReconciledAt !== null);
+    expect(restarted.serviceStatus('actors')).toMatchObject({
+      suspended: true,
+      sync: { state: 'Suspended', reason: 'SuspendedByApi' },
+    });
+    expect(world.ecs.primaryArn()).toBe(live);
+
+    await restarted.resume('actors', AbortSignal.timeout(1000));
+    expect(world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended']).toBe('resumed');
+    await until(restarted, (s) => actors(s)?.live?.digest === v11 && actors(s)?.sync.state === 'Synced');
+  });
+
+  it('a refused rollback leaves the service as it was', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    await expect(world.runtime.rollback('actors', '99', AbortSignal.timeout(1000))).rejects.toThrow();
+    expect(world.runtime.serviceStatus('actors')).toMatchObject({
+      suspended: false,
+      sync: { state: 'Synced' },
     });
   });
 

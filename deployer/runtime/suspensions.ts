@@ -1,0 +1,110 @@
+// Runtime suspensions (API suspend, manual rollback): kept in memory for the reconciler and recorded as
+// a tag on the revision the service runs, so a restarted deployer does not roll forward again.
+import type { Logger } from 'pino';
+import type { ServiceConfig } from '../domain/types.ts';
+import type { EcsPort } from '../ports.ts';
+import type { DeployerMetrics } from './metrics.ts';
+import type { Suspension } from './reconcile.ts';
+import type { StatusStore } from './status-store.ts';
+
+/** On the live revision: the reason of a runtime suspension, or RESUMED once lifted. */
+export const SUSPENDED_TAG = 'ecs-gitops:suspended';
+export const RESUMED = 'resumed';
+
+export type SuspensionReason = 'SuspendedByApi' | 'ManualRollback';
+
+const MESSAGES: Record<SuspensionReason, string> = {
+  SuspendedByApi: 'tracking suspended by API; resume it to deploy again',
+  ManualRollback: 'rolled back by API; tracking is suspended until resume',
+};
+
+export interface SuspensionsDeps {
+  ecs: EcsPort;
+  store: StatusStore;
+  metrics: DeployerMetrics;
+  logger: Logger;
+}
+
+export class Suspensions {
+  readonly #deps: SuspensionsDeps;
+  readonly #active = new Map<string, Suspension>();
+
+  constructor(deps: SuspensionsDeps) {
+    this.#deps = deps;
+  }
+
+  get(name: string): Suspension | undefined {
+    return this.#active.get(name);
+  }
+
+  /** Suspends in memory at once; the tag on `taskDefinitionArn` (default: the live one) follows. */
+  suspend(
+    config: ServiceConfig,
+    reason: SuspensionReason,
+    options: { message?: string; taskDefinitionArn?: string } = {},
+  ): void {
+    this.hold(config.name, { reason, message: options.message ?? MESSAGES[reason] });
+    void this.#tag(config, reason, options.taskDefinitionArn, AbortSignal.timeout(30_000)).catch(
+      (error: unknown) => {
+        this.#deps.logger.warn(
+          { err: error, service: config.name },
+          'could not record the suspension in ECS; a restarted deployer would track again',
+        );
+      },
+    );
+  }
+
+  /** Suspends in memory only (while a manual rollback is being done). */
+  hold(name: string, suspension: Suspension): void {
+    this.#active.set(name, suspension);
+    this.#deps.store.update(name, (service) => {
+      service.suspended = true;
+    });
+    this.#deps.store.setSync(name, 'Suspended', suspension.reason, suspension.message);
+    this.#deps.metrics.syncState(name, 'Suspended');
+  }
+
+  /** Clears the tag on a revision the service no longer runs (best effort). */
+  async clearTag(taskDefinitionArn: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#deps.ecs.tagResource(taskDefinitionArn, { [SUSPENDED_TAG]: RESUMED }, signal);
+    } catch (error) {
+      this.#deps.logger.warn({ err: error, taskDefinitionArn }, 'could not clear the suspension tag');
+    }
+  }
+
+  /** Lifts a suspension: the tag first (so a failure changes nothing), then memory. */
+  async resume(config: ServiceConfig, signal: AbortSignal): Promise<void> {
+    await this.#tag(config, RESUMED, undefined, signal);
+    this.#active.delete(config.name);
+    this.#deps.store.update(config.name, (service) => {
+      service.suspended = false;
+    });
+  }
+
+  /** Forgets a suspension without touching ECS (a failed manual rollback). */
+  drop(name: string): void {
+    this.#active.delete(name);
+    this.#deps.store.update(name, (service) => {
+      service.suspended = false;
+    });
+  }
+
+  /** From the live revision's tags at start (rebuild-status.ts). */
+  restore(name: string, tagValue: string | undefined): void {
+    if (!tagValue || tagValue === RESUMED) return;
+    const reason = (tagValue in MESSAGES ? tagValue : 'SuspendedByApi') as SuspensionReason;
+    this.hold(name, { reason, message: `${MESSAGES[reason]} (suspended before the deployer restarted)` });
+  }
+
+  async #tag(
+    config: ServiceConfig,
+    value: string,
+    arn: string | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const target =
+      arn ?? (await this.#deps.ecs.describeService(config.cluster, config.service, signal)).taskDefinitionArn;
+    await this.#deps.ecs.tagResource(target, { [SUSPENDED_TAG]: value }, signal);
+  }
+}
