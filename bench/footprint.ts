@@ -1,47 +1,53 @@
 // Footprint: what the production images ship (production dependencies from the lockfile and the
 // files each Dockerfile copies) and, when the deployer entry exists, its cold start to ready and
 // idle RSS. Run: npm run bench:footprint
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { measureDeployerStartup } from './support/deployer-startup.ts';
-import { treeSize } from './support/dir-size.ts';
-import { contextCopies } from './support/dockerfile-copies.ts';
+import { filesCopiedBy, readDockerIgnore } from '../test/support/docker-context.ts';
+import { command, copies, parseDockerfile } from '../test/support/dockerfile.ts';
+import { measureDeployerAtScale, measureDeployerStartup } from './support/deployer-startup.ts';
 import { machineLine } from './support/machine.ts';
-import { measureProductionDeps } from './support/production-deps.ts';
+import { neededPackages } from './support/needed-packages.ts';
+import { measureProductionDeps, type ProductionDeps } from './support/production-deps.ts';
 import { REPO_ROOT } from './support/repo-root.ts';
 import { formatBytes, formatMs } from './support/stats.ts';
 import { printTable, type Row } from './support/table.ts';
 
-async function dockerfileRows(prodDepsBytes: number): Promise<Row[]> {
-  const names = (await readdir(REPO_ROOT)).filter((name) => name.startsWith('Dockerfile')).sort();
+async function dockerfileRows(deps: ProductionDeps): Promise<Row[]> {
+  const names = (await readdir(REPO_ROOT)).filter((name) => /^Dockerfile(\.|$)/.test(name)).sort();
+  const ignore = await readDockerIgnore(REPO_ROOT);
+  const sizeOf = new Map(deps.packages.map((pkg) => [pkg.name, pkg.bytes]));
   const rows: Row[] = [];
   for (const name of names) {
+    const dockerfile = parseDockerfile(await readFile(join(REPO_ROOT, name), 'utf8'));
     let bytes = 0;
     let files = 0;
-    const missing: string[] = [];
-    for (const copy of contextCopies(await readFile(join(REPO_ROOT, name), 'utf8'))) {
-      for (const source of copy.sources) {
-        // node_modules in the image comes from `npm ci --omit=dev` (measured above), never the context.
-        if (source.includes('node_modules')) continue;
-        const path = join(REPO_ROOT, source);
-        if (!existsSync(path)) {
-          missing.push(source);
-          continue;
-        }
-        const size = await treeSize(path);
-        bytes += size.bytes;
-        files += size.files;
+    // node_modules comes from a `COPY --from=deps` stage running `npm ci --omit=dev` (measured above).
+    for (const spec of copies(dockerfile.final).filter((copy) => copy.from === undefined)) {
+      for (const file of await filesCopiedBy(spec, REPO_ROOT, ignore)) {
+        bytes += (await stat(join(REPO_ROOT, file.source))).size;
+        files += 1;
       }
+    }
+    const shipsDeps = copies(dockerfile.final).some(
+      (copy) => copy.from !== undefined && copy.sources.some((s) => s.includes('node_modules')),
+    );
+    const entry = command(dockerfile.final)?.find((arg) => arg.endsWith('.ts') || arg.endsWith('.js'));
+    let needed = 'n/a';
+    if (entry) {
+      const packages = await neededPackages(REPO_ROOT, entry);
+      const neededBytes = packages.all.reduce((sum, pkg) => sum + (sizeOf.get(pkg) ?? 0), 0);
+      needed = `${formatBytes(neededBytes)} (${packages.all.length} packages from ${packages.direct.join(', ')})`;
     }
     rows.push([
       name,
       `${formatBytes(bytes)} (${files} files)`,
-      formatBytes(bytes + prodDepsBytes),
-      missing.length > 0 ? `missing: ${missing.join(', ')}` : '',
+      shipsDeps ? formatBytes(deps.total.bytes) : '0',
+      formatBytes(bytes + (shipsDeps ? deps.total.bytes : 0)),
+      entry ? `${entry}: ${needed}` : needed,
     ]);
   }
-  if (rows.length === 0) rows.push(['(no Dockerfile.* found)', '', '', '']);
+  if (rows.length === 0) rows.push(['(no Dockerfile found)', '', '', '', '']);
   return rows;
 }
 
@@ -58,9 +64,15 @@ async function main(): Promise<void> {
     ],
   );
   printTable(
-    'Dockerfiles: files copied from the build context, and with production node_modules added',
-    ['Dockerfile', 'copied from context', 'app payload incl. node_modules', 'notes'],
-    await dockerfileRows(deps.total.bytes),
+    'Dockerfiles: final-stage files from the build context (.dockerignore applied) and production node_modules; base image not counted',
+    [
+      'Dockerfile',
+      'source copied from context',
+      'node_modules',
+      'app payload',
+      'entry needs (import closure + deps)',
+    ],
+    await dockerfileRows(deps),
   );
 
   const startup = await measureDeployerStartup({ runs: Number(process.env.BENCH_RUNS ?? 3) });
@@ -80,6 +92,23 @@ async function main(): Promise<void> {
         '/proc/<pid>/status VmRSS',
       ],
       ['bare `node -e` RSS for comparison', formatBytes(startup.bareNodeRssBytes), 'same Node binary'],
+    ],
+  );
+
+  const count = Number(process.env.BENCH_SERVICES ?? 1000);
+  const scale = await measureDeployerAtScale(count);
+  if (!scale.ok) {
+    process.stdout.write(`\nDeployer at ${count} services: not measured (${scale.reason})\n`);
+    return;
+  }
+  printTable(
+    `Deployer process managing ${scale.services} services (+ actors) on the local stand-ins (services at desiredCount 0: no task processes)`,
+    ['measure', 'value'],
+    [
+      ['spawn → /readyz 200', formatMs(scale.readyMs)],
+      [`spawn → all ${scale.services} services Synced in /status`, formatMs(scale.allSyncedMs)],
+      ['RSS 5 s later', formatBytes(scale.rssBytes)],
+      ['(seeding the stand-ins took)', formatMs(scale.seedMs)],
     ],
   );
 }

@@ -30,6 +30,7 @@ async function topLevelPackages(nodeModules: string): Promise<string[]> {
   return names;
 }
 
+/** Installs the production dependencies into a temp dir, measures them, removes the dir. */
 export async function measureProductionDeps(repoRoot: string): Promise<ProductionDeps> {
   const dir = await mkdtemp(join(tmpdir(), 'ecs-gitops-footprint-'));
   try {
