@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardPlugin } from '../../../deployer/http/dashboard/dashboard-plugin.ts';
-import { deployerStatus, type FakeRuntime, fakeRuntime, serviceStatus } from './dashboard-fixtures.ts';
+import type { FakeRuntime } from '../../support/fake-runtime.ts';
+import { deployerStatus, fakeRuntime, serviceStatus } from './dashboard-fixtures.ts';
 
 const apps: FastifyInstance[] = [];
 
@@ -103,9 +104,9 @@ describe('GET /events', () => {
     const controller = new AbortController();
     const events = eventReader(await fetch(`${url}/events`, { signal: controller.signal }));
     await events.next((b) => b.startsWith('event: status'));
-    expect(runtime.listenerCount()).toBe(1);
+    expect(runtime.subscriberCount()).toBe(1);
     controller.abort();
-    await expect.poll(() => runtime.listenerCount(), { timeout: 2000 }).toBe(0);
+    await expect.poll(() => runtime.subscriberCount(), { timeout: 2000 }).toBe(0);
   });
 
   it('lets the server close while streams are open', async () => {
@@ -119,6 +120,6 @@ describe('GET /events', () => {
     await app.close();
     expect(Date.now() - started).toBeLessThan(2000);
     await expect(events.next(() => false)).rejects.toThrow(/stream ended|terminated/);
-    expect(runtime.listenerCount()).toBe(0);
+    expect(runtime.subscriberCount()).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
-// Status fixtures and a minimal in-memory DeployerRuntime for dashboard and CLI tests.
-import { Registry } from 'prom-client';
-import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
+// Status fixtures for dashboard tests (an actors service that is OutOfSync between two known digests),
+// served by the shared in-memory runtime of test/support.
+
 import type { DeployerStatus, ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import { createFakeRuntime, type FakeRuntime } from '../../support/fake-runtime.ts';
 
 export const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 export const DIGEST_B = `sha256:${'b'.repeat(64)}`;
@@ -55,49 +56,7 @@ export function deployerStatus(overrides: Partial<DeployerStatus> = {}): Deploye
   };
 }
 
-export interface FakeRuntime extends DeployerRuntime {
-  setStatus(status: DeployerStatus): void;
-  readonly calls: Array<{ method: string; args: unknown[] }>;
-  listenerCount(): number;
-}
-
-export function fakeRuntime(initial: DeployerStatus = deployerStatus()): FakeRuntime {
-  let current = initial;
-  const listeners = new Set<(status: DeployerStatus) => void>();
-  const calls: Array<{ method: string; args: unknown[] }> = [];
-  const record = (method: string, ...args: unknown[]) => calls.push({ method, args });
-  return {
-    calls,
-    metrics: new Registry(),
-    async start() {},
-    async stop() {},
-    ready: () => true,
-    status: () => current,
-    serviceStatus: (name) => current.services.find((s) => s.name === name),
-    async enqueue(message) {
-      record('enqueue', message);
-      return { queued: true };
-    },
-    async sync(service) {
-      record('sync', service);
-    },
-    async rollback(service, to) {
-      record('rollback', service, to);
-    },
-    suspend(service) {
-      record('suspend', service);
-    },
-    async resume(service) {
-      record('resume', service);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    setStatus(status) {
-      current = status;
-      for (const listener of listeners) listener(status);
-    },
-    listenerCount: () => listeners.size,
-  };
+/** The shared fake runtime (test/support/fake-runtime.ts) holding `status`. */
+export function fakeRuntime(status: DeployerStatus = deployerStatus()): FakeRuntime {
+  return createFakeRuntime({ status });
 }
