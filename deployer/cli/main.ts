@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `ecs-gitops <verb> [args]`: dispatches to one file per verb in ./commands. Exit codes: 0 ok, 1 the
 // verb's check failed, 2 differences found (diff), 3 deployer unreachable, 4 not authorised, 64 usage
 // error, 70 internal error.
