@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceConfig } from '../../../deployer/domain/types.ts';
+import type { DescribedTaskDefinition } from '../../../deployer/ports.ts';
+import { history, rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
+import { StatusStore } from '../../../deployer/runtime/status-store.ts';
+import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from './fakes.ts';
+
+const config: ServiceConfig = {
+  name: 'actors',
+  cluster: 'gitops',
+  service: 'actors',
+  container: 'actors',
+  image: { repository: 'actors', track: { latest: true } },
+  rollout: { timeoutSeconds: 60, rollback: true },
+  suspended: false,
+  source: { file: 'services/actors.yaml' },
+};
+
+const d = (n: number) => `sha256:${String(n).repeat(64)}`;
+const arn = (n: number) => `arn:aws:ecs:eu-west-1:1:task-definition/actors:${n}`;
+
+function revision(n: number, tags: Record<string, string>): [string, DescribedTaskDefinition] {
+  return [
+    arn(n),
+    {
+      taskDefinition: {
+        family: 'actors',
+        revision: n,
+        taskDefinitionArn: arn(n),
+        containerDefinitions: [
+          { name: 'actors', image: `${REGISTRY_HOST}/actors@${tags['ecs-gitops:digest'] ?? d(0)}` },
+        ],
+      },
+      tags,
+    },
+  ];
+}
+
+const ours = (n: number, digest: string, extra: Record<string, string>) =>
+  revision(n, {
+    'ecs-gitops:rollout-id': `ro-${n}`,
+    'ecs-gitops:service': 'actors',
+    'ecs-gitops:digest': digest,
+    'ecs-gitops:config-revision': 'rev',
+    'ecs-gitops:started-at': '2026-01-01T00:00:00.000Z',
+    'ecs-gitops:finished-at': '2026-01-01T00:00:30.000Z',
+    'ecs-gitops:previous-task-definition': arn(n - 1),
+    ...extra,
+  });
+
+describe('history', () => {
+  it('reads rollouts newest first, skipping running ones and other services', () => {
+    const revisions = new Map([
+      ours(5, d(3), {}), // still running: no result
+      ours(4, d(2), { 'ecs-gitops:result': 'RolledBack', 'ecs-gitops:reason': 'VerifyTimeout' }),
+      ours(3, d(1), { 'ecs-gitops:result': 'Succeeded', 'ecs-gitops:service': 'web' }),
+      ours(2, d(1), { 'ecs-gitops:result': 'Succeeded' }),
+      revision(1, {}),
+    ]);
+    const { rollouts, failed } = history(config, revisions);
+    expect(rollouts.map((r) => [r.id, r.result, r.reason])).toEqual([
+      ['ro-4', 'RolledBack', 'VerifyTimeout'],
+      ['ro-2', 'Succeeded', 'RolloutSucceeded'],
+    ]);
+    expect(rollouts[0]).toMatchObject({
+      durationMs: 30_000,
+      from: { taskDefinitionArn: arn(3) },
+      to: { digest: d(2), taskDefinitionArn: arn(4), image: `${REGISTRY_HOST}/actors@${d(2)}` },
+    });
+    expect(failed).toEqual([
+      { digest: d(2), reason: 'VerifyTimeout', failedAt: '2026-01-01T00:00:30.000Z', rolloutId: 'ro-4' },
+    ]);
+  });
+
+  it('a newer success of a digest clears its older failure', () => {
+    const revisions = new Map([
+      ours(3, d(2), { 'ecs-gitops:result': 'Succeeded' }),
+      ours(2, d(2), { 'ecs-gitops:result': 'Failed', 'ecs-gitops:reason': 'DeploymentFailed' }),
+    ]);
+    expect(history(config, revisions).failed).toEqual([]);
+  });
+});
+
+describe('rebuildStatus', () => {
+  it('marks a service Unknown with RebuildFailed when ECS cannot describe it', async () => {
+    const clock = new FakeClock();
+    const store = new StatusStore({ mode: 'local', version: 'test', clock });
+    await rebuildStatus(
+      { ecs: new FakeEcs(clock), store, logger: silentLogger },
+      [config],
+      AbortSignal.timeout(1000),
+    );
+    expect(store.service('actors')?.sync).toMatchObject({ state: 'Unknown', reason: 'RebuildFailed' });
+  });
+
+  it('fills live image and events from ECS and reports the suspension tag', async () => {
+    const clock = new FakeClock();
+    const ecs = new FakeEcs(clock);
+    const seeded = ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${d(7)}` });
+    await ecs.tagResource(seeded, { 'ecs-gitops:suspended': 'ManualRollback' });
+    const store = new StatusStore({ mode: 'local', version: 'test', clock });
+    const suspended: [string, string | undefined][] = [];
+    await rebuildStatus(
+      { ecs, store, logger: silentLogger, onSuspended: (name, tag) => suspended.push([name, tag]) },
+      [config],
+      AbortSignal.timeout(1000),
+    );
+    expect(store.service('actors')?.live).toEqual({
+      image: `${REGISTRY_HOST}/actors@${d(7)}`,
+      digest: d(7),
+      taskDefinitionArn: seeded,
+    });
+    expect(suspended).toEqual([['actors', 'ManualRollback']]);
+  });
+});
