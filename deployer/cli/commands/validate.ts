@@ -109,7 +109,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'check a config directory',
+  summary: 'check a config directory offline, exactly as the deployer would load it',
   usage,
   run,
 };

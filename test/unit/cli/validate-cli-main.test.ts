@@ -101,7 +101,9 @@ describe('ecs-gitops entry (spawned)', () => {
   it('lists validate in --help and exits 0', () => {
     const run = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8', timeout: 15_000 });
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^ {2}validate +check a config directory$/m);
+    expect(run.stdout).toMatch(
+      /^ {2}validate +check a config directory offline, exactly as the deployer would load it$/m,
+    );
   });
 
   it('exits 64 for an unknown verb', () => {
