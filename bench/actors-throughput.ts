@@ -1,6 +1,7 @@
 // GET /actors with basic auth on the real actors service vs a bare node:http server returning the
 // same bytes: requests per second of each, one server process each, autocannon in this process, on
-// loopback. Target: the service reaches >= 70 % of the bare server. Run: npm run bench:actors
+// loopback. Target: the service reaches >= 70 % of the bare server. A bare Fastify server with the
+// same bytes is measured too, to tell the framework's cost from the service's own. Run: npm run bench:actors
 // BENCH_DURATION (seconds per measured run, default 5), BENCH_CONNECTIONS (default 10).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { freePort } from '../local/tasks/free-port.ts';
 import { machineLine } from './support/machine.ts';
 import { REPO_ROOT } from './support/repo-root.ts';
 import { formatMs, formatRatio } from './support/stats.ts';
-import { printTable } from './support/table.ts';
+import { printTable, type Row } from './support/table.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Math.max(1, Math.round(DURATION / 2));
@@ -99,37 +100,42 @@ async function main(): Promise<void> {
       CONTENT_TYPE: contentType,
     });
     servers.push(bare);
+    const fastify = await startProcess(['bench/support/bare-fastify-server.ts'], {
+      BODY_FILE: bodyFile,
+      CONTENT_TYPE: contentType,
+    });
+    servers.push(fastify);
 
     process.stdout.write(
       `GET /actors: ${body.length} bytes, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run\n`,
     );
     await load(service.url, WARMUP);
     await load(bare.url, WARMUP);
+    await load(fastify.url, WARMUP);
     const serviceResult = await load(service.url, DURATION);
     const bareResult = await load(bare.url, DURATION);
-    const ratio = serviceResult.requests.average / bareResult.requests.average;
+    const fastifyResult = await load(fastify.url, DURATION);
+    const row = (name: string, result: Result): Row => [
+      name,
+      result.requests.average.toFixed(0),
+      formatRatio(result.requests.average / bareResult.requests.average),
+      formatMs(result.latency.p50),
+      formatMs(result.latency.p99),
+      result['2xx'],
+    ];
     printTable(
       'Requests per second (higher is better)',
-      ['server', 'req/s (mean)', 'latency p50', 'latency p99', 'requests'],
+      ['server', 'req/s (mean)', 'vs bare', 'latency p50', 'latency p99', 'requests'],
       [
-        [
-          'actors service (fastify, basic auth)',
-          serviceResult.requests.average.toFixed(0),
-          formatMs(serviceResult.latency.p50),
-          formatMs(serviceResult.latency.p99),
-          serviceResult['2xx'],
-        ],
-        [
-          'bare node:http, same bytes (baseline)',
-          bareResult.requests.average.toFixed(0),
-          formatMs(bareResult.latency.p50),
-          formatMs(bareResult.latency.p99),
-          bareResult['2xx'],
-        ],
+        row('actors service (fastify, basic auth, response schema)', serviceResult),
+        row('bare node:http, same bytes (baseline)', bareResult),
+        row('bare fastify, same bytes (reference)', fastifyResult),
       ],
     );
+    const ratio = serviceResult.requests.average / bareResult.requests.average;
     process.stdout.write(
-      `\nactors / bare = ${formatRatio(ratio)} (${(ratio * 100).toFixed(0)} %; target >= 70 %: ${ratio >= 0.7 ? 'met' : 'NOT met'})\n`,
+      `\nactors / bare = ${formatRatio(ratio)} (${(ratio * 100).toFixed(0)} %; target >= 70 %: ${ratio >= 0.7 ? 'met' : 'NOT met'}); ` +
+        `actors / bare fastify = ${formatRatio(serviceResult.requests.average / fastifyResult.requests.average)}\n`,
     );
   } finally {
     await Promise.all(servers.map(stopProcess));
