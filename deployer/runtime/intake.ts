@@ -120,7 +120,12 @@ export class Intake {
     const relative = files
       .filter((f) => f.path.startsWith(prefix))
       .map((f) => ({ path: f.path.slice(prefix.length), text: f.text }));
-    return parseConfigFiles(relative, revision);
+    const result = parseConfigFiles(relative, revision);
+    // Report paths as they are in the repository, where the fix goes.
+    const full = (file: string) => `${prefix}${file}`;
+    if (!result.ok) return { ...result, errors: result.errors.map((e) => ({ ...e, file: full(e.file) })) };
+    for (const service of result.state.services) service.source = { file: full(service.source.file) };
+    return result;
   }
 
   #apply(result: ConfigLoadResult): LoadOutcome {

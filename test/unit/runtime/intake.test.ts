@@ -51,7 +51,9 @@ describe('Intake', () => {
   it('loadHead applies a valid config: services in status, revision in force', async () => {
     const { intake, store } = setup();
     expect(await intake.loadHead(signal)).toBe('applied');
-    expect(intake.current()?.services.map((s) => s.name)).toEqual(['actors']);
+    expect(intake.current()?.services.map((s) => [s.name, s.source.file])).toEqual([
+      ['actors', 'config/services/actors.yaml'],
+    ]);
     expect(store.snapshot().config).toEqual({
       revision: SHA_A,
       lastAppliedRevision: SHA_A,
@@ -92,7 +94,7 @@ describe('Intake', () => {
       lastAppliedRevision: SHA_A,
       lastAttemptedRevision: SHA_B,
     });
-    expect(config.errors[0]).toMatchObject({ file: 'services/actors.yaml', line: expect.any(Number) });
+    expect(config.errors[0]).toMatchObject({ file: 'config/services/actors.yaml', line: expect.any(Number) });
     expect(store.names()).toEqual(['actors']);
   });
 
