@@ -17,6 +17,8 @@ export interface DeployerProcess {
   status(): Promise<DeployerStatus>;
   service(name: string): Promise<ServiceStatus>;
   metrics(): Promise<string>;
+  /** ecs_gitops_events_total for one source (github, ecr, resync, reconcile): messages received. */
+  eventCount(source: string): Promise<number>;
   /** Polls /status until `probe` returns a value; fails with the last status and the log tail. */
   waitFor<T>(what: string, probe: (status: DeployerStatus) => T | undefined, timeoutMs?: number): Promise<T>;
   /** Sends a signed delivery (or any headers/body) to the webhook. */
@@ -119,6 +121,12 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
         headers: env.STATUS_TOKEN ? { authorization: `Bearer ${env.STATUS_TOKEN}` } : {},
       });
       return response.text();
+    },
+    async eventCount(source) {
+      const match = new RegExp(`^ecs_gitops_events_total\\{source="${source}"\\} (\\d+)$`, 'm').exec(
+        await process_.metrics(),
+      );
+      return Number(match?.[1] ?? 0);
     },
     async waitFor(what, probe, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -52,8 +52,7 @@ describe('deployer e2e: broken image', { timeout: 30_000 }, () => {
     const registrations = () =>
       e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(broken))
         .length;
-    const resyncs = async () =>
-      Number(/ecs_gitops_events_total\{source="resync"\} (\d+)/.exec(await deployer.metrics())?.[1] ?? 0);
+    const resyncs = () => deployer.eventCount('resync');
     const registered = registrations();
     expect(registered).toBe(1);
     const seen = await resyncs();

@@ -59,15 +59,12 @@ describe('deployer e2e: pin and unpin through git pushes', { timeout: 30_000 }, 
   });
 
   it('a newer image is ignored while pinned', async () => {
-    const countEcrEvents = async () =>
-      Number(/ecs_gitops_events_total\{source="ecr"\} (\d+)/.exec(await deployer.metrics())?.[1] ?? 0);
-    const seen = await countEcrEvents();
+    const seen = await deployer.eventCount('ecr');
     const pushed = await e2e.world.push('actors', '1.2.0');
     // The push event is received and handled…
-    const deadline = Date.now() + 10_000;
-    while ((await countEcrEvents()) <= seen && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(await countEcrEvents()).toBeGreaterThan(seen);
+    await expect
+      .poll(() => deployer.eventCount('ecr'), { timeout: 10_000, interval: 50 })
+      .toBeGreaterThan(seen);
     await new Promise((resolve) => setTimeout(resolve, 500));
     // …but nothing is registered for 1.2.0 and actors stays on 1.0.0.
     expect(e2e.world.taskDefinitions().some((td) => JSON.stringify(td).includes(pushed.digest))).toBe(false);

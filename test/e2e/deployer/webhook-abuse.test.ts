@@ -15,8 +15,7 @@ describe('deployer e2e: hostile webhooks and an invalid config commit', { timeou
   let deployer: DeployerProcess;
   let v100: string;
 
-  const githubEvents = async () =>
-    Number(/ecs_gitops_events_total\{source="github"\} (\d+)/.exec(await deployer.metrics())?.[1] ?? 0);
+  const githubEvents = () => deployer.eventCount('github');
 
   beforeAll(async () => {
     e2e = await startE2eEnvironment();
