@@ -19,17 +19,19 @@ export async function schemaFileIsCurrent(file = SCHEMA_FILE): Promise<boolean> 
   }
 }
 
+/** `write-schema.ts [file] [--check]`; file defaults to config/service.schema.json. */
 async function main(args: string[]): Promise<number> {
-  const shown = path.relative(process.cwd(), SCHEMA_FILE);
+  const file = path.resolve(args.find((a) => !a.startsWith('-')) ?? SCHEMA_FILE);
+  const shown = path.relative(process.cwd(), file);
   if (args.includes('--check')) {
-    if (await schemaFileIsCurrent()) return 0;
+    if (await schemaFileIsCurrent(file)) return 0;
     process.stderr.write(`${shown} is out of date; run \`npm run schema\` and commit it\n`);
     return 1;
   }
-  await writeFile(SCHEMA_FILE, `${JSON.stringify(serviceSchema, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify(serviceSchema, null, 2)}\n`);
   // Same layout as `npm run lint` expects; the content is already right if biome is unavailable.
   try {
-    execFileSync(path.join(ROOT, 'node_modules/.bin/biome'), ['format', '--write', SCHEMA_FILE], {
+    execFileSync(path.join(ROOT, 'node_modules/.bin/biome'), ['format', '--write', file], {
       stdio: 'ignore',
     });
   } catch {
