@@ -1,6 +1,8 @@
-// Real webhook payloads from @octokit/webhooks-examples, by event name.
-import { readFileSync } from 'node:fs';
+// Real webhook payloads from @octokit/webhooks-examples, by event name: github.com and GitHub
+// Enterprise Server releases.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 interface Definition {
   name: string;
@@ -8,15 +10,25 @@ interface Definition {
 }
 
 const require = createRequire(import.meta.url);
-const definitions = JSON.parse(
-  readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'),
-) as Definition[];
+const root = dirname(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'));
+const packageRoot = dirname(root);
+const load = (host: string) =>
+  JSON.parse(readFileSync(join(packageRoot, host, 'index.json'), 'utf8')) as Definition[];
+
+/** `api.github.com` and every `ghes-*` directory the package ships. */
+export const githubHosts: string[] = readdirSync(packageRoot).filter(
+  (d) => d === 'api.github.com' || d.startsWith('ghes-'),
+);
+
+const definitions = load('api.github.com');
 
 /** Every example payload GitHub documents for an event; throws when the event has none. */
-export function githubExamples(event: string): Record<string, unknown>[] {
-  const found = definitions.find((d) => d.name === event)?.examples ?? [];
-  if (found.length === 0) throw new Error(`no @octokit/webhooks-examples payload for "${event}"`);
+export function githubExamples(event: string, host = 'api.github.com'): Record<string, unknown>[] {
+  const found =
+    (host === 'api.github.com' ? definitions : load(host)).find((d) => d.name === event)?.examples ?? [];
+  if (found.length === 0) throw new Error(`no @octokit/webhooks-examples payload for "${event}" on ${host}`);
   return found;
 }
 
-export const githubEventNames = (): string[] => definitions.map((d) => d.name);
+export const githubEventNames = (host = 'api.github.com'): string[] =>
+  (host === 'api.github.com' ? definitions : load(host)).map((d) => d.name);

@@ -5,7 +5,7 @@ import {
   type GithubParseOptions,
   parseGithubEvent,
 } from '../../../../deployer/domain/events/github-push.ts';
-import { githubEventNames, githubExamples } from './github-examples.ts';
+import { githubEventNames, githubExamples, githubHosts } from './github-examples.ts';
 
 const OPTIONS = { configDir: 'config', trackedRef: 'refs/heads/master' };
 const BEFORE = 'a10867b14bb761a232cd80139fbd4c0d33264240';
@@ -312,5 +312,21 @@ describe('parseGithubEvent options', () => {
     expect(long.kind === 'ignored' && long.reason.length).toBeLessThan(250);
     const ref = outcome(delivery('push', { ...body, ref: `refs/heads/${'y'.repeat(5000)}` }));
     expect(ref.kind === 'ignored' && ref.reason.length).toBeLessThan(250);
+  });
+});
+
+describe('parseGithubEvent with the GitHub Enterprise Server payloads', () => {
+  const hosts = githubHosts.filter((h) => h.startsWith('ghes-'));
+  it('finds several GHES releases', () => expect(hosts.length).toBeGreaterThan(2));
+
+  it.each(hosts)('answers every %s example with an outcome, never an error', (host) => {
+    for (const name of githubEventNames(host)) {
+      for (const example of githubExamples(name, host)) {
+        const result = parseGithubEvent(delivery(name, example), OPTIONS);
+        expect(result.ok, `${host} ${name}`).toBe(true);
+        if (name === 'ping') expect(result).toEqual({ ok: true, value: { kind: 'ping' } });
+        else expect(result.ok && result.value.kind, `${host} ${name}`).toBe('ignored');
+      }
+    }
   });
 });
