@@ -4,13 +4,15 @@
 // free ports instead of 8080/4566/4601-4603/5080 (URLs in commands are rewritten), and `npm run <x>`
 // replaced by the node command behind it (same entry files as package.json's scripts).
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import type { DeployerStatus, ServiceStatus } from '../../deployer/runtime/status-model.ts';
-import { type DeployerProcess, freePorts, startDeployer } from './dashboard/deployer-process.ts';
+import { type DeployerProcess, spawnDeployer } from '../support/deployer-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOC = path.join(ROOT, 'docs/quick-start.md');
@@ -70,7 +72,7 @@ describe('docs/quick-start.md', () => {
     let deployer: DeployerProcess | undefined;
     let work: string | undefined;
     afterAll(async () => {
-      await deployer?.stop();
+      await deployer?.shutdown();
       if (work) await rm(work, { recursive: true, force: true });
     }, 30_000);
 
@@ -79,24 +81,25 @@ describe('docs/quick-start.md', () => {
       const configDir = path.join(work, 'config');
       await cp(path.join(ROOT, 'config'), configDir, { recursive: true });
       const actorsFile = path.join(configDir, 'services/actors.yaml');
-      const [deployerPort, sqs, ecs, ecr, cloudfront, actors] = await freePorts(6);
+      // The actors load balancer and ECR ports appear in the config and in commands: choose them; the
+      // rest listen on port 0, and the deployer reports its own URL.
+      const [ecr, actors] = await freePorts(2);
+      let deployerUrl = 'http://127.0.0.1:8080';
       const rewrite = (text: string) =>
         text
-          .replaceAll('127.0.0.1:8080', `127.0.0.1:${deployerPort}`)
+          .replaceAll('http://127.0.0.1:8080', deployerUrl)
           .replaceAll('127.0.0.1:5080', `127.0.0.1:${actors}`);
       const original = rewrite(await readFile(actorsFile, 'utf8'));
       await writeFile(actorsFile, original);
-      const deployerUrl = `http://127.0.0.1:${deployerPort}`;
       const token = 'quick-start-token-0123456789';
       const env = {
         CONFIG_PATH: configDir,
         STATUS_TOKEN: token,
-        LOCAL_SQS_PORT: String(sqs),
-        LOCAL_ECS_PORT: String(ecs),
+        LOCAL_SQS_PORT: '0',
+        LOCAL_ECS_PORT: '0',
         LOCAL_ECR_PORT: String(ecr),
-        LOCAL_CLOUDFRONT_PORT: String(cloudfront),
+        LOCAL_CLOUDFRONT_PORT: '0',
         LOCAL_ACTORS_PORT: String(actors),
-        LOG_LEVEL: 'warn',
       };
       const digests = new Map<string, string>();
       const log: string[] = [];
@@ -105,7 +108,9 @@ describe('docs/quick-start.md', () => {
         const words = rewrite(command).split(/\s+/);
         if (command === 'npm ci') return; // done by the test setup
         if (command === 'npm start') {
-          deployer = await startDeployer({ ...env }, { port: deployerPort, readyTimeoutMs: 60_000 });
+          deployer = await spawnDeployer({ env, startTimeoutMs: 60_000 });
+          deployerUrl = deployer.url;
+          await until('the deployer is ready', async () => (await fetch(`${deployerUrl}/readyz`)).ok, 60_000);
           return;
         }
         if (words[0] === 'npm' && words[1] === 'run' && words[3] === '--') {
@@ -212,4 +217,25 @@ function node(entry: string, args: string[], env: Record<string, string>) {
       },
     );
   });
+}
+
+/** Distinct ports that were free a moment ago (all held open until every one is chosen). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
+  await Promise.all(servers.map((server) => once(server, 'listening')));
+  const ports = servers.map((server) => {
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -2,20 +2,22 @@
 // image and watch the page go Progressing then Synced without a reload; push a broken one and watch
 // Failed with the reason. Screenshots go to test-artifacts/dashboard/.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import pino from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
-import { type DeployerProcess, startDeployer } from './deployer-process.ts';
+import type { DeployerProcess } from '../../support/deployer-process.ts';
+import {
+  E2E_TIMING,
+  E2E_TOKEN,
+  type E2eEnvironment,
+  startE2eEnvironment,
+} from '../../support/e2e-environment.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/dashboard');
-const TOKEN = 'e2e-dashboard-token-0123456789';
 const STEP_TIMEOUT_MS = 30_000;
 
 describe.runIf(!HAVE_CHROMIUM && process.env.CI)('dashboard in Chromium (CI)', () => {
@@ -27,36 +29,19 @@ describe.runIf(!HAVE_CHROMIUM && process.env.CI)('dashboard in Chromium (CI)', (
 });
 
 describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
-  let world: LocalWorld;
+  let environment: E2eEnvironment;
   let deployer: DeployerProcess;
   let browser: Browser;
   let page: Page;
-  let configDir: string;
 
   beforeAll(async () => {
-    world = await startLocalWorld({
-      timing: {
-        tickMs: 25,
-        healthPollMs: 25,
-        healthTimeoutMs: 10_000,
-        stopGraceMs: 500,
-        invalidationMs: 200,
-      },
-      logger: pino({ level: 'error' }),
+    // aws mode, config from a git repository: the production path. Verification slow enough (2 probes,
+    // 1 s apart) that Progressing is on screen for a while; task starts may be slow on a loaded machine.
+    environment = await startE2eEnvironment({
+      actors: { verifySuccesses: 2, verifyIntervalSeconds: 1 },
+      world: { timing: { ...E2E_TIMING, healthTimeoutMs: 10_000 } },
     });
-    configDir = await mkdtemp(path.join(tmpdir(), 'ecs-gitops-dashboard-'));
-    await writeActorsConfig(configDir, `${world.serviceUrl('actors')}/version`);
-    deployer = await startDeployer({
-      ...world.env(),
-      DEPLOYER_MODE: 'aws',
-      CONFIG_PATH: configDir,
-      STATUS_TOKEN: TOKEN,
-      GITHUB_WEBHOOK_SECRET: 'e2e-dashboard-secret',
-      WAIT_POLL_MS: '100',
-      VISIBILITY_TIMEOUT_SECONDS: '30',
-      HEARTBEAT_SECONDS: '5',
-      LOG_LEVEL: 'info',
-    });
+    deployer = await environment.startDeployer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -76,9 +61,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await deployer?.stop();
-    await world?.stop();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    await environment?.cleanup();
   }, 60_000);
 
   const card = '[data-service="actors"]';
@@ -89,7 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 
   it('signs in with ?token=, then shows a push going Progressing and Synced without reloading', async () => {
     try {
-      await page.goto(`${deployer.url}/?token=${TOKEN}`);
+      await page.goto(`${deployer.url}/?token=${E2E_TOKEN}`);
       expect(new URL(page.url()).search).toBe(''); // the token left the address bar
       await waitForState('Synced');
       await page.waitForSelector('#live.live-connected', { timeout: STEP_TIMEOUT_MS });
@@ -99,7 +82,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
       });
       await screenshot('1-synced-1.0.0');
 
-      await world.push('actors', '1.1.0');
+      await environment.world.push('actors', '1.1.0');
       await waitForState('Progressing');
       await page.waitForSelector(`${card} .current-rollout`, { timeout: STEP_TIMEOUT_MS });
       await screenshot('2-progressing-1.1.0');
@@ -119,7 +102,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 
   it('shows a broken image as Failed with the reason, and the live image rolled back', async () => {
     try {
-      await world.push('actors', '1.2.0', { broken: true });
+      await environment.world.push('actors', '1.2.0', { broken: true });
       await waitForState('Progressing');
       await waitForState('Failed');
       await screenshot('4-failed-1.2.0');
@@ -142,16 +125,3 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
     }
   }, 90_000);
 });
-
-/** The repository's actors config, verified against this world's load balancer, with fast timings. */
-async function writeActorsConfig(dir: string, verifyUrl: string): Promise<void> {
-  const source = await readFile(path.join(ROOT, 'config/services/actors.yaml'), 'utf8');
-  const text = source
-    .replace(/url: http:\/\/127\.0\.0\.1:5080\/version/, `url: ${verifyUrl}`)
-    .replace(/successes: \d+/, 'successes: 2')
-    .replace(/timeoutSeconds: 60/, 'timeoutSeconds: 20\n  intervalSeconds: 1');
-  if (!text.includes(verifyUrl))
-    throw new Error('config/services/actors.yaml no longer has the verify URL this test rewrites');
-  await mkdir(path.join(dir, 'services'), { recursive: true });
-  await writeFile(path.join(dir, 'services/actors.yaml'), text);
-}
