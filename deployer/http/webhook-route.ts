@@ -36,6 +36,9 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
+/** Untrusted header values go into logs bounded. */
+const bounded = (value: string | undefined): string | undefined =>
+  value !== undefined && value.length > 100 ? `${value.slice(0, 100)}…` : value;
 
 export const WEBHOOK_METRIC = 'ecs_gitops_webhook_deliveries_total';
 
@@ -70,7 +73,13 @@ export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app,
     const log = (level: 'info' | 'warn', outcome: string, extra: Record<string, unknown> = {}): void => {
       counter.inc({ outcome });
       request.log[level](
-        { deliveryId, event, outcome, durationMs: Math.round(performance.now() - started), ...extra },
+        {
+          deliveryId: bounded(deliveryId),
+          event: bounded(event),
+          outcome,
+          durationMs: Math.round(performance.now() - started),
+          ...extra,
+        },
         'github delivery',
       );
     };
@@ -78,8 +87,14 @@ export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app,
       log(code >= 400 ? 'warn' : 'info', outcome, extra);
       return reply.code(code).send(body);
     };
-    const fail = (outcome: string, code: number, errorCode: string, message: string): FastifyReply => {
-      log('warn', outcome, { code: errorCode });
+    const fail = (
+      outcome: string,
+      code: number,
+      errorCode: string,
+      message: string,
+      extra: Record<string, unknown> = {},
+    ): FastifyReply => {
+      log('warn', outcome, { code: errorCode, ...extra });
       return sendError(reply, code, errorCode, message);
     };
 
@@ -133,12 +148,12 @@ export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app,
       return respond('queued', 202, { queued: true, deliveryId: message.deliveryId }, details);
     } catch (error) {
       deliveries.release(message.deliveryId);
-      request.log.warn({ err: error, deliveryId }, 'could not queue a github delivery');
       return fail(
         'queue-unavailable',
         503,
         'QUEUE_UNAVAILABLE',
         'the deployer could not queue this delivery; redeliver it from the webhook settings on GitHub',
+        { err: error },
       );
     }
   });

@@ -241,6 +241,14 @@ describe('POST /webhooks/github', () => {
       const failed = await send(s, delivery);
       expect(failed.statusCode).toBe(503);
       expect(failed.json()).toMatchObject({ error: { code: 'QUEUE_UNAVAILABLE' } });
+      expect(deliveryLines(s)).toMatchObject([
+        {
+          level: 40,
+          outcome: 'queue-unavailable',
+          deliveryId: 'd-5',
+          err: { message: expect.stringContaining('ECONNREFUSED') },
+        },
+      ]);
       s.runtime.setEnqueueBehaviour('ok');
       const redelivered = await send(s, delivery);
       expect(redelivered.statusCode).toBe(202);
