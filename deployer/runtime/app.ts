@@ -181,7 +181,9 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
 
   async function refreshQueueStats(): Promise<void> {
     try {
-      store.queueStats(await queue.stats(AbortSignal.any([lifetime.signal, AbortSignal.timeout(5_000)])));
+      const stats = await queue.stats(AbortSignal.any([lifetime.signal, AbortSignal.timeout(5_000)]));
+      store.queueStats(stats);
+      metrics.queueMessages(stats.visible, stats.inFlight);
     } catch (error) {
       if (!lifetime.signal.aborted) logger.debug({ err: error }, 'queue stats unavailable');
     }

@@ -25,6 +25,8 @@ export interface DeployerMetrics {
   syncState(service: string, state: SyncState): void;
   /** The step a service's rollout is in, or undefined when none runs. */
   rolloutStep(service: string, step: RolloutStep | undefined): void;
+  /** Approximate queue depth from the last stats read. */
+  queueMessages(visible: number, inFlight: number): void;
   /** Drops every series of a service removed from config. */
   forget(service: string): void;
 }
@@ -63,6 +65,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
     labelNames: ['service', 'step'],
     registers: [registry],
   });
+  const queue = new Gauge({
+    name: 'ecs_gitops_queue_messages',
+    help: 'Approximate messages in the intake queue, by state (visible, in_flight).',
+    labelNames: ['state'],
+    registers: [registry],
+  });
   const steps = new Map<string, RolloutStep>();
 
   return {
@@ -86,6 +94,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
         steps.set(service, next);
         step.set({ service, step: next }, 1);
       }
+    },
+    queueMessages(visible, inFlight) {
+      queue.set({ state: 'visible' }, visible);
+      queue.set({ state: 'in_flight' }, inFlight);
     },
     forget(service) {
       for (const result of ROLLOUT_RESULTS) {

@@ -120,6 +120,14 @@ describe('createMetrics', () => {
     expect(text).not.toContain('service="actors"');
   });
 
+  it('queueMessages reports visible and in-flight counts', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.queueMessages(3, 1);
+    const text = await metrics.registry.getSingleMetricAsString('ecs_gitops_queue_messages');
+    expect(text).toContain('ecs_gitops_queue_messages{state="visible"} 3');
+    expect(text).toContain('ecs_gitops_queue_messages{state="in_flight"} 1');
+  });
+
   it('forget removes every series of a service', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.syncState('web', 'Synced');
