@@ -7,6 +7,7 @@ import { buildServer } from './http/server.ts';
 import { createDeployerRuntime } from './runtime/app.ts';
 import type { DeployerRuntime } from './runtime/runtime.ts';
 import { loadSettings, type Settings, SettingsError } from './runtime/settings.ts';
+import { localBanner } from './startup/banner.ts';
 import { type ConfigWatcher, watchConfigDirectory } from './startup/config-watcher.ts';
 import { type Adapters, createAdapters } from './startup/create-adapters.ts';
 import type { LocalMode } from './startup/local-mode.ts';
@@ -30,7 +31,14 @@ const logger = pino({
   level: settings.logLevel,
   name: 'deployer',
   redact: {
-    paths: ['statusToken', 'githubWebhookSecret', 'req.headers.authorization', 'req.headers.cookie'],
+    paths: [
+      'statusToken',
+      'githubWebhookSecret',
+      '*.statusToken',
+      '*.githubWebhookSecret',
+      'req.headers.authorization',
+      'req.headers.cookie',
+    ],
     censor: '[redacted]',
   },
 });
@@ -81,10 +89,7 @@ async function start(): Promise<void> {
   }
 
   await runtime.start();
-  if (local) {
-    const { localBanner } = await import('./startup/banner.ts');
-    process.stdout.write(`${localBanner(url, local)}\n`);
-  }
+  if (local) process.stdout.write(`${localBanner(url, local)}\n`);
 }
 
 async function stop(): Promise<void> {
