@@ -13,8 +13,14 @@ export const PAGE_SCRIPT = `
   let pollTimer = null;
   let updates = 0;
   const indicate = (state, text) => { live.className = 'live live-' + state; live.textContent = text; };
+  // Folded sections the reader opened stay open across updates (keyed by service and section).
+  const openSections = () => [...main.querySelectorAll('details[open][data-section]')].map((d) => d.dataset.section);
   const apply = (payload) => {
+    const open = openSections();
     main.innerHTML = payload.html;
+    for (const details of main.querySelectorAll('details[data-section]')) {
+      if (open.includes(details.dataset.section)) details.open = true;
+    }
     document.title = payload.title;
     updates += 1;
     document.body.dataset.updates = String(updates);

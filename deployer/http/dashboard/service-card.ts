@@ -81,7 +81,7 @@ ${service.failedDigests.map(
 
 function events(service: ServiceStatus): SafeHtml | string {
   if (service.events.length === 0) return '';
-  return html`<details class="events"><summary>ECS events</summary><ul>
+  return html`<details class="events" data-section="${service.name}/events"><summary>ECS events</summary><ul>
 ${service.events.slice(0, MAX_EVENTS).map((e) => html`<li><time datetime="${e.createdAt}">${formatTime(e.createdAt)}</time> ${e.message}</li>`)}
 </ul></details>`;
 }

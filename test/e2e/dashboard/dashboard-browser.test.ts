@@ -65,6 +65,25 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard page in Chromium (fake runtime
     }
   });
 
+  it('keeps a folded section the reader opened open across updates', async () => {
+    const withEvents = (message: string) =>
+      fakeDeployerStatus({
+        services: [fakeServiceStatus('actors', { events: [{ id: message, createdAt: 'x', message }] })],
+      });
+    runtime.setStatus(withEvents('first event'));
+    const page = await browser.newPage();
+    try {
+      await page.goto(url);
+      await page.waitForSelector('#live.live-connected');
+      await page.click('[data-service="actors"] details.events summary');
+      runtime.setStatus(withEvents('second event'));
+      await page.waitForSelector('text=second event');
+      expect(await page.locator('[data-service="actors"] details.events').getAttribute('open')).toBe('');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('falls back to polling /dashboard/state when the event stream is blocked', async () => {
     const page = await browser.newPage();
     try {
