@@ -56,6 +56,11 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   registerErrorHandling(app);
+  // Every answer is data, never something a browser should sniff into HTML or script.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('x-content-type-options')) reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   // Routes log their own meaningful line (webhook delivery, API action); this adds failures and
   // refused credentials, and everything else at debug.
   app.addHook('onResponse', async (request, reply) => {

@@ -116,6 +116,14 @@ describe('GET /metrics', () => {
 });
 
 describe('errors', () => {
+  it('every answer says nosniff, errors included', async () => {
+    server = await testServer();
+    for (const url of ['/status', '/healthz', '/metrics', '/nothing']) {
+      const response = await server.app.inject({ method: 'GET', url });
+      expect({ url, header: response.headers['x-content-type-options'] }).toEqual({ url, header: 'nosniff' });
+    }
+  });
+
   it('unknown routes answer 404 JSON', async () => {
     server = await testServer();
     const response = await server.app.inject({ method: 'GET', url: '/nothing/here?x=1' });
