@@ -39,6 +39,19 @@ async function main(): Promise<void> {
         ['target p50 < 100 ms', p50 < 100 ? 'met' : 'NOT met'],
       ],
     );
+    const parts = (pick: (sample: (typeof samples)[number]) => number) => {
+      const values = samples.map(pick).filter(Number.isFinite);
+      return [formatMs(percentile(values, 50)), formatMs(percentile(values, 99))];
+    };
+    printTable(
+      'Where the time goes (cumulative from the push; p50 / p99 of each milestone)',
+      ['milestone', 'p50', 'p99'],
+      [
+        ['runtime receives the ECR event (SQS hop 1)', ...parts((s) => s.intakeReceivedMs)],
+        ['runtime receives the reconcile it queued (SQS hop 2)', ...parts((s) => s.reconcileReceivedMs)],
+        ['UpdateService arrives at ECS (reads, plan, register, update)', ...parts((s) => s.detectionMs)],
+      ],
+    );
     printTable(
       'Compared with polling (expected detection delay = half the interval; worst case = the interval)',
       ['baseline', 'expected delay', 'p50 / expected', 'p99 / worst case'],

@@ -18,6 +18,9 @@ export interface ServiceYaml {
   /** Tracking policy line(s) under `image:`; default `track: { latest: true }`. */
   track?: string;
   verifyUrl?: string;
+  /** Consecutive good probes (default 1) and seconds between them (default 0.1). */
+  verifySuccesses?: number;
+  verifyIntervalSeconds?: number;
   distributionId?: string;
   cluster?: string;
   service?: string;

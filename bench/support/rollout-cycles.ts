@@ -12,6 +12,10 @@ import type { WorldRuntime } from './world-runtime.ts';
 export interface CycleSample {
   tag: string;
   detectionMs: number;
+  /** Push → the runtime received the image-push message (SQS delivery of the event). */
+  intakeReceivedMs: number;
+  /** Push → the runtime received the reconcile message intake queued for the service. */
+  reconcileReceivedMs: number;
   completionNoticeMs: number;
   cycleMs: number;
 }
@@ -59,9 +63,13 @@ export async function runRolloutCycles(
         throw new Error(`deployment for ${tag} is ${deployment.rolloutState}, expected COMPLETED`);
       if (leftWaitingAt === undefined)
         throw new Error(`the runtime never reported leaving Waiting for ${tag}`);
+      const intake = setup.queue.firstReceive('image-push', sentAt);
+      const reconcile = setup.queue.firstReceive('reconcile', intake?.at ?? sentAt);
       samples.push({
         tag,
         detectionMs: deployment.createdAt.getTime() - sentAt,
+        intakeReceivedMs: (intake?.at ?? Number.NaN) - sentAt,
+        reconcileReceivedMs: (reconcile?.at ?? Number.NaN) - sentAt,
         completionNoticeMs: leftWaitingAt - deployment.updatedAt.getTime(),
         cycleMs: Date.now() - sentAt,
       });

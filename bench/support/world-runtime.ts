@@ -20,10 +20,13 @@ import type { ServiceStatus } from '../../deployer/runtime/status-model.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
 import { serviceYaml } from './deployer-process.ts';
+import { TimedQueue } from './timed-queue.ts';
 
 export interface WorldRuntime {
   world: LocalWorld;
   runtime: DeployerRuntime;
+  /** The runtime's queue, recording when each message was received. */
+  queue: TimedQueue;
   /** Polls the runtime's status of `actors` until `done` holds. */
   until(done: (status: ServiceStatus) => boolean, timeoutMs?: number): Promise<ServiceStatus>;
   stop(): Promise<void>;
@@ -91,17 +94,16 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       RESYNC_INTERVAL_SECONDS: '3600',
       LOG_LEVEL: options.logger.level,
     });
+    const queue = new TimedQueue(
+      new SqsQueue({ client: clients.sqs, queueUrl: world.queueUrl, deadLetterQueueUrl: world.dlqUrl }),
+    );
     runtime = createDeployerRuntime(
       {
         settings,
         ecs: new EcsAdapter(clients.ecs),
         registry: new EcrAdapter(clients.ecr),
         cdn: new CloudFrontAdapter(clients.cloudfront),
-        queue: new SqsQueue({
-          client: clients.sqs,
-          queueUrl: world.queueUrl,
-          deadLetterQueueUrl: world.dlqUrl,
-        }),
+        queue,
         configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
         probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
         clock: new SystemClock(),
@@ -122,7 +124,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       }
     };
     await until((status) => status.sync.state === 'Synced' && status.currentRollout === null);
-    return { world, runtime: started, until, stop };
+    return { world, runtime: started, queue, until, stop };
   } catch (error) {
     await stop();
     throw error;

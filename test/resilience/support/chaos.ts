@@ -17,11 +17,16 @@ import type { LocalService } from '../../../local/ecs/model.ts';
 import { ECHO_TASK_COMMAND } from '../../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 
+/** When to kill: a moment after the push, or as soon as the deployer reports a rollout step. */
+export type KillPoint = { afterMs: number } | { step: 'Waiting' | 'Verifying' };
+
 export interface ChaosOptions {
   rollouts: number;
   seed: number;
-  /** Kill at a uniformly random moment within this many ms after the push. */
+  /** Kill at a uniformly random moment within this many ms after the push... */
   killWindowMs: number;
+  /** ...unless this plan names the kill point of rollout `index` (0-based). */
+  killPlan?: (index: number) => KillPoint | undefined;
   /** Per-rollout convergence deadline. */
   convergeTimeoutMs: number;
   logger: Logger;
@@ -32,7 +37,7 @@ export interface ChaosSample {
   tag: string;
   digest: string;
   killedAfterMs: number;
-  /** Rollout step the deployer last reported before the kill (from /status), if any. */
+  /** What the deployer last reported before the kill: a rollout step, `queued` or `done`. */
   stepAtKill: string;
   /** Push → pushed image live, COMPLETED in ECS and Synced in the restarted deployer's status. */
   convergedMs: number;
@@ -102,6 +107,37 @@ async function deadLetterCount(world: LocalWorld): Promise<number> {
   }
 }
 
+function describeStep(status: ServiceStatus | undefined, digest: string): string {
+  if (status?.currentRollout?.to.digest === digest) return status.currentRollout.step;
+  return status?.live?.digest === digest ? 'done' : 'queued';
+}
+
+/** Waits for the planned kill point; returns what the deployer reported last before it. */
+async function waitForKillPoint(
+  deployer: DeployerProcess,
+  point: KillPoint,
+  digest: string,
+  pushedAt: number,
+): Promise<string> {
+  if ('afterMs' in point) {
+    // Sample the step shortly before the kill (a status request takes a few ms).
+    const sampleAt = pushedAt + Math.max(0, point.afterMs - 30);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sampleAt - performance.now())));
+    const step = describeStep(await actorsStatus(deployer), digest);
+    const killAt = pushedAt + point.afterMs;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, killAt - performance.now())));
+    return step;
+  }
+  const deadline = performance.now() + 10_000;
+  let step = 'queued';
+  while (performance.now() < deadline) {
+    step = describeStep(await actorsStatus(deployer), digest);
+    if (step === point.step || step === 'done') return step;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return step;
+}
+
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const next = random(options.seed);
   const world = await startLocalWorld({
@@ -117,6 +153,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       repository: 'actors',
       track: 'track: { semver: ">=1.0.0" }',
       verifyUrl: `${world.serviceUrl('actors')}/version`,
+      // Two probes 250 ms apart: Verifying lasts long enough to be killed in.
+      verifySuccesses: 2,
+      verifyIntervalSeconds: 0.25,
       distributionId: 'ELOCALACTORS',
     },
   ]);
@@ -141,16 +180,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const tag = `2.0.${index}`;
       const pushedAt = performance.now();
       const pushed = await world.push('actors', tag);
-      const killAfter = Math.round(next() * options.killWindowMs);
-      let stepAtKill = 'unknown';
-      // Sample the deployer's step shortly before the kill, then kill -9 and restart at once.
-      const sampleAt = Math.max(0, killAfter - 30);
-      await new Promise((resolve) => setTimeout(resolve, sampleAt));
-      const before = await actorsStatus(deployer);
-      stepAtKill =
-        before?.currentRollout?.step ?? (before?.live?.digest === pushed.digest ? 'done' : 'queued');
-      const remaining = killAfter - (performance.now() - pushedAt);
-      if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+      const planned = options.killPlan?.(index - 1) ?? { afterMs: Math.round(next() * options.killWindowMs) };
+      const stepAtKill = await waitForKillPoint(deployer, planned, pushed.digest, pushedAt);
+      const killAfter = Math.round(performance.now() - pushedAt);
       await deployer.kill('SIGKILL');
       deployer = await start();
       await deployer.waitReady();
