@@ -56,9 +56,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   registerErrorHandling(app);
-  // Every answer is data, never something a browser should sniff into HTML or script.
+  // Once closing, answers to in-flight requests end their keep-alive connection, so close() does not
+  // wait for idle sockets that only became idle after it started.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
+    // Every answer is data, never something a browser should sniff into HTML or script.
     if (!reply.hasHeader('x-content-type-options')) reply.header('x-content-type-options', 'nosniff');
+    if (closing) reply.header('connection', 'close');
     return payload;
   });
   // Routes log their own meaningful line (webhook delivery, API action); this adds failures and

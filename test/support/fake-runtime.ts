@@ -91,6 +91,8 @@ export interface FakeRuntime extends DeployerRuntime {
    * `hang` (never resolves unless its AbortSignal fires).
    */
   setEnqueueBehaviour(behaviour: 'ok' | 'fail' | 'hang'): void;
+  /** Makes every enqueue() take this long before it succeeds (in-flight requests during shutdown). */
+  setEnqueueDelay(ms: number): void;
   /** Number of live subscribers (to check that SSE connections unsubscribe). */
   subscriberCount(): number;
 }
@@ -99,6 +101,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   let status = structuredClone(options.status ?? fakeDeployerStatus());
   let ready = options.ready ?? true;
   let enqueueBehaviour: 'ok' | 'fail' | 'hang' = 'ok';
+  let enqueueDelayMs = 0;
   const calls: FakeCall[] = [];
   const enqueued: QueueMessage[] = [];
   const seenDeliveries = new Set<string>();
@@ -158,6 +161,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
           signal.addEventListener('abort', () => reject(aborted(signal)), { once: true });
         });
       }
+      if (enqueueDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, enqueueDelayMs));
       if (message.kind === 'git-push') {
         if (seenDeliveries.has(message.deliveryId)) return { queued: false };
         seenDeliveries.add(message.deliveryId);
@@ -204,6 +208,9 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     },
     setEnqueueBehaviour(behaviour) {
       enqueueBehaviour = behaviour;
+    },
+    setEnqueueDelay(ms) {
+      enqueueDelayMs = ms;
     },
     subscriberCount: () => listeners.size,
   };

@@ -85,6 +85,31 @@ describe('buildServer over real HTTP', () => {
     expect(s.runtime.calls).toEqual([]);
   });
 
+  it('close() lets an in-flight delivery finish being queued', async () => {
+    const { s, base } = await listening();
+    s.runtime.setEnqueueDelay(300);
+    const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: 'd'.repeat(40) }), {
+      deliveryId: 'late',
+    });
+    const inFlight = fetch(`${base}/webhooks/github`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    const closing = s.app.close();
+    const response = await inFlight;
+    expect(response.status).toBe(202);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(await response.json()).toEqual({ queued: true, deliveryId: 'late' });
+    await closing;
+    // The answered connection is closed with it, not left idle for close() to wait on.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    server = undefined;
+    expect(s.runtime.enqueued).toHaveLength(1);
+  });
+
   it('close() finishes even with an idle keep-alive connection open', async () => {
     const { base } = await listening();
     const response = await fetch(`${base}/healthz`, { headers: { connection: 'keep-alive' } });
