@@ -26,7 +26,12 @@ import type {
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { complete, type DeployResult, deploy, finishRollback } from './rollout/deploy.ts';
-import { type FailureReason, RESULT_TAG_KEYS, type RolloutContext } from './rollout/rollout-context.ts';
+import {
+  type FailureReason,
+  RESULT_IN_PROGRESS,
+  RESULT_TAG_KEYS,
+  type RolloutContext,
+} from './rollout/rollout-context.ts';
 import type { DesiredStatus, SyncState } from './status-model.ts';
 import type { StatusStore } from './status-store.ts';
 
@@ -199,7 +204,8 @@ export class Reconciler {
       startedAt: parseDate(tags[RESULT_TAG_KEYS.startedAt]) ?? this.#deps.clock.now(),
     };
     const result = tags[RESULT_TAG_KEYS.result];
-    if (result === undefined && choice.ok && choice.digest === live.digest) {
+    const running = result === undefined || result === RESULT_IN_PROGRESS;
+    if (running && choice.ok && choice.digest === live.digest) {
       log.info({ rolloutId }, 'resuming an interrupted rollout at wait');
       await this.#runRollout(observed, input, signal, log, (ctx) => complete(ctx, input));
       return true;

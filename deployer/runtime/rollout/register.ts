@@ -3,7 +3,7 @@
 import { DeployerError } from '../../domain/errors.ts';
 import { ROLLOUT_TAG_KEYS, renderTaskDefinition, rolloutTags } from '../../domain/task-definition.ts';
 import type { TaskDefinition } from '../../domain/types.ts';
-import { RESULT_TAG_KEYS, type RolloutContext } from './rollout-context.ts';
+import { RESULT_IN_PROGRESS, RESULT_TAG_KEYS, type RolloutContext } from './rollout-context.ts';
 
 /** Revisions of the family searched for our earlier work: a crash leaves it among the newest. */
 const SEARCH_DEPTH = 10;
@@ -23,8 +23,16 @@ export async function registerRevision(
   input: RegisterInput,
 ): Promise<{ arn: string; reused: boolean }> {
   ctx.onStep('Registering');
+  const attempt: Record<string, string> = {
+    [RESULT_TAG_KEYS.result]: RESULT_IN_PROGRESS,
+    [RESULT_TAG_KEYS.startedAt]: input.startedAt.toISOString(),
+  };
+  if (input.template.taskDefinitionArn) attempt[RESULT_TAG_KEYS.previous] = input.template.taskDefinitionArn;
   const existing = await findRevision(ctx, input.template.family, input.rolloutId);
   if (existing) {
+    // A retry (after a crash, or a forced one after a failure) is a new attempt: a crash during it
+    // must resume it, and a rollback must return to what runs now.
+    await ctx.ecs.tagResource(existing, attempt, ctx.signal);
     ctx.log.info({ taskDefinitionArn: existing }, 'reusing the revision an earlier attempt registered');
     return { arn: existing, reused: true };
   }
@@ -42,9 +50,8 @@ export async function registerRevision(
       digest: input.digest,
       service: ctx.service.name,
     }),
-    [RESULT_TAG_KEYS.startedAt]: input.startedAt.toISOString(),
+    ...attempt,
   };
-  if (input.template.taskDefinitionArn) tags[RESULT_TAG_KEYS.previous] = input.template.taskDefinitionArn;
   const arn = await ctx.ecs.registerTaskDefinition(rendered.value, tags, ctx.signal);
   ctx.log.info({ taskDefinitionArn: arn }, 'task definition registered');
   return { arn, reused: false };

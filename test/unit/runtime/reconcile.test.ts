@@ -212,6 +212,23 @@ describe('Reconciler.reconcile', () => {
     expect(world.store.service('actors')?.failedDigests).toEqual([]);
   });
 
+  it('reconcile resumes a forced retry that a crash interrupted, not mistaking it for the old failure', async () => {
+    const world = fakeWorld({ breakerRollback: false });
+    world.ecs.behaviour = (arn) => (arn === world.seededArn ? 'complete' : 'fail');
+    await world.reconcile();
+    world.ecs.behaviour = () => 'complete';
+    world.ecs.failNext = { method: 'describeService', error: transient(), skip: 2 }; // first wait poll
+    await expect(world.reconcile({ force: true })).rejects.toThrow('simulated crash');
+    expect(tagsOf(world, world.ecs.primaryArn())[RESULT_TAG_KEYS.result]).toBe('InProgress');
+    await world.reconcile();
+    expect(world.ecs.calls.register).toBe(1);
+    expect(world.cdn.byReference.size).toBe(1);
+    expect(world.store.service('actors')?.sync).toMatchObject({
+      state: 'Synced',
+      reason: 'RolloutSucceeded',
+    });
+  });
+
   it('reconcile resumes a rollback that a crash interrupted', async () => {
     const world = fakeWorld({ breakerRollback: false });
     world.ecs.behaviour = (arn) => (arn === world.seededArn ? 'complete' : 'fail');
