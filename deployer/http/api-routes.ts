@@ -51,12 +51,10 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
 
   const known = (service: string, reply: FastifyReply): boolean => {
     if (runtime.serviceStatus(service)) return true;
-    sendError(
-      reply,
-      404,
-      'SERVICE_NOT_FOUND',
-      `no service named '${service}' in the config; GET /status lists them`,
-    );
+    const hint = runtime.ready()
+      ? 'GET /status lists them'
+      : 'the deployer is still starting (config not loaded yet); try again shortly';
+    sendError(reply, 404, 'SERVICE_NOT_FOUND', `no service named '${service}' in the config; ${hint}`);
     return false;
   };
   const answer = (reply: FastifyReply, code: number, body: Omit<ApiResponse, 'status'>) =>

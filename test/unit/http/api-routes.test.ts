@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
+import { createFakeRuntime } from '../../support/fake-runtime.ts';
 import { bearer, type TestServer, testServer } from '../../support/test-server.ts';
 
 let server: TestServer | undefined;
@@ -120,6 +121,13 @@ describe('POST /api/services/:service/*', () => {
       expect(server.runtime.calls).toEqual([]);
     },
   );
+
+  it('says the deployer is still starting when an unknown service is asked for before ready', async () => {
+    server = await testServer({ runtime: createFakeRuntime({ ready: false }) });
+    const response = await post(server, '/api/services/ghost/sync');
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.message).toContain('still starting');
+  });
 
   it('GET on an action answers 405', async () => {
     server = await testServer();
