@@ -63,6 +63,12 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
   const configPrefix =
     settings.config.kind === 'git' && settings.config.dir !== '' ? `${settings.config.dir}/` : '';
   const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
+  const rebuildDeps = {
+    ecs: deps.ecs,
+    store,
+    logger,
+    onSuspended: (name: string, tag: string | undefined) => suspensions.restore(name, tag),
+  };
   const intake = new Intake({
     configSource: deps.configSource,
     queue,
@@ -72,6 +78,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     logger: deps.logger,
     configPrefix,
     trackedRef: settings.trackedRef,
+    onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
   });
   const reconciler = new Reconciler({
     ecs: deps.ecs,
@@ -154,11 +161,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
 
   /** After the first config load: rebuild status from ECS, then start consuming and catch up. */
   async function begin(signal: AbortSignal): Promise<void> {
-    await rebuildStatus(
-      { ecs: deps.ecs, store, logger, onSuspended: (name, tag) => suspensions.restore(name, tag) },
-      intake.current()?.services ?? [],
-      signal,
-    );
+    await rebuildStatus(rebuildDeps, intake.current()?.services ?? [], signal);
     consumer.start();
     // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint).
     try {
@@ -191,7 +194,13 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
 
   function every(ms: number, work: () => Promise<unknown>): void {
     if (ms <= 0) return;
-    const timer = setInterval(() => void work().catch(() => undefined), ms);
+    const timer = setInterval(
+      () =>
+        void work().catch((error: unknown) => {
+          if (!lifetime.signal.aborted) logger.warn({ err: error }, 'periodic work failed; next time');
+        }),
+      ms,
+    );
     timer.unref();
     timers.push(timer);
   }

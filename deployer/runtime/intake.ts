@@ -20,6 +20,8 @@ export interface IntakeDeps {
   configPrefix: string;
   /** Only pushes to this ref count (`refs/heads/main`). */
   trackedRef: string;
+  /** Services a new config adds to the ones in force (not called for the first config). */
+  onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
 }
 
 export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
@@ -57,7 +59,7 @@ export class Intake {
   async loadHead(signal: AbortSignal): Promise<LoadOutcome> {
     const snapshot = await this.#deps.configSource.read(undefined, signal);
     if (snapshot.revision === this.#lastAttempted) return 'unchanged';
-    return this.#apply(this.#parse(snapshot.files, snapshot.revision));
+    return this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
   }
 
   async #gitPush(message: Extract<QueueMessage, { kind: 'git-push' }>, signal: AbortSignal): Promise<void> {
@@ -71,7 +73,7 @@ export class Intake {
       return;
     }
     const snapshot = await this.#deps.configSource.read(message.after, signal);
-    const outcome = this.#apply(this.#parse(snapshot.files, snapshot.revision));
+    const outcome = await this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
     if (outcome !== 'applied') return;
     await this.#reconcileAll(`git push ${snapshot.revision.slice(0, 12)}`, signal);
   }
@@ -128,7 +130,7 @@ export class Intake {
     return result;
   }
 
-  #apply(result: ConfigLoadResult): LoadOutcome {
+  async #apply(result: ConfigLoadResult, signal: AbortSignal): Promise<LoadOutcome> {
     const { store, metrics } = this.#deps;
     if (!result.ok) {
       this.#lastAttempted = result.revision;
@@ -149,6 +151,9 @@ export class Intake {
     const before = new Set(this.#current?.services.map((s) => s.name));
     const names = state.services.map((s) => s.name);
     for (const name of before) if (!names.includes(name)) metrics.forget(name);
+    const added = state.services.filter((s) => !before.has(s.name));
+    // Services that join a running deployer get their history from ECS like the others did at start.
+    if (this.#current && added.length > 0) await this.#deps.onServicesAdded?.(added, signal);
     this.#current = state;
     this.#lastAttempted = state.revision;
     store.retainServices(names);

@@ -12,7 +12,7 @@ const SHA_B = 'b'.repeat(40);
 /** Git sources return paths inside the repository: `config/services/<name>.yaml`. */
 const inRepo = (file: ConfigFile): ConfigFile => ({ ...file, path: `config/${file.path}` });
 
-function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))]) {
+function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))], added: string[][] = []) {
   const clock = new FakeClock();
   const source = new FakeConfigSource();
   source.commit(SHA_A, files);
@@ -27,6 +27,9 @@ function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))]) {
     logger: silentLogger,
     configPrefix: 'config/',
     trackedRef: 'refs/heads/main',
+    onServicesAdded: async (services) => {
+      added.push(services.map((service) => service.name));
+    },
   });
   return { source, queue, store, intake };
 }
@@ -109,6 +112,15 @@ describe('Intake', () => {
     await intake.handle(push(SHA_B, extra), signal);
     expect(source.reads).toBe(reads);
     expect(queue.sent).toEqual([]);
+  });
+
+  it('services a later config adds are announced (for their rebuild from ECS); the first config is not', async () => {
+    const added: string[][] = [];
+    const { intake, source } = setup([inRepo(serviceYaml({}))], added);
+    await intake.loadHead(signal);
+    source.commits.set(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
+    await intake.handle(push(SHA_B), signal);
+    expect(added).toEqual([['web']]);
   });
 
   it('a config that drops a service removes it from status', async () => {
