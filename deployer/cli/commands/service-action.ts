@@ -1,8 +1,9 @@
 // The manual levers share one shape: POST /api/services/<service>/<action>, print what happened.
 import type { ServiceStatus } from '../../runtime/status-model.ts';
-import { type CliCommand, EXIT } from '../cli-io.ts';
+import { type CliCommand, EXIT, UsageError } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 import { CONNECTION_HELP, defineRemoteCommand, servicePath } from './remote-command.ts';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, describeOutcome, waitForReconcile } from './wait-for-reconcile.ts';
 
 /** Body of a 2xx answer from the API (deployer/http/api-routes.ts). */
 export interface ActionAnswer {
@@ -21,6 +22,8 @@ export interface ServiceActionSpec {
   description: string;
   extraOptions?: Record<string, { type: 'string' | 'boolean' }>;
   extraHelp?: string;
+  /** Offer `--wait`: follow the reconcile the action queues and exit 0 only when Synced. */
+  waitable?: boolean;
   /** Throws a UsageError for option values the deployer would refuse anyway. */
   validate?(values: Record<string, string | boolean | undefined>): void;
   body?(values: Record<string, string | boolean | undefined>): unknown;
@@ -36,26 +39,58 @@ export function serviceActionCommand(spec: ServiceActionSpec): CliCommand {
 ${spec.description}
 
 Options:
-${spec.extraHelp ? `${spec.extraHelp}\n` : ''}  --json           print the deployer's answer as JSON
+${spec.extraHelp ? `${spec.extraHelp}\n` : ''}${spec.waitable ? WAIT_HELP : ''}  --json           print the deployer's answer as JSON
 ${CONNECTION_HELP}
 
 Needs the API token (STATUS_TOKEN) in every mode: --token or ECS_GITOPS_TOKEN.
-Exit codes: 0 done, 1 unknown service or deployer error, 3 deployer unreachable, 4 token missing
-or refused, 64 usage.
+Exit codes: 0 done${spec.waitable ? ' (with --wait: Synced)' : ''}, 1 unknown service or deployer error${spec.waitable ? ' (with --wait: not\nSynced, or timed out)' : ''}, 3 deployer unreachable, 4 token missing or refused, 64 usage.
 `,
-    options: { json: { type: 'boolean' }, ...spec.extraOptions },
+    options: {
+      json: { type: 'boolean' },
+      ...(spec.waitable ? { wait: { type: 'boolean' }, timeout: { type: 'string' } } : {}),
+      ...spec.extraOptions,
+    },
     positionals: { min: 1, max: 1, names: 'service name' },
-    async action({ io, positionals, values, post }) {
+    async action({ io, positionals, values, get, post }) {
       const service = positionals[0]!;
       spec.validate?.(values);
+      const timeoutSeconds = waitTimeout(values);
+      const before = values.wait
+        ? ((await get(servicePath('/status', service))) as ServiceStatus).lastReconciledAt
+        : null;
       const answer = (await post(
         servicePath('/api/services', service, `/${spec.action}`),
         spec.body?.(values),
       )) as ActionAnswer;
       io.stdout(values.json ? `${JSON.stringify(answer, null, 2)}\n` : `${spec.describe(answer)}\n`);
-      return EXIT.ok;
+      if (!values.wait) return EXIT.ok;
+      const final = await waitForReconcile({
+        io,
+        service,
+        before,
+        timeoutSeconds,
+        read: async () => (await get(servicePath('/status', service))) as ServiceStatus,
+      });
+      const outcome = describeOutcome(service, final, timeoutSeconds);
+      (outcome.ok ? io.stdout : io.stderr)(`${outcome.line}\n`);
+      return outcome.ok ? EXIT.ok : EXIT.failed;
     },
   });
+}
+
+const WAIT_HELP = `  --wait           follow the reconcile it queues (steps on stderr) until it finishes
+  --timeout <s>    give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})
+`;
+
+function waitTimeout(values: Record<string, string | boolean | undefined>): number {
+  if (values.timeout === undefined) return DEFAULT_WAIT_TIMEOUT_SECONDS;
+  const seconds = Number(values.timeout);
+  if (!values.wait) throw new UsageError('--timeout only makes sense with --wait');
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(
+      `--timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`,
+    );
+  return seconds;
 }
 
 /** `actors (now Synced)` from an answer, tolerating a missing status. */

@@ -3,8 +3,9 @@ import { nameWithState, serviceActionCommand } from './service-action.ts';
 
 export const syncCommand = serviceActionCommand({
   action: 'sync',
+  waitable: true,
   summary: 'reconcile a service now, retrying failed digests',
-  synopsis: 'sync <service>',
+  synopsis: 'sync <service> [--wait [--timeout <seconds>]]',
   description: `Queues a reconcile of the service now instead of waiting for the next event or resync, and
 forgets the digests that failed before, so a broken image that was fixed under the same digest
 (or a flaky verification) is tried again.`,

@@ -1,0 +1,48 @@
+// `--wait` for sync and resume: follow the service until the reconcile after the request has finished,
+// printing each rollout step, and turn the outcome into an exit code (0 only when Synced).
+import type { ServiceStatus } from '../../runtime/status-model.ts';
+import type { CliIo } from '../cli-io.ts';
+import { printable } from '../format/text-table.ts';
+
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 900;
+const POLL_MS = 500;
+
+export interface WaitOptions {
+  io: CliIo;
+  service: string;
+  /** lastReconciledAt before the request: the reconcile we wait for finishes after it. */
+  before: string | null;
+  timeoutSeconds: number;
+  read(): Promise<ServiceStatus>;
+  sleep?(ms: number): Promise<void>;
+  now?(): number;
+}
+
+/** Resolves with the final status, or undefined on timeout. */
+export async function waitForReconcile(options: WaitOptions): Promise<ServiceStatus | undefined> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const deadline = now() + options.timeoutSeconds * 1000;
+  let lastStep: string | undefined;
+  for (;;) {
+    const status = await options.read();
+    const step = status.currentRollout?.step;
+    if (step && step !== lastStep) options.io.stderr(`${printable(options.service)}: ${step}\n`);
+    lastStep = step;
+    if (status.currentRollout === null && status.lastReconciledAt !== options.before) return status;
+    if (now() >= deadline) return undefined;
+    await sleep(POLL_MS);
+  }
+}
+
+/** One line on the outcome; Synced is success, everything else needs a look. */
+export function describeOutcome(service: string, status: ServiceStatus | undefined, timeoutSeconds: number) {
+  if (!status)
+    return {
+      ok: false,
+      line: `${printable(service)}: still not reconciled after ${timeoutSeconds} s; the deployer keeps going, follow it with: ecs-gitops status ${service}`,
+    };
+  const { state, reason, message } = status.sync;
+  const line = `${printable(service)}: ${state} (${printable(reason)})${message ? ` ${printable(message)}` : ''}`;
+  return { ok: state === 'Synced', line };
+}

@@ -1,0 +1,142 @@
+// `sync --wait` / `resume --wait`: follow the reconcile the action queued, print steps, exit 0 only
+// when Synced. Against buildServer over the fake runtime, whose status the test moves along.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../deployer/cli/cli-io.ts';
+import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
+import { describeOutcome, waitForReconcile } from '../../../deployer/cli/commands/wait-for-reconcile.ts';
+import { runCli } from '../../../deployer/cli/main.ts';
+import type { SyncState } from '../../../deployer/runtime/status-model.ts';
+import { type FakeRuntime, fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
+import { TEST_TOKEN, testServer } from '../../support/test-server.ts';
+
+let app: FastifyInstance;
+let runtime: FakeRuntime;
+let url: string;
+
+beforeAll(async () => {
+  ({ app, runtime } = await testServer({ mode: 'local' }));
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await app.close();
+});
+beforeEach(() => {
+  runtime.setStatus(fakeDeployerStatus());
+  runtime.calls.length = 0;
+});
+
+function cli(args: string[]) {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: (text) => {
+      out.stdout += text;
+    },
+    stderr: (text) => {
+      out.stderr += text;
+    },
+    env: { ECS_GITOPS_URL: url, ECS_GITOPS_TOKEN: TEST_TOKEN },
+    cwd: process.cwd(),
+  };
+  return { out, done: runCli(args, io, REMOTE_COMMANDS) };
+}
+
+async function until(predicate: () => boolean) {
+  for (let i = 0; i < 200 && !predicate(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(predicate()).toBe(true);
+}
+
+/** Plays the deployer: a rollout at `step`, then the reconcile finishing in `state`. */
+async function reconcile(service: string, state: SyncState) {
+  await until(() => runtime.calls.some((c) => c.method === 'sync' || c.method === 'resume'));
+  runtime.updateService(service, {
+    currentRollout: {
+      id: 'ro-1',
+      step: 'Verifying',
+      startedAt: '2026-01-01T00:01:00.000Z',
+      from: null,
+      to: { image: 'repo/actors@sha256:22', digest: 'sha256:22', tag: '1.1.0' },
+    },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  runtime.updateService(service, {
+    currentRollout: null,
+    lastReconciledAt: '2026-01-01T00:02:00.000Z',
+    sync: {
+      state,
+      reason: state === 'Synced' ? 'RolloutSucceeded' : 'VerifyTimeout',
+      message: 'm',
+      since: 's',
+    },
+  });
+}
+
+describe('sync --wait', () => {
+  it('prints the steps and exits 0 when the reconcile ends Synced', async () => {
+    const { out, done } = cli(['sync', 'actors', '--wait']);
+    await reconcile('actors', 'Synced');
+    expect(await done).toBe(0);
+    expect(out.stderr).toContain('actors: Verifying\n');
+    expect(out.stdout).toMatch(/sync of actors .*queued.*\nactors: Synced \(RolloutSucceeded\) m\n$/);
+  });
+
+  it('exits 1 with the reason when the reconcile ends Failed', async () => {
+    const { out, done } = cli(['resume', 'actors', '--wait']);
+    await reconcile('actors', 'Failed');
+    expect(await done).toBe(1);
+    expect(out.stderr).toContain('actors: Failed (VerifyTimeout) m');
+  });
+
+  it('gives up after --timeout and says the deployer keeps going', async () => {
+    const { out, done } = cli(['sync', 'actors', '--wait', '--timeout', '0.2']);
+    expect(await done).toBe(1);
+    expect(out.stderr).toContain('actors: still not reconciled after 0.2 s; the deployer keeps going');
+  });
+
+  it.each([
+    [['sync', 'actors', '--timeout', '5'], '--timeout only makes sense with --wait'],
+    [['sync', 'actors', '--wait', '--timeout', 'soon'], '--timeout must be a positive number of seconds'],
+  ])('%j is a usage error', async (args, message) => {
+    const { out, done } = cli(args);
+    expect(await done).toBe(64);
+    expect(out.stderr).toContain(message);
+    expect(runtime.calls).toEqual([]);
+  });
+
+  it('is not offered where no reconcile follows', async () => {
+    const { out, done } = cli(['suspend', 'actors', '--wait']);
+    expect(await done).toBe(64);
+    expect(out.stderr).toContain("Unknown option '--wait'");
+  });
+});
+
+describe('waitForReconcile', () => {
+  const io: CliIo = { stdout: () => {}, stderr: () => {}, env: {}, cwd: '/' };
+
+  it('ignores the reconcile that had finished before the request', async () => {
+    const states = [
+      fakeServiceStatus('actors', { lastReconciledAt: 't0' }),
+      fakeServiceStatus('actors', { lastReconciledAt: 't0' }),
+      fakeServiceStatus('actors', { lastReconciledAt: 't1' }),
+    ];
+    let reads = 0;
+    const final = await waitForReconcile({
+      io,
+      service: 'actors',
+      before: 't0',
+      timeoutSeconds: 10,
+      read: async () => states[Math.min(reads++, states.length - 1)]!,
+      sleep: async () => {},
+    });
+    expect(final?.lastReconciledAt).toBe('t1');
+    expect(reads).toBe(3);
+  });
+
+  it('describes Synced as success and anything else as a failure', () => {
+    expect(describeOutcome('actors', fakeServiceStatus('actors'), 1)).toEqual({
+      ok: true,
+      line: 'actors: Synced (RolloutSucceeded) live image is the desired one',
+    });
+    expect(describeOutcome('actors', undefined, 3).ok).toBe(false);
+  });
+});
