@@ -13,7 +13,7 @@ export interface ParsedFile {
 
 /** `config/services/actors.yaml` → `actors`. */
 export function fileStem(file: string): string {
-  const base = file.slice(file.lastIndexOf('/') + 1);
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
   return base.replace(/\.ya?ml$/i, '');
 }
 

@@ -10,9 +10,12 @@ import { toServiceConfig, type ValidServiceData } from './to-service-config.ts';
 import { locate, sourceText } from './yaml-locations.ts';
 import { parseYaml } from './yaml-syntax.ts';
 
-/** Service configs are the YAML files directly inside a `services/` directory; other files are ignored. */
+/**
+ * Service configs are the YAML files directly inside a `services/` directory; other files are ignored.
+ * Backslashes count as separators too, for paths a developer's Windows machine hands the CLI.
+ */
 export function isServiceConfigPath(path: string): boolean {
-  return /(?:^|\/)services\/[^/]+\.ya?ml$/i.test(path);
+  return /(?:^|[\\/])services[\\/][^\\/]+\.ya?ml$/i.test(path);
 }
 
 const MAX_ALIAS_EXPANSION = 1000;

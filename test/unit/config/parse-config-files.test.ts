@@ -608,6 +608,12 @@ describe('parseConfigFiles valid configs', () => {
     ]);
   });
 
+  it('reads Windows-style paths the same way', () => {
+    const result = parseConfigFiles([file(MINIMAL, 'config\\services\\web.yaml')], 'r');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.state.services.map((s) => s.name)).toEqual(['web']);
+  });
+
   it('returns an empty desired state for no files', () => {
     expect(parseConfigFiles([], 'r')).toEqual({ ok: true, state: { revision: 'r', services: [] } });
   });
