@@ -12,7 +12,7 @@ import type { CallCounter } from './call-counter.ts';
 const DEDUP_WINDOW_MS = 5 * 60_000;
 
 /** The answer of a remote call arrives in a later macrotask. */
-function response(): Promise<void> {
+function macrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -30,6 +30,8 @@ interface Entry {
 export interface FakeQueueOptions {
   counter: CallCounter;
   visibilityTimeoutSeconds?: number;
+  /** `macrotask` (default) like a network transport; `microtask` for the tightest interleavings. */
+  answerIn?: 'macrotask' | 'microtask';
 }
 
 export class FakeQueue implements QueuePort {
@@ -42,18 +44,20 @@ export class FakeQueue implements QueuePort {
   readonly #waiters = new Set<() => void>();
   readonly #counter: CallCounter;
   readonly #visibilityMs: number;
+  readonly #answer: () => Promise<void>;
   #seq = 0;
   #lastActivity = performance.now();
 
   constructor(options: FakeQueueOptions) {
     this.#counter = options.counter;
     this.#visibilityMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
+    this.#answer = options.answerIn === 'microtask' ? () => Promise.resolve() : macrotask;
   }
 
   async send(message: QueueMessage, _signal: AbortSignal): Promise<void> {
     this.#counter.record('sqs:SendMessage');
     this.#accept(message);
-    await response();
+    await this.#answer();
   }
 
   /**
@@ -71,7 +75,7 @@ export class FakeQueue implements QueuePort {
       signal.throwIfAborted();
       const batch = this.#take(maxMessages);
       if (batch.length > 0 || performance.now() >= deadline) {
-        await response();
+        await this.#answer();
         return batch;
       }
       await this.#waitForActivity(Math.max(1, deadline - performance.now()), signal);
@@ -87,7 +91,7 @@ export class FakeQueue implements QueuePort {
       this.#touch();
     }
     // (SQS ignores deletes of already-deleted messages.)
-    await response();
+    await this.#answer();
   }
 
   async changeVisibility(receiptHandle: string, seconds: number, _signal: AbortSignal): Promise<void> {
@@ -97,12 +101,12 @@ export class FakeQueue implements QueuePort {
     entry.visibleAt = performance.now() + seconds * 1000;
     if (seconds === 0) entry.inFlight = false;
     this.#touch();
-    await response();
+    await this.#answer();
   }
 
   async stats(_signal: AbortSignal): Promise<{ visible: number; inFlight: number }> {
     this.#counter.record('sqs:GetQueueAttributes');
-    await response();
+    await this.#answer();
     return this.snapshot();
   }
 

@@ -52,13 +52,19 @@ export interface ScaleWorldOptions {
   logger: Logger;
   concurrency?: number;
   env?: Record<string, string>;
+  /** How the fake queue answers (see FakeQueueOptions.answerIn). */
+  queueAnswerIn?: 'macrotask' | 'microtask';
 }
 
 export function createScaleWorld(options: ScaleWorldOptions): ScaleWorld {
   const counter = new CallCounter();
   const registry = new FakeRegistry(counter);
   const ecs = new FakeEcs({ counter });
-  const queue = new FakeQueue({ counter, visibilityTimeoutSeconds: 30 });
+  const queue = new FakeQueue({
+    counter,
+    visibilityTimeoutSeconds: 30,
+    answerIn: options.queueAnswerIn ?? 'macrotask',
+  });
   const cdn = new FakeCdn(counter);
   const names = Array.from({ length: options.services }, (_, index) => serviceName(index + 1));
   for (const name of names) {
