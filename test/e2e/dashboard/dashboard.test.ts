@@ -1,6 +1,7 @@
 // The dashboard in headless Chromium against the real deployer process on the local stand-ins: push an
 // image and watch the page go Progressing then Synced without a reload; push a broken one and watch
 // Failed with the reason. Screenshots go to test-artifacts/dashboard/.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -124,4 +125,36 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
       throw new Error(`${String(error)}\n--- deployer output (tail) ---\n${deployer.output().slice(-4000)}`);
     }
   }, 90_000);
+
+  it('the CLI tells the same story: diff exits 2, a forced sync --wait retries the broken image and exits 1', async () => {
+    const env = { ECS_GITOPS_URL: deployer.url, ECS_GITOPS_TOKEN: E2E_TOKEN };
+    const diff = await cli(['diff'], env);
+    expect(diff.code, diff.stderr).toBe(2);
+    expect(diff.stdout).toMatch(/^~ +actors +1\.2\.0@[0-9a-f]{12} +1\.1\.0@[0-9a-f]{12} +Failed: /m);
+    const before = (await deployer.service('actors')).recentRollouts.find((r) => r.to.tag === '1.2.0');
+    const sync = await cli(['sync', 'actors', '--wait', '--timeout', '60'], env);
+    expect(sync.code, sync.stdout + sync.stderr).toBe(1);
+    expect(sync.stderr).toMatch(/^actors: Failed \(/m);
+    // The forced sync really retried the remembered failed digest (same rollout id, a new attempt).
+    const after = (await deployer.service('actors')).recentRollouts.find((r) => r.to.tag === '1.2.0');
+    expect(after?.result).not.toBe('Succeeded');
+    expect(Date.parse(after?.startedAt ?? '')).toBeGreaterThan(Date.parse(before?.startedAt ?? ''));
+    await waitForState('Failed');
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe(
+      'no reload',
+    );
+  }, 90_000);
 });
+
+function cli(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'deployer/cli/main.ts'), ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 80_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
