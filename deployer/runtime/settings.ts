@@ -47,6 +47,8 @@ export class SettingsError extends Error {
   }
 }
 
+export const MIN_SECRET_LENGTH = 16;
+
 export const SETTINGS_DEFAULTS = {
   port: DEPLOYER_PORT,
   configBranch: 'main',
@@ -110,6 +112,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     problems.push('GITHUB_WEBHOOK_SECRET is required in aws mode (the secret set on the GitHub webhook)');
   if (mode === 'aws' && statusToken === undefined)
     problems.push('STATUS_TOKEN is required in aws mode (bearer token for the status and API endpoints)');
+  // Guessable credentials on a public endpoint are worse than none: refuse short ones in aws mode.
+  for (const [name, value] of [
+    ['GITHUB_WEBHOOK_SECRET', githubWebhookSecret],
+    ['STATUS_TOKEN', statusToken],
+  ] as const) {
+    if (mode === 'aws' && value !== undefined && value.length < MIN_SECRET_LENGTH)
+      problems.push(
+        `${name} must be at least ${MIN_SECRET_LENGTH} characters in aws mode (e.g. \`openssl rand -hex 32\`)`,
+      );
+  }
 
   const resyncIntervalSeconds = integer(
     'RESYNC_INTERVAL_SECONDS',

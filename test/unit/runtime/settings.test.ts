@@ -7,8 +7,8 @@ const AWS_ENV = {
   AWS_REGION: 'eu-west-1',
   QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/intake.fifo',
   CONFIG_REPOSITORY: 'https://github.com/acme/deploy-config.git',
-  GITHUB_WEBHOOK_SECRET: 'hook-secret',
-  STATUS_TOKEN: 'token',
+  GITHUB_WEBHOOK_SECRET: 'hook-secret-0123456789',
+  STATUS_TOKEN: 'status-token-0123456789',
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -121,6 +121,14 @@ describe('loadSettings', () => {
     ],
   ])('loadSettings(%j) names the bad variable', (env, problem) => {
     expect(problemsOf(env)).toEqual([problem]);
+  });
+
+  it('loadSettings refuses short secrets in aws mode, naming each', () => {
+    expect(problemsOf({ ...AWS_ENV, GITHUB_WEBHOOK_SECRET: 'x', STATUS_TOKEN: 'short' })).toEqual([
+      'GITHUB_WEBHOOK_SECRET must be at least 16 characters in aws mode (e.g. `openssl rand -hex 32`)',
+      'STATUS_TOKEN must be at least 16 characters in aws mode (e.g. `openssl rand -hex 32`)',
+    ]);
+    expect(loadSettings({ STATUS_TOKEN: 'short' }).statusToken).toBe('short');
   });
 
   it('loadSettings rejects a heartbeat that is not shorter than the visibility timeout', () => {
