@@ -13,12 +13,17 @@ export interface DashboardOptions {
   runtime: DeployerRuntime;
   /** Comment sent on idle event streams so proxies keep them open. */
   keepAliveMs?: number;
+  /** Open event streams at most; more get 503 (each holds a socket and a render per change). */
+  maxStreams?: number;
 }
+
+export const DEFAULT_MAX_STREAMS = 100;
 
 export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app, options) => {
   const { runtime } = options;
   const broadcast = new StatusBroadcast(runtime);
   const streams = new Set<() => void>();
+  const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
 
   // Open event streams would keep close() waiting forever: end them first.
   app.addHook('preClose', async () => {
@@ -40,7 +45,20 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     return dashboardPayload(runtime.status());
   });
 
-  app.get(DASHBOARD_PATHS.events, async (request, reply) => {
+  // No HEAD variant: it would hold a bodiless response open forever.
+  app.get(DASHBOARD_PATHS.events, { exposeHeadRoute: false }, async (request, reply) => {
+    if (streams.size >= maxStreams) {
+      request.log.warn({ streams: streams.size }, 'dashboard event stream refused: too many open');
+      return reply
+        .code(503)
+        .header('retry-after', '10')
+        .send({
+          error: {
+            code: 'TOO_MANY_STREAMS',
+            message: `${maxStreams} dashboard event streams are open already; close some tabs (the page falls back to polling)`,
+          },
+        });
+    }
     const stream = openEventStream(reply, options.keepAliveMs ?? 15_000);
     let stop = () => {};
     const end = () => {

@@ -10,9 +10,13 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-async function listen(runtime: FakeRuntime, keepAliveMs?: number): Promise<string> {
+async function listen(runtime: FakeRuntime, keepAliveMs?: number, maxStreams?: number): Promise<string> {
   const app = Fastify();
-  await app.register(dashboardPlugin, { runtime, ...(keepAliveMs ? { keepAliveMs } : {}) });
+  await app.register(dashboardPlugin, {
+    runtime,
+    ...(keepAliveMs ? { keepAliveMs } : {}),
+    ...(maxStreams ? { maxStreams } : {}),
+  });
   apps.push(app);
   return app.listen({ host: '127.0.0.1', port: 0 });
 }
@@ -121,5 +125,40 @@ describe('GET /events', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     await expect(events.next(() => false)).rejects.toThrow(/stream ended|terminated/);
     expect(runtime.subscriberCount()).toBe(0);
+  });
+
+  it('refuses streams beyond the limit with 503, and takes new ones when a tab closes', async () => {
+    const runtime = fakeRuntime();
+    const url = await listen(runtime, undefined, 2);
+    const tabs = [new AbortController(), new AbortController()];
+    for (const tab of tabs) {
+      const events = eventReader(await fetch(`${url}/events`, { signal: tab.signal }));
+      await events.next((b) => b.startsWith('event: status'));
+    }
+    const refused = await fetch(`${url}/events`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('10');
+    expect(await refused.json()).toMatchObject({ error: { code: 'TOO_MANY_STREAMS' } });
+    tabs[0]?.abort();
+    // The server notices the closed tab shortly after; then a new stream fits again.
+    const again = new AbortController();
+    await expect
+      .poll(
+        async () => {
+          const response = await fetch(`${url}/events`, { signal: again.signal });
+          if (response.status !== 200) await response.body?.cancel();
+          return response.status;
+        },
+        { timeout: 2000 },
+      )
+      .toBe(200);
+    again.abort();
+    tabs[1]?.abort();
+  });
+
+  it('has no HEAD variant that would hang', async () => {
+    const url = await listen(fakeRuntime());
+    const response = await fetch(`${url}/events`, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
+    expect(response.status).toBe(404);
   });
 });
