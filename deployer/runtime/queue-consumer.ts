@@ -151,7 +151,7 @@ export class QueueConsumer {
       const group = this.#waiting.shift() as Group;
       const run = this.#runGroup(group).finally(() => {
         this.#active.delete(run);
-        this.#groups.delete(group.id);
+        if (this.#groups.get(group.id) === group) this.#groups.delete(group.id);
         this.#startWaitingGroups();
         this.#wake?.();
       });
@@ -160,14 +160,19 @@ export class QueueConsumer {
   }
 
   async #runGroup(group: Group): Promise<void> {
-    while (group.backlog.length > 0 && !this.#stopping) {
-      const message = group.backlog.shift() as ReceivedMessage;
+    while (!this.#stopping) {
+      const message = group.backlog.shift();
+      if (!message) break;
       const outcome = await this.#process(message);
       // A later message of the group must not overtake one that will be retried: give them back, FIFO
       // keeps them behind the retried one.
       if (outcome === 'retry') break;
     }
-    await this.#releaseAll(group.backlog.splice(0));
+    // No await between the last look at the backlog and leaving #groups: a message of this group
+    // received from now on starts a new runner instead of joining a backlog nobody works on.
+    const rest = group.backlog.splice(0);
+    if (this.#groups.get(group.id) === group) this.#groups.delete(group.id);
+    await this.#releaseAll(rest);
   }
 
   async #process(message: ReceivedMessage): Promise<MessageOutcome> {
