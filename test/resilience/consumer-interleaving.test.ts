@@ -1,12 +1,10 @@
 // The queue consumer against a queue that answers in microtasks (an in-process queue; the tightest
-// interleaving a transport can produce). KNOWN BUG, skipped until fixed in deployer/runtime/queue-consumer.ts:
-// when a group's runner has deleted its last message and is awaiting `#releaseAll([])`, a receive
-// can hand over the group's next message; `#accept` appends it to the finishing group's backlog,
-// the runner's `finally` then drops the group, and the message stays in `#inHand` forever (the
-// heartbeat keeps it invisible, so the FIFO group — here `intake` — never moves again). Over real
-// SQS the receive answer arrives in its own macrotask, after the runner's microtask tail, so the
-// window is closed in practice; the fix is to remove the group from `#groups` synchronously when
-// its backlog is empty (or re-check the backlog after the last await). Un-skip once fixed.
+// interleaving a transport can produce). Guards a fixed race in deployer/runtime/queue-consumer.ts:
+// when a group's runner had deleted its last message and was awaiting `#releaseAll([])`, a receive
+// could hand over the group's next message; `#accept` appended it to the finishing group's backlog,
+// the runner's `finally` then dropped the group, and the message stayed in `#inHand` forever (the
+// heartbeat kept it invisible, so the FIFO group — here `intake` — never moved again). The runner
+// now leaves `#groups` synchronously once its backlog is empty.
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScaleWorld, type ScaleWorld } from '../../bench/support/scale-world.ts';
