@@ -8,7 +8,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { VersionReport } from '../common/contract.ts';
+import { SERVICE_HEALTH_PATH, SERVICE_VERSION_PATH, type VersionReport } from '../common/contract.ts';
 import type { Credentials } from './basic-auth.ts';
 import { answerClientError } from './client-error.ts';
 import { enableGracefulDrain } from './graceful-drain.ts';
@@ -28,7 +28,13 @@ export interface ActorsAppOptions {
   keepAliveTimeoutMs?: number;
 }
 
-const QUIET_PATHS = new Set(['/health', '/version']);
+const QUIET_PATHS = new Set([SERVICE_HEALTH_PATH, SERVICE_VERSION_PATH]);
+
+/** The path without the query string (request.routeOptions would build an object per call). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
 
 export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
   const base = {
@@ -51,7 +57,7 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
 
   // One log line per request; probes only at debug so health checks do not drown the log.
   app.addHook('onResponse', (request, reply, done) => {
-    const level = QUIET_PATHS.has(request.routeOptions.url ?? '') ? 'debug' : 'info';
+    const level = QUIET_PATHS.has(pathOf(request.url)) ? 'debug' : 'info';
     request.log[level](
       {
         method: request.method,
