@@ -24,8 +24,8 @@ export const E2E_TIMING: Partial<LocalTiming> = {
   brokenExitMs: 100,
 };
 
-export const E2E_TOKEN = 'e2e-status-token';
-export const E2E_SECRET = 'e2e-webhook-secret';
+export const E2E_TOKEN = 'e2e-status-token-0123456789abcdef';
+export const E2E_SECRET = 'e2e-webhook-secret-0123456789abcdef';
 export const ACTORS_FILE = 'config/services/actors.yaml';
 
 export interface ActorsConfigOptions {
