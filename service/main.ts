@@ -42,7 +42,8 @@ function installShutdown(app: FastifyInstance, logger: pino.Logger): void {
 }
 
 async function main(): Promise<void> {
-  const bootLogger = createServiceLogger(process.env[SERVICE_ENV.logLevel] ?? 'info');
+  // Settings (LOG_LEVEL included) are not validated yet: report their problems at a fixed level.
+  const bootLogger = createServiceLogger('info');
   let settings: ReturnType<typeof loadServiceSettings>;
   try {
     settings = loadServiceSettings(process.env);

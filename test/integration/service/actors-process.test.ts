@@ -45,6 +45,16 @@ describe('node service/main.ts', () => {
     expect(service.output()).toContain("PORT must be an integer from 0 to 65535, got 'five-thousand'");
   });
 
+  it('reports a bad LOG_LEVEL as a settings problem, not a logger crash', async () => {
+    const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, LOG_LEVEL: 'loud' });
+    expect((await service.exited).code).toBe(1);
+    const fatal = service.logs().find((line) => line.level === 60);
+    expect(fatal?.msg).toContain(
+      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
+    );
+    expect(service.output()).not.toContain('    at ');
+  });
+
   it('exits 1 with a clear log line when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
