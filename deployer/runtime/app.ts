@@ -54,6 +54,7 @@ export interface RuntimeTuning {
 
 /** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() reports the same. */
 const DEDUP_WINDOW_MS = 5 * 60_000;
+const MAX_REMEMBERED_IDS = 10_000;
 
 export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
   const { settings, clock, queue } = deps;
@@ -138,11 +139,19 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
 
   async function send(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult> {
     const now = clock.now().getTime();
-    for (const [id, at] of recentIds) if (now - at > DEDUP_WINDOW_MS) recentIds.delete(id);
+    for (const [id, at] of recentIds) {
+      if (now - at <= DEDUP_WINDOW_MS) break; // the rest is newer
+      recentIds.delete(id);
+    }
     const id = deduplicationId(message);
     if (recentIds.has(id)) return { queued: false };
     await queue.send(message, signal);
     recentIds.set(id, now);
+    // Bounded whatever the delivery rate: the oldest ids go first (a Map keeps insertion order).
+    for (const oldest of recentIds.keys()) {
+      if (recentIds.size <= MAX_REMEMBERED_IDS) break;
+      recentIds.delete(oldest);
+    }
     return { queued: true };
   }
 
