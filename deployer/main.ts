@@ -3,6 +3,7 @@
 // config directory. SIGTERM/SIGINT: stop accepting HTTP, stop the runtime (it releases unfinished
 // messages), stop the local world, exit 0; a second signal exits at once. Startup failures exit 1.
 import { pino } from 'pino';
+import { redactUrl } from './adapters/git/run-git.ts';
 import { buildServer } from './http/server.ts';
 import { createDeployerRuntime } from './runtime/app.ts';
 import type { DeployerRuntime } from './runtime/runtime.ts';
@@ -104,9 +105,10 @@ async function stop(): Promise<void> {
   await local?.world?.stop();
 }
 
+/** Where the config comes from, for logs: a token in a clone URL never reaches them. */
 function describeConfig(s: Settings): string {
   return s.config.kind === 'git'
-    ? `${s.config.repository}#${s.config.branch}:${s.config.dir}`
+    ? `${redactUrl(s.config.repository)}#${s.config.branch}:${s.config.dir}`
     : s.config.path;
 }
 

@@ -1,4 +1,5 @@
 // What a human needs after `npm start`: where to look, how to authenticate, what to try first.
+import { redactUrl } from '../adapters/git/run-git.ts';
 import type { LocalMode } from './local-mode.ts';
 
 const DEFAULT_ECR_URL = 'http://127.0.0.1:4602';
@@ -14,7 +15,7 @@ export function localBanner(deployerUrl: string, local: LocalMode): string {
     `  metrics          ${deployerUrl}/metrics`,
     `  API token        ${settings.statusToken}${note(generated.statusToken)}`,
     `  webhook secret   ${settings.githubWebhookSecret}${note(generated.githubWebhookSecret)}`,
-    `  config           ${settings.config.kind === 'git' ? `${settings.config.repository} (${settings.config.branch})` : `${settings.config.path} (edits are picked up)`}`,
+    `  config           ${settings.config.kind === 'git' ? `${redactUrl(settings.config.repository)} (${settings.config.branch})` : `${settings.config.path} (edits are picked up)`}`,
   ];
   if (world) {
     lines.push(

@@ -41,6 +41,25 @@ describe('localBanner', () => {
     expect(banner).toContain('LOCAL_ECR_URL=http://127.0.0.1:39999 npm run local:push -- actors 1.1.0');
   });
 
+  it('never prints credentials of a git clone URL', () => {
+    const git = {
+      ...local('http://127.0.0.1:4602'),
+      settings: {
+        ...settings,
+        config: {
+          kind: 'git',
+          repository: 'https://x-access-token:ghs_SECRET@github.com/acme/config.git',
+          branch: 'main',
+          dir: 'config',
+          cacheDir: '/tmp',
+        },
+      } as Settings,
+    };
+    const banner = localBanner('http://127.0.0.1:8080', git);
+    expect(banner).not.toContain('ghs_SECRET');
+    expect(banner).toContain('https://***@github.com/acme/config.git (main)');
+  });
+
   it('does not call a token you set "generated"', () => {
     const banner = localBanner('http://127.0.0.1:8080', local('http://127.0.0.1:4602', false));
     expect(banner).not.toContain('generated');
