@@ -91,33 +91,35 @@ export class Reconciler {
     this.#deps = deps;
   }
 
-  /** Serialises other work on a service (a manual rollback) with its reconciles. */
-  exclusive<T>(service: string, work: () => Promise<T>): Promise<T> {
-    return this.#lock.run(service, work);
-  }
-
   async reconcile(name: string, options: ReconcileOptions, signal: AbortSignal): Promise<void> {
     const { store, metrics, clock } = this.#deps;
-    const desired = this.#deps.desired();
-    const config = desired?.services.find((s) => s.name === name);
     const log = this.#deps.logger.child({ service: name });
-    if (!desired || !config) {
-      log.info({ why: options.reason }, 'service is not in the config in force; nothing to reconcile');
-      return;
-    }
+    const configured = () => this.#deps.desired()?.services.some((s) => s.name === name) === true;
     await this.#lock.run(name, async () => {
+      // Read the config inside the lock: a reconcile that waited behind another uses the newest one.
+      const desired = this.#deps.desired();
+      const config = desired?.services.find((s) => s.name === name);
+      if (!desired || !config) {
+        log.info({ why: options.reason }, 'service is not in the config in force; nothing to reconcile');
+        return;
+      }
       try {
         await this.#reconcile(config, desired.revision, options, signal, log);
       } catch (error) {
         if (!signal.aborted) this.#recordError(name, error, log);
         throw error;
       } finally {
-        store.update(name, (service) => {
-          service.lastReconciledAt = clock.now().toISOString();
-          service.currentRollout = null;
-        });
-        const state = store.service(name)?.sync.state;
-        if (state) metrics.syncState(name, state);
+        if (configured()) {
+          store.update(name, (service) => {
+            service.lastReconciledAt = clock.now().toISOString();
+            service.currentRollout = null;
+          });
+          const state = store.service(name)?.sync.state;
+          if (state) metrics.syncState(name, state);
+        } else {
+          // Removed from config while this ran: do not bring its status back.
+          store.remove(name);
+        }
         metrics.rolloutStep(name, undefined);
       }
     });

@@ -90,6 +90,10 @@ export class StatusStore {
     this.#changed();
   }
 
+  remove(name: string): void {
+    if (this.#services.delete(name)) this.#changed();
+  }
+
   /** Applies a change to one service (created if missing) and notifies once. */
   update(name: string, change: (service: ServiceStatus) => void): void {
     change(this.#ensure(name));

@@ -314,6 +314,19 @@ describe('Reconciler.reconcile', () => {
     expect(world.store.service('ghost')).toBeUndefined();
   });
 
+  it('reconcile of a service removed from config while it ran does not bring its status back', async () => {
+    const world = fakeWorld();
+    world.store.retainServices(['actors']);
+    const answer = world.probe.answer;
+    world.probe.answer = (url) => {
+      world.setConfig([serviceYaml({ name: 'web' })], 'rev-2');
+      world.store.retainServices(['web']);
+      return answer(url);
+    };
+    await world.reconcile();
+    expect(world.store.names()).toEqual(['web']);
+  });
+
   it('reconcile follows a pin back to an older version', async () => {
     const world = fakeWorld();
     world.registry.push('actors', '1.1.0');
