@@ -111,11 +111,19 @@ function verifyIssues(verify: Data): Issue[] {
   const issues: Issue[] = [];
   const url = text(verify.url);
   if (url !== undefined && /^https?:\/\/\S+$/.test(url)) {
+    let parsed: URL | undefined;
     try {
-      new URL(url);
+      parsed = new URL(url);
     } catch {
       issues.push({ path: ['verify', 'url'], anchor: 'value', message: `\`${url}\` is not a valid URL` });
     }
+    // The URL is logged and shown on /status: a password in it would leak.
+    if (parsed && (parsed.username !== '' || parsed.password !== ''))
+      issues.push({
+        path: ['verify', 'url'],
+        anchor: 'value',
+        message: 'must not contain a user name or password: the URL is logged and shown on /status',
+      });
   }
   const defaults = CONFIG_DEFAULTS.verify;
   const successes = num(verify.successes, defaults.successes);

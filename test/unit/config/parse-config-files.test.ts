@@ -289,6 +289,14 @@ const SINGLE_FILE_CASES: Case[] = [
     'must be an absolute http:// or https:// URL',
   ],
   [
+    'verify url with credentials',
+    withLines('verify:\n  url: https://user:secret@x.test/version\n'),
+    8,
+    8,
+    'verify.url',
+    'must not contain a user name or password',
+  ],
+  [
     'verify timing that can never pass',
     withLines(
       'verify:\n  url: http://x.test/\n  successes: 10\n  intervalSeconds: 5\n  timeoutSeconds: 30\n',
