@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigDirectory } from '../../adapters/config-directory.ts';
-import type { ConfigError } from '../../domain/types.ts';
+import type { ConfigError, ConfigLoadResult } from '../../domain/types.ts';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
 
 const FORMATS = ['text', 'github', 'json'] as const;
@@ -61,49 +61,49 @@ export function formatGithubAnnotation(e: ConfigError): string {
   return `::error file=${escapeProperty(e.file)},line=${e.line},col=${e.column},title=${escapeProperty(title)}::${escapeData(e.message)}`;
 }
 
+/**
+ * Rewrites the paths in a load result (files and messages naming other files) relative to where the
+ * command ran, or absolute when outside it, so editors and CI annotations can jump to them.
+ */
+function withDisplayPaths(result: ConfigLoadResult, absoluteDir: string, cwd: string): ConfigLoadResult {
+  const relative = path.relative(cwd, absoluteDir);
+  const shownDir = relative === '' ? '.' : relative.startsWith('..') ? absoluteDir : relative;
+  const show = (file: string) =>
+    file.startsWith(absoluteDir) ? shownDir + file.slice(absoluteDir.length) : file;
+  if (result.ok) {
+    const services = result.state.services.map((s) => ({ ...s, source: { file: show(s.source.file) } }));
+    return { ok: true, state: { ...result.state, services } };
+  }
+  const errors = result.errors.map((e) => ({
+    ...e,
+    file: show(e.file),
+    message: e.message.replaceAll(`${absoluteDir}${path.sep}`, `${shownDir}${path.sep}`),
+  }));
+  return { ...result, errors };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 async function run(args: string[], io: CliIo): Promise<number> {
   const { dir, format } = parse(args);
-  const absolute = path.resolve(io.cwd, dir);
-  const raw = await loadConfigDirectory(absolute);
-  // Paths relative to where the command ran (absolute when outside it), so editors and CI can jump to
-  // them; messages that mention another file (duplicates) are rewritten to the same form.
-  const relative = path.relative(io.cwd, absolute);
-  const shownDir = relative === '' ? '.' : relative.startsWith('..') ? absolute : relative;
-  const shown = (file: string) => (file.startsWith(absolute) ? shownDir + file.slice(absolute.length) : file);
-  const result = raw.ok
-    ? raw
-    : {
-        ...raw,
-        errors: raw.errors.map((e) => ({
-          ...e,
-          message: e.message.replaceAll(`${absolute}${path.sep}`, `${shownDir}${path.sep}`),
-        })),
-      };
+  const absoluteDir = path.resolve(io.cwd, dir);
+  const result = withDisplayPaths(await loadConfigDirectory(absoluteDir), absoluteDir, io.cwd);
   if (format === 'json') {
-    const output = result.ok
-      ? {
-          ...result,
-          state: {
-            ...result.state,
-            services: result.state.services.map((s) => ({ ...s, source: { file: shown(s.source.file) } })),
-          },
-        }
-      : { ...result, errors: result.errors.map((e) => ({ ...e, file: shown(e.file) })) };
-    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return result.ok ? EXIT.ok : EXIT.failed;
   }
   if (!result.ok) {
     const render = format === 'github' ? formatGithubAnnotation : formatError;
-    for (const e of result.errors) io.stdout(`${render({ ...e, file: shown(e.file) })}\n`);
+    for (const e of result.errors) io.stdout(`${render(e)}\n`);
     const files = new Set(result.errors.map((e) => e.file)).size;
     io.stderr(
-      `invalid: ${result.errors.length} ${result.errors.length === 1 ? 'error' : 'errors'} in ${files} ${files === 1 ? 'file' : 'files'}; a deployer reading this revision keeps running the last valid one\n`,
+      `invalid: ${plural(result.errors.length, 'error')} in ${plural(files, 'file')}; a deployer reading this revision keeps running the last valid one\n`,
     );
     return EXIT.failed;
   }
   const count = result.state.services.length;
   if (count === 0) io.stderr(`note: no service configs in ${path.join(dir, 'services')} (*.yaml, *.yml)\n`);
-  io.stdout(`ok: ${count} ${count === 1 ? 'service' : 'services'} valid at ${result.state.revision}\n`);
+  io.stdout(`ok: ${plural(count, 'service')} valid at ${result.state.revision}\n`);
   return EXIT.ok;
 }
 
