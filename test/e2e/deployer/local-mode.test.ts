@@ -82,12 +82,14 @@ describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
   it('an edit of the config directory is picked up without a restart', async () => {
     const before = (await deployer.status()).config.revision;
     await writeFile(path.join(dir, 'services', 'actors.yaml'), actorsYaml('~1.0.0'));
-    const config = await deployer.waitFor('the edited config to be applied', (status) =>
-      status.config.revision !== before && status.config.errors.length === 0 ? status.config : undefined,
-    );
-    expect(config.revision).toMatch(/^sha256:/);
-    const actors = await deployer.service('actors');
-    expect(actors.desired?.policy).toMatchObject({ semver: '~1.0.0' });
+    // Applied, and reconciled against the new policy (desired is set by the reconcile that follows).
+    const status = await deployer.waitFor('the edited config to be applied and reconciled', (current) => {
+      const actors = current.services.find((service) => service.name === 'actors');
+      const policy = actors?.desired?.policy as { semver?: string } | undefined;
+      return current.config.revision !== before && policy?.semver === '~1.0.0' ? current : undefined;
+    });
+    expect(status.config.revision).toMatch(/^sha256:/);
+    expect(status.config.errors).toEqual([]);
   });
 
   it('SIGINT stops the deployer and the local world: exit 0, no task process left', async () => {
