@@ -29,7 +29,7 @@ export function parseRepository(repository: string): { ref?: ImageRef; issue?: s
   const parsed = parseImageRef(repository);
   if (!parsed.ok)
     return {
-      issue: `${parsed.error.message.replace(/^invalid image reference "[^"]*": /, 'invalid repository: ')} (e.g. \`actors\` or \`123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors\`)`,
+      issue: `invalid repository: ${parsed.error.message.replace(/^invalid image reference "[^"]*": (?:repository )?/, '')} (e.g. \`actors\` or \`123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors\`)`,
     };
   if (parsed.value.tag !== undefined || parsed.value.digest !== undefined)
     return { issue: 'the repository must not include a tag or digest; put it in `image.pin` instead' };
