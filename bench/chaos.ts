@@ -1,8 +1,9 @@
-// Chaos: kill -9 the real deployer process at a random moment after each of BENCH_ROLLOUTS (default
-// 50) ECR pushes and restart it at once; every rollout must converge with exactly one task
-// definition revision and one invalidation per rollout and nothing dead-lettered.
+// Chaos: kill -9 the real deployer process after each of BENCH_ROLLOUTS (default 50) ECR pushes and
+// restart it at once: every 5th rollout in the Waiting step (ECS deploying), every 5th in Verifying,
+// the rest at a random moment within BENCH_KILL_WINDOW_MS of the push. Every rollout must converge
+// with exactly one task definition revision and one invalidation per rollout, nothing dead-lettered.
 // Run: npm run bench:chaos   (BENCH_CHAOS_SEED replays a schedule; BENCH_KILL_WINDOW_MS, default 700)
-import { runChaos } from '../test/resilience/support/chaos.ts';
+import { type KillPoint, runChaos } from '../test/resilience/support/chaos.ts';
 import { machineLine } from './support/machine.ts';
 import { quietLogger } from './support/quiet-logger.ts';
 import { formatMs, mean, percentile } from './support/stats.ts';
@@ -12,12 +13,20 @@ const ROLLOUTS = Number(process.env.BENCH_ROLLOUTS ?? 50);
 const SEED = Number(process.env.BENCH_CHAOS_SEED ?? 50);
 const KILL_WINDOW_MS = Number(process.env.BENCH_KILL_WINDOW_MS ?? 700);
 
+/** Steps that last long enough to aim at; the rest of the kills are random in time. */
+function killPlan(index: number): KillPoint | undefined {
+  if (index % 5 === 1) return { step: 'Waiting' };
+  if (index % 5 === 3) return { step: 'Verifying' };
+  return undefined;
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`${machineLine()}\n`);
   const report = await runChaos({
     rollouts: ROLLOUTS,
     seed: SEED,
     killWindowMs: KILL_WINDOW_MS,
+    killPlan,
     convergeTimeoutMs: 30_000,
     logger: quietLogger('chaos'),
     onProgress: (done, sample) =>
@@ -29,7 +38,7 @@ async function main(): Promise<void> {
   for (const sample of report.samples) steps.set(sample.stepAtKill, (steps.get(sample.stepAtKill) ?? 0) + 1);
   const converged = report.samples.map((sample) => sample.convergedMs);
   printTable(
-    `Chaos: ${report.samples.length} rollouts, one SIGKILL + restart each (seed ${SEED}, kill within ${KILL_WINDOW_MS} ms of the push)`,
+    `Chaos: ${report.samples.length} rollouts, one SIGKILL + restart each (seed ${SEED}; 2 in 5 aimed at Waiting/Verifying, the rest random within ${KILL_WINDOW_MS} ms of the push)`,
     ['measure', 'value'],
     [
       ['rollouts converged', `${report.samples.length}/${ROLLOUTS}`],
