@@ -91,6 +91,11 @@ async function main(): Promise<void> {
         formatBytes(startup.idleRssBytes),
         '/proc/<pid>/status VmRSS',
       ],
+      [
+        'V8 heap used at the same moment',
+        startup.idleHeapBytes === undefined ? 'n/a' : formatBytes(startup.idleHeapBytes),
+        '/metrics nodejs_heap_size_used_bytes',
+      ],
       ['bare `node -e` RSS for comparison', formatBytes(startup.bareNodeRssBytes), 'same Node binary'],
     ],
   );
@@ -108,6 +113,10 @@ async function main(): Promise<void> {
       ['spawn → /readyz 200', formatMs(scale.readyMs)],
       [`spawn → all ${scale.services} services Synced in /status`, formatMs(scale.allSyncedMs)],
       ['RSS 5 s later', formatBytes(scale.rssBytes)],
+      [
+        'V8 heap used at the same moment (/metrics)',
+        scale.heapBytes === undefined ? 'n/a' : formatBytes(scale.heapBytes),
+      ],
       ['(seeding the stand-ins took)', formatMs(scale.seedMs)],
     ],
   );

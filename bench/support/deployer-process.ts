@@ -143,6 +143,14 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
   };
 }
 
+/** V8 heap in use as the deployer reports it on /metrics (prom-client default metrics). */
+export async function heapUsedFromMetrics(url: string): Promise<number | undefined> {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${STATUS_TOKEN}` } });
+  const text = await response.text();
+  const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([0-9.e+]+)$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Resident set size from /proc (Linux); the process must be alive. */
 export async function processRssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -6,6 +6,7 @@ import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import {
   DEPLOYER_ENTRY,
+  heapUsedFromMetrics,
   processRssBytes,
   STATUS_TOKEN,
   spawnDeployer,
@@ -22,6 +23,7 @@ export type StartupResult =
       runsMs: number[];
       idleSeconds: number;
       idleRssBytes: number;
+      idleHeapBytes: number | undefined;
       bareNodeRssBytes: number;
     }
   | { ok: false; reason: string };
@@ -47,6 +49,7 @@ export async function measureDeployerStartup(options: { runs: number }): Promise
   try {
     const runsMs: number[] = [];
     let idleRssBytes = 0;
+    let idleHeapBytes: number | undefined;
     const idleSeconds = 5;
     for (let run = 0; run < Math.max(1, options.runs); run += 1) {
       const deployer = await spawnDeployer({ worldEnv: world.env(), configDir, env: { LOG_LEVEL: 'warn' } });
@@ -55,6 +58,7 @@ export async function measureDeployerStartup(options: { runs: number }): Promise
         if (run === 0) {
           await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
           idleRssBytes = await deployer.rssBytes();
+          idleHeapBytes = await heapUsedFromMetrics(deployer.url);
         }
       } finally {
         await deployer.kill('SIGTERM');
@@ -68,6 +72,7 @@ export async function measureDeployerStartup(options: { runs: number }): Promise
       runsMs,
       idleSeconds,
       idleRssBytes,
+      idleHeapBytes,
       bareNodeRssBytes: await bareNodeRss(),
     };
   } catch (error) {
@@ -78,7 +83,15 @@ export async function measureDeployerStartup(options: { runs: number }): Promise
 }
 
 export type ScaleStartupResult =
-  | { ok: true; services: number; readyMs: number; allSyncedMs: number; rssBytes: number; seedMs: number }
+  | {
+      ok: true;
+      services: number;
+      readyMs: number;
+      allSyncedMs: number;
+      rssBytes: number;
+      heapBytes: number | undefined;
+      seedMs: number;
+    }
   | { ok: false; reason: string };
 
 /** The deployer process managing `count` services (desiredCount 0, so no task processes). */
@@ -117,7 +130,15 @@ export async function measureDeployerAtScale(count: number): Promise<ScaleStartu
       }
       const allSyncedMs = readyMs + (performance.now() - syncStarted);
       await new Promise((resolve) => setTimeout(resolve, 5000));
-      return { ok: true, services: count, readyMs, allSyncedMs, rssBytes: await deployer.rssBytes(), seedMs };
+      return {
+        ok: true,
+        services: count,
+        readyMs,
+        allSyncedMs,
+        rssBytes: await deployer.rssBytes(),
+        heapBytes: await heapUsedFromMetrics(deployer.url),
+        seedMs,
+      };
     } finally {
       await deployer.kill('SIGTERM');
     }
