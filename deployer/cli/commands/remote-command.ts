@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { callDeployer, resolveClientOptions } from '../deployer-client.ts';
+import { readEvents, type ServerSentEvent } from './read-events.ts';
 
 /** Exit codes of the verbs that talk to a deployer (docs/cli.md), on top of cli-io.ts's. */
 export const REMOTE_EXIT = {
@@ -26,6 +27,8 @@ export interface RemoteContext {
   values: Record<string, string | boolean | undefined>;
   get(path: string): Promise<unknown>;
   post(path: string, body?: unknown): Promise<unknown>;
+  /** Server-sent events of `path` (the dashboard's /events), until the deployer closes the stream. */
+  events(path: string): AsyncIterable<ServerSentEvent>;
 }
 
 export interface RemoteCommandSpec {
@@ -108,6 +111,7 @@ export function defineRemoteCommand(spec: RemoteCommandSpec): CliCommand {
         values,
         get: (path) => request('GET', path),
         post: (path, body) => request('POST', path, body ?? {}),
+        events: (path) => readEvents(options, path),
       });
     },
   };
