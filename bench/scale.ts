@@ -137,6 +137,11 @@ async function main(): Promise<void> {
     ],
   );
   printTable(
+    'API calls of the start (status rebuild from ECS + one startup reconcile per service), by operation',
+    ['operation', 'calls', 'per service'],
+    callRows(startCalls, SERVICES),
+  );
+  printTable(
     'API calls of the full resync pass, by operation',
     ['operation', 'calls', 'per service'],
     callRows(passCalls, SERVICES),
