@@ -63,6 +63,8 @@ export async function runRolloutCycles(
         throw new Error(`deployment for ${tag} is ${deployment.rolloutState}, expected COMPLETED`);
       if (leftWaitingAt === undefined)
         throw new Error(`the runtime never reported leaving Waiting for ${tag}`);
+      if (leftWaitingAt < deployment.updatedAt.getTime())
+        throw new Error(`the runtime left Waiting for ${tag} before ECS reported the deployment COMPLETED`);
       const intake = setup.queue.firstReceive('image-push', sentAt);
       const reconcile = setup.queue.firstReceive('reconcile', intake?.at ?? sentAt);
       samples.push({
