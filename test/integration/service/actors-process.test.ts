@@ -106,6 +106,26 @@ describe('node service/main.ts', () => {
     expect(messages).toEqual(expect.arrayContaining(['stopping: finishing in-flight requests', 'stopped']));
   });
 
+  it('exits 1 at once on a second signal while a request still holds the shutdown', async () => {
+    const service = startServiceProcess(
+      { ...LOOPBACK, ...CREDENTIALS },
+      { nodeArgs: ['--import', SLOW_REQUEST_PRELOAD] },
+    );
+    const url = await listeningUrl(service);
+    const inFlight = fetch(`${url}/health`, { headers: { 'x-test-delay-ms': '15000' } }).catch(
+      () => 'aborted',
+    );
+    await service.waitFor(/test-preload: holding \/health/);
+    service.child.kill('SIGTERM');
+    await service.waitFor(/stopping: finishing in-flight requests/);
+    const signalledAt = performance.now();
+    service.child.kill('SIGINT');
+    expect(await service.exited).toEqual({ code: 1, signal: null });
+    expect(performance.now() - signalledAt).toBeLessThan(3000);
+    expect(service.logs().map((line) => line.msg)).toContain('second signal while stopping: exiting now');
+    expect(await inFlight).toBe('aborted');
+  });
+
   it('never logs the Authorization header or the configured password', async () => {
     const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, LOG_LEVEL: 'trace' });
     const url = await listeningUrl(service);
