@@ -48,6 +48,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     // to the wrong revision).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     return503OnClosing: true,
+    // A webhook URL pasted with a trailing slash on GitHub still reaches the route.
+    routerOptions: { ignoreTrailingSlash: true },
     // A whole request (headers and body) must arrive within 30 s: slow senders do not hold sockets.
     requestTimeout: 30_000,
     // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection Node just closed

@@ -331,6 +331,18 @@ describe('POST /webhooks/github', () => {
       },
     ));
 
+  it('is reached with a trailing slash too', () =>
+    withServer({}, async (s) => {
+      const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
+      const response = await s.app.inject({
+        method: 'POST',
+        url: '/webhooks/github/',
+        headers: delivery.headers,
+        payload: delivery.body,
+      });
+      expect(response.statusCode).toBe(202);
+    }));
+
   it('GET answers 405', () =>
     withServer({}, async (s) => {
       const response = await s.app.inject({ method: 'GET', url: '/webhooks/github' });
