@@ -256,8 +256,13 @@ export class QueueConsumer {
         try {
           await this.#options.queue.changeVisibility(message.receiptHandle, seconds, this.#abort.signal);
         } catch (error) {
-          if (!this.#abort.signal.aborted)
-            this.#log.warn({ err: error, messageId: message.messageId }, 'heartbeat failed for a message');
+          if (this.#abort.signal.aborted) return;
+          // Deleted (or given back) while the heartbeat was in flight: nothing to extend any more.
+          if (!this.#inHand.has(message)) {
+            this.#log.debug({ messageId: message.messageId }, 'heartbeat raced with the end of a message');
+            return;
+          }
+          this.#log.warn({ err: error, messageId: message.messageId }, 'heartbeat failed for a message');
         }
       }),
     );

@@ -16,6 +16,8 @@ import { SUSPENDED_TAG } from './suspensions.ts';
 
 /** Revisions read per service: enough for the history the status shows. */
 export const REBUILD_DEPTH = 20;
+/** Services rebuilt at once. */
+export const REBUILD_CONCURRENCY = 16;
 
 export interface RebuildDeps {
   ecs: EcsPort;
@@ -30,7 +32,13 @@ export async function rebuildStatus(
   services: readonly ServiceConfig[],
   signal: AbortSignal,
 ): Promise<void> {
-  await Promise.all(services.map((service) => rebuildService(deps, service, signal)));
+  // Bounded: a thousand services must not open a thousand request chains at once.
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < services.length; i = next++)
+      await rebuildService(deps, services[i] as ServiceConfig, signal);
+  };
+  await Promise.all(Array.from({ length: Math.min(REBUILD_CONCURRENCY, services.length) }, worker));
 }
 
 async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: AbortSignal): Promise<void> {
@@ -45,8 +53,11 @@ async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: 
       0,
       REBUILD_DEPTH,
     );
-    const revisions = new Map<string, DescribedTaskDefinition>();
-    for (const arn of arns) revisions.set(arn, await ecs.describeTaskDefinition(arn, signal));
+    // Newest first, in parallel; the Map keeps that order.
+    const described = await Promise.all(arns.map((arn) => ecs.describeTaskDefinition(arn, signal)));
+    const revisions = new Map<string, DescribedTaskDefinition>(
+      arns.map((arn, i) => [arn, described[i] as DescribedTaskDefinition]),
+    );
     const { rollouts, failed } = history(config, revisions);
     store.update(config.name, (service) => {
       service.live = image

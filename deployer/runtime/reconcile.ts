@@ -86,6 +86,7 @@ export class Reconciler {
   readonly #lock = new KeyedLock();
   /** Services whose ECS event history was read once (that first read is not logged at info). */
   readonly #eventsSeen = new Set<string>();
+  readonly #repositoryUris = new Map<string, string>();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -158,7 +159,7 @@ export class Reconciler {
     const { ecs, registry, store } = this.#deps;
     const [images, repositoryUri, service] = await Promise.all([
       registry.listImages(config.image.repository, signal),
-      registry.repositoryUri(config.image.repository, signal),
+      this.#repositoryUri(config.image.repository, signal),
       ecs.describeService(config.cluster, config.service, signal),
     ]);
     this.#recordEvents(config.name, service.events, log);
@@ -381,6 +382,15 @@ export class Reconciler {
       },
       'rollout did not succeed',
     );
+  }
+
+  /** A repository's URI never changes: ask the registry once per repository. */
+  async #repositoryUri(repository: string, signal: AbortSignal): Promise<string> {
+    const known = this.#repositoryUris.get(repository);
+    if (known) return known;
+    const uri = await this.#deps.registry.repositoryUri(repository, signal);
+    this.#repositoryUris.set(repository, uri);
+    return uri;
   }
 
   #recordEvents(name: string, events: LiveServiceEvent[], log: Logger): void {

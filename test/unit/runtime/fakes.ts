@@ -316,7 +316,9 @@ export class FakeRegistry implements RegistryPort {
   async listImages(repository: string): Promise<RegistryImage[]> {
     return structuredClone(this.images.get(repository) ?? []);
   }
+  uriLookups = 0;
   async repositoryUri(repository: string): Promise<string> {
+    this.uriLookups += 1;
     return `${REGISTRY_HOST}/${repository}`;
   }
 }

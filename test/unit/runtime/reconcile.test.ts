@@ -60,6 +60,7 @@ describe('Reconciler.reconcile', () => {
     expect(world.ecs.calls.update).toHaveLength(1);
     expect(world.cdn.creates).toBe(1);
     expect(world.store.service('actors')?.sync).toMatchObject({ state: 'Synced', reason: 'UpToDate' });
+    expect(world.registry.uriLookups).toBe(1);
   });
 
   it('reconcile of the seeded tag reference rolls out 1.0.0 by digest', async () => {
