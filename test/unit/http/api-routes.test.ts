@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import { createFakeRuntime } from '../../support/fake-runtime.ts';
@@ -169,5 +170,25 @@ describe('POST /api/services/:service/*', () => {
       { level: 30, msg: 'http request refused', route: '/api/services/:service/sync', statusCode: 401 },
     ]);
     expect(server.log.text()).not.toContain('wrong-token-value');
+  });
+});
+
+describe('POST /api/services/:service/* on arbitrary names', () => {
+  it('never answers 5xx and never acts on a service that does not exist', async () => {
+    server = await testServer();
+    const s = server;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 300 }).filter((name) => name !== 'actors'),
+        fc.constantFrom('sync', 'rollback', 'suspend', 'resume'),
+        async (name, action) => {
+          const response = await post(s, `/api/services/${encodeURIComponent(name)}/${action}`);
+          expect([400, 404]).toContain(response.statusCode);
+          expect(response.json()).toHaveProperty('error.code');
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(s.runtime.calls).toEqual([]);
   });
 });
