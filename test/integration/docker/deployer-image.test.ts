@@ -1,0 +1,83 @@
+// The deployer image, without Docker: lay out Dockerfile.deployer's final stage in a temporary
+// directory (exactly what it COPYs; node_modules symlinked), run its CMD in aws mode against the
+// local AWS stand-ins, and expect it to become ready. Proves the image holds what the production
+// path loads (the local world, which needs devDependencies, is not in the image).
+
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEPLOYER_HEALTH_PATH, DEPLOYER_READY_PATH } from '../../../common/contract.ts';
+import { freePort } from '../../../local/tasks/free-port.ts';
+import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { layoutFinalStage } from '../../support/docker-context.ts';
+import { command, environment, parseDockerfile } from '../../support/dockerfile.ts';
+import { quietLogger } from '../local/helpers.ts';
+import { startServiceProcess } from '../service/support/service-process.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const cleanups: Array<() => Promise<unknown>> = [];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('Dockerfile.deployer, laid out as the image holds it', () => {
+  it('starts in aws mode against the local stand-ins and becomes ready', async () => {
+    const world: LocalWorld = await startLocalWorld({ logger: quietLogger });
+    cleanups.push(() => world.stop());
+    const dockerfile = parseDockerfile(readFileSync(path.join(ROOT, 'Dockerfile.deployer'), 'utf8'));
+    const dir = await mkdtemp(path.join(tmpdir(), 'deployer-image-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await layoutFinalStage(dockerfile, ROOT, dir);
+    await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+
+    const [program, script] = command(dockerfile.final) ?? [];
+    expect(program).toBe('node');
+    const port = await freePort();
+    const deployer = startServiceProcess(
+      {
+        ...environment(dockerfile.final),
+        ...world.env(),
+        DEPLOYER_MODE: 'aws',
+        CONFIG_PATH: 'config',
+        GITHUB_WEBHOOK_SECRET: 'image-test-webhook-secret-0123456789',
+        STATUS_TOKEN: 'image-test-status-token-0123456789',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      { cwd: dir, script },
+    );
+    cleanups.push(async () => {
+      deployer.child.kill('SIGTERM');
+      await deployer.exited;
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await eventually(
+        async () => ((await fetch(`${base}${DEPLOYER_HEALTH_PATH}`)).ok ? true : undefined),
+        15_000,
+      );
+      await eventually(
+        async () => ((await fetch(`${base}${DEPLOYER_READY_PATH}`)).ok ? true : undefined),
+        15_000,
+      );
+    } catch (error) {
+      throw new Error(`deployer did not become ready: ${String(error)}\n${deployer.output()}`);
+    }
+    deployer.child.kill('SIGTERM');
+    expect((await deployer.exited).code).toBe(0);
+  });
+});
