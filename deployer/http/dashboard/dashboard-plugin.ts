@@ -72,7 +72,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       streams.delete(end);
     });
     stream.send('status', dashboardPayload(runtime.status()));
-    stop = broadcast.add((payload) => stream.send('status', payload));
+    stop = broadcast.add((json) => stream.sendJson('status', json));
     request.log.debug({ listeners: broadcast.listenerCount }, 'dashboard event stream opened');
   });
 };

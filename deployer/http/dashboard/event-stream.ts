@@ -3,6 +3,8 @@ import type { FastifyReply } from 'fastify';
 
 export interface EventStream {
   send(event: string, data: unknown): void;
+  /** `json` is already serialised (JSON never contains raw newlines, so it fits one `data:` line). */
+  sendJson(event: string, json: string): void;
   onClose(listener: () => void): void;
   end(): void;
 }
@@ -38,11 +40,10 @@ export function openEventStream(reply: FastifyReply, keepAliveMs: number): Event
     if (open && !raw.writableEnded) raw.write(chunk);
   }
 
+  const sendJson = (event: string, json: string) => write(`event: ${event}\ndata: ${json}\n\n`);
   return {
-    send(event, data) {
-      // JSON.stringify never emits raw newlines, so one `data:` line carries the whole payload.
-      write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    },
+    send: (event, data) => sendJson(event, JSON.stringify(data)),
+    sendJson,
     onClose(listener) {
       closeListeners.push(listener);
     },

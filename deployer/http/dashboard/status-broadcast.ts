@@ -1,5 +1,6 @@
-// One runtime subscription shared by every open dashboard: each status change is rendered once and
-// fanned out. Bursts (several step changes in one tick) coalesce into one update carrying the latest.
+// One runtime subscription shared by every open dashboard: each status change is rendered and serialised
+// once and fanned out. Bursts (several step changes in one tick) coalesce into one update carrying the
+// latest; the window grows with the cost of a render (many services), so pushing never eats the CPU.
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
 import type { DeployerStatus } from '../../runtime/status-model.ts';
 import { pageTitle, renderDashboardBody } from './render-page.ts';
@@ -11,7 +12,12 @@ export interface DashboardPayload {
   title: string;
 }
 
-export type PayloadListener = (payload: DashboardPayload) => void;
+/** Receives the payload already serialised (one JSON.stringify per change, not per open tab). */
+export type PayloadListener = (json: string) => void;
+
+/** At most this share of the time goes to rendering updates. */
+const MAX_RENDER_SHARE = 0.25;
+const MAX_COALESCE_MS = 2000;
 
 export function dashboardPayload(status: DeployerStatus): DashboardPayload {
   return { status, html: renderDashboardBody(status), title: pageTitle(status) };
@@ -20,14 +26,28 @@ export function dashboardPayload(status: DeployerStatus): DashboardPayload {
 export class StatusBroadcast {
   readonly #runtime: DeployerRuntime;
   readonly #coalesceMs: number;
+  #windowMs: number;
   readonly #listeners = new Set<PayloadListener>();
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #pending: DeployerStatus | undefined;
 
-  constructor(runtime: DeployerRuntime, coalesceMs = 50) {
+  readonly #serialize: (status: DeployerStatus) => string;
+
+  constructor(
+    runtime: DeployerRuntime,
+    options: { coalesceMs?: number; serialize?: (status: DeployerStatus) => string } = {},
+  ) {
+    const coalesceMs = options.coalesceMs ?? 50;
     this.#runtime = runtime;
     this.#coalesceMs = coalesceMs;
+    this.#serialize = options.serialize ?? ((status) => JSON.stringify(dashboardPayload(status)));
+    this.#windowMs = coalesceMs;
+  }
+
+  /** Current coalescing window (grows when rendering is slow). */
+  get windowMs(): number {
+    return this.#windowMs;
   }
 
   get listenerCount(): number {
@@ -51,7 +71,7 @@ export class StatusBroadcast {
 
   #schedule(status: DeployerStatus): void {
     this.#pending = status;
-    this.#timer ??= setTimeout(() => this.#flush(), this.#coalesceMs);
+    this.#timer ??= setTimeout(() => this.#flush(), this.#windowMs);
   }
 
   #flush(): void {
@@ -59,8 +79,11 @@ export class StatusBroadcast {
     const status = this.#pending;
     this.#pending = undefined;
     if (status === undefined) return;
-    const payload = dashboardPayload(status);
-    for (const listener of this.#listeners) listener(payload);
+    const started = performance.now();
+    const json = this.#serialize(status);
+    const cost = performance.now() - started;
+    this.#windowMs = Math.min(MAX_COALESCE_MS, Math.max(this.#coalesceMs, cost / MAX_RENDER_SHARE));
+    for (const listener of this.#listeners) listener(json);
   }
 
   #stopWatching(): void {
