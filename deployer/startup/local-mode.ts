@@ -37,13 +37,11 @@ export async function startLocalMode(
     githubWebhookSecret: settings.githubWebhookSecret ?? randomBytes(24).toString('base64url'),
   };
   if (settings.queueUrl) {
-    // An external local world (or any SQS-compatible endpoint): AWS_ENDPOINT_URL_* come from env.
-    return {
-      settings: withSecrets,
-      world: undefined,
-      adapterOptions: { env, ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }) },
-      generated,
-    };
+    // An external local world (`npm run local`, endpoints in AWS_ENDPOINT_URL_*) or real AWS. Stand-ins
+    // accept any key; real AWS keeps the SDK's credential chain (profiles, SSO).
+    const standIns = Boolean(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL);
+    const credentials = standIns && !env.AWS_ACCESS_KEY_ID ? { credentials: LOCAL_CREDENTIALS } : {};
+    return { settings: withSecrets, world: undefined, adapterOptions: { env, ...credentials }, generated };
   }
   const world = await startLocalWorld({
     ...localWorldOptionsFromEnv(env),
