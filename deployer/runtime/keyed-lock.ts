@@ -14,8 +14,4 @@ export class KeyedLock {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     }
   }
-
-  busy(key: string): boolean {
-    return this.#tails.has(key);
-  }
 }
