@@ -1,7 +1,7 @@
 // Lays out a directory the way a Dockerfile's final stage would see its WORKDIR: every COPY from
 // the build context (honouring .dockerignore), with COPY --from a stage left to the caller (the
 // tests symlink node_modules). Enough of Docker's semantics for our two Dockerfiles.
-import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { type CopySpec, copies, type Dockerfile } from './dockerfile.ts';
@@ -114,4 +114,38 @@ export async function layoutFinalStage(
     }
   }
   return { files, fromStages };
+}
+
+interface LockfilePackage {
+  dev?: boolean;
+  optional?: boolean;
+}
+
+/**
+ * What `npm ci --omit=dev` would install, without the network: a node_modules in `targetDir` that
+ * links only the top-level packages package-lock.json does not mark `dev`. Code laid out in
+ * `targetDir` then fails to import a devDependency exactly as it would in the image.
+ */
+export async function linkProductionModules(repoRoot: string, targetDir: string): Promise<string[]> {
+  const lock = JSON.parse(await readFile(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockfilePackage>;
+  };
+  const linked: string[] = [];
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    // Top-level packages only; nested node_modules come along inside their parent's directory.
+    if (!key.startsWith('node_modules/') || key.slice('node_modules/'.length).includes('node_modules/'))
+      continue;
+    if (entry.dev) continue;
+    const source = path.join(repoRoot, key);
+    try {
+      await stat(source);
+    } catch {
+      if (entry.optional) continue; // an optional package for another platform
+      throw new Error(`${key} is a production dependency in package-lock.json but is not installed`);
+    }
+    await mkdir(path.dirname(path.join(targetDir, key)), { recursive: true });
+    await symlink(source, path.join(targetDir, key), 'dir');
+    linked.push(key.slice('node_modules/'.length));
+  }
+  return linked.sort();
 }

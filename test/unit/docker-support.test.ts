@@ -1,10 +1,16 @@
 // The test helpers the Dockerfile tests rely on must be right themselves: a parser that silently
 // missed an EXPOSE would let a port mismatch through.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesCopiedBy, layoutFinalStage, parseDockerIgnore } from '../support/docker-context.ts';
+import {
+  filesCopiedBy,
+  layoutFinalStage,
+  linkProductionModules,
+  parseDockerIgnore,
+} from '../support/docker-context.ts';
 import {
   command,
   copies,
@@ -244,6 +250,24 @@ describe('importClosure', () => {
         path.join(dir, 'dev.ts'),
         path.join(dir, 'main.ts'),
       ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('linkProductionModules', () => {
+  it('links what npm ci --omit=dev installs, so a devDependency cannot be resolved', async () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const dir = await mkdtemp(path.join(tmpdir(), 'prod-modules-'));
+    try {
+      const linked = await linkProductionModules(root, dir);
+      expect(linked).toEqual(expect.arrayContaining(['fastify', 'pino', '@aws-sdk/client-ecs']));
+      expect(linked).not.toContain('vitest');
+      expect(linked).not.toContain('node');
+      const requireFromImage = createRequire(path.join(dir, 'service', 'main.ts'));
+      expect(requireFromImage.resolve('fastify')).toContain(`${path.sep}fastify${path.sep}`);
+      expect(() => requireFromImage.resolve('fast-check')).toThrow(/Cannot find module/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,9 @@
 // There is no Docker engine here, so these tests check what can be checked without one: the
 // Dockerfiles agree with the contract ports, copy only what exists, install production
-// dependencies only, run as non-root on Node 24, and the copied files are enough to run the CMD.
+// dependencies only, run as non-root on Node 24, and the copied files with production packages only
+// are enough to run the CMD.
 import { existsSync, readFileSync } from 'node:fs';
-import { access, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,12 @@ import {
   SERVICE_PORT,
 } from '../../common/contract.ts';
 import { listeningUrl, startServiceProcess } from '../integration/service/support/service-process.ts';
-import { filesCopiedBy, layoutFinalStage, readDockerIgnore } from '../support/docker-context.ts';
+import {
+  filesCopiedBy,
+  layoutFinalStage,
+  linkProductionModules,
+  readDockerIgnore,
+} from '../support/docker-context.ts';
 import {
   command,
   copies,
@@ -43,9 +49,10 @@ async function layout(dockerfile: Dockerfile): Promise<{ dir: string; files: str
   temporaryDirs.push(dir);
   const { files, fromStages } = await layoutFinalStage(dockerfile, ROOT, dir);
   for (const spec of fromStages) {
-    // The only thing taken from another stage is node_modules; the repository's stands in for it.
+    // The only thing taken from another stage is node_modules (npm ci --omit=dev): links to the
+    // repository's production packages stand in for it, so importing a devDependency fails here too.
     expect(spec.destination.replace(/\/$/, '')).toMatch(/^(\.\/)?node_modules$/);
-    await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    await linkProductionModules(ROOT, dir);
   }
   return { dir, files };
 }

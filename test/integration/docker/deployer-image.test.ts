@@ -1,17 +1,17 @@
 // The deployer image, without Docker: lay out Dockerfile.deployer's final stage in a temporary
-// directory (exactly what it COPYs; node_modules symlinked), run its CMD in aws mode against the
+// directory (exactly what it COPYs; production packages only, linked), run its CMD in aws mode against the
 // local AWS stand-ins, and expect it to become ready. Proves the image holds what the production
 // path loads (the local world, which needs devDependencies, is not in the image).
 
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEPLOYER_HEALTH_PATH, DEPLOYER_READY_PATH } from '../../../common/contract.ts';
 import { freePort } from '../../../local/tasks/free-port.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
-import { layoutFinalStage } from '../../support/docker-context.ts';
+import { layoutFinalStage, linkProductionModules } from '../../support/docker-context.ts';
 import { command, environment, parseDockerfile } from '../../support/dockerfile.ts';
 import { quietLogger } from '../local/helpers.ts';
 import { startServiceProcess } from '../service/support/service-process.ts';
@@ -41,7 +41,7 @@ describe('Dockerfile.deployer, laid out as the image holds it', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'deployer-image-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     await layoutFinalStage(dockerfile, ROOT, dir);
-    await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    await linkProductionModules(ROOT, dir);
 
     const [program, script] = command(dockerfile.final) ?? [];
     expect(program).toBe('node');
