@@ -112,18 +112,15 @@ function describeConfig(s: Settings): string {
     : s.config.path;
 }
 
-/** Exits without the orderly stop, but never leaves the local world's task processes running. */
+/**
+ * Exits without the orderly stop. The local world's task processes still go: its process runner
+ * kills their process groups on exit (local/tasks/process-runner.ts).
+ */
 function exitNow(code: number): never {
-  for (const task of local?.world?.processes() ?? []) {
-    try {
-      process.kill(task.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
   process.exit(code);
 }
 
+let starting: Promise<void> | undefined;
 let stopping = false;
 function shutdown(signal: NodeJS.Signals): void {
   if (stopping) {
@@ -137,7 +134,11 @@ function shutdown(signal: NodeJS.Signals): void {
     exitNow(1);
   }, SHUTDOWN_LIMIT_MS);
   limit.unref();
-  stop()
+  // A signal during start-up waits for it to settle, so whatever it started (the local world's task
+  // processes above all) is stopped too.
+  (starting ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(stop)
     .then(() => {
       logger.info('deployer stopped');
       process.exit(0);
@@ -159,11 +160,19 @@ process.on('unhandledRejection', (reason) => {
   exitNow(1);
 });
 
-try {
-  await start();
-} catch (error) {
-  logger.fatal({ err: error }, 'deployer failed to start');
-  process.stderr.write(`deployer cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
-  await stop().catch(() => undefined);
-  exitNow(1);
+async function main(): Promise<void> {
+  starting = start();
+  try {
+    await starting;
+  } catch (error) {
+    // Interrupted by a signal: its handler stops what was started and exits.
+    if (stopping) return;
+    logger.fatal({ err: error }, 'deployer failed to start');
+    process.stderr.write(
+      `deployer cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    await stop().catch(() => undefined);
+    exitNow(1);
+  }
 }
+await main();

@@ -1,7 +1,7 @@
 // `npm start` (local mode): the deployer starts its own local world, prints a banner with the token,
 // picks up edits of the config directory, and leaves no process behind on SIGINT. Plus: startup
 // failures exit 1 with a message that names what to fix.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -100,6 +100,32 @@ describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
     expect(tasks.length).toBeGreaterThan(0);
     expect(await deployer.stop('SIGINT')).toBe(0);
     await expect.poll(() => tasks.filter(isAlive), { timeout: 5_000 }).toEqual([]);
+  });
+});
+
+describe('deployer interrupted while starting', () => {
+  it('SIGINT during the local world start stops what was started: exit 0, no task process left', async () => {
+    const child = spawn(process.execPath, ['deployer/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', ...LOCAL_PORTS, LOCAL_USE_ECHO_TASK: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let output = '';
+    const taskPid = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        // The seeded actors task is starting: the world is half up, the HTTP server not yet.
+        const match = /"pid":(\d+),"port":\d+,"image":[^\n]*"msg":"task process started"/.exec(output);
+        if (match) resolve(Number(match[1]));
+      });
+      exited.then(() => reject(new Error(`exited before starting a task:\n${output}`)));
+    });
+    expect(output).not.toContain('deployer listening');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('deployer stopped');
+    await expect.poll(() => isAlive(taskPid), { timeout: 5_000 }).toBe(false);
   });
 });
 
