@@ -26,6 +26,7 @@ import type {
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { complete, type DeployResult, deploy, finishRollback } from './rollout/deploy.ts';
+import { earlierFailure, recentRevisions } from './rollout/recent-revisions.ts';
 import {
   type FailureReason,
   RESULT_IN_PROGRESS,
@@ -147,7 +148,7 @@ export class Reconciler {
       force: options.force === true,
     });
     log.info({ plan: plan.kind, why: options.reason, reason: plan.reason }, 'planned');
-    await this.#act(observed, plan, suspension, signal, log);
+    await this.#act(observed, plan, suspension, options.force === true, signal, log);
   }
 
   async #observe(
@@ -229,6 +230,7 @@ export class Reconciler {
     observed: Observed,
     plan: Plan,
     suspension: Suspension | undefined,
+    force: boolean,
     signal: AbortSignal,
     log: Logger,
   ): Promise<void> {
@@ -266,6 +268,23 @@ export class Reconciler {
       return;
     }
     const rolloutPlan = plan;
+    // Another replica (or this one before a restart) may have seen this digest fail: ECS knows.
+    const recent = await recentRevisions(this.#deps.ecs, observed.described.taskDefinition.family, signal);
+    const failure = force ? undefined : earlierFailure(recent, name, plan.to.digest);
+    if (failure) {
+      store.rememberFailedDigest(name, { digest: plan.to.digest, ...failure });
+      store.setSync(
+        name,
+        'Failed',
+        'DigestBlocked',
+        `${plan.to.digest.slice(0, 19)} failed to roll out before (${failure.reason}); push a new image, change the config, or sync to retry it`,
+      );
+      log.info(
+        { digest: plan.to.digest, reason: failure.reason },
+        'rollout skipped: the digest failed before',
+      );
+      return;
+    }
     await this.#runRollout(
       observed,
       { rolloutId: plan.rolloutId, digest: plan.to.digest },
@@ -278,6 +297,7 @@ export class Reconciler {
           digest: rolloutPlan.to.digest,
           configRevision: observed.configRevision,
           template: observed.described.taskDefinition,
+          recent,
         }),
       { image: plan.to.image, digest: plan.to.digest, ...(plan.to.tag ? { tag: plan.to.tag } : {}) },
     );

@@ -4,6 +4,7 @@
 import type { TaskDefinition } from '../../domain/types.ts';
 import type { RolloutResult } from '../status-model.ts';
 import { invalidateCdn } from './invalidate.ts';
+import type { RecentRevision } from './recent-revisions.ts';
 import { registerRevision } from './register.ts';
 import { rollBack } from './rollback.ts';
 import {
@@ -23,6 +24,8 @@ export interface DeployInput {
   configRevision: string;
   /** The revision the service runs now: template of the new one and rollback target. */
   template: TaskDefinition;
+  /** The family's newest revisions when the caller already read them. */
+  recent?: readonly RecentRevision[];
 }
 
 export interface DeployResult {

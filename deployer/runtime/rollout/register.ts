@@ -1,12 +1,9 @@
 // Step 1: register the new task definition revision, or find the one an interrupted attempt of the
 // same rollout registered (its rollout id tag), so a crash never leaves two revisions for one rollout.
-import { DeployerError } from '../../domain/errors.ts';
 import { ROLLOUT_TAG_KEYS, renderTaskDefinition, rolloutTags } from '../../domain/task-definition.ts';
 import type { TaskDefinition } from '../../domain/types.ts';
+import { type RecentRevision, recentRevisions } from './recent-revisions.ts';
 import { RESULT_IN_PROGRESS, RESULT_TAG_KEYS, type RolloutContext } from './rollout-context.ts';
-
-/** Revisions of the family searched for our earlier work: a crash leaves it among the newest. */
-const SEARCH_DEPTH = 10;
 
 export interface RegisterInput {
   rolloutId: string;
@@ -16,6 +13,8 @@ export interface RegisterInput {
   digest: string;
   configRevision: string;
   startedAt: Date;
+  /** The family's newest revisions when the caller already read them. */
+  recent?: readonly RecentRevision[];
 }
 
 export async function registerRevision(
@@ -28,7 +27,8 @@ export async function registerRevision(
     [RESULT_TAG_KEYS.startedAt]: input.startedAt.toISOString(),
   };
   if (input.template.taskDefinitionArn) attempt[RESULT_TAG_KEYS.previous] = input.template.taskDefinitionArn;
-  const existing = await findRevision(ctx, input.template.family, input.rolloutId);
+  const recent = input.recent ?? (await recentRevisions(ctx.ecs, input.template.family, ctx.signal));
+  const existing = recent.find((r) => r.tags[ROLLOUT_TAG_KEYS.rolloutId] === input.rolloutId)?.arn;
   if (existing) {
     // A retry (after a crash, or a forced one after a failure) is a new attempt: a crash during it
     // must resume it, and a rollback must return to what runs now.
@@ -55,19 +55,4 @@ export async function registerRevision(
   const arn = await ctx.ecs.registerTaskDefinition(rendered.value, tags, ctx.signal);
   ctx.log.info({ taskDefinitionArn: arn }, 'task definition registered');
   return { arn, reused: false };
-}
-
-export async function findRevision(
-  ctx: Pick<RolloutContext, 'ecs' | 'signal'>,
-  family: string,
-  rolloutId: string,
-): Promise<string | undefined> {
-  if (!family)
-    throw new DeployerError('TASK_DEFINITION_INVALID', 'task definition has no family', { retryable: false });
-  const arns = (await ctx.ecs.listTaskDefinitions(family, ctx.signal)).slice(0, SEARCH_DEPTH);
-  for (const arn of arns) {
-    const described = await ctx.ecs.describeTaskDefinition(arn, ctx.signal);
-    if (described.tags[ROLLOUT_TAG_KEYS.rolloutId] === rolloutId) return arn;
-  }
-  return undefined;
 }

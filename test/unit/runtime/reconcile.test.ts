@@ -271,6 +271,21 @@ describe('Reconciler.reconcile', () => {
     expect(store.service('actors')?.sync.reason).toBe('DigestBlocked');
   });
 
+  it('another replica (its own memory, no rebuild) does not retry a digest that failed: ECS tags say so', async () => {
+    const world = fakeWorld({ breakerRollback: false });
+    world.ecs.behaviour = (arn) => (arn === world.seededArn ? 'complete' : 'fail');
+    await world.reconcile();
+    const other = world.restart();
+    await other.reconciler.reconcile('actors', { reason: 'image push' }, world.signal);
+    expect(world.ecs.calls.register).toBe(1);
+    expect(world.ecs.calls.update).toHaveLength(2); // the rollout and its rollback, nothing more
+    expect(other.store.service('actors')?.sync).toMatchObject({ state: 'Failed', reason: 'DigestBlocked' });
+    expect(other.store.service('actors')?.failedDigests.map((f) => f.digest)).toEqual([world.v1]);
+
+    await other.reconciler.reconcile('actors', { reason: 'manual sync', force: true }, world.signal);
+    expect(world.ecs.calls.update).toHaveLength(4); // forced: tried again (and rolled back again)
+  });
+
   it('reconcile of a service suspended in config does nothing and says Suspended', async () => {
     const world = fakeWorld({ files: [serviceYaml({ suspended: true })] });
     await world.reconcile();
