@@ -57,6 +57,7 @@ async function start(): Promise<void> {
     local = await startLocalMode(settings, env, logger);
     settings = local.settings;
     adapterOptions = local.adapterOptions;
+    if (stopping) return; // Ctrl-C while the local world started: stop() takes it down.
   }
   adapters = createAdapters({ settings, logger, ...adapterOptions });
   const { destroy: _destroy, ...ports } = adapters;
@@ -89,6 +90,7 @@ async function start(): Promise<void> {
     );
   }
 
+  if (stopping) return;
   await runtime.start();
   if (local) process.stdout.write(`${localBanner(url, local)}\n`);
 }
