@@ -1,6 +1,7 @@
 // `ecs-gitops diff`: desired vs live per service; exit 0 when everything is in sync, 2 when not (like diff(1)).
 import type { DeployerStatus } from '../../runtime/status-model.ts';
 import { EXIT } from '../cli-io.ts';
+import { paintFor } from '../format/colour.ts';
 import { diffStatus, diffText } from '../format/diff-report.ts';
 import { CONNECTION_HELP, defineRemoteCommand, REMOTE_EXIT } from './remote-command.ts';
 
@@ -25,7 +26,11 @@ Exit codes: 0 everything in sync, 2 differences found, 1 deployer error, 3 deplo
   async action({ io, values, get }) {
     const status = (await get('/status')) as DeployerStatus;
     const report = diffStatus(status);
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${diffText(status, report)}\n`);
+    io.stdout(
+      values.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : `${diffText(status, report, paintFor(io.env, process.stdout.isTTY === true))}\n`,
+    );
     return report.inSync ? EXIT.ok : REMOTE_EXIT.differences;
   },
 });

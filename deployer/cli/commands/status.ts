@@ -2,6 +2,7 @@
 // detail; --watch redraws it on every change (the dashboard's event stream).
 import type { DeployerStatus, ServiceStatus } from '../../runtime/status-model.ts';
 import { EXIT, UsageError } from '../cli-io.ts';
+import { paintFor } from '../format/colour.ts';
 import { serviceDetail, statusTable } from '../format/status-report.ts';
 import { CONNECTION_HELP, defineRemoteCommand, servicePath } from './remote-command.ts';
 import { watchStatus } from './watch-status.ts';
@@ -33,7 +34,11 @@ Exit codes: 0 ok, 1 unknown service or deployer error, 3 deployer unreachable, 4
     }
     if (service === undefined) {
       const status = (await get('/status')) as DeployerStatus;
-      io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : `${statusTable(status)}\n`);
+      io.stdout(
+        values.json
+          ? `${JSON.stringify(status, null, 2)}\n`
+          : `${statusTable(status, paintFor(io.env, process.stdout.isTTY === true))}\n`,
+      );
       return EXIT.ok;
     }
     const detail = (await get(servicePath('/status', service))) as ServiceStatus;

@@ -3,6 +3,7 @@
 import type { DeployerStatus } from '../../runtime/status-model.ts';
 import type { CliIo } from '../cli-io.ts';
 import { DeployerClientError } from '../deployer-client.ts';
+import { type Paint, paintFor } from '../format/colour.ts';
 import { serviceDetail, statusTable } from '../format/status-report.ts';
 import { printable } from '../format/text-table.ts';
 import type { ServerSentEvent } from './read-events.ts';
@@ -21,6 +22,7 @@ export async function watchStatus(
   // Fail fast on an unknown service, a bad token or a wrong URL, before any redraw.
   if (service !== undefined) await get(servicePath('/status', service));
   const clear = process.stdout.isTTY === true;
+  const paint = paintFor(io.env, clear);
   let connectedOnce = false;
   for (;;) {
     try {
@@ -28,7 +30,7 @@ export async function watchStatus(
         if (event.event !== 'status') continue;
         connectedOnce = true;
         const { status } = JSON.parse(event.data) as { status: DeployerStatus };
-        io.stdout(`${clear ? CLEAR : ''}${render(status, service)}\n${clear ? '' : '\n'}`);
+        io.stdout(`${clear ? CLEAR : ''}${render(status, service, paint)}\n${clear ? '' : '\n'}`);
       }
       io.stderr('the deployer closed the stream; reconnecting\n');
     } catch (error) {
@@ -42,9 +44,9 @@ export async function watchStatus(
   }
 }
 
-function render(status: DeployerStatus, service: string | undefined): string {
+function render(status: DeployerStatus, service: string | undefined, paint: Paint): string {
   const stamp = `updated ${new Date().toISOString().slice(11, 19)}Z · Ctrl-C to stop`;
-  if (service === undefined) return `${statusTable(status)}\n${stamp}`;
+  if (service === undefined) return `${statusTable(status, paint)}\n${stamp}`;
   const detail = status.services.find((s) => s.name === service);
   return `${detail ? serviceDetail(detail) : `${printable(service)} is no longer in the config`}\n${stamp}`;
 }

@@ -1,6 +1,7 @@
 // Desired vs live per service, for `ecs-gitops diff`. Pure: takes the status JSON, returns rows.
 import { imageLabel, liveImageStatus } from '../../http/dashboard/format-values.ts';
 import type { DeployerStatus, ImageStatus, ServiceStatus } from '../../runtime/status-model.ts';
+import { noPaint, type Paint } from './colour.ts';
 import { configProblems } from './status-report.ts';
 import { printable, textTable } from './text-table.ts';
 
@@ -46,7 +47,7 @@ function diffService(service: ServiceStatus): ServiceDiff {
   return { service: service.name, inSync, desired, live, state, detail };
 }
 
-export function diffText(status: DeployerStatus, report: DiffReport): string {
+export function diffText(status: DeployerStatus, report: DiffReport, paint: Paint = noPaint): string {
   const lines: string[] = [];
   if (report.services.length === 0) lines.push('No services configured.');
   else
@@ -60,6 +61,7 @@ export function diffText(status: DeployerStatus, report: DiffReport): string {
           printable(imageLabel(s.live)),
           s.inSync ? 'in sync' : printable(s.detail),
         ]),
+        (cell, column) => (text) => (column === 0 ? paint(text, cell === '=' ? 'green' : 'yellow') : text),
       ),
     );
   lines.push(...configProblems(status));

@@ -10,14 +10,22 @@ import {
   withKnownTag,
 } from '../../http/dashboard/format-values.ts';
 import type { DeployerStatus, RolloutRecord, ServiceStatus } from '../../runtime/status-model.ts';
+import { noPaint, type Paint, stateColour } from './colour.ts';
 import { printable, textTable } from './text-table.ts';
 
 export const STATUS_COLUMNS = ['SERVICE', 'STATE', 'DESIRED', 'LIVE', 'STEP', 'LAST ROLLOUT'] as const;
 
-export function statusTable(status: DeployerStatus): string {
+export function statusTable(status: DeployerStatus, paint: Paint = noPaint): string {
   const lines: string[] = [];
   if (status.services.length === 0) lines.push('No services configured (add one under config/services/).');
-  else lines.push(textTable(STATUS_COLUMNS, status.services.map(statusRow)));
+  else
+    lines.push(
+      textTable(
+        STATUS_COLUMNS,
+        status.services.map(statusRow),
+        (cell, column) => (text) => (column === 1 ? paint(text, stateColour(cell)) : text),
+      ),
+    );
   lines.push(...configProblems(status));
   lines.push(
     `config ${shortRevision(status.config.revision) || 'none'} · queue ${figure(status.queue.visible)} waiting, ${figure(status.queue.inFlight)} in flight · ${status.mode} mode · deployer ${printable(status.version)}`,

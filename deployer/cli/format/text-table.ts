@@ -1,13 +1,23 @@
 // Aligned plain-text tables for terminals: columns padded to their widest cell, two spaces apart.
 
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Wraps a body cell after padding (colour), so escape codes never count towards the width. */
+export type CellStyle = (cell: string, column: number) => (text: string) => string;
+
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  style?: CellStyle,
+): string {
   const widths = header.map((title, i) => Math.max(width(title), ...rows.map((row) => width(row[i] ?? ''))));
-  const line = (cells: readonly string[]) =>
+  const line = (cells: readonly string[], styled: boolean) =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell))))
+      .map((cell, i) => {
+        const padding = i === cells.length - 1 ? '' : ' '.repeat((widths[i] ?? 0) - width(cell));
+        return (styled && style ? style(cell, i)(cell) : cell) + padding;
+      })
       .join('  ')
       .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return [line(header, false), ...rows.map((row) => line(row, true))].join('\n');
 }
 
 /** Display width, counting each code point once (enough for the arrows and dashes we print). */

@@ -97,4 +97,11 @@ describe('ecs-gitops (spawned)', () => {
     for (const verb of ['status', 'diff', 'sync', 'rollback', 'suspend', 'resume'])
       expect(stdout).toMatch(new RegExp(`^  ${verb} `, 'm'));
   });
+
+  it('colours the table with FORCE_COLOR and never with NO_COLOR', async () => {
+    const forced = await cli(['status'], { ECS_GITOPS_TOKEN: TEST_TOKEN, FORCE_COLOR: '1' });
+    expect(forced.stdout).toContain('\u001b[32mSynced');
+    const plain = await cli(['status'], { ECS_GITOPS_TOKEN: TEST_TOKEN, FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(plain.stdout).not.toContain('\u001b[');
+  });
 });
