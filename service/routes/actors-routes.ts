@@ -15,7 +15,8 @@ const ACTOR_SCHEMA = {
 } as const;
 
 // The list never changes: serialised once at start instead of on every request (the 200 schema
-// still documents the shape; a string payload is sent as is).
+// still documents the shape; a string payload is sent as is). A string rather than a Buffer: Node
+// then writes headers and body as one chunk, which measured cheaper here.
 const ACTORS_JSON = JSON.stringify(ACTORS);
 
 // An optional sign and up to 15 digits: every value is a safe integer, and '1.5', '1e3', ' 1'
