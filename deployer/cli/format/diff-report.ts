@@ -1,4 +1,6 @@
 // Desired vs live per service, for `ecs-gitops diff`. Pure: takes the status JSON, returns rows.
+
+import { emptyStateMessage } from '../../http/dashboard/empty-state.ts';
 import { imageLabel, liveImageStatus } from '../../http/dashboard/format-values.ts';
 import type { DeployerStatus, ImageStatus, ServiceStatus } from '../../runtime/status-model.ts';
 import { noPaint, type Paint } from './colour.ts';
@@ -49,7 +51,7 @@ function diffService(service: ServiceStatus): ServiceDiff {
 
 export function diffText(status: DeployerStatus, report: DiffReport, paint: Paint = noPaint): string {
   const lines: string[] = [];
-  if (report.services.length === 0) lines.push('No services configured.');
+  if (report.services.length === 0) lines.push(emptyStateMessage(status));
   else
     lines.push(
       textTable(

@@ -1,4 +1,6 @@
 // Text views of GET /status for `ecs-gitops status`: a table of every service, or one service in detail.
+
+import { emptyStateMessage } from '../../http/dashboard/empty-state.ts';
 import {
   formatDuration,
   formatTime,
@@ -17,7 +19,7 @@ export const STATUS_COLUMNS = ['SERVICE', 'STATE', 'DESIRED', 'LIVE', 'STEP', 'L
 
 export function statusTable(status: DeployerStatus, paint: Paint = noPaint): string {
   const lines: string[] = [];
-  if (status.services.length === 0) lines.push('No services configured (add one under config/services/).');
+  if (status.services.length === 0) lines.push(emptyStateMessage(status));
   else
     lines.push(
       textTable(

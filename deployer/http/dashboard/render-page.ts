@@ -1,6 +1,7 @@
 // The dashboard page: server-rendered, no external assets, updated in place from /events.
 import type { DeployerStatus } from '../../runtime/status-model.ts';
 import { configErrorsBanner } from './config-errors-banner.ts';
+import { emptyStateMessage } from './empty-state.ts';
 import { html, type SafeHtml, trusted } from './escape-html.ts';
 import { formatTime, shortRevision } from './format-values.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
@@ -13,7 +14,7 @@ export function renderDashboardBody(status: DeployerStatus): string {
 ${configErrorsBanner(status.config)}
 ${
   status.services.length === 0
-    ? html`<p class="empty">No services configured. Add one under <code>config/services/</code>.</p>`
+    ? html`<p class="empty">${emptyStateMessage(status)}</p>`
     : status.services.map(serviceCard)
 }`.value;
 }

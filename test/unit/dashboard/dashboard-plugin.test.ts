@@ -256,7 +256,34 @@ describe('GET /', () => {
     const app = await build(fakeRuntime(deployerStatus({ services: [] })));
     const body = (await app.inject({ method: 'GET', url: '/' })).body;
     expect(body).not.toContain('id="config-errors"');
-    expect(body).toContain('No services configured');
+    expect(body).toContain('No services configured: add one under config/services/.');
+  });
+
+  it('says the deployer is still loading rather than that nothing is configured', async () => {
+    const starting = deployerStatus({
+      services: [],
+      config: { revision: null, lastAppliedRevision: null, lastAttemptedRevision: null, errors: [] },
+    });
+    const app = await build(fakeRuntime(starting));
+    const body = (await app.inject({ method: 'GET', url: '/' })).body;
+    expect(body).toContain('still loading its config');
+    expect(body).not.toContain('No services configured');
+  });
+
+  it('points at the banner when the first config was rejected', async () => {
+    const rejected = deployerStatus({
+      services: [],
+      config: {
+        revision: null,
+        lastAppliedRevision: null,
+        lastAttemptedRevision: 'bad',
+        errors: [{ file: 'services/a.yaml', line: 1, column: 1, field: '', message: 'empty file' }],
+      },
+    });
+    const app = await build(fakeRuntime(rejected));
+    const body = (await app.inject({ method: 'GET', url: '/' })).body;
+    expect(body).toContain('No valid config has been applied yet: fix the errors above and push again.');
+    expect(body).toContain('No valid config has been applied yet.'); // the banner's own wording
   });
 });
 
