@@ -137,24 +137,21 @@ describe.each(IMAGES)('$file', ({ file, port, health, entry }) => {
     expect(final.instructions.some((instruction) => instruction.keyword === 'ENTRYPOINT')).toBe(false);
   });
 
-  it.runIf(existsSync(path.join(ROOT, entry)))(
-    'holds every module its entry imports, and imports no devDependency',
-    async () => {
-      const { dir, files } = await layout(dockerfile);
-      expect(files).toContain(entry);
-      expect(files.some((copied) => copied.endsWith('.test.ts'))).toBe(false);
-      const closure = await importClosure(path.join(dir, entry), exists);
-      expect(closure.missing).toEqual([]);
-      // Only the dev-only local world (local/, devDependencies) may be left out, and only behind a
-      // dynamic import (the deployer's local mode).
-      const leftOut = closure.optionalMissing.map((target) => path.relative(dir, target));
-      expect(leftOut.filter((target) => !target.startsWith(`local${path.sep}`))).toEqual([]);
-      const outside = closure.files.filter((reached) => !reached.startsWith(dir + path.sep));
-      expect(outside).toEqual([]);
-      const production = Object.keys(PACKAGE.dependencies);
-      expect(closure.packages.filter((name) => !production.includes(name))).toEqual([]);
-    },
-  );
+  it('holds every module its entry imports, and imports no devDependency', async () => {
+    const { dir, files } = await layout(dockerfile);
+    expect(files).toContain(entry);
+    expect(files.some((copied) => copied.endsWith('.test.ts'))).toBe(false);
+    const closure = await importClosure(path.join(dir, entry), exists);
+    expect(closure.missing).toEqual([]);
+    // Only the dev-only local world (local/, devDependencies) may be left out, and only behind a
+    // dynamic import (the deployer's local mode).
+    const leftOut = closure.optionalMissing.map((target) => path.relative(dir, target));
+    expect(leftOut.filter((target) => !target.startsWith(`local${path.sep}`))).toEqual([]);
+    const outside = closure.files.filter((reached) => !reached.startsWith(dir + path.sep));
+    expect(outside).toEqual([]);
+    const production = Object.keys(PACKAGE.dependencies);
+    expect(closure.packages.filter((name) => !production.includes(name))).toEqual([]);
+  });
 });
 
 describe('Dockerfile.service, laid out as the image holds it', () => {
