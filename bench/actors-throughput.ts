@@ -2,7 +2,7 @@
 // same bytes: requests per second of each, one server process each, autocannon in this process, on
 // loopback. Target: the service reaches >= 70 % of the bare server. A bare Fastify server with the
 // same bytes is measured too, to tell the framework's cost from the service's own. Run: npm run bench:actors
-// BENCH_DURATION (seconds per measured run, default 5), BENCH_CONNECTIONS (default 10).
+// BENCH_DURATION (seconds per measured run, default 2), BENCH_ROUNDS (default 7), BENCH_CONNECTIONS (10).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,11 +12,12 @@ import autocannon, { type Result } from 'autocannon';
 import { freePort } from '../local/tasks/free-port.ts';
 import { machineLine } from './support/machine.ts';
 import { REPO_ROOT } from './support/repo-root.ts';
-import { formatMs, formatRatio } from './support/stats.ts';
+import { formatMs, formatRatio, percentile } from './support/stats.ts';
 import { printTable, type Row } from './support/table.ts';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const WARMUP = Math.max(1, Math.round(DURATION / 2));
+const DURATION = Number(process.env.BENCH_DURATION ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const WARMUP = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const USER = 'bench';
 const PASSWORD = 'bench-password-0123456789';
@@ -107,35 +108,58 @@ async function main(): Promise<void> {
     servers.push(fastify);
 
     process.stdout.write(
-      `GET /actors: ${body.length} bytes, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run\n`,
+      `GET /actors: ${body.length} bytes, ${CONNECTIONS} connections, ${WARMUP} s warm-up, then ${ROUNDS} interleaved rounds of ${DURATION} s per server (median round reported)\n`,
     );
-    await load(service.url, WARMUP);
-    await load(bare.url, WARMUP);
-    await load(fastify.url, WARMUP);
-    const serviceResult = await load(service.url, DURATION);
-    const bareResult = await load(bare.url, DURATION);
-    const fastifyResult = await load(fastify.url, DURATION);
-    const row = (name: string, result: Result): Row => [
+    const targets = { service, bare, fastify };
+    for (const target of Object.values(targets)) await load(target.url, WARMUP);
+    // Interleaved rounds: load on a shared machine drifts, and each server sees the same drift.
+    const rounds: Record<keyof typeof targets, Result[]> = { service: [], bare: [], fastify: [] };
+    for (let round = 0; round < ROUNDS; round += 1)
+      for (const [name, target] of Object.entries(targets) as [keyof typeof targets, Server][])
+        rounds[name].push(await load(target.url, DURATION));
+    const median = (results: Result[]): Result =>
+      [...results].sort((a, b) => a.requests.average - b.requests.average)[
+        Math.floor(results.length / 2)
+      ] as Result;
+    const serviceResult = median(rounds.service);
+    const bareResult = median(rounds.bare);
+    const fastifyResult = median(rounds.fastify);
+    const row = (name: string, result: Result, all: Result[]): Row => [
       name,
       result.requests.average.toFixed(0),
       formatRatio(result.requests.average / bareResult.requests.average),
+      all.map((r) => r.requests.average.toFixed(0)).join(' / '),
       formatMs(result.latency.p50),
       formatMs(result.latency.p99),
-      result['2xx'],
     ];
     printTable(
       'Requests per second (higher is better)',
-      ['server', 'req/s (mean)', 'vs bare', 'latency p50', 'latency p99', 'requests'],
+      ['server', 'req/s (median round)', 'vs bare', 'each round', 'latency p50', 'latency p99'],
       [
-        row('actors service (fastify, basic auth, response schema)', serviceResult),
-        row('bare node:http, same bytes (baseline)', bareResult),
-        row('bare fastify, same bytes (reference)', fastifyResult),
+        row('actors service (fastify, basic auth, response schema)', serviceResult, rounds.service),
+        row('bare node:http, same bytes (baseline)', bareResult, rounds.bare),
+        row('bare fastify, same bytes (reference)', fastifyResult, rounds.fastify),
       ],
     );
-    const ratio = serviceResult.requests.average / bareResult.requests.average;
+    // Paired ratios: each round's servers ran back to back, so their ratio cancels most of the drift.
+    const ratios = (name: 'service' | 'fastify') =>
+      rounds[name].map(
+        (result, index) => result.requests.average / (rounds.bare[index]?.requests.average ?? Number.NaN),
+      );
+    const summary = (values: number[]) =>
+      `${formatRatio(percentile(values, 50))} (rounds ${formatRatio(Math.min(...values))}-${formatRatio(Math.max(...values))})`;
+    const serviceRatios = ratios('service');
+    const ratio = percentile(serviceRatios, 50);
+    printTable(
+      'Paired ratio per round (median, range)',
+      ['comparison', 'ratio'],
+      [
+        ['actors service / bare node:http', summary(serviceRatios)],
+        ['bare fastify / bare node:http', summary(ratios('fastify'))],
+      ],
+    );
     process.stdout.write(
-      `\nactors / bare = ${formatRatio(ratio)} (${(ratio * 100).toFixed(0)} %; target >= 70 %: ${ratio >= 0.7 ? 'met' : 'NOT met'}); ` +
-        `actors / bare fastify = ${formatRatio(serviceResult.requests.average / fastifyResult.requests.average)}\n`,
+      `\nactors / bare = ${(ratio * 100).toFixed(0)} % (median of ${ROUNDS} paired rounds; target >= 70 %: ${ratio >= 0.7 ? 'met' : 'NOT met'})\n`,
     );
   } finally {
     await Promise.all(servers.map(stopProcess));
