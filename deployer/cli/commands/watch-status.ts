@@ -1,5 +1,6 @@
 // `status --watch`: the status table (or one service) redrawn on every change the deployer pushes
 // on /events, reconnecting after a lost connection until Ctrl-C.
+import { DASHBOARD_PATHS } from '../../http/dashboard/dashboard-paths.ts';
 import type { DeployerStatus } from '../../runtime/status-model.ts';
 import type { CliIo } from '../cli-io.ts';
 import { DeployerClientError } from '../deployer-client.ts';
@@ -26,7 +27,7 @@ export async function watchStatus(
   let connectedOnce = false;
   for (;;) {
     try {
-      for await (const event of events('/events')) {
+      for await (const event of events(DASHBOARD_PATHS.events)) {
         if (event.event !== 'status') continue;
         connectedOnce = true;
         const { status } = JSON.parse(event.data) as { status: DeployerStatus };

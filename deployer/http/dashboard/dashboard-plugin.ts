@@ -1,10 +1,10 @@
-// The dashboard: GET / (server-rendered HTML), GET /events (server-sent events with every status change)
-// and GET /dashboard/state (the polling fallback). Register it where the deployer's read-access rule
+// The dashboard: GET /dashboard (server-rendered HTML, also at /), GET /dashboard/events (server-sent
+// events with every status change, also at /events) and GET /dashboard/state (the polling fallback). Register it where the deployer's read-access rule
 // applies (deployer/http/bearer-auth.ts): public in local mode, the status token in aws mode.
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
-import { DASHBOARD_PATHS } from './dashboard-paths.ts';
+import { DASHBOARD_ALIASES, DASHBOARD_PATHS } from './dashboard-paths.ts';
 import { openEventStream } from './event-stream.ts';
 import { renderDashboardPage } from './render-page.ts';
 import { dashboardPayload, StatusBroadcast } from './status-broadcast.ts';
@@ -31,22 +31,22 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     broadcast.close();
   });
 
-  app.get(DASHBOARD_PATHS.page, async (request, reply) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const nonce = randomBytes(16).toString('base64');
     securityHeaders(reply, nonce);
-    // A browser signs in once with `/?token=<STATUS_TOKEN>` (the read-access hook turns it into a
+    // A browser signs in once with `?token=<STATUS_TOKEN>` (the read-access hook turns it into a
     // cookie): drop the token from the address bar and history straight away.
-    if (hasTokenParameter(request.url)) return reply.redirect(DASHBOARD_PATHS.page, 303);
+    if (hasTokenParameter(request.url)) return reply.redirect(pathOf(request.url), 303);
     return reply.type('text/html; charset=utf-8').send(renderDashboardPage(runtime.status(), nonce));
-  });
+  };
+  for (const path of [DASHBOARD_PATHS.page, ...DASHBOARD_ALIASES.page]) app.get(path, page);
 
   app.get(DASHBOARD_PATHS.state, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return dashboardPayload(runtime.status());
   });
 
-  // No HEAD variant: it would hold a bodiless response open forever.
-  app.get(DASHBOARD_PATHS.events, { exposeHeadRoute: false }, async (request, reply) => {
+  const events = async (request: FastifyRequest, reply: FastifyReply) => {
     if (streams.size >= maxStreams) {
       request.log.warn({ streams: streams.size }, 'dashboard event stream refused: too many open');
       return reply
@@ -74,7 +74,10 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     stream.send('status', dashboardPayload(runtime.status()));
     stop = broadcast.add((json) => stream.sendJson('status', json));
     request.log.debug({ listeners: broadcast.listenerCount }, 'dashboard event stream opened');
-  });
+  };
+  // No HEAD variant: it would hold a bodiless response open forever.
+  for (const path of [DASHBOARD_PATHS.events, ...DASHBOARD_ALIASES.events])
+    app.get(path, { exposeHeadRoute: false }, events);
 };
 
 function securityHeaders(reply: FastifyReply, nonce: string): void {
@@ -91,4 +94,8 @@ function securityHeaders(reply: FastifyReply, nonce: string): void {
 
 function hasTokenParameter(url: string): boolean {
   return new URL(url, 'http://deployer').searchParams.has('token');
+}
+
+function pathOf(url: string): string {
+  return new URL(url, 'http://deployer').pathname;
 }

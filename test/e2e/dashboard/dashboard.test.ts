@@ -73,8 +73,10 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 
   it('signs in with ?token=, then shows a push going Progressing and Synced without reloading', async () => {
     try {
-      await page.goto(`${deployer.url}/?token=${E2E_TOKEN}`);
+      // The path AWS routes to the deployer (in AWS, `/` is the managed service's).
+      await page.goto(`${deployer.url}/dashboard?token=${E2E_TOKEN}`);
       expect(new URL(page.url()).search).toBe(''); // the token left the address bar
+      expect(new URL(page.url()).pathname).toBe('/dashboard');
       await waitForState('Synced');
       await page.waitForSelector('#live.live-connected', { timeout: STEP_TIMEOUT_MS });
       // A marker that a reload would wipe: the page must update in place.

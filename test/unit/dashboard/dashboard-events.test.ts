@@ -94,6 +94,16 @@ describe('GET /events', () => {
     controller.abort();
   });
 
+  it('streams at /dashboard/events as well as /events', async () => {
+    const url = await listen(fakeRuntime());
+    const controller = new AbortController();
+    const response = await fetch(`${url}/dashboard/events`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const events = eventReader(response);
+    expect(statusOf(await events.next((b) => b.startsWith('event: status'))).status.services).toHaveLength(1);
+    controller.abort();
+  });
+
   it('sends keep-alive comments while nothing changes', async () => {
     const url = await listen(fakeRuntime(), 30);
     const controller = new AbortController();
@@ -158,7 +168,9 @@ describe('GET /events', () => {
 
   it('has no HEAD variant that would hang', async () => {
     const url = await listen(fakeRuntime());
-    const response = await fetch(`${url}/events`, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
-    expect(response.status).toBe(404);
+    for (const path of ['/events', '/dashboard/events']) {
+      const response = await fetch(`${url}${path}`, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
+      expect(response.status).toBe(404);
+    }
   });
 });

@@ -54,4 +54,18 @@ describe('dashboard in the deployer', () => {
     expect(response.statusCode).toBe(401);
     expect(response.headers['set-cookie']).toBeUndefined();
   });
+
+  it('serves everything under /dashboard too, the prefix a shared load balancer routes to the deployer', async () => {
+    const { app } = await server('aws');
+    const signIn = await app.inject({ method: 'GET', url: `/dashboard?token=${TEST_TOKEN}` });
+    expect(signIn.statusCode).toBe(303);
+    expect(signIn.headers.location).toBe('/dashboard');
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    for (const url of ['/dashboard', '/dashboard/']) {
+      const page = await app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body).toContain('new EventSource("/dashboard/events")');
+      expect(page.body).toContain('fetch("/dashboard/state"');
+    }
+  });
 });
