@@ -20,7 +20,8 @@ export interface PublicEdgeProps {
 }
 
 /** Paths on the shared ALB that belong to the deployer rather than the managed service. */
-export const DEPLOYER_PATHS = [`${WEBHOOK_PATH}*`, '/status', '/status/*', '/api/*'] as const;
+/** (An ALB condition takes at most 5 values.) `/dashboard*` is the status page and its event stream. */
+export const DEPLOYER_PATHS = [`${WEBHOOK_PATH}*`, '/status', '/status/*', '/api/*', '/dashboard*'] as const;
 
 /** Internet-facing ALB (service by default, deployer paths by rule) and CloudFront in front of it. */
 export class PublicEdge extends Construct {
@@ -80,6 +81,7 @@ export class PublicEdge extends Construct {
         [`${WEBHOOK_PATH}*`]: uncached,
         '/status*': uncached,
         '/api/*': uncached,
+        '/dashboard*': uncached,
       },
       enableLogging: true,
       logBucket: this.logBucket,

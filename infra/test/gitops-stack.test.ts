@@ -180,7 +180,9 @@ describe('load balancer and CloudFront', () => {
       Conditions: [
         {
           Field: 'path-pattern',
-          PathPatternConfig: { Values: ['/webhooks/github*', '/status', '/status/*', '/api/*'] },
+          PathPatternConfig: {
+            Values: ['/webhooks/github*', '/status', '/status/*', '/api/*', '/dashboard*'],
+          },
         },
       ],
     });
@@ -205,7 +207,7 @@ describe('load balancer and CloudFront', () => {
       DefaultCacheBehavior: { CachePolicyId: { Ref: string } };
     };
     const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
-    for (const path of [SERVICE_VERSION_PATH, SERVICE_HEALTH_PATH, '/webhooks/github*']) {
+    for (const path of [SERVICE_VERSION_PATH, SERVICE_HEALTH_PATH, '/webhooks/github*', '/dashboard*']) {
       const behavior = config.CacheBehaviors.find((b) => b.PathPattern === path);
       expect(behavior?.CachePolicyId, path).toBe(cachingDisabled);
     }
