@@ -68,7 +68,8 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     ecs: deps.ecs,
     store,
     logger,
-    onSuspended: (name: string, tag: string | undefined) => suspensions.restore(name, tag),
+    onLiveTags: (name: string, tags: Record<string, string>, arn: string) =>
+      suspensions.restore(name, tags, arn),
   };
   const intake = new Intake({
     configSource: deps.configSource,
@@ -93,6 +94,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     waitPollMs: settings.waitPollMs,
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
+    showSuspension: (name, suspension) => suspensions.show(name, suspension),
   });
   const consumer = new QueueConsumer({
     queue,

@@ -12,7 +12,6 @@ import {
   type RolloutResult,
 } from './status-model.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
-import { SUSPENDED_TAG } from './suspensions.ts';
 
 /** Revisions read per service: enough for the history the status shows. */
 export const REBUILD_DEPTH = 20;
@@ -23,8 +22,8 @@ export interface RebuildDeps {
   ecs: EcsPort;
   store: StatusStore;
   logger: Logger;
-  /** Told the suspension tag of each service's live revision (suspensions.ts). */
-  onSuspended?: (service: string, tagValue: string | undefined) => void;
+  /** Told the tags of each service's live revision (suspensions.ts reads its suspension there). */
+  onLiveTags?: (service: string, tags: Record<string, string>, taskDefinitionArn: string) => void;
 }
 
 export async function rebuildStatus(
@@ -48,7 +47,7 @@ async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: 
     const live = await ecs.describeService(config.cluster, config.service, signal);
     const primary = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
     const image = liveImageOf(primary.taskDefinition, config.container, primary.tags);
-    deps.onSuspended?.(config.name, primary.tags[SUSPENDED_TAG]);
+    deps.onLiveTags?.(config.name, primary.tags, live.taskDefinitionArn);
     const arns = (await ecs.listTaskDefinitions(primary.taskDefinition.family, signal)).slice(
       0,
       REBUILD_DEPTH,

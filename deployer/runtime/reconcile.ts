@@ -35,6 +35,7 @@ import {
 } from './rollout/rollout-context.ts';
 import type { DesiredStatus, SyncState } from './status-model.ts';
 import type { StatusStore } from './status-store.ts';
+import { suspensionFromTags } from './suspensions.ts';
 
 export interface Suspension {
   reason: string;
@@ -53,8 +54,10 @@ export interface ReconcilerDeps {
   waitPollMs: number;
   /** The config in force (intake keeps it). */
   desired: () => DesiredState | undefined;
-  /** Runtime suspension (API), if any. */
+  /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */
   suspension: (service: string) => Suspension | undefined;
+  /** Told the runtime suspension in force after each look at ECS (status). */
+  showSuspension?: (service: string, suspension: Suspension | undefined) => void;
 }
 
 export interface ReconcileOptions {
@@ -136,7 +139,11 @@ export class Reconciler {
   ): Promise<void> {
     const observed = await this.#observe(config, configRevision, signal, log);
     if (await this.#resume(observed, options, signal, log)) return;
-    const suspension = this.#deps.suspension(config.name);
+    // The live revision's tag is the record every replica shares; memory covers the moment before it.
+    const suspension =
+      this.#deps.suspension(config.name) ??
+      suspensionFromTags(observed.live.tags, observed.live.taskDefinitionArn);
+    this.#deps.showSuspension?.(config.name, suspension);
     const plan = planRollout({
       service: config,
       configRevision,

@@ -25,30 +25,53 @@ export interface SuspensionsDeps {
   logger: Logger;
 }
 
+/**
+ * The suspension a live revision's tags record, if any: the source of truth every replica reads on
+ * each reconcile (a suspension made through another replica's API included).
+ */
+export function suspensionFromTags(
+  tags: Record<string, string>,
+  taskDefinitionArn: string,
+): Suspension | undefined {
+  const value = tags[SUSPENDED_TAG];
+  if (!value || value === RESUMED) return undefined;
+  const reason = (Object.hasOwn(MESSAGES, value) ? value : 'SuspendedByApi') as SuspensionReason;
+  const message =
+    reason === 'ManualRollback'
+      ? `rolled back by API to ${taskDefinitionArn}; tracking is suspended until resume`
+      : MESSAGES[reason];
+  return { reason, message };
+}
+
 export class Suspensions {
   readonly #deps: SuspensionsDeps;
-  readonly #active = new Map<string, Suspension>();
+  /** Suspensions made here whose tag is not written (yet): memory bridges until ECS has it. */
+  readonly #pending = new Map<string, Suspension>();
 
   constructor(deps: SuspensionsDeps) {
     this.#deps = deps;
   }
 
   get(name: string): Suspension | undefined {
-    return this.#active.get(name);
+    return this.#pending.get(name);
   }
 
-  /** Suspends in memory at once; the tag on `taskDefinitionArn` (default: the live one) follows. */
+  /** Suspends at once (status, memory); the tag on `taskDefinitionArn` (default: the live one) follows. */
   suspend(
     config: ServiceConfig,
     reason: SuspensionReason,
     options: { message?: string; taskDefinitionArn?: string } = {},
   ): void {
-    this.hold(config.name, { reason, message: options.message ?? MESSAGES[reason] });
-    void this.#tag(config, reason, options.taskDefinitionArn, AbortSignal.timeout(30_000)).catch(
+    const suspension = { reason, message: options.message ?? MESSAGES[reason] };
+    this.hold(config.name, suspension);
+    this.#tag(config, reason, options.taskDefinitionArn, AbortSignal.timeout(30_000)).then(
+      () => {
+        if (this.#pending.get(config.name) === suspension) this.#pending.delete(config.name);
+      },
       (error: unknown) => {
         this.#deps.logger.warn(
           { err: error, service: config.name },
-          'could not record the suspension in ECS; a restarted deployer would track again',
+          'could not record the suspension in ECS; only this deployer process knows it',
         );
       },
     );
@@ -56,10 +79,16 @@ export class Suspensions {
 
   /** Suspends in memory only (while a manual rollback is being done). */
   hold(name: string, suspension: Suspension): void {
-    this.#active.set(name, suspension);
+    this.#pending.set(name, suspension);
+    this.show(name, suspension);
+  }
+
+  /** Status only: what a reconcile or the rebuild found on the live revision. */
+  show(name: string, suspension: Suspension | undefined): void {
     this.#deps.store.update(name, (service) => {
-      service.suspended = true;
+      service.suspended = suspension !== undefined;
     });
+    if (!suspension) return;
     this.#deps.store.setSync(name, 'Suspended', suspension.reason, suspension.message);
     this.#deps.metrics.syncState(name, 'Suspended');
   }
@@ -76,25 +105,21 @@ export class Suspensions {
   /** Lifts a suspension: the tag first (so a failure changes nothing), then memory. */
   async resume(config: ServiceConfig, signal: AbortSignal): Promise<void> {
     await this.#tag(config, RESUMED, undefined, signal);
-    this.#active.delete(config.name);
-    this.#deps.store.update(config.name, (service) => {
-      service.suspended = false;
-    });
+    this.drop(config.name);
   }
 
   /** Forgets a suspension without touching ECS (a failed manual rollback). */
   drop(name: string): void {
-    this.#active.delete(name);
+    this.#pending.delete(name);
     this.#deps.store.update(name, (service) => {
       service.suspended = false;
     });
   }
 
   /** From the live revision's tags at start (rebuild-status.ts). */
-  restore(name: string, tagValue: string | undefined): void {
-    if (!tagValue || tagValue === RESUMED) return;
-    const reason = (tagValue in MESSAGES ? tagValue : 'SuspendedByApi') as SuspensionReason;
-    this.hold(name, { reason, message: `${MESSAGES[reason]} (suspended before the deployer restarted)` });
+  restore(name: string, tags: Record<string, string>, taskDefinitionArn: string): void {
+    const suspension = suspensionFromTags(tags, taskDefinitionArn);
+    if (suspension) this.show(name, suspension);
   }
 
   async #tag(

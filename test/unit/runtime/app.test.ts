@@ -225,6 +225,38 @@ describe('createDeployerRuntime', () => {
     await until(restarted, (s) => actors(s)?.live?.digest === v11 && actors(s)?.sync.state === 'Synced');
   });
 
+  it('replicas share suspensions through ECS: suspended on one, held by both, resumed on the other', async () => {
+    const world = setup();
+    const a = world.runtime;
+    const b = world.boot();
+    await a.start();
+    await b.start();
+    // Each replica reports what it worked on; the startup reconciles may run on either.
+    await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
+    await expect.poll(() => world.queue.messages.length).toBe(0);
+    const live = world.ecs.primaryArn();
+    a.suspend('actors');
+    await expect
+      .poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended'])
+      .toBe('SuspendedByApi');
+
+    const v11 = world.registry.push('actors', '1.1.0');
+    const push: QueueMessage = {
+      kind: 'image-push',
+      repository: 'actors',
+      digest: v11,
+      tag: '1.1.0',
+      pushedAt: '',
+    };
+    await b.enqueue(push, AbortSignal.timeout(1000));
+    await expect.poll(() => world.queue.messages.length).toBe(0);
+    expect(world.ecs.primaryArn()).toBe(live);
+
+    await b.resume('actors', AbortSignal.timeout(1000));
+    await a.enqueue({ kind: 'resync', reason: 'after resume' }, AbortSignal.timeout(1000));
+    await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(v11);
+  });
+
   it('a refused rollback leaves the service as it was', async () => {
     const world = setup();
     await world.runtime.start();

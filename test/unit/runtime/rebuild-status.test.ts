@@ -93,15 +93,20 @@ describe('rebuildStatus', () => {
     expect(store.service('actors')?.sync).toMatchObject({ state: 'Unknown', reason: 'RebuildFailed' });
   });
 
-  it('fills live image and events from ECS and reports the suspension tag', async () => {
+  it('fills live image and events from ECS and reports the live revision tags', async () => {
     const clock = new FakeClock();
     const ecs = new FakeEcs(clock);
     const seeded = ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${d(7)}` });
     await ecs.tagResource(seeded, { 'ecs-gitops:suspended': 'ManualRollback' });
     const store = new StatusStore({ mode: 'local', version: 'test', clock });
-    const suspended: [string, string | undefined][] = [];
+    const suspended: [string, string | undefined, string][] = [];
     await rebuildStatus(
-      { ecs, store, logger: silentLogger, onSuspended: (name, tag) => suspended.push([name, tag]) },
+      {
+        ecs,
+        store,
+        logger: silentLogger,
+        onLiveTags: (name, tags, arn) => suspended.push([name, tags['ecs-gitops:suspended'], arn]),
+      },
       [config],
       AbortSignal.timeout(1000),
     );
@@ -110,6 +115,6 @@ describe('rebuildStatus', () => {
       digest: d(7),
       taskDefinitionArn: seeded,
     });
-    expect(suspended).toEqual([['actors', 'ManualRollback']]);
+    expect(suspended).toEqual([['actors', 'ManualRollback', seeded]]);
   });
 });
