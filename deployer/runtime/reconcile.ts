@@ -154,7 +154,11 @@ export class Reconciler {
       suspended: config.suspended || suspension !== undefined,
       force: options.force === true,
     });
-    log.info({ plan: plan.kind, why: options.reason, reason: plan.reason }, 'planned');
+    // A noop is the common answer to a resync: not worth a line per service at info.
+    log[plan.kind === 'noop' ? 'debug' : 'info'](
+      { plan: plan.kind, why: options.reason, reason: plan.reason },
+      'planned',
+    );
     await this.#act(observed, plan, suspension, options.force === true, signal, log);
   }
 
