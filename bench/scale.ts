@@ -106,6 +106,14 @@ async function main(): Promise<void> {
   const notSynced = status.services.filter((service) => service.sync.state !== 'Synced');
   if (notSynced.length > 0)
     problems.push(`${notSynced.length} services not Synced, e.g. ${JSON.stringify(notSynced[0]?.sync)}`);
+
+  // Level-triggered: after the storm, a full pass must find nothing left to do.
+  const registrationsAfterStorm = ecs.registrations.length;
+  queue.inject({ kind: 'resync', reason: 'bench: pass after the storm' }, 'bench-pass-2');
+  await queue.idle();
+  const registrationsInSecondPass = ecs.registrations.length - registrationsAfterStorm;
+  if (registrationsInSecondPass > 0)
+    problems.push(`the pass after the storm started ${registrationsInSecondPass} rollouts, expected 0`);
   await runtime.stop();
 
   process.stdout.write(`Scale: ${SERVICES} services, in-memory port fakes, CONCURRENCY=${CONCURRENCY}\n`);
@@ -159,6 +167,7 @@ async function main(): Promise<void> {
       ['services whose desired image changed', changed.size],
       ['rollouts started (task definitions registered)', stormRegistrations.length],
       ['rollouts started in the no-change pass', registrationsInPass],
+      ['rollouts started by a full pass after the storm', registrationsInSecondPass],
       ['events per rollout', (EVENTS / Math.max(1, stormRegistrations.length)).toFixed(1)],
       ['events/s absorbed', ((EVENTS / stormMs) * 1000).toFixed(0)],
       ['concurrent rollouts of one service (violations)', ecs.violations.length],
