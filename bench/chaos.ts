@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       ['task definition revisions per rollout', [...new Set(report.revisionsPerDigest.values())].join(', ')],
       ['invalidations per rollout id', [...new Set(report.invalidationsPerReference.values())].join(', ')],
       ['messages dead-lettered', String(report.deadLettered)],
+      ['messages left on the queue at the end', String(report.undrained)],
     ],
   );
   if (report.problems.length > 0) {

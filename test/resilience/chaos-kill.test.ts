@@ -29,5 +29,6 @@ describe('deployer killed with SIGKILL during rollouts', () => {
     expect(report.samples.map((sample) => sample.stepAtKill).slice(1, 3)).toEqual(['Waiting', 'Verifying']);
     expect([...report.revisionsPerDigest.values()]).toEqual([1, 1, 1, 1]);
     expect(report.deadLettered).toBe(0);
+    expect(report.undrained).toBe(0);
   }, 90_000);
 });

@@ -50,6 +50,8 @@ export interface ChaosReport {
   /** Invalidations per rollout id (must all be 1). */
   invalidationsPerReference: Map<string, number>;
   deadLettered: number;
+  /** Messages left on the intake queue at the end (visible or in flight). */
+  undrained: number;
   problems: string[];
 }
 
@@ -85,7 +87,7 @@ function primaryImage(world: LocalWorld): { image: string; state: string } | und
   return { image: definition?.containerDefinitions[0]?.image ?? '', state: primary.rolloutState };
 }
 
-async function deadLetterCount(world: LocalWorld): Promise<number> {
+async function messageCount(world: LocalWorld, queueUrl: string): Promise<number> {
   const client = new SQSClient({
     region: 'us-east-1',
     endpoint: world.endpoints.sqs,
@@ -94,7 +96,7 @@ async function deadLetterCount(world: LocalWorld): Promise<number> {
   try {
     const output = await client.send(
       new GetQueueAttributesCommand({
-        QueueUrl: world.dlqUrl,
+        QueueUrl: queueUrl,
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
@@ -237,9 +239,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (count !== 1) problems.push(`invalidation ${reference} created ${count} times`);
     if (invalidationsPerReference.size < samples.length)
       problems.push(`${invalidationsPerReference.size} invalidations for ${samples.length} rollouts`);
-    const deadLettered = await deadLetterCount(world);
+    const deadLettered = await messageCount(world, world.dlqUrl);
     if (deadLettered > 0) problems.push(`${deadLettered} message(s) in the dead-letter queue`);
-    return { samples, revisionsPerDigest, invalidationsPerReference, deadLettered, problems };
+    // Nothing stuck: messages a killed deployer held come back after the visibility timeout and
+    // are finished by its successor, so the intake queue drains.
+    const drainDeadline = performance.now() + 20_000;
+    let left = await messageCount(world, world.queueUrl);
+    while (left > 0 && performance.now() < drainDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      left = await messageCount(world, world.queueUrl);
+    }
+    if (left > 0) problems.push(`${left} message(s) still on the queue 20 s after the last rollout`);
+    return {
+      samples,
+      revisionsPerDigest,
+      invalidationsPerReference,
+      deadLettered,
+      undrained: left,
+      problems,
+    };
   } finally {
     await deployer.kill('SIGKILL');
     await world.stop();
