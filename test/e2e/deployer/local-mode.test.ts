@@ -67,6 +67,17 @@ describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
     expect(output).toMatch(/actors\s+http:\/\/127\.0\.0\.1:\d+\s+user actors \/ password \S+/);
   });
 
+  it('prints the generated token in the banner only, never in a log line', () => {
+    const token = /API token\s+(\S+)/.exec(deployer.output())?.[1] ?? '';
+    expect(token).not.toBe('');
+    const logLines = deployer
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.filter((line) => line.includes(token))).toEqual([]);
+  });
+
   it('the generated token guards the API; status is public', async () => {
     const token = /API token\s+(\S+)/.exec(deployer.output())?.[1];
     expect((await fetch(`${deployer.url}/status`)).status).toBe(200);

@@ -5,6 +5,7 @@ import type { DeployerProcess } from '../../support/deployer-process.ts';
 import {
   ACTORS_FILE,
   E2E_SECRET,
+  E2E_TOKEN,
   type E2eEnvironment,
   startE2eEnvironment,
 } from '../../support/e2e-environment.ts';
@@ -102,5 +103,10 @@ describe('deployer e2e: hostile webhooks and an invalid config commit', { timeou
 
     const actors = await deployer.service('actors');
     expect(actors).toMatchObject({ sync: { state: 'Synced' }, live: { digest: v100 } });
+  });
+
+  it('never writes the status token or the webhook secret to its output', () => {
+    expect(deployer.output()).not.toContain(E2E_TOKEN);
+    expect(deployer.output()).not.toContain(E2E_SECRET);
   });
 });
