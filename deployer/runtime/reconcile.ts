@@ -27,6 +27,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { complete, type DeployResult, deploy, finishRollback } from './rollout/deploy.ts';
 import { earlierFailure, recentRevisions } from './rollout/recent-revisions.ts';
+import { recordOutcome } from './rollout/record-outcome.ts';
 import {
   type FailureReason,
   RESULT_IN_PROGRESS,
@@ -362,56 +363,11 @@ export class Reconciler {
       onEvents: (events) => this.#recordEvents(name, events, log),
     };
     const outcome = await run(ctx);
-    const durationMs = outcome.finishedAt.getTime() - outcome.startedAt.getTime();
-    store.addRollout(name, {
-      id: ids.rolloutId,
-      from: to ? from : null,
-      to: { ...target, taskDefinitionArn: outcome.taskDefinitionArn },
-      result: outcome.result,
-      startedAt: outcome.startedAt.toISOString(),
-      finishedAt: outcome.finishedAt.toISOString(),
-      durationMs,
-      reason: outcome.reason,
-      configRevision: observed.configRevision,
-      taskDefinitionArn: outcome.taskDefinitionArn,
-    });
-    metrics.rolloutFinished(name, outcome.result, durationMs / 1000);
-    if (outcome.result === 'Succeeded') {
-      store.update(name, (service) => {
-        service.failedDigests = service.failedDigests.filter((f) => f.digest !== ids.digest);
-        service.live = {
-          image: target.image,
-          digest: ids.digest,
-          taskDefinitionArn: outcome.taskDefinitionArn,
-        };
-      });
-      store.setSync(name, 'Synced', outcome.reason, outcome.message);
-      log.info({ digest: ids.digest, durationMs }, 'rollout finished');
-      return;
-    }
-    store.rememberFailedDigest(name, {
-      digest: ids.digest,
-      reason: outcome.reason,
-      failedAt: outcome.finishedAt.toISOString(),
-      rolloutId: ids.rolloutId,
-    });
-    if (outcome.result === 'RolledBack') {
-      store.update(name, (service) => {
-        service.live = { ...from, taskDefinitionArn: outcome.rolledBackTo ?? from.taskDefinitionArn };
-      });
-      store.setSync(name, 'Failed', outcome.reason, outcome.message);
-    } else {
-      store.setSync(name, 'Degraded', outcome.reason, outcome.message);
-    }
-    log.warn(
-      {
-        digest: ids.digest,
-        durationMs,
-        result: outcome.result,
-        reason: outcome.reason,
-        message: outcome.message,
-      },
-      'rollout did not succeed',
+    await recordOutcome(
+      { ecs: this.#deps.ecs, store, metrics, log, signal },
+      { config, configRevision: observed.configRevision, rolloutId: ids.rolloutId, digest: ids.digest },
+      { from: to ? from : null, to: target },
+      outcome,
     );
   }
 

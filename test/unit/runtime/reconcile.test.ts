@@ -240,6 +240,10 @@ describe('Reconciler.reconcile', () => {
     await reconciler.reconcile('actors', { reason: 'redelivered' }, world.signal);
     expect(world.ecs.primaryArn()).toBe(world.seededArn);
     expect(store.service('actors')?.sync.state).toBe('Failed');
+    expect(store.service('actors')?.live).toEqual({
+      image: `${REGISTRY_HOST}/actors:1.0.0`,
+      taskDefinitionArn: world.seededArn,
+    });
     expect(world.ecs.calls.register).toBe(1);
   });
 

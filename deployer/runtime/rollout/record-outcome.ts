@@ -1,0 +1,94 @@
+// Turns the end of a rollout into status, history, metrics and one log line. After a rollback the
+// live image is read back from ECS: the revision rolled back to is not always the one left.
+import type { Logger } from 'pino';
+import { liveImageOf } from '../../domain/task-definition.ts';
+import type { ServiceConfig } from '../../domain/types.ts';
+import type { EcsPort } from '../../ports.ts';
+import type { DeployerMetrics } from '../metrics.ts';
+import type { ImageStatus } from '../status-model.ts';
+import type { StatusStore } from '../status-store.ts';
+import type { DeployResult } from './deploy.ts';
+
+export interface RecordDeps {
+  ecs: EcsPort;
+  store: StatusStore;
+  metrics: DeployerMetrics;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+export async function recordOutcome(
+  deps: RecordDeps,
+  rollout: { config: ServiceConfig; configRevision: string; rolloutId: string; digest: string },
+  images: { from: ImageStatus | null; to: ImageStatus },
+  outcome: DeployResult,
+): Promise<void> {
+  const { store, metrics, log } = deps;
+  const name = rollout.config.name;
+  const durationMs = outcome.finishedAt.getTime() - outcome.startedAt.getTime();
+  store.addRollout(name, {
+    id: rollout.rolloutId,
+    from: images.from,
+    to: { ...images.to, taskDefinitionArn: outcome.taskDefinitionArn },
+    result: outcome.result,
+    startedAt: outcome.startedAt.toISOString(),
+    finishedAt: outcome.finishedAt.toISOString(),
+    durationMs,
+    reason: outcome.reason,
+    configRevision: rollout.configRevision,
+    taskDefinitionArn: outcome.taskDefinitionArn,
+  });
+  metrics.rolloutFinished(name, outcome.result, durationMs / 1000);
+
+  if (outcome.result === 'Succeeded') {
+    store.update(name, (service) => {
+      service.failedDigests = service.failedDigests.filter((f) => f.digest !== rollout.digest);
+      service.live = {
+        image: images.to.image,
+        digest: rollout.digest,
+        taskDefinitionArn: outcome.taskDefinitionArn,
+      };
+    });
+    store.setSync(name, 'Synced', outcome.reason, outcome.message);
+    log.info({ digest: rollout.digest, durationMs }, 'rollout finished');
+    return;
+  }
+
+  store.rememberFailedDigest(name, {
+    digest: rollout.digest,
+    reason: outcome.reason,
+    failedAt: outcome.finishedAt.toISOString(),
+    rolloutId: rollout.rolloutId,
+  });
+  if (outcome.result === 'RolledBack') {
+    if (outcome.rolledBackTo) await refreshLive(deps, rollout.config, outcome.rolledBackTo);
+    store.setSync(name, 'Failed', outcome.reason, outcome.message);
+  } else {
+    store.setSync(name, 'Degraded', outcome.reason, outcome.message);
+  }
+  log.warn(
+    {
+      digest: rollout.digest,
+      durationMs,
+      result: outcome.result,
+      reason: outcome.reason,
+      message: outcome.message,
+    },
+    'rollout did not succeed',
+  );
+}
+
+async function refreshLive(deps: RecordDeps, config: ServiceConfig, arn: string): Promise<void> {
+  try {
+    const described = await deps.ecs.describeTaskDefinition(arn, deps.signal);
+    const live = liveImageOf(described.taskDefinition, config.container, described.tags);
+    deps.store.update(config.name, (service) => {
+      service.live = live
+        ? { image: live.image, taskDefinitionArn: arn, ...(live.digest ? { digest: live.digest } : {}) }
+        : null;
+    });
+  } catch (error) {
+    // Status only: the next reconcile reads it again.
+    deps.log.debug({ err: error, taskDefinitionArn: arn }, 'could not read the revision rolled back to');
+  }
+}
