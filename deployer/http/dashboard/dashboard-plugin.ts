@@ -6,7 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
 import { DASHBOARD_ALIASES, DASHBOARD_PATHS } from './dashboard-paths.ts';
 import { openEventStream } from './event-stream.ts';
-import { renderDashboardPage } from './render-page.ts';
+import { renderDashboardPage, renderSignInPage } from './render-page.ts';
 import { dashboardPayload, StatusBroadcast } from './status-broadcast.ts';
 
 export interface DashboardOptions {
@@ -29,6 +29,18 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
     broadcast.close();
+  });
+
+  // In aws mode the read-access hook answers a browser without a session with a JSON 401; on the page
+  // routes, turn that into a sign-in form. Nothing else changes: same status, same hook decision.
+  const pagePaths = new Set<string>([DASHBOARD_PATHS.page, ...DASHBOARD_ALIASES.page]);
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode !== 401 || !pagePaths.has(request.routeOptions.url ?? '')) return payload;
+    if (!String(request.headers.accept ?? '').includes('text/html')) return payload;
+    const nonce = randomBytes(16).toString('base64');
+    securityHeaders(reply, nonce);
+    reply.type('text/html; charset=utf-8');
+    return renderSignInPage(nonce, pathOf(request.url), hasTokenParameter(request.url));
   });
 
   const page = async (request: FastifyRequest, reply: FastifyReply) => {

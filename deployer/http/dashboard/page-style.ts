@@ -44,4 +44,6 @@ table.rollouts { border-collapse: collapse; width: 100%; }
 .live-connected::before { color: #1a7f37; }
 .live-polling::before { color: #9a6700; }
 .live-connecting::before, .live-offline::before { color: #cf222e; }
+.sign-in form { display: grid; gap: .6rem; max-width: 30rem; }
+.sign-in input { width: 100%; padding: .35rem; }
 `;

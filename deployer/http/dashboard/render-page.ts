@@ -62,3 +62,33 @@ function summary(status: DeployerStatus): SafeHtml {
 function figure(value: number | null): string {
   return value === null ? '?' : String(value);
 }
+
+/**
+ * What a browser gets instead of a JSON 401 in aws mode: a one-field form that opens the page with
+ * `?token=` (the read-access hook turns it into a read-only session cookie and the page then drops it
+ * from the address bar).
+ */
+export function renderSignInPage(nonce: string, path: string, refused: boolean): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ecs-gitops: sign in</title>
+<style nonce="${nonce}">${trusted(PAGE_STYLE)}</style>
+</head>
+<body>
+<header class="top"><h1>ecs-gitops</h1></header>
+<main class="sign-in">
+<form method="get" action="${path}">
+<p>This deployer runs in aws mode: its dashboard needs the status token (<code>STATUS_TOKEN</code>, the
+secret named by the <code>StatusTokenArn</code> stack output).</p>
+${refused ? html`<p class="banner banner-error" role="alert">That token was not accepted.</p>` : ''}
+<label>Status token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
+<button type="submit">Open the dashboard</button>
+<p class="muted small">The browser keeps a read-only session cookie (12 hours); it cannot change anything.</p>
+</form>
+</main>
+</body>
+</html>`.value;
+}

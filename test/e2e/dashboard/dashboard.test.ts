@@ -71,10 +71,15 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
   const screenshot = (name: string) =>
     page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
-  it('signs in with ?token=, then shows a push going Progressing and Synced without reloading', async () => {
+  it('signs in through the form, then shows a push going Progressing and Synced without reloading', async () => {
     try {
-      // The path AWS routes to the deployer (in AWS, `/` is the managed service's).
-      await page.goto(`${deployer.url}/dashboard?token=${E2E_TOKEN}`);
+      // The path AWS routes to the deployer (in AWS, `/` is the managed service's). No session yet:
+      // the sign-in form; submitting it opens the page with ?token=, which becomes a cookie.
+      await page.goto(`${deployer.url}/dashboard`);
+      await page.fill('input[name="token"]', E2E_TOKEN);
+      await screenshot('0-sign-in');
+      await page.click('button[type="submit"]');
+      await page.waitForURL(`${deployer.url}/dashboard`);
       expect(new URL(page.url()).search).toBe(''); // the token left the address bar
       expect(new URL(page.url()).pathname).toBe('/dashboard');
       await waitForState('Synced');

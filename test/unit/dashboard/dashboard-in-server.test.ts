@@ -68,4 +68,28 @@ describe('dashboard in the deployer', () => {
       expect(page.body).toContain('fetch("/dashboard/state"');
     }
   });
+
+  it('shows a browser without a session a sign-in form instead of a JSON 401', async () => {
+    const { app } = await server('aws');
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const page = await app.inject({ method: 'GET', url: '/dashboard', headers: html });
+    expect(page.statusCode).toBe(401);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('<form method="get" action="/dashboard">');
+    expect(page.body).toContain('name="token"');
+    expect(page.body).not.toContain('data-service');
+    expect(page.body).not.toContain('not accepted');
+    const csp = String(page.headers['content-security-policy']);
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(page.body).toContain(`<style nonce="${nonce}">`);
+    const wrong = await app.inject({ method: 'GET', url: '/?token=wrong', headers: html });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('That token was not accepted.');
+    expect(wrong.body).toContain('action="/"');
+    // API clients and the stream keep the JSON answer.
+    const json = await app.inject({ method: 'GET', url: '/dashboard' });
+    expect(json.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    const events = await app.inject({ method: 'GET', url: '/dashboard/events', headers: html });
+    expect(events.headers['content-type']).toContain('application/json');
+  });
 });
