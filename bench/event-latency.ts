@@ -2,7 +2,7 @@
 // call arriving at the ECS stand-in, over BENCH_EVENTS (default 200) sequential pushes, with the
 // deployer runtime in this process on its production adapters. Compared with polling-based
 // deployers, whose expected detection delay is half their poll interval (60 s and 180 s polls).
-// Run: npm run bench:latency
+// Run: npm run bench:latency   (BENCH_FAULT_RATE=0.2 adds injected AWS throttling/5xx)
 import { machineLine } from './support/machine.ts';
 import { quietLogger } from './support/quiet-logger.ts';
 import { runRolloutCycles } from './support/rollout-cycles.ts';
@@ -12,10 +12,18 @@ import { startWorldRuntime } from './support/world-runtime.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const WAIT_POLL_MS = Number(process.env.BENCH_WAIT_POLL_MS ?? 100);
+/** Fraction of ECS/ECR/CloudFront calls the stand-ins fail (throttling/5xx), e.g. 0.2. */
+const FAULT_RATE = Number(process.env.BENCH_FAULT_RATE ?? 0);
 
 async function main(): Promise<void> {
   process.stdout.write(`${machineLine()}\n`);
-  const setup = await startWorldRuntime({ logger: quietLogger('latency'), waitPollMs: WAIT_POLL_MS });
+  const setup = await startWorldRuntime({
+    logger: quietLogger('latency'),
+    waitPollMs: WAIT_POLL_MS,
+    faultRate: FAULT_RATE,
+  });
+  if (FAULT_RATE > 0)
+    process.stdout.write(`fault injection: ${FAULT_RATE * 100} % of AWS calls throttled or 5xx\n`);
   try {
     const started = performance.now();
     const samples = await runRolloutCycles(setup, EVENTS, {
