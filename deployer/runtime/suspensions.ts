@@ -1,5 +1,6 @@
-// Runtime suspensions (API suspend, manual rollback): kept in memory for the reconciler and recorded as
-// a tag on the revision the service runs, so a restarted deployer does not roll forward again.
+// Runtime suspensions (API suspend, manual rollback), recorded as a tag on the revision the service
+// runs: every reconcile, on any replica and after any restart, reads them there. Memory only covers
+// the moment between the API call and the tag being written.
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../domain/types.ts';
 import type { EcsPort } from '../ports.ts';
