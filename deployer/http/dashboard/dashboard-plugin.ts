@@ -1,6 +1,7 @@
 // The dashboard: GET /dashboard (server-rendered HTML, also at /), GET /dashboard/events (server-sent
-// events with every status change, also at /events) and GET /dashboard/state (the polling fallback). Register it where the deployer's read-access rule
-// applies (deployer/http/bearer-auth.ts): public in local mode, the status token in aws mode.
+// events with every status change, also at /events) and GET /dashboard/state (the polling fallback).
+// Register it where the deployer's read-access rule applies (deployer/http/bearer-auth.ts): public in
+// local mode, the status token in aws mode.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
