@@ -1,8 +1,8 @@
 // `ecs-gitops diff`: desired vs live per service; exit 0 when everything is in sync, 2 when not (like diff(1)).
-import type { DeployerStatus } from '../../runtime/status-model.ts';
 import { EXIT } from '../cli-io.ts';
 import { paintFor } from '../format/colour.ts';
 import { diffStatus, diffText } from '../format/diff-report.ts';
+import { asDeployerStatus } from './answer-shape.ts';
 import { CONNECTION_HELP, defineRemoteCommand, REMOTE_EXIT } from './remote-command.ts';
 
 export const diffCommand = defineRemoteCommand({
@@ -24,7 +24,7 @@ Exit codes: 0 everything in sync, 2 differences found, 1 deployer error, 3 deplo
   options: { json: { type: 'boolean' } },
   positionals: { min: 0, max: 0, names: '' },
   async action({ io, values, get }) {
-    const status = (await get('/status')) as DeployerStatus;
+    const status = asDeployerStatus(await get('/status'));
     const report = diffStatus(status);
     io.stdout(
       values.json

@@ -2,6 +2,7 @@
 import type { ServiceStatus } from '../../runtime/status-model.ts';
 import { type CliCommand, EXIT, UsageError } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
+import { asServiceStatus } from './answer-shape.ts';
 import { CONNECTION_HELP, defineRemoteCommand, servicePath } from './remote-command.ts';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, describeOutcome, waitForReconcile } from './wait-for-reconcile.ts';
 
@@ -56,7 +57,8 @@ Exit codes: 0 done${spec.waitable ? ' (with --wait: Synced)' : ''}, 1 unknown se
       spec.validate?.(values);
       const timeoutSeconds = waitTimeout(values);
       const before = values.wait
-        ? ((await get(servicePath('/status', service))) as ServiceStatus).lastReconciledAt
+        ? asServiceStatus(await get(servicePath('/status', service)), servicePath('/status', service))
+            .lastReconciledAt
         : null;
       const answer = (await post(
         servicePath('/api/services', service, `/${spec.action}`),
@@ -69,7 +71,8 @@ Exit codes: 0 done${spec.waitable ? ' (with --wait: Synced)' : ''}, 1 unknown se
         service,
         before,
         timeoutSeconds,
-        read: async () => (await get(servicePath('/status', service))) as ServiceStatus,
+        read: async () =>
+          asServiceStatus(await get(servicePath('/status', service)), servicePath('/status', service)),
       });
       const outcome = describeOutcome(service, final, timeoutSeconds);
       (outcome.ok ? io.stdout : io.stderr)(`${outcome.line}\n`);

@@ -1,9 +1,9 @@
 // `ecs-gitops status [service] [--json] [--watch]`: what the deployer sees, as a table or one service in
 // detail; --watch redraws it on every change (the dashboard's event stream).
-import type { DeployerStatus, ServiceStatus } from '../../runtime/status-model.ts';
 import { EXIT, UsageError } from '../cli-io.ts';
 import { paintFor } from '../format/colour.ts';
 import { serviceDetail, statusTable } from '../format/status-report.ts';
+import { asDeployerStatus, asServiceStatus } from './answer-shape.ts';
 import { CONNECTION_HELP, defineRemoteCommand, servicePath } from './remote-command.ts';
 import { watchStatus } from './watch-status.ts';
 
@@ -33,7 +33,7 @@ Exit codes: 0 ok, 1 unknown service or deployer error, 3 deployer unreachable, 4
       return watchStatus(io, service, get, events);
     }
     if (service === undefined) {
-      const status = (await get('/status')) as DeployerStatus;
+      const status = asDeployerStatus(await get('/status'));
       io.stdout(
         values.json
           ? `${JSON.stringify(status, null, 2)}\n`
@@ -41,7 +41,8 @@ Exit codes: 0 ok, 1 unknown service or deployer error, 3 deployer unreachable, 4
       );
       return EXIT.ok;
     }
-    const detail = (await get(servicePath('/status', service))) as ServiceStatus;
+    const path = servicePath('/status', service);
+    const detail = asServiceStatus(await get(path), path);
     io.stdout(values.json ? `${JSON.stringify(detail, null, 2)}\n` : `${serviceDetail(detail)}\n`);
     return EXIT.ok;
   },

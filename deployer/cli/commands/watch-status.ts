@@ -7,6 +7,7 @@ import { DeployerClientError } from '../deployer-client.ts';
 import { type Paint, paintFor } from '../format/colour.ts';
 import { serviceDetail, statusTable } from '../format/status-report.ts';
 import { printable } from '../format/text-table.ts';
+import { asDeployerStatus } from './answer-shape.ts';
 import type { ServerSentEvent } from './read-events.ts';
 import { servicePath } from './remote-command.ts';
 
@@ -30,7 +31,10 @@ export async function watchStatus(
       for await (const event of events(DASHBOARD_PATHS.events)) {
         if (event.event !== 'status') continue;
         connectedOnce = true;
-        const { status } = JSON.parse(event.data) as { status: DeployerStatus };
+        const status = asDeployerStatus(
+          (JSON.parse(event.data) as { status?: unknown }).status,
+          DASHBOARD_PATHS.events,
+        );
         io.stdout(`${clear ? CLEAR : ''}${render(status, service, paint)}\n${clear ? '' : '\n'}`);
       }
       io.stderr('the deployer closed the stream; reconnecting\n');
