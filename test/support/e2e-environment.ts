@@ -58,11 +58,15 @@ export async function startE2eEnvironment(
     visibilityTimeoutSeconds: 3,
     ...options.world,
   });
-  const deployers: DeployerProcess[] = [];
+  // Every start, pending or done: a start that finishes after a failed sibling is still cleaned up.
+  const deployers: Promise<DeployerProcess>[] = [];
   let repo: ConfigRepo | undefined;
   let cacheDir: string | undefined;
   const cleanup = async () => {
-    await Promise.all(deployers.map((deployer) => deployer.stop('SIGKILL')));
+    const started = await Promise.allSettled(deployers);
+    await Promise.all(
+      started.map((result) => (result.status === 'fulfilled' ? result.value.stop('SIGKILL') : undefined)),
+    );
     await world.stop();
     await repo?.remove();
     if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
@@ -119,8 +123,8 @@ export async function startE2eEnvironment(
       repo,
       actorsYaml,
       deployerEnv,
-      async startDeployer(extra = {}) {
-        const deployer = await spawnDeployer({ env: deployerEnv(extra) });
+      startDeployer(extra = {}) {
+        const deployer = spawnDeployer({ env: deployerEnv(extra) });
         deployers.push(deployer);
         return deployer;
       },
