@@ -94,6 +94,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     problems.push('QUEUE_URL is required in aws mode (the SQS FIFO queue URL, ending in .fifo)');
   if (queueUrl !== undefined && !isHttpUrl(queueUrl))
     problems.push(`QUEUE_URL=${JSON.stringify(queueUrl)} must be an http(s) URL`);
+  // Message groups and deduplication ids (the whole coordination model) only exist on FIFO queues.
+  else if (queueUrl !== undefined && !/\.fifo\/?$/.test(queueUrl))
+    problems.push(`QUEUE_URL=${JSON.stringify(queueUrl)} must be an SQS FIFO queue (its name ends in .fifo)`);
   const dlqUrl = text('DLQ_URL');
   if (dlqUrl !== undefined && !isHttpUrl(dlqUrl))
     problems.push(`DLQ_URL=${JSON.stringify(dlqUrl)} must be an http(s) URL`);

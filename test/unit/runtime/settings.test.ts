@@ -116,6 +116,10 @@ describe('loadSettings', () => {
     [{ QUEUE_URL: 'not a url', DEPLOYER_MODE: 'local' }, 'QUEUE_URL="not a url" must be an http(s) URL'],
     [{ CONFIG_BRANCH: '-x' }, 'CONFIG_BRANCH="-x" is not a valid branch name'],
     [
+      { QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/intake', DEPLOYER_MODE: 'local' },
+      'QUEUE_URL="https://sqs.eu-west-1.amazonaws.com/1/intake" must be an SQS FIFO queue (its name ends in .fifo)',
+    ],
+    [
       { CONFIG_REPOSITORY: '/r', CONFIG_DIR: '../up' },
       'CONFIG_DIR="../up" must be a path inside the repository (no ..)',
     ],
