@@ -1,6 +1,6 @@
 // Entry point of the actors service: settings -> logger -> app -> listen, and a graceful stop on
-// SIGTERM/SIGINT (stop accepting, finish in-flight requests, exit within SHUTDOWN_TIMEOUT_MS, well
-// inside ECS's 30 s stopTimeout).
+// SIGTERM/SIGINT (stop accepting, finish in-flight requests, exit within SHUTDOWN_TIMEOUT_SECONDS,
+// 10 s by default, well inside ECS's 30 s stopTimeout).
 import type { FastifyInstance } from 'fastify';
 import type pino from 'pino';
 import { buildActorsApp } from './app.ts';
@@ -9,9 +9,7 @@ import { readPackageVersion } from './package-version.ts';
 import { loadServiceSettings, SERVICE_ENV, ServiceSettingsError } from './settings.ts';
 import { versionReportFromEnv } from './version-report.ts';
 
-const SHUTDOWN_TIMEOUT_MS = 10_000;
-
-function installShutdown(app: FastifyInstance, logger: pino.Logger): void {
+function installShutdown(app: FastifyInstance, logger: pino.Logger, timeoutMs: number): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -19,12 +17,12 @@ function installShutdown(app: FastifyInstance, logger: pino.Logger): void {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal, timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'stopping: finishing in-flight requests');
+    logger.info({ signal, timeoutMs }, 'stopping: finishing in-flight requests');
     const started = performance.now();
     const deadline = setTimeout(() => {
-      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'in-flight requests did not finish in time: exiting');
+      logger.error({ timeoutMs }, 'in-flight requests did not finish in time: exiting');
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    }, timeoutMs);
     deadline.unref();
     app.close().then(
       () => {
@@ -63,7 +61,7 @@ async function main(): Promise<void> {
   }
   const version = versionReportFromEnv(process.env, readPackageVersion());
   const app = buildActorsApp({ credentials: settings.credentials, version, logger });
-  installShutdown(app, logger);
+  installShutdown(app, logger, settings.shutdownTimeoutSeconds * 1000);
   try {
     logger.info({ host: settings.host, port: settings.port, ...version }, 'starting actors service');
     await app.listen({

@@ -11,7 +11,12 @@ export const SERVICE_ENV = {
   user: 'ACTORS_AUTH_USER',
   password: 'ACTORS_AUTH_PASSWORD',
   allowGenerated: 'ACTORS_ALLOW_GENERATED_CREDENTIALS',
+  shutdownTimeout: 'SHUTDOWN_TIMEOUT_SECONDS',
 } as const;
+
+/** ECS sends SIGKILL 30 s (the default stopTimeout) after SIGTERM: finish well before that. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+const MAX_SHUTDOWN_TIMEOUT_SECONDS = 120;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -23,6 +28,8 @@ export interface ServiceSettings {
   credentials: Credentials;
   /** True when the credentials were generated (dev only): main logs them once. */
   credentialsGenerated: boolean;
+  /** How long a graceful stop may take before the process exits 1 anyway. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ServiceSettingsError extends Error {
@@ -47,6 +54,19 @@ function parsePort(raw: string | undefined, problems: string[]): number {
     return SERVICE_PORT;
   }
   return port;
+}
+
+function parseShutdownTimeout(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
+  const seconds = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || seconds < 1 || seconds > MAX_SHUTDOWN_TIMEOUT_SECONDS) {
+    problems.push(
+      `${SERVICE_ENV.shutdownTimeout} must be a whole number of seconds from 1 to ${MAX_SHUTDOWN_TIMEOUT_SECONDS} ` +
+        `(keep it below the ECS stopTimeout), got '${raw}'`,
+    );
+    return DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
+  }
+  return seconds;
 }
 
 function parseLogLevel(raw: string | undefined, problems: string[]): LogLevel {
@@ -87,7 +107,8 @@ export function loadServiceSettings(
   const port = parsePort(env[SERVICE_ENV.port], problems);
   const host = env[SERVICE_ENV.host]?.trim() || '0.0.0.0';
   const logLevel = parseLogLevel(env[SERVICE_ENV.logLevel], problems);
+  const shutdownTimeoutSeconds = parseShutdownTimeout(env[SERVICE_ENV.shutdownTimeout], problems);
   const { credentials, generated } = parseCredentials(env, generate, problems);
   if (problems.length > 0) throw new ServiceSettingsError(problems);
-  return { host, port, logLevel, credentials, credentialsGenerated: generated };
+  return { host, port, logLevel, credentials, credentialsGenerated: generated, shutdownTimeoutSeconds };
 }

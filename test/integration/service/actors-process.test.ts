@@ -126,6 +126,29 @@ describe('node service/main.ts', () => {
     expect(await inFlight).toBe('aborted');
   });
 
+  it('exits 1 when an in-flight request outlasts SHUTDOWN_TIMEOUT_SECONDS', async () => {
+    const service = startServiceProcess(
+      { ...LOOPBACK, ...CREDENTIALS, SHUTDOWN_TIMEOUT_SECONDS: '1' },
+      { nodeArgs: ['--import', SLOW_REQUEST_PRELOAD] },
+    );
+    const url = await listeningUrl(service);
+    const hanging = fetch(`${url}/health`, { headers: { 'x-test-delay-ms': '15000' } }).catch(
+      () => 'aborted',
+    );
+    await service.waitFor(/test-preload: holding \/health/);
+    const signalledAt = performance.now();
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: 1, signal: null });
+    const elapsed = performance.now() - signalledAt;
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(5000);
+    expect(service.logs().find((line) => line.level === 50)).toMatchObject({
+      timeoutMs: 1000,
+      msg: 'in-flight requests did not finish in time: exiting',
+    });
+    expect(await hanging).toBe('aborted');
+  });
+
   it('never logs the Authorization header or the configured password', async () => {
     const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, LOG_LEVEL: 'trace' });
     const url = await listeningUrl(service);

@@ -24,15 +24,21 @@ describe('loadServiceSettings', () => {
       logLevel: 'info',
       credentials: { user: 'alice', password: 's3cret' },
       credentialsGenerated: false,
+      shutdownTimeoutSeconds: 10,
     });
   });
 
-  it('reads PORT, HOST and LOG_LEVEL', () => {
+  it('reads PORT, HOST, LOG_LEVEL and SHUTDOWN_TIMEOUT_SECONDS', () => {
     const settings = loadServiceSettings(
-      { ...CREDENTIALS, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'WARN' },
+      { ...CREDENTIALS, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'WARN', SHUTDOWN_TIMEOUT_SECONDS: '25' },
       fixedGenerator,
     );
-    expect(settings).toMatchObject({ port: 0, host: '127.0.0.1', logLevel: 'warn' });
+    expect(settings).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'warn',
+      shutdownTimeoutSeconds: 25,
+    });
   });
 
   it('refuses to run without credentials and names the variables to set', () => {
@@ -75,6 +81,9 @@ describe('loadServiceSettings', () => {
     [{ ...CREDENTIALS, PORT: '-1' }, 'PORT must be an integer'],
     [{ ...CREDENTIALS, PORT: '50.5' }, 'PORT must be an integer'],
     [{ ...CREDENTIALS, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ ...CREDENTIALS, SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS must be a whole number'],
+    [{ ...CREDENTIALS, SHUTDOWN_TIMEOUT_SECONDS: '600' }, 'from 1 to 120'],
+    [{ ...CREDENTIALS, SHUTDOWN_TIMEOUT_SECONDS: '2.5' }, 'SHUTDOWN_TIMEOUT_SECONDS must be a whole number'],
   ])('reports %j as a problem containing %j', (env, expected) => {
     expect(problemsOf(env).join('\n')).toContain(expected);
   });
