@@ -181,6 +181,10 @@ describe('docs/quick-start.md', () => {
         const final = (await (await fetch(`${deployerUrl}/status/actors`)).json()) as ServiceStatus;
         if (process.env.QUICK_START_DEBUG) console.log(log.join('\n'), JSON.stringify(final, null, 2));
         expect(final.failedDigests.map((f) => f.digest)).toContain(digests.get('1.2.0'));
+        // ... and the dashboard the reader keeps open says the same.
+        const dashboard = await (await fetch(`${deployerUrl}/`)).text();
+        expect(dashboard).toContain('<section class="card" data-service="actors" data-state="Failed">');
+        expect(dashboard).toContain(`<strong>${final.sync.reason}</strong>`);
         expect(final.recentRollouts[0]).toMatchObject({
           result: 'RolledBack',
           to: { digest: digests.get('1.2.0') },
