@@ -72,7 +72,15 @@ export class Intake {
       log.info('push ignored: it does not touch the config');
       return;
     }
-    const snapshot = await this.#deps.configSource.read(message.after, signal);
+    // Level-triggered: the push only says "look now". Reading the branch head (not `after`) means a
+    // late or redelivered push can never bring an older config back.
+    const snapshot = await this.#deps.configSource.read(undefined, signal);
+    if (snapshot.revision !== message.after)
+      log.info({ head: snapshot.revision }, 'the branch moved on since this push; using its head');
+    if (snapshot.revision === this.#lastAttempted) {
+      log.info({ revision: snapshot.revision }, 'config at this revision already handled');
+      return;
+    }
     const outcome = await this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
     if (outcome !== 'applied') return;
     await this.#reconcileAll(`git push ${snapshot.revision.slice(0, 12)}`, signal);

@@ -47,11 +47,9 @@ describe('deployer e2e: reordered push deliveries', { timeout: 30_000 }, () => {
     await e2e?.cleanup();
   });
 
-  // KNOWN BUG, reported to the lead: deployer/runtime/intake.ts applies the config at the delivery's
-  // `after` commit, so a late older delivery re-applies an older config (the event carries the
-  // decision). Reading the tracked branch head instead makes every push a pure "look now" hint.
-  // `it.fails` keeps CI green while the bug exists and turns red once it is fixed: then make it `it`.
-  it.fails('an older push delivered last does not bring back the older config', () => {
+  // Fixed in deployer/runtime/intake.ts: a push makes intake read the tracked branch head, never the
+  // delivery's `after`, so every push is a pure "look now" hint.
+  it('an older push delivered last does not bring back the older config', () => {
     expect(after.config.revision).toBe(unpinned);
     const actors = after.services.find((s) => s.name === 'actors');
     expect(actors?.desired?.policy).toMatchObject({ semver: '^1.0.0' });

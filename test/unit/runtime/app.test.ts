@@ -105,7 +105,7 @@ describe('createDeployerRuntime', () => {
     const world = setup();
     await world.runtime.start();
     await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
-    world.configSource.commits.set('b'.repeat(40), [
+    world.configSource.commit('b'.repeat(40), [
       { path: 'services/actors.yaml', text: 'name: actors\ncluster: 7\n' },
     ]);
     await world.runtime.enqueue(

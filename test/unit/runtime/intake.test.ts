@@ -70,7 +70,7 @@ describe('Intake', () => {
   it('a git push touching config applies it and queues a reconcile per service', async () => {
     const { intake, source, queue } = setup();
     await intake.loadHead(signal);
-    source.commits.set(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
+    source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
     await intake.handle(push(SHA_B), signal);
     expect(intake.current()?.revision).toBe(SHA_B);
     expect(queue.sent).toEqual([
@@ -87,7 +87,7 @@ describe('Intake', () => {
   it('a git push with an invalid config keeps the previous one and reports file:line errors', async () => {
     const { intake, source, queue, store } = setup();
     await intake.loadHead(signal);
-    source.commits.set(SHA_B, [{ path: 'config/services/actors.yaml', text: 'name: actors\ncluster: [\n' }]);
+    source.commit(SHA_B, [{ path: 'config/services/actors.yaml', text: 'name: actors\ncluster: [\n' }]);
     await intake.handle(push(SHA_B), signal);
     expect(intake.current()?.revision).toBe(SHA_A);
     expect(queue.sent).toEqual([]);
@@ -99,6 +99,18 @@ describe('Intake', () => {
     });
     expect(config.errors[0]).toMatchObject({ file: 'config/services/actors.yaml', line: expect.any(Number) });
     expect(store.names()).toEqual(['actors']);
+  });
+
+  it('a late push of an older commit applies the branch head, never the older config', async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    const SHA_C = 'c'.repeat(40);
+    source.commit(SHA_B, [inRepo(serviceYaml({ pin: '1.0.0' }))]);
+    source.commit(SHA_C, [inRepo(serviceYaml({}))]);
+    await intake.handle(push(SHA_C), signal);
+    await intake.handle(push(SHA_B, { deliveryId: 'late' }), signal);
+    expect(intake.current()?.revision).toBe(SHA_C);
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.configRevision : m.kind))).toEqual([SHA_C]);
   });
 
   it.each([
@@ -118,7 +130,7 @@ describe('Intake', () => {
     const added: string[][] = [];
     const { intake, source } = setup([inRepo(serviceYaml({}))], added);
     await intake.loadHead(signal);
-    source.commits.set(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
+    source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
     await intake.handle(push(SHA_B), signal);
     expect(added).toEqual([['web']]);
   });
@@ -127,7 +139,7 @@ describe('Intake', () => {
     const { intake, source, store } = setup([inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
     await intake.loadHead(signal);
     expect(store.names()).toEqual(['actors', 'web']);
-    source.commits.set(SHA_B, [inRepo(serviceYaml({ name: 'web' }))]);
+    source.commit(SHA_B, [inRepo(serviceYaml({ name: 'web' }))]);
     await intake.handle(push(SHA_B), signal);
     expect(store.names()).toEqual(['web']);
   });
