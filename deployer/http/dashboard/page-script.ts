@@ -30,6 +30,12 @@ export const PAGE_SCRIPT = `
   const poll = async () => {
     try {
       const response = await fetch(${JSON.stringify(DASHBOARD_PATHS.state)}, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+      if (response.status === 401 || response.status === 403) {
+        // The 12-hour session cookie ran out (or the token changed): only a reload signs in again.
+        if (polling) indicate('offline', 'signed out: reload the page to sign in again');
+        pollTimer = setTimeout(poll, ${POLL_INTERVAL_MS});
+        return;
+      }
       if (!response.ok) throw new Error('HTTP ' + response.status);
       const payload = await response.json();
       if (!polling) return;

@@ -98,6 +98,20 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard page in Chromium (fake runtime
     }
   });
 
+  it('says to reload when the session ran out, instead of calling the deployer unreachable', async () => {
+    const page = await browser.newPage();
+    try {
+      // What an expired session looks like from the page: the stream and the state answer 401.
+      await page.route('**/dashboard/events', (route) => route.fulfill({ status: 401, body: '{}' }));
+      await page.route('**/dashboard/state', (route) => route.fulfill({ status: 401, body: '{}' }));
+      await page.goto(url);
+      await page.waitForSelector('#live.live-offline', { timeout: 8000 });
+      expect(await page.textContent('#live')).toBe('signed out: reload the page to sign in again');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('opens a new event stream after the browser gave one up on an HTTP error', async () => {
     const page = await browser.newPage();
     try {
