@@ -14,6 +14,8 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const WAIT_POLL_MS = Number(process.env.BENCH_WAIT_POLL_MS ?? 100);
 /** Fraction of ECS/ECR/CloudFront calls the stand-ins fail (throttling/5xx), e.g. 0.2. */
 const FAULT_RATE = Number(process.env.BENCH_FAULT_RATE ?? 0);
+/** AWS SDK retry mode to compare (`standard` | `adaptive`); default: the deployer's own. */
+const RETRY_MODE = process.env.BENCH_RETRY_MODE as 'standard' | 'adaptive' | undefined;
 
 async function main(): Promise<void> {
   process.stdout.write(`${machineLine()}\n`);
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     logger: quietLogger('latency'),
     waitPollMs: WAIT_POLL_MS,
     faultRate: FAULT_RATE,
+    ...(RETRY_MODE ? { retryMode: RETRY_MODE } : {}),
   });
   if (FAULT_RATE > 0)
     process.stdout.write(`fault injection: ${FAULT_RATE * 100} % of AWS calls throttled or 5xx\n`);

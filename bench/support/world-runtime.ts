@@ -41,6 +41,8 @@ export interface WorldRuntimeOptions {
   /** Fraction of ECS/ECR/CloudFront calls the stand-ins fail with throttling or 5xx. */
   faultRate?: number;
   faultSeed?: number;
+  /** SDK retry mode of the AWS clients (production default: adaptive). */
+  retryMode?: 'standard' | 'adaptive';
   /** Runtime tuning (tests shorten backoff and receive waits). */
   tuning?: RuntimeTuning;
 }
@@ -84,6 +86,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       endpoints: world.endpoints,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       region: 'us-east-1',
+      ...(options.retryMode ? { retryMode: options.retryMode } : {}),
     });
     const settings = loadSettings({
       DEPLOYER_MODE: 'local',
