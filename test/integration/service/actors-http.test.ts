@@ -58,7 +58,7 @@ describe('actors service over real HTTP on loopback', () => {
     ['bad base64', 'Basic ***'],
     ['base64 of bytes that are not UTF-8', `Basic ${Buffer.from([0x61, 0x3a, 0x80]).toString('base64')}`],
     ['a bare scheme', 'Basic'],
-    ['latin-1 bytes in the header', 'Basic \u00e9\u00e9\u00e9'],
+    ['non-ASCII bytes in the header', 'Basic \u00e9\u00e9\u00e9'],
   ])('answers %s with 401 JSON', async (_name, authorization) => {
     const response = await rawRequest(
       `GET /actors HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nConnection: close\r\n\r\n`,
@@ -114,10 +114,8 @@ describe('actors service over real HTTP on loopback', () => {
   });
 
   it('keeps connections alive longer than the ALB idle timeout (60 s)', async () => {
-    const response = await rawRequest('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    expect(response.status).toBe(200);
-    const keepAlive = await fetch(`${base}/health`);
-    expect(keepAlive.headers.get('keep-alive')).toBe('timeout=65');
+    const response = await fetch(`${base}/health`);
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
   });
 });
 
