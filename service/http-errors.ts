@@ -9,7 +9,6 @@ export const SERVICE_ERRORS = {
   methodNotAllowed: { statusCode: 405, code: 'METHOD_NOT_ALLOWED' },
   requestHeadersTooLarge: { statusCode: 431, code: 'REQUEST_HEADERS_TOO_LARGE' },
   internal: { statusCode: 500, code: 'INTERNAL' },
-  unavailable: { statusCode: 503, code: 'UNAVAILABLE' },
 } as const;
 
 export type ServiceErrorKind = keyof typeof SERVICE_ERRORS;
