@@ -136,6 +136,13 @@ describe('GET /health and GET /version', () => {
     expect(response.json()).toEqual(VERSION);
   });
 
+  it.each(['/health', '/version'])('HEAD %s answers 200 without a body and without auth', async (url) => {
+    const response = await app.inject({ method: 'HEAD', url });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.body).toBe('');
+  });
+
   it('/version reports nulls when the deployer injected nothing', async () => {
     const bare = buildActorsApp({
       credentials: { user: USER, password: PASSWORD },
