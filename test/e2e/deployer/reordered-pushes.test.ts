@@ -18,8 +18,7 @@ describe('deployer e2e: reordered push deliveries', { timeout: 30_000 }, () => {
   let v110: string;
   let after: DeployerStatus;
 
-  // Everything but the verdict happens here, so a setup failure fails the suite instead of passing
-  // the `it.fails` below.
+  // Everything but the verdict happens here; the test below only judges the resulting status.
   beforeAll(async () => {
     e2e = await startE2eEnvironment();
     v110 = (await e2e.world.push('actors', '1.1.0')).digest;
