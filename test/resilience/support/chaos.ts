@@ -155,9 +155,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       repository: 'actors',
       track: 'track: { semver: ">=1.0.0" }',
       verifyUrl: `${world.serviceUrl('actors')}/version`,
-      // Two probes 250 ms apart: Verifying lasts long enough to be killed in.
+      // Two probes 500 ms apart: Verifying lasts long enough to be killed in, even on a busy machine.
       verifySuccesses: 2,
-      verifyIntervalSeconds: 0.25,
+      verifyIntervalSeconds: 0.5,
       distributionId: 'ELOCALACTORS',
     },
   ]);
