@@ -12,7 +12,11 @@ export interface AwsClientSettings {
   region?: string;
   /** Total attempts per call including the first; the SDK retries throttling, 5xx and timeouts. */
   maxAttempts?: number;
-  /** `adaptive` adds client-side rate limiting when AWS throttles; `standard` only backs off. */
+  /**
+   * `standard` (default) backs off and retries; `adaptive` also rate-limits the client after
+   * throttling, which bench:latency measured at 2.5x the event latency under 20 % injected faults
+   * for no gain at a deployer's call rate. AWS_RETRY_MODE overrides the default.
+   */
   retryMode?: 'standard' | 'adaptive';
   /** Per-request socket timeout; a timed-out attempt counts as a retryable failure. */
   requestTimeoutMs?: number;
@@ -37,12 +41,16 @@ export interface AwsClients {
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+function retryModeFrom(value: string | undefined): 'standard' | 'adaptive' {
+  return value === 'adaptive' ? 'adaptive' : 'standard';
+}
+
 export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
   const env = settings.env ?? process.env;
   const region = settings.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const common = {
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: settings.retryMode ?? 'adaptive',
+    retryMode: settings.retryMode ?? retryModeFrom(env.AWS_RETRY_MODE),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     requestHandler: {
       requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
