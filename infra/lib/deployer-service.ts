@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEPLOYER_HEALTH_PATH, DEPLOYER_PORT } from '../../common/contract.ts';
+import { INTAKE_MAX_RECEIVE_COUNT, INTAKE_VISIBILITY_TIMEOUT_SECONDS } from './intake-queue.ts';
 
 export interface DeployerServiceProps {
   cluster: ecs.Cluster;
@@ -133,6 +134,8 @@ export class DeployerService extends Construct {
         DEPLOYER_MODE: 'aws',
         AWS_REGION: stack.region,
         QUEUE_URL: props.queue.queueUrl,
+        VISIBILITY_TIMEOUT_SECONDS: String(INTAKE_VISIBILITY_TIMEOUT_SECONDS),
+        MAX_RECEIVES: String(INTAKE_MAX_RECEIVE_COUNT),
         CONFIG_REPOSITORY: props.configRepository,
         CONFIG_BRANCH: props.configBranch,
         PORT: String(DEPLOYER_PORT),

@@ -4,6 +4,15 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+/**
+ * The deployer's consumer (deployer/runtime/settings.ts) must agree with these: it extends a message's
+ * visibility every HEARTBEAT_SECONDS up to this timeout, and counts MAX_RECEIVES as the DLQ does. A
+ * short timeout means a deployer killed mid-message hands its service to another replica within a
+ * minute, not five.
+ */
+export const INTAKE_VISIBILITY_TIMEOUT_SECONDS = 60;
+export const INTAKE_MAX_RECEIVE_COUNT = 5;
+
 export interface IntakeQueueProps {
   /** ECR repositories whose successful pushes become `image-push` intake messages. */
   repositoryNames: string[];
@@ -30,10 +39,10 @@ export class IntakeQueue extends Construct {
       fifo: true,
       // The deployer sends explicit deduplication ids, so content-based dedup stays off.
       contentBasedDeduplication: false,
-      visibilityTimeout: Duration.minutes(5),
+      visibilityTimeout: Duration.seconds(INTAKE_VISIBILITY_TIMEOUT_SECONDS),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: INTAKE_MAX_RECEIVE_COUNT },
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.ecrPushRule = new events.Rule(this, 'EcrPush', {

@@ -9,6 +9,7 @@ import {
   SERVICE_PORT,
   SERVICE_VERSION_PATH,
 } from '../../common/contract.ts';
+import { loadSettings } from '../../deployer/runtime/settings.ts';
 import { exposedPorts, parseDockerfile } from '../../test/support/dockerfile.ts';
 import type { GitOpsStack } from '../lib/gitops-stack.ts';
 import { FIXTURES, synthApp } from './synth-app.ts';
@@ -43,7 +44,7 @@ describe('intake queue', () => {
       QueueName: 'ecs-gitops.fifo',
       FifoQueue: true,
       ContentBasedDeduplication: false,
-      VisibilityTimeout: 300,
+      VisibilityTimeout: 60,
       SqsManagedSseEnabled: true,
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.intake.deadLetterQueue), 'Arn'] },
@@ -250,6 +251,34 @@ describe('deployer', () => {
         }),
       ],
     });
+  });
+
+  it('tells its queue consumer the visibility timeout and receive count the queue really has', () => {
+    const queue = Object.values(resourcesOf('AWS::SQS::Queue')).find(
+      (q) => q.Properties?.QueueName === 'ecs-gitops.fifo',
+    );
+    const taskDefinition = Object.values(resourcesOf('AWS::ECS::TaskDefinition')).find(
+      (t) => t.Properties?.Family === 'ecs-gitops-deployer',
+    );
+    const containers = taskDefinition?.Properties?.ContainerDefinitions as
+      | { Environment?: { Name: string; Value: unknown }[] }[]
+      | undefined;
+    const environment = containers?.[0]?.Environment;
+    const env = Object.fromEntries((environment ?? []).map((e) => [e.Name, e.Value]));
+    expect(Number(env.VISIBILITY_TIMEOUT_SECONDS)).toBe(queue?.Properties?.VisibilityTimeout);
+    const redrive = queue?.Properties?.RedrivePolicy as { maxReceiveCount?: number } | undefined;
+    expect(Number(env.MAX_RECEIVES)).toBe(redrive?.maxReceiveCount);
+    const settings = loadSettings({
+      DEPLOYER_MODE: 'aws',
+      AWS_REGION: 'eu-west-1',
+      QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ecs-gitops.fifo',
+      CONFIG_REPOSITORY: 'https://github.com/example/config.git',
+      GITHUB_WEBHOOK_SECRET: 'a-webhook-secret-long-enough',
+      STATUS_TOKEN: 'a-status-token-long-enough',
+      VISIBILITY_TIMEOUT_SECONDS: String(env.VISIBILITY_TIMEOUT_SECONDS),
+      MAX_RECEIVES: String(env.MAX_RECEIVES),
+    });
+    expect(settings.visibilityTimeoutSeconds).toBe(60);
   });
 
   it('has a least-privilege task role scoped to the named service, roles, repositories, distribution and queue', () => {
