@@ -12,6 +12,12 @@ import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { clients, echoWorldOptions, eventually, FAST_TIMING } from './helpers.ts';
 
 // `silent` runs but never serves /health: it must be stopped after the health timeout.
+// The same timeout bounds how long a good echo task may take to answer /health, and a node process
+// can take well over a second to start on a loaded 2-core CI machine, so the budget is generous.
+// Only the `silent` test waits for it to pass (twice, the circuit breaker threshold).
+const HEALTH_TIMEOUT_MS = 2_500;
+// Waits on observable state never sleep: these are only the upper bounds on a loaded machine.
+const WAIT_MS = 15_000;
 const SILENT = { command: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], cwd: REPO_ROOT };
 
 let world: LocalWorld;
@@ -21,7 +27,7 @@ beforeAll(async () => {
   world = await startLocalWorld(
     echoWorldOptions({
       seed: false,
-      timing: { ...FAST_TIMING, healthTimeoutMs: 400 },
+      timing: { ...FAST_TIMING, healthTimeoutMs: HEALTH_TIMEOUT_MS },
       taskCommands: { actors: ECHO_TASK_COMMAND, silent: SILENT },
     }),
   );
@@ -64,8 +70,10 @@ describe('ECS stand-in failure paths', () => {
         deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } },
       }),
     );
-    await eventually(async () =>
-      (await describe1('edge-actors')).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined,
+    await eventually(
+      async () =>
+        (await describe1('edge-actors')).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined,
+      WAIT_MS,
     );
     const servingPid = world.processes().find((task) => task.service === 'edge-actors')?.pid;
 
@@ -73,10 +81,13 @@ describe('ECS stand-in failure paths', () => {
     await ecs.send(
       new UpdateServiceCommand({ cluster: 'edge', service: 'edge-actors', taskDefinition: silentArn }),
     );
-    const failed = await eventually(async () => {
-      const service = await describe1('edge-actors');
-      return service.deployments?.[0]?.rolloutState === 'FAILED' ? service : undefined;
-    });
+    const failed = await eventually(
+      async () => {
+        const service = await describe1('edge-actors');
+        return service.deployments?.[0]?.rolloutState === 'FAILED' ? service : undefined;
+      },
+      2 * HEALTH_TIMEOUT_MS + WAIT_MS,
+    );
     expect(failed.deployments?.[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: silentArn });
     expect(failed.deployments?.[0]?.failedTasks).toBeGreaterThanOrEqual(2);
     // No rollback: the old deployment keeps serving and no new deployment appears.
@@ -85,8 +96,14 @@ describe('ECS stand-in failure paths', () => {
       taskDefinition: goodArn,
       runningCount: 1,
     });
+    // The last unhealthy task is counted before its process has exited: wait for the exit, then
+    // only the old serving task may be left.
+    await eventually(
+      () => (world.processes().some((task) => task.pid !== servingPid) ? undefined : true),
+      WAIT_MS,
+    );
     expect(world.processes().map((task) => task.pid)).toEqual([servingPid]);
-  });
+  }, 60_000);
 
   it('fails tasks of an unmapped repository with a clear stderr line', async () => {
     const arn = await register('nowhere', 'unmapped-repo:1');
@@ -102,7 +119,7 @@ describe('ECS stand-in failure paths', () => {
     const service = await eventually(async () => {
       const current = await describe1('nowhere');
       return current.deployments?.[0]?.rolloutState === 'FAILED' ? current : undefined;
-    });
+    }, WAIT_MS);
     // Nothing completed before, so there is nothing to roll back to.
     expect(service.deployments).toHaveLength(1);
     const stopped = world.services().find((candidate) => candidate.name === 'nowhere')?.tasks[0];
@@ -110,5 +127,5 @@ describe('ECS stand-in failure paths', () => {
     expect(stopped?.process?.output.join('\n')).toContain(
       "no command is mapped for repository 'unmapped-repo'",
     );
-  });
+  }, 30_000);
 });
