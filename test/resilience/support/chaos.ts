@@ -4,6 +4,10 @@
 // definition revision per rolled-out digest (a restarted rollout finds its own revision by its
 // rollout-id tag), exactly one CloudFront invalidation per rollout id, and nothing in the DLQ.
 // Shared by the resilience test (a few rollouts) and `npm run bench:chaos` (50).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import {
@@ -14,10 +18,15 @@ import {
 } from '../../../bench/support/deployer-process.ts';
 import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
 import type { LocalService } from '../../../local/ecs/model.ts';
-import { ECHO_TASK_COMMAND } from '../../../local/task-commands.ts';
+import { REPO_ROOT } from '../../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { startHeldProxy } from './held-proxy.ts';
 
-/** When to kill: a moment after the push, or as soon as the deployer reports a rollout step. */
+/**
+ * When to kill: a moment after the push, or in a rollout step. A step kill is deterministic on any
+ * machine: the harness holds the step (the new task's health for Waiting, the verify probe for
+ * Verifying) until it has seen the step in /status and killed the deployer, then lets it go on.
+ */
 export type KillPoint = { afterMs: number } | { step: 'Waiting' | 'Verifying' };
 
 export interface ChaosOptions {
@@ -130,7 +139,8 @@ async function waitForKillPoint(
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killAt - performance.now())));
     return step;
   }
-  const deadline = performance.now() + 10_000;
+  // The step is held, so it is reached however slow the machine; the deadline only catches a bug.
+  const deadline = performance.now() + 20_000;
   let step = 'queued';
   while (performance.now() < deadline) {
     step = describeStep(await actorsStatus(deployer), digest);
@@ -142,20 +152,26 @@ async function waitForKillPoint(
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const next = random(options.seed);
+  const gateDir = await mkdtemp(join(tmpdir(), 'chaos-gate-'));
+  const taskGate = join(gateDir, 'hold-task-health');
+  const gatedEcho = fileURLToPath(new URL('./gated-echo-task.ts', import.meta.url));
   const world = await startLocalWorld({
     logger: options.logger,
-    taskCommands: { actors: ECHO_TASK_COMMAND },
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 5_000, stopGraceMs: 300, invalidationMs: 200 },
+    taskCommands: { actors: { command: [process.execPath, gatedEcho, taskGate], cwd: REPO_ROOT } },
+    // Health is polled, so a generous timeout costs nothing on an idle machine; on a loaded one a
+    // node task (held a moment for a Waiting kill) may take seconds to answer its first /health.
+    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 20_000, stopGraceMs: 300, invalidationMs: 200 },
     visibilityTimeoutSeconds: 3,
     maxReceiveCount: 10,
   });
+  const verifyProxy = await startHeldProxy(world.serviceUrl('actors'));
   const configDir = await writeConfigDir([
     {
       name: 'actors',
       repository: 'actors',
       track: 'track: { semver: ">=1.0.0" }',
-      verifyUrl: `${world.serviceUrl('actors')}/version`,
-      // Two probes 500 ms apart: Verifying lasts long enough to be killed in, even on a busy machine.
+      verifyUrl: `${verifyProxy.url}/version`,
+      // Two probes 500 ms apart: a random kill has a fair chance to land in Verifying too.
       verifySuccesses: 2,
       verifyIntervalSeconds: 0.5,
       distributionId: 'ELOCALACTORS',
@@ -180,12 +196,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await deployer.waitReady();
     for (let index = 1; index <= options.rollouts; index += 1) {
       const tag = `2.0.${index}`;
+      const planned = options.killPlan?.(index - 1) ?? { afterMs: Math.round(next() * options.killWindowMs) };
+      if ('step' in planned && planned.step === 'Waiting') await writeFile(taskGate, '');
+      if ('step' in planned && planned.step === 'Verifying') verifyProxy.hold();
       const pushedAt = performance.now();
       const pushed = await world.push('actors', tag);
-      const planned = options.killPlan?.(index - 1) ?? { afterMs: Math.round(next() * options.killWindowMs) };
       const stepAtKill = await waitForKillPoint(deployer, planned, pushed.digest, pushedAt);
       const killAfter = Math.round(performance.now() - pushedAt);
       await deployer.kill('SIGKILL');
+      await rm(taskGate, { force: true });
+      verifyProxy.release();
       deployer = await start();
       await deployer.waitReady();
 
@@ -260,6 +280,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
   } finally {
     await deployer.kill('SIGKILL');
+    await rm(gateDir, { recursive: true, force: true });
+    await verifyProxy.close();
     await world.stop();
   }
 }
