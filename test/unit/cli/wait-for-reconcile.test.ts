@@ -41,13 +41,18 @@ function cli(args: string[]) {
   return { out, done: runCli(args, io, REMOTE_COMMANDS) };
 }
 
-async function until(predicate: () => boolean) {
-  for (let i = 0; i < 200 && !predicate(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+/** Polls (a loaded CI machine may take seconds) until the predicate holds; fails if it never does. */
+async function until(predicate: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(predicate()).toBe(true);
 }
 
-/** Plays the deployer: a rollout at `step`, then the reconcile finishing in `state`. */
-async function reconcile(service: string, state: SyncState) {
+/**
+ * Plays the deployer: a rollout in Verifying until the CLI has printed that step (it polls every
+ * 500 ms, so a fixed window would be missed on a busy machine), then the reconcile finishing in `state`.
+ */
+async function reconcile(service: string, state: SyncState, printed: () => string) {
   await until(() => runtime.calls.some((c) => c.method === 'sync' || c.method === 'resume'));
   runtime.updateService(service, {
     currentRollout: {
@@ -58,7 +63,7 @@ async function reconcile(service: string, state: SyncState) {
       to: { image: 'repo/actors@sha256:22', digest: 'sha256:22', tag: '1.1.0' },
     },
   });
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  await until(() => printed().includes(`${service}: Verifying\n`));
   runtime.updateService(service, {
     currentRollout: null,
     lastReconciledAt: '2026-01-01T00:02:00.000Z',
@@ -74,7 +79,7 @@ async function reconcile(service: string, state: SyncState) {
 describe('sync --wait', () => {
   it('prints the steps and exits 0 when the reconcile ends Synced', async () => {
     const { out, done } = cli(['sync', 'actors', '--wait']);
-    await reconcile('actors', 'Synced');
+    await reconcile('actors', 'Synced', () => out.stderr);
     expect(await done).toBe(0);
     expect(out.stderr).toContain('actors: Verifying\n');
     expect(out.stdout).toMatch(/sync of actors .*queued.*\nactors: Synced \(RolloutSucceeded\) m\n$/);
@@ -82,7 +87,7 @@ describe('sync --wait', () => {
 
   it('exits 1 with the reason when the reconcile ends Failed', async () => {
     const { out, done } = cli(['resume', 'actors', '--wait']);
-    await reconcile('actors', 'Failed');
+    await reconcile('actors', 'Failed', () => out.stderr);
     expect(await done).toBe(1);
     expect(out.stderr).toContain('actors: Failed (VerifyTimeout) m');
   });
