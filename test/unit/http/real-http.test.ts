@@ -87,7 +87,7 @@ describe('buildServer over real HTTP', () => {
 
   it('close() lets an in-flight delivery finish being queued', async () => {
     const { s, base } = await listening();
-    s.runtime.setEnqueueDelay(300);
+    s.runtime.setEnqueueDelay(600);
     const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: 'd'.repeat(40) }), {
       deliveryId: 'late',
     });
@@ -96,7 +96,11 @@ describe('buildServer over real HTTP', () => {
       headers: delivery.headers,
       body: delivery.body,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Close while the delivery is being queued: wait until it has reached enqueue (a fixed sleep
+    // could close before the request arrived on a loaded machine).
+    for (let i = 0; i < 1_000 && !s.runtime.calls.some((c) => c.method === 'enqueue'); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(s.runtime.calls.some((c) => c.method === 'enqueue')).toBe(true);
     const started = Date.now();
     const closing = s.app.close();
     const response = await inFlight;

@@ -174,12 +174,14 @@ describe('QueueConsumer', () => {
     const c = consumer(queue, {
       heartbeatSeconds: 0.02,
       visibilityTimeoutSeconds: 30,
+      // Works until two heartbeats have come (a fixed 120 ms could see one on a stalled CI machine);
+      // without heartbeats this throws and the message is never deleted.
       handle: async () => {
-        await sleep(120);
+        await until(() => queue.visibilityChanges.filter((v) => v.seconds === 30).length >= 2, 10_000);
       },
     });
     c.start();
-    await until(() => queue.deleted.length === 1);
+    await until(() => queue.deleted.length === 1, 15_000);
     expect(queue.visibilityChanges.filter((v) => v.seconds === 30).length).toBeGreaterThanOrEqual(2);
   });
 
