@@ -43,6 +43,7 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     ...(settings.dlqUrl ? { deadLetterQueueUrl: settings.dlqUrl } : {}),
     onPoison: ({ body: _body, error, ...poison }) =>
       queueLog.warn({ ...poison, err: error }, 'undecodable queue message set aside'),
+    onIgnored: (ignored) => queueLog.info(ignored, 'queue event ignored'),
   });
   const configSource =
     settings.config.kind === 'git'

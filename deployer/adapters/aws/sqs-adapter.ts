@@ -17,7 +17,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DeployerError, Result } from '../../domain/errors.ts';
+import type { DeployerError } from '../../domain/errors.ts';
 import {
   decodeMessage,
   deduplicationId,
@@ -26,7 +26,7 @@ import {
 } from '../../domain/events/queue-message.ts';
 import type { QueueMessage } from '../../domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../ports.ts';
-import { imagePushFromEventBridge } from './ecr-push-event.ts';
+import { ecrEventFromBody } from './ecr-push-event.ts';
 import { callAws, mapAwsError } from './map-aws-error.ts';
 
 export interface PoisonMessage {
@@ -40,11 +40,20 @@ export interface PoisonMessage {
   outcome: 'dead-lettered' | 'released';
 }
 
+/** A well-formed EventBridge event that is not a successful push (a DELETE, a FAILED push, ...). */
+export interface IgnoredMessage {
+  messageId: string;
+  groupId: string;
+  reason: string;
+}
+
 export interface SqsQueueOptions {
   client: SQSClient;
   queueUrl: string;
   deadLetterQueueUrl?: string;
   onPoison?: (poison: PoisonMessage) => void;
+  /** Told of events deleted because they are recognised and mean nothing to do. */
+  onIgnored?: (ignored: IgnoredMessage) => void;
 }
 
 const MAX_BATCH = 10;
@@ -55,12 +64,14 @@ export class SqsQueue implements QueuePort {
   readonly #queueUrl: string;
   readonly #deadLetterQueueUrl: string | undefined;
   readonly #onPoison: ((poison: PoisonMessage) => void) | undefined;
+  readonly #onIgnored: ((ignored: IgnoredMessage) => void) | undefined;
 
   constructor(options: SqsQueueOptions) {
     this.#client = options.client;
     this.#queueUrl = options.queueUrl;
     this.#deadLetterQueueUrl = options.deadLetterQueueUrl;
     this.#onPoison = options.onPoison;
+    this.#onIgnored = options.onIgnored;
   }
 
   async send(message: QueueMessage, signal: AbortSignal): Promise<void> {
@@ -95,8 +106,12 @@ export class SqsQueue implements QueuePort {
         groupId: raw.Attributes?.MessageGroupId ?? '',
         receiveCount: Number(raw.Attributes?.ApproximateReceiveCount ?? '1') || 1,
       };
-      if (decoded.ok) received.push({ body: decoded.value, ...meta });
-      else await this.#handlePoison(raw, meta, decoded.error, signal);
+      if (decoded.kind === 'message') received.push({ body: decoded.message, ...meta });
+      else if (decoded.kind === 'ignored') {
+        // Not poison: the event is understood and asks for nothing, so it must not fill the DLQ.
+        await this.delete(meta.receiptHandle, signal);
+        this.#onIgnored?.({ messageId: meta.messageId, groupId: meta.groupId, reason: decoded.reason });
+      } else await this.#handlePoison(raw, meta, decoded.error, signal);
     }
     return received;
   }
@@ -197,12 +212,31 @@ export async function resolveQueueUrl(
   }
 }
 
-/** Our own QueueMessage JSON, or the EventBridge ECR push event that infra routes to the queue. */
-function decodeBody(body: string): Result<QueueMessage> {
+type DecodedBody =
+  | { kind: 'message'; message: QueueMessage }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'poison'; error: DeployerError };
+
+/** Our own QueueMessage JSON, or the EventBridge ECR event that infra routes to the queue. */
+function decodeBody(body: string): DecodedBody {
   const decoded = decodeMessage(body);
-  if (decoded.ok) return decoded;
-  const imagePush = imagePushFromEventBridge(body);
-  return imagePush ? { ok: true, value: imagePush } : decoded;
+  if (decoded.ok) return { kind: 'message', message: decoded.value };
+  const event = ecrEventFromBody(body);
+  if (event.ok) {
+    if (event.value.kind === 'image-push') return { kind: 'message', message: event.value.message };
+    if (isEventBridgeEvent(body)) return { kind: 'ignored', reason: event.value.reason };
+  }
+  return { kind: 'poison', error: decoded.error };
+}
+
+/** Only bodies that are EventBridge events may be ignored; anything else that fails to decode is poison. */
+function isEventBridgeEvent(body: string): boolean {
+  try {
+    const value = JSON.parse(body) as Record<string, unknown> | null;
+    return typeof value === 'object' && value !== null && 'detail-type' in value && 'source' in value;
+  } catch {
+    return false;
+  }
 }
 
 function clamp(value: number, min: number, max: number): number {

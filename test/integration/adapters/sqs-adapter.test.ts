@@ -7,7 +7,12 @@ import {
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
-import { type PoisonMessage, resolveQueueUrl, SqsQueue } from '../../../deployer/adapters/aws/sqs-adapter.ts';
+import {
+  type IgnoredMessage,
+  type PoisonMessage,
+  resolveQueueUrl,
+  SqsQueue,
+} from '../../../deployer/adapters/aws/sqs-adapter.ts';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 
@@ -145,6 +150,51 @@ describe('SqsQueue against fauxqs', () => {
     expect(poison[0]?.error.code).toBe('EVENT_INVALID');
     const inDlq = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }));
     expect(inDlq.Messages?.map((m) => m.Body)).toEqual(['{"kind":"bogus"}']);
+  });
+
+  it('receive deletes a recognised EventBridge event that asks for nothing (an ECR DELETE) instead of dead-lettering it', async () => {
+    const { url, dlqUrl } = await fifoQueue();
+    const poison: PoisonMessage[] = [];
+    const ignored: IgnoredMessage[] = [];
+    const queue = new SqsQueue({
+      client: clients.sqs,
+      queueUrl: url,
+      deadLetterQueueUrl: dlqUrl,
+      onPoison: (p) => poison.push(p),
+      onIgnored: (i) => ignored.push(i),
+    });
+    const deleteEvent = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'ECR Image Action',
+      source: 'aws.ecr',
+      account: '123456789012',
+      time: '2026-11-25T10:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        'action-type': 'DELETE',
+        result: 'SUCCESS',
+        'repository-name': 'actors',
+        'image-digest': `sha256:${'a'.repeat(64)}`,
+        'image-tag': '1.0.0',
+      },
+    };
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: JSON.stringify(deleteEvent),
+        MessageGroupId: 'intake',
+        MessageDeduplicationId: 'delete-1',
+      }),
+    );
+    expect(await queue.receive(10, 1, signal)).toEqual([]);
+    expect(poison).toEqual([]);
+    expect(ignored).toHaveLength(1);
+    expect(ignored[0]?.reason).toMatch(/DELETE/);
+    expect(await queue.stats(signal)).toEqual({ visible: 0, inFlight: 0 });
+    const inDlq = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 0 }));
+    expect(inDlq.Messages ?? []).toEqual([]);
   });
 
   it('receive without a DLQ URL releases a poison message at once instead of returning it', async () => {
