@@ -122,14 +122,19 @@ describe('actors service over real HTTP on loopback', () => {
 describe('close() while a keep-alive client has a request in flight', () => {
   it('finishes the request with Connection: close and closes promptly', async () => {
     const slow = buildActorsApp({ credentials: { user: 'alice', password: 'over-http' }, version: VERSION });
+    let arrived = false;
     slow.addHook('onRequest', async (request) => {
-      if (request.url === '/actors/5') await sleep(300);
+      if (request.url !== '/actors/5') return;
+      arrived = true;
+      await sleep(600);
     });
     const url = await slow.listen({ host: '127.0.0.1', port: 0 });
     // Open a keep-alive connection first, so the drain has an idle socket to deal with too.
     expect((await fetch(`${url}/health`)).status).toBe(200);
     const inFlight = fetch(`${url}/actors/5`, { headers: { authorization: AUTH } });
-    await sleep(50);
+    // Close once the request is in the server (a fixed sleep could close first on a loaded machine).
+    for (let i = 0; i < 1_000 && !arrived; i += 1) await sleep(10);
+    expect(arrived).toBe(true);
     const started = performance.now();
     await Promise.all([
       slow.close(),
