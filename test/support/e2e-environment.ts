@@ -17,7 +17,11 @@ import { type DeployerProcess, spawnDeployer } from './deployer-process.ts';
 export const E2E_TIMING: Partial<LocalTiming> = {
   tickMs: 25,
   healthPollMs: 25,
-  healthTimeoutMs: 3_000,
+  // Health is polled every 25 ms, so this bound costs nothing on an idle machine; a node task on a
+  // loaded 2-core CI machine can take seconds to answer its first /health, and a task that misses
+  // it counts towards the circuit breaker (a spurious failed rollout). Tests that need a task to
+  // time out set their own, shorter value.
+  healthTimeoutMs: 15_000,
   stopGraceMs: 500,
   circuitBreakerThreshold: 2,
   invalidationMs: 200,

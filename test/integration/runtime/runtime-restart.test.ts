@@ -32,7 +32,8 @@ const silent = pino({ level: 'silent' });
 beforeAll(async () => {
   world = await startLocalWorld({
     logger: silent,
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 4_000, stopGraceMs: 300, invalidationMs: 200 },
+    // Health is polled: a generous timeout is free when idle and spares a slow task start under load.
+    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
     visibilityTimeoutSeconds: VISIBILITY_SECONDS,
   });
   configRoot = await mkdtemp(path.join(os.tmpdir(), 'runtime-restart-'));
