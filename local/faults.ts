@@ -11,7 +11,7 @@ export interface FaultInjector {
 }
 
 /** mulberry32: tiny, fast, good enough to spread faults evenly and reproducibly. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -21,6 +21,7 @@ export const CHAPTERS = [
   'local.md',
   'service.md',
   'benchmarks.md',
+  'testing.md',
   'readme/development.md',
 ] as const;
 

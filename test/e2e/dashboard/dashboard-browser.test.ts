@@ -1,16 +1,14 @@
 // The page's own behaviour in headless Chromium, against buildServer over the fake runtime (fast and
 // deterministic): live updates over SSE, the polling fallback when the stream is blocked, and that
 // hostile names from config or ECS stay text in a real browser.
-import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, launchChromium } from '../../support/chromium.ts';
 import { type FakeRuntime, fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 import { testServer } from '../../support/test-server.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('dashboard page in Chromium (fake runtime)', () => {
+describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () => {
   let app: FastifyInstance;
   let runtime: FakeRuntime;
   let url: string;
@@ -19,16 +17,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard page in Chromium (fake runtime
   beforeAll(async () => {
     ({ app, runtime } = await testServer({ mode: 'local' }));
     url = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   }, 30_000);
   afterAll(async () => {
     await browser?.close();

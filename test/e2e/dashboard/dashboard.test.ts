@@ -2,11 +2,11 @@
 // image and watch the page go Progressing then Synced without a reload; push a broken one and watch
 // Failed with the reason. Screenshots go to test-artifacts/dashboard/.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, HAVE_CHROMIUM, launchChromium } from '../../support/chromium.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import {
   E2E_TIMING,
@@ -15,8 +15,6 @@ import {
   startE2eEnvironment,
 } from '../../support/e2e-environment.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/dashboard');
 const STEP_TIMEOUT_MS = 30_000;
@@ -24,7 +22,7 @@ const STEP_TIMEOUT_MS = 30_000;
 describe.runIf(!HAVE_CHROMIUM && process.env.CI)('dashboard in Chromium (CI)', () => {
   it('needs Chromium on CI', () => {
     expect.fail(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
+      `${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
     );
   });
 });
@@ -43,19 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
       world: { timing: { ...E2E_TIMING, healthTimeoutMs: 10_000 } },
     });
     deployer = await environment.startDeployer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await mkdir(ARTIFACTS, { recursive: true });
   }, 90_000);

@@ -18,6 +18,7 @@ import {
 } from '../../../bench/support/deployer-process.ts';
 import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
 import type { LocalService } from '../../../local/ecs/model.ts';
+import { seededRandom } from '../../../local/faults.ts';
 import { REPO_ROOT } from '../../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { startHeldProxy } from './held-proxy.ts';
@@ -62,18 +63,6 @@ export interface ChaosReport {
   /** Messages left on the intake queue at the end (visible or in flight). */
   undrained: number;
   problems: string[];
-}
-
-/** mulberry32: a reproducible random kill schedule for a given seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function actorsStatus(deployer: DeployerProcess): Promise<ServiceStatus | undefined> {
@@ -151,7 +140,8 @@ async function waitForKillPoint(
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const next = random(options.seed);
+  // A reproducible random kill schedule for a given seed.
+  const next = seededRandom(options.seed);
   const gateDir = await mkdtemp(join(tmpdir(), 'chaos-gate-'));
   const taskGate = join(gateDir, 'hold-task-health');
   const gatedEcho = fileURLToPath(new URL('./gated-echo-task.ts', import.meta.url));
