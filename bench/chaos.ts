@@ -13,7 +13,7 @@ const ROLLOUTS = Number(process.env.BENCH_ROLLOUTS ?? 50);
 const SEED = Number(process.env.BENCH_CHAOS_SEED ?? 50);
 const KILL_WINDOW_MS = Number(process.env.BENCH_KILL_WINDOW_MS ?? 700);
 
-/** Steps that last long enough to aim at; the rest of the kills are random in time. */
+/** Kills aimed at a step (the harness holds the step until the kill lands); the rest are random in time. */
 function killPlan(index: number): KillPoint | undefined {
   if (index % 5 === 1) return { step: 'Waiting' };
   if (index % 5 === 3) return { step: 'Verifying' };
