@@ -122,7 +122,8 @@ export async function finishRollback(
   return {
     result: 'RolledBack',
     reason: failure.reason,
-    message: `${failure.message}; rolled back to ${to}${rollback.byEcs ? ' (ECS had already started that deployment)' : ''}`,
+    // ECS's own reasons end with a full stop ("tasks failed to start."): drop it before the "; ".
+    message: `${failure.message.replace(/[.;\s]+$/, '')}; rolled back to ${to}${rollback.byEcs ? ' (ECS had already started that deployment)' : ''}`,
     taskDefinitionArn: arn,
     startedAt: input.startedAt,
     finishedAt,

@@ -133,6 +133,8 @@ describe('Reconciler.reconcile', () => {
     const status = world.store.service('actors');
     expect(status?.sync).toMatchObject({ state: 'Failed', reason: 'DeploymentFailed' });
     expect(status?.sync.message).toContain('circuit breaker');
+    // ECS's reason and ours read as one sentence: "...failed to start; rolled back to ...".
+    expect(status?.sync.message).toMatch(/tasks failed to start; rolled back to /);
     expect(status?.recentRollouts[0]).toMatchObject({ result: 'RolledBack', reason: 'DeploymentFailed' });
     expect(status?.failedDigests.map((f) => f.digest)).toEqual([broken]);
     expect(world.ecs.primaryArn()).toBe(good);
