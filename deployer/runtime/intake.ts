@@ -3,7 +3,7 @@
 // then every affected service gets a `reconcile` message on its own group `service:<name>`.
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
-import { parseImageRef } from '../domain/image-ref.ts';
+import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSource, QueuePort } from '../ports.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -179,9 +179,7 @@ export class Intake {
  * name, e.g. `team/actors`; a URI ends in `/team/actors`).
  */
 export function sameRepositoryName(configured: string, pushed: string): boolean {
-  const name = (value: string) => {
-    const ref = parseImageRef(value);
-    return ref.ok ? ref.value.repository : value;
-  };
-  return name(configured) === name(pushed);
+  const a = parseImageRef(configured);
+  const b = parseImageRef(pushed);
+  return a.ok && b.ok ? sameRepository(a.value, b.value) : configured === pushed;
 }
