@@ -116,12 +116,11 @@ describe('GitConfigSource over a real local repository', () => {
     expect(error.retryable).toBe(false);
   });
 
-  // git cannot tell a missing repository from an unreachable remote ("Could not read from remote").
-  it('read from a repository that does not exist fails with a retryable GIT_UNAVAILABLE', async () => {
+  it('read from a repository that does not exist fails with GIT_FAILED', async () => {
     const error = (await source('cache-missing', path.join(work, 'nope'))
       .read(undefined, signal)
       .catch((e: unknown) => e)) as DeployerError;
-    expect(error.code).toBe('GIT_UNAVAILABLE');
+    expect(error.code).toBe('GIT_FAILED');
   });
 
   it('read with an aborted signal fails with ABORTED', async () => {
