@@ -77,8 +77,6 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
 
   if (name === 'AbortError' || signal?.aborted) {
     return new DeployerError('ABORTED', `${operation} aborted`, {
-      retryable: true,
-      httpStatus: 503,
       cause: error,
       details,
     });
@@ -86,15 +84,13 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
   const sdkError = error as Parameters<typeof isThrottlingError>[0];
   if (isObject(error) && (isThrottlingError(sdkError) || TRANSIENT_CLIENT_ERRORS.has(name))) {
     return new DeployerError('AWS_THROTTLED', text, {
-      retryable: true,
-      httpStatus: 503,
       cause: error,
       details,
     });
   }
   const notFound = NOT_FOUND[name];
   if (notFound) {
-    return new DeployerError(notFound, text, { retryable: false, httpStatus: 404, cause: error, details });
+    return new DeployerError(notFound, text, { cause: error, details });
   }
   const unavailable =
     (isObject(error) && (isTransientError(sdkError) || isServerError(sdkError))) ||
@@ -105,24 +101,18 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
     (status === undefined && !fault && error instanceof Error && hasNetworkCause(error));
   if (unavailable) {
     return new DeployerError('AWS_UNAVAILABLE', text, {
-      retryable: true,
-      httpStatus: 503,
       cause: error,
       details,
     });
   }
   if ((status !== undefined && status >= 400) || fault === 'client') {
     return new DeployerError('AWS_REQUEST_REJECTED', text, {
-      retryable: false,
-      httpStatus: 502,
       cause: error,
       details,
     });
   }
   // No response and nothing recognisable: most likely the transport; worth another try.
   return new DeployerError('AWS_UNAVAILABLE', text, {
-    retryable: true,
-    httpStatus: 503,
     cause: error,
     details,
   });
