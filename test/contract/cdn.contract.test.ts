@@ -70,7 +70,11 @@ async function createMotoDistribution(client: CloudFrontClient): Promise<string>
 contract<CdnSubject>(
   'CdnPort',
   {
-    fake: async () => ({ cdn: new FakeCdn(), distributionId: 'E2CONTRACT', stop: async () => {} }),
+    fake: async () => ({
+      cdn: new FakeCdn(['E2CONTRACT']),
+      distributionId: 'E2CONTRACT',
+      stop: async () => {},
+    }),
     standin: async () => {
       const standIn = await startCloudFrontStandIn(300, ['E2CONTRACT']);
       const { cdn, clients } = adapterAt(standIn.endpoint);
