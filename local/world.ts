@@ -180,9 +180,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       // content-based deduplication enabled",
       // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html). With
       // content-based dedup off, fauxqs refuses this send exactly as SQS refuses EventBridge's.
-      localQueue.server.sendMessage(localQueue.queueName, JSON.stringify(event), {
-        ...(ruleTarget.MessageGroupId ? { messageGroupId: ruleTarget.MessageGroupId } : {}),
-      });
+      await localQueue.send(JSON.stringify(event), { groupId: ruleTarget.MessageGroupId });
       logger.info({ repository, tag, digest: result.digest, broken: result.broken }, 'image pushed');
       return result;
     };

@@ -5,14 +5,6 @@ import { DeployerError, err, ok, type Result } from './errors.ts';
 import { isDigest, parseImageRef } from './image-ref.ts';
 import type { ContainerDefinition, LiveImage, TaskDefinition } from './types.ts';
 
-/** Resource tags the deployer puts on every revision it registers, so ECS itself records its work. */
-export const ROLLOUT_TAG_KEYS = {
-  rolloutId: 'ecs-gitops:rollout-id',
-  configRevision: 'ecs-gitops:config-revision',
-  digest: 'ecs-gitops:digest',
-  service: 'ecs-gitops:service',
-} as const;
-
 export interface RenderInput {
   /** Name of the container that gets the image. */
   container: string;
@@ -42,7 +34,7 @@ const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
 const DEPLOY_ENV_NAMES = new Set<string>(Object.values(DEPLOY_ENV));
 
 const invalid = (code: 'TASK_DEFINITION_INVALID' | 'IMAGE_REF_INVALID', message: string) =>
-  err(new DeployerError(code, message, { retryable: false }));
+  err(new DeployerError(code, message));
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -94,10 +86,7 @@ export function renderTaskDefinition(described: TaskDefinition, input: RenderInp
     ) as TaskDefinition;
   } catch (cause) {
     return err(
-      new DeployerError('TASK_DEFINITION_INVALID', `task definition ${family} cannot be copied`, {
-        retryable: false,
-        cause,
-      }),
+      new DeployerError('TASK_DEFINITION_INVALID', `task definition ${family} cannot be copied`, { cause }),
     );
   }
   const target = rendered.containerDefinitions[index] as ContainerDefinition;
@@ -132,6 +121,27 @@ function withDeployEnv(environment: unknown, values: Record<string, string>): En
   return result;
 }
 
+/**
+ * The fields of a revision the deployer does not own: everything but the read-only fields, the
+ * configured container's image and the deploy environment values it injects. Two revisions with the
+ * same spec differ only in what the deployer rolls out (rollout-id.ts).
+ */
+export function taskDefinitionSpec(td: TaskDefinition, container: string): Record<string, unknown> {
+  const spec = structuredClone(
+    Object.fromEntries(Object.entries(td).filter(([key]) => !READ_ONLY.has(key))),
+  ) as Record<string, unknown>;
+  const containers = Array.isArray(spec.containerDefinitions) ? spec.containerDefinitions : [];
+  for (const definition of containers) {
+    if (!isObject(definition) || definition.name !== container) continue;
+    delete definition.image;
+    if (Array.isArray(definition.environment))
+      definition.environment = definition.environment.filter(
+        (entry: unknown) => !(isObject(entry) && DEPLOY_ENV_NAMES.has(entry.name as string)),
+      );
+  }
+  return spec;
+}
+
 const TRAILING_DIGEST = /@(sha256:[0-9a-f]{64})$/;
 
 /** What the given container of a (described) revision runs; undefined when it has no such container. */
@@ -152,19 +162,4 @@ export function liveImageOf(
   const digest = ref.ok ? ref.value.digest : TRAILING_DIGEST.exec(found.image)?.[1];
   if (digest !== undefined) live.digest = digest;
   return live;
-}
-
-/** The tags of a revision registered for a rollout (ROLLOUT_TAG_KEYS). */
-export function rolloutTags(values: {
-  rolloutId: string;
-  configRevision: string;
-  digest: string;
-  service: string;
-}): Record<string, string> {
-  return {
-    [ROLLOUT_TAG_KEYS.rolloutId]: values.rolloutId,
-    [ROLLOUT_TAG_KEYS.configRevision]: values.configRevision,
-    [ROLLOUT_TAG_KEYS.digest]: values.digest,
-    [ROLLOUT_TAG_KEYS.service]: values.service,
-  };
 }

@@ -13,8 +13,9 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalQueue, startLocalQueue } from '../../../local/sqs.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -45,13 +46,16 @@ function client(endpoint: string): SQSClient {
   });
 }
 
-let fauxqs: FauxqsServer;
+let fauxqs: ReturnType<typeof buildApp>;
+let localQueue: LocalQueue;
 let moto: ChildProcess;
 const endpoints: Record<string, string> = {};
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false, defaultRegion: 'us-east-1' });
-  endpoints.fauxqs = fauxqs.address;
+  // startFauxqs() listens on every interface; build the app and listen on loopback (as local/sqs.ts).
+  fauxqs = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: 'us-east-1' });
+  endpoints.fauxqs = await fauxqs.listen({ port: 0, host: '127.0.0.1' });
+  localQueue = await startLocalQueue({ port: 0 });
   const port = await freePort();
   moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   endpoints.moto = `http://127.0.0.1:${port}`;
@@ -60,7 +64,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   moto?.kill();
-  await fauxqs?.stop();
+  await fauxqs?.close();
+  await localQueue?.stop();
 });
 
 describe.each(['fauxqs', 'moto'])('FIFO deduplication on %s', (name) => {
@@ -112,17 +117,15 @@ describe.each(['fauxqs', 'moto'])('FIFO deduplication on %s', (name) => {
   });
 });
 
-describe('the in-process send local/world.ts uses for ECR events', () => {
-  it('is refused by fauxqs without a deduplication id unless content-based dedup is on', () => {
-    fauxqs.createQueue('inproc-off.fifo', {
-      attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'false' },
-    });
-    fauxqs.createQueue('inproc-on.fifo', {
-      attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' },
-    });
-    expect(() => fauxqs.sendMessage('inproc-off.fifo', '{}', { messageGroupId: 'intake' })).toThrow(
-      /ContentBasedDeduplication/,
+describe('the local intake queue local/world.ts sends ECR events to', () => {
+  it('takes a send without a deduplication id, as the template turns content-based dedup on', async () => {
+    const body = JSON.stringify({ source: 'aws.ecr', id: 'e-1' });
+    await expect(localQueue.send(body, { groupId: 'intake' })).resolves.toBeUndefined();
+    // The same event delivered twice within 5 minutes is one message.
+    await localQueue.send(body, { groupId: 'intake' });
+    const answer = await client(localQueue.endpoint).send(
+      new ReceiveMessageCommand({ QueueUrl: localQueue.queueUrl, MaxNumberOfMessages: 10 }),
     );
-    expect(() => fauxqs.sendMessage('inproc-on.fifo', '{}', { messageGroupId: 'intake' })).not.toThrow();
+    expect(answer.Messages?.map((message) => message.Body)).toEqual([body]);
   });
 });
