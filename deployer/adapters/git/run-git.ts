@@ -30,6 +30,7 @@ export function redactUrl(text: string): string {
 }
 
 export function runGit(args: string[], options: RunGitOptions): Promise<string> {
+  const maxBuffer = options.maxBuffer ?? 32 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -38,7 +39,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<string> 
         cwd: options.cwd,
         timeout: options.timeoutMs,
         signal: options.signal,
-        maxBuffer: options.maxBuffer ?? 32 * 1024 * 1024,
+        maxBuffer,
         encoding: 'utf8',
         env: {
           ...process.env,
@@ -61,6 +62,17 @@ export function runGit(args: string[], options: RunGitOptions): Promise<string> 
               retryable: true,
               httpStatus: 503,
               cause: error,
+            }),
+          );
+          return;
+        }
+        // Over maxBuffer, Node kills git too: that is too much output, not a slow network.
+        if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          reject(
+            new DeployerError('GIT_FAILED', `${command} printed more than ${maxBuffer} bytes`, {
+              retryable: false,
+              cause: error,
+              details: { command, maxBuffer },
             }),
           );
           return;
