@@ -28,7 +28,6 @@ export class DirectoryConfigSource implements ConfigSource {
     // A directory has no history: only "now" (or the hash of now) can be read.
     if (revision !== undefined && revision !== snapshot.revision) {
       throw new DeployerError('GIT_FAILED', `directory ${this.#root} is not at revision ${revision}`, {
-        retryable: false,
         details: { revision, current: snapshot.revision },
       });
     }
@@ -42,7 +41,7 @@ export class DirectoryConfigSource implements ConfigSource {
       names = await readdir(dir);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'ENOENT') names = [];
-      else throw new DeployerError('GIT_FAILED', `cannot read ${dir}`, { retryable: true, cause: error });
+      else throw new DeployerError('GIT_UNAVAILABLE', `cannot read ${dir}`, { cause: error });
     }
     // Sizes first: a file over the limits (or not a regular file: a symlink to /dev/zero never ends)
     // is refused before it is read.

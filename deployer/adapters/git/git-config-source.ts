@@ -67,7 +67,6 @@ export class GitConfigSource implements ConfigSource {
           'GIT_FAILED',
           `branch ${this.#branch} not found in ${redactUrl(this.#repository)}`,
           {
-            retryable: false,
             details: { branch: this.#branch },
           },
         );
@@ -75,7 +74,6 @@ export class GitConfigSource implements ConfigSource {
     } else {
       if (!SAFE_REVISION.test(revision)) {
         throw new DeployerError('GIT_FAILED', `invalid revision ${JSON.stringify(revision)}`, {
-          retryable: false,
           details: { revision },
         });
       }
@@ -90,7 +88,6 @@ export class GitConfigSource implements ConfigSource {
           'GIT_FAILED',
           `unknown revision ${revision} in ${redactUrl(this.#repository)}`,
           {
-            retryable: false,
             details: { revision },
           },
         );
