@@ -64,7 +64,6 @@ export function runGit(args: string[], options: RunGitOptions): Promise<string> 
         if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
           reject(
             new DeployerError('GIT_FAILED', `${command} printed more than ${maxBuffer} bytes`, {
-              retryable: false,
               cause: error,
               details: { command, maxBuffer },
             }),
