@@ -9,6 +9,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { VersionReport } from '../common/contract.ts';
+import { limitConnections, slowClientLimits } from '../common/server-limits.ts';
 import type { Credentials } from './basic-auth.ts';
 import { answerClientError } from './client-error.ts';
 import { enableGracefulDrain } from './graceful-drain.ts';
@@ -35,7 +36,8 @@ export interface ActorsAppOptions {
 export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
   const base = {
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
-    requestTimeout: 30_000,
+    // Slow or stalled senders are cut within seconds (common/server-limits.ts).
+    ...slowClientLimits(),
     bodyLimit: 64 * 1024,
     // During shutdown, finish what arrives on already open connections (with Connection: close)
     // instead of Fastify's 503: ECS has deregistered the task from the load balancer by then.
@@ -51,6 +53,7 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
     },
   };
   const app = options.logger ? Fastify({ ...base, loggerInstance: options.logger }) : Fastify(base);
+  limitConnections(app.server);
 
   enableRequestLog(app, options.requestSummaryIntervalMs);
 

@@ -127,10 +127,7 @@ export class FakeEcs implements EcsPort {
     this.#maybeFail('describeService');
     const found = this.services.get(`${cluster}/${service}`);
     if (!found) {
-      throw new DeployerError('SERVICE_NOT_FOUND', `ECS service ${service} in cluster ${cluster}: MISSING`, {
-        retryable: false,
-        httpStatus: 404,
-      });
+      throw new DeployerError('SERVICE_NOT_FOUND', `ECS service ${service} in cluster ${cluster}: MISSING`);
     }
     this.#progress(found);
     const primary = found.deployments.find((d) => d.status === 'PRIMARY') as FakeDeployment;
@@ -150,13 +147,7 @@ export class FakeEcs implements EcsPort {
     this.#maybeFail('describeTaskDefinition');
     const found = this.revisions.get(this.#resolve(taskDefinition));
     if (!found) {
-      throw new DeployerError(
-        'AWS_REQUEST_REJECTED',
-        `Unable to describe task definition ${taskDefinition}`,
-        {
-          retryable: false,
-        },
-      );
+      throw new DeployerError('AWS_REQUEST_REJECTED', `Unable to describe task definition ${taskDefinition}`);
     }
     return structuredClone(found);
   }
@@ -172,8 +163,9 @@ export class FakeEcs implements EcsPort {
 
   async listTaskDefinitions(family: string): Promise<string[]> {
     this.#maybeFail('listTaskDefinitions');
+    // Like ListTaskDefinitions(status: ACTIVE): deregistered revisions are left out.
     return [...this.revisions.values()]
-      .filter((r) => r.taskDefinition.family === family)
+      .filter((r) => r.taskDefinition.family === family && r.taskDefinition.status !== 'INACTIVE')
       .sort((a, b) => (b.taskDefinition.revision ?? 0) - (a.taskDefinition.revision ?? 0))
       .map((r) => r.taskDefinition.taskDefinitionArn as string);
   }
@@ -181,8 +173,7 @@ export class FakeEcs implements EcsPort {
   async tagResource(resourceArn: string, tags: Record<string, string>): Promise<void> {
     this.#maybeFail('tagResource');
     const found = this.revisions.get(resourceArn);
-    if (!found)
-      throw new DeployerError('AWS_REQUEST_REJECTED', `no resource ${resourceArn}`, { retryable: false });
+    if (!found) throw new DeployerError('AWS_REQUEST_REJECTED', `no resource ${resourceArn}`);
     Object.assign(found.tags, tags);
     this.calls.tag.push({ arn: resourceArn, tags: { ...tags } });
   }
@@ -190,11 +181,9 @@ export class FakeEcs implements EcsPort {
   async updateService(cluster: string, service: string, taskDefinitionArn: string): Promise<void> {
     this.#maybeFail('updateService');
     const found = this.services.get(`${cluster}/${service}`);
-    if (!found) throw new DeployerError('SERVICE_NOT_FOUND', `no service ${service}`, { retryable: false });
+    if (!found) throw new DeployerError('SERVICE_NOT_FOUND', `no service ${service}`);
     if (!this.revisions.has(taskDefinitionArn))
-      throw new DeployerError('AWS_REQUEST_REJECTED', `no task definition ${taskDefinitionArn}`, {
-        retryable: false,
-      });
+      throw new DeployerError('AWS_REQUEST_REJECTED', `no task definition ${taskDefinitionArn}`);
     this.calls.update.push(taskDefinitionArn);
     for (const d of found.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
     found.deployments.unshift(this.#deployment(taskDefinitionArn, 'IN_PROGRESS'));
@@ -314,23 +303,37 @@ export class FakeRegistry implements RegistryPort {
     return digest;
   }
   async listImages(repository: string): Promise<RegistryImage[]> {
-    return structuredClone(this.images.get(repository) ?? []);
+    const name = repository.startsWith(`${REGISTRY_HOST}/`)
+      ? repository.slice(REGISTRY_HOST.length + 1)
+      : repository;
+    const images = this.images.get(name);
+    // Like ECR's RepositoryNotFoundException: a repository nobody pushed to does not exist here.
+    if (!images) throw new DeployerError('IMAGE_NOT_FOUND', `ECR repository ${name} not found`);
+    return structuredClone(images);
   }
   uriLookups = 0;
   async repositoryUri(repository: string): Promise<string> {
     this.uriLookups += 1;
-    return `${REGISTRY_HOST}/${repository}`;
+    // A full URI is already the answer, as in the ECR adapter.
+    return repository.startsWith(`${REGISTRY_HOST}/`) ? repository : `${REGISTRY_HOST}/${repository}`;
   }
 }
 
 export class FakeCdn implements CdnPort {
   readonly byReference = new Map<string, { distributionId: string; paths: string[]; id: string }>();
   creates = 0;
+  readonly #distributions: Set<string> | undefined;
+  /** With `distributions`, other ids fail like CloudFront's NoSuchDistribution; without, any id exists. */
+  constructor(distributions?: string[]) {
+    this.#distributions = distributions ? new Set(distributions) : undefined;
+  }
   async createInvalidation(
     distributionId: string,
     paths: string[],
     callerReference: string,
   ): Promise<InvalidationStatus> {
+    if (this.#distributions && !this.#distributions.has(distributionId))
+      throw new DeployerError('AWS_REQUEST_REJECTED', `NoSuchDistribution: ${distributionId}`);
     this.creates += 1;
     const found = this.byReference.get(callerReference);
     if (found) return { id: found.id, status: 'InProgress' };
@@ -373,7 +376,7 @@ export class FakeConfigSource implements ConfigSource {
     if (this.fail) throw this.fail;
     if (revision === undefined) return { revision: this.revision, files: structuredClone(this.files) };
     const files = this.commits.get(revision);
-    if (!files) throw new DeployerError('GIT_FAILED', `unknown revision ${revision}`, { retryable: false });
+    if (!files) throw new DeployerError('GIT_FAILED', `unknown revision ${revision}`);
     return { revision, files: structuredClone(files) };
   }
 }
@@ -422,7 +425,7 @@ export class FakeQueue implements QueuePort {
   async receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]> {
     if (this.receiveFailures > 0) {
       this.receiveFailures -= 1;
-      throw new DeployerError('AWS_UNAVAILABLE', 'sqs:ReceiveMessage failed', { retryable: true });
+      throw new DeployerError('AWS_UNAVAILABLE', 'sqs:ReceiveMessage failed');
     }
     const deadline = Date.now() + Math.min(waitSeconds * 1000, 100);
     for (;;) {
