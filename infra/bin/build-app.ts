@@ -32,6 +32,13 @@ export interface BuildOptions {
   policyChecks?: 'all' | 'nag';
 }
 
+function imageSource(value: string | undefined): 'asset' | 'repository' {
+  if (value === undefined || value === 'asset' || value === 'repository') return value ?? 'asset';
+  throw new Error(
+    `-c images=${value}: expected 'asset' (build both images at deploy, the default) or 'repository' (use tags already pushed)`,
+  );
+}
+
 /** Builds the app; `cdk deploy` (bin/app.ts) and `npm run synth` (bin/synth.ts) share this. */
 export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const configFile = resolve(repoRoot, context(app, 'serviceConfig') ?? 'config/services/actors.yaml');
@@ -45,6 +52,8 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const stack = new GitOpsStack(app, 'EcsGitOps', {
     env: { account, region },
     managed,
+    imageSource: imageSource(context(app, 'images')),
+    repoRoot,
     deployerImageTag: context(app, 'deployerImageTag') ?? 'latest',
     deployerDesiredCount: deployerCount === undefined ? undefined : Number(deployerCount),
     serviceDesiredCount: serviceCount === undefined ? undefined : Number(serviceCount),
