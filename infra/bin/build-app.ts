@@ -18,7 +18,22 @@ const repoRoot = resolve(import.meta.dirname, '../..');
  */
 export const APP_DEFAULTS = { builtinCloudFormationValidation: false } as const;
 
-function context(app: App, key: string): string | undefined {
+/** Every `-c key=value` the app reads (docs/aws.md documents each; infra/test/aws-docs.test.ts checks). */
+export const CONTEXT_KEYS = [
+  'region',
+  'account',
+  'serviceConfig',
+  'images',
+  'initialImageTag',
+  'deployerImageTag',
+  'deployerDesiredCount',
+  'serviceDesiredCount',
+  'serviceMaxCount',
+  'configRepository',
+  'configBranch',
+] as const;
+
+function context(app: App, key: (typeof CONTEXT_KEYS)[number]): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   return value === undefined || value === null ? undefined : String(value);
 }
