@@ -1,10 +1,15 @@
 // Intake (message group `intake`): turns hints into per-service work. A git push or a resync loads and
 // validates the config (valid → in force, invalid → the previous one stays and the errors are shown);
-// then every affected service gets a `reconcile` message on its own group `service:<name>`.
+// then every affected service gets a `reconcile` message on its own group `service:<name>`. A config
+// revision counts as handled only once every reconcile for it is queued: a redelivered push after a
+// queue blip redoes the fan-out instead of reporting it done.
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
+
+type Message<K extends QueueMessage['kind']> = Extract<QueueMessage, { kind: K }>;
+
 import type { Clock, ConfigSource, QueuePort } from '../ports.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import type { StatusStore } from './status-store.ts';
@@ -31,6 +36,8 @@ export class Intake {
   readonly #log: Logger;
   #current: DesiredState | undefined;
   #lastAttempted: string | undefined;
+  /** The newest revision whose load and reconcile fan-out both finished (or that was rejected). */
+  #handled: string | undefined;
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
@@ -42,27 +49,16 @@ export class Intake {
     return this.#current;
   }
 
-  async handle(message: QueueMessage, signal: AbortSignal): Promise<void> {
-    switch (message.kind) {
-      case 'git-push':
-        return this.#gitPush(message, signal);
-      case 'image-push':
-        return this.#imagePush(message, signal);
-      case 'resync':
-        return this.#resync(message.reason, signal);
-      case 'reconcile':
-        throw new Error('reconcile messages belong to the reconciler, not intake');
-    }
-  }
-
-  /** Loads the config at the source's head (start, resync). */
+  /** Loads the config at the source's head (start, resync); the caller queues the reconciles. */
   async loadHead(signal: AbortSignal): Promise<LoadOutcome> {
     const snapshot = await this.#deps.configSource.read(undefined, signal);
     if (snapshot.revision === this.#lastAttempted) return 'unchanged';
-    return this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
+    const outcome = await this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
+    this.#handled = snapshot.revision;
+    return outcome;
   }
 
-  async #gitPush(message: Extract<QueueMessage, { kind: 'git-push' }>, signal: AbortSignal): Promise<void> {
+  async gitPush(message: Message<'git-push'>, signal: AbortSignal): Promise<void> {
     const log = this.#log.child({ deliveryId: message.deliveryId, after: message.after });
     if (message.ref !== this.#deps.trackedRef || message.deleted) {
       log.info({ ref: message.ref, deleted: message.deleted }, 'push ignored: not the tracked branch');
@@ -77,19 +73,22 @@ export class Intake {
     const snapshot = await this.#deps.configSource.read(undefined, signal);
     if (snapshot.revision !== message.after)
       log.info({ head: snapshot.revision }, 'the branch moved on since this push; using its head');
-    if (snapshot.revision === this.#lastAttempted) {
+    if (snapshot.revision === this.#handled) {
       log.info({ revision: snapshot.revision }, 'config at this revision already handled');
       return;
     }
-    const outcome = await this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
-    if (outcome !== 'applied') return;
+    if (snapshot.revision !== this.#lastAttempted) {
+      const outcome = await this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
+      if (outcome !== 'applied') {
+        this.#handled = snapshot.revision;
+        return;
+      }
+    } else log.info({ revision: snapshot.revision }, 'config applied before; queueing its reconciles again');
     await this.#reconcileAll(`git push ${snapshot.revision.slice(0, 12)}`, signal);
+    this.#handled = snapshot.revision;
   }
 
-  async #imagePush(
-    message: Extract<QueueMessage, { kind: 'image-push' }>,
-    signal: AbortSignal,
-  ): Promise<void> {
+  async imagePush(message: Message<'image-push'>, signal: AbortSignal): Promise<void> {
     const matching = (this.#current?.services ?? []).filter((s) =>
       sameRepositoryName(s.image.repository, message.repository),
     );
@@ -108,10 +107,10 @@ export class Intake {
     for (const service of matching) await this.#enqueueReconcile(service, why, signal);
   }
 
-  async #resync(reason: string, signal: AbortSignal): Promise<void> {
+  async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
     const outcome = await this.loadHead(signal);
-    this.#log.info({ reason, config: outcome, revision: this.#current?.revision }, 'resync');
-    await this.#reconcileAll(`resync: ${reason}`, signal);
+    this.#log.info({ reason: message.reason, config: outcome, revision: this.#current?.revision }, 'resync');
+    await this.#reconcileAll(`resync: ${message.reason}`, signal);
   }
 
   /** Queues a reconcile for every service in force. */
