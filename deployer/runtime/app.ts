@@ -18,6 +18,7 @@ import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
 import { createOperations } from './operations.ts';
 import { QueueConsumer } from './queue-consumer.ts';
+import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
 import type { DeployerRuntime } from './runtime.ts';
@@ -111,6 +112,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     clock,
     logger,
     desired: () => intake.current(),
+    reloadConfig: (signal) => intake.loadHead(signal),
   });
 
   let lifetime = new AbortController();
@@ -213,6 +215,13 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     },
 
     ready: () => isReady && consumer.running,
+    readiness: createReadiness({
+      queue,
+      clock,
+      configReadAt: () => store.snapshot().config.readAt,
+      started: () => isReady && consumer.running,
+      onQueueError: (error) => logger.warn({ err: error }, 'not ready: the queue does not answer'),
+    }),
     status: () => store.snapshot(),
     serviceStatus: (name) => store.service(name),
     subscribe: (listener) => store.subscribe(listener),

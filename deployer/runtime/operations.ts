@@ -1,5 +1,5 @@
-// The operations the API offers on the runtime (DeployerRuntime): enqueue a hint, sync, roll back,
-// suspend and resume a service. Each checks the service is in the config in force, acts, and leaves
+// The operations the API offers on the runtime (DeployerRuntime): enqueue a hint, refresh the config,
+// sync, roll back, suspend and resume a service. Each checks the service is in the config in force, acts, and leaves
 // the deciding to the reconcile it queues.
 import type { Logger } from 'pino';
 import { DeployerError } from '../domain/errors.ts';
@@ -7,6 +7,7 @@ import { deduplicationId } from '../domain/events/queue-message.ts';
 import type { QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, EcsPort, QueuePort } from '../ports.ts';
 import { ExpiringMap } from '../shared/expiring-map.ts';
+import type { LoadOutcome } from './intake.ts';
 import { manualRollback } from './rollback-service.ts';
 import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
 import type { StatusStore } from './status-store.ts';
@@ -20,14 +21,21 @@ export interface OperationsDeps {
   clock: Clock;
   logger: Logger;
   /** The config in force (intake keeps it). */
-  desired: () => { services: ServiceConfig[] } | undefined;
+  desired: () => { services: ServiceConfig[]; revision: string } | undefined;
+  /** Reads the config at the source head now (intake.loadHead). */
+  reloadConfig: (signal: AbortSignal) => Promise<LoadOutcome>;
 }
 
-export type Operations = Pick<DeployerRuntime, 'enqueue' | 'sync' | 'rollback' | 'suspend' | 'resume'>;
+export type Operations = Pick<
+  DeployerRuntime,
+  'enqueue' | 'refresh' | 'sync' | 'rollback' | 'suspend' | 'resume'
+>;
 
 /** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() answers the same at once. */
 const DEDUP_WINDOW_MS = 5 * 60_000;
 const MAX_REMEMBERED_IDS = 10_000;
+/** A manual sync waits this long for the config re-read (a git fetch), then syncs the config in force. */
+const SYNC_REREAD_MS = 10_000;
 
 export function createOperations(deps: OperationsDeps): Operations {
   const { store, suspensions, clock, logger } = deps;
@@ -58,7 +66,25 @@ export function createOperations(deps: OperationsDeps): Operations {
   return {
     enqueue,
 
+    async refresh(signal) {
+      const outcome = await deps.reloadConfig(signal);
+      logger.info({ config: outcome, revision: deps.desired()?.revision ?? null }, 'config refreshed');
+      // A new revision reaches every service the usual way: a resync reconciles them all.
+      if (outcome === 'applied') await enqueue({ kind: 'resync', reason: `refresh ${stamp()}` }, signal);
+      return { outcome, config: store.snapshot().config };
+    },
+
     async sync(service, signal) {
+      // What the user just saved or pushed is what they mean to sync: read it first, briefly.
+      try {
+        await deps.reloadConfig(AbortSignal.any([signal, AbortSignal.timeout(SYNC_REREAD_MS)]));
+      } catch (error) {
+        if (signal.aborted) throw error;
+        logger.warn(
+          { err: error, service },
+          'manual sync: cannot re-read the config; syncing the one in force',
+        );
+      }
       requireService(service);
       store.forgetFailedDigests(service);
       logger.info({ service }, 'manual sync: failed digests forgotten, reconciling with force');
