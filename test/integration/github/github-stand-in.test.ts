@@ -30,7 +30,7 @@ describe('GitHub stand-in', () => {
       required_contexts: [],
     });
     expect(response.status).toBe(201);
-    const body = await response.json();
+    const body = (await response.json()) as { id: number };
     expect(body).toMatchObject({ id: expect.any(Number), sha: SHA, environment: 'actors' });
     expect(operationSchemas().checkResponse('createDeployment', 201, body)).toEqual([]);
     expect(response.headers.get('location')).toBe(`${github.url}/repos/o/r/deployments/${body.id}`);
