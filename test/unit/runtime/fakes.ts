@@ -127,10 +127,7 @@ export class FakeEcs implements EcsPort {
     this.#maybeFail('describeService');
     const found = this.services.get(`${cluster}/${service}`);
     if (!found) {
-      throw new DeployerError('SERVICE_NOT_FOUND', `ECS service ${service} in cluster ${cluster}: MISSING`, {
-        retryable: false,
-        httpStatus: 404,
-      });
+      throw new DeployerError('SERVICE_NOT_FOUND', `ECS service ${service} in cluster ${cluster}: MISSING`);
     }
     this.#progress(found);
     const primary = found.deployments.find((d) => d.status === 'PRIMARY') as FakeDeployment;
@@ -150,13 +147,7 @@ export class FakeEcs implements EcsPort {
     this.#maybeFail('describeTaskDefinition');
     const found = this.revisions.get(this.#resolve(taskDefinition));
     if (!found) {
-      throw new DeployerError(
-        'AWS_REQUEST_REJECTED',
-        `Unable to describe task definition ${taskDefinition}`,
-        {
-          retryable: false,
-        },
-      );
+      throw new DeployerError('AWS_REQUEST_REJECTED', `Unable to describe task definition ${taskDefinition}`);
     }
     return structuredClone(found);
   }
@@ -181,8 +172,7 @@ export class FakeEcs implements EcsPort {
   async tagResource(resourceArn: string, tags: Record<string, string>): Promise<void> {
     this.#maybeFail('tagResource');
     const found = this.revisions.get(resourceArn);
-    if (!found)
-      throw new DeployerError('AWS_REQUEST_REJECTED', `no resource ${resourceArn}`, { retryable: false });
+    if (!found) throw new DeployerError('AWS_REQUEST_REJECTED', `no resource ${resourceArn}`);
     Object.assign(found.tags, tags);
     this.calls.tag.push({ arn: resourceArn, tags: { ...tags } });
   }
@@ -190,11 +180,9 @@ export class FakeEcs implements EcsPort {
   async updateService(cluster: string, service: string, taskDefinitionArn: string): Promise<void> {
     this.#maybeFail('updateService');
     const found = this.services.get(`${cluster}/${service}`);
-    if (!found) throw new DeployerError('SERVICE_NOT_FOUND', `no service ${service}`, { retryable: false });
+    if (!found) throw new DeployerError('SERVICE_NOT_FOUND', `no service ${service}`);
     if (!this.revisions.has(taskDefinitionArn))
-      throw new DeployerError('AWS_REQUEST_REJECTED', `no task definition ${taskDefinitionArn}`, {
-        retryable: false,
-      });
+      throw new DeployerError('AWS_REQUEST_REJECTED', `no task definition ${taskDefinitionArn}`);
     this.calls.update.push(taskDefinitionArn);
     for (const d of found.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
     found.deployments.unshift(this.#deployment(taskDefinitionArn, 'IN_PROGRESS'));
@@ -373,7 +361,7 @@ export class FakeConfigSource implements ConfigSource {
     if (this.fail) throw this.fail;
     if (revision === undefined) return { revision: this.revision, files: structuredClone(this.files) };
     const files = this.commits.get(revision);
-    if (!files) throw new DeployerError('GIT_FAILED', `unknown revision ${revision}`, { retryable: false });
+    if (!files) throw new DeployerError('GIT_FAILED', `unknown revision ${revision}`);
     return { revision, files: structuredClone(files) };
   }
 }
@@ -422,7 +410,7 @@ export class FakeQueue implements QueuePort {
   async receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]> {
     if (this.receiveFailures > 0) {
       this.receiveFailures -= 1;
-      throw new DeployerError('AWS_UNAVAILABLE', 'sqs:ReceiveMessage failed', { retryable: true });
+      throw new DeployerError('AWS_UNAVAILABLE', 'sqs:ReceiveMessage failed');
     }
     const deadline = Date.now() + Math.min(waitSeconds * 1000, 100);
     for (;;) {
