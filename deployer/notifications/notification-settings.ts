@@ -13,14 +13,9 @@ export const CHANNEL_TYPES = ['slack', 'teams', 'webhook'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 /** The events a channel gets when it names none: everything about rollouts, not config rejections. */
-export const DEFAULT_EVENTS: readonly LifecycleKind[] = [
-  'started',
-  'succeeded',
-  'failed',
-  'rolled-back',
-  'blocked',
-  'approval-needed',
-];
+export const DEFAULT_EVENTS: readonly LifecycleKind[] = LIFECYCLE_KINDS.filter(
+  (kind) => kind !== 'config-rejected',
+);
 
 export interface NotificationChannel {
   /** For logs and metrics; defaults to `<type>-<index>`. */

@@ -8,6 +8,7 @@ import type {
   ServiceStatus,
   SyncStatus,
 } from '../../../deployer/runtime/status-model.ts';
+import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 
 const SHA = 'a'.repeat(40);
 const DIGEST = `sha256:${'b'.repeat(64)}`;
@@ -15,30 +16,18 @@ const OLD_DIGEST = `sha256:${'c'.repeat(64)}`;
 const STARTED = '2026-12-01T10:00:00.000Z';
 
 function status(services: ServiceStatus[], config: Partial<DeployerStatus['config']> = {}): DeployerStatus {
-  return {
-    mode: 'local',
-    version: '0.0.0',
+  return fakeDeployerStatus({
     startedAt: STARTED,
     config: { revision: SHA, lastAppliedRevision: SHA, lastAttemptedRevision: SHA, errors: [], ...config },
-    queue: { visible: null, inFlight: null },
     services,
-  };
+  });
 }
 
 function service(sync: Partial<SyncStatus>, extra: Partial<ServiceStatus> = {}): ServiceStatus {
-  return {
-    name: 'actors',
-    desired: null,
-    live: null,
+  return fakeServiceStatus('actors', {
     sync: { state: 'Synced', reason: 'UpToDate', message: 'up to date', since: STARTED, ...sync },
-    suspended: false,
-    currentRollout: null,
-    recentRollouts: [],
-    failedDigests: [],
-    events: [],
-    lastReconciledAt: null,
     ...extra,
-  };
+  });
 }
 
 const current: CurrentRollout = {

@@ -2,32 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
 import { feedLifecycle } from '../../../deployer/lifecycle/lifecycle-feed.ts';
 import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
+import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 
-const base: DeployerStatus = {
-  mode: 'local',
-  version: '0',
-  startedAt: '2026-12-01T10:00:00.000Z',
-  config: { revision: 'a'.repeat(40), lastAppliedRevision: null, lastAttemptedRevision: null, errors: [] },
-  queue: { visible: null, inFlight: null },
-  services: [],
-};
-const blocked: DeployerStatus = {
-  ...base,
+const base = fakeDeployerStatus({ services: [] });
+const blocked = fakeDeployerStatus({
   services: [
-    {
-      name: 'actors',
-      desired: null,
-      live: null,
+    fakeServiceStatus('actors', {
       sync: { state: 'Failed', reason: 'NoMatchingImage', message: 'none', since: base.startedAt },
-      suspended: false,
-      currentRollout: null,
-      recentRollouts: [],
-      failedDigests: [],
-      events: [],
-      lastReconciledAt: null,
-    },
+    }),
   ],
-};
+});
 
 /** A status source whose notifications the test sends by hand. */
 function manualSource() {
