@@ -163,8 +163,9 @@ export class FakeEcs implements EcsPort {
 
   async listTaskDefinitions(family: string): Promise<string[]> {
     this.#maybeFail('listTaskDefinitions');
+    // Like ListTaskDefinitions(status: ACTIVE): deregistered revisions are left out.
     return [...this.revisions.values()]
-      .filter((r) => r.taskDefinition.family === family)
+      .filter((r) => r.taskDefinition.family === family && r.taskDefinition.status !== 'INACTIVE')
       .sort((a, b) => (b.taskDefinition.revision ?? 0) - (a.taskDefinition.revision ?? 0))
       .map((r) => r.taskDefinition.taskDefinitionArn as string);
   }
@@ -302,23 +303,37 @@ export class FakeRegistry implements RegistryPort {
     return digest;
   }
   async listImages(repository: string): Promise<RegistryImage[]> {
-    return structuredClone(this.images.get(repository) ?? []);
+    const name = repository.startsWith(`${REGISTRY_HOST}/`)
+      ? repository.slice(REGISTRY_HOST.length + 1)
+      : repository;
+    const images = this.images.get(name);
+    // Like ECR's RepositoryNotFoundException: a repository nobody pushed to does not exist here.
+    if (!images) throw new DeployerError('IMAGE_NOT_FOUND', `ECR repository ${name} not found`);
+    return structuredClone(images);
   }
   uriLookups = 0;
   async repositoryUri(repository: string): Promise<string> {
     this.uriLookups += 1;
-    return `${REGISTRY_HOST}/${repository}`;
+    // A full URI is already the answer, as in the ECR adapter.
+    return repository.startsWith(`${REGISTRY_HOST}/`) ? repository : `${REGISTRY_HOST}/${repository}`;
   }
 }
 
 export class FakeCdn implements CdnPort {
   readonly byReference = new Map<string, { distributionId: string; paths: string[]; id: string }>();
   creates = 0;
+  readonly #distributions: Set<string> | undefined;
+  /** With `distributions`, other ids fail like CloudFront's NoSuchDistribution; without, any id exists. */
+  constructor(distributions?: string[]) {
+    this.#distributions = distributions ? new Set(distributions) : undefined;
+  }
   async createInvalidation(
     distributionId: string,
     paths: string[],
     callerReference: string,
   ): Promise<InvalidationStatus> {
+    if (this.#distributions && !this.#distributions.has(distributionId))
+      throw new DeployerError('AWS_REQUEST_REJECTED', `NoSuchDistribution: ${distributionId}`);
     this.creates += 1;
     const found = this.byReference.get(callerReference);
     if (found) return { id: found.id, status: 'InProgress' };
