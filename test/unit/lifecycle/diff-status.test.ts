@@ -18,7 +18,13 @@ const STARTED = '2026-12-01T10:00:00.000Z';
 function status(services: ServiceStatus[], config: Partial<DeployerStatus['config']> = {}): DeployerStatus {
   return fakeDeployerStatus({
     startedAt: STARTED,
-    config: { revision: SHA, lastAppliedRevision: SHA, lastAttemptedRevision: SHA, errors: [], ...config },
+    config: {
+      ...fakeDeployerStatus().config,
+      revision: SHA,
+      lastAppliedRevision: SHA,
+      lastAttemptedRevision: SHA,
+      ...config,
+    },
     services,
   });
 }
