@@ -5,7 +5,7 @@ import { ROLLOUT_TAG_KEYS } from '../../../deployer/domain/task-definition.ts';
 import type { EcsPort } from '../../../deployer/ports.ts';
 import { rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
 import { RESULT_TAG_KEYS } from '../../../deployer/runtime/rollout/rollout-context.ts';
-import { REGISTRY_HOST, serviceYaml, silentLogger } from './fakes.ts';
+import { REGISTRY_HOST, serviceYaml, silentLogger } from '../../support/fakes/index.ts';
 import { fakeWorld, transient } from './harness.ts';
 
 const tagsOf = (world: ReturnType<typeof fakeWorld>, arn: string) => world.ecs.revisions.get(arn)?.tags ?? {};

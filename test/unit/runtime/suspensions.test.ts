@@ -5,7 +5,7 @@ import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { manualRollback } from '../../../deployer/runtime/rollback-service.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
 import { SUSPENDED_TAG, Suspensions, suspensionFromTags } from '../../../deployer/runtime/suspensions.ts';
-import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from './fakes.ts';
+import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
 
 const config: ServiceConfig = {
   name: 'actors',
