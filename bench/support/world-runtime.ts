@@ -9,9 +9,10 @@ import { createDeployerRuntime, type RuntimeTuning } from '../../deployer/runtim
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
 import type { ServiceStatus } from '../../deployer/runtime/status-model.ts';
-import { type Adapters, createAdapters } from '../../deployer/startup/create-adapters.ts';
+import type { Adapters } from '../../deployer/startup/create-adapters.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
+import { worldAdapters } from '../../test/support/world-adapters.ts';
 import { serviceYaml } from './deployer-process.ts';
 import { TimedQueue } from './timed-queue.ts';
 
@@ -85,12 +86,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       LOG_LEVEL: options.logger.level,
     });
     let queue: TimedQueue | undefined;
-    adapters = createAdapters({
-      settings,
-      env: world.env(),
-      endpoints: world.endpoints,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      logger: options.logger,
+    adapters = worldAdapters(world, settings, options.logger, {
       probeTimeoutMs: 2_000,
       ...(options.retryMode ? { retryMode: options.retryMode } : {}),
       wrapQueue: (inner) => {

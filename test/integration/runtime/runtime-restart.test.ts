@@ -12,8 +12,9 @@ import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
-import { type Adapters, createAdapters } from '../../../deployer/startup/create-adapters.ts';
+import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { worldAdapters } from '../../support/world-adapters.ts';
 
 const VISIBILITY_SECONDS = 3;
 let world: LocalWorld;
@@ -82,12 +83,7 @@ function deployer(wrapQueue?: (queue: QueuePort) => QueuePort): DeployerRuntime 
     VISIBILITY_TIMEOUT_SECONDS: String(VISIBILITY_SECONDS),
     HEARTBEAT_SECONDS: '1',
   });
-  const adapters = createAdapters({
-    settings,
-    env: world.env(),
-    endpoints: world.endpoints,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    logger: silent,
+  const adapters = worldAdapters(world, settings, silent, {
     maxAttempts: 3,
     probeTimeoutMs: 2_000,
     ...(wrapQueue ? { wrapQueue } : {}),

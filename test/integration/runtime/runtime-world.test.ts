@@ -9,8 +9,9 @@ import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
-import { type Adapters, createAdapters } from '../../../deployer/startup/create-adapters.ts';
+import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { worldAdapters } from '../../support/world-adapters.ts';
 
 let world: LocalWorld;
 let adapters: Adapters;
@@ -67,15 +68,7 @@ beforeAll(async () => {
     VISIBILITY_TIMEOUT_SECONDS: '30',
     HEARTBEAT_SECONDS: '5',
   });
-  adapters = createAdapters({
-    settings,
-    env: world.env(),
-    endpoints: world.endpoints,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    logger: silent,
-    maxAttempts: 3,
-    probeTimeoutMs: 2_000,
-  });
+  adapters = worldAdapters(world, settings, silent, { maxAttempts: 3, probeTimeoutMs: 2_000 });
   const { destroy: _destroy, ...ports } = adapters;
   runtime = createDeployerRuntime(
     { settings, logger: silent, ...ports },
