@@ -15,7 +15,7 @@ import { TaskDefinitionStore } from './ecs/task-definitions.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { close, listen } from './http-util.ts';
 import { createLoadBalancer } from './load-balancer.ts';
-import { type LocalQueue, QUEUE_NAME, startLocalQueue } from './sqs.ts';
+import { type LocalQueue, startLocalQueue } from './sqs.ts';
 import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
 import type { TaskCommand } from './tasks/process-runner.ts';
 
@@ -173,10 +173,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       const result = registry.push(repository, tag, { broken: pushOptions.broken ?? false });
       const event = imagePushEvent(result);
       // EventBridge → SQS FIFO target: group `intake`, the event id as dedup id.
-      localQueue.server.sendMessage(QUEUE_NAME, JSON.stringify(event), {
-        messageGroupId: 'intake',
-        messageDeduplicationId: event.id,
-      });
+      await localQueue.send(JSON.stringify(event), { groupId: 'intake', deduplicationId: event.id });
       logger.info({ repository, tag, digest: result.digest, broken: result.broken }, 'image pushed');
       return result;
     };

@@ -9,6 +9,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { SERVICE_HEALTH_PATH, SERVICE_VERSION_PATH, type VersionReport } from '../common/contract.ts';
+import { limitConnections, slowClientLimits } from '../common/server-limits.ts';
 import type { Credentials } from './basic-auth.ts';
 import { answerClientError } from './client-error.ts';
 import { enableGracefulDrain } from './graceful-drain.ts';
@@ -39,7 +40,8 @@ function pathOf(url: string): string {
 export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
   const base = {
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
-    requestTimeout: 30_000,
+    // Slow or stalled senders are cut within seconds (common/server-limits.ts).
+    ...slowClientLimits(),
     bodyLimit: 64 * 1024,
     // During shutdown, finish what arrives on already open connections (with Connection: close)
     // instead of Fastify's 503: ECS has deregistered the task from the load balancer by then.
@@ -54,6 +56,7 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
     },
   };
   const app = options.logger ? Fastify({ ...base, loggerInstance: options.logger }) : Fastify(base);
+  limitConnections(app.server);
 
   // One log line per request; probes only at debug so health checks do not drown the log.
   app.addHook('onResponse', (request, reply, done) => {

@@ -27,7 +27,6 @@ export class DirectoryConfigSource implements ConfigSource {
     // A directory has no history: only "now" (or the hash of now) can be read.
     if (revision !== undefined && revision !== snapshot.revision) {
       throw new DeployerError('GIT_FAILED', `directory ${this.#root} is not at revision ${revision}`, {
-        retryable: false,
         details: { revision, current: snapshot.revision },
       });
     }
@@ -41,7 +40,7 @@ export class DirectoryConfigSource implements ConfigSource {
       names = await readdir(dir);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'ENOENT') names = [];
-      else throw new DeployerError('GIT_FAILED', `cannot read ${dir}`, { retryable: true, cause: error });
+      else throw new DeployerError('GIT_UNAVAILABLE', `cannot read ${dir}`, { cause: error });
     }
     const files: ConfigFile[] = [];
     for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {

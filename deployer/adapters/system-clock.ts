@@ -12,7 +12,7 @@ export class SystemClock implements Clock {
     try {
       await delay(Math.max(0, ms), undefined, { signal });
     } catch (error) {
-      throw new DeployerError('ABORTED', 'sleep aborted', { retryable: true, httpStatus: 503, cause: error });
+      throw new DeployerError('ABORTED', 'sleep aborted', { cause: error });
     }
   }
 }

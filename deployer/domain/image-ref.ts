@@ -11,9 +11,7 @@ export function isDigest(text: string): boolean {
 }
 
 const invalid = (text: string, why: string) =>
-  err(
-    new DeployerError('IMAGE_REF_INVALID', `invalid image reference "${text}": ${why}`, { retryable: false }),
-  );
+  err(new DeployerError('IMAGE_REF_INVALID', `invalid image reference "${text}": ${why}`));
 
 export function parseImageRef(text: string): Result<ImageRef> {
   if (typeof text !== 'string' || text.length === 0 || text.length > 512)

@@ -5,14 +5,6 @@ import { DeployerError, err, ok, type Result } from './errors.ts';
 import { isDigest, parseImageRef } from './image-ref.ts';
 import type { ContainerDefinition, LiveImage, TaskDefinition } from './types.ts';
 
-/** Resource tags the deployer puts on every revision it registers, so ECS itself records its work. */
-export const ROLLOUT_TAG_KEYS = {
-  rolloutId: 'ecs-gitops:rollout-id',
-  configRevision: 'ecs-gitops:config-revision',
-  digest: 'ecs-gitops:digest',
-  service: 'ecs-gitops:service',
-} as const;
-
 export interface RenderInput {
   /** Name of the container that gets the image. */
   container: string;
@@ -42,7 +34,7 @@ const READ_ONLY = new Set<string>(READ_ONLY_FIELDS);
 const DEPLOY_ENV_NAMES = new Set<string>(Object.values(DEPLOY_ENV));
 
 const invalid = (code: 'TASK_DEFINITION_INVALID' | 'IMAGE_REF_INVALID', message: string) =>
-  err(new DeployerError(code, message, { retryable: false }));
+  err(new DeployerError(code, message));
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -94,10 +86,7 @@ export function renderTaskDefinition(described: TaskDefinition, input: RenderInp
     ) as TaskDefinition;
   } catch (cause) {
     return err(
-      new DeployerError('TASK_DEFINITION_INVALID', `task definition ${family} cannot be copied`, {
-        retryable: false,
-        cause,
-      }),
+      new DeployerError('TASK_DEFINITION_INVALID', `task definition ${family} cannot be copied`, { cause }),
     );
   }
   const target = rendered.containerDefinitions[index] as ContainerDefinition;
@@ -152,19 +141,4 @@ export function liveImageOf(
   const digest = ref.ok ? ref.value.digest : TRAILING_DIGEST.exec(found.image)?.[1];
   if (digest !== undefined) live.digest = digest;
   return live;
-}
-
-/** The tags of a revision registered for a rollout (ROLLOUT_TAG_KEYS). */
-export function rolloutTags(values: {
-  rolloutId: string;
-  configRevision: string;
-  digest: string;
-  service: string;
-}): Record<string, string> {
-  return {
-    [ROLLOUT_TAG_KEYS.rolloutId]: values.rolloutId,
-    [ROLLOUT_TAG_KEYS.configRevision]: values.configRevision,
-    [ROLLOUT_TAG_KEYS.digest]: values.digest,
-    [ROLLOUT_TAG_KEYS.service]: values.service,
-  };
 }

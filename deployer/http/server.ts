@@ -4,6 +4,7 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { WEBHOOK_PATH } from '../../common/contract.ts';
+import { limitConnections, slowClientLimits } from '../../common/server-limits.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import { SETTINGS_DEFAULTS, type Settings } from '../runtime/settings.ts';
 import { apiRoutes } from './api-routes.ts';
@@ -50,12 +51,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return503OnClosing: true,
     // A webhook URL pasted with a trailing slash on GitHub still reaches the route.
     routerOptions: { ignoreTrailingSlash: true },
-    // A whole request (headers and body) must arrive within 30 s: slow senders do not hold sockets.
-    requestTimeout: 30_000,
+    // Headers within 10 s, the whole request within 10 s, checked every second: slow senders do not
+    // hold sockets (common/server-limits.ts).
+    ...slowClientLimits(),
     // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection Node just closed
     // (which shows up as sporadic 502s).
     keepAliveTimeout: settings.mode === 'aws' ? 65_000 : 5_000,
   }) as unknown as FastifyInstance;
+  limitConnections(app.server);
 
   registerErrorHandling(app);
   // Once closing, answers to in-flight requests end their keep-alive connection, so close() does not

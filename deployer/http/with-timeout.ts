@@ -14,10 +14,6 @@ export async function withTimeout<T>(
       const error = new DeployerError(
         'AWS_UNAVAILABLE',
         `${operation} did not finish within ${timeoutMs} ms`,
-        {
-          retryable: true,
-          httpStatus: 503,
-        },
       );
       controller.abort(error);
       reject(error);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import { DeployerError } from '../domain/errors.ts';
 import { deduplicationId } from '../domain/events/queue-message.ts';
+import type { RevisionRecord } from '../domain/revision-tags.ts';
 import type { QueueMessage } from '../domain/types.ts';
 import type {
   CdnPort,
@@ -68,8 +69,8 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     ecs: deps.ecs,
     store,
     logger,
-    onLiveTags: (name: string, tags: Record<string, string>, arn: string) =>
-      suspensions.restore(name, tags, arn),
+    onLiveRecord: (name: string, record: RevisionRecord, arn: string) =>
+      suspensions.restore(name, record, arn),
   };
   const intake = new Intake({
     configSource: deps.configSource,
@@ -130,8 +131,6 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     const config = intake.current()?.services.find((s) => s.name === name);
     if (!config) {
       throw new DeployerError('SERVICE_NOT_FOUND', `no service named "${name}" in the config in force`, {
-        retryable: false,
-        httpStatus: 404,
         details: { service: name },
       });
     }

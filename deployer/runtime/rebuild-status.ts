@@ -1,10 +1,10 @@
 // Rebuilds the status cache from ECS on start (state lives in AWS): the live image of each configured
 // service, and its recent rollouts and failed digests from the tags of the family's newest revisions.
 import type { Logger } from 'pino';
-import { liveImageOf, ROLLOUT_TAG_KEYS } from '../domain/task-definition.ts';
+import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
+import { liveImageOf } from '../domain/task-definition.ts';
 import type { ServiceConfig, TaskDefinition } from '../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort } from '../ports.ts';
-import { RESULT_TAG_KEYS } from './rollout/rollout-context.ts';
 import {
   type FailedDigest,
   ROLLOUT_RESULTS,
@@ -22,8 +22,8 @@ export interface RebuildDeps {
   ecs: EcsPort;
   store: StatusStore;
   logger: Logger;
-  /** Told the tags of each service's live revision (suspensions.ts reads its suspension there). */
-  onLiveTags?: (service: string, tags: Record<string, string>, taskDefinitionArn: string) => void;
+  /** Told the tag record of each service's live revision (suspensions.ts reads its suspension there). */
+  onLiveRecord?: (service: string, record: RevisionRecord, taskDefinitionArn: string) => void;
 }
 
 export async function rebuildStatus(
@@ -47,7 +47,7 @@ async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: 
     const live = await ecs.describeService(config.cluster, config.service, signal);
     const primary = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
     const image = liveImageOf(primary.taskDefinition, config.container, primary.tags);
-    deps.onLiveTags?.(config.name, primary.tags, live.taskDefinitionArn);
+    deps.onLiveRecord?.(config.name, readRevisionTags(primary.tags), live.taskDefinitionArn);
     const arns = (await ecs.listTaskDefinitions(primary.taskDefinition.family, signal)).slice(
       0,
       REBUILD_DEPTH,
@@ -98,15 +98,14 @@ export function history(
   const failed: FailedDigest[] = [];
   const judged = new Set<string>();
   for (const [arn, { taskDefinition, tags }] of revisions) {
-    const id = tags[ROLLOUT_TAG_KEYS.rolloutId];
-    const digest = tags[ROLLOUT_TAG_KEYS.digest];
-    if (!id || !digest || tags[ROLLOUT_TAG_KEYS.service] !== config.name) continue;
-    const result = tags[RESULT_TAG_KEYS.result];
+    const record = readRevisionTags(tags);
+    if (!isRolloutOf(record, config.name)) continue;
+    const { rolloutId: id, digest, result } = record;
     if (!isResult(result)) continue; // still running, or interrupted: the reconciler resumes it
-    const startedAt = tags[RESULT_TAG_KEYS.startedAt] ?? tags[RESULT_TAG_KEYS.finishedAt] ?? '';
-    const finishedAt = tags[RESULT_TAG_KEYS.finishedAt] ?? startedAt;
-    const reason = tags[RESULT_TAG_KEYS.reason] ?? (result === 'Succeeded' ? 'RolloutSucceeded' : 'Unknown');
-    const previous = tags[RESULT_TAG_KEYS.previous];
+    const startedAt = record.startedAt ?? record.finishedAt ?? '';
+    const finishedAt = record.finishedAt ?? startedAt;
+    const reason = record.reason ?? (result === 'Succeeded' ? 'RolloutSucceeded' : 'Unknown');
+    const previous = record.previousArn;
     const previousImage = previous
       ? imageOf(revisions.get(previous)?.taskDefinition, config.container)
       : undefined;
@@ -119,7 +118,7 @@ export function history(
       finishedAt,
       durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) || 0,
       reason,
-      configRevision: tags[ROLLOUT_TAG_KEYS.configRevision] ?? '',
+      configRevision: record.configRevision ?? '',
       taskDefinitionArn: arn,
     });
     // The newest revision of a digest decides: a forced retry that succeeded clears an older failure.

@@ -2,10 +2,12 @@
 // private steps observe (desired from config + registry, live from ECS), plan, and act (roll out,
 // resume work a crash interrupted, or report why nothing can be done).
 import type { Logger } from 'pino';
+import { earlierFailure, type Suspension, suspensionOf } from '../domain/decide.ts';
 import { DeployerError, isDeployerError } from '../domain/errors.ts';
 import { planRollout } from '../domain/plan.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
-import { liveImageOf, ROLLOUT_TAG_KEYS } from '../domain/task-definition.ts';
+import { hasFailed, isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
+import { liveImageOf } from '../domain/task-definition.ts';
 import type {
   BlockedCause,
   DesiredState,
@@ -26,22 +28,13 @@ import type {
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { complete, type DeployResult, deploy, finishRollback } from './rollout/deploy.ts';
-import { earlierFailure, recentRevisions } from './rollout/recent-revisions.ts';
+import { recentRevisions } from './rollout/recent-revisions.ts';
 import { recordOutcome } from './rollout/record-outcome.ts';
-import {
-  type FailureReason,
-  RESULT_IN_PROGRESS,
-  RESULT_TAG_KEYS,
-  type RolloutContext,
-} from './rollout/rollout-context.ts';
+import type { FailureReason, RolloutContext } from './rollout/rollout-context.ts';
 import type { DesiredStatus, SyncState } from './status-model.ts';
 import type { StatusStore } from './status-store.ts';
-import { suspensionFromTags } from './suspensions.ts';
 
-export interface Suspension {
-  reason: string;
-  message: string;
-}
+export type { Suspension };
 
 export interface ReconcilerDeps {
   ecs: EcsPort;
@@ -74,6 +67,8 @@ interface Observed {
   repositoryUri: string;
   described: DescribedTaskDefinition;
   live: LiveImage;
+  /** What the live revision's tags record. */
+  record: RevisionRecord;
 }
 
 const BLOCKED_STATE: Record<BlockedCause, { state: SyncState; reason: string }> = {
@@ -83,8 +78,6 @@ const BLOCKED_STATE: Record<BlockedCause, { state: SyncState; reason: string }> 
   'foreign-image': { state: 'Failed', reason: 'ForeignImage' },
   'invalid-config': { state: 'Failed', reason: 'InvalidConfig' },
 };
-
-const FAILED_RESULTS = new Set(['Failed', 'RolledBack']);
 
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
@@ -142,8 +135,7 @@ export class Reconciler {
     if (await this.#resume(observed, options, signal, log)) return;
     // The live revision's tag is the record every replica shares; memory covers the moment before it.
     const suspension =
-      this.#deps.suspension(config.name) ??
-      suspensionFromTags(observed.live.tags, observed.live.taskDefinitionArn);
+      this.#deps.suspension(config.name) ?? suspensionOf(observed.record, observed.live.taskDefinitionArn);
     this.#deps.showSuspension?.(config.name, suspension);
     const plan = planRollout({
       service: config,
@@ -182,7 +174,7 @@ export class Reconciler {
       throw new DeployerError(
         'TASK_DEFINITION_INVALID',
         `task definition ${service.taskDefinitionArn} of ECS service ${config.service} has no container "${config.container}"; fix \`container\` in ${config.source.file}`,
-        { retryable: false, details: { service: config.name } },
+        { details: { service: config.name } },
       );
     }
     const choice = chooseImage(config.image, images);
@@ -194,7 +186,8 @@ export class Reconciler {
         ...(live.digest ? { digest: live.digest } : {}),
       };
     });
-    return { config, configRevision, choice, repositoryUri, described, live };
+    const record = readRevisionTags(described.tags);
+    return { config, configRevision, choice, repositoryUri, described, live, record };
   }
 
   /**
@@ -208,19 +201,18 @@ export class Reconciler {
     signal: AbortSignal,
     log: Logger,
   ): Promise<boolean> {
-    const { live, config, choice } = observed;
-    const tags = live.tags;
-    const rolloutId = tags[ROLLOUT_TAG_KEYS.rolloutId];
-    if (!rolloutId || !live.digest || tags[ROLLOUT_TAG_KEYS.service] !== config.name) return false;
+    const { live, config, choice, record } = observed;
+    if (!isRolloutOf(record, config.name) || !live.digest) return false;
+    const rolloutId = record.rolloutId;
     const input = {
       rolloutId,
       taskDefinitionArn: live.taskDefinitionArn,
       digest: live.digest,
-      previousArn: tags[RESULT_TAG_KEYS.previous],
-      startedAt: parseDate(tags[RESULT_TAG_KEYS.startedAt]) ?? this.#deps.clock.now(),
+      previousArn: record.previousArn,
+      startedAt: parseDate(record.startedAt) ?? this.#deps.clock.now(),
     };
-    const result = tags[RESULT_TAG_KEYS.result];
-    const running = result === undefined || result === RESULT_IN_PROGRESS;
+    const result = record.result;
+    const running = result === undefined || result === 'InProgress';
     if (running && choice.ok && choice.digest === live.digest) {
       log.info({ rolloutId }, 'resuming an interrupted rollout at wait');
       await this.#runRollout(observed, input, signal, log, (ctx) => complete(ctx, input));
@@ -229,7 +221,7 @@ export class Reconciler {
     if (result === 'Failed' && config.rollout.rollback && input.previousArn && options.force !== true) {
       log.info({ rolloutId }, 'resuming an interrupted rollback');
       const failure = {
-        reason: (tags[RESULT_TAG_KEYS.reason] ?? 'DeploymentFailed') as FailureReason,
+        reason: (record.reason ?? 'DeploymentFailed') as FailureReason,
         message: `resumed rollback of ${live.digest.slice(0, 19)}`,
       };
       await this.#runRollout(observed, input, signal, log, (ctx) => finishRollback(ctx, input, failure));
@@ -249,9 +241,8 @@ export class Reconciler {
     const { store } = this.#deps;
     const name = observed.config.name;
     if (plan.kind === 'noop') {
-      const result = observed.live.tags[RESULT_TAG_KEYS.result];
-      if (result !== undefined && FAILED_RESULTS.has(result)) {
-        const reason = observed.live.tags[RESULT_TAG_KEYS.reason] ?? 'DeploymentFailed';
+      if (hasFailed(observed.record)) {
+        const reason = observed.record.reason ?? 'DeploymentFailed';
         store.setSync(
           name,
           'Degraded',

@@ -90,5 +90,5 @@ function previousRevision(store: StatusStore, name: string, liveArn: string): st
 }
 
 function rejected(message: string): DeployerError {
-  return new DeployerError('TASK_DEFINITION_INVALID', message, { retryable: false, httpStatus: 409 });
+  return new DeployerError('ROLLBACK_REJECTED', message);
 }

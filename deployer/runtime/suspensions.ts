@@ -2,46 +2,18 @@
 // runs: every reconcile, on any replica and after any restart, reads them there. Memory only covers
 // the moment between the API call and the tag being written.
 import type { Logger } from 'pino';
+import { type Suspension, suspensionMessage, suspensionOf } from '../domain/decide.ts';
+import { type RevisionRecord, revisionTags, type SuspensionReason } from '../domain/revision-tags.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import type { EcsPort } from '../ports.ts';
 import type { DeployerMetrics } from './metrics.ts';
-import type { Suspension } from './reconcile.ts';
 import type { StatusStore } from './status-store.ts';
-
-/** On the live revision: the reason of a runtime suspension, or RESUMED once lifted. */
-export const SUSPENDED_TAG = 'ecs-gitops:suspended';
-export const RESUMED = 'resumed';
-
-export type SuspensionReason = 'SuspendedByApi' | 'ManualRollback';
-
-const MESSAGES: Record<SuspensionReason, string> = {
-  SuspendedByApi: 'tracking suspended by API; resume it to deploy again',
-  ManualRollback: 'rolled back by API; tracking is suspended until resume',
-};
 
 export interface SuspensionsDeps {
   ecs: EcsPort;
   store: StatusStore;
   metrics: DeployerMetrics;
   logger: Logger;
-}
-
-/**
- * The suspension a live revision's tags record, if any: the source of truth every replica reads on
- * each reconcile (a suspension made through another replica's API included).
- */
-export function suspensionFromTags(
-  tags: Record<string, string>,
-  taskDefinitionArn: string,
-): Suspension | undefined {
-  const value = tags[SUSPENDED_TAG];
-  if (!value || value === RESUMED) return undefined;
-  const reason = (Object.hasOwn(MESSAGES, value) ? value : 'SuspendedByApi') as SuspensionReason;
-  const message =
-    reason === 'ManualRollback'
-      ? `rolled back by API to ${taskDefinitionArn}; tracking is suspended until resume`
-      : MESSAGES[reason];
-  return { reason, message };
 }
 
 export class Suspensions {
@@ -63,7 +35,7 @@ export class Suspensions {
     reason: SuspensionReason,
     options: { message?: string; taskDefinitionArn?: string } = {},
   ): void {
-    const suspension = { reason, message: options.message ?? MESSAGES[reason] };
+    const suspension = { reason, message: options.message ?? suspensionMessage(reason) };
     this.hold(config.name, suspension);
     this.#tag(config, reason, options.taskDefinitionArn, AbortSignal.timeout(30_000)).then(
       () => {
@@ -97,7 +69,7 @@ export class Suspensions {
   /** Clears the tag on a revision the service no longer runs (best effort). */
   async clearTag(taskDefinitionArn: string, signal: AbortSignal): Promise<void> {
     try {
-      await this.#deps.ecs.tagResource(taskDefinitionArn, { [SUSPENDED_TAG]: RESUMED }, signal);
+      await this.#deps.ecs.tagResource(taskDefinitionArn, revisionTags({ suspended: 'resumed' }), signal);
     } catch (error) {
       this.#deps.logger.warn({ err: error, taskDefinitionArn }, 'could not clear the suspension tag');
     }
@@ -105,7 +77,7 @@ export class Suspensions {
 
   /** Lifts a suspension: the tag first (so a failure changes nothing), then memory. */
   async resume(config: ServiceConfig, signal: AbortSignal): Promise<void> {
-    await this.#tag(config, RESUMED, undefined, signal);
+    await this.#tag(config, 'resumed', undefined, signal);
     this.drop(config.name);
   }
 
@@ -118,19 +90,19 @@ export class Suspensions {
   }
 
   /** From the live revision's tags at start (rebuild-status.ts). */
-  restore(name: string, tags: Record<string, string>, taskDefinitionArn: string): void {
-    const suspension = suspensionFromTags(tags, taskDefinitionArn);
+  restore(name: string, record: RevisionRecord, taskDefinitionArn: string): void {
+    const suspension = suspensionOf(record, taskDefinitionArn);
     if (suspension) this.show(name, suspension);
   }
 
   async #tag(
     config: ServiceConfig,
-    value: string,
+    value: SuspensionReason | 'resumed',
     arn: string | undefined,
     signal: AbortSignal,
   ): Promise<void> {
     const target =
       arn ?? (await this.#deps.ecs.describeService(config.cluster, config.service, signal)).taskDefinitionArn;
-    await this.#deps.ecs.tagResource(target, { [SUSPENDED_TAG]: value }, signal);
+    await this.#deps.ecs.tagResource(target, revisionTags({ suspended: value }), signal);
   }
 }

@@ -123,15 +123,11 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   };
   const requireService = (name: string): ServiceStatus => {
     const service = status.services.find((candidate) => candidate.name === name);
-    if (!service)
-      throw new DeployerError('SERVICE_NOT_FOUND', `no service named '${name}' in the config`, {
-        retryable: false,
-        httpStatus: 404,
-      });
+    if (!service) throw new DeployerError('SERVICE_NOT_FOUND', `no service named '${name}' in the config`);
     return service;
   };
   const aborted = (signal: AbortSignal) =>
-    new DeployerError('ABORTED', 'the operation was aborted', { retryable: true, cause: signal.reason });
+    new DeployerError('ABORTED', 'the operation was aborted', { cause: signal.reason });
 
   return {
     calls,
@@ -152,9 +148,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     async enqueue(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult> {
       record({ method: 'enqueue', message });
       if (enqueueBehaviour === 'fail')
-        throw new DeployerError('AWS_UNAVAILABLE', 'sqs:SendMessage failed: connect ECONNREFUSED', {
-          retryable: true,
-        });
+        throw new DeployerError('AWS_UNAVAILABLE', 'sqs:SendMessage failed: connect ECONNREFUSED');
       if (enqueueBehaviour === 'hang') {
         await new Promise((_, reject) => {
           if (signal.aborted) reject(aborted(signal));

@@ -96,7 +96,6 @@ export class CloudFrontAdapter implements CdnPort {
 function toStatus(invalidation: Invalidation | undefined, operation: string): InvalidationStatus {
   if (!invalidation?.Id) {
     throw new DeployerError('AWS_UNAVAILABLE', `${operation} answered without an invalidation`, {
-      retryable: true,
       details: { operation },
     });
   }

@@ -87,8 +87,6 @@ export class EcrAdapter implements RegistryPort {
     const uri = output.repositories?.find((r) => r.repositoryName === parsed.name)?.repositoryUri;
     if (!uri) {
       throw new DeployerError('IMAGE_NOT_FOUND', `ECR repository ${parsed.name} not found`, {
-        retryable: false,
-        httpStatus: 404,
         details: { repository: parsed.name },
       });
     }

@@ -11,9 +11,7 @@ export function ecrEventFromBody(body: string): Result<EcrEventOutcome> {
   try {
     event = JSON.parse(body);
   } catch {
-    return err(
-      new DeployerError('EVENT_INVALID', 'invalid EventBridge event: not JSON', { retryable: false }),
-    );
+    return err(new DeployerError('EVENT_INVALID', 'invalid EventBridge event: not JSON'));
   }
   return parseEcrEvent(event);
 }

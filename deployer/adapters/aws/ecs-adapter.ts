@@ -66,8 +66,6 @@ export class EcsAdapter implements EcsPort {
         'SERVICE_NOT_FOUND',
         `ECS service ${service} in cluster ${cluster}: ${reason}`,
         {
-          retryable: false,
-          httpStatus: 404,
           details: { cluster, service, reason },
         },
       );
@@ -104,7 +102,6 @@ export class EcsAdapter implements EcsPort {
         'TASK_DEFINITION_INVALID',
         `ECS returned no task definition for ${taskDefinition}`,
         {
-          retryable: false,
           details: { taskDefinition },
         },
       );
@@ -143,7 +140,6 @@ export class EcsAdapter implements EcsPort {
     const arn = output.taskDefinition?.taskDefinitionArn;
     if (!arn) {
       throw new DeployerError('AWS_UNAVAILABLE', 'ecs:RegisterTaskDefinition answered without an ARN', {
-        retryable: true,
         details: { family: taskDefinition.family },
       });
     }

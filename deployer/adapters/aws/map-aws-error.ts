@@ -83,8 +83,6 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
 
   if (name === 'AbortError' || signal?.aborted) {
     return new DeployerError('ABORTED', `${operation} aborted`, {
-      retryable: true,
-      httpStatus: 503,
       cause: error,
       details,
     });
@@ -96,15 +94,13 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
     (error as SdkErrorShape | null)?.$retryable?.throttling === true;
   if (throttled) {
     return new DeployerError('AWS_THROTTLED', text, {
-      retryable: true,
-      httpStatus: 503,
       cause: error,
       details,
     });
   }
   const notFound = NOT_FOUND[name];
   if (notFound) {
-    return new DeployerError(notFound, text, { retryable: false, httpStatus: 404, cause: error, details });
+    return new DeployerError(notFound, text, { cause: error, details });
   }
   const unavailable =
     (status !== undefined && status >= 500) ||
@@ -116,24 +112,18 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
     (status === undefined && !fault && error instanceof Error && hasNetworkCause(error));
   if (unavailable) {
     return new DeployerError('AWS_UNAVAILABLE', text, {
-      retryable: true,
-      httpStatus: 503,
       cause: error,
       details,
     });
   }
   if ((status !== undefined && status >= 400) || fault === 'client') {
     return new DeployerError('AWS_REQUEST_REJECTED', text, {
-      retryable: false,
-      httpStatus: 502,
       cause: error,
       details,
     });
   }
   // No response and nothing recognisable: most likely the transport; worth another try.
   return new DeployerError('AWS_UNAVAILABLE', text, {
-    retryable: true,
-    httpStatus: 503,
     cause: error,
     details,
   });

@@ -66,7 +66,6 @@ export class GitConfigSource implements ConfigSource {
           'GIT_FAILED',
           `branch ${this.#branch} not found in ${redactUrl(this.#repository)}`,
           {
-            retryable: false,
             details: { branch: this.#branch },
           },
         );
@@ -74,7 +73,6 @@ export class GitConfigSource implements ConfigSource {
     } else {
       if (!SAFE_REVISION.test(revision)) {
         throw new DeployerError('GIT_FAILED', `invalid revision ${JSON.stringify(revision)}`, {
-          retryable: false,
           details: { revision },
         });
       }
@@ -89,7 +87,6 @@ export class GitConfigSource implements ConfigSource {
           'GIT_FAILED',
           `unknown revision ${revision} in ${redactUrl(this.#repository)}`,
           {
-            retryable: false,
             details: { revision },
           },
         );

@@ -1,5 +1,5 @@
 // Runs the git binary without a shell (arguments as an array), with a timeout and an AbortSignal,
-// and turns failures into GIT_FAILED: retryable when the network or a timeout is to blame.
+// and turns failures into GIT_UNAVAILABLE when the network or a timeout is to blame, else GIT_FAILED.
 import { execFile } from 'node:child_process';
 import { DeployerError } from '../../domain/errors.ts';
 
@@ -56,24 +56,21 @@ export function runGit(args: string[], options: RunGitOptions): Promise<string> 
         const command = redactUrl(`git ${args.join(' ')}`);
         const stderrText = redactUrl(String(stderr).trim()).slice(0, 2000);
         if (options.signal.aborted) {
-          reject(
-            new DeployerError('ABORTED', `${command} aborted`, {
-              retryable: true,
-              httpStatus: 503,
-              cause: error,
-            }),
-          );
+          reject(new DeployerError('ABORTED', `${command} aborted`, { cause: error }));
           return;
         }
         const killed = (error as { killed?: boolean }).killed === true;
         const retryable = killed || NETWORK_HINTS.some((hint) => hint.test(stderrText));
         const why = killed ? `timed out after ${options.timeoutMs} ms` : stderrText || error.message;
         reject(
-          new DeployerError('GIT_FAILED', `${command} failed: ${redactUrl(why)}`, {
-            retryable,
-            cause: error,
-            details: { command, stderr: stderrText, timedOut: killed },
-          }),
+          new DeployerError(
+            retryable ? 'GIT_UNAVAILABLE' : 'GIT_FAILED',
+            `${command} failed: ${redactUrl(why)}`,
+            {
+              cause: error,
+              details: { command, stderr: stderrText, timedOut: killed },
+            },
+          ),
         );
       },
     );

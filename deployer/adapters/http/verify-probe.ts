@@ -43,11 +43,7 @@ export class HttpVerifyProbe implements VerifyProbe {
       return { status: response.status, body };
     } catch (error) {
       if (signal.aborted) {
-        throw new DeployerError('ABORTED', `probe of ${url} aborted`, {
-          retryable: true,
-          httpStatus: 503,
-          cause: error,
-        });
+        throw new DeployerError('ABORTED', `probe of ${url} aborted`, { cause: error });
       }
       const timedOut = timeout.aborted;
       throw new DeployerError(
@@ -55,7 +51,7 @@ export class HttpVerifyProbe implements VerifyProbe {
         timedOut
           ? `probe of ${url} timed out after ${this.#timeoutMs} ms`
           : `probe of ${url} failed: ${reason(error)}`,
-        { retryable: true, httpStatus: 503, cause: error, details: { url, timedOut } },
+        { cause: error, details: { url, timedOut } },
       );
     }
   }

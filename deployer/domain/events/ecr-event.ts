@@ -33,12 +33,7 @@ const show = (value: unknown): string => {
 
 export function parseEcrEvent(event: unknown): Result<EcrEventOutcome> {
   if (!isObject(event))
-    return err(
-      new DeployerError('EVENT_INVALID', 'invalid EventBridge event: not a JSON object', {
-        retryable: false,
-        httpStatus: 400,
-      }),
-    );
+    return err(new DeployerError('EVENT_INVALID', 'invalid EventBridge event: not a JSON object'));
   if (event.source !== ECR_EVENT_SOURCE) return ignored(`source ${show(event.source)} is not aws.ecr`);
   const detailType = event['detail-type'];
   if (detailType !== ECR_IMAGE_ACTION)

@@ -45,12 +45,7 @@ export const GITHUB_MAX_COMMIT_FILES = 3000;
 const ZERO_SHA = /^0+$/;
 
 const invalid = (why: string) =>
-  err(
-    new DeployerError('EVENT_INVALID', `invalid GitHub webhook delivery: ${why}`, {
-      retryable: false,
-      httpStatus: 400,
-    }),
-  );
+  err(new DeployerError('EVENT_INVALID', `invalid GitHub webhook delivery: ${why}`));
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>

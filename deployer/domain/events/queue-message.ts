@@ -33,8 +33,7 @@ const SHAPES: Record<QueueMessage['kind'], Shape> = {
   resync: { kind: 'string', reason: 'string' },
 };
 
-const invalid = (why: string) =>
-  err(new DeployerError('EVENT_INVALID', `invalid queue message: ${why}`, { retryable: false }));
+const invalid = (why: string) => err(new DeployerError('EVENT_INVALID', `invalid queue message: ${why}`));
 
 export function encodeMessage(msg: QueueMessage): string {
   return JSON.stringify(msg);

@@ -1,18 +1,14 @@
 // A rollout, read as a script: register → update → wait → verify → invalidate; on failure at wait or
 // verify, record the failure on the revision (so it survives a restart) and roll back. `complete()`
 // is shared with a rollout resumed after a crash, which starts at wait because its revision exists.
+import { revisionTags } from '../../domain/revision-tags.ts';
 import type { TaskDefinition } from '../../domain/types.ts';
 import type { RolloutResult } from '../status-model.ts';
 import { invalidateCdn } from './invalidate.ts';
 import type { RecentRevision } from './recent-revisions.ts';
 import { registerRevision } from './register.ts';
 import { rollBack } from './rollback.ts';
-import {
-  type FailureReason,
-  RESULT_TAG_KEYS,
-  type RolloutContext,
-  type StepOutcome,
-} from './rollout-context.ts';
+import type { FailureReason, RolloutContext, StepOutcome } from './rollout-context.ts';
 import { updateService } from './update.ts';
 import { verifyRollout } from './verify.ts';
 import { waitForDeployment } from './wait.ts';
@@ -156,11 +152,7 @@ async function recordResult(
 ): Promise<void> {
   await ctx.ecs.tagResource(
     arn,
-    {
-      [RESULT_TAG_KEYS.result]: result,
-      [RESULT_TAG_KEYS.reason]: reason,
-      [RESULT_TAG_KEYS.finishedAt]: finishedAt.toISOString(),
-    },
+    revisionTags({ result, reason, finishedAt: finishedAt.toISOString() }),
     ctx.signal,
   );
 }

@@ -1,9 +1,10 @@
 // Step 1: register the new task definition revision, or find the one an interrupted attempt of the
 // same rollout registered (its rollout id tag), so a crash never leaves two revisions for one rollout.
-import { ROLLOUT_TAG_KEYS, renderTaskDefinition, rolloutTags } from '../../domain/task-definition.ts';
+import { revisionTags } from '../../domain/revision-tags.ts';
+import { renderTaskDefinition } from '../../domain/task-definition.ts';
 import type { TaskDefinition } from '../../domain/types.ts';
 import { type RecentRevision, recentRevisions } from './recent-revisions.ts';
-import { RESULT_IN_PROGRESS, RESULT_TAG_KEYS, type RolloutContext } from './rollout-context.ts';
+import type { RolloutContext } from './rollout-context.ts';
 
 export interface RegisterInput {
   rolloutId: string;
@@ -22,13 +23,13 @@ export async function registerRevision(
   input: RegisterInput,
 ): Promise<{ arn: string; reused: boolean }> {
   ctx.onStep('Registering');
-  const attempt: Record<string, string> = {
-    [RESULT_TAG_KEYS.result]: RESULT_IN_PROGRESS,
-    [RESULT_TAG_KEYS.startedAt]: input.startedAt.toISOString(),
-  };
-  if (input.template.taskDefinitionArn) attempt[RESULT_TAG_KEYS.previous] = input.template.taskDefinitionArn;
+  const attempt = revisionTags({
+    result: 'InProgress',
+    startedAt: input.startedAt.toISOString(),
+    ...(input.template.taskDefinitionArn ? { previousArn: input.template.taskDefinitionArn } : {}),
+  });
   const recent = input.recent ?? (await recentRevisions(ctx.ecs, input.template.family, ctx.signal));
-  const existing = recent.find((r) => r.tags[ROLLOUT_TAG_KEYS.rolloutId] === input.rolloutId)?.arn;
+  const existing = recent.find((r) => r.record.rolloutId === input.rolloutId)?.arn;
   if (existing) {
     // A retry (after a crash, or a forced one after a failure) is a new attempt: a crash during it
     // must resume it, and a rollback must return to what runs now.
@@ -43,8 +44,8 @@ export async function registerRevision(
     configRevision: input.configRevision,
   });
   if (!rendered.ok) throw rendered.error;
-  const tags: Record<string, string> = {
-    ...rolloutTags({
+  const tags = {
+    ...revisionTags({
       rolloutId: input.rolloutId,
       configRevision: input.configRevision,
       digest: input.digest,

@@ -28,16 +28,3 @@ export type FailureReason =
   | 'VerifyWrongVersion';
 
 export type StepOutcome = { ok: true } | { ok: false; reason: FailureReason; message: string };
-
-/** `ecs-gitops:result` while a rollout of the revision runs (absent on revisions of older versions). */
-export const RESULT_IN_PROGRESS = 'InProgress';
-
-/** Tags the runtime adds to a revision it registered, next to ROLLOUT_TAG_KEYS, to record the outcome. */
-export const RESULT_TAG_KEYS = {
-  result: 'ecs-gitops:result',
-  reason: 'ecs-gitops:reason',
-  startedAt: 'ecs-gitops:started-at',
-  finishedAt: 'ecs-gitops:finished-at',
-  /** Revision that ran before: where an interrupted rollback resumes to. */
-  previous: 'ecs-gitops:previous-task-definition',
-} as const;

@@ -10,11 +10,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOY_ENV } from '../../../common/contract.ts';
 import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
-import {
-  READ_ONLY_FIELDS,
-  renderTaskDefinition,
-  rolloutTags,
-} from '../../../deployer/domain/task-definition.ts';
+import { revisionTags } from '../../../deployer/domain/revision-tags.ts';
+import { READ_ONLY_FIELDS, renderTaskDefinition } from '../../../deployer/domain/task-definition.ts';
 import type { ContainerDefinition } from '../../../deployer/domain/types.ts';
 
 type Json = Record<string, unknown>;
@@ -86,7 +83,7 @@ describe.each([
       configRevision: 'c0ffee',
     });
     if (!rendered.ok) throw rendered.error;
-    const tags = rolloutTags({ rolloutId: 'ro-1', configRevision: 'c0ffee', digest: NEW, service: 'svc' });
+    const tags = revisionTags({ rolloutId: 'ro-1', configRevision: 'c0ffee', digest: NEW, service: 'svc' });
     await ecs.registerTaskDefinition(rendered.value, tags, signal);
 
     const register = received.find((r) => r.target.endsWith('.RegisterTaskDefinition'));

@@ -46,7 +46,6 @@ export class FakeConfigSource implements ConfigSource {
     // As GitConfigSource: an unknown commit is terminal (a push names a commit that never existed).
     if (!files)
       throw new DeployerError('GIT_FAILED', `unknown revision ${revision} in the fake repository`, {
-        retryable: false,
         details: { revision },
       });
     return { revision, files: structuredClone(files) };

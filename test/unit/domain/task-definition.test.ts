@@ -5,9 +5,7 @@ import {
   liveImageOf,
   READ_ONLY_FIELDS,
   type RenderInput,
-  ROLLOUT_TAG_KEYS,
   renderTaskDefinition,
-  rolloutTags,
 } from '../../../deployer/domain/task-definition.ts';
 import type { ContainerDefinition, TaskDefinition } from '../../../deployer/domain/types.ts';
 
@@ -274,27 +272,5 @@ describe('liveImageOf', () => {
   it('reads what renderTaskDefinition wrote', () => {
     const rendered = render(described('fargate-web-with-sidecars').taskDefinition, input());
     expect(liveImageOf(rendered, 'actors', {})).toMatchObject({ image: `${REPO}@${NEW}`, digest: NEW });
-  });
-});
-
-describe('rolloutTags', () => {
-  it('names every value with its ROLLOUT_TAG_KEYS key', () => {
-    expect(rolloutTags({ rolloutId: 'ro-1', configRevision: 'abc', digest: NEW, service: 'actors' })).toEqual(
-      {
-        [ROLLOUT_TAG_KEYS.rolloutId]: 'ro-1',
-        [ROLLOUT_TAG_KEYS.configRevision]: 'abc',
-        [ROLLOUT_TAG_KEYS.digest]: NEW,
-        [ROLLOUT_TAG_KEYS.service]: 'actors',
-      },
-    );
-  });
-
-  it('uses the agreed ecs-gitops: tag keys', () => {
-    expect(Object.values(ROLLOUT_TAG_KEYS)).toEqual([
-      'ecs-gitops:rollout-id',
-      'ecs-gitops:config-revision',
-      'ecs-gitops:digest',
-      'ecs-gitops:service',
-    ]);
   });
 });

@@ -144,7 +144,7 @@ describe('POST /api/services/:service/*', () => {
   it('a DeployerError from the runtime keeps its code and status', async () => {
     server = await testServer();
     server.runtime.sync = async () => {
-      throw new DeployerError('AWS_UNAVAILABLE', 'sqs:SendMessage failed', { retryable: true });
+      throw new DeployerError('AWS_UNAVAILABLE', 'sqs:SendMessage failed');
     };
     const response = await post(server, '/api/services/actors/sync');
     expect(response.statusCode).toBe(503);

@@ -10,12 +10,12 @@ describe('toHttpError', () => {
   it.each([
     [
       'a DeployerError keeps its status, code and message',
-      new DeployerError('SERVICE_NOT_FOUND', 'no service named "x"', { retryable: false, httpStatus: 404 }),
+      new DeployerError('SERVICE_NOT_FOUND', 'no service named "x"'),
       { statusCode: 404, body: { error: { code: 'SERVICE_NOT_FOUND', message: 'no service named "x"' } } },
     ],
     [
       'a retryable DeployerError defaults to 503',
-      new DeployerError('AWS_THROTTLED', 'slow down', { retryable: true }),
+      new DeployerError('AWS_THROTTLED', 'slow down'),
       { statusCode: 503, body: { error: { code: 'AWS_THROTTLED', message: 'slow down' } } },
     ],
     [

@@ -17,7 +17,7 @@ import {
   silentLogger,
 } from '../../support/fakes/index.ts';
 
-export const transient = () => new DeployerError('AWS_UNAVAILABLE', 'simulated crash', { retryable: true });
+export const transient = () => new DeployerError('AWS_UNAVAILABLE', 'simulated crash');
 
 export function fakeWorld(
   options: { files?: ConfigFile[]; breakerRollback?: boolean; logger?: Logger } = {},

@@ -111,8 +111,7 @@ describe('QueueConsumer', () => {
     const c = consumer(queue, {
       handle: async (m) => {
         handled.push((m.body as { reason: string }).reason);
-        if (handled.length === 1)
-          throw new DeployerError('SERVICE_NOT_FOUND', 'no such service', { retryable: false });
+        if (handled.length === 1) throw new DeployerError('SERVICE_NOT_FOUND', 'no such service');
       },
     });
     c.start();
@@ -130,7 +129,7 @@ describe('QueueConsumer', () => {
       handle: async (m) => {
         handled.push(`${(m.body as { reason: string }).reason}#${m.receiveCount}`);
         if (m.receiveCount === 1 && handled.length === 1)
-          throw new DeployerError('AWS_THROTTLED', 'slow down', { retryable: true });
+          throw new DeployerError('AWS_THROTTLED', 'slow down');
       },
     });
     c.start();

@@ -105,7 +105,7 @@ describe('rebuildStatus', () => {
         ecs,
         store,
         logger: silentLogger,
-        onLiveTags: (name, tags, arn) => suspended.push([name, tags['ecs-gitops:suspended'], arn]),
+        onLiveRecord: (name, record, arn) => suspended.push([name, record.suspended, arn]),
       },
       [config],
       AbortSignal.timeout(1000),

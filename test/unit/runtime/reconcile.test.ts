@@ -1,10 +1,9 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ROLLOUT_TAG_KEYS } from '../../../deployer/domain/task-definition.ts';
+import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
 import type { EcsPort } from '../../../deployer/ports.ts';
 import { rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
-import { RESULT_TAG_KEYS } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { REGISTRY_HOST, serviceYaml, silentLogger } from '../../support/fakes/index.ts';
 import { fakeWorld, transient } from './harness.ts';
 
@@ -22,11 +21,11 @@ describe('Reconciler.reconcile', () => {
     const td = world.ecs.revisions.get(arn)?.taskDefinition;
     expect(td?.containerDefinitions[0]?.image).toBe(`${REGISTRY_HOST}/actors@${v11}`);
     const tags = tagsOf(world, arn);
-    expect(tags[ROLLOUT_TAG_KEYS.digest]).toBe(v11);
-    expect(tags[ROLLOUT_TAG_KEYS.configRevision]).toBe('rev-1');
-    expect(tags[RESULT_TAG_KEYS.result]).toBe('Succeeded');
-    expect(tags[RESULT_TAG_KEYS.previous]).toBe(world.seededArn);
-    expect([...world.cdn.byReference.keys()]).toEqual([tags[ROLLOUT_TAG_KEYS.rolloutId]]);
+    expect(tags[REVISION_TAG_KEYS.digest]).toBe(v11);
+    expect(tags[REVISION_TAG_KEYS.configRevision]).toBe('rev-1');
+    expect(tags[REVISION_TAG_KEYS.result]).toBe('Succeeded');
+    expect(tags[REVISION_TAG_KEYS.previousArn]).toBe(world.seededArn);
+    expect([...world.cdn.byReference.keys()]).toEqual([tags[REVISION_TAG_KEYS.rolloutId]]);
     expect(world.probe.urls.length).toBeGreaterThanOrEqual(2);
 
     const status = world.store.service('actors');
@@ -104,7 +103,7 @@ describe('Reconciler.reconcile', () => {
       expect(world.ecs.calls.update).toHaveLength(1);
       expect(world.cdn.byReference.size).toBe(1);
       expect(world.ecs.servedDigest()).toBe(v11);
-      expect(tagsOf(world, world.ecs.primaryArn())[RESULT_TAG_KEYS.result]).toBe('Succeeded');
+      expect(tagsOf(world, world.ecs.primaryArn())[REVISION_TAG_KEYS.result]).toBe('Succeeded');
       expect(world.store.service('actors')?.sync.state).toBe('Synced');
     },
   );
@@ -127,7 +126,7 @@ describe('Reconciler.reconcile', () => {
     const good = world.ecs.primaryArn();
     const broken = world.registry.push('actors', '1.2.0');
     world.ecs.behaviour = (arn) =>
-      tagsOf(world, arn)[ROLLOUT_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
+      tagsOf(world, arn)[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
     await world.reconcile();
 
     const status = world.store.service('actors');
@@ -141,8 +140,8 @@ describe('Reconciler.reconcile', () => {
     expect(world.cdn.byReference.size).toBe(1); // only the first, good rollout
     const failedArn = status?.recentRollouts[0]?.taskDefinitionArn as string;
     expect(tagsOf(world, failedArn)).toMatchObject({
-      [RESULT_TAG_KEYS.result]: 'RolledBack',
-      [RESULT_TAG_KEYS.reason]: 'DeploymentFailed',
+      [REVISION_TAG_KEYS.result]: 'RolledBack',
+      [REVISION_TAG_KEYS.reason]: 'DeploymentFailed',
     });
 
     const registrations = world.ecs.calls.register;
@@ -222,7 +221,7 @@ describe('Reconciler.reconcile', () => {
     world.ecs.behaviour = () => 'complete';
     world.ecs.failNext = { method: 'describeService', error: transient(), skip: 2 }; // first wait poll
     await expect(world.reconcile({ force: true })).rejects.toThrow('simulated crash');
-    expect(tagsOf(world, world.ecs.primaryArn())[RESULT_TAG_KEYS.result]).toBe('InProgress');
+    expect(tagsOf(world, world.ecs.primaryArn())[REVISION_TAG_KEYS.result]).toBe('InProgress');
     await world.reconcile();
     expect(world.ecs.calls.register).toBe(1);
     expect(world.cdn.byReference.size).toBe(1);
@@ -378,7 +377,7 @@ describe('Reconciler logs', () => {
     const v11 = world.registry.push('actors', '1.1.0');
     await world.reconcile();
     await new Promise((resolve) => setImmediate(resolve));
-    const rolloutId = tagsOf(world, world.ecs.primaryArn())[ROLLOUT_TAG_KEYS.rolloutId];
+    const rolloutId = tagsOf(world, world.ecs.primaryArn())[REVISION_TAG_KEYS.rolloutId];
     const arn = world.ecs.primaryArn();
     const ours = lines.filter((l) => l.rolloutId === rolloutId);
     expect(ours.filter((l) => l.msg === 'ECS service event').map((l) => l.ecsEvent)).toEqual([

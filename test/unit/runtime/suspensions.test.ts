@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { suspensionOf } from '../../../deployer/domain/decide.ts';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
+import { REVISION_TAG_KEYS, readRevisionTags } from '../../../deployer/domain/revision-tags.ts';
 import type { ServiceConfig } from '../../../deployer/domain/types.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { manualRollback } from '../../../deployer/runtime/rollback-service.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
-import { SUSPENDED_TAG, Suspensions, suspensionFromTags } from '../../../deployer/runtime/suspensions.ts';
+import { Suspensions } from '../../../deployer/runtime/suspensions.ts';
+
+const SUSPENDED_TAG = REVISION_TAG_KEYS.suspended;
+const suspensionFromTags = (tags: Record<string, string>, arn: string) =>
+  suspensionOf(readRevisionTags(tags), arn);
+
 import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
 
 const config: ServiceConfig = {
@@ -67,7 +74,7 @@ describe('Suspensions', () => {
     const { ecs, suspensions } = setup();
     ecs.failNext = {
       method: 'tagResource',
-      error: new DeployerError('AWS_UNAVAILABLE', 'down', { retryable: true }),
+      error: new DeployerError('AWS_UNAVAILABLE', 'down'),
     };
     suspensions.suspend(config, 'SuspendedByApi');
     await settle();
@@ -80,7 +87,7 @@ describe('Suspensions', () => {
     await settle();
     ecs.failNext = {
       method: 'tagResource',
-      error: new DeployerError('AWS_UNAVAILABLE', 'down', { retryable: true }),
+      error: new DeployerError('AWS_UNAVAILABLE', 'down'),
     };
     await expect(suspensions.resume(config, AbortSignal.timeout(1000))).rejects.toThrow('down');
     expect(ecs.revisions.get(live)?.tags[SUSPENDED_TAG]).toBe('SuspendedByApi');

@@ -1,0 +1,103 @@
+// The ECS resource tags the deployer writes on task definition revisions, and the typed record they
+// stand for. State lives in AWS: every replica and every restart reads a rollout's id, outcome and a
+// runtime suspension back from these tags. This is the only file that knows the tag keys.
+
+export const REVISION_TAG_KEYS = {
+  // Written once, when the deployer registers a revision for a rollout.
+  rolloutId: 'ecs-gitops:rollout-id',
+  configRevision: 'ecs-gitops:config-revision',
+  digest: 'ecs-gitops:digest',
+  service: 'ecs-gitops:service',
+  // Each attempt of the rollout and its outcome.
+  result: 'ecs-gitops:result',
+  reason: 'ecs-gitops:reason',
+  startedAt: 'ecs-gitops:started-at',
+  finishedAt: 'ecs-gitops:finished-at',
+  /** Revision that ran before: where an interrupted rollback resumes to. */
+  previousArn: 'ecs-gitops:previous-task-definition',
+  /** CDN invalidation after a verified rollout: Pending until CloudFront accepted it. */
+  invalidation: 'ecs-gitops:cdn-invalidation',
+  /** On the live revision: a runtime suspension (API suspend, manual rollback), or `resumed`. */
+  suspended: 'ecs-gitops:suspended',
+} as const;
+
+/** `InProgress` while an attempt runs; absent on revisions of older versions (read as running). */
+export const REVISION_RESULTS = ['InProgress', 'Succeeded', 'Failed', 'RolledBack'] as const;
+export type RevisionResult = (typeof REVISION_RESULTS)[number];
+
+export const SUSPENSION_REASONS = ['SuspendedByApi', 'ManualRollback'] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
+
+export const INVALIDATION_STATES = ['Pending', 'Done'] as const;
+export type InvalidationState = (typeof INVALIDATION_STATES)[number];
+
+/** What a revision's tags say. Fields are absent when their tag is (or is not one of the values). */
+export interface RevisionRecord {
+  rolloutId?: string;
+  configRevision?: string;
+  digest?: string;
+  service?: string;
+  result?: RevisionResult;
+  reason?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  previousArn?: string;
+  invalidation?: InvalidationState;
+  /** A runtime suspension in force (a `resumed` tag reads as none). */
+  suspended?: SuspensionReason;
+}
+
+/** Fields to write; `suspended: 'resumed'` lifts a suspension recorded earlier. */
+export type RevisionTagsPatch = Omit<RevisionRecord, 'suspended'> & {
+  suspended?: SuspensionReason | 'resumed';
+};
+
+const RESUMED = 'resumed';
+
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
+  (values as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
+
+export function readRevisionTags(tags: Readonly<Record<string, string>>): RevisionRecord {
+  const record: RevisionRecord = {};
+  const text = {
+    rolloutId: tags[REVISION_TAG_KEYS.rolloutId],
+    configRevision: tags[REVISION_TAG_KEYS.configRevision],
+    digest: tags[REVISION_TAG_KEYS.digest],
+    service: tags[REVISION_TAG_KEYS.service],
+    reason: tags[REVISION_TAG_KEYS.reason],
+    startedAt: tags[REVISION_TAG_KEYS.startedAt],
+    finishedAt: tags[REVISION_TAG_KEYS.finishedAt],
+    previousArn: tags[REVISION_TAG_KEYS.previousArn],
+  };
+  for (const [key, value] of Object.entries(text)) if (value) record[key as keyof typeof text] = value;
+  const result = oneOf(REVISION_RESULTS, tags[REVISION_TAG_KEYS.result]);
+  if (result) record.result = result;
+  const invalidation = oneOf(INVALIDATION_STATES, tags[REVISION_TAG_KEYS.invalidation]);
+  if (invalidation) record.invalidation = invalidation;
+  const suspended = tags[REVISION_TAG_KEYS.suspended];
+  // A value this version does not know still suspends: stopping is the safe reading.
+  if (suspended && suspended !== RESUMED)
+    record.suspended = oneOf(SUSPENSION_REASONS, suspended) ?? 'SuspendedByApi';
+  return record;
+}
+
+/** The tags to write for the given fields (only those; ECS keeps the others on the revision). */
+export function revisionTags(patch: RevisionTagsPatch): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(patch))
+    if (typeof value === 'string') tags[REVISION_TAG_KEYS[key as keyof RevisionTagsPatch]] = value;
+  return tags;
+}
+
+/** Whether the deployer registered this revision for a rollout of `service`. */
+export function isRolloutOf(
+  record: RevisionRecord,
+  service: string,
+): record is RevisionRecord & { rolloutId: string; digest: string } {
+  return record.rolloutId !== undefined && record.digest !== undefined && record.service === service;
+}
+
+/** A finished attempt that did not succeed. */
+export function hasFailed(record: RevisionRecord): boolean {
+  return record.result === 'Failed' || record.result === 'RolledBack';
+}
