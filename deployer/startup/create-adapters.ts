@@ -57,6 +57,8 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     onPoison: ({ body: _body, error, ...poison }) =>
       queueLog.warn({ ...poison, err: error }, 'undecodable queue message set aside'),
     onIgnored: (ignored) => queueLog.info(ignored, 'queue event ignored'),
+    onHandOffFailed: ({ error, ...failure }) =>
+      queueLog.warn({ ...failure, err: error }, 'queue message could not be set aside; it comes back later'),
   });
   const queue = options.wrapQueue ? options.wrapQueue(sqsQueue) : sqsQueue;
   const configSource =

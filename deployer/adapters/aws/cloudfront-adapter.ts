@@ -99,5 +99,8 @@ function toStatus(invalidation: Invalidation | undefined, operation: string): In
       details: { operation },
     });
   }
-  return { id: invalidation.Id, status: invalidation.Status === 'Completed' ? 'Completed' : 'InProgress' };
+  // AWS answers `InProgress` or `Completed` (API_Invalidation.html); moto answers `COMPLETED`, so the
+  // case is not trusted (test/contract/moto-limits.ts).
+  const completed = invalidation.Status?.toLowerCase() === 'completed';
+  return { id: invalidation.Id, status: completed ? 'Completed' : 'InProgress' };
 }

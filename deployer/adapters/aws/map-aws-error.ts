@@ -1,21 +1,33 @@
 // Turns whatever the AWS SDK throws into one DeployerError with a stable code, keeping the original
-// as `cause`. Retryable or terminal is decided here, once, for every AWS adapter.
+// as `cause`. Retryable or terminal is decided here, once, for every AWS adapter, from the SDK's own
+// error model: the `$retryable` trait and `$fault` of modelled errors, and the throttling and transient
+// classification its retry strategy uses (@smithy/core/retry, service-error-classification). Only what
+// the SDK cannot know is listed here: service errors that AWS documents as "try again later" but models
+// as plain 4xx client errors.
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { DeployerError, type ErrorCode, isDeployerError } from '../../domain/errors.ts';
 
-const THROTTLING_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'RequestLimitExceeded',
-  'SlowDown',
-  'ProvisionedThroughputExceededException',
-  'BandwidthLimitExceeded',
-  'TransactionInProgressException',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException',
+/**
+ * 4xx errors that mean "too much right now", not "this request is wrong"; the SDK models them as
+ * client faults without a retryable trait, so its retry strategy gives up on them at once.
+ * - TooManyInvalidationsInProgress (CloudFront, 400): "You have exceeded the maximum number of allowable
+ *   InProgress invalidation batch requests" (API_CreateInvalidation.html, Errors): free once some finish.
+ * - KmsThrottled (SQS, 400): "Amazon SQS can't use the KMS key because of throttling" (API_SendMessage.html).
+ * - OverLimit (SQS, 403): "the maximum number of in flight messages is reached" (API_ReceiveMessage.html).
+ */
+const TRANSIENT_CLIENT_ERRORS = new Set(['TooManyInvalidationsInProgress', 'KmsThrottled', 'OverLimit']);
+
+/**
+ * Server-side unavailability that some services send with a 4xx status or without a `$fault`:
+ * "ServiceUnavailable" (CloudFront, SQS query errors), "ServiceUnavailableException", "ServerException" (ECS
+ * 500), "InternalError" / "InternalFailure" (AWS common errors, CommonErrors.html).
+ */
+const UNAVAILABLE_NAMES = new Set([
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'ServerException',
+  'InternalError',
+  'InternalFailure',
 ]);
 
 /** Not-found errors that mean "fix the config", with the code the reconciler understands. */
@@ -27,30 +39,12 @@ const NOT_FOUND: Record<string, ErrorCode> = {
   ImageNotFoundException: 'IMAGE_NOT_FOUND',
 };
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-
 interface SdkErrorShape {
   name?: unknown;
   code?: unknown;
   message?: unknown;
   $fault?: unknown;
   $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
-  $retryable?: { throttling?: unknown };
 }
 
 function describe(error: unknown): { name: string; code: string; status: number | undefined; fault: string } {
@@ -87,12 +81,8 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
       details,
     });
   }
-  const throttled =
-    THROTTLING_NAMES.has(name) ||
-    THROTTLING_NAMES.has(code) ||
-    status === 429 ||
-    (error as SdkErrorShape | null)?.$retryable?.throttling === true;
-  if (throttled) {
+  const sdkError = error as Parameters<typeof isThrottlingError>[0];
+  if (isObject(error) && (isThrottlingError(sdkError) || TRANSIENT_CLIENT_ERRORS.has(name))) {
     return new DeployerError('AWS_THROTTLED', text, {
       cause: error,
       details,
@@ -103,11 +93,10 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
     return new DeployerError(notFound, text, { cause: error, details });
   }
   const unavailable =
-    (status !== undefined && status >= 500) ||
+    (isObject(error) && (isTransientError(sdkError) || isServerError(sdkError))) ||
     fault === 'server' ||
-    TIMEOUT_NAMES.has(name) ||
-    NETWORK_CODES.has(code) ||
-    NETWORK_CODES.has(name) ||
+    (status !== undefined && status >= 500) ||
+    UNAVAILABLE_NAMES.has(name) ||
     // Connection failures without an HTTP response at all (fetch/undici style).
     (status === undefined && !fault && error instanceof Error && hasNetworkCause(error));
   if (unavailable) {
@@ -129,11 +118,23 @@ export function mapAwsError(error: unknown, operation: string, signal?: AbortSig
   });
 }
 
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/** undici's socket errors, which the SDK's Node.js error-code lists do not name. */
+const UNDICI_NETWORK_CODES = new Set([
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNABORTED',
+  'ENETDOWN',
+]);
+
 function hasNetworkCause(error: Error): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (typeof code === 'string' && UNDICI_NETWORK_CODES.has(code)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -7,6 +7,11 @@
 // is set (sent there with the same group id, then deleted here), so it does not block its FIFO group;
 // without a DLQ URL it is made visible again at once so the queue's redrive policy (maxReceiveCount)
 // moves it. Either way `onPoison` is told, for logs and metrics.
+//
+// Setting one message aside (deleting an ignored event, dead-lettering or releasing a poison body) never
+// costs the valid messages received in the same batch: a failed hand-off is reported through
+// `onHandOffFailed` and leaves that one message in flight (SQS makes it visible again after the
+// visibility timeout, and the next receive tries again), while `receive()` still returns the rest.
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -40,6 +45,15 @@ export interface PoisonMessage {
   outcome: 'dead-lettered' | 'released';
 }
 
+/** A message that could not be set aside; it stays in flight and comes back after the visibility timeout. */
+export interface HandOffFailure {
+  messageId: string;
+  groupId: string;
+  /** What was being done with it. */
+  action: 'delete-ignored' | 'dead-letter' | 'release';
+  error: DeployerError;
+}
+
 /** A well-formed EventBridge event that is not a successful push (a DELETE, a FAILED push, ...). */
 export interface IgnoredMessage {
   messageId: string;
@@ -54,6 +68,8 @@ export interface SqsQueueOptions {
   onPoison?: (poison: PoisonMessage) => void;
   /** Told of events deleted because they are recognised and mean nothing to do. */
   onIgnored?: (ignored: IgnoredMessage) => void;
+  /** Told when deleting an ignored event or setting a poison body aside failed (that message only). */
+  onHandOffFailed?: (failure: HandOffFailure) => void;
 }
 
 const MAX_BATCH = 10;
@@ -65,6 +81,7 @@ export class SqsQueue implements QueuePort {
   readonly #deadLetterQueueUrl: string | undefined;
   readonly #onPoison: ((poison: PoisonMessage) => void) | undefined;
   readonly #onIgnored: ((ignored: IgnoredMessage) => void) | undefined;
+  readonly #onHandOffFailed: ((failure: HandOffFailure) => void) | undefined;
 
   constructor(options: SqsQueueOptions) {
     this.#client = options.client;
@@ -72,6 +89,7 @@ export class SqsQueue implements QueuePort {
     this.#deadLetterQueueUrl = options.deadLetterQueueUrl;
     this.#onPoison = options.onPoison;
     this.#onIgnored = options.onIgnored;
+    this.#onHandOffFailed = options.onHandOffFailed;
   }
 
   async send(message: QueueMessage, signal: AbortSignal): Promise<void> {
@@ -109,8 +127,11 @@ export class SqsQueue implements QueuePort {
       if (decoded.kind === 'message') received.push({ body: decoded.message, ...meta });
       else if (decoded.kind === 'ignored') {
         // Not poison: the event is understood and asks for nothing, so it must not fill the DLQ.
-        await this.delete(meta.receiptHandle, signal);
-        this.#onIgnored?.({ messageId: meta.messageId, groupId: meta.groupId, reason: decoded.reason });
+        const deleted = await this.#handOff(meta, 'delete-ignored', () =>
+          this.delete(meta.receiptHandle, signal),
+        );
+        if (deleted)
+          this.#onIgnored?.({ messageId: meta.messageId, groupId: meta.groupId, reason: decoded.reason });
       } else await this.#handlePoison(raw, meta, decoded.error, signal);
     }
     return received;
@@ -165,24 +186,26 @@ export class SqsQueue implements QueuePort {
     signal: AbortSignal,
   ): Promise<void> {
     const body = raw.Body ?? '';
-    let outcome: PoisonMessage['outcome'] = 'released';
-    if (this.#deadLetterQueueUrl) {
-      await callAws('sqs:SendMessage(dlq)', signal, () =>
-        this.#client.send(
-          new SendMessageCommand({
-            QueueUrl: this.#deadLetterQueueUrl,
-            MessageBody: body === '' ? '(empty)' : body,
-            MessageGroupId: meta.groupId || 'poison',
-            MessageDeduplicationId: meta.messageId,
-          }),
-          { abortSignal: signal },
-        ),
-      );
-      await this.delete(meta.receiptHandle, signal);
-      outcome = 'dead-lettered';
-    } else {
-      await this.changeVisibility(meta.receiptHandle, 0, signal);
-    }
+    const deadLetterQueueUrl = this.#deadLetterQueueUrl;
+    const outcome: PoisonMessage['outcome'] = deadLetterQueueUrl ? 'dead-lettered' : 'released';
+    const setAside = deadLetterQueueUrl
+      ? this.#handOff(meta, 'dead-letter', async () => {
+          await callAws('sqs:SendMessage(dlq)', signal, () =>
+            this.#client.send(
+              new SendMessageCommand({
+                QueueUrl: deadLetterQueueUrl,
+                MessageBody: body === '' ? '(empty)' : body,
+                MessageGroupId: meta.groupId || 'poison',
+                // A retry after a failed delete below sends the same id: the DLQ keeps one copy.
+                MessageDeduplicationId: meta.messageId,
+              }),
+              { abortSignal: signal },
+            ),
+          );
+          await this.delete(meta.receiptHandle, signal);
+        })
+      : this.#handOff(meta, 'release', () => this.changeVisibility(meta.receiptHandle, 0, signal));
+    if (!(await setAside)) return;
     this.#onPoison?.({
       messageId: meta.messageId,
       groupId: meta.groupId,
@@ -191,6 +214,26 @@ export class SqsQueue implements QueuePort {
       error,
       outcome,
     });
+  }
+
+  /** Runs one message's hand-off; a failure is reported and contained to that message. */
+  async #handOff(
+    meta: Omit<ReceivedMessage, 'body'>,
+    action: HandOffFailure['action'],
+    work: () => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      this.#onHandOffFailed?.({
+        messageId: meta.messageId,
+        groupId: meta.groupId,
+        action,
+        error: mapAwsError(error, `sqs:${action}`),
+      });
+      return false;
+    }
   }
 }
 

@@ -61,12 +61,22 @@ describe('mapAwsError through EcsAdapter.updateService', () => {
   it.each([
     { answer: awsError(400, 'ThrottlingException'), code: 'AWS_THROTTLED', retryable: true },
     { answer: awsError(429, 'TooManyRequestsException'), code: 'AWS_THROTTLED', retryable: true },
+    // In the SDK's own throttling list (@smithy/core/retry THROTTLING_ERROR_CODES), not in ours.
+    { answer: awsError(400, 'LimitExceededException'), code: 'AWS_THROTTLED', retryable: true },
+    { answer: awsError(400, 'RequestLimitExceeded'), code: 'AWS_THROTTLED', retryable: true },
+    // Transient 4xx the SDK models as client faults: CloudFront's in-progress invalidation limit, SQS/KMS.
+    { answer: awsError(400, 'TooManyInvalidationsInProgress'), code: 'AWS_THROTTLED', retryable: true },
+    { answer: awsError(400, 'KmsThrottled'), code: 'AWS_THROTTLED', retryable: true },
+    { answer: awsError(400, 'ServiceUnavailable'), code: 'AWS_UNAVAILABLE', retryable: true },
+    { answer: awsError(502, 'BadGateway'), code: 'AWS_UNAVAILABLE', retryable: true },
+    { answer: awsError(504, 'GatewayTimeout'), code: 'AWS_UNAVAILABLE', retryable: true },
     { answer: awsError(500, 'ServerException'), code: 'AWS_UNAVAILABLE', retryable: true },
     { answer: awsError(503, 'ServiceUnavailableException'), code: 'AWS_UNAVAILABLE', retryable: true },
     { answer: awsError(400, 'ServiceNotFoundException'), code: 'SERVICE_NOT_FOUND', retryable: false },
     { answer: awsError(400, 'ClusterNotFoundException'), code: 'SERVICE_NOT_FOUND', retryable: false },
     { answer: awsError(400, 'InvalidParameterException'), code: 'AWS_REQUEST_REJECTED', retryable: false },
     { answer: awsError(400, 'AccessDeniedException'), code: 'AWS_REQUEST_REJECTED', retryable: false },
+    { answer: awsError(404, 'NoSuchDistribution'), code: 'AWS_REQUEST_REJECTED', retryable: false },
   ])('$answer.body.__type ($answer.status) becomes $code', async ({ answer, code, retryable }) => {
     answers = [answer];
     const error = (await ecs()

@@ -66,7 +66,9 @@ export class FakeRegistry implements RegistryPort {
     return structuredClone(this.#repository('ecr:DescribeImages', repository));
   }
 
+  /** A full URI is already the answer (the port's promise; no DescribeRepositories call). */
   async repositoryUri(repository: string, _signal?: AbortSignal): Promise<string> {
+    if (repository.startsWith(`${REGISTRY_HOST}/`)) return repository;
     this.counter.record('ecr:DescribeRepositories');
     this.#repository('ecr:DescribeRepositories', repository);
     return this.uri(nameOf(repository));

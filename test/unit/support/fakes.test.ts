@@ -132,18 +132,19 @@ describe('the fakes fail the way the AWS adapters do', () => {
     await expect(registry.repositoryUri('other', signal)).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' });
   });
 
-  it('FakeCdn answers a repeated caller reference with the earlier invalidation, and refuses other paths', async () => {
-    const cdn = new FakeCdn();
+  it('FakeCdn completes an invalidation when it is read, and knows its distributions when told', async () => {
+    const cdn = new FakeCdn({ distributions: ['E1'], getsToComplete: 2 });
     const first = await cdn.createInvalidation('E1', ['/*'], 'rollout-1', signal);
+    expect(await cdn.getInvalidation('E1', first.id, signal)).toEqual({ id: first.id, status: 'InProgress' });
     expect(await cdn.getInvalidation('E1', first.id, signal)).toEqual({ id: first.id, status: 'Completed' });
     expect(await cdn.createInvalidation('E1', ['/*'], 'rollout-1', signal)).toEqual({
       id: first.id,
       status: 'Completed',
     });
-    await expect(cdn.createInvalidation('E1', ['/a'], 'rollout-1', signal)).rejects.toMatchObject({
+    await expect(cdn.createInvalidation('E9', ['/*'], 'rollout-2', signal)).rejects.toMatchObject({
       code: 'AWS_REQUEST_REJECTED',
     });
-    expect(cdn.byReference.size).toBe(1);
+    expect(cdn.creates).toBe(3);
   });
 
   it('FakeQueue refuses receive sizes SQS refuses, and visibility changes of messages not in flight', async () => {

@@ -1,0 +1,326 @@
+// EcsPort contract: what ECS guarantees about task definitions, tags and service deployments.
+// API reference: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  type ECSClient,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import { pino } from 'pino';
+import { expect, it } from 'vitest';
+import { SERVICE_PORT } from '../../common/contract.ts';
+import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
+import { EcsAdapter } from '../../deployer/adapters/aws/ecs-adapter.ts';
+import { DeployerError } from '../../deployer/domain/errors.ts';
+import type { TaskDefinition } from '../../deployer/domain/types.ts';
+import type { EcsPort } from '../../deployer/ports.ts';
+import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
+import { startLocalWorld } from '../../local/world.ts';
+import { FakeClock, FakeEcs } from '../support/fakes/index.ts';
+import { startMoto } from '../support/moto-server.ts';
+import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
+
+interface NewService {
+  cluster: string;
+  service: string;
+  family: string;
+  /** Revision 1 of the family, which the service runs. */
+  taskDefinitionArn: string;
+}
+
+interface EcsSubject extends Subject {
+  ecs(options?: { listPageSize?: number }): EcsPort;
+  /** A fresh family (revision 1) and a service running it, made the way this world makes resources. */
+  newService(): Promise<NewService>;
+  /** Deregisters one revision (DeregisterTaskDefinition): it turns INACTIVE. */
+  deregister(taskDefinitionArn: string): Promise<void>;
+}
+
+const CLUSTER = 'contract';
+type AwsNetwork = { subnetId: string; securityGroupId: string };
+const IMAGE = 'actors:1.0.0';
+const credentials = { accessKeyId: 'contract', secretAccessKey: 'contract' };
+let families = 0;
+const nextName = () => `contract-${++families}`;
+
+function fargateDefinition(family: string): TaskDefinition {
+  return {
+    family,
+    cpu: '256',
+    memory: '512',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: IMAGE,
+        essential: true,
+        portMappings: [{ containerPort: SERVICE_PORT, protocol: 'tcp' }],
+      },
+    ],
+  };
+}
+
+function sdkWorld(endpoint: string, network: AwsNetwork, stopServer: () => Promise<void>): EcsSubject {
+  const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecs: endpoint } });
+  return {
+    ecs: (options) => new EcsAdapter(clients.ecs, options),
+    newService: () => createService(clients.ecs, network),
+    deregister: async (arn) => {
+      await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    },
+    stop: async () => {
+      clients.destroy();
+      await stopServer();
+    },
+  };
+}
+
+async function createService(client: ECSClient, network: AwsNetwork): Promise<NewService> {
+  const name = nextName();
+  await client.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+  const registered = await client.send(
+    new RegisterTaskDefinitionCommand(
+      fargateDefinition(name) as ConstructorParameters<typeof RegisterTaskDefinitionCommand>[0],
+    ),
+  );
+  const arn = registered.taskDefinition?.taskDefinitionArn ?? '';
+  await client.send(
+    new CreateServiceCommand({
+      cluster: CLUSTER,
+      serviceName: name,
+      taskDefinition: arn,
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: [network.subnetId],
+          securityGroups: [network.securityGroupId],
+          assignPublicIp: 'DISABLED',
+        },
+      },
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    }),
+  );
+  return { cluster: CLUSTER, service: name, family: name, taskDefinitionArn: arn };
+}
+
+function fakeWorld(): EcsSubject {
+  const ecs = new FakeEcs(new FakeClock());
+  return {
+    ecs: () => ecs,
+    newService: async () => {
+      const name = nextName();
+      const arn = ecs.seed({ cluster: CLUSTER, service: name, container: 'app', image: IMAGE });
+      return { cluster: CLUSTER, service: name, family: name, taskDefinitionArn: arn };
+    },
+    deregister: async (arn) => {
+      const found = ecs.revisions.get(arn);
+      if (found) found.taskDefinition.status = 'INACTIVE';
+    },
+    stop: async () => {},
+  };
+}
+
+/** `arn:...:task-definition/family:7` → 7 */
+const revisionOf = (arn: string) => Number(arn.slice(arn.lastIndexOf(':') + 1));
+
+contract<EcsSubject>(
+  'EcsPort',
+  {
+    fake: async () => fakeWorld(),
+    standin: async () => {
+      const world = await startLocalWorld({
+        logger: pino({ level: 'silent' }),
+        seed: false,
+        taskCommands: { actors: ECHO_TASK_COMMAND },
+        timing: { tickMs: 50, healthPollMs: 50, stopGraceMs: 500 },
+      });
+      return sdkWorld(world.endpoints.ecs, { subnetId: 'subnet-local', securityGroupId: 'sg-local' }, () =>
+        world.stop(),
+      );
+    },
+    moto: async () => {
+      const moto = await startMoto();
+      return sdkWorld(moto.endpoint, await moto.defaultNetwork(), () => moto.stop());
+    },
+  },
+  (subject, world) => {
+    // "Each time you register a task definition in the same family, the revision value always increases
+    // by one" (API_RegisterTaskDefinition.html, API_TaskDefinition.html revision); DescribeTaskDefinition
+    // with include TAGS returns the tags given at registration (API_DescribeTaskDefinition.html).
+    it('registerTaskDefinition adds the next revision, described back with its containers and tags', async () => {
+      const { family, taskDefinitionArn } = await subject().newService();
+      const ecs = subject().ecs();
+      const current = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+      const next: TaskDefinition = {
+        ...current.taskDefinition,
+        containerDefinitions: current.taskDefinition.containerDefinitions.map((c) => ({
+          ...c,
+          image: 'actors:1.1.0',
+        })),
+      };
+      const tags = { 'ecs-gitops:rollout': 'r-1', 'ecs-gitops:digest': `sha256:${'b'.repeat(64)}` };
+      const arn = await ecs.registerTaskDefinition(next, tags, signal);
+      expect(revisionOf(arn)).toBe(revisionOf(taskDefinitionArn) + 1);
+      const described = await ecs.describeTaskDefinition(arn, signal);
+      expect(described.tags).toEqual(tags);
+      expect(described.taskDefinition).toMatchObject({ family, revision: revisionOf(arn), status: 'ACTIVE' });
+      expect(described.taskDefinition.containerDefinitions.map((c) => [c.name, c.image])).toEqual([
+        ['app', 'actors:1.1.0'],
+      ]);
+    });
+
+    // "The family for the latest ACTIVE revision, family and revision (family:revision) for a specific
+    // revision in the family, or full ARN" (API_DescribeTaskDefinition.html, taskDefinition).
+    it('describeTaskDefinition resolves a family to its newest ACTIVE revision and family:n to revision n', async () => {
+      const { family, taskDefinitionArn } = await subject().newService();
+      const ecs = subject().ecs();
+      const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+      const second = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+      expect((await ecs.describeTaskDefinition(family, signal)).taskDefinition.taskDefinitionArn).toBe(
+        second,
+      );
+      expect((await ecs.describeTaskDefinition(`${family}:1`, signal)).taskDefinition.taskDefinitionArn).toBe(
+        taskDefinitionArn,
+      );
+    });
+
+    // A described task definition carries output-only fields (taskDefinitionArn, revision, status,
+    // requiresAttributes, compatibilities, registeredAt, registeredBy) that RegisterTaskDefinition does not
+    // take (its request parameters, API_RegisterTaskDefinition.html): re-registering must not carry them.
+    it('a described revision registers again as a new revision, its read-only fields set by ECS', async () => {
+      const { taskDefinitionArn } = await subject().newService();
+      const ecs = subject().ecs();
+      const described = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+      const again = await ecs.registerTaskDefinition(described.taskDefinition, {}, signal);
+      const redescribed = await ecs.describeTaskDefinition(again, signal);
+      expect(redescribed.taskDefinition.taskDefinitionArn).toBe(again);
+      expect(redescribed.taskDefinition.revision).toBe(revisionOf(again));
+      expect(redescribed.taskDefinition.containerDefinitions).toEqual(
+        described.taskDefinition.containerDefinitions,
+      );
+    });
+
+    // "familyPrefix: the full family name [...] limits the listed task definitions to task definition
+    // revisions that belong to that family"; status ACTIVE leaves out deregistered (INACTIVE) revisions
+    // (API_ListTaskDefinitions.html).
+    it('listTaskDefinitions lists every ACTIVE revision of exactly that family', async () => {
+      const { family, taskDefinitionArn } = await subject().newService();
+      const other = await subject().newService();
+      const ecs = subject().ecs({ listPageSize: 1 });
+      const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+      const second = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+      const third = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+      await subject().deregister(second);
+      const listed = await ecs.listTaskDefinitions(family, signal);
+      expect([...listed].sort()).toEqual([taskDefinitionArn, third].sort());
+      expect(listed).not.toContain(other.taskDefinitionArn);
+    });
+
+    // "sort: DESC" lists revisions newest first; maxResults 1..100 pages with nextToken until null
+    // (API_ListTaskDefinitions.html). Page size 1 makes every revision its own page.
+    unlessMotoLimit(world, 'ecs-list-task-definitions-ignores-sort-and-page-size')(
+      'listTaskDefinitions answers newest first across pages of one revision',
+      async () => {
+        const { family, taskDefinitionArn } = await subject().newService();
+        const ecs = subject().ecs({ listPageSize: 1 });
+        const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+        const registered = [taskDefinitionArn];
+        for (let i = 0; i < 3; i++)
+          registered.push(await ecs.registerTaskDefinition(taskDefinition, {}, signal));
+        expect(await ecs.listTaskDefinitions(family, signal)).toEqual([...registered].reverse());
+      },
+    );
+
+    // TagResource: "If existing tags on a resource aren't specified in the request parameters, they aren't
+    // changed"; a key given again takes the new value (API_TagResource.html).
+    it('tagResource adds tags and overwrites a key given again, leaving the others', async () => {
+      const { taskDefinitionArn } = await subject().newService();
+      const ecs = subject().ecs();
+      const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+      const arn = await ecs.registerTaskDefinition(
+        taskDefinition,
+        { keep: 'yes', result: 'pending' },
+        signal,
+      );
+      await ecs.tagResource(arn, { result: 'succeeded', verifiedAt: '2026-01-01T00:00:00Z' }, signal);
+      expect((await ecs.describeTaskDefinition(arn, signal)).tags).toEqual({
+        keep: 'yes',
+        result: 'succeeded',
+        verifiedAt: '2026-01-01T00:00:00Z',
+      });
+    });
+
+    // "If your updated Amazon ECS service uses the rolling update (ECS) deployment type and the task
+    // definition changes, Amazon ECS starts a new deployment"; the deployment that runs the newest task
+    // definition is PRIMARY and reports rolloutState IN_PROGRESS → COMPLETED (API_UpdateService.html,
+    // API_Deployment.html).
+    unlessMotoLimit(world, 'ecs-update-service-starts-no-deployment')(
+      'updateService starts a PRIMARY deployment of the new revision that completes',
+      async () => {
+        const { cluster, service, taskDefinitionArn } = await subject().newService();
+        const ecs = subject().ecs();
+        const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+        const next = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+        await ecs.updateService(cluster, service, next, signal);
+        const started = await ecs.describeService(cluster, service, signal);
+        expect(started.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn).toBe(next);
+        expect(started.taskDefinitionArn).toBe(next);
+        const done = await eventually(
+          'the new deployment completes',
+          () => ecs.describeService(cluster, service, signal),
+          (live) => live.deployments.find((d) => d.status === 'PRIMARY')?.rolloutState === 'COMPLETED',
+          30_000,
+        );
+        expect(done.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn).toBe(next);
+      },
+    );
+
+    // updateService records the requested revision on the service in every world (moto included).
+    it('updateService to an unregistered revision fails with a terminal error', async () => {
+      const { cluster, service, family } = await subject().newService();
+      const error = await subject()
+        .ecs()
+        .updateService(
+          cluster,
+          service,
+          `arn:aws:ecs:us-east-1:000000000000:task-definition/${family}:99`,
+          signal,
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeployerError);
+      expect((error as DeployerError).retryable).toBe(false);
+    });
+
+    // DescribeServices reports a missing service in `failures` (reason MISSING) and a missing cluster as
+    // ClusterNotFoundException (API_DescribeServices.html, Errors): both need a config change.
+    it.each([
+      { what: 'service', cluster: CLUSTER, service: 'no-such-service' },
+      { what: 'cluster', cluster: 'no-such-cluster', service: 'no-such-service' },
+    ])(
+      'describeService of a missing $what fails with terminal SERVICE_NOT_FOUND',
+      async ({ cluster, service }) => {
+        await subject().newService();
+        const error = await subject()
+          .ecs()
+          .describeService(cluster, service, signal)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DeployerError);
+        expect((error as DeployerError).code).toBe('SERVICE_NOT_FOUND');
+        expect((error as DeployerError).retryable).toBe(false);
+      },
+    );
+
+    // DescribeTaskDefinition of an unknown revision: ClientException (API_DescribeTaskDefinition.html).
+    it('describeTaskDefinition of an unknown revision fails with a terminal error', async () => {
+      const error = await subject()
+        .ecs()
+        .describeTaskDefinition('no-such-family:1', signal)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeployerError);
+      expect((error as DeployerError).retryable).toBe(false);
+    });
+  },
+);

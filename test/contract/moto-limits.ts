@@ -1,0 +1,45 @@
+// The one list of what moto 5.2 does not do like AWS. Each limit is marked at the one contract test it
+// affects (`skipOnMoto(world, limit)` or a comment naming it): a limit excuses moto, never our own code,
+// and a stand-in that differs from moto anywhere else is wrong.
+export const MOTO_LIMITS = {
+  /**
+   * UpdateService records the new task definition on the service but starts no new deployment: the
+   * PRIMARY deployment keeps the old revision and never rolls (moto/ecs/models.py update_service).
+   * AWS: "ECS starts a new deployment" when the task definition changes
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
+   */
+  'ecs-update-service-starts-no-deployment':
+    'moto UpdateService starts no new deployment (the PRIMARY keeps the old task definition)',
+  /**
+   * ListTaskDefinitions ignores `sort` and `maxResults`: ascending order, one page, no nextToken
+   * (moto/ecs/models.py list_task_definitions). AWS pages with maxResults 1..100 and sorts DESC on request
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTaskDefinitions.html).
+   */
+  'ecs-list-task-definitions-ignores-sort-and-page-size':
+    'moto ListTaskDefinitions ignores sort and maxResults (ascending, one page)',
+  /**
+   * CreateInvalidation creates a new invalidation for a repeated CallerReference (no idempotency, no
+   * InvalidationBatchAlreadyExists); AWS returns the earlier one for the same batch
+   * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_InvalidationBatch.html).
+   */
+  'cloudfront-no-caller-reference-idempotency':
+    'moto CreateInvalidation has no CallerReference idempotency (a repeat creates a second invalidation)',
+} as const;
+
+export type MotoLimit = keyof typeof MOTO_LIMITS;
+
+/**
+ * Differences that affect no contract outcome, kept here so nobody rediscovers them:
+ * - CloudFront invalidation Status is `COMPLETED` (AWS: `Completed` / `InProgress`); the adapter reads
+ *   the status case-insensitively.
+ * - ECR DescribeImages ignores maxResults (one page); the page-size-1 registry test pages only elsewhere.
+ * - ECR derives an image digest from its layer digests (AWS: the SHA-256 of the manifest), so two
+ *   manifests with the same layers share a digest; the registry contract pushes distinct layers.
+ * - CloudFront ListInvalidations does not paginate.
+ */
+export const MOTO_TOLERATED_DIFFERENCES = [
+  'cloudfront-invalidation-status-upper-case',
+  'ecr-describe-images-one-page',
+  'ecr-digest-from-layers',
+  'cloudfront-list-invalidations-one-page',
+] as const;

@@ -1,0 +1,150 @@
+// moto (https://docs.getmoto.org), the independent AWS emulator on the machine's Python, started once per
+// test file on a free loopback port: `python3 -m moto.server -p PORT`. One server answers every service
+// (ECS, ECR, SQS, CloudFront, EventBridge, ...), so every AWS_ENDPOINT_URL_* points at it.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { freePort } from '../../local/tasks/free-port.ts';
+
+export interface MotoServer {
+  endpoint: string;
+  /** The env a deployer process (or the SDK) needs to reach moto for every service. */
+  env(): Record<string, string>;
+  /** Static credentials moto accepts (it checks none). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** A subnet and security group of moto's default VPC (an awsvpc service needs both to exist there). */
+  defaultNetwork(): Promise<{ subnetId: string; securityGroupId: string }>;
+  /** Forgets every resource (POST /moto-api/reset): a clean account without a restart. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const MOTO_MAJOR = 5;
+const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
+const INSTALL_HINT =
+  `moto ${MOTO_MAJOR}.x is needed for the contract and moto tests: it runs as \`${PYTHON} -m moto.server\`. ` +
+  `Install it with \`${PYTHON} -m pip install 'moto[server]>=${MOTO_MAJOR},<${MOTO_MAJOR + 1}'\` ` +
+  '(or set MOTO_PYTHON to a Python that has it; do not use Debian python3-botocore, whose old botocore ' +
+  'makes moto drop the SQS attributes SDK v3 asks for), or run only the other worlds with CONTRACT_WORLDS=fake,standin.';
+
+let checkedVersion: string | undefined;
+
+/** The installed moto version; throws a message that says how to install it when it is missing. */
+export function motoVersion(): string {
+  if (checkedVersion) return checkedVersion;
+  const probe = spawnSync(PYTHON, ['-c', 'import moto, flask; print(moto.__version__)'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? probe.error.message : probe.stderr.trim().split('\n').at(-1);
+    throw new Error(`moto is not available (${why}). ${INSTALL_HINT}`);
+  }
+  const version = probe.stdout.trim();
+  if (Number(version.split('.')[0]) !== MOTO_MAJOR) {
+    throw new Error(`moto ${version} found, but ${MOTO_MAJOR}.x is required. ${INSTALL_HINT}`);
+  }
+  checkedVersion = version;
+  return version;
+}
+
+export async function startMoto(options: { startTimeoutMs?: number } = {}): Promise<MotoServer> {
+  motoVersion();
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitUntilServing(endpoint, child, options.startTimeoutMs ?? 60_000, () => stderr);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  return {
+    endpoint,
+    credentials,
+    env: () => ({
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ENDPOINT_URL_ECS: endpoint,
+      AWS_ENDPOINT_URL_ECR: endpoint,
+      AWS_ENDPOINT_URL_SQS: endpoint,
+      AWS_ENDPOINT_URL_CLOUDFRONT: endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    }),
+    async defaultNetwork() {
+      const subnetId = await ec2Query(endpoint, credentials.accessKeyId, 'DescribeSubnets', 'subnetId');
+      const securityGroupId = await ec2Query(
+        endpoint,
+        credentials.accessKeyId,
+        'DescribeSecurityGroups',
+        'groupId',
+      );
+      return { subnetId, securityGroupId };
+    },
+    async reset() {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+async function waitUntilServing(
+  endpoint: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`moto exited with code ${child.exitCode} before serving:\n${stderr()}`);
+    }
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms:\n${stderr()}`);
+}
+
+/**
+ * One EC2 Query-protocol call, returning the first `<field>` of the answer. moto routes by the credential
+ * scope and checks no signature; the project has no EC2 client, and a form post is all this needs.
+ */
+async function ec2Query(
+  endpoint: string,
+  accessKeyId: string,
+  action: string,
+  field: string,
+): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: `Action=${action}&Version=2016-11-15`,
+  });
+  const value = new RegExp(`<${field}>([^<]+)</${field}>`).exec(await response.text())?.[1];
+  if (!value) throw new Error(`moto ${action} answered ${response.status} without a ${field}`);
+  return value;
+}
