@@ -95,7 +95,6 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     waitPollMs: settings.waitPollMs,
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
-    showSuspension: (name, suspension) => suspensions.show(name, suspension),
   });
   const consumer = new QueueConsumer({
     queue,
