@@ -12,9 +12,11 @@
 //   revision (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html).
 // - Clusters and services may be named or given as ARNs.
 // It also holds the invariant the deployer promises, "never two rollouts of one service at once": a
-// registration or UpdateService for a service whose deployment is IN_PROGRESS is recorded in
-// `violations` and thrown, so the caller fails loudly.
+// registration or UpdateService for a service while a deployment of a revision the deployer registered
+// (it carries a rollout id tag) is IN_PROGRESS is recorded in `violations` and thrown, so the caller
+// fails loudly. Rolling back to a revision that still runs is not a second rollout.
 import { DEPLOY_ENV } from '../../../common/contract.ts';
+import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
 import type { LiveDeployment, LiveService, TaskDefinition } from '../../../deployer/domain/types.ts';
 import type { Clock, DescribedTaskDefinition, EcsPort } from '../../../deployer/ports.ts';
 import { awsFailure } from './aws-errors.ts';
@@ -148,9 +150,8 @@ export class FakeEcs implements EcsPort {
   ): Promise<string> {
     this.#call('registerTaskDefinition', 'ecs:RegisterTaskDefinition', taskDefinition.family);
     for (const service of this.services.values()) {
-      const primary = this.#primary(service);
-      if (service.service === taskDefinition.family && primary.rolloutState === 'IN_PROGRESS')
-        this.#violation(`registerTaskDefinition for ${service.service} while its deployment is IN_PROGRESS`);
+      if (service.service === taskDefinition.family && this.#deployerRolloutRunning(service))
+        this.#violation(`registerTaskDefinition for ${service.service} while its rollout is IN_PROGRESS`);
     }
     const image = taskDefinition.containerDefinitions[0]?.image ?? '';
     this.registrations.push({ family: taskDefinition.family, image, tags: { ...tags } });
@@ -198,7 +199,7 @@ export class FakeEcs implements EcsPort {
     const primary = this.#primary(found);
     // Rolling back to a revision that still runs (an ACTIVE deployment) is not a second rollout.
     const stillRunning = found.deployments.some((d) => d.status === 'ACTIVE' && d.taskDefinitionArn === arn);
-    if (primary.rolloutState === 'IN_PROGRESS' && primary.taskDefinitionArn !== arn && !stillRunning)
+    if (this.#deployerRolloutRunning(found) && primary.taskDefinitionArn !== arn && !stillRunning)
       this.#violation(`updateService for ${found.service} while deployment ${primary.id} is IN_PROGRESS`);
     this.calls.update.push(arn);
     for (const d of found.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
@@ -253,6 +254,13 @@ export class FakeEcs implements EcsPort {
       service.deployments.unshift(this.#deployment(previous.taskDefinitionArn, 'COMPLETED'));
       this.#event(service, `(service ${service.service}) rolling back to ${previous.taskDefinitionArn}.`);
     }
+  }
+
+  /** The PRIMARY deployment is IN_PROGRESS on a revision the deployer registered (it tags its own). */
+  #deployerRolloutRunning(service: FakeEcsService): boolean {
+    const primary = this.#primary(service);
+    const tags = this.revisions.get(primary.taskDefinitionArn)?.tags ?? {};
+    return primary.rolloutState === 'IN_PROGRESS' && REVISION_TAG_KEYS.rolloutId in tags;
   }
 
   #primary(service: FakeEcsService): FakeDeployment {

@@ -2,6 +2,7 @@
 // what unit tests and the scale benchmark rest on, such as group ordering, deduplication, visibility,
 // idle(), the AWS rules the fakes enforce, and the "never two rollouts" tripwire.
 import { describe, expect, it } from 'vitest';
+import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import {
   FakeCdn,
@@ -75,9 +76,13 @@ describe('FakeEcs (rollout tripwire)', () => {
     const ecs = new FakeEcs(new FastClock(), { pollsToFinish: 2 });
     ecs.seed({ service: 'svc', container: 'app', image: 'repo@sha256:a' });
     const td = { family: 'svc', containerDefinitions: [{ name: 'app', image: 'repo@sha256:b' }] };
-    const arn = await ecs.registerTaskDefinition(td, {}, signal);
+    const ours = { [REVISION_TAG_KEYS.rolloutId]: 'r-1' };
+    // Someone else's deployment (CDK, the console) is not the deployer's rollout.
+    const foreign = await ecs.registerTaskDefinition(td, {}, signal);
+    await ecs.updateService('gitops', 'svc', foreign, signal);
+    const arn = await ecs.registerTaskDefinition(td, ours, signal);
     await ecs.updateService('gitops', 'svc', arn, signal);
-    await expect(ecs.registerTaskDefinition(td, {}, signal)).rejects.toThrow(/INVARIANT VIOLATED/);
+    await expect(ecs.registerTaskDefinition(td, ours, signal)).rejects.toThrow(/INVARIANT VIOLATED/);
     expect(ecs.violations).toHaveLength(1);
 
     await ecs.describeService('gitops', 'svc', signal);
