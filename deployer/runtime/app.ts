@@ -80,7 +80,6 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     clock,
     logger: deps.logger,
     configPrefix,
-    trackedRef: settings.trackedRef,
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
   });
   const reconciler = new Reconciler({
