@@ -76,7 +76,10 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     cdn: new CloudFrontAdapter(clients.cloudfront),
     queue,
     configSource,
-    probe: new HttpVerifyProbe(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
+    probe: new HttpVerifyProbe({
+      allowPrivateNetworks: settings.verifyAllowPrivateNetworks,
+      ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
+    }),
     clock: new SystemClock(),
     destroy: () => clients.destroy(),
   };
