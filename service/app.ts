@@ -8,12 +8,14 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { SERVICE_HEALTH_PATH, SERVICE_VERSION_PATH, type VersionReport } from '../common/contract.ts';
+import type { VersionReport } from '../common/contract.ts';
 import { limitConnections, slowClientLimits } from '../common/server-limits.ts';
 import type { Credentials } from './basic-auth.ts';
 import { answerClientError } from './client-error.ts';
 import { enableGracefulDrain } from './graceful-drain.ts';
 import { codeForStatus, errorBody, sendError, truncate } from './http-errors.ts';
+import { lazyRequestLogger } from './lazy-request-logger.ts';
+import { enableRequestLog } from './request-log.ts';
 import { registerActorsRoutes } from './routes/actors-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 
@@ -22,19 +24,13 @@ export interface ActorsAppOptions {
   version: VersionReport;
   /** A pino logger; omitted in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
+  /** How often the 'requests served' summary is logged (when there was traffic). */
+  requestSummaryIntervalMs?: number;
   /**
    * Idle keep-alive timeout. Longer than the ALB's 60 s idle timeout, so the load balancer, not the
    * task, closes idle connections (otherwise it may reuse a socket the task just closed: 502s).
    */
   keepAliveTimeoutMs?: number;
-}
-
-const QUIET_PATHS = new Set([SERVICE_HEALTH_PATH, SERVICE_VERSION_PATH]);
-
-/** The path without the query string (request.routeOptions would build an object per call). */
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
 }
 
 export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
@@ -46,9 +42,10 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
     // During shutdown, finish what arrives on already open connections (with Connection: close)
     // instead of Fastify's 503: ECS has deregistered the task from the load balancer by then.
     return503OnClosing: false,
-    // Fastify's two lines per request are replaced by the single onResponse line below.
+    // Fastify's two lines per request are replaced by request-log.ts (summaries, 5xx, debug lines).
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler: answerClientError,
+    childLoggerFactory: lazyRequestLogger,
     // Router-level rejections (malformed percent-encoding, over-long path parameters) in our shape.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const statusCode = error.statusCode ?? 400;
@@ -58,20 +55,7 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
   const app = options.logger ? Fastify({ ...base, loggerInstance: options.logger }) : Fastify(base);
   limitConnections(app.server);
 
-  // One log line per request; probes only at debug so health checks do not drown the log.
-  app.addHook('onResponse', (request, reply, done) => {
-    const level = QUIET_PATHS.has(pathOf(request.url)) ? 'debug' : 'info';
-    request.log[level](
-      {
-        method: request.method,
-        url: truncate(request.url, 200),
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime),
-      },
-      'request completed',
-    );
-    done();
-  });
+  enableRequestLog(app, options.requestSummaryIntervalMs);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 'notFound', `no route ${request.method} ${truncate(request.url)}`),

@@ -43,6 +43,9 @@ function digest(credentials: Credentials): Buffer {
   return sha256(`${credentials.user}:${credentials.password}`);
 }
 
+/** How many distinct header spellings that passed the check are remembered (a client sends one). */
+const MAX_VERIFIED_HEADERS = 16;
+
 /** Returns a check that answers whether an Authorization header carries the expected credentials. */
 export function createBasicAuthCheck(expected: Credentials): (header: string | undefined) => boolean {
   const expectedDigest = digest(expected);
@@ -51,11 +54,22 @@ export function createBasicAuthCheck(expected: Credentials): (header: string | u
   const canonicalDigest = sha256(
     `Basic ${Buffer.from(`${expected.user}:${expected.password}`, 'utf8').toString('base64')}`,
   );
-  return (header) => {
+  const verify = (header: string | undefined): boolean => {
     if (header !== undefined && timingSafeEqual(sha256(header), canonicalDigest)) return true;
     const given = parseBasicAuth(header);
     // Hash something even for malformed headers so every rejection costs about the same.
     const givenDigest = digest(given ?? { user: '', password: '\u0000' });
     return timingSafeEqual(givenDigest, expectedDigest) && given !== undefined;
+  };
+  // Headers that already passed: a repeat is settled by one Set lookup instead of a hash per request.
+  // Only verified headers are kept, so a wrong guess always takes the constant-time path above;
+  // the lookup itself compares strings only on a (seeded) hash match, so its timing does not reveal
+  // how much of a guess matches a remembered header.
+  const verified = new Set<string>();
+  return (header) => {
+    if (header !== undefined && verified.has(header)) return true;
+    const ok = verify(header);
+    if (ok && header !== undefined && verified.size < MAX_VERIFIED_HEADERS) verified.add(header);
+    return ok;
   };
 }

@@ -4,34 +4,48 @@
 import type { FastifyInstance } from 'fastify';
 import type pino from 'pino';
 import { buildActorsApp } from './app.ts';
-import { createServiceLogger } from './logger.ts';
+import { closeServiceLog, createServiceLogger } from './logger.ts';
 import { readPackageVersion } from './package-version.ts';
 import { loadServiceSettings, SERVICE_ENV, ServiceSettingsError } from './settings.ts';
 import { versionReportFromEnv } from './version-report.ts';
 
+/** Exits once the log lines written so far are out (log writes are asynchronous). */
+function exitAfterLog(logger: pino.Logger, code: number): void {
+  void closeServiceLog(logger).finally(() => process.exit(code));
+}
+
 function installShutdown(app: FastifyInstance, logger: pino.Logger, timeoutMs: number): void {
   let stopping = false;
+  let exiting = false;
   const stop = (signal: NodeJS.Signals) => {
+    if (exiting) return;
     if (stopping) {
+      exiting = true;
       logger.warn({ signal }, 'second signal while stopping: exiting now');
-      process.exit(1);
+      exitAfterLog(logger, 1);
+      return;
     }
     stopping = true;
     logger.info({ signal, timeoutMs }, 'stopping: finishing in-flight requests');
     const started = performance.now();
     const deadline = setTimeout(() => {
+      exiting = true;
       logger.error({ timeoutMs }, 'in-flight requests did not finish in time: exiting');
-      process.exit(1);
+      exitAfterLog(logger, 1);
     }, timeoutMs);
     deadline.unref();
     app.close().then(
       () => {
+        if (exiting) return;
+        exiting = true;
         logger.info({ durationMs: Math.round(performance.now() - started) }, 'stopped');
-        process.exit(0);
+        exitAfterLog(logger, 0);
       },
       (error: unknown) => {
+        if (exiting) return;
+        exiting = true;
         logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
+        exitAfterLog(logger, 1);
       },
     );
   };
@@ -48,7 +62,8 @@ async function main(): Promise<void> {
   } catch (error) {
     if (!(error instanceof ServiceSettingsError)) throw error;
     bootLogger.fatal({ problems: error.problems }, `refusing to start: ${error.problems.join('; ')}`);
-    process.exit(1);
+    exitAfterLog(bootLogger, 1);
+    return;
   }
   const logger = createServiceLogger(settings.logLevel);
   if (settings.credentialsGenerated) {
@@ -71,7 +86,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     logger.fatal({ err: error, host: settings.host, port: settings.port }, 'could not listen');
-    process.exit(1);
+    exitAfterLog(logger, 1);
   }
 }
 

@@ -7,7 +7,8 @@ import type { BlockedCause, ImageChoice, LiveImage, Plan, ServiceConfig } from '
 
 export interface PlanInput {
   service: ServiceConfig;
-  configRevision: string;
+  /** desiredSpec(service, live template): what the rollout id depends on besides name and digest. */
+  desiredSpec: string;
   /** chooseImage(service.image, images). */
   choice: ImageChoice;
   /** RegistryPort.repositoryUri(service.image.repository). */
@@ -58,7 +59,7 @@ export function planRollout(input: PlanInput): Plan {
   const retry = failed ? ' (forced retry of a digest that failed before)' : '';
   return {
     kind: 'rollout',
-    rolloutId: rolloutId(name, choice.digest, input.configRevision),
+    rolloutId: rolloutId(name, choice.digest, input.desiredSpec),
     from: live,
     to,
     reason: `${choice.reason}; replacing ${describeLive(live)}${retry}`,

@@ -47,6 +47,12 @@ export interface RevisionRecord {
   suspended?: SuspensionReason;
 }
 
+/** A revision of a family with what its tags record. */
+export interface TaggedRevision {
+  arn: string;
+  record: RevisionRecord;
+}
+
 /** Fields to write; `suspended: 'resumed'` lifts a suspension recorded earlier. */
 export type RevisionTagsPatch = Omit<RevisionRecord, 'suspended'> & {
   suspended?: SuspensionReason | 'resumed';

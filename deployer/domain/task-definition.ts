@@ -121,6 +121,27 @@ function withDeployEnv(environment: unknown, values: Record<string, string>): En
   return result;
 }
 
+/**
+ * The fields of a revision the deployer does not own: everything but the read-only fields, the
+ * configured container's image and the deploy environment values it injects. Two revisions with the
+ * same spec differ only in what the deployer rolls out (rollout-id.ts).
+ */
+export function taskDefinitionSpec(td: TaskDefinition, container: string): Record<string, unknown> {
+  const spec = structuredClone(
+    Object.fromEntries(Object.entries(td).filter(([key]) => !READ_ONLY.has(key))),
+  ) as Record<string, unknown>;
+  const containers = Array.isArray(spec.containerDefinitions) ? spec.containerDefinitions : [];
+  for (const definition of containers) {
+    if (!isObject(definition) || definition.name !== container) continue;
+    delete definition.image;
+    if (Array.isArray(definition.environment))
+      definition.environment = definition.environment.filter(
+        (entry: unknown) => !(isObject(entry) && DEPLOY_ENV_NAMES.has(entry.name as string)),
+      );
+  }
+  return spec;
+}
+
 const TRAILING_DIGEST = /@(sha256:[0-9a-f]{64})$/;
 
 /** What the given container of a (described) revision runs; undefined when it has no such container. */

@@ -94,17 +94,11 @@ export type ImageChoice =
 
 /** Normalised inbound events and internal work items: the only things that travel on the queue. */
 export type QueueMessage =
-  | {
-      kind: 'git-push';
-      deliveryId: string;
-      repository: string;
-      ref: string;
-      before: string;
-      after: string;
-      deleted: boolean;
-      forced: boolean;
-      configChanged: boolean;
-    }
+  /**
+   * A push the webhook already judged to be work (configured repository, tracked branch, config
+   * touched): only a hint to read the branch head. `after` is the pushed commit, for logs.
+   */
+  | { kind: 'git-push'; deliveryId: string; after: string }
   | { kind: 'image-push'; repository: string; digest: string; tag?: string; pushedAt: string }
   | { kind: 'reconcile'; service: string; reason: string; configRevision?: string; force?: boolean }
   | { kind: 'resync'; reason: string };

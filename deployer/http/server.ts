@@ -16,16 +16,20 @@ import { healthRoutes } from './health-routes.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { statusRoutes } from './status-routes.ts';
+import { type TokenBucketOptions, TokenBuckets } from './token-bucket.ts';
 import { webhookRoute } from './webhook-route.ts';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_ENQUEUE_TIMEOUT_MS = 5_000;
+/** Webhook deliveries one source may send: a burst, then a steady rate (docs/deployer.md, Limits). */
+export const WEBHOOK_RATE = { burst: 60, perMinute: 60 } as const;
 
 /** Knobs tests turn; production uses the defaults. */
 export interface HttpTuning {
   enqueueTimeoutMs?: number;
   webhookBodyLimit?: number;
   deliveryCache?: DeliveryCache;
+  webhookRate?: TokenBucketOptions;
   apiTimeoutMs?: number;
 }
 
@@ -101,10 +105,15 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(webhookRoute, {
     runtime,
     secret: settings.githubWebhookSecret,
-    configDir: settings.config.kind === 'git' ? settings.config.dir : SETTINGS_DEFAULTS.configDir,
-    repository: settings.config.kind === 'git' ? githubRepositoryName(settings.config.repository) : undefined,
-    trackedRef: settings.trackedRef,
+    filter: {
+      configDir: settings.config.kind === 'git' ? settings.config.dir : SETTINGS_DEFAULTS.configDir,
+      trackedRef: settings.trackedRef,
+      repository:
+        settings.config.kind === 'git' ? githubRepositoryName(settings.config.repository) : undefined,
+    },
     deliveries: tuning.deliveryCache ?? new DeliveryCache(),
+    rate: new TokenBuckets(tuning.webhookRate ?? WEBHOOK_RATE),
+    behindProxy: settings.mode === 'aws',
     bodyLimit: tuning.webhookBodyLimit ?? WEBHOOK_BODY_LIMIT,
     enqueueTimeoutMs: tuning.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS,
   });

@@ -1,31 +1,39 @@
-// POST /webhooks/github: verify the HMAC over the raw bytes, parse, dedupe by delivery id, enqueue
-// with its own deadline, answer. Nothing unsigned or malformed is queued; the payload is never logged.
+// POST /webhooks/github: the one place a push is judged. Rate-limit the source, verify the HMAC over
+// the raw bytes, bound the JSON depth, parse, let @octokit/webhooks route the typed event, decide
+// (repository, branch, deletion, config touched), dedupe by delivery id AND body digest, enqueue a
+// slim hint with its own deadline, answer. Nothing unsigned or malformed is queued; the payload is
+// never logged.
 //
-// Answers: 401 bad/missing signature · 400 malformed · 413 over the size limit · 415 other content
-// types · 200 `{pong: true}` for ping · 202 `{ignored: reason}` for events that need no work (GitHub
-// shows the reason in its delivery log) · 202 `{queued: true}` · 202 `{duplicate: true}` for a repeat
-// · 503 when the queue cannot be reached in time (GitHub then shows a failed delivery to redeliver).
+// Answers: 429 + Retry-After over the per-source rate · 401 bad/missing signature · 400 malformed or
+// nested too deep · 413 over the size limit · 415 other content types · 200 `{pong: true}` for ping ·
+// 202 `{ignored: reason}` for events that need no work (GitHub shows the reason in its delivery log) ·
+// 202 `{queued: true}` · 202 `{duplicate: true}` for a repeat (same delivery id, or the same signed
+// body replayed under a new id) · 503 when the queue cannot be reached in time (GitHub then shows a
+// failed delivery to redeliver).
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import { WEBHOOK_PATH } from '../../common/contract.ts';
-import { parseGithubEvent } from '../domain/events/github-push.ts';
-import { verifyGithubSignature } from '../domain/events/github-signature.ts';
+import type { PushFilter } from '../domain/events/github-push.ts';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from '../domain/events/json-depth.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import type { DeliveryCache } from './delivery-cache.ts';
+import { type GithubEventOutcome, GithubWebhooks } from './github-webhooks.ts';
 import { allowOnly, sendError, toHttpError } from './http-errors.ts';
+import type { TokenBuckets } from './token-bucket.ts';
 import { withTimeout } from './with-timeout.ts';
 
 export interface WebhookRouteOptions {
   runtime: DeployerRuntime;
   /** GITHUB_WEBHOOK_SECRET; without it every delivery is refused with 503. */
   secret: string | undefined;
-  /** Directory of the config inside the repository (CONFIG_DIR), e.g. `config`. */
-  configDir: string;
-  /** Only pushes to this ref count, e.g. `refs/heads/main`. */
-  trackedRef: string;
-  /** `owner/name` of the config repository; pushes from others are ignored. Undefined: no filter. */
-  repository: string | undefined;
+  /** Which pushes are work: config directory, tracked ref, repository. */
+  filter: PushFilter;
   deliveries: DeliveryCache;
+  /** Per-source intake limit. */
+  rate: TokenBuckets;
+  /** Behind the ALB: the caller is the address the ALB saw (last X-Forwarded-For entry). */
+  behindProxy: boolean;
   bodyLimit: number;
   enqueueTimeoutMs: number;
 }
@@ -40,6 +48,18 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 const bounded = (value: string | undefined): string | undefined =>
   value !== undefined && value.length > 100 ? `${value.slice(0, 100)}…` : value;
 
+/**
+ * Who is calling. Behind the ALB, X-Forwarded-For is `<what the client claimed>, …, <who the ALB saw>`:
+ * only the last entry cannot be forged, so it is the source (through CloudFront, that is an edge).
+ */
+export function webhookSource(request: FastifyRequest, behindProxy: boolean): string {
+  const socket = request.raw.socket.remoteAddress ?? 'unknown';
+  if (!behindProxy) return socket;
+  const forwarded = request.headers['x-forwarded-for'];
+  const chain = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',');
+  return chain.at(-1)?.trim() || socket;
+}
+
 export const WEBHOOK_METRIC = 'ecs_gitops_webhook_deliveries_total';
 
 /** One counter per registry, even when several servers share a runtime (tests). */
@@ -48,15 +68,16 @@ function deliveriesCounter(registry: Registry): Counter<'outcome'> {
   if (existing) return existing as Counter<'outcome'>;
   return new Counter({
     name: WEBHOOK_METRIC,
-    help: 'GitHub webhook deliveries by outcome (queued, duplicate, ignored, ping, bad-signature, malformed, queue-unavailable, not-configured).',
+    help: 'GitHub webhook deliveries by outcome (queued, duplicate, ignored, ping, rate-limited, bad-signature, malformed, queue-unavailable, not-configured).',
     labelNames: ['outcome'],
     registers: [registry],
   });
 }
 
 export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app, options) => {
-  const { runtime, deliveries } = options;
+  const { runtime, deliveries, rate } = options;
   const counter = deliveriesCounter(runtime.metrics);
+  const webhooks = options.secret ? new GithubWebhooks(options.secret, options.filter) : undefined;
   // Keep the raw bytes: the signature covers them exactly, a re-serialised object would not match.
   // Only the two content types GitHub sends are parsed; anything else is a 415.
   app.removeAllContentTypeParsers();
@@ -66,103 +87,151 @@ export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app,
     (_request, body, done) => done(null, body),
   );
 
-  app.post(WEBHOOK_PATH, { bodyLimit: options.bodyLimit }, async (request, reply) => {
-    const started = performance.now();
-    const deliveryId = header(request, 'x-github-delivery');
-    const event = header(request, 'x-github-event');
-    const log = (level: 'info' | 'warn', outcome: string, extra: Record<string, unknown> = {}): void => {
-      counter.inc({ outcome });
-      request.log[level](
-        {
-          deliveryId: bounded(deliveryId),
-          event: bounded(event),
-          outcome,
-          durationMs: Math.round(performance.now() - started),
-          ...extra,
-        },
-        'github delivery',
-      );
-    };
-    const respond = (outcome: string, code: number, body: unknown, extra: Record<string, unknown> = {}) => {
-      log(code >= 400 ? 'warn' : 'info', outcome, extra);
-      return reply.code(code).send(body);
-    };
-    const fail = (
-      outcome: string,
-      code: number,
-      errorCode: string,
-      message: string,
-      extra: Record<string, unknown> = {},
-    ): FastifyReply => {
-      log('warn', outcome, { code: errorCode, ...extra });
-      return sendError(reply, code, errorCode, message);
-    };
-
-    if (!options.secret)
-      return fail(
-        'not-configured',
-        503,
-        'WEBHOOK_NOT_CONFIGURED',
-        'the deployer has no GITHUB_WEBHOOK_SECRET; set it to the secret of the GitHub webhook',
-      );
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    if (!(await verifyGithubSignature(options.secret, raw, header(request, 'x-hub-signature-256'))))
-      return fail(
-        'bad-signature',
-        401,
-        'SIGNATURE_INVALID',
-        'missing or wrong X-Hub-Signature-256: the webhook secret on GitHub must equal GITHUB_WEBHOOK_SECRET',
-      );
-
-    if (deliveryId !== undefined && deliveries.has(deliveryId))
-      return respond('duplicate', 202, { duplicate: true, deliveryId });
-
-    const parsed = parseGithubEvent(
-      { eventName: event, deliveryId, rawBody: payloadText(raw, request.headers['content-type']) },
+  const logDelivery = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    level: 'info' | 'warn',
+    outcome: string,
+    extra: Record<string, unknown> = {},
+  ): void => {
+    counter.inc({ outcome });
+    request.log[level](
       {
-        configDir: options.configDir,
-        trackedRef: options.trackedRef,
-        ...(options.repository ? { repository: options.repository } : {}),
+        deliveryId: bounded(header(request, 'x-github-delivery')),
+        event: bounded(header(request, 'x-github-event')),
+        outcome,
+        durationMs: Math.round(reply.elapsedTime),
+        ...extra,
       },
+      'github delivery',
     );
-    if (!parsed.ok) {
-      const { statusCode, body } = toHttpError(parsed.error);
-      return fail('malformed', statusCode, body.error.code, body.error.message);
-    }
-    const outcome = parsed.value;
-    if (outcome.kind === 'ping') return respond('ping', 200, { pong: true });
-    if (outcome.kind === 'ignored')
-      return respond('ignored', 202, { ignored: outcome.reason }, { reason: outcome.reason });
+  };
 
-    const message = outcome.message;
-    if (!deliveries.claim(message.deliveryId))
-      return respond('duplicate', 202, { duplicate: true, deliveryId: message.deliveryId });
-    try {
-      const result = await withTimeout('queueing the delivery', options.enqueueTimeoutMs, (signal) =>
-        runtime.enqueue(message, signal),
-      );
-      deliveries.confirm(message.deliveryId);
-      const details = { ref: message.ref, after: message.after, configChanged: message.configChanged };
-      if (!result.queued)
-        return respond('duplicate', 202, { duplicate: true, deliveryId: message.deliveryId }, details);
-      return respond('queued', 202, { queued: true, deliveryId: message.deliveryId }, details);
-    } catch (error) {
-      deliveries.release(message.deliveryId);
-      return fail(
-        'queue-unavailable',
-        503,
-        'QUEUE_UNAVAILABLE',
-        'the deployer could not queue this delivery; redeliver it from the webhook settings on GitHub',
-        { err: error },
-      );
-    }
-  });
+  app.post(
+    WEBHOOK_PATH,
+    {
+      bodyLimit: options.bodyLimit,
+      // Before the body is read: a flood costs neither the upload nor an HMAC.
+      onRequest: async (request, reply) => {
+        const source = webhookSource(request, options.behindProxy);
+        const taken = rate.take(source);
+        if (taken.ok) return;
+        logDelivery(request, reply, 'warn', 'rate-limited', { source: bounded(source) });
+        return sendError(
+          reply.header('retry-after', String(taken.retryAfterSeconds)),
+          429,
+          'RATE_LIMITED',
+          `too many webhook deliveries from ${bounded(source)}; retry after ${taken.retryAfterSeconds} s`,
+        );
+      },
+    },
+    async (request, reply) => {
+      const respond = (outcome: string, code: number, body: unknown, extra: Record<string, unknown> = {}) => {
+        logDelivery(request, reply, code >= 400 ? 'warn' : 'info', outcome, extra);
+        return reply.code(code).send(body);
+      };
+      const fail = (
+        outcome: string,
+        code: number,
+        errorCode: string,
+        message: string,
+        extra = {},
+      ): FastifyReply => {
+        logDelivery(request, reply, 'warn', outcome, { code: errorCode, ...extra });
+        return sendError(reply, code, errorCode, message);
+      };
+      const malformed = (message: string) =>
+        fail('malformed', 400, 'EVENT_INVALID', `invalid GitHub webhook delivery: ${message}`);
+
+      if (!webhooks)
+        return fail(
+          'not-configured',
+          503,
+          'WEBHOOK_NOT_CONFIGURED',
+          'the deployer has no GITHUB_WEBHOOK_SECRET; set it to the secret of the GitHub webhook',
+        );
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const text = await webhooks.verify(raw, header(request, 'x-hub-signature-256'));
+      if (text === undefined)
+        return fail(
+          'bad-signature',
+          401,
+          'SIGNATURE_INVALID',
+          'missing or wrong X-Hub-Signature-256: the webhook secret on GitHub must equal GITHUB_WEBHOOK_SECRET',
+        );
+
+      const eventName = header(request, 'x-github-event');
+      const deliveryId = header(request, 'x-github-delivery');
+      if (eventName === undefined) return malformed('missing X-GitHub-Event header');
+      if (deliveryId === undefined) return malformed('missing X-GitHub-Delivery header');
+      const digest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+      if (deliveries.has(deliveryId) || deliveries.has(digest))
+        return respond('duplicate', 202, { duplicate: true, deliveryId });
+
+      const json = payloadText(text, request.headers['content-type']);
+      if (jsonDeeperThan(json, MAX_JSON_DEPTH))
+        return malformed(`body nests JSON deeper than ${MAX_JSON_DEPTH} levels; no GitHub event does`);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(json);
+      } catch {
+        return malformed(
+          json.startsWith('payload=')
+            ? 'body is form-encoded; set the webhook content type to application/json'
+            : 'body is not JSON',
+        );
+      }
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        return malformed('body must be a JSON object');
+
+      let outcome: GithubEventOutcome;
+      try {
+        outcome = await webhooks.receive(deliveryId, eventName, payload);
+      } catch {
+        return malformed(`the ${bounded(eventName)} payload does not match GitHub's webhook schema`);
+      }
+      if (outcome.kind === 'invalid') {
+        const { statusCode, body } = toHttpError(outcome.result.ok ? undefined : outcome.result.error);
+        return fail('malformed', statusCode, body.error.code, body.error.message);
+      }
+      if (outcome.kind === 'ping') return respond('ping', 200, { pong: true });
+      if (outcome.kind === 'ignored')
+        return respond('ignored', 202, { ignored: outcome.reason }, { reason: outcome.reason });
+
+      const { hint } = outcome;
+      // Both keys or neither: two copies racing in, or the same body under two ids, queue once.
+      if (!deliveries.claim(deliveryId)) return respond('duplicate', 202, { duplicate: true, deliveryId });
+      if (!deliveries.claim(digest)) {
+        deliveries.release(deliveryId);
+        return respond('duplicate', 202, { duplicate: true, deliveryId });
+      }
+      try {
+        const result = await withTimeout('queueing the delivery', options.enqueueTimeoutMs, (signal) =>
+          runtime.enqueue(hint, signal),
+        );
+        deliveries.confirm(deliveryId);
+        deliveries.confirm(digest);
+        const details = { after: hint.after };
+        if (!result.queued) return respond('duplicate', 202, { duplicate: true, deliveryId }, details);
+        return respond('queued', 202, { queued: true, deliveryId }, details);
+      } catch (error) {
+        deliveries.release(deliveryId);
+        deliveries.release(digest);
+        return fail(
+          'queue-unavailable',
+          503,
+          'QUEUE_UNAVAILABLE',
+          'the deployer could not queue this delivery; redeliver it from the webhook settings on GitHub',
+          { err: error },
+        );
+      }
+    },
+  );
   allowOnly(app, WEBHOOK_PATH, ['POST']);
 };
 
 /** GitHub sends the JSON itself, or (content type "form") as the `payload` field of a form. */
-function payloadText(raw: Buffer, contentType: string | undefined): string {
-  const text = raw.toString('utf8');
+function payloadText(text: string, contentType: string | undefined): string {
   if (!contentType?.toLowerCase().startsWith(FORM)) return text;
   return new URLSearchParams(text).get('payload') ?? '';
 }

@@ -80,7 +80,6 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     clock,
     logger: deps.logger,
     configPrefix,
-    trackedRef: settings.trackedRef,
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
   });
   const reconciler = new Reconciler({
@@ -95,7 +94,6 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     waitPollMs: settings.waitPollMs,
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
-    showSuspension: (name, suspension) => suspensions.show(name, suspension),
   });
   const consumer = new QueueConsumer({
     queue,

@@ -18,8 +18,6 @@ export interface IntakeDeps {
   logger: Logger;
   /** Prefix of file paths from the source before `services/` (e.g. `config/`), stripped for the parser. */
   configPrefix: string;
-  /** Only pushes to this ref count (`refs/heads/main`). */
-  trackedRef: string;
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
 }
@@ -64,14 +62,7 @@ export class Intake {
 
   async #gitPush(message: Extract<QueueMessage, { kind: 'git-push' }>, signal: AbortSignal): Promise<void> {
     const log = this.#log.child({ deliveryId: message.deliveryId, after: message.after });
-    if (message.ref !== this.#deps.trackedRef || message.deleted) {
-      log.info({ ref: message.ref, deleted: message.deleted }, 'push ignored: not the tracked branch');
-      return;
-    }
-    if (!message.configChanged) {
-      log.info('push ignored: it does not touch the config');
-      return;
-    }
+    // The webhook decided this push is work (repository, branch, config touched: github-push.ts).
     // Level-triggered: the push only says "look now". Reading the branch head (not `after`) means a
     // late or redelivered push can never bring an older config back.
     const snapshot = await this.#deps.configSource.read(undefined, signal);

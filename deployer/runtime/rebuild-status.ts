@@ -1,6 +1,7 @@
 // Rebuilds the status cache from ECS on start (state lives in AWS): the live image of each configured
 // service, and its recent rollouts and failed digests from the tags of the family's newest revisions.
 import type { Logger } from 'pino';
+import { Reason } from '../domain/reasons.ts';
 import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { ServiceConfig, TaskDefinition } from '../domain/types.ts';
@@ -82,7 +83,7 @@ async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: 
     store.setSync(
       config.name,
       'Unknown',
-      'RebuildFailed',
+      Reason.RebuildFailed,
       `could not read ${config.service} from ECS: ${error instanceof Error ? error.message : String(error)}`,
     );
     log.warn({ err: error }, 'could not rebuild status from ECS; the next reconcile will');
@@ -104,7 +105,7 @@ export function history(
     if (!isResult(result)) continue; // still running, or interrupted: the reconciler resumes it
     const startedAt = record.startedAt ?? record.finishedAt ?? '';
     const finishedAt = record.finishedAt ?? startedAt;
-    const reason = record.reason ?? (result === 'Succeeded' ? 'RolloutSucceeded' : 'Unknown');
+    const reason = record.reason ?? (result === 'Succeeded' ? Reason.RolloutSucceeded : 'Unknown');
     const previous = record.previousArn;
     const previousImage = previous
       ? imageOf(revisions.get(previous)?.taskDefinition, config.container)

@@ -1,8 +1,11 @@
 // In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
 // (rebuild-status.ts). Every change notifies the subscribers (dashboard live updates) once per tick.
+
+import { Reason } from '../domain/reasons.ts';
 import type { ConfigError } from '../domain/types.ts';
 import type { Clock } from '../ports.ts';
 import type {
+  CurrentRollout,
   DeployerMode,
   DeployerStatus,
   FailedDigest,
@@ -11,7 +14,11 @@ import type {
   ServiceEvent,
   ServiceStatus,
   SyncState,
+  SyncStatus,
 } from './status-model.ts';
+
+/** A sync status as a reconcile decides it; the store keeps `since`. */
+type SyncVerdict = Omit<SyncStatus, 'since'>;
 
 export const HISTORY_LIMITS = { rollouts: 20, events: 50, failedDigests: 20 } as const;
 
@@ -101,15 +108,30 @@ export class StatusStore {
   }
 
   setSync(name: string, state: SyncState, reason: string, message: string): void {
+    this.update(name, (service) => this.#sync(service, { state, reason, message }));
+  }
+
+  /** A rollout begins: it is the current one and the service is Progressing (one change). */
+  rolloutStarted(name: string, rollout: CurrentRollout, message: string): void {
     this.update(name, (service) => {
-      const same = service.sync.state === state;
-      service.sync = {
-        state,
-        reason,
-        message,
-        since: same ? service.sync.since : this.#clock.now().toISOString(),
-      };
+      service.currentRollout = rollout;
+      this.#sync(service, { state: 'Progressing', reason: Reason.RolloutStarted, message });
     });
+  }
+
+  /** The end of a reconcile, whatever happened: its status verdict (if any), in one change. */
+  reconciled(name: string, end: { sync?: SyncVerdict | undefined; suspended?: boolean | undefined }): void {
+    this.update(name, (service) => {
+      if (end.sync) this.#sync(service, end.sync);
+      if (end.suspended !== undefined) service.suspended = end.suspended;
+      service.lastReconciledAt = this.#clock.now().toISOString();
+      service.currentRollout = null;
+    });
+  }
+
+  #sync(service: ServiceStatus, verdict: SyncVerdict): void {
+    const same = service.sync.state === verdict.state;
+    service.sync = { ...verdict, since: same ? service.sync.since : this.#clock.now().toISOString() };
   }
 
   addRollout(name: string, record: RolloutRecord): void {
@@ -158,7 +180,7 @@ export class StatusStore {
         live: null,
         sync: {
           state: 'Unknown',
-          reason: 'NotReconciled',
+          reason: Reason.NotReconciled,
           message: 'not reconciled yet',
           since: this.#clock.now().toISOString(),
         },

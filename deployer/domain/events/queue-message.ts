@@ -5,17 +5,7 @@ import type { QueueMessage } from '../types.ts';
 
 type Shape = Record<string, 'string' | 'boolean' | 'string?' | 'boolean?'>;
 const SHAPES: Record<QueueMessage['kind'], Shape> = {
-  'git-push': {
-    kind: 'string',
-    deliveryId: 'string',
-    repository: 'string',
-    ref: 'string',
-    before: 'string',
-    after: 'string',
-    deleted: 'boolean',
-    forced: 'boolean',
-    configChanged: 'boolean',
-  },
+  'git-push': { kind: 'string', deliveryId: 'string', after: 'string' },
   'image-push': {
     kind: 'string',
     repository: 'string',

@@ -1,14 +1,16 @@
 // A rollout, read as a script: register → update → wait → verify → invalidate; on failure at wait or
 // verify, record the failure on the revision (so it survives a restart) and roll back. `complete()`
 // is shared with a rollout resumed after a crash, which starts at wait because its revision exists.
+
+import type { FailureReason } from '../../domain/reasons.ts';
 import { revisionTags } from '../../domain/revision-tags.ts';
 import type { TaskDefinition } from '../../domain/types.ts';
 import type { RolloutResult } from '../status-model.ts';
-import { invalidateCdn } from './invalidate.ts';
+import { invalidateAfterRollout } from './invalidate.ts';
 import type { RecentRevision } from './recent-revisions.ts';
 import { registerRevision } from './register.ts';
 import { rollBack } from './rollback.ts';
-import type { FailureReason, RolloutContext, StepOutcome } from './rollout-context.ts';
+import type { RolloutContext, StepOutcome } from './rollout-context.ts';
 import { updateService } from './update.ts';
 import { verifyRollout } from './verify.ts';
 import { waitForDeployment } from './wait.ts';
@@ -34,6 +36,8 @@ export interface DeployResult {
   finishedAt: Date;
   /** The revision the service runs after a rollback. */
   rolledBackTo?: string;
+  /** A succeeded rollout whose CDN invalidation failed (Pending on the revision; retried on its own). */
+  invalidationError?: unknown;
 }
 
 export async function deploy(ctx: RolloutContext, input: DeployInput): Promise<DeployResult> {
@@ -63,9 +67,12 @@ export async function complete(ctx: RolloutContext, input: CompleteInput): Promi
   let outcome: StepOutcome = await waitForDeployment(ctx, arn, service.rollout.timeoutSeconds);
   if (outcome.ok && service.verify) outcome = await verifyRollout(ctx, service.verify, input.digest);
   if (outcome.ok) {
-    if (service.cdn) await invalidateCdn(ctx, service.cdn, input.rolloutId);
     const finishedAt = ctx.clock.now();
-    await recordResult(ctx, arn, 'Succeeded', 'RolloutSucceeded', finishedAt);
+    // Served and verified: that is the result, whatever the CDN says next.
+    await recordResult(ctx, arn, 'Succeeded', 'RolloutSucceeded', finishedAt, service.cdn !== undefined);
+    const invalidationError = service.cdn
+      ? await invalidateAfterRollout(ctx, service.cdn, { rolloutId: input.rolloutId, taskDefinitionArn: arn })
+      : undefined;
     return {
       result: 'Succeeded',
       reason: 'RolloutSucceeded',
@@ -73,6 +80,7 @@ export async function complete(ctx: RolloutContext, input: CompleteInput): Promi
       taskDefinitionArn: arn,
       startedAt: input.startedAt,
       finishedAt,
+      ...(invalidationError === undefined ? {} : { invalidationError }),
     };
   }
 
@@ -149,10 +157,13 @@ async function recordResult(
   result: RolloutResult,
   reason: string,
   finishedAt: Date,
+  invalidationPending = false,
 ): Promise<void> {
-  await ctx.ecs.tagResource(
-    arn,
-    revisionTags({ result, reason, finishedAt: finishedAt.toISOString() }),
-    ctx.signal,
-  );
+  const tags = revisionTags({
+    result,
+    reason,
+    finishedAt: finishedAt.toISOString(),
+    ...(invalidationPending ? { invalidation: 'Pending' as const } : {}),
+  });
+  await ctx.ecs.tagResource(arn, tags, ctx.signal);
 }

@@ -1,16 +1,13 @@
 // The newest revisions of a family with their tag records: where a rollout finds its own earlier work
 // (a crash) and where any replica learns that a digest failed before (state lives in ECS, not memory).
 import { DeployerError } from '../../domain/errors.ts';
-import { type RevisionRecord, readRevisionTags } from '../../domain/revision-tags.ts';
+import { readRevisionTags, type TaggedRevision } from '../../domain/revision-tags.ts';
 import type { EcsPort } from '../../ports.ts';
 
 /** Revisions read: a crash or a recent failure leaves its revision among the newest. */
 export const SEARCH_DEPTH = 10;
 
-export interface RecentRevision {
-  arn: string;
-  record: RevisionRecord;
-}
+export type RecentRevision = TaggedRevision;
 
 /** Newest first. */
 export async function recentRevisions(

@@ -1,6 +1,8 @@
-// Turns the end of a rollout into status, history, metrics and one log line. After a rollback the
-// live image is read back from ECS: the revision rolled back to is not always the one left.
+// Turns the end of a rollout into history, metrics, one log line and the status verdict (written by
+// reconcile, once). After a rollback the live image is read back from ECS: the revision rolled back
+// to is not always the one left.
 import type { Logger } from 'pino';
+import { type SyncVerdict, statusOfInvalidation, statusOfRollout } from '../../domain/decide.ts';
 import { liveImageOf } from '../../domain/task-definition.ts';
 import type { ServiceConfig } from '../../domain/types.ts';
 import type { EcsPort } from '../../ports.ts';
@@ -17,12 +19,18 @@ export interface RecordDeps {
   signal: AbortSignal;
 }
 
+/** The status to write, and an error to hand the queue for a retry soon (a retryable CDN error). */
+export interface ActOutcome {
+  status: SyncVerdict;
+  retry?: unknown;
+}
+
 export async function recordOutcome(
   deps: RecordDeps,
   rollout: { config: ServiceConfig; configRevision: string; rolloutId: string; digest: string },
   images: { from: ImageStatus | null; to: ImageStatus },
   outcome: DeployResult,
-): Promise<void> {
+): Promise<ActOutcome> {
   const { store, metrics, log } = deps;
   const name = rollout.config.name;
   const durationMs = outcome.finishedAt.getTime() - outcome.startedAt.getTime();
@@ -49,9 +57,9 @@ export async function recordOutcome(
         taskDefinitionArn: outcome.taskDefinitionArn,
       };
     });
-    store.setSync(name, 'Synced', outcome.reason, outcome.message);
     log.info({ digest: rollout.digest, durationMs }, 'rollout finished');
-    return;
+    if (outcome.invalidationError === undefined) return { status: statusOfRollout(outcome) };
+    return afterInvalidation(rollout.config, rollout.digest, outcome.invalidationError);
   }
 
   store.rememberFailedDigest(name, {
@@ -60,12 +68,8 @@ export async function recordOutcome(
     failedAt: outcome.finishedAt.toISOString(),
     rolloutId: rollout.rolloutId,
   });
-  if (outcome.result === 'RolledBack') {
-    if (outcome.rolledBackTo) await refreshLive(deps, rollout.config, outcome.rolledBackTo);
-    store.setSync(name, 'Failed', outcome.reason, outcome.message);
-  } else {
-    store.setSync(name, 'Degraded', outcome.reason, outcome.message);
-  }
+  if (outcome.result === 'RolledBack' && outcome.rolledBackTo)
+    await refreshLive(deps, rollout.config, outcome.rolledBackTo);
   log.warn(
     {
       digest: rollout.digest,
@@ -76,6 +80,17 @@ export async function recordOutcome(
     },
     'rollout did not succeed',
   );
+  return { status: statusOfRollout(outcome) };
+}
+
+/** A served rollout whose CDN invalidation failed: Synced, retried soon when the error is transient. */
+export function afterInvalidation(config: ServiceConfig, digest: string, error: unknown): ActOutcome {
+  const retryable = (error as { retryable?: unknown } | null)?.retryable === true;
+  const status = statusOfInvalidation(config, digest, {
+    message: error instanceof Error ? error.message : String(error),
+    retryable,
+  });
+  return retryable ? { status, retry: error } : { status };
 }
 
 async function refreshLive(deps: RecordDeps, config: ServiceConfig, arn: string): Promise<void> {

@@ -1,5 +1,6 @@
 // What every rollout step needs: the ports, the service's config, where to report progress.
 import type { Logger } from 'pino';
+import type { FailureReason } from '../../domain/reasons.ts';
 import type { LiveServiceEvent, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
 import type { RolloutStep } from '../status-model.ts';
@@ -18,13 +19,5 @@ export interface RolloutContext {
   /** ECS service events seen while polling (the caller keeps the new ones). */
   onEvents(events: LiveServiceEvent[]): void;
 }
-
-/** Why a rollout did not succeed; PascalCase, stable, shown in status and metrics. */
-export type FailureReason =
-  | 'DeploymentFailed'
-  | 'DeploymentReplaced'
-  | 'RolloutTimeout'
-  | 'VerifyTimeout'
-  | 'VerifyWrongVersion';
 
 export type StepOutcome = { ok: true } | { ok: false; reason: FailureReason; message: string };

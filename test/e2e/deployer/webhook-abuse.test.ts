@@ -30,9 +30,9 @@ describe('deployer e2e: hostile webhooks and an invalid config commit', { timeou
     await e2e?.cleanup();
   });
 
-  it('rejects forged (401), malformed (400) and replayed (duplicate) deliveries; only one is queued', async () => {
+  it('rejects forged (401), malformed (400) and replayed (duplicate, also under a new id) deliveries; only one is queued', async () => {
     const head = await e2e.repo.git('rev-parse', 'HEAD');
-    const payload = pushPayload({ after: head, files: ['README.md'] });
+    const payload = pushPayload({ after: head, files: [ACTORS_FILE] });
 
     const forged = githubDelivery('guessed-secret', 'push', payload);
     expect(await deployer.webhook(forged)).toMatchObject({
@@ -59,6 +59,12 @@ describe('deployer e2e: hostile webhooks and an invalid config commit', { timeou
       status: 202,
       body: { duplicate: true, deliveryId: 'genuine-1' },
     });
+    // The same signed body replayed under a new delivery id is a duplicate too.
+    const replayed = githubDelivery(E2E_SECRET, 'push', payload, { deliveryId: 'replayed-2' });
+    expect(await deployer.webhook(replayed)).toEqual({
+      status: 202,
+      body: { duplicate: true, deliveryId: 'replayed-2' },
+    });
 
     // The genuine delivery is received exactly once, and nothing else arrives after it.
     await expect.poll(githubEvents, { timeout: 10_000, interval: 100 }).toBe(1);
@@ -70,6 +76,7 @@ describe('deployer e2e: hostile webhooks and an invalid config commit', { timeou
       'bad-signature',
       'malformed',
       'queued',
+      'duplicate',
       'duplicate',
     ]);
     expect(deployer.output()).not.toContain('refs/heads/main", "after":');

@@ -149,6 +149,38 @@ describe('node service/main.ts', () => {
     expect(await hanging).toBe('aborted');
   });
 
+  it('as shipped (info): logs a 5xx at once, and on SIGTERM flushes a summary with the auth failures', async () => {
+    // No LOG_LEVEL: the level Dockerfile.service ships with.
+    const service = startServiceProcess(
+      { ...LOOPBACK, ...CREDENTIALS },
+      { nodeArgs: ['--import', SLOW_REQUEST_PRELOAD] },
+    );
+    const url = await listeningUrl(service);
+    expect((await fetch(`${url}/actors`, { headers: { 'x-test-fail': '1' } })).status).toBe(500);
+    await service.waitFor(/"msg":"request failed"/);
+    for (const authorization of [AUTH, 'Basic Zm9vOmJhcg==', AUTH]) {
+      await (await fetch(`${url}/actors`, { headers: { authorization } })).arrayBuffer();
+    }
+    await (await fetch(`${url}/actors`)).arrayBuffer();
+    expect(service.logs().filter((line) => line.msg === 'request completed' && line.level === 30)).toEqual(
+      [],
+    );
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    const logs = service.logs();
+    expect(logs.find((line) => line.msg === 'request completed')).toMatchObject({
+      level: 50,
+      statusCode: 500,
+    });
+    expect(logs.find((line) => line.msg === 'requests served')).toMatchObject({
+      level: 30,
+      requests: 5,
+      byStatus: { '2xx': 2, '4xx': 2, '5xx': 1 },
+      authFailures: 2,
+    });
+    expect(logs.at(-1)?.msg).toBe('stopped');
+  });
+
   it('never logs the Authorization header or the configured password', async () => {
     const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, LOG_LEVEL: 'trace' });
     const url = await listeningUrl(service);

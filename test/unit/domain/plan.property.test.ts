@@ -44,7 +44,7 @@ const live: fc.Arbitrary<LiveImage | undefined> = fc.option(
 const planInput: fc.Arbitrary<PlanInput> = fc.record(
   {
     service: fc.constant(service),
-    configRevision: fc.constantFrom('rev-a', 'rev-b'),
+    desiredSpec: fc.constantFrom('spec-a', 'spec-b'),
     choice,
     repositoryUri: fc.constantFrom(URI, 'localhost:4602/actors', `${URI}-other`),
     live,
@@ -53,15 +53,7 @@ const planInput: fc.Arbitrary<PlanInput> = fc.record(
     force: fc.boolean(),
   },
   {
-    requiredKeys: [
-      'service',
-      'configRevision',
-      'choice',
-      'repositoryUri',
-      'live',
-      'failedDigests',
-      'suspended',
-    ],
+    requiredKeys: ['service', 'desiredSpec', 'choice', 'repositoryUri', 'live', 'failedDigests', 'suspended'],
   },
 );
 
@@ -80,7 +72,7 @@ describe('planRollout properties', () => {
         expect(plan.to.digest).not.toBe(input.live?.digest);
         expect(plan.to.image).toBe(`${input.repositoryUri}@${input.choice.digest}`);
         expect(plan.from).toBe(input.live);
-        expect(plan.rolloutId).toBe(rolloutId('actors', input.choice.digest, input.configRevision));
+        expect(plan.rolloutId).toBe(rolloutId('actors', input.choice.digest, input.desiredSpec));
         if (input.failedDigests.has(plan.to.digest)) expect(input.force).toBe(true);
       }),
       { numRuns: 3_000 },

@@ -6,7 +6,7 @@ import type { LiveImage, Plan, RegistryImage, ServiceConfig } from '../../../dep
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors';
-const REVISION = 'c0ffee0000000000000000000000000000000001';
+const SPEC = 'c0ffee0000000000000000000000000000000001';
 const at = (day: number) => new Date(Date.UTC(2026, 0, day));
 const images: RegistryImage[] = [
   { digest: d('1'), tags: ['1.0.0'], pushedAt: at(1) },
@@ -35,7 +35,7 @@ function input(over: Partial<PlanInput> = {}): PlanInput {
   const svc = over.service ?? service();
   return {
     service: svc,
-    configRevision: REVISION,
+    desiredSpec: SPEC,
     choice: chooseImage(svc.image, images),
     repositoryUri: URI,
     live: live(d('1')),
@@ -164,14 +164,14 @@ describe('planRollout', () => {
       expect(plan.to.digest).toBe(expected.to);
       expect(plan.to.image).toBe(`${URI}@${expected.to}`);
       expect(plan.from).toBe(i.live);
-      expect(plan.rolloutId).toBe(rolloutId('actors', expected.to as string, REVISION));
+      expect(plan.rolloutId).toBe(rolloutId('actors', expected.to as string, SPEC));
     }
   });
 
   it('returns the whole rollout plan with the chosen tag', () => {
     expect(planRollout(input())).toEqual({
       kind: 'rollout',
-      rolloutId: rolloutId('actors', d('2'), REVISION),
+      rolloutId: rolloutId('actors', d('2'), SPEC),
       from: live(d('1')),
       to: { image: `${URI}@${d('2')}`, digest: d('2'), tag: '1.1.0' },
       reason: 'semver ^1.0.0 chose 1.1.0 (sha256:222222222222); replacing sha256:111111111111',
@@ -183,9 +183,9 @@ describe('planRollout', () => {
     expect(plan.kind === 'rollout' && plan.to).toEqual({ image: `${URI}@${d('2')}`, digest: d('2') });
   });
 
-  it('gives a new rollout id when only the config revision changes', () => {
+  it('gives a new rollout id when the desired spec changes', () => {
     const a = planRollout(input());
-    const b = planRollout(input({ configRevision: 'another' }));
+    const b = planRollout(input({ desiredSpec: 'another' }));
     expect(a.kind === 'rollout' && b.kind === 'rollout' && a.rolloutId !== b.rolloutId).toBe(true);
   });
 

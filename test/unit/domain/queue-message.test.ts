@@ -10,20 +10,7 @@ import type { QueueMessage } from '../../../deployer/domain/types.ts';
 
 const D = `sha256:${'b'.repeat(64)}`;
 const messages: [QueueMessage, string][] = [
-  [
-    {
-      kind: 'git-push',
-      deliveryId: 'd-1',
-      repository: 'o/r',
-      ref: 'refs/heads/main',
-      before: 'a',
-      after: 'b',
-      deleted: false,
-      forced: false,
-      configChanged: true,
-    },
-    'intake',
-  ],
+  [{ kind: 'git-push', deliveryId: 'd-1', after: 'b' }, 'intake'],
   [
     {
       kind: 'image-push',

@@ -70,13 +70,7 @@ const message: fc.Arbitrary<QueueMessage> = fc.oneof(
   fc.record({
     kind: fc.constant('git-push' as const),
     deliveryId: text,
-    repository: text,
-    ref: text,
-    before: text,
     after: text,
-    deleted: fc.boolean(),
-    forced: fc.boolean(),
-    configChanged: fc.boolean(),
   }),
   fc.record(
     {

@@ -30,21 +30,10 @@ describe('POST /webhooks/github', () => {
       const response = await send(s, delivery);
       expect(response.statusCode).toBe(202);
       expect(response.json()).toEqual({ queued: true, deliveryId: 'd-1' });
-      expect(s.runtime.enqueued).toEqual([
-        {
-          kind: 'git-push',
-          deliveryId: 'd-1',
-          repository: 'example/ecs-gitops-config',
-          ref: 'refs/heads/main',
-          before: '1'.repeat(40),
-          after: SHA,
-          deleted: false,
-          forced: false,
-          configChanged: true,
-        },
-      ]);
+      // A slim hint: the route already decided repository, branch and config; intake reads the head.
+      expect(s.runtime.enqueued).toEqual([{ kind: 'git-push', deliveryId: 'd-1', after: SHA }]);
       expect(deliveryLines(s)).toMatchObject([
-        { level: 30, deliveryId: 'd-1', event: 'push', outcome: 'queued', after: SHA, configChanged: true },
+        { level: 30, deliveryId: 'd-1', event: 'push', outcome: 'queued', after: SHA },
       ]);
       // One line per delivery at info: nothing else.
       expect(s.log.lines().filter((line) => Number(line.level) >= 30)).toHaveLength(1);
@@ -75,17 +64,7 @@ describe('POST /webhooks/github', () => {
 
   it('reports a repeat the runtime recognised (another replica took it) as a duplicate', () =>
     withServer({}, async (s) => {
-      const earlier = {
-        kind: 'git-push',
-        deliveryId: 'd-4',
-        repository: 'example/ecs-gitops-config',
-        ref: 'refs/heads/main',
-        before: '1'.repeat(40),
-        after: SHA,
-        deleted: false,
-        forced: false,
-        configChanged: true,
-      } as const;
+      const earlier = { kind: 'git-push', deliveryId: 'd-4', after: SHA } as const;
       await s.runtime.enqueue(earlier, AbortSignal.timeout(100));
       const response = await send(
         s,
@@ -153,7 +132,7 @@ describe('POST /webhooks/github', () => {
     withServer({}, async (s) => {
       const response = await send(s, githubDelivery(TEST_SECRET, 'push', { zen: 'hello' }));
       expect(response.statusCode).toBe(400);
-      expect(response.json().error.message).toContain('ref');
+      expect(response.json().error.message).toContain("push payload does not match GitHub's webhook schema");
       expect(s.runtime.enqueued).toEqual([]);
     }));
 
@@ -341,6 +320,112 @@ describe('POST /webhooks/github', () => {
         payload: delivery.body,
       });
       expect(response.statusCode).toBe(202);
+    }));
+
+  it('answers a signed body replayed under a new delivery id with {duplicate: true}', () =>
+    withServer({}, async (s) => {
+      const body = JSON.stringify(pushPayload({ after: SHA }));
+      expect(
+        (await send(s, githubDelivery(TEST_SECRET, 'push', body, { deliveryId: 'r-1' }))).statusCode,
+      ).toBe(202);
+      for (const id of ['r-2', 'r-3', 'r-4']) {
+        const replay = await send(s, githubDelivery(TEST_SECRET, 'push', body, { deliveryId: id }));
+        expect(replay.statusCode).toBe(202);
+        expect(replay.json()).toEqual({ duplicate: true, deliveryId: id });
+      }
+      expect(s.runtime.enqueued).toHaveLength(1);
+    }));
+
+  it('answers 429 with Retry-After once a source spent its burst, and still serves other sources', () =>
+    withServer({ tuning: { webhookRate: { burst: 2, perMinute: 6 } } }, async (s) => {
+      const from = (remoteAddress: string, id: string) =>
+        s.app.inject({
+          method: 'POST',
+          url: '/webhooks/github',
+          remoteAddress,
+          ...(({ headers, body }) => ({ headers, payload: body }))(
+            githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), { deliveryId: id }),
+          ),
+        });
+      expect((await from('10.0.0.1', 'a-1')).statusCode).toBe(202);
+      expect((await from('10.0.0.1', 'a-2')).statusCode).toBe(202);
+      const limited = await from('10.0.0.1', 'a-3');
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('10');
+      expect(limited.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+      expect((await from('10.0.0.2', 'b-1')).statusCode).toBe(202);
+      expect(deliveryLines(s).filter((line) => line.outcome === 'rate-limited')).toHaveLength(1);
+    }));
+
+  it('limits by the address the ALB saw in aws mode, whatever X-Forwarded-For the client claims', () =>
+    withServer({ mode: 'aws', tuning: { webhookRate: { burst: 1, perMinute: 1 } } }, async (s) => {
+      const statuses: number[] = [];
+      for (const claimed of ['1.1.1.1', '2.2.2.2', '3.3.3.3']) {
+        const delivery = githubDelivery(TEST_SECRET, 'ping', { zen: claimed, hook_id: 1 });
+        const response = await s.app.inject({
+          method: 'POST',
+          url: '/webhooks/github',
+          headers: { ...delivery.headers, 'x-forwarded-for': `${claimed}, 203.0.113.9` },
+          payload: delivery.body,
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([200, 429, 429]);
+    }));
+
+  // Issue 13 item 9: a lenient UTF-8 decode turned every invalid byte into U+FFFD, so the signature of
+  // the decoded text also passed for each of the byte strings that decode to it.
+  it('answers 401 to bytes whose lenient decoding is the signed text', () =>
+    withServer({}, async (s) => {
+      const signedText = '{"zen":"\uFFFD","hook_id":1}';
+      for (const [id, invalid] of [
+        ['bytes-ff', 0xff],
+        ['bytes-fe', 0xfe],
+      ] as const) {
+        const body = Buffer.concat([
+          Buffer.from('{"zen":"'),
+          Buffer.from([invalid]),
+          Buffer.from('","hook_id":1}'),
+        ]);
+        expect(body.toString('utf8')).toBe(signedText);
+        const response = await send(s, {
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'ping',
+            'x-github-delivery': id,
+            'x-hub-signature-256': signBody(TEST_SECRET, signedText),
+          },
+          body,
+        });
+        expect(response.statusCode).toBe(401);
+      }
+    }));
+
+  // Issue 13 item 10: JSON.parse of 500k nested arrays blocked the event loop for ~2 s.
+  it('answers 400 to a signed body nested deeper than 64 levels, before parsing it', () =>
+    withServer({}, async (s) => {
+      const deep = `${'['.repeat(500_000)}${']'.repeat(500_000)}`;
+      const response = await send(s, githubDelivery(TEST_SECRET, 'push', deep));
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.message).toContain('deeper than 64 levels');
+      expect(deliveryLines(s)).toMatchObject([{ outcome: 'malformed' }]);
+    }));
+
+  it('accepts 64 levels of nesting and counts brackets inside strings as text', () =>
+    withServer({}, async (s) => {
+      const nested = `${'['.repeat(63)}"${'['.repeat(100)}"${']'.repeat(63)}`;
+      const payload = { ...pushPayload({ after: SHA }), extra: JSON.parse(nested) };
+      expect((await send(s, githubDelivery(TEST_SECRET, 'push', payload))).statusCode).toBe(202);
+    }));
+
+  it('answers 202 {ignored} to a push that does not touch the config directory', () =>
+    withServer({}, async (s) => {
+      const response = await send(
+        s,
+        githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA, files: ['README.md'] })),
+      );
+      expect(response.json()).toEqual({ ignored: 'push does not touch config/' });
+      expect(s.runtime.enqueued).toEqual([]);
     }));
 
   it('GET answers 405', () =>

@@ -109,17 +109,7 @@ describe('createDeployerRuntime', () => {
       { path: 'services/actors.yaml', text: 'name: actors\ncluster: 7\n' },
     ]);
     await world.runtime.enqueue(
-      {
-        kind: 'git-push',
-        deliveryId: 'd-1',
-        repository: 'acme/config',
-        ref: 'refs/heads/main',
-        before: 'a'.repeat(40),
-        after: 'b'.repeat(40),
-        deleted: false,
-        forced: false,
-        configChanged: true,
-      },
+      { kind: 'git-push', deliveryId: 'd-1', after: 'b'.repeat(40) },
       AbortSignal.timeout(1000),
     );
     const status = await until(world.runtime, (s) => s.config.errors.length > 0);

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,7 +223,7 @@ describe('bad input gets clean 4xx JSON', () => {
 });
 
 describe('logging', () => {
-  function capture(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
+  function capture(level = 'info'): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
     const chunks: string[] = [];
     const stream = new Writable({
       write(chunk, _encoding, done) {
@@ -230,7 +231,7 @@ describe('logging', () => {
         done();
       },
     });
-    const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+    const logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
     return {
       logger,
       lines: () =>
@@ -242,8 +243,78 @@ describe('logging', () => {
     };
   }
 
-  it('writes one line per request, probes only at debug, and never the Authorization header', async () => {
+  it('at info writes no line per request, and at close one summary counting them and the auth failures', async () => {
     const { logger, lines } = capture();
+    const logged = buildActorsApp({
+      credentials: { user: USER, password: PASSWORD },
+      version: VERSION,
+      logger,
+    });
+    await logged.inject({ url: '/actors/2', headers: { authorization: AUTH } });
+    await logged.inject({ url: '/actors', headers: { authorization: AUTH } });
+    await logged.inject({ url: '/actors' });
+    await logged.inject({ url: '/actors', headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    await logged.inject({ url: '/health' });
+    expect(lines().filter((line) => line.msg === 'request completed')).toEqual([]);
+    await logged.close();
+    const summaries = lines().filter((line) => line.msg === 'requests served');
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({
+      level: 30,
+      requests: 5,
+      byStatus: { '2xx': 3, '3xx': 0, '4xx': 2, '5xx': 0 },
+      authFailures: 2,
+    });
+    expect(JSON.stringify(lines())).not.toContain(Buffer.from(`${USER}:${PASSWORD}`).toString('base64'));
+  });
+
+  it('logs a summary on the interval while serving, and none for an interval without requests', async () => {
+    const { logger, lines } = capture();
+    const logged = buildActorsApp({
+      credentials: { user: USER, password: PASSWORD },
+      version: VERSION,
+      logger,
+      requestSummaryIntervalMs: 5,
+    });
+    await logged.inject({ url: '/actors', headers: { authorization: AUTH } });
+    const summaries = () => lines().filter((line) => line.msg === 'requests served');
+    for (let wait = 0; wait < 500 && summaries().length === 0; wait += 1) await sleep(10);
+    expect(summaries()).toEqual([expect.objectContaining({ requests: 1, authFailures: 0 })]);
+    await sleep(50);
+    await logged.close();
+    expect(summaries()).toHaveLength(1);
+  });
+
+  it('logs every 5xx at error, with the error and the response status', async () => {
+    const { logger, lines } = capture();
+    const logged = buildActorsApp({
+      credentials: { user: USER, password: PASSWORD },
+      version: VERSION,
+      logger,
+    });
+    logged.get('/broken', () => {
+      throw new Error('disk on fire');
+    });
+    const response = await logged.inject({ url: '/broken?x=1' });
+    expect(response.statusCode).toBe(500);
+    const failed = lines().find((line) => line.msg === 'request failed');
+    expect(failed).toMatchObject({ level: 50, reqId: expect.any(String), err: { message: 'disk on fire' } });
+    // The request's own logger (built on its first line) tags both lines with the same reqId.
+    expect(lines().find((line) => line.msg === 'request completed')).toMatchObject({
+      level: 50,
+      reqId: failed?.reqId,
+      method: 'GET',
+      url: '/broken?x=1',
+      statusCode: 500,
+    });
+    await logged.close();
+    expect(lines().find((line) => line.msg === 'requests served')).toMatchObject({
+      byStatus: { '5xx': 1 },
+    });
+  });
+
+  it('at debug writes one line per request, probes included', async () => {
+    const { logger, lines } = capture('debug');
     const logged = buildActorsApp({
       credentials: { user: USER, password: PASSWORD },
       version: VERSION,
@@ -252,10 +323,10 @@ describe('logging', () => {
     await logged.inject({ url: '/actors/2', headers: { authorization: AUTH } });
     await logged.inject({ url: '/health' });
     await logged.close();
-    const requests = lines().filter((line) => line.msg === 'request completed');
-    expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ method: 'GET', url: '/actors/2', statusCode: 200, level: 30 });
-    expect(JSON.stringify(lines())).not.toContain(Buffer.from(`${USER}:${PASSWORD}`).toString('base64'));
+    expect(lines().filter((line) => line.msg === 'request completed')).toEqual([
+      expect.objectContaining({ level: 20, method: 'GET', url: '/actors/2', statusCode: 200 }),
+      expect.objectContaining({ level: 20, method: 'GET', url: '/health', statusCode: 200 }),
+    ]);
   });
 
   it('redacts the Authorization header wherever request headers get logged', () => {

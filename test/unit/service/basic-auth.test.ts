@@ -64,3 +64,27 @@ describe('createBasicAuthCheck', () => {
     expect(odd(undefined)).toBe(false);
   });
 });
+
+describe('createBasicAuthCheck remembers headers that passed', () => {
+  it('keeps accepting a verified header and keeps rejecting wrong ones of the same length', () => {
+    const check = createBasicAuthCheck({ user: 'alice', password: 's3cret' });
+    const good = `Basic ${encode('alice:s3cret')}`;
+    const wrong = `Basic ${encode('alice:s3cre7')}`;
+    expect(wrong).toHaveLength(good.length);
+    for (let i = 0; i < 3; i += 1) {
+      expect(check(good)).toBe(true);
+      expect(check(wrong)).toBe(false);
+    }
+  });
+
+  it('still verifies every spelling once more spellings passed than it remembers', () => {
+    const check = createBasicAuthCheck({ user: 'alice', password: 's3cret' });
+    const spellings = Array.from(
+      { length: 40 },
+      (_, spaces) => `Basic ${encode('alice:s3cret')}${' '.repeat(spaces)}`,
+    );
+    for (const spelling of spellings) expect(check(spelling)).toBe(true);
+    for (const spelling of spellings) expect(check(spelling)).toBe(true);
+    expect(check(`Basic ${encode('alice:wrong!')}`)).toBe(false);
+  });
+});

@@ -1,0 +1,53 @@
+// Every reason the status, the revision tags and the metrics give for a service's sync state: PascalCase,
+// stable, machine-readable, defined here once (as Flux keeps its reasons in one file). docs/reasons.md
+// explains each one; a test keeps that page and this file in step.
+import type { ErrorCode } from './errors.ts';
+
+export const Reason = {
+  // Unknown
+  NotReconciled: 'NotReconciled',
+  RebuildFailed: 'RebuildFailed',
+  // Progressing
+  RolloutStarted: 'RolloutStarted',
+  // Synced
+  UpToDate: 'UpToDate',
+  RolloutSucceeded: 'RolloutSucceeded',
+  InvalidationPending: 'InvalidationPending',
+  // Failed or Degraded: how a rollout ended (also the `ecs-gitops:reason` tag)
+  DeploymentFailed: 'DeploymentFailed',
+  DeploymentReplaced: 'DeploymentReplaced',
+  RolloutTimeout: 'RolloutTimeout',
+  VerifyTimeout: 'VerifyTimeout',
+  VerifyWrongVersion: 'VerifyWrongVersion',
+  RollbackFailed: 'RollbackFailed',
+  // Failed: nothing can be rolled out until something changes
+  DigestBlocked: 'DigestBlocked',
+  NoMatchingImage: 'NoMatchingImage',
+  ForeignImage: 'ForeignImage',
+  InvalidConfig: 'InvalidConfig',
+  // Suspended
+  Suspended: 'Suspended',
+  SuspendedByApi: 'SuspendedByApi',
+  ManualRollback: 'ManualRollback',
+  // A reconcile failed with something that is not a DeployerError (a bug): retried.
+  ReconcileError: 'ReconcileError',
+} as const;
+
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** Why a rollout did not succeed. */
+export type FailureReason =
+  | typeof Reason.DeploymentFailed
+  | typeof Reason.DeploymentReplaced
+  | typeof Reason.RolloutTimeout
+  | typeof Reason.VerifyTimeout
+  | typeof Reason.VerifyWrongVersion;
+
+/** A reconcile that failed with a DeployerError names its code: `SERVICE_NOT_FOUND` → `ServiceNotFound`. */
+export function errorReason(code: ErrorCode): string {
+  return code
+    .toLowerCase()
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,98 @@
+// Runs a rollout (fresh, resumed, or a pending CDN invalidation) with progress in the status and the
+// metrics, and turns its end into history and a status verdict (record-outcome.ts).
+import type { Logger } from 'pino';
+import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
+import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
+import type { DeployerMetrics } from '../metrics.ts';
+import type { ServiceEvents } from '../service-events.ts';
+import type { ImageStatus } from '../status-model.ts';
+import type { StatusStore } from '../status-store.ts';
+import type { DeployResult } from './deploy.ts';
+import { type ActOutcome, recordOutcome } from './record-outcome.ts';
+import type { RolloutContext } from './rollout-context.ts';
+
+export interface RunnerDeps {
+  ecs: EcsPort;
+  cdn: CdnPort;
+  probe: VerifyProbe;
+  clock: Clock;
+  store: StatusStore;
+  metrics: DeployerMetrics;
+  events: ServiceEvents;
+  waitPollMs: number;
+}
+
+export interface RolloutRun {
+  config: ServiceConfig;
+  configRevision: string;
+  live: LiveImage;
+  rolloutId: string;
+  digest: string;
+  /** The image rolled out; absent when resuming (the live revision is the one being rolled out). */
+  to?: ImageStatus;
+}
+
+/** What every rollout step needs, reporting its steps to the status and the metrics. */
+export function rolloutContext(
+  deps: RunnerDeps,
+  config: ServiceConfig,
+  signal: AbortSignal,
+  log: Logger,
+): RolloutContext {
+  const { store, metrics } = deps;
+  return {
+    service: config,
+    ecs: deps.ecs,
+    cdn: deps.cdn,
+    probe: deps.probe,
+    clock: deps.clock,
+    log,
+    signal,
+    waitPollMs: deps.waitPollMs,
+    onStep: (step) => {
+      store.update(config.name, (service) => {
+        if (service.currentRollout) service.currentRollout.step = step;
+      });
+      metrics.rolloutStep(config.name, step);
+      log.debug({ step }, 'rollout step');
+    },
+    onEvents: (events) => deps.events.record(config.name, events, log),
+  };
+}
+
+export async function runRollout(
+  deps: RunnerDeps,
+  run: RolloutRun,
+  signal: AbortSignal,
+  log: Logger,
+  steps: (ctx: RolloutContext) => Promise<DeployResult>,
+): Promise<ActOutcome> {
+  const { store, metrics, clock } = deps;
+  const { config, live } = run;
+  const from: ImageStatus = {
+    image: live.image,
+    taskDefinitionArn: live.taskDefinitionArn,
+    ...(live.digest ? { digest: live.digest } : {}),
+  };
+  const to = run.to ?? { image: live.image, digest: run.digest };
+  // Progress, not the verdict: the dashboard shows the rollout while it runs.
+  store.rolloutStarted(
+    config.name,
+    {
+      id: run.rolloutId,
+      step: 'Registering',
+      startedAt: clock.now().toISOString(),
+      from: run.to ? from : null,
+      to,
+    },
+    `rolling out ${run.digest.slice(0, 19)}`,
+  );
+  metrics.syncState(config.name, 'Progressing');
+  const outcome = await steps(rolloutContext(deps, config, signal, log));
+  return recordOutcome(
+    { ecs: deps.ecs, store, metrics, log, signal },
+    { config, configRevision: run.configRevision, rolloutId: run.rolloutId, digest: run.digest },
+    { from: run.to ? from : null, to },
+    outcome,
+  );
+}
