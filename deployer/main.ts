@@ -3,6 +3,7 @@
 // config directory. SIGTERM/SIGINT: stop accepting HTTP, stop the runtime (it releases unfinished
 // messages), stop the local world, exit 0; a second signal exits at once. Startup failures exit 1.
 import { pino } from 'pino';
+import { DirectoryConfigSource } from './adapters/directory-config-source.ts';
 import { redactUrl } from './adapters/git/run-git.ts';
 import { buildServer } from './http/server.ts';
 import { createDeployerRuntime } from './runtime/app.ts';
@@ -73,19 +74,24 @@ async function start(): Promise<void> {
   if (settings.config.kind === 'directory') {
     const dir = settings.config.path;
     const changes = runtime;
+    const onDisk = new DirectoryConfigSource({ root: dir, configPath: 'services' });
     watcher = watchConfigDirectory(
       dir,
-      () => {
+      (revision) => {
         // A unique reason per change: SQS FIFO drops a repeated deduplication id for 5 minutes.
-        const reason = `config directory changed at ${new Date().toISOString()}`;
-        logger.info({ dir }, 'config directory changed; resync queued');
+        const reason = `config directory changed to ${revision.slice(0, 19)} at ${new Date().toISOString()}`;
+        logger.info({ dir, revision }, 'config directory changed; resync queued');
         changes.enqueue({ kind: 'resync', reason }, AbortSignal.timeout(10_000)).catch((error: unknown) => {
           logger.warn({ err: error }, 'could not queue a resync after a config change');
         });
       },
       {
+        revision: async (signal) => (await onDisk.read(undefined, signal)).revision,
         onError: (error) =>
-          logger.warn({ err: error, dir }, 'cannot watch the config directory; edits need a resync'),
+          logger.warn(
+            { err: error, dir },
+            'cannot watch the config directory; edits need `ecs-gitops refresh`',
+          ),
       },
     );
   }
