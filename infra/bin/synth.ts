@@ -1,7 +1,7 @@
 // Offline synthesis without the CDK CLI or AWS credentials:
 // `node infra/bin/synth.ts [-c key=value ...]` (same context keys as `cdk -c`).
 // Also writes infra/generated/intake.json, the intake settings the local world is built from.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { extractIntakeTemplate, INTAKE_TEMPLATE_FILE } from '../lib/intake-template.ts';
