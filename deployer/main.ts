@@ -53,7 +53,11 @@ let app: ReturnType<typeof buildServer> | undefined;
 async function start(): Promise<void> {
   let adapterOptions: Omit<Parameters<typeof createAdapters>[0], 'settings' | 'logger'> = { env };
   if (settings.mode === 'local') {
-    const { startLocalMode } = await import('./startup/local-mode.ts');
+    const { startLocalMode, stopWithParent } = await import('./startup/local-mode.ts');
+    stopWithParent(() => {
+      logger.warn('the parent process exited without stopping the deployer: stopping');
+      shutdown('SIGHUP');
+    });
     local = await startLocalMode(settings, env, logger);
     settings = local.settings;
     adapterOptions = local.adapterOptions;

@@ -5,6 +5,7 @@
 // production image does not install.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { watchParent } from '../../local/tasks/parent-watch.ts';
 import type { LocalWorld } from '../../local/world.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import { localWorldOptionsFromEnv } from '../../local/world-options-from-env.ts';
@@ -18,6 +19,14 @@ export interface LocalMode {
   adapterOptions: Omit<CreateAdaptersOptions, 'settings' | 'logger'>;
   /** Which secrets were generated for this run (printed in the banner). */
   generated: { statusToken: boolean; githubWebhookSecret: boolean };
+}
+
+/**
+ * Local runs sit under npm, a terminal or a test harness: when that parent dies without passing a
+ * signal on (kill -9), `stop` is called as if a signal had come.
+ */
+export function stopWithParent(stop: () => void): void {
+  watchParent(stop);
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
