@@ -3,6 +3,7 @@
 // config directory. SIGTERM/SIGINT: stop accepting HTTP, stop the runtime (it releases unfinished
 // messages), stop the local world, exit 0; a second signal exits at once. Startup failures exit 1.
 import { pino } from 'pino';
+import { DirectoryConfigSource } from './adapters/directory-config-source.ts';
 import { redactUrl } from './adapters/git/run-git.ts';
 import { buildServer } from './http/server.ts';
 import { createDeployerRuntime } from './runtime/app.ts';
@@ -12,6 +13,7 @@ import { localBanner } from './startup/banner.ts';
 import { type ConfigWatcher, watchConfigDirectory } from './startup/config-watcher.ts';
 import { type Adapters, createAdapters } from './startup/create-adapters.ts';
 import type { LocalMode } from './startup/local-mode.ts';
+import { createReporting, loadReportingSettings, type Reporting } from './startup/reporting.ts';
 
 /** ECS sends SIGKILL 30 s after SIGTERM (stopTimeout); finish well before. */
 const SHUTDOWN_LIMIT_MS = 25_000;
@@ -20,8 +22,10 @@ const HTTP_CLOSE_GRACE_MS = 3_000;
 
 const env = process.env;
 let settings: Settings;
+let reportingSettings: ReturnType<typeof loadReportingSettings>;
 try {
   settings = loadSettings(env);
+  reportingSettings = loadReportingSettings(env);
 } catch (error) {
   const message = error instanceof SettingsError ? error.message : String(error);
   process.stderr.write(`deployer cannot start: ${message}\n`);
@@ -47,6 +51,7 @@ const logger = pino({
 let local: LocalMode | undefined;
 let adapters: Adapters | undefined;
 let runtime: DeployerRuntime | undefined;
+let reporting: Reporting | undefined;
 let watcher: ConfigWatcher | undefined;
 let app: ReturnType<typeof buildServer> | undefined;
 
@@ -65,7 +70,16 @@ async function start(): Promise<void> {
   }
   adapters = createAdapters({ settings, logger, ...adapterOptions });
   const { destroy: _destroy, ...ports } = adapters;
-  runtime = createDeployerRuntime({ settings, logger, ...ports });
+  // GitHub statuses and notifications read status snapshots only; the stand-in is the local default.
+  const github = reportingSettings.github ?? local?.github?.settings;
+  reporting = createReporting({ settings: { ...reportingSettings, github }, logger });
+  runtime = createDeployerRuntime({
+    settings,
+    logger,
+    ...ports,
+    configSource: reporting.watchConfig(ports.configSource),
+  });
+  reporting.start(runtime);
   app = buildServer({ runtime, settings, logger });
   const address = await app.listen({ port: settings.port, host: settings.host });
   const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:');
@@ -77,19 +91,24 @@ async function start(): Promise<void> {
   if (settings.config.kind === 'directory') {
     const dir = settings.config.path;
     const changes = runtime;
+    const onDisk = new DirectoryConfigSource({ root: dir, configPath: 'services' });
     watcher = watchConfigDirectory(
       dir,
-      () => {
+      (revision) => {
         // A unique reason per change: SQS FIFO drops a repeated deduplication id for 5 minutes.
-        const reason = `config directory changed at ${new Date().toISOString()}`;
-        logger.info({ dir }, 'config directory changed; resync queued');
+        const reason = `config directory changed to ${revision.slice(0, 19)} at ${new Date().toISOString()}`;
+        logger.info({ dir, revision }, 'config directory changed; resync queued');
         changes.enqueue({ kind: 'resync', reason }, AbortSignal.timeout(10_000)).catch((error: unknown) => {
           logger.warn({ err: error }, 'could not queue a resync after a config change');
         });
       },
       {
+        revision: async (signal) => (await onDisk.read(undefined, signal)).revision,
         onError: (error) =>
-          logger.warn({ err: error, dir }, 'cannot watch the config directory; edits need a resync'),
+          logger.warn(
+            { err: error, dir },
+            'cannot watch the config directory; edits need `ecs-gitops refresh`',
+          ),
       },
     );
   }
@@ -107,8 +126,10 @@ async function stop(): Promise<void> {
   }
   watcher?.close();
   await runtime?.stop();
+  await reporting?.stop(3_000);
   adapters?.destroy();
   await local?.world?.stop();
+  await local?.github?.close();
 }
 
 /** Where the config comes from, for logs: a token in a clone URL never reaches them. */

@@ -1,7 +1,14 @@
 // What the reconciler needs from the world. deployer/adapters implements these against AWS SDK v3
 // (and so against the local stand-ins through AWS_ENDPOINT_URL_*); tests may use in-memory fakes of
 // these interfaces, never hand-made mocks of the SDK. Every call takes an AbortSignal.
-import type { ConfigFile, LiveService, QueueMessage, RegistryImage, TaskDefinition } from './domain/types.ts';
+import type {
+  ConfigError,
+  ConfigFile,
+  LiveService,
+  QueueMessage,
+  RegistryImage,
+  TaskDefinition,
+} from './domain/types.ts';
 
 export interface DescribedTaskDefinition {
   taskDefinition: TaskDefinition;
@@ -78,6 +85,11 @@ export interface ConfigSnapshot {
   /** Commit sha (git) or content hash (directory). */
   revision: string;
   files: ConfigFile[];
+  /**
+   * Files the source refused to read (over the size limits of config-limits.ts), each an error that
+   * names the file. Reported like validation errors: the revision is rejected, nothing is lost.
+   */
+  problems?: ConfigError[];
 }
 
 export interface ConfigSource {

@@ -74,9 +74,14 @@ export async function loadConfigDirectory(
     return failure(services, `cannot read the service configs: ${(error as Error).message}`);
   }
   const prefix = `${path.basename(absolute)}/services/`;
-  const files = snapshot.files.map((f) => ({
-    path: path.join(services, f.path.slice(prefix.length)),
-    text: f.text,
-  }));
-  return parseConfigFiles(files, snapshot.revision);
+  const local = (file: string) => path.join(services, file.slice(prefix.length));
+  const files = snapshot.files.map((f) => ({ path: local(f.path), text: f.text }));
+  const result = parseConfigFiles(files, snapshot.revision);
+  const problems = (snapshot.problems ?? []).map((p) => ({ ...p, file: local(p.file) }));
+  if (problems.length === 0) return result;
+  return {
+    ok: false,
+    revision: snapshot.revision,
+    errors: [...problems, ...(result.ok ? [] : result.errors)],
+  };
 }

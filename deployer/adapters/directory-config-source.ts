@@ -1,11 +1,12 @@
 // ConfigSource over a plain directory (local runs): the same `config/services/*.yaml` layout as the
 // git source, with a content hash as the revision so an unchanged directory reads as unchanged.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DeployerError } from '../domain/errors.ts';
-import type { ConfigFile } from '../domain/types.ts';
+import type { ConfigError, ConfigFile } from '../domain/types.ts';
 import type { ConfigSnapshot, ConfigSource } from '../ports.ts';
+import { checkConfigSizes, MAX_CONFIG_FILE_BYTES } from './config-limits.ts';
 
 export interface DirectoryConfigSourceOptions {
   /** Repository-like root that contains `configPath`. */
@@ -42,14 +43,51 @@ export class DirectoryConfigSource implements ConfigSource {
       if ((error as { code?: unknown }).code === 'ENOENT') names = [];
       else throw new DeployerError('GIT_UNAVAILABLE', `cannot read ${dir}`, { cause: error });
     }
-    const files: ConfigFile[] = [];
+    // Sizes first: a file over the limits (or not a regular file: a symlink to /dev/zero never ends)
+    // is refused before it is read.
+    const entries: { path: string; name: string; bytes: number }[] = [];
+    const problems: ConfigError[] = [];
     for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
       signal.throwIfAborted();
-      const text = await readFile(path.join(dir, name), { encoding: 'utf8', signal });
-      files.push({ path: `${this.#configPath}/${name}`, text });
+      const info = await stat(path.join(dir, name)).catch(missingAsUndefined);
+      if (!info) continue; // deleted between readdir and stat (an editor's save)
+      const filePath = `${this.#configPath}/${name}`;
+      if (!info.isFile())
+        problems.push({
+          file: filePath,
+          line: 1,
+          column: 1,
+          field: '',
+          message: 'not a regular file; it was not read',
+        });
+      else entries.push({ path: filePath, name, bytes: info.size });
+    }
+    const sizes = checkConfigSizes(entries);
+    problems.push(...sizes.problems);
+    const files: ConfigFile[] = [];
+    for (const entry of entries) {
+      if (!sizes.readable.has(entry.path)) continue;
+      signal.throwIfAborted();
+      const bytes = await readFile(path.join(dir, entry.name), { signal }).catch(missingAsUndefined);
+      if (!bytes) continue;
+      // It may have grown since stat: the limit holds for what was read.
+      if (bytes.byteLength > MAX_CONFIG_FILE_BYTES) {
+        problems.push(...checkConfigSizes([{ path: entry.path, bytes: bytes.byteLength }]).problems);
+        continue;
+      }
+      files.push({ path: entry.path, text: bytes.toString('utf8') });
     }
     const hash = createHash('sha256');
     for (const file of files) hash.update(file.path).update('\0').update(file.text).update('\0');
-    return { revision: `sha256:${hash.digest('hex')}`, files };
+    // A refused file still moves the revision when it changes (a fix of its size is a new revision).
+    for (const problem of problems)
+      hash.update(problem.file).update('\0').update(problem.message).update('\0');
+    const revision = `sha256:${hash.digest('hex')}`;
+    return problems.length > 0 ? { revision, files, problems } : { revision, files };
   }
+}
+
+function missingAsUndefined(error: unknown): undefined {
+  if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+  throw error;
 }

@@ -1,7 +1,8 @@
 // POST /api/services/:service/{sync,rollback,suspend,resume}: the manual levers (CLI, dashboard).
 // Every answer carries the service's status after the action, so callers need no second request.
+// POST /api/config/refresh re-reads the config source now and answers with the config status.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { DeployerRuntime } from '../runtime/runtime.ts';
+import type { DeployerRuntime, RefreshResult } from '../runtime/runtime.ts';
 import type { ServiceStatus } from '../runtime/status-model.ts';
 import { allowOnly, sendError } from './http-errors.ts';
 
@@ -45,6 +46,13 @@ const rollbackBody = {
 
 type Params = { Params: { service: string } };
 
+export const CONFIG_REFRESH_PATH = '/api/config/refresh';
+
+/** Body of POST /api/config/refresh. */
+export interface RefreshResponse extends RefreshResult {
+  action: 'refresh';
+}
+
 export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, options) => {
   const { runtime } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -60,9 +68,17 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
   const answer = (reply: FastifyReply, code: number, body: Omit<ApiResponse, 'status'>) =>
     reply.code(code).send({ ...body, status: runtime.serviceStatus(body.service) ?? null });
 
+  app.post(CONFIG_REFRESH_PATH, async (request, reply) => {
+    const result = await runtime.refresh(AbortSignal.timeout(timeoutMs));
+    request.log.info({ action: 'refresh', outcome: result.outcome }, 'config refresh requested');
+    const body: RefreshResponse = { action: 'refresh', ...result };
+    return reply.code(200).send(body);
+  });
+
   app.post<Params>('/api/services/:service/sync', { schema: { params } }, async (request, reply) => {
     const { service } = request.params;
     if (!known(service, reply)) return reply;
+    // Re-reads the config before it reconciles (runtime.sync), so a just-saved edit is what syncs.
     await runtime.sync(service, AbortSignal.timeout(timeoutMs));
     request.log.info({ service, action: 'sync' }, 'manual sync requested');
     return answer(reply, 202, { service, action: 'sync', accepted: true });
@@ -105,4 +121,5 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
 
   for (const action of API_ACTIONS)
     allowOnly(app as FastifyInstance, `/api/services/:service/${action}`, ['POST']);
+  allowOnly(app as FastifyInstance, CONFIG_REFRESH_PATH, ['POST']);
 };

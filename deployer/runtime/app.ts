@@ -19,6 +19,7 @@ import type {
 import { Intake } from './intake.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
 import { QueueConsumer } from './queue-consumer.ts';
+import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
 import { manualRollback } from './rollback-service.ts';
@@ -56,6 +57,8 @@ export interface RuntimeTuning {
 /** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() reports the same. */
 const DEDUP_WINDOW_MS = 5 * 60_000;
 const MAX_REMEMBERED_IDS = 10_000;
+/** A manual sync waits this long for the config re-read (a git fetch), then syncs the config in force. */
+const SYNC_REREAD_MS = 10_000;
 
 export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
   const { settings, clock, queue } = deps;
@@ -245,12 +248,38 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     },
 
     ready: () => isReady && consumer.running,
+    readiness: createReadiness({
+      queue,
+      clock,
+      configReadAt: () => store.snapshot().config.readAt,
+      started: () => isReady && consumer.running,
+      onQueueError: (error) => logger.warn({ err: error }, 'not ready: the queue does not answer'),
+    }),
+
+    async refresh(signal) {
+      const outcome = await intake.loadHead(signal);
+      logger.info({ config: outcome, revision: intake.current()?.revision ?? null }, 'config refreshed');
+      // A new revision reaches every service the usual way: a resync reconciles them all.
+      if (outcome === 'applied') await send({ kind: 'resync', reason: `refresh ${stamp()}` }, signal);
+      return { outcome, config: store.snapshot().config };
+    },
+
     status: () => store.snapshot(),
     serviceStatus: (name) => store.service(name),
     subscribe: (listener) => store.subscribe(listener),
     enqueue: send,
 
     async sync(service, signal) {
+      // What the user just saved or pushed is what they mean to sync: read it first, briefly.
+      try {
+        await intake.loadHead(AbortSignal.any([signal, AbortSignal.timeout(SYNC_REREAD_MS)]));
+      } catch (error) {
+        if (signal.aborted) throw error;
+        logger.warn(
+          { err: error, service },
+          'manual sync: cannot re-read the config; syncing the one in force',
+        );
+      }
       requireService(service);
       store.forgetFailedDigests(service);
       logger.info({ service }, 'manual sync: failed digests forgotten, reconciling with force');

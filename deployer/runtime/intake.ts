@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
-import type { Clock, ConfigSource, QueuePort } from '../ports.ts';
+import type { Clock, ConfigSnapshot, ConfigSource, QueuePort } from '../ports.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import type { StatusStore } from './status-store.ts';
 
@@ -29,6 +29,7 @@ export class Intake {
   readonly #log: Logger;
   #current: DesiredState | undefined;
   #lastAttempted: string | undefined;
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
@@ -53,11 +54,29 @@ export class Intake {
     }
   }
 
-  /** Loads the config at the source's head (start, resync). */
-  async loadHead(signal: AbortSignal): Promise<LoadOutcome> {
+  /** Loads the config at the source's head (start, resync, refresh, sync). */
+  loadHead(signal: AbortSignal): Promise<LoadOutcome> {
+    return this.#exclusive(async () => {
+      const snapshot = await this.#read(signal);
+      if (snapshot.revision === this.#lastAttempted) return 'unchanged';
+      return this.#apply(this.#parse(snapshot), signal);
+    });
+  }
+
+  /**
+   * One read-and-apply at a time: a refresh from the API runs beside the queue's intake messages,
+   * and an older read must never be applied after a newer one.
+   */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(work);
+    this.#turn = run.catch(() => undefined);
+    return run;
+  }
+
+  async #read(signal: AbortSignal): Promise<ConfigSnapshot> {
     const snapshot = await this.#deps.configSource.read(undefined, signal);
-    if (snapshot.revision === this.#lastAttempted) return 'unchanged';
-    return this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
+    this.#deps.store.configRead(snapshot.revision);
+    return snapshot;
   }
 
   async #gitPush(message: Extract<QueueMessage, { kind: 'git-push' }>, signal: AbortSignal): Promise<void> {
@@ -65,16 +84,19 @@ export class Intake {
     // The webhook decided this push is work (repository, branch, config touched: github-push.ts).
     // Level-triggered: the push only says "look now". Reading the branch head (not `after`) means a
     // late or redelivered push can never bring an older config back.
-    const snapshot = await this.#deps.configSource.read(undefined, signal);
-    if (snapshot.revision !== message.after)
-      log.info({ head: snapshot.revision }, 'the branch moved on since this push; using its head');
-    if (snapshot.revision === this.#lastAttempted) {
-      log.info({ revision: snapshot.revision }, 'config at this revision already handled');
-      return;
-    }
-    const outcome = await this.#apply(this.#parse(snapshot.files, snapshot.revision), signal);
-    if (outcome !== 'applied') return;
-    await this.#reconcileAll(`git push ${snapshot.revision.slice(0, 12)}`, signal);
+    const applied = await this.#exclusive(async () => {
+      const snapshot = await this.#read(signal);
+      if (snapshot.revision !== message.after)
+        log.info({ head: snapshot.revision }, 'the branch moved on since this push; using its head');
+      if (snapshot.revision === this.#lastAttempted) {
+        log.info({ revision: snapshot.revision }, 'config at this revision already handled');
+        return undefined;
+      }
+      const outcome = await this.#apply(this.#parse(snapshot), signal);
+      return outcome === 'applied' ? snapshot.revision : undefined;
+    });
+    if (applied === undefined) return;
+    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, signal);
   }
 
   async #imagePush(
@@ -116,7 +138,7 @@ export class Intake {
     await this.#deps.queue.send(message, signal);
   }
 
-  #parse(files: { path: string; text: string }[], revision: string): ConfigLoadResult {
+  #parse({ files, revision, problems = [] }: ConfigSnapshot): ConfigLoadResult {
     const prefix = this.#deps.configPrefix;
     const relative = files
       .filter((f) => f.path.startsWith(prefix))
@@ -124,7 +146,11 @@ export class Intake {
     const result = parseConfigFiles(relative, revision);
     // Report paths as they are in the repository, where the fix goes.
     const full = (file: string) => `${prefix}${file}`;
-    if (!result.ok) return { ...result, errors: result.errors.map((e) => ({ ...e, file: full(e.file) })) };
+    // Files the source would not read (over a size limit) reject the revision like any invalid file.
+    if (!result.ok || problems.length > 0) {
+      const errors = result.ok ? [] : result.errors.map((e) => ({ ...e, file: full(e.file) }));
+      return { ok: false, revision, errors: [...problems, ...errors] };
+    }
     for (const service of result.state.services) service.source = { file: full(service.source.file) };
     return result;
   }

@@ -3,11 +3,19 @@
 // deployer/http only talks to this interface, so HTTP tests can use a small in-memory implementation.
 import type { Registry } from 'prom-client';
 import type { QueueMessage } from '../domain/types.ts';
-import type { DeployerStatus, ServiceStatus } from './status-model.ts';
+import type { LoadOutcome } from './intake.ts';
+import type { Readiness } from './readiness.ts';
+import type { ConfigStatus, DeployerStatus, ServiceStatus } from './status-model.ts';
 
 export interface EnqueueResult {
   /** False when the message was a repeat the runtime already accepted (e.g. a redelivered webhook). */
   queued: boolean;
+}
+
+export interface RefreshResult {
+  /** applied: a new valid revision is in force; rejected: it is invalid, the last good one stays. */
+  outcome: LoadOutcome;
+  config: ConfigStatus;
 }
 
 export interface DeployerRuntime {
@@ -17,11 +25,15 @@ export interface DeployerRuntime {
   stop(): Promise<void>;
   /** True once the first config load and status rebuild from ECS are done and the consumer runs. */
   ready(): boolean;
+  /** Whether the deployer can do its job now (GET /readyz): config read, started, queue answering. */
+  readiness(): Promise<Readiness>;
+  /** Re-reads the config source now; a new valid revision is applied and every service reconciled. */
+  refresh(signal: AbortSignal): Promise<RefreshResult>;
   status(): DeployerStatus;
   serviceStatus(name: string): ServiceStatus | undefined;
   /** Puts a normalised message on the queue (webhook intake, API sync). */
   enqueue(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult>;
-  /** Reconcile now, forgetting remembered failed digests of this service (manual sync). */
+  /** Re-read the config, then reconcile now, forgetting remembered failed digests (manual sync). */
   sync(service: string, signal: AbortSignal): Promise<void>;
   /** Roll back to the previous (or the given) task definition revision, then suspend tracking. */
   rollback(service: string, to: string | undefined, signal: AbortSignal): Promise<void>;

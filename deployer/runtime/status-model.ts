@@ -124,6 +124,10 @@ export interface ConfigStatus {
   lastAttemptedRevision: string | null;
   /** Errors of the last attempted revision when it was rejected; empty when it was applied. */
   errors: ConfigError[];
+  /** Revision at the source (the directory on disk, the branch head) when it was last read. */
+  headRevision: string | null;
+  /** When the source was last read (start, watch, push, resync, refresh, sync). */
+  readAt: string | null;
 }
 
 export interface QueueStatus {

@@ -37,7 +37,14 @@ export class StatusStore {
       mode: options.mode,
       version: options.version,
       startedAt: options.clock.now().toISOString(),
-      config: { revision: null, lastAppliedRevision: null, lastAttemptedRevision: null, errors: [] },
+      config: {
+        revision: null,
+        lastAppliedRevision: null,
+        lastAttemptedRevision: null,
+        errors: [],
+        headRevision: null,
+        readAt: null,
+      },
       queue: { visible: null, inFlight: null },
       services: [],
     };
@@ -65,6 +72,12 @@ export class StatusStore {
   subscribe(listener: StatusListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** The config source was read: what it holds now, whether or not it is applied. */
+  configRead(revision: string): void {
+    Object.assign(this.#status.config, { headRevision: revision, readAt: this.#clock.now().toISOString() });
+    this.#changed();
   }
 
   configApplied(revision: string): void {

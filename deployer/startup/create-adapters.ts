@@ -62,7 +62,7 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     cdn: new CloudFrontAdapter(clients.cloudfront),
     queue,
     configSource,
-    probe: new HttpVerifyProbe(),
+    probe: new HttpVerifyProbe({ allowPrivateNetworks: settings.verifyAllowPrivateNetworks }),
     clock: new SystemClock(),
     destroy: () => clients.destroy(),
   };

@@ -53,6 +53,8 @@ export function fakeDeployerStatus(overrides: Partial<DeployerStatus> = {}): Dep
     config: {
       revision: 'abc123',
       lastAppliedRevision: 'abc123',
+      headRevision: null,
+      readAt: null,
       lastAttemptedRevision: 'abc123',
       errors: [],
     },
@@ -66,6 +68,7 @@ export type FakeCall =
   | { method: 'start' | 'stop' }
   | { method: 'enqueue'; message: QueueMessage }
   | { method: 'sync'; service: string }
+  | { method: 'refresh' }
   | { method: 'rollback'; service: string; to: string | undefined }
   | { method: 'suspend'; service: string }
   | { method: 'resume'; service: string };
@@ -93,6 +96,8 @@ export interface FakeRuntime extends DeployerRuntime {
   setEnqueueBehaviour(behaviour: 'ok' | 'fail' | 'hang'): void;
   /** Makes every enqueue() take this long before it succeeds (in-flight requests during shutdown). */
   setEnqueueDelay(ms: number): void;
+  /** What refresh() reports for a valid config (a rejected one is reported when config.errors is set). */
+  setRefreshOutcome(outcome: 'applied' | 'unchanged'): void;
   /** Number of live subscribers (to check that SSE connections unsubscribe). */
   subscriberCount(): number;
 }
@@ -102,6 +107,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   let ready = options.ready ?? true;
   let enqueueBehaviour: 'ok' | 'fail' | 'hang' = 'ok';
   let enqueueDelayMs = 0;
+  let refreshOutcome: 'applied' | 'unchanged' = 'unchanged';
   const calls: FakeCall[] = [];
   const enqueued: QueueMessage[] = [];
   const seenDeliveries = new Set<string>();
@@ -140,6 +146,15 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       record({ method: 'stop' });
     },
     ready: () => ready,
+    async readiness() {
+      const message = ready ? 'ok' : 'the fake runtime is told it is not ready';
+      return { ready, checks: [{ name: 'started', ok: ready, message }] };
+    },
+    async refresh() {
+      record({ method: 'refresh' });
+      const outcome = status.config.errors.length > 0 ? 'rejected' : refreshOutcome;
+      return { outcome, config: structuredClone(status.config) };
+    },
     status: () => structuredClone(status),
     serviceStatus(name) {
       const service = status.services.find((candidate) => candidate.name === name);
@@ -188,6 +203,9 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       return () => {
         listeners.delete(listener);
       };
+    },
+    setRefreshOutcome(outcome) {
+      refreshOutcome = outcome;
     },
     setReady(value) {
       ready = value;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DeployerError } from '../../domain/errors.ts';
 import type { ConfigFile } from '../../domain/types.ts';
 import type { ConfigSnapshot, ConfigSource } from '../../ports.ts';
+import { checkConfigSizes, MAX_CONFIG_FILE_BYTES } from '../config-limits.ts';
 import { redactUrl, runGit } from './run-git.ts';
 
 export interface GitConfigSourceOptions {
@@ -92,7 +93,7 @@ export class GitConfigSource implements ConfigSource {
         );
       }
     }
-    return { revision: sha, files: await this.#readFiles(sha, signal) };
+    return { revision: sha, ...(await this.#readFiles(sha, signal)) };
   }
 
   /** Clones the mirror when missing; returns true when it did (so the refs are fresh). */
@@ -139,28 +140,38 @@ export class GitConfigSource implements ConfigSource {
     }
   }
 
-  async #readFiles(sha: string, signal: AbortSignal): Promise<ConfigFile[]> {
-    const listing = await runGit(['ls-tree', '-z', '--full-name', sha, '--', `${this.#configPath}/`], {
+  async #readFiles(sha: string, signal: AbortSignal): Promise<Pick<ConfigSnapshot, 'files' | 'problems'>> {
+    // `-l` adds each blob's size, so a file over the limits is refused before a byte of it is read.
+    const listing = await runGit(['ls-tree', '-z', '-l', '--full-name', sha, '--', `${this.#configPath}/`], {
       cwd: this.#mirror,
       timeoutMs: this.#readTimeoutMs,
       signal,
     });
-    const files: ConfigFile[] = [];
+    const blobs = new Map<string, { object: string; bytes: number }>();
     for (const entry of listing.split('\0')) {
-      // `<mode> <type> <object>\t<path>`
+      // `<mode> <type> <object> <size, space-padded>\t<path>`
       const tab = entry.indexOf('\t');
       if (tab === -1) continue;
-      const [, type, object] = entry.slice(0, tab).split(' ');
+      const [, type, object, bytes] = entry.slice(0, tab).trim().split(/ +/);
       const filePath = entry.slice(tab + 1);
       if (type !== 'blob' || !object || !/\.ya?ml$/i.test(filePath)) continue;
+      blobs.set(filePath, { object, bytes: Number(bytes) });
+    }
+    const { readable, problems } = checkConfigSizes([...blobs].map(([path, { bytes }]) => ({ path, bytes })));
+    const files: ConfigFile[] = [];
+    for (const [filePath, { object }] of blobs) {
+      if (!readable.has(filePath)) continue;
       const text = await runGit(['cat-file', 'blob', object], {
         cwd: this.#mirror,
         timeoutMs: this.#readTimeoutMs,
         signal,
+        // The size was checked above; the buffer only has to hold what ls-tree promised.
+        maxBuffer: MAX_CONFIG_FILE_BYTES + 1024,
       });
       files.push({ path: filePath, text });
     }
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return problems.length > 0 ? { files, problems } : { files };
   }
 }
 

@@ -30,6 +30,7 @@ export function redactUrl(text: string): string {
 }
 
 export function runGit(args: string[], options: RunGitOptions): Promise<string> {
+  const maxBuffer = options.maxBuffer ?? 32 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -38,7 +39,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<string> 
         cwd: options.cwd,
         timeout: options.timeoutMs,
         signal: options.signal,
-        maxBuffer: options.maxBuffer ?? 32 * 1024 * 1024,
+        maxBuffer,
         encoding: 'utf8',
         env: {
           ...process.env,
@@ -57,6 +58,16 @@ export function runGit(args: string[], options: RunGitOptions): Promise<string> 
         const stderrText = redactUrl(String(stderr).trim()).slice(0, 2000);
         if (options.signal.aborted) {
           reject(new DeployerError('ABORTED', `${command} aborted`, { cause: error }));
+          return;
+        }
+        // Over maxBuffer, Node kills git too: that is too much output, not a slow network.
+        if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          reject(
+            new DeployerError('GIT_FAILED', `${command} printed more than ${maxBuffer} bytes`, {
+              cause: error,
+              details: { command, maxBuffer },
+            }),
+          );
           return;
         }
         const killed = (error as { killed?: boolean }).killed === true;

@@ -1,6 +1,7 @@
 // The verbs that talk to a running deployer over HTTP, in `--help` order.
 import type { CliCommand } from '../cli-io.ts';
 import { diffCommand } from './diff.ts';
+import { refreshCommand } from './refresh.ts';
 import { resumeCommand } from './resume.ts';
 import { rollbackCommand } from './rollback.ts';
 import { statusCommand } from './status.ts';
@@ -11,6 +12,7 @@ export const REMOTE_COMMANDS: readonly CliCommand[] = [
   statusCommand,
   diffCommand,
   syncCommand,
+  refreshCommand,
   rollbackCommand,
   suspendCommand,
   resumeCommand,

@@ -30,7 +30,7 @@ export function statusTable(status: DeployerStatus, paint: Paint = noPaint): str
     );
   lines.push(...configProblems(status));
   lines.push(
-    `config ${shortRevision(status.config.revision) || 'none'} · queue ${figure(status.queue.visible)} waiting, ${figure(status.queue.inFlight)} in flight · ${status.mode} mode · deployer ${printable(status.version)}`,
+    `config ${shortRevision(status.config.revision) || 'none'} · head ${configHead(status)} · queue ${figure(status.queue.visible)} waiting, ${figure(status.queue.inFlight)} in flight · ${status.mode} mode · deployer ${printable(status.version)}`,
   );
   return lines.join('\n');
 }
@@ -57,14 +57,21 @@ function lastRollout(rollout: RolloutRecord | undefined): string {
   return `${rollout.result}${reason} ${formatTime(rollout.finishedAt)}`;
 }
 
-export function configProblems(status: DeployerStatus): string[] {
+/** The revision at the source (disk or branch head) and when it was read. */
+function configHead(status: DeployerStatus): string {
+  const { headRevision, readAt } = status.config;
+  if (!headRevision || !readAt) return 'not read yet';
+  return `${shortRevision(headRevision)} read ${formatTime(readAt)}`;
+}
+
+export function configProblems(status: Pick<DeployerStatus, 'config'>): string[] {
   const { config } = status;
   if (config.errors.length === 0) return [];
   return [
     '',
-    `Config revision ${shortRevision(config.lastAttemptedRevision) || 'unknown'} was rejected; ${
-      config.revision ? `${shortRevision(config.revision)} stays in force` : 'no valid config applied yet'
-    }:`,
+    config.revision
+      ? `Running last good revision ${shortRevision(config.revision)}; HEAD ${shortRevision(config.lastAttemptedRevision) || 'unknown'} is invalid:`
+      : `HEAD ${shortRevision(config.lastAttemptedRevision) || 'unknown'} is invalid; no valid config applied yet:`,
     ...config.errors.map(
       (e) =>
         `  ${printable(e.file)}:${e.line}:${e.column} ${e.field ? `${printable(e.field)}: ` : ''}${printable(e.message)}`,

@@ -55,6 +55,7 @@ function summary(status: DeployerStatus): SafeHtml {
 <span><span class="muted">version</span> ${status.version}</span>
 <span><span class="muted">up since</span> <time datetime="${status.startedAt}">${formatTime(status.startedAt)}</time></span>
 <span><span class="muted">config</span> <code id="config-revision" title="${config.revision ?? ''}">${shortRevision(config.revision) || 'none'}</code></span>
+<span><span class="muted">head</span> <code id="config-head" title="${config.headRevision ?? ''}">${shortRevision(config.headRevision) || 'not read'}</code>${config.readAt ? html` <span class="muted">read</span> <time id="config-read-at" datetime="${config.readAt}">${formatTime(config.readAt)}</time>` : ''}</span>
 <span><span class="muted">queue</span> <span id="queue">${figure(status.queue.visible)} waiting, ${figure(status.queue.inFlight)} in flight</span></span>
 </section>`;
 }

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CONFIG_FILE_BYTES, MAX_CONFIG_TOTAL_BYTES } from '../../../deployer/adapters/config-limits.ts';
 import { DirectoryConfigSource } from '../../../deployer/adapters/directory-config-source.ts';
 import type { DeployerError } from '../../../deployer/domain/errors.ts';
 
@@ -51,5 +52,63 @@ describe('DirectoryConfigSource', () => {
       signal,
     );
     expect(snapshot.files).toEqual([]);
+  });
+
+  it('read refuses a file over 32 MiB without reading it: an error names the file, the others are read', async () => {
+    const sized = await mkdtemp(path.join(tmpdir(), 'dir-source-big-'));
+    try {
+      mkdirSync(path.join(sized, 'services'));
+      writeFileSync(path.join(sized, 'services/a.yaml'), 'name: a\n');
+      writeFileSync(path.join(sized, 'services/huge.yaml'), '');
+      truncateSync(path.join(sized, 'services/huge.yaml'), 33 * 1024 * 1024); // sparse: no 33 MiB written
+      symlinkSync('/dev/zero', path.join(sized, 'services/zero.yaml'));
+      const src = new DirectoryConfigSource({ root: sized, configPath: 'services' });
+      const snapshot = await src.read(undefined, signal);
+      expect(snapshot.files).toEqual([{ path: 'services/a.yaml', text: 'name: a\n' }]);
+      expect(snapshot.problems).toEqual([
+        expect.objectContaining({
+          file: 'services/zero.yaml',
+          line: 1,
+          message: expect.stringContaining('not a regular file'),
+        }),
+        expect.objectContaining({
+          file: 'services/huge.yaml',
+          line: 1,
+          message: expect.stringMatching(/33\.0 MiB, over the 256 KiB limit/),
+        }),
+      ]);
+      // Fixing the file is a new revision, picked up like any edit.
+      rmSync(path.join(sized, 'services/huge.yaml'));
+      rmSync(path.join(sized, 'services/zero.yaml'));
+      const fixed = await src.read(undefined, signal);
+      expect(fixed.problems).toBeUndefined();
+      expect(fixed.revision).not.toBe(snapshot.revision);
+    } finally {
+      await rm(sized, { recursive: true, force: true });
+    }
+  });
+
+  it('read refuses the files that would bring the total over its limit', async () => {
+    const sized = await mkdtemp(path.join(tmpdir(), 'dir-source-total-'));
+    try {
+      mkdirSync(path.join(sized, 'services'));
+      const count = Math.floor(MAX_CONFIG_TOTAL_BYTES / MAX_CONFIG_FILE_BYTES) + 1;
+      const names = Array.from({ length: count }, (_, i) => `s${String(i).padStart(3, '0')}.yaml`);
+      for (const name of names)
+        writeFileSync(path.join(sized, 'services', name), 'x'.repeat(MAX_CONFIG_FILE_BYTES));
+      const snapshot = await new DirectoryConfigSource({ root: sized, configPath: 'services' }).read(
+        undefined,
+        signal,
+      );
+      expect(snapshot.files).toHaveLength(count - 1);
+      expect(snapshot.problems).toEqual([
+        expect.objectContaining({
+          file: `services/${names.at(-1)}`,
+          message: expect.stringContaining('over the 8.0 MiB limit of all of them together'),
+        }),
+      ]);
+    } finally {
+      await rm(sized, { recursive: true, force: true });
+    }
   });
 });

@@ -137,4 +137,24 @@ describe('GitConfigSource over a real local repository', () => {
   ])('redactUrl(%s) hides credentials', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });
+
+  it('read of a commit with a 33 MiB file refuses that file by name and reads the others (no terminal failure)', async () => {
+    const src = source('cache-big');
+    const big = commit({ 'config/services/huge.yaml': `# ${'x'.repeat(33 * 1024 * 1024)}\n` }, 'huge');
+    const snapshot = await src.read(undefined, signal);
+    expect(snapshot.revision).toBe(big);
+    expect(snapshot.files.map((f) => f.path)).not.toContain('config/services/huge.yaml');
+    expect(snapshot.files.map((f) => f.path)).toContain('config/services/actors.yaml');
+    expect(snapshot.problems).toEqual([
+      expect.objectContaining({
+        file: 'config/services/huge.yaml',
+        line: 1,
+        message: expect.stringMatching(/33\.0 MiB, over the 256 KiB limit/),
+      }),
+    ]);
+    const fixed = commit({ 'config/services/huge.yaml': null }, 'drop huge');
+    const after = await src.read(undefined, signal);
+    expect(after.revision).toBe(fixed);
+    expect(after.problems).toBeUndefined();
+  });
 });

@@ -125,6 +125,8 @@ describe('status', () => {
         config: {
           revision: 'abc123',
           lastAppliedRevision: 'abc123',
+          headRevision: null,
+          readAt: null,
           lastAttemptedRevision: 'def456',
           errors: [
             { file: 'services/actors.yaml', line: 4, column: 3, field: 'image.pin', message: 'bad pin' },
@@ -133,7 +135,7 @@ describe('status', () => {
       }),
     );
     const { stdout } = await cli(['status']);
-    expect(stdout).toContain('Config revision def456 was rejected; abc123 stays in force:');
+    expect(stdout).toContain('Running last good revision abc123; HEAD def456 is invalid:');
     expect(stdout).toContain('  services/actors.yaml:4:3 image.pin: bad pin');
   });
 });
@@ -163,6 +165,8 @@ describe('diff', () => {
         config: {
           revision: 'a',
           lastAppliedRevision: 'a',
+          headRevision: null,
+          readAt: null,
           lastAttemptedRevision: 'b',
           errors: [{ file: 'services/x.yaml', line: 1, column: 1, field: '', message: 'empty file' }],
         },

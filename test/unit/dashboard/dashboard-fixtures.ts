@@ -47,6 +47,8 @@ export function deployerStatus(overrides: Partial<DeployerStatus> = {}): Deploye
     config: {
       revision: 'abc123def4567890',
       lastAppliedRevision: 'abc123def4567890',
+      headRevision: null,
+      readAt: null,
       lastAttemptedRevision: 'abc123def4567890',
       errors: [],
     },

@@ -77,6 +77,8 @@ describe('GET /', () => {
         config: {
           revision: 'r1',
           lastAppliedRevision: 'r1',
+          headRevision: null,
+          readAt: null,
           lastAttemptedRevision: '<r2>',
           errors: [
             {
@@ -229,6 +231,8 @@ describe('GET /', () => {
         config: {
           revision: 'aaaaaaaaaaaaaaaa',
           lastAppliedRevision: 'aaaaaaaaaaaaaaaa',
+          headRevision: null,
+          readAt: null,
           lastAttemptedRevision: 'bbbbbbbbbbbbbbbb',
           errors: [
             {
@@ -245,8 +249,9 @@ describe('GET /', () => {
     const app = await build(runtime);
     const body = (await app.inject({ method: 'GET', url: '/' })).body;
     expect(body).toContain('id="config-errors"');
-    expect(body).toContain('<code>bbbbbbbbbbbb</code> was rejected');
-    expect(body).toContain('Revision <code>aaaaaaaaaaaa</code> stays in force.');
+    expect(body).toContain(
+      'Running last good revision <code>aaaaaaaaaaaa</code>; HEAD <code>bbbbbbbbbbbb</code> is invalid',
+    );
     expect(body).toContain(
       '<li><code>services/actors.yaml:7:3</code> <code>image.pin</code>: unknown field &#96;pinn&#96;</li>',
     );
@@ -262,7 +267,14 @@ describe('GET /', () => {
   it('says the deployer is still loading rather than that nothing is configured', async () => {
     const starting = deployerStatus({
       services: [],
-      config: { revision: null, lastAppliedRevision: null, lastAttemptedRevision: null, errors: [] },
+      config: {
+        revision: null,
+        lastAppliedRevision: null,
+        headRevision: null,
+        readAt: null,
+        lastAttemptedRevision: null,
+        errors: [],
+      },
     });
     const app = await build(fakeRuntime(starting));
     const body = (await app.inject({ method: 'GET', url: '/' })).body;
@@ -276,6 +288,8 @@ describe('GET /', () => {
       config: {
         revision: null,
         lastAppliedRevision: null,
+        headRevision: null,
+        readAt: null,
         lastAttemptedRevision: 'bad',
         errors: [{ file: 'services/a.yaml', line: 1, column: 1, field: '', message: 'empty file' }],
       },
@@ -283,7 +297,7 @@ describe('GET /', () => {
     const app = await build(fakeRuntime(rejected));
     const body = (await app.inject({ method: 'GET', url: '/' })).body;
     expect(body).toContain('No valid config has been applied yet: fix the errors above and push again.');
-    expect(body).toContain('No valid config has been applied yet.'); // the banner's own wording
+    expect(body).toContain('HEAD <code>bad</code> is invalid; no valid config has been applied yet'); // the banner's own wording
   });
 });
 

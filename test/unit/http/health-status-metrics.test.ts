@@ -24,7 +24,7 @@ describe('GET /healthz and /readyz', () => {
     server.runtime.setReady(true);
     const after = await server.app.inject({ method: 'GET', url: '/readyz' });
     expect(after.statusCode).toBe(200);
-    expect(after.json()).toEqual({ status: 'ready' });
+    expect(after.json()).toMatchObject({ status: 'ready' });
   });
 
   it('health endpoints stay public in aws mode', async () => {

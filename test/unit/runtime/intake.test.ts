@@ -55,6 +55,8 @@ describe('Intake', () => {
       lastAppliedRevision: SHA_A,
       lastAttemptedRevision: SHA_A,
       errors: [],
+      headRevision: SHA_A,
+      readAt: expect.any(String),
     });
     expect(store.names()).toEqual(['actors']);
     expect(await intake.loadHead(signal)).toBe('unchanged');

@@ -1,60 +1,131 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DirectoryConfigSource } from '../../../deployer/adapters/directory-config-source.ts';
 import { type ConfigWatcher, watchConfigDirectory } from '../../../deployer/startup/config-watcher.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Generous cap for event-driven waits on a loaded machine; the watcher's own bound is ~0.6 s. */
+const CAP = { timeout: 10_000, interval: 20 };
 
 describe('watchConfigDirectory', () => {
   let dir: string;
+  let file: string;
   let watcher: ConfigWatcher | undefined;
+  let source: DirectoryConfigSource;
+  const revision = async (signal: AbortSignal) => (await source.read(undefined, signal)).revision;
+  const onDisk = () => revision(AbortSignal.timeout(5_000));
+
+  /** How vim, JetBrains safe write and git checkout save: write a new file, rename it over the old. */
+  const renameSave = async (text: string) => {
+    await writeFile(`${file}.tmp`, text);
+    await rename(`${file}.tmp`, file);
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ecs-gitops-watch-'));
     await mkdir(path.join(dir, 'services'));
+    file = path.join(dir, 'services', 'actors.yaml');
+    await writeFile(file, 'name: actors # 0\n');
+    source = new DirectoryConfigSource({ root: dir, configPath: 'services' });
   });
   afterEach(async () => {
     watcher?.close();
+    watcher = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('calls back once for a burst of writes in a subdirectory', async () => {
-    let calls = 0;
-    watcher = watchConfigDirectory(dir, () => calls++, { debounceMs: 150 });
-    for (let index = 0; index < 5; index++) {
-      await writeFile(path.join(dir, 'services', 'actors.yaml'), `name: actors # ${index}\n`);
-      await sleep(10);
+  it('reports two rename-saves and an in-place write in a row, each with its new revision', async () => {
+    const seen: string[] = [];
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision });
+    await watcher.started;
+    for (const edit of [
+      () => renameSave('name: actors # 1\n'),
+      () => renameSave('name: actors # 2\n'),
+      () => writeFile(file, 'name: actors # 3\n'),
+    ]) {
+      await edit();
+      const expected = await onDisk();
+      await expect.poll(() => seen.at(-1), CAP).toBe(expected);
     }
-    await expect.poll(() => calls, { timeout: 3_000 }).toBe(1);
-    await sleep(300);
-    expect(calls).toBe(1);
+    expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('calls back again for a later change', async () => {
-    let calls = 0;
-    watcher = watchConfigDirectory(dir, () => calls++, { debounceMs: 50 });
-    await writeFile(path.join(dir, 'services', 'a.yaml'), 'name: a\n');
-    await expect.poll(() => calls, { timeout: 3_000 }).toBe(1);
-    await writeFile(path.join(dir, 'services', 'b.yaml'), 'name: b\n');
-    await expect.poll(() => calls, { timeout: 3_000 }).toBe(2);
+  it('re-arms the watch after a rename-save, so watch events alone (no poll) see the next saves', async () => {
+    const seen: string[] = [];
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, pollMs: 0 });
+    await watcher.started;
+    for (const index of [1, 2, 3]) {
+      await renameSave(`name: actors # ${index}\n`);
+      const expected = await onDisk();
+      await expect.poll(() => seen.at(-1), CAP).toBe(expected);
+    }
+  });
+
+  it('finds a change through the poll when no watch event comes', async () => {
+    const seen: string[] = [];
+    // A directory the watch cannot see into does not exist, so stand in with a revision that moves.
+    let current = 'sha256:a';
+    watcher = watchConfigDirectory(path.join(dir, 'services'), (r) => seen.push(r), {
+      revision: async () => current,
+      pollMs: 20,
+    });
+    await watcher.started;
+    current = 'sha256:b';
+    await expect.poll(() => seen, CAP).toEqual(['sha256:b']);
+  });
+
+  it('reports a burst of writes ending on the last revision, and nothing for a rewrite of the same text', async () => {
+    const seen: string[] = [];
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, debounceMs: 50 });
+    await watcher.started;
+    for (let index = 1; index <= 5; index++) await writeFile(file, `name: actors # ${index}\n`);
+    const last = await onDisk();
+    await expect.poll(() => seen.at(-1), CAP).toBe(last);
+    const count = seen.length;
+    await writeFile(file, 'name: actors # 5\n');
+    // Wait for a later, different change: the identical rewrite before it must not have been reported.
+    await renameSave('name: actors # 6\n');
+    const next = await onDisk();
+    await expect.poll(() => seen.at(-1), CAP).toBe(next);
+    expect(seen.slice(count)).toEqual([next]);
   });
 
   it('calls nothing after close()', async () => {
     let calls = 0;
-    watcher = watchConfigDirectory(dir, () => calls++, { debounceMs: 50 });
-    await writeFile(path.join(dir, 'services', 'a.yaml'), 'name: a\n');
+    watcher = watchConfigDirectory(dir, () => calls++, { revision, debounceMs: 10, pollMs: 10 });
+    await watcher.started;
     watcher.close();
-    await sleep(300);
+    await writeFile(file, 'name: changed\n');
+    await sleep(200);
     expect(calls).toBe(0);
   });
 
-  it('reports a missing directory through onError instead of throwing', () => {
+  it('reports a missing directory through onError instead of throwing', async () => {
     const errors: unknown[] = [];
     watcher = watchConfigDirectory(path.join(dir, 'missing'), () => undefined, {
+      revision: async () => 'sha256:none',
+      pollMs: 0,
       onError: (error) => errors.push(error),
     });
+    await watcher.started;
     expect(errors).toHaveLength(1);
     expect(String(errors[0])).toContain('ENOENT');
+  });
+
+  it('reports a revision that keeps failing the same way once', async () => {
+    const errors: unknown[] = [];
+    let reads = 0;
+    watcher = watchConfigDirectory(dir, () => undefined, {
+      revision: async () => {
+        reads++;
+        throw new Error('EACCES: permission denied');
+      },
+      pollMs: 5,
+      onError: (error) => errors.push(error),
+    });
+    await expect.poll(() => reads, CAP).toBeGreaterThan(3);
+    expect(errors).toHaveLength(1);
   });
 });
