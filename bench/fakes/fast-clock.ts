@@ -36,4 +36,11 @@ export class FastClock implements Clock {
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
+
+  every(ms: number, tick: () => void, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    const timer = setInterval(tick, ms <= this.#fastBelowMs ? Math.max(1, this.#sleepMs) : ms);
+    timer.unref();
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  }
 }

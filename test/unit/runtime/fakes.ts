@@ -33,9 +33,13 @@ export const REGISTRY_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 export const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
-/** Virtual time: sleep() advances it at once (yielding to the event loop), so waits cost nothing. */
+/**
+ * Virtual time: sleep() advances it at once (yielding to the event loop), so waits cost nothing;
+ * every() ticks as virtual time passes its due times.
+ */
 export class FakeClock implements Clock {
   #now: number;
+  readonly #timers = new Set<{ ms: number; due: number; tick: () => void; signal: AbortSignal }>();
   constructor(start = Date.parse('2026-01-01T00:00:00Z')) {
     this.#now = start;
   }
@@ -44,12 +48,23 @@ export class FakeClock implements Clock {
   }
   advance(ms: number): void {
     this.#now += ms;
+    for (const timer of this.#timers) {
+      if (timer.signal.aborted) this.#timers.delete(timer);
+      else
+        while (timer.due <= this.#now && !timer.signal.aborted) {
+          timer.due += timer.ms;
+          timer.tick();
+        }
+    }
   }
   async sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     await new Promise((resolve) => setImmediate(resolve));
     signal.throwIfAborted();
-    this.#now += ms;
+    this.advance(ms);
+  }
+  every(ms: number, tick: () => void, signal: AbortSignal): void {
+    if (!signal.aborted) this.#timers.add({ ms: Math.max(1, ms), due: this.#now + ms, tick, signal });
   }
 }
 

@@ -170,13 +170,17 @@ describe('QueueConsumer', () => {
   it('extends the visibility of messages in hand while they are worked on', async () => {
     const queue = new FakeQueue();
     await queue.send(reconcile('a', 1));
+    const clock = new FakeClock();
     const c = consumer(queue, {
-      heartbeatSeconds: 0.02,
+      clock,
+      heartbeatSeconds: 20,
       visibilityTimeoutSeconds: 30,
-      // Works until two heartbeats have come (a fixed 120 ms could see one on a stalled CI machine);
-      // without heartbeats this throws and the message is never deleted.
+      // Works for 40 s of the consumer's clock: two heartbeats come; without them this throws and the
+      // message is never deleted.
       handle: async () => {
-        await until(() => queue.visibilityChanges.filter((v) => v.seconds === 30).length >= 2, 10_000);
+        clock.advance(20_000);
+        clock.advance(20_000);
+        await until(() => queue.visibilityChanges.filter((v) => v.seconds === 30).length >= 2);
       },
     });
     c.start();
