@@ -33,6 +33,7 @@ function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))], added: string[][
     clock,
     logger: silentLogger,
     configPrefix: 'config/',
+    stackValues: {},
     onServicesAdded: async (services) => {
       added.push(services.map((service) => service.name));
     },
