@@ -60,7 +60,7 @@ function unknownName(name: string, values: StackValues): string {
     return `unknown stack value \`${name}\`: no stack values are set (the stack sets ${STACK_VALUES_VARIABLE} on the deployer; \`validate\` takes --stack-values file.json)`;
   const suggestion = closestMatch(name, known);
   const hint = suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`;
-  return `unknown stack value \`${name}\`${hint} known names are ${known.map((k) => `\`${k}\``).join(', ')}`;
+  return `unknown stack value \`${name}\`${hint} (known names: ${known.map((k) => `\`${k}\``).join(', ')})`;
 }
 
 function resolveString(

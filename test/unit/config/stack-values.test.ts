@@ -29,11 +29,13 @@ describe('stack value placeholders', () => {
         column: 19,
         field: 'cdn.distributionId',
         message:
-          'unknown stack value `DistributionID`; did you mean `DistributionId`? known names are `CloudFrontUrl`, `DistributionId`',
+          'unknown stack value `DistributionID`; did you mean `DistributionId`? (known names: `CloudFrontUrl`, `DistributionId`)',
       },
       expect.objectContaining({ line: 9, column: 15, field: 'cdn.paths.0' }),
     ]);
-    expect(result.errors[1]?.message).toMatch(/^unknown stack value `Nope` known names are/);
+    expect(result.errors[1]?.message).toBe(
+      'unknown stack value `Nope` (known names: `CloudFrontUrl`, `DistributionId`)',
+    );
   });
 
   it('with no values set, an unknown name says where values come from', () => {
