@@ -9,6 +9,7 @@ const PORT_VARIABLES: Record<keyof LocalPorts, string> = {
   ecs: 'LOCAL_ECS_PORT',
   ecr: 'LOCAL_ECR_PORT',
   cloudfront: 'LOCAL_CLOUDFRONT_PORT',
+  ssm: 'LOCAL_SSM_PORT',
   actors: 'LOCAL_ACTORS_PORT',
 };
 

@@ -36,6 +36,8 @@ export interface Settings {
   concurrency: number;
   waitPollMs: number;
   logLevel: LogLevel;
+  /** SSM parameter that keeps the last good config revision across restarts. */
+  lastGoodConfigParameter: string;
 }
 
 export class SettingsError extends Error {
@@ -61,6 +63,7 @@ export const SETTINGS_DEFAULTS = {
   concurrency: 4,
   waitPollMs: 1000,
   logLevel: 'info' as LogLevel,
+  lastGoodConfigParameter: '/ecs-gitops/last-good-config',
 } as const;
 
 /** Reads and validates the settings; throws a SettingsError listing every bad or missing variable. */
@@ -155,6 +158,17 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (logLevel !== levelRaw)
     problems.push(`LOG_LEVEL=${JSON.stringify(levelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const lastGoodConfigParameter =
+    text('LAST_GOOD_CONFIG_PARAMETER') ?? SETTINGS_DEFAULTS.lastGoodConfigParameter;
+  // SSM names: letters, digits and . - _ / (a hierarchy starts with /), at most 1011 characters.
+  if (
+    !/^\/?[A-Za-z0-9_.\-/]{1,1010}$/.test(lastGoodConfigParameter) ||
+    /^\/?(aws|ssm)/i.test(lastGoodConfigParameter)
+  )
+    problems.push(
+      `LAST_GOOD_CONFIG_PARAMETER=${JSON.stringify(lastGoodConfigParameter)} must be an SSM parameter name such as /ecs-gitops/last-good-config (letters, digits, . - _ /; not starting with aws or ssm)`,
+    );
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     mode,
@@ -174,6 +188,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     concurrency,
     waitPollMs,
     logLevel,
+    lastGoodConfigParameter,
   };
 }
 
