@@ -13,6 +13,7 @@ import { localBanner } from './startup/banner.ts';
 import { type ConfigWatcher, watchConfigDirectory } from './startup/config-watcher.ts';
 import { type Adapters, createAdapters } from './startup/create-adapters.ts';
 import type { LocalMode } from './startup/local-mode.ts';
+import { createReporting, loadReportingSettings, type Reporting } from './startup/reporting.ts';
 
 /** ECS sends SIGKILL 30 s after SIGTERM (stopTimeout); finish well before. */
 const SHUTDOWN_LIMIT_MS = 25_000;
@@ -21,8 +22,10 @@ const HTTP_CLOSE_GRACE_MS = 3_000;
 
 const env = process.env;
 let settings: Settings;
+let reportingSettings: ReturnType<typeof loadReportingSettings>;
 try {
   settings = loadSettings(env);
+  reportingSettings = loadReportingSettings(env);
 } catch (error) {
   const message = error instanceof SettingsError ? error.message : String(error);
   process.stderr.write(`deployer cannot start: ${message}\n`);
@@ -48,6 +51,7 @@ const logger = pino({
 let local: LocalMode | undefined;
 let adapters: Adapters | undefined;
 let runtime: DeployerRuntime | undefined;
+let reporting: Reporting | undefined;
 let watcher: ConfigWatcher | undefined;
 let app: ReturnType<typeof buildServer> | undefined;
 
@@ -62,7 +66,16 @@ async function start(): Promise<void> {
   }
   adapters = createAdapters({ settings, logger, ...adapterOptions });
   const { destroy: _destroy, ...ports } = adapters;
-  runtime = createDeployerRuntime({ settings, logger, ...ports });
+  // GitHub statuses and notifications read status snapshots only; the stand-in is the local default.
+  const github = reportingSettings.github ?? local?.github?.settings;
+  reporting = createReporting({ settings: { ...reportingSettings, github }, logger });
+  runtime = createDeployerRuntime({
+    settings,
+    logger,
+    ...ports,
+    configSource: reporting.watchConfig(ports.configSource),
+  });
+  reporting.start(runtime);
   app = buildServer({ runtime, settings, logger });
   const address = await app.listen({ port: settings.port, host: settings.host });
   const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:');
@@ -109,8 +122,10 @@ async function stop(): Promise<void> {
   }
   watcher?.close();
   await runtime?.stop();
+  await reporting?.stop(3_000);
   adapters?.destroy();
   await local?.world?.stop();
+  await local?.github?.close();
 }
 
 /** Where the config comes from, for logs: a token in a clone URL never reaches them. */

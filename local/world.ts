@@ -15,7 +15,7 @@ import { TaskDefinitionStore } from './ecs/task-definitions.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { close, listen } from './http-util.ts';
 import { createLoadBalancer } from './load-balancer.ts';
-import { type LocalQueue, startLocalQueue } from './sqs.ts';
+import { type LocalQueue, readIntakeTemplate, startLocalQueue } from './sqs.ts';
 import { createSsmServer, ParameterStore } from './ssm/server.ts';
 import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
 import type { TaskCommand } from './tasks/process-runner.ts';
@@ -69,8 +69,9 @@ export interface LocalWorldOptions {
   seed?: boolean;
   /** Wait for the seeded service's first rollout to finish before resolving. Default true. */
   waitForSeed?: boolean;
-  /** SQS redrive: receives before a message moves to the DLQ. Default 5. */
+  /** SQS redrive: receives before a message moves to the DLQ. Default: the synthesized template's. */
   maxReceiveCount?: number;
+  /** Default: the synthesized template's. */
   visibilityTimeoutSeconds?: number;
   /** When set, only these CloudFront distribution ids exist; otherwise any well-formed id does. */
   distributions?: string[];
@@ -171,16 +172,22 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   try {
     queue = await startLocalQueue({
       port: ports.sqs,
-      maxReceiveCount: options.maxReceiveCount ?? 5,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+      maxReceiveCount: options.maxReceiveCount,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
     const localQueue = queue;
+    const ruleTarget = readIntakeTemplate().rule.sqsParameters;
 
     const push = async (repository: string, tag: string, pushOptions: { broken?: boolean } = {}) => {
       const result = registry.push(repository, tag, { broken: pushOptions.broken ?? false });
       const event = imagePushEvent(result);
-      // EventBridge → SQS FIFO target: group `intake`, the event id as dedup id.
-      await localQueue.send(JSON.stringify(event), { groupId: 'intake', deduplicationId: event.id });
+      // EventBridge → SQS FIFO target, as the synthesized rule target says: its MessageGroupId and NO
+      // deduplication id. EventBridge sets only MessageGroupId on a FIFO target, so the queue must
+      // deduplicate by content ("If you specify an SQS FIFO queue as a target, the queue must have
+      // content-based deduplication enabled",
+      // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html). With
+      // content-based dedup off, fauxqs refuses this send exactly as SQS refuses EventBridge's.
+      await localQueue.send(JSON.stringify(event), { groupId: ruleTarget.MessageGroupId });
       logger.info({ repository, tag, digest: result.digest, broken: result.broken }, 'image pushed');
       return result;
     };

@@ -83,6 +83,8 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
       HOME: process.env.HOME ?? tmpdir(),
       ...options.worldEnv,
       DEPLOYER_MODE: 'aws',
+      // The local world's verify URL is its load balancer on 127.0.0.1.
+      VERIFY_ALLOW_PRIVATE_NETWORKS: 'true',
       CONFIG_PATH: options.configDir,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -108,7 +108,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
         cdn: new CloudFrontAdapter(clients.cloudfront),
         queue,
         configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
-        probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
+        probe: new HttpVerifyProbe({ timeoutMs: 2_000, allowPrivateNetworks: true }),
         clock: new SystemClock(),
         logger: options.logger,
       },

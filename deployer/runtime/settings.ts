@@ -38,6 +38,11 @@ export interface Settings {
   logLevel: LogLevel;
   /** SSM parameter that keeps the last good config revision across restarts. */
   lastGoodConfigParameter: string;
+  /**
+   * Whether verify URLs may reach loopback and private addresses (VERIFY_ALLOW_PRIVATE_NETWORKS;
+   * default: yes in local mode, no in aws mode). Metadata and link-local addresses never.
+   */
+  verifyAllowPrivateNetworks: boolean;
 }
 
 export class SettingsError extends Error {
@@ -82,6 +87,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       return fallback;
     }
     return value;
+  };
+
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name}=${JSON.stringify(raw)} must be true or false`);
+    return fallback;
   };
 
   const queueUrl = text('QUEUE_URL');
@@ -155,6 +168,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const logLevel = (LOG_LEVELS as readonly string[]).includes(levelRaw)
     ? (levelRaw as LogLevel)
     : SETTINGS_DEFAULTS.logLevel;
+  const verifyAllowPrivateNetworks = boolean('VERIFY_ALLOW_PRIVATE_NETWORKS', mode === 'local');
+
   if (logLevel !== levelRaw)
     problems.push(`LOG_LEVEL=${JSON.stringify(levelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -189,6 +204,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     waitPollMs,
     logLevel,
     lastGoodConfigParameter,
+    verifyAllowPrivateNetworks,
   };
 }
 

@@ -22,6 +22,10 @@ export function localBanner(deployerUrl: string, local: LocalMode): string {
       `  actors           ${world.serviceUrl('actors')}   user ${world.actorsCredentials.user} / password ${world.actorsCredentials.password}`,
     );
   }
+  if (local.github)
+    lines.push(
+      `  GitHub (stand-in) ${local.github.url}/   deployments and commit statuses of config commits`,
+    );
   // local:push defaults to the fixed ECR port; say where ECR is when LOCAL_ECR_PORT moved it.
   const ecr = world?.endpoints.ecr;
   const pushPrefix = ecr && ecr !== DEFAULT_ECR_URL ? `LOCAL_ECR_URL=${ecr} ` : '';

@@ -68,7 +68,7 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     ...(hasSsm(settings, options)
       ? { lastGood: new SsmLastGoodConfig(clients.ssm, settings.lastGoodConfigParameter) }
       : {}),
-    probe: new HttpVerifyProbe(),
+    probe: new HttpVerifyProbe({ allowPrivateNetworks: settings.verifyAllowPrivateNetworks }),
     clock: new SystemClock(),
     destroy: () => clients.destroy(),
   };

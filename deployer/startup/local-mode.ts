@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { LocalWorld } from '../../local/world.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import { localWorldOptionsFromEnv } from '../../local/world-options-from-env.ts';
+import type { GitHubSettings } from '../github/github-settings.ts';
 import type { Settings } from '../runtime/settings.ts';
 import type { CreateAdaptersOptions } from './create-adapters.ts';
 
@@ -18,8 +19,11 @@ export interface LocalMode {
   adapterOptions: Omit<CreateAdaptersOptions, 'settings' | 'logger'>;
   /** Which secrets were generated for this run (printed in the banner). */
   generated: { statusToken: boolean; githubWebhookSecret: boolean };
+  /** The GitHub stand-in, started when no GitHub credentials are set (LOCAL_GITHUB=off skips it). */
+  github?: { url: string; settings: GitHubSettings; close(): Promise<void> };
 }
 
+const LOCAL_GITHUB_PORT = 4610;
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startLocalMode(
@@ -36,12 +40,19 @@ export async function startLocalMode(
     statusToken: settings.statusToken ?? randomBytes(24).toString('base64url'),
     githubWebhookSecret: settings.githubWebhookSecret ?? randomBytes(24).toString('base64url'),
   };
+  const github = await startGitHubStandIn(env, logger);
   if (settings.queueUrl) {
     // An external local world (`npm run local`, endpoints in AWS_ENDPOINT_URL_*) or real AWS. Stand-ins
     // accept any key; real AWS keeps the SDK's credential chain (profiles, SSO).
     const standIns = Boolean(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL);
     const credentials = standIns && !env.AWS_ACCESS_KEY_ID ? { credentials: LOCAL_CREDENTIALS } : {};
-    return { settings: withSecrets, world: undefined, adapterOptions: { env, ...credentials }, generated };
+    return {
+      settings: withSecrets,
+      world: undefined,
+      adapterOptions: { env, ...credentials },
+      generated,
+      ...(github ? { github } : {}),
+    };
   }
   const world = await startLocalWorld({
     ...localWorldOptionsFromEnv(env),
@@ -56,5 +67,37 @@ export async function startLocalMode(
       credentials: LOCAL_CREDENTIALS,
     },
     generated,
+    ...(github ? { github } : {}),
+  };
+}
+
+/** Rollouts of config commits then show up as GitHub deployments on the stand-in's page. */
+async function startGitHubStandIn(env: NodeJS.ProcessEnv, logger: Logger): Promise<LocalMode['github']> {
+  const configured = env.GITHUB_TOKEN || env.GITHUB_APP_ID;
+  if (configured || env.LOCAL_GITHUB === 'off') return undefined;
+  const { startGitHubStandIn: start } = await import('../../local/github/server.ts');
+  const token = randomBytes(18).toString('base64url');
+  const chosen = env.LOCAL_GITHUB_PORT;
+  if (chosen !== undefined && !/^\d{1,5}$/.test(chosen))
+    throw new Error(`LOCAL_GITHUB_PORT=${JSON.stringify(chosen)} must be a port number (0 = any free port)`);
+  // The fixed default is for humans; when it is taken (another local run) any free port will do.
+  const standIn = await start({ port: Number(chosen ?? LOCAL_GITHUB_PORT), logger, token }).catch(
+    (error: unknown) => {
+      if (chosen === undefined && (error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        return start({ port: 0, logger, token });
+      throw error;
+    },
+  );
+  const [owner = 'local', repo = 'config'] = (env.GITHUB_REPOSITORY ?? 'local/config').split('/');
+  return {
+    url: standIn.url,
+    settings: {
+      auth: { kind: 'token', token },
+      apiUrl: standIn.url,
+      owner,
+      repo,
+      statusContext: 'ecs-gitops/config',
+    },
+    close: () => standIn.close(),
   };
 }

@@ -16,6 +16,7 @@ export const CHAPTERS = [
   'dashboard.md',
   'deployer.md',
   'aws.md',
+  'github.md',
   'runtime.md',
   'events-and-plans.md',
   'local.md',

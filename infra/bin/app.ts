@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { buildApp } from './build-app.ts';
+import { APP_DEFAULTS, buildApp } from './build-app.ts';
 
-const app = new App();
+const app = new App(APP_DEFAULTS);
 buildApp(app);
 app.synth();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { type App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 
@@ -10,13 +11,29 @@ import { readInitialService } from '../lib/initial-image.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
+/**
+ * App props every entry point uses. CDK's built-in template validator only warns and costs ~20 s of
+ * CPU per synth; cfn-lint (infra/bin/cfn-lint.ts, run by .ci/run) checks the template instead and fails
+ * on errors.
+ */
+export const APP_DEFAULTS = { builtinCloudFormationValidation: false } as const;
+
 function context(app: App, key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   return value === undefined || value === null ? undefined : String(value);
 }
 
+export interface BuildOptions {
+  /**
+   * `all` (default: `cdk deploy`, `npm run synth`): cdk-nag and cfn-guard. `nag`: cdk-nag only, for the
+   * unit tests' many synths; cfn-guard spawns its binary per rule directory (about a minute here) and
+   * test/integration/infra/template-checks.test.ts runs it.
+   */
+  policyChecks?: 'all' | 'nag';
+}
+
 /** Builds the app; `cdk deploy` (bin/app.ts) and `npm run synth` (bin/synth.ts) share this. */
-export function buildApp(app: App): GitOpsStack {
+export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const configFile = resolve(repoRoot, context(app, 'serviceConfig') ?? 'config/services/actors.yaml');
   const managed = readInitialService(configFile, context(app, 'initialImageTag'));
   const account = context(app, 'account');
@@ -24,15 +41,24 @@ export function buildApp(app: App): GitOpsStack {
   const region = context(app, 'region') ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
   const deployerCount = context(app, 'deployerDesiredCount');
   const serviceCount = context(app, 'serviceDesiredCount');
+  const serviceMax = context(app, 'serviceMaxCount');
   const stack = new GitOpsStack(app, 'EcsGitOps', {
     env: { account, region },
     managed,
     deployerImageTag: context(app, 'deployerImageTag') ?? 'latest',
     deployerDesiredCount: deployerCount === undefined ? undefined : Number(deployerCount),
     serviceDesiredCount: serviceCount === undefined ? undefined : Number(serviceCount),
+    serviceMaxCount: serviceMax === undefined ? undefined : Number(serviceMax),
     configRepository: context(app, 'configRepository') ?? 'https://github.com/OWNER/REPO.git',
     configBranch: context(app, 'configBranch') ?? 'main',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if ((options.policyChecks ?? 'all') === 'all') {
+    // cfn-guard with the Control Tower rule set (its binary ships in the npm package: nothing is
+    // downloaded at install). Findings that stand are acknowledged in infra/lib/acknowledgements.ts.
+    Validations.of(app).addPlugins(
+      new CfnGuardValidator({ controlTowerRulesEnabled: true, maxBuffer: 16 * 1024 * 1024 }),
+    );
+  }
   return stack;
 }

@@ -1,8 +1,11 @@
 // Offline synthesis without the CDK CLI or AWS credentials:
 // `node infra/bin/synth.ts [-c key=value ...]` (same context keys as `cdk -c`).
+// Also writes infra/generated/intake.json, the intake settings the local world is built from.
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { buildApp } from './build-app.ts';
+import { extractIntakeTemplate, INTAKE_TEMPLATE_FILE } from '../lib/intake-template.ts';
+import { APP_DEFAULTS, buildApp } from './build-app.ts';
 
 function contextFromArgs(args: string[]): Record<string, string> {
   const context: Record<string, string> = {};
@@ -15,10 +18,17 @@ function contextFromArgs(args: string[]): Record<string, string> {
 }
 
 const app = new App({
+  ...APP_DEFAULTS,
   outdir: resolve(import.meta.dirname, '../cdk.out'),
   context: contextFromArgs(process.argv.slice(2)),
 });
-buildApp(app);
+const stack = buildApp(app);
 const assembly = app.synth();
-for (const stack of assembly.stacks)
-  console.log(`synthesised ${stack.stackName} -> ${stack.templateFullPath}`);
+for (const synthesized of assembly.stacks)
+  console.log(`synthesised ${synthesized.stackName} -> ${synthesized.templateFullPath}`);
+const intake = extractIntakeTemplate(stack, stack.intake, assembly.getStackByName(stack.stackName).template);
+writeFileSync(
+  resolve(import.meta.dirname, '../..', INTAKE_TEMPLATE_FILE),
+  `${JSON.stringify(intake, null, 2)}\n`,
+);
+console.log(`wrote ${INTAKE_TEMPLATE_FILE}`);

@@ -14,6 +14,8 @@ export interface ActorsServiceProps {
   /** Tag of the first image; the deployer owns the image after that. */
   initialImageTag: string;
   desiredCount?: number;
+  /** When above the desired count, CPU target tracking scales between the two. */
+  maxCount?: number;
 }
 
 /** The managed workload: Fargate task definition, basic-auth secret, and the ECS service. */
@@ -47,6 +49,12 @@ export class ActorsService extends Construct {
       containerName: props.containerName,
       image: ecs.ContainerImage.fromEcrRepository(props.repository, props.initialImageTag),
       portMappings: [{ containerPort: SERVICE_PORT }],
+      // The whole task's memory: a hard limit, so a leak kills this container, not a neighbour.
+      memoryLimitMiB: 512,
+      // The image's own unprivileged user (Dockerfile.service `USER node`), stated so ECS enforces it.
+      user: 'node',
+      // The service only answers HTTP and logs to stdout: it writes no files.
+      readonlyRootFilesystem: true,
       environment: { PORT: String(SERVICE_PORT) },
       secrets: {
         ACTORS_AUTH_USER: ecs.Secret.fromSecretsManager(this.authSecret, 'username'),
@@ -80,5 +88,11 @@ export class ActorsService extends Construct {
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
     });
+    const desired = props.desiredCount ?? 2;
+    if (props.maxCount !== undefined && props.maxCount > desired) {
+      this.service
+        .autoScaleTaskCount({ minCapacity: desired, maxCapacity: props.maxCount })
+        .scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    }
   }
 }

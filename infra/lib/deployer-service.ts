@@ -10,14 +10,24 @@ import { Construct } from 'constructs';
 import { DEPLOYER_HEALTH_PATH, DEPLOYER_PORT } from '../../common/contract.ts';
 import { INTAKE_MAX_RECEIVE_COUNT, INTAKE_VISIBILITY_TIMEOUT_SECONDS } from './intake-queue.ts';
 
+/** SSM parameter of the deployer's last good config revision (the deployer's own default). */
+const LAST_GOOD_CONFIG_PARAMETER = '/ecs-gitops/last-good-config';
+
 export interface DeployerServiceProps {
   cluster: ecs.Cluster;
   image: ecs.ContainerImage;
   queue: sqs.Queue;
+  /**
+   * When set, the deployer moves undecodable messages here at once (DLQ_URL) and may send to it;
+   * otherwise it has no access to the DLQ and the queue's redrive policy moves them.
+   */
+  deadLetterQueue?: sqs.IQueue;
   /** ECS services the deployer may update. */
   managedServices: ecs.FargateService[];
   /** Roles of the managed task definitions, the only ones the deployer may pass to ECS. */
   passableRoles: iam.IRole[];
+  /** Task-definition families the deployer registers revisions of (and tags). */
+  managedFamilies: string[];
   managedRepositories: ecr.IRepository[];
   distribution: cloudfront.IDistribution;
   configRepository: string;
@@ -59,14 +69,21 @@ export class DeployerService extends Construct {
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'TaskDefinitions',
-        // These actions do not support resource-level permissions (see the IAM5 acknowledgement).
-        actions: [
-          'ecs:RegisterTaskDefinition',
-          'ecs:DescribeTaskDefinition',
-          'ecs:ListTaskDefinitions',
-          'ecs:TagResource',
-        ],
+        // These actions do not support resource-level permissions (see the IAM5 acknowledgement):
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+        actions: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions'],
         resources: ['*'],
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TagManagedTaskDefinitions',
+        // RegisterTaskDefinition with tags needs TagResource on the new revision; the deployer also tags
+        // a revision with its rollout's outcome. Only revisions of the managed families.
+        actions: ['ecs:TagResource'],
+        resources: props.managedFamilies.map((family) =>
+          stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` }),
+        ),
       }),
     );
     this.taskRole.addToPolicy(
@@ -87,7 +104,12 @@ export class DeployerService extends Construct {
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'InvalidateDistribution',
-        actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+        // ListInvalidations: after a crash the deployer finds its earlier invalidation by caller reference.
+        actions: [
+          'cloudfront:CreateInvalidation',
+          'cloudfront:GetInvalidation',
+          'cloudfront:ListInvalidations',
+        ],
         resources: [
           stack.formatArn({
             service: 'cloudfront',
@@ -107,17 +129,38 @@ export class DeployerService extends Construct {
           'sqs:ChangeMessageVisibility',
           'sqs:SendMessage',
           'sqs:GetQueueAttributes',
+          // Only when QUEUE_URL is given as a name (deployer/adapters/aws/sqs-adapter.ts resolveQueueUrl).
+          'sqs:GetQueueUrl',
         ],
         resources: [props.queue.queueArn],
       }),
     );
+    if (props.deadLetterQueue) {
+      this.taskRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'DeadLetterPoison',
+          actions: ['sqs:SendMessage'],
+          resources: [props.deadLetterQueue.queueArn],
+        }),
+      );
+    }
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'OwnSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.webhookSecret.secretArn, this.statusToken.secretArn],
+        sid: 'LastGoodConfig',
+        // The last good config revision (deployer/adapters/aws/ssm-last-good-config.ts): written after
+        // each applied config, read at start when the branch head is invalid.
+        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: LAST_GOOD_CONFIG_PARAMETER.replace(/^\//, ''),
+          }),
+        ],
       }),
     );
+    // No secretsmanager:GetSecretValue here: ECS injects GITHUB_WEBHOOK_SECRET and STATUS_TOKEN with the
+    // execution role (granted by ecs.Secret.fromSecretsManager); the deployer's code never reads them.
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       family: 'ecs-gitops-deployer',
@@ -130,14 +173,19 @@ export class DeployerService extends Construct {
       containerName: 'deployer',
       image: props.image,
       portMappings: [{ containerPort: DEPLOYER_PORT }],
+      memoryLimitMiB: 512,
+      // The image's own unprivileged user (Dockerfile.deployer `USER node`), stated so ECS enforces it.
+      user: 'node',
       environment: {
         DEPLOYER_MODE: 'aws',
         AWS_REGION: stack.region,
         QUEUE_URL: props.queue.queueUrl,
+        ...(props.deadLetterQueue ? { DLQ_URL: props.deadLetterQueue.queueUrl } : {}),
         VISIBILITY_TIMEOUT_SECONDS: String(INTAKE_VISIBILITY_TIMEOUT_SECONDS),
         MAX_RECEIVES: String(INTAKE_MAX_RECEIVE_COUNT),
         CONFIG_REPOSITORY: props.configRepository,
         CONFIG_BRANCH: props.configBranch,
+        LAST_GOOD_CONFIG_PARAMETER,
         PORT: String(DEPLOYER_PORT),
       },
       secrets: {

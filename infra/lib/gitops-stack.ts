@@ -1,13 +1,15 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SERVICE_VERSION_PATH, WEBHOOK_PATH } from '../../common/contract.ts';
+import { acknowledgeFindings } from './acknowledgements.ts';
 import { ActorsService } from './actors-service.ts';
 import { DeployerService } from './deployer-service.ts';
 import type { InitialService } from './initial-image.ts';
 import { IntakeQueue } from './intake-queue.ts';
-import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { Network } from './network.ts';
+import { Operations } from './operations.ts';
 import { PublicEdge } from './public-edge.ts';
 import { Registries } from './registries.ts';
 
@@ -18,17 +20,25 @@ export interface GitOpsStackProps extends StackProps {
   deployerImageTag: string;
   deployerDesiredCount?: number;
   serviceDesiredCount?: number;
+  /** Above serviceDesiredCount: the actors service autoscales on CPU up to this many tasks. */
+  serviceMaxCount?: number;
   configRepository: string;
   configBranch: string;
 }
 
 /** The whole system: network, registries, the managed service behind ALB + CloudFront, the deployer. */
 export class GitOpsStack extends Stack {
+  /** Every CloudWatch log group of the stack (flow logs, task logs). */
+  logGroups(): logs.LogGroup[] {
+    return this.node.findAll().filter((c): c is logs.LogGroup => c instanceof logs.LogGroup);
+  }
+
   readonly intake: IntakeQueue;
   readonly actors: ActorsService;
   readonly deployer: DeployerService;
   readonly edge: PublicEdge;
   readonly registries: Registries;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: GitOpsStackProps) {
     super(scope, id, props);
@@ -45,30 +55,58 @@ export class GitOpsStack extends Stack {
       containerName: props.managed.container,
       initialImageTag: props.managed.tag,
       desiredCount: props.serviceDesiredCount,
+      maxCount: props.serviceMaxCount,
     });
     this.edge = new PublicEdge(this, 'Edge', { vpc: network.vpc });
-    this.edge.routeServiceByDefault(this.actors.service, props.managed.container);
+    const actorsTargets = this.edge.routeServiceByDefault(this.actors.service, props.managed.container);
     const executionRole = this.actors.taskDefinition.obtainExecutionRole();
     this.deployer = new DeployerService(this, 'Deployer', {
       cluster: network.cluster,
       image: ecs.ContainerImage.fromEcrRepository(this.registries.deployer, props.deployerImageTag),
       queue: this.intake.queue,
+      deadLetterQueue: this.intake.deadLetterQueue,
       managedServices: [this.actors.service],
       passableRoles: [this.actors.taskDefinition.taskRole, executionRole],
+      managedFamilies: [this.actors.taskDefinition.family],
       managedRepositories: [this.registries.service],
       distribution: this.edge.distribution,
       configRepository: props.configRepository,
       configBranch: props.configBranch,
       desiredCount: props.deployerDesiredCount,
     });
-    this.edge.routeDeployerPaths(this.deployer.service);
+    const deployerTargets = this.edge.routeDeployerPaths(this.deployer.service);
+    this.operations = new Operations(this, 'Operations', {
+      intake: this.intake,
+      services: {
+        Actors: {
+          service: this.actors.service,
+          targetGroup: actorsTargets,
+          minRunning: Math.max(1, props.serviceDesiredCount ?? 2),
+          rollbackOnAlarm: true,
+        },
+        Deployer: {
+          service: this.deployer.service,
+          targetGroup: deployerTargets,
+          minRunning: Math.max(1, props.deployerDesiredCount ?? 1),
+          // The deployer stops its old task before starting the new one: an alarm would fire on every deploy.
+          rollbackOnAlarm: false,
+        },
+      },
+    });
 
-    const albUrl = `http://${this.edge.loadBalancer.loadBalancerDnsName}`;
     const cdnUrl = `https://${this.edge.distribution.distributionDomainName}`;
-    new CfnOutput(this, 'ServiceUrl', { value: albUrl, description: 'Actors service through the ALB' });
+    // Descriptions must be plain strings (CloudFormation rejects a token there: cfn-lint E6003).
     new CfnOutput(this, 'CloudFrontUrl', {
       value: cdnUrl,
-      description: `Try ${cdnUrl}${SERVICE_VERSION_PATH}`,
+      description: `The only way in (the ALB is internal). Try <CloudFrontUrl>${SERVICE_VERSION_PATH}`,
+    });
+    new CfnOutput(this, 'ServiceUrl', {
+      value: cdnUrl,
+      description: 'Actors service (basic auth; the Actors/BasicAuth secret)',
+    });
+    new CfnOutput(this, 'DistributionId', {
+      value: this.edge.distribution.distributionId,
+      description: 'CloudFront distribution the deployer invalidates (cdn.distributionId in config)',
     });
     new CfnOutput(this, 'WebhookUrl', {
       value: `${cdnUrl}${WEBHOOK_PATH}`,
@@ -78,7 +116,11 @@ export class GitOpsStack extends Stack {
     new CfnOutput(this, 'DeployerStatusUrl', { value: `${cdnUrl}/status` });
     new CfnOutput(this, 'WebhookSecretArn', { value: this.deployer.webhookSecret.secretArn });
     new CfnOutput(this, 'StatusTokenArn', { value: this.deployer.statusToken.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.operations.topic.topicArn,
+      description: 'Every alarm notifies this SNS topic: subscribe an address to it',
+    });
 
-    acknowledgeNagFindings(this);
+    acknowledgeFindings(this);
   }
 }

@@ -18,7 +18,8 @@ export class Network extends Construct {
       maxAzs: 2,
       natGateways: 1,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Only the NAT gateway lives here, on its own Elastic IP: nothing gets a public address at launch.
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
       ],
       flowLogs: {

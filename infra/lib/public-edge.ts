@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,7 +11,6 @@ import {
   DEPLOYER_PORT,
   SERVICE_HEALTH_PATH,
   SERVICE_PORT,
-  SERVICE_VERSION_PATH,
   WEBHOOK_PATH,
 } from '../../common/contract.ts';
 
@@ -23,7 +22,21 @@ export interface PublicEdgeProps {
 /** (An ALB condition takes at most 5 values.) `/dashboard*` is the status page and its event stream. */
 export const DEPLOYER_PATHS = [`${WEBHOOK_PATH}*`, '/status', '/status/*', '/api/*', '/dashboard*'] as const;
 
-/** Internet-facing ALB (service by default, deployer paths by rule) and CloudFront in front of it. */
+/** Target health: a task is in service after 2 passing checks 10 s apart, out after 2 failures. */
+export const TARGET_HEALTH = {
+  interval: Duration.seconds(10),
+  timeout: Duration.seconds(5),
+  healthyThresholdCount: 2,
+  unhealthyThresholdCount: 2,
+} as const;
+
+/**
+ * CloudFront is the only way in: it reaches an INTERNAL ALB in the private subnets through a CloudFront
+ * VPC origin (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html),
+ * so the ALB has no public address and nothing on the internet can bypass CloudFront. Viewers are
+ * redirected to HTTPS. Nothing is cached: every path is authenticated (basic auth, bearer token,
+ * webhook signature) or a live probe, and a cache keyed on credentials keeps serving revoked ones.
+ */
 export class PublicEdge extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly listener: elbv2.ApplicationListener;
@@ -33,6 +46,7 @@ export class PublicEdge extends Construct {
   constructor(scope: Construct, id: string, props: PublicEdgeProps) {
     super(scope, id);
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
+      // ALB access logs support only SSE-S3 on the destination bucket.
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -44,44 +58,35 @@ export class PublicEdge extends Construct {
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
-      internetFacing: true,
+      internetFacing: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(this.logBucket, 'alb');
-    this.listener = this.loadBalancer.addListener('Http', { port: 80, open: true });
+    this.listener = this.loadBalancer.addListener('Http', { port: 80, open: false });
+    // The VPC origin's network interfaces live in the ALB's subnets (security group
+    // CloudFront-VPCOrigins-Service-SG); nothing outside the VPC can reach an internal ALB anyway.
+    this.loadBalancer.connections.allowFrom(
+      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+      ec2.Port.tcp(80),
+      'CloudFront VPC origin network interfaces in this VPC',
+    );
 
-    const origin = new origins.LoadBalancerV2Origin(this.loadBalancer, {
+    const origin = origins.VpcOrigin.withApplicationLoadBalancer(this.loadBalancer, {
+      vpcOriginName: 'ecs-gitops-alb',
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
     });
-    // No caching, every viewer header (signatures, event names, bearer tokens) reaches the origin.
-    const uncached: cloudfront.BehaviorOptions = {
-      origin,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-    };
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
-      comment: 'ecs-gitops: actors service',
+      comment: 'ecs-gitops: actors service and deployer',
       defaultBehavior: {
         origin,
-        // Authorization is part of the cache key so basic auth reaches the origin and caches per user.
-        cachePolicy: new cloudfront.CachePolicy(this, 'AuthorizedCache', {
-          headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Authorization'),
-          queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
-          defaultTtl: Duration.seconds(60),
-          minTtl: Duration.seconds(0),
-          maxTtl: Duration.minutes(10),
-        }),
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        // CachingDisabled + AllViewerExceptHostHeader is the one way to hand Authorization to the origin
+        // without putting credentials in a cache key
+        // (https://repost.aws/knowledge-center/cloudfront-authorization-header).
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      },
-      additionalBehaviors: {
-        [SERVICE_VERSION_PATH]: uncached,
-        [SERVICE_HEALTH_PATH]: uncached,
-        [`${WEBHOOK_PATH}*`]: uncached,
-        '/status*': uncached,
-        '/api/*': uncached,
-        '/dashboard*': uncached,
       },
       enableLogging: true,
       logBucket: this.logBucket,
@@ -95,8 +100,14 @@ export class PublicEdge extends Construct {
       port: SERVICE_PORT,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [service.loadBalancerTarget({ containerName, containerPort: SERVICE_PORT })],
-      healthCheck: { path: SERVICE_HEALTH_PATH, port: String(SERVICE_PORT), healthyHttpCodes: '200' },
-      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: SERVICE_HEALTH_PATH,
+        port: String(SERVICE_PORT),
+        healthyHttpCodes: '200',
+        ...TARGET_HEALTH,
+      },
+      // The service drains in-flight requests on SIGTERM (service/graceful-drain.ts) well within this.
+      deregistrationDelay: Duration.seconds(15),
     });
   }
 
@@ -108,7 +119,12 @@ export class PublicEdge extends Construct {
       port: DEPLOYER_PORT,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [service.loadBalancerTarget({ containerName: 'deployer', containerPort: DEPLOYER_PORT })],
-      healthCheck: { path: DEPLOYER_HEALTH_PATH, port: String(DEPLOYER_PORT), healthyHttpCodes: '200' },
+      healthCheck: {
+        path: DEPLOYER_HEALTH_PATH,
+        port: String(DEPLOYER_PORT),
+        healthyHttpCodes: '200',
+        ...TARGET_HEALTH,
+      },
       deregistrationDelay: Duration.seconds(10),
     });
   }

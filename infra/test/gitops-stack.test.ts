@@ -7,12 +7,11 @@ import {
   DEPLOYER_PORT,
   SERVICE_HEALTH_PATH,
   SERVICE_PORT,
-  SERVICE_VERSION_PATH,
 } from '../../common/contract.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
 import { exposedPorts, parseDockerfile } from '../../test/support/dockerfile.ts';
 import type { GitOpsStack } from '../lib/gitops-stack.ts';
-import { FIXTURES, synthApp } from './synth-app.ts';
+import { FIXTURES, SYNTH_TIMEOUT_MS, synthApp } from './synth-app.ts';
 
 let template: Template;
 let stack: GitOpsStack;
@@ -20,7 +19,7 @@ let outdir: string;
 
 beforeAll(() => {
   ({ template, stack, outdir } = synthApp());
-});
+}, SYNTH_TIMEOUT_MS);
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const resourcesOf = (type: string): Resources => template.findResources(type) as Resources;
@@ -39,11 +38,12 @@ const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(construct.node.defaultChild as never);
 
 describe('intake queue', () => {
-  it('is a FIFO queue with explicit dedup ids, encryption and a FIFO DLQ after 5 receives', () => {
+  it('is a FIFO queue with content-based dedup (EventBridge sends no dedup id), encryption and a FIFO DLQ after 5 receives', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: 'ecs-gitops.fifo',
       FifoQueue: true,
-      ContentBasedDeduplication: false,
+      // Off, every ECR push event is refused by SQS and rollouts wait for the periodic resync.
+      ContentBasedDeduplication: true,
       VisibilityTimeout: 60,
       SqsManagedSseEnabled: true,
       RedrivePolicy: {
@@ -51,7 +51,11 @@ describe('intake queue', () => {
         maxReceiveCount: 5,
       },
     });
-    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'ecs-gitops-dlq.fifo', FifoQueue: true });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'ecs-gitops-dlq.fifo',
+      FifoQueue: true,
+      RedriveAllowPolicy: Match.objectLike({ redrivePermission: 'byQueue' }),
+    });
   });
 
   it('refuses non-TLS access to both queues', () => {
@@ -59,7 +63,7 @@ describe('intake queue', () => {
     const insecureDenied = policies.filter((p) =>
       JSON.stringify(p.Properties).includes('"aws:SecureTransport":"false"'),
     );
-    expect(insecureDenied).toHaveLength(2);
+    expect(insecureDenied).toHaveLength(3);
   });
 
   it('routes successful ECR pushes of managed repositories to the queue in group intake', () => {
@@ -72,10 +76,16 @@ describe('intake queue', () => {
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [logicalId(stack.intake.queue), 'Arn'] },
+          // A group id only: EventBridge has no deduplication-id setting for SQS targets.
           SqsParameters: { MessageGroupId: 'intake' },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.intake.ruleDeadLetterQueue), 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
         }),
       ],
     });
+    // The rule's DLQ is a standard queue (EventBridge cannot dead-letter into FIFO).
+    const ruleDlq = resourcesOf('AWS::SQS::Queue')[logicalId(stack.intake.ruleDeadLetterQueue)];
+    expect(ruleDlq?.Properties.FifoQueue).toBeUndefined();
   });
 });
 
@@ -99,11 +109,17 @@ describe('registries and cluster', () => {
     });
   });
 
-  it('has public and private subnets and VPC flow logs', () => {
+  it('has public and private subnets, no public address at launch anywhere, and VPC flow logs', () => {
     const subnets = Object.values(resourcesOf('AWS::EC2::Subnet'));
-    const publicCount = subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === true).length;
-    expect(publicCount).toBe(2);
-    expect(subnets.length - publicCount).toBe(2);
+    const tagged = (value: string) =>
+      subnets.filter((s) =>
+        (s.Properties.Tags as Array<{ Key: string; Value: string }>).some(
+          (t) => t.Key === 'aws-cdk:subnet-type' && t.Value === value,
+        ),
+      ).length;
+    expect(tagged('Public')).toBe(2);
+    expect(tagged('Private')).toBe(2);
+    expect(subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === true)).toEqual([]);
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 });
@@ -175,6 +191,76 @@ describe('actors service', () => {
 });
 
 describe('load balancer and CloudFront', () => {
+  it('has an internal ALB reachable only from inside the VPC (no public address, no 0.0.0.0/0 ingress)', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      ]),
+    });
+    const inline = Object.values(resourcesOf('AWS::EC2::SecurityGroup')).flatMap(
+      (g) => (g.Properties.SecurityGroupIngress as Array<Record<string, unknown>> | undefined) ?? [],
+    );
+    const separate = Object.values(resourcesOf('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    const ingress = [...inline, ...separate];
+    expect(ingress.length).toBeGreaterThan(0);
+    for (const rule of ingress) {
+      expect(rule.CidrIp).not.toBe('0.0.0.0/0');
+      expect(rule.CidrIpv6).not.toBe('::/0');
+    }
+  });
+
+  it('reaches the ALB through a CloudFront VPC origin and redirects viewers to HTTPS', () => {
+    template.hasResourceProperties('AWS::CloudFront::VpcOrigin', {
+      VpcOriginEndpointConfig: Match.objectLike({
+        Arn: { Ref: logicalId(stack.edge.loadBalancer) },
+      }),
+    });
+    const cdn = one('AWS::CloudFront::Distribution');
+    const config = cdn.Properties.DistributionConfig as {
+      Origins: Array<Record<string, unknown>>;
+      DefaultCacheBehavior: { ViewerProtocolPolicy: string };
+      CacheBehaviors?: unknown[];
+    };
+    expect(config.Origins).toHaveLength(1);
+    expect(config.Origins[0]).toHaveProperty('VpcOriginConfig');
+    expect(config.Origins[0]).not.toHaveProperty('CustomOriginConfig');
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+  });
+
+  it('puts no credential in any cache key: every behaviour is CachingDisabled', () => {
+    const cdn = one('AWS::CloudFront::Distribution');
+    const config = cdn.Properties.DistributionConfig as {
+      DefaultCacheBehavior: { CachePolicyId: unknown; OriginRequestPolicyId: unknown };
+      CacheBehaviors?: Array<{ CachePolicyId: unknown }>;
+    };
+    const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+    const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+    for (const behavior of [config.DefaultCacheBehavior, ...(config.CacheBehaviors ?? [])])
+      expect(behavior.CachePolicyId).toBe(cachingDisabled);
+    // With caching disabled, this managed policy hands Authorization to the origin.
+    expect(config.DefaultCacheBehavior.OriginRequestPolicyId).toBe(allViewerExceptHost);
+    template.resourceCountIs('AWS::CloudFront::CachePolicy', 0);
+  });
+
+  it('checks target health every 10 s, in after 2 passes, and drains briefly', () => {
+    for (const path of [SERVICE_HEALTH_PATH, DEPLOYER_HEALTH_PATH]) {
+      const group = one(
+        'AWS::ElasticLoadBalancingV2::TargetGroup',
+        (g) => g.Properties.HealthCheckPath === path,
+      );
+      expect(group.Properties).toMatchObject({
+        HealthCheckIntervalSeconds: 10,
+        HealthyThresholdCount: 2,
+        UnhealthyThresholdCount: 2,
+      });
+      const delay = (group.Properties.TargetGroupAttributes as Array<{ Key: string; Value: string }>).find(
+        (a) => a.Key === 'deregistration_delay.timeout_seconds',
+      );
+      expect(Number(delay?.Value)).toBeLessThanOrEqual(15);
+    }
+  });
+
   it('listens on 80 with the service as default action and deployer paths by rule', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
@@ -196,30 +282,7 @@ describe('load balancer and CloudFront', () => {
 
   it('writes ALB access logs to the log bucket', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      Scheme: 'internet-facing',
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
-    });
-  });
-
-  it('never caches /version and /health and forwards Authorization on the default behaviour', () => {
-    const cdn = one('AWS::CloudFront::Distribution');
-    const config = cdn.Properties.DistributionConfig as {
-      CacheBehaviors: Array<{ PathPattern: string; CachePolicyId: string }>;
-      DefaultCacheBehavior: { CachePolicyId: { Ref: string } };
-    };
-    const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
-    for (const path of [SERVICE_VERSION_PATH, SERVICE_HEALTH_PATH, '/webhooks/github*', '/dashboard*']) {
-      const behavior = config.CacheBehaviors.find((b) => b.PathPattern === path);
-      expect(behavior?.CachePolicyId, path).toBe(cachingDisabled);
-    }
-    const policy = template.findResources('AWS::CloudFront::CachePolicy')[
-      config.DefaultCacheBehavior.CachePolicyId.Ref
-    ];
-    expect(
-      policy?.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig,
-    ).toEqual({
-      HeaderBehavior: 'whitelist',
-      Headers: ['Authorization'],
     });
   });
 });
@@ -242,6 +305,7 @@ describe('deployer', () => {
             { Name: 'DEPLOYER_MODE', Value: 'aws' },
             { Name: 'AWS_REGION', Value: 'eu-west-1' },
             { Name: 'QUEUE_URL', Value: { Ref: logicalId(stack.intake.queue) } },
+            { Name: 'DLQ_URL', Value: { Ref: logicalId(stack.intake.deadLetterQueue) } },
             { Name: 'CONFIG_BRANCH', Value: 'main' },
           ]),
           Secrets: [
@@ -295,6 +359,11 @@ describe('deployer', () => {
       Resource: { Ref: logicalId(stack.actors.service) },
     });
     expect(bySid.TaskDefinitions.Resource).toBe('*');
+    expect(bySid.TaskDefinitions.Action).not.toContain('ecs:TagResource');
+    expect(bySid.TagManagedTaskDefinitions).toMatchObject({ Action: 'ecs:TagResource' });
+    expect(JSON.stringify(bySid.TagManagedTaskDefinitions.Resource)).toMatch(
+      /:task-definition\/actors:\*"\]\]\}$/,
+    );
     const actorsTask = stack.actors.taskDefinition;
     expect(bySid.PassManagedTaskRoles).toEqual({
       Sid: 'PassManagedTaskRoles',
@@ -312,24 +381,94 @@ describe('deployer', () => {
     const distributionArn = JSON.stringify(bySid.InvalidateDistribution.Resource);
     expect(distributionArn).toContain(':distribution/');
     expect(distributionArn).toContain(`{"Ref":"${logicalId(stack.edge.distribution)}"}`);
+    expect(bySid.InvalidateDistribution.Action).toContain('cloudfront:ListInvalidations');
     expect(bySid.IntakeQueue.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.intake.queue), 'Arn'] });
-    expect(bySid.OwnSecrets.Resource).toEqual([
-      { Ref: logicalId(stack.deployer.webhookSecret) },
-      { Ref: logicalId(stack.deployer.statusToken) },
-    ]);
+    // DLQ_URL is set, so the deployer may send poison there, and nowhere else on the DLQ.
+    expect(bySid.DeadLetterPoison).toMatchObject({
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [logicalId(stack.intake.deadLetterQueue), 'Arn'] },
+    });
+    // ECS injects the secrets with the execution role; the deployer's code never reads them.
+    expect(bySid.OwnSecrets).toBeUndefined();
     // Nothing but the unscopable task-definition actions may use a wildcard resource.
     const wildcard = statements.filter((s) => s.Resource === '*').map((s) => s.Sid);
     expect(wildcard).toEqual(['TaskDefinitions']);
   });
 });
 
-describe('outputs and synthesis', () => {
-  it.each(['ServiceUrl', 'CloudFrontUrl', 'WebhookUrl', 'QueueUrl', 'DeployerStatusUrl'])(
-    'outputs %s',
-    (name) => {
-      template.hasOutput(name, {});
+describe('operations', () => {
+  const alarmTopic = () => ({ Ref: logicalId(stack.operations.topic) });
+
+  it.each([
+    ['intake DLQ depth', 'ApproximateNumberOfMessagesVisible', 'AWS/SQS'],
+    ['rule FailedInvocations', 'FailedInvocations', 'AWS/Events'],
+    ['target 5xx', 'HTTPCode_Target_5XX_Count', 'AWS/ApplicationELB'],
+    ['unhealthy hosts', 'UnHealthyHostCount', 'AWS/ApplicationELB'],
+    ['running count', 'RunningTaskCount', 'ECS/ContainerInsights'],
+  ])('alarms on %s to the SNS topic', (_name, metricName, namespace) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metricName,
+      Namespace: namespace,
+      AlarmActions: [alarmTopic()],
+    });
+  });
+
+  it('alarms when the ECR push rule fails to invoke its target', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FailedInvocations',
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: logicalId(stack.intake.ecrPushRule) } }],
+      Threshold: 1,
+    });
+  });
+
+  it('rolls actors deployments back on its 5xx and unhealthy-host alarms', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceName: 'actors',
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: {
+          AlarmNames: ['ActorsTarget5xx', 'ActorsUnhealthyHosts'].map((id) => ({
+            Ref: logicalId(stack.operations.node.findChild(id)),
+          })),
+          Enable: true,
+          Rollback: true,
+        },
+      }),
+    });
+  });
+
+  it(
+    'scales the actors service on CPU only when serviceMaxCount asks for it',
+    () => {
+      template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+      const scaled = synthApp({ serviceMaxCount: '6' });
+      scaled.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: 2,
+        MaxCapacity: 6,
+      });
     },
+    SYNTH_TIMEOUT_MS,
   );
+});
+
+describe('outputs and synthesis', () => {
+  it.each([
+    'ServiceUrl',
+    'CloudFrontUrl',
+    'DistributionId',
+    'WebhookUrl',
+    'QueueUrl',
+    'DeployerStatusUrl',
+    'AlarmTopicArn',
+  ])('outputs %s', (name) => {
+    template.hasOutput(name, {});
+  });
+
+  it('gives every output a plain-string description (CloudFormation rejects a token: cfn-lint E6003)', () => {
+    const outputs = template.findOutputs('*') as Record<string, { Description?: unknown }>;
+    for (const [name, output] of Object.entries(outputs)) {
+      if (output.Description !== undefined) expect(typeof output.Description, name).toBe('string');
+    }
+  });
 
   it('points the webhook URL at the CloudFront webhook path', () => {
     const output = template.findOutputs('WebhookUrl').WebhookUrl;
@@ -343,19 +482,23 @@ describe('outputs and synthesis', () => {
 });
 
 describe('overrides', () => {
-  it('honours desired-count context and a pinned tag in config', () => {
-    const pinned = synthApp({
-      deployerDesiredCount: '2',
-      serviceDesiredCount: '0',
-      serviceConfig: join(FIXTURES, 'pinned.yaml'),
-    });
-    pinned.template.hasResourceProperties('AWS::ECS::Service', { ServiceName: 'actors', DesiredCount: 0 });
-    pinned.template.hasResourceProperties('AWS::ECS::Service', {
-      ServiceName: 'ecs-gitops-deployer',
-      DesiredCount: 2,
-    });
-    const tasks = Object.values(pinned.template.findResources('AWS::ECS::TaskDefinition'));
-    const actors = tasks.find((t) => t.Properties.Family === 'actors');
-    expect(JSON.stringify(actors?.Properties.ContainerDefinitions[0].Image)).toContain(':1.2.3');
-  });
+  it(
+    'honours desired-count context and a pinned tag in config',
+    () => {
+      const pinned = synthApp({
+        deployerDesiredCount: '2',
+        serviceDesiredCount: '0',
+        serviceConfig: join(FIXTURES, 'pinned.yaml'),
+      });
+      pinned.template.hasResourceProperties('AWS::ECS::Service', { ServiceName: 'actors', DesiredCount: 0 });
+      pinned.template.hasResourceProperties('AWS::ECS::Service', {
+        ServiceName: 'ecs-gitops-deployer',
+        DesiredCount: 2,
+      });
+      const tasks = Object.values(pinned.template.findResources('AWS::ECS::TaskDefinition'));
+      const actors = tasks.find((t) => t.Properties.Family === 'actors');
+      expect(JSON.stringify(actors?.Properties.ContainerDefinitions[0].Image)).toContain(':1.2.3');
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const { AwsSolutionsChecks } = cdkNag;
 
 function synthWithSecret(acknowledged: boolean): void {
-  const app = new App();
+  const app = new App({ builtinCloudFormationValidation: false });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, 'Probe');
   const secret = new secretsmanager.Secret(stack, 'Secret');

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../bin/build-app.ts';
+import { APP_DEFAULTS, buildApp } from '../bin/build-app.ts';
 import type { GitOpsStack } from '../lib/gitops-stack.ts';
+
+/** A full synth takes seconds, and far longer on a loaded CI machine. */
+export const SYNTH_TIMEOUT_MS = 180_000;
 
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 
@@ -16,10 +19,11 @@ export function synthApp(context: Record<string, string> = {}): {
 } {
   const outdir = mkdtempSync(join(tmpdir(), 'ecs-gitops-cdk-'));
   const app = new App({
+    ...APP_DEFAULTS,
     outdir,
     context: { serviceConfig: join(FIXTURES, 'services/actors.yaml'), region: 'eu-west-1', ...context },
   });
-  const stack = buildApp(app);
+  const stack = buildApp(app, { policyChecks: 'nag' });
   app.synth();
   return { stack, template: Template.fromStack(stack), outdir };
 }

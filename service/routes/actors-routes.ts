@@ -23,6 +23,10 @@ const ACTORS_JSON = JSON.stringify(ACTORS);
 // or 'one' are rejected as non-integers rather than coerced.
 const INTEGER_ID = /^-?\d{1,15}$/;
 
+// Every answer here depends on the caller's credentials: no shared cache (CloudFront included) may
+// keep it, or a revoked credential keeps working until the entry expires.
+const NOT_CACHEABLE = 'private, no-store';
+
 function unauthorized(reply: FastifyReply): FastifyReply {
   return sendError(
     reply.header('WWW-Authenticate', BASIC_AUTH_CHALLENGE),
@@ -37,10 +41,12 @@ export function registerActorsRoutes(app: FastifyInstance, credentials: Credenti
   app.get(
     '/actors',
     { schema: { response: { 200: { type: 'array', items: ACTOR_SCHEMA }, 401: ERROR_BODY_SCHEMA } } },
-    (request, reply) =>
-      authorized(request.headers.authorization)
+    (request, reply) => {
+      reply.header('Cache-Control', NOT_CACHEABLE);
+      return authorized(request.headers.authorization)
         ? reply.type('application/json; charset=utf-8').send(ACTORS_JSON)
-        : unauthorized(reply),
+        : unauthorized(reply);
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -56,6 +62,7 @@ export function registerActorsRoutes(app: FastifyInstance, credentials: Credenti
       },
     },
     (request, reply) => {
+      reply.header('Cache-Control', NOT_CACHEABLE);
       if (!authorized(request.headers.authorization)) return unauthorized(reply);
       const raw = request.params.id;
       if (!INTEGER_ID.test(raw)) {

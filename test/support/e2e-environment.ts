@@ -111,6 +111,8 @@ export async function startE2eEnvironment(
     const deployerEnv = (extra: Record<string, string> = {}) => ({
       ...world.env(),
       DEPLOYER_MODE: 'aws',
+      // The local world's verify URL is its load balancer on 127.0.0.1.
+      VERIFY_ALLOW_PRIVATE_NETWORKS: 'true',
       CONFIG_REPOSITORY: configRepo.dir,
       CONFIG_BRANCH: 'main',
       CONFIG_CACHE_DIR: configCache,

@@ -59,7 +59,11 @@ async function probe(
       : undefined;
   if (reported === digest) return undefined;
   return {
-    message: `reported digest ${typeof reported === 'string' ? reported.slice(0, 19) : String(reported)}`,
+    // Only a digest is echoed to /status, never other text the probed server sent.
+    message:
+      typeof reported === 'string' && /^sha256:[0-9a-f]{64}$/.test(reported)
+        ? `reported digest ${reported.slice(0, 19)}`
+        : 'reported no image digest',
     wrongVersion: true,
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECR_PUSH_PATH } from '../../../local/ecr/server.ts';
+import { readIntakeTemplate } from '../../../local/sqs.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { clients, echoWorldOptions } from './helpers.ts';
 
@@ -129,11 +131,17 @@ describe('ECR stand-in through @aws-sdk/client-ecr', () => {
     const answer = await sdk.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: world.queueUrl,
-        MessageSystemAttributeNames: ['MessageGroupId'],
+        MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
       }),
     );
     const message = answer.Messages?.[0];
-    expect(message?.Attributes?.MessageGroupId).toBe('intake');
+    expect(message?.Attributes?.MessageGroupId).toBe(readIntakeTemplate().rule.sqsParameters.MessageGroupId);
+    // Like EventBridge, the stand-in sends no deduplication id: the queue derived it from the body.
+    expect(message?.Attributes?.MessageDeduplicationId).toBe(
+      createHash('sha256')
+        .update(message?.Body ?? '')
+        .digest('hex'),
+    );
     const event = JSON.parse(message?.Body ?? '{}');
     expect(event).toMatchObject({
       source: 'aws.ecr',
@@ -158,17 +166,31 @@ describe('ECR stand-in through @aws-sdk/client-ecr', () => {
 });
 
 describe('SQS (fauxqs) through @aws-sdk/client-sqs', () => {
-  it('has content-based dedup off on the FIFO queue', async () => {
+  it('is configured as the synthesized template configures the intake queue (content-based dedup on)', async () => {
     const attributes = await sdk.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: world.queueUrl, AttributeNames: ['All'] }),
     );
+    const template = readIntakeTemplate();
+    expect(template.queue.ContentBasedDeduplication).toBe(true);
     expect(attributes.Attributes?.FifoQueue).toBe('true');
-    expect(attributes.Attributes?.ContentBasedDeduplication).toBe('false');
-    await expect(
+    expect(attributes.Attributes?.ContentBasedDeduplication).toBe('true');
+    expect(world.queueUrl.endsWith(`/${template.queue.QueueName}`)).toBe(true);
+    // Without an id the body's SHA-256 is the id, so a repeat within 5 minutes is dropped; an explicit
+    // id (the deployer's own messages) wins over the body.
+    await drain(world.queueUrl);
+    const send = (deduplicationId?: string) =>
       sdk.sqs.send(
-        new SendMessageCommand({ QueueUrl: world.queueUrl, MessageBody: 'x', MessageGroupId: 'intake' }),
-      ),
-    ).rejects.toThrow();
+        new SendMessageCommand({
+          QueueUrl: world.queueUrl,
+          MessageBody: 'same body',
+          MessageGroupId: 'intake',
+          ...(deduplicationId ? { MessageDeduplicationId: deduplicationId } : {}),
+        }),
+      );
+    await send();
+    await send();
+    await send('explicit-1');
+    expect(await drain(world.queueUrl)).toEqual(['same body', 'same body']);
   });
 
   it('keeps order within a group and blocks the group while a message is in flight', async () => {

@@ -101,7 +101,7 @@ function deployer(queue: QueuePort): DeployerRuntime {
       cdn: new CloudFrontAdapter(clients.cloudfront),
       queue,
       configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
-      probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
+      probe: new HttpVerifyProbe({ timeoutMs: 2_000, allowPrivateNetworks: true }),
       clock: new SystemClock(),
       logger: silent,
     },

@@ -92,7 +92,7 @@ beforeAll(async () => {
         deadLetterQueueUrl: world.dlqUrl,
       }),
       configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
-      probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),
+      probe: new HttpVerifyProbe({ timeoutMs: 2_000, allowPrivateNetworks: true }),
       clock: new SystemClock(),
       logger: silent,
     },

@@ -22,6 +22,18 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('loadSettings', () => {
+  it('loadSettings allows private verify URLs by default in local mode only, and reads VERIFY_ALLOW_PRIVATE_NETWORKS', () => {
+    expect(loadSettings({}).verifyAllowPrivateNetworks).toBe(true);
+    expect(loadSettings(AWS_ENV).verifyAllowPrivateNetworks).toBe(false);
+    expect(
+      loadSettings({ ...AWS_ENV, VERIFY_ALLOW_PRIVATE_NETWORKS: 'true' }).verifyAllowPrivateNetworks,
+    ).toBe(true);
+    expect(loadSettings({ VERIFY_ALLOW_PRIVATE_NETWORKS: 'false' }).verifyAllowPrivateNetworks).toBe(false);
+    expect(() => loadSettings({ VERIFY_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(
+      'VERIFY_ALLOW_PRIVATE_NETWORKS="yes" must be true or false',
+    );
+  });
+
   it('loadSettings({}) returns local defaults reading ./config', () => {
     const settings = loadSettings({});
     expect(settings).toEqual({
@@ -42,6 +54,7 @@ describe('loadSettings', () => {
       concurrency: 4,
       waitPollMs: 1000,
       logLevel: 'info',
+      verifyAllowPrivateNetworks: true,
     });
   });
 

@@ -122,6 +122,19 @@ describe('basic auth on the actors routes', () => {
   });
 });
 
+describe('caching of the authenticated answers', () => {
+  it.each([
+    ['/actors', AUTH],
+    ['/actors/2', AUTH],
+    ['/actors/999', AUTH],
+    ['/actors', undefined],
+    ['/actors/2', 'Basic d3Jvbmc6d3Jvbmc='],
+  ])('%s (authorization %s) is private, no-store: no shared cache keeps it', async (url, authorization) => {
+    const response = await app.inject({ url, headers: authorization ? { authorization } : {} });
+    expect(response.headers['cache-control']).toBe('private, no-store');
+  });
+});
+
 describe('GET /health and GET /version', () => {
   it('/health answers without auth and is not cached', async () => {
     const response = await app.inject({ url: '/health' });

@@ -1,0 +1,154 @@
+// GitHubPort over Octokit: @octokit/core with the retry plugin (5xx and network errors, with backoff)
+// and the throttling plugin (waits out primary and secondary rate limits as GitHub asks, per
+// "Troubleshooting the REST API": not before `x-ratelimit-reset`, or `retry-after` seconds).
+// Auth: a token, or a GitHub App whose installation tokens @octokit/auth-app mints and renews.
+// REST references: "Create a deployment", "Create a deployment status" (docs.github.com/rest/deployments),
+// "Create a commit status" (docs.github.com/rest/commits/statuses).
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/core';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Logger } from 'pino';
+import type { CommitState, DeploymentState, GitHubPort } from '../../github/github-port.ts';
+import type { GitHubAuth, GitHubSettings } from '../../github/github-settings.ts';
+
+const ReportingOctokit = Octokit.plugin(retry, throttling);
+
+/** GitHub caps deployment status descriptions at 140 characters; longer ones are a 422. */
+export const MAX_DESCRIPTION = 140;
+
+export interface OctokitGitHubOptions {
+  settings: Pick<GitHubSettings, 'auth' | 'apiUrl' | 'owner' | 'repo'>;
+  logger: Logger;
+  /** Each HTTP attempt is abandoned after this long (a hung GitHub must not hold the queue forever). */
+  requestTimeoutMs?: number;
+  /** Rate-limit waits longer than this are not waited out: the call fails (and is counted). */
+  maxRateLimitWaitSeconds?: number;
+  /** Unit of the retry plugin's backoff ((n+1)² units); tests shorten it. */
+  retryBaseMs?: number;
+}
+
+export class OctokitGitHub implements GitHubPort {
+  readonly #octokit: InstanceType<typeof ReportingOctokit>;
+  readonly #repo: { owner: string; repo: string };
+
+  constructor(options: OctokitGitHubOptions) {
+    const { settings, logger } = options;
+    const log = logger.child({ component: 'github' });
+    const timeoutMs = options.requestTimeoutMs ?? 10_000;
+    const maxWait = options.maxRateLimitWaitSeconds ?? 15 * 60;
+    const onLimit =
+      (kind: string) =>
+      (
+        retryAfter: number,
+        request: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        const waiting = retryCount < 3 && retryAfter <= maxWait;
+        log.warn(
+          {
+            kind,
+            retryAfterSeconds: retryAfter,
+            retryCount,
+            waiting,
+            method: request.method,
+            url: request.url,
+          },
+          'GitHub rate limit',
+        );
+        return waiting;
+      };
+    this.#repo = { owner: settings.owner, repo: settings.repo };
+    this.#octokit = new ReportingOctokit({
+      baseUrl: settings.apiUrl,
+      userAgent: 'ecs-gitops-deployer',
+      ...authOptions(settings.auth),
+      request: {
+        fetch: (url: string | URL, init: RequestInit = {}) =>
+          fetch(url, {
+            ...init,
+            signal: init.signal
+              ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+              : AbortSignal.timeout(timeoutMs),
+          }),
+      },
+      retry: {
+        retries: 3,
+        ...(options.retryBaseMs === undefined ? {} : { retryAfterBaseValue: options.retryBaseMs }),
+      },
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (message: string) => log.debug({ octokit: message }, 'octokit warning'),
+        error: (message: string) => log.debug({ octokit: message }, 'octokit error'),
+      },
+    });
+  }
+
+  async createDeployment(input: {
+    sha: string;
+    environment: string;
+    description: string;
+    payload: Record<string, string>;
+  }): Promise<{ id: number }> {
+    const response = await this.#octokit.request('POST /repos/{owner}/{repo}/deployments', {
+      ...this.#repo,
+      ref: input.sha,
+      environment: input.environment,
+      description: clip(input.description),
+      payload: input.payload,
+      // We deploy exactly this commit: never merge the default branch into it, and do not wait on
+      // (or fail for) the commit's other status checks: the deployer already decided.
+      auto_merge: false,
+      required_contexts: [],
+      headers: { 'x-github-api-version': '2022-11-28' },
+    });
+    // 202 means GitHub merged the default branch first (auto_merge); with auto_merge false it is 201.
+    const data = response.data as { id?: number; message?: string };
+    if (typeof data.id !== 'number')
+      throw new Error(`GitHub did not create a deployment: ${data.message ?? response.status}`);
+    return { id: data.id };
+  }
+
+  async createDeploymentStatus(
+    deploymentId: number,
+    input: { state: DeploymentState; description: string; environmentUrl?: string },
+  ): Promise<void> {
+    await this.#octokit.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+      ...this.#repo,
+      deployment_id: deploymentId,
+      state: input.state,
+      description: clip(input.description),
+      ...(input.environmentUrl ? { environment_url: input.environmentUrl } : {}),
+      headers: { 'x-github-api-version': '2022-11-28' },
+    });
+  }
+
+  async createCommitStatus(
+    sha: string,
+    input: { state: CommitState; description: string; context: string },
+  ): Promise<void> {
+    await this.#octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+      ...this.#repo,
+      sha,
+      state: input.state,
+      description: clip(input.description),
+      context: input.context,
+      headers: { 'x-github-api-version': '2022-11-28' },
+    });
+  }
+}
+
+function authOptions(auth: GitHubAuth) {
+  if (auth.kind === 'token') return { auth: auth.token };
+  return {
+    authStrategy: createAppAuth,
+    auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
+  };
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
+}

@@ -1,0 +1,87 @@
+// GitHub reporting settings (deployments and commit statuses), read from the environment beside the
+// deployer's own settings. Unset means off. Every problem is reported at once, naming the variable.
+import { SettingsError } from '../runtime/settings.ts';
+
+export type GitHubAuth =
+  /** A fine-grained personal access token (or any token) with deployments: write and statuses: write. */
+  | { kind: 'token'; token: string }
+  /** A GitHub App: the deployer mints installation tokens from the app's private key. */
+  | { kind: 'app'; appId: string; privateKey: string; installationId: number };
+
+export interface GitHubSettings {
+  auth: GitHubAuth;
+  /** REST API root: https://api.github.com, a GitHub Enterprise Server `/api/v3`, or the stand-in. */
+  apiUrl: string;
+  owner: string;
+  repo: string;
+  /** Context of the commit status posted when a config commit is rejected. */
+  statusContext: string;
+}
+
+export const GITHUB_DEFAULTS = {
+  apiUrl: 'https://api.github.com',
+  statusContext: 'ecs-gitops/config',
+} as const;
+
+/** Reads the GitHub settings; undefined when no credential is set; throws a SettingsError on bad values. */
+export function loadGitHubSettings(env: NodeJS.ProcessEnv): GitHubSettings | undefined {
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const problems: string[] = [];
+  const token = text('GITHUB_TOKEN');
+  const appId = text('GITHUB_APP_ID');
+  const privateKey = text('GITHUB_APP_PRIVATE_KEY');
+  const installation = text('GITHUB_APP_INSTALLATION_ID');
+  const anyApp = appId !== undefined || privateKey !== undefined || installation !== undefined;
+  if (token === undefined && !anyApp) return undefined;
+
+  let auth: GitHubAuth | undefined;
+  if (token !== undefined && anyApp)
+    problems.push('set either GITHUB_TOKEN or the GITHUB_APP_* variables, not both');
+  else if (token !== undefined) auth = { kind: 'token', token };
+  else {
+    if (appId === undefined || !/^\d+$/.test(appId))
+      problems.push('GITHUB_APP_ID must be the numeric App ID (App settings → General → App ID)');
+    // Secrets Manager and .env files often carry the PEM with literal \n: accept both.
+    const pem = privateKey?.replaceAll('\\n', '\n');
+    if (pem === undefined || !/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem))
+      problems.push(
+        'GITHUB_APP_PRIVATE_KEY must hold the App private key (PEM, -----BEGIN RSA PRIVATE KEY-----)',
+      );
+    if (installation === undefined || !/^\d+$/.test(installation))
+      problems.push(
+        'GITHUB_APP_INSTALLATION_ID must be the numeric installation id (from the installation page URL)',
+      );
+    if (problems.length === 0 && appId && pem && installation)
+      auth = { kind: 'app', appId, privateKey: pem, installationId: Number(installation) };
+  }
+
+  const repository = text('GITHUB_REPOSITORY');
+  const [owner, repo, extra] = repository?.split('/') ?? [];
+  const part = /^[A-Za-z0-9_.-]+$/;
+  if (
+    repository === undefined ||
+    extra !== undefined ||
+    !owner ||
+    !repo ||
+    !part.test(owner) ||
+    !part.test(repo)
+  )
+    problems.push(
+      `GITHUB_REPOSITORY${repository === undefined ? '' : `=${JSON.stringify(repository)}`} must name the config repository as owner/name`,
+    );
+
+  const apiUrl = (text('GITHUB_API_URL') ?? GITHUB_DEFAULTS.apiUrl).replace(/\/+$/, '');
+  try {
+    const parsed = new URL(apiUrl);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    problems.push(`GITHUB_API_URL=${JSON.stringify(apiUrl)} must be an http(s) URL`);
+  }
+  const statusContext = text('GITHUB_STATUS_CONTEXT') ?? GITHUB_DEFAULTS.statusContext;
+
+  if (problems.length > 0 || !auth) throw new SettingsError(problems);
+  return { auth, apiUrl, owner: owner as string, repo: repo as string, statusContext };
+}

@@ -1,0 +1,122 @@
+// Pure: two consecutive status snapshots in, the lifecycle events between them out. The status store
+// coalesces changes into one snapshot per tick, so the rules compare states, never count changes:
+// - started: a current rollout appears (or a different one replaces it);
+// - finished (succeeded / failed / rolled-back): a rollout record is settled in `next` but was not in
+//   `prev`. Settled means the service left Progressing (or no rollout runs): a rolled-back rollout
+//   is recorded before ECS is read back and the sync message written, and the message is wanted.
+//   Records older than the deployer itself (rebuilt from ECS tags on start) are history, not news;
+// - blocked: the sync reason changes to one that needs a person (a failed digest, no image, ...);
+// - config-rejected: a new config revision was attempted and rejected.
+import type { DeployerStatus, RolloutRecord, RolloutResult, ServiceStatus } from '../runtime/status-model.ts';
+import type { LifecycleEvent, RolloutFinished } from './lifecycle-event.ts';
+
+/** Sync reasons (reconcile.ts) meaning "nothing will happen until someone changes something". */
+export const BLOCKED_REASONS: ReadonlySet<string> = new Set([
+  'DigestBlocked',
+  'NoMatchingImage',
+  'ForeignImage',
+  'InvalidConfig',
+]);
+
+const FINISHED_KIND: Record<RolloutResult, RolloutFinished['kind']> = {
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  RolledBack: 'rolled-back',
+};
+
+export function diffStatus(prev: DeployerStatus, next: DeployerStatus): LifecycleEvent[] {
+  const events: LifecycleEvent[] = [];
+  const before = new Map(prev.services.map((s) => [s.name, s]));
+  for (const service of next.services) {
+    const old = before.get(service.name);
+    events.push(...rolloutEvents(old, service, next));
+    const blocked = blockedEvent(old, service);
+    if (blocked) events.push(blocked);
+  }
+  const { config } = next;
+  if (
+    config.errors.length > 0 &&
+    config.lastAttemptedRevision !== null &&
+    config.lastAttemptedRevision !== config.revision &&
+    (config.lastAttemptedRevision !== prev.config.lastAttemptedRevision || prev.config.errors.length === 0)
+  ) {
+    events.push({
+      kind: 'config-rejected',
+      revision: config.lastAttemptedRevision,
+      errors: config.errors,
+    });
+  }
+  return events;
+}
+
+function rolloutEvents(
+  old: ServiceStatus | undefined,
+  service: ServiceStatus,
+  next: DeployerStatus,
+): LifecycleEvent[] {
+  const events: LifecycleEvent[] = [];
+  const current = service.currentRollout;
+  const previous = old?.currentRollout;
+  if (current && (previous?.id !== current.id || previous.startedAt !== current.startedAt)) {
+    events.push({
+      kind: 'started',
+      service: service.name,
+      rolloutId: current.id,
+      from: current.from,
+      to: current.to,
+      configRevision: next.config.revision,
+      at: current.startedAt,
+    });
+  }
+  const settledBefore = new Set(old ? settledRecords(old).map(recordKey) : []);
+  const startedAt = Date.parse(next.startedAt);
+  // Oldest first, so a burst reads in the order it happened.
+  for (const record of settledRecords(service).reverse()) {
+    if (settledBefore.has(recordKey(record))) continue;
+    if (Date.parse(record.finishedAt) < startedAt) continue;
+    events.push({
+      kind: FINISHED_KIND[record.result],
+      service: service.name,
+      rollout: record,
+      message: speaksOf(service, record) ? service.sync.message : finishedMessage(record),
+      at: record.finishedAt,
+    });
+  }
+  return events;
+}
+
+/** Newest first, like `recentRollouts`; none while a rollout of this service is still settling. */
+function settledRecords(service: ServiceStatus): RolloutRecord[] {
+  const settling = service.sync.state === 'Progressing' && service.currentRollout !== null;
+  return settling ? [] : service.recentRollouts;
+}
+
+/** A retried rollout keeps its id (service, digest, config revision): its finish time tells it apart. */
+function recordKey(record: RolloutRecord): string {
+  return `${record.id}@${record.finishedAt}`;
+}
+
+function blockedEvent(old: ServiceStatus | undefined, service: ServiceStatus): LifecycleEvent | undefined {
+  const { sync } = service;
+  if (!BLOCKED_REASONS.has(sync.reason) || old?.sync.reason === sync.reason) return undefined;
+  return {
+    kind: 'blocked',
+    service: service.name,
+    reason: sync.reason,
+    message: sync.message,
+    at: sync.since,
+  };
+}
+
+/** The sync message explains this rollout; an operator rollback's sync says what comes next instead. */
+function speaksOf(service: ServiceStatus, record: RolloutRecord): boolean {
+  return service.sync.reason === record.reason && record.reason !== 'ManualRollback';
+}
+
+function finishedMessage(record: RolloutRecord): string {
+  const to = record.to.tag ?? record.to.digest?.slice(0, 19) ?? record.to.image;
+  if (record.result === 'Succeeded') return `${to} is live`;
+  if (record.reason === 'ManualRollback')
+    return `rolled back to ${record.to.taskDefinitionArn ?? to} by an operator`;
+  return `rollout of ${to} ended ${record.result} (${record.reason})`;
+}

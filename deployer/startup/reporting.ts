@@ -1,0 +1,108 @@
+// Wires the reporters that tell the outside world about rollouts: GitHub deployments and commit
+// statuses, and chat/webhook notifications. Both hang off the lifecycle feed (status snapshots in,
+// events out) and run on their own bounded queues: nothing here can slow, block or fail a rollout.
+import type { Logger } from 'pino';
+import { OctokitGitHub } from '../adapters/github/octokit-github.ts';
+import { GitHubReporter } from '../github/github-reporter.ts';
+import { type GitHubSettings, loadGitHubSettings } from '../github/github-settings.ts';
+import { feedLifecycle, type LifecycleListener, type StatusSource } from '../lifecycle/lifecycle-feed.ts';
+import { ServedUrls } from '../lifecycle/served-urls.ts';
+import {
+  loadNotificationSettings,
+  type NotificationChannel,
+} from '../notifications/notification-settings.ts';
+import { Notifier } from '../notifications/notifier.ts';
+import type { ConfigSource } from '../ports.ts';
+import type { DeployerRuntime } from '../runtime/runtime.ts';
+import { SettingsError } from '../runtime/settings.ts';
+
+export interface ReportingSettings {
+  github: GitHubSettings | undefined;
+  notifications: NotificationChannel[];
+}
+
+/** Reads GITHUB_* and NOTIFICATIONS(_FILE); one SettingsError lists every problem of both. */
+export function loadReportingSettings(env: NodeJS.ProcessEnv): ReportingSettings {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      problems.push(...error.problems);
+      return fallback;
+    }
+  };
+  const github = attempt(() => loadGitHubSettings(env), undefined);
+  const notifications = attempt(() => loadNotificationSettings(env), []);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return { github, notifications };
+}
+
+export interface Reporting {
+  /** The config source the runtime should read through (it learns each service's served URL). */
+  watchConfig(source: ConfigSource): ConfigSource;
+  /** Starts listening to the runtime's status. */
+  start(runtime: Pick<DeployerRuntime, 'status' | 'subscribe' | 'metrics'>): void;
+  /** Gives queued reports `ms` to go out; then stops. */
+  stop(ms: number): Promise<void>;
+}
+
+export function createReporting(options: { settings: ReportingSettings; logger: Logger }): Reporting {
+  const { settings, logger } = options;
+  const log = logger.child({ component: 'reporting' });
+  const served = new ServedUrls();
+  const stops: ((ms: number) => Promise<void>)[] = [];
+  let unsubscribe: (() => void) | undefined;
+  return {
+    watchConfig: (source) => served.watch(source),
+    start(runtime) {
+      const listeners: LifecycleListener[] = [];
+      if (settings.github) {
+        const { github } = settings;
+        const reporter = new GitHubReporter({
+          github: new OctokitGitHub({ settings: github, logger }),
+          servedUrl: (service, revision) => served.url(service, revision),
+          statusContext: github.statusContext,
+          logger,
+          metrics: runtime.metrics,
+        });
+        listeners.push(reporter.report);
+        stops.push((ms) => reporter.stop(ms));
+        log.info(
+          { repository: `${github.owner}/${github.repo}`, apiUrl: github.apiUrl, auth: github.auth.kind },
+          'reporting rollouts to GitHub',
+        );
+      }
+      if (settings.notifications.length > 0) {
+        const notifier = new Notifier({
+          channels: settings.notifications,
+          servedUrl: (service, revision) => served.url(service, revision),
+          logger,
+          metrics: runtime.metrics,
+        });
+        listeners.push(notifier.report);
+        stops.push((ms) => notifier.stop(ms));
+        log.info(
+          {
+            channels: settings.notifications.map((c) => ({
+              name: c.name,
+              type: c.type,
+              events: c.events,
+              services: c.services,
+            })),
+          },
+          'sending rollout notifications',
+        );
+      }
+      if (listeners.length === 0) return;
+      unsubscribe = feedLifecycle(runtime as StatusSource, listeners, (error, event) =>
+        log.error({ err: error, event: event.kind }, 'a lifecycle listener failed'),
+      );
+    },
+    async stop(ms) {
+      unsubscribe?.();
+      await Promise.all(stops.map((stop) => stop(ms)));
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// The deployer task role grants exactly the AWS actions the deployer's code can call: every
+// `new XxxCommand(` under deployer/adapters, attributed to the @aws-sdk client its file imports it from.
+// A new SDK call without its permission fails here instead of with AccessDenied on AWS, and a grant
+// nobody calls any more fails too.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GitOpsStack } from '../lib/gitops-stack.ts';
+import { SYNTH_TIMEOUT_MS, synthApp } from './synth-app.ts';
+
+const ADAPTERS = resolve(import.meta.dirname, '../../deployer/adapters');
+
+/** @aws-sdk/client-<name> → IAM service prefix. */
+const IAM_PREFIX: Record<string, string> = {
+  ecs: 'ecs',
+  ecr: 'ecr',
+  cloudfront: 'cloudfront',
+  sqs: 'sqs',
+  ssm: 'ssm',
+};
+
+/**
+ * Actions a call needs besides its own: registering a task definition that names a task or execution
+ * role passes those roles to ECS
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#specify-task-iam-roles).
+ */
+const IMPLIED: Record<string, string[]> = { 'ecs:RegisterTaskDefinition': ['iam:PassRole'] };
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** `ecs:UpdateService`, ... for every command constructed in the deployer's adapters. */
+function calledActions(): Set<string> {
+  const actions = new Set<string>();
+  for (const file of sourceFiles(ADAPTERS)) {
+    const text = readFileSync(file, 'utf8');
+    const clientOf = new Map<string, string>();
+    for (const imported of text.matchAll(
+      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g,
+    )) {
+      for (const name of imported[1]!.split(','))
+        clientOf.set(name.replace(/^\s*type\s+/, '').trim(), imported[2]!);
+    }
+    for (const constructed of text.matchAll(/new\s+([A-Z][A-Za-z0-9]*)Command\s*\(/g)) {
+      const client = clientOf.get(`${constructed[1]}Command`);
+      if (!client)
+        throw new Error(`${file}: ${constructed[1]}Command is not imported from an @aws-sdk client`);
+      const prefix = IAM_PREFIX[client];
+      if (!prefix)
+        throw new Error(`${file}: no IAM prefix known for @aws-sdk/client-${client}: add it to IAM_PREFIX`);
+      const action = `${prefix}:${constructed[1]}`;
+      for (const needed of [action, ...(IMPLIED[action] ?? [])]) actions.add(needed);
+    }
+  }
+  return actions;
+}
+
+function grantedActions(stack: GitOpsStack, template: ReturnType<typeof synthApp>['template']): Set<string> {
+  const policyId = stack.getLogicalId(
+    stack.deployer.taskRole.node.findChild('DefaultPolicy').node.defaultChild as never,
+  );
+  const policy = template.findResources('AWS::IAM::Policy')[policyId];
+  const statements = policy?.Properties.PolicyDocument.Statement as Array<{
+    Effect: string;
+    Action: string | string[];
+  }>;
+  return new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
+}
+
+let granted: Set<string>;
+
+beforeAll(() => {
+  const { stack, template } = synthApp();
+  granted = grantedActions(stack, template);
+}, SYNTH_TIMEOUT_MS);
+
+describe('deployer task role', () => {
+  it('finds the SDK calls it checks (the scan itself works)', () => {
+    const called = calledActions();
+    expect(called).toContain('ecs:UpdateService');
+    expect(called).toContain('cloudfront:ListInvalidations');
+    expect(called.size).toBeGreaterThan(10);
+  });
+
+  it('grants exactly the actions the deployer code calls', () => {
+    expect([...granted].sort()).toEqual([...calledActions()].sort());
+  });
+});

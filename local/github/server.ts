@@ -1,0 +1,518 @@
+// GitHub stand-in: the REST endpoints the deployer calls (deployments, deployment statuses, commit
+// statuses, and the GitHub App installation token exchange), each request body checked against
+// GitHub's OpenAPI description before it is accepted. It records every call (GET /_calls), can be
+// told to fail (POST /_faults: 403 rate-limited, 5xx, slow) and shows what it holds at GET /.
+// Stricter than GitHub in one way: a property the description does not name is a 422, so a typo in
+// our client fails here instead of being silently ignored by GitHub.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { close, listen, readBody } from '../http-util.ts';
+import { type GitHubFault, parseFault } from './github-faults.ts';
+import { type OperationName, operationSchemas, type SchemaProblem } from './openapi-operations.ts';
+
+const DOCS = 'https://docs.github.com/rest';
+const MAX_STATUS_DESCRIPTION = 140;
+
+export interface GitHubCall {
+  method: string;
+  path: string;
+  /** Parsed JSON body, or undefined. */
+  body: unknown;
+  status: number;
+  at: string;
+}
+
+export interface StandInDeployment {
+  id: number;
+  owner: string;
+  repo: string;
+  sha: string;
+  ref: string;
+  environment: string;
+  description: string | null;
+  payload: unknown;
+  createdAt: string;
+  statuses: {
+    state: string;
+    description: string;
+    environmentUrl: string;
+    logUrl: string;
+    createdAt: string;
+  }[];
+}
+
+export interface StandInCommitStatus {
+  owner: string;
+  repo: string;
+  sha: string;
+  state: string;
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  createdAt: string;
+}
+
+export interface GitHubStandInOptions {
+  port?: number;
+  logger: Logger;
+  /** Accepted bearer token; undefined accepts any non-empty token (and installation tokens it issued). */
+  token?: string;
+}
+
+export interface GitHubStandIn {
+  url: string;
+  calls(): GitHubCall[];
+  deployments(): StandInDeployment[];
+  commitStatuses(): StandInCommitStatus[];
+  setFault(fault: GitHubFault | undefined): void;
+  close(): Promise<void>;
+}
+
+type Route = {
+  operation: OperationName | 'listDeployments' | 'listDeploymentStatuses' | 'installationToken';
+  params: Record<string, string>;
+};
+
+const ROUTES: { method: string; pattern: RegExp; operation: Route['operation'] }[] = [
+  {
+    method: 'POST',
+    pattern: /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments$/,
+    operation: 'createDeployment',
+  },
+  {
+    method: 'GET',
+    pattern: /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments$/,
+    operation: 'listDeployments',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments\/(?<id>\d+)\/statuses$/,
+    operation: 'createDeploymentStatus',
+  },
+  {
+    method: 'GET',
+    pattern: /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments\/(?<id>\d+)\/statuses$/,
+    operation: 'listDeploymentStatuses',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/statuses\/(?<sha>[0-9a-fA-F]{4,64})$/,
+    operation: 'createCommitStatus',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/app\/installations\/(?<installation>\d+)\/access_tokens$/,
+    operation: 'installationToken',
+  },
+];
+
+class ApiError extends Error {
+  readonly status: number;
+  readonly extra: Record<string, unknown>;
+  constructor(status: number, message: string, extra: Record<string, unknown> = {}) {
+    super(message);
+    this.status = status;
+    this.extra = extra;
+  }
+}
+
+export async function startGitHubStandIn(options: GitHubStandInOptions): Promise<GitHubStandIn> {
+  const schemas = operationSchemas();
+  const calls: GitHubCall[] = [];
+  const deployments: StandInDeployment[] = [];
+  const commitStatuses: StandInCommitStatus[] = [];
+  const issuedTokens = new Set<string>();
+  let fault: GitHubFault | undefined;
+  let rateLimitedUntil = 0;
+  let errorsLeft = 0;
+  let baseUrl = '';
+  const log = options.logger.child({ component: 'github-stand-in' });
+
+  const setFault = (next: GitHubFault | undefined) => {
+    fault = next;
+    rateLimitedUntil = next?.kind === 'rate-limit' ? Date.now() + next.seconds * 1000 : 0;
+    errorsLeft = next?.kind === 'error' ? (next.count ?? Number.POSITIVE_INFINITY) : 0;
+    log.info({ fault: next ?? null }, 'GitHub stand-in fault set');
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://stand-in');
+    const method = request.method ?? 'GET';
+    if (url.pathname.startsWith('/_') || url.pathname === '/')
+      return control(method, url.pathname, request, response);
+
+    const text = await readBody(request);
+    let body: unknown;
+    const record = (status: number) =>
+      calls.push({ method, path: url.pathname, body, status, at: new Date().toISOString() });
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      record(400);
+      return json(response, 400, { message: 'Problems parsing JSON', documentation_url: DOCS });
+    }
+    if (fault?.kind === 'slow')
+      await new Promise((resolve) => setTimeout(resolve, fault?.kind === 'slow' ? fault.delayMs : 0));
+    if (fault?.kind === 'rate-limit' && Date.now() < rateLimitedUntil) {
+      record(403);
+      return json(
+        response,
+        403,
+        {
+          message: 'API rate limit exceeded for installation. (GitHub stand-in)',
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        },
+        {
+          'x-ratelimit-limit': '5000',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-used': '5000',
+          'x-ratelimit-reset': String(Math.ceil(rateLimitedUntil / 1000)),
+          'x-ratelimit-resource': 'core',
+        },
+      );
+    }
+    if (fault?.kind === 'error' && errorsLeft > 0) {
+      errorsLeft -= 1;
+      record(fault.status);
+      return json(response, fault.status, { message: 'Server Error (GitHub stand-in)' });
+    }
+    try {
+      const route = match(method, url.pathname);
+      authenticate(request, route.operation);
+      const [status, answer] = serve(route, body);
+      record(status);
+      json(
+        response,
+        status,
+        answer,
+        status === 201 && isRecord(answer) && typeof answer.url === 'string' ? { location: answer.url } : {},
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      record(error.status);
+      json(response, error.status, { message: error.message, documentation_url: DOCS, ...error.extra });
+    }
+  };
+
+  const match = (method: string, pathname: string): Route => {
+    for (const route of ROUTES) {
+      const found = route.pattern.exec(pathname);
+      if (found && route.method === method)
+        return { operation: route.operation, params: { ...found.groups } };
+    }
+    throw new ApiError(404, 'Not Found');
+  };
+
+  const authenticate = (request: IncomingMessage, operation: Route['operation']) => {
+    const header = request.headers.authorization ?? '';
+    const token = /^(?:token|bearer) (.+)$/i.exec(header)?.[1]?.trim();
+    if (!token) throw new ApiError(401, 'Requires authentication');
+    // The installation token exchange is signed by the app's JWT (header.payload.signature).
+    if (operation === 'installationToken') {
+      if (token.split('.').length !== 3) throw new ApiError(401, 'A JSON web token could not be decoded');
+      return;
+    }
+    if (options.token !== undefined && token !== options.token && !issuedTokens.has(token))
+      throw new ApiError(401, 'Bad credentials');
+  };
+
+  const validate = (operation: OperationName, body: unknown) => {
+    const problems: SchemaProblem[] = schemas.checkRequest(operation, body);
+    const known = new Set(schemas.requestProperties(operation));
+    if (isRecord(body))
+      for (const key of Object.keys(body))
+        if (!known.has(key))
+          problems.push({
+            field: `/${key}`,
+            message: 'is not a documented property (GitHub would ignore it)',
+          });
+    if (problems.length > 0)
+      throw new ApiError(422, 'Invalid request.', {
+        errors: problems.map((p) => ({
+          resource: operation,
+          field: p.field,
+          code: 'invalid',
+          message: p.message,
+        })),
+      });
+  };
+
+  const serve = (route: Route, body: unknown): [number, unknown] => {
+    const { owner = '', repo = '' } = route.params;
+    const now = new Date().toISOString();
+    const repoUrl = `${baseUrl}/repos/${owner}/${repo}`;
+    switch (route.operation) {
+      case 'createDeployment': {
+        validate('createDeployment', body);
+        const input = body as {
+          ref: string;
+          environment?: string;
+          description?: string | null;
+          payload?: unknown;
+          task?: string;
+        };
+        const deployment: StandInDeployment = {
+          id: deployments.length + 1,
+          owner,
+          repo,
+          // GitHub resolves the ref to a commit; here a full sha stands for itself.
+          sha: /^[0-9a-f]{40}$/.test(input.ref) ? input.ref : '0'.repeat(40),
+          ref: input.ref,
+          environment: input.environment ?? 'production',
+          description: input.description ?? '',
+          payload: input.payload ?? {},
+          createdAt: now,
+          statuses: [],
+        };
+        deployments.push(deployment);
+        return [201, deploymentJson(deployment, input.task ?? 'deploy')];
+      }
+      case 'listDeployments':
+        return [
+          200,
+          deployments
+            .filter((d) => d.owner === owner && d.repo === repo)
+            .reverse()
+            .map((d) => deploymentJson(d, 'deploy')),
+        ];
+      case 'createDeploymentStatus': {
+        const deployment = findDeployment(route.params);
+        validate('createDeploymentStatus', body);
+        const input = body as {
+          state: string;
+          description?: string;
+          environment_url?: string;
+          log_url?: string;
+          target_url?: string;
+        };
+        if ((input.description ?? '').length > MAX_STATUS_DESCRIPTION)
+          throw new ApiError(422, 'Validation Failed', {
+            errors: [
+              {
+                resource: 'DeploymentStatus',
+                field: 'description',
+                code: 'custom',
+                message: `description is too long (maximum is ${MAX_STATUS_DESCRIPTION} characters)`,
+              },
+            ],
+          });
+        const status = {
+          state: input.state,
+          description: input.description ?? '',
+          environmentUrl: input.environment_url ?? '',
+          logUrl: input.log_url ?? input.target_url ?? '',
+          createdAt: now,
+        };
+        deployment.statuses.push(status);
+        return [201, deploymentStatusJson(deployment, deployment.statuses.length, status)];
+      }
+      case 'listDeploymentStatuses': {
+        const deployment = findDeployment(route.params);
+        return [200, deployment.statuses.map((s, i) => deploymentStatusJson(deployment, i + 1, s)).reverse()];
+      }
+      case 'createCommitStatus': {
+        validate('createCommitStatus', body);
+        const input = body as {
+          state: string;
+          context?: string;
+          description?: string | null;
+          target_url?: string | null;
+        };
+        const status: StandInCommitStatus = {
+          owner,
+          repo,
+          sha: route.params.sha ?? '',
+          state: input.state,
+          context: input.context ?? 'default',
+          description: input.description ?? null,
+          targetUrl: input.target_url ?? null,
+          createdAt: now,
+        };
+        commitStatuses.push(status);
+        const example = schemas.example('status');
+        return [
+          201,
+          {
+            ...example,
+            id: commitStatuses.length,
+            url: `${repoUrl}/statuses/${status.sha}`,
+            state: status.state,
+            context: status.context,
+            description: status.description,
+            target_url: status.targetUrl,
+            created_at: now,
+            updated_at: now,
+          },
+        ];
+      }
+      case 'installationToken': {
+        const token = `ghs_${randomBytes(18).toString('hex')}`;
+        issuedTokens.add(token);
+        return [
+          201,
+          {
+            token,
+            expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+            permissions: { deployments: 'write', statuses: 'write' },
+            repository_selection: 'selected',
+          },
+        ];
+      }
+    }
+  };
+
+  const findDeployment = (params: Record<string, string>) => {
+    const found = deployments.find(
+      (d) => d.id === Number(params.id) && d.owner === params.owner && d.repo === params.repo,
+    );
+    if (!found) throw new ApiError(404, 'Not Found');
+    return found;
+  };
+
+  const deploymentJson = (d: StandInDeployment, task: string) => {
+    const repoUrl = `${baseUrl}/repos/${d.owner}/${d.repo}`;
+    return {
+      ...schemas.example('deployment-simple-example'),
+      url: `${repoUrl}/deployments/${d.id}`,
+      id: d.id,
+      sha: d.sha,
+      ref: d.ref,
+      task,
+      payload: d.payload,
+      original_environment: d.environment,
+      environment: d.environment,
+      description: d.description,
+      created_at: d.createdAt,
+      updated_at: d.createdAt,
+      statuses_url: `${repoUrl}/deployments/${d.id}/statuses`,
+      repository_url: repoUrl,
+    };
+  };
+
+  const deploymentStatusJson = (
+    d: StandInDeployment,
+    id: number,
+    s: StandInDeployment['statuses'][number],
+  ) => {
+    const repoUrl = `${baseUrl}/repos/${d.owner}/${d.repo}`;
+    return {
+      ...schemas.example('deployment-status'),
+      url: `${repoUrl}/deployments/${d.id}/statuses/${id}`,
+      id,
+      state: s.state,
+      description: s.description,
+      environment: d.environment,
+      target_url: s.logUrl,
+      log_url: s.logUrl,
+      environment_url: s.environmentUrl,
+      created_at: s.createdAt,
+      updated_at: s.createdAt,
+      deployment_url: `${repoUrl}/deployments/${d.id}`,
+      repository_url: repoUrl,
+    };
+  };
+
+  const control = async (
+    method: string,
+    pathname: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => {
+    if (method === 'GET' && pathname === '/')
+      return html(response, overviewPage(deployments, commitStatuses));
+    if (method === 'GET' && pathname === '/_calls') return json(response, 200, calls);
+    if (method === 'DELETE' && pathname === '/_calls') {
+      calls.length = 0;
+      return json(response, 200, { cleared: true });
+    }
+    if (pathname === '/_faults' && method === 'DELETE') {
+      setFault(undefined);
+      return json(response, 200, { fault: null });
+    }
+    if (pathname === '/_faults' && method === 'POST') {
+      let parsed: GitHubFault | string;
+      try {
+        parsed = parseFault(JSON.parse(await readBody(request)));
+      } catch {
+        parsed = 'the body must be JSON, e.g. {"kind":"rate-limit","seconds":60}';
+      }
+      if (typeof parsed === 'string') return json(response, 400, { message: parsed });
+      setFault(parsed);
+      return json(response, 200, { fault: parsed });
+    }
+    return json(response, 404, { message: 'Not Found' });
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      log.error({ err: error }, 'GitHub stand-in failed to answer');
+      if (!response.headersSent) json(response, 500, { message: 'stand-in error' });
+    });
+  });
+  const port = await listen(server, options.port ?? 0);
+  baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    url: baseUrl,
+    calls: () => structuredClone(calls),
+    deployments: () => structuredClone(deployments),
+    commitStatuses: () => structuredClone(commitStatuses),
+    setFault,
+    close: () => close(server),
+  };
+}
+
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function html(response: ServerResponse, page: string): void {
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  response.end(page);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function overviewPage(deployments: StandInDeployment[], statuses: StandInCommitStatus[]): string {
+  const rows = [...deployments]
+    .reverse()
+    .map((d) => {
+      const trail = d.statuses.map((s) => escapeHtml(s.state)).join(' → ') || '(no status yet)';
+      const last = d.statuses.at(-1);
+      const url = last?.environmentUrl
+        ? ` <a href="${escapeHtml(last.environmentUrl)}">${escapeHtml(last.environmentUrl)}</a>`
+        : '';
+      return `<tr><td>${d.id}</td><td>${escapeHtml(d.environment)}</td><td><code>${escapeHtml(d.sha.slice(0, 7))}</code></td><td>${trail}${url}</td><td>${escapeHtml(last?.description ?? d.description ?? '')}</td></tr>`;
+    })
+    .join('');
+  const commitRows = [...statuses]
+    .reverse()
+    .map(
+      (s) =>
+        `<tr><td><code>${escapeHtml(s.sha.slice(0, 7))}</code></td><td>${escapeHtml(s.context)}</td><td>${escapeHtml(s.state)}</td><td>${escapeHtml(s.description ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<!doctype html><meta charset="utf-8"><title>GitHub stand-in</title>
+<style>body{font:14px system-ui;margin:2em}td,th{padding:.3em .8em;text-align:left;border-bottom:1px solid #ddd}</style>
+<h1>GitHub stand-in</h1><h2>Deployments</h2>
+<table><tr><th>id</th><th>environment</th><th>commit</th><th>statuses</th><th>description</th></tr>${rows}</table>
+<h2>Commit statuses</h2><table><tr><th>commit</th><th>context</th><th>state</th><th>description</th></tr>${commitRows}</table>
+<p>Recorded calls: <a href="/_calls">/_calls</a></p>`;
+}

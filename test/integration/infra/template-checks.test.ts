@@ -1,0 +1,59 @@
+// The synthesized template as `npm run synth` and `cdk deploy` produce it passes cfn-guard (Control
+// Tower rules) and cdk-nag with every standing finding acknowledged, and cfn-lint with no finding but
+// those infra/lib/acknowledgements.ts ignores. cfn-lint caught the CloudFrontUrl output whose
+// Description was a token (E6003), which CloudFormation rejects before creating anything.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { APP_DEFAULTS, buildApp } from '../../../infra/bin/build-app.ts';
+import { cfnLint } from '../../../infra/bin/cfn-lint.ts';
+
+const FIXTURE_CONFIG = resolve(import.meta.dirname, '../../../infra/test/fixtures/services/actors.yaml');
+
+describe('synthesized template', () => {
+  it('passes cdk-nag and cfn-guard, then cfn-lint', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'ecs-gitops-checks-'));
+    const app = new App({
+      ...APP_DEFAULTS,
+      outdir,
+      context: { serviceConfig: FIXTURE_CONFIG, region: 'eu-west-1' },
+    });
+    const stack = buildApp(app, { policyChecks: 'all' });
+    const assembly = app.synth();
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+    const reports = report.pluginReports as Array<{
+      pluginName: string;
+      conclusion: string;
+      violations: unknown[];
+    }>;
+    for (const plugin of reports) {
+      expect(plugin.violations, plugin.pluginName).toEqual([]);
+      expect(plugin.conclusion, plugin.pluginName).toBe('success');
+    }
+    const lint = cfnLint(assembly.getStackByName(stack.stackName).templateFullPath);
+    expect(lint.output).toBe('');
+    expect(lint.ok).toBe(true);
+  }, 300_000);
+
+  it('fails the lint on an output description built from a token (the gate can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-gitops-lint-'));
+    const template = join(dir, 'bad.template.json');
+    writeFileSync(
+      template,
+      JSON.stringify({
+        Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+        Outputs: {
+          Url: {
+            Value: { Ref: 'Topic' },
+            Description: { 'Fn::Join': ['', ['Try ', { Ref: 'Topic' }]] },
+          },
+        },
+      }),
+    );
+    const lint = cfnLint(template);
+    expect(lint.ok).toBe(false);
+    expect(lint.output).toContain('E6003');
+  }, 120_000);
+});
