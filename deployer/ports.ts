@@ -117,4 +117,6 @@ export interface VerifyProbe {
 export interface Clock {
   now(): Date;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Calls `tick` every `ms` until `signal` aborts; never keeps the process alive by itself. */
+  every(ms: number, tick: () => void, signal: AbortSignal): void;
 }

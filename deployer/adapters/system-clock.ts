@@ -1,4 +1,4 @@
-// The real clock. sleep() ends early, with ABORTED, when the signal fires (shutdown).
+// The real clock. sleep() ends early, with ABORTED, when the signal fires (shutdown); every() stops then.
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeployerError } from '../domain/errors.ts';
 import type { Clock } from '../ports.ts';
@@ -14,5 +14,12 @@ export class SystemClock implements Clock {
     } catch (error) {
       throw new DeployerError('ABORTED', 'sleep aborted', { cause: error });
     }
+  }
+
+  every(ms: number, tick: () => void, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 }

@@ -1,11 +1,9 @@
-// The deployer runtime: config intake, the queue consumer, the reconciler and the status they keep,
-// behind the DeployerRuntime interface the HTTP layer talks to. Ports in, nothing global.
+// The deployer runtime: wires config intake, the queue consumer, the reconciler and the status they
+// keep behind the DeployerRuntime interface the HTTP layer talks to, and runs its lifecycle (first
+// config load, status rebuild, consuming, periodic resync). Ports in, nothing global.
 import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
-import { DeployerError } from '../domain/errors.ts';
-import { deduplicationId } from '../domain/events/queue-message.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
-import type { QueueMessage } from '../domain/types.ts';
 import type {
   CdnPort,
   Clock,
@@ -13,18 +11,18 @@ import type {
   EcsPort,
   LastGoodConfigStore,
   QueuePort,
-  ReceivedMessage,
   RegistryPort,
   VerifyProbe,
 } from '../ports.ts';
 import { Intake } from './intake.ts';
+import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
+import { createOperations } from './operations.ts';
 import { QueueConsumer } from './queue-consumer.ts';
 import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
-import { manualRollback } from './rollback-service.ts';
-import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
+import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
@@ -56,12 +54,6 @@ export interface RuntimeTuning {
   /** Overrides settings.heartbeatSeconds (fractions allowed; tests). */
   heartbeatSeconds?: number;
 }
-
-/** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() reports the same. */
-const DEDUP_WINDOW_MS = 5 * 60_000;
-const MAX_REMEMBERED_IDS = 10_000;
-/** A manual sync waits this long for the config re-read (a git fetch), then syncs the config in force. */
-const SYNC_REREAD_MS = 10_000;
 
 export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
   const { settings, clock, queue } = deps;
@@ -102,18 +94,10 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
   });
+  const handlers = messageHandlers(intake, reconciler);
   const consumer = new QueueConsumer({
     queue,
-    handle: (message: ReceivedMessage, signal: AbortSignal) => {
-      const body = message.body;
-      if (body.kind === 'reconcile')
-        return reconciler.reconcile(
-          body.service,
-          { reason: body.reason, force: body.force === true },
-          signal,
-        );
-      return intake.handle(body, signal);
-    },
+    handle: (message, signal) => dispatch(handlers, message.body, signal),
     concurrency: settings.concurrency,
     visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
     heartbeatSeconds: tuning.heartbeatSeconds ?? settings.heartbeatSeconds,
@@ -124,42 +108,22 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     ...(tuning.backoffSeconds ? { backoffSeconds: tuning.backoffSeconds } : {}),
     onReceive: (message) => metrics.event(EVENT_SOURCE[message.body.kind]),
   });
+  const operations = createOperations({
+    queue,
+    ecs: deps.ecs,
+    store,
+    suspensions,
+    clock,
+    logger,
+    desired: () => intake.current(),
+    reloadConfig: (signal) => intake.loadHead(signal),
+  });
 
-  const recentIds = new Map<string, number>();
   let lifetime = new AbortController();
-  const timers: NodeJS.Timeout[] = [];
   let isReady = false;
   let started = false;
   let background: Promise<void> = Promise.resolve();
-
-  const requireService = (name: string) => {
-    const config = intake.current()?.services.find((s) => s.name === name);
-    if (!config) {
-      throw new DeployerError('SERVICE_NOT_FOUND', `no service named "${name}" in the config in force`, {
-        details: { service: name },
-      });
-    }
-    return config;
-  };
   const stamp = () => clock.now().toISOString();
-
-  async function send(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult> {
-    const now = clock.now().getTime();
-    for (const [id, at] of recentIds) {
-      if (now - at <= DEDUP_WINDOW_MS) break; // the rest is newer
-      recentIds.delete(id);
-    }
-    const id = deduplicationId(message);
-    if (recentIds.has(id)) return { queued: false };
-    await queue.send(message, signal);
-    recentIds.set(id, now);
-    // Bounded whatever the delivery rate: the oldest ids go first (a Map keeps insertion order).
-    for (const oldest of recentIds.keys()) {
-      if (recentIds.size <= MAX_REMEMBERED_IDS) break;
-      recentIds.delete(oldest);
-    }
-    return { queued: true };
-  }
 
   /** Loads the config at the source head; false (logged) when the source cannot be read now. */
   async function loadConfig(signal: AbortSignal): Promise<boolean> {
@@ -181,7 +145,10 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint).
     try {
       for (const service of intake.current()?.services ?? [])
-        await send({ kind: 'reconcile', service: service.name, reason: `startup ${stamp()}` }, signal);
+        await operations.enqueue(
+          { kind: 'reconcile', service: service.name, reason: `startup ${stamp()}` },
+          signal,
+        );
     } catch (error) {
       if (signal.aborted) throw error;
       logger.warn({ err: error }, 'could not queue the startup reconciles; the periodic resync will');
@@ -207,20 +174,21 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     }
   }
 
+  /** Periodic work on the Clock, stopped with the runtime; a failure waits for the next time. */
   function every(ms: number, work: () => Promise<unknown>): void {
     if (ms <= 0) return;
-    const timer = setInterval(
+    const signal = lifetime.signal;
+    clock.every(
+      ms,
       () =>
         void work().catch((error: unknown) => {
-          if (!lifetime.signal.aborted) logger.warn({ err: error }, 'periodic work failed; next time');
+          if (!signal.aborted) logger.warn({ err: error }, 'periodic work failed; next time');
         }),
-      ms,
+      signal,
     );
-    timer.unref();
-    timers.push(timer);
   }
 
-  const runtime: DeployerRuntime = {
+  return {
     metrics: metrics.registry,
 
     async start() {
@@ -229,7 +197,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
       lifetime = new AbortController();
       const signal = lifetime.signal;
       every(settings.resyncIntervalSeconds * 1000, () =>
-        send({ kind: 'resync', reason: `periodic ${stamp()}` }, lifetime.signal),
+        operations.enqueue({ kind: 'resync', reason: `periodic ${stamp()}` }, signal),
       );
       every(tuning.queueStatsIntervalMs ?? 15_000, refreshQueueStats);
       void refreshQueueStats();
@@ -243,7 +211,6 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     async stop() {
       if (!started) return;
       isReady = false;
-      for (const timer of timers.splice(0)) clearInterval(timer);
       lifetime.abort(new Error('deployer stopping'));
       await background;
       await consumer.stop();
@@ -259,76 +226,9 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
       started: () => isReady && consumer.running,
       onQueueError: (error) => logger.warn({ err: error }, 'not ready: the queue does not answer'),
     }),
-
-    async refresh(signal) {
-      const outcome = await intake.loadHead(signal);
-      logger.info({ config: outcome, revision: intake.current()?.revision ?? null }, 'config refreshed');
-      // A new revision reaches every service the usual way: a resync reconciles them all.
-      if (outcome === 'applied') await send({ kind: 'resync', reason: `refresh ${stamp()}` }, signal);
-      return { outcome, config: store.snapshot().config };
-    },
-
     status: () => store.snapshot(),
     serviceStatus: (name) => store.service(name),
     subscribe: (listener) => store.subscribe(listener),
-    enqueue: send,
-
-    async sync(service, signal) {
-      // What the user just saved or pushed is what they mean to sync: read it first, briefly.
-      try {
-        await intake.loadHead(AbortSignal.any([signal, AbortSignal.timeout(SYNC_REREAD_MS)]));
-      } catch (error) {
-        if (signal.aborted) throw error;
-        logger.warn(
-          { err: error, service },
-          'manual sync: cannot re-read the config; syncing the one in force',
-        );
-      }
-      requireService(service);
-      store.forgetFailedDigests(service);
-      logger.info({ service }, 'manual sync: failed digests forgotten, reconciling with force');
-      await send({ kind: 'reconcile', service, reason: `manual sync ${stamp()}`, force: true }, signal);
-    },
-
-    async rollback(service, to, signal) {
-      const config = requireService(service);
-      const before = suspensions.get(service);
-      const sync = store.service(service)?.sync;
-      // Suspend first, so a reconcile running now cannot roll forward again right after.
-      suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
-      let result: Awaited<ReturnType<typeof manualRollback>>;
-      try {
-        result = await manualRollback(
-          { ecs: deps.ecs, store, clock, logger: logger.child({ service }) },
-          config,
-          to,
-          signal,
-        );
-      } catch (error) {
-        if (before) suspensions.hold(service, before);
-        else suspensions.drop(service);
-        if (sync) store.setSync(service, sync.state, sync.reason, sync.message);
-        throw error;
-      }
-      suspensions.suspend(config, 'ManualRollback', {
-        message: `rolled back to ${result.taskDefinitionArn} by API; tracking is suspended until resume`,
-        taskDefinitionArn: result.taskDefinitionArn,
-      });
-      await suspensions.clearTag(result.from, signal);
-    },
-
-    suspend(service) {
-      const config = requireService(service);
-      suspensions.suspend(config, 'SuspendedByApi');
-      logger.info({ service }, 'service suspended');
-    },
-
-    async resume(service, signal) {
-      const config = requireService(service);
-      await suspensions.resume(config, signal);
-      logger.info({ service }, 'service resumed');
-      await send({ kind: 'reconcile', service, reason: `resume ${stamp()}` }, signal);
-    },
+    ...operations,
   };
-  return runtime;
 }

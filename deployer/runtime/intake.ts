@@ -1,6 +1,8 @@
 // Intake (message group `intake`): turns hints into per-service work. A git push or a resync loads and
 // validates the config (valid → in force, invalid → the previous one stays and the errors are shown);
-// then every affected service gets a `reconcile` message on its own group `service:<name>`.
+// then every affected service gets a `reconcile` message on its own group `service:<name>`. A config
+// revision counts as handled only once every reconcile for it is queued: a redelivered push after a
+// queue blip redoes the fan-out instead of reporting it done.
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
@@ -9,6 +11,8 @@ import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePor
 import { LastGoodKeeper } from './last-good-config.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import type { StatusStore } from './status-store.ts';
+
+type Message<K extends QueueMessage['kind']> = Extract<QueueMessage, { kind: K }>;
 
 export interface IntakeDeps {
   configSource: ConfigSource;
@@ -32,6 +36,8 @@ export class Intake {
   readonly #log: Logger;
   #current: DesiredState | undefined;
   #lastAttempted: string | undefined;
+  /** The newest revision whose load and reconcile fan-out both finished (or that was rejected). */
+  #handled: string | undefined;
   #turn: Promise<unknown> = Promise.resolve();
   readonly #lastGood: LastGoodKeeper;
 
@@ -46,25 +52,14 @@ export class Intake {
     return this.#current;
   }
 
-  async handle(message: QueueMessage, signal: AbortSignal): Promise<void> {
-    switch (message.kind) {
-      case 'git-push':
-        return this.#gitPush(message, signal);
-      case 'image-push':
-        return this.#imagePush(message, signal);
-      case 'resync':
-        return this.#resync(message.reason, signal);
-      case 'reconcile':
-        throw new Error('reconcile messages belong to the reconciler, not intake');
-    }
-  }
-
-  /** Loads the config at the source's head (start, resync, refresh, sync). */
+  /** Loads the config at the source's head (start, resync, refresh, sync); the caller queues the reconciles. */
   loadHead(signal: AbortSignal): Promise<LoadOutcome> {
     return this.#exclusive(async () => {
       const snapshot = await this.#read(signal);
       if (snapshot.revision === this.#lastAttempted) return 'unchanged';
-      return this.#apply(this.#parse(snapshot), signal);
+      const outcome = await this.#apply(this.#parse(snapshot), signal);
+      this.#handled = snapshot.revision;
+      return outcome;
     });
   }
 
@@ -84,7 +79,7 @@ export class Intake {
     return snapshot;
   }
 
-  async #gitPush(message: Extract<QueueMessage, { kind: 'git-push' }>, signal: AbortSignal): Promise<void> {
+  async gitPush(message: Message<'git-push'>, signal: AbortSignal): Promise<void> {
     const log = this.#log.child({ deliveryId: message.deliveryId, after: message.after });
     // The webhook decided this push is work (repository, branch, config touched: github-push.ts).
     // Level-triggered: the push only says "look now". Reading the branch head (not `after`) means a
@@ -93,21 +88,26 @@ export class Intake {
       const snapshot = await this.#read(signal);
       if (snapshot.revision !== message.after)
         log.info({ head: snapshot.revision }, 'the branch moved on since this push; using its head');
-      if (snapshot.revision === this.#lastAttempted) {
+      if (snapshot.revision === this.#handled) {
         log.info({ revision: snapshot.revision }, 'config at this revision already handled');
         return undefined;
       }
+      if (snapshot.revision === this.#lastAttempted) {
+        // Applied by an earlier delivery whose reconciles were not all queued (a queue blip).
+        log.info({ revision: snapshot.revision }, 'config applied before; queueing its reconciles again');
+        return snapshot.revision;
+      }
       const outcome = await this.#apply(this.#parse(snapshot), signal);
-      return outcome === 'applied' ? snapshot.revision : undefined;
+      if (outcome === 'applied') return snapshot.revision;
+      this.#handled = snapshot.revision;
+      return undefined;
     });
     if (applied === undefined) return;
     await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, signal);
+    this.#handled = applied;
   }
 
-  async #imagePush(
-    message: Extract<QueueMessage, { kind: 'image-push' }>,
-    signal: AbortSignal,
-  ): Promise<void> {
+  async imagePush(message: Message<'image-push'>, signal: AbortSignal): Promise<void> {
     const matching = (this.#current?.services ?? []).filter((s) =>
       sameRepositoryName(s.image.repository, message.repository),
     );
@@ -126,10 +126,10 @@ export class Intake {
     for (const service of matching) await this.#enqueueReconcile(service, why, signal);
   }
 
-  async #resync(reason: string, signal: AbortSignal): Promise<void> {
+  async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
     const outcome = await this.loadHead(signal);
-    this.#log.info({ reason, config: outcome, revision: this.#current?.revision }, 'resync');
-    await this.#reconcileAll(`resync: ${reason}`, signal);
+    this.#log.info({ reason: message.reason, config: outcome, revision: this.#current?.revision }, 'resync');
+    await this.#reconcileAll(`resync: ${message.reason}`, signal);
   }
 
   /** Queues a reconcile for every service in force. */

@@ -49,7 +49,6 @@ export class QueueConsumer {
   readonly #active = new Set<Promise<void>>();
   #abort = new AbortController();
   #loop: Promise<void> | undefined;
-  #heartbeat: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
   #stopping = false;
 
@@ -74,8 +73,12 @@ export class QueueConsumer {
     if (this.#loop) return;
     this.#stopping = false;
     this.#abort = new AbortController();
-    this.#heartbeat = setInterval(() => void this.#extendVisibility(), this.#options.heartbeatSeconds * 1000);
-    this.#heartbeat.unref();
+    // Stops with this run's abort signal (stop()).
+    this.#options.clock.every(
+      this.#options.heartbeatSeconds * 1000,
+      () => void this.#extendVisibility(),
+      this.#abort.signal,
+    );
     this.#loop = this.#receiveLoop();
     this.#log.info(
       {
@@ -95,7 +98,6 @@ export class QueueConsumer {
     await this.#loop;
     while (this.#active.size > 0) await Promise.allSettled([...this.#active]);
     for (const group of this.#waiting.splice(0)) await this.#releaseAll(group.backlog.splice(0));
-    clearInterval(this.#heartbeat);
     this.#loop = undefined;
     this.#groups.clear();
     this.#log.info('queue consumer stopped');

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { ConfigFile, QueueMessage } from '../../../deployer/domain/types.ts';
 import { Intake, sameRepositoryName } from '../../../deployer/runtime/intake.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
-import { FakeClock, FakeConfigSource, FakeQueue, serviceYaml, silentLogger } from './fakes.ts';
+import {
+  FakeClock,
+  FakeConfigSource,
+  FakeQueue,
+  serviceYaml,
+  silentLogger,
+} from '../../support/fakes/index.ts';
 
 const signal = new AbortController().signal;
 const SHA_A = 'a'.repeat(40);
@@ -33,10 +40,8 @@ function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))], added: string[][
   return { source, queue, store, intake };
 }
 
-const push = (
-  after: string,
-  extra: Partial<Extract<QueueMessage, { kind: 'git-push' }>> = {},
-): QueueMessage => ({
+type GitPush = Extract<QueueMessage, { kind: 'git-push' }>;
+const push = (after: string, extra: Partial<GitPush> = {}): GitPush => ({
   kind: 'git-push',
   deliveryId: `d-${after.slice(0, 4)}`,
   after,
@@ -66,7 +71,7 @@ describe('Intake', () => {
     const { intake, source, queue } = setup();
     await intake.loadHead(signal);
     source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
-    await intake.handle(push(SHA_B), signal);
+    await intake.gitPush(push(SHA_B), signal);
     expect(intake.current()?.revision).toBe(SHA_B);
     expect(queue.sent).toEqual([
       {
@@ -83,7 +88,7 @@ describe('Intake', () => {
     const { intake, source, queue, store } = setup();
     await intake.loadHead(signal);
     source.commit(SHA_B, [{ path: 'config/services/actors.yaml', text: 'name: actors\ncluster: [\n' }]);
-    await intake.handle(push(SHA_B), signal);
+    await intake.gitPush(push(SHA_B), signal);
     expect(intake.current()?.revision).toBe(SHA_A);
     expect(queue.sent).toEqual([]);
     const config = store.snapshot().config;
@@ -96,14 +101,34 @@ describe('Intake', () => {
     expect(store.names()).toEqual(['actors']);
   });
 
+  it('a push redelivered after a queue blip queues the reconciles the first attempt could not', async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    source.commit(SHA_B, [inRepo(serviceYaml({ pin: '1.0.0' })), inRepo(serviceYaml({ name: 'web' }))]);
+    const send = queue.send.bind(queue);
+    let blips = 1;
+    queue.send = async (message) => {
+      if (message.kind === 'reconcile' && message.service === 'web' && blips-- > 0)
+        throw new DeployerError('AWS_UNAVAILABLE', 'sqs:SendMessage failed: connect ECONNRESET');
+      return send(message);
+    };
+    await expect(intake.gitPush(push(SHA_B), signal)).rejects.toThrow('ECONNRESET');
+    await intake.gitPush(push(SHA_B), signal); // the queue delivers the push again
+    expect(
+      queue.sent.map((m) => (m.kind === 'reconcile' ? `${m.service}@${m.configRevision}` : m.kind)),
+    ).toEqual([`actors@${SHA_B}`, `web@${SHA_B}`]);
+    await intake.gitPush(push(SHA_B), signal); // done now: a third delivery is a repeat
+    expect(queue.sent).toHaveLength(2);
+  });
+
   it('a late push of an older commit applies the branch head, never the older config', async () => {
     const { intake, source, queue } = setup();
     await intake.loadHead(signal);
     const SHA_C = 'c'.repeat(40);
     source.commit(SHA_B, [inRepo(serviceYaml({ pin: '1.0.0' }))]);
     source.commit(SHA_C, [inRepo(serviceYaml({}))]);
-    await intake.handle(push(SHA_C), signal);
-    await intake.handle(push(SHA_B, { deliveryId: 'late' }), signal);
+    await intake.gitPush(push(SHA_C), signal);
+    await intake.gitPush(push(SHA_B, { deliveryId: 'late' }), signal);
     expect(intake.current()?.revision).toBe(SHA_C);
     expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.configRevision : m.kind))).toEqual([SHA_C]);
   });
@@ -113,7 +138,7 @@ describe('Intake', () => {
     const { intake, source } = setup([inRepo(serviceYaml({}))], added);
     await intake.loadHead(signal);
     source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
-    await intake.handle(push(SHA_B), signal);
+    await intake.gitPush(push(SHA_B), signal);
     expect(added).toEqual([['web']]);
   });
 
@@ -122,7 +147,7 @@ describe('Intake', () => {
     await intake.loadHead(signal);
     expect(store.names()).toEqual(['actors', 'web']);
     source.commit(SHA_B, [inRepo(serviceYaml({ name: 'web' }))]);
-    await intake.handle(push(SHA_B), signal);
+    await intake.gitPush(push(SHA_B), signal);
     expect(store.names()).toEqual(['web']);
   });
 
@@ -135,7 +160,7 @@ describe('Intake', () => {
     ]);
     await intake.loadHead(signal);
     const digest = `sha256:${'c'.repeat(64)}`;
-    await intake.handle(
+    await intake.imagePush(
       { kind: 'image-push', repository: 'team/web', digest, tag: '2.0.0', pushedAt: '' },
       signal,
     );
@@ -146,7 +171,7 @@ describe('Intake', () => {
     const { intake, source, queue } = setup();
     await intake.loadHead(signal);
     source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
-    await intake.handle({ kind: 'resync', reason: 'periodic t1' }, signal);
+    await intake.resync({ kind: 'resync', reason: 'periodic t1' }, signal);
     expect(intake.current()?.revision).toBe(SHA_B);
     expect(queue.sent).toEqual([
       { kind: 'reconcile', service: 'actors', reason: 'resync: periodic t1', configRevision: SHA_B },

@@ -1,0 +1,39 @@
+// One table from message kind to the handler that does its work: intake for hints (group `intake`),
+// the reconciler for per-service work (group `service:<name>`). The only place kinds are routed.
+import type { QueueMessage } from '../domain/types.ts';
+import type { Intake } from './intake.ts';
+import type { Reconciler } from './reconcile.ts';
+
+type Kind = QueueMessage['kind'];
+type Handler<K extends Kind> = (
+  message: Extract<QueueMessage, { kind: K }>,
+  signal: AbortSignal,
+) => Promise<void>;
+export type MessageHandlers = { readonly [K in Kind]: Handler<K> };
+
+export function messageHandlers(intake: Intake, reconciler: Reconciler): MessageHandlers {
+  return {
+    'git-push': (message, signal) => intake.gitPush(message, signal),
+    'image-push': (message, signal) => intake.imagePush(message, signal),
+    resync: (message, signal) => intake.resync(message, signal),
+    reconcile: (message, signal) =>
+      reconciler.reconcile(
+        message.service,
+        { reason: message.reason, force: message.force === true },
+        signal,
+      ),
+  };
+}
+
+export function dispatch(
+  handlers: MessageHandlers,
+  message: QueueMessage,
+  signal: AbortSignal,
+): Promise<void> {
+  // The table is keyed by kind, so the handler found takes exactly this message's type.
+  const handler = handlers[message.kind] as Handler<Kind> as (
+    m: QueueMessage,
+    s: AbortSignal,
+  ) => Promise<void>;
+  return handler(message, signal);
+}

@@ -1,0 +1,134 @@
+// The operations the API offers on the runtime (DeployerRuntime): enqueue a hint, refresh the config,
+// sync, roll back, suspend and resume a service. Each checks the service is in the config in force, acts, and leaves
+// the deciding to the reconcile it queues.
+import type { Logger } from 'pino';
+import { DeployerError } from '../domain/errors.ts';
+import { deduplicationId } from '../domain/events/queue-message.ts';
+import type { QueueMessage, ServiceConfig } from '../domain/types.ts';
+import type { Clock, EcsPort, QueuePort } from '../ports.ts';
+import { ExpiringMap } from '../shared/expiring-map.ts';
+import type { LoadOutcome } from './intake.ts';
+import { manualRollback } from './rollback-service.ts';
+import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
+import type { StatusStore } from './status-store.ts';
+import type { Suspensions } from './suspensions.ts';
+
+export interface OperationsDeps {
+  queue: QueuePort;
+  ecs: EcsPort;
+  store: StatusStore;
+  suspensions: Suspensions;
+  clock: Clock;
+  logger: Logger;
+  /** The config in force (intake keeps it). */
+  desired: () => { services: ServiceConfig[]; revision: string } | undefined;
+  /** Reads the config at the source head now (intake.loadHead). */
+  reloadConfig: (signal: AbortSignal) => Promise<LoadOutcome>;
+}
+
+export type Operations = Pick<
+  DeployerRuntime,
+  'enqueue' | 'refresh' | 'sync' | 'rollback' | 'suspend' | 'resume'
+>;
+
+/** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() answers the same at once. */
+const DEDUP_WINDOW_MS = 5 * 60_000;
+const MAX_REMEMBERED_IDS = 10_000;
+/** A manual sync waits this long for the config re-read (a git fetch), then syncs the config in force. */
+const SYNC_REREAD_MS = 10_000;
+
+export function createOperations(deps: OperationsDeps): Operations {
+  const { store, suspensions, clock, logger } = deps;
+  const recent = new ExpiringMap<true>({
+    ttlMs: DEDUP_WINDOW_MS,
+    maxEntries: MAX_REMEMBERED_IDS,
+    now: () => clock.now().getTime(),
+  });
+  const stamp = () => clock.now().toISOString();
+
+  const requireService = (name: string): ServiceConfig => {
+    const config = deps.desired()?.services.find((s) => s.name === name);
+    if (!config)
+      throw new DeployerError('SERVICE_NOT_FOUND', `no service named "${name}" in the config in force`, {
+        details: { service: name },
+      });
+    return config;
+  };
+
+  async function enqueue(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult> {
+    const id = deduplicationId(message);
+    if (recent.has(id)) return { queued: false };
+    await deps.queue.send(message, signal);
+    recent.set(id, true);
+    return { queued: true };
+  }
+
+  return {
+    enqueue,
+
+    async refresh(signal) {
+      const outcome = await deps.reloadConfig(signal);
+      logger.info({ config: outcome, revision: deps.desired()?.revision ?? null }, 'config refreshed');
+      // A new revision reaches every service the usual way: a resync reconciles them all.
+      if (outcome === 'applied') await enqueue({ kind: 'resync', reason: `refresh ${stamp()}` }, signal);
+      return { outcome, config: store.snapshot().config };
+    },
+
+    async sync(service, signal) {
+      // What the user just saved or pushed is what they mean to sync: read it first, briefly.
+      try {
+        await deps.reloadConfig(AbortSignal.any([signal, AbortSignal.timeout(SYNC_REREAD_MS)]));
+      } catch (error) {
+        if (signal.aborted) throw error;
+        logger.warn(
+          { err: error, service },
+          'manual sync: cannot re-read the config; syncing the one in force',
+        );
+      }
+      requireService(service);
+      store.forgetFailedDigests(service);
+      logger.info({ service }, 'manual sync: failed digests forgotten, reconciling with force');
+      await enqueue({ kind: 'reconcile', service, reason: `manual sync ${stamp()}`, force: true }, signal);
+    },
+
+    async rollback(service, to, signal) {
+      const config = requireService(service);
+      const before = suspensions.get(service);
+      const sync = store.service(service)?.sync;
+      // Suspend first, so a reconcile running now cannot roll forward again right after.
+      suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
+      let result: Awaited<ReturnType<typeof manualRollback>>;
+      try {
+        result = await manualRollback(
+          { ecs: deps.ecs, store, clock, logger: logger.child({ service }) },
+          config,
+          to,
+          signal,
+        );
+      } catch (error) {
+        if (before) suspensions.hold(service, before);
+        else suspensions.drop(service);
+        if (sync) store.setSync(service, sync.state, sync.reason, sync.message);
+        throw error;
+      }
+      suspensions.suspend(config, 'ManualRollback', {
+        message: `rolled back to ${result.taskDefinitionArn} by API; tracking is suspended until resume`,
+        taskDefinitionArn: result.taskDefinitionArn,
+      });
+      await suspensions.clearTag(result.from, signal);
+    },
+
+    suspend(service) {
+      const config = requireService(service);
+      suspensions.suspend(config, 'SuspendedByApi');
+      logger.info({ service }, 'service suspended');
+    },
+
+    async resume(service, signal) {
+      const config = requireService(service);
+      await suspensions.resume(config, signal);
+      logger.info({ service }, 'service resumed');
+      await enqueue({ kind: 'reconcile', service, reason: `resume ${stamp()}` }, signal);
+    },
+  };
+}
