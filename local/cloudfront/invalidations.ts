@@ -12,6 +12,9 @@ export interface LocalInvalidation {
 
 export type InvalidationStatus = 'InProgress' | 'Completed';
 
+const MAX_WILDCARD_PATHS_IN_PROGRESS = 15;
+const MAX_FILE_PATHS_IN_PROGRESS = 3_000;
+
 export class InvalidationStore {
   readonly #items: LocalInvalidation[] = [];
   readonly #completionMs: number;
@@ -50,6 +53,7 @@ export class InvalidationStore {
         409,
       );
     }
+    this.#checkInProgressLimits(distributionId, paths);
     const invalidation: LocalInvalidation = {
       id: `I${crypto.randomUUID().replaceAll('-', '').slice(0, 13).toUpperCase()}`,
       distributionId,
@@ -60,6 +64,33 @@ export class InvalidationStore {
     };
     this.#items.push(invalidation);
     return { invalidation, created: true };
+  }
+
+  /**
+   * "If you're invalidating files individually, you can have invalidation requests for up to 3,000 files per
+   * distribution in progress at one time [...] If you're using the * wildcard, you can have requests for up
+   * to 15 invalidation paths in progress at one time"; beyond that CloudFront answers
+   * TooManyInvalidationsInProgress (400) until some complete
+   * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-invalidations,
+   * API_CreateInvalidation.html Errors).
+   */
+  #checkInProgressLimits(distributionId: string, paths: string[]): void {
+    const now = Date.now();
+    const inProgress = this.#items
+      .filter((item) => item.distributionId === distributionId && statusOf(item, now) === 'InProgress')
+      .flatMap((item) => item.paths);
+    const wildcards = (list: string[]) => list.filter((path) => path.includes('*')).length;
+    const files = (list: string[]) => list.length - wildcards(list);
+    if (
+      wildcards(inProgress) + wildcards(paths) > MAX_WILDCARD_PATHS_IN_PROGRESS ||
+      files(inProgress) + files(paths) > MAX_FILE_PATHS_IN_PROGRESS
+    ) {
+      throw new AwsError(
+        'TooManyInvalidationsInProgress',
+        'Processing your request will cause you to exceed the maximum number of in-progress invalidations.',
+        400,
+      );
+    }
   }
 
   get(distributionId: string, id: string): LocalInvalidation {

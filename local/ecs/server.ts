@@ -323,7 +323,7 @@ export function createEcsServer(options: EcsServerOptions): Server {
       RegisterTaskDefinition: (input) => {
         const family = requiredString(input, 'family', 'ClientException');
         const containers = optionalArray(input, 'containerDefinitions') ?? [];
-        const { family: _family, containerDefinitions: _containers, tags: _tags, ...extra } = input;
+        const extra = registerParameters(input);
         const definition = state.taskDefinitions.register(
           family,
           containers as ContainerDefinitionInput[],
@@ -466,6 +466,37 @@ export function createEcsServer(options: EcsServerOptions): Server {
       },
     },
   });
+}
+
+/**
+ * The request parameters of RegisterTaskDefinition other than family, containerDefinitions and tags
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html). Anything
+ * else a caller sends (the read-only fields of a described revision: taskDefinitionArn, revision, status,
+ * requiresAttributes, compatibilities, registeredAt, registeredBy, deregisteredAt) is not an input: ECS
+ * (and moto) ignore it and never echo it back, so the stand-in must not store it either.
+ */
+const REGISTER_PARAMETERS = [
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'volumes',
+  'placementConstraints',
+  'requiresCompatibilities',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode',
+  'proxyConfiguration',
+  'inferenceAccelerators',
+  'ephemeralStorage',
+  'runtimePlatform',
+  'enableFaultInjection',
+] as const;
+
+function registerParameters(input: JsonBody): JsonBody {
+  const kept: JsonBody = {};
+  for (const name of REGISTER_PARAMETERS) if (input[name] !== undefined) kept[name] = input[name];
+  return kept;
 }
 
 function ensureResourceExists(state: EcsState, arn: string): void {

@@ -1,6 +1,5 @@
 // CdnPort contract: what CloudFront guarantees about invalidations, in all three worlds.
 // API: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateInvalidation.html
-import { type CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
@@ -10,8 +9,9 @@ import type { CdnPort } from '../../deployer/ports.ts';
 import { InvalidationStore } from '../../local/cloudfront/invalidations.ts';
 import { createCloudFrontServer } from '../../local/cloudfront/server.ts';
 import { close, listen } from '../../local/http-util.ts';
+import { FakeCdn } from '../support/fakes/index.ts';
+import { createMotoDistribution } from '../support/moto-resources.ts';
 import { startMoto } from '../support/moto-server.ts';
-import { FakeCdn } from '../unit/runtime/fakes.ts';
 import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface CdnSubject extends Subject {
@@ -37,41 +37,11 @@ export async function startCloudFrontStandIn(completionMs: number, distributions
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => close(server) };
 }
 
-async function createMotoDistribution(client: CloudFrontClient): Promise<string> {
-  const output = await client.send(
-    new CreateDistributionCommand({
-      DistributionConfig: {
-        CallerReference: `contract-${Date.now()}`,
-        Comment: 'contract tests',
-        Enabled: true,
-        Origins: {
-          Quantity: 1,
-          Items: [
-            {
-              Id: 'origin',
-              DomainName: 'origin.example.com',
-              CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'http-only' },
-            },
-          ],
-        },
-        DefaultCacheBehavior: {
-          TargetOriginId: 'origin',
-          ViewerProtocolPolicy: 'allow-all',
-          CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
-        },
-      },
-    }),
-  );
-  const id = output.Distribution?.Id;
-  if (!id) throw new Error('moto CreateDistribution answered without an id');
-  return id;
-}
-
 contract<CdnSubject>(
   'CdnPort',
   {
     fake: async () => ({
-      cdn: new FakeCdn(['E2CONTRACT']),
+      cdn: new FakeCdn({ distributions: ['E2CONTRACT'] }),
       distributionId: 'E2CONTRACT',
       stop: async () => {},
     }),

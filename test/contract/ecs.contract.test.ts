@@ -17,8 +17,8 @@ import type { TaskDefinition } from '../../deployer/domain/types.ts';
 import type { EcsPort } from '../../deployer/ports.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
+import { FakeClock, FakeEcs } from '../support/fakes/index.ts';
 import { startMoto } from '../support/moto-server.ts';
-import { FakeClock, FakeEcs } from '../unit/runtime/fakes.ts';
 import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface NewService {

@@ -7,8 +7,8 @@ import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/c
 import { SqsQueue } from '../../deployer/adapters/aws/sqs-adapter.ts';
 import type { QueueMessage } from '../../deployer/domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../deployer/ports.ts';
+import { FakeQueue } from '../support/fakes/index.ts';
 import { startMoto } from '../support/moto-server.ts';
-import { FakeQueue } from '../unit/runtime/fakes.ts';
 import { contract, type Subject, signal } from './worlds.ts';
 
 interface QueueSubject extends Subject {

@@ -1,6 +1,6 @@
 // RegistryPort contract: what ECR guarantees about repositories and images, in all three worlds.
 // API reference: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/
-import { CreateRepositoryCommand, type ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
@@ -10,8 +10,9 @@ import type { RegistryPort } from '../../deployer/ports.ts';
 import { LocalRegistry } from '../../local/ecr/registry.ts';
 import { createEcrServer } from '../../local/ecr/server.ts';
 import { close, listen } from '../../local/http-util.ts';
+import { FakeClock, FakeRegistry } from '../support/fakes/index.ts';
+import { putMotoImage } from '../support/moto-resources.ts';
 import { startMoto } from '../support/moto-server.ts';
-import { FakeClock, FakeRegistry } from '../unit/runtime/fakes.ts';
 import { contract, type Subject, signal } from './worlds.ts';
 
 interface RegistrySubject extends Subject {
@@ -50,38 +51,6 @@ function sdkWorld(
 }
 
 let manifests = 0;
-/**
- * What `docker push` ends with: PutImage of a manifest (API_PutImage.html). moto derives the digest from the
- * layer digests (MOTO_TOLERATED_DIFFERENCES), so every manifest gets a layer of its own.
- */
-async function putImage(client: ECRClient, repository: string, tag: string): Promise<string> {
-  manifests += 1;
-  const output = await client.send(
-    new PutImageCommand({
-      repositoryName: repository,
-      imageTag: tag,
-      imageManifest: JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-        config: {
-          mediaType: 'application/vnd.docker.container.image.v1+json',
-          size: 1,
-          digest: `sha256:${'c'.repeat(64)}`,
-        },
-        layers: [
-          {
-            mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-            size: 1,
-            digest: `sha256:${String(manifests).padStart(64, '0')}`,
-          },
-        ],
-      }),
-    }),
-  );
-  const digest = output.image?.imageId?.imageDigest;
-  if (!digest) throw new Error('PutImage answered without a digest');
-  return digest;
-}
 
 contract<RegistrySubject>(
   'RegistryPort',
@@ -90,7 +59,11 @@ contract<RegistrySubject>(
       const registry = new FakeRegistry(new FakeClock());
       return {
         registry: () => registry,
-        newRepository: async () => nextRepository(),
+        newRepository: async () => {
+          const repository = nextRepository();
+          registry.createRepository(repository);
+          return repository;
+        },
         push: async (repository, tag) =>
           registry.push(repository, tag, `${repository}:${tag}:${++manifests}`),
         stop: async () => {},
@@ -112,7 +85,7 @@ contract<RegistrySubject>(
     },
     moto: async () => {
       const moto = await startMoto();
-      return sdkWorld(moto.endpoint, putImage, () => moto.stop());
+      return sdkWorld(moto.endpoint, putMotoImage, () => moto.stop());
     },
   },
   (subject) => {

@@ -1,7 +1,8 @@
 // moto (https://docs.getmoto.org), the independent AWS emulator on the machine's Python, started once per
 // test file on a free loopback port: `python3 -m moto.server -p PORT`. One server answers every service
 // (ECS, ECR, SQS, CloudFront, EventBridge, ...), so every AWS_ENDPOINT_URL_* points at it.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { freePort } from '../../local/tasks/free-port.ts';
 
 export interface MotoServer {
@@ -25,29 +26,31 @@ const INSTALL_HINT =
   '(or set MOTO_PYTHON to a Python that has it; do not use Debian python3-botocore, whose old botocore ' +
   'makes moto drop the SQS attributes SDK v3 asks for), or run only the other worlds with CONTRACT_WORLDS=fake,standin.';
 
-let checkedVersion: string | undefined;
+const run = promisify(execFile);
 
-/** The installed moto version; throws a message that says how to install it when it is missing. */
-export function motoVersion(): string {
-  if (checkedVersion) return checkedVersion;
-  const probe = spawnSync(PYTHON, ['-c', 'import moto, flask; print(moto.__version__)'], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  if (probe.error || probe.status !== 0) {
-    const why = probe.error ? probe.error.message : probe.stderr.trim().split('\n').at(-1);
+/** The moto version `python` has; rejects with a message that says how to install it when missing. */
+export async function motoVersion(python = PYTHON): Promise<string> {
+  let version: string;
+  try {
+    const { stdout } = await run(python, ['-c', 'import moto, flask; print(moto.__version__)'], {
+      timeout: 60_000,
+    });
+    version = stdout.trim();
+  } catch (error) {
+    const why = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) || (error as Error).message;
     throw new Error(`moto is not available (${why}). ${INSTALL_HINT}`);
   }
-  const version = probe.stdout.trim();
   if (Number(version.split('.')[0]) !== MOTO_MAJOR) {
     throw new Error(`moto ${version} found, but ${MOTO_MAJOR}.x is required. ${INSTALL_HINT}`);
   }
-  checkedVersion = version;
   return version;
 }
 
 export async function startMoto(options: { startTimeoutMs?: number } = {}): Promise<MotoServer> {
-  motoVersion();
+  // Checked while the server starts (importing moto takes seconds on a busy machine): a missing or wrong
+  // moto fails with the install hint rather than a bare exit code.
+  const checked = motoVersion();
+  checked.catch(() => undefined);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
@@ -60,7 +63,10 @@ export async function startMoto(options: { startTimeoutMs?: number } = {}): Prom
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitUntilServing(endpoint, child, options.startTimeoutMs ?? 60_000, () => stderr);
+    await Promise.all([
+      checked,
+      waitUntilServing(endpoint, child, options.startTimeoutMs ?? 60_000, () => stderr),
+    ]);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

@@ -1,7 +1,7 @@
 // Chooses the image a service should run from what the registry holds, deterministically.
-import picomatch from 'picomatch';
 import semver from 'semver';
 import type { ImageChoice, RegistryImage, ServiceConfig } from '../types.ts';
+import { compileTagGlob, compileTagRegex } from './tag-pattern.ts';
 
 const short = (digest: string) => digest.slice(0, 19);
 type Candidate = { image: RegistryImage; tag: string };
@@ -53,20 +53,17 @@ export function chooseImage(image: ServiceConfig['image'], images: RegistryImage
       : { ok: false, reason: `no tag satisfies semver ${track.semver}` };
   }
   if ('glob' in track) {
-    const isMatch = picomatch(track.glob);
-    const best = candidates(images, (t) => isMatch(t)).sort(newestFirst)[0];
+    const matcher = compileTagGlob(track.glob);
+    if (!matcher.ok) return { ok: false, reason: `glob ${track.glob} is invalid` };
+    const best = candidates(images, matcher.value).sort(newestFirst)[0];
     return best
       ? chosen(best, `glob ${track.glob}`)
       : { ok: false, reason: `no tag matches glob ${track.glob}` };
   }
   if ('regex' in track) {
-    let re: RegExp;
-    try {
-      re = new RegExp(track.regex);
-    } catch {
-      return { ok: false, reason: `regex ${track.regex} is invalid` };
-    }
-    const best = candidates(images, (t) => re.test(t)).sort(newestFirst)[0];
+    const matcher = compileTagRegex(track.regex);
+    if (!matcher.ok) return { ok: false, reason: `regex ${track.regex} is invalid` };
+    const best = candidates(images, matcher.value).sort(newestFirst)[0];
     return best
       ? chosen(best, `regex ${track.regex}`)
       : { ok: false, reason: `no tag matches regex ${track.regex}` };

@@ -262,7 +262,7 @@ const SINGLE_FILE_CASES: Case[] = [
     8,
     12,
     'image.track.regex',
-    'invalid regular expression: /((/: Unterminated group',
+    'invalid regular expression: missing closing ): `((`',
   ],
   [
     'glob with a repository in it',

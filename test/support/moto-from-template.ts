@@ -1,0 +1,184 @@
+// Builds the intake path in moto from the SYNTHESIZED CloudFormation template, so the tests exercise the
+// queue, rule and repositories that would really be deployed: SQS queue attributes, the EventBridge
+// rule's pattern and SQS target, and the ECR repository settings all come from the template's properties.
+import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+export type TemplateJson = { Resources: Record<string, Resource> };
+
+export interface IntakeFromTemplate {
+  queueUrl: string;
+  queueArn: string;
+  dlqUrl: string;
+  /** The queue's attributes as created (strings, as SQS takes them). */
+  queueAttributes: Record<string, string>;
+  ruleName: string;
+  repositories: string[];
+}
+
+/** SQS attribute names the template's AWS::SQS::Queue properties map to (API_SetQueueAttributes.html). */
+const QUEUE_ATTRIBUTES = [
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'VisibilityTimeout',
+  'MessageRetentionPeriod',
+  'DelaySeconds',
+  'ReceiveMessageWaitTimeSeconds',
+  'SqsManagedSseEnabled',
+] as const;
+
+function resourcesOf(template: TemplateJson, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+function queueAttributes(properties: Record<string, unknown>, arnOf: (logicalId: string) => string) {
+  const attributes: Record<string, string> = {};
+  for (const name of QUEUE_ATTRIBUTES)
+    if (properties[name] !== undefined) attributes[name] = String(properties[name]);
+  const redrive = properties.RedrivePolicy as
+    | { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown }
+    | undefined;
+  if (redrive) {
+    const target = redrive.deadLetterTargetArn as { 'Fn::GetAtt'?: [string, string] } | string;
+    const arn = typeof target === 'string' ? target : arnOf(target['Fn::GetAtt']?.[0] ?? '');
+    attributes.RedrivePolicy = JSON.stringify({
+      deadLetterTargetArn: arn,
+      maxReceiveCount: redrive.maxReceiveCount,
+    });
+  }
+  return attributes;
+}
+
+export interface CreateIntakeOptions {
+  template: TemplateJson;
+  sqs: SQSClient;
+  ecr: ECRClient;
+  eventsEndpoint: string;
+  /** Overrides applied to the intake queue's attributes (only to show what breaks without them). */
+  queueOverrides?: Record<string, string>;
+  /** Prefix for every name so several intakes can live in one moto. */
+  prefix?: string;
+}
+
+export async function createIntakeFromTemplate(options: CreateIntakeOptions): Promise<IntakeFromTemplate> {
+  const { template, sqs, ecr } = options;
+  const prefix = options.prefix ?? '';
+  const arns = new Map<string, string>();
+  const urls = new Map<string, string>();
+  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  // Dead-letter queues first: the others name them in their RedrivePolicy.
+  queues.sort(
+    ([, a], [, b]) =>
+      Number(a.Properties.RedrivePolicy !== undefined) - Number(b.Properties.RedrivePolicy !== undefined),
+  );
+  let intake: { id: string; attributes: Record<string, string> } | undefined;
+  for (const [id, queue] of queues) {
+    const attributes = queueAttributes(queue.Properties, (logicalId) => arns.get(logicalId) ?? '');
+    const isIntake = queue.Properties.RedrivePolicy !== undefined;
+    if (isIntake) Object.assign(attributes, options.queueOverrides);
+    const created = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${prefix}${String(queue.Properties.QueueName)}`,
+        Attributes: attributes,
+      }),
+    );
+    const url = created.QueueUrl ?? '';
+    const arn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn;
+    urls.set(id, url);
+    arns.set(id, arn ?? '');
+    if (isIntake) intake = { id, attributes };
+  }
+  if (!intake) throw new Error('the template has no queue with a RedrivePolicy (the intake queue)');
+  const dlqId = queues.find(([id]) => id !== intake?.id)?.[0] ?? '';
+
+  const [ruleId, rule] = resourcesOf(template, 'AWS::Events::Rule')[0] ?? [];
+  if (!rule || !ruleId) throw new Error('the template has no EventBridge rule');
+  const ruleName = `${prefix}${ruleId}`;
+  await eventsCall(options.eventsEndpoint, 'PutRule', {
+    Name: ruleName,
+    EventPattern: JSON.stringify(rule.Properties.EventPattern),
+    State: rule.Properties.State ?? 'ENABLED',
+  });
+  const targets = (
+    rule.Properties.Targets as {
+      Id: string;
+      Arn: { 'Fn::GetAtt': [string, string] };
+      SqsParameters?: unknown;
+    }[]
+  ).map((target) => ({
+    Id: target.Id,
+    Arn: arns.get(target.Arn['Fn::GetAtt'][0]) ?? '',
+    SqsParameters: target.SqsParameters,
+  }));
+  await eventsCall(options.eventsEndpoint, 'PutTargets', { Rule: ruleName, Targets: targets });
+
+  const repositories: string[] = [];
+  for (const [, repository] of resourcesOf(template, 'AWS::ECR::Repository')) {
+    const name = String(repository.Properties.RepositoryName);
+    const scanning = repository.Properties.ImageScanningConfiguration as { ScanOnPush?: boolean } | undefined;
+    await ecr
+      .send(
+        new CreateRepositoryCommand({
+          repositoryName: name,
+          imageTagMutability: repository.Properties.ImageTagMutability as 'MUTABLE' | 'IMMUTABLE' | undefined,
+          imageScanningConfiguration: { scanOnPush: scanning?.ScanOnPush ?? false },
+        }),
+      )
+      .catch((error: unknown) => {
+        // Several intakes in one moto share the repositories.
+        if ((error as { name?: string }).name !== 'RepositoryAlreadyExistsException') throw error;
+      });
+    repositories.push(name);
+  }
+  return {
+    queueUrl: urls.get(intake.id) ?? '',
+    queueArn: arns.get(intake.id) ?? '',
+    dlqUrl: urls.get(dlqId) ?? '',
+    queueAttributes: intake.attributes,
+    ruleName,
+    repositories,
+  };
+}
+
+/**
+ * One EventBridge (AWS JSON 1.1, `AWSEvents.<Op>`) call. The project ships no EventBridge client (the
+ * deployer never calls EventBridge), so the tests speak the protocol directly; moto checks no signature.
+ */
+export async function eventsCall(
+  endpoint: string,
+  operation: string,
+  input: unknown,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AWSEvents.${operation}`,
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(`events:${operation} answered ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The event ECR sends to EventBridge after a successful push (ECR user guide, "ECR Image Action"). */
+export function ecrPushEntry(repository: string, digest: string, tag: string): Record<string, unknown> {
+  return {
+    Source: 'aws.ecr',
+    DetailType: 'ECR Image Action',
+    Detail: JSON.stringify({
+      'action-type': 'PUSH',
+      result: 'SUCCESS',
+      'repository-name': repository,
+      'image-digest': digest,
+      'image-tag': tag,
+    }),
+  };
+}
