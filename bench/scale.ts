@@ -4,7 +4,7 @@
 // fake ECS fails loudly if a service ever gets two rollouts at once. Run: npm run bench:scale
 // BENCH_SERVICES (default 1000), BENCH_EVENTS (default 10000), BENCH_CONCURRENCY (default 4).
 
-import { sumCalls } from './fakes/call-counter.ts';
+import { sumCalls } from '../test/support/fakes/index.ts';
 import { machineLine } from './support/machine.ts';
 import { type MemorySample, sampleMemory } from './support/memory.ts';
 import { quietLogger } from './support/quiet-logger.ts';

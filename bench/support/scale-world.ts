@@ -5,14 +5,16 @@ import type { ConfigFile } from '../../deployer/domain/types.ts';
 import { createDeployerRuntime } from '../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
-import { CallCounter } from '../fakes/call-counter.ts';
-import { FakeCdn } from '../fakes/fake-cdn.ts';
-import { FakeConfigSource } from '../fakes/fake-config-source.ts';
-import { FakeEcs } from '../fakes/fake-ecs.ts';
-import { FakeProbe } from '../fakes/fake-probe.ts';
-import { FakeQueue } from '../fakes/fake-queue.ts';
-import { FakeRegistry } from '../fakes/fake-registry.ts';
-import { FastClock } from '../fakes/fast-clock.ts';
+import {
+  CallCounter,
+  FakeCdn,
+  FakeConfigSource,
+  FakeEcs,
+  FakeProbe,
+  FakeQueue,
+  FakeRegistry,
+  FastClock,
+} from '../../test/support/fakes/index.ts';
 
 export const SCALE_CLUSTER = 'gitops';
 
@@ -58,20 +60,28 @@ export interface ScaleWorldOptions {
 
 export function createScaleWorld(options: ScaleWorldOptions): ScaleWorld {
   const counter = new CallCounter();
-  const registry = new FakeRegistry(counter);
-  const ecs = new FakeEcs({ counter });
+  const clock = new FastClock();
+  const registry = new FakeRegistry(clock, { counter });
+  // A deployment completes on the first describe after UpdateService: the benchmark measures the
+  // deployer's own work, not waiting.
+  const ecs = new FakeEcs(clock, { counter, pollsToFinish: 1 });
   const queue = new FakeQueue({
     counter,
     visibilityTimeoutSeconds: 30,
     answerIn: options.queueAnswerIn ?? 'macrotask',
   });
-  const cdn = new FakeCdn(counter);
+  const cdn = new FakeCdn({ counter });
   const names = Array.from({ length: options.services }, (_, index) => serviceName(index + 1));
   for (const name of names) {
     const digest = registry.push(name, '1.0.0');
-    ecs.seedService(SCALE_CLUSTER, name, 'app', `${registry.uri(name)}@${digest}`);
+    ecs.seed({
+      cluster: SCALE_CLUSTER,
+      service: name,
+      container: 'app',
+      image: `${registry.uri(name)}@${digest}`,
+    });
   }
-  const config = new FakeConfigSource(counter, names.map(serviceFile));
+  const config = new FakeConfigSource({ counter, files: names.map(serviceFile), revision: 'rev-1' });
   const settings = loadSettings({
     DEPLOYER_MODE: 'local',
     CONFIG_PATH: '/nonexistent-config-served-by-a-fake',
@@ -90,8 +100,8 @@ export function createScaleWorld(options: ScaleWorldOptions): ScaleWorld {
     cdn,
     queue,
     configSource: config,
-    probe: new FakeProbe(counter, () => null),
-    clock: new FastClock(),
+    probe: new FakeProbe(ecs, { counter }),
+    clock,
     logger: options.logger,
   });
   return { names, counter, ecs, registry, queue, cdn, config, runtime };

@@ -5,20 +5,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
-import { CloudFrontAdapter } from '../../deployer/adapters/aws/cloudfront-adapter.ts';
-import { EcrAdapter } from '../../deployer/adapters/aws/ecr-adapter.ts';
-import { EcsAdapter } from '../../deployer/adapters/aws/ecs-adapter.ts';
-import { SqsQueue } from '../../deployer/adapters/aws/sqs-adapter.ts';
-import { DirectoryConfigSource } from '../../deployer/adapters/directory-config-source.ts';
-import { HttpVerifyProbe } from '../../deployer/adapters/http/verify-probe.ts';
-import { SystemClock } from '../../deployer/adapters/system-clock.ts';
 import { createDeployerRuntime, type RuntimeTuning } from '../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
 import type { ServiceStatus } from '../../deployer/runtime/status-model.ts';
+import type { Adapters } from '../../deployer/startup/create-adapters.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
+import { worldAdapters } from '../../test/support/world-adapters.ts';
 import { serviceYaml } from './deployer-process.ts';
 import { TimedQueue } from './timed-queue.ts';
 
@@ -73,21 +67,15 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       distributionId: 'ELOCALACTORS',
     }),
   );
-  let clients: AwsClients | undefined;
+  let adapters: Adapters | undefined;
   let runtime: DeployerRuntime | undefined;
   const stop = async () => {
     await runtime?.stop();
-    clients?.destroy();
+    adapters?.destroy();
     await world.stop();
     await rm(configRoot, { recursive: true, force: true });
   };
   try {
-    clients = createAwsClients({
-      endpoints: world.endpoints,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      region: 'us-east-1',
-      ...(options.retryMode ? { retryMode: options.retryMode } : {}),
-    });
     const settings = loadSettings({
       DEPLOYER_MODE: 'local',
       QUEUE_URL: world.queueUrl,
@@ -97,23 +85,19 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       RESYNC_INTERVAL_SECONDS: '3600',
       LOG_LEVEL: options.logger.level,
     });
-    const queue = new TimedQueue(
-      new SqsQueue({ client: clients.sqs, queueUrl: world.queueUrl, deadLetterQueueUrl: world.dlqUrl }),
-    );
-    runtime = createDeployerRuntime(
-      {
-        settings,
-        ecs: new EcsAdapter(clients.ecs),
-        registry: new EcrAdapter(clients.ecr),
-        cdn: new CloudFrontAdapter(clients.cloudfront),
-        queue,
-        configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
-        probe: new HttpVerifyProbe({ timeoutMs: 2_000, allowPrivateNetworks: true }),
-        clock: new SystemClock(),
-        logger: options.logger,
+    let queue: TimedQueue | undefined;
+    adapters = worldAdapters(world, settings, options.logger, {
+      probeTimeoutMs: 2_000,
+      ...(options.retryMode ? { retryMode: options.retryMode } : {}),
+      wrapQueue: (inner) => {
+        queue = new TimedQueue(inner);
+        return queue;
       },
-      options.tuning,
-    );
+    });
+    if (!queue) throw new Error('createAdapters did not wrap the queue');
+    const timed = queue;
+    const { destroy: _destroy, ...ports } = adapters;
+    runtime = createDeployerRuntime({ settings, logger: options.logger, ...ports }, options.tuning);
     await runtime.start();
     const started = runtime;
     const until = async (done: (status: ServiceStatus) => boolean, timeoutMs = 30_000) => {
@@ -127,7 +111,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       }
     };
     await until((status) => status.sync.state === 'Synced' && status.currentRollout === null);
-    return { world, runtime: started, queue, until, stop };
+    return { world, runtime: started, queue: timed, until, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -17,6 +17,7 @@ import { githubRepositoryName } from './github-repository-name.ts';
 import { healthRoutes } from './health-routes.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
+import { preventSharedCaching } from './private-no-store.ts';
 import { statusRoutes } from './status-routes.ts';
 import { type TokenBucketOptions, TokenBuckets } from './token-bucket.ts';
 import { webhookRoute } from './webhook-route.ts';
@@ -103,6 +104,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(signInRoute, { tokens });
 
   app.register(async (reads) => {
+    preventSharedCaching(reads);
     reads.addHook('onRequest', requireReadAccess(tokens, settings.mode === 'local'));
     await reads.register(statusRoutes, { runtime });
     await reads.register(metricsRoute, { runtime });
@@ -126,6 +128,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   app.register(async (api) => {
+    preventSharedCaching(api);
     api.addHook('onRequest', requireOperate(tokens));
     await api.register(apiRoutes, {
       runtime,

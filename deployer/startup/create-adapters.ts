@@ -1,5 +1,7 @@
 // Builds the production adapters (AWS SDK v3 clients, git or directory config source, HTTP probe,
 // clock) from the settings. Local stand-ins are reached the same way AWS is: through endpoints.
+// The one place adapters are assembled: the deployer, benchmarks and integration tests all come here
+// and only say what they change (retries, probe timeout, a wrapper around the queue).
 import type { Logger } from 'pino';
 import { type AwsClientSettings, createAwsClients } from '../adapters/aws/clients.ts';
 import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
@@ -10,6 +12,7 @@ import { DirectoryConfigSource } from '../adapters/directory-config-source.ts';
 import { GitConfigSource } from '../adapters/git/git-config-source.ts';
 import { HttpVerifyProbe } from '../adapters/http/verify-probe.ts';
 import { SystemClock } from '../adapters/system-clock.ts';
+import type { QueuePort } from '../ports.ts';
 import type { RuntimeDeps } from '../runtime/app.ts';
 import type { Settings } from '../runtime/settings.ts';
 
@@ -25,6 +28,14 @@ export interface CreateAdaptersOptions {
   endpoints?: AwsClientSettings['endpoints'];
   credentials?: AwsClientSettings['credentials'];
   logger: Logger;
+  /** SDK retry mode; default AWS_RETRY_MODE, else standard (see clients.ts). */
+  retryMode?: AwsClientSettings['retryMode'];
+  /** SDK attempts per call including the first. */
+  maxAttempts?: number;
+  /** How long one verify probe waits for an answer. */
+  probeTimeoutMs?: number;
+  /** Wraps the SQS queue: a test that simulates a crash, a benchmark that times receives. */
+  wrapQueue?: (queue: QueuePort) => QueuePort;
 }
 
 export function createAdapters(options: CreateAdaptersOptions): Adapters {
@@ -35,9 +46,11 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     env: options.env,
     ...(options.endpoints ? { endpoints: options.endpoints } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.retryMode ? { retryMode: options.retryMode } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
   const queueLog = logger.child({ component: 'queue' });
-  const queue = new SqsQueue({
+  const sqsQueue = new SqsQueue({
     client: clients.sqs,
     queueUrl: settings.queueUrl,
     ...(settings.dlqUrl ? { deadLetterQueueUrl: settings.dlqUrl } : {}),
@@ -47,6 +60,7 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     onHandOffFailed: ({ error, ...failure }) =>
       queueLog.warn({ ...failure, err: error }, 'queue message could not be set aside; it comes back later'),
   });
+  const queue = options.wrapQueue ? options.wrapQueue(sqsQueue) : sqsQueue;
   const configSource =
     settings.config.kind === 'git'
       ? new GitConfigSource({
@@ -62,7 +76,10 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     cdn: new CloudFrontAdapter(clients.cloudfront),
     queue,
     configSource,
-    probe: new HttpVerifyProbe({ allowPrivateNetworks: settings.verifyAllowPrivateNetworks }),
+    probe: new HttpVerifyProbe({
+      allowPrivateNetworks: settings.verifyAllowPrivateNetworks,
+      ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
+    }),
     clock: new SystemClock(),
     destroy: () => clients.destroy(),
   };

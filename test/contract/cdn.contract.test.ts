@@ -9,9 +9,9 @@ import type { CdnPort } from '../../deployer/ports.ts';
 import { InvalidationStore } from '../../local/cloudfront/invalidations.ts';
 import { createCloudFrontServer } from '../../local/cloudfront/server.ts';
 import { close, listen } from '../../local/http-util.ts';
+import { FakeCdn } from '../support/fakes/index.ts';
 import { createMotoDistribution } from '../support/moto-resources.ts';
 import { startMoto } from '../support/moto-server.ts';
-import { FakeCdn } from '../unit/runtime/fakes.ts';
 import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface CdnSubject extends Subject {
@@ -41,7 +41,7 @@ contract<CdnSubject>(
   'CdnPort',
   {
     fake: async () => ({
-      cdn: new FakeCdn(['E2CONTRACT']),
+      cdn: new FakeCdn({ distributions: ['E2CONTRACT'] }),
       distributionId: 'E2CONTRACT',
       stop: async () => {},
     }),

@@ -9,7 +9,7 @@ import { GitConfigSource } from '../../deployer/adapters/git/git-config-source.t
 import { DeployerError } from '../../deployer/domain/errors.ts';
 import type { ConfigSnapshot, ConfigSource } from '../../deployer/ports.ts';
 import { ConfigRepo } from '../support/config-repo.ts';
-import { FakeConfigSource } from '../unit/runtime/fakes.ts';
+import { FakeConfigSource } from '../support/fakes/index.ts';
 import { signal } from './worlds.ts';
 
 interface ConfigSubject {

@@ -17,8 +17,8 @@ import type { TaskDefinition } from '../../deployer/domain/types.ts';
 import type { EcsPort } from '../../deployer/ports.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
+import { FakeClock, FakeEcs } from '../support/fakes/index.ts';
 import { startMoto } from '../support/moto-server.ts';
-import { FakeClock, FakeEcs } from '../unit/runtime/fakes.ts';
 import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface NewService {
@@ -186,6 +186,22 @@ contract<EcsSubject>(
         taskDefinitionArn,
       );
     });
+
+    // "The family for the latest ACTIVE revision" (API_DescribeTaskDefinition.html): a deregistered
+    // (INACTIVE) newest revision is passed over.
+    unlessMotoLimit(world, 'ecs-describe-family-includes-inactive')(
+      'describeTaskDefinition(family) passes over a deregistered newest revision',
+      async () => {
+        const { family, taskDefinitionArn } = await subject().newService();
+        const ecs = subject().ecs();
+        const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+        const second = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+        await subject().deregister(second);
+        expect((await ecs.describeTaskDefinition(family, signal)).taskDefinition.taskDefinitionArn).toBe(
+          taskDefinitionArn,
+        );
+      },
+    );
 
     // A described task definition carries output-only fields (taskDefinitionArn, revision, status,
     // requiresAttributes, compatibilities, registeredAt, registeredBy) that RegisterTaskDefinition does not

@@ -10,9 +10,9 @@ import type { RegistryPort } from '../../deployer/ports.ts';
 import { LocalRegistry } from '../../local/ecr/registry.ts';
 import { createEcrServer } from '../../local/ecr/server.ts';
 import { close, listen } from '../../local/http-util.ts';
+import { FakeClock, FakeRegistry } from '../support/fakes/index.ts';
 import { putMotoImage } from '../support/moto-resources.ts';
 import { startMoto } from '../support/moto-server.ts';
-import { FakeClock, FakeRegistry } from '../unit/runtime/fakes.ts';
 import { contract, type Subject, signal } from './worlds.ts';
 
 interface RegistrySubject extends Subject {
@@ -59,7 +59,11 @@ contract<RegistrySubject>(
       const registry = new FakeRegistry(new FakeClock());
       return {
         registry: () => registry,
-        newRepository: async () => nextRepository(),
+        newRepository: async () => {
+          const repository = nextRepository();
+          registry.createRepository(repository);
+          return repository;
+        },
         push: async (repository, tag) =>
           registry.push(repository, tag, `${repository}:${tag}:${++manifests}`),
         stop: async () => {},

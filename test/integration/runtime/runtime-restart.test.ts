@@ -7,26 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
-import { CloudFrontAdapter } from '../../../deployer/adapters/aws/cloudfront-adapter.ts';
-import { EcrAdapter } from '../../../deployer/adapters/aws/ecr-adapter.ts';
-import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
-import { SqsQueue } from '../../../deployer/adapters/aws/sqs-adapter.ts';
-import { DirectoryConfigSource } from '../../../deployer/adapters/directory-config-source.ts';
-import { HttpVerifyProbe } from '../../../deployer/adapters/http/verify-probe.ts';
-import { SystemClock } from '../../../deployer/adapters/system-clock.ts';
 import type { QueuePort } from '../../../deployer/ports.ts';
 import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { worldAdapters } from '../../support/world-adapters.ts';
 
 const VISIBILITY_SECONDS = 3;
 let world: LocalWorld;
-let clients: AwsClients;
 let configRoot: string;
 const runtimes: DeployerRuntime[] = [];
+const adapterSets: Adapters[] = [];
 const silent = pino({ level: 'silent' });
 
 beforeAll(async () => {
@@ -53,17 +47,11 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  clients = createAwsClients({
-    maxAttempts: 3,
-    endpoints: world.endpoints,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    region: 'us-east-1',
-  });
 }, 30_000);
 
 afterAll(async () => {
   await Promise.all(runtimes.map((r) => r.stop()));
-  clients?.destroy();
+  for (const adapters of adapterSets) adapters.destroy();
   await world?.stop();
   if (configRoot) await rm(configRoot, { recursive: true, force: true });
 });
@@ -83,28 +71,27 @@ function crashableQueue(inner: QueuePort): QueuePort & { crash(): void } {
   };
 }
 
-function deployer(queue: QueuePort): DeployerRuntime {
+/** A deployer over the local world; `wrapQueue` lets a test crash its queue. */
+function deployer(wrapQueue?: (queue: QueuePort) => QueuePort): DeployerRuntime {
   const settings = loadSettings({
     DEPLOYER_MODE: 'local',
     QUEUE_URL: world.queueUrl,
+    DLQ_URL: world.dlqUrl,
     CONFIG_PATH: configRoot,
     WAIT_POLL_MS: '100',
     RESYNC_INTERVAL_SECONDS: '0',
     VISIBILITY_TIMEOUT_SECONDS: String(VISIBILITY_SECONDS),
     HEARTBEAT_SECONDS: '1',
   });
+  const adapters = worldAdapters(world, settings, silent, {
+    maxAttempts: 3,
+    probeTimeoutMs: 2_000,
+    ...(wrapQueue ? { wrapQueue } : {}),
+  });
+  adapterSets.push(adapters);
+  const { destroy: _destroy, ...ports } = adapters;
   const runtime = createDeployerRuntime(
-    {
-      settings,
-      ecs: new EcsAdapter(clients.ecs),
-      registry: new EcrAdapter(clients.ecr),
-      cdn: new CloudFrontAdapter(clients.cloudfront),
-      queue,
-      configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
-      probe: new HttpVerifyProbe({ timeoutMs: 2_000, allowPrivateNetworks: true }),
-      clock: new SystemClock(),
-      logger: silent,
-    },
+    { settings, logger: silent, ...ports },
     { receiveWaitSeconds: 1, queueStatsIntervalMs: 0 },
   );
   runtimes.push(runtime);
@@ -127,10 +114,11 @@ async function until(
 
 describe('deployer restart mid-rollout', () => {
   it('a fresh deployer resumes the rollout: one new revision, one invalidation, Synced', async () => {
-    const queue = crashableQueue(
-      new SqsQueue({ client: clients.sqs, queueUrl: world.queueUrl, deadLetterQueueUrl: world.dlqUrl }),
-    );
-    const first = deployer(queue);
+    let queue: ReturnType<typeof crashableQueue> | undefined;
+    const first = deployer((inner) => {
+      queue = crashableQueue(inner);
+      return queue;
+    });
     await first.start();
     await until(first, (s) => s.sync.state === 'Synced');
     const revisionsBefore = world.taskDefinitions().length;
@@ -138,12 +126,10 @@ describe('deployer restart mid-rollout', () => {
     const pushed = await world.push('actors', '1.1.0');
     const midway = await until(first, (s) => s.currentRollout?.step === 'Verifying');
     const rolloutId = midway.currentRollout?.id;
-    queue.crash();
+    queue?.crash();
     await first.stop();
 
-    const second = deployer(
-      new SqsQueue({ client: clients.sqs, queueUrl: world.queueUrl, deadLetterQueueUrl: world.dlqUrl }),
-    );
+    const second = deployer();
     await second.start();
     const done = await until(second, (s) => s.live?.digest === pushed.digest && s.sync.state === 'Synced');
     expect(done.recentRollouts[0]).toMatchObject({ id: rolloutId, result: 'Succeeded' });

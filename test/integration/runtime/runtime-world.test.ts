@@ -5,22 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
-import { CloudFrontAdapter } from '../../../deployer/adapters/aws/cloudfront-adapter.ts';
-import { EcrAdapter } from '../../../deployer/adapters/aws/ecr-adapter.ts';
-import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
-import { SqsQueue } from '../../../deployer/adapters/aws/sqs-adapter.ts';
-import { DirectoryConfigSource } from '../../../deployer/adapters/directory-config-source.ts';
-import { HttpVerifyProbe } from '../../../deployer/adapters/http/verify-probe.ts';
-import { SystemClock } from '../../../deployer/adapters/system-clock.ts';
 import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { worldAdapters } from '../../support/world-adapters.ts';
 
 let world: LocalWorld;
-let clients: AwsClients;
+let adapters: Adapters;
 let runtime: DeployerRuntime;
 let configRoot: string;
 const silent = pino({ level: 'silent' });
@@ -64,12 +58,6 @@ beforeAll(async () => {
     path.join(configRoot, 'services', 'actors.yaml'),
     actorsYaml(`${world.serviceUrl('actors')}/version`),
   );
-  clients = createAwsClients({
-    maxAttempts: 3,
-    endpoints: world.endpoints,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    region: 'us-east-1',
-  });
   const settings = loadSettings({
     DEPLOYER_MODE: 'local',
     QUEUE_URL: world.queueUrl,
@@ -80,22 +68,10 @@ beforeAll(async () => {
     VISIBILITY_TIMEOUT_SECONDS: '30',
     HEARTBEAT_SECONDS: '5',
   });
+  adapters = worldAdapters(world, settings, silent, { maxAttempts: 3, probeTimeoutMs: 2_000 });
+  const { destroy: _destroy, ...ports } = adapters;
   runtime = createDeployerRuntime(
-    {
-      settings,
-      ecs: new EcsAdapter(clients.ecs),
-      registry: new EcrAdapter(clients.ecr),
-      cdn: new CloudFrontAdapter(clients.cloudfront),
-      queue: new SqsQueue({
-        client: clients.sqs,
-        queueUrl: world.queueUrl,
-        deadLetterQueueUrl: world.dlqUrl,
-      }),
-      configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
-      probe: new HttpVerifyProbe({ timeoutMs: 2_000, allowPrivateNetworks: true }),
-      clock: new SystemClock(),
-      logger: silent,
-    },
+    { settings, logger: silent, ...ports },
     { receiveWaitSeconds: 1, queueStatsIntervalMs: 500 },
   );
   await runtime.start();
@@ -103,7 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.stop();
-  clients?.destroy();
+  adapters?.destroy();
   await world?.stop();
   if (configRoot) await rm(configRoot, { recursive: true, force: true });
 });

@@ -15,7 +15,7 @@ import {
   REGISTRY_HOST,
   serviceYaml,
   silentLogger,
-} from './fakes.ts';
+} from '../../support/fakes/index.ts';
 
 const running: DeployerRuntime[] = [];
 afterEach(async () => {

@@ -15,7 +15,7 @@ import {
   REGISTRY_HOST,
   serviceYaml,
   silentLogger,
-} from './fakes.ts';
+} from '../../support/fakes/index.ts';
 
 export const transient = () => new DeployerError('AWS_UNAVAILABLE', 'simulated crash');
 

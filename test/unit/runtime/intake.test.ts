@@ -4,7 +4,13 @@ import type { ConfigFile, QueueMessage } from '../../../deployer/domain/types.ts
 import { Intake, sameRepositoryName } from '../../../deployer/runtime/intake.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
-import { FakeClock, FakeConfigSource, FakeQueue, serviceYaml, silentLogger } from './fakes.ts';
+import {
+  FakeClock,
+  FakeConfigSource,
+  FakeQueue,
+  serviceYaml,
+  silentLogger,
+} from '../../support/fakes/index.ts';
 
 const signal = new AbortController().signal;
 const SHA_A = 'a'.repeat(40);

@@ -9,7 +9,7 @@ import {
   QueueConsumer,
   type QueueConsumerOptions,
 } from '../../../deployer/runtime/queue-consumer.ts';
-import { FakeClock, FakeQueue, silentLogger } from './fakes.ts';
+import { FakeClock, FakeQueue, silentLogger } from '../../support/fakes/index.ts';
 
 const consumers: QueueConsumer[] = [];
 afterEach(async () => {
@@ -134,7 +134,9 @@ describe('QueueConsumer', () => {
     });
     c.start();
     await until(() => queue.deleted.length === 2);
-    expect(handled).toEqual(['r1#1', 'r1#2', 'r2#1']);
+    // SQS FIFO hands out both messages of the group in one batch; r2 goes back untouched behind the
+    // failed r1, so it is handled on its second receive.
+    expect(handled).toEqual(['r1#1', 'r1#2', 'r2#2']);
     expect(queue.visibilityChanges[0]).toEqual({ id: 'm1', seconds: 0.05 });
   });
 

@@ -3,7 +3,7 @@ import type { ServiceConfig } from '../../../deployer/domain/types.ts';
 import type { DescribedTaskDefinition } from '../../../deployer/ports.ts';
 import { history, rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
-import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from './fakes.ts';
+import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
 
 const config: ServiceConfig = {
   name: 'actors',

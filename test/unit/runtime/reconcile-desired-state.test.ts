@@ -4,7 +4,7 @@
 // revision that carries the same id.
 import { describe, expect, it } from 'vitest';
 import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
-import { serviceYaml } from './fakes.ts';
+import { serviceYaml } from '../../support/fakes/index.ts';
 import { fakeWorld, transient } from './harness.ts';
 
 describe('Reconciler rollout ids and the desired state', () => {

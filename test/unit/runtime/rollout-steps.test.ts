@@ -5,7 +5,7 @@ import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-c
 import { verifyRollout } from '../../../deployer/runtime/rollout/verify.ts';
 import { waitForDeployment } from '../../../deployer/runtime/rollout/wait.ts';
 import type { RolloutStep } from '../../../deployer/runtime/status-model.ts';
-import { FakeCdn, FakeClock, FakeEcs, FakeProbe, silentLogger } from './fakes.ts';
+import { FakeCdn, FakeClock, FakeEcs, FakeProbe, silentLogger } from '../../support/fakes/index.ts';
 
 const OURS = 'arn:aws:ecs:eu-west-1:1:task-definition/actors:2';
 const OLD = 'arn:aws:ecs:eu-west-1:1:task-definition/actors:1';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import type { RolloutRecord } from '../../../deployer/runtime/status-model.ts';
 import { HISTORY_LIMITS, StatusStore } from '../../../deployer/runtime/status-store.ts';
-import { FakeClock } from './fakes.ts';
+import { FakeClock } from '../../support/fakes/index.ts';
 
 const record = (n: number): RolloutRecord => ({
   id: `ro-${n}`,

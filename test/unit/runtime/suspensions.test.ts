@@ -12,7 +12,7 @@ const SUSPENDED_TAG = REVISION_TAG_KEYS.suspended;
 const suspensionFromTags = (tags: Record<string, string>, arn: string) =>
   suspensionOf(readRevisionTags(tags), arn);
 
-import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from './fakes.ts';
+import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
 
 const config: ServiceConfig = {
   name: 'actors',

@@ -1,0 +1,31 @@
+// The production adapters pointed at a local world (its stand-ins and SQS emulator), built by the
+// deployer's own createAdapters: integration tests and benchmarks only say what they change.
+import type { Logger } from 'pino';
+import type { Settings } from '../../deployer/runtime/settings.ts';
+import {
+  type Adapters,
+  type CreateAdaptersOptions,
+  createAdapters,
+} from '../../deployer/startup/create-adapters.ts';
+import type { LocalWorld } from '../../local/world.ts';
+
+export type WorldAdapterOverrides = Pick<
+  CreateAdaptersOptions,
+  'retryMode' | 'maxAttempts' | 'probeTimeoutMs' | 'wrapQueue'
+>;
+
+export function worldAdapters(
+  world: LocalWorld,
+  settings: Settings,
+  logger: Logger,
+  overrides: WorldAdapterOverrides = {},
+): Adapters {
+  return createAdapters({
+    settings,
+    env: world.env(),
+    endpoints: world.endpoints,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    logger,
+    ...overrides,
+  });
+}
