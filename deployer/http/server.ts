@@ -15,6 +15,7 @@ import { githubRepositoryName } from './github-repository-name.ts';
 import { healthRoutes } from './health-routes.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
+import { preventSharedCaching } from './private-no-store.ts';
 import { statusRoutes } from './status-routes.ts';
 import { type TokenBucketOptions, TokenBuckets } from './token-bucket.ts';
 import { webhookRoute } from './webhook-route.ts';
@@ -96,6 +97,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(healthRoutes, { runtime });
 
   app.register(async (reads) => {
+    preventSharedCaching(reads);
     reads.addHook('onRequest', requireReadAccess(settings.statusToken, settings.mode === 'local'));
     await reads.register(statusRoutes, { runtime });
     await reads.register(metricsRoute, { runtime });
@@ -119,6 +121,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   app.register(async (api) => {
+    preventSharedCaching(api);
     api.addHook('onRequest', requireToken(settings.statusToken));
     await api.register(apiRoutes, {
       runtime,

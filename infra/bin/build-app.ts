@@ -18,7 +18,22 @@ const repoRoot = resolve(import.meta.dirname, '../..');
  */
 export const APP_DEFAULTS = { builtinCloudFormationValidation: false } as const;
 
-function context(app: App, key: string): string | undefined {
+/** Every `-c key=value` the app reads (docs/aws.md documents each; infra/test/aws-docs.test.ts checks). */
+export const CONTEXT_KEYS = [
+  'region',
+  'account',
+  'serviceConfig',
+  'images',
+  'initialImageTag',
+  'deployerImageTag',
+  'deployerDesiredCount',
+  'serviceDesiredCount',
+  'serviceMaxCount',
+  'configRepository',
+  'configBranch',
+] as const;
+
+function context(app: App, key: (typeof CONTEXT_KEYS)[number]): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   return value === undefined || value === null ? undefined : String(value);
 }
@@ -30,6 +45,13 @@ export interface BuildOptions {
    * test/integration/infra/template-checks.test.ts runs it.
    */
   policyChecks?: 'all' | 'nag';
+}
+
+function imageSource(value: string | undefined): 'asset' | 'repository' {
+  if (value === undefined || value === 'asset' || value === 'repository') return value ?? 'asset';
+  throw new Error(
+    `-c images=${value}: expected 'asset' (build both images at deploy, the default) or 'repository' (use tags already pushed)`,
+  );
 }
 
 /** Builds the app; `cdk deploy` (bin/app.ts) and `npm run synth` (bin/synth.ts) share this. */
@@ -45,6 +67,8 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const stack = new GitOpsStack(app, 'EcsGitOps', {
     env: { account, region },
     managed,
+    imageSource: imageSource(context(app, 'images')),
+    repoRoot,
     deployerImageTag: context(app, 'deployerImageTag') ?? 'latest',
     deployerDesiredCount: deployerCount === undefined ? undefined : Number(deployerCount),
     serviceDesiredCount: serviceCount === undefined ? undefined : Number(serviceCount),

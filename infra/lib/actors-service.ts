@@ -11,8 +11,8 @@ export interface ActorsServiceProps {
   repository: ecr.IRepository;
   serviceName: string;
   containerName: string;
-  /** Tag of the first image; the deployer owns the image after that. */
-  initialImageTag: string;
+  /** The first image; the deployer owns the image after that. */
+  image: ecs.ContainerImage;
   desiredCount?: number;
   /** When above the desired count, CPU target tracking scales between the two. */
   maxCount?: number;
@@ -47,7 +47,7 @@ export class ActorsService extends Construct {
     });
     this.taskDefinition.addContainer(props.containerName, {
       containerName: props.containerName,
-      image: ecs.ContainerImage.fromEcrRepository(props.repository, props.initialImageTag),
+      image: props.image,
       portMappings: [{ containerPort: SERVICE_PORT }],
       // The whole task's memory: a hard limit, so a leak kills this container, not a neighbour.
       memoryLimitMiB: 512,
@@ -78,6 +78,8 @@ export class ActorsService extends Construct {
         logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
       }),
     });
+    // The deployer's revisions name images of the service's own repository, whatever CDK started with.
+    props.repository.grantPull(this.taskDefinition.obtainExecutionRole());
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       serviceName: props.serviceName,

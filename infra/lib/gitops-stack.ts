@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -16,7 +17,14 @@ import { Registries } from './registries.ts';
 export interface GitOpsStackProps extends StackProps {
   /** The managed service as config/services/<name>.yaml describes it. */
   managed: InitialService;
-  /** Tag of the deployer image in its ECR repository (pushed before `cdk deploy`). */
+  /**
+   * `asset` (default): `cdk deploy` builds both images from the Dockerfiles at `repoRoot` and pushes them
+   * before any service starts, so an empty account needs no image pushed by hand. `repository`: the
+   * deployer image `deployerImageTag` and the actors image tag must already be in their ECR repositories.
+   */
+  imageSource: 'asset' | 'repository';
+  repoRoot: string;
+  /** Tag of the deployer image in its ECR repository (imageSource `repository`). */
   deployerImageTag: string;
   deployerDesiredCount?: number;
   serviceDesiredCount?: number;
@@ -48,12 +56,18 @@ export class GitOpsStack extends Stack {
       deployerRepositoryName: 'ecs-gitops-deployer',
     });
     this.intake = new IntakeQueue(this, 'Intake', { repositoryNames: [props.managed.repository] });
+    const fromAsset = (file: string) =>
+      ecs.ContainerImage.fromAsset(props.repoRoot, { file, platform: Platform.LINUX_AMD64 });
+    // A tag pinned in config names an image the user pushed; otherwise the image is built here.
+    const actorsFromRepository = props.imageSource === 'repository' || props.managed.tagSource === 'pin';
     this.actors = new ActorsService(this, 'Actors', {
       cluster: network.cluster,
       repository: this.registries.service,
       serviceName: props.managed.service,
       containerName: props.managed.container,
-      initialImageTag: props.managed.tag,
+      image: actorsFromRepository
+        ? ecs.ContainerImage.fromEcrRepository(this.registries.service, props.managed.tag)
+        : fromAsset('Dockerfile.service'),
       desiredCount: props.serviceDesiredCount,
       maxCount: props.serviceMaxCount,
     });
@@ -62,7 +76,10 @@ export class GitOpsStack extends Stack {
     const executionRole = this.actors.taskDefinition.obtainExecutionRole();
     this.deployer = new DeployerService(this, 'Deployer', {
       cluster: network.cluster,
-      image: ecs.ContainerImage.fromEcrRepository(this.registries.deployer, props.deployerImageTag),
+      image:
+        props.imageSource === 'repository'
+          ? ecs.ContainerImage.fromEcrRepository(this.registries.deployer, props.deployerImageTag)
+          : fromAsset('Dockerfile.deployer'),
       queue: this.intake.queue,
       deadLetterQueue: this.intake.deadLetterQueue,
       managedServices: [this.actors.service],

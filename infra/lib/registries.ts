@@ -27,7 +27,10 @@ function managedRepository(scope: Construct, id: string, repositoryName: string)
         rulePriority: 2,
       },
     ],
-    removalPolicy: RemovalPolicy.RETAIN,
+    // Kept when the stack is deleted or replaces them (they hold your images), but removed when the very
+    // create that made them fails, so a failed first deploy leaves no fixed-name repository behind to
+    // make the next one fail with "already exists" (DeletionPolicy RetainExceptOnCreate).
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   });
 }
 

@@ -125,11 +125,50 @@ describe('registries and cluster', () => {
 });
 
 describe('actors service', () => {
-  it('takes its first image from config and context (semver track → initialImageTag default 1.0.0)', () => {
-    const task = one('AWS::ECS::TaskDefinition', (t) => t.Properties.Family === 'actors');
-    const container = firstOf(task.Properties.ContainerDefinitions as Array<Record<string, unknown>>);
-    expect(container.Name).toBe('actors');
-    expect(JSON.stringify(container.Image)).toContain(':1.0.0');
+  it('builds both first images at deploy from the Dockerfiles (no image pushed by hand on an empty account)', () => {
+    const images = Object.values(resourcesOf('AWS::ECS::TaskDefinition')).map((t) =>
+      JSON.stringify((t.Properties.ContainerDefinitions as Array<{ Image: unknown }>)[0]?.Image),
+    );
+    expect(images).toHaveLength(2);
+    for (const image of images) expect(image).toContain('cdk-hnb659fds-container-assets');
+    const assets = JSON.parse(readFileSync(join(outdir, 'EcsGitOps.assets.json'), 'utf8')) as {
+      dockerImages: Record<string, { source: { dockerFile: string } }>;
+    };
+    expect(
+      Object.values(assets.dockerImages)
+        .map((a) => a.source.dockerFile)
+        .sort(),
+    ).toEqual(['Dockerfile.deployer', 'Dockerfile.service']);
+  });
+
+  it(
+    'takes the first image from the repository with -c images=repository (semver track → initialImageTag 1.0.0)',
+    () => {
+      const fromRepository = synthApp({ images: 'repository' });
+      const task = Object.values(fromRepository.template.findResources('AWS::ECS::TaskDefinition')).find(
+        (t) => t.Properties.Family === 'actors',
+      );
+      const container = firstOf(task?.Properties.ContainerDefinitions as Array<Record<string, unknown>>);
+      expect(container.Name).toBe('actors');
+      expect(JSON.stringify(container.Image)).toContain(':1.0.0');
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it('lets the actors execution role pull from the actors repository the deployer rolls out from', () => {
+    const role = logicalId(stack.actors.taskDefinition.obtainExecutionRole());
+    const policies = Object.values(resourcesOf('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(role),
+    );
+    const pull = JSON.stringify(policies);
+    expect(pull).toContain('ecr:BatchGetImage');
+    expect(pull).toContain(`"${logicalId(stack.registries.service)}","Arn"`);
+  });
+
+  it('keeps the repositories on delete but not after a failed first create', () => {
+    const repositories = Object.values(template.findResources('AWS::ECR::Repository'));
+    expect(repositories).toHaveLength(2);
+    for (const repository of repositories) expect(repository.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('wires basic-auth credentials as ECS secrets from one generated secret', () => {

@@ -187,6 +187,22 @@ contract<EcsSubject>(
       );
     });
 
+    // "The family for the latest ACTIVE revision" (API_DescribeTaskDefinition.html): a deregistered
+    // (INACTIVE) newest revision is passed over.
+    unlessMotoLimit(world, 'ecs-describe-family-includes-inactive')(
+      'describeTaskDefinition(family) passes over a deregistered newest revision',
+      async () => {
+        const { family, taskDefinitionArn } = await subject().newService();
+        const ecs = subject().ecs();
+        const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+        const second = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+        await subject().deregister(second);
+        expect((await ecs.describeTaskDefinition(family, signal)).taskDefinition.taskDefinitionArn).toBe(
+          taskDefinitionArn,
+        );
+      },
+    );
+
     // A described task definition carries output-only fields (taskDefinitionArn, revision, status,
     // requiresAttributes, compatibilities, registeredAt, registeredBy) that RegisterTaskDefinition does not
     // take (its request parameters, API_RegisterTaskDefinition.html): re-registering must not carry them.

@@ -24,6 +24,12 @@ export const MOTO_LIMITS = {
    */
   'cloudfront-no-caller-reference-idempotency':
     'moto CreateInvalidation has no CallerReference idempotency (a repeat creates a second invalidation)',
+  /**
+   * DescribeTaskDefinition of a bare family answers its newest revision even when that one is INACTIVE;
+   * AWS: "The family for the latest ACTIVE revision" (API_DescribeTaskDefinition.html, taskDefinition).
+   */
+  'ecs-describe-family-includes-inactive':
+    'moto DescribeTaskDefinition(family) answers the newest revision even when it is INACTIVE',
 } as const;
 
 export type MotoLimit = keyof typeof MOTO_LIMITS;
@@ -36,10 +42,21 @@ export type MotoLimit = keyof typeof MOTO_LIMITS;
  * - ECR derives an image digest from its layer digests (AWS: the SHA-256 of the manifest), so two
  *   manifests with the same layers share a digest; the registry contract pushes distinct layers.
  * - CloudFront ListInvalidations does not paginate.
+ * - CloudFront accepts invalidation paths without a leading `/`; the stand-in refuses them (InvalidArgument).
+ * - ECS RegisterTaskDefinition answers without `tags`; the adapter reads tags from DescribeTaskDefinition.
+ * - ECS UpdateService accepts an INACTIVE (deregistered) revision; AWS refuses it ("you can't update an
+ *   existing service to reference an INACTIVE task definition", deregister-task-definition docs), and so
+ *   does the stand-in (ClientException). The deployer only ever deploys revisions it just registered.
+ * - ECS accepts a RegisterTaskDefinition without containers or with a family outside [A-Za-z0-9_-], and a
+ *   second CreateService of the same name; AWS and the stand-in refuse all three.
  */
 export const MOTO_TOLERATED_DIFFERENCES = [
   'cloudfront-invalidation-status-upper-case',
   'ecr-describe-images-one-page',
   'ecr-digest-from-layers',
   'cloudfront-list-invalidations-one-page',
+  'cloudfront-accepts-relative-paths',
+  'ecs-register-answers-without-tags',
+  'ecs-update-service-accepts-inactive',
+  'ecs-register-and-create-lax-validation',
 ] as const;

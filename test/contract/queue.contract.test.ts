@@ -1,12 +1,12 @@
 // QueuePort contract: what an SQS FIFO queue guarantees, in all three worlds.
 // FIFO delivery logic: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
 import { expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
 import { SqsQueue } from '../../deployer/adapters/aws/sqs-adapter.ts';
 import type { QueueMessage } from '../../deployer/domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../deployer/ports.ts';
+import { startLocalQueue } from '../../local/sqs.ts';
 import { FakeQueue } from '../support/fakes/index.ts';
 import { startMoto } from '../support/moto-server.ts';
 import { contract, type Subject, signal } from './worlds.ts';
@@ -65,8 +65,9 @@ contract<QueueSubject>(
   {
     fake: async () => ({ newQueue: async () => new FakeQueue(), stop: async () => {} }),
     standin: async () => {
-      const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
-      return sqsWorld(server.address, () => server.stop());
+      // The local world's queue server (fauxqs on loopback, as `npm run local` starts it).
+      const local = await startLocalQueue({ port: 0 });
+      return sqsWorld(local.endpoint, () => local.stop());
     },
     moto: async () => {
       const moto = await startMoto();

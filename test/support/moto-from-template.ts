@@ -3,6 +3,7 @@
 // rule's pattern and SQS target, and the ECR repository settings all come from the template's properties.
 import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { queueAttributes } from '../../local/sqs.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 export type TemplateJson = { Resources: Record<string, Resource> };
@@ -17,25 +18,13 @@ export interface IntakeFromTemplate {
   repositories: string[];
 }
 
-/** SQS attribute names the template's AWS::SQS::Queue properties map to (API_SetQueueAttributes.html). */
-const QUEUE_ATTRIBUTES = [
-  'FifoQueue',
-  'ContentBasedDeduplication',
-  'VisibilityTimeout',
-  'MessageRetentionPeriod',
-  'DelaySeconds',
-  'ReceiveMessageWaitTimeSeconds',
-  'SqsManagedSseEnabled',
-] as const;
-
 function resourcesOf(template: TemplateJson, type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
 
-function queueAttributes(properties: Record<string, unknown>, arnOf: (logicalId: string) => string) {
-  const attributes: Record<string, string> = {};
-  for (const name of QUEUE_ATTRIBUTES)
-    if (properties[name] !== undefined) attributes[name] = String(properties[name]);
+/** The template's queue properties as CreateQueue attributes, RedrivePolicy's target resolved. */
+function attributesOf(properties: Record<string, unknown>, arnOf: (logicalId: string) => string) {
+  const attributes = queueAttributes(properties);
   const redrive = properties.RedrivePolicy as
     | { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown }
     | undefined;
@@ -74,7 +63,7 @@ export async function createIntakeFromTemplate(options: CreateIntakeOptions): Pr
   );
   let intake: { id: string; attributes: Record<string, string> } | undefined;
   for (const [id, queue] of queues) {
-    const attributes = queueAttributes(queue.Properties, (logicalId) => arns.get(logicalId) ?? '');
+    const attributes = attributesOf(queue.Properties, (logicalId) => arns.get(logicalId) ?? '');
     const isIntake = queue.Properties.RedrivePolicy !== undefined;
     if (isIntake) Object.assign(attributes, options.queueOverrides);
     const created = await sqs.send(

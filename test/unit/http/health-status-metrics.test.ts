@@ -47,7 +47,7 @@ describe('GET /status', () => {
     server = await testServer();
     const response = await server.app.inject({ method: 'GET', url: '/status' });
     expect(response.statusCode).toBe(200);
-    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['cache-control']).toBe('private, no-store');
     expect(response.json()).toEqual(server.runtime.status());
   });
 
