@@ -3,6 +3,7 @@
 // config directory. SIGTERM/SIGINT: stop accepting HTTP, stop the runtime (it releases unfinished
 // messages), stop the local world, exit 0; a second signal exits at once. Startup failures exit 1.
 import { pino } from 'pino';
+import { listenOrExplain } from '../common/port-in-use.ts';
 import { DirectoryConfigSource } from './adapters/directory-config-source.ts';
 import { redactUrl } from './adapters/git/run-git.ts';
 import { buildServer } from './http/server.ts';
@@ -58,7 +59,11 @@ let app: ReturnType<typeof buildServer> | undefined;
 async function start(): Promise<void> {
   let adapterOptions: Omit<Parameters<typeof createAdapters>[0], 'settings' | 'logger'> = { env };
   if (settings.mode === 'local') {
-    const { startLocalMode } = await import('./startup/local-mode.ts');
+    const { startLocalMode, stopWithParent } = await import('./startup/local-mode.ts');
+    stopWithParent(() => {
+      logger.warn('the parent process exited without stopping the deployer: stopping');
+      shutdown('SIGHUP');
+    });
     local = await startLocalMode(settings, env, logger);
     settings = local.settings;
     adapterOptions = local.adapterOptions;
@@ -77,7 +82,13 @@ async function start(): Promise<void> {
   });
   reporting.start(runtime);
   app = buildServer({ runtime, settings, logger });
-  const address = await app.listen({ port: settings.port, host: settings.host });
+  const server = app;
+  const address = await listenOrExplain(() => server.listen({ port: settings.port, host: settings.host }), {
+    component: "The deployer's HTTP server",
+    address: settings.host,
+    port: settings.port,
+    variable: 'PORT',
+  });
   const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:');
   logger.info(
     { url, mode: settings.mode, config: describeConfig(settings), queueUrl: settings.queueUrl },

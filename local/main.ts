@@ -1,5 +1,6 @@
 // `npm run local`: starts the whole local world on fixed ports, prints the URLs and the env to
 // export, and stops cleanly (no child process left) on Ctrl-C or SIGTERM.
+import { watchParent } from './tasks/parent-watch.ts';
 import { startLocalWorld } from './world.ts';
 import { localWorldOptionsFromEnv } from './world-options-from-env.ts';
 
@@ -41,3 +42,5 @@ const shutdown = (signal: string) => {
 };
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+// Killed parent (kill -9 of npm): nothing is passed on, stop as if signalled.
+watchParent(() => shutdown('parent process exited'));
