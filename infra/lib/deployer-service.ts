@@ -19,6 +19,9 @@ export function stackValues(distribution: cloudfront.IDistribution): Record<stri
   };
 }
 
+/** SSM parameter of the deployer's last good config revision (the deployer's own default). */
+const LAST_GOOD_CONFIG_PARAMETER = '/ecs-gitops/last-good-config';
+
 export interface DeployerServiceProps {
   cluster: ecs.Cluster;
   image: ecs.ContainerImage;
@@ -150,6 +153,21 @@ export class DeployerService extends Construct {
         }),
       );
     }
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LastGoodConfig',
+        // The last good config revision (deployer/adapters/aws/ssm-last-good-config.ts): written after
+        // each applied config, read at start when the branch head is invalid.
+        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: LAST_GOOD_CONFIG_PARAMETER.replace(/^\//, ''),
+          }),
+        ],
+      }),
+    );
     // No secretsmanager:GetSecretValue here: ECS injects GITHUB_WEBHOOK_SECRET and STATUS_TOKEN with the
     // execution role (granted by ecs.Secret.fromSecretsManager); the deployer's code never reads them.
 
@@ -176,6 +194,7 @@ export class DeployerService extends Construct {
         MAX_RECEIVES: String(INTAKE_MAX_RECEIVE_COUNT),
         CONFIG_REPOSITORY: props.configRepository,
         CONFIG_BRANCH: props.configBranch,
+        LAST_GOOD_CONFIG_PARAMETER,
         PORT: String(DEPLOYER_PORT),
         // `${stack:Name}` in config/services/*.yaml resolves to these, so the committed config needs no
         // per-account edit (docs/config.md). Tokens: CloudFormation fills them in at deploy time.
