@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEPLOYER_PORT } from '../../common/contract.ts';
+import { type ApiToken, parseApiTokens } from '../shared/api-tokens.ts';
 import type { DeployerMode } from './status-model.ts';
 
 export type ConfigLocation =
@@ -29,6 +30,8 @@ export interface Settings {
   githubWebhookSecret: string | undefined;
   /** Bearer token for the API (and the read endpoints in aws mode); required in aws mode. */
   statusToken: string | undefined;
+  /** STATUS_TOKEN (operate) and the named, scoped API_TOKENS (deployer/shared/api-tokens.ts). */
+  apiTokens: ApiToken[];
   resyncIntervalSeconds: number;
   visibilityTimeoutSeconds: number;
   heartbeatSeconds: number;
@@ -139,6 +142,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       );
   }
 
+  const apiTokens = parseApiTokens(statusToken, text('API_TOKENS'), mode === 'aws' ? MIN_SECRET_LENGTH : 1);
+  problems.push(...apiTokens.problems);
+
   const resyncIntervalSeconds = integer(
     'RESYNC_INTERVAL_SECONDS',
     SETTINGS_DEFAULTS.resyncIntervalSeconds,
@@ -182,6 +188,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host,
     githubWebhookSecret,
     statusToken,
+    apiTokens: apiTokens.tokens,
     resyncIntervalSeconds,
     visibilityTimeoutSeconds,
     heartbeatSeconds,
