@@ -76,7 +76,18 @@ describe('loadSettings', () => {
       waitPollMs: 1000,
       logLevel: 'info',
       verifyAllowPrivateNetworks: true,
+      lastGoodConfigParameter: '/ecs-gitops/last-good-config',
     });
+  });
+
+  it('loadSettings reads LAST_GOOD_CONFIG_PARAMETER and refuses a name SSM would refuse', () => {
+    expect(loadSettings({ LAST_GOOD_CONFIG_PARAMETER: '/team/prod/last-good' }).lastGoodConfigParameter).toBe(
+      '/team/prod/last-good',
+    );
+    for (const bad of ['/has space', '/aws/reserved', 'ssm-x'])
+      expect(() => loadSettings({ LAST_GOOD_CONFIG_PARAMETER: bad })).toThrow(
+        'must be an SSM parameter name',
+      );
   });
 
   it('loadSettings(aws env) reads a git config source and binds 0.0.0.0', () => {
