@@ -61,18 +61,32 @@ async function startProcess(
     stdio: ['ignore', openSync(logFile, 'w'), 'pipe'],
   });
   let stderr = '';
+  let spawnError: Error | undefined;
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
+  });
+  child.once('error', (error) => {
+    spawnError = error;
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
+    const failure = spawnError
+      ? `${name} could not start in ${options.cwd}: ${spawnError.message}`
+      : child.exitCode !== null
+        ? `${name} exited with ${child.exitCode}: ${stderr}`
+        : Date.now() > deadline
+          ? `${name} did not listen within 15 s: ${stderr}`
+          : undefined;
+    if (failure) {
+      // Never leave a half-started server behind.
+      child.kill('SIGKILL');
+      throw new Error(failure);
+    }
     try {
       await fetch(url, { signal: AbortSignal.timeout(500) }).then((response) => response.arrayBuffer());
       return { name, url, child, logFile };
     } catch {
-      if (Date.now() > deadline) throw new Error(`${name} did not listen within 15 s: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -2,20 +2,17 @@
 // shared by `npm run local` (local/main.ts) and the deployer's embedded local mode (deployer/main.ts).
 import { faultSettingsFromEnv } from './faults.ts';
 import { ECHO_TASK_COMMAND } from './task-commands.ts';
-import { DEFAULT_LOCAL_PORTS, type LocalPorts, type LocalWorldOptions } from './world.ts';
-
-const PORT_VARIABLES: Record<keyof LocalPorts, string> = {
-  sqs: 'LOCAL_SQS_PORT',
-  ecs: 'LOCAL_ECS_PORT',
-  ecr: 'LOCAL_ECR_PORT',
-  cloudfront: 'LOCAL_CLOUDFRONT_PORT',
-  actors: 'LOCAL_ACTORS_PORT',
-};
+import {
+  DEFAULT_LOCAL_PORTS,
+  LOCAL_PORT_VARIABLES,
+  type LocalPorts,
+  type LocalWorldOptions,
+} from './world.ts';
 
 /** DEFAULT_LOCAL_PORTS, each overridable by its LOCAL_*_PORT variable (0 = any free port). */
 export function localPortsFromEnv(env: NodeJS.ProcessEnv): LocalPorts {
   const ports = { ...DEFAULT_LOCAL_PORTS };
-  for (const [key, name] of Object.entries(PORT_VARIABLES) as [keyof LocalPorts, string][]) {
+  for (const [key, name] of Object.entries(LOCAL_PORT_VARIABLES) as [keyof LocalPorts, string][]) {
     const value = env[name];
     if (value === undefined || value === '') continue;
     const port = Number(value);

@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { type Logger, pino } from 'pino';
 import { DEPLOY_ENV, SERVICE_HEALTH_PATH, SERVICE_PORT } from '../common/contract.ts';
+import { listenOrExplain } from '../common/port-in-use.ts';
 import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
 import { createCloudFrontServer } from './cloudfront/server.ts';
 import { imagePushEvent } from './ecr/image-event.ts';
@@ -16,6 +17,7 @@ import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { close, listen } from './http-util.ts';
 import { createLoadBalancer } from './load-balancer.ts';
 import { type LocalQueue, readIntakeTemplate, startLocalQueue } from './sqs.ts';
+import { createSsmServer, ParameterStore } from './ssm/server.ts';
 import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
 import type { TaskCommand } from './tasks/process-runner.ts';
 
@@ -24,19 +26,55 @@ export interface LocalPorts {
   ecs: number;
   ecr: number;
   cloudfront: number;
+  /** SSM Parameter Store (the deployer's last good config revision). */
+  ssm: number;
   /** Load balancer of the seeded actors service. */
   actors: number;
 }
 
-/** Fixed ports for humans (`npm run local`); tests use 0 everywhere. */
+/**
+ * Fixed ports for humans (`npm run local`); tests use 0 everywhere. Clear of LocalStack (4566, and
+ * 4510-4559 for its external services) so both can run on one machine.
+ */
 export const DEFAULT_LOCAL_PORTS: LocalPorts = {
-  sqs: 4566,
+  sqs: 4600,
   ecs: 4601,
   ecr: 4602,
   cloudfront: 4603,
+  // Any free port: only the deployer uses it, and it reads the URL from the world's env.
+  ssm: 0,
   actors: 5080,
 };
-export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, actors: 0 };
+
+/** The variable that moves each port (read by world-options-from-env.ts, named in errors). */
+export const LOCAL_PORT_VARIABLES: Record<keyof LocalPorts, string> = {
+  sqs: 'LOCAL_SQS_PORT',
+  ecs: 'LOCAL_ECS_PORT',
+  ecr: 'LOCAL_ECR_PORT',
+  cloudfront: 'LOCAL_CLOUDFRONT_PORT',
+  ssm: 'LOCAL_SSM_PORT',
+  actors: 'LOCAL_ACTORS_PORT',
+};
+
+const PORT_OWNERS: Record<keyof LocalPorts, string> = {
+  sqs: 'The local SQS (fauxqs)',
+  ecs: 'The local ECS stand-in',
+  ecr: 'The local ECR stand-in',
+  cloudfront: 'The local CloudFront stand-in',
+  ssm: 'The local SSM Parameter Store stand-in',
+  actors: "The local load balancer of 'actors'",
+};
+
+/** listen() for one of the world's ports: a taken port is reported with its owner and variable. */
+function listenAs<T>(key: keyof LocalPorts, port: number, listen: () => Promise<T>): Promise<T> {
+  return listenOrExplain(listen, {
+    component: PORT_OWNERS[key],
+    address: '127.0.0.1',
+    port,
+    variable: LOCAL_PORT_VARIABLES[key],
+  });
+}
+export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, ssm: 0, actors: 0 };
 
 export interface LocalTiming extends SchedulerTiming {
   /** How long an invalidation stays InProgress. */
@@ -78,6 +116,7 @@ export interface LocalEndpoints {
   ecr: string;
   cloudfront: string;
   sqs: string;
+  ssm: string;
 }
 
 export interface TaskProcessInfo {
@@ -126,6 +165,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const registry = new LocalRegistry();
   const invalidationStore = new InvalidationStore(timing.invalidationMs, options.distributions);
   const taskDefinitions = new TaskDefinitionStore();
+  const parameters = new ParameterStore();
 
   const scheduler = new ServiceScheduler({
     timing,
@@ -163,11 +203,13 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   };
 
   try {
-    queue = await startLocalQueue({
-      port: ports.sqs,
-      maxReceiveCount: options.maxReceiveCount,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-    });
+    queue = await listenAs('sqs', ports.sqs, () =>
+      startLocalQueue({
+        port: ports.sqs,
+        maxReceiveCount: options.maxReceiveCount,
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      }),
+    );
     const localQueue = queue;
     const ruleTarget = readIntakeTemplate().rule.sqsParameters;
 
@@ -185,19 +227,19 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       return result;
     };
 
-    const start = async (server: Server, port: number) => {
+    const start = async (server: Server, key: keyof LocalPorts) => {
       servers.push(server);
-      return `http://127.0.0.1:${await listen(server, port)}`;
+      return `http://127.0.0.1:${await listenAs(key, ports[key], () => listen(server, ports[key]))}`;
     };
     const endpoints: LocalEndpoints = {
       sqs: localQueue.endpoint,
       ecs: await start(
         createEcsServer({ state: ecsState, faults, logger: logger.child({ component: 'ecs' }) }),
-        ports.ecs,
+        'ecs',
       ),
       ecr: await start(
         createEcrServer({ registry, push, faults, logger: logger.child({ component: 'ecr' }) }),
-        ports.ecr,
+        'ecr',
       ),
       cloudfront: await start(
         createCloudFrontServer({
@@ -205,7 +247,16 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
           faults,
           logger: logger.child({ component: 'cloudfront' }),
         }),
-        ports.cloudfront,
+        'cloudfront',
+      ),
+      ssm: await start(
+        createSsmServer({
+          store: parameters,
+          region: 'us-east-1',
+          faults,
+          logger: logger.child({ component: 'ssm' }),
+        }),
+        'ssm',
       ),
     };
 
@@ -219,7 +270,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     const actorsCredentials = { user: 'actors', password: crypto.randomUUID().replaceAll('-', '') };
     if (options.seed ?? true) {
       const lb = createLoadBalancer({ service: SEED_SERVICE, targets: healthyTargets(SEED_SERVICE), logger });
-      loadBalancers.set(SEED_SERVICE, await start(lb, ports.actors));
+      loadBalancers.set(SEED_SERVICE, await start(lb, 'actors'));
       seedWorld(registry, ecsState, actorsCredentials);
     }
 
@@ -266,6 +317,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         AWS_ENDPOINT_URL_ECR: endpoints.ecr,
         AWS_ENDPOINT_URL_CLOUDFRONT: endpoints.cloudfront,
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+        AWS_ENDPOINT_URL_SSM: endpoints.ssm,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

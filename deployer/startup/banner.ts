@@ -22,10 +22,14 @@ export function localBanner(deployerUrl: string, local: LocalMode): string {
       `  actors           ${world.serviceUrl('actors')}   user ${world.actorsCredentials.user} / password ${world.actorsCredentials.password}`,
     );
   }
-  if (local.github)
-    lines.push(
-      `  GitHub (stand-in) ${local.github.url}/   deployments and commit statuses of config commits`,
-    );
+  if (local.github) {
+    // Deployments are made for rollouts of config commits; a plain directory has none.
+    const what =
+      settings.config.kind === 'git'
+        ? 'deployments and commit statuses of config commits'
+        : 'shows deployments once CONFIG_REPOSITORY is a git repository';
+    lines.push(`  GitHub (stand-in) ${local.github.url}/   ${what}`);
+  }
   // local:push defaults to the fixed ECR port; say where ECR is when LOCAL_ECR_PORT moved it.
   const ecr = world?.endpoints.ecr;
   const pushPrefix = ecr && ecr !== DEFAULT_ECR_URL ? `LOCAL_ECR_URL=${ecr} ` : '';

@@ -5,6 +5,8 @@
 // production image does not install.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { isAddressInUse, listenOrExplain } from '../../common/port-in-use.ts';
+import { watchParent } from '../../local/tasks/parent-watch.ts';
 import type { LocalWorld } from '../../local/world.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import { localWorldOptionsFromEnv } from '../../local/world-options-from-env.ts';
@@ -21,6 +23,14 @@ export interface LocalMode {
   generated: { statusToken: boolean; githubWebhookSecret: boolean };
   /** The GitHub stand-in, started when no GitHub credentials are set (LOCAL_GITHUB=off skips it). */
   github?: { url: string; settings: GitHubSettings; close(): Promise<void> };
+}
+
+/**
+ * Local runs sit under npm, a terminal or a test harness: when that parent dies without passing a
+ * signal on (kill -9), `stop` is called as if a signal had come.
+ */
+export function stopWithParent(stop: () => void): void {
+  watchParent(stop);
 }
 
 const LOCAL_GITHUB_PORT = 4610;
@@ -81,13 +91,16 @@ async function startGitHubStandIn(env: NodeJS.ProcessEnv, logger: Logger): Promi
   if (chosen !== undefined && !/^\d{1,5}$/.test(chosen))
     throw new Error(`LOCAL_GITHUB_PORT=${JSON.stringify(chosen)} must be a port number (0 = any free port)`);
   // The fixed default is for humans; when it is taken (another local run) any free port will do.
-  const standIn = await start({ port: Number(chosen ?? LOCAL_GITHUB_PORT), logger, token }).catch(
-    (error: unknown) => {
-      if (chosen === undefined && (error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        return start({ port: 0, logger, token });
-      throw error;
-    },
-  );
+  const port = Number(chosen ?? LOCAL_GITHUB_PORT);
+  const standIn = await listenOrExplain(() => start({ port, logger, token }), {
+    component: 'The local GitHub stand-in',
+    address: '127.0.0.1',
+    port,
+    variable: 'LOCAL_GITHUB_PORT',
+  }).catch((error: unknown) => {
+    if (chosen === undefined && isAddressInUse(error)) return start({ port: 0, logger, token });
+    throw error;
+  });
   const [owner = 'local', repo = 'config'] = (env.GITHUB_REPOSITORY ?? 'local/config').split('/');
   return {
     url: standIn.url,

@@ -1,7 +1,7 @@
 // Offline synthesis without the CDK CLI or AWS credentials:
 // `node infra/bin/synth.ts [-c key=value ...]` (same context keys as `cdk -c`).
 // Also writes infra/generated/intake.json, the intake settings the local world is built from.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { extractIntakeTemplate, INTAKE_TEMPLATE_FILE } from '../lib/intake-template.ts';
@@ -27,8 +27,11 @@ const assembly = app.synth();
 for (const synthesized of assembly.stacks)
   console.log(`synthesised ${synthesized.stackName} -> ${synthesized.templateFullPath}`);
 const intake = extractIntakeTemplate(stack, stack.intake, assembly.getStackByName(stack.stackName).template);
-writeFileSync(
-  resolve(import.meta.dirname, '../..', INTAKE_TEMPLATE_FILE),
-  `${JSON.stringify(intake, null, 2)}\n`,
-);
-console.log(`wrote ${INTAKE_TEMPLATE_FILE}`);
+const intakeFile = resolve(import.meta.dirname, '../..', INTAKE_TEMPLATE_FILE);
+// Rewritten only when the settings change, so the committed (biome-formatted) file stays as it is.
+const committed = existsSync(intakeFile) ? JSON.stringify(JSON.parse(readFileSync(intakeFile, 'utf8'))) : '';
+if (committed === JSON.stringify(intake)) console.log(`${INTAKE_TEMPLATE_FILE} is up to date`);
+else {
+  writeFileSync(intakeFile, `${JSON.stringify(intake, null, 2)}\n`);
+  console.log(`wrote ${INTAKE_TEMPLATE_FILE}`);
+}

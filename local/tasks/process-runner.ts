@@ -1,6 +1,7 @@
 // Runs one ECS task as a local child process in its own process group, probes its HTTP health path,
 // and stops it the way ECS does (SIGTERM, then SIGKILL after a grace period).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface TaskCommand {
   command: string[];
@@ -19,6 +20,7 @@ export interface TaskProcessOptions {
 }
 
 const OUTPUT_LINES_KEPT = 50;
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
 const live = new Set<TaskProcess>();
 let exitHookInstalled = false;
 
@@ -44,8 +46,10 @@ export class TaskProcess {
 
   constructor(options: TaskProcessOptions) {
     installExitHook();
-    const [file, ...args] = options.command.command;
+    const [file, ...commandArgs] = options.command.command;
     if (!file) throw new Error('task command is empty');
+    // A Node task also stops when this process dies without stopping it (exit-with-parent.ts).
+    const args = file === process.execPath ? ['--import', EXIT_WITH_PARENT, ...commandArgs] : commandArgs;
     this.port = options.port;
     this.healthUrl = `http://127.0.0.1:${options.port}${options.healthPath}`;
     // detached: the task leads its own process group, so stop() also reaches anything it spawned.

@@ -1,7 +1,7 @@
 // Runs docs/quick-start.md as written: every `sh` block's commands, every `yaml` edit of
 // config/services/actors.yaml, and every `<!-- expect: ... -->` checkpoint, in document order.
 // Differences from a human run, all about isolation: a copy of config/ in a temp dir (CONFIG_PATH),
-// free ports instead of 8080/4566/4601-4603/5080 (URLs in commands are rewritten), and `npm run <x>`
+// free ports instead of 8080/4600-4603/5080 (URLs in commands are rewritten), and `npm run <x>`
 // replaced by the node command behind it (same entry files as package.json's scripts).
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';

@@ -23,15 +23,10 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DeployerError } from '../../domain/errors.ts';
-import {
-  decodeMessage,
-  deduplicationId,
-  encodeMessage,
-  messageGroupId,
-} from '../../domain/events/queue-message.ts';
+import { decodeQueueBody } from '../../domain/events/queue-body.ts';
+import { deduplicationId, encodeMessage, messageGroupId } from '../../domain/events/queue-message.ts';
 import type { QueueMessage } from '../../domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../ports.ts';
-import { ecrEventFromBody } from './ecr-push-event.ts';
 import { callAws, mapAwsError } from './map-aws-error.ts';
 
 export interface PoisonMessage {
@@ -117,7 +112,7 @@ export class SqsQueue implements QueuePort {
     const received: ReceivedMessage[] = [];
     for (const raw of output.Messages ?? []) {
       if (!raw.ReceiptHandle || !raw.MessageId) continue;
-      const decoded = decodeBody(raw.Body ?? '');
+      const decoded = decodeQueueBody(raw.Body ?? '');
       const meta = {
         receiptHandle: raw.ReceiptHandle,
         messageId: raw.MessageId,
@@ -252,33 +247,6 @@ export async function resolveQueueUrl(
     return output.QueueUrl;
   } catch (error) {
     throw mapAwsError(error, 'sqs:GetQueueUrl', signal);
-  }
-}
-
-type DecodedBody =
-  | { kind: 'message'; message: QueueMessage }
-  | { kind: 'ignored'; reason: string }
-  | { kind: 'poison'; error: DeployerError };
-
-/** Our own QueueMessage JSON, or the EventBridge ECR event that infra routes to the queue. */
-function decodeBody(body: string): DecodedBody {
-  const decoded = decodeMessage(body);
-  if (decoded.ok) return { kind: 'message', message: decoded.value };
-  const event = ecrEventFromBody(body);
-  if (event.ok) {
-    if (event.value.kind === 'image-push') return { kind: 'message', message: event.value.message };
-    if (isEventBridgeEvent(body)) return { kind: 'ignored', reason: event.value.reason };
-  }
-  return { kind: 'poison', error: decoded.error };
-}
-
-/** Only bodies that are EventBridge events may be ignored; anything else that fails to decode is poison. */
-function isEventBridgeEvent(body: string): boolean {
-  try {
-    const value = JSON.parse(body) as Record<string, unknown> | null;
-    return typeof value === 'object' && value !== null && 'detail-type' in value && 'source' in value;
-  } catch {
-    return false;
   }
 }
 

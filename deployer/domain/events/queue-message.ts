@@ -1,27 +1,36 @@
-// The wire format of the queue: strict JSON QueueMessage, with FIFO group and deduplication ids.
+// The wire format of the queue: strict JSON QueueMessage, validated against one JSON Schema with ajv
+// (as the config is), with FIFO group and deduplication ids.
 import { createHash } from 'node:crypto';
+import { Ajv, type ErrorObject } from 'ajv';
 import { DeployerError, err, ok, type Result } from '../errors.ts';
 import type { QueueMessage } from '../types.ts';
 
-type Shape = Record<string, 'string' | 'boolean' | 'string?' | 'boolean?'>;
-const SHAPES: Record<QueueMessage['kind'], Shape> = {
-  'git-push': { kind: 'string', deliveryId: 'string', after: 'string' },
-  'image-push': {
-    kind: 'string',
-    repository: 'string',
-    digest: 'string',
-    tag: 'string?',
-    pushedAt: 'string',
+const text = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
+const variant = (kind: QueueMessage['kind'], required: string[], optional: Record<string, unknown> = {}) => ({
+  type: 'object',
+  properties: {
+    kind: { const: kind },
+    ...Object.fromEntries(required.map((name) => [name, text])),
+    ...optional,
   },
-  reconcile: {
-    kind: 'string',
-    service: 'string',
-    reason: 'string',
-    configRevision: 'string?',
-    force: 'boolean?',
-  },
-  resync: { kind: 'string', reason: 'string' },
-};
+  required: ['kind', ...required],
+  additionalProperties: false,
+});
+
+/** JSON Schema of a QueueMessage (deployer/domain/types.ts): one variant per kind. */
+export const QUEUE_MESSAGE_SCHEMA = {
+  type: 'object',
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    variant('git-push', ['deliveryId', 'after']),
+    variant('image-push', ['repository', 'digest', 'pushedAt'], { tag: text }),
+    variant('reconcile', ['service', 'reason'], { configRevision: text, force: flag }),
+    variant('resync', ['reason']),
+  ],
+} as const;
+
+const validate = new Ajv({ strict: true, discriminator: true }).compile(QUEUE_MESSAGE_SCHEMA);
 
 const invalid = (why: string) => err(new DeployerError('EVENT_INVALID', `invalid queue message: ${why}`));
 
@@ -36,22 +45,26 @@ export function decodeMessage(text: string): Result<QueueMessage> {
   } catch {
     return invalid('not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid('not an object');
-  const record = value as Record<string, unknown>;
-  const kind = record.kind;
-  if (typeof kind !== 'string' || !Object.hasOwn(SHAPES, kind))
-    return invalid(`unknown kind ${JSON.stringify(kind)}`);
-  const shape = SHAPES[kind as QueueMessage['kind']];
-  for (const key of Object.keys(record))
-    if (!Object.hasOwn(shape, key)) return invalid(`unexpected field "${key}"`);
-  for (const [key, type] of Object.entries(shape)) {
-    const optional = type.endsWith('?');
-    const v = record[key];
-    if (v === undefined && optional) continue;
-    if (typeof v !== type.replace('?', ''))
-      return invalid(`field "${key}" must be a ${type.replace('?', '')}`);
-  }
-  return ok(record as QueueMessage);
+  return checkMessage(value);
+}
+
+/** A parsed value as a QueueMessage, or EVENT_INVALID naming the first problem. */
+export function checkMessage(value: unknown): Result<QueueMessage> {
+  if (validate(value)) return ok(value as QueueMessage);
+  return invalid(describe(validate.errors?.[0]));
+}
+
+function describe(error: ErrorObject | undefined): string {
+  if (!error) return 'not a queue message';
+  const field = error.instancePath.slice(1);
+  if (error.keyword === 'type' && field === '') return 'not an object';
+  if (error.keyword === 'discriminator')
+    return `unknown kind ${(JSON.stringify((error.params as { tagValue?: unknown }).tagValue) ?? 'undefined').slice(0, 100)}`;
+  if (error.keyword === 'additionalProperties')
+    return `unexpected field "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.keyword === 'required')
+    return `field "${(error.params as { missingProperty: string }).missingProperty}" is missing`;
+  return `field "${field}" ${error.message ?? 'is invalid'}`;
 }
 
 export function messageGroupId(msg: QueueMessage): string {

@@ -4,8 +4,14 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
-import { imagePushFromEventBridge } from '../../../deployer/adapters/aws/ecr-push-event.ts';
 import { type PoisonMessage, SqsQueue } from '../../../deployer/adapters/aws/sqs-adapter.ts';
+import { decodeQueueBody } from '../../../deployer/domain/events/queue-body.ts';
+
+const imagePushFromEventBridge = (body: string) => {
+  const decoded = decodeQueueBody(body);
+  return decoded.kind === 'message' && decoded.message.kind === 'image-push' ? decoded.message : undefined;
+};
+
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 
 let world: LocalWorld;
@@ -28,7 +34,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-describe('imagePushFromEventBridge', () => {
+describe('decodeQueueBody as the queue reads EventBridge events', () => {
   it('turns the AWS sample ECR Image Action event into an image-push message', () => {
     expect(imagePushFromEventBridge(sample)).toEqual({
       kind: 'image-push',

@@ -190,6 +190,29 @@ describe('GitHubReporter over Octokit against the GitHub stand-in', { timeout: 6
     expect(await counted('sent')).toBe(0);
   });
 
+  it('a GitHub slower than the request timeout is given up after the retries and counted, not waited on forever', async () => {
+    github.setFault({ kind: 'slow', delayMs: 3_000 });
+    metrics = new Registry();
+    const slow = new GitHubReporter({
+      github: new OctokitGitHub({
+        settings: { auth: { kind: 'token', token: 'test-token' }, apiUrl: github.url, owner: 'o', repo: 'r' },
+        logger: silent,
+        retryBaseMs: 1,
+        requestTimeoutMs: 100,
+      }),
+      servedUrl: () => undefined,
+      statusContext: 'ecs-gitops/config',
+      logger: silent,
+      metrics,
+    });
+    slow.report(started('r8'));
+    await slow.idle();
+    expect(await counted('failed')).toBe(1);
+    expect(github.deployments().some((d) => (d.payload as { rolloutId?: string }).rolloutId === 'r8')).toBe(
+      false,
+    );
+  });
+
   it('authenticates as a GitHub App: the installation token minted by @octokit/auth-app is accepted', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();

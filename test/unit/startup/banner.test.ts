@@ -36,6 +36,19 @@ describe('localBanner', () => {
     );
   });
 
+  it('links the GitHub stand-in, saying deployments need a git config repository', () => {
+    const github = {
+      url: 'http://127.0.0.1:4610',
+      settings: {} as NonNullable<LocalMode['github']>['settings'],
+      close: async () => {},
+    };
+    const banner = localBanner('http://127.0.0.1:8080', { ...local('http://127.0.0.1:4602'), github });
+    expect(banner).toContain(
+      'GitHub (stand-in) http://127.0.0.1:4610/   shows deployments once CONFIG_REPOSITORY is a git repository',
+    );
+    expect(localBanner('http://127.0.0.1:8080', local('http://127.0.0.1:4602'))).not.toContain('GitHub');
+  });
+
   it('tells local:push where ECR is when it is not on its default port', () => {
     const banner = localBanner('http://127.0.0.1:8080', local('http://127.0.0.1:39999'));
     expect(banner).toContain('LOCAL_ECR_URL=http://127.0.0.1:39999 npm run local:push -- actors 1.1.0');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ecrEventFromBody } from '../../../../deployer/adapters/aws/ecr-push-event.ts';
 import { type EcrEventOutcome, parseEcrEvent } from '../../../../deployer/domain/events/ecr-event.ts';
+import { decodeQueueBody } from '../../../../deployer/domain/events/queue-body.ts';
 import { imagePushEvent } from '../../../../local/ecr/image-event.ts';
 
 // The AWS documentation sample (shared/data/ecr-image-action.json), as the adapters' tests use it.
@@ -119,14 +119,19 @@ describe('parseEcrEvent', () => {
   });
 });
 
-describe('ecrEventFromBody (the adapter over queue text)', () => {
-  it('parses the text of the sample into the same outcome', () => {
-    expect(ecrEventFromBody(JSON.stringify(sample))).toEqual(parseEcrEvent(sample));
+describe('decodeQueueBody over the text of ECR events', () => {
+  it('decodeQueueBody reads the text of the sample as the image-push parseEcrEvent finds', () => {
+    const parsed = parseEcrEvent(sample);
+    if (!parsed.ok || parsed.value.kind !== 'image-push') throw new Error('the sample is a push');
+    expect(decodeQueueBody(JSON.stringify(sample))).toEqual({
+      kind: 'message',
+      message: parsed.value.message,
+    });
   });
 
-  it('returns EVENT_INVALID for text that is not JSON', () => {
-    const result = ecrEventFromBody('{nope');
-    expect(result.ok || result.error.code).toBe('EVENT_INVALID');
+  it('decodeQueueBody returns poison EVENT_INVALID for text that is not JSON', () => {
+    const result = decodeQueueBody('{nope');
+    expect(result.kind === 'poison' && result.error.code).toBe('EVENT_INVALID');
   });
 });
 

@@ -1,0 +1,169 @@
+// `npm start` as a process manager or a terminal runs it: npm → the deployer → the local world's
+// task processes (each in its own process group). A signal sent to the npm process alone must stop
+// all of them; so must npm dying without passing anything on (kill -9). Real processes, all ports
+// free ones; every process found is killed at the end whatever the outcome.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const FREE_PORTS = {
+  PORT: '0',
+  LOCAL_SQS_PORT: '0',
+  LOCAL_ECS_PORT: '0',
+  LOCAL_ECR_PORT: '0',
+  LOCAL_CLOUDFRONT_PORT: '0',
+  LOCAL_ACTORS_PORT: '0',
+};
+const seen = new Set<number>();
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // Field 4 of /proc/<pid>/stat, after the parenthesised command name (which may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie has exited; only its parent has not reaped it yet.
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Every live descendant of `root` (task processes are in other process groups, not other trees). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const parent = parentOf(pid);
+    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), pid]);
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+async function waitUntil(what: string, done: () => boolean, timeoutMs: number, details: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms\n${details()}`);
+    await sleep(200);
+  }
+}
+
+interface NpmStart {
+  npm: ChildProcess;
+  output(): string;
+}
+
+async function npmStart(): Promise<NpmStart> {
+  const npm = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...FREE_PORTS,
+      LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  npm.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  npm.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  if (npm.pid) seen.add(npm.pid);
+  const started = { npm, output: () => output };
+  await waitUntil(
+    'the deployer did not print its banner',
+    () => output.includes('Ctrl-C stops'),
+    90_000,
+    () => output,
+  );
+  return started;
+}
+
+/** The deployer and its task processes under npm, once they are all up. */
+function processTree(started: NpmStart): { all: number[]; deployer: number; tasks: number[] } {
+  const all = descendants(started.npm.pid ?? 0);
+  for (const pid of all) seen.add(pid);
+  const command = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      return '';
+    }
+  };
+  const deployer = all.find((pid) => command(pid).includes('deployer/main.ts'));
+  const tasks = all.filter((pid) => command(pid).includes('service/main.ts'));
+  expect(deployer, `no deployer process under npm: ${all.map(command).join('; ')}`).toBeDefined();
+  expect(tasks.length, 'the seeded actors task runs as a process').toBeGreaterThan(0);
+  return { all, deployer: deployer ?? 0, tasks };
+}
+
+afterEach(() => {
+  for (const pid of seen) {
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  seen.clear();
+});
+
+describe('npm start stops with its parent', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to the npm process alone stops the deployer and every task process',
+    async (signal) => {
+      const started = await npmStart();
+      const tree = processTree(started);
+      process.kill(started.npm.pid ?? 0, signal);
+      await waitUntil(
+        `processes still running after ${signal} to npm`,
+        () => tree.all.every((pid) => !alive(pid)),
+        30_000,
+        () => `${tree.all.filter(alive).join(', ')} alive\n${started.output().slice(-3000)}`,
+      );
+      expect(started.output()).toContain('"msg":"deployer stopped"');
+    },
+    150_000,
+  );
+
+  it('kill -9 of npm: the deployer notices it was orphaned and stops with its tasks', async () => {
+    const started = await npmStart();
+    const tree = processTree(started);
+    process.kill(started.npm.pid ?? 0, 'SIGKILL');
+    await waitUntil(
+      'processes still running after npm was killed',
+      () => tree.all.every((pid) => !alive(pid)),
+      30_000,
+      () => `${tree.all.filter(alive).join(', ')} alive`,
+    );
+  }, 150_000);
+
+  it('kill -9 of the deployer: its task processes exit too', async () => {
+    const started = await npmStart();
+    const tree = processTree(started);
+    process.kill(tree.deployer, 'SIGKILL');
+    await waitUntil(
+      'task processes still running after the deployer was killed',
+      () => tree.tasks.every((pid) => !alive(pid)),
+      30_000,
+      () => `${tree.tasks.filter(alive).join(', ')} alive`,
+    );
+  }, 150_000);
+});
