@@ -1,19 +1,43 @@
 import { defineConfig } from 'vitest/config';
 
+// Three layers, one `npm test`: `unit` is pure and in-process (no child processes, no sockets beyond
+// Fastify's inject or a loopback test server, milliseconds per test); `integration` runs real servers,
+// processes, git, biome, moto and the CDK synth; `e2e` drives the whole deployer as a user would.
+// `npm run test:unit` is the quick loop; `npm test` runs all three.
+const exclude = ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'];
+
 export default defineConfig({
   test: {
-    include: [
-      'test/**/*.test.ts',
-      'deployer/**/*.test.ts',
-      'service/**/*.test.ts',
-      'local/**/*.test.ts',
-      'infra/**/*.test.ts',
-    ],
-    exclude: ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'],
     globalSetup: ['./test/global-setup.ts'],
     reporters: ['default', './test/plain-summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'deployer/**/*.test.ts', 'service/**/*.test.ts'],
+          exclude,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+            'test/resilience/**/*.test.ts',
+            'test/toolchain.test.ts',
+            'local/**/*.test.ts',
+            'infra/**/*.test.ts',
+          ],
+          exclude,
+        },
+      },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude } },
+    ],
   },
 });

@@ -1,6 +1,7 @@
-// A small Dockerfile parser for tests (there is no Docker engine here): stages, instructions with
-// their flags, and helpers for what the tests check (COPY sources, EXPOSE, CMD, USER, ENV).
-// Handles comments, parser directives, line continuations and the JSON (exec) form.
+// Dockerfiles for tests (there is no Docker engine here), read with dockerfile-ast (comments, parser
+// directives, continuations, the JSON exec form): stages, instructions with their flags, and helpers
+// for what the tests check (COPY sources, EXPOSE, CMD, USER, ENV).
+import { type Instruction as AstInstruction, DockerfileParser } from 'dockerfile-ast';
 
 export interface Instruction {
   /** Upper-case keyword: FROM, COPY, RUN… */
@@ -39,60 +40,42 @@ export interface CopySpec {
   line: number;
 }
 
-function logicalLines(text: string): Array<{ text: string; line: number }> {
-  const result: Array<{ text: string; line: number }> = [];
-  const physical = text.replace(/\r\n/g, '\n').split('\n');
-  let current: { text: string; line: number } | undefined;
-  for (const [index, rawLine] of physical.entries()) {
-    const trimmed = rawLine.trim();
-    // Comments (and directives) are whole lines; inside a continuation they are skipped, and so
-    // are empty lines (Docker does the same).
-    if (trimmed.startsWith('#') || trimmed === '') continue;
-    current ??= { text: '', line: index + 1 };
-    if (trimmed.endsWith('\\')) {
-      current.text += `${trimmed.slice(0, -1).trimEnd()} `;
-      continue;
-    }
-    current.text += trimmed;
-    result.push({ text: current.text.trim(), line: current.line });
-    current = undefined;
-  }
-  if (current) throw new Error(`line ${current.line}: the file ends inside a line continuation`);
-  return result;
+/** What dockerfile-ast's instruction classes offer beyond the base class, where they have it. */
+interface AstDetails {
+  getFlags?: () => { getName(): string; getValue(): string | null }[];
+  getOpeningBracket?: () => unknown;
+  getClosingBracket?: () => unknown;
+  getJSONStrings?: () => { getJSONValue(): string }[];
 }
 
-function parseInstruction(text: string, line: number): Instruction {
-  const match = /^(\S+)\s*(.*)$/s.exec(text);
-  if (!match) throw new Error(`line ${line}: cannot parse '${text}'`);
-  const keyword = (match[1] ?? '').toUpperCase();
-  let rest = match[2] ?? '';
+function toInstruction(ast: AstInstruction): Instruction {
+  const details = ast as AstInstruction & AstDetails;
   const flags: Record<string, string> = {};
-  for (
-    let flag = /^--([a-z-]+)(?:=(\S*))?\s*/i.exec(rest);
-    flag;
-    flag = /^--([a-z-]+)(?:=(\S*))?\s*/i.exec(rest)
-  ) {
-    flags[(flag[1] ?? '').toLowerCase()] = flag[2] ?? 'true';
-    rest = rest.slice(flag[0].length);
-  }
-  const raw = rest.trim();
-  if (raw.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) {
-        return { keyword, flags, raw, args: parsed, json: true, line };
-      }
-    } catch {
-      // Not valid JSON: Docker falls back to the shell form, so do we.
-    }
-  }
-  return { keyword, flags, raw, args: raw.split(/\s+/).filter(Boolean), json: false, line };
+  for (const flag of details.getFlags?.() ?? [])
+    flags[flag.getName().toLowerCase()] = flag.getValue() ?? 'true';
+  const json = Boolean(details.getOpeningBracket?.() && details.getClosingBracket?.());
+  const words = ast.getArguments().map((argument) => argument.getValue());
+  const args = json ? (details.getJSONStrings?.() ?? []).map((value) => value.getJSONValue()) : words;
+  // Continuations joined, comment lines inside them left out (as Docker does).
+  const raw = json ? (ast.getArgumentsContent() ?? '').trim() : words.join(' ');
+  return {
+    keyword: ast.getKeyword().toUpperCase(),
+    flags,
+    raw,
+    args,
+    json,
+    line: ast.getRange().start.line + 1,
+  };
 }
 
+/** Parses with dockerfile-ast (the parser of the Docker language server) into stages of instructions. */
 export function parseDockerfile(text: string): Dockerfile {
+  // A file ending inside a line continuation was cut short: refuse it rather than guess.
+  if (/\\\s*$/.test(text)) throw new Error('the file ends inside a line continuation');
   const stages: Stage[] = [];
-  for (const { text: logical, line } of logicalLines(text)) {
-    const instruction = parseInstruction(logical, line);
+  for (const ast of DockerfileParser.parse(text).getInstructions()) {
+    const instruction = toInstruction(ast);
+    const line = instruction.line;
     if (instruction.keyword === 'FROM') {
       const [base, as, name] = instruction.args;
       if (!base) throw new Error(`line ${line}: FROM without an image`);

@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliCommand, CliIo } from '../../../deployer/cli/cli-io.ts';
 import { UsageError } from '../../../deployer/cli/cli-io.ts';
 import { runCli } from '../../../deployer/cli/main.ts';
-
-const MAIN = path.join(import.meta.dirname, '../../../deployer/cli/main.ts');
 
 function memoryIo(): CliIo & { out: string; err: string } {
   const io = {
@@ -94,21 +90,5 @@ describe('runCli dispatch', () => {
     const io = memoryIo();
     expect(await runCli(['echo', 'boom'], io, [echo])).toBe(70);
     expect(io.err).toContain('ecs-gitops echo: unexpected error: Error: kaput');
-  });
-});
-
-describe('ecs-gitops entry (spawned)', () => {
-  it('lists validate in --help and exits 0', () => {
-    const run = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8', timeout: 15_000 });
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(
-      /^ {2}validate +check a config directory offline, exactly as the deployer would load it$/m,
-    );
-  });
-
-  it('exits 64 for an unknown verb', () => {
-    const run = spawnSync(process.execPath, [MAIN, 'nope'], { encoding: 'utf8', timeout: 15_000 });
-    expect(run.status).toBe(64);
-    expect(run.stderr).toContain('unknown command "nope"');
   });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,17 +7,11 @@ import { formatError, formatGithubAnnotation } from '../../../deployer/cli/comma
 import { runCli } from '../../../deployer/cli/main.ts';
 
 const ROOT = path.join(import.meta.dirname, '../../..');
-const MAIN = path.join(ROOT, 'deployer/cli/main.ts');
 const temp = mkdtempSync(path.join(tmpdir(), 'validate-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-/** The real entry in a child process: exit code and streams exactly as a shell or CI sees them. */
-function cli(args: string[], cwd = ROOT) {
-  const run = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 15_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-/** The same dispatch in-process (faster) for the cases that do not depend on the process. */
+/** The CLI's dispatch in-process: exit code and streams as the entry would print them (the spawned
+ * entry itself: test/integration/cli/entry.test.ts). */
 async function inProcess(args: string[], cwd = ROOT) {
   const streams = { stdout: '', stderr: '' };
   const io: CliIo = {
@@ -36,20 +29,20 @@ async function inProcess(args: string[], cwd = ROOT) {
 }
 
 describe('ecs-gitops validate', () => {
-  it('validate on the repository config prints ok with the content revision and exits 0', () => {
-    const { code, stdout, stderr } = cli(['validate']);
+  it('validate on the repository config prints ok with the content revision and exits 0', async () => {
+    const { code, stdout, stderr } = await inProcess(['validate']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^ok: 1 service valid at sha256:[0-9a-f]{64}\n$/);
   });
 
-  it('validate <valid fixture> counts the services and ignores non-YAML files', () => {
-    const { code, stdout } = cli(['validate', 'test/fixtures/config/valid']);
+  it('validate <valid fixture> counts the services and ignores non-YAML files', async () => {
+    const { code, stdout } = await inProcess(['validate', 'test/fixtures/config/valid']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok: 2 services valid at sha256:/);
   });
 
-  it('validate <invalid fixture> prints file:line:col field: message per error and exits 1', () => {
-    const { code, stdout, stderr } = cli(['validate', 'test/fixtures/config/invalid']);
+  it('validate <invalid fixture> prints file:line:col field: message per error and exits 1', async () => {
+    const { code, stdout, stderr } = await inProcess(['validate', 'test/fixtures/config/invalid']);
     expect(code).toBe(1);
     expect(stdout.trimEnd().split('\n')).toEqual([
       'test/fixtures/config/invalid/services/actors.yaml:5:1 imgae: unknown field `imgae`; did you mean `image`?',
@@ -61,8 +54,11 @@ describe('ecs-gitops validate', () => {
     );
   });
 
-  it('prints paths relative to the working directory', () => {
-    const { code, stdout } = cli(['validate', 'invalid'], path.join(ROOT, 'test/fixtures/config'));
+  it('prints paths relative to the working directory', async () => {
+    const { code, stdout } = await inProcess(
+      ['validate', 'invalid'],
+      path.join(ROOT, 'test/fixtures/config'),
+    );
     expect(code).toBe(1);
     expect(stdout.split('\n')[0]).toMatch(/^invalid\/services\/actors\.yaml:5:1 imgae: /);
   });
@@ -91,9 +87,9 @@ describe('ecs-gitops validate', () => {
     ]);
   });
 
-  it('a missing directory exits 1 and says what to create', () => {
+  it('a missing directory exits 1 and says what to create', async () => {
     const dir = path.join(temp, 'missing');
-    const { code, stdout } = cli(['validate', dir]);
+    const { code, stdout } = await inProcess(['validate', dir]);
     expect(code).toBe(1);
     expect(stdout).toContain(`${dir}:1:1: config directory ${dir} does not exist`);
   });
@@ -138,12 +134,12 @@ describe('validate output formats', () => {
     message: 'bad, really: 100%',
   };
 
-  it('formatError puts the field before the message, or nothing for whole-file problems', () => {
+  it('formatError puts the field before the message, or nothing for whole-file problems', async () => {
     expect(formatError(error)).toBe('config/services/a.yaml:3:5 image.pin: bad, really: 100%');
     expect(formatError({ ...error, field: '' })).toBe('config/services/a.yaml:3:5: bad, really: 100%');
   });
 
-  it('formatGithubAnnotation escapes the workflow command syntax', () => {
+  it('formatGithubAnnotation escapes the workflow command syntax', async () => {
     expect(formatGithubAnnotation({ ...error, file: 'a,b:c.yaml', message: 'x\ny 100%' })).toBe(
       '::error file=a%2Cb%3Ac.yaml,line=3,col=5,title=image.pin::x%0Ay 100%25',
     );

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseConfigFiles } from '../../../deployer/domain/config/parse-config-files.ts';
 import type { ConfigLoadResult } from '../../../deployer/domain/types.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 
 const RUNS = 1000;
 
@@ -86,7 +87,7 @@ describe('parseConfigFiles never throws', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
         checkResult(parseConfigFiles([{ path: 'services/x.yaml', text }], 'r'), ['services/x.yaml']);
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -128,7 +129,7 @@ describe('parseConfigFiles never throws', () => {
           'services/x.yaml',
         ]);
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -141,7 +142,7 @@ describe('parseConfigFiles never throws', () => {
           files.map((f) => f.path),
         );
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -174,7 +175,7 @@ describe('parseConfigFiles never throws', () => {
           'services/x.yaml',
         ]);
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 });
@@ -263,7 +264,7 @@ describe('parseConfigFiles accepts every valid config', () => {
         expect(service?.suspended).toBe(config.suspended ?? false);
         expect(service?.source).toEqual({ file: path });
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -65,27 +63,5 @@ describe('config/service.schema.json', () => {
     const validate = ajv.compile(committed);
     const actors = parse(readFileSync(path.join(path.dirname(SCHEMA_FILE), 'services/actors.yaml'), 'utf8'));
     expect(validate(actors), JSON.stringify(validate.errors)).toBe(true);
-  });
-});
-
-describe('write-schema.ts (spawned)', () => {
-  const script = path.join(import.meta.dirname, '../../../deployer/cli/write-schema.ts');
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', timeout: 15_000 });
-
-  it('writes the schema to a file and --check then passes; a stale file fails --check with exit 1', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'write-schema-'));
-    try {
-      const file = path.join(dir, 'service.schema.json');
-      expect(run([file]).status).toBe(0);
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(serviceSchema);
-      expect(run([file, '--check']).status).toBe(0);
-      writeFileSync(file, readFileSync(file, 'utf8').replace('"default": 3', '"default": 4'));
-      const stale = run([file, '--check']);
-      expect(stale.status).toBe(1);
-      expect(stale.stderr).toContain('is out of date; run `npm run schema`');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

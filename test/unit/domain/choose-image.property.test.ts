@@ -6,6 +6,7 @@ import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { chooseImage } from '../../../deployer/domain/policy/choose-image.ts';
 import type { RegistryImage, ServiceConfig, TrackPolicy } from '../../../deployer/domain/types.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 
 const RUNS = 1_000;
 const digest = fc
@@ -65,7 +66,7 @@ describe('chooseImage properties', () => {
         expect(chosen).toBeDefined();
         if (choice.tag !== undefined) expect(chosen?.tags).toContain(choice.tag);
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -80,7 +81,7 @@ describe('chooseImage properties', () => {
           expect(chooseImage(image(t), shuffled)).toEqual(chooseImage(image(t), images));
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -98,7 +99,7 @@ describe('chooseImage properties', () => {
           expect(chooseImage(image(t, pin), images)).toMatchObject({ ok: true, digest: target.digest });
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -118,7 +119,7 @@ describe('chooseImage properties', () => {
         expect(semver.prerelease(chosen)).toBeNull();
         for (const v of versions) expect(semver.gte(chosen, v)).toBe(true);
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 });

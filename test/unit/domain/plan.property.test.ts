@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type PlanInput, planRollout } from '../../../deployer/domain/plan.ts';
 import { rolloutId } from '../../../deployer/domain/rollout-id.ts';
 import type { ImageChoice, LiveImage, ServiceConfig } from '../../../deployer/domain/types.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors';
 const digests = ['1', '2', '3'].map((c) => `sha256:${c.repeat(64)}`);
@@ -75,7 +76,7 @@ describe('planRollout properties', () => {
         expect(plan.rolloutId).toBe(rolloutId('actors', input.choice.digest, input.desiredSpec));
         if (input.failedDigests.has(plan.to.digest)) expect(input.force).toBe(true);
       }),
-      { numRuns: 3_000 },
+      { numRuns: propertyRuns(3_000) },
     );
   });
 });

@@ -10,6 +10,7 @@ import {
   compileTagRegex,
   type TagMatcher,
 } from '../../../deployer/domain/policy/tag-pattern.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 
 const matcher = (compiled: ReturnType<typeof compileTagRegex>): TagMatcher => {
   if (!compiled.ok) throw new Error(compiled.error.message);
@@ -100,7 +101,7 @@ describe('compileTagGlob', () => {
           expect(matcher(compileTagGlob(`${prefix}*`))(tag)).toBe(tag.startsWith(prefix));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -10,6 +10,7 @@ import {
   renderTaskDefinition,
 } from '../../../deployer/domain/task-definition.ts';
 import type { ContainerDefinition, TaskDefinition } from '../../../deployer/domain/types.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 
 const RUNS = 400;
 const DEPLOY_NAMES: string[] = Object.values(DEPLOY_ENV);
@@ -143,7 +144,7 @@ describe('renderTaskDefinition properties', () => {
           expect(environment?.filter(isDeploy)).toHaveLength(3);
         });
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -158,7 +159,7 @@ describe('renderTaskDefinition properties', () => {
           tags: { k: 'v' },
         });
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -169,7 +170,7 @@ describe('renderTaskDefinition properties', () => {
         const b = render(a, { ...input, digest: other, image: `registry.example.com/app@${other}` });
         expect(render(b, input)).toEqual(a);
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -189,7 +190,7 @@ describe('renderTaskDefinition properties', () => {
           expect(() => liveImageOf(td as TaskDefinition, name, {})).not.toThrow();
         },
       ),
-      { numRuns: 3_000 },
+      { numRuns: propertyRuns(3_000) },
     );
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../../deployer/domain/events/queue-message.ts';
 import { formatImageRef, parseImageRef } from '../../../deployer/domain/image-ref.ts';
 import type { ImageRef, QueueMessage } from '../../../deployer/domain/types.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 
 const lower = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
 const word = fc.string({ unit: lower, minLength: 1, maxLength: 8 });
@@ -45,7 +46,7 @@ describe('image reference properties', () => {
       fc.property(ref, (r) => {
         expect(parseImageRef(formatImageRef(r))).toEqual({ ok: true, value: r });
       }),
-      { numRuns: 5_000 },
+      { numRuns: propertyRuns(5_000) },
     );
   });
 
@@ -60,7 +61,7 @@ describe('image reference properties', () => {
         if (parsed.ok) expect(formatImageRef(parsed.value)).toBe(t);
         else expect(parsed.error.code).toBe('IMAGE_REF_INVALID');
       }),
-      { numRuns: 5_000 },
+      { numRuns: propertyRuns(5_000) },
     );
   });
 });
@@ -103,7 +104,7 @@ describe('queue message properties', () => {
         expect(deduplicationId(m)).toMatch(/^[!-~]{1,128}$/);
         expect(messageGroupId(m)).toBe(m.kind === 'reconcile' ? `service:${m.service}` : 'intake');
       }),
-      { numRuns: 5_000 },
+      { numRuns: propertyRuns(5_000) },
     );
   });
 
@@ -113,7 +114,7 @@ describe('queue message properties', () => {
         if (encodeMessage(a) !== encodeMessage(b) && a.kind === 'git-push' && b.kind === 'git-push')
           expect(deduplicationId(a) === deduplicationId(b)).toBe(a.deliveryId === b.deliveryId);
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import { createFakeRuntime } from '../../support/fake-runtime.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 import { bearer, type TestServer, testServer } from '../../support/test-server.ts';
 
 let server: TestServer | undefined;
@@ -187,7 +188,7 @@ describe('POST /api/services/:service/* on arbitrary names', () => {
           expect(response.json()).toHaveProperty('error.code');
         },
       ),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
     expect(s.runtime.calls).toEqual([]);
   });

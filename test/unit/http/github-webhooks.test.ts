@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GithubWebhooks } from '../../../deployer/http/github-webhooks.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 import { githubEventNames, githubExamples, githubHosts } from '../domain/events/github-examples.ts';
 
 const FILTER = { configDir: 'config', trackedRef: 'refs/heads/master' };
@@ -81,7 +82,7 @@ describe('GithubWebhooks.verify', () => {
           expect(await webhooks(`${secret}x`).verify(bytes(body), good)).toBeUndefined();
         },
       ),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });

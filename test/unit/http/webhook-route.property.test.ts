@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubDelivery, pushPayload, signBody } from '../../support/github-webhook.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 import { TEST_SECRET, type TestServer, testServer } from '../../support/test-server.ts';
 
 let server: TestServer;
@@ -44,7 +45,7 @@ describe('POST /webhooks/github on arbitrary input', () => {
           if (!signed) expect(server.runtime.enqueued.length).toBe(before);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -68,7 +69,7 @@ describe('POST /webhooks/github on arbitrary input', () => {
           expect(last).toEqual({ kind: 'git-push', deliveryId, after });
         },
       ),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });

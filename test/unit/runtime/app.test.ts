@@ -196,8 +196,9 @@ describe('createDeployerRuntime', () => {
     await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
     world.runtime.suspend('actors');
     const live = world.ecs.primaryArn();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended']).toBe('SuspendedByApi');
+    await expect
+      .poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended'])
+      .toBe('SuspendedByApi');
     await world.runtime.stop();
 
     const restarted = world.boot();
@@ -264,7 +265,7 @@ describe('createDeployerRuntime', () => {
     const unsubscribe = world.runtime.subscribe((s) => seen.push(actors(s)?.sync.state ?? 'none'));
     await world.runtime.start();
     await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await world.queue.idle(20); // nothing more to tell once the queue has drained
     unsubscribe();
     expect(seen).toContain('Progressing');
     expect(seen.at(-1)).toBe('Synced');

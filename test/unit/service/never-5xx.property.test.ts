@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildActorsApp } from '../../../service/app.ts';
 import { createBasicAuthCheck, parseBasicAuth } from '../../../service/basic-auth.ts';
+import { propertyRuns } from '../../support/property-runs.ts';
 
 const CREDENTIALS = { user: 'alice', password: 's3cret' };
 const AUTH = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
@@ -74,7 +75,7 @@ describe('the actors app under generated requests', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 });
@@ -86,7 +87,7 @@ describe('parseBasicAuth properties', () => {
         parseBasicAuth(header);
         parseBasicAuth(`Basic ${header}`);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -100,7 +101,7 @@ describe('parseBasicAuth properties', () => {
         expect(parseBasicAuth(header)).toEqual(wellFormed ? { user: u, password: p } : expect.anything());
         if (wellFormed) expect(createBasicAuthCheck({ user: u, password: p })(header)).toBe(true);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 
@@ -111,7 +112,7 @@ describe('parseBasicAuth properties', () => {
         fc.pre(!(u === CREDENTIALS.user && p === CREDENTIALS.password));
         expect(check(`Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`)).toBe(false);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 });

@@ -7,6 +7,7 @@ import { parseEcrEvent } from '../../../../deployer/domain/events/ecr-event.ts';
 import { decidePush, type PushPayload } from '../../../../deployer/domain/events/github-push.ts';
 import { decodeMessage, encodeMessage } from '../../../../deployer/domain/events/queue-message.ts';
 import type { QueueMessage } from '../../../../deployer/domain/types.ts';
+import { propertyRuns } from '../../../support/property-runs.ts';
 
 const RUNS = 10_000;
 const hex = (minLength: number, maxLength: number) =>
@@ -108,7 +109,7 @@ describe('decidePush properties', () => {
           expect(p.deleted).toBe(false);
         } else expect(result.value.reason.length).toBeGreaterThan(0);
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -120,7 +121,7 @@ describe('decidePush properties', () => {
         const touched = p.commits.some((c) => [...c.added, ...c.modified, ...c.removed].some(underConfig));
         expect(result.ok && result.value.kind).toBe(p.forced || touched ? 'queue' : 'ignored');
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 });
@@ -159,7 +160,7 @@ describe('parseEcrEvent properties', () => {
           } else expect(result.value.reason.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../../../../deployer/domain/events/json-depth.ts';
+import { propertyRuns } from '../../../support/property-runs.ts';
 
 /** Nesting depth of a parsed JSON value (0 for a scalar). */
 function depthOf(value: unknown): number {
@@ -32,7 +33,7 @@ describe('jsonDeeperThan', () => {
       fc.property(fc.jsonValue({ maxDepth: 8 }), fc.nat(8), (value, max) => {
         expect(jsonDeeperThan(JSON.stringify(value), max)).toBe(depthOf(value) > max);
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 });
