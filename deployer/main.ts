@@ -42,6 +42,8 @@ const logger = pino({
       'githubWebhookSecret',
       '*.statusToken',
       '*.githubWebhookSecret',
+      'apiTokens[*].secret',
+      '*.apiTokens[*].secret',
       'req.headers.authorization',
       'req.headers.cookie',
     ],

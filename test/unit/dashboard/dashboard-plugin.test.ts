@@ -62,13 +62,6 @@ describe('GET /', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
-  it('drops a ?token= sign-in parameter from the address bar with a redirect', async () => {
-    const app = await build();
-    const response = await app.inject({ method: 'GET', url: '/?token=abc' });
-    expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/');
-  });
-
   it('escapes a service named <script> and every other string that comes from config or ECS', async () => {
     const evil = '<script>alert(1)</script>';
     const runtime = fakeRuntime(
