@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { createDeployerRuntime, type RuntimeTuning } from '../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
-import type { ServiceStatus } from '../../deployer/runtime/status-model.ts';
+import type { ServiceStatus } from '../../deployer/contract/status-model.ts';
 import type { Adapters } from '../../deployer/startup/create-adapters.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEPLOYER_PORT } from '../../common/contract.ts';
-import type { DeployerMode } from './status-model.ts';
+import type { DeployerMode } from '../contract/status-model.ts';
 
 export type ConfigLocation =
   /** A git repository (URL or local path) read at commits; configs live in `<dir>/services/`. */

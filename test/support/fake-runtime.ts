@@ -5,7 +5,7 @@ import { Counter, Registry } from 'prom-client';
 import { DeployerError } from '../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../deployer/domain/types.ts';
 import type { DeployerRuntime, EnqueueResult } from '../../deployer/runtime/runtime.ts';
-import type { DeployerStatus, ServiceStatus } from '../../deployer/runtime/status-model.ts';
+import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 
 export const FAKE_DIGEST_V1 = `sha256:${'1'.repeat(64)}`;
 export const FAKE_DIGEST_V2 = `sha256:${'2'.repeat(64)}`;

@@ -1,5 +1,5 @@
 // The dashboard page: server-rendered, no external assets, updated in place from /events.
-import type { DeployerStatus } from '../../runtime/status-model.ts';
+import type { DeployerStatus } from '../../contract/status-model.ts';
 import { configErrorsBanner } from './config-errors-banner.ts';
 import { emptyStateMessage } from './empty-state.ts';
 import { html, type SafeHtml, trusted } from './escape-html.ts';

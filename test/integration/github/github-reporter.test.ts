@@ -8,7 +8,7 @@ import { OctokitGitHub } from '../../../deployer/adapters/github/octokit-github.
 import { GitHubReporter } from '../../../deployer/github/github-reporter.ts';
 import type { GitHubSettings } from '../../../deployer/github/github-settings.ts';
 import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
-import type { RolloutRecord } from '../../../deployer/runtime/status-model.ts';
+import type { RolloutRecord } from '../../../deployer/contract/status-model.ts';
 import { type GitHubStandIn, startGitHubStandIn } from '../../../local/github/server.ts';
 
 const SHA = 'a'.repeat(40);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
-import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { worldAdapters } from '../../support/world-adapters.ts';

@@ -7,7 +7,7 @@ import type {
   RolloutRecord,
   ServiceStatus,
   SyncStatus,
-} from '../../../deployer/runtime/status-model.ts';
+} from '../../../deployer/contract/status-model.ts';
 import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 
 const SHA = 'a'.repeat(40);
