@@ -17,6 +17,7 @@ import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { close, listen } from './http-util.ts';
 import { createLoadBalancer } from './load-balancer.ts';
 import { type LocalQueue, readIntakeTemplate, startLocalQueue } from './sqs.ts';
+import { createSsmServer, ParameterStore } from './ssm/server.ts';
 import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
 import type { TaskCommand } from './tasks/process-runner.ts';
 
@@ -25,6 +26,8 @@ export interface LocalPorts {
   ecs: number;
   ecr: number;
   cloudfront: number;
+  /** SSM Parameter Store (the deployer's last good config revision). */
+  ssm: number;
   /** Load balancer of the seeded actors service. */
   actors: number;
 }
@@ -38,6 +41,8 @@ export const DEFAULT_LOCAL_PORTS: LocalPorts = {
   ecs: 4601,
   ecr: 4602,
   cloudfront: 4603,
+  // Any free port: only the deployer uses it, and it reads the URL from the world's env.
+  ssm: 0,
   actors: 5080,
 };
 
@@ -47,6 +52,7 @@ export const LOCAL_PORT_VARIABLES: Record<keyof LocalPorts, string> = {
   ecs: 'LOCAL_ECS_PORT',
   ecr: 'LOCAL_ECR_PORT',
   cloudfront: 'LOCAL_CLOUDFRONT_PORT',
+  ssm: 'LOCAL_SSM_PORT',
   actors: 'LOCAL_ACTORS_PORT',
 };
 
@@ -55,6 +61,7 @@ const PORT_OWNERS: Record<keyof LocalPorts, string> = {
   ecs: 'The local ECS stand-in',
   ecr: 'The local ECR stand-in',
   cloudfront: 'The local CloudFront stand-in',
+  ssm: 'The local SSM Parameter Store stand-in',
   actors: "The local load balancer of 'actors'",
 };
 
@@ -67,7 +74,7 @@ function listenAs<T>(key: keyof LocalPorts, port: number, listen: () => Promise<
     variable: LOCAL_PORT_VARIABLES[key],
   });
 }
-export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, actors: 0 };
+export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, ssm: 0, actors: 0 };
 
 export interface LocalTiming extends SchedulerTiming {
   /** How long an invalidation stays InProgress. */
@@ -109,6 +116,7 @@ export interface LocalEndpoints {
   ecr: string;
   cloudfront: string;
   sqs: string;
+  ssm: string;
 }
 
 export interface TaskProcessInfo {
@@ -157,6 +165,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const registry = new LocalRegistry();
   const invalidationStore = new InvalidationStore(timing.invalidationMs, options.distributions);
   const taskDefinitions = new TaskDefinitionStore();
+  const parameters = new ParameterStore();
 
   const scheduler = new ServiceScheduler({
     timing,
@@ -240,6 +249,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         }),
         'cloudfront',
       ),
+      ssm: await start(
+        createSsmServer({
+          store: parameters,
+          region: 'us-east-1',
+          faults,
+          logger: logger.child({ component: 'ssm' }),
+        }),
+        'ssm',
+      ),
     };
 
     const healthyTargets = (name: string) => () =>
@@ -299,6 +317,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         AWS_ENDPOINT_URL_ECR: endpoints.ecr,
         AWS_ENDPOINT_URL_CLOUDFRONT: endpoints.cloudfront,
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+        AWS_ENDPOINT_URL_SSM: endpoints.ssm,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

@@ -7,9 +7,11 @@ import { WEBHOOK_PATH } from '../../common/contract.ts';
 import { limitConnections, slowClientLimits } from '../../common/server-limits.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import { SETTINGS_DEFAULTS, type Settings } from '../runtime/settings.ts';
+import { parseApiTokens } from '../shared/api-tokens.ts';
 import { apiRoutes } from './api-routes.ts';
-import { requireReadAccess, requireToken } from './bearer-auth.ts';
+import { requireOperate, requireReadAccess } from './bearer-auth.ts';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.ts';
+import { signInRoute } from './dashboard/sign-in-route.ts';
 import { DeliveryCache } from './delivery-cache.ts';
 import { githubRepositoryName } from './github-repository-name.ts';
 import { healthRoutes } from './health-routes.ts';
@@ -36,13 +38,16 @@ export interface HttpTuning {
 
 export interface BuildServerOptions {
   runtime: DeployerRuntime;
-  settings: Pick<Settings, 'mode' | 'statusToken' | 'githubWebhookSecret' | 'trackedRef' | 'config'>;
+  settings: Pick<Settings, 'mode' | 'statusToken' | 'githubWebhookSecret' | 'trackedRef' | 'config'> &
+    Partial<Pick<Settings, 'apiTokens'>>;
   logger: Logger;
   tuning?: HttpTuning;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
   const { runtime, settings, tuning = {} } = options;
+  // STATUS_TOKEN (operate) plus API_TOKENS; callers that give only a status token get just that one.
+  const tokens = settings.apiTokens ?? parseApiTokens(settings.statusToken, undefined, 1).tokens;
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'http' }),
     // One line per meaningful event instead of two per request (the dashboard polls).
@@ -95,10 +100,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   app.register(healthRoutes, { runtime });
+  // Outside the read-access rule: it is how a browser gets read access.
+  app.register(signInRoute, { tokens });
 
   app.register(async (reads) => {
     preventSharedCaching(reads);
-    reads.addHook('onRequest', requireReadAccess(settings.statusToken, settings.mode === 'local'));
+    reads.addHook('onRequest', requireReadAccess(tokens, settings.mode === 'local'));
     await reads.register(statusRoutes, { runtime });
     await reads.register(metricsRoute, { runtime });
     await reads.register(dashboardPlugin, { runtime });
@@ -122,7 +129,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   app.register(async (api) => {
     preventSharedCaching(api);
-    api.addHook('onRequest', requireToken(settings.statusToken));
+    api.addHook('onRequest', requireOperate(tokens));
     await api.register(apiRoutes, {
       runtime,
       ...(tuning.apiTimeoutMs ? { timeoutMs: tuning.apiTimeoutMs } : {}),

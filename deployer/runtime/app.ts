@@ -9,6 +9,7 @@ import type {
   Clock,
   ConfigSource,
   EcsPort,
+  LastGoodConfigStore,
   QueuePort,
   RegistryPort,
   VerifyProbe,
@@ -33,6 +34,8 @@ export interface RuntimeDeps {
   cdn: CdnPort;
   queue: QueuePort;
   configSource: ConfigSource;
+  /** Keeps the last good config revision in AWS; without it a restart cannot fall back to it. */
+  lastGood?: LastGoodConfigStore;
   probe: VerifyProbe;
   clock: Clock;
   logger: Logger;
@@ -69,6 +72,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
   };
   const intake = new Intake({
     configSource: deps.configSource,
+    ...(deps.lastGood ? { lastGood: deps.lastGood } : {}),
     queue,
     store,
     metrics,

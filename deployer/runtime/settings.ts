@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEPLOYER_PORT } from '../../common/contract.ts';
 import type { DeployerMode } from '../contract/status-model.ts';
+import { type ApiToken, parseApiTokens } from '../shared/api-tokens.ts';
 
 export type ConfigLocation =
   /** A git repository (URL or local path) read at commits; configs live in `<dir>/services/`. */
@@ -29,6 +30,8 @@ export interface Settings {
   githubWebhookSecret: string | undefined;
   /** Bearer token for the API (and the read endpoints in aws mode); required in aws mode. */
   statusToken: string | undefined;
+  /** STATUS_TOKEN (operate) and the named, scoped API_TOKENS (deployer/shared/api-tokens.ts). */
+  apiTokens: ApiToken[];
   resyncIntervalSeconds: number;
   visibilityTimeoutSeconds: number;
   heartbeatSeconds: number;
@@ -36,6 +39,8 @@ export interface Settings {
   concurrency: number;
   waitPollMs: number;
   logLevel: LogLevel;
+  /** SSM parameter that keeps the last good config revision across restarts. */
+  lastGoodConfigParameter: string;
   /**
    * Whether verify URLs may reach loopback and private addresses (VERIFY_ALLOW_PRIVATE_NETWORKS;
    * default: yes in local mode, no in aws mode). Metadata and link-local addresses never.
@@ -66,6 +71,7 @@ export const SETTINGS_DEFAULTS = {
   concurrency: 4,
   waitPollMs: 1000,
   logLevel: 'info' as LogLevel,
+  lastGoodConfigParameter: '/ecs-gitops/last-good-config',
 } as const;
 
 /** Reads and validates the settings; throws a SettingsError listing every bad or missing variable. */
@@ -139,6 +145,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       );
   }
 
+  const apiTokens = parseApiTokens(statusToken, text('API_TOKENS'), mode === 'aws' ? MIN_SECRET_LENGTH : 1);
+  problems.push(...apiTokens.problems);
+
   const resyncIntervalSeconds = integer(
     'RESYNC_INTERVAL_SECONDS',
     SETTINGS_DEFAULTS.resyncIntervalSeconds,
@@ -170,6 +179,17 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (logLevel !== levelRaw)
     problems.push(`LOG_LEVEL=${JSON.stringify(levelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const lastGoodConfigParameter =
+    text('LAST_GOOD_CONFIG_PARAMETER') ?? SETTINGS_DEFAULTS.lastGoodConfigParameter;
+  // SSM names: letters, digits and . - _ / (a hierarchy starts with /), at most 1011 characters.
+  if (
+    !/^\/?[A-Za-z0-9_.\-/]{1,1010}$/.test(lastGoodConfigParameter) ||
+    /^\/?(aws|ssm)/i.test(lastGoodConfigParameter)
+  )
+    problems.push(
+      `LAST_GOOD_CONFIG_PARAMETER=${JSON.stringify(lastGoodConfigParameter)} must be an SSM parameter name such as /ecs-gitops/last-good-config (letters, digits, . - _ /; not starting with aws or ssm)`,
+    );
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     mode,
@@ -182,6 +202,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host,
     githubWebhookSecret,
     statusToken,
+    apiTokens: apiTokens.tokens,
     resyncIntervalSeconds,
     visibilityTimeoutSeconds,
     heartbeatSeconds,
@@ -189,6 +210,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     concurrency,
     waitPollMs,
     logLevel,
+    lastGoodConfigParameter,
     verifyAllowPrivateNetworks,
   };
 }

@@ -10,6 +10,9 @@ import { Construct } from 'constructs';
 import { DEPLOYER_HEALTH_PATH, DEPLOYER_PORT } from '../../common/contract.ts';
 import { INTAKE_MAX_RECEIVE_COUNT, INTAKE_VISIBILITY_TIMEOUT_SECONDS } from './intake-queue.ts';
 
+/** SSM parameter of the deployer's last good config revision (the deployer's own default). */
+const LAST_GOOD_CONFIG_PARAMETER = '/ecs-gitops/last-good-config';
+
 export interface DeployerServiceProps {
   cluster: ecs.Cluster;
   image: ecs.ContainerImage;
@@ -141,6 +144,21 @@ export class DeployerService extends Construct {
         }),
       );
     }
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LastGoodConfig',
+        // The last good config revision (deployer/adapters/aws/ssm-last-good-config.ts): written after
+        // each applied config, read at start when the branch head is invalid.
+        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: LAST_GOOD_CONFIG_PARAMETER.replace(/^\//, ''),
+          }),
+        ],
+      }),
+    );
     // No secretsmanager:GetSecretValue here: ECS injects GITHUB_WEBHOOK_SECRET and STATUS_TOKEN with the
     // execution role (granted by ecs.Secret.fromSecretsManager); the deployer's code never reads them.
 
@@ -167,6 +185,7 @@ export class DeployerService extends Construct {
         MAX_RECEIVES: String(INTAKE_MAX_RECEIVE_COUNT),
         CONFIG_REPOSITORY: props.configRepository,
         CONFIG_BRANCH: props.configBranch,
+        LAST_GOOD_CONFIG_PARAMETER,
         PORT: String(DEPLOYER_PORT),
       },
       secrets: {

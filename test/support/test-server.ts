@@ -1,8 +1,8 @@
 // buildServer() over the fake runtime with captured logs: the HTTP layer without AWS or a queue.
 import type { FastifyInstance } from 'fastify';
+import type { DeployerMode } from '../../deployer/contract/status-model.ts';
 import { buildServer, type HttpTuning } from '../../deployer/http/server.ts';
 import type { Settings } from '../../deployer/runtime/settings.ts';
-import type { DeployerMode } from '../../deployer/contract/status-model.ts';
 import { type CapturedLogger, captureLogger } from './capture-logger.ts';
 import { createFakeRuntime, type FakeRuntime } from './fake-runtime.ts';
 
@@ -19,6 +19,8 @@ export interface TestServerOptions {
   tuning?: HttpTuning;
   /** Where the config comes from; default a plain directory. */
   config?: Settings['config'];
+  /** Named, scoped tokens (default: just the status token, operate). */
+  apiTokens?: Settings['apiTokens'];
 }
 
 export interface TestServer {
@@ -39,6 +41,7 @@ export async function testServer(options: TestServerOptions = {}): Promise<TestS
       githubWebhookSecret: options.secret === null ? undefined : (options.secret ?? TEST_SECRET),
       trackedRef: 'refs/heads/main',
       config: options.config ?? { kind: 'directory', path: '/tmp/config' },
+      ...(options.apiTokens ? { apiTokens: options.apiTokens } : {}),
     },
     ...(options.tuning ? { tuning: options.tuning } : {}),
   });

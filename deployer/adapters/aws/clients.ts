@@ -6,6 +6,7 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface AwsClientSettings {
   /** Defaults to AWS_REGION, then us-east-1. */
@@ -22,7 +23,7 @@ export interface AwsClientSettings {
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
   /** Explicit endpoints win over AWS_ENDPOINT_URL_* (tests, unusual setups). */
-  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs', string>>;
+  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm', string>>;
   /** Static credentials (local stand-ins, tests); otherwise the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where to read AWS_REGION / AWS_ENDPOINT_URL_SQS from; defaults to process.env. */
@@ -34,6 +35,8 @@ export interface AwsClients {
   ecr: ECRClient;
   cloudfront: CloudFrontClient;
   sqs: SQSClient;
+  /** Parameter Store: the last good config revision (ssm-last-good-config.ts). */
+  ssm: SSMClient;
   /** Closes the clients' sockets (shutdown, tests). */
   destroy(): void;
 }
@@ -68,6 +71,7 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
   const ecr = new ECRClient({ ...common, region, ...endpoint('ecr') });
   // CloudFront is global: its API lives in us-east-1 whatever region the rest uses.
   const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1', ...endpoint('cloudfront') });
+  const ssm = new SSMClient({ ...common, region, ...endpoint('ssm') });
   const sqs = new SQSClient({
     ...common,
     region,
@@ -81,7 +85,9 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     ecr,
     cloudfront,
     sqs,
+    ssm,
     destroy() {
+      ssm.destroy();
       ecs.destroy();
       ecr.destroy();
       cloudfront.destroy();

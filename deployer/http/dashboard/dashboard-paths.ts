@@ -6,6 +6,8 @@ export const DASHBOARD_PATHS = {
   events: '/dashboard/events',
   /** Polling fallback: the status JSON plus the rendered body, so the page renders in one place (the server). */
   state: '/dashboard/state',
+  /** POST target of the sign-in form (aws mode): token in the body, session cookie back. */
+  signIn: '/dashboard/sign-in',
 } as const;
 
 /** (The deployer's router ignores trailing slashes, so /dashboard/ is /dashboard.) */

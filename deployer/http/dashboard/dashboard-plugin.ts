@@ -41,15 +41,12 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     const nonce = randomBytes(16).toString('base64');
     securityHeaders(reply, nonce);
     reply.type('text/html; charset=utf-8');
-    return renderSignInPage(nonce, pathOf(request.url), hasTokenParameter(request.url));
+    return renderSignInPage(nonce, pathOf(request.url), false);
   });
 
-  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+  const page = async (_request: FastifyRequest, reply: FastifyReply) => {
     const nonce = randomBytes(16).toString('base64');
     securityHeaders(reply, nonce);
-    // A browser signs in once with `?token=<STATUS_TOKEN>` (the read-access hook turns it into a
-    // cookie): drop the token from the address bar and history straight away.
-    if (hasTokenParameter(request.url)) return reply.redirect(pathOf(request.url), 303);
     return reply.type('text/html; charset=utf-8').send(renderDashboardPage(runtime.status(), nonce));
   };
   for (const path of [DASHBOARD_PATHS.page, ...DASHBOARD_ALIASES.page]) app.get(path, page);
@@ -93,7 +90,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     app.get(path, { exposeHeadRoute: false }, events);
 };
 
-function securityHeaders(reply: FastifyReply, nonce: string): void {
+export function securityHeaders(reply: FastifyReply, nonce: string): void {
   reply
     .header(
       'content-security-policy',
@@ -103,10 +100,6 @@ function securityHeaders(reply: FastifyReply, nonce: string): void {
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store');
-}
-
-function hasTokenParameter(url: string): boolean {
-  return new URL(url, 'http://deployer').searchParams.has('token');
 }
 
 function pathOf(url: string): string {

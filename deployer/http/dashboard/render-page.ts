@@ -1,6 +1,8 @@
 // The dashboard page: server-rendered, no external assets, updated in place from /events.
+
 import type { DeployerStatus } from '../../contract/status-model.ts';
 import { configErrorsBanner } from './config-errors-banner.ts';
+import { DASHBOARD_PATHS } from './dashboard-paths.ts';
 import { emptyStateMessage } from './empty-state.ts';
 import { html, type SafeHtml, trusted } from './escape-html.ts';
 import { formatTime, shortRevision } from './format-values.ts';
@@ -65,11 +67,11 @@ function figure(value: number | null): string {
 }
 
 /**
- * What a browser gets instead of a JSON 401 in aws mode: a one-field form that opens the page with
- * `?token=` (the read-access hook turns it into a read-only session cookie and the page then drops it
- * from the address bar).
+ * What a browser gets instead of a JSON 401 in aws mode: a one-field form that POSTs the token to
+ * /dashboard/sign-in (never in the URL: URLs land in access logs); the answer sets a read-only session
+ * cookie and sends the browser back to `next`.
  */
-export function renderSignInPage(nonce: string, path: string, refused: boolean): string {
+export function renderSignInPage(nonce: string, next: string, refused: boolean): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -81,11 +83,12 @@ export function renderSignInPage(nonce: string, path: string, refused: boolean):
 <body>
 <header class="top"><h1>ecs-gitops</h1></header>
 <main class="sign-in">
-<form method="get" action="${path}">
-<p>This deployer runs in aws mode: its dashboard needs the status token (<code>STATUS_TOKEN</code>, the
-secret named by the <code>StatusTokenArn</code> stack output).</p>
+<form method="post" action="${DASHBOARD_PATHS.signIn}">
+<p>This deployer runs in aws mode: its dashboard needs an API token (<code>STATUS_TOKEN</code>, the
+secret named by the <code>StatusTokenArn</code> stack output, or a read token from <code>API_TOKENS</code>).</p>
 ${refused ? html`<p class="banner banner-error" role="alert">That token was not accepted.</p>` : ''}
-<label>Status token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
+<input type="hidden" name="next" value="${next}">
+<label>API token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
 <button type="submit">Open the dashboard</button>
 <p class="muted small">The browser keeps a read-only session cookie (12 hours); it cannot change anything.</p>
 </form>

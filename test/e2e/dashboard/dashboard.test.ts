@@ -60,7 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
   it('signs in through the form, then shows a push going Progressing and Synced without reloading', async () => {
     try {
       // The path AWS routes to the deployer (in AWS, `/` is the managed service's). No session yet:
-      // the sign-in form; submitting it opens the page with ?token=, which becomes a cookie.
+      // the sign-in form; submitting it POSTs the token and comes back with a session cookie.
       await page.goto(`${deployer.url}/dashboard`);
       await page.fill('input[name="token"]', E2E_TOKEN);
       await screenshot('0-sign-in');

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dashboardPlugin } from '../../../deployer/http/dashboard/dashboard-plugin.ts';
 import { SYNC_STATES } from '../../../deployer/contract/status-model.ts';
+import { dashboardPlugin } from '../../../deployer/http/dashboard/dashboard-plugin.ts';
 import {
   DIGEST_A,
   DIGEST_B,
@@ -60,13 +60,6 @@ describe('GET /', () => {
     expect(response.body).toContain(`<script nonce="${nonce}">`);
     expect(response.body).toContain(`<style nonce="${nonce}">`);
     expect(response.headers['cache-control']).toBe('no-store');
-  });
-
-  it('drops a ?token= sign-in parameter from the address bar with a redirect', async () => {
-    const app = await build();
-    const response = await app.inject({ method: 'GET', url: '/?token=abc' });
-    expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/');
   });
 
   it('escapes a service named <script> and every other string that comes from config or ECS', async () => {

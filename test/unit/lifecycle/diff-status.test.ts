@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { diffStatus } from '../../../deployer/lifecycle/diff-status.ts';
-import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
 import type {
   CurrentRollout,
   DeployerStatus,
@@ -8,6 +6,8 @@ import type {
   ServiceStatus,
   SyncStatus,
 } from '../../../deployer/contract/status-model.ts';
+import { diffStatus } from '../../../deployer/lifecycle/diff-status.ts';
+import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
 import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 
 const SHA = 'a'.repeat(40);

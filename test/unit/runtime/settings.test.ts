@@ -34,6 +34,26 @@ describe('loadSettings', () => {
     );
   });
 
+  it('loadSettings reads named, scoped API_TOKENS beside STATUS_TOKEN (operate, named status-token)', () => {
+    const viewer = 'v'.repeat(32);
+    const ci = 'c'.repeat(32);
+    const settings = loadSettings({ ...AWS_ENV, API_TOKENS: `viewer:read:${viewer}, ci:operate:${ci}` });
+    expect(settings.apiTokens.map(({ name, scope }) => `${name}:${scope}`)).toEqual([
+      'status-token:operate',
+      'viewer:read',
+      'ci:operate',
+    ]);
+    expect(() => loadSettings({ ...AWS_ENV, API_TOKENS: 'viewer:admin:x,Bad:read:y' })).toThrow(
+      'API_TOKENS entry 1 (viewer) must be name:scope:secret with a lower-case name and scope read or operate',
+    );
+    expect(() => loadSettings({ ...AWS_ENV, API_TOKENS: 'viewer:read:short' })).toThrow(
+      'API_TOKENS entry 1 (viewer): its secret must be at least 16 characters',
+    );
+    expect(() => loadSettings({ ...AWS_ENV, API_TOKENS: `a:read:${viewer},a:operate:${ci}` })).toThrow(
+      'the name a is used twice',
+    );
+  });
+
   it('loadSettings({}) returns local defaults reading ./config', () => {
     const settings = loadSettings({});
     expect(settings).toEqual({
@@ -47,6 +67,7 @@ describe('loadSettings', () => {
       host: '127.0.0.1',
       githubWebhookSecret: undefined,
       statusToken: undefined,
+      apiTokens: [],
       resyncIntervalSeconds: 300,
       visibilityTimeoutSeconds: 60,
       heartbeatSeconds: 20,
@@ -55,7 +76,18 @@ describe('loadSettings', () => {
       waitPollMs: 1000,
       logLevel: 'info',
       verifyAllowPrivateNetworks: true,
+      lastGoodConfigParameter: '/ecs-gitops/last-good-config',
     });
+  });
+
+  it('loadSettings reads LAST_GOOD_CONFIG_PARAMETER and refuses a name SSM would refuse', () => {
+    expect(loadSettings({ LAST_GOOD_CONFIG_PARAMETER: '/team/prod/last-good' }).lastGoodConfigParameter).toBe(
+      '/team/prod/last-good',
+    );
+    for (const bad of ['/has space', '/aws/reserved', 'ssm-x'])
+      expect(() => loadSettings({ LAST_GOOD_CONFIG_PARAMETER: bad })).toThrow(
+        'must be an SSM parameter name',
+      );
   });
 
   it('loadSettings(aws env) reads a git config source and binds 0.0.0.0', () => {
