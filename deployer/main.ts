@@ -82,7 +82,11 @@ async function start(): Promise<void> {
   const { destroy: _destroy, ...ports } = adapters;
   // GitHub statuses and notifications read status snapshots only; the stand-in is the local default.
   const github = reportingSettings.github ?? local?.github?.settings;
-  reporting = createReporting({ settings: { ...reportingSettings, github }, logger });
+  reporting = createReporting({
+    settings: { ...reportingSettings, github },
+    logger,
+    stackValues: settings.stackValues ?? {},
+  });
   runtime = createDeployerRuntime({
     settings,
     logger,

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { type Logger, pino } from 'pino';
 import { DEPLOY_ENV, SERVICE_HEALTH_PATH, SERVICE_PORT } from '../common/contract.ts';
 import { listenOrExplain } from '../common/port-in-use.ts';
+import { STACK_VALUES_VARIABLE, type StackValues } from '../deployer/domain/config/stack-values.ts';
 import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
 import { createCloudFrontServer } from './cloudfront/server.ts';
 import { imagePushEvent } from './ecr/image-event.ts';
@@ -138,7 +139,12 @@ export interface LocalWorld {
   /** Credentials the seeded actors service is started with. */
   actorsCredentials: { user: string; password: string };
   serviceUrl(name: string): string;
-  /** The environment a deployer process needs to use this world. */
+  /**
+   * What the CDK stack hands the deployer on AWS (STACK_VALUES), for this world: the CloudFront
+   * stand-in's distribution id and, standing in for the CloudFront URL, the actors load balancer.
+   */
+  readonly stackValues: StackValues;
+  /** The environment a deployer process needs to use this world (STACK_VALUES included). */
   env(): Record<string, string>;
   /** Registers an image and sends the ECR "Image Action" event to the queue (group `intake`). */
   push(repository: string, tag: string, options?: { broken?: boolean }): Promise<PushResult>;
@@ -155,6 +161,14 @@ export interface LocalWorld {
 
 const SEED_CLUSTER = 'gitops';
 const SEED_SERVICE = 'actors';
+/** The distribution id `${stack:DistributionId}` names here (the CloudFront stand-in accepts any). */
+export const LOCAL_DISTRIBUTION_ID = 'ELOCALACTORS';
+
+/** The STACK_VALUES of the local world; CloudFrontUrl only once the actors load balancer listens. */
+export function localStackValues(actorsUrl: string | undefined): StackValues {
+  const origin = actorsUrl?.replace(/\/+$/, '');
+  return { DistributionId: LOCAL_DISTRIBUTION_ID, ...(origin ? { CloudFrontUrl: origin } : {}) };
+}
 
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
   const ports = { ...EPHEMERAL_PORTS, ...options.ports };
@@ -312,7 +326,11 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         if (!url) throw new Error(`no local load balancer for service '${name}'`);
         return url;
       },
+      get stackValues() {
+        return localStackValues(loadBalancers.get(SEED_SERVICE));
+      },
       env: () => ({
+        [STACK_VALUES_VARIABLE]: JSON.stringify(localStackValues(loadBalancers.get(SEED_SERVICE))),
         AWS_ENDPOINT_URL_ECS: endpoints.ecs,
         AWS_ENDPOINT_URL_ECR: endpoints.ecr,
         AWS_ENDPOINT_URL_CLOUDFRONT: endpoints.cloudfront,

@@ -79,6 +79,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     clock,
     logger: deps.logger,
     configPrefix,
+    stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
   });
   const reconciler = new Reconciler({

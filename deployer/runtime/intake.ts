@@ -5,6 +5,7 @@
 // queue blip redoes the fan-out instead of reporting it done.
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
+import type { StackValues } from '../domain/config/stack-values.ts';
 import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
@@ -23,6 +24,8 @@ export interface IntakeDeps {
   logger: Logger;
   /** Prefix of file paths from the source before `services/` (e.g. `config/`), stripped for the parser. */
   configPrefix: string;
+  /** Values of `${stack:Name}` placeholders; a placeholder not among them rejects the config. */
+  stackValues: StackValues;
   /** Where the last good revision is kept across restarts (absent: it is not). */
   lastGood?: LastGoodConfigStore;
   /** Services a new config adds to the ones in force (not called for the first config). */
@@ -148,7 +151,7 @@ export class Intake {
     const relative = files
       .filter((f) => f.path.startsWith(prefix))
       .map((f) => ({ path: f.path.slice(prefix.length), text: f.text }));
-    const result = parseConfigFiles(relative, revision);
+    const result = parseConfigFiles(relative, revision, this.#deps.stackValues);
     // Report paths as they are in the repository, where the fix goes.
     const full = (file: string) => `${prefix}${file}`;
     // Files the source would not read (over a size limit) reject the revision like any invalid file.

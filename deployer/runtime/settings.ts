@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEPLOYER_PORT } from '../../common/contract.ts';
 import type { DeployerMode } from '../contract/status-model.ts';
+import { parseStackValues, STACK_VALUES_VARIABLE, type StackValues } from '../domain/config/stack-values.ts';
 import { type ApiToken, parseApiTokens } from '../shared/api-tokens.ts';
 
 export type ConfigLocation =
@@ -46,6 +47,11 @@ export interface Settings {
    * default: yes in local mode, no in aws mode). Metadata and link-local addresses never.
    */
   verifyAllowPrivateNetworks: boolean;
+  /**
+   * Values of `${stack:Name}` placeholders in the config (STACK_VALUES, a JSON object the stack sets on
+   * the deployer task); undefined when unset (local mode then takes its world's values).
+   */
+  stackValues: StackValues | undefined;
 }
 
 export class SettingsError extends Error {
@@ -175,6 +181,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ? (levelRaw as LogLevel)
     : SETTINGS_DEFAULTS.logLevel;
   const verifyAllowPrivateNetworks = boolean('VERIFY_ALLOW_PRIVATE_NETWORKS', mode === 'local');
+  const stackValuesText = text(STACK_VALUES_VARIABLE);
+  const stackValuesParse = stackValuesText === undefined ? undefined : parseStackValues(stackValuesText);
+  if (stackValuesParse && !stackValuesParse.ok) problems.push(stackValuesParse.message);
+  const stackValues = stackValuesParse?.ok ? stackValuesParse.values : undefined;
 
   if (logLevel !== levelRaw)
     problems.push(`LOG_LEVEL=${JSON.stringify(levelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
@@ -212,6 +222,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel,
     lastGoodConfigParameter,
     verifyAllowPrivateNetworks,
+    stackValues,
   };
 }
 

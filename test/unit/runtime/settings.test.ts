@@ -34,6 +34,15 @@ describe('loadSettings', () => {
     );
   });
 
+  it('reads STACK_VALUES (the stack values for config placeholders) and names it when malformed', () => {
+    expect(loadSettings(AWS_ENV).stackValues).toBeUndefined();
+    const values = { DistributionId: 'E2EXAMPLE', CloudFrontUrl: 'https://d1.cloudfront.net' };
+    expect(loadSettings({ ...AWS_ENV, STACK_VALUES: JSON.stringify(values) }).stackValues).toEqual(values);
+    expect(problemsOf({ ...AWS_ENV, STACK_VALUES: '{"DistributionId":1}' })).toEqual([
+      'STACK_VALUES: DistributionId must be a non-empty string, got 1',
+    ]);
+  });
+
   it('loadSettings reads named, scoped API_TOKENS beside STATUS_TOKEN (operate, named status-token)', () => {
     const viewer = 'v'.repeat(32);
     const ci = 'c'.repeat(32);
