@@ -8,6 +8,7 @@ import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
 import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
+import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { DirectoryConfigSource } from '../adapters/directory-config-source.ts';
 import { GitConfigSource } from '../adapters/git/git-config-source.ts';
 import { HttpVerifyProbe } from '../adapters/http/verify-probe.ts';
@@ -81,6 +82,9 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
       ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
     }),
     clock: new SystemClock(),
+    ...(settings.releaseParameterPrefix
+      ? { releaseRecords: new SsmReleaseRecords(clients.ssm, settings.releaseParameterPrefix) }
+      : {}),
     destroy: () => clients.destroy(),
   };
 }

@@ -1,11 +1,12 @@
 // Builds the AWS SDK v3 clients the adapters use. Endpoints are NOT set here: the SDK itself reads
-// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS (and AWS_ENDPOINT_URL) from the environment
+// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM (and AWS_ENDPOINT_URL) from the environment
 // (@smithy/core getEndpointUrlConfig), which is how local runs reach the stand-ins. `endpoints` only
 // exists for callers that want to pass them explicitly.
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface AwsClientSettings {
   /** Defaults to AWS_REGION, then us-east-1. */
@@ -22,7 +23,7 @@ export interface AwsClientSettings {
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
   /** Explicit endpoints win over AWS_ENDPOINT_URL_* (tests, unusual setups). */
-  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs', string>>;
+  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm', string>>;
   /** Static credentials (local stand-ins, tests); otherwise the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where to read AWS_REGION / AWS_ENDPOINT_URL_SQS from; defaults to process.env. */
@@ -34,6 +35,8 @@ export interface AwsClients {
   ecr: ECRClient;
   cloudfront: CloudFrontClient;
   sqs: SQSClient;
+  /** Parameter Store: where a successful rollout records what runs (ssm-adapter.ts). */
+  ssm: SSMClient;
   /** Closes the clients' sockets (shutdown, tests). */
   destroy(): void;
 }
@@ -76,12 +79,15 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     // `sqs.us-east-1.localhost` that may not resolve; the configured endpoint must win.
     ...(sqsOverridden ? { useQueueUrlAsEndpoint: false } : {}),
   });
+  const ssm = new SSMClient({ ...common, region, ...endpoint('ssm') });
   return {
     ecs,
     ecr,
     cloudfront,
     sqs,
+    ssm,
     destroy() {
+      ssm.destroy();
       ecs.destroy();
       ecr.destroy();
       cloudfront.destroy();
