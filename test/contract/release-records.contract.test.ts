@@ -38,19 +38,23 @@ contract<ReleaseSubject>(
         credentials: moto.credentials,
         endpoints: { ssm: moto.endpoint },
       });
+      const read = async (service: string) => {
+        try {
+          const { Parameter } = await clients.ssm.send(
+            new GetParameterCommand({ Name: releaseParameterName(PREFIX, service) }),
+          );
+          return { image: Parameter?.Value ?? '', version: Parameter?.Version ?? 0, type: Parameter?.Type };
+        } catch (error) {
+          if ((error as { name?: string }).name === 'ParameterNotFound') return undefined;
+          throw error;
+        }
+      };
+      // moto loads its SSM backend (with AWS's public parameters) on the first call: seconds on a
+      // loaded machine, so pay for it here, under the start timeout, not in the first test.
+      await read('warm-up');
       return {
         records: new SsmReleaseRecords(clients.ssm, PREFIX),
-        read: async (service) => {
-          try {
-            const { Parameter } = await clients.ssm.send(
-              new GetParameterCommand({ Name: releaseParameterName(PREFIX, service) }),
-            );
-            return { image: Parameter?.Value ?? '', version: Parameter?.Version ?? 0, type: Parameter?.Type };
-          } catch (error) {
-            if ((error as { name?: string }).name === 'ParameterNotFound') return undefined;
-            throw error;
-          }
-        },
+        read,
         stop: async () => {
           clients.destroy();
           await moto.stop();
