@@ -9,7 +9,7 @@ export class PortInUseError extends Error {
 
   constructor(component: string, address: string, port: number, variable: string, cause: unknown) {
     super(
-      `${component} cannot listen on ${address}:${port}: the port is in use (another program, or ` +
+      `${component} cannot listen on ${address}:${port}: the port is in use (EADDRINUSE: another program, or ` +
         `another run of this one). Set ${variable} to a free port, or ${variable}=0 for any free port.`,
       { cause },
     );

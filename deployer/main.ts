@@ -3,13 +3,14 @@
 // config directory. SIGTERM/SIGINT: stop accepting HTTP, stop the runtime (it releases unfinished
 // messages), stop the local world, exit 0; a second signal exits at once. Startup failures exit 1.
 import { pino } from 'pino';
+import { logDestination, logFormatFromEnv } from '../common/log-output.ts';
 import { listenOrExplain } from '../common/port-in-use.ts';
 import { DirectoryConfigSource } from './adapters/directory-config-source.ts';
 import { redactUrl } from './adapters/git/run-git.ts';
 import { buildServer } from './http/server.ts';
 import { createDeployerRuntime } from './runtime/app.ts';
 import type { DeployerRuntime } from './runtime/runtime.ts';
-import { loadSettings, type Settings, SettingsError } from './runtime/settings.ts';
+import { loadSettings, type Settings } from './runtime/settings.ts';
 import { localBanner } from './startup/banner.ts';
 import { type ConfigWatcher, watchConfigDirectory } from './startup/config-watcher.ts';
 import { type Adapters, createAdapters } from './startup/create-adapters.ts';
@@ -24,32 +25,38 @@ const HTTP_CLOSE_GRACE_MS = 3_000;
 const env = process.env;
 let settings: Settings;
 let reportingSettings: ReturnType<typeof loadReportingSettings>;
+let logOutput: Awaited<ReturnType<typeof logDestination>>;
 try {
   settings = loadSettings(env);
   reportingSettings = loadReportingSettings(env);
+  // Human-readable in local mode, JSON lines in aws mode; LOG_FORMAT overrides either way.
+  logOutput = await logDestination(logFormatFromEnv(env, settings.mode));
 } catch (error) {
-  const message = error instanceof SettingsError ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`deployer cannot start: ${message}\n`);
   process.exit(1);
 }
 
-const logger = pino({
-  level: settings.logLevel,
-  name: 'deployer',
-  redact: {
-    paths: [
-      'statusToken',
-      'githubWebhookSecret',
-      '*.statusToken',
-      '*.githubWebhookSecret',
-      'apiTokens[*].secret',
-      '*.apiTokens[*].secret',
-      'req.headers.authorization',
-      'req.headers.cookie',
-    ],
-    censor: '[redacted]',
+const logger = pino(
+  {
+    level: settings.logLevel,
+    name: 'deployer',
+    redact: {
+      paths: [
+        'statusToken',
+        'githubWebhookSecret',
+        '*.statusToken',
+        '*.githubWebhookSecret',
+        'apiTokens[*].secret',
+        '*.apiTokens[*].secret',
+        'req.headers.authorization',
+        'req.headers.cookie',
+      ],
+      censor: '[redacted]',
+    },
   },
-});
+  logOutput,
+);
 
 let local: LocalMode | undefined;
 let adapters: Adapters | undefined;
@@ -75,7 +82,11 @@ async function start(): Promise<void> {
   const { destroy: _destroy, ...ports } = adapters;
   // GitHub statuses and notifications read status snapshots only; the stand-in is the local default.
   const github = reportingSettings.github ?? local?.github?.settings;
-  reporting = createReporting({ settings: { ...reportingSettings, github }, logger });
+  reporting = createReporting({
+    settings: { ...reportingSettings, github },
+    logger,
+    stackValues: settings.stackValues ?? {},
+  });
   runtime = createDeployerRuntime({
     settings,
     logger,

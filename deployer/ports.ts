@@ -97,6 +97,18 @@ export interface ConfigSource {
   read(revision: string | undefined, signal: AbortSignal): Promise<ConfigSnapshot>;
 }
 
+/** The last config revision that was valid and applied, kept in AWS so it outlives the deployer. */
+export interface LastGoodConfig {
+  revision: string;
+  appliedAt: string;
+}
+
+export interface LastGoodConfigStore {
+  /** undefined when none was recorded yet. */
+  read(signal: AbortSignal): Promise<LastGoodConfig | undefined>;
+  write(lastGood: LastGoodConfig, signal: AbortSignal): Promise<void>;
+}
+
 export interface VerifyProbe {
   /** GETs the URL once; resolves with status and parsed JSON body (undefined if not JSON). */
   get(url: string, signal: AbortSignal): Promise<{ status: number; body: unknown }>;

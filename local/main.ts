@@ -1,12 +1,19 @@
 // `npm run local`: starts the whole local world on fixed ports, prints the URLs and the env to
 // export, and stops cleanly (no child process left) on Ctrl-C or SIGTERM.
+import { pino } from 'pino';
+import { logDestination, logFormatFromEnv } from '../common/log-output.ts';
 import { watchParent } from './tasks/parent-watch.ts';
 import { startLocalWorld } from './world.ts';
 import { localWorldOptionsFromEnv } from './world-options-from-env.ts';
 
 const options = localWorldOptionsFromEnv(process.env);
 const { faultRate: rate, faultSeed: seed } = options;
-const world = await startLocalWorld(options);
+// Readable on a terminal; LOG_FORMAT=json for JSON lines.
+const logger = pino(
+  { level: process.env.LOG_LEVEL ?? 'info', name: 'local' },
+  await logDestination(logFormatFromEnv(process.env, 'local')),
+);
+const world = await startLocalWorld({ ...options, logger });
 
 const env = world.env();
 const banner = [

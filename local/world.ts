@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { type Logger, pino } from 'pino';
 import { DEPLOY_ENV, SERVICE_HEALTH_PATH, SERVICE_PORT } from '../common/contract.ts';
 import { listenOrExplain } from '../common/port-in-use.ts';
+import { STACK_VALUES_VARIABLE, type StackValues } from '../deployer/domain/config/stack-values.ts';
 import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
 import { createCloudFrontServer } from './cloudfront/server.ts';
 import { imagePushEvent } from './ecr/image-event.ts';
@@ -17,6 +18,7 @@ import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { close, listen } from './http-util.ts';
 import { createLoadBalancer } from './load-balancer.ts';
 import { type LocalQueue, readIntakeTemplate, startLocalQueue } from './sqs.ts';
+import { createSsmServer, ParameterStore } from './ssm/server.ts';
 import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
 import type { TaskCommand } from './tasks/process-runner.ts';
 
@@ -25,6 +27,8 @@ export interface LocalPorts {
   ecs: number;
   ecr: number;
   cloudfront: number;
+  /** SSM Parameter Store (the deployer's last good config revision). */
+  ssm: number;
   /** Load balancer of the seeded actors service. */
   actors: number;
 }
@@ -38,6 +42,8 @@ export const DEFAULT_LOCAL_PORTS: LocalPorts = {
   ecs: 4601,
   ecr: 4602,
   cloudfront: 4603,
+  // Any free port: only the deployer uses it, and it reads the URL from the world's env.
+  ssm: 0,
   actors: 5080,
 };
 
@@ -47,6 +53,7 @@ export const LOCAL_PORT_VARIABLES: Record<keyof LocalPorts, string> = {
   ecs: 'LOCAL_ECS_PORT',
   ecr: 'LOCAL_ECR_PORT',
   cloudfront: 'LOCAL_CLOUDFRONT_PORT',
+  ssm: 'LOCAL_SSM_PORT',
   actors: 'LOCAL_ACTORS_PORT',
 };
 
@@ -55,6 +62,7 @@ const PORT_OWNERS: Record<keyof LocalPorts, string> = {
   ecs: 'The local ECS stand-in',
   ecr: 'The local ECR stand-in',
   cloudfront: 'The local CloudFront stand-in',
+  ssm: 'The local SSM Parameter Store stand-in',
   actors: "The local load balancer of 'actors'",
 };
 
@@ -67,7 +75,7 @@ function listenAs<T>(key: keyof LocalPorts, port: number, listen: () => Promise<
     variable: LOCAL_PORT_VARIABLES[key],
   });
 }
-export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, actors: 0 };
+export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, ssm: 0, actors: 0 };
 
 export interface LocalTiming extends SchedulerTiming {
   /** How long an invalidation stays InProgress. */
@@ -109,6 +117,7 @@ export interface LocalEndpoints {
   ecr: string;
   cloudfront: string;
   sqs: string;
+  ssm: string;
 }
 
 export interface TaskProcessInfo {
@@ -130,7 +139,12 @@ export interface LocalWorld {
   /** Credentials the seeded actors service is started with. */
   actorsCredentials: { user: string; password: string };
   serviceUrl(name: string): string;
-  /** The environment a deployer process needs to use this world. */
+  /**
+   * What the CDK stack hands the deployer on AWS (STACK_VALUES), for this world: the CloudFront
+   * stand-in's distribution id and, standing in for the CloudFront URL, the actors load balancer.
+   */
+  readonly stackValues: StackValues;
+  /** The environment a deployer process needs to use this world (STACK_VALUES included). */
   env(): Record<string, string>;
   /** Registers an image and sends the ECR "Image Action" event to the queue (group `intake`). */
   push(repository: string, tag: string, options?: { broken?: boolean }): Promise<PushResult>;
@@ -147,6 +161,14 @@ export interface LocalWorld {
 
 const SEED_CLUSTER = 'gitops';
 const SEED_SERVICE = 'actors';
+/** The distribution id `${stack:DistributionId}` names here (the CloudFront stand-in accepts any). */
+export const LOCAL_DISTRIBUTION_ID = 'ELOCALACTORS';
+
+/** The STACK_VALUES of the local world; CloudFrontUrl only once the actors load balancer listens. */
+export function localStackValues(actorsUrl: string | undefined): StackValues {
+  const origin = actorsUrl?.replace(/\/+$/, '');
+  return { DistributionId: LOCAL_DISTRIBUTION_ID, ...(origin ? { CloudFrontUrl: origin } : {}) };
+}
 
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
   const ports = { ...EPHEMERAL_PORTS, ...options.ports };
@@ -157,6 +179,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const registry = new LocalRegistry();
   const invalidationStore = new InvalidationStore(timing.invalidationMs, options.distributions);
   const taskDefinitions = new TaskDefinitionStore();
+  const parameters = new ParameterStore();
 
   const scheduler = new ServiceScheduler({
     timing,
@@ -240,6 +263,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         }),
         'cloudfront',
       ),
+      ssm: await start(
+        createSsmServer({
+          store: parameters,
+          region: 'us-east-1',
+          faults,
+          logger: logger.child({ component: 'ssm' }),
+        }),
+        'ssm',
+      ),
     };
 
     const healthyTargets = (name: string) => () =>
@@ -294,11 +326,16 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         if (!url) throw new Error(`no local load balancer for service '${name}'`);
         return url;
       },
+      get stackValues() {
+        return localStackValues(loadBalancers.get(SEED_SERVICE));
+      },
       env: () => ({
+        [STACK_VALUES_VARIABLE]: JSON.stringify(localStackValues(loadBalancers.get(SEED_SERVICE))),
         AWS_ENDPOINT_URL_ECS: endpoints.ecs,
         AWS_ENDPOINT_URL_ECR: endpoints.ecr,
         AWS_ENDPOINT_URL_CLOUDFRONT: endpoints.cloudfront,
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+        AWS_ENDPOINT_URL_SSM: endpoints.ssm,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

@@ -4,6 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
+import type { StackValues } from '../domain/config/stack-values.ts';
 import type { ConfigLoadResult } from '../domain/types.ts';
 import { DirectoryConfigSource } from './directory-config-source.ts';
 
@@ -34,9 +35,11 @@ async function passedServicesHint(dir: string): Promise<string> {
   }
 }
 
+/** `stackValues` resolves `${stack:Name}` placeholders; without them only their syntax is checked. */
 export async function loadConfigDirectory(
   dir: string,
   signal = AbortSignal.timeout(30_000),
+  stackValues?: StackValues,
 ): Promise<ConfigLoadResult> {
   const services = path.join(dir, 'services');
   for (const [target, what] of [
@@ -76,7 +79,7 @@ export async function loadConfigDirectory(
   const prefix = `${path.basename(absolute)}/services/`;
   const local = (file: string) => path.join(services, file.slice(prefix.length));
   const files = snapshot.files.map((f) => ({ path: local(f.path), text: f.text }));
-  const result = parseConfigFiles(files, snapshot.revision);
+  const result = parseConfigFiles(files, snapshot.revision, stackValues);
   const problems = (snapshot.problems ?? []).map((p) => ({ ...p, file: local(p.file) }));
   if (problems.length === 0) return result;
   return {

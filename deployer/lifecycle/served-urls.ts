@@ -2,6 +2,7 @@
 // notifications. Learnt by watching the config the runtime reads (a ConfigSource wrapper), so the
 // runtime needs no new accessor: the URL is the origin of `verify.url` at the rollout's revision.
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
+import type { StackValues } from '../domain/config/stack-values.ts';
 import type { ConfigSource } from '../ports.ts';
 
 /** Revisions remembered; older ones fall back to the newest known URL. */
@@ -10,6 +11,12 @@ const REVISIONS_KEPT = 50;
 export class ServedUrls {
   readonly #byRevision = new Map<string, Map<string, string>>();
   #latest = new Map<string, string>();
+  readonly #stackValues: StackValues;
+
+  /** `stackValues` as the runtime resolves them, so the URLs learnt are the ones it verifies. */
+  constructor(stackValues: StackValues = {}) {
+    this.#stackValues = stackValues;
+  }
 
   /** A ConfigSource that reads through `source` and remembers the served URLs of each valid revision. */
   watch(source: ConfigSource): ConfigSource {
@@ -24,7 +31,7 @@ export class ServedUrls {
 
   learn(revision: string, files: Parameters<typeof parseConfigFiles>[0]): void {
     if (this.#byRevision.has(revision)) return;
-    const parsed = parseConfigFiles(files, revision);
+    const parsed = parseConfigFiles(files, revision, this.#stackValues);
     if (!parsed.ok) return;
     const urls = new Map<string, string>();
     for (const service of parsed.state.services) {

@@ -9,6 +9,7 @@ import type {
   Clock,
   ConfigSource,
   EcsPort,
+  LastGoodConfigStore,
   QueuePort,
   RegistryPort,
   ReleaseRecordPort,
@@ -34,6 +35,8 @@ export interface RuntimeDeps {
   cdn: CdnPort;
   queue: QueuePort;
   configSource: ConfigSource;
+  /** Keeps the last good config revision in AWS; without it a restart cannot fall back to it. */
+  lastGood?: LastGoodConfigStore;
   probe: VerifyProbe;
   clock: Clock;
   logger: Logger;
@@ -72,12 +75,14 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
   };
   const intake = new Intake({
     configSource: deps.configSource,
+    ...(deps.lastGood ? { lastGood: deps.lastGood } : {}),
     queue,
     store,
     metrics,
     clock,
     logger: deps.logger,
     configPrefix,
+    stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
   });
   const reconciler = new Reconciler({

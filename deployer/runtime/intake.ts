@@ -5,9 +5,11 @@
 // queue blip redoes the fan-out instead of reporting it done.
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
+import type { StackValues } from '../domain/config/stack-values.ts';
 import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
-import type { Clock, ConfigSnapshot, ConfigSource, QueuePort } from '../ports.ts';
+import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
+import { LastGoodKeeper } from './last-good-config.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import type { StatusStore } from './status-store.ts';
 
@@ -22,6 +24,10 @@ export interface IntakeDeps {
   logger: Logger;
   /** Prefix of file paths from the source before `services/` (e.g. `config/`), stripped for the parser. */
   configPrefix: string;
+  /** Values of `${stack:Name}` placeholders; a placeholder not among them rejects the config. */
+  stackValues: StackValues;
+  /** Where the last good revision is kept across restarts (absent: it is not). */
+  lastGood?: LastGoodConfigStore;
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
 }
@@ -36,10 +42,12 @@ export class Intake {
   /** The newest revision whose load and reconcile fan-out both finished (or that was rejected). */
   #handled: string | undefined;
   #turn: Promise<unknown> = Promise.resolve();
+  readonly #lastGood: LastGoodKeeper;
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
     this.#log = deps.logger.child({ component: 'intake' });
+    this.#lastGood = new LastGoodKeeper({ store: deps.lastGood, clock: deps.clock, logger: this.#log });
   }
 
   /** The config in force, undefined before the first valid load. */
@@ -143,7 +151,7 @@ export class Intake {
     const relative = files
       .filter((f) => f.path.startsWith(prefix))
       .map((f) => ({ path: f.path.slice(prefix.length), text: f.text }));
-    const result = parseConfigFiles(relative, revision);
+    const result = parseConfigFiles(relative, revision, this.#deps.stackValues);
     // Report paths as they are in the repository, where the fix goes.
     const full = (file: string) => `${prefix}${file}`;
     // Files the source would not read (over a size limit) reject the revision like any invalid file.
@@ -170,6 +178,8 @@ export class Intake {
         },
         'config rejected; the previous config stays in force',
       );
+      // Nothing in force (a start on an invalid head): run the last good revision recorded in AWS.
+      if (!this.#current) await this.#fallBack(result, signal);
       return 'rejected';
     }
     const state = result.state;
@@ -187,7 +197,34 @@ export class Intake {
       { revision: state.revision, services: names, removed: [...before].filter((n) => !names.includes(n)) },
       'config applied',
     );
+    await this.#lastGood.remember(state.revision, signal);
     return 'applied';
+  }
+
+  /** Applies the recorded last good revision while the head stays rejected (and shown as such). */
+  async #fallBack(head: Extract<ConfigLoadResult, { ok: false }>, signal: AbortSignal): Promise<void> {
+    const revision = await this.#lastGood.recall(signal);
+    if (revision === undefined || revision === head.revision) return;
+    let result: ConfigLoadResult;
+    try {
+      result = this.#parse(await this.#deps.configSource.read(revision, signal));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      this.#log.error(
+        { err: error, lastGood: revision, head: head.revision },
+        'the last good config revision cannot be read from the source (a directory keeps no history); no config is in force',
+      );
+      return;
+    }
+    if (!result.ok) return; // validation rules changed since it was applied: nothing safe to run
+    await this.#apply(result, signal);
+    // The head is still what was read and what is wrong: show it as the rejected revision.
+    this.#lastAttempted = head.revision;
+    this.#deps.store.configRejected(head.revision, head.errors);
+    this.#log.warn(
+      { lastGood: revision, head: head.revision, errors: head.errors.length },
+      'running the last good config revision; the head is invalid',
+    );
   }
 }
 

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEPLOYER_PORT } from '../../common/contract.ts';
+import { parseStackValues, STACK_VALUES_VARIABLE, type StackValues } from '../domain/config/stack-values.ts';
 import { type ApiToken, parseApiTokens } from '../shared/api-tokens.ts';
 import type { DeployerMode } from './status-model.ts';
 
@@ -44,11 +45,18 @@ export interface Settings {
   concurrency: number;
   waitPollMs: number;
   logLevel: LogLevel;
+  /** SSM parameter that keeps the last good config revision across restarts. */
+  lastGoodConfigParameter: string;
   /**
    * Whether verify URLs may reach loopback and private addresses (VERIFY_ALLOW_PRIVATE_NETWORKS;
    * default: yes in local mode, no in aws mode). Metadata and link-local addresses never.
    */
   verifyAllowPrivateNetworks: boolean;
+  /**
+   * Values of `${stack:Name}` placeholders in the config (STACK_VALUES, a JSON object the stack sets on
+   * the deployer task); undefined when unset (local mode then takes its world's values).
+   */
+  stackValues: StackValues | undefined;
 }
 
 export class SettingsError extends Error {
@@ -74,6 +82,7 @@ export const SETTINGS_DEFAULTS = {
   concurrency: 4,
   waitPollMs: 1000,
   logLevel: 'info' as LogLevel,
+  lastGoodConfigParameter: '/ecs-gitops/last-good-config',
 } as const;
 
 /** Reads and validates the settings; throws a SettingsError listing every bad or missing variable. */
@@ -185,9 +194,24 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ? (levelRaw as LogLevel)
     : SETTINGS_DEFAULTS.logLevel;
   const verifyAllowPrivateNetworks = boolean('VERIFY_ALLOW_PRIVATE_NETWORKS', mode === 'local');
+  const stackValuesText = text(STACK_VALUES_VARIABLE);
+  const stackValuesParse = stackValuesText === undefined ? undefined : parseStackValues(stackValuesText);
+  if (stackValuesParse && !stackValuesParse.ok) problems.push(stackValuesParse.message);
+  const stackValues = stackValuesParse?.ok ? stackValuesParse.values : undefined;
 
   if (logLevel !== levelRaw)
     problems.push(`LOG_LEVEL=${JSON.stringify(levelRaw)} must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const lastGoodConfigParameter =
+    text('LAST_GOOD_CONFIG_PARAMETER') ?? SETTINGS_DEFAULTS.lastGoodConfigParameter;
+  // SSM names: letters, digits and . - _ / (a hierarchy starts with /), at most 1011 characters.
+  if (
+    !/^\/?[A-Za-z0-9_.\-/]{1,1010}$/.test(lastGoodConfigParameter) ||
+    /^\/?(aws|ssm)/i.test(lastGoodConfigParameter)
+  )
+    problems.push(
+      `LAST_GOOD_CONFIG_PARAMETER=${JSON.stringify(lastGoodConfigParameter)} must be an SSM parameter name such as /ecs-gitops/last-good-config (letters, digits, . - _ /; not starting with aws or ssm)`,
+    );
 
   if (problems.length > 0) throw new SettingsError(problems);
   return {
@@ -210,7 +234,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     concurrency,
     waitPollMs,
     logLevel,
+    lastGoodConfigParameter,
     verifyAllowPrivateNetworks,
+    stackValues,
   };
 }
 

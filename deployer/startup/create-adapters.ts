@@ -9,6 +9,7 @@ import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
 import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
 import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
+import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
 import { DirectoryConfigSource } from '../adapters/directory-config-source.ts';
 import { GitConfigSource } from '../adapters/git/git-config-source.ts';
 import { HttpVerifyProbe } from '../adapters/http/verify-probe.ts';
@@ -77,6 +78,11 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     cdn: new CloudFrontAdapter(clients.cloudfront),
     queue,
     configSource,
+    // Local mode against an external world that runs no SSM stand-in: nothing to keep it in (real
+    // SSM with the stand-ins' fake credentials would only fail slowly on every write).
+    ...(hasSsm(settings, options)
+      ? { lastGood: new SsmLastGoodConfig(clients.ssm, settings.lastGoodConfigParameter) }
+      : {}),
     probe: new HttpVerifyProbe({
       allowPrivateNetworks: settings.verifyAllowPrivateNetworks,
       ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
@@ -87,4 +93,9 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
       : {}),
     destroy: () => clients.destroy(),
   };
+}
+
+function hasSsm(settings: Settings, options: CreateAdaptersOptions): boolean {
+  if (settings.mode === 'aws') return true;
+  return Boolean(options.endpoints?.ssm || options.env.AWS_ENDPOINT_URL_SSM || options.env.AWS_ENDPOINT_URL);
 }

@@ -69,7 +69,13 @@ export async function startLocalMode(
     logger,
   });
   return {
-    settings: { ...withSecrets, queueUrl: world.queueUrl, dlqUrl: world.dlqUrl },
+    settings: {
+      ...withSecrets,
+      queueUrl: world.queueUrl,
+      dlqUrl: world.dlqUrl,
+      // The embedded world plays the stack: its distribution id and load balancer fill `${stack:*}`.
+      stackValues: settings.stackValues ?? world.stackValues,
+    },
     world,
     adapterOptions: {
       env: { ...env, ...world.env() },

@@ -3,6 +3,7 @@
 // events out) and run on their own bounded queues: nothing here can slow, block or fail a rollout.
 import type { Logger } from 'pino';
 import { OctokitGitHub } from '../adapters/github/octokit-github.ts';
+import type { StackValues } from '../domain/config/stack-values.ts';
 import { GitHubReporter } from '../github/github-reporter.ts';
 import { type GitHubSettings, loadGitHubSettings } from '../github/github-settings.ts';
 import { feedLifecycle, type LifecycleListener, type StatusSource } from '../lifecycle/lifecycle-feed.ts';
@@ -48,10 +49,15 @@ export interface Reporting {
   stop(ms: number): Promise<void>;
 }
 
-export function createReporting(options: { settings: ReportingSettings; logger: Logger }): Reporting {
+export function createReporting(options: {
+  settings: ReportingSettings;
+  logger: Logger;
+  /** The `${stack:Name}` values the runtime resolves the config with. */
+  stackValues?: StackValues;
+}): Reporting {
   const { settings, logger } = options;
   const log = logger.child({ component: 'reporting' });
-  const served = new ServedUrls();
+  const served = new ServedUrls(options.stackValues);
   const stops: ((ms: number) => Promise<void>)[] = [];
   let unsubscribe: (() => void) | undefined;
   return {

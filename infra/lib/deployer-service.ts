@@ -8,7 +8,19 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEPLOYER_HEALTH_PATH, DEPLOYER_PORT } from '../../common/contract.ts';
+import { STACK_VALUES_VARIABLE } from '../../deployer/domain/config/stack-values.ts';
 import { INTAKE_MAX_RECEIVE_COUNT, INTAKE_VISIBILITY_TIMEOUT_SECONDS } from './intake-queue.ts';
+
+/** The values config placeholders may name: `${stack:DistributionId}`, `${stack:CloudFrontUrl}`. */
+export function stackValues(distribution: cloudfront.IDistribution): Record<string, string> {
+  return {
+    DistributionId: distribution.distributionId,
+    CloudFrontUrl: `https://${distribution.distributionDomainName}`,
+  };
+}
+
+/** SSM parameter of the deployer's last good config revision (the deployer's own default). */
+const LAST_GOOD_CONFIG_PARAMETER = '/ecs-gitops/last-good-config';
 
 export interface DeployerServiceProps {
   cluster: ecs.Cluster;
@@ -146,6 +158,21 @@ export class DeployerService extends Construct {
         }),
       );
     }
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LastGoodConfig',
+        // The last good config revision (deployer/adapters/aws/ssm-last-good-config.ts): written after
+        // each applied config, read at start when the branch head is invalid.
+        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: LAST_GOOD_CONFIG_PARAMETER.replace(/^\//, ''),
+          }),
+        ],
+      }),
+    );
     if (props.releaseRecords) {
       this.taskRole.addToPolicy(
         new iam.PolicyStatement({
@@ -181,7 +208,11 @@ export class DeployerService extends Construct {
         MAX_RECEIVES: String(INTAKE_MAX_RECEIVE_COUNT),
         CONFIG_REPOSITORY: props.configRepository,
         CONFIG_BRANCH: props.configBranch,
+        LAST_GOOD_CONFIG_PARAMETER,
         PORT: String(DEPLOYER_PORT),
+        // `${stack:Name}` in config/services/*.yaml resolves to these, so the committed config needs no
+        // per-account edit (docs/config.md). Tokens: CloudFormation fills them in at deploy time.
+        [STACK_VALUES_VARIABLE]: stack.toJsonString(stackValues(props.distribution)),
         ...(props.releaseRecords ? { RELEASE_PARAMETER_PREFIX: props.releaseRecords.prefix } : {}),
       },
       secrets: {

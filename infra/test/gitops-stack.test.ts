@@ -8,6 +8,8 @@ import {
   SERVICE_HEALTH_PATH,
   SERVICE_PORT,
 } from '../../common/contract.ts';
+import { loadConfigDirectory } from '../../deployer/adapters/config-directory.ts';
+import { parseStackValues, STACK_VALUES_VARIABLE } from '../../deployer/domain/config/stack-values.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
 import { exposedPorts, parseDockerfile } from '../../test/support/dockerfile.ts';
 import type { GitOpsStack } from '../lib/gitops-stack.ts';
@@ -175,10 +177,13 @@ describe('image hand-off between CDK and the deployer (SSM release parameter)', 
     const statements = resourcesOf('AWS::IAM::Policy')[policyId]?.Properties.PolicyDocument as {
       Statement: Array<{ Action: string | string[]; Resource: unknown }>;
     };
-    const ssm = statements.Statement.filter((st) => [st.Action].flat().some((a) => a.startsWith('ssm:')));
-    expect(ssm).toHaveLength(1);
-    expect(ssm[0]?.Action).toBe('ssm:PutParameter');
-    expect(JSON.stringify(ssm[0]?.Resource)).toContain(`:parameter${parameter}"`);
+    // The release statement: PutParameter on that parameter only (no wildcard, no other path).
+    const release = statements.Statement.filter((st) =>
+      JSON.stringify(st.Resource).includes('/ecs-gitops/EcsGitOps'),
+    );
+    expect(release).toHaveLength(1);
+    expect(release[0]?.Action).toBe('ssm:PutParameter');
+    expect(JSON.stringify(release[0]?.Resource)).toContain(`:parameter${parameter}"`);
   });
 });
 
@@ -604,4 +609,48 @@ describe('overrides', () => {
     },
     SYNTH_TIMEOUT_MS,
   );
+});
+
+describe('stack values for config placeholders', () => {
+  /** Evaluates the Fn::Join CloudFormation will, with made-up values for the distribution's tokens. */
+  function evaluate(value: unknown, distribution: string): string {
+    if (typeof value === 'string') return value;
+    const node = value as Record<string, unknown>;
+    if ('Ref' in node && node.Ref === distribution) return 'E2EXAMPLE';
+    const getAtt = node['Fn::GetAtt'] as [string, string] | undefined;
+    if (getAtt?.[0] === distribution && getAtt[1] === 'DomainName') return 'd1example.cloudfront.net';
+    const join = node['Fn::Join'] as [string, unknown[]] | undefined;
+    if (join) return join[1].map((part) => evaluate(part, distribution)).join(join[0]);
+    throw new Error(`unexpected token in STACK_VALUES: ${JSON.stringify(value)}`);
+  }
+
+  it('hands the deployer the outputs DistributionId and CloudFrontUrl, resolving config/services/actors.yaml', async () => {
+    const distribution = logicalId(stack.edge.distribution);
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const taskDefinition = one(
+      'AWS::ECS::TaskDefinition',
+      (t) => t.Properties?.Family === 'ecs-gitops-deployer',
+    );
+    const containers = taskDefinition.Properties.ContainerDefinitions as {
+      Environment: { Name: string; Value: unknown }[];
+    }[];
+    const variable = firstOf(containers).Environment.find((e) => e.Name === STACK_VALUES_VARIABLE);
+    const parsed = parseStackValues(evaluate(variable?.Value, distribution));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.values).toEqual({
+      DistributionId: evaluate(outputs.DistributionId?.Value, distribution),
+      CloudFrontUrl: evaluate(outputs.CloudFrontUrl?.Value, distribution),
+    });
+    expect(parsed.values.DistributionId).toBe('E2EXAMPLE');
+
+    const result = await loadConfigDirectory(
+      resolve(import.meta.dirname, '../../config'),
+      undefined,
+      parsed.values,
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const [actors] = result.state.services;
+    expect(actors?.cdn?.distributionId).toBe('E2EXAMPLE');
+    expect(actors?.verify?.url).toBe('https://d1example.cloudfront.net/version');
+  });
 });

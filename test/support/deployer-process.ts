@@ -50,6 +50,8 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    // Tests parse the log lines: JSON even in local mode (whose default is pino-pretty).
+    LOG_FORMAT: 'json',
     ...options.env,
   };
   const child = spawn(process.execPath, ['deployer/main.ts'], {

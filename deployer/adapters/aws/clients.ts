@@ -35,7 +35,7 @@ export interface AwsClients {
   ecr: ECRClient;
   cloudfront: CloudFrontClient;
   sqs: SQSClient;
-  /** Parameter Store: where a successful rollout records what runs (ssm-adapter.ts). */
+  /** Parameter Store: the last good config revision (ssm-last-good-config.ts) and the release records (ssm-adapter.ts). */
   ssm: SSMClient;
   /** Closes the clients' sockets (shutdown, tests). */
   destroy(): void;
@@ -71,6 +71,7 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
   const ecr = new ECRClient({ ...common, region, ...endpoint('ecr') });
   // CloudFront is global: its API lives in us-east-1 whatever region the rest uses.
   const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1', ...endpoint('cloudfront') });
+  const ssm = new SSMClient({ ...common, region, ...endpoint('ssm') });
   const sqs = new SQSClient({
     ...common,
     region,
@@ -79,7 +80,6 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     // `sqs.us-east-1.localhost` that may not resolve; the configured endpoint must win.
     ...(sqsOverridden ? { useQueueUrlAsEndpoint: false } : {}),
   });
-  const ssm = new SSMClient({ ...common, region, ...endpoint('ssm') });
   return {
     ecs,
     ecr,

@@ -1,15 +1,21 @@
 // `ecs-gitops validate [dir]`: checks a config directory exactly as the deployer would load it, for
 // editors, pre-commit hooks and pull-request checks. Exit 0 when valid, 1 when not.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigDirectory } from '../../adapters/config-directory.ts';
+import {
+  parseStackValues,
+  STACK_VALUES_VARIABLE,
+  type StackValues,
+} from '../../domain/config/stack-values.ts';
 import type { ConfigError, ConfigLoadResult } from '../../domain/types.ts';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
 
 const FORMATS = ['text', 'github', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-const usage = `Usage: ecs-gitops validate [dir] [--format text|github|json]
+const usage = `Usage: ecs-gitops validate [dir] [--format text|github|json] [--stack-values file.json]
 
 Validates every <dir>/services/*.yaml (default dir: config) against the schema and the cross-file
 rules, exactly as the deployer loads them.
@@ -18,21 +24,29 @@ Prints one line per problem, sorted by file and position:
   <file>:<line>:<column> <field>: <message>
 and exits 1; or prints "ok: N services valid at <revision>" and exits 0.
 
+\`\${stack:Name}\` placeholders are resolved with the stack's values: --stack-values file.json (a JSON
+object such as {"DistributionId":"E2EXAMPLE","CloudFrontUrl":"https://d1.cloudfront.net"}), else the
+STACK_VALUES environment variable; with neither, only the placeholders' syntax is checked.
+
 Options:
+  --stack-values F  JSON file of the stack's values (names to strings)
   --format text     the lines above (default)
   --format github   GitHub Actions annotations (::error file=...,line=...) for pull-request checks
   --format json     the whole load result as JSON
   -h, --help        show this help
 `;
 
-function parse(args: string[]): { dir: string; format: Format } {
+function parse(args: string[]): { dir: string; format: Format; stackValuesFile: string | undefined } {
   let parsed: ReturnType<
-    typeof parseArgs<{ options: { format: { type: 'string' } }; allowPositionals: true }>
+    typeof parseArgs<{
+      options: { format: { type: 'string' }; 'stack-values': { type: 'string' } };
+      allowPositionals: true;
+    }>
   >;
   try {
     parsed = parseArgs({
       args,
-      options: { format: { type: 'string' } },
+      options: { format: { type: 'string' }, 'stack-values': { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -44,7 +58,29 @@ function parse(args: string[]): { dir: string; format: Format } {
   const format = (parsed.values.format ?? 'text') as Format;
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown --format ${JSON.stringify(format)}; use one of ${FORMATS.join(', ')}`);
-  return { dir: parsed.positionals[0] ?? 'config', format };
+  return { dir: parsed.positionals[0] ?? 'config', format, stackValuesFile: parsed.values['stack-values'] };
+}
+
+/** The file's values, else STACK_VALUES, else undefined (syntax-only); a bad source is a usage error. */
+async function stackValues(file: string | undefined, io: CliIo): Promise<StackValues | undefined> {
+  let text: string;
+  let origin: string;
+  if (file !== undefined) {
+    try {
+      text = await readFile(path.resolve(io.cwd, file), 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --stack-values ${file}: ${(error as Error).message}`);
+    }
+    origin = file;
+  } else {
+    const fromEnv = io.env[STACK_VALUES_VARIABLE]?.trim();
+    if (fromEnv === undefined || fromEnv === '') return undefined;
+    text = fromEnv;
+    origin = STACK_VALUES_VARIABLE;
+  }
+  const parsed = parseStackValues(text, origin);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return parsed.values;
 }
 
 /** `file:line:col field: message`, or `file:line:col: message` for whole-file problems. */
@@ -85,9 +121,11 @@ function withDisplayPaths(result: ConfigLoadResult, absoluteDir: string, cwd: st
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { dir, format } = parse(args);
+  const { dir, format, stackValuesFile } = parse(args);
+  const values = await stackValues(stackValuesFile, io);
   const absoluteDir = path.resolve(io.cwd, dir);
-  const result = withDisplayPaths(await loadConfigDirectory(absoluteDir), absoluteDir, io.cwd);
+  const loaded = await loadConfigDirectory(absoluteDir, undefined, values);
+  const result = withDisplayPaths(loaded, absoluteDir, io.cwd);
   if (format === 'json') {
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return result.ok ? EXIT.ok : EXIT.failed;
@@ -103,6 +141,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const count = result.state.services.length;
   if (count === 0) io.stderr(`note: no service configs in ${path.join(dir, 'services')} (*.yaml, *.yml)\n`);
+  if (values === undefined && JSON.stringify(result.state.services).includes(`\${stack:`))
+    io.stderr(
+      `note: \${stack:Name} placeholders were checked for syntax only; pass --stack-values file.json or set ${STACK_VALUES_VARIABLE} to resolve them\n`,
+    );
   io.stdout(`ok: ${plural(count, 'service')} valid at ${result.state.revision}\n`);
   return EXIT.ok;
 }

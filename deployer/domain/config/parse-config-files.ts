@@ -6,6 +6,7 @@ import { crossFileErrors, type ParsedFile } from './cross-file-checks.ts';
 import { dotted } from './field-path.ts';
 import { type Issue, schemaIssues } from './schema-errors.ts';
 import { semanticIssues } from './semantic-checks.ts';
+import { resolveStackValues, type StackValues } from './stack-values.ts';
 import { toServiceConfig, type ValidServiceData } from './to-service-config.ts';
 import { locate, sourceText } from './yaml-locations.ts';
 import { parseYaml } from './yaml-syntax.ts';
@@ -24,7 +25,21 @@ export const MAX_FILE_CHARACTERS = 256 * 1024;
 
 type FileOutcome = { errors: ConfigError[]; parsed?: ParsedFile; config?: ServiceConfig };
 
-function parseOne(file: ConfigFile): FileOutcome {
+/** Where `placeholder` starts inside the scalar at `path`, when the scalar is written on one line. */
+function placeholderPosition(
+  doc: ReturnType<typeof parseYaml>['doc'],
+  file: ConfigFile,
+  path: Issue['path'],
+  placeholder: string,
+  at: { line: number; column: number },
+): { line: number; column: number } {
+  const source = sourceText(doc, file.text, path) ?? '';
+  const index = source.indexOf(placeholder);
+  if (index < 0 || source.slice(0, index).includes('\n')) return at;
+  return { line: at.line, column: at.column + index };
+}
+
+function parseOne(file: ConfigFile, stackValues: StackValues | undefined): FileOutcome {
   const whole = (message: string): FileOutcome => ({
     errors: [{ file: file.path, line: 1, column: 1, field: '', message }],
   });
@@ -42,27 +57,44 @@ function parseOne(file: ConfigFile): FileOutcome {
     return whole(
       'the file is empty; a service config needs at least name, cluster, service, container and image (see docs/config.md)',
     );
-  let data: unknown;
+  let written: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    written = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
   } catch (error) {
     return whole(`cannot read the YAML: ${(error as Error).message}`);
   }
+  const resolved = resolveStackValues(written, stackValues);
+  const placeholderErrors: ConfigError[] = resolved.issues.map((issue) => ({
+    file: file.path,
+    ...placeholderPosition(
+      doc,
+      file,
+      issue.path,
+      issue.placeholder,
+      locate(doc, lineCounter, issue.path, 'value'),
+    ),
+    field: dotted(issue.path),
+    message: issue.message,
+  }));
+  const data = resolved.data;
   const issues: Issue[] = [
     ...schemaIssues(data, (path) => sourceText(doc, file.text, path)),
     ...semanticIssues(data),
   ];
   const position = (path: Issue['path'], anchor: Issue['anchor']) => locate(doc, lineCounter, path, anchor);
   const parsed: ParsedFile = { file: file.path, data, locate: position };
-  if (issues.length > 0) {
+  if (issues.length > 0 || placeholderErrors.length > 0) {
     return {
       parsed,
-      errors: issues.map((issue) => ({
-        file: file.path,
-        ...position(issue.path, issue.anchor),
-        field: issue.field ?? dotted(issue.path),
-        message: issue.message,
-      })),
+      errors: [
+        ...placeholderErrors,
+        ...issues.map((issue) => ({
+          file: file.path,
+          ...position(issue.path, issue.anchor),
+          field: issue.field ?? dotted(issue.path),
+          message: issue.message,
+        })),
+      ],
     };
   }
   return { errors: [], parsed, config: toServiceConfig(data as ValidServiceData, file.path) };
@@ -83,7 +115,15 @@ function unique(errors: ConfigError[]): ConfigError[] {
   });
 }
 
-export function parseConfigFiles(files: ConfigFile[], revision: string): ConfigLoadResult {
+/**
+ * `stackValues` resolves `${stack:Name}` placeholders (see stack-values.ts); the deployer always passes
+ * them. Without them placeholders stay as written and only their syntax is checked (`validate`).
+ */
+export function parseConfigFiles(
+  files: ConfigFile[],
+  revision: string,
+  stackValues?: StackValues,
+): ConfigLoadResult {
   const errors: ConfigError[] = [];
   const parsed: ParsedFile[] = [];
   const services: ServiceConfig[] = [];
@@ -93,7 +133,7 @@ export function parseConfigFiles(files: ConfigFile[], revision: string): ConfigL
   for (const file of serviceFiles) {
     let outcome: FileOutcome;
     try {
-      outcome = parseOne(file);
+      outcome = parseOne(file, stackValues);
     } catch (error) {
       // A bug in a check must not take the deployer down: report it against the file instead.
       outcome = {

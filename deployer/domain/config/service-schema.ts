@@ -9,9 +9,11 @@ const ECS_ARN_PREFIX = 'arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:';
 export const CLUSTER_PATTERN = `^(?:${ECS_ARN_PREFIX}cluster/)?${ECS_NAME}$`;
 export const SERVICE_PATTERN = `^(?:${ECS_ARN_PREFIX}service/(?:${ECS_NAME}/)?)?${ECS_NAME}$`;
 const CONTAINER_PATTERN = `^${ECS_NAME}$`;
-const DISTRIBUTION_PATTERN = '^[A-Z0-9]{1,128}$';
+/** A `${stack:Name}` placeholder (stack-values.ts), allowed where the value differs per environment. */
+const STACK_PLACEHOLDER = '\\$\\{stack:[A-Za-z][A-Za-z0-9]{0,63}\\}';
+const DISTRIBUTION_PATTERN = `^(?:[A-Z0-9]{1,128}|${STACK_PLACEHOLDER})$`;
 const CDN_PATH_PATTERN = '^/\\S*$';
-const URL_PATTERN = '^https?://\\S+$';
+const URL_PATTERN = `^(?:https?://\\S+|${STACK_PLACEHOLDER}\\S*)$`;
 
 /** What a pattern means, in words, for error messages (keyed by dotted field; `*` is any list index). */
 export const PATTERN_HINTS: Record<string, string> = {
@@ -19,10 +21,9 @@ export const PATTERN_HINTS: Record<string, string> = {
   cluster: 'must be an ECS cluster name (letters, digits, "-", "_") or a cluster ARN',
   service: 'must be an ECS service name (letters, digits, "-", "_") or a service ARN',
   container: 'must be a container name from the task definition (letters, digits, "-", "_")',
-  'cdn.distributionId':
-    'must be a CloudFront distribution id: uppercase letters and digits (e.g. `E2EXAMPLE`)',
+  'cdn.distributionId': `must be a CloudFront distribution id: uppercase letters and digits (e.g. \`E2EXAMPLE\`), or \`\${stack:DistributionId}\``,
   'cdn.paths.*': 'must be an invalidation path starting with "/" and without spaces (e.g. `/*`)',
-  'verify.url': 'must be an absolute http:// or https:// URL without spaces',
+  'verify.url': `must be an absolute http:// or https:// URL without spaces, or start with a placeholder such as \`\${stack:CloudFrontUrl}\``,
 };
 
 const positiveInteger = (description: string, maximum: number, fallback: number) => ({
@@ -140,7 +141,7 @@ export const serviceSchema = {
         url: {
           type: 'string',
           pattern: URL_PATTERN,
-          description: 'URL that answers with the version report (`/version`), usually through the CDN.',
+          description: `URL that answers with the version report (\`/version\`), usually through the CDN; may start with \`\${stack:CloudFrontUrl}\`.`,
         },
         expectVersion: {
           type: 'boolean',
@@ -175,7 +176,7 @@ export const serviceSchema = {
         distributionId: {
           type: 'string',
           pattern: DISTRIBUTION_PATTERN,
-          description: 'CloudFront distribution id, e.g. `E2EXAMPLE`.',
+          description: `CloudFront distribution id, e.g. \`E2EXAMPLE\`, or \`\${stack:DistributionId}\`.`,
         },
         paths: {
           type: 'array',

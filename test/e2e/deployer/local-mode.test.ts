@@ -118,7 +118,13 @@ describe('deployer interrupted while starting', () => {
   it('SIGINT during the local world start stops what was started: exit 0, no task process left', async () => {
     const child = spawn(process.execPath, ['deployer/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', ...LOCAL_PORTS, LOCAL_USE_ECHO_TASK: '1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        ...LOCAL_PORTS,
+        LOCAL_USE_ECHO_TASK: '1',
+        LOG_FORMAT: 'json',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -31,7 +31,7 @@ describe('a port clash', () => {
     await expect(started).rejects.toMatchObject({
       name: 'PortInUseError',
       code: 'EADDRINUSE',
-      message: `${component} cannot listen on 127.0.0.1:${port}: the port is in use (another program, or another run of this one). Set ${variable} to a free port, or ${variable}=0 for any free port.`,
+      message: `${component} cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE: another program, or another run of this one). Set ${variable} to a free port, or ${variable}=0 for any free port.`,
     });
   });
 

@@ -2,12 +2,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigDirectory } from '../../../deployer/adapters/config-directory.ts';
 import { readInitialService } from '../../../infra/lib/initial-image.ts';
+import { localStackValues } from '../../../local/world.ts';
 
 const CONFIG_DIR = path.join(import.meta.dirname, '../../../config');
 
 describe('config/services/actors.yaml', () => {
-  it('is valid and says what the local world and the quick start expect', async () => {
-    const result = await loadConfigDirectory(CONFIG_DIR);
+  it('resolved with the local world stack values, says what the local world and the quick start expect', async () => {
+    const values = localStackValues('http://127.0.0.1:5080/');
+    const result = await loadConfigDirectory(CONFIG_DIR, undefined, values);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.state.services).toEqual([
       {

@@ -19,7 +19,11 @@ const SHA_B = 'b'.repeat(40);
 /** Git sources return paths inside the repository: `config/services/<name>.yaml`. */
 const inRepo = (file: ConfigFile): ConfigFile => ({ ...file, path: `config/${file.path}` });
 
-function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))], added: string[][] = []) {
+function setup(
+  files: ConfigFile[] = [inRepo(serviceYaml({}))],
+  added: string[][] = [],
+  stackValues: Record<string, string> = {},
+) {
   const clock = new FakeClock();
   const source = new FakeConfigSource();
   source.commit(SHA_A, files);
@@ -33,6 +37,7 @@ function setup(files: ConfigFile[] = [inRepo(serviceYaml({}))], added: string[][
     clock,
     logger: silentLogger,
     configPrefix: 'config/',
+    stackValues,
     onServicesAdded: async (services) => {
       added.push(services.map((service) => service.name));
     },
@@ -49,6 +54,20 @@ const push = (after: string, extra: Partial<GitPush> = {}): GitPush => ({
 });
 
 describe('Intake', () => {
+  it('resolves stack value placeholders with its values and rejects a name it does not have', async () => {
+    const text = (name: string) =>
+      `name: actors\ncluster: gitops\nservice: actors\ncontainer: actors\nimage:\n  repository: actors\ncdn:\n  distributionId: \${stack:${name}}\n`;
+    const file = (name: string) => inRepo({ path: 'services/actors.yaml', text: text(name) });
+    const resolved = setup([file('DistributionId')], [], { DistributionId: 'E2EXAMPLE' });
+    expect(await resolved.intake.loadHead(signal)).toBe('applied');
+    expect(resolved.intake.current()?.services[0]?.cdn?.distributionId).toBe('E2EXAMPLE');
+    const unknown = setup([file('Distribution')], [], { DistributionId: 'E2EXAMPLE' });
+    expect(await unknown.intake.loadHead(signal)).toBe('rejected');
+    expect(unknown.store.snapshot().config.errors).toEqual([
+      expect.objectContaining({ file: 'config/services/actors.yaml', line: 8, column: 19 }),
+    ]);
+  });
+
   it('loadHead applies a valid config: services in status, revision in force', async () => {
     const { intake, store } = setup();
     expect(await intake.loadHead(signal)).toBe('applied');

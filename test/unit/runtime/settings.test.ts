@@ -34,6 +34,15 @@ describe('loadSettings', () => {
     );
   });
 
+  it('reads STACK_VALUES (the stack values for config placeholders) and names it when malformed', () => {
+    expect(loadSettings(AWS_ENV).stackValues).toBeUndefined();
+    const values = { DistributionId: 'E2EXAMPLE', CloudFrontUrl: 'https://d1.cloudfront.net' };
+    expect(loadSettings({ ...AWS_ENV, STACK_VALUES: JSON.stringify(values) }).stackValues).toEqual(values);
+    expect(problemsOf({ ...AWS_ENV, STACK_VALUES: '{"DistributionId":1}' })).toEqual([
+      'STACK_VALUES: DistributionId must be a non-empty string, got 1',
+    ]);
+  });
+
   it('loadSettings reads named, scoped API_TOKENS beside STATUS_TOKEN (operate, named status-token)', () => {
     const viewer = 'v'.repeat(32);
     const ci = 'c'.repeat(32);
@@ -77,7 +86,18 @@ describe('loadSettings', () => {
       waitPollMs: 1000,
       logLevel: 'info',
       verifyAllowPrivateNetworks: true,
+      lastGoodConfigParameter: '/ecs-gitops/last-good-config',
     });
+  });
+
+  it('loadSettings reads LAST_GOOD_CONFIG_PARAMETER and refuses a name SSM would refuse', () => {
+    expect(loadSettings({ LAST_GOOD_CONFIG_PARAMETER: '/team/prod/last-good' }).lastGoodConfigParameter).toBe(
+      '/team/prod/last-good',
+    );
+    for (const bad of ['/has space', '/aws/reserved', 'ssm-x'])
+      expect(() => loadSettings({ LAST_GOOD_CONFIG_PARAMETER: bad })).toThrow(
+        'must be an SSM parameter name',
+      );
   });
 
   it('loadSettings(aws env) reads a git config source and binds 0.0.0.0', () => {
