@@ -16,6 +16,9 @@ const logger = pino(
 const world = await startLocalWorld({ ...options, logger });
 
 const env = world.env();
+/** Single-quoted when the shell would change it (STACK_VALUES is JSON: quotes, braces, commas). */
+const shellValue = (value: string) =>
+  /^[\w./:@%+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 const banner = [
   '',
   'ecs-gitops local world is up',
@@ -27,7 +30,7 @@ const banner = [
   ...(rate > 0 ? [`  fault injection         rate ${rate}, seed ${seed}`] : []),
   '',
   'Run the deployer against it with:',
-  ...Object.entries(env).map(([name, value]) => `  export ${name}=${value}`),
+  ...Object.entries(env).map(([name, value]) => `  export ${name}=${shellValue(value)}`),
   '',
   'Ctrl-C stops everything.',
   '',

@@ -1,7 +1,7 @@
 // Cold start (spawn → GET /readyz 200) and idle RSS of the real deployer process.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { DeployerStatus } from '../../deployer/runtime/status-model.ts';
+import type { DeployerStatus } from '../../deployer/contract/status-model.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import {

@@ -5,9 +5,9 @@
 // rate-limited or down GitHub delays statuses and never a rollout. Failures are logged and counted.
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
+import type { ImageStatus } from '../contract/status-model.ts';
 import { DeliveryQueue } from '../lifecycle/delivery-queue.ts';
 import type { LifecycleEvent, RolloutFinished, RolloutStarted } from '../lifecycle/lifecycle-event.ts';
-import type { ImageStatus } from '../runtime/status-model.ts';
 import type { DeploymentState, GitHubPort } from './github-port.ts';
 
 export interface GitHubReporterOptions {

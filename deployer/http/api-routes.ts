@@ -2,8 +2,8 @@
 // Every answer carries the service's status after the action, so callers need no second request.
 // POST /api/config/refresh re-reads the config source now and answers with the config status.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ServiceStatus } from '../contract/status-model.ts';
 import type { DeployerRuntime, RefreshResult } from '../runtime/runtime.ts';
-import type { ServiceStatus } from '../runtime/status-model.ts';
 import { allowOnly, sendError } from './http-errors.ts';
 
 export interface ApiRoutesOptions {

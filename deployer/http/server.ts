@@ -1,7 +1,7 @@
 // The deployer's HTTP server, built but not listening (tests use inject() or listen on port 0).
 // Contexts: health (always public) · reads: status, metrics, dashboard (public in local mode, token in
 // aws mode) · the GitHub webhook (HMAC instead of a token) · the API (token always).
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { WEBHOOK_PATH } from '../../common/contract.ts';
 import { limitConnections, slowClientLimits } from '../../common/server-limits.ts';
@@ -46,10 +46,12 @@ export interface BuildServerOptions {
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
   const { runtime, settings, tuning = {} } = options;
+  // Typed as Fastify's base logger (a pino Logger is one), so the instance is the plain FastifyInstance.
+  const loggerInstance: FastifyBaseLogger = options.logger.child({ component: 'http' });
   // STATUS_TOKEN (operate) plus API_TOKENS; callers that give only a status token get just that one.
   const tokens = settings.apiTokens ?? parseApiTokens(settings.statusToken, undefined, 1).tokens;
   const app = Fastify({
-    loggerInstance: options.logger.child({ component: 'http' }),
+    loggerInstance,
     // One line per meaningful event instead of two per request (the dashboard polls).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
@@ -67,7 +69,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection Node just closed
     // (which shows up as sporadic 502s).
     keepAliveTimeout: settings.mode === 'aws' ? 65_000 : 5_000,
-  }) as unknown as FastifyInstance;
+  });
   limitConnections(app.server);
 
   registerErrorHandling(app);

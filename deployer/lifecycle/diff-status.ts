@@ -7,7 +7,12 @@
 //   Records older than the deployer itself (rebuilt from ECS tags on start) are history, not news;
 // - blocked: the sync reason changes to one that needs a person (a failed digest, no image, ...);
 // - config-rejected: a new config revision was attempted and rejected.
-import type { DeployerStatus, RolloutRecord, RolloutResult, ServiceStatus } from '../runtime/status-model.ts';
+import type {
+  DeployerStatus,
+  RolloutRecord,
+  RolloutResult,
+  ServiceStatus,
+} from '../contract/status-model.ts';
 import type { LifecycleEvent, RolloutFinished } from './lifecycle-event.ts';
 
 /** Sync reasons (reconcile.ts) meaning "nothing will happen until someone changes something". */

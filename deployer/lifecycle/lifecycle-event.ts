@@ -1,7 +1,8 @@
 // What happened to a rollout, told once: the events GitHub statuses and notifications are made of.
 // They are derived from consecutive status snapshots (diff-status.ts), never emitted by the runtime.
+
+import type { ImageStatus, RolloutRecord } from '../contract/status-model.ts';
 import type { ConfigError } from '../domain/types.ts';
-import type { ImageStatus, RolloutRecord } from '../runtime/status-model.ts';
 
 export const LIFECYCLE_KINDS = [
   'started',

@@ -1,7 +1,7 @@
 // Turns the runtime's status notifications into lifecycle events for the reporters (GitHub,
 // notifications). It only reads status: the runtime knows nothing of who listens, and a listener
 // that throws is logged and skipped, never thrown back into the status store.
-import type { DeployerStatus } from '../runtime/status-model.ts';
+import type { DeployerStatus } from '../contract/status-model.ts';
 import { diffStatus } from './diff-status.ts';
 import type { LifecycleEvent } from './lifecycle-event.ts';
 

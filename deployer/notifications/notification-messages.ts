@@ -1,8 +1,9 @@
 // Pure: one lifecycle event as each channel wants it. Slack incoming webhooks take `text` (the
 // notification fallback) and Block Kit `blocks`; Teams Workflows (and the older incoming webhooks)
 // take a message with one Adaptive Card attachment; the generic webhook gets a stable JSON document.
+
+import type { ImageStatus } from '../contract/status-model.ts';
 import type { LifecycleEvent } from '../lifecycle/lifecycle-event.ts';
-import type { ImageStatus } from '../runtime/status-model.ts';
 
 export interface EventSummary {
   title: string;

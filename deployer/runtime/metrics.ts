@@ -1,13 +1,13 @@
 // The deployer's Prometheus metrics, on a registry of its own (one per runtime, so tests never share).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { QueueMessage } from '../domain/types.ts';
 import {
   ROLLOUT_RESULTS,
   type RolloutResult,
   type RolloutStep,
   SYNC_STATES,
   type SyncState,
-} from './status-model.ts';
+} from '../contract/status-model.ts';
+import type { QueueMessage } from '../domain/types.ts';
 
 export type EventSource = 'github' | 'ecr' | 'resync' | 'reconcile';
 

@@ -1,17 +1,17 @@
 // Rebuilds the status cache from ECS on start (state lives in AWS): the live image of each configured
 // service, and its recent rollouts and failed digests from the tags of the family's newest revisions.
 import type { Logger } from 'pino';
-import { Reason } from '../domain/reasons.ts';
-import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
-import { liveImageOf } from '../domain/task-definition.ts';
-import type { ServiceConfig, TaskDefinition } from '../domain/types.ts';
-import type { DescribedTaskDefinition, EcsPort } from '../ports.ts';
 import {
   type FailedDigest,
   ROLLOUT_RESULTS,
   type RolloutRecord,
   type RolloutResult,
-} from './status-model.ts';
+} from '../contract/status-model.ts';
+import { Reason } from '../domain/reasons.ts';
+import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
+import { liveImageOf } from '../domain/task-definition.ts';
+import type { ServiceConfig, TaskDefinition } from '../domain/types.ts';
+import type { DescribedTaskDefinition, EcsPort } from '../ports.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
 /** Revisions read per service: enough for the history the status shows. */

@@ -2,6 +2,7 @@
 // (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
+import type { DesiredStatus } from '../contract/status-model.ts';
 import {
   type Decision,
   decide,
@@ -25,7 +26,6 @@ import { recentRevisions } from './rollout/recent-revisions.ts';
 import { type ActOutcome, afterInvalidation } from './rollout/record-outcome.ts';
 import { type RunnerDeps, rolloutContext, runRollout } from './rollout/run-rollout.ts';
 import { ServiceEvents } from './service-events.ts';
-import type { DesiredStatus } from './status-model.ts';
 import type { StatusStore } from './status-store.ts';
 
 export type { Suspension };

@@ -2,10 +2,10 @@
 // its HTTP layer (webhook, status JSON, dashboard, metrics, API). deployer/runtime implements it;
 // deployer/http only talks to this interface, so HTTP tests can use a small in-memory implementation.
 import type { Registry } from 'prom-client';
+import type { ConfigStatus, DeployerStatus, ServiceStatus } from '../contract/status-model.ts';
 import type { QueueMessage } from '../domain/types.ts';
 import type { LoadOutcome } from './intake.ts';
 import type { Readiness } from './readiness.ts';
-import type { ConfigStatus, DeployerStatus, ServiceStatus } from './status-model.ts';
 
 export interface EnqueueResult {
   /** False when the message was a repeat the runtime already accepted (e.g. a redelivered webhook). */

@@ -3,9 +3,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEPLOYER_PORT } from '../../common/contract.ts';
+import type { DeployerMode } from '../contract/status-model.ts';
 import { parseStackValues, STACK_VALUES_VARIABLE, type StackValues } from '../domain/config/stack-values.ts';
 import { type ApiToken, parseApiTokens } from '../shared/api-tokens.ts';
-import type { DeployerMode } from './status-model.ts';
 
 export type ConfigLocation =
   /** A git repository (URL or local path) read at commits; configs live in `<dir>/services/`. */

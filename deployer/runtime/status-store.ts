@@ -1,9 +1,6 @@
 // In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
 // (rebuild-status.ts). Every change notifies the subscribers (dashboard live updates) once per tick.
 
-import { Reason } from '../domain/reasons.ts';
-import type { ConfigError } from '../domain/types.ts';
-import type { Clock } from '../ports.ts';
 import type {
   CurrentRollout,
   DeployerMode,
@@ -15,7 +12,10 @@ import type {
   ServiceStatus,
   SyncState,
   SyncStatus,
-} from './status-model.ts';
+} from '../contract/status-model.ts';
+import { Reason } from '../domain/reasons.ts';
+import type { ConfigError } from '../domain/types.ts';
+import type { Clock } from '../ports.ts';
 
 /** A sync status as a reconcile decides it; the store keeps `since`. */
 type SyncVerdict = Omit<SyncStatus, 'since'>;

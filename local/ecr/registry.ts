@@ -94,7 +94,9 @@ export class LocalRegistry {
       config: { digest: `sha256:${sha256(`${repositoryName}:${tag}:config:${this.#pushCounter}`)}` },
       annotations: { 'local.broken': String(broken), 'local.push': String(this.#pushCounter) },
     });
-    const digest = `sha256:${sha256(`${repositoryName}:${tag}:${this.#pushCounter}:${manifest}`)}`;
+    // An image digest is the SHA-256 of its manifest (API_ImageIdentifier.html: "The sha256 digest of the
+    // image manifest"); the push counter in the manifest keeps every push distinct.
+    const digest = `sha256:${sha256(manifest)}`;
     for (const image of repository.images) image.tags = image.tags.filter((existing) => existing !== tag);
     const image: LocalImage = {
       digest,

@@ -1,6 +1,8 @@
 // AWS rules our stand-ins enforce so that code which would fail on AWS fails locally first. Where moto
 // implements the rule, the same test runs against moto as the referee; the rest (fault shapes, limits
 // moto does not model) run against the stand-in alone, each citing the AWS documentation.
+import { createHash } from 'node:crypto';
+import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../deployer/adapters/aws/clients.ts';
@@ -9,6 +11,8 @@ import { EcsAdapter } from '../../deployer/adapters/aws/ecs-adapter.ts';
 import { DeployerError } from '../../deployer/domain/errors.ts';
 import { InvalidationStore } from '../../local/cloudfront/invalidations.ts';
 import { createCloudFrontServer } from '../../local/cloudfront/server.ts';
+import { LocalRegistry } from '../../local/ecr/registry.ts';
+import { createEcrServer } from '../../local/ecr/server.ts';
 import { DEFAULT_SCHEDULER_TIMING, ServiceScheduler } from '../../local/ecs/scheduler.ts';
 import { createEcsServer } from '../../local/ecs/server.ts';
 import { TaskDefinitionStore } from '../../local/ecs/task-definitions.ts';
@@ -128,6 +132,40 @@ for (const world of worlds) {
 }
 
 describe.runIf(worlds.includes('standin'))('throttling and limit shapes of the stand-ins', () => {
+  // "imageDigest: The sha256 digest of the image manifest" (API_ImageIdentifier.html). moto derives it
+  // from the layers instead (MOTO_TOLERATED_DIFFERENCES), so this runs on the stand-in alone.
+  it('an ECR image digest is the SHA-256 of the manifest BatchGetImage returns', async () => {
+    const registry = new LocalRegistry();
+    registry.createRepository('digests');
+    const pushed = registry.push('digests', '1.0.0');
+    const server = createEcrServer({
+      registry,
+      push: async (repository, tag, options) => registry.push(repository, tag, options),
+      logger: pino({ level: 'silent' }),
+    });
+    const port = await listen(server, 0);
+    const clients = createAwsClients({
+      maxAttempts: 1,
+      credentials,
+      endpoints: { ecr: `http://127.0.0.1:${port}` },
+    });
+    try {
+      const output = await clients.ecr.send(
+        new BatchGetImageCommand({ repositoryName: 'digests', imageIds: [{ imageTag: '1.0.0' }] }),
+      );
+      const image = output.images?.[0];
+      expect(image?.imageId?.imageDigest).toBe(pushed.digest);
+      expect(
+        `sha256:${createHash('sha256')
+          .update(image?.imageManifest ?? '')
+          .digest('hex')}`,
+      ).toBe(pushed.digest);
+    } finally {
+      clients.destroy();
+      await close(server);
+    }
+  });
+
   // ECS answers throttling as HTTP 400 `ThrottlingException` ("Rate exceeded"), which the SDK's standard
   // retry strategy recognises and retries (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html).
   it('ECS ThrottlingException is retried by the SDK and then surfaces as retryable AWS_THROTTLED', async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
-import type { DeployerStatus, ServiceStatus } from '../../deployer/runtime/status-model.ts';
+import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 import { type DeployerProcess, spawnDeployer } from '../support/deployer-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@
 // The listening URL comes from its own `deployer listening` log line (PORT=0 picks a free port).
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import type { DeployerStatus, ServiceStatus } from '../../deployer/runtime/status-model.ts';
+import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 import { githubDelivery } from './github-webhook.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

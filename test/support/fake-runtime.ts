@@ -2,10 +2,10 @@
 // change, records every call, notifies subscribers, and can be told to fail or hang where the real
 // runtime would (queue unreachable, unknown service).
 import { Counter, Registry } from 'prom-client';
+import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 import { DeployerError } from '../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../deployer/domain/types.ts';
 import type { DeployerRuntime, EnqueueResult } from '../../deployer/runtime/runtime.ts';
-import type { DeployerStatus, ServiceStatus } from '../../deployer/runtime/status-model.ts';
 
 export const FAKE_DIGEST_V1 = `sha256:${'1'.repeat(64)}`;
 export const FAKE_DIGEST_V2 = `sha256:${'2'.repeat(64)}`;

@@ -1,8 +1,8 @@
 // buildServer() over the fake runtime with captured logs: the HTTP layer without AWS or a queue.
 import type { FastifyInstance } from 'fastify';
+import type { DeployerMode } from '../../deployer/contract/status-model.ts';
 import { buildServer, type HttpTuning } from '../../deployer/http/server.ts';
 import type { Settings } from '../../deployer/runtime/settings.ts';
-import type { DeployerMode } from '../../deployer/runtime/status-model.ts';
 import { type CapturedLogger, captureLogger } from './capture-logger.ts';
 import { createFakeRuntime, type FakeRuntime } from './fake-runtime.ts';
 

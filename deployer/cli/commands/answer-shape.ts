@@ -1,35 +1,28 @@
-// The CLI trusts the deployer's JSON only after a shape check: pointed at the wrong URL (the managed
-// service behind the same load balancer, a proxy's error page) it should say so, not crash.
-import type { DeployerStatus, ServiceStatus } from '../../runtime/status-model.ts';
+// The CLI trusts the deployer's JSON only after it passed the status schema the server answers with
+// (deployer/contract): pointed at the wrong URL (the managed service behind the same load balancer, a
+// proxy's error page) it should say so, not crash.
+import { checkDeployerStatus, checkServiceStatus } from '../../contract/check-status.ts';
+import type { DeployerStatus, ServiceStatus } from '../../contract/status-model.ts';
 import { DeployerAnswerError } from './remote-command.ts';
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function notADeployer(path: string, body: unknown): DeployerAnswerError {
+function notADeployer(path: string, body: unknown, problem: string): DeployerAnswerError {
   const seen =
     typeof body === 'string' ? `text: ${body.trim().slice(0, 80)}` : JSON.stringify(body)?.slice(0, 80);
   return new DeployerAnswerError(
     200,
     'NOT_A_DEPLOYER',
-    `GET ${path} did not answer like an ecs-gitops deployer (got ${seen ?? 'nothing'}); check --url / ECS_GITOPS_URL`,
+    `GET ${path} did not answer like an ecs-gitops deployer (got ${seen ?? 'nothing'}; ${problem}); check --url / ECS_GITOPS_URL`,
   );
 }
 
 export function asDeployerStatus(body: unknown, path = '/status'): DeployerStatus {
-  if (isObject(body) && Array.isArray(body.services) && isObject(body.config) && isObject(body.queue))
-    return body as unknown as DeployerStatus;
-  throw notADeployer(path, body);
+  const checked = checkDeployerStatus(body);
+  if (checked.ok) return checked.value;
+  throw notADeployer(path, body, checked.problem);
 }
 
 export function asServiceStatus(body: unknown, path: string): ServiceStatus {
-  if (
-    isObject(body) &&
-    typeof body.name === 'string' &&
-    isObject(body.sync) &&
-    Array.isArray(body.recentRollouts)
-  )
-    return body as unknown as ServiceStatus;
-  throw notADeployer(path, body);
+  const checked = checkServiceStatus(body);
+  if (checked.ok) return checked.value;
+  throw notADeployer(path, body, checked.problem);
 }

@@ -1,5 +1,5 @@
 // The manual levers share one shape: POST /api/services/<service>/<action>, print what happened.
-import type { ServiceStatus } from '../../runtime/status-model.ts';
+import type { ServiceStatus } from '../../contract/status-model.ts';
 import { type CliCommand, EXIT, UsageError } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 import { asServiceStatus } from './answer-shape.ts';

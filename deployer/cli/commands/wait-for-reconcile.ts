@@ -1,6 +1,6 @@
 // `--wait` for sync and resume: follow the service until the reconcile after the request has finished,
 // printing each rollout step, and turn the outcome into an exit code (0 only when Synced).
-import type { ServiceStatus } from '../../runtime/status-model.ts';
+import type { ServiceStatus } from '../../contract/status-model.ts';
 import type { CliIo } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 

@@ -1,5 +1,6 @@
 // Text views of GET /status for `ecs-gitops status`: a table of every service, or one service in detail.
 
+import type { DeployerStatus, RolloutRecord, ServiceStatus } from '../../contract/status-model.ts';
 import { emptyStateMessage } from '../../http/dashboard/empty-state.ts';
 import {
   formatDuration,
@@ -11,7 +12,6 @@ import {
   shortRevision,
   withKnownTag,
 } from '../../http/dashboard/format-values.ts';
-import type { DeployerStatus, RolloutRecord, ServiceStatus } from '../../runtime/status-model.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
 import { printable, textTable } from './text-table.ts';
 

@@ -1,4 +1,5 @@
-// EventBridge "ECR Image Action" events (shared/data/ecr-image-action.json) as image-push messages.
+// EventBridge "ECR Image Action" events as image-push messages (the AWS documentation sample is
+// test/integration/adapters/fixtures/ecr-image-action.json).
 // Only a successful PUSH is one; every other ECR or EventBridge event is recognised and ignored with
 // the reason. Only a value that is not an event at all is an error. Never throws.
 import { DeployerError, err, ok, type Result } from '../errors.ts';

@@ -1,6 +1,6 @@
 // Rejected config: the deployer keeps the last valid revision (across restarts too: it is persisted
 // in AWS) and shows exactly what to fix.
-import type { ConfigStatus } from '../../runtime/status-model.ts';
+import type { ConfigStatus } from '../../contract/status-model.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { shortRevision } from './format-values.ts';
 

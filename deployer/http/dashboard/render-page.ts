@@ -1,6 +1,6 @@
 // The dashboard page: server-rendered, no external assets, updated in place from /events.
 
-import type { DeployerStatus } from '../../runtime/status-model.ts';
+import type { DeployerStatus } from '../../contract/status-model.ts';
 import { configErrorsBanner } from './config-errors-banner.ts';
 import { DASHBOARD_PATHS } from './dashboard-paths.ts';
 import { emptyStateMessage } from './empty-state.ts';

@@ -1,5 +1,5 @@
 // The recent rollouts of one service: time, from → to, result, duration, reason, config revision.
-import type { RolloutRecord } from '../../runtime/status-model.ts';
+import type { RolloutRecord } from '../../contract/status-model.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { formatDuration, formatTime, imageLabel, shortRevision, withKnownTag } from './format-values.ts';
 import { resultBadge } from './sync-badge.ts';

@@ -1,5 +1,5 @@
 // One card per managed service: state, desired vs live, the rollout in progress, history, failures.
-import { type CurrentRollout, ROLLOUT_STEPS, type ServiceStatus } from '../../runtime/status-model.ts';
+import { type CurrentRollout, ROLLOUT_STEPS, type ServiceStatus } from '../../contract/status-model.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import {
   formatTime,

@@ -1,8 +1,9 @@
 // One runtime subscription shared by every open dashboard: each status change is rendered and serialised
 // once and fanned out. Bursts (several step changes in one tick) coalesce into one update carrying the
 // latest; the window grows with the cost of a render (many services), so pushing never eats the CPU.
+
+import type { DeployerStatus } from '../../contract/status-model.ts';
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
-import type { DeployerStatus } from '../../runtime/status-model.ts';
 import { pageTitle, renderDashboardBody } from './render-page.ts';
 
 /** What /events pushes and /dashboard/state returns: the status JSON, the rendered body and the tab title. */

@@ -1,5 +1,5 @@
 // A coloured badge per sync state. Colours live in page-style.ts as `.badge-<state>` classes.
-import { SYNC_STATES, type SyncState } from '../../runtime/status-model.ts';
+import { SYNC_STATES, type SyncState } from '../../contract/status-model.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 
 const DESCRIPTIONS: Record<SyncState, string> = {

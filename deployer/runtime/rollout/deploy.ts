@@ -2,10 +2,10 @@
 // verify, record the failure on the revision (so it survives a restart) and roll back. `complete()`
 // is shared with a rollout resumed after a crash, which starts at wait because its revision exists.
 
+import type { RolloutResult } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
 import { revisionTags } from '../../domain/revision-tags.ts';
 import type { TaskDefinition } from '../../domain/types.ts';
-import type { RolloutResult } from '../status-model.ts';
 import { invalidateAfterRollout } from './invalidate.ts';
 import type { RecentRevision } from './recent-revisions.ts';
 import { registerRevision } from './register.ts';

@@ -2,12 +2,12 @@
 // reconcile, once). After a rollback the live image is read back from ECS: the revision rolled back
 // to is not always the one left.
 import type { Logger } from 'pino';
+import type { ImageStatus } from '../../contract/status-model.ts';
 import { type SyncVerdict, statusOfInvalidation, statusOfRollout } from '../../domain/decide.ts';
 import { liveImageOf } from '../../domain/task-definition.ts';
 import type { ServiceConfig } from '../../domain/types.ts';
 import type { EcsPort, ReleaseRecordPort } from '../../ports.ts';
 import type { DeployerMetrics } from '../metrics.ts';
-import type { ImageStatus } from '../status-model.ts';
 import type { StatusStore } from '../status-store.ts';
 import type { DeployResult } from './deploy.ts';
 import { recordRelease } from './record-release.ts';

@@ -1,9 +1,9 @@
 // What every rollout step needs: the ports, the service's config, where to report progress.
 import type { Logger } from 'pino';
+import type { RolloutStep } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
 import type { LiveServiceEvent, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
-import type { RolloutStep } from '../status-model.ts';
 
 export interface RolloutContext {
   service: ServiceConfig;

@@ -1,11 +1,11 @@
 // Runs a rollout (fresh, resumed, or a pending CDN invalidation) with progress in the status and the
 // metrics, and turns its end into history and a status verdict (record-outcome.ts).
 import type { Logger } from 'pino';
+import type { ImageStatus } from '../../contract/status-model.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, VerifyProbe } from '../../ports.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { ServiceEvents } from '../service-events.ts';
-import type { ImageStatus } from '../status-model.ts';
 import type { StatusStore } from '../status-store.ts';
 import type { DeployResult } from './deploy.ts';
 import { type ActOutcome, recordOutcome } from './record-outcome.ts';

@@ -1,7 +1,7 @@
 // Principle 1 (level-triggered): a reordered GitHub delivery (an older push arriving after a newer
 // one) must not roll the service back to the older commit's config. Events say "look now".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
+import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import {
   ACTORS_FILE,

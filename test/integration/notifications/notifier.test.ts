@@ -4,10 +4,10 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RolloutRecord } from '../../../deployer/contract/status-model.ts';
 import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
 import type { NotificationChannel } from '../../../deployer/notifications/notification-settings.ts';
 import { Notifier, signBody } from '../../../deployer/notifications/notifier.ts';
-import type { RolloutRecord } from '../../../deployer/runtime/status-model.ts';
 import {
   type NotificationReceiver,
   startNotificationReceiver,

@@ -16,7 +16,7 @@ import {
   spawnDeployer,
   writeConfigDir,
 } from '../../../bench/support/deployer-process.ts';
-import type { ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import type { LocalService } from '../../../local/ecs/model.ts';
 import { seededRandom } from '../../../local/faults.ts';
 import { REPO_ROOT } from '../../../local/task-commands.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../deployer/cli/cli-io.ts';
 import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
 import { runCli } from '../../../deployer/cli/main.ts';
-import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
+import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import {
   FAKE_DIGEST_V1,
   FAKE_DIGEST_V2,

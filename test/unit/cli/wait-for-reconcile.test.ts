@@ -6,7 +6,7 @@ import type { CliIo } from '../../../deployer/cli/cli-io.ts';
 import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
 import { describeOutcome, waitForReconcile } from '../../../deployer/cli/commands/wait-for-reconcile.ts';
 import { runCli } from '../../../deployer/cli/main.ts';
-import type { SyncState } from '../../../deployer/runtime/status-model.ts';
+import type { SyncState } from '../../../deployer/contract/status-model.ts';
 import { type FakeRuntime, fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 import { TEST_TOKEN, testServer } from '../../support/test-server.ts';
 

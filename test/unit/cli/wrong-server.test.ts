@@ -42,7 +42,7 @@ describe('a server that is not an ecs-gitops deployer', () => {
     [['diff'], 'GET /status did not answer like an ecs-gitops deployer'],
     [
       ['status', 'actors'],
-      'GET /status/actors did not answer like an ecs-gitops deployer (got text: <h1>Welcome</h1>)',
+      'GET /status/actors did not answer like an ecs-gitops deployer (got text: <h1>Welcome</h1>;',
     ],
     [['sync', 'actors', '--wait'], 'GET /status/actors did not answer like an ecs-gitops deployer'],
   ])('%j exits 1 and says to check the URL', async (args, message) => {

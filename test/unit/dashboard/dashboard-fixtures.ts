@@ -1,7 +1,7 @@
 // Status fixtures for dashboard tests (an actors service that is OutOfSync between two known digests),
 // served by the shared in-memory runtime of test/support.
 
-import type { DeployerStatus, ServiceStatus } from '../../../deployer/runtime/status-model.ts';
+import type { DeployerStatus, ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import { createFakeRuntime, type FakeRuntime } from '../../support/fake-runtime.ts';
 
 export const DIGEST_A = `sha256:${'a'.repeat(64)}`;

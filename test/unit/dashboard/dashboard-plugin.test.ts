@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SYNC_STATES } from '../../../deployer/contract/status-model.ts';
 import { dashboardPlugin } from '../../../deployer/http/dashboard/dashboard-plugin.ts';
-import { SYNC_STATES } from '../../../deployer/runtime/status-model.ts';
 import {
   DIGEST_A,
   DIGEST_B,

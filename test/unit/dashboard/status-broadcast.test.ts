@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import { StatusBroadcast } from '../../../deployer/http/dashboard/status-broadcast.ts';
-import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
 import { deployerStatus, fakeRuntime } from './dashboard-fixtures.ts';
 
 const broadcasts: StatusBroadcast[] = [];

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { diffStatus } from '../../../deployer/lifecycle/diff-status.ts';
-import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
 import type {
   CurrentRollout,
   DeployerStatus,
   RolloutRecord,
   ServiceStatus,
   SyncStatus,
-} from '../../../deployer/runtime/status-model.ts';
+} from '../../../deployer/contract/status-model.ts';
+import { diffStatus } from '../../../deployer/lifecycle/diff-status.ts';
+import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
 import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 
 const SHA = 'a'.repeat(40);

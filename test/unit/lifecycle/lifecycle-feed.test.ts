@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import type { LifecycleEvent } from '../../../deployer/lifecycle/lifecycle-event.ts';
 import { feedLifecycle } from '../../../deployer/lifecycle/lifecycle-feed.ts';
-import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
 import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 
 const base = fakeDeployerStatus({ services: [] });

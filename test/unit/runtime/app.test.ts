@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
-import type { DeployerStatus } from '../../../deployer/runtime/status-model.ts';
 import {
   FakeCdn,
   FakeClock,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { RolloutStep } from '../../../deployer/contract/status-model.ts';
 import type { LiveDeployment, LiveService, ServiceConfig } from '../../../deployer/domain/types.ts';
 import type { EcsPort } from '../../../deployer/ports.ts';
 import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { verifyRollout } from '../../../deployer/runtime/rollout/verify.ts';
 import { waitForDeployment } from '../../../deployer/runtime/rollout/wait.ts';
-import type { RolloutStep } from '../../../deployer/runtime/status-model.ts';
 import { FakeCdn, FakeClock, FakeEcs, FakeProbe, silentLogger } from '../../support/fakes/index.ts';
 
 const OURS = 'arn:aws:ecs:eu-west-1:1:task-definition/actors:2';

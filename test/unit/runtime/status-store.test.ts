@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { RolloutRecord } from '../../../deployer/contract/status-model.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
-import type { RolloutRecord } from '../../../deployer/runtime/status-model.ts';
 import { HISTORY_LIMITS, StatusStore } from '../../../deployer/runtime/status-store.ts';
 import { FakeClock } from '../../support/fakes/index.ts';
 

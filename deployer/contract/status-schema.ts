@@ -1,0 +1,126 @@
+// The JSON Schema of the status the deployer reports (status-model.ts): the Fastify response schema of
+// GET /status and GET /status/:service, and what the CLI checks an answer against before it trusts it.
+// One definition, so the server cannot send what the client would refuse. Objects are closed
+// (`additionalProperties: false`): a field added to the model without the schema fails the tests.
+import { ROLLOUT_RESULTS, ROLLOUT_STEPS, SYNC_STATES } from './status-model.ts';
+
+const text = { type: 'string' } as const;
+const nullableText = { type: ['string', 'null'] } as const;
+const closed = (properties: Record<string, unknown>, required: string[]) =>
+  ({ type: 'object', additionalProperties: false, properties, required }) as const;
+
+const imageStatus = closed({ image: text, digest: text, tag: text, taskDefinitionArn: text }, ['image']);
+const nullableImage = { anyOf: [imageStatus, { type: 'null' }] };
+
+const trackPolicy = {
+  anyOf: [
+    closed({ pin: text }, ['pin']),
+    closed({ semver: text, prerelease: { type: 'boolean' } }, ['semver']),
+    closed({ glob: text }, ['glob']),
+    closed({ regex: text }, ['regex']),
+    closed({ latest: { const: true } }, ['latest']),
+  ],
+};
+
+const desired = closed({ image: text, digest: text, tag: text, reason: text, policy: trackPolicy }, [
+  'image',
+  'digest',
+  'reason',
+  'policy',
+]);
+
+const live = closed({ image: text, digest: text, taskDefinitionArn: text }, ['image', 'taskDefinitionArn']);
+
+const sync = closed({ state: { enum: [...SYNC_STATES] }, reason: text, message: text, since: text }, [
+  'state',
+  'reason',
+  'message',
+  'since',
+]);
+
+const currentRollout = closed(
+  { id: text, step: { enum: [...ROLLOUT_STEPS] }, startedAt: text, from: nullableImage, to: imageStatus },
+  ['id', 'step', 'startedAt', 'from', 'to'],
+);
+
+const rolloutRecord = closed(
+  {
+    id: text,
+    from: nullableImage,
+    to: imageStatus,
+    result: { enum: [...ROLLOUT_RESULTS] },
+    startedAt: text,
+    finishedAt: text,
+    durationMs: { type: 'number' },
+    reason: text,
+    configRevision: text,
+    taskDefinitionArn: text,
+  },
+  ['id', 'from', 'to', 'result', 'startedAt', 'finishedAt', 'durationMs', 'reason', 'configRevision'],
+);
+
+const failedDigest = closed({ digest: text, reason: text, failedAt: text, rolloutId: text }, [
+  'digest',
+  'reason',
+  'failedAt',
+  'rolloutId',
+]);
+
+const serviceEvent = closed({ id: text, createdAt: text, message: text }, ['id', 'createdAt', 'message']);
+
+export const serviceStatusSchema = closed(
+  {
+    name: text,
+    desired: { anyOf: [desired, { type: 'null' }] },
+    live: { anyOf: [live, { type: 'null' }] },
+    sync,
+    suspended: { type: 'boolean' },
+    currentRollout: { anyOf: [currentRollout, { type: 'null' }] },
+    recentRollouts: { type: 'array', items: rolloutRecord },
+    failedDigests: { type: 'array', items: failedDigest },
+    events: { type: 'array', items: serviceEvent },
+    lastReconciledAt: nullableText,
+  },
+  [
+    'name',
+    'desired',
+    'live',
+    'sync',
+    'suspended',
+    'currentRollout',
+    'recentRollouts',
+    'failedDigests',
+    'events',
+    'lastReconciledAt',
+  ],
+);
+
+const configError = closed(
+  { file: text, line: { type: 'number' }, column: { type: 'number' }, field: text, message: text },
+  ['file', 'line', 'column', 'field', 'message'],
+);
+
+export const deployerStatusSchema = closed(
+  {
+    mode: { enum: ['local', 'aws'] },
+    version: text,
+    startedAt: text,
+    config: closed(
+      {
+        revision: nullableText,
+        lastAppliedRevision: nullableText,
+        lastAttemptedRevision: nullableText,
+        errors: { type: 'array', items: configError },
+        headRevision: nullableText,
+        readAt: nullableText,
+      },
+      ['revision', 'lastAppliedRevision', 'lastAttemptedRevision', 'errors', 'headRevision', 'readAt'],
+    ),
+    queue: closed({ visible: { type: ['number', 'null'] }, inFlight: { type: ['number', 'null'] } }, [
+      'visible',
+      'inFlight',
+    ]),
+    services: { type: 'array', items: serviceStatusSchema },
+  },
+  ['mode', 'version', 'startedAt', 'config', 'queue', 'services'],
+);
