@@ -120,3 +120,17 @@ export interface Clock {
   /** Calls `tick` every `ms` until `signal` aborts; never keeps the process alive by itself. */
   every(ms: number, tick: () => void, signal: AbortSignal): void;
 }
+
+/** What a service runs after a successful rollout: the fields the deployer owns in its task definition. */
+export interface ReleaseRecord {
+  /** The digest-pinned image (`<repository uri>@sha256:...`) of the service's container. */
+  image: string;
+}
+
+export interface ReleaseRecordPort {
+  /**
+   * Records (overwriting) what a service runs, where the next infrastructure synth/deploy reads it,
+   * so a `cdk deploy` never moves the image backwards.
+   */
+  recordServed(service: string, record: ReleaseRecord, signal: AbortSignal): Promise<void>;
+}

@@ -12,6 +12,7 @@ import type {
   LastGoodConfigStore,
   QueuePort,
   RegistryPort,
+  ReleaseRecordPort,
   VerifyProbe,
 } from '../ports.ts';
 import { Intake } from './intake.ts';
@@ -39,6 +40,8 @@ export interface RuntimeDeps {
   probe: VerifyProbe;
   clock: Clock;
   logger: Logger;
+  /** Where a successful rollout records what runs for the next `cdk deploy`; absent: nowhere (local). */
+  releaseRecords?: ReleaseRecordPort | undefined;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -92,6 +95,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     store,
     metrics,
     waitPollMs: settings.waitPollMs,
+    releaseRecords: deps.releaseRecords,
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
   });

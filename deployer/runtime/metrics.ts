@@ -18,6 +18,9 @@ export const EVENT_SOURCE: Record<QueueMessage['kind'], EventSource> = {
   reconcile: 'reconcile',
 };
 
+export const RELEASE_RECORD_OUTCOMES = ['written', 'failed', 'skipped'] as const;
+export type ReleaseRecordOutcome = (typeof RELEASE_RECORD_OUTCOMES)[number];
+
 export interface DeployerMetrics {
   registry: Registry;
   rolloutFinished(service: string, result: RolloutResult, durationSeconds: number): void;
@@ -27,6 +30,8 @@ export interface DeployerMetrics {
   rolloutStep(service: string, step: RolloutStep | undefined): void;
   /** Approximate queue depth from the last stats read. */
   queueMessages(visible: number, inFlight: number): void;
+  /** A release record after a successful rollout (record-release.ts): written, failed or skipped. */
+  releaseRecord(service: string, outcome: ReleaseRecordOutcome): void;
   /** Drops every series of a service removed from config. */
   forget(service: string): void;
 }
@@ -71,6 +76,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
     labelNames: ['state'],
     registers: [registry],
   });
+  const releaseRecords = new Counter({
+    name: 'ecs_gitops_release_records_total',
+    help: 'Release records (SSM) after successful rollouts, by service and outcome (written, failed, skipped).',
+    labelNames: ['service', 'outcome'],
+    registers: [registry],
+  });
   const steps = new Map<string, RolloutStep>();
 
   return {
@@ -99,7 +110,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
       queue.set({ state: 'visible' }, visible);
       queue.set({ state: 'in_flight' }, inFlight);
     },
+    releaseRecord(service, outcome) {
+      releaseRecords.inc({ service, outcome });
+    },
     forget(service) {
+      for (const outcome of RELEASE_RECORD_OUTCOMES) releaseRecords.remove({ service, outcome });
       for (const result of ROLLOUT_RESULTS) {
         rollouts.remove({ service, result });
         duration.remove({ service, result });

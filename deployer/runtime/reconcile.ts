@@ -17,7 +17,7 @@ import { errorReason, Reason } from '../domain/reasons.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, RegistryPort, VerifyProbe } from '../ports.ts';
+import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { complete, deploy, finishRollback } from './rollout/deploy.ts';
@@ -40,6 +40,8 @@ export interface ReconcilerDeps {
   store: StatusStore;
   metrics: DeployerMetrics;
   waitPollMs: number;
+  /** Where a successful rollout records what runs for the next infrastructure deploy; absent: nowhere. */
+  releaseRecords?: ReleaseRecordPort | undefined;
   /** The config in force (intake keeps it). */
   desired: () => DesiredState | undefined;
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */

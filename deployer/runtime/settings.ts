@@ -22,6 +22,11 @@ export interface Settings {
   /** SQS FIFO queue; undefined in local mode means the composition root provides a queue itself. */
   queueUrl: string | undefined;
   dlqUrl: string | undefined;
+  /**
+   * SSM parameter path under which a successful rollout records each service's image
+   * (`<prefix>/<service>/image`, read by the stack); undefined: nothing is recorded (the local world).
+   */
+  releaseParameterPrefix: string | undefined;
   config: ConfigLocation;
   /** Git ref a push must target to count (`refs/heads/<CONFIG_BRANCH>`). */
   trackedRef: string;
@@ -126,6 +131,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (dlqUrl !== undefined && !isHttpUrl(dlqUrl))
     problems.push(`DLQ_URL=${JSON.stringify(dlqUrl)} must be an http(s) URL`);
 
+  const releaseParameterPrefix = text('RELEASE_PARAMETER_PREFIX');
+  // SSM names: letters, digits and `_.-` in `/`-separated levels; a hierarchy starts with `/`
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html).
+  if (releaseParameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+)+$/.test(releaseParameterPrefix))
+    problems.push(
+      `RELEASE_PARAMETER_PREFIX=${JSON.stringify(releaseParameterPrefix)} must be an SSM parameter path such as /ecs-gitops/MyStack (no trailing slash)`,
+    );
+
   const branch = text('CONFIG_BRANCH') ?? SETTINGS_DEFAULTS.configBranch;
   if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(branch))
     problems.push(`CONFIG_BRANCH=${JSON.stringify(branch)} is not a valid branch name`);
@@ -206,6 +219,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     region,
     queueUrl,
     dlqUrl,
+    releaseParameterPrefix,
     config,
     trackedRef: `refs/heads/${branch}`,
     port,

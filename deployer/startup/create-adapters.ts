@@ -8,6 +8,7 @@ import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
 import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
+import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
 import { DirectoryConfigSource } from '../adapters/directory-config-source.ts';
 import { GitConfigSource } from '../adapters/git/git-config-source.ts';
@@ -87,6 +88,9 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
       ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
     }),
     clock: new SystemClock(),
+    ...(settings.releaseParameterPrefix
+      ? { releaseRecords: new SsmReleaseRecords(clients.ssm, settings.releaseParameterPrefix) }
+      : {}),
     destroy: () => clients.destroy(),
   };
 }

@@ -19,6 +19,7 @@ export const CHAPTERS = [
   'github.md',
   'runtime.md',
   'events-and-plans.md',
+  'architecture.md',
   'local.md',
   'service.md',
   'benchmarks.md',

@@ -42,6 +42,11 @@ export interface DeployerServiceProps {
   configRepository: string;
   configBranch: string;
   desiredCount?: number;
+  /**
+   * Where the deployer records each managed service's image after a successful rollout
+   * (RELEASE_PARAMETER_PREFIX) and the parameters it may overwrite there (release-parameter.ts).
+   */
+  releaseRecords?: { prefix: string; parameterArns: string[] };
 }
 
 /** The deployer itself on Fargate, with a least-privilege task role and its generated secrets. */
@@ -168,6 +173,15 @@ export class DeployerService extends Construct {
         ],
       }),
     );
+    if (props.releaseRecords) {
+      this.taskRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'RecordReleases',
+          actions: ['ssm:PutParameter'],
+          resources: props.releaseRecords.parameterArns,
+        }),
+      );
+    }
     // No secretsmanager:GetSecretValue here: ECS injects GITHUB_WEBHOOK_SECRET and STATUS_TOKEN with the
     // execution role (granted by ecs.Secret.fromSecretsManager); the deployer's code never reads them.
 
@@ -199,6 +213,7 @@ export class DeployerService extends Construct {
         // `${stack:Name}` in config/services/*.yaml resolves to these, so the committed config needs no
         // per-account edit (docs/config.md). Tokens: CloudFormation fills them in at deploy time.
         [STACK_VALUES_VARIABLE]: stack.toJsonString(stackValues(props.distribution)),
+        ...(props.releaseRecords ? { RELEASE_PARAMETER_PREFIX: props.releaseRecords.prefix } : {}),
       },
       secrets: {
         GITHUB_WEBHOOK_SECRET: ecs.Secret.fromSecretsManager(this.webhookSecret),

@@ -1,5 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -13,6 +13,7 @@ import { Network } from './network.ts';
 import { Operations } from './operations.ts';
 import { PublicEdge } from './public-edge.ts';
 import { Registries } from './registries.ts';
+import { ReleaseParameter, releaseParameterPrefix } from './release-parameter.ts';
 
 export interface GitOpsStackProps extends StackProps {
   /** The managed service as config/services/<name>.yaml describes it. */
@@ -43,6 +44,8 @@ export class GitOpsStack extends Stack {
 
   readonly intake: IntakeQueue;
   readonly actors: ActorsService;
+  /** The SSM parameter the deployer records the actors image in and the task definition reads. */
+  readonly actorsRelease: ReleaseParameter;
   readonly deployer: DeployerService;
   readonly edge: PublicEdge;
   readonly registries: Registries;
@@ -60,17 +63,34 @@ export class GitOpsStack extends Stack {
       ecs.ContainerImage.fromAsset(props.repoRoot, { file, platform: Platform.LINUX_AMD64 });
     // A tag pinned in config names an image the user pushed; otherwise the image is built here.
     const actorsFromRepository = props.imageSource === 'repository' || props.managed.tagSource === 'pin';
+    const actorsAsset = actorsFromRepository
+      ? undefined
+      : new DockerImageAsset(this, 'ActorsImage', {
+          directory: props.repoRoot,
+          file: 'Dockerfile.service',
+          platform: Platform.LINUX_AMD64,
+        });
+    // The deployer owns the actors image after the first one: the task definition reads what it recorded.
+    const releasePrefix = releaseParameterPrefix(this.stackName);
+    this.actorsRelease = new ReleaseParameter(this, 'ActorsRelease', {
+      prefix: releasePrefix,
+      service: props.managed.name,
+      initialImage: actorsAsset
+        ? actorsAsset.imageUri
+        : this.registries.service.repositoryUriForTag(props.managed.tag),
+    });
     this.actors = new ActorsService(this, 'Actors', {
       cluster: network.cluster,
       repository: this.registries.service,
       serviceName: props.managed.service,
       containerName: props.managed.container,
-      image: actorsFromRepository
-        ? ecs.ContainerImage.fromEcrRepository(this.registries.service, props.managed.tag)
-        : fromAsset('Dockerfile.service'),
+      image: ecs.ContainerImage.fromRegistry(this.actorsRelease.imageReference),
       desiredCount: props.serviceDesiredCount,
       maxCount: props.serviceMaxCount,
     });
+    // CloudFormation resolves the reference when it creates or updates the task definition.
+    this.actors.taskDefinition.node.addDependency(this.actorsRelease.seed);
+    if (actorsAsset) actorsAsset.repository.grantPull(this.actors.taskDefinition.obtainExecutionRole());
     this.edge = new PublicEdge(this, 'Edge', { vpc: network.vpc });
     const actorsTargets = this.edge.routeServiceByDefault(this.actors.service, props.managed.container);
     const executionRole = this.actors.taskDefinition.obtainExecutionRole();
@@ -90,6 +110,7 @@ export class GitOpsStack extends Stack {
       configRepository: props.configRepository,
       configBranch: props.configBranch,
       desiredCount: props.deployerDesiredCount,
+      releaseRecords: { prefix: releasePrefix, parameterArns: [this.actorsRelease.parameterArn] },
     });
     const deployerTargets = this.edge.routeDeployerPaths(this.deployer.service);
     this.operations = new Operations(this, 'Operations', {

@@ -1,9 +1,12 @@
 // Reads the managed service's config so the image CDK deploys first is the one config/ names.
 // Kept in one small file so it can switch to deployer/adapters/config-directory.ts once that exists.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parse } from 'yaml';
 
 export interface InitialService {
+  /** The config's name (its file stem): the key the deployer records the service's image under. */
+  name: string;
   cluster: string;
   service: string;
   container: string;
@@ -17,6 +20,7 @@ export interface InitialService {
 export const DEFAULT_INITIAL_IMAGE_TAG = '1.0.0';
 
 interface RawConfig {
+  name?: unknown;
   cluster?: unknown;
   service?: unknown;
   container?: unknown;
@@ -43,6 +47,7 @@ export function readInitialService(file: string, contextTag: string | undefined)
   // A digest pin cannot be expressed as an ECR tag; fall back to the context tag in that case.
   const pinnedTag = typeof pin === 'string' && !pin.startsWith('sha256:') ? pin : undefined;
   return {
+    name: typeof raw.name === 'string' && raw.name !== '' ? raw.name : basename(file).replace(/\.ya?ml$/, ''),
     cluster: requireString(raw.cluster, 'cluster', file),
     service: requireString(raw.service, 'service', file),
     container: requireString(raw.container, 'container', file),

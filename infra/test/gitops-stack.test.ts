@@ -126,12 +126,82 @@ describe('registries and cluster', () => {
   });
 });
 
+/**
+ * The AwsCustomResource call that creates the actors release parameter once, parsed, with every
+ * CloudFormation token inside it (the asset image URI, the account) as `<token ...>` with its JSON.
+ */
+function releaseSeedCall(from: Template): {
+  action: string;
+  parameters: Record<string, unknown>;
+  ignoreErrorCodesMatching?: string;
+} {
+  const seeds = Object.values(from.findResources('Custom::AWS')).filter((r) =>
+    JSON.stringify(r.Properties.Create).includes('putParameter'),
+  );
+  expect(seeds).toHaveLength(1);
+  const create = seeds[0]?.Properties.Create as string | { 'Fn::Join': [string, unknown[]] };
+  const text =
+    typeof create === 'string'
+      ? create
+      : create['Fn::Join'][1]
+          .map((part) =>
+            typeof part === 'string' ? part : `<token ${JSON.stringify(part).replace(/["\\]/g, "'")}>`,
+          )
+          .join('');
+  return JSON.parse(text);
+}
+
+describe('image hand-off between CDK and the deployer (SSM release parameter)', () => {
+  const parameter = '/ecs-gitops/EcsGitOps/actors/image';
+
+  it('the actors task definition reads its image from the parameter the deployer writes', () => {
+    const task = one('AWS::ECS::TaskDefinition', (t) => t.Properties.Family === 'actors');
+    const container = firstOf(task.Properties.ContainerDefinitions as Array<{ Image: unknown }>);
+    expect(container.Image).toBe(`{{resolve:ssm:${parameter}}}`);
+    // CloudFormation resolves the reference when it creates the task definition: the parameter first.
+    const seedId = logicalId(stack.actorsRelease.seed.node.findChild('Resource') as never);
+    const taskResource = template.toJSON().Resources[logicalId(stack.actors.taskDefinition)];
+    expect(taskResource.DependsOn).toContain(seedId);
+  });
+
+  it('the stack creates the parameter once and never overwrites what the deployer recorded', () => {
+    const call = releaseSeedCall(template);
+    expect(call.action).toBe('putParameter');
+    expect(call.parameters).toMatchObject({ Name: parameter, Type: 'String', Overwrite: false });
+    expect(call.ignoreErrorCodesMatching).toBe('ParameterAlreadyExists');
+  });
+
+  it('the deployer is told the prefix and may write exactly that parameter', () => {
+    const task = one('AWS::ECS::TaskDefinition', (t) => t.Properties.Family === 'ecs-gitops-deployer');
+    const env = firstOf(
+      task.Properties.ContainerDefinitions as Array<{ Environment: Array<{ Name: string; Value: unknown }> }>,
+    ).Environment;
+    expect(env).toContainEqual({ Name: 'RELEASE_PARAMETER_PREFIX', Value: '/ecs-gitops/EcsGitOps' });
+    const policyId = logicalId(stack.deployer.taskRole.node.findChild('DefaultPolicy') as never);
+    const statements = resourcesOf('AWS::IAM::Policy')[policyId]?.Properties.PolicyDocument as {
+      Statement: Array<{ Action: string | string[]; Resource: unknown }>;
+    };
+    // The release statement: PutParameter on that parameter only (no wildcard, no other path).
+    const release = statements.Statement.filter((st) =>
+      JSON.stringify(st.Resource).includes('/ecs-gitops/EcsGitOps'),
+    );
+    expect(release).toHaveLength(1);
+    expect(release[0]?.Action).toBe('ssm:PutParameter');
+    expect(JSON.stringify(release[0]?.Resource)).toContain(`:parameter${parameter}"`);
+  });
+});
+
 describe('actors service', () => {
   it('builds both first images at deploy from the Dockerfiles (no image pushed by hand on an empty account)', () => {
-    const images = Object.values(resourcesOf('AWS::ECS::TaskDefinition')).map((t) =>
-      JSON.stringify((t.Properties.ContainerDefinitions as Array<{ Image: unknown }>)[0]?.Image),
+    // The deployer's image directly; the actors' first image is what the release parameter starts with.
+    const deployerTask = one(
+      'AWS::ECS::TaskDefinition',
+      (t) => t.Properties.Family === 'ecs-gitops-deployer',
     );
-    expect(images).toHaveLength(2);
+    const images = [
+      JSON.stringify((deployerTask.Properties.ContainerDefinitions as Array<{ Image: unknown }>)[0]?.Image),
+      String(releaseSeedCall(template).parameters.Value),
+    ];
     for (const image of images) expect(image).toContain('cdk-hnb659fds-container-assets');
     const assets = JSON.parse(readFileSync(join(outdir, 'EcsGitOps.assets.json'), 'utf8')) as {
       dockerImages: Record<string, { source: { dockerFile: string } }>;
@@ -152,7 +222,8 @@ describe('actors service', () => {
       );
       const container = firstOf(task?.Properties.ContainerDefinitions as Array<Record<string, unknown>>);
       expect(container.Name).toBe('actors');
-      expect(JSON.stringify(container.Image)).toContain(':1.0.0');
+      expect(container.Image).toBe('{{resolve:ssm:/ecs-gitops/EcsGitOps/actors/image}}');
+      expect(String(releaseSeedCall(fromRepository.template).parameters.Value)).toContain(':1.0.0');
     },
     SYNTH_TIMEOUT_MS,
   );
@@ -536,9 +607,8 @@ describe('overrides', () => {
         ServiceName: 'ecs-gitops-deployer',
         DesiredCount: 2,
       });
-      const tasks = Object.values(pinned.template.findResources('AWS::ECS::TaskDefinition'));
-      const actors = tasks.find((t) => t.Properties.Family === 'actors');
-      expect(JSON.stringify(actors?.Properties.ContainerDefinitions[0].Image)).toContain(':1.2.3');
+      // The pinned tag is the release parameter's first value; the task definition resolves the parameter.
+      expect(String(releaseSeedCall(pinned.template).parameters.Value)).toContain(':1.2.3');
     },
     SYNTH_TIMEOUT_MS,
   );

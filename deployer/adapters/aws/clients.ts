@@ -1,5 +1,5 @@
 // Builds the AWS SDK v3 clients the adapters use. Endpoints are NOT set here: the SDK itself reads
-// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS (and AWS_ENDPOINT_URL) from the environment
+// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM (and AWS_ENDPOINT_URL) from the environment
 // (@smithy/core getEndpointUrlConfig), which is how local runs reach the stand-ins. `endpoints` only
 // exists for callers that want to pass them explicitly.
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
@@ -35,7 +35,7 @@ export interface AwsClients {
   ecr: ECRClient;
   cloudfront: CloudFrontClient;
   sqs: SQSClient;
-  /** Parameter Store: the last good config revision (ssm-last-good-config.ts). */
+  /** Parameter Store: the last good config revision (ssm-last-good-config.ts) and the release records (ssm-adapter.ts). */
   ssm: SSMClient;
   /** Closes the clients' sockets (shutdown, tests). */
   destroy(): void;

@@ -2,7 +2,7 @@
 // waiting for a watch event, a push or the periodic resync; prints what is in force afterwards.
 import type { RefreshResponse } from '../../http/api-routes.ts';
 import { CONFIG_REFRESH_PATH } from '../../http/api-routes.ts';
-import { shortRevision } from '../../http/dashboard/format-values.ts';
+import { shortRevision } from '../../present/format-values.ts';
 import { EXIT } from '../cli-io.ts';
 import { configProblems } from '../format/status-report.ts';
 import { CONNECTION_HELP, DeployerAnswerError, defineRemoteCommand } from './remote-command.ts';

@@ -1,8 +1,8 @@
 // `status --watch`: the status table (or one service) redrawn on every change the deployer pushes
 // on /events, reconnecting after a lost connection until Ctrl-C.
 
+import { DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
 import type { DeployerStatus } from '../../contract/status-model.ts';
-import { DASHBOARD_PATHS } from '../../http/dashboard/dashboard-paths.ts';
 import type { CliIo } from '../cli-io.ts';
 import { DeployerClientError } from '../deployer-client.ts';
 import { type Paint, paintFor } from '../format/colour.ts';

@@ -1,8 +1,8 @@
 // Desired vs live per service, for `ecs-gitops diff`. Pure: takes the status JSON, returns rows.
 
 import type { DeployerStatus, ImageStatus, ServiceStatus } from '../../contract/status-model.ts';
-import { emptyStateMessage } from '../../http/dashboard/empty-state.ts';
-import { imageLabel, liveImageStatus } from '../../http/dashboard/format-values.ts';
+import { emptyStateMessage } from '../../present/empty-state.ts';
+import { imageLabel, liveImageStatus } from '../../present/format-values.ts';
 import { noPaint, type Paint } from './colour.ts';
 import { configProblems } from './status-report.ts';
 import { printable, textTable } from './text-table.ts';

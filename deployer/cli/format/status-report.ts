@@ -1,7 +1,7 @@
 // Text views of GET /status for `ecs-gitops status`: a table of every service, or one service in detail.
 
 import type { DeployerStatus, RolloutRecord, ServiceStatus } from '../../contract/status-model.ts';
-import { emptyStateMessage } from '../../http/dashboard/empty-state.ts';
+import { emptyStateMessage } from '../../present/empty-state.ts';
 import {
   formatDuration,
   formatTime,
@@ -11,7 +11,7 @@ import {
   shortDigest,
   shortRevision,
   withKnownTag,
-} from '../../http/dashboard/format-values.ts';
+} from '../../present/format-values.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
 import { printable, textTable } from './text-table.ts';
 

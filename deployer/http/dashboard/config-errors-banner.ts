@@ -1,8 +1,8 @@
 // Rejected config: the deployer keeps the last valid revision (across restarts too: it is persisted
 // in AWS) and shows exactly what to fix.
 import type { ConfigStatus } from '../../contract/status-model.ts';
+import { shortRevision } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
-import { shortRevision } from './format-values.ts';
 
 export function configErrorsBanner(config: ConfigStatus): SafeHtml | string {
   if (config.errors.length === 0) return '';

@@ -4,8 +4,8 @@
 // local mode, the status token in aws mode.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { DASHBOARD_ALIASES, DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
-import { DASHBOARD_ALIASES, DASHBOARD_PATHS } from './dashboard-paths.ts';
 import { openEventStream } from './event-stream.ts';
 import { renderDashboardPage, renderSignInPage } from './render-page.ts';
 import { dashboardPayload, StatusBroadcast } from './status-broadcast.ts';

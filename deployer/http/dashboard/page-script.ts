@@ -1,6 +1,6 @@
 // The dashboard's inline script: replace the body on every server-sent status event; poll the state
 // endpoint every 2 s while the event stream is down (proxies that buffer SSE, old browsers).
-import { DASHBOARD_PATHS } from './dashboard-paths.ts';
+import { DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
 
 export const POLL_INTERVAL_MS = 2000;
 /** How long to wait before opening a new event stream after the browser gave one up. */

@@ -1,11 +1,11 @@
 // The dashboard page: server-rendered, no external assets, updated in place from /events.
 
+import { DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
 import type { DeployerStatus } from '../../contract/status-model.ts';
+import { emptyStateMessage } from '../../present/empty-state.ts';
+import { formatTime, shortRevision } from '../../present/format-values.ts';
 import { configErrorsBanner } from './config-errors-banner.ts';
-import { DASHBOARD_PATHS } from './dashboard-paths.ts';
-import { emptyStateMessage } from './empty-state.ts';
 import { html, type SafeHtml, trusted } from './escape-html.ts';
-import { formatTime, shortRevision } from './format-values.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
 import { serviceCard } from './service-card.ts';

@@ -1,7 +1,13 @@
 // The recent rollouts of one service: time, from → to, result, duration, reason, config revision.
 import type { RolloutRecord } from '../../contract/status-model.ts';
+import {
+  formatDuration,
+  formatTime,
+  imageLabel,
+  shortRevision,
+  withKnownTag,
+} from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
-import { formatDuration, formatTime, imageLabel, shortRevision, withKnownTag } from './format-values.ts';
 import { resultBadge } from './sync-badge.ts';
 
 /** `tags` (digest → tag, see knownTags) names images that the record only knows by digest. */

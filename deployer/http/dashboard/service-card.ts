@@ -1,6 +1,5 @@
 // One card per managed service: state, desired vs live, the rollout in progress, history, failures.
 import { type CurrentRollout, ROLLOUT_STEPS, type ServiceStatus } from '../../contract/status-model.ts';
-import { html, type SafeHtml } from './escape-html.ts';
 import {
   formatTime,
   imageLabel,
@@ -8,7 +7,8 @@ import {
   liveImageStatus,
   shortDigest,
   withKnownTag,
-} from './format-values.ts';
+} from '../../present/format-values.ts';
+import { html, type SafeHtml } from './escape-html.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 

@@ -4,10 +4,10 @@
 // `next`; anything else gets the form again with 401. Sign-ins are logged with the token's name.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import { DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
 import type { ApiToken } from '../../shared/api-tokens.ts';
 import { findToken, issueSession, sessionCookie } from '../bearer-auth.ts';
 import { allowOnly } from '../http-errors.ts';
-import { DASHBOARD_PATHS } from './dashboard-paths.ts';
 import { securityHeaders } from './dashboard-plugin.ts';
 import { renderSignInPage } from './render-page.ts';
 

@@ -6,10 +6,11 @@ import type { ImageStatus } from '../../contract/status-model.ts';
 import { type SyncVerdict, statusOfInvalidation, statusOfRollout } from '../../domain/decide.ts';
 import { liveImageOf } from '../../domain/task-definition.ts';
 import type { ServiceConfig } from '../../domain/types.ts';
-import type { EcsPort } from '../../ports.ts';
+import type { EcsPort, ReleaseRecordPort } from '../../ports.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { StatusStore } from '../status-store.ts';
 import type { DeployResult } from './deploy.ts';
+import { recordRelease } from './record-release.ts';
 
 export interface RecordDeps {
   ecs: EcsPort;
@@ -17,6 +18,8 @@ export interface RecordDeps {
   metrics: DeployerMetrics;
   log: Logger;
   signal: AbortSignal;
+  /** Where a successful rollout records what runs for the next infrastructure deploy; absent: nowhere. */
+  releaseRecords?: ReleaseRecordPort | undefined;
 }
 
 /** The status to write, and an error to hand the queue for a retry soon (a retryable CDN error). */
@@ -58,6 +61,7 @@ export async function recordOutcome(
       };
     });
     log.info({ digest: rollout.digest, durationMs }, 'rollout finished');
+    await recordRelease(deps, name, { image: images.to.image, digest: rollout.digest });
     if (outcome.invalidationError === undefined) return { status: statusOfRollout(outcome) };
     return afterInvalidation(rollout.config, rollout.digest, outcome.invalidationError);
   }

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
+import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, VerifyProbe } from '../../ports.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { ServiceEvents } from '../service-events.ts';
 import type { StatusStore } from '../status-store.ts';
@@ -20,6 +20,8 @@ export interface RunnerDeps {
   metrics: DeployerMetrics;
   events: ServiceEvents;
   waitPollMs: number;
+  /** Where a successful rollout records what runs (record-release.ts); absent: nowhere. */
+  releaseRecords?: ReleaseRecordPort | undefined;
 }
 
 export interface RolloutRun {
@@ -90,7 +92,7 @@ export async function runRollout(
   metrics.syncState(config.name, 'Progressing');
   const outcome = await steps(rolloutContext(deps, config, signal, log));
   return recordOutcome(
-    { ecs: deps.ecs, store, metrics, log, signal },
+    { ecs: deps.ecs, store, metrics, log, signal, releaseRecords: deps.releaseRecords },
     { config, configRevision: run.configRevision, rolloutId: run.rolloutId, digest: run.digest },
     { from: run.to ? from : null, to },
     outcome,

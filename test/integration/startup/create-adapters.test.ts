@@ -2,11 +2,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import { createAdapters } from '../../../deployer/startup/create-adapters.ts';
 import { ConfigRepo } from '../../support/config-repo.ts';
+import { startMoto } from '../../support/moto-server.ts';
 
 const logger = pino({ level: 'silent' });
 const QUEUE = 'http://sqs.us-east-1.127.0.0.1:4566/000000000000/ecs-gitops.fifo';
@@ -69,4 +71,47 @@ describe('createAdapters', () => {
     const settings = { ...loadSettings({ DEPLOYER_MODE: 'local' }), queueUrl: undefined };
     expect(() => createAdapters({ settings, env: {}, logger })).toThrow(/QUEUE_URL/);
   });
+});
+
+describe('createAdapters: release records (RELEASE_PARAMETER_PREFIX)', () => {
+  const env = { DEPLOYER_MODE: 'local', QUEUE_URL: QUEUE, CONFIG_PATH: tmpdir(), AWS_REGION: 'us-east-1' };
+
+  it('records nothing without the prefix (the local world)', () => {
+    const adapters = createAdapters({ settings: loadSettings(env), env, logger });
+    try {
+      expect(adapters.releaseRecords).toBeUndefined();
+    } finally {
+      adapters.destroy();
+    }
+  });
+
+  it('with the prefix, writes <prefix>/<service>/image in SSM (moto)', async () => {
+    const moto = await startMoto();
+    cleanups.push(() => moto.stop());
+    const withPrefix = { ...env, RELEASE_PARAMETER_PREFIX: '/ecs-gitops/WiringStack' };
+    const adapters = createAdapters({
+      settings: loadSettings(withPrefix),
+      env: withPrefix,
+      logger,
+      credentials: moto.credentials,
+      // The SDK reads AWS_ENDPOINT_URL_* from process.env, not from `env`: name the endpoint.
+      endpoints: { ssm: moto.endpoint },
+    });
+    const ssm = new SSMClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: moto.credentials,
+    });
+    try {
+      const image = `123456789012.dkr.ecr.us-east-1.amazonaws.com/actors@sha256:${'a'.repeat(64)}`;
+      await adapters.releaseRecords?.recordServed('actors', { image }, AbortSignal.timeout(60_000));
+      const { Parameter } = await ssm.send(
+        new GetParameterCommand({ Name: '/ecs-gitops/WiringStack/actors/image' }),
+      );
+      expect(Parameter?.Value).toBe(image);
+    } finally {
+      ssm.destroy();
+      adapters.destroy();
+    }
+  }, 120_000);
 });

@@ -19,6 +19,7 @@ export {
 export { FakeProbe, type FakeProbeOptions } from './fake-probe.ts';
 export { FakeQueue, type FakeQueueOptions } from './fake-queue.ts';
 export { digestOf, FakeRegistry, type FakeRegistryOptions, REGISTRY_HOST } from './fake-registry.ts';
+export { FakeReleaseRecords } from './fake-release-records.ts';
 export { type PlannedFailure, throwIfPlanned } from './planned-failure.ts';
 export { serviceYaml } from './service-yaml.ts';
 

@@ -40,6 +40,7 @@ describe('config/services/actors.yaml', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const [actors] = result.state.services;
     expect(initial).toMatchObject({
+      name: actors?.name,
       cluster: actors?.cluster,
       service: actors?.service,
       container: actors?.container,

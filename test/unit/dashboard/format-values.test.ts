@@ -9,7 +9,7 @@ import {
   shortDigest,
   shortRevision,
   withKnownTag,
-} from '../../../deployer/http/dashboard/format-values.ts';
+} from '../../../deployer/present/format-values.ts';
 
 const D = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

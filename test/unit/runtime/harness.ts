@@ -12,6 +12,7 @@ import {
   FakeEcs,
   FakeProbe,
   FakeRegistry,
+  type FakeReleaseRecords,
   REGISTRY_HOST,
   serviceYaml,
   silentLogger,
@@ -20,7 +21,13 @@ import {
 export const transient = () => new DeployerError('AWS_UNAVAILABLE', 'simulated crash');
 
 export function fakeWorld(
-  options: { files?: ConfigFile[]; breakerRollback?: boolean; logger?: Logger } = {},
+  options: {
+    files?: ConfigFile[];
+    breakerRollback?: boolean;
+    logger?: Logger;
+    /** Where successful rollouts record their image; absent: nowhere, as in the local world. */
+    releaseRecords?: FakeReleaseRecords;
+  } = {},
 ) {
   const clock = new FakeClock();
   const ecs = new FakeEcs(clock);
@@ -49,6 +56,7 @@ export function fakeWorld(
       store,
       metrics,
       waitPollMs: 1000,
+      releaseRecords: options.releaseRecords,
       desired: () => desired,
       suspension: (name) => suspensions.get(name),
     });

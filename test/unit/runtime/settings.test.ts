@@ -70,6 +70,7 @@ describe('loadSettings', () => {
       region: 'us-east-1',
       queueUrl: undefined,
       dlqUrl: undefined,
+      releaseParameterPrefix: undefined,
       config: { kind: 'directory', path: path.resolve('./config') },
       trackedRef: 'refs/heads/main',
       port: 8080,
@@ -110,6 +111,16 @@ describe('loadSettings', () => {
       branch: 'prod',
       dir: 'deploy/config',
     });
+  });
+
+  it('loadSettings reads RELEASE_PARAMETER_PREFIX (an SSM path) and refuses one SSM would not accept', () => {
+    expect(
+      loadSettings({ ...AWS_ENV, RELEASE_PARAMETER_PREFIX: '/ecs-gitops/EcsGitOps' }).releaseParameterPrefix,
+    ).toBe('/ecs-gitops/EcsGitOps');
+    for (const bad of ['ecs-gitops/x', '/ecs-gitops/', '/a b'])
+      expect(problemsOf({ ...AWS_ENV, RELEASE_PARAMETER_PREFIX: bad })).toEqual([
+        `RELEASE_PARAMETER_PREFIX=${JSON.stringify(bad)} must be an SSM parameter path such as /ecs-gitops/MyStack (no trailing slash)`,
+      ]);
   });
 
   it('loadSettings defaults the mode to aws when QUEUE_URL is set', () => {

@@ -1,5 +1,5 @@
 // What to say when there is no service to show: still starting, config rejected, or none configured.
-import type { DeployerStatus } from '../../contract/status-model.ts';
+import type { DeployerStatus } from '../contract/status-model.ts';
 
 export function emptyStateMessage(status: DeployerStatus): string {
   if (status.config.revision === null && status.config.errors.length === 0)

@@ -1,5 +1,5 @@
 // Short human forms of digests, images, durations and timestamps for the dashboard and the CLI.
-import type { ImageStatus } from '../../contract/status-model.ts';
+import type { ImageStatus } from '../contract/status-model.ts';
 
 /** `sha256:0123456789ab…` → `0123456789ab` (12 hex, like docker). */
 export function shortDigest(digest: string | undefined | null): string {
