@@ -7,6 +7,8 @@ export const Reason = {
   // Unknown
   NotReconciled: 'NotReconciled',
   RebuildFailed: 'RebuildFailed',
+  // OutOfSync: a new config for the service is in force and its reconcile has not run yet
+  ConfigChanged: 'ConfigChanged',
   // Progressing
   RolloutStarted: 'RolloutStarted',
   // Synced

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
 import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
+import { Reason } from '../domain/reasons.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
@@ -189,6 +190,7 @@ export class Intake {
     const added = state.services.filter((s) => !before.has(s.name));
     // Services that join a running deployer get their history from ECS like the others did at start.
     if (this.#current && added.length > 0) await this.#deps.onServicesAdded?.(added, signal);
+    this.#markChanged(state);
     this.#current = state;
     this.#lastAttempted = state.revision;
     store.retainServices(names);
@@ -199,6 +201,25 @@ export class Intake {
     );
     await this.#lastGood.remember(state.revision, signal);
     return 'applied';
+  }
+
+  /**
+   * A service whose config changed is not shown Synced on the old config while its reconcile waits
+   * (e.g. queued only after an SQS outage): OutOfSync until that reconcile gives its verdict.
+   */
+  #markChanged(next: DesiredState): void {
+    const { store } = this.#deps;
+    for (const service of next.services) {
+      const previous = this.#current?.services.find((s) => s.name === service.name);
+      if (!previous || JSON.stringify(previous) === JSON.stringify(service)) continue;
+      if (store.service(service.name)?.sync.state !== 'Synced') continue;
+      store.setSync(
+        service.name,
+        'OutOfSync',
+        Reason.ConfigChanged,
+        `config ${next.revision.slice(0, 12)} changed this service; its reconcile has not run yet`,
+      );
+    }
   }
 
   /** Applies the recorded last good revision while the head stays rejected (and shown as such). */

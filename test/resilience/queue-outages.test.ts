@@ -127,8 +127,11 @@ describe('SQS outages', () => {
     await proxy.until(() => deliveries() >= 2);
     expect(proxy.refused.filter(reconcileSend).length).toBeGreaterThan(0);
     expect(runtime.status().config.revision).toBe(suspend);
-    // The new config is not shown as in effect on the service before its reconcile ran.
-    expect(runtime.serviceStatus('actors')?.sync.state).not.toBe('Suspended');
+    // Meanwhile the service is not shown Synced on the old config, nor as if the new one were in effect.
+    expect(runtime.serviceStatus('actors')?.sync).toMatchObject({
+      state: 'OutOfSync',
+      reason: 'ConfigChanged',
+    });
 
     proxy.refuse = undefined;
     await expect.poll(() => runtime.serviceStatus('actors')?.sync.state, CAP).toBe('Suspended');
