@@ -12,6 +12,7 @@ import { startLocalWorld } from '../../local/world.ts';
 import { localWorldOptionsFromEnv } from '../../local/world-options-from-env.ts';
 import type { GitHubSettings } from '../github/github-settings.ts';
 import type { Settings } from '../runtime/settings.ts';
+import { STATUS_TOKEN_NAME } from '../shared/api-tokens.ts';
 import type { CreateAdaptersOptions } from './create-adapters.ts';
 
 export interface LocalMode {
@@ -45,9 +46,15 @@ export async function startLocalMode(
     statusToken: !settings.statusToken,
     githubWebhookSecret: !settings.githubWebhookSecret,
   };
+  const statusToken = settings.statusToken ?? randomBytes(24).toString('base64url');
   const withSecrets: Settings = {
     ...settings,
-    statusToken: settings.statusToken ?? randomBytes(24).toString('base64url'),
+    statusToken,
+    // The token list was parsed before a status token existed: a generated one joins it as the
+    // operate token `status-token`, or the token the banner prints would open nothing.
+    apiTokens: generated.statusToken
+      ? [{ name: STATUS_TOKEN_NAME, scope: 'operate', secret: statusToken }, ...settings.apiTokens]
+      : settings.apiTokens,
     githubWebhookSecret: settings.githubWebhookSecret ?? randomBytes(24).toString('base64url'),
   };
   const github = await startGitHubStandIn(env, logger);
