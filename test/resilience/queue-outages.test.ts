@@ -1,0 +1,184 @@
+// SQS outages, over the local world (ECS, ECR, CloudFront, SQS, SSM stand-ins), a real git repository
+// and the deployer as main.ts builds it, its SQS calls going through a proxy that can refuse them:
+// - the queue refuses sends while a git push is taken in: once it is back, the reconcile of the new
+//   config still happens (a redelivered push redoes the fan-out, it is not "already handled");
+// - the dead-letter queue refuses a poison message: the valid messages of the same batch are done,
+//   the poison one stays on the source queue and is set aside again until the DLQ takes it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
+import { createDeployerRuntime } from '../../deployer/runtime/app.ts';
+import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
+import { loadSettings } from '../../deployer/runtime/settings.ts';
+import { createAdapters } from '../../deployer/startup/create-adapters.ts';
+import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
+import { ConfigRepo } from '../support/config-repo.ts';
+import { type SqsFaultProxy, sentKind, startSqsFaultProxy } from './support/sqs-fault-proxy.ts';
+
+const silent = pino({ level: 'silent' });
+const CAP = { timeout: 45_000, interval: 50 };
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+let world: LocalWorld;
+let repo: ConfigRepo;
+let proxy: SqsFaultProxy;
+let direct: AwsClients;
+let cacheDir: string;
+let runtime: DeployerRuntime;
+let destroyAdapters: () => void;
+
+const actorsYaml = (suspended: boolean) =>
+  [
+    'name: actors',
+    'cluster: gitops',
+    'service: actors',
+    'container: actors',
+    'image: { repository: actors, track: { semver: "^1.0.0" } }',
+    `verify: { url: "${world.serviceUrl('actors')}/version", successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }`,
+    'cdn: { distributionId: ELOCALACTORS }',
+    `suspended: ${suspended}`,
+    '',
+  ].join('\n');
+
+beforeAll(async () => {
+  world = await startLocalWorld({
+    logger: silent,
+    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
+    // A message not deleted comes back within seconds; the redrive policy stays out of the way.
+    visibilityTimeoutSeconds: 2,
+    maxReceiveCount: 100,
+  });
+  repo = await ConfigRepo.create();
+  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'queue-outages-cache-'));
+  proxy = await startSqsFaultProxy(world.endpoints.sqs);
+  direct = createAwsClients({ region: 'us-east-1', credentials, endpoints: world.endpoints });
+  await repo.commit({ 'config/services/actors.yaml': actorsYaml(false) }, 'actors');
+  const settings = loadSettings({
+    DEPLOYER_MODE: 'local',
+    QUEUE_URL: world.queueUrl,
+    DLQ_URL: world.dlqUrl,
+    CONFIG_REPOSITORY: repo.dir,
+    CONFIG_CACHE_DIR: cacheDir,
+    RESYNC_INTERVAL_SECONDS: '0',
+    WAIT_POLL_MS: '100',
+    VISIBILITY_TIMEOUT_SECONDS: '2',
+    HEARTBEAT_SECONDS: '1',
+  });
+  // Production adapters, only SQS goes through the proxy.
+  const { destroy, ...ports } = createAdapters({
+    settings,
+    logger: silent,
+    env: {},
+    endpoints: { ...world.endpoints, sqs: proxy.endpoint },
+    credentials,
+  });
+  destroyAdapters = destroy;
+  runtime = createDeployerRuntime(
+    { settings, logger: silent, ...ports },
+    { receiveWaitSeconds: 1, backoffSeconds: () => 1, heartbeatSeconds: 0.5 },
+  );
+  await runtime.start();
+}, 90_000);
+
+afterAll(async () => {
+  if (proxy) proxy.refuse = undefined;
+  await runtime?.stop();
+  destroyAdapters?.();
+  direct?.destroy();
+  await proxy?.stop();
+  await world?.stop();
+  await repo?.remove();
+  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+});
+
+/** Messages on a queue, visible or in flight (SQS counts are approximate; the local one is exact). */
+async function depth(queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await direct.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+describe('SQS outages', () => {
+  it('a push taken in while the queue refuses sends still reconciles the new config once it is back', async () => {
+    const reconcileSend = (call: Parameters<NonNullable<SqsFaultProxy['refuse']>>[0]) =>
+      sentKind(call) === 'reconcile';
+    await expect.poll(() => runtime.serviceStatus('actors')?.sync.state, CAP).toBe('Synced');
+    // No reconcile left over from the start that could do the work the push must do.
+    await expect.poll(() => depth(world.queueUrl), CAP).toBe(0);
+    proxy.refuse = reconcileSend;
+    const suspend = await repo.commit({ 'config/services/actors.yaml': actorsYaml(true) }, 'suspend actors');
+    await runtime.enqueue(
+      { kind: 'git-push', deliveryId: 'outage-push', after: suspend },
+      AbortSignal.timeout(10_000),
+    );
+
+    // The intake applied the config and could not queue its reconcile (every SDK attempt refused), so
+    // the push came back: its second delivery proves the first attempt gave up.
+    const deliveries = () => proxy.receiveAnswers.filter((answer) => answer.includes('outage-push')).length;
+    await proxy.until(() => deliveries() >= 2);
+    expect(proxy.refused.filter(reconcileSend).length).toBeGreaterThan(0);
+    expect(runtime.status().config.revision).toBe(suspend);
+    // The new config is not shown as in effect on the service before its reconcile ran.
+    expect(runtime.serviceStatus('actors')?.sync.state).not.toBe('Suspended');
+
+    proxy.refuse = undefined;
+    await expect.poll(() => runtime.serviceStatus('actors')?.sync.state, CAP).toBe('Suspended');
+  }, 120_000);
+
+  it('a poison message the DLQ refuses stays queued and is retried; valid messages of its batch are done', async () => {
+    const dlqSend = (call: Parameters<NonNullable<SqsFaultProxy['refuse']>>[0]) =>
+      call.action === 'SendMessage' && call.request.QueueUrl === world.dlqUrl;
+    proxy.refuse = dlqSend;
+    const resume = await repo.commit({ 'config/services/actors.yaml': actorsYaml(false) }, 'resume actors');
+    // Both arrive while the consumer's receive is held, so they come back in one batch.
+    await proxy.holdReceives();
+    const answersBefore = proxy.receiveAnswers.length;
+    const send = (body: string, group: string, id: string) =>
+      direct.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: world.queueUrl,
+          MessageBody: body,
+          MessageGroupId: group,
+          MessageDeduplicationId: id,
+        }),
+      );
+    const poison = '{"kind":"bogus","note":"dlq-outage"}';
+    await send(poison, 'poison', 'dlq-outage-poison');
+    await send(
+      JSON.stringify({ kind: 'git-push', deliveryId: 'dlq-outage-push', after: resume }),
+      'intake',
+      'dlq-outage-push',
+    );
+    proxy.releaseReceives();
+
+    // The valid push is done: the service is resumed and back to Synced.
+    await expect.poll(() => runtime.serviceStatus('actors')?.sync.state, CAP).toBe('Synced');
+    expect(runtime.status().config.revision).toBe(resume);
+    const batch = proxy.receiveAnswers.slice(answersBefore).find((answer) => answer.includes('dlq-outage'));
+    expect(batch, 'the poison message and the push came back in one receive').toContain('dlq-outage-push');
+
+    // The poison message is retried: received again after its visibility timeout, refused again by
+    // the DLQ, and never deleted meanwhile.
+    await proxy.until(() => proxy.refused.filter(dlqSend).length >= 2);
+    expect(await depth(world.dlqUrl)).toBe(0);
+    expect(await depth(world.queueUrl)).toBeGreaterThanOrEqual(1);
+
+    // The DLQ is back: the poison message moves there and leaves the source queue.
+    proxy.refuse = undefined;
+    await expect.poll(() => depth(world.dlqUrl), CAP).toBe(1);
+    const { Messages = [] } = await direct.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: world.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    expect(Messages.map((message) => message.Body)).toEqual([poison]);
+    await expect.poll(() => depth(world.queueUrl), CAP).toBe(0);
+  }, 120_000);
+});
