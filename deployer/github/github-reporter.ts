@@ -4,10 +4,11 @@
 // is rejected. Fed with lifecycle events; every call runs later, in order, on a bounded queue, so a
 // rate-limited or down GitHub delays statuses and never a rollout. Failures are logged and counted.
 import type { Logger } from 'pino';
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import type { ImageStatus } from '../contract/status-model.ts';
 import { DeliveryQueue } from '../lifecycle/delivery-queue.ts';
 import type { LifecycleEvent, RolloutFinished, RolloutStarted } from '../lifecycle/lifecycle-event.ts';
+import { githubReportsCounter } from '../runtime/metrics.ts';
 import type { DeploymentState, GitHubPort } from './github-port.ts';
 
 export interface GitHubReporterOptions {
@@ -41,12 +42,7 @@ export class GitHubReporter {
   constructor(options: GitHubReporterOptions) {
     this.#options = options;
     this.#log = options.logger.child({ component: 'github-reporter' });
-    this.#calls = new Counter({
-      name: 'ecs_gitops_github_reports_total',
-      help: 'Lifecycle events reported to GitHub, by outcome (sent, failed, dropped).',
-      labelNames: ['outcome'],
-      registers: [options.metrics],
-    });
+    this.#calls = githubReportsCounter(options.metrics);
     for (const outcome of ['sent', 'failed', 'dropped']) this.#calls.inc({ outcome }, 0);
     this.#queue = new DeliveryQueue<Job>({
       capacity: options.capacity ?? 200,

@@ -12,10 +12,10 @@
 // failed delivery to redeliver).
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, type Registry } from 'prom-client';
 import { WEBHOOK_PATH } from '../../common/contract.ts';
 import type { PushFilter } from '../domain/events/github-push.ts';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../domain/events/json-depth.ts';
+import { webhookDeliveriesCounter } from '../runtime/metrics.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import type { DeliveryCache } from './delivery-cache.ts';
 import { type GithubEventOutcome, GithubWebhooks } from './github-webhooks.ts';
@@ -60,23 +60,9 @@ export function webhookSource(request: FastifyRequest, behindProxy: boolean): st
   return chain.at(-1)?.trim() || socket;
 }
 
-export const WEBHOOK_METRIC = 'ecs_gitops_webhook_deliveries_total';
-
-/** One counter per registry, even when several servers share a runtime (tests). */
-function deliveriesCounter(registry: Registry): Counter<'outcome'> {
-  const existing = registry.getSingleMetric(WEBHOOK_METRIC);
-  if (existing) return existing as Counter<'outcome'>;
-  return new Counter({
-    name: WEBHOOK_METRIC,
-    help: 'GitHub webhook deliveries by outcome (queued, duplicate, ignored, ping, rate-limited, bad-signature, malformed, queue-unavailable, not-configured).',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-}
-
 export const webhookRoute: FastifyPluginAsync<WebhookRouteOptions> = async (app, options) => {
   const { runtime, deliveries, rate } = options;
-  const counter = deliveriesCounter(runtime.metrics);
+  const counter = webhookDeliveriesCounter(runtime.metrics);
   const webhooks = options.secret ? new GithubWebhooks(options.secret, options.filter) : undefined;
   // Keep the raw bytes: the signature covers them exactly, a re-serialised object would not match.
   // Only the two content types GitHub sends are parsed; anything else is a 415.

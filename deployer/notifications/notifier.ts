@@ -5,9 +5,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { Logger } from 'pino';
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import { DeliveryQueue } from '../lifecycle/delivery-queue.ts';
 import type { LifecycleEvent } from '../lifecycle/lifecycle-event.ts';
+import { notificationsCounter } from '../runtime/metrics.ts';
 import { slackMessage, summarise, teamsMessage, webhookDocument } from './notification-messages.ts';
 import type { NotificationChannel } from './notification-settings.ts';
 
@@ -53,12 +54,7 @@ export class Notifier {
   constructor(options: NotifierOptions) {
     this.#options = options;
     const log = options.logger.child({ component: 'notifier' });
-    this.#sent = new Counter({
-      name: 'ecs_gitops_notifications_total',
-      help: 'Notifications by channel and outcome (sent, failed, dropped).',
-      labelNames: ['channel', 'outcome'],
-      registers: [options.metrics],
-    });
+    this.#sent = notificationsCounter(options.metrics);
     this.#channels = options.channels.map((channel) => {
       for (const outcome of ['sent', 'failed', 'dropped'])
         this.#sent.inc({ channel: channel.name, outcome }, 0);

@@ -124,3 +124,44 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
     },
   };
 }
+
+// Metrics of the edges (webhook, reporters) are defined here too, so every name and label of
+// /metrics is in this one file. Each is created once per registry: several servers or reporters may
+// share a runtime's registry (tests), and prom-client refuses a second metric of the same name.
+function counterOn<L extends string>(
+  registry: Registry,
+  definition: { name: string; help: string; labelNames: readonly L[] },
+): Counter<L> {
+  const existing = registry.getSingleMetric(definition.name);
+  if (existing) return existing as Counter<L>;
+  return new Counter({ ...definition, registers: [registry] });
+}
+
+export const WEBHOOK_METRIC = 'ecs_gitops_webhook_deliveries_total';
+
+/** GitHub webhook deliveries by outcome (http/webhook-route.ts). */
+export function webhookDeliveriesCounter(registry: Registry): Counter<'outcome'> {
+  return counterOn(registry, {
+    name: WEBHOOK_METRIC,
+    help: 'GitHub webhook deliveries by outcome (queued, duplicate, ignored, ping, rate-limited, bad-signature, malformed, queue-unavailable, not-configured).',
+    labelNames: ['outcome'],
+  });
+}
+
+/** Notifications by channel and outcome (notifications/notifier.ts). */
+export function notificationsCounter(registry: Registry): Counter<'channel' | 'outcome'> {
+  return counterOn(registry, {
+    name: 'ecs_gitops_notifications_total',
+    help: 'Notifications by channel and outcome (sent, failed, dropped).',
+    labelNames: ['channel', 'outcome'],
+  });
+}
+
+/** Lifecycle events reported to GitHub by outcome (github/github-reporter.ts). */
+export function githubReportsCounter(registry: Registry): Counter<'outcome'> {
+  return counterOn(registry, {
+    name: 'ecs_gitops_github_reports_total',
+    help: 'Lifecycle events reported to GitHub, by outcome (sent, failed, dropped).',
+    labelNames: ['outcome'],
+  });
+}

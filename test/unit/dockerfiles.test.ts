@@ -1,7 +1,8 @@
 // There is no Docker engine here, so these tests check what can be checked without one: the
 // Dockerfiles agree with the contract ports, copy only what exists, install production
 // dependencies only, run as non-root on Node 24, and the copied files with production packages only
-// are enough to run the CMD.
+// are enough to run the CMD (the service started from its laid-out image is
+// test/integration/docker/service-image.test.ts: it starts a process).
 import { existsSync, readFileSync } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,6 @@ import {
   SERVICE_HEALTH_PATH,
   SERVICE_PORT,
 } from '../../common/contract.ts';
-import { listeningUrl, startServiceProcess } from '../integration/service/support/service-process.ts';
 import {
   filesCopiedBy,
   layoutFinalStage,
@@ -151,36 +151,6 @@ describe.each(IMAGES)('$file', ({ file, port, health, entry }) => {
     expect(outside).toEqual([]);
     const production = Object.keys(PACKAGE.dependencies);
     expect(closure.packages.filter((name) => !production.includes(name))).toEqual([]);
-  });
-});
-
-describe('Dockerfile.service, laid out as the image holds it', () => {
-  it('starts with its CMD and answers /health and /version', async () => {
-    const dockerfile = parseDockerfile(readFileSync(path.join(ROOT, 'Dockerfile.service'), 'utf8'));
-    const { dir } = await layout(dockerfile);
-    const [program, script] = command(dockerfile.final) ?? [];
-    expect(program).toBe('node');
-    const service = startServiceProcess(
-      {
-        ...environment(dockerfile.final),
-        // Never the fixed port in tests: the image's ENV says 5000, the test listens on 0.
-        HOST: '127.0.0.1',
-        PORT: '0',
-        ACTORS_AUTH_USER: 'image',
-        ACTORS_AUTH_PASSWORD: 'layout-test',
-      },
-      { cwd: dir, script },
-    );
-    try {
-      const url = await listeningUrl(service);
-      const healthResponse = await fetch(`${url}${SERVICE_HEALTH_PATH}`);
-      expect(healthResponse.status).toBe(200);
-      const version = (await (await fetch(`${url}/version`)).json()) as { version: string };
-      expect(version.version).toBe(PACKAGE.version);
-    } finally {
-      service.child.kill('SIGTERM');
-      await service.exited;
-    }
   });
 });
 

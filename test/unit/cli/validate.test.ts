@@ -29,10 +29,31 @@ async function inProcess(args: string[], cwd = ROOT) {
 }
 
 describe('ecs-gitops validate', () => {
-  it('validate on the repository config prints ok with the content revision and exits 0', async () => {
+  it('validate on the repository config prints ok with the content revision and exits 0, noting the placeholders were checked for syntax only', async () => {
     const { code, stdout, stderr } = await inProcess(['validate']);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr:
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the note names the config's own placeholder syntax
+        'note: ${stack:Name} placeholders were checked for syntax only; pass --stack-values file.json or set STACK_VALUES to resolve them\n',
+    });
     expect(stdout).toMatch(/^ok: 1 service valid at sha256:[0-9a-f]{64}\n$/);
+  });
+
+  it('validate --stack-values resolves the repository config quietly, and an unknown name is a file:line error', async () => {
+    const values = path.join(temp, 'stack-values.json');
+    writeFileSync(
+      values,
+      JSON.stringify({ CloudFrontUrl: 'https://d111111abcdef8.cloudfront.net', DistributionId: 'E2EXAMPLE' }),
+    );
+    const resolved = await inProcess(['validate', '--stack-values', values]);
+    expect({ code: resolved.code, stderr: resolved.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(resolved.stdout).toMatch(/^ok: 1 service valid at sha256:/);
+
+    writeFileSync(values, JSON.stringify({ CloudFrontUrl: 'https://d111111abcdef8.cloudfront.net' }));
+    const missing = await inProcess(['validate', '--stack-values', values]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^config\/services\/actors\.yaml:\d+:\d+ .*DistributionId/m);
   });
 
   it('validate <valid fixture> counts the services and ignores non-YAML files', async () => {
