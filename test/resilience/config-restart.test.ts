@@ -43,6 +43,10 @@ const actorsYaml = (suspended: boolean) =>
 beforeAll(async () => {
   world = await startLocalWorld({
     logger: silent,
+    // A stopped deployer's last long poll may still take a message (SQS hands it to the connection
+    // even when the client has gone): with the template's 60 s visibility the next deployer would
+    // see it only after the test's cap. 2 s keeps the redelivery inside it.
+    visibilityTimeoutSeconds: 2,
     timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
   });
   repo = await ConfigRepo.create();
