@@ -24,11 +24,19 @@ describe('ecs-gitops entry (spawned)', () => {
 });
 
 describe('ecs-gitops validate (spawned)', () => {
-  it('validate on the repository config prints ok and exits 0', () => {
+  it('validate on the repository config, with the stack values in STACK_VALUES, prints ok and exits 0', () => {
     const run = spawnSync(process.execPath, [MAIN, 'validate'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 15_000,
+      // The repository config holds ${stack:} placeholders: given their values they resolve quietly.
+      env: {
+        ...process.env,
+        STACK_VALUES: JSON.stringify({
+          CloudFrontUrl: 'https://d111111abcdef8.cloudfront.net',
+          DistributionId: 'E2EXAMPLE',
+        }),
+      },
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
