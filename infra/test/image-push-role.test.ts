@@ -35,10 +35,11 @@ function pushRole(stack: GitOpsStack, template: Template) {
   const role = (template.findResources('AWS::IAM::Role') as Resources)[idOf(stack, push.role)];
   const policyId = idOf(stack, push.role.node.findChild('DefaultPolicy') as never);
   const policy = (template.findResources('AWS::IAM::Policy') as Resources)[policyId];
+  if (!role || !policy) throw new Error('the push role or its policy is missing from the template');
   return {
-    trust: (role?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement,
-    permissions: (policy?.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
-    attachedTo: policy?.Properties.Roles,
+    trust: (role.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement,
+    permissions: (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    attachedTo: policy.Properties.Roles,
   };
 }
 
