@@ -101,6 +101,16 @@ export interface ServiceEvent {
   message: string;
 }
 
+/** A rollout that would start and a gate holds (domain/gates): approval, or a sync window. */
+export interface GateStatus {
+  reason: 'PendingApproval' | 'OutsideWindow';
+  /** The digest held; `approve` approves this one. */
+  digest: string;
+  message: string;
+  /** OutsideWindow: when a rollout may start next, if within the look-ahead. */
+  opensAt?: string;
+}
+
 export interface ServiceStatus {
   name: string;
   desired: DesiredStatus | null;
@@ -115,6 +125,8 @@ export interface ServiceStatus {
   /** Recent ECS service events, newest first, bounded. */
   events: ServiceEvent[];
   lastReconciledAt: string | null;
+  /** Present while a gate holds a rollout (absent otherwise). */
+  gate?: GateStatus;
 }
 
 export interface ConfigStatus {

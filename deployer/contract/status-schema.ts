@@ -66,6 +66,16 @@ const failedDigest = closed({ digest: text, reason: text, failedAt: text, rollou
   'rolloutId',
 ]);
 
+const gate = closed(
+  {
+    reason: { enum: ['PendingApproval', 'OutsideWindow'] },
+    digest: text,
+    message: text,
+    opensAt: text,
+  },
+  ['reason', 'digest', 'message'],
+);
+
 const serviceEvent = closed({ id: text, createdAt: text, message: text }, ['id', 'createdAt', 'message']);
 
 export const serviceStatusSchema = closed(
@@ -80,6 +90,7 @@ export const serviceStatusSchema = closed(
     failedDigests: { type: 'array', items: failedDigest },
     events: { type: 'array', items: serviceEvent },
     lastReconciledAt: nullableText,
+    gate,
   },
   [
     'name',

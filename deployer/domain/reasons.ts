@@ -9,6 +9,9 @@ export const Reason = {
   RebuildFailed: 'RebuildFailed',
   // OutOfSync: a new config for the service is in force and its reconcile has not run yet
   ConfigChanged: 'ConfigChanged',
+  // OutOfSync: a gate holds the rollout (domain/gates)
+  PendingApproval: 'PendingApproval',
+  OutsideWindow: 'OutsideWindow',
   // Progressing
   RolloutStarted: 'RolloutStarted',
   // Synced
@@ -24,6 +27,7 @@ export const Reason = {
   RollbackFailed: 'RollbackFailed',
   // Failed: nothing can be rolled out until something changes
   DigestBlocked: 'DigestBlocked',
+  Rejected: 'Rejected',
   NoMatchingImage: 'NoMatchingImage',
   ForeignImage: 'ForeignImage',
   InvalidConfig: 'InvalidConfig',

@@ -19,6 +19,8 @@ export const REVISION_TAG_KEYS = {
   invalidation: 'ecs-gitops:cdn-invalidation',
   /** On the live revision: a runtime suspension (API suspend, manual rollback), or `resumed`. */
   suspended: 'ecs-gitops:suspended',
+  /** On the live revision: the newest approval or rejection, `Approved <digest> by <name>` (domain/gates/approval.ts). */
+  approval: 'ecs-gitops:approval',
 } as const;
 
 /** `InProgress` while an attempt runs; absent on revisions of older versions (read as running). */
@@ -45,6 +47,8 @@ export interface RevisionRecord {
   invalidation?: InvalidationState;
   /** A runtime suspension in force (a `resumed` tag reads as none). */
   suspended?: SuspensionReason;
+  /** Raw approval tag; domain/gates/approval.ts reads it. */
+  approval?: string;
 }
 
 /** A revision of a family with what its tags record. */
@@ -74,6 +78,7 @@ export function readRevisionTags(tags: Readonly<Record<string, string>>): Revisi
     startedAt: tags[REVISION_TAG_KEYS.startedAt],
     finishedAt: tags[REVISION_TAG_KEYS.finishedAt],
     previousArn: tags[REVISION_TAG_KEYS.previousArn],
+    approval: tags[REVISION_TAG_KEYS.approval],
   };
   for (const [key, value] of Object.entries(text)) if (value) record[key as keyof typeof text] = value;
   const result = oneOf(REVISION_RESULTS, tags[REVISION_TAG_KEYS.result]);

@@ -1,4 +1,5 @@
 // The shared vocabulary of the deployer: desired state, live state, events, plans. Pure data only.
+import type { SyncWindow } from './gates/sync-window.ts';
 
 /** How a service chooses its image from the registry when it is not pinned. Exactly one key. */
 export type TrackPolicy =
@@ -41,6 +42,10 @@ export interface ServiceConfig {
   cdn?: CdnSettings;
   rollout: { timeoutSeconds: number; rollback: boolean };
   suspended: boolean;
+  /** `manual`: each new digest waits for `approve` (domain/gates); absent: none. */
+  approval?: 'manual';
+  /** Sync windows: when a rollout may start (domain/gates/sync-window.ts); absent: always. */
+  windows?: SyncWindow[];
   /** Where this config came from, for error messages and status. */
   source: { file: string };
 }
@@ -100,7 +105,15 @@ export type QueueMessage =
    */
   | { kind: 'git-push'; deliveryId: string; after: string }
   | { kind: 'image-push'; repository: string; digest: string; tag?: string; pushedAt: string }
-  | { kind: 'reconcile'; service: string; reason: string; configRevision?: string; force?: boolean }
+  | {
+      kind: 'reconcile';
+      service: string;
+      reason: string;
+      configRevision?: string;
+      force?: boolean;
+      /** Manual `sync --override-window`: the API token name that overrides the sync windows. */
+      overrideWindowBy?: string;
+    }
   | { kind: 'resync'; reason: string };
 
 export interface ContainerDefinition {

@@ -1,9 +1,10 @@
-// POST /api/services/:service/{sync,rollback,suspend,resume}: the manual levers (CLI, dashboard).
+// POST /api/services/:service/{sync,rollback,suspend,resume,approve,reject}: the manual levers (CLI, dashboard).
 // Every answer carries the service's status after the action, so callers need no second request.
 // POST /api/config/refresh re-reads the config source now and answers with the config status.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ServiceStatus } from '../contract/status-model.ts';
 import type { DeployerRuntime, RefreshResult } from '../runtime/runtime.ts';
+import { operatorOf } from './bearer-auth.ts';
 import { allowOnly, sendError } from './http-errors.ts';
 
 export interface ApiRoutesOptions {
@@ -12,7 +13,7 @@ export interface ApiRoutesOptions {
   timeoutMs?: number;
 }
 
-export const API_ACTIONS = ['sync', 'rollback', 'suspend', 'resume'] as const;
+export const API_ACTIONS = ['sync', 'rollback', 'suspend', 'resume', 'approve', 'reject'] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
 export interface ApiResponse {
@@ -22,6 +23,10 @@ export interface ApiResponse {
   accepted: boolean;
   /** Rollback target when one was given. */
   to?: string;
+  /** approve / reject: the digest the verdict is for. */
+  digest?: string;
+  /** sync: the rollout may start outside the service's sync windows. */
+  overrideWindow?: boolean;
   status: ServiceStatus | null;
 }
 
@@ -40,6 +45,17 @@ const rollbackBody = {
       minLength: 1,
       maxLength: 2048,
       description: 'Task definition ARN, `family:revision` or revision number; default: the previous one',
+    },
+  },
+} as const;
+
+const syncBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    overrideWindow: {
+      type: 'boolean',
+      description: 'Start the rollout even outside the sync windows (logged with the token name)',
     },
   },
 } as const;
@@ -75,14 +91,50 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
     return reply.code(200).send(body);
   });
 
-  app.post<Params>('/api/services/:service/sync', { schema: { params } }, async (request, reply) => {
-    const { service } = request.params;
-    if (!known(service, reply)) return reply;
-    // Re-reads the config before it reconciles (runtime.sync), so a just-saved edit is what syncs.
-    await runtime.sync(service, AbortSignal.timeout(timeoutMs));
-    request.log.info({ service, action: 'sync' }, 'manual sync requested');
-    return answer(reply, 202, { service, action: 'sync', accepted: true });
-  });
+  app.post<Params & { Body: { overrideWindow?: boolean } | undefined }>(
+    '/api/services/:service/sync',
+    {
+      schema: { params, body: syncBody },
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      const { service } = request.params;
+      if (!known(service, reply)) return reply;
+      const by = operatorOf(request) ?? 'unknown';
+      const overrideWindow = request.body?.overrideWindow === true;
+      // Re-reads the config before it reconciles (runtime.sync), so a just-saved edit is what syncs.
+      await runtime.sync(
+        service,
+        AbortSignal.timeout(timeoutMs),
+        overrideWindow ? { overrideWindowBy: by } : {},
+      );
+      if (overrideWindow)
+        request.log.warn(
+          { service, action: 'sync', overrideWindow, token: by },
+          'manual sync overriding the sync windows',
+        );
+      else request.log.info({ service, action: 'sync' }, 'manual sync requested');
+      return answer(reply, 202, {
+        service,
+        action: 'sync',
+        accepted: true,
+        ...(overrideWindow ? { overrideWindow } : {}),
+      });
+    },
+  );
+
+  for (const action of ['approve', 'reject'] as const)
+    app.post<Params>(`/api/services/:service/${action}`, { schema: { params } }, async (request, reply) => {
+      const { service } = request.params;
+      if (!known(service, reply)) return reply;
+      const by = operatorOf(request) ?? 'unknown';
+      const verdict = action === 'approve' ? 'Approved' : 'Rejected';
+      const { digest } = await runtime.approve(service, verdict, by, AbortSignal.timeout(timeoutMs));
+      request.log.info({ service, action, digest, token: by }, `rollout ${verdict.toLowerCase()}`);
+      return answer(reply, 202, { service, action, accepted: true, digest });
+    });
 
   app.post<Params & { Body: { to?: string } | undefined }>(
     '/api/services/:service/rollback',

@@ -85,12 +85,23 @@ function unauthorized(reply: FastifyReply, presented: boolean, message: string):
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
+/** The operate token's name per request, for logs and records of who did what (approve, override). */
+const operators = new WeakMap<FastifyRequest, string>();
+
+/** The name of the operate token that authorised this request (after requireOperate ran). */
+export function operatorOf(request: FastifyRequest): string | undefined {
+  return operators.get(request);
+}
+
 /** onRequest hook for mutating endpoints: the bearer header of an `operate` token, nothing else. */
 export function requireOperate(tokens: readonly ApiToken[]): Hook {
   return async (request, reply) => {
     const presented = bearerToken(request.headers.authorization);
     const token = findToken(tokens, presented);
-    if (token?.scope === 'operate') return undefined;
+    if (token?.scope === 'operate') {
+      operators.set(request, token.name);
+      return undefined;
+    }
     if (token)
       return sendError(
         reply.header(

@@ -15,6 +15,7 @@ import type {
   ReleaseRecordPort,
   VerifyProbe,
 } from '../ports.ts';
+import { Approvals } from './approvals.ts';
 import { Intake } from './intake.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
@@ -66,6 +67,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
   const configPrefix =
     settings.config.kind === 'git' && settings.config.dir !== '' ? `${settings.config.dir}/` : '';
   const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
+  const approvals = new Approvals({ ecs: deps.ecs, clock, logger });
   const rebuildDeps = {
     ecs: deps.ecs,
     store,
@@ -98,6 +100,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     releaseRecords: deps.releaseRecords,
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
+    approval: (name) => approvals.get(name),
   });
   const handlers = messageHandlers(intake, reconciler);
   const consumer = new QueueConsumer({
@@ -118,6 +121,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     ecs: deps.ecs,
     store,
     suspensions,
+    approvals,
     clock,
     logger,
     desired: () => intake.current(),

@@ -19,7 +19,7 @@ export function messageHandlers(intake: Intake, reconciler: Reconciler): Message
     reconcile: (message, signal) =>
       reconciler.reconcile(
         message.service,
-        { reason: message.reason, force: message.force === true },
+        { reason: message.reason, force: message.force === true, overrideWindowBy: message.overrideWindowBy },
         signal,
       ),
   };

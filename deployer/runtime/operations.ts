@@ -7,6 +7,7 @@ import { deduplicationId } from '../domain/events/queue-message.ts';
 import type { QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, EcsPort, QueuePort } from '../ports.ts';
 import { ExpiringMap } from '../shared/expiring-map.ts';
+import type { Approvals } from './approvals.ts';
 import type { LoadOutcome } from './intake.ts';
 import { manualRollback } from './rollback-service.ts';
 import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
@@ -18,6 +19,7 @@ export interface OperationsDeps {
   ecs: EcsPort;
   store: StatusStore;
   suspensions: Suspensions;
+  approvals: Approvals;
   clock: Clock;
   logger: Logger;
   /** The config in force (intake keeps it). */
@@ -28,7 +30,7 @@ export interface OperationsDeps {
 
 export type Operations = Pick<
   DeployerRuntime,
-  'enqueue' | 'refresh' | 'sync' | 'rollback' | 'suspend' | 'resume'
+  'enqueue' | 'refresh' | 'sync' | 'rollback' | 'suspend' | 'resume' | 'approve'
 >;
 
 /** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() answers the same at once. */
@@ -74,7 +76,7 @@ export function createOperations(deps: OperationsDeps): Operations {
       return { outcome, config: store.snapshot().config };
     },
 
-    async sync(service, signal) {
+    async sync(service, signal, options = {}) {
       // What the user just saved or pushed is what they mean to sync: read it first, briefly.
       try {
         await deps.reloadConfig(AbortSignal.any([signal, AbortSignal.timeout(SYNC_REREAD_MS)]));
@@ -87,8 +89,41 @@ export function createOperations(deps: OperationsDeps): Operations {
       }
       requireService(service);
       store.forgetFailedDigests(service);
-      logger.info({ service }, 'manual sync: failed digests forgotten, reconciling with force');
-      await enqueue({ kind: 'reconcile', service, reason: `manual sync ${stamp()}`, force: true }, signal);
+      const by = options.overrideWindowBy;
+      logger.info(
+        { service, ...(by !== undefined ? { overrideWindow: true, by } : {}) },
+        by !== undefined
+          ? 'manual sync overriding the sync windows: failed digests forgotten, reconciling with force'
+          : 'manual sync: failed digests forgotten, reconciling with force',
+      );
+      await enqueue(
+        {
+          kind: 'reconcile',
+          service,
+          reason: `manual sync ${stamp()}`,
+          force: true,
+          ...(by !== undefined ? { overrideWindowBy: by } : {}),
+        },
+        signal,
+      );
+    },
+
+    async approve(service, verdict, by, signal) {
+      const config = requireService(service);
+      const held = store.service(service)?.gate;
+      if (!held)
+        throw new DeployerError(
+          'NOTHING_TO_APPROVE',
+          `no rollout of "${service}" is held by a gate (approval or sync window); nothing to ${verdict === 'Approved' ? 'approve' : 'reject'}`,
+          { details: { service } },
+        );
+      const arn = await deps.approvals.record(config, { verdict, digest: held.digest, by }, signal);
+      logger.info(
+        { service, digest: held.digest, by, taskDefinitionArn: arn },
+        verdict === 'Approved' ? 'rollout approved' : 'rollout rejected',
+      );
+      await enqueue({ kind: 'reconcile', service, reason: `${verdict.toLowerCase()} ${stamp()}` }, signal);
+      return { digest: held.digest };
     },
 
     async rollback(service, to, signal) {

@@ -2,7 +2,7 @@
 // (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
-import type { DesiredStatus } from '../contract/status-model.ts';
+import type { DesiredStatus, GateStatus } from '../contract/status-model.ts';
 import {
   type Decision,
   decide,
@@ -12,6 +12,7 @@ import {
   statusOf,
 } from '../domain/decide.ts';
 import { DeployerError, isDeployerError } from '../domain/errors.ts';
+import type { ApprovalRecord } from '../domain/gates/approval.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
@@ -46,12 +47,16 @@ export interface ReconcilerDeps {
   desired: () => DesiredState | undefined;
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */
   suspension: (service: string) => Suspension | undefined;
+  /** Approval or rejection made through this process's API, newer than what ECS shows, if any. */
+  approval?: (service: string) => ApprovalRecord | undefined;
 }
 
 export interface ReconcileOptions {
   reason: string;
   /** Manual sync: retry a digest that failed before. */
   force?: boolean;
+  /** Manual `sync --override-window` by this API token: start even outside the sync windows. */
+  overrideWindowBy?: string | undefined;
 }
 
 interface Observed extends Observation {
@@ -85,17 +90,19 @@ export class Reconciler {
       }
       let sync: SyncVerdict | undefined;
       let suspended: boolean | undefined;
+      let gate: GateStatus | null | undefined;
       try {
         const decided = await this.#reconcile(config, desired.revision, options, signal, log);
         sync = decided.status;
         suspended = decided.suspension !== undefined;
+        gate = decided.gate;
         if (decided.retry !== undefined) throw decided.retry;
       } catch (error) {
         if (sync === undefined && !signal.aborted) sync = this.#failed(name, error, log);
         throw error;
       } finally {
         if (this.#deps.desired()?.services.some((s) => s.name === name)) {
-          store.reconciled(name, { sync, suspended });
+          store.reconciled(name, { sync, suspended, gate });
           const state = store.service(name)?.sync.state;
           if (state) metrics.syncState(name, state);
         } else {
@@ -113,7 +120,7 @@ export class Reconciler {
     options: ReconcileOptions,
     signal: AbortSignal,
     log: Logger,
-  ): Promise<ActOutcome & { suspension: Suspension | undefined }> {
+  ): Promise<ActOutcome & { suspension: Suspension | undefined; gate: GateStatus | null }> {
     const observed = await this.#observe(config, configRevision, options, signal, log);
     let decision = decide(observed);
     if (decision.kind === 'read-history') {
@@ -129,7 +136,13 @@ export class Reconciler {
       },
       'planned',
     );
-    return { suspension: decision.suspension, ...(await this.#act(decision, observed, signal, log)) };
+    const gate = decision.kind === 'held' ? decision.gate : null;
+    if (decision.kind === 'rollout' && decision.overriddenWindow)
+      log.warn(
+        { digest: decision.plan.to.digest, by: options.overrideWindowBy, window: decision.overriddenWindow },
+        'rollout started outside its sync window: manual sync --override-window',
+      );
+    return { suspension: decision.suspension, gate, ...(await this.#act(decision, observed, signal, log)) };
   }
 
   async #observe(
@@ -176,6 +189,9 @@ export class Reconciler {
       pendingSuspension: this.#deps.suspension(config.name),
       failedDigests: store.service(config.name)?.failedDigests ?? [],
       force: options.force === true,
+      now: this.#deps.clock.now(),
+      pendingApproval: this.#deps.approval?.(config.name),
+      overrideWindow: options.overrideWindowBy !== undefined,
     };
   }
 
@@ -185,6 +201,15 @@ export class Reconciler {
       case 'noop':
       case 'degraded':
       case 'blocked':
+        return { status: statusOf(decision, config) };
+      case 'held':
+        log.info({ digest: decision.gate.digest, reason: decision.gate.reason }, 'rollout held by a gate');
+        return { status: statusOf(decision, config) };
+      case 'rejected':
+        log.info(
+          { digest: decision.plan.to.digest, by: decision.by },
+          'rollout skipped: the digest was rejected',
+        );
         return { status: statusOf(decision, config) };
       case 'failed-before':
         this.#deps.store.rememberFailedDigest(config.name, decision.failure);

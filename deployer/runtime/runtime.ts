@@ -18,6 +18,11 @@ export interface RefreshResult {
   config: ConfigStatus;
 }
 
+export interface ApprovalResult {
+  /** The digest approved or rejected. */
+  digest: string;
+}
+
 export interface DeployerRuntime {
   /** Starts the queue consumer, the resync timer and the initial config load. */
   start(): Promise<void>;
@@ -33,8 +38,18 @@ export interface DeployerRuntime {
   serviceStatus(name: string): ServiceStatus | undefined;
   /** Puts a normalised message on the queue (webhook intake, API sync). */
   enqueue(message: QueueMessage, signal: AbortSignal): Promise<EnqueueResult>;
-  /** Re-read the config, then reconcile now, forgetting remembered failed digests (manual sync). */
-  sync(service: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Re-read the config, then reconcile now, forgetting remembered failed digests (manual sync).
+   * `overrideWindowBy` (an API token name) starts a rollout even outside the service's sync windows.
+   */
+  sync(service: string, signal: AbortSignal, options?: { overrideWindowBy?: string }): Promise<void>;
+  /** Approve (or reject) the digest a gate holds for the service; recorded on the live revision in ECS. */
+  approve(
+    service: string,
+    verdict: 'Approved' | 'Rejected',
+    by: string,
+    signal: AbortSignal,
+  ): Promise<ApprovalResult>;
   /** Roll back to the previous (or the given) task definition revision, then suspend tracking. */
   rollback(service: string, to: string | undefined, signal: AbortSignal): Promise<void>;
   /** Runtime override; durable suspension belongs in config (`suspended: true`). */

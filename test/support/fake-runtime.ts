@@ -67,7 +67,8 @@ export function fakeDeployerStatus(overrides: Partial<DeployerStatus> = {}): Dep
 export type FakeCall =
   | { method: 'start' | 'stop' }
   | { method: 'enqueue'; message: QueueMessage }
-  | { method: 'sync'; service: string }
+  | { method: 'sync'; service: string; overrideWindowBy?: string }
+  | { method: 'approve'; service: string; verdict: 'Approved' | 'Rejected'; by: string }
   | { method: 'refresh' }
   | { method: 'rollback'; service: string; to: string | undefined }
   | { method: 'suspend'; service: string }
@@ -178,9 +179,20 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       enqueued.push(message);
       return { queued: true };
     },
-    async sync(service) {
-      record({ method: 'sync', service });
+    async sync(service, _signal, options = {}) {
+      const by = options.overrideWindowBy;
+      record({ method: 'sync', service, ...(by !== undefined ? { overrideWindowBy: by } : {}) });
       requireService(service);
+    },
+    async approve(service, verdict, by) {
+      record({ method: 'approve', service, verdict, by });
+      const current = requireService(service);
+      const held = current.gate;
+      if (!held)
+        throw new DeployerError('NOTHING_TO_APPROVE', `no rollout of "${service}" is held by a gate`);
+      delete current.gate;
+      notify();
+      return { digest: held.digest };
     },
     async rollback(service, to) {
       record({ method: 'rollback', service, to });

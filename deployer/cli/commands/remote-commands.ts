@@ -1,7 +1,9 @@
 // The verbs that talk to a running deployer over HTTP, in `--help` order.
 import type { CliCommand } from '../cli-io.ts';
+import { approveCommand } from './approve.ts';
 import { diffCommand } from './diff.ts';
 import { refreshCommand } from './refresh.ts';
+import { rejectCommand } from './reject.ts';
 import { resumeCommand } from './resume.ts';
 import { rollbackCommand } from './rollback.ts';
 import { statusCommand } from './status.ts';
@@ -16,4 +18,6 @@ export const REMOTE_COMMANDS: readonly CliCommand[] = [
   rollbackCommand,
   suspendCommand,
   resumeCommand,
+  approveCommand,
+  rejectCommand,
 ];

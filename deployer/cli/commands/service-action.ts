@@ -12,11 +12,13 @@ export interface ActionAnswer {
   action: string;
   accepted: boolean;
   to?: string;
+  /** approve / reject: the digest the verdict is for. */
+  digest?: string;
   status: ServiceStatus | null;
 }
 
 export interface ServiceActionSpec {
-  action: 'sync' | 'rollback' | 'suspend' | 'resume';
+  action: 'sync' | 'rollback' | 'suspend' | 'resume' | 'approve' | 'reject';
   summary: string;
   /** Usage line after `ecs-gitops`, e.g. `rollback <service> [--to <revision>]`. */
   synopsis: string;

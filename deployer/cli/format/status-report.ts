@@ -1,6 +1,11 @@
 // Text views of GET /status for `ecs-gitops status`: a table of every service, or one service in detail.
 
-import type { DeployerStatus, RolloutRecord, ServiceStatus } from '../../contract/status-model.ts';
+import type {
+  DeployerStatus,
+  GateStatus,
+  RolloutRecord,
+  ServiceStatus,
+} from '../../contract/status-model.ts';
 import { emptyStateMessage } from '../../present/empty-state.ts';
 import {
   formatDuration,
@@ -87,6 +92,7 @@ export function serviceDetail(service: ServiceStatus): string {
     `State:     ${stateLabel(service)} (${printable(service.sync.reason)}) since ${formatTime(service.sync.since)}`,
   ];
   if (service.sync.message) lines.push(`           ${printable(service.sync.message)}`);
+  if (service.gate) lines.push(gateLine(service.name, service.gate));
   lines.push(
     service.desired
       ? `Desired:   ${printable(service.desired.image)}  (${printable(service.desired.reason)})`
@@ -136,4 +142,13 @@ export function serviceDetail(service: ServiceStatus): string {
 
 function figure(value: number | null): string {
   return value === null ? '?' : String(value);
+}
+
+/** `Gate:  PendingApproval sha256:… (ecs-gitops approve actors)` while a gate holds the rollout. */
+function gateLine(name: string, gate: GateStatus): string {
+  const next =
+    gate.reason === 'PendingApproval'
+      ? `ecs-gitops approve ${printable(name)} | reject ${printable(name)}`
+      : `${gate.opensAt ? `opens ${formatTime(gate.opensAt)}` : 'no opening within 31 days'}; sync --override-window starts it`;
+  return `Gate:      ${gate.reason} ${shortDigest(gate.digest)} (${next})`;
 }

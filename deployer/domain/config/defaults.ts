@@ -8,4 +8,6 @@ export const CONFIG_DEFAULTS = {
   cdn: { paths: ['/*'] },
   rollout: { timeoutSeconds: 900, rollback: true },
   suspended: false,
+  approval: 'none',
+  windowTimeZone: 'UTC',
 } as const;

@@ -2,6 +2,9 @@
 // configured repository, digest shape, semver ranges, regular expressions, URLs and cross-field timing.
 // Each check reads the raw data defensively, so it runs even when other fields are wrong.
 import semver from 'semver';
+import { parseCron } from '../gates/cron.ts';
+import { parseDuration } from '../gates/sync-window.ts';
+import { isKnownTimeZone } from '../gates/time-zone.ts';
 import { isDigest, parseImageRef, sameRepository } from '../image-ref.ts';
 import { compileTagGlob, compileTagRegex } from '../policy/tag-pattern.ts';
 import type { ImageRef } from '../types.ts';
@@ -137,6 +140,42 @@ function verifyIssues(verify: Data): Issue[] {
   return issues;
 }
 
+/** Sync windows: a cron that parses, a zone Intl knows, a duration longer than zero. */
+function windowIssues(windows: unknown[]): Issue[] {
+  const issues: Issue[] = [];
+  for (const [index, item] of windows.entries()) {
+    const window = record(item);
+    if (!window) continue;
+    const schedule = text(window.schedule);
+    const parsed = schedule === undefined || schedule === '' ? undefined : parseCron(schedule);
+    if (parsed && !parsed.ok)
+      issues.push({
+        path: ['windows', index, 'schedule'],
+        anchor: 'value',
+        message: `invalid cron schedule \`${schedule}\`: ${parsed.error}`,
+      });
+    const zone = text(window.timeZone);
+    if (zone !== undefined && zone !== '' && !isKnownTimeZone(zone))
+      issues.push({
+        path: ['windows', index, 'timeZone'],
+        anchor: 'value',
+        message: `unknown time zone \`${zone}\`; use an IANA name such as \`Europe/Berlin\`, \`America/New_York\` or \`UTC\``,
+      });
+    const duration = text(window.duration);
+    if (
+      duration !== undefined &&
+      /^(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m)?$/.test(duration) &&
+      parseDuration(duration) === undefined
+    )
+      issues.push({
+        path: ['windows', index, 'duration'],
+        anchor: 'value',
+        message: `duration \`${duration}\` is empty or zero; write e.g. \`1h\` or \`30m\``,
+      });
+  }
+  return issues;
+}
+
 export function semanticIssues(data: unknown): Issue[] {
   const root = record(data);
   if (root === undefined) return [];
@@ -157,5 +196,6 @@ export function semanticIssues(data: unknown): Issue[] {
   if (track) issues.push(...trackIssues(track));
   const verify = record(root.verify);
   if (verify) issues.push(...verifyIssues(verify));
+  if (Array.isArray(root.windows)) issues.push(...windowIssues(root.windows));
   return issues;
 }

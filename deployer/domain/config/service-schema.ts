@@ -13,6 +13,8 @@ const CONTAINER_PATTERN = `^${ECS_NAME}$`;
 const STACK_PLACEHOLDER = '\\$\\{stack:[A-Za-z][A-Za-z0-9]{0,63}\\}';
 const DISTRIBUTION_PATTERN = `^(?:[A-Z0-9]{1,128}|${STACK_PLACEHOLDER})$`;
 const CDN_PATH_PATTERN = '^/\\S*$';
+/** Argo CD sync window durations, plus days: `1h`, `30m`, `1h30m`, `2d`. */
+const DURATION_PATTERN = '^(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m)?$';
 const URL_PATTERN = `^(?:https?://\\S+|${STACK_PLACEHOLDER}\\S*)$`;
 
 /** What a pattern means, in words, for error messages (keyed by dotted field; `*` is any list index). */
@@ -23,6 +25,8 @@ export const PATTERN_HINTS: Record<string, string> = {
   container: 'must be a container name from the task definition (letters, digits, "-", "_")',
   'cdn.distributionId': `must be a CloudFront distribution id: uppercase letters and digits (e.g. \`E2EXAMPLE\`), or \`\${stack:DistributionId}\``,
   'cdn.paths.*': 'must be an invalidation path starting with "/" and without spaces (e.g. `/*`)',
+  'windows.*.duration':
+    'must be a duration in days, hours and minutes, as Argo CD sync windows write it (e.g. `1h`, `90m`, `1h30m`, `2d`)',
   'verify.url': `must be an absolute http:// or https:// URL without spaces, or start with a placeholder such as \`\${stack:CloudFrontUrl}\``,
 };
 
@@ -203,6 +207,51 @@ export const serviceSchema = {
           type: 'boolean',
           default: CONFIG_DEFAULTS.rollout.rollback,
           description: 'On failure, return the service to the task definition it ran before.',
+        },
+      },
+    },
+    approval: {
+      enum: ['manual', 'none'],
+      default: CONFIG_DEFAULTS.approval,
+      description:
+        '`manual` holds every rollout at PendingApproval until `ecs-gitops approve <service>` (for that digest; a newer digest needs a new approval). `none` starts rollouts at once.',
+    },
+    windows: {
+      type: 'array',
+      maxItems: 50,
+      default: [],
+      description:
+        'Sync windows (as Argo CD has them): with allow windows a rollout starts only inside one; inside a deny window never (deny wins). `sync --override-window` starts one anyway. Rollouts already running are not stopped.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'schedule', 'duration'],
+        properties: {
+          kind: {
+            enum: ['allow', 'deny'],
+            description: 'Whether rollouts may start (allow) or not (deny) while the window is open.',
+          },
+          schedule: {
+            type: 'string',
+            minLength: 1,
+            description:
+              'Five-field cron (minute hour day-of-month month day-of-week) in `timeZone`: when the window opens, e.g. `0 18 * * FRI`.',
+          },
+          duration: {
+            type: 'string',
+            pattern: DURATION_PATTERN,
+            description: 'How long the window stays open from each start: `1h`, `30m`, `1h30m`, `2d`.',
+          },
+          timeZone: {
+            type: 'string',
+            minLength: 1,
+            default: CONFIG_DEFAULTS.windowTimeZone,
+            description: 'IANA time zone the schedule is read in, e.g. `Europe/Berlin` (DST is followed).',
+          },
+          description: {
+            type: 'string',
+            description: 'Why the window exists (shown nowhere else; for readers).',
+          },
         },
       },
     },

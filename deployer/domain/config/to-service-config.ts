@@ -1,4 +1,5 @@
 // Turns one schema-valid file's data into a ServiceConfig with every default filled in.
+import { parseDuration, type SyncWindow } from '../gates/sync-window.ts';
 import type { ServiceConfig, TrackPolicy } from '../types.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { normalisePin } from './semantic-checks.ts';
@@ -20,6 +21,19 @@ export interface ValidServiceData {
   cdn?: { distributionId: string; paths?: string[] };
   rollout?: { timeoutSeconds?: number; rollback?: boolean };
   suspended?: boolean;
+  approval?: 'manual' | 'none';
+  windows?: { kind: 'allow' | 'deny'; schedule: string; duration: string; timeZone?: string }[];
+}
+
+function syncWindow(window: NonNullable<ValidServiceData['windows']>[number]): SyncWindow {
+  return {
+    kind: window.kind,
+    schedule: window.schedule,
+    duration: window.duration,
+    // Semantic checks refused a zero or empty duration before this runs.
+    durationMinutes: parseDuration(window.duration) ?? 1,
+    timeZone: window.timeZone ?? CONFIG_DEFAULTS.windowTimeZone,
+  };
 }
 
 function track(policy: TrackPolicy | undefined): TrackPolicy {
@@ -43,6 +57,9 @@ export function toServiceConfig(data: ValidServiceData, file: string): ServiceCo
     suspended: data.suspended ?? d.suspended,
     source: { file },
   };
+  // Gates only appear when configured, so a service without them reads as before.
+  if (data.approval === 'manual') config.approval = 'manual';
+  if (data.windows !== undefined && data.windows.length > 0) config.windows = data.windows.map(syncWindow);
   if (data.image.pin !== undefined) config.image.pin = normalisePin(data.image.pin);
   if (data.verify !== undefined) {
     config.verify = {

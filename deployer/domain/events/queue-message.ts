@@ -25,7 +25,11 @@ export const QUEUE_MESSAGE_SCHEMA = {
   oneOf: [
     variant('git-push', ['deliveryId', 'after']),
     variant('image-push', ['repository', 'digest', 'pushedAt'], { tag: text }),
-    variant('reconcile', ['service', 'reason'], { configRevision: text, force: flag }),
+    variant('reconcile', ['service', 'reason'], {
+      configRevision: text,
+      force: flag,
+      overrideWindowBy: text,
+    }),
     variant('resync', ['reason']),
   ],
 } as const;
@@ -75,7 +79,7 @@ export function deduplicationId(msg: QueueMessage): string {
       return safeId(`image:${msg.repository}:${msg.digest}:${msg.tag ?? ''}`);
     case 'reconcile':
       return safeId(
-        `reconcile:${msg.service}:${msg.configRevision ?? ''}:${msg.force === true}:${msg.reason}`,
+        `reconcile:${msg.service}:${msg.configRevision ?? ''}:${msg.force === true}${msg.overrideWindowBy !== undefined ? `:override:${msg.overrideWindowBy}` : ''}:${msg.reason}`,
       );
     case 'resync':
       return safeId(`resync:${msg.reason}`);

@@ -9,6 +9,7 @@ import {
   withKnownTag,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { gateNotice } from './gate-notice.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -23,6 +24,7 @@ ${syncBadge(service.sync.state)}
 ${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: ecs-gitops resume tracks again">suspended</span>` : ''}
 </header>
 <p class="sync-reason"><strong>${service.sync.reason}</strong>${service.sync.message ? html` — ${service.sync.message}` : ''} <span class="muted">since <time datetime="${service.sync.since}">${formatTime(service.sync.since)}</time></span></p>
+${gateNotice(service)}
 <dl class="images">
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>
