@@ -2,7 +2,7 @@
 // (reconcile.ts observes, acts on the decision and writes status once). Pure: ECS and the registry
 // are read by the caller, and a decision that needs the family's recent revisions asks for them.
 import { type ApprovalRecord, readApproval } from './gates/approval.ts';
-import { describeClosedWindow, evaluateGates } from './gates/gate.ts';
+import { type GatedRollout, gateRollout } from './gates/gate-decision.ts';
 import { planRollout } from './plan.ts';
 import { type FailureReason, Reason } from './reasons.ts';
 import {
@@ -80,23 +80,8 @@ export type Decision = { suspension: Suspension | undefined } & (
   | { kind: 'blocked'; cause: BlockedCause; message: string; earlier?: KnownFailure | undefined }
   | { kind: 'read-history' }
   | { kind: 'failed-before'; plan: RolloutPlan; failure: KnownFailure }
-  | Gated
+  | GatedRollout
 );
-
-/** A rollout that would start, through its gates: started (perhaps overriding a window), held, or rejected. */
-type Gated =
-  | { kind: 'rollout'; plan: RolloutPlan; overriddenWindow?: string }
-  | { kind: 'held'; plan: RolloutPlan; gate: GateHold }
-  | { kind: 'rejected'; plan: RolloutPlan; by: string };
-
-/** Why a gate (domain/gates) holds a rollout that would start, for the status. */
-export interface GateHold {
-  reason: typeof Reason.PendingApproval | typeof Reason.OutsideWindow;
-  digest: string;
-  message: string;
-  /** OutsideWindow: when a rollout may start next (ISO 8601), if within the look-ahead. */
-  opensAt?: string;
-}
 
 /** The state, reason and message a decision that acts no further leaves in the status. */
 export interface SyncVerdict {
@@ -151,53 +136,14 @@ export function decide(o: Observation): Decision {
   if (o.recent === undefined) return { suspension, kind: 'read-history' };
   const failure = o.force ? undefined : earlierFailure(o.recent, config.name, plan.to.digest);
   if (failure) return { suspension, kind: 'failed-before', plan, failure };
-  return { suspension, ...gated(o, plan) };
-}
-
-/** The gates (approval, sync windows) on a rollout that would start now. */
-function gated(o: Observation, plan: RolloutPlan): Gated {
-  const { config } = o;
-  const windows = config.windows ?? [];
-  if (windows.length > 0 && o.now === undefined) throw new Error('decide() needs now to judge sync windows');
-  const verdict = evaluateGates({
-    digest: plan.to.digest,
-    approval: config.approval ?? 'none',
-    windows,
-    record: o.pendingApproval ?? readApproval(o.record.approval),
-    // Without windows `now` is not read.
-    now: o.now ?? new Date(0),
+  const gate = gateRollout({
+    config,
+    plan,
+    now: o.now,
+    record: o.pendingApproval ?? readApproval(record.approval),
     overrideWindow: o.overrideWindow === true,
   });
-  const digest = plan.to.digest;
-  switch (verdict.kind) {
-    case 'allowed':
-      return verdict.overridden
-        ? { kind: 'rollout', plan, overriddenWindow: describeClosedWindow(verdict.overridden) }
-        : { kind: 'rollout', plan };
-    case 'rejected':
-      return { kind: 'rejected', plan, by: verdict.by };
-    case 'pending-approval':
-      return {
-        kind: 'held',
-        plan,
-        gate: {
-          reason: Reason.PendingApproval,
-          digest,
-          message: `${short(digest)} waits for approval: ecs-gitops approve ${config.name} (or reject)`,
-        },
-      };
-    case 'outside-window':
-      return {
-        kind: 'held',
-        plan,
-        gate: {
-          reason: Reason.OutsideWindow,
-          digest,
-          message: `${short(digest)} is held: ${describeClosedWindow(verdict.state)}`,
-          ...(verdict.state.opensAt ? { opensAt: verdict.state.opensAt.toISOString() } : {}),
-        },
-      };
-  }
+  return { suspension, ...gate };
 }
 
 /**

@@ -19,6 +19,7 @@ import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
+import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { complete, deploy, finishRollback } from './rollout/deploy.ts';
@@ -93,9 +94,8 @@ export class Reconciler {
       let gate: GateStatus | null | undefined;
       try {
         const decided = await this.#reconcile(config, desired.revision, options, signal, log);
-        sync = decided.status;
+        ({ status: sync, gate } = decided);
         suspended = decided.suspension !== undefined;
-        gate = decided.gate;
         if (decided.retry !== undefined) throw decided.retry;
       } catch (error) {
         if (sync === undefined && !signal.aborted) sync = this.#failed(name, error, log);
@@ -136,12 +136,7 @@ export class Reconciler {
       },
       'planned',
     );
-    const gate = decision.kind === 'held' ? decision.gate : null;
-    if (decision.kind === 'rollout' && decision.overriddenWindow)
-      log.warn(
-        { digest: decision.plan.to.digest, by: options.overrideWindowBy, window: decision.overriddenWindow },
-        'rollout started outside its sync window: manual sync --override-window',
-      );
+    const gate = logGates(decision, options.overrideWindowBy, log);
     return { suspension: decision.suspension, gate, ...(await this.#act(decision, observed, signal, log)) };
   }
 
@@ -201,15 +196,8 @@ export class Reconciler {
       case 'noop':
       case 'degraded':
       case 'blocked':
-        return { status: statusOf(decision, config) };
       case 'held':
-        log.info({ digest: decision.gate.digest, reason: decision.gate.reason }, 'rollout held by a gate');
-        return { status: statusOf(decision, config) };
       case 'rejected':
-        log.info(
-          { digest: decision.plan.to.digest, by: decision.by },
-          'rollout skipped: the digest was rejected',
-        );
         return { status: statusOf(decision, config) };
       case 'failed-before':
         this.#deps.store.rememberFailedDigest(config.name, decision.failure);

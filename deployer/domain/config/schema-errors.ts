@@ -144,6 +144,12 @@ function messageFor(
         anchor: 'value',
         message: `\`latest\` can only be \`true\`${got}${typeHint('boolean', value, undefined) || '; to stop following the newest push, use a pin or another policy'}`,
       };
+    case 'enum':
+      return {
+        path,
+        anchor: 'value',
+        message: `must be one of ${(error.params.allowedValues as unknown[]).map((v) => `\`${String(v)}\``).join(', ')}${got}`,
+      };
     case 'minLength':
       return { path, anchor: 'value', message: 'must not be empty' };
     case 'minItems':

@@ -4,7 +4,7 @@
 // https://argo-cd.readthedocs.io/en/stable/user-guide/sync_windows/
 // Pure: the caller passes now.
 import { parseCron } from './cron.ts';
-import { localFields, offsetMinutes } from './time-zone.ts';
+import { localFields, offsetLookup } from './time-zone.ts';
 
 export interface SyncWindow {
   kind: 'allow' | 'deny';
@@ -34,7 +34,6 @@ const MINUTE = 60_000;
 export const LOOK_AHEAD_MINUTES = 31 * 24 * 60;
 /** Zone transitions happen on quarter-hour boundaries, and every offset is a whole quarter hour. */
 const QUARTER = 15 * MINUTE;
-const HOUR = 60 * MINUTE;
 
 interface Interval {
   window: SyncWindow;
@@ -51,16 +50,10 @@ function starts(window: SyncWindow, from: number, to: number): number[] | undefi
   const parsed = parseCron(window.schedule);
   if (!parsed.ok) return undefined;
   const { schedule } = parsed;
-  const zone = window.timeZone;
   const found: number[] = [];
-  // One Intl lookup per hour; per quarter only in an hour whose offset changes.
-  let hourOffset = offsetMinutes(from, zone);
+  const offsetAt = offsetLookup(window.timeZone, from, to);
   for (let quarter = Math.floor(from / QUARTER) * QUARTER; quarter <= to; quarter += QUARTER) {
-    if (quarter % HOUR === 0 || quarter === Math.floor(from / QUARTER) * QUARTER) {
-      const next = offsetMinutes(quarter + HOUR - MINUTE, zone);
-      hourOffset = next === offsetMinutes(quarter, zone) ? next : Number.NaN;
-    }
-    const offset = Number.isNaN(hourOffset) ? offsetMinutes(quarter, zone) : hourOffset;
+    const offset = offsetAt(quarter);
     // A quarter starts on a local quarter hour too, so its 15 minutes share one local hour.
     const local = localFields(quarter + offset * MINUTE);
     if (!schedule.matchesHour(local)) continue;

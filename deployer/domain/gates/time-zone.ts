@@ -58,3 +58,42 @@ export function localFields(localMs: number): LocalTime {
     weekday: d.getUTCDay(),
   };
 }
+
+const QUARTER_MS = 15 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The zone's offset over [from, to] as a lookup, from a few Intl calls (Intl is slow: tens of µs a
+ * call): one per day, and a binary search to the quarter hour where a day's offset changed. Zone
+ * transitions happen on quarter hours and at most once a day.
+ */
+export function offsetLookup(timeZone: string, from: number, to: number): (ms: number) => number {
+  const start = Math.floor(from / QUARTER_MS) * QUARTER_MS;
+  const end = Math.ceil(to / QUARTER_MS) * QUARTER_MS;
+  const changes: { at: number; offset: number }[] = [
+    { at: -Infinity, offset: offsetMinutes(start, timeZone) },
+  ];
+  let before = start;
+  while (before < end) {
+    const after = Math.min(before + DAY_MS, end);
+    const known = (changes[changes.length - 1] as { offset: number }).offset;
+    const offset = offsetMinutes(after, timeZone);
+    if (offset !== known) {
+      // offset(lo) is the old one, offset(hi) the new one: narrow to one quarter hour.
+      let lo = before;
+      let hi = after;
+      while (hi - lo > QUARTER_MS) {
+        const mid = lo + Math.floor((hi - lo) / 2 / QUARTER_MS) * QUARTER_MS;
+        if (offsetMinutes(mid, timeZone) === known) lo = mid;
+        else hi = mid;
+      }
+      changes.push({ at: hi, offset });
+    }
+    before = after;
+  }
+  return (ms) => {
+    let offset = (changes[0] as { offset: number }).offset;
+    for (const change of changes) if (change.at <= ms) offset = change.offset;
+    return offset;
+  };
+}
