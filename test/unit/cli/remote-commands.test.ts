@@ -247,7 +247,9 @@ describe('sync, rollback, suspend, resume', () => {
     const env = { ECS_GITOPS_TOKEN: TEST_TOKEN };
     expect((await cli(['suspend', 'actors'], env)).stdout).toContain('actors (now Synced) suspended');
     expect(runtime.serviceStatus('actors')?.suspended).toBe(true);
-    expect((await cli(['resume', 'actors'], env)).stdout).toContain('actors (now Synced) resumed');
+    expect((await cli(['resume', 'actors'], env)).stdout).toBe(
+      'actors resumed; reconcile queued. Follow it with: npx ecs-gitops status actors\n',
+    );
     expect(runtime.serviceStatus('actors')?.suspended).toBe(false);
   });
 
@@ -258,6 +260,18 @@ describe('sync, rollback, suspend, resume', () => {
       action: 'suspend',
       status: { suspended: true },
     });
+  });
+
+  it('resume says when the config still suspends the service', async () => {
+    runtime.updateService('actors', {
+      suspended: true,
+      sync: { state: 'Suspended', reason: 'Suspended', message: 'suspended in config', since: 's' },
+    });
+    const { code, stdout } = await cli(['resume', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'actors resumed, but its config still suspends it: set suspended: false in its config file to deploy again.\n',
+    );
   });
 
   it('resume of a service that is not suspended says so, exits 1 and queues nothing', async () => {
