@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
-import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
+import { sameRepositoryName } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
@@ -240,14 +240,4 @@ export class Intake {
       'running the last good config revision; the head is invalid',
     );
   }
-}
-
-/**
- * Whether a service's configured repository (name or URI) is the pushed one (EventBridge gives the
- * name, e.g. `team/actors`; a URI ends in `/team/actors`).
- */
-export function sameRepositoryName(configured: string, pushed: string): boolean {
-  const a = parseImageRef(configured);
-  const b = parseImageRef(pushed);
-  return a.ok && b.ok ? sameRepository(a.value, b.value) : configured === pushed;
 }
