@@ -31,7 +31,7 @@ export const EXIT = {
  * How hints spell a command so that it works where the user is: in a clone after `npm ci` (the
  * package bin through npx; a bare `ecs-gitops` is only on PATH after a global install).
  */
-export const CLI_COMMAND = 'npx ecs-gitops';
+const CLI_COMMAND = 'npx ecs-gitops';
 
 /** `npx ecs-gitops status actors`, for hints in messages and help. */
 export const cliHint = (args: string): string => `${CLI_COMMAND} ${args}`;

@@ -18,7 +18,7 @@ is not suspended is left alone (exit 1, saying so).`,
  * The status in the answer is from before the queued reconcile, so its state still reads Suspended:
  * say what happens next instead, and whether the config still holds the service.
  */
-export function resumed(answer: ActionAnswer): string {
+function resumed(answer: ActionAnswer): string {
   const name = printable(answer.service);
   const sync = answer.status?.sync;
   // Reason `Suspended` (not SuspendedByApi or ManualRollback) is `suspended: true` in the config.
