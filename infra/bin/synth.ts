@@ -23,7 +23,14 @@ function contextFromArgs(args: string[]): Record<string, string> {
 
 const context = contextFromArgs(process.argv.slice(2));
 const app = new App({ ...APP_DEFAULTS, outdir: resolve(import.meta.dirname, '../cdk.out'), context });
-const stack = buildApp(app);
+let stack: ReturnType<typeof buildApp>;
+try {
+  stack = buildApp(app);
+} catch (error) {
+  // A context value the app refuses: the message says what to pass; a stack trace would bury it.
+  console.error(`synth: ${(error as Error).message}`);
+  process.exit(2);
+}
 const assembly = app.synth();
 const variant = new App({
   ...APP_DEFAULTS,
