@@ -16,8 +16,22 @@ import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
-import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
+import type {
+  DesiredState,
+  ImageChoice,
+  LiveService,
+  RegistryImage,
+  ServiceConfig,
+} from '../domain/types.ts';
+import type {
+  CdnPort,
+  Clock,
+  DescribedTaskDefinition,
+  EcsPort,
+  RegistryPort,
+  ReleaseRecordPort,
+  VerifyProbe,
+} from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { complete, deploy, finishRollback } from './rollout/deploy.ts';
@@ -57,6 +71,15 @@ export interface ReconcileOptions {
 interface Observed extends Observation {
   configRevision: string;
   family: string;
+}
+
+/** What observing one service reads from the registry and ECS. */
+export interface ObservedReads {
+  images: RegistryImage[];
+  repositoryUri: string;
+  service: LiveService;
+  /** The task definition of the service's PRIMARY deployment, with its tags. */
+  described: DescribedTaskDefinition;
 }
 
 export class Reconciler {
@@ -139,14 +162,32 @@ export class Reconciler {
     signal: AbortSignal,
     log: Logger,
   ): Promise<Observed> {
-    const { ecs, registry, store } = this.#deps;
+    const { ecs, registry } = this.#deps;
     const [images, repositoryUri, service] = await Promise.all([
       registry.listImages(config.image.repository, signal),
-      this.#repositoryUri(config.image.repository, signal),
+      this.repositoryUri(config.image.repository, signal),
       ecs.describeService(config.cluster, config.service, signal),
     ]);
-    this.#events.record(config.name, service.events, log);
     const described = await ecs.describeTaskDefinition(service.taskDefinitionArn, signal);
+    return this.#observation(
+      config,
+      configRevision,
+      options,
+      { images, repositoryUri, service, described },
+      log,
+    );
+  }
+
+  /** What reconcile decides on, from what was read (one service now, or a resync pass in bulk). */
+  #observation(
+    config: ServiceConfig,
+    configRevision: string,
+    options: ReconcileOptions,
+    { images, repositoryUri, service, described }: ObservedReads,
+    log: Logger,
+  ): Observed {
+    const { store } = this.#deps;
+    this.#events.record(config.name, service.events, log);
     const live = liveImageOf(described.taskDefinition, config.container, described.tags);
     if (!live) {
       throw new DeployerError(
@@ -177,6 +218,37 @@ export class Reconciler {
       failedDigests: store.service(config.name)?.failedDigests ?? [],
       force: options.force === true,
     };
+  }
+
+  /**
+   * A resync pass read this service in bulk. When the decision asks for no action (in sync, degraded,
+   * blocked) its status is written here and the answer is true; otherwise (a rollout, a resume, an
+   * invalidation, anything unexpected) false: the caller queues a reconcile, which reads again.
+   */
+  async settle(name: string, reads: ObservedReads, signal: AbortSignal): Promise<boolean> {
+    const log = this.#deps.logger.child({ service: name });
+    return this.#lock.run(name, async () => {
+      const desired = this.#deps.desired();
+      const config = desired?.services.find((s) => s.name === name);
+      if (!desired || !config || signal.aborted) return false;
+      let observed: Observed;
+      try {
+        observed = this.#observation(config, desired.revision, { reason: 'resync pass' }, reads, log);
+      } catch {
+        return false; // the reconcile reports it, with the whole story
+      }
+      const decision = decide(observed);
+      if (decision.kind !== 'noop' && decision.kind !== 'degraded' && decision.kind !== 'blocked')
+        return false;
+      const { store, metrics } = this.#deps;
+      store.reconciled(name, {
+        sync: statusOf(decision, config),
+        suspended: decision.suspension !== undefined,
+      });
+      const state = store.service(name)?.sync.state;
+      if (state) metrics.syncState(name, state);
+      return true;
+    });
   }
 
   async #act(decision: Decision, observed: Observed, signal: AbortSignal, log: Logger): Promise<ActOutcome> {
@@ -250,7 +322,7 @@ export class Reconciler {
   }
 
   /** A repository's URI never changes: ask the registry once per repository. */
-  async #repositoryUri(repository: string, signal: AbortSignal): Promise<string> {
+  async repositoryUri(repository: string, signal: AbortSignal): Promise<string> {
     const known = this.#repositoryUris.get(repository);
     if (known) return known;
     const uri = await this.#deps.registry.repositoryUri(repository, signal);
