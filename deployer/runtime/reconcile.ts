@@ -2,7 +2,6 @@
 // (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
-import type { DesiredStatus } from '../contract/status-model.ts';
 import {
   type Decision,
   decide,
@@ -12,28 +11,12 @@ import {
   statusOf,
 } from '../domain/decide.ts';
 import { DeployerError, isDeployerError } from '../domain/errors.ts';
-import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
-import { readRevisionTags } from '../domain/revision-tags.ts';
-import { liveImageOf } from '../domain/task-definition.ts';
-import type {
-  DesiredState,
-  ImageChoice,
-  LiveService,
-  RegistryImage,
-  ServiceConfig,
-} from '../domain/types.ts';
-import type {
-  CdnPort,
-  Clock,
-  DescribedTaskDefinition,
-  EcsPort,
-  RegistryPort,
-  ReleaseRecordPort,
-  VerifyProbe,
-} from '../ports.ts';
+import type { DesiredState, ServiceConfig } from '../domain/types.ts';
+import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
+import { type Observed, type ObservedReads, observation } from './observation.ts';
 import { complete, deploy, finishRollback } from './rollout/deploy.ts';
 import { invalidateAfterRollout } from './rollout/invalidate.ts';
 import { recentRevisions } from './rollout/recent-revisions.ts';
@@ -66,20 +49,6 @@ export interface ReconcileOptions {
   reason: string;
   /** Manual sync: retry a digest that failed before. */
   force?: boolean;
-}
-
-interface Observed extends Observation {
-  configRevision: string;
-  family: string;
-}
-
-/** What observing one service reads from the registry and ECS. */
-export interface ObservedReads {
-  images: RegistryImage[];
-  repositoryUri: string;
-  service: LiveService;
-  /** The task definition of the service's PRIMARY deployment, with its tags. */
-  described: DescribedTaskDefinition;
 }
 
 export class Reconciler {
@@ -169,55 +138,20 @@ export class Reconciler {
       ecs.describeService(config.cluster, config.service, signal),
     ]);
     const described = await ecs.describeTaskDefinition(service.taskDefinitionArn, signal);
-    return this.#observation(
-      config,
-      configRevision,
-      options,
-      { images, repositoryUri, service, described },
-      log,
-    );
+    const reads = { images, repositoryUri, service, described };
+    return this.#observation(config, configRevision, options.force === true, reads, log);
   }
 
-  /** What reconcile decides on, from what was read (one service now, or a resync pass in bulk). */
   #observation(
     config: ServiceConfig,
     configRevision: string,
-    options: ReconcileOptions,
-    { images, repositoryUri, service, described }: ObservedReads,
+    force: boolean,
+    reads: ObservedReads,
     log: Logger,
   ): Observed {
-    const { store } = this.#deps;
-    this.#events.record(config.name, service.events, log);
-    const live = liveImageOf(described.taskDefinition, config.container, described.tags);
-    if (!live) {
-      throw new DeployerError(
-        'TASK_DEFINITION_INVALID',
-        `task definition ${service.taskDefinitionArn} of ECS service ${config.service} has no container "${config.container}"; fix \`container\` in ${config.source.file}`,
-        { details: { service: config.name } },
-      );
-    }
-    const choice = chooseImage(config.image, images);
-    store.update(config.name, (status) => {
-      status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
-      status.live = {
-        image: live.image,
-        taskDefinitionArn: live.taskDefinitionArn,
-        ...(live.digest ? { digest: live.digest } : {}),
-      };
-    });
-    return {
-      config,
-      configRevision,
-      family: described.taskDefinition.family,
-      choice,
-      repositoryUri,
-      live,
-      template: described.taskDefinition,
-      record: readRevisionTags(described.tags),
-      pendingSuspension: this.#deps.suspension(config.name),
-      failedDigests: store.service(config.name)?.failedDigests ?? [],
-      force: options.force === true,
-    };
+    this.#events.record(config.name, reads.service.events, log);
+    const { store, suspension } = this.#deps;
+    return observation({ store, suspension }, { config, configRevision, force }, reads);
   }
 
   /**
@@ -233,7 +167,7 @@ export class Reconciler {
       if (!desired || !config || signal.aborted) return false;
       let observed: Observed;
       try {
-        observed = this.#observation(config, desired.revision, { reason: 'resync pass' }, reads, log);
+        observed = this.#observation(config, desired.revision, false, reads, log);
       } catch {
         return false; // the reconcile reports it, with the whole story
       }
@@ -344,20 +278,6 @@ export class Reconciler {
       message: `${message} (retrying)`,
     };
   }
-}
-
-function desiredStatus(
-  config: ServiceConfig,
-  choice: Extract<ImageChoice, { ok: true }>,
-  repositoryUri: string,
-): DesiredStatus {
-  return {
-    image: `${repositoryUri}@${choice.digest}`,
-    digest: choice.digest,
-    ...(choice.tag ? { tag: choice.tag } : {}),
-    reason: choice.reason,
-    policy: config.image.pin !== undefined ? { pin: config.image.pin } : config.image.track,
-  };
 }
 
 function parseDate(value: string | undefined): Date | undefined {

@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import type { RegistryImage, ServiceConfig } from '../domain/types.ts';
 import type { EcsPort, RegistryPort } from '../ports.ts';
-import type { ObservedReads, Reconciler } from './reconcile.ts';
+import type { ObservedReads } from './observation.ts';
+import type { Reconciler } from './reconcile.ts';
 
 export interface ResyncPassDeps {
   ecs: EcsPort;

@@ -8,18 +8,12 @@
 // without a DLQ URL it is made visible again at once so the queue's redrive policy (maxReceiveCount)
 // moves it. Either way `onPoison` is told, for logs and metrics.
 //
-// sendBatch() sends up to 10 messages a SendMessageBatch call (each with its own group and deduplication
-// id). SQS answers a batch with per-entry results: "the response can include a combination of successful
-// and unsuccessful actions ... check for batch errors even when the call returns an HTTP status code of
-// 200" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html).
-// Entries that failed on SQS's side are sent again (same deduplication ids, so a send that did land is
-// not doubled); a SenderFault entry is our error and fails at once with SQS's reason.
+// sendBatch(): see sqs-send-batch.ts.
 //
 // Setting one message aside (deleting an ignored event, dead-lettering or releasing a poison body) never
 // costs the valid messages received in the same batch: a failed hand-off is reported through
 // `onHandOffFailed` and leaves that one message in flight (SQS makes it visible again after the
 // visibility timeout, and the next receive tries again), while `receive()` still returns the rest.
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -27,17 +21,16 @@ import {
   GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DeployerError } from '../../domain/errors.ts';
+import type { DeployerError } from '../../domain/errors.ts';
 import { decodeQueueBody } from '../../domain/events/queue-body.ts';
 import { deduplicationId, encodeMessage, messageGroupId } from '../../domain/events/queue-message.ts';
 import type { QueueMessage } from '../../domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../ports.ts';
 import { callAws, mapAwsError } from './map-aws-error.ts';
+import { sendMessageBatch } from './sqs-send-batch.ts';
 
 export interface PoisonMessage {
   messageId: string;
@@ -79,9 +72,6 @@ export interface SqsQueueOptions {
 
 const MAX_BATCH = 10;
 const MAX_WAIT_SECONDS = 20;
-/** SendMessageBatch attempts for entries SQS failed on its side (not SenderFault). */
-const BATCH_ATTEMPTS = 4;
-const BATCH_RETRY_BASE_MS = 100;
 
 export class SqsQueue implements QueuePort {
   readonly #client: SQSClient;
@@ -112,41 +102,7 @@ export class SqsQueue implements QueuePort {
 
   async sendBatch(messages: readonly QueueMessage[], signal: AbortSignal): Promise<void> {
     for (let start = 0; start < messages.length; start += MAX_BATCH)
-      await this.#sendChunk(messages.slice(start, start + MAX_BATCH), signal);
-  }
-
-  async #sendChunk(chunk: readonly QueueMessage[], signal: AbortSignal): Promise<void> {
-    // Ids only need to be unique within one request.
-    let pending: SendMessageBatchRequestEntry[] = chunk.map((message, index) => ({
-      Id: String(index),
-      MessageBody: encodeMessage(message),
-      MessageGroupId: messageGroupId(message),
-      MessageDeduplicationId: deduplicationId(message),
-    }));
-    for (let attempt = 1; ; attempt++) {
-      const entries = pending;
-      const output = await callAws('sqs:SendMessageBatch', signal, () =>
-        this.#client.send(new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: entries }), {
-          abortSignal: signal,
-        }),
-      );
-      const failed = output.Failed ?? [];
-      if (failed.length === 0) return;
-      const describe = failed.map((f) =>
-        `${entries.find((e) => e.Id === f.Id)?.MessageGroupId}: ${f.Code} ${f.Message ?? ''}`.trim(),
-      );
-      const ours = failed.find((f) => f.SenderFault);
-      if (ours || attempt >= BATCH_ATTEMPTS) {
-        throw new DeployerError(
-          ours ? 'AWS_REQUEST_REJECTED' : 'AWS_UNAVAILABLE',
-          `sqs:SendMessageBatch: ${failed.length} of ${entries.length} messages not sent${ours ? '' : ` after ${attempt} attempts`}: ${describe.slice(0, 3).join('; ')}`,
-          { details: { operation: 'sqs:SendMessageBatch', failed: describe } },
-        );
-      }
-      const again = new Set(failed.map((f) => f.Id));
-      pending = entries.filter((e) => again.has(e.Id));
-      await sleep(BATCH_RETRY_BASE_MS * 2 ** (attempt - 1), undefined, { signal });
-    }
+      await sendMessageBatch(this.#client, this.#queueUrl, messages.slice(start, start + MAX_BATCH), signal);
   }
 
   async receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]> {
