@@ -61,9 +61,10 @@ export interface RuntimeTuning {
 }
 
 export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
-  // Every part of the runtime reads task definitions through one cache, so tags written by one part
-  // (rollout records, suspensions) are what the others read back.
-  const deps: RuntimeDeps = { ...given, ecs: new CachedTaskDefinitions(given.ecs) };
+  // One cache of described revisions: the resync pass reads through it; everything else reads ECS
+  // (authoritative) and keeps the answer, and every tag written goes through it.
+  const taskDefinitions = new CachedTaskDefinitions(given.ecs);
+  const deps: RuntimeDeps = { ...given, ecs: taskDefinitions.authoritative };
   const { settings, clock, queue } = deps;
   const logger = deps.logger.child({ component: 'runtime' });
   const metrics = createMetrics();
@@ -90,8 +91,13 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
     triage: async (services, signal) =>
-      (await resyncPass({ ecs: deps.ecs, registry: deps.registry, reconciler, logger }, services, signal))
-        .reconcile,
+      (
+        await resyncPass(
+          { ecs: taskDefinitions, registry: deps.registry, reconciler, logger },
+          services,
+          signal,
+        )
+      ).reconcile,
   });
   const reconciler = new Reconciler({
     ecs: deps.ecs,

@@ -148,7 +148,10 @@ describe('SQS outages', () => {
     const dlqSend = (call: Parameters<NonNullable<SqsFaultProxy['refuse']>>[0]) =>
       call.action === 'SendMessage' && call.request.QueueUrl === world.dlqUrl;
     proxy.refuse = dlqSend;
-    const resume = await repo.commit({ 'config/services/actors.yaml': actorsYaml(false) }, 'track actors again');
+    const resume = await repo.commit(
+      { 'config/services/actors.yaml': actorsYaml(false) },
+      'track actors again',
+    );
     // Both arrive while the consumer's receive is held, so they come back in one batch.
     await proxy.holdReceives();
     const answersBefore = proxy.receiveAnswers.length;

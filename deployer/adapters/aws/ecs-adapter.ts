@@ -53,7 +53,7 @@ const MAX_LIST_PAGES = 100;
 export const ECS_RATE_LIMIT = { burst: 50, perSecond: 20 } as const;
 
 /** DescribeServices' limit of services per call. */
-export const DESCRIBE_SERVICES_BATCH = 10;
+const DESCRIBE_SERVICES_BATCH = 10;
 
 export interface EcsAdapterOptions {
   /** Page size for ListTaskDefinitions (1..100); small values only make sense in tests. */

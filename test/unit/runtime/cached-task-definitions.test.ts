@@ -54,4 +54,22 @@ describe('CachedTaskDefinitions', () => {
     await ecs.describeTaskDefinition(arn, signal);
     expect(inner.counter.count('ecs:DescribeTaskDefinition')).toBe(3);
   });
+
+  it('authoritative asks ECS every time and refreshes the kept copy: a tag another replica wrote shows', async () => {
+    const { inner, arn, ecs } = setup();
+    await ecs.describeTaskDefinition(arn, signal);
+    await inner.tagResource(arn, { 'ecs-gitops:suspended': 'SuspendedByApi' }, signal); // another replica
+    expect((await ecs.describeTaskDefinition(arn, signal)).tags).toEqual({});
+    const read = await ecs.authoritative.describeTaskDefinition(arn, signal);
+    expect(read.tags).toEqual({ 'ecs-gitops:suspended': 'SuspendedByApi' });
+    expect((await ecs.describeTaskDefinition(arn, signal)).tags).toEqual(read.tags);
+    expect(inner.counter.count('ecs:DescribeTaskDefinition')).toBe(2);
+  });
+
+  it('authoritative does not fill the cache with revisions no pass asked for (the rebuild reads history)', async () => {
+    const { inner, arn, ecs } = setup();
+    await ecs.authoritative.describeTaskDefinition(arn, signal);
+    await ecs.describeTaskDefinition(arn, signal);
+    expect(inner.counter.count('ecs:DescribeTaskDefinition')).toBe(2);
+  });
 });
