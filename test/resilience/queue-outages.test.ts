@@ -17,6 +17,7 @@ import { loadSettings } from '../../deployer/runtime/settings.ts';
 import { createAdapters } from '../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
 import { ConfigRepo } from '../support/config-repo.ts';
+import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../support/local-actors.ts';
 import { type SqsFaultProxy, sentKind, startSqsFaultProxy } from './support/sqs-fault-proxy.ts';
 
 const silent = pino({ level: 'silent' });
@@ -30,23 +31,17 @@ let cacheDir: string;
 let runtime: DeployerRuntime;
 let destroyAdapters: () => void;
 
-const actorsYaml = (suspended: boolean, image = 'track: { semver: "^1.0.0" }') =>
-  [
-    'name: actors',
-    'cluster: gitops',
-    'service: actors',
-    'container: actors',
-    `image: { repository: actors, ${image} }`,
-    `verify: { url: "${world.serviceUrl('actors')}/version", successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }`,
-    'cdn: { distributionId: ELOCALACTORS }',
-    `suspended: ${suspended}`,
-    '',
-  ].join('\n');
+const actorsYaml = (suspended: boolean, pin?: string) =>
+  worldActorsYaml(world, {
+    verify: { successes: 1, intervalSeconds: 1, timeoutSeconds: 20 },
+    suspended,
+    ...(pin ? { pin } : {}),
+  });
 
 beforeAll(async () => {
   world = await startLocalWorld({
     logger: silent,
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
+    timing: RUNTIME_WORLD_TIMING,
     // A message not deleted comes back within seconds; the redrive policy stays out of the way.
     visibilityTimeoutSeconds: 2,
     maxReceiveCount: 100,
@@ -119,7 +114,7 @@ describe('SQS outages', () => {
     // finds the service differs, so its reconcile must be queued.
     const { digest } = world.registry.push('actors', '1.1.0');
     const pin = await repo.commit(
-      { 'config/services/actors.yaml': actorsYaml(false, 'pin: "1.1.0"') },
+      { 'config/services/actors.yaml': actorsYaml(false, '1.1.0') },
       'pin actors 1.1.0',
     );
     await runtime.enqueue(
