@@ -1,4 +1,5 @@
 // `ecs-gitops sync <service>`: reconcile now, retrying digests that failed before.
+import { cliHint } from '../cli-io.ts';
 import { nameWithState, serviceActionCommand } from './service-action.ts';
 
 export const syncCommand = serviceActionCommand({
@@ -14,5 +15,5 @@ held unless --override-window is given; the deployer logs the override with the 
   extraHelp: "  --override-window  start the rollout even outside the service's sync windows (logged)",
   body: (values) => (values['override-window'] ? { overrideWindow: true } : undefined),
   describe: (answer) =>
-    `sync of ${nameWithState(answer)} queued. Follow it with: ecs-gitops status ${answer.service}`,
+    `sync of ${nameWithState(answer)} queued. Follow it with: ${cliHint(`status ${answer.service}`)}`,
 });

@@ -85,7 +85,11 @@ describe('gates in config', () => {
         message: 'allow',
       },
     ],
-    ['approval: auto', 'approval: auto\n', { line: 7, field: 'approval', message: 'must be one of `manual`, `none`' }],
+    [
+      'approval: auto',
+      'approval: auto\n',
+      { line: 7, field: 'approval', message: 'must be one of `manual`, `none`' },
+    ],
   ])('parseConfigFiles reports %s at its line', (_title, extra, expected) => {
     const error = onlyError(extra);
     expect(error.file).toBe('services/web.yaml');
