@@ -3,15 +3,8 @@
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
 import type { GateStatus } from '../contract/status-model.ts';
-import {
-  type Decision,
-  decide,
-  type Observation,
-  type Suspension,
-  type SyncVerdict,
-  statusOf,
-} from '../domain/decide.ts';
-import { DeployerError, isDeployerError } from '../domain/errors.ts';
+import { type Decision, decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
+import { isDeployerError } from '../domain/errors.ts';
 import type { ApprovalRecord } from '../domain/gates/approval.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, ServiceConfig } from '../domain/types.ts';
