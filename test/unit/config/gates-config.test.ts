@@ -1,5 +1,7 @@
 // The gate fields of a service file (approval, windows): defaults, and every mistake reported at its
 // file:line:column with what to write instead.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigFiles } from '../../../deployer/domain/config/parse-config-files.ts';
 import type { ConfigError } from '../../../deployer/domain/types.ts';
@@ -40,6 +42,17 @@ describe('gates in config', () => {
       },
       { kind: 'allow', schedule: '0 9 * * MON-FRI', duration: '8h', durationMinutes: 480, timeZone: 'UTC' },
     ]);
+  });
+
+  it('parseConfigFiles accepts the gates example of docs/config.md as written', () => {
+    const doc = readFileSync(path.join(import.meta.dirname, '../../../docs/config.md'), 'utf8');
+    const example = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1] ?? '')
+      .find((block) => block.startsWith('approval: manual'));
+    expect(example).toBeDefined();
+    const result = parse(example ?? '');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.state.services[0]?.windows).toHaveLength(2);
   });
 
   it.each([
