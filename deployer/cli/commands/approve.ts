@@ -1,4 +1,4 @@
-// `ecs-gitops approve <service>`: let the digest held at PendingApproval roll out.
+// `npx ecs-gitops approve <service>`: let the digest held at PendingApproval roll out.
 import { printable } from '../format/text-table.ts';
 import { nameWithState, serviceActionCommand } from './service-action.ts';
 
@@ -12,5 +12,5 @@ reconciles it now. The approval is for that digest only: a newer image needs a n
 recorded as a tag on the task definition revision the service runs, so a restarted deployer keeps it.
 Sync windows still apply: outside them the rollout waits (or use \`sync --override-window\`).`,
   describe: (answer) =>
-    `${printable(answer.digest ?? 'the held digest')} approved for ${nameWithState(answer)}; the rollout is queued. Follow it with: ecs-gitops status ${answer.service}`,
+    `${printable(answer.digest ?? 'the held digest')} approved for ${nameWithState(answer)}; the rollout is queued. Follow it with: npx ecs-gitops status ${answer.service}`,
 });

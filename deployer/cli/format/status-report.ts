@@ -148,11 +148,11 @@ function figure(value: number | null): string {
   return value === null ? '?' : String(value);
 }
 
-/** `Gate:  PendingApproval sha256:… (ecs-gitops approve actors)` while a gate holds the rollout. */
+/** `Gate:  PendingApproval sha256:… (npx ecs-gitops approve actors)` while a gate holds the rollout. */
 function gateLine(name: string, gate: GateStatus): string {
   const next =
     gate.reason === 'PendingApproval'
-      ? `ecs-gitops approve ${printable(name)} | reject ${printable(name)}`
+      ? `npx ecs-gitops approve ${printable(name)} | reject ${printable(name)}`
       : `${gate.opensAt ? `opens ${formatTime(gate.opensAt)}` : 'no opening within 31 days'}; sync --override-window starts it`;
   return `Gate:      ${gate.reason} ${shortDigest(gate.digest)} (${next})`;
 }

@@ -214,7 +214,7 @@ export const serviceSchema = {
       enum: ['manual', 'none'],
       default: CONFIG_DEFAULTS.approval,
       description:
-        '`manual` holds every rollout at PendingApproval until `ecs-gitops approve <service>` (for that digest; a newer digest needs a new approval). `none` starts rollouts at once.',
+        '`manual` holds every rollout at PendingApproval until `npx ecs-gitops approve <service>` (for that digest; a newer digest needs a new approval). `none` starts rollouts at once.',
     },
     windows: {
       type: 'array',

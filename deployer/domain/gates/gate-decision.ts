@@ -62,7 +62,7 @@ export function gateRollout(input: GateRolloutInput): GatedRollout {
         gate: {
           reason: Reason.PendingApproval,
           digest,
-          message: `${short(digest)} waits for approval: ecs-gitops approve ${config.name} (or reject)`,
+          message: `${short(digest)} waits for approval: npx ecs-gitops approve ${config.name} (or reject)`,
         },
       };
     case 'outside-window':

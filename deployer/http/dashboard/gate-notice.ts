@@ -9,10 +9,10 @@ export function gateNotice(service: ServiceStatus): SafeHtml | string {
   if (!gate) return '';
   const next =
     gate.reason === 'PendingApproval'
-      ? html`run <code>ecs-gitops approve ${service.name}</code> or <code>reject</code>`
+      ? html`run <code>npx ecs-gitops approve ${service.name}</code> or <code>reject</code>`
       : gate.opensAt
-        ? html`opens <time datetime="${gate.opensAt}">${formatTime(gate.opensAt)}</time>; <code>ecs-gitops sync ${service.name} --override-window</code> starts it now`
-        : html`no opening within 31 days; <code>ecs-gitops sync ${service.name} --override-window</code> starts it now`;
+        ? html`opens <time datetime="${gate.opensAt}">${formatTime(gate.opensAt)}</time>; <code>npx ecs-gitops sync ${service.name} --override-window</code> starts it now`
+        : html`no opening within 31 days; <code>npx ecs-gitops sync ${service.name} --override-window</code> starts it now`;
   const label = gate.reason === 'PendingApproval' ? 'Pending approval' : 'Outside sync window';
   return html`<p class="gate" data-gate="${gate.reason}"><strong>${label}</strong>: <code>${shortDigest(gate.digest)}</code> held — ${next}</p>`;
 }

@@ -86,7 +86,10 @@ describe('deployer e2e: approval and sync windows', { timeout: 60_000 }, () => {
     );
     expect(again.live?.digest).toBe(v110);
     // Nothing held any more: approving again says so.
-    expect(await api('approve')).toMatchObject({ status: 409, body: { error: { code: 'NOTHING_TO_APPROVE' } } });
+    expect(await api('approve')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'NOTHING_TO_APPROVE' } },
+    });
   });
 
   it('a deny window holds a rollout; sync --override-window starts it and the log names the token', async () => {

@@ -111,7 +111,7 @@ describe('a held rollout in the CLI and on the dashboard', () => {
   it('serviceCard shows the gate notice and the command to run', () => {
     const pending = String(serviceCard(fakeServiceStatus('actors', { gate: PENDING })));
     expect(pending).toContain('data-gate="PendingApproval"');
-    expect(pending).toContain('<code>ecs-gitops approve actors</code>');
+    expect(pending).toContain('<code>npx ecs-gitops approve actors</code>');
     const window = String(serviceCard(held));
     expect(window).toContain('<time datetime="2026-03-09T09:00:00.000Z">');
     expect(window).toContain('--override-window');
