@@ -7,7 +7,12 @@ import type { Logger } from 'pino';
 import type { Counter, Registry } from 'prom-client';
 import type { ImageStatus } from '../contract/status-model.ts';
 import { DeliveryQueue } from '../lifecycle/delivery-queue.ts';
-import type { LifecycleEvent, RolloutFinished, RolloutStarted } from '../lifecycle/lifecycle-event.ts';
+import type {
+  LifecycleEvent,
+  RolloutFinished,
+  RolloutInterrupted,
+  RolloutStarted,
+} from '../lifecycle/lifecycle-event.ts';
 import { githubReportsCounter } from '../runtime/metrics.ts';
 import type { DeploymentState, GitHubPort } from './github-port.ts';
 
@@ -30,6 +35,7 @@ const ERROR_REASONS = new Set(['RollbackFailed', 'DeploymentReplaced']);
 type Job =
   | RolloutStarted
   | RolloutFinished
+  | RolloutInterrupted
   | { kind: 'config-rejected'; revision: string; description: string };
 
 export class GitHubReporter {
@@ -73,6 +79,7 @@ export class GitHubReporter {
       event.rollout.reason !== 'ManualRollback'
     )
       this.#queue.offer(event);
+    else if (event.kind === 'interrupted') this.#queue.offer(event);
     else if (event.kind === 'config-rejected' && isCommit(event.revision)) {
       const first = event.errors[0];
       const description = first
@@ -112,6 +119,21 @@ export class GitHubReporter {
       this.#log.info(
         { service: job.service, rolloutId: job.rolloutId, deploymentId: id },
         'GitHub deployment in progress',
+      );
+      return;
+    }
+    if (job.kind === 'interrupted') {
+      // Only a deployment this deployer showed as in progress needs closing; a resumed rollout
+      // posts in_progress on it again.
+      const id = this.#deployments.get(`${job.service}#${job.rolloutId}`);
+      if (id === undefined) return;
+      await github.createDeploymentStatus(id, {
+        state: 'error',
+        description: `${job.reason}: ${job.message}`,
+      });
+      this.#log.info(
+        { service: job.service, rolloutId: job.rolloutId, deploymentId: id, reason: job.reason },
+        'GitHub deployment status: error (rollout interrupted)',
       );
       return;
     }
@@ -161,5 +183,8 @@ function imageName(image: ImageStatus): string {
 
 function subject(job: Job): Record<string, string> {
   if (job.kind === 'config-rejected') return { revision: job.revision };
-  return { service: job.service, rolloutId: job.kind === 'started' ? job.rolloutId : job.rollout.id };
+  return {
+    service: job.service,
+    rolloutId: job.kind === 'started' || job.kind === 'interrupted' ? job.rolloutId : job.rollout.id,
+  };
 }
