@@ -47,6 +47,11 @@ export interface DesiredStatus {
   reason: string;
   /** The pin, or the tracking policy from config. */
   policy: { pin: string } | TrackPolicy;
+  /**
+   * With both a pin and a `track` policy in config: the newer image the policy would run, held back
+   * by the pin (absent when they agree). Removing the pin resumes tracking.
+   */
+  heldByPin?: { digest: string; tag?: string; track: TrackPolicy };
 }
 
 export interface LiveStatus {

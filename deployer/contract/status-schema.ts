@@ -22,12 +22,12 @@ const trackPolicy = {
   ],
 };
 
-const desired = closed({ image: text, digest: text, tag: text, reason: text, policy: trackPolicy }, [
-  'image',
-  'digest',
-  'reason',
-  'policy',
-]);
+const heldByPin = closed({ digest: text, tag: text, track: trackPolicy }, ['digest', 'track']);
+
+const desired = closed(
+  { image: text, digest: text, tag: text, reason: text, policy: trackPolicy, heldByPin },
+  ['image', 'digest', 'reason', 'policy'],
+);
 
 const live = closed({ image: text, digest: text, taskDefinitionArn: text }, ['image', 'taskDefinitionArn']);
 
