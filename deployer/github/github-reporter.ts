@@ -5,7 +5,7 @@
 // rate-limited or down GitHub delays statuses and never a rollout. Failures are logged and counted.
 import type { Logger } from 'pino';
 import type { Counter, Registry } from 'prom-client';
-import type { ImageStatus } from '../contract/status-model.ts';
+import type { GitHubDeploymentStatus, ImageStatus } from '../contract/status-model.ts';
 import { DeliveryQueue } from '../lifecycle/delivery-queue.ts';
 import type {
   LifecycleEvent,
@@ -14,6 +14,8 @@ import type {
   RolloutStarted,
 } from '../lifecycle/lifecycle-event.ts';
 import { githubReportsCounter } from '../runtime/metrics.ts';
+import type { GitHubActivity } from './github-activity.ts';
+import type { GitHubLinks } from './github-links.ts';
 import type { DeploymentState, GitHubPort } from './github-port.ts';
 
 export interface GitHubReporterOptions {
@@ -25,6 +27,8 @@ export interface GitHubReporterOptions {
   metrics: Registry;
   /** Events waiting for GitHub at most; more drop the oldest. */
   capacity?: number;
+  /** Where the latest deployment per service is kept for the status and dashboard, with its link. */
+  activity?: { record: GitHubActivity; links: GitHubLinks };
 }
 
 /** Rollouts whose deployment id is remembered (a finish finds the deployment its start created). */
@@ -41,7 +45,7 @@ type Job =
 export class GitHubReporter {
   readonly #options: GitHubReporterOptions;
   readonly #queue: DeliveryQueue<Job>;
-  readonly #deployments = new Map<string, number>();
+  readonly #deployments = new Map<string, { id: number; sha: string }>();
   readonly #log: Logger;
   readonly #calls: Counter<'outcome'>;
 
@@ -111,11 +115,11 @@ export class GitHubReporter {
       return;
     }
     if (job.kind === 'started') {
-      const id = await this.#deployment(job.service, job.rolloutId, job.configRevision as string, job.to);
-      await github.createDeploymentStatus(id, {
-        state: 'in_progress',
-        description: `rolling out ${imageName(job.to)}`,
-      });
+      const sha = job.configRevision as string;
+      const id = await this.#deployment(job.service, job.rolloutId, sha, job.to);
+      const description = `rolling out ${imageName(job.to)}`;
+      await github.createDeploymentStatus(id, { state: 'in_progress', description });
+      this.#remember(job.service, { id, rolloutId: job.rolloutId, sha, state: 'in_progress', description });
       this.#log.info(
         { service: job.service, rolloutId: job.rolloutId, deploymentId: id },
         'GitHub deployment in progress',
@@ -125,12 +129,12 @@ export class GitHubReporter {
     if (job.kind === 'interrupted') {
       // Only a deployment this deployer showed as in progress needs closing; a resumed rollout
       // posts in_progress on it again.
-      const id = this.#deployments.get(`${job.service}#${job.rolloutId}`);
-      if (id === undefined) return;
-      await github.createDeploymentStatus(id, {
-        state: 'error',
-        description: `${job.reason}: ${job.message}`,
-      });
+      const known = this.#deployments.get(`${job.service}#${job.rolloutId}`);
+      if (known === undefined) return;
+      const { id, sha } = known;
+      const description = `${job.reason}: ${job.message}`;
+      await github.createDeploymentStatus(id, { state: 'error', description });
+      this.#remember(job.service, { id, rolloutId: job.rolloutId, sha, state: 'error', description });
       this.#log.info(
         { service: job.service, rolloutId: job.rolloutId, deploymentId: id, reason: job.reason },
         'GitHub deployment status: error (rollout interrupted)',
@@ -143,27 +147,38 @@ export class GitHubReporter {
       job.kind === 'succeeded' ? 'success' : ERROR_REASONS.has(rollout.reason) ? 'error' : 'failure';
     const environmentUrl =
       state === 'success' ? this.#options.servedUrl(service, rollout.configRevision) : undefined;
+    const description =
+      state === 'success' ? `${imageName(rollout.to)} is live` : `${rollout.reason}: ${job.message}`;
     await github.createDeploymentStatus(id, {
       state,
-      description:
-        state === 'success' ? `${imageName(rollout.to)} is live` : `${rollout.reason}: ${job.message}`,
+      description,
       ...(environmentUrl ? { environmentUrl } : {}),
     });
+    this.#remember(service, { id, rolloutId: rollout.id, sha: rollout.configRevision, state, description });
     this.#log.info({ service, rolloutId: rollout.id, deploymentId: id, state }, 'GitHub deployment status');
+  }
+
+  #remember(service: string, deployment: Omit<GitHubDeploymentStatus, 'url' | 'updatedAt'>): void {
+    const activity = this.#options.activity;
+    activity?.record.deployment(service, {
+      ...deployment,
+      url: activity.links.deployments(service),
+      updatedAt: new Date().toISOString(),
+    });
   }
 
   /** The deployment of this rollout: the one its start created, or a new one (the start was missed). */
   async #deployment(service: string, rolloutId: string, sha: string, to: ImageStatus): Promise<number> {
     const key = `${service}#${rolloutId}`;
     const known = this.#deployments.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known.id;
     const { id } = await this.#options.github.createDeployment({
       sha,
       environment: service,
       description: `ecs-gitops: ${service} → ${imageName(to)}`,
       payload: { rolloutId, image: to.image, ...(to.digest ? { digest: to.digest } : {}) },
     });
-    this.#deployments.set(key, id);
+    this.#deployments.set(key, { id, sha });
     for (const oldest of this.#deployments.keys()) {
       if (this.#deployments.size <= DEPLOYMENTS_KEPT) break;
       this.#deployments.delete(oldest);
