@@ -61,6 +61,7 @@ export function toServiceConfig(data: ValidServiceData, file: string): ServiceCo
   if (data.approval === 'manual') config.approval = 'manual';
   if (data.windows !== undefined && data.windows.length > 0) config.windows = data.windows.map(syncWindow);
   if (data.image.pin !== undefined) config.image.pin = normalisePin(data.image.pin);
+  if (data.image.pin !== undefined && data.image.track !== undefined) config.image.pinHoldsTrack = true;
   if (data.verify !== undefined) {
     config.verify = {
       url: data.verify.url,

@@ -10,6 +10,7 @@ import {
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { gateNotice } from './gate-notice.ts';
+import { githubActivity } from './github-activity.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -29,6 +30,7 @@ ${gateNotice(service)}
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>
 </dl>
+${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
