@@ -3,6 +3,7 @@
 // config load, status rebuild, consuming, periodic resync). Ports in, nothing global.
 import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
+import type { HistoryLinkSettings } from '../domain/history-links.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
 import type {
   CdnPort,
@@ -42,6 +43,8 @@ export interface RuntimeDeps {
   logger: Logger;
   /** Where a successful rollout records what runs for the next `cdk deploy`; absent: nowhere (local). */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Where history links go; default: the AWS consoles of settings.region in aws mode, no GitHub. */
+  historyLinks?: HistoryLinkSettings | undefined;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -122,6 +125,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     logger,
     desired: () => intake.current(),
     reloadConfig: (signal) => intake.loadHead(signal),
+    links: deps.historyLinks ?? { mode: settings.mode, region: settings.region },
   });
 
   let lifetime = new AbortController();
@@ -151,7 +155,12 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     try {
       for (const service of intake.current()?.services ?? [])
         await operations.enqueue(
-          { kind: 'reconcile', service: service.name, reason: `startup ${stamp()}` },
+          {
+            kind: 'reconcile',
+            service: service.name,
+            reason: `startup ${stamp()}`,
+            trigger: { kind: 'startup' },
+          },
           signal,
         );
     } catch (error) {

@@ -8,6 +8,7 @@ import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
 import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
 import { Reason } from '../domain/reasons.ts';
+import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
@@ -107,7 +108,17 @@ export class Intake {
       return undefined;
     });
     if (applied === undefined) return;
-    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, signal);
+    // The push's author and message describe `after`; when the branch moved on, only the commit applied is known.
+    const trigger: RolloutTrigger =
+      applied === message.after
+        ? {
+            kind: 'git-push',
+            commit: applied,
+            ...(message.author ? { author: message.author } : {}),
+            ...(message.message ? { message: message.message } : {}),
+          }
+        : { kind: 'git-push', commit: applied };
+    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, trigger, signal);
     this.#handled = applied;
   }
 
@@ -127,22 +138,36 @@ export class Intake {
         : 'image push: no service uses it',
     );
     const why = `image push ${message.repository}:${message.tag ?? ''}@${message.digest.slice(7, 19)}`;
-    for (const service of matching) await this.#enqueueReconcile(service, why, signal);
+    const trigger: RolloutTrigger = {
+      kind: 'image-push',
+      repository: message.repository,
+      ...(message.tag ? { tag: message.tag } : {}),
+    };
+    for (const service of matching) await this.#enqueueReconcile(service, why, trigger, signal);
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
     const outcome = await this.loadHead(signal);
     this.#log.info({ reason: message.reason, config: outcome, revision: this.#current?.revision }, 'resync');
-    await this.#reconcileAll(`resync: ${message.reason}`, signal);
+    // A resync that brought a new config revision in is a config change, whoever queued it.
+    const trigger: RolloutTrigger =
+      message.trigger ?? (outcome === 'applied' ? configChange(this.#current?.revision) : { kind: 'resync' });
+    await this.#reconcileAll(`resync: ${message.reason}`, trigger, signal);
   }
 
   /** Queues a reconcile for every service in force. */
-  async #reconcileAll(why: string, signal: AbortSignal): Promise<void> {
-    for (const service of this.#current?.services ?? []) await this.#enqueueReconcile(service, why, signal);
+  async #reconcileAll(why: string, trigger: RolloutTrigger, signal: AbortSignal): Promise<void> {
+    for (const service of this.#current?.services ?? [])
+      await this.#enqueueReconcile(service, why, trigger, signal);
   }
 
-  async #enqueueReconcile(service: ServiceConfig, why: string, signal: AbortSignal): Promise<void> {
-    const message: QueueMessage = { kind: 'reconcile', service: service.name, reason: why };
+  async #enqueueReconcile(
+    service: ServiceConfig,
+    why: string,
+    trigger: RolloutTrigger,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const message: QueueMessage = { kind: 'reconcile', service: service.name, reason: why, trigger };
     if (this.#current) message.configRevision = this.#current.revision;
     await this.#deps.queue.send(message, signal);
   }
@@ -247,6 +272,13 @@ export class Intake {
       'running the last good config revision; the head is invalid',
     );
   }
+}
+
+/** A config change: the revision is named as a commit only when it is one (a directory's is a hash). */
+export function configChange(revision: string | undefined): RolloutTrigger {
+  return revision && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)
+    ? { kind: 'config-change', commit: revision }
+    : { kind: 'config-change' };
 }
 
 /**

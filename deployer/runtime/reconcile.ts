@@ -15,6 +15,7 @@ import { DeployerError, isDeployerError } from '../domain/errors.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
+import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
@@ -52,11 +53,14 @@ export interface ReconcileOptions {
   reason: string;
   /** Manual sync: retry a digest that failed before. */
   force?: boolean;
+  /** What caused this reconcile; a rollout it starts records it on its revision. */
+  trigger?: RolloutTrigger;
 }
 
 interface Observed extends Observation {
   configRevision: string;
   family: string;
+  trigger: RolloutTrigger | undefined;
 }
 
 export class Reconciler {
@@ -176,6 +180,7 @@ export class Reconciler {
       pendingSuspension: this.#deps.suspension(config.name),
       failedDigests: store.service(config.name)?.failedDigests ?? [],
       force: options.force === true,
+      trigger: options.trigger,
     };
   }
 
@@ -234,12 +239,14 @@ export class Reconciler {
           rolloutId: plan.rolloutId,
           digest: plan.to.digest,
           to: plan.to,
+          ...(observed.trigger ? { trigger: observed.trigger } : {}),
         };
         return runRollout(this.#runner, run, signal, log.child({ rolloutId: plan.rolloutId }), (ctx) =>
           deploy(ctx, {
             rolloutId: plan.rolloutId,
             image: plan.to.image,
             digest: plan.to.digest,
+            ...(plan.to.tag ? { tag: plan.to.tag } : {}),
             configRevision,
             template: observed.template,
             recent: observed.recent ?? [],

@@ -33,6 +33,7 @@ describe('revisionTags', () => {
       previousArn: 'ecs-gitops:previous-task-definition',
       invalidation: 'ecs-gitops:cdn-invalidation',
       suspended: 'ecs-gitops:suspended',
+      imageTag: 'ecs-gitops:image-tag',
     });
   });
 

@@ -92,14 +92,22 @@ describe('Intake', () => {
     source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
     await intake.gitPush(push(SHA_B), signal);
     expect(intake.current()?.revision).toBe(SHA_B);
+    const trigger = { kind: 'git-push', commit: SHA_B };
     expect(queue.sent).toEqual([
       {
         kind: 'reconcile',
         service: 'actors',
         reason: `git push ${SHA_B.slice(0, 12)}`,
         configRevision: SHA_B,
+        trigger,
       },
-      { kind: 'reconcile', service: 'web', reason: `git push ${SHA_B.slice(0, 12)}`, configRevision: SHA_B },
+      {
+        kind: 'reconcile',
+        service: 'web',
+        reason: `git push ${SHA_B.slice(0, 12)}`,
+        configRevision: SHA_B,
+        trigger,
+      },
     ]);
   });
 
@@ -192,9 +200,11 @@ describe('Intake', () => {
     source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
     await intake.resync({ kind: 'resync', reason: 'periodic t1' }, signal);
     expect(intake.current()?.revision).toBe(SHA_B);
+    // The resync brought a new revision in: its rollouts are a config change, naming the commit.
+    const trigger = { kind: 'config-change', commit: SHA_B };
     expect(queue.sent).toEqual([
-      { kind: 'reconcile', service: 'actors', reason: 'resync: periodic t1', configRevision: SHA_B },
-      { kind: 'reconcile', service: 'web', reason: 'resync: periodic t1', configRevision: SHA_B },
+      { kind: 'reconcile', service: 'actors', reason: 'resync: periodic t1', configRevision: SHA_B, trigger },
+      { kind: 'reconcile', service: 'web', reason: 'resync: periodic t1', configRevision: SHA_B, trigger },
     ]);
   });
 
