@@ -16,39 +16,52 @@ export const TAGS_PER_RESOURCE_MAX = 50;
 export const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 const KEPT = /^[\p{L}\p{Z}\p{N}_.:/+\-@]$/u;
+const utf8 = new TextEncoder();
 const ELLIPSIS = escapeCharacter('…');
 
 function escapeCharacter(character: string): string {
-  return [...new TextEncoder().encode(character)]
-    .map((byte) => `=${byte.toString(16).toUpperCase().padStart(2, '0')}`)
-    .join('');
+  let escaped = '';
+  for (const byte of utf8.encode(character))
+    escaped += `=${byte < 16 ? '0' : ''}${byte.toString(16).toUpperCase()}`;
+  return escaped;
 }
 
 /** Text as a valid ECS tag value of at most `max` characters (default 256). */
 export function encodeTagText(text: string, max = TAG_VALUE_MAX): string {
-  const pieces = [...text].map((character) =>
-    KEPT.test(character) ? character : escapeCharacter(character),
-  );
+  // One piece per character: itself (one character long) or its escape (ASCII, as long as it is).
+  const pieces: string[] = [];
+  let total = 0;
+  for (const character of text) {
+    const piece = KEPT.test(character) ? character : escapeCharacter(character);
+    pieces.push(piece);
+    total += piece === character ? 1 : piece.length;
+    if (total > max + ELLIPSIS.length) break; // cut below anyway: no need to look further
+  }
   // `aws:` (any case) is reserved as a prefix: escaping its first letter keeps the value ours.
-  if (/^aws:/i.test(pieces.slice(0, 4).join(''))) pieces[0] = escapeCharacter(pieces[0] as string);
-  const length = (piece: string) => [...piece].length;
-  const total = pieces.reduce((sum, piece) => sum + length(piece), 0);
+  if (/^aws:/i.test(pieces.slice(0, 4).join(''))) {
+    const first = pieces[0] as string;
+    pieces[0] = escapeCharacter(first);
+    total += pieces[0].length - 1;
+  }
   if (total <= max) return pieces.join('');
   let kept = '';
   let used = 0;
   for (const piece of pieces) {
-    if (used + length(piece) > max - ELLIPSIS.length) break;
+    const size = piece.startsWith('=') ? piece.length : 1;
+    if (used + size > max - ELLIPSIS.length) break;
     kept += piece;
-    used += length(piece);
+    used += size;
   }
   return `${kept}${ELLIPSIS}`;
 }
+
+const utf8Decoder = new TextDecoder();
 
 /** The text an encoded value stands for; bytes that are not UTF-8 read as U+FFFD, never throw. */
 export function decodeTagText(value: string): string {
   return value.replace(/(?:=[0-9A-F]{2})+/g, (run) => {
     const bytes = Uint8Array.from(run.slice(1).split('='), (hex) => Number.parseInt(hex, 16));
-    return new TextDecoder().decode(bytes);
+    return utf8Decoder.decode(bytes);
   });
 }
 

@@ -20,7 +20,7 @@ export interface HistoryRouteOptions {
   timeoutMs?: number;
 }
 
-type Request = { Params: { service: string }; Querystring: { limit?: number } };
+type Request = { Params: { service: string }; Querystring: { limit?: string } };
 
 export const historyRoute: FastifyPluginAsync<HistoryRouteOptions> = async (app, options) => {
   const { runtime } = options;
@@ -37,13 +37,17 @@ export const historyRoute: FastifyPluginAsync<HistoryRouteOptions> = async (app,
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: HISTORY_MAX_LIMIT } },
+          // A string: the server does not coerce types (server.ts), and a query value is text.
+          properties: { limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' } },
         },
         response: { 200: serviceHistorySchema },
       },
     },
     async (request, reply) => {
       const { service } = request.params;
+      const limit = Number(request.query.limit ?? HISTORY_DEFAULT_LIMIT);
+      if (limit > HISTORY_MAX_LIMIT)
+        return sendError(reply, 400, 'VALIDATION_FAILED', `limit must be from 1 to ${HISTORY_MAX_LIMIT}`);
       if (!runtime.serviceStatus(service))
         return sendError(
           reply,
@@ -52,11 +56,7 @@ export const historyRoute: FastifyPluginAsync<HistoryRouteOptions> = async (app,
           `no service named '${service}' in the config; GET /status lists them`,
         );
       reply.header('cache-control', 'no-store');
-      return runtime.history(
-        service,
-        request.query.limit ?? HISTORY_DEFAULT_LIMIT,
-        AbortSignal.timeout(timeoutMs),
-      );
+      return runtime.history(service, limit, AbortSignal.timeout(timeoutMs));
     },
   );
   allowOnly(app, HISTORY_PATH, ['GET']);

@@ -219,7 +219,9 @@ describe('sync, rollback, suspend, resume', () => {
       ECS_GITOPS_TOKEN: TEST_TOKEN,
     });
     expect(code).toBe(0);
-    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3', caller: 'status-token' }]);
+    expect(runtime.calls).toEqual([
+      { method: 'rollback', service: 'actors', to: 'actors:3', caller: 'status-token' },
+    ]);
     expect(stdout).toBe(
       'rolled actors (now Synced) back from actors:2 to actors:3 (@111111111111); tracking is suspended until: ecs-gitops resume actors\n',
     );
@@ -228,7 +230,9 @@ describe('sync, rollback, suspend, resume', () => {
   it('rollback without --to goes to the previous revision', async () => {
     const { code, stdout } = await cli(['rollback', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
     expect(code).toBe(0);
-    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined, caller: 'status-token' }]);
+    expect(runtime.calls).toEqual([
+      { method: 'rollback', service: 'actors', to: undefined, caller: 'status-token' },
+    ]);
     expect(stdout).toContain('back from actors:2 to actors:1 (');
   });
 

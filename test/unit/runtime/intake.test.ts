@@ -208,6 +208,38 @@ describe('Intake', () => {
     ]);
   });
 
+  it("a git push's author and message become the trigger of the reconciles it queues", async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    source.commit(SHA_B, [inRepo(serviceYaml({}))]);
+    await intake.gitPush(push(SHA_B, { author: 'Ada Lovelace', message: 'pin actors' }), signal);
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.trigger : undefined))).toEqual([
+      { kind: 'git-push', commit: SHA_B, author: 'Ada Lovelace', message: 'pin actors' },
+    ]);
+  });
+
+  it('a push whose branch moved on names only the head commit applied, not its author', async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    source.commit(SHA_B, [inRepo(serviceYaml({}))]);
+    await intake.gitPush(push('e'.repeat(40), { author: 'Someone Else', message: 'older' }), signal);
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.trigger : undefined))).toEqual([
+      { kind: 'git-push', commit: SHA_B },
+    ]);
+  });
+
+  it('a resync with nothing new is a resync; one that names its trigger keeps it', async () => {
+    const { intake, queue } = setup();
+    await intake.loadHead(signal);
+    await intake.resync({ kind: 'resync', reason: 'periodic t2' }, signal);
+    const trigger = { kind: 'config-change' as const, token: 'ops' };
+    await intake.resync({ kind: 'resync', reason: 'refresh t3', trigger }, signal);
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.trigger : undefined))).toEqual([
+      { kind: 'resync' },
+      trigger,
+    ]);
+  });
+
   it('files outside the config prefix are not read as service configs', async () => {
     const { intake } = setup([inRepo(serviceYaml({})), serviceYaml({ name: 'stray' })]);
     await intake.loadHead(signal);

@@ -47,14 +47,18 @@ describe('decidePush with the @octokit/webhooks-examples payloads', () => {
 
   it('keeps only the first line of a long commit message, bounded', () => {
     const long = `${'x'.repeat(500)}\n\nbody text`;
-    const decided = decision(pushOf({ modified: ['config/services/a.yaml'] }, { head_commit: { ...commit, message: long } }));
+    const decided = decision(
+      pushOf({ modified: ['config/services/a.yaml'] }, { head_commit: { ...commit, message: long } }),
+    );
     const hint = decided.kind === 'queue' ? decided.hint : undefined;
     expect([...(hint?.message ?? '')]).toHaveLength(200);
     expect(hint?.message?.endsWith('…')).toBe(true);
   });
 
   it('leaves author and message out when the head commit is not the pushed one', () => {
-    const decided = decision(pushOf({ modified: ['config/services/a.yaml'] }, { head_commit: { ...commit, id: BEFORE } }));
+    const decided = decision(
+      pushOf({ modified: ['config/services/a.yaml'] }, { head_commit: { ...commit, id: BEFORE } }),
+    );
     expect(decided).toMatchObject({ kind: 'queue' });
     expect(decided.kind === 'queue' && 'author' in decided.hint).toBe(false);
   });
