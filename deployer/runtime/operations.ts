@@ -118,17 +118,14 @@ export function createOperations(deps: OperationsDeps): Operations {
       const rollbackDeps = { ecs: deps.ecs, store, clock, logger: logger.child({ service }) };
       // A dry run plans only: no suspension, no change, nothing to undo.
       if (options.dryRun) return manualRollback(rollbackDeps, config, { ...request, dryRun: true }, signal);
-      const before = suspensions.get(service);
-      const sync = store.service(service)?.sync;
-      // Suspend first, so a reconcile running now cannot roll forward again right after.
-      suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
+      // Hold first, so a reconcile running now cannot roll forward again right after; the status
+      // shows the suspension once the rollback is done (a refused one leaves the status untouched).
+      const before = suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
       let result: Awaited<ReturnType<typeof manualRollback>>;
       try {
         result = await manualRollback(rollbackDeps, config, request, signal);
       } catch (error) {
-        if (before) suspensions.hold(service, before);
-        else suspensions.drop(service);
-        if (sync) store.setSync(service, sync.state, sync.reason, sync.message);
+        suspensions.release(service, before);
         throw error;
       }
       suspensions.suspend(config, 'ManualRollback', {

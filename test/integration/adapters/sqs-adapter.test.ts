@@ -10,10 +10,9 @@ import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aw
 import {
   type IgnoredMessage,
   type PoisonMessage,
-  resolveQueueUrl,
   SqsQueue,
 } from '../../../deployer/adapters/aws/sqs-adapter.ts';
-import { DeployerError } from '../../../deployer/domain/errors.ts';
+import type { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 
 type Fauxqs = Awaited<ReturnType<typeof startFauxqs>>;
@@ -212,14 +211,6 @@ describe('SqsQueue against fauxqs', () => {
     expect(await queue.receive(10, 0, signal)).toEqual([]);
     expect(poison.map((p) => p.outcome)).toEqual(['released']);
     expect((await queue.stats(signal)).visible).toBe(1);
-  });
-
-  it('resolveQueueUrl finds a queue by name and rejects an unknown one as a terminal error', async () => {
-    const { url } = await fifoQueue();
-    expect(await resolveQueueUrl(clients.sqs, `work-${counter}.fifo`, signal)).toBe(url);
-    const error = await resolveQueueUrl(clients.sqs, 'missing.fifo', signal).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeployerError);
-    expect((error as DeployerError).retryable).toBe(false);
   });
 
   it('receive with an already aborted signal fails with ABORTED', async () => {
