@@ -1,6 +1,8 @@
 // The shared vocabulary of the deployer: desired state, live state, events, plans. Pure data only.
 import type { RolloutTrigger } from './rollout-trigger.ts';
 
+export type { RolloutTrigger };
+
 /** How a service chooses its image from the registry when it is not pinned. Exactly one key. */
 export type TrackPolicy =
   | { semver: string; prerelease?: boolean }

@@ -15,9 +15,8 @@ import { DeployerError, isDeployerError } from '../domain/errors.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
-import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
-import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
+import type { DesiredState, ImageChoice, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -244,9 +243,7 @@ export class Reconciler {
         return runRollout(this.#runner, run, signal, log.child({ rolloutId: plan.rolloutId }), (ctx) =>
           deploy(ctx, {
             rolloutId: plan.rolloutId,
-            image: plan.to.image,
-            digest: plan.to.digest,
-            ...(plan.to.tag ? { tag: plan.to.tag } : {}),
+            ...plan.to, // image, digest and the tag the policy chose
             configRevision,
             template: observed.template,
             recent: observed.recent ?? [],

@@ -77,6 +77,18 @@ describe('readRevisionTags', () => {
 });
 
 describe('trigger tags', () => {
+  it('uses the agreed ecs-gitops:trigger* tag keys', () => {
+    expect(Object.values(TRIGGER_TAG_KEYS)).toEqual([
+      'ecs-gitops:trigger',
+      'ecs-gitops:trigger-commit',
+      'ecs-gitops:trigger-author',
+      'ecs-gitops:trigger-message',
+      'ecs-gitops:trigger-repository',
+      'ecs-gitops:trigger-tag',
+      'ecs-gitops:trigger-token',
+    ]);
+  });
+
   const trigger: RolloutTrigger = {
     kind: 'git-push',
     commit: 'a'.repeat(40),
