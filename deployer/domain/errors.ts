@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   ROLLBACK_REJECTED: { retryable: false, httpStatus: 409 },
   /** A manual rollback target that is not an active revision of the service's family. */
   ROLLBACK_TARGET_UNKNOWN: { retryable: false, httpStatus: 404 },
+  /** Resume of a service that holds no runtime suspension (none, or only `suspended: true` in config). */
+  NOT_SUSPENDED: { retryable: false, httpStatus: 409 },
   AWS_THROTTLED: { retryable: true, httpStatus: 503 },
   AWS_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   /** AWS refused the request as made (4xx): permissions, validation. Needs a change. */

@@ -52,6 +52,7 @@ export interface DeployerRuntime {
   ): Promise<RollbackPlan>;
   /** Runtime override; durable suspension belongs in config (`suspended: true`). */
   suspend(service: string): void;
+  /** Lifts a runtime suspension and reconciles; DeployerError NOT_SUSPENDED when there is none. */
   resume(service: string, signal: AbortSignal, caller?: string): Promise<void>;
   /** The revisions of a service's family with what each rollout recorded (read from ECS). */
   history(service: string, limit: number, signal: AbortSignal): Promise<ServiceHistory>;

@@ -171,29 +171,24 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
     'sqs_dlq_check',
     "This is the EventBridge rule target's dead-letter queue: EventBridge writes to it, not an SQS redrive, and it has nowhere further to go.",
   );
-  // CDK's one handler for every AwsCustomResource (the fixed id of its SingletonFunction).
-  const awsCall = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
-  if (awsCall) {
-    guard(
-      awsCall,
-      'lambda_inside_vpc_check',
+  // CDK's own handlers, found by their fixed construct ids: each only calls one AWS API.
+  const AWS_CUSTOM_RESOURCE = 'AWS679f53fac002430cb0da5b7982bd2287'; // every AwsCustomResource's SingletonFunction
+  const cdkHandlers: Record<string, string> = {
+    [AWS_CUSTOM_RESOURCE]:
       "CDK's AwsCustomResource handler that creates the release parameter once (release-parameter.ts); it only calls the SSM API and needs no VPC.",
-    );
-    const serviceRole = awsCall.node.tryFindChild('ServiceRole');
-    if (serviceRole) {
-      acknowledge(
-        serviceRole,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'AWSLambdaBasicExecutionRole only lets the handler write its own CloudWatch logs; its SSM rights are a separate policy scoped to the release parameter.',
-      );
-    }
-  }
-  const autoDelete = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
-  if (autoDelete) {
-    guard(
-      autoDelete,
-      'lambda_inside_vpc_check',
+    'Custom::S3AutoDeleteObjectsCustomResourceProvider':
       "CDK's own handler that empties the log bucket when the stack is deleted; it only calls the S3 API and needs no VPC.",
+  };
+  for (const [id, reason] of Object.entries(cdkHandlers)) {
+    const handler = stack.node.tryFindChild(id);
+    if (handler) guard(handler, 'lambda_inside_vpc_check', reason);
+  }
+  const serviceRole = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE)?.node.tryFindChild('ServiceRole');
+  if (serviceRole) {
+    acknowledge(
+      serviceRole,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AWSLambdaBasicExecutionRole only lets the handler write its own CloudWatch logs; its SSM rights are a separate policy scoped to the release parameter.',
     );
   }
 }

@@ -1,9 +1,4 @@
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
@@ -14,6 +9,7 @@ import {
 } from '../../../deployer/adapters/aws/sqs-adapter.ts';
 import type { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
+import { createFifoWithDlq, ecrDeleteEvent } from '../../support/sqs-queues.ts';
 
 type Fauxqs = Awaited<ReturnType<typeof startFauxqs>>;
 let server: Fauxqs;
@@ -37,27 +33,9 @@ afterAll(async () => {
 });
 
 /** A fresh FIFO queue (and DLQ) per test so tests never see each other's messages. */
-async function fifoQueue(): Promise<{ url: string; dlqUrl: string }> {
+function fifoQueue(): Promise<{ url: string; dlqUrl: string }> {
   counter += 1;
-  const dlq = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: `dlq-${counter}.fifo`, Attributes: { FifoQueue: 'true' } }),
-  );
-  const dlqArn = (
-    await clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
-    )
-  ).Attributes?.QueueArn;
-  const queue = await clients.sqs.send(
-    new CreateQueueCommand({
-      QueueName: `work-${counter}.fifo`,
-      Attributes: {
-        FifoQueue: 'true',
-        VisibilityTimeout: '30',
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
-      },
-    }),
-  );
-  return { url: queue.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+  return createFifoWithDlq(clients.sqs, `work-${counter}`, 3);
 }
 
 const reconcile: QueueMessage = { kind: 'reconcile', service: 'actors', reason: 'test' };
@@ -162,27 +140,10 @@ describe('SqsQueue against fauxqs', () => {
       onPoison: (p) => poison.push(p),
       onIgnored: (i) => ignored.push(i),
     });
-    const deleteEvent = {
-      version: '0',
-      id: 'e1',
-      'detail-type': 'ECR Image Action',
-      source: 'aws.ecr',
-      account: '123456789012',
-      time: '2026-11-25T10:00:00Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: {
-        'action-type': 'DELETE',
-        result: 'SUCCESS',
-        'repository-name': 'actors',
-        'image-digest': `sha256:${'a'.repeat(64)}`,
-        'image-tag': '1.0.0',
-      },
-    };
     await clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: url,
-        MessageBody: JSON.stringify(deleteEvent),
+        MessageBody: ecrDeleteEvent('e1'),
         MessageGroupId: 'intake',
         MessageDeduplicationId: 'delete-1',
       }),
