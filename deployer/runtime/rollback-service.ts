@@ -4,6 +4,7 @@
 // not know is refused in our words with the candidates listed, and a dry run stops after the plan.
 // The caller suspends tracking so the reconciler does not roll forward again right away.
 import type { Logger } from 'pino';
+import { cliHint } from '../cli/cli-io.ts';
 import type { RevisionSummary, RollbackPlan } from '../contract/rollback-plan.ts';
 import { DeployerError } from '../domain/errors.ts';
 import { readRevisionTags, revisionTags } from '../domain/revision-tags.ts';
@@ -49,7 +50,7 @@ export async function manualRollback(
       : await resolveTarget(deps, config, family, active, live.taskDefinitionArn, request.to, signal);
   if (!wanted) {
     throw rejected(
-      `no earlier revision of ${config.name} is known from its rollout history; name one with --to <family:revision> (\`ecs-gitops history ${config.name}\` lists them)`,
+      `no earlier revision of ${config.name} is known from its rollout history; name one with --to <family:revision> (\`${cliHint(`history ${config.name}`)}\` lists them)`,
     );
   }
   const described = await ecs.describeTaskDefinition(wanted, signal);

@@ -4,7 +4,7 @@
 import { checkServiceHistory } from '../../contract/check-history.ts';
 import type { ServiceHistory } from '../../contract/history-model.ts';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../runtime/service-history.ts';
-import { EXIT, UsageError } from '../cli-io.ts';
+import { cliHint, EXIT, UsageError } from '../cli-io.ts';
 import { paintFor } from '../format/colour.ts';
 import { historyTable } from '../format/history-report.ts';
 import { CONNECTION_HELP, DeployerAnswerError, defineRemoteCommand, servicePath } from './remote-command.ts';
@@ -19,7 +19,7 @@ the rollout result and reason, the image, what triggered it (a git push with its
 an image push with its tag, a manual sync or rollback with the API token's name, a config change, a
 resync), when it started and how long it took; then links of the newest revision (commit, GitHub
 deployments, ECS console, CloudWatch logs). Read from the revisions' ECS tags: it survives restarts.
-A revision name (family:revision) is what \`ecs-gitops rollback --to\` takes.
+A revision name (family:revision) is what \`${cliHint('rollback <service> --to')}\` takes.
 
 Options:
   --limit <n>      revisions to show, 1 to ${HISTORY_MAX_LIMIT} (default ${HISTORY_DEFAULT_LIMIT})

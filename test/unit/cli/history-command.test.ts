@@ -114,7 +114,7 @@ describe('ecs-gitops history', () => {
   });
 
   it.each([
-    [['history'], 'missing service name'],
+    [['history'], 'missing the service name'],
     [['history', 'actors', '--limit', '0'], '--limit must be a whole number from 1 to 100'],
     [['history', 'actors', '--limit', 'many'], '--limit must be a whole number from 1 to 100'],
   ])('%j is a usage error: %s', async (args, message) => {
@@ -126,7 +126,7 @@ describe('ecs-gitops history', () => {
   it("an unknown service exits 1 with the deployer's words", async () => {
     const { code, stderr } = await cli(['history', 'actor']);
     expect(code).toBe(1);
-    expect(stderr).toContain("no service named 'actor' in the config");
+    expect(stderr).toContain('no service named "actor" in the deployer\'s config; did you mean "actors"?');
   });
 });
 
