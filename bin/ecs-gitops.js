@@ -24,7 +24,7 @@ if (process.features.typescript && existsSync(`${sources}main.ts`)) {
   await runHere(built, 'js');
 } else {
   process.stderr.write(
-    `ecs-gitops: Node ${process.versions.node} cannot run the TypeScript sources (it needs Node 22.18 or newer),\n` +
+    `ecs-gitops: this Node (${process.versions.node}) does not run TypeScript sources (Node 22.18 or newer does),\n` +
       `and neither the project's Node 24 (${projectNode}) nor a build (${built}main.js) is there.\n` +
       `Run \`npm ci\` in ${root} (it installs Node 24), or \`npm run build\`, then try again.\n`,
   );

@@ -96,7 +96,8 @@ async function start(): Promise<void> {
     historyLinks: historyLinkSettings(settings, github),
   });
   reporting.start(runtime);
-  app = buildServer({ runtime, settings, logger });
+  // The status the HTTP layer serves carries each service's GitHub deployment and pin pull request.
+  app = buildServer({ runtime: reporting.withGitHub(runtime), settings, logger });
   const server = app;
   const address = await listenOrExplain(() => server.listen({ port: settings.port, host: settings.host }), {
     component: "The deployer's HTTP server",

@@ -31,6 +31,11 @@ export interface IntakeDeps {
   lastGood?: LastGoodConfigStore;
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
+  /**
+   * Which of these services need a reconcile (resync-pass.ts compares them in bulk and writes the
+   * status of the others). Absent: every one.
+   */
+  triage?: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<ServiceConfig[]>;
 }
 
 export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
@@ -142,7 +147,7 @@ export class Intake {
       repository: message.repository,
       ...(message.tag ? { tag: message.tag } : {}),
     };
-    for (const service of matching) await this.#enqueueReconcile(service, why, trigger, signal);
+    await this.#enqueueReconciles(matching, why, trigger, signal);
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
@@ -154,21 +159,32 @@ export class Intake {
     await this.#reconcileAll(`resync: ${message.reason}`, trigger, signal);
   }
 
-  /** Queues a reconcile for every service in force. */
+  /** Queues a reconcile for every service in force that differs from what runs (all, without triage). */
   async #reconcileAll(why: string, trigger: RolloutTrigger, signal: AbortSignal): Promise<void> {
-    for (const service of this.#current?.services ?? [])
-      await this.#enqueueReconcile(service, why, trigger, signal);
+    const services = this.#current?.services ?? [];
+    const differ = this.#deps.triage ? await this.#deps.triage(services, signal) : services;
+    await this.#enqueueReconciles(differ, why, trigger, signal);
   }
 
-  async #enqueueReconcile(
-    service: ServiceConfig,
+  /** One reconcile message per service (group `service:<name>`), 10 to a SendMessageBatch call. */
+  async #enqueueReconciles(
+    services: readonly ServiceConfig[],
     why: string,
     trigger: RolloutTrigger,
     signal: AbortSignal,
   ): Promise<void> {
-    const message: QueueMessage = { kind: 'reconcile', service: service.name, reason: why, trigger };
-    if (this.#current) message.configRevision = this.#current.revision;
-    await this.#deps.queue.send(message, signal);
+    const revision = this.#current?.revision;
+    const messages = services.map(
+      (service): QueueMessage => ({
+        kind: 'reconcile',
+        service: service.name,
+        reason: why,
+        ...(revision === undefined ? {} : { configRevision: revision }),
+        trigger,
+      }),
+    );
+    if (messages.length === 1) await this.#deps.queue.send(messages[0] as QueueMessage, signal);
+    else if (messages.length > 1) await this.#deps.queue.sendBatch(messages, signal);
   }
 
   #parse({ files, revision, problems = [] }: ConfigSnapshot): ConfigLoadResult {

@@ -1,7 +1,8 @@
 // The package bin as a newcomer runs it from a clone: `npx ecs-gitops ...` after `npm ci`, and the
 // bin started by Nodes that cannot run the TypeScript sources themselves (the machine's Node 20).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, realpathSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -46,6 +47,25 @@ describe('ecs-gitops bin', () => {
     const unknown = spawnSync(process.execPath, [...flags, 'stauts'], { encoding: 'utf8', timeout: 60_000 });
     expect(unknown.status).toBe(64);
     expect(unknown.stderr).toContain('unknown command "stauts"');
+  }, 120_000);
+
+  it('with neither a Node that strips types, nor the project Node, nor a build, says to run npm ci (exit 70)', () => {
+    const bare = mkdtempSync(path.join(tmpdir(), 'ecs-gitops-bin-'));
+    try {
+      mkdirSync(path.join(bare, 'bin'));
+      copyFileSync(BIN, path.join(bare, 'bin/ecs-gitops.js'));
+      const run = spawnSync(
+        process.execPath,
+        ['--no-experimental-strip-types', path.join(bare, 'bin/ecs-gitops.js'), 'status'],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.status).toBe(70);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('does not run TypeScript sources (Node 22.18 or newer does)');
+      expect(run.stderr).toContain(`Run \`npm ci\` in ${bare}/`);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it.each(machineNodes())(
