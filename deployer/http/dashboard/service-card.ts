@@ -9,6 +9,7 @@ import {
   withKnownTag,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { githubActivity } from './github-activity.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -27,6 +28,7 @@ ${service.suspended ? html`<span class="tag" title="suspended through the API or
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>
 </dl>
+${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
