@@ -85,12 +85,11 @@ function unauthorized(reply: FastifyReply, presented: boolean, message: string):
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
-/** The operate token's name per request, for logs and records of who did what (approve, override). */
-const operators = new WeakMap<FastifyRequest, string>();
+const callers = new WeakMap<FastifyRequest, ApiToken>();
 
-/** The name of the operate token that authorised this request (after requireOperate ran). */
-export function operatorOf(request: FastifyRequest): string | undefined {
-  return operators.get(request);
+/** The name of the operate token a request was let through with (what a rollout records as its trigger). */
+export function callerName(request: FastifyRequest): string | undefined {
+  return callers.get(request)?.name;
 }
 
 /** onRequest hook for mutating endpoints: the bearer header of an `operate` token, nothing else. */
@@ -99,7 +98,7 @@ export function requireOperate(tokens: readonly ApiToken[]): Hook {
     const presented = bearerToken(request.headers.authorization);
     const token = findToken(tokens, presented);
     if (token?.scope === 'operate') {
-      operators.set(request, token.name);
+      callers.set(request, token);
       return undefined;
     }
     if (token)

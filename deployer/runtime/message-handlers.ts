@@ -19,7 +19,12 @@ export function messageHandlers(intake: Intake, reconciler: Reconciler): Message
     reconcile: (message, signal) =>
       reconciler.reconcile(
         message.service,
-        { reason: message.reason, force: message.force === true, overrideWindowBy: message.overrideWindowBy },
+        {
+          reason: message.reason,
+          force: message.force === true,
+          ...(message.trigger ? { trigger: message.trigger } : {}),
+          ...(message.overrideWindowBy !== undefined ? { overrideWindowBy: message.overrideWindowBy } : {}),
+        },
         signal,
       ),
   };

@@ -7,7 +7,7 @@ import { type Decision, decide, type Suspension, type SyncVerdict, statusOf } fr
 import { isDeployerError } from '../domain/errors.ts';
 import type { ApprovalRecord } from '../domain/gates/approval.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
-import type { DesiredState, ServiceConfig } from '../domain/types.ts';
+import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -47,6 +47,8 @@ export interface ReconcileOptions {
   reason: string;
   /** Manual sync: retry a digest that failed before. */
   force?: boolean;
+  /** What caused this reconcile; a rollout it starts records it on its revision. */
+  trigger?: RolloutTrigger;
   /** Manual `sync --override-window` by this API token: start even outside the sync windows. */
   overrideWindowBy?: string | undefined;
 }
@@ -123,7 +125,11 @@ export class Reconciler {
       'planned',
     );
     const gate = logGates(decision, options.overrideWindowBy, log);
-    return { suspension: decision.suspension, gate, ...(await this.#act(decision, observed, signal, log)) };
+    return {
+      suspension: decision.suspension,
+      gate,
+      ...(await this.#act(decision, observed, signal, log, options.trigger)),
+    };
   }
 
   async #observe(
@@ -188,7 +194,13 @@ export class Reconciler {
     });
   }
 
-  async #act(decision: Decision, observed: Observed, signal: AbortSignal, log: Logger): Promise<ActOutcome> {
+  async #act(
+    decision: Decision,
+    observed: Observed,
+    signal: AbortSignal,
+    log: Logger,
+    trigger: RolloutTrigger | undefined,
+  ): Promise<ActOutcome> {
     const { config, configRevision, live } = observed;
     switch (decision.kind) {
       case 'noop':
@@ -245,12 +257,12 @@ export class Reconciler {
           rolloutId: plan.rolloutId,
           digest: plan.to.digest,
           to: plan.to,
+          ...(trigger ? { trigger } : {}),
         };
         return runRollout(this.#runner, run, signal, log.child({ rolloutId: plan.rolloutId }), (ctx) =>
           deploy(ctx, {
             rolloutId: plan.rolloutId,
-            image: plan.to.image,
-            digest: plan.to.digest,
+            ...plan.to, // image, digest and the tag the policy chose
             configRevision,
             template: observed.template,
             recent: observed.recent ?? [],

@@ -2,6 +2,7 @@
 import type { CliCommand } from '../cli-io.ts';
 import { approveCommand } from './approve.ts';
 import { diffCommand } from './diff.ts';
+import { historyCommand } from './history.ts';
 import { refreshCommand } from './refresh.ts';
 import { rejectCommand } from './reject.ts';
 import { resumeCommand } from './resume.ts';
@@ -16,6 +17,7 @@ export const REMOTE_COMMANDS: readonly CliCommand[] = [
   syncCommand,
   refreshCommand,
   rollbackCommand,
+  historyCommand,
   suspendCommand,
   resumeCommand,
   approveCommand,

@@ -75,7 +75,9 @@ describe('gate levers over the API', () => {
     const response = await post(server, 'sync', 'alice-secret-0123456789abcdef', { overrideWindow: true });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ action: 'sync', overrideWindow: true });
-    expect(server.runtime.calls).toEqual([{ method: 'sync', service: 'actors', overrideWindowBy: 'alice' }]);
+    expect(server.runtime.calls).toEqual([
+      { method: 'sync', service: 'actors', caller: 'alice', overrideWindow: true },
+    ]);
     expect(server.log.lines().find((l) => l.msg === 'manual sync overriding the sync windows')).toMatchObject(
       {
         service: 'actors',
