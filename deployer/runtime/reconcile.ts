@@ -5,10 +5,10 @@ import type { Logger } from 'pino';
 import type { GateStatus } from '../contract/status-model.ts';
 import { type Decision, decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
 import { isDeployerError } from '../domain/errors.ts';
-import type { ApprovalRecord } from '../domain/gates/approval.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
+import type { Approvals } from './approvals.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -39,8 +39,7 @@ export interface ReconcilerDeps {
   desired: () => DesiredState | undefined;
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */
   suspension: (service: string) => Suspension | undefined;
-  /** Approval or rejection made through this process's API, newer than what ECS shows, if any. */
-  approval?: (service: string) => ApprovalRecord | undefined;
+  approval?: Approvals['get']; // a verdict given through this process's API, until ECS shows it
 }
 
 export interface ReconcileOptions {
@@ -125,11 +124,8 @@ export class Reconciler {
       'planned',
     );
     const gate = logGates(decision, options.overrideWindowBy, log);
-    return {
-      suspension: decision.suspension,
-      gate,
-      ...(await this.#act(decision, observed, signal, log, options.trigger)),
-    };
+    const acted = await this.#act(decision, observed, signal, log, options.trigger);
+    return { suspension: decision.suspension, gate, ...acted };
   }
 
   async #observe(
@@ -180,7 +176,6 @@ export class Reconciler {
         return false; // the reconcile reports it, with the whole story
       }
       const decision = decide(observed);
-      // A gated rollout asks for the history first (read-history), so it reaches a reconcile too.
       if (decision.kind !== 'noop' && decision.kind !== 'degraded' && decision.kind !== 'blocked')
         return false;
       const { store, metrics } = this.#deps;
