@@ -10,6 +10,7 @@ import {
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { githubActivity } from './github-activity.ts';
+import { historyPageUrl } from './history-page.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -19,7 +20,7 @@ export function serviceCard(service: ServiceStatus): SafeHtml {
   const tags = knownTags(service);
   return html`<section class="card" data-service="${service.name}" data-state="${service.sync.state}">
 <header class="card-head">
-<h2>${service.name}</h2>
+<h2>${service.name} <a class="history" href="${historyPageUrl(service.name)}">history</a></h2>
 ${syncBadge(service.sync.state)}
 ${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: npx ecs-gitops resume tracks again">suspended</span>` : ''}
 </header>
