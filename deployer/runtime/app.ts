@@ -13,6 +13,7 @@ import type {
   QueuePort,
   RegistryPort,
   ReleaseRecordPort,
+  TaskLogsPort,
   VerifyProbe,
 } from '../ports.ts';
 import { Intake } from './intake.ts';
@@ -42,6 +43,8 @@ export interface RuntimeDeps {
   logger: Logger;
   /** Where a successful rollout records what runs for the next `cdk deploy`; absent: nowhere (local). */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Container logs (CloudWatch Logs) that explain a failed rollout; absent: no log lines. */
+  taskLogs?: TaskLogsPort | undefined;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -96,6 +99,8 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     metrics,
     waitPollMs: settings.waitPollMs,
     releaseRecords: deps.releaseRecords,
+    taskLogs: deps.taskLogs,
+    consoleLinks: settings.mode === 'aws',
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
   });

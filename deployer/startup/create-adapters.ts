@@ -7,6 +7,7 @@ import { type AwsClientSettings, createAwsClients } from '../adapters/aws/client
 import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
+import { CloudWatchTaskLogs } from '../adapters/aws/logs-adapter.ts';
 import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
 import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
@@ -74,6 +75,7 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
       : new DirectoryConfigSource({ root: settings.config.path, configPath: 'services' });
   return {
     ecs: new EcsAdapter(clients.ecs),
+    taskLogs: new CloudWatchTaskLogs(clients.logs),
     registry: new EcrAdapter(clients.ecr),
     cdn: new CloudFrontAdapter(clients.cloudfront),
     queue,

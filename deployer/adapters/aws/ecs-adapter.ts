@@ -11,8 +11,10 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DeployerError } from '../../domain/errors.ts';
+import type { StoppedTask } from '../../domain/stopped-tasks.ts';
 import type { LiveDeployment, LiveService, RolloutState, TaskDefinition } from '../../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort } from '../../ports.ts';
+import { listStoppedTasks } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
 
 /** Fields RegisterTaskDefinition accepts; everything else ECS describes (arn, revision, status...) is output only. */
@@ -189,6 +191,16 @@ export class EcsAdapter implements EcsPort {
         abortSignal: signal,
       }),
     );
+  }
+
+  /** The revision's stopped tasks of the service (ecs-stopped-tasks.ts). */
+  stoppedTasks(
+    cluster: string,
+    service: string,
+    taskDefinitionArn: string,
+    signal: AbortSignal,
+  ): Promise<StoppedTask[]> {
+    return listStoppedTasks(this.#client, { cluster, service, taskDefinitionArn }, signal);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   withKnownTag,
 } from '../../present/format-values.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
+import { failureLines, verifyLines } from './failure-report.ts';
 import { printable, textTable } from './text-table.ts';
 
 export const STATUS_COLUMNS = ['SERVICE', 'STATE', 'DESIRED', 'LIVE', 'STEP', 'LAST ROLLOUT'] as const;
@@ -80,7 +81,7 @@ export function configProblems(status: Pick<DeployerStatus, 'config'>): string[]
   ];
 }
 
-export function serviceDetail(service: ServiceStatus): string {
+export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()): string {
   const tags = knownTags(service);
   const lines = [
     `Service:   ${printable(service.name)}`,
@@ -101,7 +102,9 @@ export function serviceDetail(service: ServiceStatus): string {
       `Rollout:   ${current.id} ${printable(imageLabel(withKnownTag(current.from, tags)))} -> ${printable(imageLabel(current.to))}, step ${current.step}, since ${formatTime(current.startedAt)}`,
     );
   }
+  lines.push(...verifyLines(service, nowMs));
   lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);
+  lines.push(...failureLines(service.lastFailure));
   if (service.failedDigests.length > 0) {
     lines.push('', 'Failed digests (not retried until the desired image changes or `ecs-gitops sync`):');
     for (const f of service.failedDigests)
