@@ -6,8 +6,7 @@
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
-import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
-import { Reason } from '../domain/reasons.ts';
+import { sameRepositoryName } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
@@ -212,13 +211,7 @@ export class Intake {
     for (const service of next.services) {
       const previous = this.#current?.services.find((s) => s.name === service.name);
       if (!previous || JSON.stringify(previous) === JSON.stringify(service)) continue;
-      if (store.service(service.name)?.sync.state !== 'Synced') continue;
-      store.setSync(
-        service.name,
-        'OutOfSync',
-        Reason.ConfigChanged,
-        `config ${next.revision.slice(0, 12)} changed this service; its reconcile has not run yet`,
-      );
+      store.configChanged(service.name, next.revision);
     }
   }
 
@@ -247,14 +240,4 @@ export class Intake {
       'running the last good config revision; the head is invalid',
     );
   }
-}
-
-/**
- * Whether a service's configured repository (name or URI) is the pushed one (EventBridge gives the
- * name, e.g. `team/actors`; a URI ends in `/team/actors`).
- */
-export function sameRepositoryName(configured: string, pushed: string): boolean {
-  const a = parseImageRef(configured);
-  const b = parseImageRef(pushed);
-  return a.ok && b.ok ? sameRepository(a.value, b.value) : configured === pushed;
 }

@@ -93,10 +93,9 @@ export function createOperations(deps: OperationsDeps): Operations {
 
     async rollback(service, to, signal) {
       const config = requireService(service);
-      const before = suspensions.get(service);
-      const sync = store.service(service)?.sync;
-      // Suspend first, so a reconcile running now cannot roll forward again right after.
-      suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
+      // Hold first, so a reconcile running now cannot roll forward again right after; the status
+      // shows the suspension once the rollback is done (a refused one leaves the status untouched).
+      const before = suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
       let result: Awaited<ReturnType<typeof manualRollback>>;
       try {
         result = await manualRollback(
@@ -106,9 +105,7 @@ export function createOperations(deps: OperationsDeps): Operations {
           signal,
         );
       } catch (error) {
-        if (before) suspensions.hold(service, before);
-        else suspensions.drop(service);
-        if (sync) store.setSync(service, sync.state, sync.reason, sync.message);
+        suspensions.release(service, before);
         throw error;
       }
       suspensions.suspend(config, 'ManualRollback', {

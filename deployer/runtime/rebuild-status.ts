@@ -80,10 +80,8 @@ async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: 
     );
   } catch (error) {
     if (signal.aborted) throw error;
-    store.setSync(
+    store.rebuildFailed(
       config.name,
-      'Unknown',
-      Reason.RebuildFailed,
       `could not read ${config.service} from ECS: ${error instanceof Error ? error.message : String(error)}`,
     );
     log.warn({ err: error }, 'could not rebuild status from ECS; the next reconcile will');

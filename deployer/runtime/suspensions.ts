@@ -36,7 +36,8 @@ export class Suspensions {
     options: { message?: string; taskDefinitionArn?: string } = {},
   ): void {
     const suspension = { reason, message: options.message ?? suspensionMessage(reason) };
-    this.hold(config.name, suspension);
+    this.#pending.set(config.name, suspension);
+    this.#show(config.name, suspension);
     this.#tag(config, reason, options.taskDefinitionArn, AbortSignal.timeout(30_000)).then(
       () => {
         if (this.#pending.get(config.name) === suspension) this.#pending.delete(config.name);
@@ -50,19 +51,25 @@ export class Suspensions {
     );
   }
 
-  /** Suspends in memory only (while a manual rollback is being done). */
-  hold(name: string, suspension: Suspension): void {
+  /**
+   * Holds a suspension in memory only, not shown: reconciles stop rolling forward while a manual
+   * rollback runs. Returns what it replaced, for `release`.
+   */
+  hold(name: string, suspension: Suspension): Suspension | undefined {
+    const before = this.#pending.get(name);
     this.#pending.set(name, suspension);
-    this.show(name, suspension);
+    return before;
   }
 
-  /** Status only: what a reconcile or the rebuild found on the live revision. */
-  show(name: string, suspension: Suspension | undefined): void {
-    this.#deps.store.update(name, (service) => {
-      service.suspended = suspension !== undefined;
-    });
-    if (!suspension) return;
-    this.#deps.store.setSync(name, 'Suspended', suspension.reason, suspension.message);
+  /** Puts back what `hold` replaced (a failed manual rollback); the status never showed the hold. */
+  release(name: string, before: Suspension | undefined): void {
+    if (before) this.#pending.set(name, before);
+    else this.#pending.delete(name);
+  }
+
+  /** Status: a suspension the API made, or the rebuild found on the live revision, shows at once. */
+  #show(name: string, suspension: Suspension): void {
+    this.#deps.store.suspensionShown(name, suspension);
     this.#deps.metrics.syncState(name, 'Suspended');
   }
 
@@ -78,11 +85,11 @@ export class Suspensions {
   /** Lifts a suspension: the tag first (so a failure changes nothing), then memory. */
   async resume(config: ServiceConfig, signal: AbortSignal): Promise<void> {
     await this.#tag(config, 'resumed', undefined, signal);
-    this.drop(config.name);
+    this.#drop(config.name);
   }
 
-  /** Forgets a suspension without touching ECS (a failed manual rollback). */
-  drop(name: string): void {
+  /** Forgets a suspension in memory and status (after resume wrote the tag). */
+  #drop(name: string): void {
     this.#pending.delete(name);
     this.#deps.store.update(name, (service) => {
       service.suspended = false;
@@ -92,7 +99,7 @@ export class Suspensions {
   /** From the live revision's tags at start (rebuild-status.ts). */
   restore(name: string, record: RevisionRecord, taskDefinitionArn: string): void {
     const suspension = suspensionOf(record, taskDefinitionArn);
-    if (suspension) this.show(name, suspension);
+    if (suspension) this.#show(name, suspension);
   }
 
   async #tag(

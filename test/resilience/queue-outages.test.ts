@@ -17,6 +17,7 @@ import { loadSettings } from '../../deployer/runtime/settings.ts';
 import { createAdapters } from '../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
 import { ConfigRepo } from '../support/config-repo.ts';
+import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../support/local-actors.ts';
 import { type SqsFaultProxy, sentKind, startSqsFaultProxy } from './support/sqs-fault-proxy.ts';
 
 const silent = pino({ level: 'silent' });
@@ -31,22 +32,12 @@ let runtime: DeployerRuntime;
 let destroyAdapters: () => void;
 
 const actorsYaml = (suspended: boolean) =>
-  [
-    'name: actors',
-    'cluster: gitops',
-    'service: actors',
-    'container: actors',
-    'image: { repository: actors, track: { semver: "^1.0.0" } }',
-    `verify: { url: "${world.serviceUrl('actors')}/version", successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }`,
-    'cdn: { distributionId: ELOCALACTORS }',
-    `suspended: ${suspended}`,
-    '',
-  ].join('\n');
+  worldActorsYaml(world, { verify: { successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }, suspended });
 
 beforeAll(async () => {
   world = await startLocalWorld({
     logger: silent,
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
+    timing: RUNTIME_WORLD_TIMING,
     // A message not deleted comes back within seconds; the redrive policy stays out of the way.
     visibilityTimeoutSeconds: 2,
     maxReceiveCount: 100,

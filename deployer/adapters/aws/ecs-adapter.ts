@@ -17,7 +17,13 @@ import type { DescribedTaskDefinition, EcsPort } from '../../ports.ts';
 import { listStoppedTasks } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
 
-/** Fields RegisterTaskDefinition accepts; everything else ECS describes (arn, revision, status...) is output only. */
+/**
+ * Fields RegisterTaskDefinition accepts; everything else ECS describes (arn, revision, status...) is
+ * output only (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
+ * local/ecs/server.ts keeps its own list on purpose, not this one: the stand-in models AWS apart from the
+ * adapter, so a field wrongly kept or dropped here is not mirrored there, and the tests over the stand-in
+ * (and over moto) can still catch it.
+ */
 const REGISTER_FIELDS = [
   'family',
   'taskRoleArn',

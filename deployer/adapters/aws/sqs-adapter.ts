@@ -16,7 +16,6 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -229,24 +228,6 @@ export class SqsQueue implements QueuePort {
       });
       return false;
     }
-  }
-}
-
-/** Resolves a queue name to its URL (a URL is returned unchanged). */
-export async function resolveQueueUrl(
-  client: SQSClient,
-  nameOrUrl: string,
-  signal: AbortSignal,
-): Promise<string> {
-  if (/^https?:\/\//.test(nameOrUrl)) return nameOrUrl;
-  try {
-    const output = await client.send(new GetQueueUrlCommand({ QueueName: nameOrUrl }), {
-      abortSignal: signal,
-    });
-    if (!output.QueueUrl) throw new Error(`no URL for queue ${nameOrUrl}`);
-    return output.QueueUrl;
-  } catch (error) {
-    throw mapAwsError(error, 'sqs:GetQueueUrl', signal);
   }
 }
 

@@ -1,52 +1,21 @@
 // The verbs that talk to a running deployer, in-process through runCli against the real HTTP layer
 // (buildServer over the fake runtime) listening on 127.0.0.1:0.
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../deployer/cli/cli-io.ts';
+import { describe, expect, it } from 'vitest';
 import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
-import { runCli } from '../../../deployer/cli/main.ts';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
+import { runCliInProcess, useFakeDeployer } from '../../support/cli-in-process.ts';
 import {
   FAKE_DIGEST_V1,
   FAKE_DIGEST_V2,
-  type FakeRuntime,
   fakeDeployerStatus,
   fakeServiceStatus,
 } from '../../support/fake-runtime.ts';
-import { TEST_TOKEN, testServer } from '../../support/test-server.ts';
+import { TEST_TOKEN } from '../../support/test-server.ts';
 
-let app: FastifyInstance;
-let runtime: FakeRuntime;
-let url: string;
+const deployer = useFakeDeployer();
 
-beforeAll(async () => {
-  ({ app, runtime } = await testServer({ mode: 'local' }));
-  url = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await app.close();
-});
-beforeEach(() => {
-  runtime.setStatus(fakeDeployerStatus());
-  runtime.calls.length = 0;
-});
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { ECS_GITOPS_URL: url, ...env },
-    cwd: process.cwd(),
-  };
-  const code = await runCli(args, io, REMOTE_COMMANDS);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCliInProcess(args, { env: { ECS_GITOPS_URL: deployer.url, ...env }, commands: REMOTE_COMMANDS });
 
 const outOfSync = (): DeployerStatus =>
   fakeDeployerStatus({
@@ -74,7 +43,7 @@ const outOfSync = (): DeployerStatus =>
 
 describe('status', () => {
   it('prints an aligned table with SERVICE, STATE, DESIRED, LIVE, STEP, LAST ROLLOUT', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['status']);
     expect(code).toBe(0);
     const lines = stdout.split('\n');
@@ -93,11 +62,11 @@ describe('status', () => {
   it('--json prints the status JSON unchanged', async () => {
     const { code, stdout } = await cli(['status', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(runtime.status());
+    expect(JSON.parse(stdout)).toEqual(deployer.runtime.status());
   });
 
   it('shows one service in detail', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['status', 'actors']);
     expect(code).toBe(0);
     expect(stdout).toContain('Service:   actors');
@@ -113,14 +82,14 @@ describe('status', () => {
   });
 
   it('strips terminal control characters from names and reasons', async () => {
-    runtime.setStatus(fakeDeployerStatus({ services: [fakeServiceStatus('evil\u001b[2Jname')] }));
+    deployer.runtime.setStatus(fakeDeployerStatus({ services: [fakeServiceStatus('evil\u001b[2Jname')] }));
     const { stdout } = await cli(['status']);
     expect(stdout).not.toContain('\u001b');
     expect(stdout).toContain('evil [2Jname');
   });
 
   it('lists rejected config errors under the table', async () => {
-    runtime.setStatus(
+    deployer.runtime.setStatus(
       fakeDeployerStatus({
         config: {
           revision: 'abc123',
@@ -149,7 +118,7 @@ describe('diff', () => {
   });
 
   it('exits 2 and says why when a service differs', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['diff']);
     expect(code).toBe(2);
     expect(stdout).toMatch(
@@ -160,7 +129,7 @@ describe('diff', () => {
   });
 
   it('counts a rejected config revision as a difference', async () => {
-    runtime.setStatus(
+    deployer.runtime.setStatus(
       fakeDeployerStatus({
         config: {
           revision: 'a',
@@ -178,7 +147,7 @@ describe('diff', () => {
   });
 
   it('treats a service without a desired image as different', async () => {
-    runtime.setStatus(
+    deployer.runtime.setStatus(
       fakeDeployerStatus({
         services: [
           fakeServiceStatus('actors', {
@@ -194,7 +163,7 @@ describe('diff', () => {
   });
 
   it('--json reports per service', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['diff', '--json']);
     expect(code).toBe(2);
     const report = JSON.parse(stdout);
@@ -211,7 +180,7 @@ describe('sync, rollback, suspend, resume', () => {
     const { code, stdout } = await cli(['sync', 'actors', '--token', TEST_TOKEN]);
     expect(code).toBe(0);
     expect(stdout).toBe('sync of actors (now Synced) queued. Follow it with: ecs-gitops status actors\n');
-    expect(runtime.calls).toEqual([{ method: 'sync', service: 'actors' }]);
+    expect(deployer.runtime.calls).toEqual([{ method: 'sync', service: 'actors' }]);
   });
 
   it('rollback --to passes the revision', async () => {
@@ -219,7 +188,7 @@ describe('sync, rollback, suspend, resume', () => {
       ECS_GITOPS_TOKEN: TEST_TOKEN,
     });
     expect(code).toBe(0);
-    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3' }]);
+    expect(deployer.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3' }]);
     expect(stdout).toContain('rollback of actors');
     expect(stdout).toContain('to actors:3 queued; tracking is suspended until: ecs-gitops resume actors');
   });
@@ -227,16 +196,16 @@ describe('sync, rollback, suspend, resume', () => {
   it('rollback without --to goes to the previous revision', async () => {
     const { code, stdout } = await cli(['rollback', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
     expect(code).toBe(0);
-    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined }]);
+    expect(deployer.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined }]);
     expect(stdout).toContain('to the previous revision');
   });
 
   it('suspend and resume flip the runtime override', async () => {
     const env = { ECS_GITOPS_TOKEN: TEST_TOKEN };
     expect((await cli(['suspend', 'actors'], env)).stdout).toContain('actors (now Synced) suspended');
-    expect(runtime.serviceStatus('actors')?.suspended).toBe(true);
+    expect(deployer.runtime.serviceStatus('actors')?.suspended).toBe(true);
     expect((await cli(['resume', 'actors'], env)).stdout).toContain('actors (now Synced) resumed');
-    expect(runtime.serviceStatus('actors')?.suspended).toBe(false);
+    expect(deployer.runtime.serviceStatus('actors')?.suspended).toBe(false);
   });
 
   it('--json prints the deployer answer', async () => {
@@ -254,7 +223,7 @@ describe('sync, rollback, suspend, resume', () => {
       expect(code).toBe(4);
       expect(stderr).toContain('ECS_GITOPS_TOKEN');
     }
-    expect(runtime.calls).toEqual([]);
+    expect(deployer.runtime.calls).toEqual([]);
   });
 
   it('exits 1 for an unknown service', async () => {

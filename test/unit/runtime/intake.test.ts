@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { ConfigFile, QueueMessage } from '../../../deployer/domain/types.ts';
-import { Intake, sameRepositoryName } from '../../../deployer/runtime/intake.ts';
+import { Intake } from '../../../deployer/runtime/intake.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
 import {
@@ -202,17 +202,5 @@ describe('Intake', () => {
     const { intake } = setup([inRepo(serviceYaml({})), serviceYaml({ name: 'stray' })]);
     await intake.loadHead(signal);
     expect(intake.current()?.services.map((s) => s.name)).toEqual(['actors']);
-  });
-});
-
-describe('sameRepositoryName', () => {
-  it.each([
-    ['actors', 'actors', true],
-    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors', 'actors', true],
-    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/actors', 'team/actors', true],
-    ['actors', 'team/actors', false],
-    ['actors', 'actors-web', false],
-  ])('sameRepositoryName(%s, %s) is %s', (configured, pushed, expected) => {
-    expect(sameRepositoryName(configured, pushed)).toBe(expected);
   });
 });
