@@ -127,7 +127,7 @@ async function start(): Promise<void> {
         onError: (error) =>
           logger.warn(
             { err: error, dir },
-            'cannot watch the config directory; edits need `ecs-gitops refresh`',
+            'cannot watch the config directory; edits need `npx ecs-gitops refresh`',
           ),
       },
     );

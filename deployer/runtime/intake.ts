@@ -30,6 +30,11 @@ export interface IntakeDeps {
   lastGood?: LastGoodConfigStore;
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
+  /**
+   * Which of these services need a reconcile (resync-pass.ts compares them in bulk and writes the
+   * status of the others). Absent: every one.
+   */
+  triage?: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<ServiceConfig[]>;
 }
 
 export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
@@ -126,7 +131,7 @@ export class Intake {
         : 'image push: no service uses it',
     );
     const why = `image push ${message.repository}:${message.tag ?? ''}@${message.digest.slice(7, 19)}`;
-    for (const service of matching) await this.#enqueueReconcile(service, why, signal);
+    await this.#enqueueReconciles(matching, why, signal);
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
@@ -135,15 +140,30 @@ export class Intake {
     await this.#reconcileAll(`resync: ${message.reason}`, signal);
   }
 
-  /** Queues a reconcile for every service in force. */
+  /** Queues a reconcile for every service in force that differs from what runs (all, without triage). */
   async #reconcileAll(why: string, signal: AbortSignal): Promise<void> {
-    for (const service of this.#current?.services ?? []) await this.#enqueueReconcile(service, why, signal);
+    const services = this.#current?.services ?? [];
+    const differ = this.#deps.triage ? await this.#deps.triage(services, signal) : services;
+    await this.#enqueueReconciles(differ, why, signal);
   }
 
-  async #enqueueReconcile(service: ServiceConfig, why: string, signal: AbortSignal): Promise<void> {
-    const message: QueueMessage = { kind: 'reconcile', service: service.name, reason: why };
-    if (this.#current) message.configRevision = this.#current.revision;
-    await this.#deps.queue.send(message, signal);
+  /** One reconcile message per service (group `service:<name>`), 10 to a SendMessageBatch call. */
+  async #enqueueReconciles(
+    services: readonly ServiceConfig[],
+    why: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const revision = this.#current?.revision;
+    const messages = services.map(
+      (service): QueueMessage => ({
+        kind: 'reconcile',
+        service: service.name,
+        reason: why,
+        ...(revision === undefined ? {} : { configRevision: revision }),
+      }),
+    );
+    if (messages.length === 1) await this.#deps.queue.send(messages[0] as QueueMessage, signal);
+    else if (messages.length > 1) await this.#deps.queue.sendBatch(messages, signal);
   }
 
   #parse({ files, revision, problems = [] }: ConfigSnapshot): ConfigLoadResult {

@@ -123,7 +123,14 @@ export function createOperations(deps: OperationsDeps): Operations {
 
     async resume(service, signal) {
       const config = requireService(service);
-      await suspensions.resume(config, signal);
+      if (!(await suspensions.resume(config, signal)))
+        throw new DeployerError(
+          'NOT_SUSPENDED',
+          config.suspended
+            ? `${service} is suspended by its config (suspended: true in ${config.source.file}), which resume does not lift: set suspended: false there`
+            : `${service} is not suspended, so there is nothing to resume (a sync reconciles it now)`,
+          { details: { service } },
+        );
       logger.info({ service }, 'service resumed');
       await enqueue({ kind: 'reconcile', service, reason: `resume ${stamp()}` }, signal);
     },

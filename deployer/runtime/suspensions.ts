@@ -3,7 +3,12 @@
 // the moment between the API call and the tag being written.
 import type { Logger } from 'pino';
 import { type Suspension, suspensionMessage, suspensionOf } from '../domain/decide.ts';
-import { type RevisionRecord, revisionTags, type SuspensionReason } from '../domain/revision-tags.ts';
+import {
+  type RevisionRecord,
+  readRevisionTags,
+  revisionTags,
+  type SuspensionReason,
+} from '../domain/revision-tags.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import type { EcsPort } from '../ports.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -82,10 +87,22 @@ export class Suspensions {
     }
   }
 
-  /** Lifts a suspension: the tag first (so a failure changes nothing), then memory. */
-  async resume(config: ServiceConfig, signal: AbortSignal): Promise<void> {
-    await this.#tag(config, 'resumed', undefined, signal);
+  /**
+   * Lifts a suspension: the tag first (so a failure changes nothing), then memory. Returns false, and
+   * changes nothing, when there is none to lift: not in memory, not in the status, and not on the live
+   * revision (read from ECS, so a suspension made through another replica counts).
+   */
+  async resume(config: ServiceConfig, signal: AbortSignal): Promise<boolean> {
+    const live = (await this.#deps.ecs.describeService(config.cluster, config.service, signal))
+      .taskDefinitionArn;
+    const known = this.#pending.has(config.name) || this.#deps.store.service(config.name)?.suspended === true;
+    if (!known) {
+      const { tags } = await this.#deps.ecs.describeTaskDefinition(live, signal);
+      if (!suspensionOf(readRevisionTags(tags), live)) return false;
+    }
+    await this.#tag(config, 'resumed', live, signal);
     this.#drop(config.name);
+    return true;
   }
 
   /** Forgets a suspension in memory and status (after resume wrote the tag). */

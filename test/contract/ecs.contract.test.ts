@@ -34,7 +34,7 @@ interface NewService {
 interface EcsSubject extends Subject {
   ecs(options?: { listPageSize?: number }): EcsPort;
   /** A fresh family (revision 1) and a service running it, made the way this world makes resources. */
-  newService(): Promise<NewService>;
+  newService(options?: { desiredCount?: number }): Promise<NewService>;
   /** Deregisters one revision (DeregisterTaskDefinition): it turns INACTIVE. */
   deregister(taskDefinitionArn: string): Promise<void>;
   /**
@@ -86,7 +86,7 @@ function sdkWorld(
   const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecs: endpoint } });
   return {
     ecs: (options) => new EcsAdapter(clients.ecs, options),
-    newService: () => createService(clients.ecs, network),
+    newService: (options) => createService(clients.ecs, network, options?.desiredCount ?? 1),
     crashedRevision: () => crash(clients.ecs, network),
     deregister: async (arn) => {
       await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
@@ -101,6 +101,7 @@ function sdkWorld(
 async function createService(
   client: ECSClient,
   network: AwsNetwork,
+  desiredCount = 1,
   definition: (family: string) => TaskDefinition = fargateDefinition,
 ): Promise<NewService> {
   const name = nextName();
@@ -116,7 +117,7 @@ async function createService(
       cluster: CLUSTER,
       serviceName: name,
       taskDefinition: arn,
-      desiredCount: 1,
+      desiredCount,
       launchType: 'FARGATE',
       networkConfiguration: {
         awsvpcConfiguration: {
@@ -268,6 +269,20 @@ contract<EcsSubject>(
       expect(described.taskDefinition.containerDefinitions.map((c) => [c.name, c.image])).toEqual([
         ['app', 'actors:1.1.0'],
       ]);
+    });
+
+    // DescribeServices takes "up to 10 services to describe in a single operation"; a service that does
+    // not exist is a `failures` entry (reason MISSING) of a successful answer
+    // (API_DescribeServices.html, services and failures). The stand-in refuses 11 at once, as AWS does.
+    it('describeServices answers 12 services and one missing, asking 10 at a time', async () => {
+      const created = [];
+      for (let i = 0; i < 12; i++) created.push(await subject().newService({ desiredCount: 0 }));
+      const names = [...created.map((c) => c.service), 'contract-not-there'];
+      const { found, missing } = await subject().ecs().describeServices(CLUSTER, names, signal);
+      expect(found.map((s) => [s.service, s.taskDefinitionArn])).toEqual(
+        created.map((c) => [c.service, c.taskDefinitionArn]),
+      );
+      expect(missing).toEqual([{ service: 'contract-not-there', reason: 'MISSING' }]);
     });
 
     // "The family for the latest ACTIVE revision, family and revision (family:revision) for a specific

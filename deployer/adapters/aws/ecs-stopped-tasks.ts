@@ -7,7 +7,9 @@
 // filter that you use" (API_ListTasks.html); the revision is matched here instead.
 import { DescribeTasksCommand, type ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import type { StoppedTask } from '../../domain/stopped-tasks.ts';
-import { callAws } from './map-aws-error.ts';
+
+/** Sends one SDK call (the adapter's: rate limit, errors mapped to DeployerError). */
+export type SendCall = <T>(operation: string, send: () => Promise<T>) => Promise<T>;
 
 /** Pages of ListTasks read: enough for a crash loop's last hour, bounded. */
 const MAX_PAGES = 3;
@@ -17,13 +19,14 @@ const DESCRIBE_BATCH = 100;
 export async function listStoppedTasks(
   client: ECSClient,
   of: { cluster: string; service: string; taskDefinitionArn: string },
+  call: SendCall,
   signal: AbortSignal,
 ): Promise<StoppedTask[]> {
   const { cluster, service, taskDefinitionArn } = of;
   const arns: string[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const output = await callAws('ecs:ListTasks', signal, () =>
+    const output = await call('ecs:ListTasks', () =>
       client.send(
         new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', nextToken }),
         {
@@ -38,7 +41,7 @@ export async function listStoppedTasks(
   const stopped: StoppedTask[] = [];
   for (let start = 0; start < arns.length; start += DESCRIBE_BATCH) {
     const tasks = arns.slice(start, start + DESCRIBE_BATCH);
-    const output = await callAws('ecs:DescribeTasks', signal, () =>
+    const output = await call('ecs:DescribeTasks', () =>
       client.send(new DescribeTasksCommand({ cluster, tasks }), { abortSignal: signal }),
     );
     for (const task of output.tasks ?? []) {

@@ -3,7 +3,7 @@
 // (0 only when Synced).
 import type { ServiceStatus } from '../../contract/status-model.ts';
 import { verifyProgressText } from '../../present/verify-progress-text.ts';
-import type { CliIo } from '../cli-io.ts';
+import { type CliIo, cliHint } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 900;
@@ -47,7 +47,7 @@ export function describeOutcome(service: string, status: ServiceStatus | undefin
   if (!status)
     return {
       ok: false,
-      line: `${printable(service)}: still not reconciled after ${timeoutSeconds} s; the deployer keeps going, follow it with: ecs-gitops status ${service}`,
+      line: `${printable(service)}: still not reconciled after ${timeoutSeconds} s; the deployer keeps going, follow it with: ${cliHint(`status ${service}`)}`,
     };
   const { state, reason, message } = status.sync;
   const line = `${printable(service)}: ${state} (${printable(reason)})${message ? ` ${printable(message)}` : ''}`;

@@ -12,6 +12,7 @@ import {
   shortRevision,
   withKnownTag,
 } from '../../present/format-values.ts';
+import { cliHint } from '../cli-io.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
 import { failureLines, verifyLines } from './failure-report.ts';
 import { printable, textTable } from './text-table.ts';
@@ -106,7 +107,10 @@ export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()
   lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);
   lines.push(...failureLines(service.lastFailure));
   if (service.failedDigests.length > 0) {
-    lines.push('', 'Failed digests (not retried until the desired image changes or `ecs-gitops sync`):');
+    lines.push(
+      '',
+      `Failed digests (not retried until the desired image changes or \`${cliHint(`sync ${service.name}`)}\`):`,
+    );
     for (const f of service.failedDigests)
       lines.push(
         `  ${shortDigest(f.digest)}  ${printable(f.reason)}  ${formatTime(f.failedAt)}  ${f.rolloutId}`,

@@ -21,7 +21,7 @@ export function serviceCard(service: ServiceStatus): SafeHtml {
 <header class="card-head">
 <h2>${service.name}</h2>
 ${syncBadge(service.sync.state)}
-${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: ecs-gitops resume tracks again">suspended</span>` : ''}
+${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: npx ecs-gitops resume tracks again">suspended</span>` : ''}
 </header>
 <p class="sync-reason"><strong>${service.sync.reason}</strong>${service.sync.message ? html` — ${service.sync.message}` : ''} <span class="muted">since <time datetime="${service.sync.since}">${formatTime(service.sync.since)}</time></span></p>
 <dl class="images">

@@ -57,6 +57,7 @@ function crashableQueue(inner: QueuePort): QueuePort & { crash(): void } {
       crashed = true;
     },
     send: (m, s) => (crashed ? Promise.resolve() : inner.send(m, s)),
+    sendBatch: (m, s) => (crashed ? Promise.resolve() : inner.sendBatch(m, s)),
     receive: (n, w, s) => (crashed ? Promise.resolve([]) : inner.receive(n, w, s)),
     delete: (r, s) => (crashed ? Promise.resolve() : inner.delete(r, s)),
     changeVisibility: (r, v, s) => (crashed ? Promise.resolve() : inner.changeVisibility(r, v, s)),

@@ -120,7 +120,9 @@ describe('ecs-gitops validate', () => {
 
   it.each([
     [['validate', 'a', 'b'], 'expected at most one directory, got 2'],
-    [['validate', '--bogus'], "Unknown option '--bogus'"],
+    [['validate', '--bogus'], 'unknown option --bogus (options: --format, --stack-values, --help)'],
+    [['validate', '--formt', 'json'], 'unknown option --formt; did you mean --format?'],
+    [['validate', '--format'], '--format needs a value: --format text|github|json'],
     [['validate', '--format', 'xml'], 'unknown --format "xml"; use one of text, github, json'],
   ])('usage error %j exits 64 with the verb usage on stderr', async (args, message) => {
     const { code, stdout, stderr } = await inProcess(args);
