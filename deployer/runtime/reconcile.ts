@@ -2,15 +2,8 @@
 // (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
-import {
-  type Decision,
-  decide,
-  type Observation,
-  type Suspension,
-  type SyncVerdict,
-  statusOf,
-} from '../domain/decide.ts';
-import { DeployerError, isDeployerError } from '../domain/errors.ts';
+import { type Decision, decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
+import { isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
