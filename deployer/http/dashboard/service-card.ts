@@ -10,6 +10,7 @@ import {
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { failureDetail, verifyProgress } from './failure-detail.ts';
+import { githubActivity } from './github-activity.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -28,6 +29,7 @@ ${service.suspended ? html`<span class="tag" title="suspended through the API or
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>
 </dl>
+${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
 ${verifyProgress(service.currentRollout)}${failureDetail(service.lastFailure)}
 ${failedDigests(service)}

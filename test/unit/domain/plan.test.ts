@@ -3,6 +3,7 @@ import { type PlanInput, planRollout } from '../../../deployer/domain/plan.ts';
 import { chooseImage } from '../../../deployer/domain/policy/choose-image.ts';
 import { rolloutId } from '../../../deployer/domain/rollout-id.ts';
 import type { LiveImage, Plan, RegistryImage, ServiceConfig } from '../../../deployer/domain/types.ts';
+import { actorsServiceConfig } from '../../support/fakes/index.ts';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors';
@@ -13,16 +14,8 @@ const images: RegistryImage[] = [
   { digest: d('2'), tags: ['1.1.0'], pushedAt: at(2) },
 ];
 
-const service = (image: Partial<ServiceConfig['image']> = {}): ServiceConfig => ({
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { semver: '^1.0.0' }, ...image },
-  rollout: { timeoutSeconds: 900, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-});
+const service = (image: Partial<ServiceConfig['image']> = {}): ServiceConfig =>
+  actorsServiceConfig({ image: { repository: 'actors', track: { semver: '^1.0.0' }, ...image } });
 
 const live = (digest: string | undefined, image = `${URI}@${digest}`): LiveImage => ({
   taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/actors:41',
@@ -86,6 +79,15 @@ const cases: [string, PlanInput, Expect][] = [
     'is a noop when live runs the chosen digest',
     input({ live: live(d('2')) }),
     { kind: 'noop', reason: /^actors runs 1\.1\.0 \(sha256:222222222222\) as desired$/ },
+  ],
+  [
+    'is a noop when live runs the pin, and says the newer image the track policy would choose is held',
+    input({ service: service({ pin: '1.0.0', pinHoldsTrack: true }), live: live(d('1')) }),
+    {
+      kind: 'noop',
+      reason:
+        /^actors runs 1\.0\.0 \(sha256:111111111111\) as desired; held by the pin: 1\.1\.0 fits the track policy \(remove the pin to roll it out\)$/,
+    },
   ],
   [
     'is a noop when live runs the chosen digest through another registry host form',
