@@ -98,13 +98,8 @@ describe('manualRollback', () => {
   it('manualRollback without a target and without history says what to pass', async () => {
     const { ecs, store, clock } = setup();
     await expect(
-      manualRollback(
-        { ecs, store, clock, logger: silentLogger },
-        config,
-        undefined,
-        AbortSignal.timeout(1000),
-      ),
-    ).rejects.toMatchObject({ httpStatus: 409, message: expect.stringContaining('pass {"to"') });
+      manualRollback({ ecs, store, clock, logger: silentLogger }, config, {}, AbortSignal.timeout(1000)),
+    ).rejects.toMatchObject({ httpStatus: 409, message: expect.stringContaining('--to <family:revision>') });
     expect(ecs.calls.update).toEqual([]);
   });
 });
