@@ -9,6 +9,7 @@ import {
   withKnownTag,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { failureDetail, verifyProgress } from './failure-detail.ts';
 import { githubActivity } from './github-activity.ts';
 import { historyPageUrl } from './history-page.ts';
 import { rolloutTable } from './rollout-table.ts';
@@ -31,6 +32,7 @@ ${service.suspended ? html`<span class="tag" title="suspended through the API or
 </dl>
 ${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
+${verifyProgress(service.currentRollout)}${failureDetail(service.lastFailure)}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
 ${rolloutTable(service.recentRollouts, tags)}
