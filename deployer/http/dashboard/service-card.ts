@@ -9,8 +9,10 @@ import {
   withKnownTag,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { failureDetail, verifyProgress } from './failure-detail.ts';
 import { gateNotice } from './gate-notice.ts';
 import { githubActivity } from './github-activity.ts';
+import { historyPageUrl } from './history-page.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -20,7 +22,7 @@ export function serviceCard(service: ServiceStatus): SafeHtml {
   const tags = knownTags(service);
   return html`<section class="card" data-service="${service.name}" data-state="${service.sync.state}">
 <header class="card-head">
-<h2>${service.name}</h2>
+<h2>${service.name} <a class="history" href="${historyPageUrl(service.name)}">history</a></h2>
 ${syncBadge(service.sync.state)}
 ${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: npx ecs-gitops resume tracks again">suspended</span>` : ''}
 </header>
@@ -32,6 +34,7 @@ ${gateNotice(service)}
 </dl>
 ${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
+${verifyProgress(service.currentRollout)}${failureDetail(service.lastFailure)}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
 ${rolloutTable(service.recentRollouts, tags)}
