@@ -2,17 +2,15 @@
 // (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
-import type { GateStatus } from '../contract/status-model.ts';
 import { type Decision, decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
 import { isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
-import type { Approvals } from './approvals.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
-import { type Observed, type ObservedReads, observation } from './observation.ts';
+import { type ObservationDeps, type Observed, type ObservedReads, observation } from './observation.ts';
 import { complete, deploy, finishRollback } from './rollout/deploy.ts';
 import { invalidateAfterRollout } from './rollout/invalidate.ts';
 import { recentRevisions } from './rollout/recent-revisions.ts';
@@ -42,7 +40,7 @@ export interface ReconcilerDeps {
   desired: () => DesiredState | undefined;
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */
   suspension: (service: string) => Suspension | undefined;
-  approval?: Approvals['get']; // a verdict given through this process's API, until ECS shows it
+  approval?: ObservationDeps['approval']; // a verdict given through this API, until ECS shows it
 }
 
 export interface ReconcileOptions {
@@ -51,8 +49,7 @@ export interface ReconcileOptions {
   force?: boolean;
   /** What caused this reconcile; a rollout it starts records it on its revision. */
   trigger?: RolloutTrigger;
-  /** Manual `sync --override-window` by this API token: start even outside the sync windows. */
-  overrideWindowBy?: string | undefined;
+  overrideWindowBy?: string | undefined; // manual `sync --override-window` by this API token
 }
 
 export class Reconciler {
@@ -81,7 +78,7 @@ export class Reconciler {
       }
       let sync: SyncVerdict | undefined;
       let suspended: boolean | undefined;
-      let gate: GateStatus | null | undefined;
+      let gate: ReturnType<typeof logGates> | undefined;
       try {
         const decided = await this.#reconcile(config, desired.revision, options, signal, log);
         ({ status: sync, gate } = decided);
@@ -110,7 +107,7 @@ export class Reconciler {
     options: ReconcileOptions,
     signal: AbortSignal,
     log: Logger,
-  ): Promise<ActOutcome & { suspension: Suspension | undefined; gate: GateStatus | null }> {
+  ): Promise<ActOutcome & { suspension: Suspension | undefined; gate: ReturnType<typeof logGates> }> {
     const observed = await this.#observe(config, configRevision, options, signal, log);
     let decision = decide(observed);
     if (decision.kind === 'read-history') {
