@@ -38,7 +38,7 @@ function describeLive(live: LiveImage | undefined): string {
  * and a fixed verify.url is no proof that the image works (docs/deployer.md, "Failed digests").
  */
 export const RETRY_HINT = (name: string) =>
-  `push a new image (a new digest) or run \`ecs-gitops sync ${name}\` to retry it; a config change that keeps this digest does not retry it`;
+  `push a new image (a new digest) or run \`npx ecs-gitops sync ${name}\` to retry it; a config change that keeps this digest does not retry it`;
 
 export function planRollout(input: PlanInput): Plan {
   const { service, choice, live } = input;

@@ -281,7 +281,7 @@ describe('reconcile', () => {
       state: 'Failed',
       reason: 'DigestBlocked',
       message: expect.stringContaining(
-        'push a new image (a new digest) or run `ecs-gitops sync actors` to retry it; a config change that keeps this digest does not retry it',
+        'push a new image (a new digest) or run `npx ecs-gitops sync actors` to retry it; a config change that keeps this digest does not retry it',
       ),
     });
     await world.reconcile({ force: true });
