@@ -3,7 +3,7 @@
 // are read by the caller, and a decision that needs the family's recent revisions asks for them.
 import { type ApprovalRecord, readApproval } from './gates/approval.ts';
 import { type GatedRollout, gateRollout } from './gates/gate-decision.ts';
-import { planRollout } from './plan.ts';
+import { planRollout, RETRY_HINT } from './plan.ts';
 import { type FailureReason, Reason } from './reasons.ts';
 import {
   hasFailed,
@@ -214,7 +214,7 @@ export function statusOf(
       return {
         state: 'Failed',
         reason: Reason.DigestBlocked,
-        message: `${short(decision.plan.to.digest)} failed to roll out before (${decision.failure.reason}); push a new image, change the config, or sync to retry it`,
+        message: `${short(decision.plan.to.digest)} failed to roll out before (${decision.failure.reason}); ${RETRY_HINT(service.name)}`,
       };
     case 'held':
       return { state: 'OutOfSync', reason: decision.gate.reason, message: decision.gate.message };
