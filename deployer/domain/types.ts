@@ -101,7 +101,21 @@ export type QueueMessage =
   | { kind: 'git-push'; deliveryId: string; after: string }
   | { kind: 'image-push'; repository: string; digest: string; tag?: string; pushedAt: string }
   | { kind: 'reconcile'; service: string; reason: string; configRevision?: string; force?: boolean }
-  | { kind: 'resync'; reason: string };
+  | { kind: 'resync'; reason: string }
+  /**
+   * ECS said something happened to a service's deployment (EventBridge "ECS Deployment State Change" or
+   * "ECS Service Action"): a hint for a rollout waiting on it to look now, never a verdict.
+   */
+  | {
+      kind: 'deployment-event';
+      cluster: string;
+      service: string;
+      /** ECS's eventName, e.g. SERVICE_DEPLOYMENT_COMPLETED. */
+      event: string;
+      at: string;
+      deploymentId?: string;
+      reason?: string;
+    };
 
 export interface ContainerDefinition {
   name: string;

@@ -14,6 +14,7 @@ import { DeployerError, isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
+import type { DeploymentSignals } from './deployment-signals.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { type Observed, type ObservedReads, observation } from './observation.ts';
@@ -37,6 +38,8 @@ export interface ReconcilerDeps {
   store: StatusStore;
   metrics: DeployerMetrics;
   waitPollMs: number;
+  /** Wakes a waiting rollout on an ECS deployment event (absent: the wait step only polls). */
+  deploymentSignals?: DeploymentSignals | undefined;
   /** Where a successful rollout records what runs for the next infrastructure deploy; absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
   /** The config in force (intake keeps it). */

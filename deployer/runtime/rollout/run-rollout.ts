@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, VerifyProbe } from '../../ports.ts';
+import type { DeploymentSignals } from '../deployment-signals.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { ServiceEvents } from '../service-events.ts';
 import type { StatusStore } from '../status-store.ts';
@@ -20,6 +21,8 @@ export interface RunnerDeps {
   metrics: DeployerMetrics;
   events: ServiceEvents;
   waitPollMs: number;
+  /** Wakes a waiting rollout on an ECS deployment event. */
+  deploymentSignals?: DeploymentSignals | undefined;
   /** Where a successful rollout records what runs (record-release.ts); absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
 }
@@ -51,6 +54,7 @@ export function rolloutContext(
     log,
     signal,
     waitPollMs: deps.waitPollMs,
+    deploymentSignals: deps.deploymentSignals,
     onStep: (step) => {
       store.update(config.name, (service) => {
         if (service.currentRollout) service.currentRollout.step = step;
