@@ -1,10 +1,10 @@
 #!/usr/bin/env node
+import { type CliCommand, type CliIo, cliHint, EXIT, processIo, UsageError } from './cli-io.ts';
+import { COMMANDS } from './commands/index.ts';
 // `ecs-gitops <verb> [args]`: dispatches to one file per verb in ./commands. Exit codes: 0 ok, 1 the
 // verb's check failed, 2 differences found (diff), 3 deployer unreachable, 4 not authorised, 64 usage
 // error, 70 internal error.
-import { closestMatch } from '../domain/config/suggestions.ts';
-import { type CliCommand, type CliIo, cliHint, EXIT, processIo, UsageError } from './cli-io.ts';
-import { COMMANDS } from './commands/index.ts';
+import { suggest } from './suggest.ts';
 
 const HELP = new Set(['-h', '--help']);
 
@@ -23,7 +23,7 @@ Run \`${cliHint('<command> --help')}\` for the options of a command.
 /** `unknown command "stauts"; did you mean "status"?` and the command list. */
 function unknownCommand(verb: string, commands: readonly CliCommand[]): string {
   const names = commands.map((c) => c.name);
-  const guess = verb.startsWith('-') ? undefined : closestMatch(verb, names);
+  const guess = verb.startsWith('-') ? undefined : suggest(verb, names);
   const first = verb.startsWith('-')
     ? `ecs-gitops: ${JSON.stringify(verb)} is an option; options come after the command, e.g. ${cliHint(`status ${verb}`)}`
     : `ecs-gitops: unknown command ${JSON.stringify(verb)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''}`;

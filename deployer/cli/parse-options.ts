@@ -2,8 +2,8 @@
 // and every mistake becomes a UsageError that names the option and what to write instead, with a
 // did-you-mean for a misspelt one, rather than parseArgs's own strict-mode messages.
 import { parseArgs } from 'node:util';
-import { closestMatch } from '../domain/config/suggestions.ts';
 import { UsageError } from './cli-io.ts';
+import { suggest } from './suggest.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -51,6 +51,6 @@ export function parseOptions(args: string[], options: Record<string, OptionSpec>
 
 function unknownOption(shown: string, options: Record<string, OptionSpec>): string {
   const known = Object.keys(options).map((name) => `--${name}`);
-  const guess = shown.startsWith('--') ? closestMatch(shown, known) : undefined;
+  const guess = shown.startsWith('--') ? suggest(shown, known) : undefined;
   return `unknown option ${shown}${guess ? `; did you mean ${guess}?` : ''} (options: ${known.join(', ')})`;
 }

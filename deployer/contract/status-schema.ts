@@ -22,12 +22,12 @@ const trackPolicy = {
   ],
 };
 
-const desired = closed({ image: text, digest: text, tag: text, reason: text, policy: trackPolicy }, [
-  'image',
-  'digest',
-  'reason',
-  'policy',
-]);
+const heldByPin = closed({ digest: text, tag: text, track: trackPolicy }, ['digest', 'track']);
+
+const desired = closed(
+  { image: text, digest: text, tag: text, reason: text, policy: trackPolicy, heldByPin },
+  ['image', 'digest', 'reason', 'policy'],
+);
 
 const live = closed({ image: text, digest: text, taskDefinitionArn: text }, ['image', 'taskDefinitionArn']);
 
@@ -66,6 +66,28 @@ const failedDigest = closed({ digest: text, reason: text, failedAt: text, rollou
   'rolloutId',
 ]);
 
+const githubStatus = closed(
+  {
+    deployment: closed(
+      {
+        id: { type: 'number' },
+        rolloutId: text,
+        state: text,
+        sha: text,
+        description: text,
+        url: text,
+        updatedAt: text,
+      },
+      ['id', 'rolloutId', 'state', 'sha', 'description', 'url', 'updatedAt'],
+    ),
+    pinPullRequest: closed(
+      { number: { type: 'number' }, url: text, digest: text, tag: text, openedAt: text },
+      ['number', 'url', 'digest', 'openedAt'],
+    ),
+  },
+  [],
+);
+
 const serviceEvent = closed({ id: text, createdAt: text, message: text }, ['id', 'createdAt', 'message']);
 
 export const serviceStatusSchema = closed(
@@ -80,6 +102,7 @@ export const serviceStatusSchema = closed(
     failedDigests: { type: 'array', items: failedDigest },
     events: { type: 'array', items: serviceEvent },
     lastReconciledAt: nullableText,
+    github: githubStatus,
   },
   [
     'name',

@@ -79,5 +79,6 @@ function desiredStatus(
     ...(choice.tag ? { tag: choice.tag } : {}),
     reason: choice.reason,
     policy: config.image.pin !== undefined ? { pin: config.image.pin } : config.image.track,
+    ...(choice.held ? { heldByPin: choice.held } : {}),
   };
 }

@@ -1,10 +1,11 @@
 // What every verb that talks to a running deployer shares: flags (--url, --token, --help), argument
 // checks with usage errors, the HTTP client, and one mapping from failures to exit codes.
-import { closestMatch } from '../../domain/config/suggestions.ts';
+
 import { type CliCommand, type CliIo, cliHint, EXIT, UsageError } from '../cli-io.ts';
 import { callDeployer, resolveClientOptions } from '../deployer-client.ts';
 import { printable } from '../format/text-table.ts';
 import { type OptionSpec, parseOptions } from '../parse-options.ts';
+import { suggest } from '../suggest.ts';
 import { readEvents, type ServerSentEvent } from './read-events.ts';
 
 /** Exit codes of the verbs that talk to a deployer (docs/cli.md), on top of cli-io.ts's. */
@@ -145,7 +146,7 @@ async function unknownService(
     .then((body) => (body as { services?: { name?: unknown }[] }).services?.map((s) => s.name))
     .catch(() => undefined);
   if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) return error;
-  const guess = closestMatch(service, names);
+  const guess = suggest(service, names);
   const known =
     names.length <= 10 ? `; it has ${names.map((n) => JSON.stringify(printable(n))).join(', ')}` : '';
   return new DeployerAnswerError(

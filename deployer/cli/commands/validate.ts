@@ -11,6 +11,7 @@ import {
 import type { ConfigError, ConfigLoadResult } from '../../domain/types.ts';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { parseOptions } from '../parse-options.ts';
+import { suggest } from '../suggest.ts';
 
 const FORMATS = ['text', 'github', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -46,8 +47,12 @@ function parse(args: string[]): { dir: string; format: Format; stackValuesFile: 
     throw new UsageError(`expected at most one directory, got ${parsed.positionals.length}`);
   const format = (parsed.values.format ?? 'text') as Format;
   const stackValuesFile = parsed.values['stack-values'];
-  if (!FORMATS.includes(format))
-    throw new UsageError(`unknown --format ${JSON.stringify(format)}; use one of ${FORMATS.join(', ')}`);
+  if (!FORMATS.includes(format)) {
+    const guess = suggest(format, FORMATS);
+    throw new UsageError(
+      `unknown --format ${JSON.stringify(format)}; ${guess ? `did you mean ${guess}? ` : ''}use one of ${FORMATS.join(', ')}`,
+    );
+  }
   return {
     dir: parsed.positionals[0] ?? 'config',
     format,
