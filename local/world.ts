@@ -109,6 +109,8 @@ export interface LocalWorldOptions {
   maxReceiveCount?: number;
   /** Default: the synthesized template's. */
   visibilityTimeoutSeconds?: number;
+  /** ECS deployment events to the queue, as the EventBridge rule sends them. Default true. */
+  deploymentEvents?: boolean;
   /** When set, only these CloudFront distribution ids exist; otherwise any well-formed id does. */
   distributions?: string[];
   logger?: Logger;
@@ -247,13 +249,14 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     };
 
     // The ECS rule's target, like the ECR one: MessageGroupId only, so content-based deduplication.
-    emitDeploymentEvent = (service, deployment) => {
-      const event = deploymentStateChangeEvent(service, deployment);
-      localQueue.send(JSON.stringify(event), { groupId: DEPLOYMENT_EVENTS_GROUP }).then(
-        () => logger.debug({ service: service.name, event: event.detail.eventName }, 'ECS event sent'),
-        (error: unknown) => logger.warn({ err: error, service: service.name }, 'ECS event not sent'),
-      );
-    };
+    if (options.deploymentEvents !== false)
+      emitDeploymentEvent = (service, deployment) => {
+        const event = deploymentStateChangeEvent(service, deployment);
+        localQueue.send(JSON.stringify(event), { groupId: DEPLOYMENT_EVENTS_GROUP }).then(
+          () => logger.debug({ service: service.name, event: event.detail.eventName }, 'ECS event sent'),
+          (error: unknown) => logger.warn({ err: error, service: service.name }, 'ECS event not sent'),
+        );
+      };
 
     const start = async (server: Server, key: keyof LocalPorts) => {
       servers.push(server);
