@@ -2,12 +2,27 @@
 // GET /status and GET /status/:service, and what the CLI checks an answer against before it trusts it.
 // One definition, so the server cannot send what the client would refuse. Objects are closed
 // (`additionalProperties: false`): a field added to the model without the schema fails the tests.
+import { TRIGGER_KINDS } from '../domain/rollout-trigger.ts';
 import { ROLLOUT_RESULTS, ROLLOUT_STEPS, SYNC_STATES } from './status-model.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
 const closed = (properties: Record<string, unknown>, required: string[]) =>
   ({ type: 'object', additionalProperties: false, properties, required }) as const;
+
+/** RolloutTrigger (deployer/domain/rollout-trigger.ts). */
+export const rolloutTriggerSchema = closed(
+  {
+    kind: { enum: [...TRIGGER_KINDS] },
+    commit: text,
+    author: text,
+    message: text,
+    repository: text,
+    tag: text,
+    token: text,
+  },
+  ['kind'],
+);
 
 const imageStatus = closed({ image: text, digest: text, tag: text, taskDefinitionArn: text }, ['image']);
 const nullableImage = { anyOf: [imageStatus, { type: 'null' }] };
@@ -38,9 +53,67 @@ const sync = closed({ state: { enum: [...SYNC_STATES] }, reason: text, message: 
   'since',
 ]);
 
+const count = { type: 'integer', minimum: 0 } as const;
+
+const verifyProgress = closed(
+  {
+    url: text,
+    probe: count,
+    maxProbes: count,
+    streak: count,
+    successesNeeded: count,
+    expectedDigest: text,
+    lastStatus: count,
+    lastDigest: text,
+    lastAnswer: text,
+    deadline: text,
+  },
+  ['url', 'probe', 'maxProbes', 'streak', 'successesNeeded', 'expectedDigest', 'lastAnswer', 'deadline'],
+);
+
 const currentRollout = closed(
-  { id: text, step: { enum: [...ROLLOUT_STEPS] }, startedAt: text, from: nullableImage, to: imageStatus },
+  {
+    id: text,
+    step: { enum: [...ROLLOUT_STEPS] },
+    startedAt: text,
+    from: nullableImage,
+    to: imageStatus,
+    verify: verifyProgress,
+    trigger: rolloutTriggerSchema,
+  },
   ['id', 'step', 'startedAt', 'from', 'to'],
+);
+
+const stoppedTask = closed(
+  {
+    taskArn: text,
+    taskId: text,
+    stoppedReason: text,
+    stopCode: text,
+    stoppedAt: text,
+    containers: {
+      type: 'array',
+      items: closed({ name: text, exitCode: { type: 'integer' }, reason: text }, ['name']),
+    },
+    logLines: { type: 'array', items: text },
+    logs: closed({ group: text, stream: text, url: text }, ['group', 'stream']),
+    url: text,
+  },
+  ['taskArn', 'taskId', 'stoppedReason', 'containers', 'logLines'],
+);
+
+const rolloutFailure = closed(
+  {
+    rolloutId: text,
+    digest: text,
+    reason: text,
+    at: text,
+    taskDefinitionArn: text,
+    stoppedTasks: { type: 'array', items: stoppedTask },
+    deploymentsUrl: text,
+    notes: { type: 'array', items: text },
+  },
+  ['rolloutId', 'digest', 'reason', 'at', 'taskDefinitionArn', 'stoppedTasks', 'notes'],
 );
 
 const rolloutRecord = closed(
@@ -55,6 +128,7 @@ const rolloutRecord = closed(
     reason: text,
     configRevision: text,
     taskDefinitionArn: text,
+    trigger: rolloutTriggerSchema,
   },
   ['id', 'from', 'to', 'result', 'startedAt', 'finishedAt', 'durationMs', 'reason', 'configRevision'],
 );
@@ -102,6 +176,7 @@ export const serviceStatusSchema = closed(
     failedDigests: { type: 'array', items: failedDigest },
     events: { type: 'array', items: serviceEvent },
     lastReconciledAt: nullableText,
+    lastFailure: rolloutFailure,
     github: githubStatus,
   },
   [

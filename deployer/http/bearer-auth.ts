@@ -85,12 +85,22 @@ function unauthorized(reply: FastifyReply, presented: boolean, message: string):
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
+const callers = new WeakMap<FastifyRequest, ApiToken>();
+
+/** The name of the operate token a request was let through with (what a rollout records as its trigger). */
+export function callerName(request: FastifyRequest): string | undefined {
+  return callers.get(request)?.name;
+}
+
 /** onRequest hook for mutating endpoints: the bearer header of an `operate` token, nothing else. */
 export function requireOperate(tokens: readonly ApiToken[]): Hook {
   return async (request, reply) => {
     const presented = bearerToken(request.headers.authorization);
     const token = findToken(tokens, presented);
-    if (token?.scope === 'operate') return undefined;
+    if (token?.scope === 'operate') {
+      callers.set(request, token);
+      return undefined;
+    }
     if (token)
       return sendError(
         reply.header(

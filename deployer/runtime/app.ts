@@ -3,6 +3,7 @@
 // config load, status rebuild, consuming, periodic resync). Ports in, nothing global.
 import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
+import type { HistoryLinkSettings } from '../domain/history-links.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
 import type {
   CdnPort,
@@ -13,6 +14,7 @@ import type {
   QueuePort,
   RegistryPort,
   ReleaseRecordPort,
+  TaskLogsPort,
   VerifyProbe,
 } from '../ports.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
@@ -45,6 +47,10 @@ export interface RuntimeDeps {
   logger: Logger;
   /** Where a successful rollout records what runs for the next `cdk deploy`; absent: nowhere (local). */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Container logs (CloudWatch Logs) that explain a failed rollout; absent: no log lines. */
+  taskLogs?: TaskLogsPort | undefined;
+  /** Where history links go; default: the AWS consoles of settings.region in aws mode, no GitHub. */
+  historyLinks?: HistoryLinkSettings | undefined;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -115,6 +121,8 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     metrics,
     waitPollMs: settings.waitPollMs,
     releaseRecords: deps.releaseRecords,
+    taskLogs: deps.taskLogs,
+    consoleLinks: settings.mode === 'aws',
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
   });
@@ -158,6 +166,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger,
     desired: () => intake.current(),
     reloadConfig: (signal) => intake.loadHead(signal),
+    links: deps.historyLinks ?? { mode: settings.mode, region: settings.region },
   });
 
   let lifetime = new AbortController();
@@ -186,7 +195,10 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint). One
     // resync compares every service in bulk and queues reconciles only for those that differ.
     try {
-      await operations.enqueue({ kind: 'resync', reason: `startup ${stamp()}` }, signal);
+      await operations.enqueue(
+        { kind: 'resync', reason: `startup ${stamp()}`, trigger: { kind: 'startup' } },
+        signal,
+      );
     } catch (error) {
       if (signal.aborted) throw error;
       logger.warn({ err: error }, 'could not queue the startup resync; the periodic resync will');

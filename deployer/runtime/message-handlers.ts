@@ -25,7 +25,11 @@ export function messageHandlers(
     reconcile: (message, signal) =>
       reconciler.reconcile(
         message.service,
-        { reason: message.reason, force: message.force === true },
+        {
+          reason: message.reason,
+          force: message.force === true,
+          ...(message.trigger ? { trigger: message.trigger } : {}),
+        },
         signal,
       ),
   };

@@ -14,6 +14,7 @@ import {
 } from '../../present/format-values.ts';
 import { cliHint } from '../cli-io.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
+import { failureLines, verifyLines } from './failure-report.ts';
 import { printable, textTable } from './text-table.ts';
 
 export const STATUS_COLUMNS = ['SERVICE', 'STATE', 'DESIRED', 'LIVE', 'STEP', 'LAST ROLLOUT'] as const;
@@ -81,7 +82,7 @@ export function configProblems(status: Pick<DeployerStatus, 'config'>): string[]
   ];
 }
 
-export function serviceDetail(service: ServiceStatus): string {
+export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()): string {
   const tags = knownTags(service);
   const lines = [
     `Service:   ${printable(service.name)}`,
@@ -102,7 +103,9 @@ export function serviceDetail(service: ServiceStatus): string {
       `Rollout:   ${current.id} ${printable(imageLabel(withKnownTag(current.from, tags)))} -> ${printable(imageLabel(current.to))}, step ${current.step}, since ${formatTime(current.startedAt)}`,
     );
   }
+  lines.push(...verifyLines(service, nowMs));
   lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);
+  lines.push(...failureLines(service.lastFailure));
   if (service.failedDigests.length > 0) {
     lines.push(
       '',

@@ -9,6 +9,8 @@ import {
   withKnownTag,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { failureDetail, verifyProgress } from './failure-detail.ts';
+import { githubActivity } from './github-activity.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -27,7 +29,9 @@ ${service.suspended ? html`<span class="tag" title="suspended through the API or
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>
 </dl>
+${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
+${verifyProgress(service.currentRollout)}${failureDetail(service.lastFailure)}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
 ${rolloutTable(service.recentRollouts, tags)}

@@ -1,9 +1,10 @@
 // What every rollout step needs: the ports, the service's config, where to report progress.
 import type { Logger } from 'pino';
-import type { RolloutStep } from '../../contract/status-model.ts';
+import type { RolloutStep, VerifyProgress } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
+import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveServiceEvent, ServiceConfig } from '../../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
+import type { CdnPort, Clock, EcsPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
 import type { DeploymentSignals } from '../deployment-signals.ts';
 
 export interface RolloutContext {
@@ -11,9 +12,15 @@ export interface RolloutContext {
   ecs: EcsPort;
   cdn: CdnPort;
   probe: VerifyProbe;
+  /** The container logs of stopped tasks (CloudWatch Logs); absent: failures show no log lines. */
+  logs?: TaskLogsPort | undefined;
+  /** Add AWS console links to what explains a failure (aws mode; local ARNs name no real console). */
+  consoleLinks: boolean;
   clock: Clock;
   log: Logger;
   signal: AbortSignal;
+  /** What caused this rollout (recorded on the revision it registers); absent when resuming one. */
+  trigger?: RolloutTrigger;
   /** Poll interval while an ECS deployment is in progress (a fallback when ECS events arrive). */
   waitPollMs: number;
   /** Wakes the wait step when ECS reports on the service's deployment (absent: it only polls). */
@@ -21,6 +28,8 @@ export interface RolloutContext {
   onStep(step: RolloutStep): void;
   /** ECS service events seen while polling (the caller keeps the new ones). */
   onEvents(events: LiveServiceEvent[]): void;
+  /** Verification progress after every probe (shown while Verifying). */
+  onVerifyProgress(progress: VerifyProgress): void;
 }
 
 export type StepOutcome = { ok: true } | { ok: false; reason: FailureReason; message: string };

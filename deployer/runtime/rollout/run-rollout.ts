@@ -2,8 +2,9 @@
 // metrics, and turns its end into history and a status verdict (record-outcome.ts).
 import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
+import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, VerifyProbe } from '../../ports.ts';
+import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
 import type { DeploymentSignals } from '../deployment-signals.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { ServiceEvents } from '../service-events.ts';
@@ -25,6 +26,10 @@ export interface RunnerDeps {
   deploymentSignals?: DeploymentSignals | undefined;
   /** Where a successful rollout records what runs (record-release.ts); absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Container logs of stopped tasks, to explain a failed rollout; absent: no log lines. */
+  taskLogs?: TaskLogsPort | undefined;
+  /** AWS console links in a failure's explanation (aws mode only). */
+  consoleLinks?: boolean | undefined;
 }
 
 export interface RolloutRun {
@@ -35,6 +40,8 @@ export interface RolloutRun {
   digest: string;
   /** The image rolled out; absent when resuming (the live revision is the one being rolled out). */
   to?: ImageStatus;
+  /** What caused the rollout; absent when resuming (the revision keeps the first attempt's). */
+  trigger?: RolloutTrigger;
 }
 
 /** What every rollout step needs, reporting its steps to the status and the metrics. */
@@ -43,13 +50,17 @@ export function rolloutContext(
   config: ServiceConfig,
   signal: AbortSignal,
   log: Logger,
+  trigger?: RolloutTrigger,
 ): RolloutContext {
   const { store, metrics } = deps;
   return {
+    ...(trigger ? { trigger } : {}),
     service: config,
     ecs: deps.ecs,
     cdn: deps.cdn,
     probe: deps.probe,
+    logs: deps.taskLogs,
+    consoleLinks: deps.consoleLinks === true,
     clock: deps.clock,
     log,
     signal,
@@ -63,6 +74,15 @@ export function rolloutContext(
       log.debug({ step }, 'rollout step');
     },
     onEvents: (events) => deps.events.record(config.name, events, log),
+    onVerifyProgress: (progress) => {
+      store.update(config.name, (service) => {
+        if (service.currentRollout) service.currentRollout.verify = progress;
+      });
+      log.debug(
+        { probe: progress.probe, streak: progress.streak, answer: progress.lastAnswer },
+        'verify probe',
+      );
+    },
   };
 }
 
@@ -90,14 +110,26 @@ export async function runRollout(
       startedAt: clock.now().toISOString(),
       from: run.to ? from : null,
       to,
+      ...(run.trigger ? { trigger: run.trigger } : {}),
     },
     `rolling out ${run.digest.slice(0, 19)}`,
   );
   metrics.syncState(config.name, 'Progressing');
-  const outcome = await steps(rolloutContext(deps, config, signal, log));
+  const outcome = await steps(rolloutContext(deps, config, signal, log, run.trigger));
+  // Why it failed stays on the service until a rollout succeeds (a blocked retry still shows it).
+  store.update(config.name, (service) => {
+    if (outcome.explained) service.lastFailure = outcome.explained;
+    else if (outcome.result === 'Succeeded') delete service.lastFailure;
+  });
   return recordOutcome(
     { ecs: deps.ecs, store, metrics, log, signal, releaseRecords: deps.releaseRecords },
-    { config, configRevision: run.configRevision, rolloutId: run.rolloutId, digest: run.digest },
+    {
+      config,
+      configRevision: run.configRevision,
+      rolloutId: run.rolloutId,
+      digest: run.digest,
+      ...(run.trigger ? { trigger: run.trigger } : {}),
+    },
     { from: run.to ? from : null, to },
     outcome,
   );
