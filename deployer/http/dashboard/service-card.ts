@@ -11,6 +11,7 @@ import {
 import { html, type SafeHtml } from './escape-html.ts';
 import { failureDetail, verifyProgress } from './failure-detail.ts';
 import { githubActivity } from './github-activity.ts';
+import { historyPageUrl } from './history-page.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { syncBadge } from './sync-badge.ts';
 
@@ -20,7 +21,7 @@ export function serviceCard(service: ServiceStatus): SafeHtml {
   const tags = knownTags(service);
   return html`<section class="card" data-service="${service.name}" data-state="${service.sync.state}">
 <header class="card-head">
-<h2>${service.name}</h2>
+<h2>${service.name} <a class="history" href="${historyPageUrl(service.name)}">history</a></h2>
 ${syncBadge(service.sync.state)}
 ${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: npx ecs-gitops resume tracks again">suspended</span>` : ''}
 </header>
