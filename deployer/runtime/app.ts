@@ -19,6 +19,7 @@ import type {
 } from '../ports.ts';
 import { Approvals } from './approvals.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
+import { DeploymentSignals } from './deployment-signals.ts';
 import { Intake } from './intake.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
@@ -67,6 +68,8 @@ export interface RuntimeTuning {
   heartbeatSeconds?: number;
 }
 
+const nameOf = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
 export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
   // One cache of described revisions: the resync pass reads through it; everything else reads ECS
   // (authoritative) and keeps the answer, and every tag written goes through it.
@@ -107,7 +110,9 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
         )
       ).reconcile,
   });
+  const deploymentSignals = new DeploymentSignals();
   const reconciler = new Reconciler({
+    deploymentSignals,
     ecs: deps.ecs,
     registry: deps.registry,
     cdn: deps.cdn,
@@ -124,7 +129,24 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     suspension: (name) => suspensions.get(name),
     approval: (name) => approvals.get(name),
   });
-  const handlers = messageHandlers(intake, reconciler);
+  const eventLog = deps.logger.child({ component: 'ecs-events' });
+  const handlers = messageHandlers(intake, reconciler, async (event) => {
+    const { cluster, service } = event;
+    const managed = intake
+      .current()
+      ?.services.find(
+        (s) => nameOf(s.service) === service && (cluster === '' || nameOf(s.cluster) === cluster),
+      );
+    if (!managed) {
+      eventLog.debug({ cluster, service, event: event.event }, 'ECS event about a service not in the config');
+      return;
+    }
+    const woken = deploymentSignals.notify(managed.cluster, managed.service);
+    eventLog.info(
+      { service: managed.name, event: event.event, deploymentId: event.deploymentId, woken },
+      'ECS deployment event',
+    );
+  });
   const consumer = new QueueConsumer({
     queue,
     handle: (message, signal) => dispatch(handlers, message.body, signal),

@@ -1,6 +1,6 @@
 // The log lines of the gates (domain/gates) for one reconcile's decision, and the gate its status shows.
 import type { Logger } from 'pino';
-import type { GateStatus } from '../contract/status-model.ts';
+import type { GateStatus, ServiceStatus } from '../contract/status-model.ts';
 import type { Decision } from '../domain/decide.ts';
 
 /** Logs a hold, a rejection or a window override; returns the gate to show (null: none holds). */
@@ -8,7 +8,17 @@ export function logGates(
   decision: Decision,
   overrideWindowBy: string | undefined,
   log: Logger,
-): GateStatus | null {
+  update: (change: (service: ServiceStatus) => void) => void,
+): void {
+  const gate = gateOf(decision, overrideWindowBy, log);
+  // Shown at once, as observation.ts shows desired and live; null: no gate holds.
+  update((service) => {
+    if (gate) service.gate = gate;
+    else delete service.gate;
+  });
+}
+
+function gateOf(decision: Decision, overrideWindowBy: string | undefined, log: Logger): GateStatus | null {
   switch (decision.kind) {
     case 'held':
       log.info({ digest: decision.gate.digest, reason: decision.gate.reason }, 'rollout held by a gate');

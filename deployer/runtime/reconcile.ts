@@ -7,6 +7,7 @@ import { isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
+import type { DeploymentSignals } from './deployment-signals.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -20,7 +21,6 @@ import { ServiceEvents } from './service-events.ts';
 import type { StatusStore } from './status-store.ts';
 
 export type { Suspension };
-
 export interface ReconcilerDeps {
   ecs: EcsPort;
   registry: RegistryPort;
@@ -31,6 +31,8 @@ export interface ReconcilerDeps {
   store: StatusStore;
   metrics: DeployerMetrics;
   waitPollMs: number;
+  /** Wakes a waiting rollout on an ECS deployment event (absent: the wait step only polls). */
+  deploymentSignals?: DeploymentSignals | undefined;
   /** Where a successful rollout records what runs for the next infrastructure deploy; absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs and console links that explain a failed rollout (explain-failure.ts). */
@@ -58,7 +60,6 @@ export class Reconciler {
   readonly #lock = new KeyedLock();
   readonly #events: ServiceEvents;
   readonly #repositoryUris = new Map<string, string>();
-
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#events = new ServiceEvents(deps.store);
@@ -78,10 +79,9 @@ export class Reconciler {
       }
       let sync: SyncVerdict | undefined;
       let suspended: boolean | undefined;
-      let gate: ReturnType<typeof logGates> | undefined;
       try {
         const decided = await this.#reconcile(config, desired.revision, options, signal, log);
-        ({ status: sync, gate } = decided);
+        sync = decided.status;
         suspended = decided.suspension !== undefined;
         if (decided.retry !== undefined) throw decided.retry;
       } catch (error) {
@@ -89,7 +89,7 @@ export class Reconciler {
         throw error;
       } finally {
         if (this.#deps.desired()?.services.some((s) => s.name === name)) {
-          store.reconciled(name, { sync, suspended, gate });
+          store.reconciled(name, { sync, suspended });
           const state = store.service(name)?.sync.state;
           if (state) metrics.syncState(name, state);
         } else {
@@ -107,7 +107,7 @@ export class Reconciler {
     options: ReconcileOptions,
     signal: AbortSignal,
     log: Logger,
-  ): Promise<ActOutcome & { suspension: Suspension | undefined; gate: ReturnType<typeof logGates> }> {
+  ): Promise<ActOutcome & { suspension: Suspension | undefined }> {
     const observed = await this.#observe(config, configRevision, options, signal, log);
     let decision = decide(observed);
     if (decision.kind === 'read-history') {
@@ -123,9 +123,9 @@ export class Reconciler {
       },
       'planned',
     );
-    const gate = logGates(decision, options.overrideWindowBy, log);
+    logGates(decision, options.overrideWindowBy, log, (show) => this.#deps.store.update(config.name, show));
     const acted = await this.#act(decision, observed, signal, log, options.trigger);
-    return { suspension: decision.suspension, gate, ...acted };
+    return { suspension: decision.suspension, ...acted };
   }
 
   async #observe(
