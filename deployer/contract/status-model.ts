@@ -24,6 +24,14 @@ export const ROLLOUT_STEPS = [
 ] as const;
 export type RolloutStep = (typeof ROLLOUT_STEPS)[number];
 
+/** Argo CD's health: is what runs healthy (whatever it runs)? */
+export const HEALTH_STATES = ['Healthy', 'Progressing', 'Degraded', 'Missing', 'Unknown'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** Argo CD's sync status: is what runs what git wants? (`sync.state` says what the deployer last did.) */
+export const DRIFT_STATES = ['Synced', 'OutOfSync', 'Unknown'] as const;
+export type DriftState = (typeof DRIFT_STATES)[number];
+
 export const ROLLOUT_RESULTS = ['Succeeded', 'Failed', 'RolledBack'] as const;
 export type RolloutResult = (typeof ROLLOUT_RESULTS)[number];
 
@@ -68,6 +76,8 @@ export interface SyncStatus {
 export interface CurrentRollout {
   id: string;
   step: RolloutStep;
+  /** While rolling back: the forward step that failed (the steps after it never ran). */
+  failedStep?: RolloutStep;
   startedAt: string;
   from: ImageStatus | null;
   to: ImageStatus;
@@ -101,6 +111,27 @@ export interface ServiceEvent {
   message: string;
 }
 
+/** Task counts of the ECS service, from the last DescribeServices. */
+export interface TaskCounts {
+  desired: number;
+  running: number;
+  pending: number;
+  /** When ECS was asked. */
+  observedAt: string;
+}
+
+export interface HealthStatus {
+  state: HealthState;
+  /** One human sentence, e.g. `2 of 2 tasks running`. */
+  message: string;
+}
+
+export interface DriftStatus {
+  state: DriftState;
+  /** Why it differs, e.g. `rolled back: VerifyTimeout`; empty when Synced. */
+  message: string;
+}
+
 export interface ServiceStatus {
   name: string;
   desired: DesiredStatus | null;
@@ -115,6 +146,10 @@ export interface ServiceStatus {
   /** Recent ECS service events, newest first, bounded. */
   events: ServiceEvent[];
   lastReconciledAt: string | null;
+  /** Optional for older deployers; service-health.ts derives both from the fields above. */
+  health?: HealthStatus;
+  drift?: DriftStatus;
+  tasks?: TaskCounts | null;
 }
 
 export interface ConfigStatus {

@@ -2,7 +2,7 @@
 // GET /status and GET /status/:service, and what the CLI checks an answer against before it trusts it.
 // One definition, so the server cannot send what the client would refuse. Objects are closed
 // (`additionalProperties: false`): a field added to the model without the schema fails the tests.
-import { ROLLOUT_RESULTS, ROLLOUT_STEPS, SYNC_STATES } from './status-model.ts';
+import { DRIFT_STATES, HEALTH_STATES, ROLLOUT_RESULTS, ROLLOUT_STEPS, SYNC_STATES } from './status-model.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -39,7 +39,14 @@ const sync = closed({ state: { enum: [...SYNC_STATES] }, reason: text, message: 
 ]);
 
 const currentRollout = closed(
-  { id: text, step: { enum: [...ROLLOUT_STEPS] }, startedAt: text, from: nullableImage, to: imageStatus },
+  {
+    id: text,
+    step: { enum: [...ROLLOUT_STEPS] },
+    failedStep: { enum: [...ROLLOUT_STEPS] },
+    startedAt: text,
+    from: nullableImage,
+    to: imageStatus,
+  },
   ['id', 'step', 'startedAt', 'from', 'to'],
 );
 
@@ -68,6 +75,16 @@ const failedDigest = closed({ digest: text, reason: text, failedAt: text, rollou
 
 const serviceEvent = closed({ id: text, createdAt: text, message: text }, ['id', 'createdAt', 'message']);
 
+const count = { type: 'integer', minimum: 0 } as const;
+const taskCounts = closed({ desired: count, running: count, pending: count, observedAt: text }, [
+  'desired',
+  'running',
+  'pending',
+  'observedAt',
+]);
+const health = closed({ state: { enum: [...HEALTH_STATES] }, message: text }, ['state', 'message']);
+const drift = closed({ state: { enum: [...DRIFT_STATES] }, message: text }, ['state', 'message']);
+
 export const serviceStatusSchema = closed(
   {
     name: text,
@@ -80,6 +97,9 @@ export const serviceStatusSchema = closed(
     failedDigests: { type: 'array', items: failedDigest },
     events: { type: 'array', items: serviceEvent },
     lastReconciledAt: nullableText,
+    health,
+    drift,
+    tasks: { anyOf: [taskCounts, { type: 'null' }] },
   },
   [
     'name',

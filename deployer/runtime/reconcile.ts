@@ -145,7 +145,7 @@ export class Reconciler {
       this.#repositoryUri(config.image.repository, signal),
       ecs.describeService(config.cluster, config.service, signal),
     ]);
-    this.#events.record(config.name, service.events, log);
+    this.#events.record(config.name, service, log, this.#deps.clock.now());
     const described = await ecs.describeTaskDefinition(service.taskDefinitionArn, signal);
     const live = liveImageOf(described.taskDefinition, config.container, described.tags);
     if (!live) {

@@ -78,6 +78,7 @@ export class EcsAdapter implements EcsPort {
       status: found.status ?? 'UNKNOWN',
       desiredCount: found.desiredCount ?? 0,
       runningCount: found.runningCount ?? 0,
+      pendingCount: found.pendingCount ?? 0,
       taskDefinitionArn: primary?.taskDefinitionArn ?? found.taskDefinition ?? '',
       deployments,
       events: (found.events ?? []).map((event) => ({

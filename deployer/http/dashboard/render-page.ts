@@ -1,7 +1,8 @@
 // The dashboard page: server-rendered, no external assets, updated in place from /events.
 
 import { DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
-import type { DeployerStatus } from '../../contract/status-model.ts';
+import { healthAndDrift } from '../../contract/service-health.ts';
+import type { DeployerStatus, ServiceStatus } from '../../contract/status-model.ts';
 import { emptyStateMessage } from '../../present/empty-state.ts';
 import { formatTime, shortRevision } from '../../present/format-values.ts';
 import { configErrorsBanner } from './config-errors-banner.ts';
@@ -32,22 +33,32 @@ export function renderDashboardPage(status: DeployerStatus, nonce: string): stri
 </head>
 <body>
 <header class="top"><h1>ecs-gitops</h1><span id="live" class="live live-connecting" aria-live="polite">connecting…</span></header>
+<p id="stale" class="banner banner-stale" role="status" hidden></p>
 <main id="dashboard">${trusted(renderDashboardBody(status))}</main>
 <script nonce="${nonce}">${trusted(PAGE_SCRIPT)}</script>
 </body>
 </html>`.value;
 }
 
-/** Tab title that tells at a glance whether anything needs attention, e.g. `1 Failed · ecs-gitops`. */
+/** Tab title that tells at a glance whether anything needs attention, e.g. `1 OutOfSync · ecs-gitops`. */
 export function pageTitle(status: DeployerStatus): string {
   const counts = new Map<string, number>();
   for (const service of status.services) {
-    const state = service.sync.state;
-    if (state !== 'Synced') counts.set(state, (counts.get(state) ?? 0) + 1);
+    const state = attention(service);
+    if (state) counts.set(state, (counts.get(state) ?? 0) + 1);
   }
   const parts = [...counts].map(([state, count]) => `${count} ${state}`);
   if (status.config.errors.length > 0) parts.unshift('config rejected');
   return parts.length === 0 ? 'ecs-gitops' : `${parts.join(', ')} · ecs-gitops`;
+}
+
+/** What a service needs attention for: its health first, then whether it runs what git wants. */
+function attention(service: ServiceStatus): string | undefined {
+  const { health, drift } = healthAndDrift(service);
+  if (health.state !== 'Healthy') return health.state;
+  if (drift.state === 'OutOfSync') return drift.state;
+  if (drift.state === 'Unknown' && service.sync.state !== 'Synced') return service.sync.state;
+  return undefined;
 }
 
 function summary(status: DeployerStatus): SafeHtml {

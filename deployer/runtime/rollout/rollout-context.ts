@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { RolloutStep } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
-import type { LiveServiceEvent, ServiceConfig } from '../../domain/types.ts';
+import type { LiveService, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
 
 export interface RolloutContext {
@@ -16,8 +16,8 @@ export interface RolloutContext {
   /** Poll interval while an ECS deployment is in progress. */
   waitPollMs: number;
   onStep(step: RolloutStep): void;
-  /** ECS service events seen while polling (the caller keeps the new ones). */
-  onEvents(events: LiveServiceEvent[]): void;
+  /** Each DescribeServices while polling: its events (the caller keeps the new ones) and task counts. */
+  onObserved(live: LiveService): void;
 }
 
 export type StepOutcome = { ok: true } | { ok: false; reason: FailureReason; message: string };

@@ -42,6 +42,8 @@ export function rolloutContext(
   log: Logger,
 ): RolloutContext {
   const { store, metrics } = deps;
+  // A resumed rollback starts at RollingBack: which step failed is not known to this process then.
+  let stepped = false;
   return {
     service: config,
     ecs: deps.ecs,
@@ -53,12 +55,18 @@ export function rolloutContext(
     waitPollMs: deps.waitPollMs,
     onStep: (step) => {
       store.update(config.name, (service) => {
-        if (service.currentRollout) service.currentRollout.step = step;
+        const current = service.currentRollout;
+        if (!current) return;
+        // The step a rollback starts from is the one that failed: the steps after it never ran.
+        if (step === 'RollingBack' && stepped && current.step !== 'RollingBack')
+          current.failedStep = current.step;
+        current.step = step;
       });
+      stepped = true;
       metrics.rolloutStep(config.name, step);
       log.debug({ step }, 'rollout step');
     },
-    onEvents: (events) => deps.events.record(config.name, events, log),
+    onObserved: (live) => deps.events.record(config.name, live, log, deps.clock.now()),
   };
 }
 

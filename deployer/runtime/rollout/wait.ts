@@ -19,7 +19,7 @@ export async function waitForDeployment(
   let seen = false;
   for (;;) {
     const live = await ctx.ecs.describeService(ctx.service.cluster, ctx.service.service, ctx.signal);
-    ctx.onEvents(live.events);
+    ctx.onObserved(live);
     const outcome = judge(live, taskDefinitionArn, seen);
     if (outcome === 'seen') seen = true;
     else if (outcome !== 'pending') return outcome;
