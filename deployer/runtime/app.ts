@@ -112,6 +112,9 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     logger: deps.logger,
     ...(tuning.backoffSeconds ? { backoffSeconds: tuning.backoffSeconds } : {}),
     onReceive: (message) => metrics.event(EVENT_SOURCE[message.body.kind]),
+    // The periodic sample may be taken mid-work; without a fresh one the status would say "2 in
+    // flight" until the next period although the queue drained.
+    onSettled: () => queueStatsSoon(),
   });
   const operations = createOperations({
     queue,
@@ -177,6 +180,23 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     } catch (error) {
       if (!lifetime.signal.aborted) logger.debug({ err: error }, 'queue stats unavailable');
     }
+  }
+
+  // One read at a time; settlements during a read ask for one more after it.
+  let statsReading: Promise<void> | undefined;
+  let statsAgain = false;
+  function queueStatsSoon(): void {
+    if (statsReading) {
+      statsAgain = true;
+      return;
+    }
+    statsReading = refreshQueueStats().finally(() => {
+      statsReading = undefined;
+      if (statsAgain && !lifetime.signal.aborted) {
+        statsAgain = false;
+        queueStatsSoon();
+      }
+    });
   }
 
   /** Periodic work on the Clock, stopped with the runtime; a failure waits for the next time. */

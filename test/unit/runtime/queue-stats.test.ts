@@ -1,0 +1,71 @@
+// The queue figures on the dashboard follow the work: a sample taken mid-work ("2 in flight") must not
+// stay on screen after the queue drained until the next periodic read (15 s; here: never).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
+import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
+import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
+import { loadSettings } from '../../../deployer/runtime/settings.ts';
+import {
+  FakeCdn,
+  FakeClock,
+  FakeConfigSource,
+  FakeEcs,
+  FakeProbe,
+  FakeQueue,
+  FakeRegistry,
+  REGISTRY_HOST,
+  serviceYaml,
+  silentLogger,
+} from '../../support/fakes/index.ts';
+
+const running: DeployerRuntime[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((runtime) => runtime.stop()));
+});
+
+async function until(runtime: DeployerRuntime, done: (status: DeployerStatus) => boolean) {
+  const deadline = Date.now() + 5_000;
+  while (!done(runtime.status())) {
+    if (Date.now() > deadline) throw new Error(`not met: ${JSON.stringify(runtime.status().queue)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return runtime.status();
+}
+
+describe('queue figures in the status', () => {
+  it('are read again once the messages are settled, not left at a mid-work sample', async () => {
+    const clock = new FakeClock();
+    const ecs = new FakeEcs(clock);
+    const registry = new FakeRegistry(clock);
+    const queue = new FakeQueue();
+    const configSource = new FakeConfigSource();
+    registry.push('actors', '1.0.0');
+    ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors:1.0.0`, breakerRollback: false });
+    configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+    // The first read happens while work is in hand (what the periodic read may well catch).
+    const real = queue.stats.bind(queue);
+    let reads = 0;
+    queue.stats = async (signal) => (reads++ === 0 ? { visible: 0, inFlight: 2 } : real(signal));
+    const runtime = createDeployerRuntime(
+      {
+        settings: loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused' }),
+        ecs,
+        registry,
+        cdn: new FakeCdn(),
+        queue,
+        configSource,
+        probe: new FakeProbe(ecs),
+        clock,
+        logger: silentLogger,
+      },
+      // No periodic read at all: only the reads after settled messages can correct the figure.
+      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, backoffSeconds: () => 0 },
+    );
+    running.push(runtime);
+    await runtime.start();
+    await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');
+    await until(runtime, (s) => queue.messages.length === 0 && s.queue.inFlight === 0);
+    expect(runtime.status().queue).toEqual({ visible: 0, inFlight: 0 });
+    expect(reads).toBeGreaterThan(1);
+  });
+});
