@@ -60,6 +60,8 @@ export interface DesiredStatus {
 export interface LiveStatus {
   image: string;
   digest?: string;
+  /** A registry tag of the live digest (ECS only knows `repo@digest`), so the live image keeps its name. */
+  tag?: string;
   taskDefinitionArn: string;
 }
 

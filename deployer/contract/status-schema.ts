@@ -29,7 +29,10 @@ const desired = closed({ image: text, digest: text, tag: text, reason: text, pol
   'policy',
 ]);
 
-const live = closed({ image: text, digest: text, taskDefinitionArn: text }, ['image', 'taskDefinitionArn']);
+const live = closed({ image: text, digest: text, tag: text, taskDefinitionArn: text }, [
+  'image',
+  'taskDefinitionArn',
+]);
 
 const sync = closed({ state: { enum: [...SYNC_STATES] }, reason: text, message: text, since: text }, [
   'state',

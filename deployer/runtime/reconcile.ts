@@ -16,7 +16,7 @@ import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
-import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
+import type { DesiredState, ImageChoice, RegistryImage, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -156,12 +156,16 @@ export class Reconciler {
       );
     }
     const choice = chooseImage(config.image, images);
+    // The live digest's registry tag: once the desired image moves on, nothing else in the status
+    // names it, and the dashboard showed a bare digest mid-rollout.
+    const liveTag = registryTag(images, live.digest);
     store.update(config.name, (status) => {
       status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
       status.live = {
         image: live.image,
         taskDefinitionArn: live.taskDefinitionArn,
         ...(live.digest ? { digest: live.digest } : {}),
+        ...(liveTag ? { tag: liveTag } : {}),
       };
     });
     return {
@@ -292,4 +296,10 @@ function parseDate(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** A tag the registry holds for `digest`, preferring a version over a moving `latest`. */
+function registryTag(images: readonly RegistryImage[], digest: string | undefined): string | undefined {
+  const tags = digest ? images.find((image) => image.digest === digest)?.tags : undefined;
+  return tags?.find((tag) => tag !== 'latest') ?? tags?.[0];
 }

@@ -79,10 +79,14 @@ export async function runRollout(
 ): Promise<ActOutcome> {
   const { store, metrics, clock } = deps;
   const { config, live } = run;
+  // The tag reconcile found for the live digest, so the rollout's `from` keeps its name in history.
+  const known = store.service(config.name)?.live;
+  const liveTag = live.digest && known?.digest === live.digest ? known.tag : undefined;
   const from: ImageStatus = {
     image: live.image,
     taskDefinitionArn: live.taskDefinitionArn,
     ...(live.digest ? { digest: live.digest } : {}),
+    ...(liveTag ? { tag: liveTag } : {}),
   };
   const to = run.to ?? { image: live.image, digest: run.digest };
   // Progress, not the verdict: the dashboard shows the rollout while it runs.

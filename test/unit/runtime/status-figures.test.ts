@@ -1,5 +1,6 @@
-// The queue figures on the dashboard follow the work: a sample taken mid-work ("2 in flight") must not
-// stay on screen after the queue drained until the next periodic read (15 s; here: never).
+// Figures the dashboard shows that come from the runtime: the queue's follow the work (a sample taken
+// mid-work, "2 in flight", must not stay on screen after the queue drained until the next periodic read),
+// and the live image keeps its tag while a rollout moves the desired one on.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
@@ -67,5 +68,44 @@ describe('queue figures in the status', () => {
     await until(runtime, (s) => queue.messages.length === 0 && s.queue.inFlight === 0);
     expect(runtime.status().queue).toEqual({ visible: 0, inFlight: 0 });
     expect(reads).toBeGreaterThan(1);
+  });
+
+  it('keep the live tag while a rollout replaces it, in the live image and the rollout history', async () => {
+    const clock = new FakeClock();
+    const ecs = new FakeEcs(clock);
+    const registry = new FakeRegistry(clock);
+    const queue = new FakeQueue();
+    const configSource = new FakeConfigSource();
+    const v1 = registry.push('actors', '1.0.0');
+    // ECS runs 1.0.0 by digest, as infrastructure deployed it: no rollout record names its tag.
+    ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}`, breakerRollback: false });
+    configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+    const runtime = createDeployerRuntime(
+      {
+        settings: loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused' }),
+        ecs,
+        registry,
+        cdn: new FakeCdn(),
+        queue,
+        configSource,
+        probe: new FakeProbe(ecs),
+        clock,
+        logger: silentLogger,
+      },
+      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, backoffSeconds: () => 0 },
+    );
+    running.push(runtime);
+    await runtime.start();
+    let status = await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');
+    expect(status.services[0]?.recentRollouts).toEqual([]);
+    expect(status.services[0]?.live).toMatchObject({ digest: v1, tag: '1.0.0' });
+    const v11 = registry.push('actors', '1.1.0');
+    await runtime.enqueue(
+      { kind: 'image-push', repository: 'actors', digest: v11, tag: '1.1.0', pushedAt: '' },
+      AbortSignal.timeout(1000),
+    );
+    status = await until(runtime, (s) => s.services[0]?.recentRollouts.length === 1);
+    expect(status.services[0]?.recentRollouts[0]?.from).toMatchObject({ digest: v1, tag: '1.0.0' });
+    expect(status.services[0]?.live).toMatchObject({ digest: v11, tag: '1.1.0' });
   });
 });
