@@ -15,6 +15,7 @@ import type {
   ReleaseRecordPort,
   VerifyProbe,
 } from '../ports.ts';
+import { followManualRollback } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
@@ -23,7 +24,9 @@ import { QueueConsumer } from './queue-consumer.ts';
 import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
+import type { RunnerDeps } from './rollout/run-rollout.ts';
 import type { DeployerRuntime } from './runtime.ts';
+import { ServiceEvents } from './service-events.ts';
 import type { Settings } from './settings.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
@@ -125,7 +128,27 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     logger,
     desired: () => intake.current(),
     reloadConfig: (signal) => intake.loadHead(signal),
+    followRollback: (config, record) => {
+      following = followManualRollback(
+        rollbackRunner,
+        config,
+        record,
+        lifetime.signal,
+        logger.child({ service: config.name, rolloutId: record.id }),
+      );
+    },
   });
+  const rollbackRunner: RunnerDeps = {
+    ecs: deps.ecs,
+    cdn: deps.cdn,
+    probe: deps.probe,
+    clock,
+    store,
+    metrics,
+    events: new ServiceEvents(store),
+    waitPollMs: settings.waitPollMs,
+  };
+  let following: Promise<void> = Promise.resolve();
 
   let lifetime = new AbortController();
   let isReady = false;
@@ -238,6 +261,7 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
       isReady = false;
       lifetime.abort(new Error('deployer stopping'));
       await background;
+      await following;
       await consumer.stop();
       started = false;
       logger.info('deployer runtime stopped');

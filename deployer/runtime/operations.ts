@@ -2,6 +2,7 @@
 // sync, roll back, suspend and resume a service. Each checks the service is in the config in force, acts, and leaves
 // the deciding to the reconcile it queues.
 import type { Logger } from 'pino';
+import type { RolloutRecord } from '../contract/status-model.ts';
 import { DeployerError } from '../domain/errors.ts';
 import { deduplicationId } from '../domain/events/queue-message.ts';
 import type { QueueMessage, ServiceConfig } from '../domain/types.ts';
@@ -24,6 +25,8 @@ export interface OperationsDeps {
   desired: () => { services: ServiceConfig[]; revision: string } | undefined;
   /** Reads the config at the source head now (intake.loadHead). */
   reloadConfig: (signal: AbortSignal) => Promise<LoadOutcome>;
+  /** Follows an accepted manual rollback to the end of its ECS deployment (follow-rollback.ts). */
+  followRollback?: (config: ServiceConfig, record: RolloutRecord) => void;
 }
 
 export type Operations = Pick<
@@ -116,6 +119,7 @@ export function createOperations(deps: OperationsDeps): Operations {
         taskDefinitionArn: result.taskDefinitionArn,
       });
       await suspensions.clearTag(result.from, signal);
+      deps.followRollback?.(config, result.record);
     },
 
     suspend(service) {

@@ -2,6 +2,7 @@
 // its family (the given one, or the one before the live one in the rollout history). The caller
 // suspends tracking so the reconciler does not roll forward again right away.
 import type { Logger } from 'pino';
+import type { RolloutRecord } from '../contract/status-model.ts';
 import { DeployerError } from '../domain/errors.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { ServiceConfig } from '../domain/types.ts';
@@ -20,8 +21,9 @@ export async function manualRollback(
   config: ServiceConfig,
   to: string | undefined,
   signal: AbortSignal,
-): Promise<{ taskDefinitionArn: string; from: string }> {
+): Promise<{ taskDefinitionArn: string; from: string; record: RolloutRecord }> {
   const { ecs, store, clock } = deps;
+  const startedAt = clock.now().toISOString();
   const live = await ecs.describeService(config.cluster, config.service, signal);
   const current = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
   const family = current.taskDefinition.family;
@@ -41,10 +43,11 @@ export async function manualRollback(
   if (arn === live.taskDefinitionArn) throw rejected(`${config.name} already runs ${arn}`);
 
   await ecs.updateService(config.cluster, config.service, arn, signal);
-  const now = clock.now().toISOString();
   const from = liveImageOf(current.taskDefinition, config.container, current.tags);
-  store.addRollout(config.name, {
-    id: `manual-${now}`,
+  // Until ECS finishes the deployment (follow-rollback.ts replaces it then): the time ECS took the update.
+  const acceptedAt = clock.now();
+  const record: RolloutRecord = {
+    id: `manual-${startedAt}`,
     from: from
       ? {
           image: from.image,
@@ -54,13 +57,14 @@ export async function manualRollback(
       : null,
     to: { image: image.image, taskDefinitionArn: arn, ...(image.digest ? { digest: image.digest } : {}) },
     result: 'RolledBack',
-    startedAt: now,
-    finishedAt: now,
-    durationMs: 0,
+    startedAt,
+    finishedAt: acceptedAt.toISOString(),
+    durationMs: acceptedAt.getTime() - Date.parse(startedAt),
     reason: 'ManualRollback',
     configRevision: store.snapshot().config.revision ?? '',
     taskDefinitionArn: arn,
-  });
+  };
+  store.addRollout(config.name, record);
   store.update(config.name, (service) => {
     service.live = {
       image: image.image,
@@ -69,7 +73,7 @@ export async function manualRollback(
     };
   });
   deps.logger.info({ from: live.taskDefinitionArn, to: arn }, 'manual rollback: service updated');
-  return { taskDefinitionArn: arn, from: live.taskDefinitionArn };
+  return { taskDefinitionArn: arn, from: live.taskDefinitionArn, record };
 }
 
 /** `7` or `family:7` → `family:7`; an ARN stays as it is. */

@@ -108,4 +108,56 @@ describe('queue figures in the status', () => {
     expect(status.services[0]?.recentRollouts[0]?.from).toMatchObject({ digest: v1, tag: '1.0.0' });
     expect(status.services[0]?.live).toMatchObject({ digest: v11, tag: '1.1.0' });
   });
+
+  it('give a manual rollback the time ECS took to finish it, not 0 ms, and show it in progress meanwhile', async () => {
+    const clock = new FakeClock();
+    const ecs = new FakeEcs(clock);
+    const registry = new FakeRegistry(clock);
+    const queue = new FakeQueue();
+    const configSource = new FakeConfigSource();
+    const v1 = registry.push('actors', '1.0.0');
+    ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}`, breakerRollback: false });
+    configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+    const runtime = createDeployerRuntime(
+      {
+        settings: loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused' }),
+        ecs,
+        registry,
+        cdn: new FakeCdn(),
+        queue,
+        configSource,
+        probe: new FakeProbe(ecs),
+        clock,
+        logger: silentLogger,
+      },
+      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, backoffSeconds: () => 0 },
+    );
+    running.push(runtime);
+    await runtime.start();
+    await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');
+    const v11 = registry.push('actors', '1.1.0');
+    await runtime.enqueue(
+      { kind: 'image-push', repository: 'actors', digest: v11, tag: '1.1.0', pushedAt: '' },
+      AbortSignal.timeout(1000),
+    );
+    await until(runtime, (s) => s.services[0]?.live?.digest === v11 && s.services[0].currentRollout === null);
+    const seen: string[] = [];
+    const unsubscribe = runtime.subscribe((s) => {
+      const step = s.services[0]?.currentRollout?.step;
+      if (step) seen.push(step);
+    });
+    await runtime.rollback('actors', undefined, AbortSignal.timeout(1000));
+    const status = await until(
+      runtime,
+      (s) => s.services[0]?.currentRollout === null && s.services[0].live?.digest === v1,
+    );
+    unsubscribe();
+    const manual = status.services[0]?.recentRollouts[0];
+    expect(manual).toMatchObject({ reason: 'ManualRollback', result: 'RolledBack' });
+    expect(manual?.durationMs).toBeGreaterThan(0);
+    expect(Date.parse(manual?.finishedAt ?? '') - Date.parse(manual?.startedAt ?? '')).toBe(
+      manual?.durationMs,
+    );
+    expect(seen).toContain('RollingBack');
+  });
 });
