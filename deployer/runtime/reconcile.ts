@@ -14,9 +14,10 @@ import {
 import { DeployerError, isDeployerError } from '../domain/errors.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
+import { registryTag } from '../domain/registry-tag.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
-import type { DesiredState, ImageChoice, RegistryImage, ServiceConfig } from '../domain/types.ts';
+import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -156,8 +157,6 @@ export class Reconciler {
       );
     }
     const choice = chooseImage(config.image, images);
-    // The live digest's registry tag: once the desired image moves on, nothing else in the status
-    // names it, and the dashboard showed a bare digest mid-rollout.
     const liveTag = registryTag(images, live.digest);
     store.update(config.name, (status) => {
       status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
@@ -296,10 +295,4 @@ function parseDate(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** A tag the registry holds for `digest`, preferring a version over a moving `latest`. */
-function registryTag(images: readonly RegistryImage[], digest: string | undefined): string | undefined {
-  const tags = digest ? images.find((image) => image.digest === digest)?.tags : undefined;
-  return tags?.find((tag) => tag !== 'latest') ?? tags?.[0];
 }

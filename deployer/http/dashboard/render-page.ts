@@ -57,7 +57,8 @@ function attention(service: ServiceStatus): string | undefined {
   const { health, drift } = healthAndDrift(service);
   if (health.state !== 'Healthy') return health.state;
   if (drift.state === 'OutOfSync') return drift.state;
-  if (drift.state === 'Unknown' && service.sync.state !== 'Synced') return service.sync.state;
+  // Healthy and in sync, but the last reconcile failed (a config or registry problem): say so too.
+  if (service.sync.state === 'Failed' || service.sync.state === 'Degraded') return service.sync.state;
   return undefined;
 }
 

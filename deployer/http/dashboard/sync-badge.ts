@@ -1,6 +1,6 @@
 // Coloured badges for health, drift, sync and rollout results. Colours live in page-style.ts as
 // `.badge-<state>` classes.
-import { DRIFT_STATES, HEALTH_STATES, SYNC_STATES, type SyncState } from '../../contract/status-model.ts';
+import { DRIFT_STATES, HEALTH_STATES, SYNC_STATES } from '../../contract/status-model.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 
 const STYLED: ReadonlySet<string> = new Set([...SYNC_STATES, ...HEALTH_STATES, ...DRIFT_STATES]);
