@@ -11,6 +11,7 @@ import { parseApiTokens } from '../shared/api-tokens.ts';
 import { apiRoutes } from './api-routes.ts';
 import { requireOperate, requireReadAccess } from './bearer-auth.ts';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.ts';
+import { dashboardCaller } from './dashboard/operator-session.ts';
 import { signInRoute } from './dashboard/sign-in-route.ts';
 import { DeliveryCache } from './delivery-cache.ts';
 import { githubRepositoryName } from './github-repository-name.ts';
@@ -110,7 +111,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     reads.addHook('onRequest', requireReadAccess(tokens, settings.mode === 'local'));
     await reads.register(statusRoutes, { runtime });
     await reads.register(metricsRoute, { runtime });
-    await reads.register(dashboardPlugin, { runtime });
+    await reads.register(dashboardPlugin, { runtime, tokens });
   });
 
   app.register(webhookRoute, {
@@ -131,7 +132,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   app.register(async (api) => {
     preventSharedCaching(api);
-    api.addHook('onRequest', requireOperate(tokens));
+    api.addHook(
+      'onRequest',
+      requireOperate(tokens, (request) => dashboardCaller(tokens, request, Date.now())),
+    );
     await api.register(apiRoutes, {
       runtime,
       ...(tuning.apiTimeoutMs ? { timeoutMs: tuning.apiTimeoutMs } : {}),

@@ -2,6 +2,7 @@
 // endpoint every 2 s while the event stream is down (proxies that buffer SSE, old browsers). While the
 // deployer does not answer, the cards are greyed and a banner says since when the page is stale.
 import { DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
+import { UPDATED_EVENT } from './action-script.ts';
 
 export const POLL_INTERVAL_MS = 2000;
 /** How long to wait before opening a new event stream after the browser gave one up. */
@@ -44,6 +45,7 @@ export const PAGE_SCRIPT = `
     document.title = payload.title;
     updates += 1;
     document.body.dataset.updates = String(updates);
+    document.dispatchEvent(new Event(${JSON.stringify(UPDATED_EVENT)}));
   };
   // One poll loop at a time; a poll still in flight when the stream comes back must not restart it.
   let polling = false;

@@ -59,4 +59,12 @@ table.rollouts { border-collapse: collapse; width: 100%; }
 .latest-events ul { margin: .2rem 0; padding-left: 1.2rem; }
 body.stale main .card, body.stale main .summary { filter: grayscale(1); opacity: .55; }
 .banner-stale { margin: 1rem 1.2rem 0; max-width: 1200px; background: #eaeef2; color: #24292f; border: 1px solid #d0d7de; }
+.who { font-size: 12px; margin-left: .8rem; }
+.actions { display: inline-flex; gap: .35rem; margin-left: auto; }
+.actions button, dialog button { font: inherit; font-size: 12px; padding: .1rem .6rem; border-radius: 4px; border: 1px solid var(--line); background: var(--card); color: var(--fg); cursor: pointer; }
+dialog button.danger { background: #cf222e; border-color: #cf222e; color: #fff; }
+dialog { border: 1px solid var(--line); border-radius: 8px; background: var(--card); color: var(--fg); max-width: 32rem; }
+.action-result { margin: 1rem 1.2rem 0; max-width: 1200px; }
+.action-ok { background: #dafbe1; color: #116329; border: 1px solid #4ac26b66; }
+.action-error { background: #ffebe9; color: #82071e; border: 1px solid #ff818266; }
 `;
