@@ -94,7 +94,8 @@ async function start(): Promise<void> {
     configSource: reporting.watchConfig(ports.configSource),
   });
   reporting.start(runtime);
-  app = buildServer({ runtime, settings, logger });
+  // The status the HTTP layer serves carries each service's GitHub deployment and pin pull request.
+  app = buildServer({ runtime: reporting.withGitHub(runtime), settings, logger });
   const server = app;
   const address = await listenOrExplain(() => server.listen({ port: settings.port, host: settings.host }), {
     component: "The deployer's HTTP server",
@@ -127,7 +128,7 @@ async function start(): Promise<void> {
         onError: (error) =>
           logger.warn(
             { err: error, dir },
-            'cannot watch the config directory; edits need `ecs-gitops refresh`',
+            'cannot watch the config directory; edits need `npx ecs-gitops refresh`',
           ),
       },
     );

@@ -16,8 +16,23 @@ export interface DescribedTaskDefinition {
   tags: Record<string, string>;
 }
 
+/** Services of one cluster described at once: those ECS found ACTIVE, and the others with its reason. */
+export interface ServicesDescribed {
+  found: LiveService[];
+  missing: { service: string; reason: string }[];
+}
+
 export interface EcsPort {
   describeService(cluster: string, service: string, signal: AbortSignal): Promise<LiveService>;
+  /**
+   * Many services of one cluster (a resync pass, the status rebuild). DescribeServices takes up to 10
+   * services a call; the adapter splits longer lists.
+   */
+  describeServices(
+    cluster: string,
+    services: readonly string[],
+    signal: AbortSignal,
+  ): Promise<ServicesDescribed>;
   describeTaskDefinition(taskDefinition: string, signal: AbortSignal): Promise<DescribedTaskDefinition>;
   /** Registers a revision with tags; returns its ARN. */
   registerTaskDefinition(
@@ -70,6 +85,11 @@ export interface ReceivedMessage {
 
 export interface QueuePort {
   send(message: QueueMessage, signal: AbortSignal): Promise<void>;
+  /**
+   * Sends many messages (SendMessageBatch takes 10 a call; the adapter splits and retries the entries
+   * SQS refused). Resolves once every message is on the queue; rejects naming the ones that are not.
+   */
+  sendBatch(messages: readonly QueueMessage[], signal: AbortSignal): Promise<void>;
   receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]>;
   delete(receiptHandle: string, signal: AbortSignal): Promise<void>;
   changeVisibility(

@@ -26,6 +26,10 @@ export class TimedQueue implements QueuePort {
     return this.#inner.send(message, signal);
   }
 
+  sendBatch(messages: readonly QueueMessage[], signal: AbortSignal): Promise<void> {
+    return this.#inner.sendBatch(messages, signal);
+  }
+
   async receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]> {
     const messages = await this.#inner.receive(maxMessages, waitSeconds, signal);
     const at = Date.now();

@@ -27,6 +27,15 @@ export const EXIT = {
   internal: 70,
 } as const;
 
+/**
+ * How hints spell a command so that it works where the user is: in a clone after `npm ci` (the
+ * package bin through npx; a bare `ecs-gitops` is only on PATH after a global install).
+ */
+const CLI_COMMAND = 'npx ecs-gitops';
+
+/** `npx ecs-gitops status actors`, for hints in messages and help. */
+export const cliHint = (args: string): string => `${CLI_COMMAND} ${args}`;
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }

@@ -3,11 +3,6 @@
 
 export const DEFAULT_DEPLOYER_URL = 'http://127.0.0.1:8080';
 
-export interface DeployerClientOptions {
-  url?: string;
-  token?: string;
-}
-
 export interface DeployerResponse {
   status: number;
   body: unknown;
@@ -22,17 +17,53 @@ export class DeployerClientError extends Error {
   }
 }
 
+/** Where the token came from, so a refusal can name what to fix. */
+export type TokenSource = '--token' | 'ECS_GITOPS_TOKEN';
+
+export interface ClientOptions {
+  url: string;
+  token?: string;
+  tokenFrom?: TokenSource;
+}
+
 export function resolveClientOptions(
   flags: { url?: string; token?: string },
   env: NodeJS.ProcessEnv,
-): Required<Pick<DeployerClientOptions, 'url'>> & { token?: string } {
+): ClientOptions {
   const url = (flags.url ?? env.ECS_GITOPS_URL ?? DEFAULT_DEPLOYER_URL).replace(/\/+$/, '');
-  const token = flags.token ?? env.ECS_GITOPS_TOKEN;
-  return token === undefined || token === '' ? { url } : { url, token };
+  if (flags.token !== undefined && flags.token !== '')
+    return { url, token: flags.token, tokenFrom: '--token' };
+  const token = env.ECS_GITOPS_TOKEN;
+  return token === undefined || token === '' ? { url } : { url, token, tokenFrom: 'ECS_GITOPS_TOKEN' };
+}
+
+/**
+ * Exit 4 for HTTP 401/403, told apart: no token given, a token the deployer does not know, or a
+ * read-only token for an action; with the deployer's own reason and where the token came from.
+ */
+export function authError(options: ClientOptions, status: number, body: unknown): DeployerClientError {
+  const reason = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
+  const answer = `HTTP ${status}${typeof reason === 'string' ? `: ${reason}` : ''}`;
+  const from = options.tokenFrom ?? 'ECS_GITOPS_TOKEN';
+  const where = `the deployer at ${options.url}`;
+  if (!options.token)
+    return new DeployerClientError(
+      `${where} needs an API token and none was given (${answer}); pass --token <token> or set ECS_GITOPS_TOKEN to its STATUS_TOKEN (\`npm start\` prints it in its banner)`,
+      4,
+    );
+  if (status === 403)
+    return new DeployerClientError(
+      `${where} accepted the token from ${from}, but it may not do this (${answer}); use an operate-scoped token (STATUS_TOKEN or an API_TOKENS entry)`,
+      4,
+    );
+  return new DeployerClientError(
+    `${where} refused the token from ${from} (${answer}); it is not one of its API tokens: check ${from} against the deployer's STATUS_TOKEN (\`npm start\` prints it in its banner)`,
+    4,
+  );
 }
 
 export async function callDeployer(
-  options: { url: string; token?: string },
+  options: ClientOptions,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
@@ -55,12 +86,6 @@ export async function callDeployer(
       3,
     );
   }
-  if (response.status === 401 || response.status === 403) {
-    throw new DeployerClientError(
-      `the deployer at ${options.url} refused the request (HTTP ${response.status}); set the API token with --token or ECS_GITOPS_TOKEN`,
-      4,
-    );
-  }
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -68,5 +93,6 @@ export async function callDeployer(
   } catch {
     // Non-JSON answers are passed through as text for the caller to show.
   }
+  if (response.status === 401 || response.status === 403) throw authError(options, response.status, parsed);
   return { status: response.status, body: parsed };
 }

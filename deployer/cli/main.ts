@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import { type CliCommand, type CliIo, cliHint, EXIT, processIo, UsageError } from './cli-io.ts';
+import { COMMANDS } from './commands/index.ts';
 // `ecs-gitops <verb> [args]`: dispatches to one file per verb in ./commands. Exit codes: 0 ok, 1 the
 // verb's check failed, 2 differences found (diff), 3 deployer unreachable, 4 not authorised, 64 usage
 // error, 70 internal error.
-import { type CliCommand, type CliIo, EXIT, processIo, UsageError } from './cli-io.ts';
-import { COMMANDS } from './commands/index.ts';
+import { suggest } from './suggest.ts';
 
 const HELP = new Set(['-h', '--help']);
 
@@ -15,8 +16,18 @@ export function globalUsage(commands: readonly CliCommand[] = COMMANDS): string 
 Commands:
 ${verbs}
 
-Run \`ecs-gitops <command> --help\` for the options of a command.
+Run \`${cliHint('<command> --help')}\` for the options of a command.
 `;
+}
+
+/** `unknown command "stauts"; did you mean "status"?` and the command list. */
+function unknownCommand(verb: string, commands: readonly CliCommand[]): string {
+  const names = commands.map((c) => c.name);
+  const guess = verb.startsWith('-') ? undefined : suggest(verb, names);
+  const first = verb.startsWith('-')
+    ? `ecs-gitops: ${JSON.stringify(verb)} is an option; options come after the command, e.g. ${cliHint(`status ${verb}`)}`
+    : `ecs-gitops: unknown command ${JSON.stringify(verb)}${guess ? `; did you mean ${JSON.stringify(guess)}?` : ''}`;
+  return `${first}\n\n${globalUsage(commands)}`;
 }
 
 /** Runs the CLI with injected io; returns the exit code. */
@@ -32,12 +43,16 @@ export async function runCli(
   }
   if (HELP.has(verb) || verb === 'help') {
     const topic = verb === 'help' ? commands.find((c) => c.name === args[0]) : undefined;
+    if (verb === 'help' && args[0] !== undefined && !topic) {
+      io.stderr(unknownCommand(args[0], commands));
+      return EXIT.usage;
+    }
     io.stdout(topic ? topic.usage : globalUsage(commands));
     return EXIT.ok;
   }
   const command = commands.find((c) => c.name === verb);
   if (!command) {
-    io.stderr(`ecs-gitops: unknown command ${JSON.stringify(verb)}\n\n${globalUsage(commands)}`);
+    io.stderr(unknownCommand(verb, commands));
     return EXIT.usage;
   }
   // `--` ends options: anything after it is an argument, even `-h`.

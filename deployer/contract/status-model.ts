@@ -55,6 +55,11 @@ export interface DesiredStatus {
   reason: string;
   /** The pin, or the tracking policy from config. */
   policy: { pin: string } | TrackPolicy;
+  /**
+   * With both a pin and a `track` policy in config: the newer image the policy would run, held back
+   * by the pin (absent when they agree). Removing the pin resumes tracking.
+   */
+  heldByPin?: { digest: string; tag?: string; track: TrackPolicy };
 }
 
 export interface LiveStatus {
@@ -134,6 +139,35 @@ export interface DriftStatus {
   message: string;
 }
 
+/** The service's latest GitHub deployment (a rollout of a config commit) and its state. */
+export interface GitHubDeploymentStatus {
+  id: number;
+  rolloutId: string;
+  /** GitHub deployment status state: in_progress, success, failure, error, ... */
+  state: string;
+  /** The config commit deployed. */
+  sha: string;
+  description: string;
+  /** The environment's deployments page on GitHub. */
+  url: string;
+  updatedAt: string;
+}
+
+/** The pull request pinning the version a rollback returned to (GITHUB_PIN_PULL_REQUESTS). */
+export interface PinPullRequestStatus {
+  number: number;
+  url: string;
+  digest: string;
+  tag?: string;
+  openedAt: string;
+}
+
+/** What the deployer did in GitHub for this service since it started (GitHub keeps the record). */
+export interface ServiceGitHubStatus {
+  deployment?: GitHubDeploymentStatus;
+  pinPullRequest?: PinPullRequestStatus;
+}
+
 export interface ServiceStatus {
   name: string;
   desired: DesiredStatus | null;
@@ -152,6 +186,8 @@ export interface ServiceStatus {
   health?: HealthStatus;
   drift?: DriftStatus;
   tasks?: TaskCounts | null;
+  /** Present when GitHub reporting is on and the deployer did something in GitHub for the service. */
+  github?: ServiceGitHubStatus;
 }
 
 export interface ConfigStatus {

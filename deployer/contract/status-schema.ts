@@ -22,12 +22,12 @@ const trackPolicy = {
   ],
 };
 
-const desired = closed({ image: text, digest: text, tag: text, reason: text, policy: trackPolicy }, [
-  'image',
-  'digest',
-  'reason',
-  'policy',
-]);
+const heldByPin = closed({ digest: text, tag: text, track: trackPolicy }, ['digest', 'track']);
+
+const desired = closed(
+  { image: text, digest: text, tag: text, reason: text, policy: trackPolicy, heldByPin },
+  ['image', 'digest', 'reason', 'policy'],
+);
 
 const live = closed({ image: text, digest: text, tag: text, taskDefinitionArn: text }, [
   'image',
@@ -76,6 +76,28 @@ const failedDigest = closed({ digest: text, reason: text, failedAt: text, rollou
   'rolloutId',
 ]);
 
+const githubStatus = closed(
+  {
+    deployment: closed(
+      {
+        id: { type: 'number' },
+        rolloutId: text,
+        state: text,
+        sha: text,
+        description: text,
+        url: text,
+        updatedAt: text,
+      },
+      ['id', 'rolloutId', 'state', 'sha', 'description', 'url', 'updatedAt'],
+    ),
+    pinPullRequest: closed(
+      { number: { type: 'number' }, url: text, digest: text, tag: text, openedAt: text },
+      ['number', 'url', 'digest', 'openedAt'],
+    ),
+  },
+  [],
+);
+
 const serviceEvent = closed({ id: text, createdAt: text, message: text }, ['id', 'createdAt', 'message']);
 
 const count = { type: 'integer', minimum: 0 } as const;
@@ -103,6 +125,7 @@ export const serviceStatusSchema = closed(
     health,
     drift,
     tasks: { anyOf: [taskCounts, { type: 'null' }] },
+    github: githubStatus,
   },
   [
     'name',

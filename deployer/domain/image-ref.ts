@@ -66,3 +66,13 @@ export function sameRepository(a: ImageRef, b: ImageRef): boolean {
   if (a.registry === undefined || b.registry === undefined) return true;
   return a.registry === b.registry;
 }
+
+/**
+ * Whether a service's configured repository (name or URI) is the pushed one (EventBridge gives the
+ * name, e.g. `team/actors`; a URI ends in `/team/actors`).
+ */
+export function sameRepositoryName(configured: string, pushed: string): boolean {
+  const a = parseImageRef(configured);
+  const b = parseImageRef(pushed);
+  return a.ok && b.ok ? sameRepository(a.value, b.value) : configured === pushed;
+}

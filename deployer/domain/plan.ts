@@ -43,8 +43,12 @@ export function planRollout(input: PlanInput): Plan {
   const target = targetImage(input.repositoryUri, service.image.repository, choice.digest);
   if (!target.ok) return blocked(target.cause, `${name}: ${target.reason}`);
 
-  if (live?.digest === choice.digest)
-    return { kind: 'noop', reason: `${name} runs ${named(choice.digest, choice.tag)} as desired` };
+  if (live?.digest === choice.digest) {
+    const held = choice.held
+      ? `; held by the pin: ${choice.held.tag ?? short(choice.held.digest)} fits the track policy (remove the pin to roll it out)`
+      : '';
+    return { kind: 'noop', reason: `${name} runs ${named(choice.digest, choice.tag)} as desired${held}` };
+  }
 
   const failed = input.failedDigests.has(choice.digest);
   if (failed && input.force !== true)

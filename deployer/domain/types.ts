@@ -36,6 +36,11 @@ export interface ServiceConfig {
     pin?: string;
     /** Defaults to `{ latest: true }` when neither pin nor track is given. */
     track: TrackPolicy;
+    /**
+     * Both `pin` and `track` are in the file: the pin holds the policy back (a rollback pinned in git),
+     * and the status says what the policy would choose meanwhile. Removing the pin resumes tracking.
+     */
+    pinHoldsTrack?: true;
   };
   verify?: VerifySettings;
   cdn?: CdnSettings;
@@ -87,9 +92,16 @@ export interface RegistryImage {
   pushedAt: Date;
 }
 
+/** What the `track` policy would run if the pin were removed (only when it differs from the pin). */
+export interface HeldImage {
+  digest: string;
+  tag?: string;
+  track: TrackPolicy;
+}
+
 /** What a policy (or pin) chose, or why nothing could be chosen. */
 export type ImageChoice =
-  | { ok: true; digest: string; tag?: string; reason: string }
+  | { ok: true; digest: string; tag?: string; reason: string; held?: HeldImage }
   | { ok: false; reason: string };
 
 /** Normalised inbound events and internal work items: the only things that travel on the queue. */

@@ -5,10 +5,17 @@
 // rate-limited or down GitHub delays statuses and never a rollout. Failures are logged and counted.
 import type { Logger } from 'pino';
 import type { Counter, Registry } from 'prom-client';
-import type { ImageStatus } from '../contract/status-model.ts';
+import type { GitHubDeploymentStatus, ImageStatus } from '../contract/status-model.ts';
 import { DeliveryQueue } from '../lifecycle/delivery-queue.ts';
-import type { LifecycleEvent, RolloutFinished, RolloutStarted } from '../lifecycle/lifecycle-event.ts';
+import type {
+  LifecycleEvent,
+  RolloutFinished,
+  RolloutInterrupted,
+  RolloutStarted,
+} from '../lifecycle/lifecycle-event.ts';
 import { githubReportsCounter } from '../runtime/metrics.ts';
+import type { GitHubActivity } from './github-activity.ts';
+import type { GitHubLinks } from './github-links.ts';
 import type { DeploymentState, GitHubPort } from './github-port.ts';
 
 export interface GitHubReporterOptions {
@@ -20,6 +27,8 @@ export interface GitHubReporterOptions {
   metrics: Registry;
   /** Events waiting for GitHub at most; more drop the oldest. */
   capacity?: number;
+  /** Where the latest deployment per service is kept for the status and dashboard, with its link. */
+  activity?: { record: GitHubActivity; links: GitHubLinks };
 }
 
 /** Rollouts whose deployment id is remembered (a finish finds the deployment its start created). */
@@ -30,12 +39,13 @@ const ERROR_REASONS = new Set(['RollbackFailed', 'DeploymentReplaced']);
 type Job =
   | RolloutStarted
   | RolloutFinished
+  | RolloutInterrupted
   | { kind: 'config-rejected'; revision: string; description: string };
 
 export class GitHubReporter {
   readonly #options: GitHubReporterOptions;
   readonly #queue: DeliveryQueue<Job>;
-  readonly #deployments = new Map<string, number>();
+  readonly #deployments = new Map<string, { id: number; sha: string }>();
   readonly #log: Logger;
   readonly #calls: Counter<'outcome'>;
 
@@ -73,6 +83,7 @@ export class GitHubReporter {
       event.rollout.reason !== 'ManualRollback'
     )
       this.#queue.offer(event);
+    else if (event.kind === 'interrupted') this.#queue.offer(event);
     else if (event.kind === 'config-rejected' && isCommit(event.revision)) {
       const first = event.errors[0];
       const description = first
@@ -104,14 +115,29 @@ export class GitHubReporter {
       return;
     }
     if (job.kind === 'started') {
-      const id = await this.#deployment(job.service, job.rolloutId, job.configRevision as string, job.to);
-      await github.createDeploymentStatus(id, {
-        state: 'in_progress',
-        description: `rolling out ${imageName(job.to)}`,
-      });
+      const sha = job.configRevision as string;
+      const id = await this.#deployment(job.service, job.rolloutId, sha, job.to);
+      const description = `rolling out ${imageName(job.to)}`;
+      await github.createDeploymentStatus(id, { state: 'in_progress', description });
+      this.#remember(job.service, { id, rolloutId: job.rolloutId, sha, state: 'in_progress', description });
       this.#log.info(
         { service: job.service, rolloutId: job.rolloutId, deploymentId: id },
         'GitHub deployment in progress',
+      );
+      return;
+    }
+    if (job.kind === 'interrupted') {
+      // Only a deployment this deployer showed as in progress needs closing; a resumed rollout
+      // posts in_progress on it again.
+      const known = this.#deployments.get(`${job.service}#${job.rolloutId}`);
+      if (known === undefined) return;
+      const { id, sha } = known;
+      const description = `${job.reason}: ${job.message}`;
+      await github.createDeploymentStatus(id, { state: 'error', description });
+      this.#remember(job.service, { id, rolloutId: job.rolloutId, sha, state: 'error', description });
+      this.#log.info(
+        { service: job.service, rolloutId: job.rolloutId, deploymentId: id, reason: job.reason },
+        'GitHub deployment status: error (rollout interrupted)',
       );
       return;
     }
@@ -121,27 +147,38 @@ export class GitHubReporter {
       job.kind === 'succeeded' ? 'success' : ERROR_REASONS.has(rollout.reason) ? 'error' : 'failure';
     const environmentUrl =
       state === 'success' ? this.#options.servedUrl(service, rollout.configRevision) : undefined;
+    const description =
+      state === 'success' ? `${imageName(rollout.to)} is live` : `${rollout.reason}: ${job.message}`;
     await github.createDeploymentStatus(id, {
       state,
-      description:
-        state === 'success' ? `${imageName(rollout.to)} is live` : `${rollout.reason}: ${job.message}`,
+      description,
       ...(environmentUrl ? { environmentUrl } : {}),
     });
+    this.#remember(service, { id, rolloutId: rollout.id, sha: rollout.configRevision, state, description });
     this.#log.info({ service, rolloutId: rollout.id, deploymentId: id, state }, 'GitHub deployment status');
+  }
+
+  #remember(service: string, deployment: Omit<GitHubDeploymentStatus, 'url' | 'updatedAt'>): void {
+    const activity = this.#options.activity;
+    activity?.record.deployment(service, {
+      ...deployment,
+      url: activity.links.deployments(service),
+      updatedAt: new Date().toISOString(),
+    });
   }
 
   /** The deployment of this rollout: the one its start created, or a new one (the start was missed). */
   async #deployment(service: string, rolloutId: string, sha: string, to: ImageStatus): Promise<number> {
     const key = `${service}#${rolloutId}`;
     const known = this.#deployments.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known.id;
     const { id } = await this.#options.github.createDeployment({
       sha,
       environment: service,
       description: `ecs-gitops: ${service} → ${imageName(to)}`,
       payload: { rolloutId, image: to.image, ...(to.digest ? { digest: to.digest } : {}) },
     });
-    this.#deployments.set(key, id);
+    this.#deployments.set(key, { id, sha });
     for (const oldest of this.#deployments.keys()) {
       if (this.#deployments.size <= DEPLOYMENTS_KEPT) break;
       this.#deployments.delete(oldest);
@@ -161,5 +198,8 @@ function imageName(image: ImageStatus): string {
 
 function subject(job: Job): Record<string, string> {
   if (job.kind === 'config-rejected') return { revision: job.revision };
-  return { service: job.service, rolloutId: job.kind === 'started' ? job.rolloutId : job.rollout.id };
+  return {
+    service: job.service,
+    rolloutId: job.kind === 'started' || job.kind === 'interrupted' ? job.rolloutId : job.rollout.id,
+  };
 }

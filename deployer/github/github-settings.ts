@@ -1,6 +1,6 @@
 // GitHub reporting settings (deployments and commit statuses), read from the environment beside the
 // deployer's own settings. Unset means off. Every problem is reported at once, naming the variable.
-import { SettingsError } from '../runtime/settings.ts';
+import { SETTINGS_DEFAULTS, SettingsError } from '../runtime/settings.ts';
 
 export type GitHubAuth =
   /** A fine-grained personal access token (or any token) with deployments: write and statuses: write. */
@@ -16,6 +16,17 @@ export interface GitHubSettings {
   repo: string;
   /** Context of the commit status posted when a config commit is rejected. */
   statusContext: string;
+  /**
+   * Opt-in (GITHUB_PIN_PULL_REQUESTS=true): after a rollback, open a pull request pinning the version
+   * ECS runs again in `<configDir>/services/<name>.yaml` on `baseBranch` (the branch the deployer reads).
+   */
+  pinPullRequests?: PinPullRequestSettings;
+}
+
+export interface PinPullRequestSettings {
+  baseBranch: string;
+  /** Directory of the config inside the repository (CONFIG_DIR): files are `<configDir>/services/<name>.yaml`. */
+  configDir: string;
 }
 
 export const GITHUB_DEFAULTS = {
@@ -81,7 +92,37 @@ export function loadGitHubSettings(env: NodeJS.ProcessEnv): GitHubSettings | und
     problems.push(`GITHUB_API_URL=${JSON.stringify(apiUrl)} must be an http(s) URL`);
   }
   const statusContext = text('GITHUB_STATUS_CONTEXT') ?? GITHUB_DEFAULTS.statusContext;
+  const pinPullRequests = loadPinSettings(text, problems);
 
   if (problems.length > 0 || !auth) throw new SettingsError(problems);
-  return { auth, apiUrl, owner: owner as string, repo: repo as string, statusContext };
+  return {
+    auth,
+    apiUrl,
+    owner: owner as string,
+    repo: repo as string,
+    statusContext,
+    ...(pinPullRequests ? { pinPullRequests } : {}),
+  };
+}
+
+function loadPinSettings(
+  text: (name: string) => string | undefined,
+  problems: string[],
+): PinPullRequestSettings | undefined {
+  const enabled = text('GITHUB_PIN_PULL_REQUESTS');
+  if (enabled === undefined || enabled === 'false') return undefined;
+  if (enabled !== 'true') {
+    problems.push(`GITHUB_PIN_PULL_REQUESTS=${JSON.stringify(enabled)} must be true or false`);
+    return undefined;
+  }
+  if (text('CONFIG_REPOSITORY') === undefined) {
+    problems.push(
+      'GITHUB_PIN_PULL_REQUESTS=true needs the config in git (CONFIG_REPOSITORY): the pin is proposed on the branch the deployer reads',
+    );
+    return undefined;
+  }
+  return {
+    baseBranch: text('CONFIG_BRANCH') ?? SETTINGS_DEFAULTS.configBranch,
+    configDir: (text('CONFIG_DIR') ?? SETTINGS_DEFAULTS.configDir).replace(/^\/+|\/+$/g, ''),
+  };
 }

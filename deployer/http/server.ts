@@ -8,6 +8,7 @@ import { limitConnections, slowClientLimits } from '../../common/server-limits.t
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import { SETTINGS_DEFAULTS, type Settings } from '../runtime/settings.ts';
 import { parseApiTokens } from '../shared/api-tokens.ts';
+import { type TokenBucketOptions, TokenBuckets } from '../shared/token-bucket.ts';
 import { apiRoutes } from './api-routes.ts';
 import { requireOperate, requireReadAccess } from './bearer-auth.ts';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.ts';
@@ -20,7 +21,6 @@ import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { preventSharedCaching } from './private-no-store.ts';
 import { statusRoutes } from './status-routes.ts';
-import { type TokenBucketOptions, TokenBuckets } from './token-bucket.ts';
 import { webhookRoute } from './webhook-route.ts';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;

@@ -17,10 +17,10 @@ import type { PushFilter } from '../domain/events/github-push.ts';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../domain/events/json-depth.ts';
 import { webhookDeliveriesCounter } from '../runtime/metrics.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
+import type { TokenBuckets } from '../shared/token-bucket.ts';
 import type { DeliveryCache } from './delivery-cache.ts';
 import { type GithubEventOutcome, GithubWebhooks } from './github-webhooks.ts';
 import { allowOnly, sendError, toHttpError } from './http-errors.ts';
-import type { TokenBuckets } from './token-bucket.ts';
 import { withTimeout } from './with-timeout.ts';
 
 export interface WebhookRouteOptions {

@@ -5,15 +5,19 @@
 //   `prev`. Settled means the service left Progressing (or no rollout runs): a rolled-back rollout
 //   is recorded before ECS is read back and the sync message written, and the message is wanted.
 //   Records older than the deployer itself (rebuilt from ECS tags on start) are history, not news;
+// - interrupted: the current rollout went away (or was replaced) without a settled record of it: a
+//   reconcile error or a stop cut it short, and whoever showed it as running must hear it ended;
 // - blocked: the sync reason changes to one that needs a person (a failed digest, no image, ...);
 // - config-rejected: a new config revision was attempted and rejected.
 import type {
+  CurrentRollout,
   DeployerStatus,
   RolloutRecord,
   RolloutResult,
   ServiceStatus,
 } from '../contract/status-model.ts';
-import type { LifecycleEvent, RolloutFinished } from './lifecycle-event.ts';
+import { Reason } from '../domain/reasons.ts';
+import type { LifecycleEvent, RolloutFinished, RolloutInterrupted } from './lifecycle-event.ts';
 
 /** Sync reasons (reconcile.ts) meaning "nothing will happen until someone changes something". */
 export const BLOCKED_REASONS: ReadonlySet<string> = new Set([
@@ -62,6 +66,9 @@ function rolloutEvents(
   const events: LifecycleEvent[] = [];
   const current = service.currentRollout;
   const previous = old?.currentRollout;
+  const settledBefore = new Set(old ? settledRecords(old).map(recordKey) : []);
+  const interrupted = interruptedEvent(previous ?? null, service, settledBefore);
+  if (interrupted) events.push(interrupted);
   if (current && (previous?.id !== current.id || previous.startedAt !== current.startedAt)) {
     events.push({
       kind: 'started',
@@ -73,7 +80,6 @@ function rolloutEvents(
       at: current.startedAt,
     });
   }
-  const settledBefore = new Set(old ? settledRecords(old).map(recordKey) : []);
   const startedAt = Date.parse(next.startedAt);
   // Oldest first, so a burst reads in the order it happened.
   for (const record of settledRecords(service).reverse()) {
@@ -88,6 +94,44 @@ function rolloutEvents(
     });
   }
   return events;
+}
+
+/** Why a rollout without an outcome ended when the reconcile left no verdict of its own (a stop). */
+const STOPPED = {
+  reason: 'RolloutInterrupted',
+  message: 'the deployer stopped during the rollout; the next reconcile resumes it',
+} as const;
+
+function interruptedEvent(
+  previous: CurrentRollout | null,
+  service: ServiceStatus,
+  settledBefore: ReadonlySet<string>,
+): RolloutInterrupted | undefined {
+  const current = service.currentRollout;
+  if (!previous || (current?.id === previous.id && current.startedAt === previous.startedAt))
+    return undefined;
+  const settled = settledRecords(service).some(
+    (record) =>
+      record.id === previous.id &&
+      !settledBefore.has(recordKey(record)) &&
+      Date.parse(record.finishedAt) >= Date.parse(previous.startedAt),
+  );
+  if (settled) return undefined;
+  const { sync } = service;
+  const why =
+    current !== null
+      ? { reason: 'RolloutReplaced', message: `replaced by rollout ${current.id} before it finished` }
+      : sync.reason === Reason.RolloutStarted
+        ? STOPPED
+        : { reason: sync.reason, message: sync.message };
+  return {
+    kind: 'interrupted',
+    service: service.name,
+    rolloutId: previous.id,
+    to: previous.to,
+    ...why,
+    at: sync.since,
+  };
 }
 
 /** Newest first, like `recentRollouts`; none while a rollout of this service is still settling. */

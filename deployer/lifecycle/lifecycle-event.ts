@@ -13,6 +13,8 @@ export const LIFECYCLE_KINDS = [
   /** Reserved: no approval gate exists yet, so the differ never emits it. */
   'approval-needed',
   'config-rejected',
+  /** A rollout cut short by a reconcile error or a stop, without an outcome (it may resume later). */
+  'interrupted',
 ] as const;
 export type LifecycleKind = (typeof LIFECYCLE_KINDS)[number];
 
@@ -52,4 +54,20 @@ export interface ConfigRejected {
   errors: ConfigError[];
 }
 
-export type LifecycleEvent = RolloutStarted | RolloutFinished | ServiceBlocked | ConfigRejected;
+export interface RolloutInterrupted {
+  kind: 'interrupted';
+  service: string;
+  rolloutId: string;
+  to: ImageStatus;
+  /** PascalCase sync reason left by the error (`ReconcileError`, `EcsThrottled`, ...), or `Interrupted`. */
+  reason: string;
+  message: string;
+  at: string;
+}
+
+export type LifecycleEvent =
+  | RolloutStarted
+  | RolloutFinished
+  | RolloutInterrupted
+  | ServiceBlocked
+  | ConfigRejected;

@@ -21,6 +21,7 @@ const VERB: Record<LifecycleEvent['kind'], string> = {
   blocked: 'blocked',
   'approval-needed': 'approval needed',
   'config-rejected': 'config rejected',
+  interrupted: 'rollout interrupted',
 };
 
 const ICON: Record<LifecycleEvent['kind'], string> = {
@@ -31,6 +32,7 @@ const ICON: Record<LifecycleEvent['kind'], string> = {
   blocked: ':no_entry:',
   'approval-needed': ':raised_hand:',
   'config-rejected': ':warning:',
+  interrupted: ':warning:',
 };
 
 export function summarise(event: LifecycleEvent, servedUrl?: string): EventSummary {
@@ -53,6 +55,11 @@ export function summarise(event: LifecycleEvent, servedUrl?: string): EventSumma
         title: `${event.service}: ${VERB[event.kind]} (${event.rollout.reason})`,
         detail: `${imageName(event.rollout.to)}: ${event.message}`,
         ...link,
+      };
+    case 'interrupted':
+      return {
+        title: `${event.service}: ${VERB.interrupted} (${event.reason})`,
+        detail: `${imageName(event.to)}: ${event.message}`,
       };
     case 'blocked':
     case 'approval-needed':

@@ -12,9 +12,12 @@ import { SettingsError } from '../runtime/settings.ts';
 export const CHANNEL_TYPES = ['slack', 'teams', 'webhook'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
-/** The events a channel gets when it names none: everything about rollouts, not config rejections. */
+/**
+ * The events a channel gets when it names none: everything about rollouts, not config rejections nor
+ * interruptions (a retried reconcile error is usually followed by the real outcome within seconds).
+ */
 export const DEFAULT_EVENTS: readonly LifecycleKind[] = LIFECYCLE_KINDS.filter(
-  (kind) => kind !== 'config-rejected',
+  (kind) => kind !== 'config-rejected' && kind !== 'interrupted',
 );
 
 export interface NotificationChannel {

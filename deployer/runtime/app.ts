@@ -15,6 +15,7 @@ import type {
   ReleaseRecordPort,
   VerifyProbe,
 } from '../ports.ts';
+import { CachedTaskDefinitions } from './cached-task-definitions.ts';
 import { followManualRollback } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
@@ -24,6 +25,7 @@ import { QueueConsumer } from './queue-consumer.ts';
 import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
+import { resyncPass } from './resync-pass.ts';
 import type { RunnerDeps } from './rollout/run-rollout.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import { ServiceEvents } from './service-events.ts';
@@ -61,7 +63,11 @@ export interface RuntimeTuning {
   heartbeatSeconds?: number;
 }
 
-export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
+export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
+  // One cache of described revisions: the resync pass reads through it; everything else reads ECS
+  // (authoritative) and keeps the answer, and every tag written goes through it.
+  const taskDefinitions = new CachedTaskDefinitions(given.ecs);
+  const deps: RuntimeDeps = { ...given, ecs: taskDefinitions.authoritative };
   const { settings, clock, queue } = deps;
   const logger = deps.logger.child({ component: 'runtime' });
   const metrics = createMetrics();
@@ -87,6 +93,14 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
     configPrefix,
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
+    triage: async (services, signal) =>
+      (
+        await resyncPass(
+          { ecs: taskDefinitions, registry: deps.registry, reconciler, logger },
+          services,
+          signal,
+        )
+      ).reconcile,
   });
   const reconciler = new Reconciler({
     ecs: deps.ecs,
@@ -173,16 +187,13 @@ export function createDeployerRuntime(deps: RuntimeDeps, tuning: RuntimeTuning =
   async function begin(signal: AbortSignal): Promise<void> {
     await rebuildStatus(rebuildDeps, intake.current()?.services ?? [], signal);
     consumer.start();
-    // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint).
+    // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint). One
+    // resync compares every service in bulk and queues reconciles only for those that differ.
     try {
-      for (const service of intake.current()?.services ?? [])
-        await operations.enqueue(
-          { kind: 'reconcile', service: service.name, reason: `startup ${stamp()}` },
-          signal,
-        );
+      await operations.enqueue({ kind: 'resync', reason: `startup ${stamp()}` }, signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      logger.warn({ err: error }, 'could not queue the startup reconciles; the periodic resync will');
+      logger.warn({ err: error }, 'could not queue the startup resync; the periodic resync will');
     }
     isReady = true;
     logger.info({ mode: settings.mode, services: store.names() }, 'deployer runtime ready');

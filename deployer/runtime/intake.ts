@@ -6,8 +6,7 @@
 import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
-import { parseImageRef, sameRepository } from '../domain/image-ref.ts';
-import { Reason } from '../domain/reasons.ts';
+import { sameRepositoryName } from '../domain/image-ref.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
@@ -31,6 +30,11 @@ export interface IntakeDeps {
   lastGood?: LastGoodConfigStore;
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
+  /**
+   * Which of these services need a reconcile (resync-pass.ts compares them in bulk and writes the
+   * status of the others). Absent: every one.
+   */
+  triage?: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<ServiceConfig[]>;
 }
 
 export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
@@ -127,7 +131,7 @@ export class Intake {
         : 'image push: no service uses it',
     );
     const why = `image push ${message.repository}:${message.tag ?? ''}@${message.digest.slice(7, 19)}`;
-    for (const service of matching) await this.#enqueueReconcile(service, why, signal);
+    await this.#enqueueReconciles(matching, why, signal);
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
@@ -136,15 +140,30 @@ export class Intake {
     await this.#reconcileAll(`resync: ${message.reason}`, signal);
   }
 
-  /** Queues a reconcile for every service in force. */
+  /** Queues a reconcile for every service in force that differs from what runs (all, without triage). */
   async #reconcileAll(why: string, signal: AbortSignal): Promise<void> {
-    for (const service of this.#current?.services ?? []) await this.#enqueueReconcile(service, why, signal);
+    const services = this.#current?.services ?? [];
+    const differ = this.#deps.triage ? await this.#deps.triage(services, signal) : services;
+    await this.#enqueueReconciles(differ, why, signal);
   }
 
-  async #enqueueReconcile(service: ServiceConfig, why: string, signal: AbortSignal): Promise<void> {
-    const message: QueueMessage = { kind: 'reconcile', service: service.name, reason: why };
-    if (this.#current) message.configRevision = this.#current.revision;
-    await this.#deps.queue.send(message, signal);
+  /** One reconcile message per service (group `service:<name>`), 10 to a SendMessageBatch call. */
+  async #enqueueReconciles(
+    services: readonly ServiceConfig[],
+    why: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const revision = this.#current?.revision;
+    const messages = services.map(
+      (service): QueueMessage => ({
+        kind: 'reconcile',
+        service: service.name,
+        reason: why,
+        ...(revision === undefined ? {} : { configRevision: revision }),
+      }),
+    );
+    if (messages.length === 1) await this.#deps.queue.send(messages[0] as QueueMessage, signal);
+    else if (messages.length > 1) await this.#deps.queue.sendBatch(messages, signal);
   }
 
   #parse({ files, revision, problems = [] }: ConfigSnapshot): ConfigLoadResult {
@@ -212,13 +231,7 @@ export class Intake {
     for (const service of next.services) {
       const previous = this.#current?.services.find((s) => s.name === service.name);
       if (!previous || JSON.stringify(previous) === JSON.stringify(service)) continue;
-      if (store.service(service.name)?.sync.state !== 'Synced') continue;
-      store.setSync(
-        service.name,
-        'OutOfSync',
-        Reason.ConfigChanged,
-        `config ${next.revision.slice(0, 12)} changed this service; its reconcile has not run yet`,
-      );
+      store.configChanged(service.name, next.revision);
     }
   }
 
@@ -247,14 +260,4 @@ export class Intake {
       'running the last good config revision; the head is invalid',
     );
   }
-}
-
-/**
- * Whether a service's configured repository (name or URI) is the pushed one (EventBridge gives the
- * name, e.g. `team/actors`; a URI ends in `/team/actors`).
- */
-export function sameRepositoryName(configured: string, pushed: string): boolean {
-  const a = parseImageRef(configured);
-  const b = parseImageRef(pushed);
-  return a.ok && b.ok ? sameRepository(a.value, b.value) : configured === pushed;
 }

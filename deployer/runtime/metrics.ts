@@ -165,3 +165,12 @@ export function githubReportsCounter(registry: Registry): Counter<'outcome'> {
     labelNames: ['outcome'],
   });
 }
+
+/** Pin pull requests after rollbacks by outcome (github/pin-requester.ts). */
+export function pinPullRequestsCounter(registry: Registry): Counter<'outcome'> {
+  return counterOn(registry, {
+    name: 'ecs_gitops_pin_pull_requests_total',
+    help: 'Rollbacks answered with a pin pull request, by outcome (opened, already-pinned, already-open, skipped, failed, dropped).',
+    labelNames: ['outcome'],
+  });
+}

@@ -96,10 +96,9 @@ export function createOperations(deps: OperationsDeps): Operations {
 
     async rollback(service, to, signal) {
       const config = requireService(service);
-      const before = suspensions.get(service);
-      const sync = store.service(service)?.sync;
-      // Suspend first, so a reconcile running now cannot roll forward again right after.
-      suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
+      // Hold first, so a reconcile running now cannot roll forward again right after; the status
+      // shows the suspension once the rollback is done (a refused one leaves the status untouched).
+      const before = suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
       let result: Awaited<ReturnType<typeof manualRollback>>;
       try {
         result = await manualRollback(
@@ -109,9 +108,7 @@ export function createOperations(deps: OperationsDeps): Operations {
           signal,
         );
       } catch (error) {
-        if (before) suspensions.hold(service, before);
-        else suspensions.drop(service);
-        if (sync) store.setSync(service, sync.state, sync.reason, sync.message);
+        suspensions.release(service, before);
         throw error;
       }
       suspensions.suspend(config, 'ManualRollback', {
@@ -130,7 +127,14 @@ export function createOperations(deps: OperationsDeps): Operations {
 
     async resume(service, signal) {
       const config = requireService(service);
-      await suspensions.resume(config, signal);
+      if (!(await suspensions.resume(config, signal)))
+        throw new DeployerError(
+          'NOT_SUSPENDED',
+          config.suspended
+            ? `${service} is suspended by its config (suspended: true in ${config.source.file}), which resume does not lift: set suspended: false there`
+            : `${service} is not suspended, so there is nothing to resume (a sync reconciles it now)`,
+          { details: { service } },
+        );
       logger.info({ service }, 'service resumed');
       await enqueue({ kind: 'reconcile', service, reason: `resume ${stamp()}` }, signal);
     },

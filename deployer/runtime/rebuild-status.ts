@@ -10,7 +10,7 @@ import {
 import { Reason } from '../domain/reasons.ts';
 import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
-import type { ServiceConfig, TaskDefinition } from '../domain/types.ts';
+import type { LiveService, ServiceConfig, TaskDefinition } from '../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort } from '../ports.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
@@ -32,20 +32,61 @@ export async function rebuildStatus(
   services: readonly ServiceConfig[],
   signal: AbortSignal,
 ): Promise<void> {
+  const live = await describeInBulk(deps, services, signal);
   // Bounded: a thousand services must not open a thousand request chains at once.
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < services.length; i = next++)
-      await rebuildService(deps, services[i] as ServiceConfig, signal);
+    for (let i = next++; i < services.length; i = next++) {
+      const config = services[i] as ServiceConfig;
+      await rebuildService(deps, config, live.get(config.name), signal);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(REBUILD_CONCURRENCY, services.length) }, worker));
 }
 
-async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: AbortSignal): Promise<void> {
+/**
+ * The services' live state, 10 a DescribeServices call per cluster; a service left out (missing, or
+ * its batch failed) is described alone by rebuildService, which reports why.
+ */
+async function describeInBulk(
+  deps: RebuildDeps,
+  services: readonly ServiceConfig[],
+  signal: AbortSignal,
+): Promise<Map<string, LiveService>> {
+  const live = new Map<string, LiveService>();
+  const clusters = [...new Set(services.map((s) => s.cluster))];
+  await Promise.all(
+    clusters.map(async (cluster) => {
+      const configs = services.filter((s) => s.cluster === cluster);
+      try {
+        const { found } = await deps.ecs.describeServices(
+          cluster,
+          configs.map((c) => c.service),
+          signal,
+        );
+        const byName = new Map(found.map((s) => [s.service, s]));
+        for (const config of configs) {
+          const match = byName.get(config.service);
+          if (match) live.set(config.name, match);
+        }
+      } catch (error) {
+        if (signal.aborted) throw error;
+      }
+    }),
+  );
+  return live;
+}
+
+async function rebuildService(
+  deps: RebuildDeps,
+  config: ServiceConfig,
+  bulk: LiveService | undefined,
+  signal: AbortSignal,
+): Promise<void> {
   const { ecs, store } = deps;
   const log = deps.logger.child({ service: config.name });
   try {
-    const live = await ecs.describeService(config.cluster, config.service, signal);
+    const live = bulk ?? (await ecs.describeService(config.cluster, config.service, signal));
     const primary = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
     const image = liveImageOf(primary.taskDefinition, config.container, primary.tags);
     deps.onLiveRecord?.(config.name, readRevisionTags(primary.tags), live.taskDefinitionArn);
@@ -80,10 +121,8 @@ async function rebuildService(deps: RebuildDeps, config: ServiceConfig, signal: 
     );
   } catch (error) {
     if (signal.aborted) throw error;
-    store.setSync(
+    store.rebuildFailed(
       config.name,
-      'Unknown',
-      Reason.RebuildFailed,
       `could not read ${config.service} from ECS: ${error instanceof Error ? error.message : String(error)}`,
     );
     log.warn({ err: error }, 'could not rebuild status from ECS; the next reconcile will');

@@ -2,7 +2,6 @@
 // (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
-import type { DesiredStatus } from '../contract/status-model.ts';
 import {
   type Decision,
   decide,
@@ -12,15 +11,12 @@ import {
   statusOf,
 } from '../domain/decide.ts';
 import { DeployerError, isDeployerError } from '../domain/errors.ts';
-import { chooseImage } from '../domain/policy/choose-image.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
-import { registryTag } from '../domain/registry-tag.ts';
-import { readRevisionTags } from '../domain/revision-tags.ts';
-import { liveImageOf } from '../domain/task-definition.ts';
-import type { DesiredState, ImageChoice, ServiceConfig } from '../domain/types.ts';
+import type { DesiredState, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
+import { type Observed, type ObservedReads, observation } from './observation.ts';
 import { complete, deploy, finishRollback } from './rollout/deploy.ts';
 import { invalidateAfterRollout } from './rollout/invalidate.ts';
 import { recentRevisions } from './rollout/recent-revisions.ts';
@@ -53,11 +49,6 @@ export interface ReconcileOptions {
   reason: string;
   /** Manual sync: retry a digest that failed before. */
   force?: boolean;
-}
-
-interface Observed extends Observation {
-  configRevision: string;
-  family: string;
 }
 
 export class Reconciler {
@@ -140,46 +131,58 @@ export class Reconciler {
     signal: AbortSignal,
     log: Logger,
   ): Promise<Observed> {
-    const { ecs, registry, store } = this.#deps;
+    const { ecs, registry } = this.#deps;
     const [images, repositoryUri, service] = await Promise.all([
       registry.listImages(config.image.repository, signal),
-      this.#repositoryUri(config.image.repository, signal),
+      this.repositoryUri(config.image.repository, signal),
       ecs.describeService(config.cluster, config.service, signal),
     ]);
-    this.#events.record(config.name, service, log, this.#deps.clock.now());
     const described = await ecs.describeTaskDefinition(service.taskDefinitionArn, signal);
-    const live = liveImageOf(described.taskDefinition, config.container, described.tags);
-    if (!live) {
-      throw new DeployerError(
-        'TASK_DEFINITION_INVALID',
-        `task definition ${service.taskDefinitionArn} of ECS service ${config.service} has no container "${config.container}"; fix \`container\` in ${config.source.file}`,
-        { details: { service: config.name } },
-      );
-    }
-    const choice = chooseImage(config.image, images);
-    const liveTag = registryTag(images, live.digest);
-    store.update(config.name, (status) => {
-      status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
-      status.live = {
-        image: live.image,
-        taskDefinitionArn: live.taskDefinitionArn,
-        ...(live.digest ? { digest: live.digest } : {}),
-        ...(liveTag ? { tag: liveTag } : {}),
-      };
+    const reads = { images, repositoryUri, service, described };
+    return this.#observation(config, configRevision, options.force === true, reads, log);
+  }
+
+  #observation(
+    config: ServiceConfig,
+    configRevision: string,
+    force: boolean,
+    reads: ObservedReads,
+    log: Logger,
+  ): Observed {
+    this.#events.record(config.name, reads.service, log, this.#deps.clock.now());
+    const { store, suspension } = this.#deps;
+    return observation({ store, suspension }, { config, configRevision, force }, reads);
+  }
+
+  /**
+   * A resync pass read this service in bulk. When the decision asks for no action (in sync, degraded,
+   * blocked) its status is written here and the answer is true; otherwise (a rollout, a resume, an
+   * invalidation, anything unexpected) false: the caller queues a reconcile, which reads again.
+   */
+  async settle(name: string, reads: ObservedReads, signal: AbortSignal): Promise<boolean> {
+    const log = this.#deps.logger.child({ service: name });
+    return this.#lock.run(name, async () => {
+      const desired = this.#deps.desired();
+      const config = desired?.services.find((s) => s.name === name);
+      if (!desired || !config || signal.aborted) return false;
+      let observed: Observed;
+      try {
+        observed = this.#observation(config, desired.revision, false, reads, log);
+      } catch {
+        return false; // the reconcile reports it, with the whole story
+      }
+      const decision = decide(observed);
+      if (decision.kind !== 'noop' && decision.kind !== 'degraded' && decision.kind !== 'blocked')
+        return false;
+      const { store, metrics } = this.#deps;
+      store.reconciled(name, {
+        sync: statusOf(decision, config),
+        suspended: decision.suspension !== undefined,
+      });
+      const state = store.service(name)?.sync.state;
+      if (state) metrics.syncState(name, state);
+      return true;
     });
-    return {
-      config,
-      configRevision,
-      family: described.taskDefinition.family,
-      choice,
-      repositoryUri,
-      live,
-      template: described.taskDefinition,
-      record: readRevisionTags(described.tags),
-      pendingSuspension: this.#deps.suspension(config.name),
-      failedDigests: store.service(config.name)?.failedDigests ?? [],
-      force: options.force === true,
-    };
   }
 
   async #act(decision: Decision, observed: Observed, signal: AbortSignal, log: Logger): Promise<ActOutcome> {
@@ -253,7 +256,7 @@ export class Reconciler {
   }
 
   /** A repository's URI never changes: ask the registry once per repository. */
-  async #repositoryUri(repository: string, signal: AbortSignal): Promise<string> {
+  async repositoryUri(repository: string, signal: AbortSignal): Promise<string> {
     const known = this.#repositoryUris.get(repository);
     if (known) return known;
     const uri = await this.#deps.registry.repositoryUri(repository, signal);
@@ -275,20 +278,6 @@ export class Reconciler {
       message: `${message} (retrying)`,
     };
   }
-}
-
-function desiredStatus(
-  config: ServiceConfig,
-  choice: Extract<ImageChoice, { ok: true }>,
-  repositoryUri: string,
-): DesiredStatus {
-  return {
-    image: `${repositoryUri}@${choice.digest}`,
-    digest: choice.digest,
-    ...(choice.tag ? { tag: choice.tag } : {}),
-    reason: choice.reason,
-    policy: config.image.pin !== undefined ? { pin: config.image.pin } : config.image.track,
-  };
 }
 
 function parseDate(value: string | undefined): Date | undefined {

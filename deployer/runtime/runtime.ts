@@ -39,6 +39,7 @@ export interface DeployerRuntime {
   rollback(service: string, to: string | undefined, signal: AbortSignal): Promise<void>;
   /** Runtime override; durable suspension belongs in config (`suspended: true`). */
   suspend(service: string): void;
+  /** Lifts a runtime suspension and reconciles; DeployerError NOT_SUSPENDED when there is none. */
   resume(service: string, signal: AbortSignal): Promise<void>;
   /** Called after every status change (dashboard live updates). Returns an unsubscribe function. */
   subscribe(listener: (status: DeployerStatus) => void): () => void;

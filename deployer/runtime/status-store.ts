@@ -11,7 +11,6 @@ import type {
   RolloutRecord,
   ServiceEvent,
   ServiceStatus,
-  SyncState,
   SyncStatus,
 } from '../contract/status-model.ts';
 import { Reason } from '../domain/reasons.ts';
@@ -125,17 +124,9 @@ export class StatusStore {
     this.#changed();
   }
 
-  setSync(name: string, state: SyncState, reason: string, message: string): void {
-    this.update(name, (service) => this.#sync(service, { state, reason, message }));
-  }
-
-  /** A rollout begins: it is the current one and the service is Progressing (one change). */
-  rolloutStarted(name: string, rollout: CurrentRollout, message: string): void {
-    this.update(name, (service) => {
-      service.currentRollout = rollout;
-      this.#sync(service, { state: 'Progressing', reason: Reason.RolloutStarted, message });
-    });
-  }
+  // The writers of a service's sync status. Reconcile writes its verdict once, at its end
+  // (`reconciled`); the others are moments that must show at once, not at the next reconcile, each
+  // with one caller (test/unit/architecture/deployer-shape.test.ts holds every writer to its file).
 
   /** The end of a reconcile, whatever happened: its status verdict (if any), in one change. */
   reconciled(name: string, end: { sync?: SyncVerdict | undefined; suspended?: boolean | undefined }): void {
@@ -145,6 +136,50 @@ export class StatusStore {
       service.lastReconciledAt = this.#clock.now().toISOString();
       service.currentRollout = null;
     });
+  }
+
+  /**
+   * Live progress: a rollout begins, it is the current one and the service is Progressing (one change).
+   * A rollout lasts minutes; the dashboard shows it while it runs, reconcile's verdict ends it.
+   */
+  rolloutStarted(name: string, rollout: CurrentRollout, message: string): void {
+    this.update(name, (service) => {
+      service.currentRollout = rollout;
+      this.#sync(service, { state: 'Progressing', reason: Reason.RolloutStarted, message });
+    });
+  }
+
+  /**
+   * Intake applied a config that changes this service: a Synced one no longer is until its reconcile
+   * runs (which may wait, e.g. behind an SQS outage); other states already say it is not in sync.
+   */
+  configChanged(name: string, revision: string): void {
+    const service = this.#services.get(name);
+    if (service?.sync.state !== 'Synced') return;
+    this.#sync(service, {
+      state: 'OutOfSync',
+      reason: Reason.ConfigChanged,
+      message: `config ${revision.slice(0, 12)} changed this service; its reconcile has not run yet`,
+    });
+    this.#changed();
+  }
+
+  /**
+   * A suspension made through the API, or found on the live revision at start: shown at once (the
+   * API answers now; a reconcile would only write the same verdict later).
+   */
+  suspensionShown(name: string, suspension: { reason: string; message: string }): void {
+    this.update(name, (service) => {
+      service.suspended = true;
+      this.#sync(service, { state: 'Suspended', ...suspension });
+    });
+  }
+
+  /** Rebuilding the status from ECS at start failed: what is live is Unknown until a reconcile reads it. */
+  rebuildFailed(name: string, message: string): void {
+    this.update(name, (service) =>
+      this.#sync(service, { state: 'Unknown', reason: Reason.RebuildFailed, message }),
+    );
   }
 
   #sync(service: ServiceStatus, verdict: SyncVerdict): void {

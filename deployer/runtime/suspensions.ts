@@ -3,7 +3,12 @@
 // the moment between the API call and the tag being written.
 import type { Logger } from 'pino';
 import { type Suspension, suspensionMessage, suspensionOf } from '../domain/decide.ts';
-import { type RevisionRecord, revisionTags, type SuspensionReason } from '../domain/revision-tags.ts';
+import {
+  type RevisionRecord,
+  readRevisionTags,
+  revisionTags,
+  type SuspensionReason,
+} from '../domain/revision-tags.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import type { EcsPort } from '../ports.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -36,7 +41,8 @@ export class Suspensions {
     options: { message?: string; taskDefinitionArn?: string } = {},
   ): void {
     const suspension = { reason, message: options.message ?? suspensionMessage(reason) };
-    this.hold(config.name, suspension);
+    this.#pending.set(config.name, suspension);
+    this.#show(config.name, suspension);
     this.#tag(config, reason, options.taskDefinitionArn, AbortSignal.timeout(30_000)).then(
       () => {
         if (this.#pending.get(config.name) === suspension) this.#pending.delete(config.name);
@@ -50,19 +56,25 @@ export class Suspensions {
     );
   }
 
-  /** Suspends in memory only (while a manual rollback is being done). */
-  hold(name: string, suspension: Suspension): void {
+  /**
+   * Holds a suspension in memory only, not shown: reconciles stop rolling forward while a manual
+   * rollback runs. Returns what it replaced, for `release`.
+   */
+  hold(name: string, suspension: Suspension): Suspension | undefined {
+    const before = this.#pending.get(name);
     this.#pending.set(name, suspension);
-    this.show(name, suspension);
+    return before;
   }
 
-  /** Status only: what a reconcile or the rebuild found on the live revision. */
-  show(name: string, suspension: Suspension | undefined): void {
-    this.#deps.store.update(name, (service) => {
-      service.suspended = suspension !== undefined;
-    });
-    if (!suspension) return;
-    this.#deps.store.setSync(name, 'Suspended', suspension.reason, suspension.message);
+  /** Puts back what `hold` replaced (a failed manual rollback); the status never showed the hold. */
+  release(name: string, before: Suspension | undefined): void {
+    if (before) this.#pending.set(name, before);
+    else this.#pending.delete(name);
+  }
+
+  /** Status: a suspension the API made, or the rebuild found on the live revision, shows at once. */
+  #show(name: string, suspension: Suspension): void {
+    this.#deps.store.suspensionShown(name, suspension);
     this.#deps.metrics.syncState(name, 'Suspended');
   }
 
@@ -75,14 +87,26 @@ export class Suspensions {
     }
   }
 
-  /** Lifts a suspension: the tag first (so a failure changes nothing), then memory. */
-  async resume(config: ServiceConfig, signal: AbortSignal): Promise<void> {
-    await this.#tag(config, 'resumed', undefined, signal);
-    this.drop(config.name);
+  /**
+   * Lifts a suspension: the tag first (so a failure changes nothing), then memory. Returns false, and
+   * changes nothing, when there is none to lift: not in memory, not in the status, and not on the live
+   * revision (read from ECS, so a suspension made through another replica counts).
+   */
+  async resume(config: ServiceConfig, signal: AbortSignal): Promise<boolean> {
+    const live = (await this.#deps.ecs.describeService(config.cluster, config.service, signal))
+      .taskDefinitionArn;
+    const known = this.#pending.has(config.name) || this.#deps.store.service(config.name)?.suspended === true;
+    if (!known) {
+      const { tags } = await this.#deps.ecs.describeTaskDefinition(live, signal);
+      if (!suspensionOf(readRevisionTags(tags), live)) return false;
+    }
+    await this.#tag(config, 'resumed', live, signal);
+    this.#drop(config.name);
+    return true;
   }
 
-  /** Forgets a suspension without touching ECS (a failed manual rollback). */
-  drop(name: string): void {
+  /** Forgets a suspension in memory and status (after resume wrote the tag). */
+  #drop(name: string): void {
     this.#pending.delete(name);
     this.#deps.store.update(name, (service) => {
       service.suspended = false;
@@ -92,7 +116,7 @@ export class Suspensions {
   /** From the live revision's tags at start (rebuild-status.ts). */
   restore(name: string, record: RevisionRecord, taskDefinitionArn: string): void {
     const suspension = suspensionOf(record, taskDefinitionArn);
-    if (suspension) this.show(name, suspension);
+    if (suspension) this.#show(name, suspension);
   }
 
   async #tag(

@@ -1,5 +1,6 @@
 // What a human needs after `npm start`: where to look, how to authenticate, what to try first.
 import { redactUrl } from '../adapters/git/run-git.ts';
+import { cliHint } from '../cli/cli-io.ts';
 import type { LocalMode } from './local-mode.ts';
 
 const DEFAULT_ECR_URL = 'http://127.0.0.1:4602';
@@ -37,7 +38,7 @@ export function localBanner(deployerUrl: string, local: LocalMode): string {
     '',
     'Try:',
     `  ${pushPrefix}npm run local:push -- actors 1.1.0   push a new image and watch it roll out`,
-    `  ECS_GITOPS_URL=${deployerUrl} ECS_GITOPS_TOKEN=${settings.statusToken} npm run cli -- status`,
+    `  ECS_GITOPS_URL=${deployerUrl} ECS_GITOPS_TOKEN=${settings.statusToken} ${cliHint('status')}`,
     '',
     'Ctrl-C stops the deployer and the local world.',
     '',

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { type AwsClientSettings, createAwsClients } from '../adapters/aws/clients.ts';
 import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
-import { EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
+import { ECS_RATE_LIMIT, EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
 import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
 import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
@@ -17,6 +17,7 @@ import { SystemClock } from '../adapters/system-clock.ts';
 import type { QueuePort } from '../ports.ts';
 import type { RuntimeDeps } from '../runtime/app.ts';
 import type { Settings } from '../runtime/settings.ts';
+import { RateLimiter } from '../shared/rate-limiter.ts';
 
 export type Adapters = Omit<RuntimeDeps, 'settings' | 'logger'> & {
   /** Closes the SDK clients' sockets. */
@@ -73,7 +74,11 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
         })
       : new DirectoryConfigSource({ root: settings.config.path, configPath: 'services' });
   return {
-    ecs: new EcsAdapter(clients.ecs),
+    // In AWS the deployer stays under ECS's throttling quotas; the local stand-ins have none.
+    ecs: new EcsAdapter(
+      clients.ecs,
+      settings.mode === 'aws' ? { limiter: new RateLimiter(ECS_RATE_LIMIT) } : {},
+    ),
     registry: new EcrAdapter(clients.ecr),
     cdn: new CloudFrontAdapter(clients.cloudfront),
     queue,

@@ -4,6 +4,7 @@
 // Loaded with a dynamic import only in local mode: local/ needs devDependencies (fauxqs) that the
 // production image does not install.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { isAddressInUse, listenOrExplain } from '../../common/port-in-use.ts';
 import { watchParent } from '../../local/tasks/parent-watch.ts';
@@ -57,7 +58,7 @@ export async function startLocalMode(
       : settings.apiTokens,
     githubWebhookSecret: settings.githubWebhookSecret ?? randomBytes(24).toString('base64url'),
   };
-  const github = await startGitHubStandIn(env, logger);
+  const github = await startGitHubStandIn(env, logger, settings);
   if (settings.queueUrl) {
     // An external local world (`npm run local`, endpoints in AWS_ENDPOINT_URL_*) or real AWS. Stand-ins
     // accept any key; real AWS keeps the SDK's credential chain (profiles, SSO).
@@ -95,7 +96,11 @@ export async function startLocalMode(
 }
 
 /** Rollouts of config commits then show up as GitHub deployments on the stand-in's page. */
-async function startGitHubStandIn(env: NodeJS.ProcessEnv, logger: Logger): Promise<LocalMode['github']> {
+async function startGitHubStandIn(
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  settings: Settings,
+): Promise<LocalMode['github']> {
   const configured = env.GITHUB_TOKEN || env.GITHUB_APP_ID;
   if (configured || env.LOCAL_GITHUB === 'off') return undefined;
   const { startGitHubStandIn: start } = await import('../../local/github/server.ts');
@@ -105,13 +110,16 @@ async function startGitHubStandIn(env: NodeJS.ProcessEnv, logger: Logger): Promi
     throw new Error(`LOCAL_GITHUB_PORT=${JSON.stringify(chosen)} must be a port number (0 = any free port)`);
   // The fixed default is for humans; when it is taken (another local run) any free port will do.
   const port = Number(chosen ?? LOCAL_GITHUB_PORT);
-  const standIn = await listenOrExplain(() => start({ port, logger, token }), {
+  // A local config repository is what the stand-in serves as the repository (pin pull requests).
+  const repository = localRepository(settings);
+  const options = { logger, token, ...(repository ? { repository } : {}) };
+  const standIn = await listenOrExplain(() => start({ ...options, port }), {
     component: 'The local GitHub stand-in',
     address: '127.0.0.1',
     port,
     variable: 'LOCAL_GITHUB_PORT',
   }).catch((error: unknown) => {
-    if (chosen === undefined && isAddressInUse(error)) return start({ port: 0, logger, token });
+    if (chosen === undefined && isAddressInUse(error)) return start({ ...options, port: 0 });
     throw error;
   });
   const [owner = 'local', repo = 'config'] = (env.GITHUB_REPOSITORY ?? 'local/config').split('/');
@@ -123,7 +131,23 @@ async function startGitHubStandIn(env: NodeJS.ProcessEnv, logger: Logger): Promi
       owner,
       repo,
       statusContext: 'ecs-gitops/config',
+      // Opt-in, as against GitHub; the stand-in serves the local config repository for it.
+      ...(env.GITHUB_PIN_PULL_REQUESTS === 'true' && settings.config.kind === 'git' && repository
+        ? {
+            pinPullRequests: { baseBranch: settings.config.branch, configDir: settings.config.dir },
+          }
+        : {}),
     },
     close: () => standIn.close(),
   };
+}
+
+/** CONFIG_REPOSITORY as a directory on this machine (a path or file:// URL), else undefined. */
+function localRepository(settings: Settings): string | undefined {
+  if (settings.config.kind !== 'git') return undefined;
+  const { repository } = settings.config;
+  if (repository.startsWith('file://')) return new URL(repository).pathname;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repository) || /^[^/]+@[^:]+:/.test(repository)
+    ? undefined
+    : path.resolve(repository);
 }

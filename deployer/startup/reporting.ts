@@ -1,11 +1,15 @@
 // Wires the reporters that tell the outside world about rollouts: GitHub deployments and commit
-// statuses, and chat/webhook notifications. Both hang off the lifecycle feed (status snapshots in,
+// statuses (and, opt-in, pin pull requests after rollbacks), and chat/webhook notifications. Both hang off the lifecycle feed (status snapshots in,
 // events out) and run on their own bounded queues: nothing here can slow, block or fail a rollout.
 import type { Logger } from 'pino';
 import { OctokitGitHub } from '../adapters/github/octokit-github.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
+import { GitHubActivity } from '../github/github-activity.ts';
+import { githubLinks } from '../github/github-links.ts';
 import { GitHubReporter } from '../github/github-reporter.ts';
 import { type GitHubSettings, loadGitHubSettings } from '../github/github-settings.ts';
+import { PinRequester } from '../github/pin-requester.ts';
+import { withGitHubActivity } from '../github/status-with-github.ts';
 import { feedLifecycle, type LifecycleListener, type StatusSource } from '../lifecycle/lifecycle-feed.ts';
 import { ServedUrls } from '../lifecycle/served-urls.ts';
 import {
@@ -47,6 +51,8 @@ export interface Reporting {
   start(runtime: Pick<DeployerRuntime, 'status' | 'subscribe' | 'metrics'>): void;
   /** Gives queued reports `ms` to go out; then stops. */
   stop(ms: number): Promise<void>;
+  /** The runtime as the HTTP layer should see it: each service's status carries its GitHub activity. */
+  withGitHub(runtime: DeployerRuntime): DeployerRuntime;
 }
 
 export function createReporting(options: {
@@ -59,24 +65,47 @@ export function createReporting(options: {
   const log = logger.child({ component: 'reporting' });
   const served = new ServedUrls(options.stackValues);
   const stops: ((ms: number) => Promise<void>)[] = [];
+  const activity = new GitHubActivity();
   let unsubscribe: (() => void) | undefined;
   return {
     watchConfig: (source) => served.watch(source),
+    withGitHub: (runtime) => (settings.github ? withGitHubActivity(runtime, activity) : runtime),
     start(runtime) {
       const listeners: LifecycleListener[] = [];
       if (settings.github) {
         const { github } = settings;
+        const client = new OctokitGitHub({ settings: github, logger });
+        const links = githubLinks(github.apiUrl, github.owner, github.repo);
         const reporter = new GitHubReporter({
-          github: new OctokitGitHub({ settings: github, logger }),
+          github: client,
           servedUrl: (service, revision) => served.url(service, revision),
           statusContext: github.statusContext,
           logger,
           metrics: runtime.metrics,
+          activity: { record: activity, links },
         });
         listeners.push(reporter.report);
         stops.push((ms) => reporter.stop(ms));
+        if (github.pinPullRequests) {
+          const pins = new PinRequester({
+            github: client,
+            settings: github.pinPullRequests,
+            service: (name) => runtime.status().services.find((s) => s.name === name),
+            links,
+            activity,
+            logger,
+            metrics: runtime.metrics,
+          });
+          listeners.push(pins.report);
+          stops.push((ms) => pins.stop(ms));
+        }
         log.info(
-          { repository: `${github.owner}/${github.repo}`, apiUrl: github.apiUrl, auth: github.auth.kind },
+          {
+            repository: `${github.owner}/${github.repo}`,
+            apiUrl: github.apiUrl,
+            auth: github.auth.kind,
+            pinPullRequests: github.pinPullRequests ?? false,
+          },
           'reporting rollouts to GitHub',
         );
       }

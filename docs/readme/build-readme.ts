@@ -1,75 +1,37 @@
-// README.md is the user's manual; its chapters live in docs/*.md so that each area keeps its own
-// page (and docs/quick-start.md is executed by a test). This stitches them into one README so the
-// manual and the pages cannot drift: `npm run readme` writes it, a test fails when it is stale.
+// README.md is a map: docs/readme/readme.md (what it is, the two commands, a picture, links to the
+// chapters) with the quick start spliced in where `<!-- quick-start -->` stands, because a reader
+// should find the first run on the first screen and docs/quick-start.md is the copy a test runs.
+// Nothing else is copied, so editing any other page needs no rebuild. `npm run readme` writes it;
+// test/unit/readme.test.ts fails when it is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const DOCS = fileURLToPath(new URL('..', import.meta.url));
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
-/** Chapter order: what a new user needs first comes first. */
-export const CHAPTERS = [
-  'readme/intro.md',
-  'quick-start.md',
-  'config.md',
-  'cli.md',
-  'dashboard.md',
-  'deployer.md',
-  'aws.md',
-  'github.md',
-  'runtime.md',
-  'events-and-plans.md',
-  'architecture.md',
-  'local.md',
-  'service.md',
-  'benchmarks.md',
-  'testing.md',
-  'readme/development.md',
-] as const;
-
-const FENCE = /^(```|~~~)/;
-
-/** Shifts headings (outside code fences) so the page's top heading becomes `##`. */
-function demoteHeadings(markdown: string): string {
-  const lines = markdown.split('\n');
-  let inFence = false;
-  let top = Number.POSITIVE_INFINITY;
-  for (const line of lines) {
-    if (FENCE.test(line)) inFence = !inFence;
-    else if (!inFence) {
-      const level = /^(#{1,6}) /.exec(line)?.[1]?.length;
-      if (level !== undefined) top = Math.min(top, level);
-    }
-  }
-  const shift = Number.isFinite(top) ? 2 - top : 0;
-  inFence = false;
-  return lines
-    .map((line) => {
-      if (FENCE.test(line)) inFence = !inFence;
-      if (inFence || shift === 0) return line;
-      const match = /^(#{1,6}) (.*)$/.exec(line);
-      if (!match?.[1]) return line;
-      const level = Math.min(6, Math.max(1, match[1].length + shift));
-      return `${'#'.repeat(level)} ${match[2]}`;
-    })
-    .join('\n');
-}
+export const TEMPLATE = 'readme/readme.md';
+export const QUICK_START = 'quick-start.md';
+const QUICK_START_MARKER = '<!-- quick-start -->';
+/** The quick start's "where next" links after this marker are the README's own table instead. */
+const QUICK_START_END = '<!-- readme: end -->';
 
 /** Links between pages (`cli.md`, `../README.md`) still resolve from the repository root. */
-function rewriteLinks(markdown: string): string {
+export function rewriteLinks(markdown: string): string {
   return markdown.replace(
-    /\]\((?!https?:|#|\/)([^)\s]+\.md)(#[^)]*)?\)/g,
+    /\]\((?!https?:|#|\/)([^)\s#]+\.md)(#[^)]*)?\)/g,
     (_all, target: string, hash = '') =>
       target.startsWith('../') ? `](${target.slice(3)}${hash})` : `](docs/${target}${hash})`,
   );
 }
 
-export function buildReadme(): string {
-  const parts = CHAPTERS.map((chapter) => {
-    const text = readFileSync(`${DOCS}${chapter}`, 'utf8').trim();
-    return chapter === 'readme/intro.md' ? text : rewriteLinks(demoteHeadings(text));
-  });
-  return `${parts.join('\n\n')}\n`;
+export function buildReadme(
+  read: (file: string) => string = (file) => readFileSync(`${DOCS}${file}`, 'utf8'),
+): string {
+  const template = read(TEMPLATE).trim();
+  if (!template.includes(QUICK_START_MARKER))
+    throw new Error(`${TEMPLATE} lost its ${QUICK_START_MARKER} marker`);
+  const quickStart = read(QUICK_START).split(QUICK_START_END)[0]?.trim() ?? '';
+  return `${template.replace(QUICK_START_MARKER, () => rewriteLinks(quickStart))}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -84,6 +46,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log('README.md is up to date.');
   } else {
     writeFileSync(README, next);
-    console.log(`README.md written from ${CHAPTERS.length} chapters.`);
+    console.log(`README.md written: ${next.length} bytes.`);
   }
 }

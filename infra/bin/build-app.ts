@@ -6,7 +6,9 @@ import cdkNag from 'cdk-nag';
 // cdk-nag is CommonJS without statically detectable named exports.
 const { AwsSolutionsChecks } = cdkNag;
 
+import { edgeTls } from '../lib/edge-tls.ts';
 import { GitOpsStack } from '../lib/gitops-stack.ts';
+import { checkImagePushContext } from '../lib/image-push-role.ts';
 import { readInitialService } from '../lib/initial-image.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -31,7 +33,16 @@ export const CONTEXT_KEYS = [
   'serviceMaxCount',
   'configRepository',
   'configBranch',
+  'domainName',
+  'certificateArn',
+  'originCertificateArn',
+  'originDomainName',
+  'githubRepository',
+  'githubOidcProviderArn',
 ] as const;
+
+/** Example of the GitHub OIDC push role's context, synthesised and linted by `npm run synth`. */
+export const EXAMPLE_GITHUB_CONTEXT = { githubRepository: 'octo-org/ecs-gitops' } as const;
 
 function context(app: App, key: (typeof CONTEXT_KEYS)[number]): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
@@ -64,6 +75,22 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const deployerCount = context(app, 'deployerDesiredCount');
   const serviceCount = context(app, 'serviceDesiredCount');
   const serviceMax = context(app, 'serviceMaxCount');
+  const tls = edgeTls(
+    {
+      domainName: context(app, 'domainName'),
+      certificateArn: context(app, 'certificateArn'),
+      originCertificateArn: context(app, 'originCertificateArn'),
+      originDomainName: context(app, 'originDomainName'),
+    },
+    region,
+  );
+  const githubRepository = context(app, 'githubRepository');
+  const githubOidcProviderArn = context(app, 'githubOidcProviderArn');
+  if (githubOidcProviderArn !== undefined && githubRepository === undefined)
+    throw new Error(
+      '-c githubOidcProviderArn only applies with -c githubRepository=owner/name (the repository whose workflow pushes images)',
+    );
+  if (githubRepository !== undefined) checkImagePushContext(githubRepository, githubOidcProviderArn);
   const stack = new GitOpsStack(app, 'EcsGitOps', {
     env: { account, region },
     managed,
@@ -75,6 +102,11 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
     serviceMaxCount: serviceMax === undefined ? undefined : Number(serviceMax),
     configRepository: context(app, 'configRepository') ?? 'https://github.com/OWNER/REPO.git',
     configBranch: context(app, 'configBranch') ?? 'main',
+    edgeTls: tls,
+    imagePush:
+      githubRepository === undefined
+        ? undefined
+        : { githubRepository, existingOidcProviderArn: githubOidcProviderArn },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   if ((options.policyChecks ?? 'all') === 'all') {

@@ -1,11 +1,15 @@
-// `npm run cfn-lint`: CloudFormation's own linter over the synthesized template (run `npm run synth`
-// first). Fails on any finding not acknowledged in infra/lib/acknowledgements.ts (CFN_LINT_IGNORED).
+// `npm run cfn-lint`: CloudFormation's own linter over the synthesized templates, the default one and the
+// TLS + GitHub OIDC variant (run `npm run synth` first). Fails on any finding not acknowledged in
+// infra/lib/acknowledgements.ts (CFN_LINT_IGNORED).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CFN_LINT_IGNORED } from '../lib/acknowledgements.ts';
 
 export const TEMPLATE = resolve(import.meta.dirname, '../cdk.out/EcsGitOps.template.json');
+/** Where infra/bin/synth.ts writes the example TLS + GitHub OIDC assembly. */
+export const VARIANT_OUTDIR = resolve(import.meta.dirname, '../cdk.out/variant-tls');
+export const TEMPLATES = [TEMPLATE, resolve(VARIANT_OUTDIR, 'EcsGitOps.template.json')];
 
 export interface LintResult {
   ok: boolean;
@@ -29,14 +33,19 @@ export function cfnLint(template: string): LintResult {
 }
 
 if (import.meta.main) {
-  if (!existsSync(TEMPLATE)) {
-    console.error(`${TEMPLATE} does not exist: run \`npm run synth\` first.`);
+  const missing = TEMPLATES.filter((template) => !existsSync(template));
+  if (missing.length > 0) {
+    console.error(`${missing.join(', ')} missing: run \`npm run synth\` first.`);
     process.exit(2);
   }
   try {
-    const { ok, output } = cfnLint(TEMPLATE);
-    console.log(ok ? `cfn-lint: no findings in ${TEMPLATE}` : output);
-    process.exit(ok ? 0 : 1);
+    let failed = false;
+    for (const template of TEMPLATES) {
+      const { ok, output } = cfnLint(template);
+      console.log(ok ? `cfn-lint: no findings in ${template}` : output);
+      failed ||= !ok;
+    }
+    process.exit(failed ? 1 : 0);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);

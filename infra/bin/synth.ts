@@ -1,11 +1,15 @@
 // Offline synthesis without the CDK CLI or AWS credentials:
 // `node infra/bin/synth.ts [-c key=value ...]` (same context keys as `cdk -c`).
-// Also writes infra/generated/intake.json, the intake settings the local world is built from.
+// Also writes infra/generated/intake.json, the intake settings the local world is built from, and
+// synthesises the optional mode (your domain's TLS + the GitHub OIDC push role) with example values
+// into infra/cdk.out/variant-tls, so cdk-nag, cfn-guard and `npm run cfn-lint` check that template too.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { EXAMPLE_TLS_CONTEXT } from '../lib/edge-tls.ts';
 import { extractIntakeTemplate, INTAKE_TEMPLATE_FILE } from '../lib/intake-template.ts';
-import { APP_DEFAULTS, buildApp } from './build-app.ts';
+import { APP_DEFAULTS, buildApp, EXAMPLE_GITHUB_CONTEXT } from './build-app.ts';
+import { VARIANT_OUTDIR } from './cfn-lint.ts';
 
 function contextFromArgs(args: string[]): Record<string, string> {
   const context: Record<string, string> = {};
@@ -17,14 +21,24 @@ function contextFromArgs(args: string[]): Record<string, string> {
   return context;
 }
 
-const app = new App({
-  ...APP_DEFAULTS,
-  outdir: resolve(import.meta.dirname, '../cdk.out'),
-  context: contextFromArgs(process.argv.slice(2)),
-});
-const stack = buildApp(app);
+const context = contextFromArgs(process.argv.slice(2));
+const app = new App({ ...APP_DEFAULTS, outdir: resolve(import.meta.dirname, '../cdk.out'), context });
+let stack: ReturnType<typeof buildApp>;
+try {
+  stack = buildApp(app);
+} catch (error) {
+  // A context value the app refuses: the message says what to pass; a stack trace would bury it.
+  console.error(`synth: ${(error as Error).message}`);
+  process.exit(2);
+}
 const assembly = app.synth();
-for (const synthesized of assembly.stacks)
+const variant = new App({
+  ...APP_DEFAULTS,
+  outdir: VARIANT_OUTDIR,
+  context: { ...context, ...EXAMPLE_TLS_CONTEXT, ...EXAMPLE_GITHUB_CONTEXT },
+});
+buildApp(variant);
+for (const synthesized of [...assembly.stacks, ...variant.synth().stacks])
   console.log(`synthesised ${synthesized.stackName} -> ${synthesized.templateFullPath}`);
 const intake = extractIntakeTemplate(stack, stack.intake, assembly.getStackByName(stack.stackName).template);
 const intakeFile = resolve(import.meta.dirname, '../..', INTAKE_TEMPLATE_FILE);

@@ -20,10 +20,11 @@ function guard(scope: IConstruct, rule: string, reason: string): void {
   acknowledge(scope, `cdk-validator-cfnguard::${rule}`, reason);
 }
 
+// Only without -c domainName/certificateArn (infra/lib/edge-tls.ts): with them these findings do not arise.
 const NO_DOMAIN =
-  'No custom domain: the distribution uses the default *.cloudfront.net certificate, with which CloudFront fixes the viewer security policy (TLSv1) and SNI does not apply. Bring a domain and an ACM certificate to set TLSv1.2_2021 (docs/aws.md).';
+  'No custom domain given: the distribution uses the default *.cloudfront.net certificate, with which CloudFront fixes the viewer security policy (TLSv1) and SNI does not apply. Deploy with -c domainName and -c certificateArn for TLSv1.2_2021 (docs/aws.md).';
 const PRIVATE_ORIGIN =
-  'The origin is an internal ALB reached through a CloudFront VPC origin over the AWS network, never the internet; HTTPS on that leg needs an ALB certificate for a domain the stack does not have.';
+  'No custom domain given: the origin is an internal ALB reached through a CloudFront VPC origin over the AWS network, never the internet, over HTTP because an ALB certificate needs a domain. Deploy with -c domainName and -c certificateArn for HTTPS on this leg (docs/aws.md).';
 const LOG_RETENTION =
   'Operational logs are kept 30 days to keep a small deployment cheap; raise the retention where audit rules ask for a year.';
 const LOG_ENCRYPTION =
@@ -48,6 +49,13 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
 
   const ecrToken =
     'ecr:GetAuthorizationToken does not support resource-level permissions; CDK scopes image pulls to the repository.';
+  if (stack.imagePush) {
+    acknowledge(
+      stack.imagePush.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ecr:GetAuthorizationToken does not support resource-level permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html); every push action names the two repositories.',
+    );
+  }
   acknowledge(stack.actors.taskDefinition.obtainExecutionRole(), 'AwsSolutions-IAM5[Resource::*]', ecrToken);
   acknowledge(
     stack.deployer.taskDefinition.obtainExecutionRole(),
@@ -73,7 +81,7 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
   acknowledge(
     stack.edge.loadBalancer,
     'AwsSolutions-EC23',
-    "The ALB's only ingress is port 80 from the VPC's own CIDR (a token cdk-nag cannot evaluate): the internal ALB is reachable by the CloudFront VPC origin alone.",
+    `The ALB's only ingress is port ${stack.edge.listenerPort} from the VPC's own CIDR (a token cdk-nag cannot evaluate): the internal ALB is reachable by the CloudFront VPC origin alone.`,
   );
   acknowledge(
     stack.intake.ruleDeadLetterQueue,
@@ -87,8 +95,10 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
     'AwsSolutions-CFR2',
     'WAF costs money per web ACL; add one for production traffic (docs/aws.md).',
   );
-  acknowledge(cdn, 'AwsSolutions-CFR4', NO_DOMAIN);
-  acknowledge(cdn, 'AwsSolutions-CFR5', PRIVATE_ORIGIN);
+  if (!stack.edge.tls) {
+    acknowledge(cdn, 'AwsSolutions-CFR4', NO_DOMAIN);
+    acknowledge(cdn, 'AwsSolutions-CFR5', PRIVATE_ORIGIN);
+  }
   acknowledge(
     stack.operations.topic,
     'AwsSolutions-SNS2',
@@ -106,10 +116,12 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
     'cloudfront_origin_failover_enabled_check',
     'One origin, the internal ALB (itself across 2 AZs): there is no second origin to fail over to.',
   );
-  guard(cdn, 'cloudfront_custom_ssl_certificate_check', NO_DOMAIN);
-  guard(cdn, 'cloudfront_sni_enabled_check', NO_DOMAIN);
-  guard(cdn, 'cloudfront_security_policy_check', NO_DOMAIN);
-  guard(cdn, 'cloudfront_traffic_to_origin_encrypted_check', PRIVATE_ORIGIN);
+  if (!stack.edge.tls) {
+    guard(cdn, 'cloudfront_custom_ssl_certificate_check', NO_DOMAIN);
+    guard(cdn, 'cloudfront_sni_enabled_check', NO_DOMAIN);
+    guard(cdn, 'cloudfront_security_policy_check', NO_DOMAIN);
+    guard(cdn, 'cloudfront_traffic_to_origin_encrypted_check', PRIVATE_ORIGIN);
+  }
   for (const logGroup of stack.logGroups()) {
     guard(logGroup, 'cloudwatch_log_group_retention_period_check', LOG_RETENTION);
     guard(logGroup, 'cloudwatch_log_group_encrypted_check', LOG_ENCRYPTION);
@@ -120,11 +132,13 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
     'The deployer clones the config repository onto its local disk (deployer/adapters/git); the actors container is read-only.',
   );
   const alb = stack.edge.loadBalancer;
-  guard(
-    stack.edge.listener,
-    'alb_http_to_https_redirection_check',
-    `Internal ALB reached only through the CloudFront VPC origin, which redirects viewers to HTTPS. ${PRIVATE_ORIGIN}`,
-  );
+  if (!stack.edge.tls) {
+    guard(
+      stack.edge.listener,
+      'alb_http_to_https_redirection_check',
+      `Internal ALB reached only through the CloudFront VPC origin, which redirects viewers to HTTPS. ${PRIVATE_ORIGIN}`,
+    );
+  }
   guard(
     alb,
     'elbv2_deletion_protection_enabled_check',
@@ -157,29 +171,24 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
     'sqs_dlq_check',
     "This is the EventBridge rule target's dead-letter queue: EventBridge writes to it, not an SQS redrive, and it has nowhere further to go.",
   );
-  // CDK's one handler for every AwsCustomResource (the fixed id of its SingletonFunction).
-  const awsCall = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
-  if (awsCall) {
-    guard(
-      awsCall,
-      'lambda_inside_vpc_check',
+  // CDK's own handlers, found by their fixed construct ids: each only calls one AWS API.
+  const AWS_CUSTOM_RESOURCE = 'AWS679f53fac002430cb0da5b7982bd2287'; // every AwsCustomResource's SingletonFunction
+  const cdkHandlers: Record<string, string> = {
+    [AWS_CUSTOM_RESOURCE]:
       "CDK's AwsCustomResource handler that creates the release parameter once (release-parameter.ts); it only calls the SSM API and needs no VPC.",
-    );
-    const serviceRole = awsCall.node.tryFindChild('ServiceRole');
-    if (serviceRole) {
-      acknowledge(
-        serviceRole,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'AWSLambdaBasicExecutionRole only lets the handler write its own CloudWatch logs; its SSM rights are a separate policy scoped to the release parameter.',
-      );
-    }
-  }
-  const autoDelete = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
-  if (autoDelete) {
-    guard(
-      autoDelete,
-      'lambda_inside_vpc_check',
+    'Custom::S3AutoDeleteObjectsCustomResourceProvider':
       "CDK's own handler that empties the log bucket when the stack is deleted; it only calls the S3 API and needs no VPC.",
+  };
+  for (const [id, reason] of Object.entries(cdkHandlers)) {
+    const handler = stack.node.tryFindChild(id);
+    if (handler) guard(handler, 'lambda_inside_vpc_check', reason);
+  }
+  const serviceRole = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE)?.node.tryFindChild('ServiceRole');
+  if (serviceRole) {
+    acknowledge(
+      serviceRole,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AWSLambdaBasicExecutionRole only lets the handler write its own CloudWatch logs; its SSM rights are a separate policy scoped to the release parameter.',
     );
   }
 }

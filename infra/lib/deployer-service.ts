@@ -143,8 +143,6 @@ export class DeployerService extends Construct {
           'sqs:ChangeMessageVisibility',
           'sqs:SendMessage',
           'sqs:GetQueueAttributes',
-          // Only when QUEUE_URL is given as a name (deployer/adapters/aws/sqs-adapter.ts resolveQueueUrl).
-          'sqs:GetQueueUrl',
         ],
         resources: [props.queue.queueArn],
       }),

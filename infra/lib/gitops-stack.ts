@@ -7,6 +7,8 @@ import { SERVICE_VERSION_PATH, WEBHOOK_PATH } from '../../common/contract.ts';
 import { acknowledgeFindings } from './acknowledgements.ts';
 import { ActorsService } from './actors-service.ts';
 import { DeployerService } from './deployer-service.ts';
+import type { EdgeTls } from './edge-tls.ts';
+import { ImagePushRole } from './image-push-role.ts';
 import type { InitialService } from './initial-image.ts';
 import { IntakeQueue } from './intake-queue.ts';
 import { Network } from './network.ts';
@@ -33,6 +35,10 @@ export interface GitOpsStackProps extends StackProps {
   serviceMaxCount?: number;
   configRepository: string;
   configBranch: string;
+  /** Your domain and certificates (edge-tls.ts); without it the edge uses *.cloudfront.net and HTTP to the ALB. */
+  edgeTls?: EdgeTls;
+  /** When set, GitHub Actions of this repository may push both images through an OIDC role (output ImagePushRoleArn). */
+  imagePush?: { githubRepository: string; existingOidcProviderArn?: string };
 }
 
 /** The whole system: network, registries, the managed service behind ALB + CloudFront, the deployer. */
@@ -50,6 +56,7 @@ export class GitOpsStack extends Stack {
   readonly edge: PublicEdge;
   readonly registries: Registries;
   readonly operations: Operations;
+  readonly imagePush: ImagePushRole | undefined;
 
   constructor(scope: Construct, id: string, props: GitOpsStackProps) {
     super(scope, id, props);
@@ -91,7 +98,7 @@ export class GitOpsStack extends Stack {
     // CloudFormation resolves the reference when it creates or updates the task definition.
     this.actors.taskDefinition.node.addDependency(this.actorsRelease.seed);
     if (actorsAsset) actorsAsset.repository.grantPull(this.actors.taskDefinition.obtainExecutionRole());
-    this.edge = new PublicEdge(this, 'Edge', { vpc: network.vpc });
+    this.edge = new PublicEdge(this, 'Edge', { vpc: network.vpc, tls: props.edgeTls });
     const actorsTargets = this.edge.routeServiceByDefault(this.actors.service, props.managed.container);
     const executionRole = this.actors.taskDefinition.obtainExecutionRole();
     this.deployer = new DeployerService(this, 'Deployer', {
@@ -132,14 +139,25 @@ export class GitOpsStack extends Stack {
       },
     });
 
+    this.imagePush = props.imagePush
+      ? new ImagePushRole(this, 'ImagePush', {
+          githubRepository: props.imagePush.githubRepository,
+          existingProviderArn: props.imagePush.existingOidcProviderArn,
+          repositories: [this.registries.service, this.registries.deployer],
+        })
+      : undefined;
+
     const cdnUrl = `https://${this.edge.distribution.distributionDomainName}`;
+    // With your domain, people and GitHub use it (TLS 1.2+); the deployer's own verify probe keeps the
+    // distribution's name (STACK_VALUES), which works before the DNS record exists.
+    const publicUrl = props.edgeTls ? `https://${props.edgeTls.domainName}` : cdnUrl;
     // Descriptions must be plain strings (CloudFormation rejects a token there: cfn-lint E6003).
     new CfnOutput(this, 'CloudFrontUrl', {
       value: cdnUrl,
       description: `The only way in (the ALB is internal). Try <CloudFrontUrl>${SERVICE_VERSION_PATH}`,
     });
     new CfnOutput(this, 'ServiceUrl', {
-      value: cdnUrl,
+      value: publicUrl,
       description: 'Actors service (basic auth; the Actors/BasicAuth secret)',
     });
     new CfnOutput(this, 'DistributionId', {
@@ -147,17 +165,24 @@ export class GitOpsStack extends Stack {
       description: 'CloudFront distribution the deployer invalidates (cdn.distributionId in config)',
     });
     new CfnOutput(this, 'WebhookUrl', {
-      value: `${cdnUrl}${WEBHOOK_PATH}`,
+      value: `${publicUrl}${WEBHOOK_PATH}`,
       description: 'GitHub webhook payload URL (content type application/json, push events only)',
     });
     new CfnOutput(this, 'QueueUrl', { value: this.intake.queue.queueUrl });
-    new CfnOutput(this, 'DeployerStatusUrl', { value: `${cdnUrl}/status` });
+    new CfnOutput(this, 'DeployerStatusUrl', { value: `${publicUrl}/status` });
     new CfnOutput(this, 'WebhookSecretArn', { value: this.deployer.webhookSecret.secretArn });
     new CfnOutput(this, 'StatusTokenArn', { value: this.deployer.statusToken.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.operations.topic.topicArn,
       description: 'Every alarm notifies this SNS topic: subscribe an address to it',
     });
+    if (this.imagePush) {
+      new CfnOutput(this, 'ImagePushRoleArn', {
+        value: this.imagePush.role.roleArn,
+        description:
+          'Set as the repository variable AWS_IMAGE_PUSH_ROLE_ARN of .github/workflows/images.yml (GitHub OIDC, ECR push only)',
+      });
+    }
 
     acknowledgeFindings(this);
   }

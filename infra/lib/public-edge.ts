@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,9 +14,12 @@ import {
   SERVICE_PORT,
   WEBHOOK_PATH,
 } from '../../common/contract.ts';
+import type { EdgeTls } from './edge-tls.ts';
 
 export interface PublicEdgeProps {
   vpc: ec2.IVpc;
+  /** Your domain and certificates: viewer TLS 1.2+ and HTTPS from CloudFront to the ALB. */
+  tls?: EdgeTls;
 }
 
 /** Paths on the shared ALB that belong to the deployer rather than the managed service. */
@@ -36,15 +40,28 @@ export const TARGET_HEALTH = {
  * so the ALB has no public address and nothing on the internet can bypass CloudFront. Viewers are
  * redirected to HTTPS. Nothing is cached: every path is authenticated (basic auth, bearer token,
  * webhook signature) or a live probe, and a cache keyed on credentials keeps serving revoked ones.
+ *
+ * Without `tls` the distribution has only its *.cloudfront.net name, whose default certificate leaves
+ * the viewer security policy at TLSv1 (https://docs.aws.amazon.com/AmazonCloudFront/latest/APIReference/API_ViewerCertificate.html),
+ * and the VPC origin talks HTTP to the ALB on port 80. With `tls` viewers use your domain with
+ * TLSv1.2_2021 (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html)
+ * and the VPC origin talks HTTPS only, TLS 1.2, to a 443 listener; the ALB has no port 80 at all.
  */
 export class PublicEdge extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly listener: elbv2.ApplicationListener;
   readonly distribution: cloudfront.Distribution;
   readonly logBucket: s3.Bucket;
+  /** Whether viewers and the ALB get your certificates (the `tls` prop). */
+  readonly tls: EdgeTls | undefined;
+  /** The one port the ALB listens on: 443 with `tls`, else 80. */
+  readonly listenerPort: number;
 
   constructor(scope: Construct, id: string, props: PublicEdgeProps) {
     super(scope, id);
+    const tls = props.tls;
+    this.tls = tls;
+    this.listenerPort = tls ? 443 : 80;
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
       // ALB access logs support only SSE-S3 on the destination bucket.
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -63,18 +80,34 @@ export class PublicEdge extends Construct {
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(this.logBucket, 'alb');
-    this.listener = this.loadBalancer.addListener('Http', { port: 80, open: false });
+    this.listener = tls
+      ? this.loadBalancer.addListener('Https', {
+          port: 443,
+          protocol: elbv2.ApplicationProtocol.HTTPS,
+          open: false,
+          certificates: [elbv2.ListenerCertificate.fromArn(tls.originCertificateArn)],
+          // TLS 1.3 and 1.2 only, the policy AWS recommends for HTTPS listeners
+          // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html).
+          sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        })
+      : this.loadBalancer.addListener('Http', { port: 80, open: false });
     // The VPC origin's network interfaces live in the ALB's subnets (security group
     // CloudFront-VPCOrigins-Service-SG); nothing outside the VPC can reach an internal ALB anyway.
     this.loadBalancer.connections.allowFrom(
       ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
-      ec2.Port.tcp(80),
+      ec2.Port.tcp(this.listenerPort),
       'CloudFront VPC origin network interfaces in this VPC',
     );
 
     const origin = origins.VpcOrigin.withApplicationLoadBalancer(this.loadBalancer, {
       vpcOriginName: 'ecs-gitops-alb',
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      protocolPolicy: tls
+        ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY
+        : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // The ALB's own DNS name is under elb.amazonaws.com, which no certificate of yours covers: with TLS
+      // the origin is named as the ALB certificate names it (EdgeTls.originDomainName).
+      ...(tls && { domainName: tls.originDomainName }),
     });
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: 'ecs-gitops: actors service and deployer',
@@ -91,6 +124,12 @@ export class PublicEdge extends Construct {
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
+      ...(tls && {
+        domainNames: [tls.domainName],
+        certificate: acm.Certificate.fromCertificateArn(this, 'ViewerCertificate', tls.viewerCertificateArn),
+        minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        sslSupportMethod: cloudfront.SSLMethod.SNI,
+      }),
     });
   }
 

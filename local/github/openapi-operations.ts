@@ -2,6 +2,7 @@
 // (@octokit/openapi, api.github.com flavour): request bodies before the stand-in answers, and the
 // stand-in's answers in its tests, so neither side can drift from what GitHub documents.
 // Only the one 13 MB description is read (the package's index.js would load all ten, 400 MB).
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,6 +15,14 @@ export const OPERATIONS = {
     path: '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
   },
   createCommitStatus: { method: 'POST', path: '/repos/{owner}/{repo}/statuses/{sha}' },
+  // The pin pull request: read a file, branch, commit the change, open (or find) the pull request.
+  getContent: { method: 'GET', path: '/repos/{owner}/{repo}/contents/{path}' },
+  updateFileContents: { method: 'PUT', path: '/repos/{owner}/{repo}/contents/{path}' },
+  getRef: { method: 'GET', path: '/repos/{owner}/{repo}/git/ref/{ref}' },
+  createRef: { method: 'POST', path: '/repos/{owner}/{repo}/git/refs' },
+  updateRef: { method: 'PATCH', path: '/repos/{owner}/{repo}/git/refs/{ref}' },
+  listPulls: { method: 'GET', path: '/repos/{owner}/{repo}/pulls' },
+  createPull: { method: 'POST', path: '/repos/{owner}/{repo}/pulls' },
 } as const;
 export type OperationName = keyof typeof OPERATIONS;
 
@@ -63,7 +72,7 @@ function readDocument(): OpenApiDocument {
     '..',
     '.cache',
     'ecs-gitops',
-    `github-operations-${version}.json`,
+    `github-operations-${version}-${operationsKey()}.json`,
   );
   try {
     return JSON.parse(readFileSync(cache, 'utf8')) as OpenApiDocument;
@@ -83,6 +92,11 @@ function readDocument(): OpenApiDocument {
     // A read-only node_modules only costs the next start the same seconds.
   }
   return cut;
+}
+
+/** Changes when the operation list does, so a cut made for fewer operations is not reused. */
+function operationsKey(): string {
+  return createHash('sha256').update(JSON.stringify(OPERATIONS)).digest('hex').slice(0, 12);
 }
 
 function compile(document: OpenApiDocument): OperationSchemas {

@@ -1,5 +1,6 @@
 // GitHub stand-in: the REST endpoints the deployer calls (deployments, deployment statuses, commit
-// statuses, and the GitHub App installation token exchange), each request body checked against
+// statuses, the GitHub App installation token exchange, and the contents, refs and pulls endpoints of
+// a pin pull request over a local git repository: repository-routes.ts), each request body checked against
 // GitHub's OpenAPI description before it is accepted. It records every call (GET /_calls), can be
 // told to fail (POST /_faults: 403 rate-limited, 5xx, slow) and shows what it holds at GET /.
 // Stricter than GitHub in one way: a property the description does not name is a 422, so a typo in
@@ -8,8 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { close, listen, readBody } from '../http-util.ts';
+import { ApiError } from './api-error.ts';
 import { type GitHubFault, parseFault } from './github-faults.ts';
 import { type OperationName, operationSchemas, type SchemaProblem } from './openapi-operations.ts';
+import {
+  REPOSITORY_OPERATIONS,
+  REPOSITORY_ROUTES,
+  type RepositoryOperation,
+  repositoryRoutes,
+  type StandInPull,
+} from './repository-routes.ts';
 
 const DOCS = 'https://docs.github.com/rest';
 const MAX_STATUS_DESCRIPTION = 140;
@@ -58,6 +67,11 @@ export interface GitHubStandInOptions {
   logger: Logger;
   /** Accepted bearer token; undefined accepts any non-empty token (and installation tokens it issued). */
   token?: string;
+  /**
+   * A local git repository served as every owner/repo's contents, branches and pull requests (the
+   * deployer's CONFIG_REPOSITORY); without one those endpoints answer 404.
+   */
+  repository?: string;
 }
 
 export interface GitHubStandIn {
@@ -65,6 +79,8 @@ export interface GitHubStandIn {
   calls(): GitHubCall[];
   deployments(): StandInDeployment[];
   commitStatuses(): StandInCommitStatus[];
+  /** Pull requests opened here (merged ones are closed, as GitHub shows them). */
+  pulls(): Promise<StandInPull[]>;
   setFault(fault: GitHubFault | undefined): void;
   close(): Promise<void>;
 }
@@ -75,6 +91,7 @@ type Route = {
 };
 
 const ROUTES: { method: string; pattern: RegExp; operation: Route['operation'] }[] = [
+  ...REPOSITORY_ROUTES,
   {
     method: 'POST',
     pattern: /^\/repos\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/deployments$/,
@@ -107,16 +124,6 @@ const ROUTES: { method: string; pattern: RegExp; operation: Route['operation'] }
   },
 ];
 
-class ApiError extends Error {
-  readonly status: number;
-  readonly extra: Record<string, unknown>;
-  constructor(status: number, message: string, extra: Record<string, unknown> = {}) {
-    super(message);
-    this.status = status;
-    this.extra = extra;
-  }
-}
-
 export async function startGitHubStandIn(options: GitHubStandInOptions): Promise<GitHubStandIn> {
   const schemas = operationSchemas();
   const calls: GitHubCall[] = [];
@@ -141,6 +148,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     const method = request.method ?? 'GET';
     if (url.pathname.startsWith('/_') || url.pathname === '/')
       return control(method, url.pathname, request, response);
+    // The web side (html_url links: /owner/repo/pull/1, /owner/repo/deployments/...): the overview page.
+    if (method === 'GET' && !/^\/(?:repos|app)\//.test(url.pathname))
+      return control(method, '/', request, response);
 
     const text = await readBody(request);
     let body: unknown;
@@ -180,7 +190,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     try {
       const route = match(method, url.pathname);
       authenticate(request, route.operation);
-      const [status, answer] = serve(route, body);
+      const [status, answer] = isRepositoryOperation(route.operation)
+        ? await repository.serve(route.operation, route.params, body, url.searchParams)
+        : serve(route, body);
       record(status);
       json(
         response,
@@ -237,6 +249,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
         })),
       });
   };
+
+  const repository = repositoryRoutes({
+    repository: options.repository,
+    schemas,
+    validate: (operation, body) => validate(operation, body),
+    baseUrl: () => baseUrl,
+  });
 
   const serve = (route: Route, body: unknown): [number, unknown] => {
     const { owner = '', repo = '' } = route.params;
@@ -346,6 +365,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
           },
         ];
       }
+      case 'getContent':
+      case 'updateFileContents':
+      case 'getRef':
+      case 'createRef':
+      case 'updateRef':
+      case 'listPulls':
+      case 'createPull':
+        throw new Error(`${route.operation} is served by repository-routes.ts`);
       case 'installationToken': {
         const token = `ghs_${randomBytes(18).toString('hex')}`;
         issuedTokens.add(token);
@@ -420,7 +447,27 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     response: ServerResponse,
   ) => {
     if (method === 'GET' && pathname === '/')
-      return html(response, overviewPage(deployments, commitStatuses));
+      return html(response, overviewPage(deployments, commitStatuses, await repository.pulls()));
+    const merging = /^\/_pulls\/(\d+)\/merge$/.exec(pathname);
+    if (method === 'POST' && merging) {
+      try {
+        const pull = await repository.merge(Number(merging[1]));
+        log.info(
+          { pull: pull.number, base: pull.base, head: pull.head },
+          'GitHub stand-in: pull request merged',
+        );
+        // The page's form posts here: send a browser back to the page, a script gets the pull.
+        if (String(request.headers.accept ?? '').includes('text/html')) {
+          response.writeHead(303, { location: '/' });
+          response.end();
+          return;
+        }
+        return json(response, 200, pull);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return json(response, error.status, { message: error.message });
+      }
+    }
     if (method === 'GET' && pathname === '/_calls') return json(response, 200, calls);
     if (method === 'DELETE' && pathname === '/_calls') {
       calls.length = 0;
@@ -457,6 +504,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     calls: () => structuredClone(calls),
     deployments: () => structuredClone(deployments),
     commitStatuses: () => structuredClone(commitStatuses),
+    pulls: () => repository.pulls(),
     setFault,
     close: () => close(server),
   };
@@ -490,7 +538,27 @@ function escapeHtml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function overviewPage(deployments: StandInDeployment[], statuses: StandInCommitStatus[]): string {
+function isRepositoryOperation(operation: Route['operation']): operation is RepositoryOperation {
+  return (REPOSITORY_OPERATIONS as readonly string[]).includes(operation);
+}
+
+function overviewPage(
+  deployments: StandInDeployment[],
+  statuses: StandInCommitStatus[],
+  pulls: StandInPull[],
+): string {
+  const pullRows = [...pulls]
+    .reverse()
+    .map((p) => {
+      const action =
+        p.state === 'open'
+          ? `<form method="post" action="/_pulls/${p.number}/merge"><button type="submit">Merge</button></form>`
+          : p.merged
+            ? 'merged'
+            : 'closed';
+      return `<tr id="pull-${p.number}"><td>#${p.number}</td><td>${escapeHtml(p.title)}<details><summary>body</summary><pre>${escapeHtml(p.body)}</pre></details></td><td><code>${escapeHtml(p.head)}</code> → <code>${escapeHtml(p.base)}</code></td><td>${action}</td></tr>`;
+    })
+    .join('');
   const rows = [...deployments]
     .reverse()
     .map((d) => {
@@ -513,6 +581,7 @@ function overviewPage(deployments: StandInDeployment[], statuses: StandInCommitS
 <style>body{font:14px system-ui;margin:2em}td,th{padding:.3em .8em;text-align:left;border-bottom:1px solid #ddd}</style>
 <h1>GitHub stand-in</h1><h2>Deployments</h2>
 <table><tr><th>id</th><th>environment</th><th>commit</th><th>statuses</th><th>description</th></tr>${rows}</table>
+<h2>Pull requests</h2><table><tr><th>#</th><th>title</th><th>branches</th><th>state</th></tr>${pullRows}</table>
 <h2>Commit statuses</h2><table><tr><th>commit</th><th>context</th><th>state</th><th>description</th></tr>${commitRows}</table>
 <p>Recorded calls: <a href="/_calls">/_calls</a></p>`;
 }

@@ -32,7 +32,7 @@ interface NewService {
 interface EcsSubject extends Subject {
   ecs(options?: { listPageSize?: number }): EcsPort;
   /** A fresh family (revision 1) and a service running it, made the way this world makes resources. */
-  newService(): Promise<NewService>;
+  newService(options?: { desiredCount?: number }): Promise<NewService>;
   /** Deregisters one revision (DeregisterTaskDefinition): it turns INACTIVE. */
   deregister(taskDefinitionArn: string): Promise<void>;
 }
@@ -66,7 +66,7 @@ function sdkWorld(endpoint: string, network: AwsNetwork, stopServer: () => Promi
   const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecs: endpoint } });
   return {
     ecs: (options) => new EcsAdapter(clients.ecs, options),
-    newService: () => createService(clients.ecs, network),
+    newService: (options) => createService(clients.ecs, network, options?.desiredCount ?? 1),
     deregister: async (arn) => {
       await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
     },
@@ -77,7 +77,11 @@ function sdkWorld(endpoint: string, network: AwsNetwork, stopServer: () => Promi
   };
 }
 
-async function createService(client: ECSClient, network: AwsNetwork): Promise<NewService> {
+async function createService(
+  client: ECSClient,
+  network: AwsNetwork,
+  desiredCount: number,
+): Promise<NewService> {
   const name = nextName();
   await client.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   const registered = await client.send(
@@ -91,7 +95,7 @@ async function createService(client: ECSClient, network: AwsNetwork): Promise<Ne
       cluster: CLUSTER,
       serviceName: name,
       taskDefinition: arn,
-      desiredCount: 1,
+      desiredCount,
       launchType: 'FARGATE',
       networkConfiguration: {
         awsvpcConfiguration: {
@@ -170,6 +174,20 @@ contract<EcsSubject>(
       expect(described.taskDefinition.containerDefinitions.map((c) => [c.name, c.image])).toEqual([
         ['app', 'actors:1.1.0'],
       ]);
+    });
+
+    // DescribeServices takes "up to 10 services to describe in a single operation"; a service that does
+    // not exist is a `failures` entry (reason MISSING) of a successful answer
+    // (API_DescribeServices.html, services and failures). The stand-in refuses 11 at once, as AWS does.
+    it('describeServices answers 12 services and one missing, asking 10 at a time', async () => {
+      const created = [];
+      for (let i = 0; i < 12; i++) created.push(await subject().newService({ desiredCount: 0 }));
+      const names = [...created.map((c) => c.service), 'contract-not-there'];
+      const { found, missing } = await subject().ecs().describeServices(CLUSTER, names, signal);
+      expect(found.map((s) => [s.service, s.taskDefinitionArn])).toEqual(
+        created.map((c) => [c.service, c.taskDefinitionArn]),
+      );
+      expect(missing).toEqual([{ service: 'contract-not-there', reason: 'MISSING' }]);
     });
 
     // "The family for the latest ACTIVE revision, family and revision (family:revision) for a specific

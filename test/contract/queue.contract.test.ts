@@ -111,6 +111,29 @@ contract<QueueSubject>(
       expect(await queue.receive(10, 0, signal)).toEqual([]);
     });
 
+    // SendMessageBatch takes up to 10 entries ("The maximum number of entries you can include in a single
+    // SendMessageBatch ... request is 10", TooManyEntriesInBatchRequest, API_SendMessageBatch.html), each
+    // with its own MessageGroupId and MessageDeduplicationId; a batch keeps FIFO order within a group.
+    it('sendBatch delivers 23 messages over 12 groups once each, in order per group, and a repeat adds none', async () => {
+      const queue = await subject().newQueue();
+      const sent = Array.from({ length: 23 }, (_, n) => reconcile(`s${n % 12}`, `batch-${n}`));
+      await queue.sendBatch(sent, signal);
+      await queue.sendBatch(sent.slice(0, 10), signal); // within the deduplication interval: dropped
+      const received: ReceivedMessage[] = [];
+      for (let round = 0; round < 30 && received.length < sent.length; round++) {
+        const batch = await queue.receive(10, 1, signal);
+        received.push(...batch);
+        for (const message of batch) await queue.delete(message.receiptHandle, signal);
+      }
+      expect(await queue.receive(10, 0, signal)).toEqual([]);
+      expect(received.map((m) => m.body)).toHaveLength(sent.length);
+      for (let group = 0; group < 12; group++) {
+        const of = (messages: QueueMessage[]) =>
+          messages.filter((m) => m.kind === 'reconcile' && m.service === `s${group}`);
+        expect(of(received.map((m) => m.body))).toEqual(of(sent));
+      }
+    });
+
     // "You can't receive additional messages with the same message group ID until the messages are deleted
     // or become visible"; "messages retrieved in a batch retain their FIFO order within the group"
     // (FIFO-queues-understanding-logic.html, Receiving messages).

@@ -1,8 +1,9 @@
 // Runs docs/quick-start.md as written: every `sh` block's commands, every `yaml` edit of
 // config/services/actors.yaml, and every `<!-- expect: ... -->` checkpoint, in document order.
 // Differences from a human run, all about isolation: a copy of config/ in a temp dir (CONFIG_PATH),
-// free ports instead of 8080/4600-4603/5080 (URLs in commands are rewritten), and `npm run <x>`
-// replaced by the node command behind it (same entry files as package.json's scripts).
+// free ports instead of 8080/4600-4603/5080 (URLs in commands are rewritten), and `npm run <x>` or
+// `npx ecs-gitops` replaced by the node command behind it (the entry files of package.json's scripts
+// and bin; test/integration/cli/bin.test.ts runs the real `npx ecs-gitops`).
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +17,8 @@ import { type DeployerProcess, spawnDeployer } from '../support/deployer-process
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOC = path.join(ROOT, 'docs/quick-start.md');
-const SCRIPTS: Record<string, string> = { 'local:push': 'local/push.ts', cli: 'deployer/cli/main.ts' };
+const SCRIPTS: Record<string, string> = { 'local:push': 'local/push.ts' };
+const BIN = 'bin/ecs-gitops.js';
 const CHECKPOINT_TIMEOUT_MS = 90_000;
 
 type QuickStartStep =
@@ -54,16 +56,16 @@ describe('docs/quick-start.md', () => {
       'expect dashboard',
       'npm run local:push -- actors 1.1.0',
       'expect actors Synced 1.1.0',
-      'npm run cli -- status',
+      'npx ecs-gitops status',
       'curl -s http://127.0.0.1:5080/version',
       'yaml',
       'expect actors Synced 1.0.0',
-      'npm run cli -- diff',
+      'npx ecs-gitops diff',
       'yaml',
       'expect actors Synced 1.1.0',
       'npm run local:push -- actors 1.2.0 --broken',
       'expect actors Failed 1.1.0',
-      'npm run cli -- status actors',
+      'npx ecs-gitops status actors',
       'git checkout -- config/services/actors.yaml',
     ]);
   });
@@ -113,19 +115,22 @@ describe('docs/quick-start.md', () => {
           await until('the deployer is ready', async () => (await fetch(`${deployerUrl}/readyz`)).ok, 60_000);
           return;
         }
-        if (words[0] === 'npm' && words[1] === 'run' && words[3] === '--') {
-          const entry = SCRIPTS[words[2] ?? ''];
+        const script = words[0] === 'npm' && words[1] === 'run' && words[3] === '--';
+        const cli = words[0] === 'npx' && words[1] === 'ecs-gitops';
+        if (script || cli) {
+          const entry = cli ? BIN : SCRIPTS[words[2] ?? ''];
           if (!entry)
             throw new Error(`the guide runs \`${command}\`; teach quick-start.test.ts what it does`);
-          const result = await node(entry, words.slice(4), {
+          const args = words.slice(cli ? 2 : 4);
+          const result = await node(entry, args, {
             LOCAL_ECR_URL: `http://127.0.0.1:${ecr}`,
             ECS_GITOPS_URL: deployerUrl,
           });
           log.push(`$ ${command} -> ${result.code}\n${result.stdout}${result.stderr}`);
-          const allowed = words[4] === 'diff' ? [0, 2] : [0];
+          const allowed = cli && args[0] === 'diff' ? [0, 2] : [0];
           if (!allowed.includes(result.code))
             throw new Error(`\`${command}\` exited ${result.code}\n${result.stdout}${result.stderr}`);
-          if (words[2] === 'local:push') digests.set(words[5] ?? '', result.stdout.trim());
+          if (words[2] === 'local:push') digests.set(args[1] ?? '', result.stdout.trim());
           return;
         }
         if (words[0] === 'curl') {

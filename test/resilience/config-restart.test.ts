@@ -18,6 +18,7 @@ import { loadSettings } from '../../deployer/runtime/settings.ts';
 import { createAdapters } from '../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
 import { ConfigRepo } from '../support/config-repo.ts';
+import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../support/local-actors.ts';
 
 const silent = pino({ level: 'silent' });
 const TOKEN = 'restart-test-token-0123456789';
@@ -28,17 +29,7 @@ let cacheRoot: string;
 const running = new Set<{ runtime: DeployerRuntime; destroy(): void }>();
 
 const actorsYaml = (suspended: boolean) =>
-  [
-    'name: actors',
-    'cluster: gitops',
-    'service: actors',
-    'container: actors',
-    'image: { repository: actors, track: { semver: "^1.0.0" } }',
-    `verify: { url: "${world.serviceUrl('actors')}/version", successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }`,
-    'cdn: { distributionId: ELOCALACTORS }',
-    `suspended: ${suspended}`,
-    '',
-  ].join('\n');
+  worldActorsYaml(world, { verify: { successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }, suspended });
 
 beforeAll(async () => {
   world = await startLocalWorld({
@@ -47,7 +38,7 @@ beforeAll(async () => {
     // even when the client has gone): with the template's 60 s visibility the next deployer would
     // see it only after the test's cap. 2 s keeps the redelivery inside it.
     visibilityTimeoutSeconds: 2,
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
+    timing: RUNTIME_WORLD_TIMING,
   });
   repo = await ConfigRepo.create();
   cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'config-restart-cache-'));

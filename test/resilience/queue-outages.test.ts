@@ -17,6 +17,7 @@ import { loadSettings } from '../../deployer/runtime/settings.ts';
 import { createAdapters } from '../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
 import { ConfigRepo } from '../support/config-repo.ts';
+import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../support/local-actors.ts';
 import { type SqsFaultProxy, sentKind, startSqsFaultProxy } from './support/sqs-fault-proxy.ts';
 
 const silent = pino({ level: 'silent' });
@@ -30,23 +31,17 @@ let cacheDir: string;
 let runtime: DeployerRuntime;
 let destroyAdapters: () => void;
 
-const actorsYaml = (suspended: boolean) =>
-  [
-    'name: actors',
-    'cluster: gitops',
-    'service: actors',
-    'container: actors',
-    'image: { repository: actors, track: { semver: "^1.0.0" } }',
-    `verify: { url: "${world.serviceUrl('actors')}/version", successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }`,
-    'cdn: { distributionId: ELOCALACTORS }',
-    `suspended: ${suspended}`,
-    '',
-  ].join('\n');
+const actorsYaml = (suspended: boolean, pin?: string) =>
+  worldActorsYaml(world, {
+    verify: { successes: 1, intervalSeconds: 1, timeoutSeconds: 20 },
+    suspended,
+    ...(pin ? { pin } : {}),
+  });
 
 beforeAll(async () => {
   world = await startLocalWorld({
     logger: silent,
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
+    timing: RUNTIME_WORLD_TIMING,
     // A message not deleted comes back within seconds; the redrive policy stays out of the way.
     visibilityTimeoutSeconds: 2,
     maxReceiveCount: 100,
@@ -115,9 +110,15 @@ describe('SQS outages', () => {
     // No reconcile left over from the start that could do the work the push must do.
     await expect.poll(() => depth(world.queueUrl), CAP).toBe(0);
     proxy.refuse = reconcileSend;
-    const suspend = await repo.commit({ 'config/services/actors.yaml': actorsYaml(true) }, 'suspend actors');
+    // The new config pins an image that is in ECR (pushed without an event): the intake's bulk compare
+    // finds the service differs, so its reconcile must be queued.
+    const { digest } = world.registry.push('actors', '1.1.0');
+    const pin = await repo.commit(
+      { 'config/services/actors.yaml': actorsYaml(false, '1.1.0') },
+      'pin actors 1.1.0',
+    );
     await runtime.enqueue(
-      { kind: 'git-push', deliveryId: 'outage-push', after: suspend },
+      { kind: 'git-push', deliveryId: 'outage-push', after: pin },
       AbortSignal.timeout(10_000),
     );
 
@@ -126,7 +127,7 @@ describe('SQS outages', () => {
     const deliveries = () => proxy.receiveAnswers.filter((answer) => answer.includes('outage-push')).length;
     await proxy.until(() => deliveries() >= 2);
     expect(proxy.refused.filter(reconcileSend).length).toBeGreaterThan(0);
-    expect(runtime.status().config.revision).toBe(suspend);
+    expect(runtime.status().config.revision).toBe(pin);
     // Meanwhile the service is not shown Synced on the old config, nor as if the new one were in effect.
     expect(runtime.serviceStatus('actors')?.sync).toMatchObject({
       state: 'OutOfSync',
@@ -134,14 +135,18 @@ describe('SQS outages', () => {
     });
 
     proxy.refuse = undefined;
-    await expect.poll(() => runtime.serviceStatus('actors')?.sync.state, CAP).toBe('Suspended');
+    await expect.poll(() => runtime.serviceStatus('actors')?.live?.digest, CAP).toBe(digest);
+    await expect.poll(() => runtime.serviceStatus('actors')?.sync.state, CAP).toBe('Synced');
   }, 120_000);
 
   it('a poison message the DLQ refuses stays queued and is retried; valid messages of its batch are done', async () => {
     const dlqSend = (call: Parameters<NonNullable<SqsFaultProxy['refuse']>>[0]) =>
       call.action === 'SendMessage' && call.request.QueueUrl === world.dlqUrl;
     proxy.refuse = dlqSend;
-    const resume = await repo.commit({ 'config/services/actors.yaml': actorsYaml(false) }, 'resume actors');
+    const resume = await repo.commit(
+      { 'config/services/actors.yaml': actorsYaml(false) },
+      'track actors again',
+    );
     // Both arrive while the consumer's receive is held, so they come back in one batch.
     await proxy.holdReceives();
     const answersBefore = proxy.receiveAnswers.length;
@@ -163,9 +168,9 @@ describe('SQS outages', () => {
     );
     proxy.releaseReceives();
 
-    // The valid push is done: the service is resumed and back to Synced.
+    // The valid push is done: its config is in force and the service Synced on it.
+    await expect.poll(() => runtime.status().config.revision, CAP).toBe(resume);
     await expect.poll(() => runtime.serviceStatus('actors')?.sync.state, CAP).toBe('Synced');
-    expect(runtime.status().config.revision).toBe(resume);
     const batch = proxy.receiveAnswers.slice(answersBefore).find((answer) => answer.includes('dlq-outage'));
     expect(batch, 'the poison message and the push came back in one receive').toContain('dlq-outage-push');
 

@@ -13,6 +13,7 @@ import {
 } from '../../local/world.ts';
 import { ConfigRepo } from './config-repo.ts';
 import { type DeployerProcess, spawnDeployer } from './deployer-process.ts';
+import { worldActorsYaml } from './local-actors.ts';
 
 export const E2E_TIMING: Partial<LocalTiming> = {
   tickMs: 25,
@@ -78,33 +79,16 @@ export async function startE2eEnvironment(
   try {
     repo = await ConfigRepo.create();
     cacheDir = await mkdtemp(path.join(tmpdir(), 'ecs-gitops-e2e-cache-'));
-    const actorsYaml = (actors: ActorsConfigOptions = {}) => {
-      const image = actors.pin
-        ? `  pin: "${actors.pin}"`
-        : `  track:\n    semver: "${actors.semver ?? '^1.0.0'}"`;
-      return [
-        'name: actors',
-        'cluster: gitops',
-        'service: actors',
-        'container: actors',
-        'image:',
-        '  repository: actors',
-        image,
-        'verify:',
-        `  url: ${world.serviceUrl('actors')}/version`,
-        '  expectVersion: true',
-        `  successes: ${actors.verifySuccesses ?? 3}`,
-        `  intervalSeconds: ${actors.verifyIntervalSeconds ?? 0.1}`,
-        `  timeoutSeconds: ${actors.verifyTimeoutSeconds ?? 10}`,
-        'cdn:',
-        '  distributionId: ELOCALACTORS',
-        '  paths: ["/*"]',
-        'rollout:',
-        '  timeoutSeconds: 30',
-        '  rollback: true',
-        '',
-      ].join('\n');
-    };
+    const actorsYaml = (actors: ActorsConfigOptions = {}) =>
+      worldActorsYaml(world, {
+        ...(actors.pin ? { pin: actors.pin } : { semver: actors.semver ?? '^1.0.0' }),
+        verify: {
+          successes: actors.verifySuccesses ?? 3,
+          intervalSeconds: actors.verifyIntervalSeconds ?? 0.1,
+          timeoutSeconds: actors.verifyTimeoutSeconds ?? 10,
+        },
+        rolloutTimeoutSeconds: 30,
+      });
     await repo.commit({ [ACTORS_FILE]: actorsYaml(options.actors) }, 'initial config');
     const configRepo = repo;
     const configCache = cacheDir;

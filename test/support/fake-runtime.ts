@@ -196,7 +196,14 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     },
     async resume(service) {
       record({ method: 'resume', service });
-      requireService(service).suspended = false;
+      const current = requireService(service);
+      // As the runtime: nothing to lift is an error the API answers 409 (operations.ts).
+      if (!current.suspended)
+        throw new DeployerError(
+          'NOT_SUSPENDED',
+          `${service} is not suspended, so there is nothing to resume`,
+        );
+      current.suspended = false;
       notify();
     },
     subscribe(listener) {

@@ -1,43 +1,97 @@
-import { readFileSync } from 'node:fs';
+// README.md is a short map built from docs/readme/readme.md and docs/quick-start.md; every page's
+// relative links and anchors resolve (GitHub's heading ids), so a renamed heading or file fails here.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReadme, CHAPTERS } from '../../docs/readme/build-readme.ts';
+import { buildReadme } from '../../docs/readme/build-readme.ts';
+import { anchors, relativeLinks, slug } from '../../docs/readme/markdown-links.ts';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const readme = read('README.md');
+const PAGES = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 describe('README.md', () => {
-  it('equals the chapters of docs/ stitched together (run `npm run readme` after editing docs)', () => {
+  it('is what `npm run readme` builds from docs/readme/readme.md and the quick start', () => {
     expect(readme).toBe(buildReadme());
   });
 
-  it('names the two commands: run the deployer locally and run the tests', () => {
-    expect(readme).toContain('npm start');
-    expect(readme).toContain('npm test');
+  it('is a map of about 10 KB, not the manual', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThan(12_000);
   });
 
-  it('has the sections a user of a deployer looks for', () => {
-    for (const heading of [
-      '## Quick start',
-      '## Configuration',
-      '## Deploy to AWS',
-      '### Wire the GitHub webhook',
-      '## Benchmarks and resilience',
-    ]) {
-      expect(readme).toContain(heading);
+  it('names the two commands, and the test command is the one .ci/run runs', () => {
+    const block = /## The two commands\n+```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const commands = block.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim());
+    expect(commands).toContain('npm ci && npm start');
+    expect(commands).toContain('npm ci && npm test');
+    expect(
+      read('.ci/run')
+        .split('\n')
+        .map((line) => line.trim()),
+    ).toContain('npm test');
+  });
+
+  it('shows the quick start on the first screens, before the chapter table', () => {
+    const quickStart = readme.indexOf('## Quick start');
+    expect(quickStart).toBeGreaterThan(0);
+    expect(quickStart).toBeLessThan(readme.indexOf('## Documentation'));
+    expect(readme).toContain('npm run local:push -- actors 1.1.0');
+  });
+
+  it('links every chapter of docs/ from its table', () => {
+    const table = readme.slice(readme.indexOf('## Documentation'));
+    for (const page of PAGES.filter((p) => p.startsWith('docs/')))
+      expect(table, `${page} is not in the README's table`).toContain(`](${page})`);
+  });
+});
+
+describe('slug (GitHub heading ids)', () => {
+  it.each([
+    ['The `ecs-gitops` CLI', 'the-ecs-gitops-cli'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a heading of docs/config.md, not a template
+    ['Stack values: `${stack:Name}`', 'stack-values-stackname'],
+    ['`status [service] [--json | --watch]`', 'status-service---json----watch'],
+    ['1. Install and start', '1-install-and-start'],
+    ['Wire the GitHub webhook: the only hand steps', 'wire-the-github-webhook-the-only-hand-steps'],
+  ])('%s -> %s', (heading, id) => {
+    expect(slug(heading)).toBe(id);
+  });
+
+  it('numbers repeated headings as GitHub does', () => {
+    expect([...anchors('## Tests\n### Tests\n```\n## not a heading\n```\n')]).toEqual(['tests', 'tests-1']);
+  });
+});
+
+describe('relative links and anchors', () => {
+  it.each(PAGES)('%s: every link resolves', (page) => {
+    const broken: string[] = [];
+    for (const link of relativeLinks(read(page))) {
+      const file = link.path === '' ? page : path.join(path.dirname(page), link.path);
+      const where = `${page}:${link.line} (${link.target})`;
+      if (!existsSync(path.join(ROOT, file))) broken.push(`${where}: no file ${file}`);
+      else if (link.anchor !== undefined) {
+        if (!file.endsWith('.md') || !statSync(path.join(ROOT, file)).isFile())
+          broken.push(`${where}: ${file} has no headings to link to`);
+        else if (!anchors(read(file)).has(link.anchor))
+          broken.push(`${where}: no heading #${link.anchor} in ${file}`);
+      }
     }
-    expect(CHAPTERS).toContain('quick-start.md');
+    expect(broken).toEqual([]);
   });
 
-  it('links only to anchors that exist in it', () => {
-    const anchors = new Set(
-      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-        (m[1] ?? '')
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N} -]/gu, '')
-          .replace(/ /g, '-'),
-      ),
+  it('finds the links of a page, outside code, and can report a broken one', () => {
+    const links = relativeLinks(
+      'see [cli](cli.md#exit-codes) and `[x](nope.md)`\n```\n[y](no.md)\n```\n[z](#top)',
     );
-    const links = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
-    expect(links.length).toBeGreaterThan(5);
-    for (const link of links) expect(anchors, `#${link}`).toContain(link);
+    expect(links.map((l) => [l.path, l.anchor, l.line])).toEqual([
+      ['cli.md', 'exit-codes', 1],
+      ['', 'top', 5],
+    ]);
   });
 });

@@ -1,4 +1,9 @@
 // EcsPort over the ECS API: live service state, task definitions with their tags, rollouts.
+// - DescribeServices takes "up to 10 services ... in a single operation"
+//   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html): bulk reads
+//   go 10 at a time; a missing service is a `failures` entry of a 200 answer, not an error.
+// - Every call first takes a token of its operation from the optional RateLimiter (ECS throttles per
+//   account and Region with token buckets); a throttled answer empties that bucket.
 import {
   type Deployment,
   DescribeServicesCommand,
@@ -7,15 +12,23 @@ import {
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
+  type Service,
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DeployerError } from '../../domain/errors.ts';
+import { DeployerError, isDeployerError } from '../../domain/errors.ts';
 import type { LiveDeployment, LiveService, RolloutState, TaskDefinition } from '../../domain/types.ts';
-import type { DescribedTaskDefinition, EcsPort } from '../../ports.ts';
+import type { DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../../ports.ts';
+import type { RateLimiter } from '../../shared/rate-limiter.ts';
 import { callAws } from './map-aws-error.ts';
 
-/** Fields RegisterTaskDefinition accepts; everything else ECS describes (arn, revision, status...) is output only. */
+/**
+ * Fields RegisterTaskDefinition accepts; everything else ECS describes (arn, revision, status...) is
+ * output only (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
+ * local/ecs/server.ts keeps its own list on purpose, not this one: the stand-in models AWS apart from the
+ * adapter, so a field wrongly kept or dropped here is not mirrored there, and the tests over the stand-in
+ * (and over moto) can still catch it.
+ */
 const REGISTER_FIELDS = [
   'family',
   'taskRoleArn',
@@ -37,31 +50,51 @@ const REGISTER_FIELDS = [
 ] as const;
 
 const MAX_LIST_PAGES = 100;
+/**
+ * Client-side budget per ECS operation in AWS. ECS meters each account and Region with token buckets
+ * (request-throttling.html); its own example is the cluster read bucket of 50 tokens. 50 at once and
+ * 20 a second per operation keeps a deployer well inside the published buckets while leaving room for
+ * the console, CI and other tools that draw from the same ones.
+ */
+export const ECS_RATE_LIMIT = { burst: 50, perSecond: 20 } as const;
+
+/** DescribeServices' limit of services per call. */
+const DESCRIBE_SERVICES_BATCH = 10;
 
 export interface EcsAdapterOptions {
   /** Page size for ListTaskDefinitions (1..100); small values only make sense in tests. */
   listPageSize?: number;
+  /** Waits for a token before each call (ECS throttling quotas); none: no client-side limit. */
+  limiter?: RateLimiter;
 }
 
 export class EcsAdapter implements EcsPort {
   readonly #client: ECSClient;
   readonly #listPageSize: number;
+  readonly #limiter: RateLimiter | undefined;
 
   constructor(client: ECSClient, options: EcsAdapterOptions = {}) {
     this.#client = client;
     this.#listPageSize = options.listPageSize ?? 100;
+    this.#limiter = options.limiter;
+  }
+
+  /** One SDK call: a token first, a throttling answer drains the operation's bucket. */
+  async #call<T>(operation: string, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
+    await this.#limiter?.acquire(operation, signal);
+    try {
+      return await callAws(operation, signal, send);
+    } catch (error) {
+      if (isDeployerError(error) && error.code === 'AWS_THROTTLED') this.#limiter?.throttled(operation);
+      throw error;
+    }
   }
 
   async describeService(cluster: string, service: string, signal: AbortSignal): Promise<LiveService> {
-    const output = await callAws('ecs:DescribeServices', signal, () =>
-      this.#client.send(new DescribeServicesCommand({ cluster, services: [service] }), {
-        abortSignal: signal,
-      }),
-    );
-    const found = output.services?.[0];
-    // ECS reports a missing service as a "failure" in a 200 answer, and a deleted one as INACTIVE.
-    if (!found || found.status === 'INACTIVE') {
-      const reason = output.failures?.[0]?.reason ?? found?.status ?? 'MISSING';
+    const { found, missing } = await this.describeServices(cluster, [service], signal);
+    const live = found[0];
+    if (!live) {
+      const reason = missing[0]?.reason ?? 'MISSING';
       throw new DeployerError(
         'SERVICE_NOT_FOUND',
         `ECS service ${service} in cluster ${cluster}: ${reason}`,
@@ -70,30 +103,43 @@ export class EcsAdapter implements EcsPort {
         },
       );
     }
-    const deployments = (found.deployments ?? []).map(toLiveDeployment);
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
-    return {
-      cluster,
-      service,
-      status: found.status ?? 'UNKNOWN',
-      desiredCount: found.desiredCount ?? 0,
-      runningCount: found.runningCount ?? 0,
-      pendingCount: found.pendingCount ?? 0,
-      taskDefinitionArn: primary?.taskDefinitionArn ?? found.taskDefinition ?? '',
-      deployments,
-      events: (found.events ?? []).map((event) => ({
-        id: event.id ?? '',
-        createdAt: event.createdAt ?? new Date(0),
-        message: event.message ?? '',
-      })),
-    };
+    return live;
+  }
+
+  async describeServices(
+    cluster: string,
+    services: readonly string[],
+    signal: AbortSignal,
+  ): Promise<ServicesDescribed> {
+    const described: ServicesDescribed = { found: [], missing: [] };
+    for (let start = 0; start < services.length; start += DESCRIBE_SERVICES_BATCH) {
+      const batch = services.slice(start, start + DESCRIBE_SERVICES_BATCH);
+      const output = await this.#call('ecs:DescribeServices', signal, () =>
+        this.#client.send(new DescribeServicesCommand({ cluster, services: [...batch] }), {
+          abortSignal: signal,
+        }),
+      );
+      // ECS answers by ARN and name; match each asked name (or ARN) to its answer.
+      for (const asked of batch) {
+        const name = asked.slice(asked.lastIndexOf('/') + 1);
+        const found = output.services?.find((s) => s.serviceName === name || s.serviceArn === asked);
+        // ECS reports a missing service as a "failure" in a 200 answer, and a deleted one as INACTIVE.
+        if (found && found.status !== 'INACTIVE') {
+          described.found.push(toLiveService(cluster, asked, found));
+          continue;
+        }
+        const failure = output.failures?.find((f) => f.arn === asked || f.arn?.endsWith(`/${name}`));
+        described.missing.push({ service: asked, reason: failure?.reason ?? found?.status ?? 'MISSING' });
+      }
+    }
+    return described;
   }
 
   async describeTaskDefinition(
     taskDefinition: string,
     signal: AbortSignal,
   ): Promise<DescribedTaskDefinition> {
-    const output = await callAws('ecs:DescribeTaskDefinition', signal, () =>
+    const output = await this.#call('ecs:DescribeTaskDefinition', signal, () =>
       this.#client.send(new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }), {
         abortSignal: signal,
       }),
@@ -130,7 +176,7 @@ export class EcsAdapter implements EcsPort {
     }
     const tagList = Object.entries(tags).map(([key, value]) => ({ key, value }));
     if (tagList.length > 0) input.tags = tagList;
-    const output = await callAws('ecs:RegisterTaskDefinition', signal, () =>
+    const output = await this.#call('ecs:RegisterTaskDefinition', signal, () =>
       this.#client.send(
         new RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput),
         {
@@ -151,7 +197,7 @@ export class EcsAdapter implements EcsPort {
     const arns: string[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const output = await callAws('ecs:ListTaskDefinitions', signal, () =>
+      const output = await this.#call('ecs:ListTaskDefinitions', signal, () =>
         this.#client.send(
           new ListTaskDefinitionsCommand({
             familyPrefix: family,
@@ -174,7 +220,7 @@ export class EcsAdapter implements EcsPort {
   async tagResource(resourceArn: string, tags: Record<string, string>, signal: AbortSignal): Promise<void> {
     const list = Object.entries(tags).map(([key, value]) => ({ key, value }));
     if (list.length === 0) return;
-    await callAws('ecs:TagResource', signal, () =>
+    await this.#call('ecs:TagResource', signal, () =>
       this.#client.send(new TagResourceCommand({ resourceArn, tags: list }), { abortSignal: signal }),
     );
   }
@@ -185,7 +231,7 @@ export class EcsAdapter implements EcsPort {
     taskDefinitionArn: string,
     signal: AbortSignal,
   ): Promise<void> {
-    await callAws('ecs:UpdateService', signal, () =>
+    await this.#call('ecs:UpdateService', signal, () =>
       this.#client.send(new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn }), {
         abortSignal: signal,
       }),
@@ -198,6 +244,26 @@ function familyOf(arn: string): string {
   const name = arn.slice(arn.lastIndexOf('/') + 1);
   const colon = name.lastIndexOf(':');
   return colon === -1 ? name : name.slice(0, colon);
+}
+
+function toLiveService(cluster: string, service: string, found: Service): LiveService {
+  const deployments = (found.deployments ?? []).map(toLiveDeployment);
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  return {
+    cluster,
+    service,
+    status: found.status ?? 'UNKNOWN',
+    desiredCount: found.desiredCount ?? 0,
+    runningCount: found.runningCount ?? 0,
+    pendingCount: found.pendingCount ?? 0,
+    taskDefinitionArn: primary?.taskDefinitionArn ?? found.taskDefinition ?? '',
+    deployments,
+    events: (found.events ?? []).map((event) => ({
+      id: event.id ?? '',
+      createdAt: event.createdAt ?? new Date(0),
+      message: event.message ?? '',
+    })),
+  };
 }
 
 const ROLLOUT_STATES = new Set<string>(['IN_PROGRESS', 'COMPLETED', 'FAILED']);

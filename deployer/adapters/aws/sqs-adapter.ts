@@ -8,6 +8,8 @@
 // without a DLQ URL it is made visible again at once so the queue's redrive policy (maxReceiveCount)
 // moves it. Either way `onPoison` is told, for logs and metrics.
 //
+// sendBatch(): see sqs-send-batch.ts.
+//
 // Setting one message aside (deleting an ignored event, dead-lettering or releasing a poison body) never
 // costs the valid messages received in the same batch: a failed hand-off is reported through
 // `onHandOffFailed` and leaves that one message in flight (SQS makes it visible again after the
@@ -16,7 +18,6 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -28,6 +29,7 @@ import { deduplicationId, encodeMessage, messageGroupId } from '../../domain/eve
 import type { QueueMessage } from '../../domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../ports.ts';
 import { callAws, mapAwsError } from './map-aws-error.ts';
+import { sendMessageBatch } from './sqs-send-batch.ts';
 
 export interface PoisonMessage {
   messageId: string;
@@ -95,6 +97,11 @@ export class SqsQueue implements QueuePort {
       MessageDeduplicationId: deduplicationId(message),
     });
     await callAws('sqs:SendMessage', signal, () => this.#client.send(command, { abortSignal: signal }));
+  }
+
+  async sendBatch(messages: readonly QueueMessage[], signal: AbortSignal): Promise<void> {
+    for (let start = 0; start < messages.length; start += MAX_BATCH)
+      await sendMessageBatch(this.#client, this.#queueUrl, messages.slice(start, start + MAX_BATCH), signal);
   }
 
   async receive(maxMessages: number, waitSeconds: number, signal: AbortSignal): Promise<ReceivedMessage[]> {
@@ -229,24 +236,6 @@ export class SqsQueue implements QueuePort {
       });
       return false;
     }
-  }
-}
-
-/** Resolves a queue name to its URL (a URL is returned unchanged). */
-export async function resolveQueueUrl(
-  client: SQSClient,
-  nameOrUrl: string,
-  signal: AbortSignal,
-): Promise<string> {
-  if (/^https?:\/\//.test(nameOrUrl)) return nameOrUrl;
-  try {
-    const output = await client.send(new GetQueueUrlCommand({ QueueName: nameOrUrl }), {
-      abortSignal: signal,
-    });
-    if (!output.QueueUrl) throw new Error(`no URL for queue ${nameOrUrl}`);
-    return output.QueueUrl;
-  } catch (error) {
-    throw mapAwsError(error, 'sqs:GetQueueUrl', signal);
   }
 }
 

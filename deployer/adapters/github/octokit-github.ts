@@ -3,13 +3,23 @@
 // "Troubleshooting the REST API": not before `x-ratelimit-reset`, or `retry-after` seconds).
 // Auth: a token, or a GitHub App whose installation tokens @octokit/auth-app mints and renews.
 // REST references: "Create a deployment", "Create a deployment status" (docs.github.com/rest/deployments),
-// "Create a commit status" (docs.github.com/rest/commits/statuses).
+// "Create a commit status" (docs.github.com/rest/commits/statuses); for a pin pull request "Get
+// repository content" and "Create or update file contents" (docs.github.com/rest/repos/contents), "Get
+// a reference", "Create a reference" and "Update a reference" (docs.github.com/rest/git/refs), "List
+// pull requests" and "Create a pull request" (docs.github.com/rest/pulls/pulls).
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from 'pino';
-import type { CommitState, DeploymentState, GitHubPort } from '../../github/github-port.ts';
+import type {
+  CommitState,
+  DeploymentState,
+  GitHubPort,
+  PinPullRequestPort,
+  PullRequestLink,
+  RepositoryFile,
+} from '../../github/github-port.ts';
 import type { GitHubAuth, GitHubSettings } from '../../github/github-settings.ts';
 
 const ReportingOctokit = Octokit.plugin(retry, throttling);
@@ -28,7 +38,7 @@ export interface OctokitGitHubOptions {
   retryBaseMs?: number;
 }
 
-export class OctokitGitHub implements GitHubPort {
+export class OctokitGitHub implements GitHubPort, PinPullRequestPort {
   readonly #octokit: InstanceType<typeof ReportingOctokit>;
   readonly #repo: { owner: string; repo: string };
 
@@ -139,6 +149,116 @@ export class OctokitGitHub implements GitHubPort {
       headers: { 'x-github-api-version': '2022-11-28' },
     });
   }
+
+  async readFile(path: string, branch: string): Promise<RepositoryFile | undefined> {
+    try {
+      const response = await this.#octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        ...this.#repo,
+        path,
+        ref: branch,
+        headers: API_VERSION,
+      });
+      const data = response.data as { type?: string; content?: string; encoding?: string; sha?: string };
+      if (data.type !== 'file' || data.encoding !== 'base64' || typeof data.content !== 'string' || !data.sha)
+        throw new Error(`GitHub answered ${path} at ${branch} with a ${data.type ?? 'non-file'}, not a file`);
+      return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async branchHead(branch: string): Promise<string | undefined> {
+    try {
+      const response = await this.#octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        ...this.#repo,
+        ref: `heads/${branch}`,
+        headers: API_VERSION,
+      });
+      return (response.data as { object: { sha: string } }).object.sha;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async setBranch(branch: string, sha: string, exists: boolean): Promise<void> {
+    if (exists) {
+      await this.#octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+        ...this.#repo,
+        ref: `heads/${branch}`,
+        sha,
+        force: true,
+        headers: API_VERSION,
+      });
+      return;
+    }
+    await this.#octokit.request('POST /repos/{owner}/{repo}/git/refs', {
+      ...this.#repo,
+      ref: `refs/heads/${branch}`,
+      sha,
+      headers: API_VERSION,
+    });
+  }
+
+  async writeFile(input: {
+    branch: string;
+    path: string;
+    text: string;
+    sha: string;
+    message: string;
+  }): Promise<{ commit: string }> {
+    const response = await this.#octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
+      ...this.#repo,
+      path: input.path,
+      message: input.message,
+      content: Buffer.from(input.text, 'utf8').toString('base64'),
+      sha: input.sha,
+      branch: input.branch,
+      headers: API_VERSION,
+    });
+    const commit = (response.data as { commit?: { sha?: string } }).commit?.sha;
+    if (!commit) throw new Error(`GitHub did not commit ${input.path} on ${input.branch}`);
+    return { commit };
+  }
+
+  async findOpenPullRequest(head: string): Promise<PullRequestLink | undefined> {
+    const response = await this.#octokit.request('GET /repos/{owner}/{repo}/pulls', {
+      ...this.#repo,
+      // `head` filters by `user-or-organization:branch`.
+      head: `${this.#repo.owner}:${head}`,
+      state: 'open',
+      per_page: 10,
+      headers: API_VERSION,
+    });
+    const [open] = response.data as { number: number; html_url: string }[];
+    return open ? { number: open.number, url: open.html_url } : undefined;
+  }
+
+  async createPullRequest(input: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestLink> {
+    const response = await this.#octokit.request('POST /repos/{owner}/{repo}/pulls', {
+      ...this.#repo,
+      head: input.head,
+      base: input.base,
+      title: input.title,
+      body: input.body,
+      headers: API_VERSION,
+    });
+    const data = response.data as { number: number; html_url: string };
+    return { number: data.number, url: data.html_url };
+  }
+}
+
+const API_VERSION = { 'x-github-api-version': '2022-11-28' } as const;
+
+/** A 404 from GitHub (Octokit's RequestError carries the status). */
+function isNotFound(error: unknown): boolean {
+  return (error as { status?: unknown } | null)?.status === 404;
 }
 
 function authOptions(auth: GitHubAuth) {

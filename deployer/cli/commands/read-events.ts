@@ -1,16 +1,13 @@
 // A minimal server-sent events client over fetch (Node has no EventSource): one request, events yielded
 // as they arrive, the same actionable errors as callDeployer for an unreachable deployer or a bad token.
-import { callDeployer, DeployerClientError } from '../deployer-client.ts';
+import { authError, type ClientOptions, callDeployer, DeployerClientError } from '../deployer-client.ts';
 
 export interface ServerSentEvent {
   event: string;
   data: string;
 }
 
-export async function* readEvents(
-  options: { url: string; token?: string },
-  path: string,
-): AsyncGenerator<ServerSentEvent> {
+export async function* readEvents(options: ClientOptions, path: string): AsyncGenerator<ServerSentEvent> {
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
@@ -22,11 +19,8 @@ export async function* readEvents(
     throw new DeployerClientError(`cannot reach the deployer at ${options.url}`, 3);
   }
   if (response.status === 401 || response.status === 403) {
-    await response.body?.cancel();
-    throw new DeployerClientError(
-      `the deployer at ${options.url} refused the request (HTTP ${response.status}); set the API token with --token or ECS_GITOPS_TOKEN`,
-      4,
-    );
+    const body = await response.json().catch(() => undefined);
+    throw authError(options, response.status, body);
   }
   if (!response.ok || !response.body) {
     const text = await response.text().catch(() => '');

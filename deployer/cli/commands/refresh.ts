@@ -3,7 +3,7 @@
 import type { RefreshResponse } from '../../http/api-routes.ts';
 import { CONFIG_REFRESH_PATH } from '../../http/api-routes.ts';
 import { shortRevision } from '../../present/format-values.ts';
-import { EXIT } from '../cli-io.ts';
+import { cliHint, EXIT } from '../cli-io.ts';
 import { configProblems } from '../format/status-report.ts';
 import { CONNECTION_HELP, DeployerAnswerError, defineRemoteCommand } from './remote-command.ts';
 
@@ -15,7 +15,7 @@ export const refreshCommand = defineRemoteCommand({
 Makes the deployer read its config source now (the directory, or the branch head of the git
 repository) and apply it when it is a new valid revision; every service is then reconciled.
 An invalid revision is rejected with its errors and the last good one stays in force.
-\`ecs-gitops sync <service>\` re-reads the config the same way before it reconciles.
+\`${cliHint('sync <service>')}\` re-reads the config the same way before it reconciles.
 
 Options:
   --json           print the deployer's answer as JSON

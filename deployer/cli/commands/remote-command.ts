@@ -1,8 +1,11 @@
 // What every verb that talks to a running deployer shares: flags (--url, --token, --help), argument
 // checks with usage errors, the HTTP client, and one mapping from failures to exit codes.
-import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
+
+import { type CliCommand, type CliIo, cliHint, EXIT, UsageError } from '../cli-io.ts';
 import { callDeployer, resolveClientOptions } from '../deployer-client.ts';
+import { printable } from '../format/text-table.ts';
+import { type OptionSpec, parseOptions } from '../parse-options.ts';
+import { suggest } from '../suggest.ts';
 import { readEvents, type ServerSentEvent } from './read-events.ts';
 
 /** Exit codes of the verbs that talk to a deployer (docs/cli.md), on top of cli-io.ts's. */
@@ -18,8 +21,6 @@ export const REMOTE_EXIT = {
 export const CONNECTION_HELP = `  --url <url>      deployer URL (env ECS_GITOPS_URL, default http://127.0.0.1:8080)
   --token <token>  API token, STATUS_TOKEN of the deployer (env ECS_GITOPS_TOKEN)
   -h, --help       show this help`;
-
-type OptionSpec = { type: 'string' | 'boolean'; short?: string };
 
 export interface RemoteContext {
   io: CliIo;
@@ -60,32 +61,24 @@ export function defineRemoteCommand(spec: RemoteCommandSpec): CliCommand {
     summary: spec.summary,
     usage: spec.usage,
     async run(args, io) {
-      let parsed: ReturnType<typeof parseArgs>;
-      try {
-        parsed = parseArgs({
-          args,
-          allowPositionals: true,
-          strict: true,
-          options: {
-            url: { type: 'string' },
-            token: { type: 'string' },
-            help: { type: 'boolean', short: 'h' },
-            ...spec.options,
-          },
-        });
-      } catch (error) {
-        throw new UsageError(error instanceof Error ? error.message : String(error));
-      }
-      const values = parsed.values as Record<string, string | boolean | undefined>;
+      const { values, positionals } = parseOptions(args, {
+        url: { type: 'string', valueName: '<url>' },
+        token: { type: 'string', valueName: '<token>' },
+        help: { type: 'boolean', short: 'h' },
+        ...spec.options,
+      });
       if (values.help) {
         io.stdout(spec.usage);
         return EXIT.ok;
       }
-      const { positionals } = parsed;
       if (positionals.length < spec.positionals.min)
-        throw new UsageError(`missing ${spec.positionals.names}`);
+        throw new UsageError(
+          `missing the ${spec.positionals.names}${spec.positionals.names.includes('service') ? ` (${cliHint('status')} lists the services)` : ''}`,
+        );
       if (positionals.length > spec.positionals.max)
-        throw new UsageError(`unexpected argument '${positionals[spec.positionals.max]}'`);
+        throw new UsageError(
+          `unexpected argument ${JSON.stringify(positionals[spec.positionals.max])}${spec.positionals.max === 0 ? `: ${spec.name} takes no arguments` : ''}`,
+        );
 
       const options = resolveClientOptions(
         {
@@ -101,7 +94,15 @@ export function defineRemoteCommand(spec: RemoteCommandSpec): CliCommand {
       const request = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
         const response = await callDeployer(options, method, path, body);
         if (response.status >= 200 && response.status < 300) return response.body;
-        throw answerError(response.status, response.body);
+        const error = answerError(response.status, response.body);
+        const [service] = positionals;
+        if (error.code === 'SERVICE_NOT_FOUND' && service !== undefined)
+          throw await unknownService(
+            error,
+            service,
+            async () => (await callDeployer(options, 'GET', '/status')).body,
+          );
+        throw error;
       };
       // DeployerClientError (3 unreachable, 4 token) and DeployerAnswerError (1) carry their exit
       // code; main.ts prints their message and exits with it.
@@ -129,6 +130,30 @@ function answerError(status: number, body: unknown): DeployerAnswerError {
   }
   const text = typeof body === 'string' && body.trim() !== '' ? `: ${body.trim().slice(0, 200)}` : '';
   return new DeployerAnswerError(status, undefined, `the deployer answered HTTP ${status}${text}`);
+}
+
+/**
+ * A service the deployer does not know: the closest name it does know (a typo such as `actor`), or
+ * the list, and the command that lists them. Keeps the deployer's own message when it has no list
+ * (still starting, or the status cannot be read).
+ */
+async function unknownService(
+  error: DeployerAnswerError,
+  service: string,
+  readStatus: () => Promise<unknown>,
+): Promise<DeployerAnswerError> {
+  const names = await readStatus()
+    .then((body) => (body as { services?: { name?: unknown }[] }).services?.map((s) => s.name))
+    .catch(() => undefined);
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) return error;
+  const guess = suggest(service, names);
+  const known =
+    names.length <= 10 ? `; it has ${names.map((n) => JSON.stringify(printable(n))).join(', ')}` : '';
+  return new DeployerAnswerError(
+    error.status,
+    error.code,
+    `no service named ${JSON.stringify(printable(service))} in the deployer's config${guess ? `; did you mean ${JSON.stringify(guess)}?` : known} (${cliHint('status')} lists them)`,
+  );
 }
 
 /** `/api/services/<name>/<action>` with the name encoded (names come from the command line). */

@@ -1,5 +1,5 @@
 // `ecs-gitops rollback <service> [--to <revision>]`: back to an earlier task definition, then hold there.
-import { UsageError } from '../cli-io.ts';
+import { cliHint, UsageError } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 import { nameWithState, serviceActionCommand } from './service-action.ts';
 
@@ -9,7 +9,7 @@ export const rollbackCommand = serviceActionCommand({
   synopsis: 'rollback <service> [--to <task-definition-arn | family:revision | revision>]',
   description: `Updates the ECS service to the previous task definition revision from its rollout history (or
 the one given with --to), then suspends tracking so the deployer does not roll forward again at
-once. Fix or pin the image in config, then run \`ecs-gitops resume <service>\`.`,
+once. Fix or pin the image in config, then run \`${cliHint('resume <service>')}\`.`,
   extraOptions: { to: { type: 'string' } },
   extraHelp: '  --to <revision>  task definition ARN, family:revision or revision number (default: previous)',
   validate: (values) => {
@@ -18,5 +18,5 @@ once. Fix or pin the image in config, then run \`ecs-gitops resume <service>\`.`
   },
   body: (values) => (typeof values.to === 'string' ? { to: values.to } : {}),
   describe: (answer) =>
-    `rollback of ${nameWithState(answer)} to ${answer.to ? printable(answer.to) : 'the previous revision'} queued; tracking is suspended until: ecs-gitops resume ${answer.service}`,
+    `rollback of ${nameWithState(answer)} to ${answer.to ? printable(answer.to) : 'the previous revision'} queued; tracking is suspended until: ${cliHint(`resume ${answer.service}`)}`,
 });

@@ -2,6 +2,7 @@
 import type { ServiceStatus } from '../../contract/status-model.ts';
 import { type CliCommand, EXIT, UsageError } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
+import type { OptionSpec } from '../parse-options.ts';
 import { asServiceStatus } from './answer-shape.ts';
 import { CONNECTION_HELP, defineRemoteCommand, servicePath } from './remote-command.ts';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, describeOutcome, waitForReconcile } from './wait-for-reconcile.ts';
@@ -21,7 +22,7 @@ export interface ServiceActionSpec {
   /** Usage line after `ecs-gitops`, e.g. `rollback <service> [--to <revision>]`. */
   synopsis: string;
   description: string;
-  extraOptions?: Record<string, { type: 'string' | 'boolean' }>;
+  extraOptions?: Record<string, OptionSpec>;
   extraHelp?: string;
   /** Offer `--wait`: follow the reconcile the action queues and exit 0 only when Synced. */
   waitable?: boolean;

@@ -1,4 +1,5 @@
 // `ecs-gitops sync <service>`: reconcile now, retrying digests that failed before.
+import { cliHint } from '../cli-io.ts';
 import { nameWithState, serviceActionCommand } from './service-action.ts';
 
 export const syncCommand = serviceActionCommand({
@@ -10,5 +11,5 @@ export const syncCommand = serviceActionCommand({
 forgets the digests that failed before, so a broken image that was fixed under the same digest
 (or a flaky verification) is tried again.`,
   describe: (answer) =>
-    `sync of ${nameWithState(answer)} queued. Follow it with: ecs-gitops status ${answer.service}`,
+    `sync of ${nameWithState(answer)} queued. Follow it with: ${cliHint(`status ${answer.service}`)}`,
 });

@@ -2,7 +2,6 @@
 // editors, pre-commit hooks and pull-request checks. Exit 0 when valid, 1 when not.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfigDirectory } from '../../adapters/config-directory.ts';
 import {
   parseStackValues,
@@ -11,6 +10,8 @@ import {
 } from '../../domain/config/stack-values.ts';
 import type { ConfigError, ConfigLoadResult } from '../../domain/types.ts';
 import { type CliCommand, type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { parseOptions } from '../parse-options.ts';
+import { suggest } from '../suggest.ts';
 
 const FORMATS = ['text', 'github', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -37,28 +38,26 @@ Options:
 `;
 
 function parse(args: string[]): { dir: string; format: Format; stackValuesFile: string | undefined } {
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      options: { format: { type: 'string' }; 'stack-values': { type: 'string' } };
-      allowPositionals: true;
-    }>
-  >;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { format: { type: 'string' }, 'stack-values': { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseOptions(args, {
+    format: { type: 'string', valueName: 'text|github|json' },
+    'stack-values': { type: 'string', valueName: '<file.json>' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (parsed.positionals.length > 1)
     throw new UsageError(`expected at most one directory, got ${parsed.positionals.length}`);
   const format = (parsed.values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format))
-    throw new UsageError(`unknown --format ${JSON.stringify(format)}; use one of ${FORMATS.join(', ')}`);
-  return { dir: parsed.positionals[0] ?? 'config', format, stackValuesFile: parsed.values['stack-values'] };
+  const stackValuesFile = parsed.values['stack-values'];
+  if (!FORMATS.includes(format)) {
+    const guess = suggest(format, FORMATS);
+    throw new UsageError(
+      `unknown --format ${JSON.stringify(format)}; ${guess ? `did you mean ${guess}? ` : ''}use one of ${FORMATS.join(', ')}`,
+    );
+  }
+  return {
+    dir: parsed.positionals[0] ?? 'config',
+    format,
+    stackValuesFile: typeof stackValuesFile === 'string' ? stackValuesFile : undefined,
+  };
 }
 
 /** The file's values, else STACK_VALUES, else undefined (syntax-only); a bad source is a usage error. */

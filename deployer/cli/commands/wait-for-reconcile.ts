@@ -1,7 +1,7 @@
 // `--wait` for sync and resume: follow the service until the reconcile after the request has finished,
 // printing each rollout step, and turn the outcome into an exit code (0 only when Synced).
 import type { ServiceStatus } from '../../contract/status-model.ts';
-import type { CliIo } from '../cli-io.ts';
+import { type CliIo, cliHint } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 900;
@@ -40,7 +40,7 @@ export function describeOutcome(service: string, status: ServiceStatus | undefin
   if (!status)
     return {
       ok: false,
-      line: `${printable(service)}: still not reconciled after ${timeoutSeconds} s; the deployer keeps going, follow it with: ecs-gitops status ${service}`,
+      line: `${printable(service)}: still not reconciled after ${timeoutSeconds} s; the deployer keeps going, follow it with: ${cliHint(`status ${service}`)}`,
     };
   const { state, reason, message } = status.sync;
   const line = `${printable(service)}: ${state} (${printable(reason)})${message ? ` ${printable(message)}` : ''}`;

@@ -13,6 +13,7 @@ import {
   shortRevision,
   withKnownTag,
 } from '../../present/format-values.ts';
+import { cliHint } from '../cli-io.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
 import { printable, textTable } from './text-table.ts';
 
@@ -125,7 +126,10 @@ export function serviceDetail(service: ServiceStatus): string {
   }
   lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);
   if (service.failedDigests.length > 0) {
-    lines.push('', 'Failed digests (not retried until the desired image changes or `ecs-gitops sync`):');
+    lines.push(
+      '',
+      `Failed digests (not retried until the desired image changes or \`${cliHint(`sync ${service.name}`)}\`):`,
+    );
     for (const f of service.failedDigests)
       lines.push(
         `  ${shortDigest(f.digest)}  ${printable(f.reason)}  ${formatTime(f.failedAt)}  ${f.rolloutId}`,

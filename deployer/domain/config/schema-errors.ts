@@ -125,13 +125,6 @@ function messageFor(
     }
     case 'oneOf':
       return { path, anchor: 'key', message: trackMessage(value) };
-    case 'not':
-      return {
-        path: [...path, 'track'],
-        anchor: 'key',
-        message:
-          'use either `pin` or `track`, not both: a pin always wins, so the track policy would never apply; remove one',
-      };
     case 'dependencies':
       return {
         path: [...path, String(error.params.property)],

@@ -73,7 +73,7 @@ export const serviceSchema = {
       additionalProperties: false,
       required: ['repository'],
       description:
-        'Where the image comes from and which one to run: `pin` OR `track` (default: latest push).',
+        'Where the image comes from and which one to run: `pin`, or `track` (default: latest push). With both, the pin wins and holds the policy back until it is removed.',
       properties: {
         repository: {
           type: 'string',
@@ -85,7 +85,7 @@ export const serviceSchema = {
           type: 'string',
           minLength: 1,
           description:
-            'A fixed tag (`1.4.2`) or digest (`sha256:` + 64 hex). Quote version-like tags. Cannot be combined with `track`.',
+            'A fixed tag (`1.4.2`), digest (`sha256:` + 64 hex) or reference (`actors:1.4.2@sha256:…`). Quote version-like tags. Wins over `track`: the status then says what `track` would choose; remove the pin to resume tracking.',
         },
         track: {
           type: 'object',
@@ -130,7 +130,6 @@ export const serviceSchema = {
           dependencies: { prerelease: ['semver'] },
         },
       },
-      not: { required: ['pin', 'track'] },
     },
     verify: {
       type: 'object',

@@ -44,6 +44,7 @@ export function toServiceConfig(data: ValidServiceData, file: string): ServiceCo
     source: { file },
   };
   if (data.image.pin !== undefined) config.image.pin = normalisePin(data.image.pin);
+  if (data.image.pin !== undefined && data.image.track !== undefined) config.image.pinHoldsTrack = true;
   if (data.verify !== undefined) {
     config.verify = {
       url: data.verify.url,

@@ -38,16 +38,6 @@ export function encodeMessage(msg: QueueMessage): string {
   return JSON.stringify(msg);
 }
 
-export function decodeMessage(text: string): Result<QueueMessage> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return invalid('not JSON');
-  }
-  return checkMessage(value);
-}
-
 /** A parsed value as a QueueMessage, or EVENT_INVALID naming the first problem. */
 export function checkMessage(value: unknown): Result<QueueMessage> {
   if (validate(value)) return ok(value as QueueMessage);

@@ -1,6 +1,6 @@
 // Chooses the image a service should run from what the registry holds, deterministically.
 import semver from 'semver';
-import type { ImageChoice, RegistryImage, ServiceConfig } from '../types.ts';
+import type { HeldImage, ImageChoice, RegistryImage, ServiceConfig, TrackPolicy } from '../types.ts';
 import { compileTagGlob, compileTagRegex } from './tag-pattern.ts';
 
 const short = (digest: string) => digest.slice(0, 19);
@@ -22,20 +22,47 @@ const chosen = (c: Candidate, why: string): ImageChoice => ({
 });
 
 export function chooseImage(image: ServiceConfig['image'], images: RegistryImage[]): ImageChoice {
-  if (image.pin !== undefined) {
-    const pin = image.pin;
-    if (pin.startsWith('sha256:')) {
-      const found = images.find((i) => i.digest === pin);
-      return found
-        ? { ok: true, digest: found.digest, reason: `pinned to ${short(pin)}` }
-        : { ok: false, reason: `pinned digest ${short(pin)} is not in repository ${image.repository}` };
-    }
-    const found = images.find((i) => i.tags.includes(pin));
+  if (image.pin === undefined) return chooseByTrack(image.track, images);
+  const pinned = choosePin(image, images);
+  if (!pinned.ok || image.pinHoldsTrack !== true) return pinned;
+  // The pin holds the policy back: say what it would run, so a newer image is not skipped silently.
+  const tracked = chooseByTrack(image.track, images);
+  if (!tracked.ok || tracked.digest === pinned.digest) return pinned;
+  const held: HeldImage = {
+    digest: tracked.digest,
+    ...(tracked.tag ? { tag: tracked.tag } : {}),
+    track: image.track,
+  };
+  return {
+    ...pinned,
+    held,
+    reason: `${pinned.reason}; held by the pin: ${describeTrack(image.track)} would choose ${tracked.tag ?? short(tracked.digest)} (${short(tracked.digest)})`,
+  };
+}
+
+/** `semver ^1.0.0`, `glob release-*`, `regex ^main-`, `latest`: a policy in a few words. */
+export function describeTrack(track: TrackPolicy): string {
+  if ('semver' in track) return `semver ${track.semver}`;
+  if ('glob' in track) return `glob ${track.glob}`;
+  if ('regex' in track) return `regex ${track.regex}`;
+  return 'latest';
+}
+
+function choosePin(image: ServiceConfig['image'], images: RegistryImage[]): ImageChoice {
+  const pin = image.pin as string;
+  if (pin.startsWith('sha256:')) {
+    const found = images.find((i) => i.digest === pin);
     return found
-      ? { ok: true, digest: found.digest, tag: pin, reason: `pinned to tag ${pin} (${short(found.digest)})` }
-      : { ok: false, reason: `pinned tag ${pin} is not in repository ${image.repository}` };
+      ? { ok: true, digest: found.digest, reason: `pinned to ${short(pin)}` }
+      : { ok: false, reason: `pinned digest ${short(pin)} is not in repository ${image.repository}` };
   }
-  const track = image.track;
+  const found = images.find((i) => i.tags.includes(pin));
+  return found
+    ? { ok: true, digest: found.digest, tag: pin, reason: `pinned to tag ${pin} (${short(found.digest)})` }
+    : { ok: false, reason: `pinned tag ${pin} is not in repository ${image.repository}` };
+}
+
+function chooseByTrack(track: TrackPolicy, images: RegistryImage[]): ImageChoice {
   if ('semver' in track) {
     const prerelease = track.prerelease === true;
     const list = candidates(images, (tag) => {

@@ -22,7 +22,7 @@ export function serviceCard(service: ServiceStatus): SafeHtml {
 <header class="card-head">
 <h2>${service.name}</h2>
 ${healthBadges(service)}
-${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: ecs-gitops resume tracks again">suspended</span>` : ''}
+${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: npx ecs-gitops resume tracks again">suspended</span>` : ''}
 ${actionSlot(service)}
 </header>
 <p class="sync-reason" title="last verdict: ${service.sync.state}"><strong>${service.sync.reason}</strong>${service.sync.message ? html` — ${service.sync.message}` : ''} <span class="muted">since <time datetime="${service.sync.since}">${formatTime(service.sync.since)}</time></span></p>

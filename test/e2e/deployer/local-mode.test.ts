@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeployerProcess, spawnDeployer } from '../../support/deployer-process.ts';
+import { actorsYaml } from '../../support/local-actors.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const LOCAL_PORTS = {
@@ -16,19 +17,6 @@ const LOCAL_PORTS = {
   LOCAL_CLOUDFRONT_PORT: '0',
   LOCAL_ACTORS_PORT: '0',
 };
-
-const actorsYaml = (semver: string) =>
-  [
-    'name: actors',
-    'cluster: gitops',
-    'service: actors',
-    'container: actors',
-    'image:',
-    '  repository: actors',
-    '  track:',
-    `    semver: "${semver}"`,
-    '',
-  ].join('\n');
 
 const isAlive = (pid: number) => {
   try {
@@ -46,7 +34,7 @@ describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ecs-gitops-local-mode-'));
     await mkdir(path.join(dir, 'services'));
-    await writeFile(path.join(dir, 'services', 'actors.yaml'), actorsYaml('^1.0.0'));
+    await writeFile(path.join(dir, 'services', 'actors.yaml'), actorsYaml({ semver: '^1.0.0' }));
     deployer = await spawnDeployer({ env: { ...LOCAL_PORTS, CONFIG_PATH: dir, LOCAL_USE_ECHO_TASK: '1' } });
   });
   afterAll(async () => {
@@ -92,7 +80,7 @@ describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
 
   it('an edit of the config directory is picked up without a restart', async () => {
     const before = (await deployer.status()).config.revision;
-    await writeFile(path.join(dir, 'services', 'actors.yaml'), actorsYaml('~1.0.0'));
+    await writeFile(path.join(dir, 'services', 'actors.yaml'), actorsYaml({ semver: '~1.0.0' }));
     // Applied, and reconciled against the new policy (desired is set by the reconcile that follows).
     const status = await deployer.waitFor('the edited config to be applied and reconciled', (current) => {
       const actors = current.services.find((service) => service.name === 'actors');

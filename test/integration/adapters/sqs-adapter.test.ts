@@ -1,20 +1,15 @@
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
 import {
   type IgnoredMessage,
   type PoisonMessage,
-  resolveQueueUrl,
   SqsQueue,
 } from '../../../deployer/adapters/aws/sqs-adapter.ts';
-import { DeployerError } from '../../../deployer/domain/errors.ts';
+import type { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
+import { createFifoWithDlq, ecrDeleteEvent } from '../../support/sqs-queues.ts';
 
 type Fauxqs = Awaited<ReturnType<typeof startFauxqs>>;
 let server: Fauxqs;
@@ -38,27 +33,9 @@ afterAll(async () => {
 });
 
 /** A fresh FIFO queue (and DLQ) per test so tests never see each other's messages. */
-async function fifoQueue(): Promise<{ url: string; dlqUrl: string }> {
+function fifoQueue(): Promise<{ url: string; dlqUrl: string }> {
   counter += 1;
-  const dlq = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: `dlq-${counter}.fifo`, Attributes: { FifoQueue: 'true' } }),
-  );
-  const dlqArn = (
-    await clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
-    )
-  ).Attributes?.QueueArn;
-  const queue = await clients.sqs.send(
-    new CreateQueueCommand({
-      QueueName: `work-${counter}.fifo`,
-      Attributes: {
-        FifoQueue: 'true',
-        VisibilityTimeout: '30',
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
-      },
-    }),
-  );
-  return { url: queue.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+  return createFifoWithDlq(clients.sqs, `work-${counter}`, 3);
 }
 
 const reconcile: QueueMessage = { kind: 'reconcile', service: 'actors', reason: 'test' };
@@ -163,27 +140,10 @@ describe('SqsQueue against fauxqs', () => {
       onPoison: (p) => poison.push(p),
       onIgnored: (i) => ignored.push(i),
     });
-    const deleteEvent = {
-      version: '0',
-      id: 'e1',
-      'detail-type': 'ECR Image Action',
-      source: 'aws.ecr',
-      account: '123456789012',
-      time: '2026-11-25T10:00:00Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: {
-        'action-type': 'DELETE',
-        result: 'SUCCESS',
-        'repository-name': 'actors',
-        'image-digest': `sha256:${'a'.repeat(64)}`,
-        'image-tag': '1.0.0',
-      },
-    };
     await clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: url,
-        MessageBody: JSON.stringify(deleteEvent),
+        MessageBody: ecrDeleteEvent('e1'),
         MessageGroupId: 'intake',
         MessageDeduplicationId: 'delete-1',
       }),
@@ -212,14 +172,6 @@ describe('SqsQueue against fauxqs', () => {
     expect(await queue.receive(10, 0, signal)).toEqual([]);
     expect(poison.map((p) => p.outcome)).toEqual(['released']);
     expect((await queue.stats(signal)).visible).toBe(1);
-  });
-
-  it('resolveQueueUrl finds a queue by name and rejects an unknown one as a terminal error', async () => {
-    const { url } = await fifoQueue();
-    expect(await resolveQueueUrl(clients.sqs, `work-${counter}.fifo`, signal)).toBe(url);
-    const error = await resolveQueueUrl(clients.sqs, 'missing.fifo', signal).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeployerError);
-    expect((error as DeployerError).retryable).toBe(false);
   });
 
   it('receive with an already aborted signal fails with ABORTED', async () => {

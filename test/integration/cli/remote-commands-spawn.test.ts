@@ -52,7 +52,10 @@ describe('ecs-gitops (spawned)', () => {
   it('status exits 4 without the token in aws mode', async () => {
     const { code, stderr } = await cli(['status']);
     expect(code).toBe(4);
-    expect(stderr).toContain('set the API token with --token or ECS_GITOPS_TOKEN');
+    expect(stderr).toContain(
+      'needs an API token and none was given (HTTP 401: this deployer runs in aws mode',
+    );
+    expect(stderr).toContain('pass --token <token> or set ECS_GITOPS_TOKEN');
   });
 
   it('diff exits 2 when a service differs, 0 when all are in sync', async () => {

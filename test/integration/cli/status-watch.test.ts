@@ -84,7 +84,7 @@ describe('status --watch', () => {
     const { url } = await server();
     const unknown = watch(['nope'], url);
     expect(await unknown.exit).toBe(1);
-    expect(unknown.out.stderr).toContain("no service named 'nope'");
+    expect(unknown.out.stderr).toContain('no service named "nope" in the deployer\'s config');
     const unreachable = watch([], 'http://127.0.0.1:9');
     expect(await unreachable.exit).toBe(3);
     const json = watch(['--json'], url);

@@ -7,35 +7,46 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { APP_DEFAULTS, buildApp } from '../../../infra/bin/build-app.ts';
+import { APP_DEFAULTS, buildApp, EXAMPLE_GITHUB_CONTEXT } from '../../../infra/bin/build-app.ts';
 import { cfnLint } from '../../../infra/bin/cfn-lint.ts';
+import { EXAMPLE_TLS_CONTEXT } from '../../../infra/lib/edge-tls.ts';
 
 const FIXTURE_CONFIG = resolve(import.meta.dirname, '../../../infra/test/fixtures/services/actors.yaml');
 
+/** The default, and the optional mode: your domain's TLS and the GitHub OIDC push role. */
+const MODES: Array<[string, Record<string, string>]> = [
+  ['default', {}],
+  ['TLS + GitHub push role', { ...EXAMPLE_TLS_CONTEXT, ...EXAMPLE_GITHUB_CONTEXT }],
+];
+
 describe('synthesized template', () => {
-  it('passes cdk-nag and cfn-guard, then cfn-lint', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'ecs-gitops-checks-'));
-    const app = new App({
-      ...APP_DEFAULTS,
-      outdir,
-      context: { serviceConfig: FIXTURE_CONFIG, region: 'eu-west-1' },
-    });
-    const stack = buildApp(app, { policyChecks: 'all' });
-    const assembly = app.synth();
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
-    const reports = report.pluginReports as Array<{
-      pluginName: string;
-      conclusion: string;
-      violations: unknown[];
-    }>;
-    for (const plugin of reports) {
-      expect(plugin.violations, plugin.pluginName).toEqual([]);
-      expect(plugin.conclusion, plugin.pluginName).toBe('success');
-    }
-    const lint = cfnLint(assembly.getStackByName(stack.stackName).templateFullPath);
-    expect(lint.output).toBe('');
-    expect(lint.ok).toBe(true);
-  }, 300_000);
+  it.each(MODES)(
+    '%s: passes cdk-nag and cfn-guard, then cfn-lint',
+    (_mode, extra) => {
+      const outdir = mkdtempSync(join(tmpdir(), 'ecs-gitops-checks-'));
+      const app = new App({
+        ...APP_DEFAULTS,
+        outdir,
+        context: { serviceConfig: FIXTURE_CONFIG, region: 'eu-west-1', ...extra },
+      });
+      const stack = buildApp(app, { policyChecks: 'all' });
+      const assembly = app.synth();
+      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+      const reports = report.pluginReports as Array<{
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+      }>;
+      for (const plugin of reports) {
+        expect(plugin.violations, plugin.pluginName).toEqual([]);
+        expect(plugin.conclusion, plugin.pluginName).toBe('success');
+      }
+      const lint = cfnLint(assembly.getStackByName(stack.stackName).templateFullPath);
+      expect(lint.output).toBe('');
+      expect(lint.ok).toBe(true);
+    },
+    300_000,
+  );
 
   it('fails the lint on an output description built from a token (the gate can fail)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecs-gitops-lint-'));

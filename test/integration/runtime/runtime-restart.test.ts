@@ -14,6 +14,7 @@ import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../../support/local-actors.ts';
 import { worldAdapters } from '../../support/world-adapters.ts';
 
 const VISIBILITY_SECONDS = 3;
@@ -26,26 +27,18 @@ const silent = pino({ level: 'silent' });
 beforeAll(async () => {
   world = await startLocalWorld({
     logger: silent,
-    // Health is polled: a generous timeout is free when idle and spares a slow task start under load.
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
+    timing: RUNTIME_WORLD_TIMING,
     visibilityTimeoutSeconds: VISIBILITY_SECONDS,
   });
   configRoot = await mkdtemp(path.join(os.tmpdir(), 'runtime-restart-'));
   await mkdir(path.join(configRoot, 'services'));
   await writeFile(
     path.join(configRoot, 'services', 'actors.yaml'),
-    [
-      'name: actors',
-      'cluster: gitops',
-      'service: actors',
-      'container: actors',
-      'image: { repository: actors, track: { semver: "^1.0.0" } }',
-      // Enough consecutive successes that the first deployer is still verifying when it dies.
-      `verify: { url: "${world.serviceUrl('actors')}/version", successes: 6, intervalSeconds: 1, timeoutSeconds: 20 }`,
-      'cdn: { distributionId: ELOCALACTORS }',
-      'rollout: { timeoutSeconds: 20 }',
-      '',
-    ].join('\n'),
+    // Enough consecutive successes that the first deployer is still verifying when it dies.
+    worldActorsYaml(world, {
+      verify: { successes: 6, intervalSeconds: 1, timeoutSeconds: 20 },
+      rolloutTimeoutSeconds: 20,
+    }),
   );
 }, 30_000);
 
@@ -64,6 +57,7 @@ function crashableQueue(inner: QueuePort): QueuePort & { crash(): void } {
       crashed = true;
     },
     send: (m, s) => (crashed ? Promise.resolve() : inner.send(m, s)),
+    sendBatch: (m, s) => (crashed ? Promise.resolve() : inner.sendBatch(m, s)),
     receive: (n, w, s) => (crashed ? Promise.resolve([]) : inner.receive(n, w, s)),
     delete: (r, s) => (crashed ? Promise.resolve() : inner.delete(r, s)),
     changeVisibility: (r, v, s) => (crashed ? Promise.resolve() : inner.changeVisibility(r, v, s)),

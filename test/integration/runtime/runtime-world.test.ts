@@ -11,6 +11,7 @@ import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../../support/local-actors.ts';
 import { worldAdapters } from '../../support/world-adapters.ts';
 
 let world: LocalWorld;
@@ -19,44 +20,20 @@ let runtime: DeployerRuntime;
 let configRoot: string;
 const silent = pino({ level: 'silent' });
 
-function actorsYaml(verifyUrl: string): string {
-  return [
-    'name: actors',
-    'cluster: gitops',
-    'service: actors',
-    'container: actors',
-    'image:',
-    '  repository: actors',
-    '  track:',
-    '    semver: "^1.0.0"',
-    'verify:',
-    `  url: ${verifyUrl}`,
-    '  expectVersion: true',
-    '  successes: 2',
-    '  intervalSeconds: 1',
-    '  timeoutSeconds: 20',
-    'cdn:',
-    '  distributionId: ELOCALACTORS',
-    '  paths: ["/*"]',
-    'rollout:',
-    '  timeoutSeconds: 20',
-    '  rollback: true',
-    '',
-  ].join('\n');
-}
-
 beforeAll(async () => {
   world = await startLocalWorld({
     logger: silent,
-    // Health is polled: a generous timeout is free when idle and spares a slow task start under load.
-    timing: { tickMs: 25, healthPollMs: 25, healthTimeoutMs: 15_000, stopGraceMs: 300, invalidationMs: 200 },
+    timing: RUNTIME_WORLD_TIMING,
     visibilityTimeoutSeconds: 30,
   });
   configRoot = await mkdtemp(path.join(os.tmpdir(), 'runtime-world-'));
   await mkdir(path.join(configRoot, 'services'));
   await writeFile(
     path.join(configRoot, 'services', 'actors.yaml'),
-    actorsYaml(`${world.serviceUrl('actors')}/version`),
+    worldActorsYaml(world, {
+      verify: { successes: 2, intervalSeconds: 1, timeoutSeconds: 20 },
+      rolloutTimeoutSeconds: 20,
+    }),
   );
   const settings = loadSettings({
     DEPLOYER_MODE: 'local',

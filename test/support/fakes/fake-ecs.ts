@@ -18,7 +18,7 @@
 import { DEPLOY_ENV } from '../../../common/contract.ts';
 import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
 import type { LiveDeployment, LiveService, TaskDefinition } from '../../../deployer/domain/types.ts';
-import type { Clock, DescribedTaskDefinition, EcsPort } from '../../../deployer/ports.ts';
+import type { Clock, DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../../../deployer/ports.ts';
 import { awsFailure } from './aws-errors.ts';
 import { CallCounter } from './call-counter.ts';
 import { type PlannedFailure, throwIfPlanned } from './planned-failure.ts';
@@ -115,6 +115,10 @@ export class FakeEcs implements EcsPort {
     this.#call('describeService', 'ecs:DescribeServices', service);
     const found = this.#service('ecs:DescribeServices', cluster, service);
     this.#progress(found);
+    return this.#live(cluster, service, found);
+  }
+
+  #live(cluster: string, service: string, found: FakeEcsService): LiveService {
     const primary = this.#primary(found);
     return structuredClone({
       cluster,
@@ -127,6 +131,29 @@ export class FakeEcs implements EcsPort {
       deployments: found.deployments.map(({ polls: _, ...d }) => d),
       events: [...found.events].reverse(),
     });
+  }
+
+  /** DescribeServices with a list: one call per 10 services (its limit), missing ones as failures. */
+  async describeServices(
+    cluster: string,
+    services: readonly string[],
+    _signal?: AbortSignal,
+  ): Promise<ServicesDescribed> {
+    const described: ServicesDescribed = { found: [], missing: [] };
+    for (let start = 0; start < services.length; start += 10) {
+      this.#call('describeServices', 'ecs:DescribeServices');
+      for (const service of services.slice(start, start + 10)) {
+        const name = service.slice(service.lastIndexOf('/') + 1);
+        const found = this.services.get(`${cluster.slice(cluster.lastIndexOf('/') + 1)}/${name}`);
+        if (!found) {
+          described.missing.push({ service, reason: 'MISSING' });
+          continue;
+        }
+        this.#progress(found);
+        described.found.push(this.#live(cluster, service, found));
+      }
+    }
+    return described;
   }
 
   async describeTaskDefinition(

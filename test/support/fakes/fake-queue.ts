@@ -55,6 +55,8 @@ export class FakeQueue implements QueuePort {
   visibilitySeconds: number;
   /** The next this-many receives fail like an unreachable SQS. */
   receiveFailures = 0;
+  /** The next this-many sendBatch calls fail like an unreachable SQS (nothing sent). */
+  sendBatchFailures = 0;
   readonly #dedup = new Map<string, number>();
   readonly #waiters = new Set<() => void>();
   readonly #answer: () => Promise<void>;
@@ -75,6 +77,20 @@ export class FakeQueue implements QueuePort {
   async send(message: QueueMessage, _signal?: AbortSignal): Promise<void> {
     this.counter.record('sqs:SendMessage');
     this.#accept(message);
+    await this.#answer();
+  }
+
+  /** SendMessageBatch: one call per 10 messages, each deduplicated on its own. */
+  async sendBatch(messages: readonly QueueMessage[], _signal?: AbortSignal): Promise<void> {
+    if (this.sendBatchFailures > 0 && messages.length > 0) {
+      this.sendBatchFailures -= 1;
+      await this.#answer();
+      throw awsFailure('sqs:SendMessageBatch', 'ServiceUnavailable', 'Service is unavailable', 503);
+    }
+    for (let start = 0; start < messages.length; start += 10) {
+      this.counter.record('sqs:SendMessageBatch');
+      for (const message of messages.slice(start, start + 10)) this.#accept(message);
+    }
     await this.#answer();
   }
 

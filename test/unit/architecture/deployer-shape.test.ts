@@ -1,6 +1,7 @@
 // The shape docs/architecture.md promises, checked over the import graph of deployer/ (every .ts file
 // except tests, type-only imports included: a circle of types is still a circle of concerns):
-// no file over 300 lines, no import circles, and the layers only lean inwards.
+// no file over 300 lines, no import circles, the layers only lean inwards, and a service's sync status
+// has the writers status-store.ts names, each called from its one file.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +66,32 @@ function circles(): string[][] {
   return found;
 }
 
+/**
+ * The StatusStore methods that write a service's sync status, and the one file each is called from:
+ * reconcile's verdict, and the moments status-store.ts explains (live progress, a changed config,
+ * a suspension, a failed rebuild). A new writer is added here on purpose, with its reason in the store.
+ */
+const SYNC_WRITERS: Record<string, string> = {
+  reconciled: 'deployer/runtime/reconcile.ts',
+  rolloutStarted: 'deployer/runtime/rollout/run-rollout.ts',
+  configChanged: 'deployer/runtime/intake.ts',
+  suspensionShown: 'deployer/runtime/suspensions.ts',
+  rebuildFailed: 'deployer/runtime/rebuild-status.ts',
+};
+const STATUS_STORE = path.join(DEPLOYER, 'runtime/status-store.ts');
+
+/** The methods of status-store.ts whose body writes a sync status (calls `#sync`). */
+function storeMethodsWritingSync(): string[] {
+  const source = text.get(STATUS_STORE) ?? '';
+  const starts = [...source.matchAll(/^ {2}(#?\w+)\(/gm)];
+  return starts
+    .filter((start, i) => {
+      const body = source.slice(start.index, starts[i + 1]?.index ?? source.length);
+      return start[1] !== '#sync' && /#sync\(/.test(body);
+    })
+    .map((start) => start[1] ?? '');
+}
+
 /** The layer a file belongs to: its first directory under deployer/ (or the file for top-level ones). */
 const layerOf = (file: string) => path.relative(DEPLOYER, file).split(path.sep)[0] ?? '';
 
@@ -89,6 +116,24 @@ describe('deployer/ shape', () => {
           .map((target) => `${rel(file)} -> ${rel(target)}`),
       );
     expect(outward).toEqual([]);
+  });
+
+  it('writes a sync status only through the named store writers, each from its own file', () => {
+    expect(storeMethodsWritingSync().sort()).toEqual(Object.keys(SYNC_WRITERS).sort());
+    const call = new RegExp(`\\.(${Object.keys(SYNC_WRITERS).join('|')})\\(`, 'g');
+    const callers = files
+      .filter((file) => file !== STATUS_STORE)
+      .flatMap((file) => [...(text.get(file) ?? '').matchAll(call)].map((m) => `${m[1]} <- ${rel(file)}`));
+    expect([...new Set(callers)].sort()).toEqual(
+      Object.entries(SYNC_WRITERS)
+        .map(([method, file]) => `${method} <- ${file}`)
+        .sort(),
+    );
+    // Nor around the writers, through store.update(name, (s) => { s.sync = ... }).
+    const assigned = files
+      .filter((file) => file !== STATUS_STORE && /\.sync\s*=[^=]/.test(text.get(file) ?? ''))
+      .map(rel);
+    expect(assigned).toEqual([]);
   });
 
   it('sees the whole tree (the walk itself works)', () => {

@@ -25,12 +25,17 @@ afterAll(async () => {
 describe('resolveClientOptions', () => {
   it.each([
     [{}, {}, { url: 'http://127.0.0.1:8080' }],
-    [{}, { ECS_GITOPS_URL: 'http://x:1/', ECS_GITOPS_TOKEN: 't' }, { url: 'http://x:1', token: 't' }],
+    [
+      {},
+      { ECS_GITOPS_URL: 'http://x:1/', ECS_GITOPS_TOKEN: 't' },
+      { url: 'http://x:1', token: 't', tokenFrom: 'ECS_GITOPS_TOKEN' },
+    ],
     [
       { url: 'http://flag:2', token: 'f' },
       { ECS_GITOPS_URL: 'http://x:1', ECS_GITOPS_TOKEN: 't' },
-      { url: 'http://flag:2', token: 'f' },
+      { url: 'http://flag:2', token: 'f', tokenFrom: '--token' },
     ],
+    [{}, { ECS_GITOPS_TOKEN: '' }, { url: 'http://127.0.0.1:8080' }],
   ])('flags %j env %j -> %j', (flags, env, expected) => {
     expect(resolveClientOptions(flags, env)).toEqual(expected);
   });

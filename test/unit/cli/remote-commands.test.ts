@@ -1,52 +1,21 @@
 // The verbs that talk to a running deployer, in-process through runCli against the real HTTP layer
 // (buildServer over the fake runtime) listening on 127.0.0.1:0.
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../deployer/cli/cli-io.ts';
+import { describe, expect, it } from 'vitest';
 import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
-import { runCli } from '../../../deployer/cli/main.ts';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
+import { runCliInProcess, useFakeDeployer } from '../../support/cli-in-process.ts';
 import {
   FAKE_DIGEST_V1,
   FAKE_DIGEST_V2,
-  type FakeRuntime,
   fakeDeployerStatus,
   fakeServiceStatus,
 } from '../../support/fake-runtime.ts';
-import { TEST_TOKEN, testServer } from '../../support/test-server.ts';
+import { TEST_TOKEN } from '../../support/test-server.ts';
 
-let app: FastifyInstance;
-let runtime: FakeRuntime;
-let url: string;
+const deployer = useFakeDeployer();
 
-beforeAll(async () => {
-  ({ app, runtime } = await testServer({ mode: 'local' }));
-  url = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await app.close();
-});
-beforeEach(() => {
-  runtime.setStatus(fakeDeployerStatus());
-  runtime.calls.length = 0;
-});
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { ECS_GITOPS_URL: url, ...env },
-    cwd: process.cwd(),
-  };
-  const code = await runCli(args, io, REMOTE_COMMANDS);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCliInProcess(args, { env: { ECS_GITOPS_URL: deployer.url, ...env }, commands: REMOTE_COMMANDS });
 
 const outOfSync = (): DeployerStatus =>
   fakeDeployerStatus({
@@ -74,7 +43,7 @@ const outOfSync = (): DeployerStatus =>
 
 describe('status', () => {
   it('prints an aligned table with SERVICE, STATE, HEALTH, DESIRED, LIVE, STEP, LAST ROLLOUT', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['status']);
     expect(code).toBe(0);
     const lines = stdout.split('\n');
@@ -93,11 +62,11 @@ describe('status', () => {
   it('--json prints the status JSON unchanged', async () => {
     const { code, stdout } = await cli(['status', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(runtime.status());
+    expect(JSON.parse(stdout)).toEqual(deployer.runtime.status());
   });
 
   it('shows one service in detail', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['status', 'actors']);
     expect(code).toBe(0);
     expect(stdout).toContain('Service:   actors');
@@ -105,22 +74,34 @@ describe('status', () => {
     expect(stdout).toContain('Rollout:   ro-1 1.0.0@111111111111 -> 1.1.0@222222222222, step Waiting');
   });
 
-  it('exits 1 naming the problem for an unknown service', async () => {
+  it('exits 1 naming the problem for an unknown service, and the services there are', async () => {
     const { code, stderr } = await cli(['status', 'nope']);
     expect(code).toBe(1);
-    expect(stderr).toContain("no service named 'nope'");
-    expect(stderr).toContain('SERVICE_NOT_FOUND');
+    expect(stderr).toBe(
+      'ecs-gitops status: no service named "nope" in the deployer\'s config; it has "actors" (npx ecs-gitops status lists them)\n',
+    );
+  });
+
+  it.each([
+    ['status', 'actor'],
+    ['status', 'Actors'],
+    ['sync', 'actros'],
+  ])('%s %s: did you mean "actors"?', async (verb, name) => {
+    const { code, stderr } = await cli([verb, name], { ECS_GITOPS_TOKEN: TEST_TOKEN });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`no service named "${name}" in the deployer's config; did you mean "actors"?`);
+    expect(deployer.runtime.calls).toEqual([]);
   });
 
   it('strips terminal control characters from names and reasons', async () => {
-    runtime.setStatus(fakeDeployerStatus({ services: [fakeServiceStatus('evil\u001b[2Jname')] }));
+    deployer.runtime.setStatus(fakeDeployerStatus({ services: [fakeServiceStatus('evil\u001b[2Jname')] }));
     const { stdout } = await cli(['status']);
     expect(stdout).not.toContain('\u001b');
     expect(stdout).toContain('evil [2Jname');
   });
 
   it('lists rejected config errors under the table', async () => {
-    runtime.setStatus(
+    deployer.runtime.setStatus(
       fakeDeployerStatus({
         config: {
           revision: 'abc123',
@@ -149,7 +130,7 @@ describe('diff', () => {
   });
 
   it('exits 2 and says why when a service differs', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['diff']);
     expect(code).toBe(2);
     expect(stdout).toMatch(
@@ -160,7 +141,7 @@ describe('diff', () => {
   });
 
   it('counts a rejected config revision as a difference', async () => {
-    runtime.setStatus(
+    deployer.runtime.setStatus(
       fakeDeployerStatus({
         config: {
           revision: 'a',
@@ -178,7 +159,7 @@ describe('diff', () => {
   });
 
   it('treats a service without a desired image as different', async () => {
-    runtime.setStatus(
+    deployer.runtime.setStatus(
       fakeDeployerStatus({
         services: [
           fakeServiceStatus('actors', {
@@ -194,7 +175,7 @@ describe('diff', () => {
   });
 
   it('--json reports per service', async () => {
-    runtime.setStatus(outOfSync());
+    deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['diff', '--json']);
     expect(code).toBe(2);
     const report = JSON.parse(stdout);
@@ -210,8 +191,8 @@ describe('sync, rollback, suspend, resume', () => {
   it('sync calls the API with the token and says how to follow it', async () => {
     const { code, stdout } = await cli(['sync', 'actors', '--token', TEST_TOKEN]);
     expect(code).toBe(0);
-    expect(stdout).toBe('sync of actors (now Synced) queued. Follow it with: ecs-gitops status actors\n');
-    expect(runtime.calls).toEqual([{ method: 'sync', service: 'actors' }]);
+    expect(stdout).toBe('sync of actors (now Synced) queued. Follow it with: npx ecs-gitops status actors\n');
+    expect(deployer.runtime.calls).toEqual([{ method: 'sync', service: 'actors' }]);
   });
 
   it('rollback --to passes the revision', async () => {
@@ -219,24 +200,26 @@ describe('sync, rollback, suspend, resume', () => {
       ECS_GITOPS_TOKEN: TEST_TOKEN,
     });
     expect(code).toBe(0);
-    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3' }]);
+    expect(deployer.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3' }]);
     expect(stdout).toContain('rollback of actors');
-    expect(stdout).toContain('to actors:3 queued; tracking is suspended until: ecs-gitops resume actors');
+    expect(stdout).toContain('to actors:3 queued; tracking is suspended until: npx ecs-gitops resume actors');
   });
 
   it('rollback without --to goes to the previous revision', async () => {
     const { code, stdout } = await cli(['rollback', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
     expect(code).toBe(0);
-    expect(runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined }]);
+    expect(deployer.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined }]);
     expect(stdout).toContain('to the previous revision');
   });
 
   it('suspend and resume flip the runtime override', async () => {
     const env = { ECS_GITOPS_TOKEN: TEST_TOKEN };
     expect((await cli(['suspend', 'actors'], env)).stdout).toContain('actors (now Synced) suspended');
-    expect(runtime.serviceStatus('actors')?.suspended).toBe(true);
-    expect((await cli(['resume', 'actors'], env)).stdout).toContain('actors (now Synced) resumed');
-    expect(runtime.serviceStatus('actors')?.suspended).toBe(false);
+    expect(deployer.runtime.serviceStatus('actors')?.suspended).toBe(true);
+    expect((await cli(['resume', 'actors'], env)).stdout).toBe(
+      'actors resumed; reconcile queued. Follow it with: npx ecs-gitops status actors\n',
+    );
+    expect(deployer.runtime.serviceStatus('actors')?.suspended).toBe(false);
   });
 
   it('--json prints the deployer answer', async () => {
@@ -248,19 +231,58 @@ describe('sync, rollback, suspend, resume', () => {
     });
   });
 
-  it('exits 4 telling the user to set the token when it is missing or wrong', async () => {
-    for (const env of [{}, { ECS_GITOPS_TOKEN: 'wrong' }]) {
-      const { code, stderr } = await cli(['sync', 'actors'], env);
-      expect(code).toBe(4);
-      expect(stderr).toContain('ECS_GITOPS_TOKEN');
-    }
-    expect(runtime.calls).toEqual([]);
+  it('resume says when the config still suspends the service', async () => {
+    deployer.runtime.updateService('actors', {
+      suspended: true,
+      sync: { state: 'Suspended', reason: 'Suspended', message: 'suspended in config', since: 's' },
+    });
+    const { code, stdout } = await cli(['resume', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'actors resumed, but its config still suspends it: set suspended: false in its config file to deploy again.\n',
+    );
+  });
+
+  it('resume of a service that is not suspended says so, exits 1 and queues nothing', async () => {
+    const { code, stdout, stderr } = await cli(['resume', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'ecs-gitops resume: actors is not suspended, so there is nothing to resume (HTTP 409 NOT_SUSPENDED)\n',
+    );
+    expect(deployer.runtime.serviceStatus('actors')?.suspended).toBe(false);
+  });
+
+  it.each([
+    [
+      'no token',
+      {},
+      [],
+      'ecs-gitops sync: the deployer at URL needs an API token and none was given (HTTP 401: send an operate token as `Authorization: Bearer <token>` (STATUS_TOKEN or an API_TOKENS entry)); pass --token <token> or set ECS_GITOPS_TOKEN to its STATUS_TOKEN (`npm start` prints it in its banner)\n',
+    ],
+    [
+      'a wrong token in the environment',
+      { ECS_GITOPS_TOKEN: 'wrong' },
+      [],
+      "ecs-gitops sync: the deployer at URL refused the token from ECS_GITOPS_TOKEN (HTTP 401: the bearer token is not one of the deployer API tokens); it is not one of its API tokens: check ECS_GITOPS_TOKEN against the deployer's STATUS_TOKEN (`npm start` prints it in its banner)\n",
+    ],
+    [
+      'a wrong token as a flag',
+      { ECS_GITOPS_TOKEN: TEST_TOKEN },
+      ['--token', 'wrong'],
+      "ecs-gitops sync: the deployer at URL refused the token from --token (HTTP 401: the bearer token is not one of the deployer API tokens); it is not one of its API tokens: check --token against the deployer's STATUS_TOKEN (`npm start` prints it in its banner)\n",
+    ],
+  ])('exits 4 with %s, saying which setting to fix', async (_case, env, flags, message) => {
+    const { code, stderr } = await cli(['sync', 'actors', ...flags], env);
+    expect(code).toBe(4);
+    expect(stderr).toBe(message.replace('URL', deployer.url));
+    expect(deployer.runtime.calls).toEqual([]);
   });
 
   it('exits 1 for an unknown service', async () => {
     const { code, stderr } = await cli(['suspend', 'nope'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
     expect(code).toBe(1);
-    expect(stderr).toContain("no service named 'nope'");
+    expect(stderr).toContain('no service named "nope"');
   });
 });
 
@@ -277,11 +299,15 @@ describe('flags, usage and connection errors', () => {
   );
 
   it.each([
-    [['sync'], 'missing service name'],
-    [['status', 'a', 'b'], "unexpected argument 'b'"],
-    [['diff', 'x'], "unexpected argument 'x'"],
-    [['status', '--bogus'], "Unknown option '--bogus'"],
-    [['rollback', 'actors', '--to'], "Option '--to <value>' argument missing"],
+    [['sync'], 'missing the service name (npx ecs-gitops status lists the services)'],
+    [['status', 'a', 'b'], 'unexpected argument "b"'],
+    [['diff', 'x'], 'unexpected argument "x": diff takes no arguments'],
+    [['status', '--bogus'], 'unknown option --bogus (options: --url, --token, --help, --json, --watch)'],
+    [['status', '--jsn'], 'unknown option --jsn; did you mean --json?'],
+    [['sync', 'actors', '--tokn', 'x'], 'unknown option --tokn; did you mean --token?'],
+    [['status', '--json=yes'], '--json takes no value (got "yes")'],
+    [['rollback', 'actors', '--to'], '--to needs a value: --to <value>'],
+    [['status', '--url', '--json'], '--url needs a value, but the next argument is the option --json'],
     [['rollback', 'actors', '--to', ''], '--to needs a task definition ARN'],
     [
       ['status', '--url', 'deployer:8080'],

@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../deployer/cli/cli-io.ts';
 import { formatError, formatGithubAnnotation } from '../../../deployer/cli/commands/validate.ts';
-import { runCli } from '../../../deployer/cli/main.ts';
+import { runCliInProcess } from '../../support/cli-in-process.ts';
 
 const ROOT = path.join(import.meta.dirname, '../../..');
 const temp = mkdtempSync(path.join(tmpdir(), 'validate-cli-'));
@@ -12,21 +11,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 /** The CLI's dispatch in-process: exit code and streams as the entry would print them (the spawned
  * entry itself: test/integration/cli/entry.test.ts). */
-async function inProcess(args: string[], cwd = ROOT) {
-  const streams = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    env: {},
-    cwd,
-    stdout: (text) => {
-      streams.stdout += text;
-    },
-    stderr: (text) => {
-      streams.stderr += text;
-    },
-  };
-  const code = await runCli(args, io);
-  return { code, ...streams };
-}
+const inProcess = (args: string[], cwd = ROOT) => runCliInProcess(args, { cwd });
 
 describe('ecs-gitops validate', () => {
   it('validate on the repository config prints ok with the content revision and exits 0, noting the placeholders were checked for syntax only', async () => {
@@ -135,7 +120,9 @@ describe('ecs-gitops validate', () => {
 
   it.each([
     [['validate', 'a', 'b'], 'expected at most one directory, got 2'],
-    [['validate', '--bogus'], "Unknown option '--bogus'"],
+    [['validate', '--bogus'], 'unknown option --bogus (options: --format, --stack-values, --help)'],
+    [['validate', '--formt', 'json'], 'unknown option --formt; did you mean --format?'],
+    [['validate', '--format'], '--format needs a value: --format text|github|json'],
     [['validate', '--format', 'xml'], 'unknown --format "xml"; use one of text, github, json'],
   ])('usage error %j exits 64 with the verb usage on stderr', async (args, message) => {
     const { code, stdout, stderr } = await inProcess(args);

@@ -1,45 +1,21 @@
 // `sync --wait` / `resume --wait`: follow the reconcile the action queued, print steps, exit 0 only
 // when Synced. Against buildServer over the fake runtime, whose status the test moves along.
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../deployer/cli/cli-io.ts';
 import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
 import { describeOutcome, waitForReconcile } from '../../../deployer/cli/commands/wait-for-reconcile.ts';
-import { runCli } from '../../../deployer/cli/main.ts';
 import type { SyncState } from '../../../deployer/contract/status-model.ts';
-import { type FakeRuntime, fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
-import { TEST_TOKEN, testServer } from '../../support/test-server.ts';
+import { startCli, useFakeDeployer } from '../../support/cli-in-process.ts';
+import { fakeServiceStatus } from '../../support/fake-runtime.ts';
+import { TEST_TOKEN } from '../../support/test-server.ts';
 
-let app: FastifyInstance;
-let runtime: FakeRuntime;
-let url: string;
+const deployer = useFakeDeployer();
 
-beforeAll(async () => {
-  ({ app, runtime } = await testServer({ mode: 'local' }));
-  url = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await app.close();
-});
-beforeEach(() => {
-  runtime.setStatus(fakeDeployerStatus());
-  runtime.calls.length = 0;
-});
-
-function cli(args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (text) => {
-      out.stdout += text;
-    },
-    stderr: (text) => {
-      out.stderr += text;
-    },
-    env: { ECS_GITOPS_URL: url, ECS_GITOPS_TOKEN: TEST_TOKEN },
-    cwd: process.cwd(),
-  };
-  return { out, done: runCli(args, io, REMOTE_COMMANDS) };
-}
+const cli = (args: string[]) =>
+  startCli(args, {
+    env: { ECS_GITOPS_URL: deployer.url, ECS_GITOPS_TOKEN: TEST_TOKEN },
+    commands: REMOTE_COMMANDS,
+  });
 
 /** Polls (a loaded CI machine may take seconds) until the predicate holds; fails if it never does. */
 async function until(predicate: () => boolean, timeoutMs = 10_000) {
@@ -53,8 +29,8 @@ async function until(predicate: () => boolean, timeoutMs = 10_000) {
  * 500 ms, so a fixed window would be missed on a busy machine), then the reconcile finishing in `state`.
  */
 async function reconcile(service: string, state: SyncState, printed: () => string) {
-  await until(() => runtime.calls.some((c) => c.method === 'sync' || c.method === 'resume'));
-  runtime.updateService(service, {
+  await until(() => deployer.runtime.calls.some((c) => c.method === 'sync' || c.method === 'resume'));
+  deployer.runtime.updateService(service, {
     currentRollout: {
       id: 'ro-1',
       step: 'Verifying',
@@ -64,7 +40,7 @@ async function reconcile(service: string, state: SyncState, printed: () => strin
     },
   });
   await until(() => printed().includes(`${service}: Verifying\n`));
-  runtime.updateService(service, {
+  deployer.runtime.updateService(service, {
     currentRollout: null,
     lastReconciledAt: '2026-01-01T00:02:00.000Z',
     sync: {
@@ -86,6 +62,7 @@ describe('sync --wait', () => {
   });
 
   it('exits 1 with the reason when the reconcile ends Failed', async () => {
+    deployer.runtime.updateService('actors', { suspended: true });
     const { out, done } = cli(['resume', 'actors', '--wait']);
     await reconcile('actors', 'Failed', () => out.stderr);
     expect(await done).toBe(1);
@@ -105,13 +82,13 @@ describe('sync --wait', () => {
     const { out, done } = cli(args);
     expect(await done).toBe(64);
     expect(out.stderr).toContain(message);
-    expect(runtime.calls).toEqual([]);
+    expect(deployer.runtime.calls).toEqual([]);
   });
 
   it('is not offered where no reconcile follows', async () => {
     const { out, done } = cli(['suspend', 'actors', '--wait']);
     expect(await done).toBe(64);
-    expect(out.stderr).toContain("Unknown option '--wait'");
+    expect(out.stderr).toContain('unknown option --wait');
   });
 });
 

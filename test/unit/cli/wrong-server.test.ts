@@ -2,9 +2,8 @@
 // error page), the CLI says so and exits 1 instead of crashing with a stack trace.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../deployer/cli/cli-io.ts';
 import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
-import { runCli } from '../../../deployer/cli/main.ts';
+import { runCliInProcess } from '../../support/cli-in-process.ts';
 
 let app: FastifyInstance;
 let url: string;
@@ -20,21 +19,8 @@ afterAll(async () => {
   await app.close();
 });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { ECS_GITOPS_URL: url, ECS_GITOPS_TOKEN: 't' },
-    cwd: process.cwd(),
-  };
-  return { code: await runCli(args, io, REMOTE_COMMANDS), stdout, stderr };
-}
+const cli = (args: string[]) =>
+  runCliInProcess(args, { env: { ECS_GITOPS_URL: url, ECS_GITOPS_TOKEN: 't' }, commands: REMOTE_COMMANDS });
 
 describe('a server that is not an ecs-gitops deployer', () => {
   it.each([

@@ -133,14 +133,6 @@ const SINGLE_FILE_CASES: Case[] = [
     'must be an ECS cluster name',
   ],
   [
-    'pin together with track',
-    withLines('  pin: "1.0.0"\n  track:\n    latest: true\n'),
-    8,
-    3,
-    'image.track',
-    'use either `pin` or `track`, not both',
-  ],
-  [
     'track with two policies',
     withLines('  track:\n    semver: "^1"\n    glob: "1.*"\n'),
     7,
@@ -536,6 +528,32 @@ describe('parseConfigFiles valid configs', () => {
         ],
       },
     });
+  });
+
+  it('a pin beside a track policy is valid: the pin wins and holds the policy (pinHoldsTrack)', () => {
+    const result = parseConfigFiles(
+      [
+        file(
+          withLines(
+            `  pin: "web:1.0.0@${DIGEST}" # pinned after a failed rollout\n  track:\n    semver: "^1"\n`,
+          ),
+        ),
+      ],
+      'r',
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.state.services[0]?.image).toEqual({
+      repository: 'web',
+      pin: DIGEST,
+      track: { semver: '^1', prerelease: false },
+      pinHoldsTrack: true,
+    });
+  });
+
+  it('a pin alone holds nothing: no pinHoldsTrack', () => {
+    const result = parseConfigFiles([file(withLines('  pin: "1.0.0"\n'))], 'r');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.state.services[0]?.image.pinHoldsTrack).toBeUndefined();
   });
 
   it('keeps given values and defaults the rest of verify and cdn', () => {

@@ -40,6 +40,33 @@ describe('chooseImage', () => {
       expect(choice).toMatchObject({ ok: true, digest: expected });
     }
   });
+  it('a pin holding a track policy reports the newer image the policy would choose', () => {
+    const choice = chooseImage(
+      img({ pin: '1.0.0', track: { semver: '^1.0.0' }, pinHoldsTrack: true }),
+      images,
+    );
+    expect(choice).toEqual({
+      ok: true,
+      digest: d('1'),
+      tag: '1.0.0',
+      held: { digest: d('2'), tag: 'v1.1.0', track: { semver: '^1.0.0' } },
+      reason: `pinned to tag 1.0.0 (${d('1').slice(0, 19)}); held by the pin: semver ^1.0.0 would choose v1.1.0 (${d('2').slice(0, 19)})`,
+    });
+  });
+
+  it('a pin that is also what the policy chooses holds nothing back', () => {
+    const choice = chooseImage(
+      img({ pin: d('2'), track: { semver: '^1.0.0' }, pinHoldsTrack: true }),
+      images,
+    );
+    expect(choice).toMatchObject({ ok: true, digest: d('2') });
+    expect(choice).not.toHaveProperty('held');
+  });
+
+  it('a pin without a track of its own (default latest) reports no hold', () => {
+    expect(chooseImage(img({ pin: '1.0.0' }), images)).not.toHaveProperty('held');
+  });
+
   it('empty registry names the policy', () => {
     expect(chooseImage(img({ track: { glob: 'x*' } }), [])).toEqual({
       ok: false,

@@ -5,6 +5,7 @@ import {
   isDigest,
   parseImageRef,
   sameRepository,
+  sameRepositoryName,
 } from '../../../deployer/domain/image-ref.ts';
 import { rolloutId } from '../../../deployer/domain/rollout-id.ts';
 
@@ -64,6 +65,18 @@ describe('parseImageRef', () => {
     if (!ecr.ok || !bare.ok || !other.ok) throw new Error('fixture');
     expect(sameRepository(bare.value, ecr.value)).toBe(true);
     expect(sameRepository(other.value, ecr.value)).toBe(false);
+  });
+});
+
+describe('sameRepositoryName', () => {
+  it.each([
+    ['actors', 'actors', true],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors', 'actors', true],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/actors', 'team/actors', true],
+    ['actors', 'team/actors', false],
+    ['actors', 'actors-web', false],
+  ])('sameRepositoryName(%s, %s) is %s', (configured, pushed, expected) => {
+    expect(sameRepositoryName(configured, pushed)).toBe(expected);
   });
 });
 

@@ -88,6 +88,15 @@ const cases: [string, PlanInput, Expect][] = [
     { kind: 'noop', reason: /^actors runs 1\.1\.0 \(sha256:222222222222\) as desired$/ },
   ],
   [
+    'is a noop when live runs the pin, and says the newer image the track policy would choose is held',
+    input({ service: service({ pin: '1.0.0', pinHoldsTrack: true }), live: live(d('1')) }),
+    {
+      kind: 'noop',
+      reason:
+        /^actors runs 1\.0\.0 \(sha256:111111111111\) as desired; held by the pin: 1\.1\.0 fits the track policy \(remove the pin to roll it out\)$/,
+    },
+  ],
+  [
     'is a noop when live runs the chosen digest through another registry host form',
     input({ live: live(d('2'), `actors@${d('2')}`) }),
     { kind: 'noop', reason: /as desired/ },

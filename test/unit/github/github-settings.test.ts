@@ -47,11 +47,42 @@ describe('loadGitHubSettings(env)', () => {
     });
   });
 
+  it('reads the opt-in pin pull requests with the branch and directory the deployer reads', () => {
+    const env = {
+      GITHUB_TOKEN: 't',
+      GITHUB_REPOSITORY: 'o/r',
+      CONFIG_REPOSITORY: 'https://github.com/o/r.git',
+    };
+    expect(loadGitHubSettings(env)?.pinPullRequests).toBeUndefined();
+    expect(loadGitHubSettings({ ...env, GITHUB_PIN_PULL_REQUESTS: 'true' })?.pinPullRequests).toEqual({
+      baseBranch: 'main',
+      configDir: 'config',
+    });
+    expect(
+      loadGitHubSettings({
+        ...env,
+        GITHUB_PIN_PULL_REQUESTS: 'true',
+        CONFIG_BRANCH: 'prod',
+        CONFIG_DIR: '/deploy/config/',
+      })?.pinPullRequests,
+    ).toEqual({ baseBranch: 'prod', configDir: 'deploy/config' });
+  });
+
   it.each([
     [
       'token and app together',
       { GITHUB_TOKEN: 't', GITHUB_APP_ID: '1', GITHUB_REPOSITORY: 'o/r' },
       'not both',
+    ],
+    [
+      'pin pull requests without a git config',
+      { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r', GITHUB_PIN_PULL_REQUESTS: 'true' },
+      'GITHUB_PIN_PULL_REQUESTS=true needs the config in git (CONFIG_REPOSITORY)',
+    ],
+    [
+      'pin pull requests set to yes',
+      { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r', GITHUB_PIN_PULL_REQUESTS: 'yes' },
+      'GITHUB_PIN_PULL_REQUESTS="yes" must be true or false',
     ],
     [
       'no repository',

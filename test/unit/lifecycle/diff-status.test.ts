@@ -244,6 +244,54 @@ const cases: {
     events: [],
   },
   {
+    name: 'a reconcile error that clears the current rollout without a record is interrupted, with its reason',
+    prev: status([service(progressing, { currentRollout: current })]),
+    next: status([
+      service({
+        state: 'Progressing',
+        reason: 'ReconcileError',
+        message: 'ECS answered 500 (retrying)',
+      }),
+    ]),
+    events: [
+      {
+        kind: 'interrupted',
+        service: 'actors',
+        rolloutId: 'r1',
+        to: current.to,
+        reason: 'ReconcileError',
+        message: 'ECS answered 500 (retrying)',
+      },
+    ],
+  },
+  {
+    name: 'a terminal error ending the rollout (Failed) is interrupted too',
+    prev: status([service(progressing, { currentRollout: current })]),
+    next: status([
+      service({ state: 'Failed', reason: 'TaskDefinitionInvalid', message: 'no container "actors"' }),
+    ]),
+    events: [{ kind: 'interrupted', reason: 'TaskDefinitionInvalid', message: 'no container "actors"' }],
+  },
+  {
+    name: 'a stop that leaves the rollout without a verdict is interrupted by the stop',
+    prev: status([service(progressing, { currentRollout: current })]),
+    next: status([service(progressing)]),
+    events: [{ kind: 'interrupted', rolloutId: 'r1', reason: 'RolloutInterrupted' }],
+  },
+  {
+    name: 'a rollout replaced by another before its record is interrupted, then the new one starts',
+    prev: status([service(progressing, { currentRollout: current })]),
+    next: status([
+      service(progressing, {
+        currentRollout: { ...current, id: 'r2', startedAt: '2026-12-01T10:03:00.000Z' },
+      }),
+    ]),
+    events: [
+      { kind: 'interrupted', rolloutId: 'r1', reason: 'RolloutReplaced' },
+      { kind: 'started', rolloutId: 'r2' },
+    ],
+  },
+  {
     name: 'an identical snapshot has no events',
     prev: status([service(progressing, { currentRollout: current })]),
     next: status([service(progressing, { currentRollout: current })]),

@@ -288,3 +288,55 @@ describe('createDeployerRuntime', () => {
     expect(world.runtime.ready()).toBe(false);
   });
 });
+
+describe('resume', () => {
+  it('of a service that is not suspended is refused (NOT_SUSPENDED, 409): no tag written, nothing queued', async () => {
+    const world = setup();
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Synced');
+    await world.queue.idle(20);
+    const live = world.ecs.primaryArn();
+    const sent = world.queue.messages.length + world.queue.deleted.length;
+    await expect(world.runtime.resume('actors', AbortSignal.timeout(1000))).rejects.toMatchObject({
+      code: 'NOT_SUSPENDED',
+      httpStatus: 409,
+      message: 'actors is not suspended, so there is nothing to resume (a sync reconciles it now)',
+    });
+    expect(world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended']).toBeUndefined();
+    expect(world.queue.messages.length + world.queue.deleted.length).toBe(sent);
+  });
+
+  it('of a service suspended only by its config names the file to change', async () => {
+    const world = setup();
+    world.configSource.commit('b'.repeat(40), [
+      { ...serviceYaml({ suspended: true }), path: 'services/actors.yaml' },
+    ]);
+    await world.runtime.start();
+    await until(world.runtime, (s) => actors(s)?.sync.state === 'Suspended');
+    await expect(world.runtime.resume('actors', AbortSignal.timeout(1000))).rejects.toMatchObject({
+      code: 'NOT_SUSPENDED',
+      message: expect.stringMatching(
+        /^actors is suspended by its config \(suspended: true in .*services\/actors\.yaml\), which resume does not lift/,
+      ),
+    });
+  });
+
+  it('lifts a suspension another replica made, read from the live revision before this one has seen it', async () => {
+    const world = setup();
+    const a = world.runtime;
+    const b = world.boot();
+    await a.start();
+    await b.start();
+    await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
+    await expect.poll(() => world.queue.messages.length).toBe(0);
+    a.suspend('actors');
+    const live = world.ecs.primaryArn();
+    await expect
+      .poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended'])
+      .toBe('SuspendedByApi');
+    // No reconcile ran on b since: its status does not show the suspension, ECS does.
+    expect(b.serviceStatus('actors')?.suspended).toBe(false);
+    await b.resume('actors', AbortSignal.timeout(1000));
+    expect(world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended']).toBe('resumed');
+  });
+});

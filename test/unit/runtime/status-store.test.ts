@@ -25,21 +25,56 @@ describe('StatusStore', () => {
     expect(store.snapshot().services[0]?.name).toBe('actors');
   });
 
-  it('setSync keeps `since` while the state stays and moves it when the state changes', () => {
+  const rollout = (id: string) => ({
+    id,
+    step: 'Registering' as const,
+    startedAt: '',
+    from: null,
+    to: { image: 'actors:1' },
+  });
+  const verdict = (state: 'Synced' | 'Failed', reason: string, message = '') => ({
+    sync: { state, reason, message },
+  });
+
+  it('a verdict keeps `since` while the state stays and moves it when the state changes', () => {
     const clock = new FakeClock();
     const store = new StatusStore({ mode: 'local', version: '1.0.0', clock });
-    store.setSync('actors', 'Progressing', 'RolloutStarted', 'a');
+    store.rolloutStarted('actors', rollout('a'), 'a');
     const first = store.service('actors')?.sync.since;
     clock.advance(5_000);
-    store.setSync('actors', 'Progressing', 'RolloutStarted', 'b');
+    store.rolloutStarted('actors', rollout('b'), 'b');
     expect(store.service('actors')?.sync.since).toBe(first);
     clock.advance(5_000);
-    store.setSync('actors', 'Synced', 'RolloutSucceeded', 'c');
+    store.reconciled('actors', verdict('Synced', 'RolloutSucceeded', 'c'));
     expect(store.service('actors')?.sync).toEqual({
       state: 'Synced',
       reason: 'RolloutSucceeded',
       message: 'c',
       since: clock.now().toISOString(),
+    });
+    expect(store.service('actors')?.currentRollout).toBeNull();
+  });
+
+  it('configChanged turns only a Synced service OutOfSync until its reconcile', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    store.reconciled('actors', verdict('Synced', 'UpToDate'));
+    store.reconciled('web', verdict('Failed', 'DeploymentFailed', 'boom'));
+    store.configChanged('actors', 'abcdef0123456789');
+    store.configChanged('web', 'abcdef0123456789');
+    expect(store.service('actors')?.sync).toMatchObject({
+      state: 'OutOfSync',
+      reason: 'ConfigChanged',
+      message: 'config abcdef012345 changed this service; its reconcile has not run yet',
+    });
+    expect(store.service('web')?.sync).toMatchObject({ state: 'Failed', message: 'boom' });
+  });
+
+  it('suspensionShown marks the service suspended and its status Suspended in one change', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    store.suspensionShown('actors', { reason: 'SuspendedByApi', message: 'held' });
+    expect(store.service('actors')).toMatchObject({
+      suspended: true,
+      sync: { state: 'Suspended', reason: 'SuspendedByApi', message: 'held' },
     });
   });
 
@@ -74,12 +109,12 @@ describe('StatusStore', () => {
     const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
     const seen: string[][] = [];
     const unsubscribe = store.subscribe((s) => seen.push(s.services.map((x) => x.sync.state)));
-    store.setSync('actors', 'Progressing', 'RolloutStarted', '');
-    store.setSync('actors', 'Synced', 'RolloutSucceeded', '');
+    store.rolloutStarted('actors', rollout('a'), '');
+    store.reconciled('actors', verdict('Synced', 'RolloutSucceeded'));
     await Promise.resolve();
     expect(seen).toEqual([['Synced']]);
     unsubscribe();
-    store.setSync('actors', 'Failed', 'DeploymentFailed', '');
+    store.reconciled('actors', verdict('Failed', 'DeploymentFailed'));
     await Promise.resolve();
     expect(seen).toHaveLength(1);
   });

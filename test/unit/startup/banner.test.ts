@@ -32,7 +32,7 @@ describe('localBanner', () => {
     expect(banner).toContain('actors           http://127.0.0.1:5080   user actors / password pw');
     expect(banner).toContain('  npm run local:push -- actors 1.1.0');
     expect(banner).toContain(
-      'ECS_GITOPS_URL=http://127.0.0.1:8080 ECS_GITOPS_TOKEN=tok-123 npm run cli -- status',
+      'ECS_GITOPS_URL=http://127.0.0.1:8080 ECS_GITOPS_TOKEN=tok-123 npx ecs-gitops status',
     );
   });
 

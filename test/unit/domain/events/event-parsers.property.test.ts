@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEcrEvent } from '../../../../deployer/domain/events/ecr-event.ts';
 import { decidePush, type PushPayload } from '../../../../deployer/domain/events/github-push.ts';
-import { decodeMessage, encodeMessage } from '../../../../deployer/domain/events/queue-message.ts';
+import { decodeQueueBody } from '../../../../deployer/domain/events/queue-body.ts';
+import { encodeMessage } from '../../../../deployer/domain/events/queue-message.ts';
 import type { QueueMessage } from '../../../../deployer/domain/types.ts';
 import { propertyRuns } from '../../../support/property-runs.ts';
 
@@ -84,9 +85,12 @@ const configDir = fc.constantFrom('config', './config/', '', '.', 'deploy/config
 
 /** What the queue would deliver for this message: encode, then decode again. */
 function viaQueue(message: QueueMessage): QueueMessage {
-  const decoded = decodeMessage(encodeMessage(message));
-  if (!decoded.ok) throw new Error(`the queue refuses ${encodeMessage(message)}: ${decoded.error.message}`);
-  return decoded.value;
+  const decoded = decodeQueueBody(encodeMessage(message));
+  if (decoded.kind !== 'message')
+    throw new Error(
+      `the queue does not take ${encodeMessage(message)} as a message: ${JSON.stringify(decoded)}`,
+    );
+  return decoded.message;
 }
 
 describe('decidePush properties', () => {

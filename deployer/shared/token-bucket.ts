@@ -1,5 +1,5 @@
-// A token bucket per source (the webhook's caller): `burst` requests at once, then `perMinute` a
-// minute. Bounded: past `maxSources` the least recently seen source is forgotten (it starts full again,
+// A token bucket per source (the webhook's caller; an AWS API's throttling bucket): `burst` requests
+// at once, then `perMinute` a minute. Bounded: past `maxSources` the least recently seen source is forgotten (it starts full again,
 // which only ever errs towards letting a request through).
 export interface TokenBucketOptions {
   burst: number;
@@ -8,7 +8,7 @@ export interface TokenBucketOptions {
   now?: () => number;
 }
 
-export type Take = { ok: true } | { ok: false; retryAfterSeconds: number };
+export type Take = { ok: true } | { ok: false; retryAfterSeconds: number; retryAfterMs: number };
 
 type Bucket = { tokens: number; updatedAt: number };
 
@@ -43,6 +43,13 @@ export class TokenBuckets {
       bucket.tokens -= 1;
       return { ok: true };
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perMs / 1000)) };
+    const retryAfterMs = Math.ceil((1 - bucket.tokens) / this.#perMs);
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)), retryAfterMs };
+  }
+
+  /** Empties `source`'s bucket: the server said "too fast", so the next token comes at the refill rate. */
+  drain(source: string): void {
+    const bucket = this.#buckets.get(source);
+    this.#buckets.set(source, { tokens: Math.min(bucket?.tokens ?? 0, 0), updatedAt: this.#now() });
   }
 }

@@ -1,0 +1,123 @@
+// An EcsPort that describes each task definition revision once. A revision does not change: "To update
+// a task definition, create a task definition revision"
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/update-task-definition-console-v2.html).
+// What does change is its tags, which the deployer writes itself (rollout records, suspensions) through
+// tagResource, and its status once deregistered (never read from a described revision here). So a
+// revision described by its full ARN is kept (bounded, least recently used out first), and tagResource
+// through this port updates the kept tags, so this process reads back exactly what it wrote.
+// Tags another replica writes (a suspension made through its API) are not seen in the kept copy: so only
+// the bulk resync pass reads through the cache (and fills it: the revisions services run), and
+// `authoritative` (what a reconcile, the suspensions and the status rebuild use) always asks ECS and
+// refreshes a kept copy it finds (without adding the history revisions the rebuild reads). A stale kept copy can then at worst
+// settle a service's status in a pass; any work is done by a reconcile, which reads ECS itself.
+import type { LiveService, TaskDefinition } from '../domain/types.ts';
+import type { DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../ports.ts';
+
+/** `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`: one fixed revision. */
+const REVISION_ARN = /^arn:[^:]+:ecs:[^:]*:\d*:task-definition\/[A-Za-z0-9_-]+:\d+$/;
+
+const DEFAULT_TASK_DEFINITION_CACHE_SIZE = 10_000;
+
+export class CachedTaskDefinitions implements EcsPort {
+  readonly #inner: EcsPort;
+  readonly #capacity: number;
+  readonly #revisions = new Map<string, DescribedTaskDefinition>();
+  #hits = 0;
+
+  constructor(inner: EcsPort, capacity = DEFAULT_TASK_DEFINITION_CACHE_SIZE) {
+    this.#inner = inner;
+    this.#capacity = capacity;
+  }
+
+  /** Describes served from the cache (for benchmarks and logs). */
+  get hits(): number {
+    return this.#hits;
+  }
+
+  /** The same port, but every describe asks ECS (and refreshes the kept copy). */
+  readonly authoritative: EcsPort = {
+    describeTaskDefinition: (reference, signal) => this.#describe(reference, signal, false),
+    tagResource: (arn, tags, signal) => this.tagResource(arn, tags, signal),
+    describeService: (cluster, service, signal) => this.describeService(cluster, service, signal),
+    describeServices: (cluster, services, signal) => this.describeServices(cluster, services, signal),
+    registerTaskDefinition: (td, tags, signal) => this.registerTaskDefinition(td, tags, signal),
+    listTaskDefinitions: (family, signal) => this.listTaskDefinitions(family, signal),
+    updateService: (cluster, service, arn, signal) => this.updateService(cluster, service, arn, signal),
+  };
+
+  describeTaskDefinition(reference: string, signal: AbortSignal): Promise<DescribedTaskDefinition> {
+    return this.#describe(reference, signal, true);
+  }
+
+  async #describe(
+    reference: string,
+    signal: AbortSignal,
+    useKept: boolean,
+  ): Promise<DescribedTaskDefinition> {
+    const kept = useKept ? this.#revisions.get(reference) : undefined;
+    if (kept) {
+      this.#hits += 1;
+      this.#revisions.delete(reference);
+      this.#revisions.set(reference, kept);
+      return structuredClone(kept);
+    }
+    const described = await this.#inner.describeTaskDefinition(reference, signal);
+    // A family or `family:n` reference is not kept: the family's newest revision moves.
+    if (
+      (useKept || this.#revisions.has(reference)) &&
+      this.#capacity > 0 &&
+      reference === described.taskDefinition.taskDefinitionArn &&
+      REVISION_ARN.test(reference)
+    ) {
+      this.#revisions.delete(reference);
+      this.#revisions.set(reference, structuredClone(described));
+      for (const oldest of this.#revisions.keys()) {
+        if (this.#revisions.size <= this.#capacity) break;
+        this.#revisions.delete(oldest);
+      }
+    }
+    return described;
+  }
+
+  async tagResource(resourceArn: string, tags: Record<string, string>, signal: AbortSignal): Promise<void> {
+    // Forget first: if the call fails half-way, the next describe asks ECS instead of trusting the old tags.
+    const kept = this.#revisions.get(resourceArn);
+    this.#revisions.delete(resourceArn);
+    await this.#inner.tagResource(resourceArn, tags, signal);
+    // TagResource adds or overwrites the given keys and leaves the others.
+    if (kept) this.#revisions.set(resourceArn, { ...kept, tags: { ...kept.tags, ...tags } });
+  }
+
+  describeService(cluster: string, service: string, signal: AbortSignal): Promise<LiveService> {
+    return this.#inner.describeService(cluster, service, signal);
+  }
+
+  describeServices(
+    cluster: string,
+    services: readonly string[],
+    signal: AbortSignal,
+  ): Promise<ServicesDescribed> {
+    return this.#inner.describeServices(cluster, services, signal);
+  }
+
+  registerTaskDefinition(
+    taskDefinition: TaskDefinition,
+    tags: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<string> {
+    return this.#inner.registerTaskDefinition(taskDefinition, tags, signal);
+  }
+
+  listTaskDefinitions(family: string, signal: AbortSignal): Promise<string[]> {
+    return this.#inner.listTaskDefinitions(family, signal);
+  }
+
+  updateService(
+    cluster: string,
+    service: string,
+    taskDefinitionArn: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return this.#inner.updateService(cluster, service, taskDefinitionArn, signal);
+  }
+}

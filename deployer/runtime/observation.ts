@@ -1,0 +1,87 @@
+// What reconcile decides on, assembled from what it read (one service now, or a resync pass for many in
+// bulk): the desired image chosen from the registry, the live image from the PRIMARY revision and its
+// tags, and what this process remembers. Also shows desired and live in the status as soon as known.
+import type { DesiredStatus } from '../contract/status-model.ts';
+import type { Observation, Suspension } from '../domain/decide.ts';
+import { DeployerError } from '../domain/errors.ts';
+import { chooseImage } from '../domain/policy/choose-image.ts';
+import { registryTag } from '../domain/registry-tag.ts';
+import { readRevisionTags } from '../domain/revision-tags.ts';
+import { liveImageOf } from '../domain/task-definition.ts';
+import type { ImageChoice, LiveService, RegistryImage, ServiceConfig } from '../domain/types.ts';
+import type { DescribedTaskDefinition } from '../ports.ts';
+import type { StatusStore } from './status-store.ts';
+
+export interface Observed extends Observation {
+  configRevision: string;
+  family: string;
+}
+
+/** What observing one service reads from the registry and ECS. */
+export interface ObservedReads {
+  images: RegistryImage[];
+  repositoryUri: string;
+  service: LiveService;
+  /** The task definition of the service's PRIMARY deployment, with its tags. */
+  described: DescribedTaskDefinition;
+}
+
+export interface ObservationDeps {
+  store: StatusStore;
+  /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */
+  suspension: (service: string) => Suspension | undefined;
+}
+
+export function observation(
+  { store, suspension }: ObservationDeps,
+  { config, configRevision, force }: { config: ServiceConfig; configRevision: string; force: boolean },
+  { images, repositoryUri, service, described }: ObservedReads,
+): Observed {
+  const live = liveImageOf(described.taskDefinition, config.container, described.tags);
+  if (!live) {
+    throw new DeployerError(
+      'TASK_DEFINITION_INVALID',
+      `task definition ${service.taskDefinitionArn} of ECS service ${config.service} has no container "${config.container}"; fix \`container\` in ${config.source.file}`,
+      { details: { service: config.name } },
+    );
+  }
+  const choice = chooseImage(config.image, images);
+  const liveTag = registryTag(images, live.digest);
+  store.update(config.name, (status) => {
+    status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
+    status.live = {
+      image: live.image,
+      taskDefinitionArn: live.taskDefinitionArn,
+      ...(live.digest ? { digest: live.digest } : {}),
+      ...(liveTag ? { tag: liveTag } : {}),
+    };
+  });
+  return {
+    config,
+    configRevision,
+    family: described.taskDefinition.family,
+    choice,
+    repositoryUri,
+    live,
+    template: described.taskDefinition,
+    record: readRevisionTags(described.tags),
+    pendingSuspension: suspension(config.name),
+    failedDigests: store.service(config.name)?.failedDigests ?? [],
+    force,
+  };
+}
+
+function desiredStatus(
+  config: ServiceConfig,
+  choice: Extract<ImageChoice, { ok: true }>,
+  repositoryUri: string,
+): DesiredStatus {
+  return {
+    image: `${repositoryUri}@${choice.digest}`,
+    digest: choice.digest,
+    ...(choice.tag ? { tag: choice.tag } : {}),
+    reason: choice.reason,
+    policy: config.image.pin !== undefined ? { pin: config.image.pin } : config.image.track,
+    ...(choice.held ? { heldByPin: choice.held } : {}),
+  };
+}

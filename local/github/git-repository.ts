@@ -1,0 +1,239 @@
+// The repository behind the GitHub stand-in's contents, refs and pulls endpoints: a real git
+// repository on disk (the one the deployer reads its config from), changed with plumbing only
+// (hash-object, a private index, commit-tree, update-ref), so a checked-out work tree is never
+// touched. Blob ids are GitHub's content `sha`, as on GitHub.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const SAFE_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[^\0]{1,1024}$/;
+
+export class GitRepositoryError extends Error {
+  readonly kind: 'not-found' | 'conflict' | 'invalid';
+  constructor(kind: GitRepositoryError['kind'], message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+export interface CommitIdentity {
+  name: string;
+  email: string;
+}
+
+export class GitRepository {
+  readonly dir: string;
+  /** Writes one at a time: each reads a head and moves it. */
+  #writes: Promise<unknown> = Promise.resolve();
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** The branch HEAD names (GitHub's default branch). */
+  async defaultBranch(): Promise<string> {
+    const ref = await this.#git(['symbolic-ref', '--short', 'HEAD']).catch(() => 'main');
+    return ref.trim();
+  }
+
+  /** The commit a branch points at, or undefined. */
+  async branchHead(branch: string): Promise<string | undefined> {
+    await this.#checkBranch(branch);
+    return this.#resolve(`refs/heads/${branch}`);
+  }
+
+  /** A commit named by a branch or a sha, or undefined. */
+  async commitOf(ref: string): Promise<string | undefined> {
+    if (/^[0-9a-f]{40}$/.test(ref)) return this.#resolve(ref);
+    return this.branchHead(ref).catch(() => undefined);
+  }
+
+  /** A file's bytes and blob id at a commit; undefined when absent (or not a file). */
+  async file(commit: string, file: string): Promise<{ content: Buffer; blob: string } | undefined> {
+    checkPath(file);
+    const blob = await this.#resolve(`${commit}:${file}`);
+    if (!blob) return undefined;
+    const type = (await this.#git(['cat-file', '-t', blob])).trim();
+    if (type !== 'blob') return undefined;
+    return { content: await this.#gitBytes(['cat-file', 'blob', blob]), blob };
+  }
+
+  /** Creates the branch at `sha`; a conflict when it exists. */
+  createBranch(branch: string, sha: string): Promise<void> {
+    return this.#write(async () => {
+      await this.#checkBranch(branch);
+      if (!(await this.#resolve(sha))) throw new GitRepositoryError('invalid', 'Object does not exist');
+      if (await this.#resolve(`refs/heads/${branch}`))
+        throw new GitRepositoryError('conflict', 'Reference already exists');
+      await this.#git(['update-ref', `refs/heads/${branch}`, sha, '0'.repeat(40)]);
+    });
+  }
+
+  /** Moves the branch to `sha`; without `force` only forward (a fast-forward). */
+  moveBranch(branch: string, sha: string, force: boolean): Promise<void> {
+    return this.#write(async () => {
+      await this.#checkBranch(branch);
+      const current = await this.#resolve(`refs/heads/${branch}`);
+      if (!current) throw new GitRepositoryError('not-found', 'Reference does not exist');
+      if (!(await this.#resolve(sha))) throw new GitRepositoryError('invalid', 'Object does not exist');
+      if (!force && !(await this.isAncestor(current, sha)))
+        throw new GitRepositoryError('invalid', 'Update is not a fast forward');
+      await this.#git(['update-ref', `refs/heads/${branch}`, sha, current]);
+    });
+  }
+
+  /**
+   * Commits `content` as `file` on top of the branch. `expectedBlob` is the blob being replaced
+   * (GitHub's `sha`): required when the file exists, and it must match (a conflict otherwise).
+   */
+  commitFile(input: {
+    branch: string;
+    file: string;
+    content: Buffer;
+    message: string;
+    expectedBlob: string | undefined;
+    author: CommitIdentity;
+  }): Promise<{ commit: string; blob: string; created: boolean }> {
+    return this.#write(async () => {
+      checkPath(input.file);
+      await this.#checkBranch(input.branch);
+      const parent = await this.#resolve(`refs/heads/${input.branch}`);
+      if (!parent) throw new GitRepositoryError('not-found', `Branch ${input.branch} not found`);
+      const existing = await this.#resolve(`${parent}:${input.file}`);
+      if (existing && input.expectedBlob === undefined)
+        throw new GitRepositoryError('invalid', '"sha" wasn\'t supplied.');
+      if (existing && input.expectedBlob !== existing)
+        throw new GitRepositoryError('conflict', `${input.file} does not match ${input.expectedBlob}`);
+      const blob = (await this.#git(['hash-object', '-w', '--stdin'], input.content)).trim();
+      const scratch = await mkdtemp(path.join(tmpdir(), 'github-stand-in-index-'));
+      try {
+        const env = { GIT_INDEX_FILE: path.join(scratch, 'index') };
+        await this.#git(['read-tree', parent], undefined, env);
+        await this.#git(
+          ['update-index', '--add', '--cacheinfo', `100644,${blob},${input.file}`],
+          undefined,
+          env,
+        );
+        const tree = (await this.#git(['write-tree'], undefined, env)).trim();
+        const identity = {
+          GIT_AUTHOR_NAME: input.author.name,
+          GIT_AUTHOR_EMAIL: input.author.email,
+          GIT_COMMITTER_NAME: input.author.name,
+          GIT_COMMITTER_EMAIL: input.author.email,
+        };
+        const commit = (
+          await this.#git(
+            ['commit-tree', tree, '-p', parent, '-F', '-'],
+            Buffer.from(input.message),
+            identity,
+          )
+        ).trim();
+        await this.#git(['update-ref', `refs/heads/${input.branch}`, commit, parent]);
+        return { commit, blob, created: existing === undefined };
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    });
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    return this.#git(['merge-base', '--is-ancestor', ancestor, descendant]).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Commits reachable from `head` but not from `base` (GitHub's "commits between"). */
+  async commitsBetween(base: string, head: string): Promise<number> {
+    return Number((await this.#git(['rev-list', '--count', `${base}..${head}`])).trim());
+  }
+
+  /** Fast-forwards `base` to `head` when it can, else records a merge commit (the "Merge" button). */
+  merge(base: string, head: string, message: string, author: CommitIdentity): Promise<string> {
+    return this.#write(async () => {
+      const baseSha = await this.#resolve(`refs/heads/${base}`);
+      const headSha = await this.#resolve(`refs/heads/${head}`);
+      if (!baseSha || !headSha) throw new GitRepositoryError('not-found', 'Branch not found');
+      if (await this.isAncestor(baseSha, headSha)) {
+        await this.#git(['update-ref', `refs/heads/${base}`, headSha, baseSha]);
+        return headSha;
+      }
+      const tree = (
+        await this.#git(['merge-tree', '--write-tree', baseSha, headSha]).catch(() => {
+          throw new GitRepositoryError('conflict', 'Merge conflict');
+        })
+      )
+        .trim()
+        .split('\n')[0] as string;
+      const identity = {
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+      };
+      const commit = (
+        await this.#git(
+          ['commit-tree', tree, '-p', baseSha, '-p', headSha, '-F', '-'],
+          Buffer.from(message),
+          identity,
+        )
+      ).trim();
+      await this.#git(['update-ref', `refs/heads/${base}`, commit, baseSha]);
+      return commit;
+    });
+  }
+
+  #write<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#writes.then(work);
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async #resolve(name: string): Promise<string | undefined> {
+    // `<commit>:<path>` takes the rest of the name as the path: no `^{object}` after it.
+    const spec = name.includes(':') ? name : `${name}^{object}`;
+    const out = await this.#git(['rev-parse', '--verify', '--quiet', spec]).catch(() => '');
+    const sha = out.trim();
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+  }
+
+  async #checkBranch(branch: string): Promise<void> {
+    const valid = await this.#git(['check-ref-format', '--branch', branch]).then(
+      () => !branch.startsWith('-'),
+      () => false,
+    );
+    if (!valid)
+      throw new GitRepositoryError('invalid', `${JSON.stringify(branch)} is not a valid branch name`);
+  }
+
+  #git(args: string[], input?: Buffer, env: Record<string, string> = {}): Promise<string> {
+    return this.#gitBytes(args, input, env).then((out) => out.toString('utf8'));
+  }
+
+  #gitBytes(args: string[], input?: Buffer, env: Record<string, string> = {}): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        'git',
+        args,
+        {
+          cwd: this.dir,
+          encoding: 'buffer',
+          maxBuffer: 10 * 1024 * 1024,
+          env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', ...env },
+        },
+        (error, stdout, stderr) => {
+          if (error)
+            reject(new Error(`git ${args[0]} failed: ${stderr.toString('utf8').trim() || error.message}`));
+          else resolve(stdout);
+        },
+      );
+      child.stdin?.end(input);
+    });
+  }
+}
+
+function checkPath(file: string): void {
+  if (!SAFE_PATH.test(file))
+    throw new GitRepositoryError('invalid', `${JSON.stringify(file)} is not a path in the repository`);
+}
