@@ -14,6 +14,7 @@ import { loadSettings, type Settings } from './runtime/settings.ts';
 import { localBanner } from './startup/banner.ts';
 import { type ConfigWatcher, watchConfigDirectory } from './startup/config-watcher.ts';
 import { type Adapters, createAdapters } from './startup/create-adapters.ts';
+import { historyLinkSettings } from './startup/history-links.ts';
 import type { LocalMode } from './startup/local-mode.ts';
 import { createReporting, loadReportingSettings, type Reporting } from './startup/reporting.ts';
 
@@ -92,6 +93,7 @@ async function start(): Promise<void> {
     logger,
     ...ports,
     configSource: reporting.watchConfig(ports.configSource),
+    historyLinks: historyLinkSettings(settings, github),
   });
   reporting.start(runtime);
   // The status the HTTP layer serves carries each service's GitHub deployment and pin pull request.

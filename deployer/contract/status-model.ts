@@ -1,7 +1,10 @@
 // The status the deployer reports (GET /status, the dashboard, the CLI). JSON-safe: timestamps are ISO 8601 strings.
 // It is a cache rebuilt on start from ECS (task definition tags carry rollout id, commit, digest, result):
 // nothing that matters lives only here.
+import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigError, TrackPolicy } from '../domain/types.ts';
+
+export type { RolloutTrigger };
 
 export const SYNC_STATES = [
   'Synced',
@@ -88,6 +91,8 @@ export interface CurrentRollout {
   startedAt: string;
   from: ImageStatus | null;
   to: ImageStatus;
+  /** What caused it (a push with its commit and author, an operator's token...), when known. */
+  trigger?: RolloutTrigger;
 }
 
 export interface RolloutRecord {
@@ -103,6 +108,8 @@ export interface RolloutRecord {
   /** Config revision (git commit or content hash) the rollout was planned from. */
   configRevision: string;
   taskDefinitionArn?: string;
+  /** What caused it, when known (revisions written before triggers were recorded have none). */
+  trigger?: RolloutTrigger;
 }
 
 export interface FailedDigest {

@@ -2,12 +2,27 @@
 // GET /status and GET /status/:service, and what the CLI checks an answer against before it trusts it.
 // One definition, so the server cannot send what the client would refuse. Objects are closed
 // (`additionalProperties: false`): a field added to the model without the schema fails the tests.
+import { TRIGGER_KINDS } from '../domain/rollout-trigger.ts';
 import { DRIFT_STATES, HEALTH_STATES, ROLLOUT_RESULTS, ROLLOUT_STEPS, SYNC_STATES } from './status-model.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
 const closed = (properties: Record<string, unknown>, required: string[]) =>
   ({ type: 'object', additionalProperties: false, properties, required }) as const;
+
+/** RolloutTrigger (deployer/domain/rollout-trigger.ts). */
+export const rolloutTriggerSchema = closed(
+  {
+    kind: { enum: [...TRIGGER_KINDS] },
+    commit: text,
+    author: text,
+    message: text,
+    repository: text,
+    tag: text,
+    token: text,
+  },
+  ['kind'],
+);
 
 const imageStatus = closed({ image: text, digest: text, tag: text, taskDefinitionArn: text }, ['image']);
 const nullableImage = { anyOf: [imageStatus, { type: 'null' }] };
@@ -49,6 +64,7 @@ const currentRollout = closed(
     startedAt: text,
     from: nullableImage,
     to: imageStatus,
+    trigger: rolloutTriggerSchema,
   },
   ['id', 'step', 'startedAt', 'from', 'to'],
 );
@@ -65,6 +81,7 @@ const rolloutRecord = closed(
     reason: text,
     configRevision: text,
     taskDefinitionArn: text,
+    trigger: rolloutTriggerSchema,
   },
   ['id', 'from', 'to', 'result', 'startedAt', 'finishedAt', 'durationMs', 'reason', 'configRevision'],
 );

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   TASK_DEFINITION_INVALID: { retryable: false, httpStatus: 400 },
   /** A manual rollback that cannot be done as asked (no earlier revision, another family...). */
   ROLLBACK_REJECTED: { retryable: false, httpStatus: 409 },
+  /** A manual rollback target that is not an active revision of the service's family. */
+  ROLLBACK_TARGET_UNKNOWN: { retryable: false, httpStatus: 404 },
   /** Resume of a service that holds no runtime suspension (none, or only `suspended: true` in config). */
   NOT_SUSPENDED: { retryable: false, httpStatus: 409 },
   AWS_THROTTLED: { retryable: true, httpStatus: 503 },

@@ -1,6 +1,12 @@
 // The ECS resource tags the deployer writes on task definition revisions, and the typed record they
 // stand for. State lives in AWS: every replica and every restart reads a rollout's id, outcome and a
 // runtime suspension back from these tags. This is the only file that knows the tag keys.
+// ECS limits (API reference, Tag): 50 tags per resource, keys up to 128 and values up to 256 characters
+// of letters, numbers, spaces and `_ . : / = + - @`. Every key here is fixed and valid; free text (a
+// commit message, an author) goes through tag-text.ts; test/unit/domain/revision-tags.test.ts checks
+// that the largest record this file can write stays within every limit.
+import { type RolloutTrigger, TRIGGER_KINDS, type TriggerKind } from './rollout-trigger.ts';
+import { decodeTagText, encodeTagText } from './tag-text.ts';
 
 export const REVISION_TAG_KEYS = {
   // Written once, when the deployer registers a revision for a rollout.
@@ -19,6 +25,26 @@ export const REVISION_TAG_KEYS = {
   invalidation: 'ecs-gitops:cdn-invalidation',
   /** On the live revision: a runtime suspension (API suspend, manual rollback), or `resumed`. */
   suspended: 'ecs-gitops:suspended',
+  /** The image tag the policy chose for this revision (its image is pinned by digest). */
+  imageTag: 'ecs-gitops:image-tag',
+} as const;
+
+/** What caused the rollout of a revision (rollout-trigger.ts), one tag per field; rewritten per attempt. */
+export const TRIGGER_TAG_KEYS = {
+  kind: 'ecs-gitops:trigger',
+  commit: 'ecs-gitops:trigger-commit',
+  author: 'ecs-gitops:trigger-author',
+  message: 'ecs-gitops:trigger-message',
+  repository: 'ecs-gitops:trigger-repository',
+  tag: 'ecs-gitops:trigger-tag',
+  token: 'ecs-gitops:trigger-token',
+} as const satisfies Record<keyof RolloutTrigger, string>;
+
+/** On a revision an operator rolled back to: the latest such rollback (a later one overwrites). */
+export const RESTORED_TAG_KEYS = {
+  at: 'ecs-gitops:restored-at',
+  by: 'ecs-gitops:restored-by',
+  from: 'ecs-gitops:restored-from',
 } as const;
 
 /** `InProgress` while an attempt runs; absent on revisions of older versions (read as running). */
@@ -45,6 +71,19 @@ export interface RevisionRecord {
   invalidation?: InvalidationState;
   /** A runtime suspension in force (a `resumed` tag reads as none). */
   suspended?: SuspensionReason;
+  imageTag?: string;
+  /** What caused the latest attempt (absent on revisions written before triggers were recorded). */
+  trigger?: RolloutTrigger;
+  /** The latest manual rollback to this revision. */
+  restored?: RestoredRecord;
+}
+
+export interface RestoredRecord {
+  at: string;
+  /** The API token's name. */
+  by?: string;
+  /** The revision that ran before. */
+  from?: string;
 }
 
 /** A revision of a family with what its tags record. */
@@ -57,6 +96,8 @@ export interface TaggedRevision {
 export type RevisionTagsPatch = Omit<RevisionRecord, 'suspended'> & {
   suspended?: SuspensionReason | 'resumed';
 };
+
+type PlainField = Exclude<keyof RevisionTagsPatch, 'trigger' | 'restored'>;
 
 const RESUMED = 'resumed';
 
@@ -74,6 +115,7 @@ export function readRevisionTags(tags: Readonly<Record<string, string>>): Revisi
     startedAt: tags[REVISION_TAG_KEYS.startedAt],
     finishedAt: tags[REVISION_TAG_KEYS.finishedAt],
     previousArn: tags[REVISION_TAG_KEYS.previousArn],
+    imageTag: decodeTagText(tags[REVISION_TAG_KEYS.imageTag] ?? ''),
   };
   for (const [key, value] of Object.entries(text)) if (value) record[key as keyof typeof text] = value;
   const result = oneOf(REVISION_RESULTS, tags[REVISION_TAG_KEYS.result]);
@@ -84,14 +126,52 @@ export function readRevisionTags(tags: Readonly<Record<string, string>>): Revisi
   // A value this version does not know still suspends: stopping is the safe reading.
   if (suspended && suspended !== RESUMED)
     record.suspended = oneOf(SUSPENSION_REASONS, suspended) ?? 'SuspendedByApi';
+  const trigger = readTrigger(tags);
+  if (trigger) record.trigger = trigger;
+  const restoredAt = tags[RESTORED_TAG_KEYS.at];
+  if (restoredAt) {
+    const by = decodeTagText(tags[RESTORED_TAG_KEYS.by] ?? '');
+    const from = tags[RESTORED_TAG_KEYS.from];
+    record.restored = { at: restoredAt, ...(by ? { by } : {}), ...(from ? { from } : {}) };
+  }
   return record;
+}
+
+function readTrigger(tags: Readonly<Record<string, string>>): RolloutTrigger | undefined {
+  const kind = oneOf<TriggerKind>(TRIGGER_KINDS, tags[TRIGGER_TAG_KEYS.kind]);
+  if (!kind) return undefined;
+  const trigger: RolloutTrigger = { kind };
+  for (const field of ['commit', 'author', 'message', 'repository', 'tag', 'token'] as const) {
+    const value = decodeTagText(tags[TRIGGER_TAG_KEYS[field]] ?? '');
+    if (value) trigger[field] = value;
+  }
+  return trigger;
 }
 
 /** The tags to write for the given fields (only those; ECS keeps the others on the revision). */
 export function revisionTags(patch: RevisionTagsPatch): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(patch))
-    if (typeof value === 'string') tags[REVISION_TAG_KEYS[key as keyof RevisionTagsPatch]] = value;
+    if (typeof value === 'string')
+      // An image tag is the registry's text: bounded and escaped like any other free text.
+      tags[REVISION_TAG_KEYS[key as PlainField]] = key === 'imageTag' ? encodeTagText(value) : value;
+  if (patch.trigger) Object.assign(tags, triggerTags(patch.trigger));
+  if (patch.restored) {
+    tags[RESTORED_TAG_KEYS.at] = patch.restored.at;
+    tags[RESTORED_TAG_KEYS.by] = encodeTagText(patch.restored.by ?? '');
+    tags[RESTORED_TAG_KEYS.from] = patch.restored.from ?? '';
+  }
+  return tags;
+}
+
+/**
+ * Every trigger tag, empty where the trigger has no such field: tags merge on a revision, and a retry
+ * caused by something else must not keep the previous attempt's author or message.
+ */
+function triggerTags(trigger: RolloutTrigger): Record<string, string> {
+  const tags: Record<string, string> = { [TRIGGER_TAG_KEYS.kind]: trigger.kind };
+  for (const field of ['commit', 'author', 'message', 'repository', 'tag', 'token'] as const)
+    tags[TRIGGER_TAG_KEYS[field]] = encodeTagText(trigger[field] ?? '');
   return tags;
 }
 

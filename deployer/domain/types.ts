@@ -1,4 +1,7 @@
 // The shared vocabulary of the deployer: desired state, live state, events, plans. Pure data only.
+import type { RolloutTrigger } from './rollout-trigger.ts';
+
+export type { RolloutTrigger };
 
 /** How a service chooses its image from the registry when it is not pinned. Exactly one key. */
 export type TrackPolicy =
@@ -108,12 +111,21 @@ export type ImageChoice =
 export type QueueMessage =
   /**
    * A push the webhook already judged to be work (configured repository, tracked branch, config
-   * touched): only a hint to read the branch head. `after` is the pushed commit, for logs.
+   * touched): only a hint to read the branch head. `after` is the pushed commit, for logs; its
+   * author and message's first line (bounded) are what a rollout it causes records as its trigger.
    */
-  | { kind: 'git-push'; deliveryId: string; after: string }
+  | { kind: 'git-push'; deliveryId: string; after: string; author?: string; message?: string }
   | { kind: 'image-push'; repository: string; digest: string; tag?: string; pushedAt: string }
-  | { kind: 'reconcile'; service: string; reason: string; configRevision?: string; force?: boolean }
-  | { kind: 'resync'; reason: string };
+  | {
+      kind: 'reconcile';
+      service: string;
+      reason: string;
+      configRevision?: string;
+      force?: boolean;
+      /** What caused this reconcile; a rollout it starts records it on its revision. */
+      trigger?: RolloutTrigger;
+    }
+  | { kind: 'resync'; reason: string; trigger?: RolloutTrigger };
 
 export interface ContainerDefinition {
   name: string;

@@ -2,8 +2,10 @@
 // Every answer carries the service's status after the action, so callers need no second request.
 // POST /api/config/refresh re-reads the config source now and answers with the config status.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { RollbackPlan } from '../contract/rollback-plan.ts';
 import type { ServiceStatus } from '../contract/status-model.ts';
 import type { DeployerRuntime, RefreshResult } from '../runtime/runtime.ts';
+import { callerName } from './bearer-auth.ts';
 import { allowOnly, sendError } from './http-errors.ts';
 
 export interface ApiRoutesOptions {
@@ -22,6 +24,8 @@ export interface ApiResponse {
   accepted: boolean;
   /** Rollback target when one was given. */
   to?: string;
+  /** Rollback: from which revision to which (with dryRun: what would happen; nothing changed). */
+  plan?: RollbackPlan;
   status: ServiceStatus | null;
 }
 
@@ -41,6 +45,7 @@ const rollbackBody = {
       maxLength: 2048,
       description: 'Task definition ARN, `family:revision` or revision number; default: the previous one',
     },
+    dryRun: { type: 'boolean', description: 'Name the target and check it; change nothing' },
   },
 } as const;
 
@@ -69,7 +74,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
     reply.code(code).send({ ...body, status: runtime.serviceStatus(body.service) ?? null });
 
   app.post(CONFIG_REFRESH_PATH, async (request, reply) => {
-    const result = await runtime.refresh(AbortSignal.timeout(timeoutMs));
+    const result = await runtime.refresh(AbortSignal.timeout(timeoutMs), callerName(request));
     request.log.info({ action: 'refresh', outcome: result.outcome }, 'config refresh requested');
     const body: RefreshResponse = { action: 'refresh', ...result };
     return reply.code(200).send(body);
@@ -79,12 +84,12 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
     const { service } = request.params;
     if (!known(service, reply)) return reply;
     // Re-reads the config before it reconciles (runtime.sync), so a just-saved edit is what syncs.
-    await runtime.sync(service, AbortSignal.timeout(timeoutMs));
+    await runtime.sync(service, AbortSignal.timeout(timeoutMs), callerName(request));
     request.log.info({ service, action: 'sync' }, 'manual sync requested');
     return answer(reply, 202, { service, action: 'sync', accepted: true });
   });
 
-  app.post<Params & { Body: { to?: string } | undefined }>(
+  app.post<Params & { Body: { to?: string; dryRun?: boolean } | undefined }>(
     '/api/services/:service/rollback',
     {
       schema: { params, body: rollbackBody },
@@ -97,9 +102,31 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
       const { service } = request.params;
       if (!known(service, reply)) return reply;
       const to = request.body?.to;
-      await runtime.rollback(service, to, AbortSignal.timeout(timeoutMs));
-      request.log.info({ service, action: 'rollback', to }, 'manual rollback requested');
-      return answer(reply, 202, { service, action: 'rollback', accepted: true, ...(to ? { to } : {}) });
+      const dryRun = request.body?.dryRun === true;
+      const token = callerName(request);
+      const plan = await runtime.rollback(service, to, AbortSignal.timeout(timeoutMs), {
+        dryRun,
+        caller: token,
+      });
+      request.log.info(
+        {
+          service,
+          action: 'rollback',
+          to,
+          dryRun,
+          token,
+          from: plan.from.revision,
+          target: plan.to.revision,
+        },
+        dryRun ? 'manual rollback planned (dry run)' : 'manual rollback requested',
+      );
+      return answer(reply, dryRun ? 200 : 202, {
+        service,
+        action: 'rollback',
+        accepted: !dryRun,
+        ...(to ? { to } : {}),
+        plan,
+      });
     },
   );
 
@@ -114,7 +141,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
   app.post<Params>('/api/services/:service/resume', { schema: { params } }, async (request, reply) => {
     const { service } = request.params;
     if (!known(service, reply)) return reply;
-    await runtime.resume(service, AbortSignal.timeout(timeoutMs));
+    await runtime.resume(service, AbortSignal.timeout(timeoutMs), callerName(request));
     request.log.info({ service, action: 'resume' }, 'service resumed');
     return answer(reply, 202, { service, action: 'resume', accepted: true });
   });

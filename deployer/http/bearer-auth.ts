@@ -85,6 +85,13 @@ function unauthorized(reply: FastifyReply, presented: boolean, message: string):
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
+const callers = new WeakMap<FastifyRequest, ApiToken>();
+
+/** The name of the operate token a request was let through with (what a rollout records as its trigger). */
+export function callerName(request: FastifyRequest): string | undefined {
+  return callers.get(request)?.name;
+}
+
 /**
  * onRequest hook for mutating endpoints: the bearer header of an `operate` token, or the dashboard page
  * of an operate token's session (its session cookie plus the page's action key header).
@@ -104,7 +111,10 @@ export function requireOperate(
         'a dashboard session acts only from the dashboard page, with its action key (reload the page)',
       );
     const token = caller ?? findToken(tokens, presented);
-    if (token?.scope === 'operate') return undefined;
+    if (token?.scope === 'operate') {
+      callers.set(request, token);
+      return undefined;
+    }
     if (token)
       return sendError(
         reply.header(

@@ -17,6 +17,7 @@ import { signInRoute } from './dashboard/sign-in-route.ts';
 import { DeliveryCache } from './delivery-cache.ts';
 import { githubRepositoryName } from './github-repository-name.ts';
 import { healthRoutes } from './health-routes.ts';
+import { historyRoute } from './history-route.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { preventSharedCaching } from './private-no-store.ts';
@@ -111,6 +112,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     reads.addHook('onRequest', requireReadAccess(tokens, settings.mode === 'local'));
     await reads.register(statusRoutes, { runtime });
     await reads.register(metricsRoute, { runtime });
+    await reads.register(historyRoute, { runtime });
     await reads.register(dashboardPlugin, { runtime, tokens });
   });
 

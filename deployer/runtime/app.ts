@@ -3,6 +3,7 @@
 // config load, status rebuild, consuming, periodic resync). Ports in, nothing global.
 import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
+import type { HistoryLinkSettings } from '../domain/history-links.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
 import type {
   CdnPort,
@@ -47,6 +48,8 @@ export interface RuntimeDeps {
   logger: Logger;
   /** Where a successful rollout records what runs for the next `cdk deploy`; absent: nowhere (local). */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Where history links go; default: the AWS consoles of settings.region in aws mode, no GitHub. */
+  historyLinks?: HistoryLinkSettings | undefined;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -142,6 +145,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger,
     desired: () => intake.current(),
     reloadConfig: (signal) => intake.loadHead(signal),
+    links: deps.historyLinks ?? { mode: settings.mode, region: settings.region },
     followRollback: (config, record) => {
       following = followManualRollback(
         rollbackRunner,
@@ -190,7 +194,10 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint). One
     // resync compares every service in bulk and queues reconciles only for those that differ.
     try {
-      await operations.enqueue({ kind: 'resync', reason: `startup ${stamp()}` }, signal);
+      await operations.enqueue(
+        { kind: 'resync', reason: `startup ${stamp()}`, trigger: { kind: 'startup' } },
+        signal,
+      );
     } catch (error) {
       if (signal.aborted) throw error;
       logger.warn({ err: error }, 'could not queue the startup resync; the periodic resync will');

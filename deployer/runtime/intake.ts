@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
 import { sameRepositoryName } from '../domain/image-ref.ts';
+import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
@@ -111,7 +112,17 @@ export class Intake {
       return undefined;
     });
     if (applied === undefined) return;
-    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, signal);
+    // The push's author and message describe `after`; when the branch moved on, only the commit applied is known.
+    const trigger: RolloutTrigger =
+      applied === message.after
+        ? {
+            kind: 'git-push',
+            commit: applied,
+            ...(message.author ? { author: message.author } : {}),
+            ...(message.message ? { message: message.message } : {}),
+          }
+        : { kind: 'git-push', commit: applied };
+    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, trigger, signal);
     this.#handled = applied;
   }
 
@@ -131,26 +142,35 @@ export class Intake {
         : 'image push: no service uses it',
     );
     const why = `image push ${message.repository}:${message.tag ?? ''}@${message.digest.slice(7, 19)}`;
-    await this.#enqueueReconciles(matching, why, signal);
+    const trigger: RolloutTrigger = {
+      kind: 'image-push',
+      repository: message.repository,
+      ...(message.tag ? { tag: message.tag } : {}),
+    };
+    await this.#enqueueReconciles(matching, why, trigger, signal);
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
     const outcome = await this.loadHead(signal);
     this.#log.info({ reason: message.reason, config: outcome, revision: this.#current?.revision }, 'resync');
-    await this.#reconcileAll(`resync: ${message.reason}`, signal);
+    // A resync that brought a new config revision in is a config change, whoever queued it.
+    const trigger: RolloutTrigger =
+      message.trigger ?? (outcome === 'applied' ? configChange(this.#current?.revision) : { kind: 'resync' });
+    await this.#reconcileAll(`resync: ${message.reason}`, trigger, signal);
   }
 
   /** Queues a reconcile for every service in force that differs from what runs (all, without triage). */
-  async #reconcileAll(why: string, signal: AbortSignal): Promise<void> {
+  async #reconcileAll(why: string, trigger: RolloutTrigger, signal: AbortSignal): Promise<void> {
     const services = this.#current?.services ?? [];
     const differ = this.#deps.triage ? await this.#deps.triage(services, signal) : services;
-    await this.#enqueueReconciles(differ, why, signal);
+    await this.#enqueueReconciles(differ, why, trigger, signal);
   }
 
   /** One reconcile message per service (group `service:<name>`), 10 to a SendMessageBatch call. */
   async #enqueueReconciles(
     services: readonly ServiceConfig[],
     why: string,
+    trigger: RolloutTrigger,
     signal: AbortSignal,
   ): Promise<void> {
     const revision = this.#current?.revision;
@@ -160,6 +180,7 @@ export class Intake {
         service: service.name,
         reason: why,
         ...(revision === undefined ? {} : { configRevision: revision }),
+        trigger,
       }),
     );
     if (messages.length === 1) await this.#deps.queue.send(messages[0] as QueueMessage, signal);
@@ -260,4 +281,11 @@ export class Intake {
       'running the last good config revision; the head is invalid',
     );
   }
+}
+
+/** A config change: the revision is named as a commit only when it is one (a directory's is a hash). */
+export function configChange(revision: string | undefined): RolloutTrigger {
+  return revision && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)
+    ? { kind: 'config-change', commit: revision }
+    : { kind: 'config-change' };
 }

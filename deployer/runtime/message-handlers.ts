@@ -19,7 +19,11 @@ export function messageHandlers(intake: Intake, reconciler: Reconciler): Message
     reconcile: (message, signal) =>
       reconciler.reconcile(
         message.service,
-        { reason: message.reason, force: message.force === true },
+        {
+          reason: message.reason,
+          force: message.force === true,
+          ...(message.trigger ? { trigger: message.trigger } : {}),
+        },
         signal,
       ),
   };

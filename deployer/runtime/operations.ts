@@ -5,12 +5,15 @@ import type { Logger } from 'pino';
 import type { RolloutRecord } from '../contract/status-model.ts';
 import { DeployerError } from '../domain/errors.ts';
 import { deduplicationId } from '../domain/events/queue-message.ts';
+import type { HistoryLinkSettings } from '../domain/history-links.ts';
+import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, EcsPort, QueuePort } from '../ports.ts';
 import { ExpiringMap } from '../shared/expiring-map.ts';
 import type { LoadOutcome } from './intake.ts';
 import { manualRollback } from './rollback-service.ts';
 import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
+import { readServiceHistory } from './service-history.ts';
 import type { StatusStore } from './status-store.ts';
 import type { Suspensions } from './suspensions.ts';
 
@@ -25,13 +28,15 @@ export interface OperationsDeps {
   desired: () => { services: ServiceConfig[]; revision: string } | undefined;
   /** Reads the config at the source head now (intake.loadHead). */
   reloadConfig: (signal: AbortSignal) => Promise<LoadOutcome>;
+  /** What history links to (GitHub, the AWS consoles). */
+  links: HistoryLinkSettings;
   /** Follows an accepted manual rollback to the end of its ECS deployment (follow-rollback.ts). */
   followRollback?: (config: ServiceConfig, record: RolloutRecord) => void;
 }
 
 export type Operations = Pick<
   DeployerRuntime,
-  'enqueue' | 'refresh' | 'sync' | 'rollback' | 'suspend' | 'resume'
+  'enqueue' | 'refresh' | 'sync' | 'rollback' | 'suspend' | 'resume' | 'history'
 >;
 
 /** SQS FIFO drops a repeated deduplication id for 5 minutes; enqueue() answers the same at once. */
@@ -48,6 +53,8 @@ export function createOperations(deps: OperationsDeps): Operations {
     now: () => clock.now().getTime(),
   });
   const stamp = () => clock.now().toISOString();
+  const byToken = (kind: RolloutTrigger['kind'], caller: string | undefined): RolloutTrigger =>
+    caller ? { kind, token: caller } : { kind };
 
   const requireService = (name: string): ServiceConfig => {
     const config = deps.desired()?.services.find((s) => s.name === name);
@@ -69,15 +76,20 @@ export function createOperations(deps: OperationsDeps): Operations {
   return {
     enqueue,
 
-    async refresh(signal) {
+    async refresh(signal, caller) {
       const outcome = await deps.reloadConfig(signal);
       logger.info({ config: outcome, revision: deps.desired()?.revision ?? null }, 'config refreshed');
       // A new revision reaches every service the usual way: a resync reconciles them all.
-      if (outcome === 'applied') await enqueue({ kind: 'resync', reason: `refresh ${stamp()}` }, signal);
+      if (outcome === 'applied') {
+        const revision = deps.desired()?.revision;
+        const trigger = byToken('config-change', caller);
+        if (revision && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) trigger.commit = revision;
+        await enqueue({ kind: 'resync', reason: `refresh ${stamp()}`, trigger }, signal);
+      }
       return { outcome, config: store.snapshot().config };
     },
 
-    async sync(service, signal) {
+    async sync(service, signal, caller) {
       // What the user just saved or pushed is what they mean to sync: read it first, briefly.
       try {
         await deps.reloadConfig(AbortSignal.any([signal, AbortSignal.timeout(SYNC_REREAD_MS)]));
@@ -91,32 +103,46 @@ export function createOperations(deps: OperationsDeps): Operations {
       requireService(service);
       store.forgetFailedDigests(service);
       logger.info({ service }, 'manual sync: failed digests forgotten, reconciling with force');
-      await enqueue({ kind: 'reconcile', service, reason: `manual sync ${stamp()}`, force: true }, signal);
+      await enqueue(
+        {
+          kind: 'reconcile',
+          service,
+          reason: `manual sync ${stamp()}`,
+          force: true,
+          trigger: byToken('manual-sync', caller),
+        },
+        signal,
+      );
     },
 
-    async rollback(service, to, signal) {
+    async rollback(service, to, signal, options = {}) {
       const config = requireService(service);
+      const request = { to, caller: options.caller };
+      const rollbackDeps = { ecs: deps.ecs, store, clock, logger: logger.child({ service }) };
+      // A dry run plans only: no suspension, no change, nothing to undo.
+      if (options.dryRun) return manualRollback(rollbackDeps, config, { ...request, dryRun: true }, signal);
       // Hold first, so a reconcile running now cannot roll forward again right after; the status
       // shows the suspension once the rollback is done (a refused one leaves the status untouched).
       const before = suspensions.hold(service, { reason: 'ManualRollback', message: 'rolling back by API' });
       let result: Awaited<ReturnType<typeof manualRollback>>;
       try {
-        result = await manualRollback(
-          { ecs: deps.ecs, store, clock, logger: logger.child({ service }) },
-          config,
-          to,
-          signal,
-        );
+        result = await manualRollback(rollbackDeps, config, request, signal);
       } catch (error) {
         suspensions.release(service, before);
         throw error;
       }
       suspensions.suspend(config, 'ManualRollback', {
-        message: `rolled back to ${result.taskDefinitionArn} by API; tracking is suspended until resume`,
-        taskDefinitionArn: result.taskDefinitionArn,
+        message: `rolled back to ${result.to.taskDefinitionArn} by API; tracking is suspended until resume`,
+        taskDefinitionArn: result.to.taskDefinitionArn,
       });
-      await suspensions.clearTag(result.from, signal);
-      deps.followRollback?.(config, result.record);
+      await suspensions.clearTag(result.from.taskDefinitionArn, signal);
+      const record = store
+        .service(service)
+        ?.recentRollouts.find(
+          (r) => r.reason === 'ManualRollback' && r.taskDefinitionArn === result.to.taskDefinitionArn,
+        );
+      if (record) deps.followRollback?.(config, record);
+      return result;
     },
 
     suspend(service) {
@@ -125,7 +151,7 @@ export function createOperations(deps: OperationsDeps): Operations {
       logger.info({ service }, 'service suspended');
     },
 
-    async resume(service, signal) {
+    async resume(service, signal, caller) {
       const config = requireService(service);
       if (!(await suspensions.resume(config, signal)))
         throw new DeployerError(
@@ -136,7 +162,14 @@ export function createOperations(deps: OperationsDeps): Operations {
           { details: { service } },
         );
       logger.info({ service }, 'service resumed');
-      await enqueue({ kind: 'reconcile', service, reason: `resume ${stamp()}` }, signal);
+      await enqueue(
+        { kind: 'reconcile', service, reason: `resume ${stamp()}`, trigger: byToken('resume', caller) },
+        signal,
+      );
+    },
+
+    history(service, limit, signal) {
+      return readServiceHistory({ ecs: deps.ecs, links: deps.links }, requireService(service), limit, signal);
     },
   };
 }

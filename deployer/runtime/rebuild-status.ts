@@ -152,7 +152,12 @@ export function history(
     rollouts.push({
       id,
       from: previous ? { image: previousImage ?? previous, taskDefinitionArn: previous } : null,
-      to: { image: imageOf(taskDefinition, config.container) ?? arn, digest, taskDefinitionArn: arn },
+      to: {
+        image: imageOf(taskDefinition, config.container) ?? arn,
+        digest,
+        ...(record.imageTag ? { tag: record.imageTag } : {}),
+        taskDefinitionArn: arn,
+      },
       result,
       startedAt,
       finishedAt,
@@ -160,6 +165,7 @@ export function history(
       reason,
       configRevision: record.configRevision ?? '',
       taskDefinitionArn: arn,
+      ...(record.trigger ? { trigger: record.trigger } : {}),
     });
     // The newest revision of a digest decides: a forced retry that succeeded clears an older failure.
     if (judged.has(digest)) continue;

@@ -2,17 +2,10 @@
 // (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
 // pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
 import type { Logger } from 'pino';
-import {
-  type Decision,
-  decide,
-  type Observation,
-  type Suspension,
-  type SyncVerdict,
-  statusOf,
-} from '../domain/decide.ts';
-import { DeployerError, isDeployerError } from '../domain/errors.ts';
+import { type Decision, decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
+import { isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
-import type { DesiredState, ServiceConfig } from '../domain/types.ts';
+import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -49,6 +42,8 @@ export interface ReconcileOptions {
   reason: string;
   /** Manual sync: retry a digest that failed before. */
   force?: boolean;
+  /** What caused this reconcile; a rollout it starts records it on its revision. */
+  trigger?: RolloutTrigger;
 }
 
 export class Reconciler {
@@ -121,7 +116,10 @@ export class Reconciler {
       },
       'planned',
     );
-    return { suspension: decision.suspension, ...(await this.#act(decision, observed, signal, log)) };
+    return {
+      suspension: decision.suspension,
+      ...(await this.#act(decision, observed, signal, log, options.trigger)),
+    };
   }
 
   async #observe(
@@ -185,7 +183,13 @@ export class Reconciler {
     });
   }
 
-  async #act(decision: Decision, observed: Observed, signal: AbortSignal, log: Logger): Promise<ActOutcome> {
+  async #act(
+    decision: Decision,
+    observed: Observed,
+    signal: AbortSignal,
+    log: Logger,
+    trigger: RolloutTrigger | undefined,
+  ): Promise<ActOutcome> {
     const { config, configRevision, live } = observed;
     switch (decision.kind) {
       case 'noop':
@@ -240,12 +244,12 @@ export class Reconciler {
           rolloutId: plan.rolloutId,
           digest: plan.to.digest,
           to: plan.to,
+          ...(trigger ? { trigger } : {}),
         };
         return runRollout(this.#runner, run, signal, log.child({ rolloutId: plan.rolloutId }), (ctx) =>
           deploy(ctx, {
             rolloutId: plan.rolloutId,
-            image: plan.to.image,
-            digest: plan.to.digest,
+            ...plan.to, // image, digest and the tag the policy chose
             configRevision,
             template: observed.template,
             recent: observed.recent ?? [],

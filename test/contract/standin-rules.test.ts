@@ -18,6 +18,7 @@ import { createEcsServer } from '../../local/ecs/server.ts';
 import { TaskDefinitionStore } from '../../local/ecs/task-definitions.ts';
 import type { Fault, FaultInjector } from '../../local/faults.ts';
 import { close, listen } from '../../local/http-util.ts';
+import { awsJsonCall } from '../support/aws-json-call.ts';
 import { startMoto } from '../support/moto-server.ts';
 import { selectedWorlds, signal } from './worlds.ts';
 
@@ -65,24 +66,17 @@ async function startEcsStandIn(faults: FaultInjector) {
 }
 
 /** One AWS JSON 1.1 call without the SDK, so fields the SDK would drop reach the server as sent. */
-async function ecsCall(
-  endpoint: string,
-  operation: string,
-  input: unknown,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0`,
+const ecsCall = (endpoint: string, operation: string, input: unknown) =>
+  awsJsonCall(
+    endpoint,
+    {
+      targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+      signingName: 'ecs',
+      accessKeyId: credentials.accessKeyId,
     },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${operation} answered ${response.status}: ${JSON.stringify(body)}`);
-  return body;
-}
+    operation,
+    input,
+  );
 
 const ecsEndpoints: Record<string, () => Promise<{ endpoint: string; stop(): Promise<void> }>> = {
   standin: async () => {

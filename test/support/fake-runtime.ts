@@ -2,6 +2,8 @@
 // change, records every call, notifies subscribers, and can be told to fail or hang where the real
 // runtime would (queue unreachable, unknown service).
 import { Counter, Registry } from 'prom-client';
+import type { ServiceHistory } from '../../deployer/contract/history-model.ts';
+import type { RollbackPlan } from '../../deployer/contract/rollback-plan.ts';
 import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 import { DeployerError } from '../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../deployer/domain/types.ts';
@@ -68,11 +70,12 @@ export function fakeDeployerStatus(overrides: Partial<DeployerStatus> = {}): Dep
 export type FakeCall =
   | { method: 'start' | 'stop' }
   | { method: 'enqueue'; message: QueueMessage }
-  | { method: 'sync'; service: string }
+  | { method: 'sync'; service: string; caller?: string }
+  | { method: 'history'; service: string; limit: number }
   | { method: 'refresh' }
-  | { method: 'rollback'; service: string; to: string | undefined }
+  | { method: 'rollback'; service: string; to: string | undefined; dryRun?: true; caller?: string }
   | { method: 'suspend'; service: string }
-  | { method: 'resume'; service: string };
+  | { method: 'resume'; service: string; caller?: string };
 
 export interface FakeRuntimeOptions {
   status?: DeployerStatus;
@@ -99,6 +102,8 @@ export interface FakeRuntime extends DeployerRuntime {
   setEnqueueDelay(ms: number): void;
   /** What refresh() reports for a valid config (a rejected one is reported when config.errors is set). */
   setRefreshOutcome(outcome: 'applied' | 'unchanged'): void;
+  /** What history(service) answers for `history.service` (default: one live revision). */
+  setHistory(history: ServiceHistory): void;
   /** Number of live subscribers (to check that SSE connections unsubscribe). */
   subscriberCount(): number;
 }
@@ -110,6 +115,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   let enqueueDelayMs = 0;
   let refreshOutcome: 'applied' | 'unchanged' = 'unchanged';
   const calls: FakeCall[] = [];
+  const histories = new Map<string, ServiceHistory>();
   const enqueued: QueueMessage[] = [];
   const seenDeliveries = new Set<string>();
   const listeners = new Set<(status: DeployerStatus) => void>();
@@ -179,23 +185,70 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       enqueued.push(message);
       return { queued: true };
     },
-    async sync(service) {
-      record({ method: 'sync', service });
+    async sync(service, _signal, caller) {
+      record({ method: 'sync', service, ...(caller ? { caller } : {}) });
       requireService(service);
     },
-    async rollback(service, to) {
-      record({ method: 'rollback', service, to });
+    async rollback(service, to, _signal, options = {}) {
+      record({
+        method: 'rollback',
+        service,
+        to,
+        ...(options.dryRun ? { dryRun: true } : {}),
+        ...(options.caller ? { caller: options.caller } : {}),
+      });
       const current = requireService(service);
-      current.suspended = true;
-      notify();
+      const family = service;
+      const plan: RollbackPlan = {
+        service,
+        from: {
+          taskDefinitionArn: current.live?.taskDefinitionArn ?? '',
+          revision: `${family}:2`,
+          image: null,
+        },
+        to: {
+          taskDefinitionArn: `arn:aws:ecs:us-east-1:0:task-definition/${family}:1`,
+          revision: to && /:\d+$/.test(to) ? to : `${family}:1`,
+          image: current.live?.image ?? null,
+        },
+        dryRun: options.dryRun === true,
+      };
+      if (!options.dryRun) {
+        current.suspended = true;
+        notify();
+      }
+      return plan;
+    },
+    async history(service, limit) {
+      record({ method: 'history', service, limit });
+      const current = requireService(service);
+      const arn = current.live?.taskDefinitionArn ?? `arn:aws:ecs:us-east-1:0:task-definition/${service}:1`;
+      const history: ServiceHistory = histories.get(service) ?? {
+        service,
+        cluster: 'gitops',
+        ecsService: service,
+        family: service,
+        liveTaskDefinitionArn: arn,
+        revisions: [
+          {
+            taskDefinitionArn: arn,
+            revision: `${service}:1`,
+            live: true,
+            image: current.live?.image ?? null,
+            links: {},
+          },
+        ],
+        more: 0,
+      };
+      return structuredClone(history);
     },
     suspend(service) {
       record({ method: 'suspend', service });
       requireService(service).suspended = true;
       notify();
     },
-    async resume(service) {
-      record({ method: 'resume', service });
+    async resume(service, _signal, caller) {
+      record({ method: 'resume', service, ...(caller ? { caller } : {}) });
       const current = requireService(service);
       // As the runtime: nothing to lift is an error the API answers 409 (operations.ts).
       if (!current.suspended)
@@ -211,6 +264,9 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       return () => {
         listeners.delete(listener);
       };
+    },
+    setHistory(history) {
+      histories.set(history.service, structuredClone(history));
     },
     setRefreshOutcome(outcome) {
       refreshOutcome = outcome;

@@ -4,6 +4,7 @@
 import { CreateRepositoryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { queueAttributes } from '../../local/sqs.ts';
+import { awsJsonCall } from './aws-json-call.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 export type TemplateJson = { Resources: Record<string, Resource> };
@@ -136,25 +137,12 @@ export async function createIntakeFromTemplate(options: CreateIntakeOptions): Pr
  * One EventBridge (AWS JSON 1.1, `AWSEvents.<Op>`) call. The project ships no EventBridge client (the
  * deployer never calls EventBridge), so the tests speak the protocol directly; moto checks no signature.
  */
-export async function eventsCall(
+export function eventsCall(
   endpoint: string,
   operation: string,
   input: unknown,
 ): Promise<Record<string, unknown>> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AWSEvents.${operation}`,
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok)
-    throw new Error(`events:${operation} answered ${response.status}: ${JSON.stringify(body)}`);
-  return body;
+  return awsJsonCall(endpoint, { targetPrefix: 'AWSEvents', signingName: 'events' }, operation, input);
 }
 
 /** The event ECR sends to EventBridge after a successful push (ECR user guide, "ECR Image Action"). */

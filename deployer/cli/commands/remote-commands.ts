@@ -1,6 +1,7 @@
 // The verbs that talk to a running deployer over HTTP, in `--help` order.
 import type { CliCommand } from '../cli-io.ts';
 import { diffCommand } from './diff.ts';
+import { historyCommand } from './history.ts';
 import { refreshCommand } from './refresh.ts';
 import { resumeCommand } from './resume.ts';
 import { rollbackCommand } from './rollback.ts';
@@ -14,6 +15,7 @@ export const REMOTE_COMMANDS: readonly CliCommand[] = [
   syncCommand,
   refreshCommand,
   rollbackCommand,
+  historyCommand,
   suspendCommand,
   resumeCommand,
 ];

@@ -1,4 +1,5 @@
 // The manual levers share one shape: POST /api/services/<service>/<action>, print what happened.
+import type { RollbackPlan } from '../../contract/rollback-plan.ts';
 import type { ServiceStatus } from '../../contract/status-model.ts';
 import { type CliCommand, EXIT, UsageError } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
@@ -13,6 +14,8 @@ export interface ActionAnswer {
   action: string;
   accepted: boolean;
   to?: string;
+  /** Rollback: from which revision to which (dryRun: nothing changed). */
+  plan?: RollbackPlan;
   status: ServiceStatus | null;
 }
 

@@ -7,6 +7,7 @@
 // payload that matches the schema.
 import type { components } from '@octokit/openapi-webhooks-types';
 import { DeployerError, err, ok, type Result } from '../errors.ts';
+import { commitSubject } from '../rollout-trigger.ts';
 import type { QueueMessage } from '../types.ts';
 
 export type PushPayload = components['schemas']['webhook-push'];
@@ -63,7 +64,16 @@ export function decidePush(
     );
   if (!configChanged(payload, filter.configDir))
     return ok(ignored(`push does not touch ${normaliseDir(filter.configDir) || 'the repository'}/`));
-  return ok({ kind: 'queue', hint: { kind: 'git-push', deliveryId, after } });
+  const hint: GitPushHint = { kind: 'git-push', deliveryId, after };
+  // Who pushed what, for the rollout's trigger: only from the head commit, the one `after` names.
+  const head = payload.head_commit;
+  if (head && head.id === after) {
+    const author = head.author?.name?.trim();
+    if (author) hint.author = bounded(author);
+    const subject = commitSubject(head.message ?? '');
+    if (subject) hint.message = subject;
+  }
+  return ok({ kind: 'queue', hint });
 }
 
 const ignored = (reason: string): PushDecision => ({ kind: 'ignored', reason });

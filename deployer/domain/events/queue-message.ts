@@ -3,10 +3,27 @@
 import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject } from 'ajv';
 import { DeployerError, err, ok, type Result } from '../errors.ts';
+import { TRIGGER_KINDS } from '../rollout-trigger.ts';
 import type { QueueMessage } from '../types.ts';
 
 const text = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;
+// Free text from a push payload is bounded at the edge (github-push.ts); these are backstops.
+const line = { type: 'string', maxLength: 1024 } as const;
+const trigger = {
+  type: 'object',
+  properties: {
+    kind: { enum: [...TRIGGER_KINDS] },
+    commit: line,
+    author: line,
+    message: line,
+    repository: line,
+    tag: line,
+    token: line,
+  },
+  required: ['kind'],
+  additionalProperties: false,
+} as const;
 const variant = (kind: QueueMessage['kind'], required: string[], optional: Record<string, unknown> = {}) => ({
   type: 'object',
   properties: {
@@ -23,10 +40,10 @@ export const QUEUE_MESSAGE_SCHEMA = {
   type: 'object',
   discriminator: { propertyName: 'kind' },
   oneOf: [
-    variant('git-push', ['deliveryId', 'after']),
+    variant('git-push', ['deliveryId', 'after'], { author: line, message: line }),
     variant('image-push', ['repository', 'digest', 'pushedAt'], { tag: text }),
-    variant('reconcile', ['service', 'reason'], { configRevision: text, force: flag }),
-    variant('resync', ['reason']),
+    variant('reconcile', ['service', 'reason'], { configRevision: text, force: flag, trigger }),
+    variant('resync', ['reason'], { trigger }),
   ],
 } as const;
 

@@ -10,6 +10,7 @@ import {
   shortDigest,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { githubActivity } from './github-activity.ts';
 import { healthBadges } from './health-badges.ts';
 import { currentRollout } from './rollout-steps.ts';
 import { rolloutTable } from './rollout-table.ts';
@@ -31,6 +32,7 @@ ${actionSlot(service)}
 <dt>Live</dt><dd>${live(service)}</dd>
 <dt>Tasks</dt><dd>${taskCounts(service)}</dd>
 </dl>
+${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>

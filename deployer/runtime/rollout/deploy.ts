@@ -19,6 +19,8 @@ export interface DeployInput {
   rolloutId: string;
   image: string;
   digest: string;
+  /** The image tag the policy chose, recorded on the revision. */
+  tag?: string;
   configRevision: string;
   /** The revision the service runs now: template of the new one and rollback target. */
   template: TaskDefinition;

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
 import { type SyncVerdict, statusOfInvalidation, statusOfRollout } from '../../domain/decide.ts';
+import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import { liveImageOf } from '../../domain/task-definition.ts';
 import type { ServiceConfig } from '../../domain/types.ts';
 import type { EcsPort, ReleaseRecordPort } from '../../ports.ts';
@@ -30,7 +31,13 @@ export interface ActOutcome {
 
 export async function recordOutcome(
   deps: RecordDeps,
-  rollout: { config: ServiceConfig; configRevision: string; rolloutId: string; digest: string },
+  rollout: {
+    config: ServiceConfig;
+    configRevision: string;
+    rolloutId: string;
+    digest: string;
+    trigger?: RolloutTrigger;
+  },
   images: { from: ImageStatus | null; to: ImageStatus },
   outcome: DeployResult,
 ): Promise<ActOutcome> {
@@ -48,6 +55,7 @@ export async function recordOutcome(
     reason: outcome.reason,
     configRevision: rollout.configRevision,
     taskDefinitionArn: outcome.taskDefinitionArn,
+    ...(rollout.trigger ? { trigger: rollout.trigger } : {}),
   });
   metrics.rolloutFinished(name, outcome.result, durationMs / 1000);
 

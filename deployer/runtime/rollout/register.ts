@@ -12,6 +12,8 @@ export interface RegisterInput {
   template: TaskDefinition;
   image: string;
   digest: string;
+  /** The image tag the policy chose. */
+  tag?: string;
   configRevision: string;
   startedAt: Date;
   /** The family's newest revisions when the caller already read them. */
@@ -27,6 +29,8 @@ export async function registerRevision(
     result: 'InProgress',
     startedAt: input.startedAt.toISOString(),
     ...(input.template.taskDefinitionArn ? { previousArn: input.template.taskDefinitionArn } : {}),
+    // Each attempt records its own cause: a forced retry is the operator's, not the first push's.
+    ...(ctx.trigger ? { trigger: ctx.trigger } : {}),
   });
   const recent = input.recent ?? (await recentRevisions(ctx.ecs, input.template.family, ctx.signal));
   const existing = recent.find((r) => r.record.rolloutId === input.rolloutId)?.arn;
@@ -50,6 +54,7 @@ export async function registerRevision(
       configRevision: input.configRevision,
       digest: input.digest,
       service: ctx.service.name,
+      ...(input.tag ? { imageTag: input.tag } : {}),
     }),
     ...attempt,
   };

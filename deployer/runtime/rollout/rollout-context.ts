@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { RolloutStep } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
+import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveService, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
 
@@ -13,6 +14,8 @@ export interface RolloutContext {
   clock: Clock;
   log: Logger;
   signal: AbortSignal;
+  /** What caused this rollout (recorded on the revision it registers); absent when resuming one. */
+  trigger?: RolloutTrigger;
   /** Poll interval while an ECS deployment is in progress. */
   waitPollMs: number;
   onStep(step: RolloutStep): void;

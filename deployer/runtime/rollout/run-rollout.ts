@@ -2,6 +2,7 @@
 // metrics, and turns its end into history and a status verdict (record-outcome.ts).
 import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
+import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, VerifyProbe } from '../../ports.ts';
 import type { DeployerMetrics } from '../metrics.ts';
@@ -32,6 +33,8 @@ export interface RolloutRun {
   digest: string;
   /** The image rolled out; absent when resuming (the live revision is the one being rolled out). */
   to?: ImageStatus;
+  /** What caused the rollout; absent when resuming (the revision keeps the first attempt's). */
+  trigger?: RolloutTrigger;
 }
 
 /** What every rollout step needs, reporting its steps to the status and the metrics. */
@@ -40,11 +43,13 @@ export function rolloutContext(
   config: ServiceConfig,
   signal: AbortSignal,
   log: Logger,
+  trigger?: RolloutTrigger,
 ): RolloutContext {
   const { store, metrics } = deps;
   // A resumed rollback starts at RollingBack: which step failed is not known to this process then.
   let stepped = false;
   return {
+    ...(trigger ? { trigger } : {}),
     service: config,
     ecs: deps.ecs,
     cdn: deps.cdn,
@@ -98,14 +103,21 @@ export async function runRollout(
       startedAt: clock.now().toISOString(),
       from: run.to ? from : null,
       to,
+      ...(run.trigger ? { trigger: run.trigger } : {}),
     },
     `rolling out ${run.digest.slice(0, 19)}`,
   );
   metrics.syncState(config.name, 'Progressing');
-  const outcome = await steps(rolloutContext(deps, config, signal, log));
+  const outcome = await steps(rolloutContext(deps, config, signal, log, run.trigger));
   return recordOutcome(
     { ecs: deps.ecs, store, metrics, log, signal, releaseRecords: deps.releaseRecords },
-    { config, configRevision: run.configRevision, rolloutId: run.rolloutId, digest: run.digest },
+    {
+      config,
+      configRevision: run.configRevision,
+      rolloutId: run.rolloutId,
+      digest: run.digest,
+      ...(run.trigger ? { trigger: run.trigger } : {}),
+    },
     { from: run.to ? from : null, to },
     outcome,
   );

@@ -85,7 +85,12 @@ describe('ecs-gitops (spawned)', () => {
   it('rollback --to reaches the runtime', async () => {
     const { code } = await cli(['rollback', 'actors', '--to', '3', '--token', TEST_TOKEN]);
     expect(code).toBe(0);
-    expect(runtime.calls).toContainEqual({ method: 'rollback', service: 'actors', to: '3' });
+    expect(runtime.calls).toContainEqual({
+      method: 'rollback',
+      service: 'actors',
+      to: '3',
+      caller: 'status-token',
+    });
   });
 
   it('exits 3 naming the URL when nothing listens there', async () => {

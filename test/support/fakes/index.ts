@@ -21,6 +21,7 @@ export { FakeQueue, type FakeQueueOptions } from './fake-queue.ts';
 export { digestOf, FakeRegistry, type FakeRegistryOptions, REGISTRY_HOST } from './fake-registry.ts';
 export { FakeReleaseRecords } from './fake-release-records.ts';
 export { type PlannedFailure, throwIfPlanned } from './planned-failure.ts';
+export { actorsServiceConfig } from './service-config.ts';
 export { serviceYaml } from './service-yaml.ts';
 
 export const silentLogger = pino({ level: 'silent' });

@@ -15,6 +15,10 @@ const SHARED = 'a value the program uses; the test asserts against it instead of
 /** A pure helper of one module, table-tested alone: through its caller it would need a server or a process. */
 const PURE = 'a pure helper of its module, table-tested alone (its caller needs a server or a process)';
 
+/** AWS's limits, next to the code that must stay within them; tests hold every value written to them. */
+const AWS_LIMIT =
+  'an AWS limit (API reference) kept beside the encoder; tests check what we write against it';
+
 const ALLOWED: Record<string, string> = {
   'common/server-limits.ts#SERVER_LIMITS': SHARED,
   'deployer/adapters/aws/ssm-adapter.ts#releaseParameterName': SHARED,
@@ -29,6 +33,11 @@ const ALLOWED: Record<string, string> = {
     'the check `npm run schema` answers; a test keeps the file current',
   'deployer/domain/config/suggestions.ts#editDistance': PURE,
   'deployer/domain/revision-tags.ts#REVISION_TAG_KEYS': SHARED,
+  'deployer/domain/revision-tags.ts#TRIGGER_TAG_KEYS': SHARED,
+  'deployer/domain/tag-text.ts#TAGS_PER_RESOURCE_MAX': AWS_LIMIT,
+  'deployer/domain/tag-text.ts#TAG_PATTERN': AWS_LIMIT,
+  'deployer/domain/tag-text.ts#TAG_VALUE_MAX': AWS_LIMIT,
+  'deployer/domain/tag-text.ts#isValidTag': AWS_LIMIT,
   'deployer/domain/task-definition.ts#READ_ONLY_FIELDS': SHARED,
   'deployer/http/bearer-auth.ts#SESSION_MAX_AGE_SECONDS': SHARED,
   'deployer/http/bearer-auth.ts#bearerToken': PURE,

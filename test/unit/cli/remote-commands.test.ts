@@ -192,7 +192,7 @@ describe('sync, rollback, suspend, resume', () => {
     const { code, stdout } = await cli(['sync', 'actors', '--token', TEST_TOKEN]);
     expect(code).toBe(0);
     expect(stdout).toBe('sync of actors (now Synced) queued. Follow it with: npx ecs-gitops status actors\n');
-    expect(deployer.runtime.calls).toEqual([{ method: 'sync', service: 'actors' }]);
+    expect(deployer.runtime.calls).toEqual([{ method: 'sync', service: 'actors', caller: 'status-token' }]);
   });
 
   it('rollback --to passes the revision', async () => {
@@ -200,16 +200,21 @@ describe('sync, rollback, suspend, resume', () => {
       ECS_GITOPS_TOKEN: TEST_TOKEN,
     });
     expect(code).toBe(0);
-    expect(deployer.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3' }]);
-    expect(stdout).toContain('rollback of actors');
-    expect(stdout).toContain('to actors:3 queued; tracking is suspended until: npx ecs-gitops resume actors');
+    expect(deployer.runtime.calls).toEqual([
+      { method: 'rollback', service: 'actors', to: 'actors:3', caller: 'status-token' },
+    ]);
+    expect(stdout).toBe(
+      'rolled actors (now Synced) back from actors:2 to actors:3 (@111111111111); tracking is suspended until: npx ecs-gitops resume actors\n',
+    );
   });
 
   it('rollback without --to goes to the previous revision', async () => {
     const { code, stdout } = await cli(['rollback', 'actors'], { ECS_GITOPS_TOKEN: TEST_TOKEN });
     expect(code).toBe(0);
-    expect(deployer.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined }]);
-    expect(stdout).toContain('to the previous revision');
+    expect(deployer.runtime.calls).toEqual([
+      { method: 'rollback', service: 'actors', to: undefined, caller: 'status-token' },
+    ]);
+    expect(stdout).toContain('back from actors:2 to actors:1 (');
   });
 
   it('suspend and resume flip the runtime override', async () => {
@@ -308,7 +313,7 @@ describe('flags, usage and connection errors', () => {
     [['status', '--json=yes'], '--json takes no value (got "yes")'],
     [['rollback', 'actors', '--to'], '--to needs a value: --to <value>'],
     [['status', '--url', '--json'], '--url needs a value, but the next argument is the option --json'],
-    [['rollback', 'actors', '--to', ''], '--to needs a task definition ARN'],
+    [['rollback', 'actors', '--to', ''], '--to needs a family:revision'],
     [
       ['status', '--url', 'deployer:8080'],
       '--url / ECS_GITOPS_URL must be an http(s) URL, got "deployer:8080"',

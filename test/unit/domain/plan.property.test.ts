@@ -5,23 +5,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PlanInput, planRollout } from '../../../deployer/domain/plan.ts';
 import { rolloutId } from '../../../deployer/domain/rollout-id.ts';
-import type { ImageChoice, LiveImage, ServiceConfig } from '../../../deployer/domain/types.ts';
+import type { ImageChoice, LiveImage } from '../../../deployer/domain/types.ts';
+import { actorsServiceConfig } from '../../support/fakes/index.ts';
 import { propertyRuns } from '../../support/property-runs.ts';
 
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors';
 const digests = ['1', '2', '3'].map((c) => `sha256:${c.repeat(64)}`);
 const digest = fc.constantFrom(...digests);
 
-const service: ServiceConfig = {
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { latest: true } },
-  rollout: { timeoutSeconds: 900, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-};
+const service = actorsServiceConfig();
 
 const choice: fc.Arbitrary<ImageChoice> = fc.oneof(
   fc.record(

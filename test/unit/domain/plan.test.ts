@@ -3,6 +3,7 @@ import { type PlanInput, planRollout } from '../../../deployer/domain/plan.ts';
 import { chooseImage } from '../../../deployer/domain/policy/choose-image.ts';
 import { rolloutId } from '../../../deployer/domain/rollout-id.ts';
 import type { LiveImage, Plan, RegistryImage, ServiceConfig } from '../../../deployer/domain/types.ts';
+import { actorsServiceConfig } from '../../support/fakes/index.ts';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors';
@@ -13,16 +14,8 @@ const images: RegistryImage[] = [
   { digest: d('2'), tags: ['1.1.0'], pushedAt: at(2) },
 ];
 
-const service = (image: Partial<ServiceConfig['image']> = {}): ServiceConfig => ({
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { semver: '^1.0.0' }, ...image },
-  rollout: { timeoutSeconds: 900, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-});
+const service = (image: Partial<ServiceConfig['image']> = {}): ServiceConfig =>
+  actorsServiceConfig({ image: { repository: 'actors', track: { semver: '^1.0.0' }, ...image } });
 
 const live = (digest: string | undefined, image = `${URI}@${digest}`): LiveImage => ({
   taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/actors:41',

@@ -4,7 +4,10 @@ import {
   type RevisionTagsPatch,
   readRevisionTags,
   revisionTags,
+  TRIGGER_TAG_KEYS,
 } from '../../../deployer/domain/revision-tags.ts';
+import type { RolloutTrigger } from '../../../deployer/domain/rollout-trigger.ts';
+import { isValidTag, TAGS_PER_RESOURCE_MAX } from '../../../deployer/domain/tag-text.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -33,6 +36,7 @@ describe('revisionTags', () => {
       previousArn: 'ecs-gitops:previous-task-definition',
       invalidation: 'ecs-gitops:cdn-invalidation',
       suspended: 'ecs-gitops:suspended',
+      imageTag: 'ecs-gitops:image-tag',
     });
   });
 
@@ -69,5 +73,85 @@ describe('readRevisionTags', () => {
     [{ [REVISION_TAG_KEYS.invalidation]: 'Maybe' }, {}],
   ])('readRevisionTags(%j) is %j', (tags, record) => {
     expect(readRevisionTags(tags)).toEqual(record);
+  });
+});
+
+describe('trigger tags', () => {
+  it('uses the agreed ecs-gitops:trigger* tag keys', () => {
+    expect(Object.values(TRIGGER_TAG_KEYS)).toEqual([
+      'ecs-gitops:trigger',
+      'ecs-gitops:trigger-commit',
+      'ecs-gitops:trigger-author',
+      'ecs-gitops:trigger-message',
+      'ecs-gitops:trigger-repository',
+      'ecs-gitops:trigger-tag',
+      'ecs-gitops:trigger-token',
+    ]);
+  });
+
+  const trigger: RolloutTrigger = {
+    kind: 'git-push',
+    commit: 'a'.repeat(40),
+    author: "Ada O'Brien-Lovelace",
+    message: 'Pin actors to 1.0.0, "hotfix" 🚀',
+  };
+
+  it('a trigger reads back as written, punctuation and emoji included', () => {
+    expect(readRevisionTags(revisionTags({ trigger })).trigger).toEqual(trigger);
+  });
+
+  it('a later trigger clears the fields of the earlier one (tags merge on a revision)', () => {
+    const merged = {
+      ...revisionTags({ trigger }),
+      ...revisionTags({ trigger: { kind: 'manual-sync', token: 'ci' } }),
+    };
+    expect(readRevisionTags(merged).trigger).toEqual({ kind: 'manual-sync', token: 'ci' });
+  });
+
+  it('an unknown trigger kind (a newer deployer) reads as no trigger', () => {
+    expect(readRevisionTags({ [TRIGGER_TAG_KEYS.kind]: 'carrier-pigeon' }).trigger).toBeUndefined();
+  });
+
+  it('a manual rollback to a revision reads back with who and from where', () => {
+    const restored = {
+      at: '2026-01-01T00:00:00.000Z',
+      by: 'ci',
+      from: 'arn:aws:ecs:r:1:task-definition/a:2',
+    };
+    expect(readRevisionTags(revisionTags({ restored })).restored).toEqual(restored);
+  });
+
+  it('the largest record it writes stays within the ECS tag limits (50 tags, 128/256 characters, pattern)', () => {
+    const long = `aws: ${'é,'.repeat(400)}`;
+    const everything = {
+      ...revisionTags({
+        rolloutId: 'r'.repeat(100),
+        configRevision: 'c'.repeat(64),
+        digest: `sha256:${'d'.repeat(64)}`,
+        service: 's'.repeat(100),
+        result: 'RolledBack',
+        reason: 'VerifyWrongVersion',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        finishedAt: '2026-01-01T00:00:00.000Z',
+        previousArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/${'f'.repeat(200)}:1`,
+        invalidation: 'Pending',
+        suspended: 'ManualRollback',
+        imageTag: long,
+        trigger: {
+          kind: 'git-push',
+          commit: long,
+          author: long,
+          message: long,
+          repository: long,
+          tag: long,
+          token: long,
+        },
+        restored: { at: '2026-01-01T00:00:00.000Z', by: long, from: 'arn:aws:ecs:r:1:task-definition/a:2' },
+      }),
+    };
+    const tags = Object.entries(everything);
+    // Room is left for the tags a team puts on its task definitions itself.
+    expect(tags.length).toBeLessThanOrEqual(TAGS_PER_RESOURCE_MAX - 25);
+    for (const [key, value] of tags) expect(isValidTag(key, value), `${key}=${value}`).toBe(true);
   });
 });

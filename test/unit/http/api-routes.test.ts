@@ -53,14 +53,16 @@ describe('POST /api/services/:service/*', () => {
       accepted: true,
       status: { name: 'actors' },
     });
-    expect(server.runtime.calls).toEqual([{ method: 'sync', service: 'actors' }]);
+    expect(server.runtime.calls).toEqual([{ method: 'sync', service: 'actors', caller: 'status-token' }]);
   });
 
   it('rollback without a body rolls back to the previous revision', async () => {
     server = await testServer();
     const response = await post(server, '/api/services/actors/rollback');
     expect(response.statusCode).toBe(202);
-    expect(server.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: undefined }]);
+    expect(server.runtime.calls).toEqual([
+      { method: 'rollback', service: 'actors', to: undefined, caller: 'status-token' },
+    ]);
     expect(response.json().status.suspended).toBe(true);
   });
 
@@ -69,7 +71,9 @@ describe('POST /api/services/:service/*', () => {
     const response = await post(server, '/api/services/actors/rollback', { body: { to: 'actors:3' } });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ action: 'rollback', to: 'actors:3' });
-    expect(server.runtime.calls).toEqual([{ method: 'rollback', service: 'actors', to: 'actors:3' }]);
+    expect(server.runtime.calls).toEqual([
+      { method: 'rollback', service: 'actors', to: 'actors:3', caller: 'status-token' },
+    ]);
   });
 
   it('rollback refuses unknown fields instead of ignoring them', async () => {

@@ -66,7 +66,7 @@ describe('POST /webhooks/github on arbitrary input', () => {
           });
           expect(response.statusCode).toBe(202);
           const last = server.runtime.enqueued.at(-1);
-          expect(last).toEqual({ kind: 'git-push', deliveryId, after });
+          expect(last).toEqual({ kind: 'git-push', deliveryId, after, message: 'test commit' });
         },
       ),
       { numRuns: propertyRuns(100) },

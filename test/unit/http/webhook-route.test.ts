@@ -31,7 +31,9 @@ describe('POST /webhooks/github', () => {
       expect(response.statusCode).toBe(202);
       expect(response.json()).toEqual({ queued: true, deliveryId: 'd-1' });
       // A slim hint: the route already decided repository, branch and config; intake reads the head.
-      expect(s.runtime.enqueued).toEqual([{ kind: 'git-push', deliveryId: 'd-1', after: SHA }]);
+      expect(s.runtime.enqueued).toEqual([
+        { kind: 'git-push', deliveryId: 'd-1', after: SHA, message: 'test commit' },
+      ]);
       expect(deliveryLines(s)).toMatchObject([
         { level: 30, deliveryId: 'd-1', event: 'push', outcome: 'queued', after: SHA },
       ]);

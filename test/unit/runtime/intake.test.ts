@@ -91,14 +91,22 @@ describe('Intake', () => {
     source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
     await intake.gitPush(push(SHA_B), signal);
     expect(intake.current()?.revision).toBe(SHA_B);
+    const trigger = { kind: 'git-push', commit: SHA_B };
     expect(queue.sent).toEqual([
       {
         kind: 'reconcile',
         service: 'actors',
         reason: `git push ${SHA_B.slice(0, 12)}`,
         configRevision: SHA_B,
+        trigger,
       },
-      { kind: 'reconcile', service: 'web', reason: `git push ${SHA_B.slice(0, 12)}`, configRevision: SHA_B },
+      {
+        kind: 'reconcile',
+        service: 'web',
+        reason: `git push ${SHA_B.slice(0, 12)}`,
+        configRevision: SHA_B,
+        trigger,
+      },
     ]);
   });
 
@@ -186,9 +194,43 @@ describe('Intake', () => {
     source.commit(SHA_B, [inRepo(serviceYaml({})), inRepo(serviceYaml({ name: 'web' }))]);
     await intake.resync({ kind: 'resync', reason: 'periodic t1' }, signal);
     expect(intake.current()?.revision).toBe(SHA_B);
+    // The resync brought a new revision in: its rollouts are a config change, naming the commit.
+    const trigger = { kind: 'config-change', commit: SHA_B };
     expect(queue.sent).toEqual([
-      { kind: 'reconcile', service: 'actors', reason: 'resync: periodic t1', configRevision: SHA_B },
-      { kind: 'reconcile', service: 'web', reason: 'resync: periodic t1', configRevision: SHA_B },
+      { kind: 'reconcile', service: 'actors', reason: 'resync: periodic t1', configRevision: SHA_B, trigger },
+      { kind: 'reconcile', service: 'web', reason: 'resync: periodic t1', configRevision: SHA_B, trigger },
+    ]);
+  });
+
+  it("a git push's author and message become the trigger of the reconciles it queues", async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    source.commit(SHA_B, [inRepo(serviceYaml({}))]);
+    await intake.gitPush(push(SHA_B, { author: 'Ada Lovelace', message: 'pin actors' }), signal);
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.trigger : undefined))).toEqual([
+      { kind: 'git-push', commit: SHA_B, author: 'Ada Lovelace', message: 'pin actors' },
+    ]);
+  });
+
+  it('a push whose branch moved on names only the head commit applied, not its author', async () => {
+    const { intake, source, queue } = setup();
+    await intake.loadHead(signal);
+    source.commit(SHA_B, [inRepo(serviceYaml({}))]);
+    await intake.gitPush(push('e'.repeat(40), { author: 'Someone Else', message: 'older' }), signal);
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.trigger : undefined))).toEqual([
+      { kind: 'git-push', commit: SHA_B },
+    ]);
+  });
+
+  it('a resync with nothing new is a resync; one that names its trigger keeps it', async () => {
+    const { intake, queue } = setup();
+    await intake.loadHead(signal);
+    await intake.resync({ kind: 'resync', reason: 'periodic t2' }, signal);
+    const trigger = { kind: 'config-change' as const, token: 'ops' };
+    await intake.resync({ kind: 'resync', reason: 'refresh t3', trigger }, signal);
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.trigger : undefined))).toEqual([
+      { kind: 'resync' },
+      trigger,
     ]);
   });
 

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceConfig } from '../../../deployer/domain/types.ts';
 import type { DescribedTaskDefinition } from '../../../deployer/ports.ts';
 import { history, rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
-import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
+import {
+  actorsServiceConfig,
+  FakeClock,
+  FakeEcs,
+  REGISTRY_HOST,
+  silentLogger,
+} from '../../support/fakes/index.ts';
 
-const config: ServiceConfig = {
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { latest: true } },
-  rollout: { timeoutSeconds: 60, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-};
+const config = actorsServiceConfig({ rollout: { timeoutSeconds: 60, rollback: true } });
 
 const d = (n: number) => `sha256:${String(n).repeat(64)}`;
 const arn = (n: number) => `arn:aws:ecs:eu-west-1:1:task-definition/actors:${n}`;

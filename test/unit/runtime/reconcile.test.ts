@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
 import type { EcsPort } from '../../../deployer/ports.ts';
 import { rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
-import { REGISTRY_HOST, serviceYaml, silentLogger } from '../../support/fakes/index.ts';
+import { actorsServiceConfig, REGISTRY_HOST, serviceYaml, silentLogger } from '../../support/fakes/index.ts';
 import { fakeWorld, transient } from './harness.ts';
 
 const tagsOf = (world: ReturnType<typeof fakeWorld>, arn: string) => world.ecs.revisions.get(arn)?.tags ?? {};
@@ -257,16 +257,10 @@ describe('Reconciler.reconcile', () => {
     await rebuildStatus(
       { ecs: world.ecs, store, logger: silentLogger },
       [
-        {
-          name: 'actors',
-          cluster: 'gitops',
-          service: 'actors',
-          container: 'actors',
+        actorsServiceConfig({
           image: { repository: 'actors', track: { semver: '^1.0.0' } },
           rollout: { timeoutSeconds: 120, rollback: true },
-          suspended: false,
-          source: { file: 'services/actors.yaml' },
-        },
+        }),
       ],
       world.signal,
     );

@@ -5,18 +5,20 @@ import type { EcsPort } from '../../../deployer/ports.ts';
 import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { verifyRollout } from '../../../deployer/runtime/rollout/verify.ts';
 import { waitForDeployment } from '../../../deployer/runtime/rollout/wait.ts';
-import { FakeCdn, FakeClock, FakeEcs, FakeProbe, silentLogger } from '../../support/fakes/index.ts';
+import {
+  actorsServiceConfig,
+  FakeCdn,
+  FakeClock,
+  FakeEcs,
+  FakeProbe,
+  silentLogger,
+} from '../../support/fakes/index.ts';
 
 const OURS = 'arn:aws:ecs:eu-west-1:1:task-definition/actors:2';
 const OLD = 'arn:aws:ecs:eu-west-1:1:task-definition/actors:1';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
-const service: ServiceConfig = {
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { latest: true } },
+const service = actorsServiceConfig({
   verify: {
     url: 'http://x/version',
     expectVersion: true,
@@ -25,9 +27,7 @@ const service: ServiceConfig = {
     timeoutSeconds: 20,
   },
   rollout: { timeoutSeconds: 10, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-};
+});
 
 function deployment(
   arn: string,

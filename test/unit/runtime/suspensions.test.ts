@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { suspensionOf } from '../../../deployer/domain/decide.ts';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import { REVISION_TAG_KEYS, readRevisionTags } from '../../../deployer/domain/revision-tags.ts';
-import type { ServiceConfig } from '../../../deployer/domain/types.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { manualRollback } from '../../../deployer/runtime/rollback-service.ts';
 import { StatusStore } from '../../../deployer/runtime/status-store.ts';
@@ -12,18 +11,15 @@ const SUSPENDED_TAG = REVISION_TAG_KEYS.suspended;
 const suspensionFromTags = (tags: Record<string, string>, arn: string) =>
   suspensionOf(readRevisionTags(tags), arn);
 
-import { FakeClock, FakeEcs, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
+import {
+  actorsServiceConfig,
+  FakeClock,
+  FakeEcs,
+  REGISTRY_HOST,
+  silentLogger,
+} from '../../support/fakes/index.ts';
 
-const config: ServiceConfig = {
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { latest: true } },
-  rollout: { timeoutSeconds: 60, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-};
+const config = actorsServiceConfig({ rollout: { timeoutSeconds: 60, rollback: true } });
 
 function setup() {
   const clock = new FakeClock();
@@ -102,13 +98,8 @@ describe('manualRollback', () => {
   it('manualRollback without a target and without history says what to pass', async () => {
     const { ecs, store, clock } = setup();
     await expect(
-      manualRollback(
-        { ecs, store, clock, logger: silentLogger },
-        config,
-        undefined,
-        AbortSignal.timeout(1000),
-      ),
-    ).rejects.toMatchObject({ httpStatus: 409, message: expect.stringContaining('pass {"to"') });
+      manualRollback({ ecs, store, clock, logger: silentLogger }, config, {}, AbortSignal.timeout(1000)),
+    ).rejects.toMatchObject({ httpStatus: 409, message: expect.stringContaining('--to <family:revision>') });
     expect(ecs.calls.update).toEqual([]);
   });
 });

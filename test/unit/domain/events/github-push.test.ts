@@ -31,12 +31,36 @@ function pushOf(files: { added?: string[]; modified?: string[]; removed?: string
 }
 
 describe('decidePush with the @octokit/webhooks-examples payloads', () => {
-  it('queues a slim git-push hint (delivery id and head commit) for the documented branch push', () => {
+  it('queues a slim git-push hint (delivery id, head commit, its author and subject) for the documented branch push', () => {
     // A new branch has no base to compare with: conservatively "config changed".
     expect(decision(branchPush)).toEqual({
       kind: 'queue',
-      hint: { kind: 'git-push', deliveryId: 'd-1', after: AFTER },
+      hint: {
+        kind: 'git-push',
+        deliveryId: 'd-1',
+        after: AFTER,
+        author: 'Codertocat',
+        message: 'Initial commit',
+      },
     });
+  });
+
+  it('keeps only the first line of a long commit message, bounded', () => {
+    const long = `${'x'.repeat(500)}\n\nbody text`;
+    const decided = decision(
+      pushOf({ modified: ['config/services/a.yaml'] }, { head_commit: { ...commit, message: long } }),
+    );
+    const hint = decided.kind === 'queue' ? decided.hint : undefined;
+    expect([...(hint?.message ?? '')]).toHaveLength(200);
+    expect(hint?.message?.endsWith('…')).toBe(true);
+  });
+
+  it('leaves author and message out when the head commit is not the pushed one', () => {
+    const decided = decision(
+      pushOf({ modified: ['config/services/a.yaml'] }, { head_commit: { ...commit, id: BEFORE } }),
+    );
+    expect(decided).toMatchObject({ kind: 'queue' });
+    expect(decided.kind === 'queue' && 'author' in decided.hint).toBe(false);
   });
 
   it('ignores every documented tag push and tag deletion', () => {

@@ -1,0 +1,175 @@
+// Issue 16 done-when, with the opt-in pin pull request: a broken image pushed to ECR for a service
+// tracking ^1.0.0 is rolled back, and while GitHub answers 403 rate-limited for a minute the rollback
+// and the Slack-shaped message happen on time; after the reset GitHub shows the deployment `failure`
+// and a pull request pinning the last good version. Merging it (a push) makes git and ECS agree; a
+// newer image that fits the policy is then held by the pin, and the status says so; deleting the pin
+// resumes tracking. Real git repository, real webhooks, the GitHub stand-in serving that repository.
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitHubStandIn, startGitHubStandIn } from '../../../local/github/server.ts';
+import {
+  type NotificationReceiver,
+  startNotificationReceiver,
+} from '../../../local/notifications/receiver.ts';
+import type { DeployerProcess } from '../../support/deployer-process.ts';
+import { ACTORS_FILE, type E2eEnvironment, startE2eEnvironment } from '../../support/e2e-environment.ts';
+import { pushPayload } from '../../support/github-webhook.ts';
+
+const REPOSITORY = 'example/ecs-gitops-config';
+const GITHUB_TOKEN = 'e2e-github-token-0123456789';
+const RATE_LIMIT_SECONDS = 60;
+
+describe('deployer e2e: a rollback pinned in git through a pull request', { timeout: 240_000 }, () => {
+  let e2e: E2eEnvironment;
+  let deployer: DeployerProcess;
+  let github: GitHubStandIn;
+  let slack: NotificationReceiver;
+  let v110 = '';
+  let deliveries = 0;
+
+  const notifyPush = async (before: string, after: string) => {
+    deliveries += 1;
+    const answer = await deployer.signedPush(
+      'push',
+      pushPayload({ before, after, repository: REPOSITORY, files: [ACTORS_FILE] }),
+      `github-pin-${deliveries}`,
+    );
+    expect(answer.status).toBe(202);
+  };
+  const actors = (predicate: (s: Awaited<ReturnType<DeployerProcess['service']>>) => boolean, what: string) =>
+    deployer.waitFor(
+      what,
+      (status) => status.services.find((s) => s.name === 'actors' && predicate(s)),
+      90_000,
+    );
+
+  beforeAll(async () => {
+    e2e = await startE2eEnvironment();
+    github = await startGitHubStandIn({
+      logger: pino({ level: 'silent' }),
+      token: GITHUB_TOKEN,
+      repository: e2e.repo.dir,
+    });
+    slack = await startNotificationReceiver();
+    v110 = (await e2e.world.push('actors', '1.1.0')).digest;
+    deployer = await e2e.startDeployer({
+      GITHUB_TOKEN,
+      GITHUB_REPOSITORY: REPOSITORY,
+      GITHUB_API_URL: github.url,
+      GITHUB_PIN_PULL_REQUESTS: 'true',
+      NOTIFICATIONS: JSON.stringify({
+        notifications: [{ name: 'team-slack', type: 'slack', url: `${slack.url}/services/T0/B0/x` }],
+      }),
+    });
+    await actors(
+      (s) => s.sync.state === 'Synced' && s.live?.digest === v110 && s.currentRollout === null,
+      'actors on 1.1.0 (tracking ^1.0.0)',
+    );
+  });
+  afterAll(async () => {
+    await e2e?.cleanup();
+    await github?.close();
+    await slack?.close();
+  });
+
+  it('a broken image under a minute of GitHub rate limiting: rolled back and Slack told on time; GitHub failure and a pin pull request after the reset', async () => {
+    const limitedFrom = Date.now();
+    github.setFault({ kind: 'rate-limit', seconds: RATE_LIMIT_SECONDS });
+    const broken = await e2e.world.push('actors', '1.2.0', { broken: true });
+    const rolledBack = await actors(
+      (s) => s.failedDigests.some((f) => f.digest === broken.digest) && s.currentRollout === null,
+      'the broken 1.2.0 rolled back',
+    );
+    expect(rolledBack.live?.digest).toBe(v110);
+    expect(rolledBack.recentRollouts[0]).toMatchObject({
+      result: 'RolledBack',
+      to: { digest: broken.digest },
+    });
+    const rollbackDone = Date.parse(rolledBack.recentRollouts[0]?.finishedAt ?? '');
+    await expect
+      .poll(() => slack.received().find((r) => /rolled back/.test(JSON.stringify(r.json))), {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBeDefined();
+    const slackAt = Date.now();
+
+    const deployment = () =>
+      github.deployments().find((d) => (d.payload as { digest?: string }).digest === broken.digest);
+    await expect
+      .poll(() => deployment()?.statuses.map((s) => s.state), { timeout: 120_000, interval: 250 })
+      .toEqual(['in_progress', 'failure']);
+    await expect.poll(() => github.pulls(), { timeout: 60_000, interval: 250 }).toHaveLength(1);
+    const [pull] = await github.pulls();
+    expect(pull).toMatchObject({
+      state: 'open',
+      head: 'ecs-gitops/pin-actors',
+      base: 'main',
+      title: expect.stringMatching(
+        /^Pin actors to 1\.1\.0 \(rolled back: (DeploymentFailed|VerifyTimeout|VerifyWrongVersion)\)$/,
+      ),
+    });
+    expect(pull?.body).toContain(v110);
+    expect(await e2e.repo.git('show', `ecs-gitops/pin-actors:${ACTORS_FILE}`)).toContain(
+      `  pin: "actors:1.1.0@${v110}" # pinned by ecs-gitops after a rollback`,
+    );
+
+    // Only GitHub waited: nothing reached it before the reset, nothing was lost, the rest was on time.
+    const reset = limitedFrom + RATE_LIMIT_SECONDS * 1000;
+    const accepted = github.calls().filter((c) => Date.parse(c.at) >= limitedFrom && c.status < 300);
+    expect(Math.min(...accepted.map((c) => Date.parse(c.at)))).toBeGreaterThanOrEqual(reset - 1000);
+    expect(rollbackDone).toBeLessThan(reset);
+    expect(slackAt).toBeLessThan(reset);
+    const metrics = await deployer.metrics();
+    expect(metrics).toMatch(/^ecs_gitops_github_reports_total\{outcome="failed"\} 0$/m);
+    expect(metrics).toMatch(/^ecs_gitops_pin_pull_requests_total\{outcome="opened"\} 1$/m);
+    process.stdout.write(
+      `github-pin: rolled back ${rollbackDone - limitedFrom} ms and Slack told ${slackAt - limitedFrom} ms after the rate limit began; GitHub accepted the first call ${Math.min(...accepted.map((c) => Date.parse(c.at))) - limitedFrom} ms after\n`,
+    );
+    const status = await deployer.service('actors');
+    expect(status.github).toMatchObject({
+      deployment: { state: 'failure', url: `${github.url}/example/ecs-gitops-config/deployments/actors` },
+      pinPullRequest: { number: pull?.number, digest: v110, tag: '1.1.0' },
+    });
+  });
+
+  it('merging the pull request makes git and ECS agree; a newer image that fits ^1.0.0 is held by the pin, and the status says so', async () => {
+    const before = await e2e.repo.git('rev-parse', 'HEAD');
+    await e2e.repo.git('merge', '--ff-only', '-q', 'ecs-gitops/pin-actors');
+    const merged = await e2e.repo.git('rev-parse', 'HEAD');
+    await notifyPush(before, merged);
+    await actors(
+      (s) => s.sync.state === 'Synced' && 'pin' in (s.desired?.policy ?? {}) && s.live?.digest === v110,
+      'the merged pin in force, actors still on 1.1.0',
+    );
+    expect((await deployer.status()).config.revision).toBe(merged);
+    expect(await github.pulls()).toMatchObject([{ state: 'closed', merged: true }]);
+
+    const v130 = (await e2e.world.push('actors', '1.3.0')).digest;
+    const held = await actors((s) => s.desired?.heldByPin?.digest === v130, 'the pin holding 1.3.0 back');
+    expect(held).toMatchObject({
+      live: { digest: v110 },
+      desired: { digest: v110, heldByPin: { tag: '1.3.0', track: { semver: '^1.0.0' } } },
+      sync: { state: 'Synced', message: expect.stringContaining('held by the pin: 1.3.0') },
+    });
+    expect(e2e.world.taskDefinitions().some((td) => JSON.stringify(td).includes(v130))).toBe(false);
+  });
+
+  it('deleting the pin line resumes tracking: 1.3.0 rolls out', async () => {
+    const v130 = e2e.world.registry.resolveImageReference('actors:1.3.0').digest ?? '';
+    const before = await e2e.repo.git('rev-parse', 'HEAD');
+    const pinned = await e2e.repo.git('show', `HEAD:${ACTORS_FILE}`);
+    const unpinned = `${pinned
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('pin:'))
+      .join('\n')}\n`;
+    const after = await e2e.repo.commit({ [ACTORS_FILE]: unpinned }, 'resume tracking actors');
+    await notifyPush(before, after);
+    const resumed = await actors(
+      (s) => s.sync.state === 'Synced' && s.live?.digest === v130 && s.currentRollout === null,
+      'actors on 1.3.0 after the pin is gone',
+    );
+    expect(resumed.desired).not.toHaveProperty('heldByPin');
+    expect(resumed.desired?.policy).toEqual({ semver: '^1.0.0', prerelease: false });
+  });
+});
