@@ -17,7 +17,7 @@ import type {
   VerifyProbe,
 } from '../ports.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
-import { followManualRollback } from './follow-rollback.ts';
+import { rollbackFollower } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
@@ -27,9 +27,7 @@ import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
 import { resyncPass } from './resync-pass.ts';
-import type { RunnerDeps } from './rollout/run-rollout.ts';
 import type { DeployerRuntime } from './runtime.ts';
-import { ServiceEvents } from './service-events.ts';
 import type { Settings } from './settings.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
@@ -146,27 +144,12 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     desired: () => intake.current(),
     reloadConfig: (signal) => intake.loadHead(signal),
     links: deps.historyLinks ?? { mode: settings.mode, region: settings.region },
-    followRollback: (config, record) => {
-      following = followManualRollback(
-        rollbackRunner,
-        config,
-        record,
-        lifetime.signal,
-        logger.child({ service: config.name, rolloutId: record.id }),
-      );
-    },
+    followRollback: (config, record) => rollbacks.follow(config, record),
   });
-  const rollbackRunner: RunnerDeps = {
-    ecs: deps.ecs,
-    cdn: deps.cdn,
-    probe: deps.probe,
-    clock,
-    store,
-    metrics,
-    events: new ServiceEvents(store),
-    waitPollMs: settings.waitPollMs,
-  };
-  let following: Promise<void> = Promise.resolve();
+  const rollbacks = rollbackFollower(
+    { ecs: deps.ecs, cdn: deps.cdn, probe: deps.probe, clock, store, metrics, logger },
+    { waitPollMs: settings.waitPollMs, signal: () => lifetime.signal },
+  );
 
   let lifetime = new AbortController();
   let isReady = false;
@@ -279,7 +262,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
       isReady = false;
       lifetime.abort(new Error('deployer stopping'));
       await background;
-      await following;
+      await rollbacks.settled();
       await consumer.stop();
       started = false;
       logger.info('deployer runtime stopped');

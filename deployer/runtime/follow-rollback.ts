@@ -7,6 +7,7 @@ import type { RolloutRecord } from '../contract/status-model.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import { type RunnerDeps, rolloutContext } from './rollout/run-rollout.ts';
 import { waitForDeployment } from './rollout/wait.ts';
+import { ServiceEvents } from './service-events.ts';
 
 export async function followManualRollback(
   deps: RunnerDeps,
@@ -49,4 +50,29 @@ export async function followManualRollback(
       if (service.currentRollout?.id === record.id) service.currentRollout = null;
     });
   }
+}
+
+/** One follower per runtime: follows each accepted manual rollback; stop() waits for them to settle. */
+export function rollbackFollower(
+  deps: Omit<RunnerDeps, 'events' | 'waitPollMs'> & { logger: Logger },
+  options: { waitPollMs: number; signal: () => AbortSignal },
+): { follow(config: ServiceConfig, record: RolloutRecord): void; settled(): Promise<void> } {
+  const runner: RunnerDeps = {
+    ...deps,
+    events: new ServiceEvents(deps.store),
+    waitPollMs: options.waitPollMs,
+  };
+  const following = new Set<Promise<void>>();
+  return {
+    follow(config, record) {
+      const log = deps.logger.child({ service: config.name, rolloutId: record.id });
+      const done = followManualRollback(runner, config, record, options.signal(), log).finally(() =>
+        following.delete(done),
+      );
+      following.add(done);
+    },
+    settled: async () => {
+      await Promise.all(following);
+    },
+  };
 }
