@@ -1,6 +1,8 @@
 // What the reconciler needs from the world. deployer/adapters implements these against AWS SDK v3
 // (and so against the local stand-ins through AWS_ENDPOINT_URL_*); tests may use in-memory fakes of
 // these interfaces, never hand-made mocks of the SDK. Every call takes an AbortSignal.
+
+import type { StoppedTask } from './domain/stopped-tasks.ts';
 import type {
   ConfigError,
   ConfigFile,
@@ -50,6 +52,22 @@ export interface EcsPort {
     taskDefinitionArn: string,
     signal: AbortSignal,
   ): Promise<void>;
+  /**
+   * The service's recently stopped tasks of one revision, with their stop reason and exit codes (ECS
+   * lists stopped tasks for at least an hour). Explains a failed rollout; order is not defined.
+   */
+  stoppedTasks(
+    cluster: string,
+    service: string,
+    taskDefinitionArn: string,
+    signal: AbortSignal,
+  ): Promise<StoppedTask[]>;
+}
+
+/** The output of a container, as its log driver shipped it (CloudWatch Logs for awslogs). */
+export interface TaskLogsPort {
+  /** The last `limit` lines of a log stream, oldest first; [] when the stream does not exist (yet). */
+  lastLines(group: string, stream: string, limit: number, signal: AbortSignal): Promise<string[]>;
 }
 
 export interface RegistryPort {

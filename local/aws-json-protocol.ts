@@ -10,7 +10,8 @@ export type JsonBody = Record<string, unknown>;
 export type JsonOperation = (input: JsonBody) => JsonBody | Promise<JsonBody>;
 
 export interface JsonProtocolServerOptions {
-  targetPrefix: string;
+  /** One service's prefix, or several when one stand-in also answers a neighbour's API. */
+  targetPrefix: string | readonly string[];
   operations: Record<string, JsonOperation>;
   faults?: FaultInjector;
   logger: Logger;
@@ -37,6 +38,7 @@ function sendError(response: ServerResponse, error: AwsError): void {
 
 export function createJsonProtocolServer(options: JsonProtocolServerOptions): Server {
   const { targetPrefix, operations, faults, logger } = options;
+  const prefixes = typeof targetPrefix === 'string' ? [targetPrefix] : targetPrefix;
   return createServer((request, response) => {
     void (async () => {
       let body = '';
@@ -49,10 +51,11 @@ export function createJsonProtocolServer(options: JsonProtocolServerOptions): Se
           return;
         }
         const target = String(request.headers['x-amz-target'] ?? '');
-        if (request.method !== 'POST' || !target.startsWith(`${targetPrefix}.`)) {
+        const prefix = prefixes.find((candidate) => target.startsWith(`${candidate}.`));
+        if (request.method !== 'POST' || prefix === undefined) {
           throw new AwsError('UnknownOperationException', `Unsupported target: ${target || '(none)'}`);
         }
-        const operationName = target.slice(targetPrefix.length + 1);
+        const operationName = target.slice(prefix.length + 1);
         const operation = Object.hasOwn(operations, operationName) ? operations[operationName] : undefined;
         if (!operation)
           throw new AwsError('UnknownOperationException', `Unsupported operation ${operationName}`);

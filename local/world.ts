@@ -114,6 +114,8 @@ export interface LocalWorldOptions {
 
 export interface LocalEndpoints {
   ecs: string;
+  /** CloudWatch Logs (GetLogEvents of the tasks' stderr): the ECS stand-in's endpoint answers it. */
+  logs: string;
   ecr: string;
   cloudfront: string;
   sqs: string;
@@ -272,7 +274,9 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         }),
         'ssm',
       ),
+      logs: '',
     };
+    endpoints.logs = endpoints.ecs;
 
     const healthyTargets = (name: string) => () =>
       ecsState.services
@@ -336,6 +340,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         AWS_ENDPOINT_URL_CLOUDFRONT: endpoints.cloudfront,
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
         AWS_ENDPOINT_URL_SSM: endpoints.ssm,
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -406,6 +411,16 @@ function seedWorld(
           interval: 10,
           timeout: 5,
           retries: 3,
+        },
+        // As infra's task definition logs (ecs.LogDrivers.awsLogs): the stand-in serves each task's
+        // stderr tail as this stream's events.
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': `/ecs/${SEED_SERVICE}`,
+            'awslogs-region': 'us-east-1',
+            'awslogs-stream-prefix': SEED_SERVICE,
+          },
         },
       },
     ],

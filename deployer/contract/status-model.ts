@@ -93,6 +93,62 @@ export interface CurrentRollout {
   to: ImageStatus;
   /** What caused it (a push with its commit and author, an operator's token...), when known. */
   trigger?: RolloutTrigger;
+  /** While Verifying: how the probes are going (updated after every probe). */
+  verify?: VerifyProgress;
+}
+
+/** Live progress of the verification step (deployer/runtime/rollout/verify.ts). */
+export interface VerifyProgress {
+  url: string;
+  /** Probes sent so far (n of `maxProbes`). */
+  probe: number;
+  /** The most probes that fit before the deadline at the configured interval. */
+  maxProbes: number;
+  /** Good answers in a row so far, of `successesNeeded`. */
+  streak: number;
+  successesNeeded: number;
+  /** The digest the rollout waits to see reported. */
+  expectedDigest: string;
+  /** HTTP status of the last answer; absent when the last probe got no answer. */
+  lastStatus?: number;
+  /** The digest the last answer reported, when it reported one. */
+  lastDigest?: string;
+  /** The last answer in words: `HTTP 200, reports the new digest`, `connection refused`. */
+  lastAnswer: string;
+  /** When verification gives up (VerifyTimeout): time left = deadline - now. */
+  deadline: string;
+}
+
+/** A stopped task of a failed rollout, as ECS described it (DescribeTasks). */
+export interface StoppedTaskStatus {
+  taskArn: string;
+  taskId: string;
+  stoppedReason: string;
+  stopCode?: string;
+  stoppedAt?: string;
+  containers: { name: string; exitCode?: number; reason?: string }[];
+  /** The last lines the service's container wrote (CloudWatch Logs; the process's stderr locally). */
+  logLines: string[];
+  /** Where those lines come from (awslogs); `url` opens the stream in the CloudWatch console (aws mode). */
+  logs?: { group: string; stream: string; url?: string };
+  /** The task in the ECS console (aws mode). */
+  url?: string;
+}
+
+/** Why the last rollout of a service failed: its stopped tasks, their exit codes and last log lines. */
+export interface RolloutFailureStatus {
+  rolloutId: string;
+  digest: string;
+  /** The failure reason (`DeploymentFailed`, `RolloutTimeout`). */
+  reason: string;
+  at: string;
+  taskDefinitionArn: string;
+  /** Newest first, at most three. */
+  stoppedTasks: StoppedTaskStatus[];
+  /** The service's deployments in the ECS console (aws mode). */
+  deploymentsUrl?: string;
+  /** What could not be read while explaining the failure (a missing permission, no awslogs prefix). */
+  notes: string[];
 }
 
 export interface RolloutRecord {
@@ -193,6 +249,8 @@ export interface ServiceStatus {
   health?: HealthStatus;
   drift?: DriftStatus;
   tasks?: TaskCounts | null;
+  /** Why the newest failed rollout failed, until a rollout of the service succeeds. */
+  lastFailure?: RolloutFailureStatus;
   /** Present when GitHub reporting is on and the deployer did something in GitHub for the service. */
   github?: ServiceGitHubStatus;
 }

@@ -56,6 +56,24 @@ const sync = closed({ state: { enum: [...SYNC_STATES] }, reason: text, message: 
   'since',
 ]);
 
+const count = { type: 'integer', minimum: 0 } as const;
+
+const verifyProgress = closed(
+  {
+    url: text,
+    probe: count,
+    maxProbes: count,
+    streak: count,
+    successesNeeded: count,
+    expectedDigest: text,
+    lastStatus: count,
+    lastDigest: text,
+    lastAnswer: text,
+    deadline: text,
+  },
+  ['url', 'probe', 'maxProbes', 'streak', 'successesNeeded', 'expectedDigest', 'lastAnswer', 'deadline'],
+);
+
 const currentRollout = closed(
   {
     id: text,
@@ -64,9 +82,42 @@ const currentRollout = closed(
     startedAt: text,
     from: nullableImage,
     to: imageStatus,
+    verify: verifyProgress,
     trigger: rolloutTriggerSchema,
   },
   ['id', 'step', 'startedAt', 'from', 'to'],
+);
+
+const stoppedTask = closed(
+  {
+    taskArn: text,
+    taskId: text,
+    stoppedReason: text,
+    stopCode: text,
+    stoppedAt: text,
+    containers: {
+      type: 'array',
+      items: closed({ name: text, exitCode: { type: 'integer' }, reason: text }, ['name']),
+    },
+    logLines: { type: 'array', items: text },
+    logs: closed({ group: text, stream: text, url: text }, ['group', 'stream']),
+    url: text,
+  },
+  ['taskArn', 'taskId', 'stoppedReason', 'containers', 'logLines'],
+);
+
+const rolloutFailure = closed(
+  {
+    rolloutId: text,
+    digest: text,
+    reason: text,
+    at: text,
+    taskDefinitionArn: text,
+    stoppedTasks: { type: 'array', items: stoppedTask },
+    deploymentsUrl: text,
+    notes: { type: 'array', items: text },
+  },
+  ['rolloutId', 'digest', 'reason', 'at', 'taskDefinitionArn', 'stoppedTasks', 'notes'],
 );
 
 const rolloutRecord = closed(
@@ -117,7 +168,6 @@ const githubStatus = closed(
 
 const serviceEvent = closed({ id: text, createdAt: text, message: text }, ['id', 'createdAt', 'message']);
 
-const count = { type: 'integer', minimum: 0 } as const;
 const taskCounts = closed({ desired: count, running: count, pending: count, observedAt: text }, [
   'desired',
   'running',
@@ -142,6 +192,7 @@ export const serviceStatusSchema = closed(
     health,
     drift,
     tasks: { anyOf: [taskCounts, { type: 'null' }] },
+    lastFailure: rolloutFailure,
     github: githubStatus,
   },
   [

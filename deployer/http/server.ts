@@ -12,6 +12,7 @@ import { type TokenBucketOptions, TokenBuckets } from '../shared/token-bucket.ts
 import { apiRoutes } from './api-routes.ts';
 import { requireOperate, requireReadAccess } from './bearer-auth.ts';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.ts';
+import { historyPage } from './dashboard/history-page.ts';
 import { dashboardCaller } from './dashboard/operator-session.ts';
 import { signInRoute } from './dashboard/sign-in-route.ts';
 import { DeliveryCache } from './delivery-cache.ts';
@@ -113,6 +114,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await reads.register(statusRoutes, { runtime });
     await reads.register(metricsRoute, { runtime });
     await reads.register(historyRoute, { runtime });
+    await reads.register(historyPage, { runtime });
     await reads.register(dashboardPlugin, { runtime, tokens });
   });
 

@@ -66,7 +66,7 @@ function rolloutEvents(
   const events: LifecycleEvent[] = [];
   const current = service.currentRollout;
   const previous = old?.currentRollout;
-  const settledBefore = new Set(old ? settledRecords(old).map(recordKey) : []);
+  const settledBefore = new Set(old ? reportedRecords(old).map(recordKey) : []);
   const interrupted = interruptedEvent(previous ?? null, service, settledBefore);
   if (interrupted) events.push(interrupted);
   if (current && (previous?.id !== current.id || previous.startedAt !== current.startedAt)) {
@@ -138,6 +138,15 @@ function interruptedEvent(
 function settledRecords(service: ServiceStatus): RolloutRecord[] {
   const settling = service.sync.state === 'Progressing' && service.currentRollout !== null;
   return settling ? [] : service.recentRollouts;
+}
+
+/**
+ * Records already told about in `old`: all of them, except, while a rollout is settling, its own
+ * record (its finish is told once the sync settles). Earlier rollouts' records are never news again.
+ */
+function reportedRecords(old: ServiceStatus): RolloutRecord[] {
+  const settling = old.sync.state === 'Progressing' ? old.currentRollout?.id : undefined;
+  return old.recentRollouts.filter((record) => record.id !== settling);
 }
 
 /** A retried rollout keeps its id (service, digest, config revision): its finish time tells it apart. */

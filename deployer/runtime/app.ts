@@ -14,6 +14,7 @@ import type {
   QueuePort,
   RegistryPort,
   ReleaseRecordPort,
+  TaskLogsPort,
   VerifyProbe,
 } from '../ports.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
@@ -46,6 +47,8 @@ export interface RuntimeDeps {
   logger: Logger;
   /** Where a successful rollout records what runs for the next `cdk deploy`; absent: nowhere (local). */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Container logs (CloudWatch Logs) that explain a failed rollout; absent: no log lines. */
+  taskLogs?: TaskLogsPort | undefined;
   /** Where history links go; default: the AWS consoles of settings.region in aws mode, no GitHub. */
   historyLinks?: HistoryLinkSettings | undefined;
 }
@@ -114,6 +117,8 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     metrics,
     waitPollMs: settings.waitPollMs,
     releaseRecords: deps.releaseRecords,
+    taskLogs: deps.taskLogs,
+    consoleLinks: settings.mode === 'aws',
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
   });

@@ -43,6 +43,7 @@ export class CachedTaskDefinitions implements EcsPort {
     registerTaskDefinition: (td, tags, signal) => this.registerTaskDefinition(td, tags, signal),
     listTaskDefinitions: (family, signal) => this.listTaskDefinitions(family, signal),
     updateService: (cluster, service, arn, signal) => this.updateService(cluster, service, arn, signal),
+    stoppedTasks: (cluster, service, arn, signal) => this.stoppedTasks(cluster, service, arn, signal),
   };
 
   describeTaskDefinition(reference: string, signal: AbortSignal): Promise<DescribedTaskDefinition> {
@@ -119,5 +120,9 @@ export class CachedTaskDefinitions implements EcsPort {
     signal: AbortSignal,
   ): Promise<void> {
     return this.#inner.updateService(cluster, service, taskDefinitionArn, signal);
+  }
+
+  stoppedTasks(cluster: string, service: string, taskDefinitionArn: string, signal: AbortSignal) {
+    return this.#inner.stoppedTasks(cluster, service, taskDefinitionArn, signal);
   }
 }

@@ -32,6 +32,9 @@ export interface ReconcilerDeps {
   waitPollMs: number;
   /** Where a successful rollout records what runs for the next infrastructure deploy; absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Container logs and console links that explain a failed rollout (explain-failure.ts). */
+  taskLogs?: RunnerDeps['taskLogs'];
+  consoleLinks?: RunnerDeps['consoleLinks'];
   /** The config in force (intake keeps it). */
   desired: () => DesiredState | undefined;
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */

@@ -7,6 +7,7 @@ import { type AwsClientSettings, createAwsClients } from '../adapters/aws/client
 import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { ECS_RATE_LIMIT, EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
+import { CloudWatchTaskLogs } from '../adapters/aws/logs-adapter.ts';
 import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
 import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
@@ -79,6 +80,7 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
       clients.ecs,
       settings.mode === 'aws' ? { limiter: new RateLimiter(ECS_RATE_LIMIT) } : {},
     ),
+    taskLogs: new CloudWatchTaskLogs(clients.logs),
     registry: new EcrAdapter(clients.ecr),
     cdn: new CloudFrontAdapter(clients.cloudfront),
     queue,

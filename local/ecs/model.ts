@@ -54,7 +54,12 @@ export interface LocalTask {
   startedAt?: Date;
   stoppedAt?: Date;
   stoppedReason?: string;
+  /** TaskStopCode: EssentialContainerExited, TaskFailedToStart, ServiceSchedulerInitiated, ... */
+  stopCode?: string;
+  /** The container's exit code (a signal `n` reads as 128 + n, as Docker reports it). */
   exitCode?: number | null;
+  /** The container's short stop reason (e.g. `CannotStartContainerError: ...`). */
+  containerReason?: string;
   process?: TaskProcess;
 }
 

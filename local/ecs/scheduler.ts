@@ -1,6 +1,7 @@
 // The rolling-deployment engine: keeps each service's tasks in line with its deployments the way the
 // ECS service scheduler does. A periodic tick makes decisions; task starts and health checks run
 // asynchronously and report back by changing task state and kicking the next tick.
+import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import { SERVICE_HEALTH_PATH } from '../../common/contract.ts';
 import { freePort } from '../tasks/free-port.ts';
@@ -48,6 +49,26 @@ export interface SchedulerOptions {
 }
 
 const MAX_EVENTS = 100;
+
+/**
+ * What ECS reports for a stopped task (API_Task.html stopCode/stoppedReason; "Stopped tasks error codes"
+ * in the ECS developer guide): an essential container that exits stops its task with
+ * EssentialContainerExited / "Essential container in task exited" and the container's exit code; a
+ * task the scheduler stops (failed health checks, a replaced or drained deployment, scaling) has
+ * ServiceSchedulerInitiated; a container that cannot start is TaskFailedToStart.
+ */
+export const STOP = {
+  essentialExited: { code: 'EssentialContainerExited', reason: 'Essential container in task exited' },
+  failedToStart: { code: 'TaskFailedToStart', reason: 'CannotStartContainerError' },
+  scheduler: { code: 'ServiceSchedulerInitiated' },
+} as const;
+
+/** A process's exit as a container exit code: the code, or 128 + the signal's number (Docker's rule). */
+export function containerExitCode(code: number | null, signal: NodeJS.Signals | null): number | null {
+  if (code !== null) return code;
+  const number = signal ? constants.signals[signal] : undefined;
+  return number === undefined ? null : 128 + number;
+}
 const MAX_STOPPED_TASKS = 50;
 
 export function newDeploymentId(): string {
@@ -300,17 +321,14 @@ export class ServiceScheduler {
         port: task.hostPort,
         healthPath: healthPathOf(container?.healthCheck?.command),
         onExit: (code, signal) => {
-          task.exitCode = code;
+          task.exitCode = containerExitCode(code, signal);
           const expected = task.desiredStatus === 'STOPPED';
           if (!expected) {
             const last = task.process?.output.at(-1);
             logger.warn({ code, signal, lastOutput: last }, 'task exited');
+            task.stopCode ??= STOP.essentialExited.code;
           }
-          this.#markStopped(
-            service,
-            task,
-            task.stoppedReason ?? `Essential container in task exited (code ${code ?? signal})`,
-          );
+          this.#markStopped(service, task, task.stoppedReason ?? STOP.essentialExited.reason);
           if (!expected && deployment.rolloutState === 'IN_PROGRESS') {
             deployment.failedTasks += task.startedAt ? 0 : 1;
           }
@@ -336,6 +354,7 @@ export class ServiceScheduler {
         // Never became healthy: ECS replaces it, and it counts towards the circuit breaker.
         task.healthStatus = 'UNHEALTHY';
         task.stoppedReason = 'Task failed container health checks';
+        task.stopCode = STOP.scheduler.code;
         task.desiredStatus = 'STOPPED';
         if (deployment.rolloutState === 'IN_PROGRESS') deployment.failedTasks += 1;
         await child.stop(this.#options.timing.stopGraceMs);
@@ -343,7 +362,9 @@ export class ServiceScheduler {
     } catch (error) {
       logger.error({ err: error }, 'task could not start');
       if (deployment.rolloutState === 'IN_PROGRESS') deployment.failedTasks += 1;
-      this.#markStopped(service, task, 'CannotStartContainerError');
+      task.stopCode = STOP.failedToStart.code;
+      task.containerReason = `${STOP.failedToStart.reason}: ${error instanceof Error ? error.message : String(error)}`;
+      this.#markStopped(service, task, STOP.failedToStart.reason);
       this.kick();
     }
   }
@@ -353,6 +374,7 @@ export class ServiceScheduler {
     for (const task of tasks) {
       task.desiredStatus = 'STOPPED';
       task.stoppedReason = reason;
+      task.stopCode = STOP.scheduler.code;
       if (task.lastStatus === 'RUNNING') task.lastStatus = 'DEPROVISIONING';
       if (task.process) void task.process.stop(this.#options.timing.stopGraceMs);
       else if (task.lastStatus !== 'PROVISIONING') this.#markStopped(service, task, reason);

@@ -1,5 +1,7 @@
 // ECS stand-in: AWS JSON 1.1 (`AmazonEC2ContainerServiceV20141113.<Op>`) for the operations the
-// deployer uses, over clusters, task definitions, tags and services run by the ServiceScheduler.
+// deployer uses, over clusters, task definitions, tags and services run by the ServiceScheduler. The same
+// endpoint answers CloudWatch Logs' GetLogEvents for the tasks it runs (task-logs.ts): the local world
+// sets AWS_ENDPOINT_URL_CLOUDWATCH_LOGS to it.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError } from '../aws-error.ts';
@@ -23,6 +25,7 @@ import {
 } from './model.ts';
 import { isLive, newDeployment, type ServiceScheduler } from './scheduler.ts';
 import { describeTaskDefinition, type TaskDefinitionStore } from './task-definitions.ts';
+import { getLogEvents, LOGS_TARGET_PREFIX } from './task-logs.ts';
 
 export const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 
@@ -179,6 +182,7 @@ function describeTask(task: LocalTask, service: LocalService): JsonBody {
     ...(task.startedAt ? { startedAt: epochSeconds(task.startedAt) } : {}),
     ...(task.stoppedAt ? { stoppedAt: epochSeconds(task.stoppedAt) } : {}),
     ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+    ...(task.stopCode && task.lastStatus === 'STOPPED' ? { stopCode: task.stopCode } : {}),
     containers: [
       {
         name: task.containerName,
@@ -187,6 +191,7 @@ function describeTask(task: LocalTask, service: LocalService): JsonBody {
         lastStatus: task.lastStatus,
         healthStatus: task.healthStatus,
         ...(task.exitCode !== undefined && task.exitCode !== null ? { exitCode: task.exitCode } : {}),
+        ...(task.containerReason ? { reason: task.containerReason } : {}),
         networkBindings: [
           {
             bindIP: '127.0.0.1',
@@ -294,7 +299,7 @@ export function createEcsServer(options: EcsServerOptions): Server {
     return service;
   };
   return createJsonProtocolServer({
-    targetPrefix: ECS_TARGET_PREFIX,
+    targetPrefix: [ECS_TARGET_PREFIX, LOGS_TARGET_PREFIX],
     faults: options.faults,
     logger: options.logger,
     operations: {
@@ -445,8 +450,24 @@ export function createEcsServer(options: EcsServerOptions): Server {
         const taskArns = services.flatMap((service) =>
           service.tasks.filter((task) => task.desiredStatus === desired).map((task) => task.arn),
         );
-        return { taskArns };
+        // maxResults 1..100 (default 100) with nextToken paging (API_ListTasks.html).
+        const maxResults = optionalNumber(input, 'maxResults') ?? 100;
+        if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100)
+          throw new AwsError('InvalidParameterException', 'maxResults must be between 1 and 100');
+        const start = Number(optionalString(input, 'nextToken') ?? '0');
+        if (!Number.isInteger(start) || start < 0)
+          throw new AwsError('InvalidParameterException', 'Invalid nextToken');
+        const end = start + maxResults;
+        return {
+          taskArns: taskArns.slice(start, end),
+          ...(end < taskArns.length ? { nextToken: String(end) } : {}),
+        };
       },
+      GetLogEvents: (input) =>
+        getLogEvents(
+          { services: state.services, taskDefinition: (arn) => state.taskDefinitions.find(arn) },
+          input,
+        ),
       DescribeTasks: (input) => {
         const cluster = findCluster(state, optionalString(input, 'cluster'));
         const wanted = (optionalArray(input, 'tasks') ?? []).map(String);

@@ -20,6 +20,8 @@ export interface TaskProcessOptions {
 }
 
 const OUTPUT_LINES_KEPT = 50;
+/** Lines of stderr kept per task: what the ECS stand-in reports as the container's last log lines. */
+export const STDERR_LINES_KEPT = 50;
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
 const live = new Set<TaskProcess>();
 let exitHookInstalled = false;
@@ -38,6 +40,8 @@ export class TaskProcess {
   readonly port: number;
   readonly healthUrl: string;
   readonly output: string[] = [];
+  /** The last lines the process wrote to stderr (an uncaught error's stack lands here). */
+  readonly stderrTail: string[] = [];
   status: TaskProcessStatus = 'starting';
   exitCode: number | null = null;
   exitSignal: NodeJS.Signals | null = null;
@@ -62,15 +66,16 @@ export class TaskProcess {
     if (this.#child.pid === undefined) throw new Error(`could not start ${file}`);
     this.pid = this.#child.pid;
     live.add(this);
-    const keep = (chunk: Buffer) => {
+    const keep = (lines: string[], limit: number) => (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;
-        this.output.push(line);
-        if (this.output.length > OUTPUT_LINES_KEPT) this.output.shift();
+        lines.push(line);
+        if (lines.length > limit) lines.shift();
       }
     };
-    this.#child.stdout?.on('data', keep);
-    this.#child.stderr?.on('data', keep);
+    this.#child.stdout?.on('data', keep(this.output, OUTPUT_LINES_KEPT));
+    this.#child.stderr?.on('data', keep(this.output, OUTPUT_LINES_KEPT));
+    this.#child.stderr?.on('data', keep(this.stderrTail, STDERR_LINES_KEPT));
     this.exited = new Promise((resolve) => {
       this.#child.once('exit', (code, signal) => {
         this.status = 'exited';

@@ -6,6 +6,8 @@ import {
   DeregisterTaskDefinitionCommand,
   type ECSClient,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
@@ -15,7 +17,7 @@ import { EcsAdapter } from '../../deployer/adapters/aws/ecs-adapter.ts';
 import { DeployerError } from '../../deployer/domain/errors.ts';
 import type { TaskDefinition } from '../../deployer/domain/types.ts';
 import type { EcsPort } from '../../deployer/ports.ts';
-import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
+import { ECHO_TASK_COMMAND, REPO_ROOT } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import { FakeClock, FakeEcs } from '../support/fakes/index.ts';
 import { startMoto } from '../support/moto-server.ts';
@@ -35,11 +37,22 @@ interface EcsSubject extends Subject {
   newService(options?: { desiredCount?: number }): Promise<NewService>;
   /** Deregisters one revision (DeregisterTaskDefinition): it turns INACTIVE. */
   deregister(taskDefinitionArn: string): Promise<void>;
+  /**
+   * A service whose revision 2 has stopped tasks, made the way this world can: the stand-in runs an
+   * image whose process exits with code 3, moto stops a task it ran (StopTask: moto runs no service
+   * tasks), the fake fails the deployment. Resolves once ECS lists a stopped task of revision 2.
+   */
+  crashedRevision(): Promise<NewService & { crashed: string; expectedReason: RegExp; exitCode?: number }>;
 }
 
 const CLUSTER = 'contract';
 type AwsNetwork = { subnetId: string; securityGroupId: string };
 const IMAGE = 'actors:1.0.0';
+/** A container that writes to stderr and exits with code 3 before it is healthy. */
+const CRASHING_TASK_COMMAND = {
+  command: [process.execPath, '-e', 'console.error("boom: no DATABASE_URL"); process.exit(3)'],
+  cwd: REPO_ROOT,
+};
 const credentials = { accessKeyId: 'contract', secretAccessKey: 'contract' };
 let families = 0;
 const nextName = () => `contract-${++families}`;
@@ -62,11 +75,19 @@ function fargateDefinition(family: string): TaskDefinition {
   };
 }
 
-function sdkWorld(endpoint: string, network: AwsNetwork, stopServer: () => Promise<void>): EcsSubject {
+type Crash = (client: ECSClient, network: AwsNetwork) => ReturnType<EcsSubject['crashedRevision']>;
+
+function sdkWorld(
+  endpoint: string,
+  network: AwsNetwork,
+  stopServer: () => Promise<void>,
+  crash: Crash,
+): EcsSubject {
   const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecs: endpoint } });
   return {
     ecs: (options) => new EcsAdapter(clients.ecs, options),
     newService: (options) => createService(clients.ecs, network, options?.desiredCount ?? 1),
+    crashedRevision: () => crash(clients.ecs, network),
     deregister: async (arn) => {
       await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
     },
@@ -80,13 +101,14 @@ function sdkWorld(endpoint: string, network: AwsNetwork, stopServer: () => Promi
 async function createService(
   client: ECSClient,
   network: AwsNetwork,
-  desiredCount: number,
+  desiredCount = 1,
+  definition: (family: string) => TaskDefinition = fargateDefinition,
 ): Promise<NewService> {
   const name = nextName();
   await client.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   const registered = await client.send(
     new RegisterTaskDefinitionCommand(
-      fargateDefinition(name) as ConstructorParameters<typeof RegisterTaskDefinitionCommand>[0],
+      definition(name) as ConstructorParameters<typeof RegisterTaskDefinitionCommand>[0],
     ),
   );
   const arn = registered.taskDefinition?.taskDefinitionArn ?? '';
@@ -110,10 +132,80 @@ async function createService(
   return { cluster: CLUSTER, service: name, family: name, taskDefinitionArn: arn };
 }
 
+/** The stand-in: revision 2 plays the `crashing` repository, whose process exits with code 3. */
+const standInCrash: Crash = async (client, network) => {
+  const created = await createService(client, network);
+  const adapter = new EcsAdapter(client);
+  const { taskDefinition } = await adapter.describeTaskDefinition(created.taskDefinitionArn, signal);
+  const crashed = await adapter.registerTaskDefinition(
+    {
+      ...taskDefinition,
+      containerDefinitions: taskDefinition.containerDefinitions.map((c) => ({ ...c, image: 'crashing:1' })),
+    },
+    {},
+    signal,
+  );
+  await adapter.updateService(created.cluster, created.service, crashed, signal);
+  await eventually(
+    'a task of the crashing revision stopped',
+    () => adapter.stoppedTasks(created.cluster, created.service, crashed, signal),
+    (tasks) => tasks.some((task) => task.containers.some((c) => c.exitCode === 3)),
+    30_000,
+  );
+  return { ...created, crashed, expectedReason: /^Essential container in task exited$/, exitCode: 3 };
+};
+
+/**
+ * moto starts no tasks for a service: run one of revision 2 as its deployment would (startedBy the
+ * deployment id), and stop it. moto's RunTask needs a container-level memory (moto-limits.ts).
+ */
+const motoCrash: Crash = async (client, network) => {
+  const created = await createService(client, network);
+  const adapter = new EcsAdapter(client);
+  const { taskDefinition } = await adapter.describeTaskDefinition(created.taskDefinitionArn, signal);
+  const crashed = await adapter.registerTaskDefinition(
+    {
+      ...taskDefinition,
+      containerDefinitions: taskDefinition.containerDefinitions.map((c) => ({ ...c, memory: 512 })),
+    },
+    {},
+    signal,
+  );
+  const run = await client.send(
+    new RunTaskCommand({
+      cluster: created.cluster,
+      taskDefinition: crashed,
+      launchType: 'FARGATE',
+      startedBy: 'ecs-svc/1234567890123456789',
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: [network.subnetId], securityGroups: [network.securityGroupId] },
+      },
+    }),
+  );
+  const task = run.tasks?.[0]?.taskArn ?? '';
+  await client.send(
+    new StopTaskCommand({ cluster: created.cluster, task, reason: 'Essential container in task exited' }),
+  );
+  return { ...created, crashed, expectedReason: /^Essential container in task exited$/ };
+};
+
 function fakeWorld(): EcsSubject {
   const ecs = new FakeEcs(new FakeClock());
   return {
     ecs: () => ecs,
+    crashedRevision: async () => {
+      const name = nextName();
+      const arn = ecs.seed({ cluster: CLUSTER, service: name, container: 'app', image: IMAGE });
+      const { taskDefinition } = await ecs.describeTaskDefinition(arn, signal);
+      const crashed = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+      ecs.behaviour = (candidate) => (candidate === crashed ? 'fail' : 'complete');
+      await ecs.updateService(CLUSTER, name, crashed, signal);
+      while (
+        (await ecs.describeService(CLUSTER, name, signal)).deployments[0]?.rolloutState === 'IN_PROGRESS'
+      );
+      const created = { cluster: CLUSTER, service: name, family: name, taskDefinitionArn: arn };
+      return { ...created, crashed, expectedReason: /^Essential container in task exited$/, exitCode: 1 };
+    },
     newService: async () => {
       const name = nextName();
       const arn = ecs.seed({ cluster: CLUSTER, service: name, container: 'app', image: IMAGE });
@@ -138,16 +230,19 @@ contract<EcsSubject>(
       const world = await startLocalWorld({
         logger: pino({ level: 'silent' }),
         seed: false,
-        taskCommands: { actors: ECHO_TASK_COMMAND },
+        taskCommands: { actors: ECHO_TASK_COMMAND, crashing: CRASHING_TASK_COMMAND },
         timing: { tickMs: 50, healthPollMs: 50, stopGraceMs: 500 },
       });
-      return sdkWorld(world.endpoints.ecs, { subnetId: 'subnet-local', securityGroupId: 'sg-local' }, () =>
-        world.stop(),
+      return sdkWorld(
+        world.endpoints.ecs,
+        { subnetId: 'subnet-local', securityGroupId: 'sg-local' },
+        () => world.stop(),
+        standInCrash,
       );
     },
     moto: async () => {
       const moto = await startMoto();
-      return sdkWorld(moto.endpoint, await moto.defaultNetwork(), () => moto.stop());
+      return sdkWorld(moto.endpoint, await moto.defaultNetwork(), () => moto.stop(), motoCrash);
     },
   },
   (subject, world) => {
@@ -346,6 +441,25 @@ contract<EcsSubject>(
         expect((error as DeployerError).retryable).toBe(false);
       },
     );
+
+    // ListTasks(serviceName, desiredStatus STOPPED) lists stopped tasks "for at least one hour"; DescribeTasks
+    // gives each one's stoppedReason ("Essential container in task exited") and its containers' exitCode
+    // (API_ListTasks.html, API_Task.html, API_Container.html). Only the revision's own tasks come back.
+    it('stoppedTasks reports the stopped tasks of one revision with their stop reason and exit code', async () => {
+      const { cluster, service, crashed, taskDefinitionArn, expectedReason, exitCode } =
+        await subject().crashedRevision();
+      const ecs = subject().ecs();
+      const stopped = await ecs.stoppedTasks(cluster, service, crashed, signal);
+      expect(stopped.length).toBeGreaterThan(0);
+      for (const task of stopped) {
+        expect(task.taskDefinitionArn).toBe(crashed);
+        expect(task.taskArn).toMatch(/^arn:aws:ecs:[^:]+:\d{12}:task\//);
+      }
+      expect(stopped.map((task) => task.stoppedReason)).toContainEqual(expect.stringMatching(expectedReason));
+      if (exitCode !== undefined)
+        expect(stopped.flatMap((task) => task.containers.map((c) => c.exitCode))).toContain(exitCode);
+      expect(await ecs.stoppedTasks(cluster, service, taskDefinitionArn, signal)).toEqual([]);
+    });
 
     // DescribeTaskDefinition of an unknown revision: ClientException (API_DescribeTaskDefinition.html).
     it('describeTaskDefinition of an unknown revision fails with a terminal error', async () => {

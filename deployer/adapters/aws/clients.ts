@@ -1,8 +1,9 @@
 // Builds the AWS SDK v3 clients the adapters use. Endpoints are NOT set here: the SDK itself reads
-// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM (and AWS_ENDPOINT_URL) from the environment
+// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM / _CLOUDWATCH_LOGS (and AWS_ENDPOINT_URL) from the environment
 // (@smithy/core getEndpointUrlConfig), which is how local runs reach the stand-ins. `endpoints` only
 // exists for callers that want to pass them explicitly.
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -23,7 +24,7 @@ export interface AwsClientSettings {
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
   /** Explicit endpoints win over AWS_ENDPOINT_URL_* (tests, unusual setups). */
-  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm', string>>;
+  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm' | 'logs', string>>;
   /** Static credentials (local stand-ins, tests); otherwise the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where to read AWS_REGION / AWS_ENDPOINT_URL_SQS from; defaults to process.env. */
@@ -37,6 +38,8 @@ export interface AwsClients {
   sqs: SQSClient;
   /** Parameter Store: the last good config revision (ssm-last-good-config.ts) and the release records (ssm-adapter.ts). */
   ssm: SSMClient;
+  /** CloudWatch Logs: the last lines of a stopped task's container (logs-adapter.ts). */
+  logs: CloudWatchLogsClient;
   /** Closes the clients' sockets (shutdown, tests). */
   destroy(): void;
 }
@@ -72,6 +75,7 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
   // CloudFront is global: its API lives in us-east-1 whatever region the rest uses.
   const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1', ...endpoint('cloudfront') });
   const ssm = new SSMClient({ ...common, region, ...endpoint('ssm') });
+  const logs = new CloudWatchLogsClient({ ...common, region, ...endpoint('logs') });
   const sqs = new SQSClient({
     ...common,
     region,
@@ -86,8 +90,10 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     cloudfront,
     sqs,
     ssm,
+    logs,
     destroy() {
       ssm.destroy();
+      logs.destroy();
       ecs.destroy();
       ecr.destroy();
       cloudfront.destroy();

@@ -20,6 +20,7 @@ import { DeployerError, isDeployerError } from '../../domain/errors.ts';
 import type { LiveDeployment, LiveService, RolloutState, TaskDefinition } from '../../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../../ports.ts';
 import type { RateLimiter } from '../../shared/rate-limiter.ts';
+import { listStoppedTasks, type SendCall } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
 
 /**
@@ -236,6 +237,12 @@ export class EcsAdapter implements EcsPort {
         abortSignal: signal,
       }),
     );
+  }
+
+  /** The revision's stopped tasks (ecs-stopped-tasks.ts), each call under the rate limit. */
+  stoppedTasks(cluster: string, service: string, taskDefinitionArn: string, signal: AbortSignal) {
+    const call: SendCall = (operation, send) => this.#call(operation, signal, send);
+    return listStoppedTasks(this.#client, { cluster, service, taskDefinitionArn }, call, signal);
   }
 }
 

@@ -1,6 +1,8 @@
 // `--wait` for sync and resume: follow the service until the reconcile after the request has finished,
-// printing each rollout step, and turn the outcome into an exit code (0 only when Synced).
+// printing each rollout step (and each verification probe), and turn the outcome into an exit code
+// (0 only when Synced).
 import type { ServiceStatus } from '../../contract/status-model.ts';
+import { verifyProgressText } from '../../present/verify-progress-text.ts';
 import { type CliIo, cliHint } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
 
@@ -24,11 +26,16 @@ export async function waitForReconcile(options: WaitOptions): Promise<ServiceSta
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeoutSeconds * 1000;
   let lastStep: string | undefined;
+  let lastProbe: number | undefined;
   for (;;) {
     const status = await options.read();
     const step = status.currentRollout?.step;
     if (step && step !== lastStep) options.io.stderr(`${printable(options.service)}: ${step}\n`);
     lastStep = step;
+    const verify = step === 'Verifying' ? status.currentRollout?.verify : undefined;
+    if (verify && verify.probe !== lastProbe)
+      options.io.stderr(`${printable(options.service)}: ${printable(verifyProgressText(verify, now()))}\n`);
+    lastProbe = verify?.probe;
     if (status.currentRollout === null && status.lastReconciledAt !== options.before) return status;
     if (now() >= deadline) return undefined;
     await sleep(POLL_MS);

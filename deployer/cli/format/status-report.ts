@@ -15,6 +15,7 @@ import {
 } from '../../present/format-values.ts';
 import { cliHint } from '../cli-io.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
+import { failureLines, verifyLines } from './failure-report.ts';
 import { printable, textTable } from './text-table.ts';
 
 export const STATUS_COLUMNS = [
@@ -97,7 +98,7 @@ export function configProblems(status: Pick<DeployerStatus, 'config'>): string[]
   ];
 }
 
-export function serviceDetail(service: ServiceStatus): string {
+export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()): string {
   const tags = knownTags(service);
   const lines = [
     `Service:   ${printable(service.name)}`,
@@ -124,7 +125,9 @@ export function serviceDetail(service: ServiceStatus): string {
       `Rollout:   ${current.id} ${printable(imageLabel(withKnownTag(current.from, tags)))} -> ${printable(imageLabel(current.to))}, step ${current.step}, since ${formatTime(current.startedAt)}`,
     );
   }
+  lines.push(...verifyLines(service, nowMs));
   lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);
+  lines.push(...failureLines(service.lastFailure));
   if (service.failedDigests.length > 0) {
     lines.push(
       '',

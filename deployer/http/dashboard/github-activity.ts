@@ -15,7 +15,7 @@ export function githubActivity(service: ServiceStatus): SafeHtml | string {
     );
   if (pull)
     parts.push(
-      html`${link(pull.url, `pin pull request #${pull.number}`)} <span class="muted">pins ${pull.tag ?? shortDigest(pull.digest)}; merge it so git says what runs</span>`,
+      html`${link(pull.url, `pin pull request #${pull.number}`)} <span class="muted">pins ${pull.tag ?? shortDigest(pull.digest)}</span>`,
     );
   return html`<p class="github small"><strong>GitHub</strong> ${parts.map((part, i) => (i === 0 ? part : html` · ${part}`))}</p>`;
 }

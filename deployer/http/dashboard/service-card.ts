@@ -10,8 +10,10 @@ import {
   shortDigest,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
+import { failureDetail, verifyProgress } from './failure-detail.ts';
 import { githubActivity } from './github-activity.ts';
 import { healthBadges } from './health-badges.ts';
+import { historyPageUrl } from './history-page.ts';
 import { currentRollout } from './rollout-steps.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { actionSlot } from './service-actions.ts';
@@ -21,7 +23,7 @@ export function serviceCard(service: ServiceStatus): SafeHtml {
   const tags = knownTags(service);
   return html`<section class="card" data-service="${service.name}" data-state="${service.sync.state}">
 <header class="card-head">
-<h2>${service.name}</h2>
+<h2>${service.name} <a class="history" href="${historyPageUrl(service.name)}">history</a></h2>
 ${healthBadges(service)}
 ${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: npx ecs-gitops resume tracks again">suspended</span>` : ''}
 ${actionSlot(service)}
@@ -34,6 +36,7 @@ ${actionSlot(service)}
 </dl>
 ${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
+${verifyProgress(service.currentRollout)}${failureDetail(service.lastFailure)}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
 ${rolloutTable(service.recentRollouts, tags)}

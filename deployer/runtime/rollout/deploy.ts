@@ -2,10 +2,11 @@
 // verify, record the failure on the revision (so it survives a restart) and roll back. `complete()`
 // is shared with a rollout resumed after a crash, which starts at wait because its revision exists.
 
-import type { RolloutResult } from '../../contract/status-model.ts';
+import type { RolloutFailureStatus, RolloutResult } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
 import { revisionTags } from '../../domain/revision-tags.ts';
 import type { TaskDefinition } from '../../domain/types.ts';
+import { explainFailure, withStopReason } from './explain-failure.ts';
 import { invalidateAfterRollout } from './invalidate.ts';
 import type { RecentRevision } from './recent-revisions.ts';
 import { registerRevision } from './register.ts';
@@ -40,7 +41,12 @@ export interface DeployResult {
   rolledBackTo?: string;
   /** A succeeded rollout whose CDN invalidation failed (Pending on the revision; retried on its own). */
   invalidationError?: unknown;
+  /** Why the deployment failed: its stopped tasks, exit codes and last log lines. */
+  explained?: RolloutFailureStatus;
 }
+
+/** Failures of the ECS deployment itself, which the stopped tasks explain (not verification's). */
+const EXPLAINED_BY_TASKS = new Set<FailureReason>(['DeploymentFailed', 'RolloutTimeout']);
 
 export async function deploy(ctx: RolloutContext, input: DeployInput): Promise<DeployResult> {
   const startedAt = ctx.clock.now();
@@ -93,10 +99,19 @@ export async function complete(ctx: RolloutContext, input: CompleteInput): Promi
   );
   // Recorded before rolling back: a crash during the rollback must not retry this digest.
   await recordResult(ctx, arn, 'Failed', failure.reason, ctx.clock.now());
-  if (!service.rollout.rollback) {
-    return failed(ctx, input, failure.reason, `${failure.message}; rollback is disabled in config`);
-  }
-  return finishRollback(ctx, input, failure);
+  const result = service.rollout.rollback
+    ? await finishRollback(ctx, input, failure)
+    : failed(ctx, input, failure.reason, `${failure.message}; rollback is disabled in config`);
+  if (!EXPLAINED_BY_TASKS.has(failure.reason)) return result;
+  // Explained after the rollback (the service is back first); ECS keeps stopped tasks for an hour.
+  const explained = await explainFailure(ctx, {
+    rolloutId: input.rolloutId,
+    digest: input.digest,
+    reason: failure.reason,
+    taskDefinitionArn: arn,
+  });
+  // The why comes last: "...tasks failed to start; rolled back to actors:6; task 0123abcd: ... exit code 1".
+  return { ...result, message: withStopReason(result.message, explained), explained };
 }
 
 /** Rolls back after a failure (also used to resume a rollback a crash interrupted). */

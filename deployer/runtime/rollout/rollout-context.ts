@@ -1,16 +1,20 @@
 // What every rollout step needs: the ports, the service's config, where to report progress.
 import type { Logger } from 'pino';
-import type { RolloutStep } from '../../contract/status-model.ts';
+import type { RolloutStep, VerifyProgress } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveService, ServiceConfig } from '../../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, VerifyProbe } from '../../ports.ts';
+import type { CdnPort, Clock, EcsPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
 
 export interface RolloutContext {
   service: ServiceConfig;
   ecs: EcsPort;
   cdn: CdnPort;
   probe: VerifyProbe;
+  /** The container logs of stopped tasks (CloudWatch Logs); absent: failures show no log lines. */
+  logs?: TaskLogsPort | undefined;
+  /** Add AWS console links to what explains a failure (aws mode; local ARNs name no real console). */
+  consoleLinks: boolean;
   clock: Clock;
   log: Logger;
   signal: AbortSignal;
@@ -21,6 +25,8 @@ export interface RolloutContext {
   onStep(step: RolloutStep): void;
   /** Each DescribeServices while polling: its events (the caller keeps the new ones) and task counts. */
   onObserved(live: LiveService): void;
+  /** Verification progress after every probe (shown while Verifying). */
+  onVerifyProgress(progress: VerifyProgress): void;
 }
 
 export type StepOutcome = { ok: true } | { ok: false; reason: FailureReason; message: string };

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, VerifyProbe } from '../../ports.ts';
+import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { ServiceEvents } from '../service-events.ts';
 import type { StatusStore } from '../status-store.ts';
@@ -23,6 +23,10 @@ export interface RunnerDeps {
   waitPollMs: number;
   /** Where a successful rollout records what runs (record-release.ts); absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
+  /** Container logs of stopped tasks, to explain a failed rollout; absent: no log lines. */
+  taskLogs?: TaskLogsPort | undefined;
+  /** AWS console links in a failure's explanation (aws mode only). */
+  consoleLinks?: boolean | undefined;
 }
 
 export interface RolloutRun {
@@ -54,6 +58,8 @@ export function rolloutContext(
     ecs: deps.ecs,
     cdn: deps.cdn,
     probe: deps.probe,
+    logs: deps.taskLogs,
+    consoleLinks: deps.consoleLinks === true,
     clock: deps.clock,
     log,
     signal,
@@ -72,6 +78,15 @@ export function rolloutContext(
       log.debug({ step }, 'rollout step');
     },
     onObserved: (live) => deps.events.record(config.name, live, log, deps.clock.now()),
+    onVerifyProgress: (progress) => {
+      store.update(config.name, (service) => {
+        if (service.currentRollout) service.currentRollout.verify = progress;
+      });
+      log.debug(
+        { probe: progress.probe, streak: progress.streak, answer: progress.lastAnswer },
+        'verify probe',
+      );
+    },
   };
 }
 
@@ -109,6 +124,11 @@ export async function runRollout(
   );
   metrics.syncState(config.name, 'Progressing');
   const outcome = await steps(rolloutContext(deps, config, signal, log, run.trigger));
+  // Why it failed stays on the service until a rollout succeeds (a blocked retry still shows it).
+  store.update(config.name, (service) => {
+    if (outcome.explained) service.lastFailure = outcome.explained;
+    else if (outcome.result === 'Succeeded') delete service.lastFailure;
+  });
   return recordOutcome(
     { ecs: deps.ecs, store, metrics, log, signal, releaseRecords: deps.releaseRecords },
     {

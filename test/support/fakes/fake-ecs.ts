@@ -10,6 +10,9 @@
 // - UpdateService starts a new PRIMARY deployment; the old one turns ACTIVE until the new one completes;
 //   with the circuit breaker's rollback a FAILED deployment is replaced by one of the last completed
 //   revision (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html).
+// - A deployment that fails leaves two stopped tasks (stopCode EssentialContainerExited, exit code 1),
+//   which ListTasks(desiredStatus STOPPED) + DescribeTasks report for at least an hour
+//   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html).
 // - Clusters and services may be named or given as ARNs.
 // It also holds the invariant the deployer promises, "never two rollouts of one service at once": a
 // registration or UpdateService for a service while a deployment of a revision the deployer registered
@@ -17,6 +20,7 @@
 // fails loudly. Rolling back to a revision that still runs is not a second rollout.
 import { DEPLOY_ENV } from '../../../common/contract.ts';
 import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
+import type { StoppedTask } from '../../../deployer/domain/stopped-tasks.ts';
 import type { LiveDeployment, LiveService, TaskDefinition } from '../../../deployer/domain/types.ts';
 import type { Clock, DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../../../deployer/ports.ts';
 import { awsFailure } from './aws-errors.ts';
@@ -40,6 +44,7 @@ interface FakeEcsService {
   circuitBreakerRollback: boolean;
   deployments: FakeDeployment[];
   events: { id: string; createdAt: Date; message: string }[];
+  stopped: StoppedTask[];
 }
 
 export interface FakeEcsOptions {
@@ -107,6 +112,7 @@ export class FakeEcs implements EcsPort {
       circuitBreakerRollback: options.breakerRollback ?? true,
       deployments: [this.#deployment(arn, 'COMPLETED')],
       events: [],
+      stopped: [],
     });
     return arn;
   }
@@ -235,6 +241,17 @@ export class FakeEcs implements EcsPort {
     this.#event(found, `(service ${found.service}) has started a deployment of ${arn}.`);
   }
 
+  async stoppedTasks(
+    cluster: string,
+    service: string,
+    taskDefinitionArn: string,
+    _signal?: AbortSignal,
+  ): Promise<StoppedTask[]> {
+    this.#call('stoppedTasks', 'ecs:ListTasks', service);
+    const found = this.#service('ecs:ListTasks', cluster, service);
+    return structuredClone(found.stopped.filter((task) => task.taskDefinitionArn === taskDefinitionArn));
+  }
+
   /** The revision ARN of the service's PRIMARY deployment. */
   primaryArn(service = 'actors', cluster = 'gitops'): string {
     const found = this.services.get(`${cluster}/${service}`);
@@ -275,6 +292,7 @@ export class FakeEcs implements EcsPort {
     primary.rolloutState = 'FAILED';
     primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     primary.failedTasks = 2;
+    for (let task = 0; task < primary.failedTasks; task++) service.stopped.push(this.#crashedTask(primary));
     const previous = service.deployments.find((d) => d !== primary);
     if (service.circuitBreakerRollback && previous) {
       primary.status = 'ACTIVE';
@@ -282,6 +300,21 @@ export class FakeEcs implements EcsPort {
       service.deployments.unshift(this.#deployment(previous.taskDefinitionArn, 'COMPLETED'));
       this.#event(service, `(service ${service.service}) rolling back to ${previous.taskDefinitionArn}.`);
     }
+  }
+
+  /** A task of `deployment` whose essential container exited with code 1. */
+  #crashedTask(deployment: FakeDeployment): StoppedTask {
+    const container = this.revisions.get(deployment.taskDefinitionArn)?.taskDefinition
+      .containerDefinitions[0];
+    return {
+      taskArn: `${ARN_PREFIX}:task/gitops/${String(this.#nextId++).padStart(32, '0')}`,
+      taskDefinitionArn: deployment.taskDefinitionArn,
+      startedBy: deployment.id,
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      stoppedAt: this.#clock.now(),
+      containers: [{ name: container?.name ?? 'app', exitCode: 1 }],
+    };
   }
 
   /** The PRIMARY deployment is IN_PROGRESS on a revision the deployer registered (it tags its own). */

@@ -33,6 +33,7 @@ const ALLOWED: Record<string, string> = {
     'the check `npm run schema` answers; a test keeps the file current',
   'deployer/domain/config/suggestions.ts#editDistance': PURE,
   'deployer/domain/revision-tags.ts#REVISION_TAG_KEYS': SHARED,
+  'deployer/http/dashboard/history-page.ts#renderHistoryPage': PURE,
   'deployer/domain/revision-tags.ts#TRIGGER_TAG_KEYS': SHARED,
   'deployer/domain/tag-text.ts#TAGS_PER_RESOURCE_MAX': AWS_LIMIT,
   'deployer/domain/tag-text.ts#TAG_PATTERN': AWS_LIMIT,

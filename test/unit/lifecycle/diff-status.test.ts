@@ -292,6 +292,27 @@ const cases: {
     ],
   },
   {
+    name: 'the finish of a second rollout does not tell the first one again',
+    prev: status([
+      service(progressing, {
+        currentRollout: { ...current, id: 'r2', startedAt: '2026-12-01T10:05:00.000Z' },
+        recentRollouts: [record('Succeeded', 'RolloutSucceeded')],
+      }),
+    ]),
+    next: status([
+      service(
+        { state: 'Failed', reason: 'DeploymentFailed', message: 'rolled back' },
+        {
+          recentRollouts: [
+            record('RolledBack', 'DeploymentFailed', { id: 'r2', finishedAt: '2026-12-01T10:06:00.000Z' }),
+            record('Succeeded', 'RolloutSucceeded'),
+          ],
+        },
+      ),
+    ]),
+    events: [{ kind: 'rolled-back', rollout: expect.objectContaining({ id: 'r2' }) }],
+  },
+  {
     name: 'an identical snapshot has no events',
     prev: status([service(progressing, { currentRollout: current })]),
     next: status([service(progressing, { currentRollout: current })]),

@@ -81,6 +81,8 @@ function context(answers: LiveDeployment[][], probeAnswers: { status: number; bo
     waitPollMs: 1000,
     onStep: (step) => steps.push(step),
     onObserved: () => undefined,
+    consoleLinks: false,
+    onVerifyProgress: () => undefined,
   };
   return { ctx, clock, steps, polls: () => poll };
 }
