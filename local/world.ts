@@ -5,12 +5,14 @@ import { type Logger, pino } from 'pino';
 import { DEPLOY_ENV, SERVICE_HEALTH_PATH, SERVICE_PORT } from '../common/contract.ts';
 import { listenOrExplain } from '../common/port-in-use.ts';
 import { STACK_VALUES_VARIABLE, type StackValues } from '../deployer/domain/config/stack-values.ts';
+import { DEPLOYMENT_EVENTS_GROUP } from '../deployer/domain/events/queue-message.ts';
 import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
 import { createCloudFrontServer } from './cloudfront/server.ts';
 import { imagePushEvent } from './ecr/image-event.ts';
 import { LocalRegistry, type PushResult } from './ecr/registry.ts';
 import { createEcrServer } from './ecr/server.ts';
-import type { LocalService, LocalTaskDefinition } from './ecs/model.ts';
+import { deploymentStateChangeEvent } from './ecs/deployment-event.ts';
+import type { LocalDeployment, LocalService, LocalTaskDefinition } from './ecs/model.ts';
 import { DEFAULT_SCHEDULER_TIMING, type SchedulerTiming, ServiceScheduler } from './ecs/scheduler.ts';
 import { createEcsServer, createService, type EcsState } from './ecs/server.ts';
 import { TaskDefinitionStore } from './ecs/task-definitions.ts';
@@ -107,6 +109,8 @@ export interface LocalWorldOptions {
   maxReceiveCount?: number;
   /** Default: the synthesized template's. */
   visibilityTimeoutSeconds?: number;
+  /** ECS deployment events to the queue, as the EventBridge rule sends them. Default true. */
+  deploymentEvents?: boolean;
   /** When set, only these CloudFront distribution ids exist; otherwise any well-formed id does. */
   distributions?: string[];
   logger?: Logger;
@@ -183,8 +187,11 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const taskDefinitions = new TaskDefinitionStore();
   const parameters = new ParameterStore();
 
+  // ECS → EventBridge → the intake queue: bound once the queue runs (deployments start only after).
+  let emitDeploymentEvent: ((service: LocalService, deployment: LocalDeployment) => void) | undefined;
   const scheduler = new ServiceScheduler({
     timing,
+    onDeploymentStateChange: (service, deployment) => emitDeploymentEvent?.(service, deployment),
     logger: logger.child({ component: 'ecs' }),
     taskDefinition: (arn) => taskDefinitions.find(arn),
     resolveImage: (image) => {
@@ -242,6 +249,16 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       logger.info({ repository, tag, digest: result.digest, broken: result.broken }, 'image pushed');
       return result;
     };
+
+    // The ECS rule's target, like the ECR one: MessageGroupId only, so content-based deduplication.
+    if (options.deploymentEvents !== false)
+      emitDeploymentEvent = (service, deployment) => {
+        const event = deploymentStateChangeEvent(service, deployment);
+        localQueue.send(JSON.stringify(event), { groupId: DEPLOYMENT_EVENTS_GROUP }).then(
+          () => logger.debug({ service: service.name, event: event.detail.eventName }, 'ECS event sent'),
+          (error: unknown) => logger.warn({ err: error, service: service.name }, 'ECS event not sent'),
+        );
+      };
 
     const start = async (server: Server, key: keyof LocalPorts) => {
       servers.push(server);

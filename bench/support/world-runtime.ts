@@ -21,6 +21,8 @@ export interface WorldRuntime {
   runtime: DeployerRuntime;
   /** The runtime's queue, recording when each message was received. */
   queue: TimedQueue;
+  /** ECS calls the runtime made, by EcsPort method. */
+  ecsCalls: Map<string, number>;
   /** Polls the runtime's status of `actors` until `done` holds. */
   until(done: (status: ServiceStatus) => boolean, timeoutMs?: number): Promise<ServiceStatus>;
   stop(): Promise<void>;
@@ -39,6 +41,8 @@ export interface WorldRuntimeOptions {
   retryMode?: 'standard' | 'adaptive';
   /** Runtime tuning (tests shorten backoff and receive waits). */
   tuning?: RuntimeTuning;
+  /** The ECS stand-in sends deployment events to the queue (default true; false: the polling baseline). */
+  deploymentEvents?: boolean;
 }
 
 export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<WorldRuntime> {
@@ -47,6 +51,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
     taskCommands: { actors: ECHO_TASK_COMMAND },
     faultRate: options.faultRate ?? 0,
     faultSeed: options.faultSeed ?? 1,
+    deploymentEvents: options.deploymentEvents ?? true,
     timing: {
       tickMs: options.tickMs ?? 25,
       healthPollMs: 25,
@@ -97,7 +102,23 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
     if (!queue) throw new Error('createAdapters did not wrap the queue');
     const timed = queue;
     const { destroy: _destroy, ...ports } = adapters;
-    runtime = createDeployerRuntime({ settings, logger: options.logger, ...ports }, options.tuning);
+    const ecsCalls = new Map<string, number>();
+    const ecs = ports.ecs;
+    // Counts every EcsPort call by method (DescribeServices per rollout is what completion costs).
+    const counted = new Proxy(ecs, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return (...args: unknown[]) => {
+          ecsCalls.set(property, (ecsCalls.get(property) ?? 0) + 1);
+          return value.apply(target, args);
+        };
+      },
+    });
+    runtime = createDeployerRuntime(
+      { settings, logger: options.logger, ...ports, ecs: counted },
+      options.tuning,
+    );
     await runtime.start();
     const started = runtime;
     const until = async (done: (status: ServiceStatus) => boolean, timeoutMs = 30_000) => {
@@ -111,7 +132,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       }
     };
     await until((status) => status.sync.state === 'Synced' && status.currentRollout === null);
-    return { world, runtime: started, queue: timed, until, stop };
+    return { world, runtime: started, queue: timed, ecsCalls, until, stop };
   } catch (error) {
     await stop();
     throw error;

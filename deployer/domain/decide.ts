@@ -1,7 +1,7 @@
 // Deciding what reconcile does for one service, from what it observed: the one place that decides
 // (reconcile.ts observes, acts on the decision and writes status once). Pure: ECS and the registry
 // are read by the caller, and a decision that needs the family's recent revisions asks for them.
-import { planRollout } from './plan.ts';
+import { planRollout, RETRY_HINT } from './plan.ts';
 import { type FailureReason, Reason } from './reasons.ts';
 import {
   hasFailed,
@@ -196,7 +196,7 @@ export function statusOf(
       return {
         state: 'Failed',
         reason: Reason.DigestBlocked,
-        message: `${short(decision.plan.to.digest)} failed to roll out before (${decision.failure.reason}); push a new image, change the config, or sync to retry it`,
+        message: `${short(decision.plan.to.digest)} failed to roll out before (${decision.failure.reason}); ${RETRY_HINT(service.name)}`,
       };
   }
 }

@@ -32,6 +32,14 @@ function describeLive(live: LiveImage | undefined): string {
   return live.digest === undefined ? `${live.image} (a tag, not a digest)` : short(live.digest);
 }
 
+/**
+ * What really retries a failed digest (issue 18 item 7): a new digest, or a manual sync (which forgets
+ * the failed digests). A config change that keeps the digest does not: a failure is judged by digest,
+ * and a fixed verify.url is no proof that the image works (docs/deployer.md, "Failed digests").
+ */
+export const RETRY_HINT = (name: string) =>
+  `push a new image (a new digest) or run \`npx ecs-gitops sync ${name}\` to retry it; a config change that keeps this digest does not retry it`;
+
 export function planRollout(input: PlanInput): Plan {
   const { service, choice, live } = input;
   const name = service.name;
@@ -54,8 +62,7 @@ export function planRollout(input: PlanInput): Plan {
   if (failed && input.force !== true)
     return blocked(
       'failed-digest',
-      `${name}: ${named(choice.digest, choice.tag)} failed to roll out before; ` +
-        'push a new image, change the config, or sync the service by hand to retry it',
+      `${name}: ${named(choice.digest, choice.tag)} failed to roll out before; ` + RETRY_HINT(name),
     );
 
   const to: { image: string; digest: string; tag?: string } = { image: target.image, digest: choice.digest };

@@ -125,7 +125,21 @@ export type QueueMessage =
       /** What caused this reconcile; a rollout it starts records it on its revision. */
       trigger?: RolloutTrigger;
     }
-  | { kind: 'resync'; reason: string; trigger?: RolloutTrigger };
+  | { kind: 'resync'; reason: string; trigger?: RolloutTrigger }
+  /**
+   * ECS said something happened to a service's deployment (EventBridge "ECS Deployment State Change" or
+   * "ECS Service Action"): a hint for a rollout waiting on it to look now, never a verdict.
+   */
+  | {
+      kind: 'deployment-event';
+      cluster: string;
+      service: string;
+      /** ECS's eventName, e.g. SERVICE_DEPLOYMENT_COMPLETED. */
+      event: string;
+      at: string;
+      deploymentId?: string;
+      reason?: string;
+    };
 
 export interface ContainerDefinition {
   name: string;

@@ -18,6 +18,7 @@ import type {
   VerifyProbe,
 } from '../ports.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
+import { DeploymentSignals } from './deployment-signals.ts';
 import { rollbackFollower } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
@@ -67,6 +68,8 @@ export interface RuntimeTuning {
   heartbeatSeconds?: number;
 }
 
+const nameOf = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
 export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
   // One cache of described revisions: the resync pass reads through it; everything else reads ECS
   // (authoritative) and keeps the answer, and every tag written goes through it.
@@ -106,7 +109,9 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
         )
       ).reconcile,
   });
+  const deploymentSignals = new DeploymentSignals();
   const reconciler = new Reconciler({
+    deploymentSignals,
     ecs: deps.ecs,
     registry: deps.registry,
     cdn: deps.cdn,
@@ -122,7 +127,24 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
   });
-  const handlers = messageHandlers(intake, reconciler);
+  const eventLog = deps.logger.child({ component: 'ecs-events' });
+  const handlers = messageHandlers(intake, reconciler, async (event) => {
+    const { cluster, service } = event;
+    const managed = intake
+      .current()
+      ?.services.find(
+        (s) => nameOf(s.service) === service && (cluster === '' || nameOf(s.cluster) === cluster),
+      );
+    if (!managed) {
+      eventLog.debug({ cluster, service, event: event.event }, 'ECS event about a service not in the config');
+      return;
+    }
+    const woken = deploymentSignals.notify(managed.cluster, managed.service);
+    eventLog.info(
+      { service: managed.name, event: event.event, deploymentId: event.deploymentId, woken },
+      'ECS deployment event',
+    );
+  });
   const consumer = new QueueConsumer({
     queue,
     handle: (message, signal) => dispatch(handlers, message.body, signal),

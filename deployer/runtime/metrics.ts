@@ -9,13 +9,14 @@ import {
 } from '../contract/status-model.ts';
 import type { QueueMessage } from '../domain/types.ts';
 
-export type EventSource = 'github' | 'ecr' | 'resync' | 'reconcile';
+export type EventSource = 'github' | 'ecr' | 'resync' | 'reconcile' | 'ecs';
 
 export const EVENT_SOURCE: Record<QueueMessage['kind'], EventSource> = {
   'git-push': 'github',
   'image-push': 'ecr',
   resync: 'resync',
   reconcile: 'reconcile',
+  'deployment-event': 'ecs',
 };
 
 export const RELEASE_RECORD_OUTCOMES = ['written', 'failed', 'skipped'] as const;

@@ -7,6 +7,7 @@ import { isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
+import type { DeploymentSignals } from './deployment-signals.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { type Observed, type ObservedReads, observation } from './observation.ts';
@@ -30,6 +31,8 @@ export interface ReconcilerDeps {
   store: StatusStore;
   metrics: DeployerMetrics;
   waitPollMs: number;
+  /** Wakes a waiting rollout on an ECS deployment event (absent: the wait step only polls). */
+  deploymentSignals?: DeploymentSignals | undefined;
   /** Where a successful rollout records what runs for the next infrastructure deploy; absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs and console links that explain a failed rollout (explain-failure.ts). */

@@ -80,7 +80,7 @@ export const SETTINGS_DEFAULTS = {
   heartbeatSeconds: 20,
   maxReceives: 5,
   concurrency: 4,
-  waitPollMs: 1000,
+  waitPollMs: 30_000,
   logLevel: 'info' as LogLevel,
   lastGoodConfigParameter: '/ecs-gitops/last-good-config',
 } as const;

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEPLOYMENT_EVENTS_GROUP } from '../../deployer/domain/events/queue-message.ts';
 
 /**
  * The deployer's consumer (deployer/runtime/settings.ts) must agree with these: it extends a message's
@@ -29,6 +30,8 @@ export class IntakeQueue extends Construct {
   /** Where EventBridge puts events it could not deliver to `queue` (a standard queue: FIFO is not allowed). */
   readonly ruleDeadLetterQueue: sqs.Queue;
   readonly ecrPushRule: events.Rule;
+  /** ECS deployment events: a rollout waiting on ECS is woken by them instead of polling. */
+  readonly ecsDeploymentRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: IntakeQueueProps) {
     super(scope, id);
@@ -97,6 +100,27 @@ export class IntakeQueue extends Construct {
         deadLetterQueue: this.ruleDeadLetterQueue,
         maxEventAge: Duration.hours(24),
         retryAttempts: 185,
+      }),
+    );
+    // "ECS Deployment State Change" (IN_PROGRESS / COMPLETED / FAILED) and "ECS Service Action" events
+    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html,
+    // .../ecs_service_events.html) in their own message group, so waking a waiting rollout never waits
+    // behind a long intake message. Only hints: the rollout describes the service before it judges,
+    // and its slow poll (WAIT_POLL_MS) covers an event that is late or lost.
+    this.ecsDeploymentRule = new events.Rule(this, 'EcsDeploymentEvents', {
+      description: 'ECS deployment state changes and service actions wake the rollouts waiting on them',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Deployment State Change', 'ECS Service Action'],
+      },
+    });
+    this.ecsDeploymentRule.addTarget(
+      new targets.SqsQueue(this.queue, {
+        messageGroupId: DEPLOYMENT_EVENTS_GROUP,
+        deadLetterQueue: this.ruleDeadLetterQueue,
+        // Stale after minutes: the fallback poll has looked by then.
+        maxEventAge: Duration.hours(1),
+        retryAttempts: 20,
       }),
     );
   }

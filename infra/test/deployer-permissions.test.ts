@@ -26,6 +26,13 @@ const IAM_PREFIX: Record<string, string> = {
  */
 const IMPLIED: Record<string, string[]> = { 'ecs:RegisterTaskDefinition': ['iam:PassRole'] };
 
+/**
+ * Calls authorised by another action's permission: "You cannot set permissions explicitly for
+ * SendMessageBatch ... setting permissions for SendMessage ... sets permissions for the corresponding
+ * batch versions" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html).
+ */
+const AUTHORISED_AS: Record<string, string> = { 'sqs:SendMessageBatch': 'sqs:SendMessage' };
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -53,7 +60,8 @@ function calledActions(): Set<string> {
       const prefix = IAM_PREFIX[client];
       if (!prefix)
         throw new Error(`${file}: no IAM prefix known for @aws-sdk/client-${client}: add it to IAM_PREFIX`);
-      const action = `${prefix}:${constructed[1]}`;
+      const called = `${prefix}:${constructed[1]}`;
+      const action = AUTHORISED_AS[called] ?? called;
       for (const needed of [action, ...(IMPLIED[action] ?? [])]) actions.add(needed);
     }
   }

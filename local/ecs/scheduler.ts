@@ -46,6 +46,8 @@ export interface SchedulerOptions {
   /** Maps a container image to the command that plays it (broken images get a failing command). */
   resolveImage: (image: string) => ResolvedTaskImage;
   taskDefinition: (arn: string) => LocalTaskDefinition | undefined;
+  /** Told when a deployment starts (a rollback), completes or fails, as ECS tells EventBridge. */
+  onDeploymentStateChange?: (service: LocalService, deployment: LocalDeployment) => void;
 }
 
 const MAX_EVENTS = 100;
@@ -210,6 +212,7 @@ export class ServiceScheduler {
     service.lastCompletedTaskDefinitionArn = primary.taskDefinitionArn;
     addEvent(service, `(deployment ${primary.id}) deployment completed.`);
     addEvent(service, 'has reached a steady state.');
+    this.#options.onDeploymentStateChange?.(service, primary);
     this.#options.logger.info({ service: service.name, deployment: primary.id }, 'deployment completed');
   }
 
@@ -218,6 +221,7 @@ export class ServiceScheduler {
     primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
     primary.updatedAt = new Date();
     addEvent(service, `(deployment ${primary.id}) deployment failed: tasks failed to start.`);
+    this.#options.onDeploymentStateChange?.(service, primary);
     this.#options.logger.warn({ service: service.name, deployment: primary.id }, 'circuit breaker tripped');
     this.#stopTasks(
       service,
@@ -231,6 +235,7 @@ export class ServiceScheduler {
     const rollback = newDeployment(target, service.desiredCount);
     rollback.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deployment of ${target}.`;
     service.deployments.unshift(rollback);
+    this.#options.onDeploymentStateChange?.(service, rollback);
     addEvent(service, `(deployment ${primary.id}) rolling back to ${target} in deployment ${rollback.id}.`);
     this.#options.logger.info(
       { service: service.name, deployment: rollback.id, taskDefinition: target },

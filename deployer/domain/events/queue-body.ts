@@ -1,9 +1,11 @@
-// What a queue body is, decided once: our own QueueMessage, an EventBridge ECR event (the rule
-// targets the queue directly) that is an image push or is recognised and asks for nothing, or poison
+// What a queue body is, decided once: our own QueueMessage, an EventBridge ECR or ECS event (the rules
+// target the queue directly) that is an image push or a deployment event, or is recognised and asks
+// for nothing, or poison
 // (anything else: it must reach the dead-letter queue, never the consumer).
 import { DeployerError } from '../errors.ts';
 import type { QueueMessage } from '../types.ts';
 import { parseEcrEvent } from './ecr-event.ts';
+import { ECS_EVENT_SOURCE, parseEcsEvent } from './ecs-event.ts';
 import { checkMessage } from './queue-message.ts';
 
 export type QueueBody =
@@ -17,6 +19,13 @@ export function decodeQueueBody(text: string): QueueBody {
     value = JSON.parse(text);
   } catch {
     return { kind: 'poison', error: new DeployerError('EVENT_INVALID', 'invalid queue message: not JSON') };
+  }
+  if (isEventBridgeEvent(value) && value.source === ECS_EVENT_SOURCE) {
+    const event = parseEcsEvent(value);
+    if (!event.ok) return { kind: 'poison', error: event.error };
+    return event.value.kind === 'deployment-event'
+      ? { kind: 'message', message: event.value.message }
+      : { kind: 'ignored', reason: event.value.reason };
   }
   if (isEventBridgeEvent(value)) {
     const event = parseEcrEvent(value);

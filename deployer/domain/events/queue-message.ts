@@ -44,6 +44,7 @@ export const QUEUE_MESSAGE_SCHEMA = {
     variant('image-push', ['repository', 'digest', 'pushedAt'], { tag: text }),
     variant('reconcile', ['service', 'reason'], { configRevision: text, force: flag, trigger }),
     variant('resync', ['reason'], { trigger }),
+    variant('deployment-event', ['cluster', 'service', 'event', 'at'], { deploymentId: text, reason: text }),
   ],
 } as const;
 
@@ -75,8 +76,13 @@ function describe(error: ErrorObject | undefined): string {
 }
 
 export function messageGroupId(msg: QueueMessage): string {
-  return msg.kind === 'reconcile' ? `service:${msg.service}` : 'intake';
+  if (msg.kind === 'reconcile') return `service:${msg.service}`;
+  // Apart from intake: waking a waiting rollout must not wait behind a long resync.
+  return msg.kind === 'deployment-event' ? DEPLOYMENT_EVENTS_GROUP : 'intake';
 }
+
+/** Message group of ECS deployment events (the EventBridge rule's target says the same). */
+export const DEPLOYMENT_EVENTS_GROUP = 'ecs-events';
 
 // SQS allows up to 128 chars of [A-Za-z0-9!-~]; anything else is hashed.
 function safeId(raw: string): string {
@@ -96,5 +102,7 @@ export function deduplicationId(msg: QueueMessage): string {
       );
     case 'resync':
       return safeId(`resync:${msg.reason}`);
+    case 'deployment-event':
+      return safeId(`ecs:${msg.cluster}/${msg.service}:${msg.event}:${msg.deploymentId ?? ''}:${msg.at}`);
   }
 }

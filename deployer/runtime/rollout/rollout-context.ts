@@ -5,6 +5,7 @@ import type { FailureReason } from '../../domain/reasons.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveService, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
+import type { DeploymentSignals } from '../deployment-signals.ts';
 
 export interface RolloutContext {
   service: ServiceConfig;
@@ -20,8 +21,10 @@ export interface RolloutContext {
   signal: AbortSignal;
   /** What caused this rollout (recorded on the revision it registers); absent when resuming one. */
   trigger?: RolloutTrigger;
-  /** Poll interval while an ECS deployment is in progress. */
+  /** Poll interval while an ECS deployment is in progress (a fallback when ECS events arrive). */
   waitPollMs: number;
+  /** Wakes the wait step when ECS reports on the service's deployment (absent: it only polls). */
+  deploymentSignals?: DeploymentSignals | undefined;
   onStep(step: RolloutStep): void;
   /** Each DescribeServices while polling: its events (the caller keeps the new ones) and task counts. */
   onObserved(live: LiveService): void;

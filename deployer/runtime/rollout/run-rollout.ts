@@ -5,6 +5,7 @@ import type { ImageStatus } from '../../contract/status-model.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
+import type { DeploymentSignals } from '../deployment-signals.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { ServiceEvents } from '../service-events.ts';
 import type { StatusStore } from '../status-store.ts';
@@ -21,6 +22,8 @@ export interface RunnerDeps {
   metrics: DeployerMetrics;
   events: ServiceEvents;
   waitPollMs: number;
+  /** Wakes a waiting rollout on an ECS deployment event. */
+  deploymentSignals?: DeploymentSignals | undefined;
   /** Where a successful rollout records what runs (record-release.ts); absent: nowhere. */
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs of stopped tasks, to explain a failed rollout; absent: no log lines. */
@@ -64,6 +67,7 @@ export function rolloutContext(
     log,
     signal,
     waitPollMs: deps.waitPollMs,
+    deploymentSignals: deps.deploymentSignals,
     onStep: (step) => {
       store.update(config.name, (service) => {
         const current = service.currentRollout;

@@ -1,6 +1,8 @@
-// Step 3: wait for the ECS deployment of one revision to finish. This step only observes (polls
-// DescribeServices) and acts (sleeps or returns); whether the deployment completed, failed, was
-// replaced or timed out is decided by judgeDeployment (domain/judge-deployment.ts, pure).
+// Step 3: wait for the ECS deployment of one revision to finish. This step only observes (describes the
+// service) and acts (waits or returns); whether the deployment completed, failed, was replaced or timed
+// out is decided by judgeDeployment (domain/judge-deployment.ts, pure). Between looks it waits for an
+// ECS deployment event about the service (deployment-signals.ts), with a slow poll as the fallback for
+// an event that never comes.
 import { judgeDeployment } from '../../domain/judge-deployment.ts';
 import type { RolloutContext, StepOutcome } from './rollout-context.ts';
 
@@ -18,7 +20,10 @@ export async function waitForDeployment(
   ctx.onStep(step);
   const startedAt = ctx.clock.now().getTime();
   let seenBefore = false;
+  const { cluster, service } = ctx.service;
   for (;;) {
+    // Marked before describing: an event that arrives while the describe runs still wakes the wait.
+    const mark = ctx.deploymentSignals?.mark(cluster, service) ?? 0;
     const live = await ctx.ecs.describeService(ctx.service.cluster, ctx.service.service, ctx.signal);
     ctx.onObserved(live);
     const verdict = judgeDeployment({
@@ -34,6 +39,8 @@ export async function waitForDeployment(
       return { ok: false, reason, message, ...(movedOn ? { movedOn } : {}) };
     }
     seenBefore = verdict.seen;
-    await ctx.clock.sleep(ctx.waitPollMs, ctx.signal);
+    if (ctx.deploymentSignals)
+      await ctx.deploymentSignals.wait(cluster, service, mark, ctx.waitPollMs, ctx.clock, ctx.signal);
+    else await ctx.clock.sleep(ctx.waitPollMs, ctx.signal);
   }
 }

@@ -131,7 +131,7 @@ const cases: [string, PlanInput, Expect][] = [
       kind: 'blocked',
       cause: 'failed-digest',
       reason:
-        /^actors: 1\.1\.0 \(sha256:222222222222\) failed to roll out before; .*sync the service by hand/,
+        /^actors: 1\.1\.0 \(sha256:222222222222\) failed to roll out before; .*`npx ecs-gitops sync actors` to retry it/,
     },
   ],
   [

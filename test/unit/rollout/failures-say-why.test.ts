@@ -9,7 +9,14 @@ import type { TaskLogsPort } from '../../../deployer/ports.ts';
 import { explainFailure } from '../../../deployer/runtime/rollout/explain-failure.ts';
 import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { verifyRollout } from '../../../deployer/runtime/rollout/verify.ts';
-import { FakeCdn, FakeClock, FakeEcs, FakeProbe, silentLogger } from '../../support/fakes/index.ts';
+import {
+  FakeCdn,
+  FakeClock,
+  FakeEcs,
+  FakeProbe,
+  serviceYaml,
+  silentLogger,
+} from '../../support/fakes/index.ts';
 import { fakeWorld } from '../runtime/harness.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -251,5 +258,33 @@ describe('reconcile', () => {
     await world.reconcile();
     expect(world.store.service('actors')?.sync.state).toBe('Synced');
     expect(world.store.service('actors')?.lastFailure).toBeUndefined();
+  });
+
+  it('reconcile of a blocked digest says what retries it, and a verify.url change does not (issue 18 item 7)', async () => {
+    const world = fakeWorld();
+    await world.reconcile();
+    const broken = world.registry.push('actors', '1.2.0');
+    world.ecs.behaviour = (arn) =>
+      world.ecs.revisions.get(arn)?.tags[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
+    await world.reconcile();
+    const registrations = world.ecs.calls.register;
+
+    const fixedUrl = serviceYaml({});
+    world.setConfig(
+      [{ ...fixedUrl, text: fixedUrl.text.replace('http://actors.test/version', 'http://actors.test/v2') }],
+      'rev-2',
+    );
+    await world.reconcile();
+
+    expect(world.ecs.calls.register).toBe(registrations);
+    expect(world.store.service('actors')?.sync).toMatchObject({
+      state: 'Failed',
+      reason: 'DigestBlocked',
+      message: expect.stringContaining(
+        'push a new image (a new digest) or run `npx ecs-gitops sync actors` to retry it; a config change that keeps this digest does not retry it',
+      ),
+    });
+    await world.reconcile({ force: true });
+    expect(world.ecs.calls.register).toBe(registrations + 1);
   });
 });

@@ -83,7 +83,7 @@ describe('loadSettings', () => {
       heartbeatSeconds: 20,
       maxReceives: 5,
       concurrency: 4,
-      waitPollMs: 1000,
+      waitPollMs: 30_000,
       logLevel: 'info',
       verifyAllowPrivateNetworks: true,
       lastGoodConfigParameter: '/ecs-gitops/last-good-config',
