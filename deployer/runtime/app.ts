@@ -18,6 +18,7 @@ import type {
   VerifyProbe,
 } from '../ports.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
+import { coalesced } from './coalesced.ts';
 import { DeploymentSignals } from './deployment-signals.ts';
 import { rollbackFollower } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
@@ -234,21 +235,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   }
 
   // One read at a time; settlements during a read ask for one more after it.
-  let statsReading: Promise<void> | undefined;
-  let statsAgain = false;
-  function queueStatsSoon(): void {
-    if (statsReading) {
-      statsAgain = true;
-      return;
-    }
-    statsReading = refreshQueueStats().finally(() => {
-      statsReading = undefined;
-      if (statsAgain && !lifetime.signal.aborted) {
-        statsAgain = false;
-        queueStatsSoon();
-      }
-    });
-  }
+  const queueStatsSoon = coalesced(refreshQueueStats, () => lifetime.signal.aborted);
 
   /** Periodic work on the Clock, stopped with the runtime; a failure waits for the next time. */
   function every(ms: number, work: () => Promise<unknown>): void {
