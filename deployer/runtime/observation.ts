@@ -5,6 +5,7 @@ import type { DesiredStatus } from '../contract/status-model.ts';
 import type { Observation, Suspension } from '../domain/decide.ts';
 import { DeployerError } from '../domain/errors.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
+import { registryTag } from '../domain/registry-tag.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { ImageChoice, LiveService, RegistryImage, ServiceConfig } from '../domain/types.ts';
@@ -45,12 +46,14 @@ export function observation(
     );
   }
   const choice = chooseImage(config.image, images);
+  const liveTag = registryTag(images, live.digest);
   store.update(config.name, (status) => {
     status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
     status.live = {
       image: live.image,
       taskDefinitionArn: live.taskDefinitionArn,
       ...(live.digest ? { digest: live.digest } : {}),
+      ...(liveTag ? { tag: liveTag } : {}),
     };
   });
   return {
