@@ -27,6 +27,14 @@ export const ROLLOUT_STEPS = [
 ] as const;
 export type RolloutStep = (typeof ROLLOUT_STEPS)[number];
 
+/** Argo CD's health: is what runs healthy (whatever it runs)? */
+export const HEALTH_STATES = ['Healthy', 'Progressing', 'Degraded', 'Missing', 'Unknown'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** Argo CD's sync status: is what runs what git wants? (`sync.state` says what the deployer last did.) */
+export const DRIFT_STATES = ['Synced', 'OutOfSync', 'Unknown'] as const;
+export type DriftState = (typeof DRIFT_STATES)[number];
+
 export const ROLLOUT_RESULTS = ['Succeeded', 'Failed', 'RolledBack'] as const;
 export type RolloutResult = (typeof ROLLOUT_RESULTS)[number];
 
@@ -60,6 +68,8 @@ export interface DesiredStatus {
 export interface LiveStatus {
   image: string;
   digest?: string;
+  /** A registry tag of the live digest (ECS only knows `repo@digest`), so the live image keeps its name. */
+  tag?: string;
   taskDefinitionArn: string;
 }
 
@@ -76,6 +86,8 @@ export interface SyncStatus {
 export interface CurrentRollout {
   id: string;
   step: RolloutStep;
+  /** While rolling back: the forward step that failed (the steps after it never ran). */
+  failedStep?: RolloutStep;
   startedAt: string;
   from: ImageStatus | null;
   to: ImageStatus;
@@ -179,6 +191,27 @@ export interface GateStatus {
   opensAt?: string;
 }
 
+/** Task counts of the ECS service, from the last DescribeServices. */
+export interface TaskCounts {
+  desired: number;
+  running: number;
+  pending: number;
+  /** When ECS was asked. */
+  observedAt: string;
+}
+
+export interface HealthStatus {
+  state: HealthState;
+  /** One human sentence, e.g. `2 of 2 tasks running`. */
+  message: string;
+}
+
+export interface DriftStatus {
+  state: DriftState;
+  /** Why it differs, e.g. `rolled back: VerifyTimeout`; empty when Synced. */
+  message: string;
+}
+
 /** The service's latest GitHub deployment (a rollout of a config commit) and its state. */
 export interface GitHubDeploymentStatus {
   id: number;
@@ -224,6 +257,10 @@ export interface ServiceStatus {
   lastReconciledAt: string | null;
   /** Present while a gate holds a rollout (absent otherwise). */
   gate?: GateStatus;
+  /** Optional for older deployers; service-health.ts derives both from the fields above. */
+  health?: HealthStatus;
+  drift?: DriftStatus;
+  tasks?: TaskCounts | null;
   /** Why the newest failed rollout failed, until a rollout of the service succeeds. */
   lastFailure?: RolloutFailureStatus;
   /** Present when GitHub reporting is on and the deployer did something in GitHub for the service. */

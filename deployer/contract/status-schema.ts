@@ -3,7 +3,7 @@
 // One definition, so the server cannot send what the client would refuse. Objects are closed
 // (`additionalProperties: false`): a field added to the model without the schema fails the tests.
 import { TRIGGER_KINDS } from '../domain/rollout-trigger.ts';
-import { ROLLOUT_RESULTS, ROLLOUT_STEPS, SYNC_STATES } from './status-model.ts';
+import { DRIFT_STATES, HEALTH_STATES, ROLLOUT_RESULTS, ROLLOUT_STEPS, SYNC_STATES } from './status-model.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -44,7 +44,10 @@ const desired = closed(
   ['image', 'digest', 'reason', 'policy'],
 );
 
-const live = closed({ image: text, digest: text, taskDefinitionArn: text }, ['image', 'taskDefinitionArn']);
+const live = closed({ image: text, digest: text, tag: text, taskDefinitionArn: text }, [
+  'image',
+  'taskDefinitionArn',
+]);
 
 const sync = closed({ state: { enum: [...SYNC_STATES] }, reason: text, message: text, since: text }, [
   'state',
@@ -75,6 +78,7 @@ const currentRollout = closed(
   {
     id: text,
     step: { enum: [...ROLLOUT_STEPS] },
+    failedStep: { enum: [...ROLLOUT_STEPS] },
     startedAt: text,
     from: nullableImage,
     to: imageStatus,
@@ -174,6 +178,15 @@ const githubStatus = closed(
 
 const serviceEvent = closed({ id: text, createdAt: text, message: text }, ['id', 'createdAt', 'message']);
 
+const taskCounts = closed({ desired: count, running: count, pending: count, observedAt: text }, [
+  'desired',
+  'running',
+  'pending',
+  'observedAt',
+]);
+const health = closed({ state: { enum: [...HEALTH_STATES] }, message: text }, ['state', 'message']);
+const drift = closed({ state: { enum: [...DRIFT_STATES] }, message: text }, ['state', 'message']);
+
 export const serviceStatusSchema = closed(
   {
     name: text,
@@ -187,6 +200,9 @@ export const serviceStatusSchema = closed(
     events: { type: 'array', items: serviceEvent },
     lastReconciledAt: nullableText,
     gate,
+    health,
+    drift,
+    tasks: { anyOf: [taskCounts, { type: 'null' }] },
     lastFailure: rolloutFailure,
     github: githubStatus,
   },

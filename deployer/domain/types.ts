@@ -193,6 +193,8 @@ export interface LiveService {
   status: string;
   desiredCount: number;
   runningCount: number;
+  /** Tasks in PENDING (started, not yet running). */
+  pendingCount: number;
   /** Task definition of the PRIMARY deployment. */
   taskDefinitionArn: string;
   deployments: LiveDeployment[];

@@ -5,8 +5,8 @@
 //   token to the sign-in form (never in a URL: URLs land in ALB and CloudFront access logs).
 // The session cookie holds `<token name>.<expiry>.<HMAC keyed by that token>`: no token, valid on every
 // replica, refused by the server once expired (whatever the browser keeps), and void once the token is
-// rotated. It is read-only, never accepted for mutating requests: a leaked cookie cannot roll anything
-// back, and a cross-site form cannot either.
+// rotated. Alone it only reads. The session of an `operate` token can also act from the dashboard page,
+// with the page's action key in a header (dashboard/operator-session.ts): a cross-site form cannot.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiToken } from '../shared/api-tokens.ts';
@@ -92,11 +92,25 @@ export function callerName(request: FastifyRequest): string | undefined {
   return callers.get(request)?.name;
 }
 
-/** onRequest hook for mutating endpoints: the bearer header of an `operate` token, nothing else. */
-export function requireOperate(tokens: readonly ApiToken[]): Hook {
+/**
+ * onRequest hook for mutating endpoints: the bearer header of an `operate` token, or the dashboard page
+ * of an operate token's session (its session cookie plus the page's action key header).
+ */
+export function requireOperate(
+  tokens: readonly ApiToken[],
+  dashboardCaller?: (request: FastifyRequest) => ApiToken | 'no-key' | undefined,
+): Hook {
   return async (request, reply) => {
     const presented = bearerToken(request.headers.authorization);
-    const token = findToken(tokens, presented);
+    const caller = presented === undefined ? dashboardCaller?.(request) : undefined;
+    if (caller === 'no-key')
+      return sendError(
+        reply,
+        403,
+        'FORBIDDEN',
+        'a dashboard session acts only from the dashboard page, with its action key (reload the page)',
+      );
+    const token = caller ?? findToken(tokens, presented);
     if (token?.scope === 'operate') {
       callers.set(request, token);
       return undefined;

@@ -13,6 +13,7 @@ import { apiRoutes } from './api-routes.ts';
 import { requireOperate, requireReadAccess } from './bearer-auth.ts';
 import { dashboardPlugin } from './dashboard/dashboard-plugin.ts';
 import { historyPage } from './dashboard/history-page.ts';
+import { dashboardCaller } from './dashboard/operator-session.ts';
 import { signInRoute } from './dashboard/sign-in-route.ts';
 import { DeliveryCache } from './delivery-cache.ts';
 import { githubRepositoryName } from './github-repository-name.ts';
@@ -114,7 +115,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await reads.register(metricsRoute, { runtime });
     await reads.register(historyRoute, { runtime });
     await reads.register(historyPage, { runtime });
-    await reads.register(dashboardPlugin, { runtime });
+    await reads.register(dashboardPlugin, { runtime, tokens });
   });
 
   app.register(webhookRoute, {
@@ -135,7 +136,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   app.register(async (api) => {
     preventSharedCaching(api);
-    api.addHook('onRequest', requireOperate(tokens));
+    api.addHook(
+      'onRequest',
+      requireOperate(tokens, (request) => dashboardCaller(tokens, request, Date.now())),
+    );
     await api.register(apiRoutes, {
       runtime,
       ...(tuning.apiTimeoutMs ? { timeoutMs: tuning.apiTimeoutMs } : {}),

@@ -59,7 +59,7 @@ export function shortRevision(revision: string | null | undefined): string {
 
 /** The parts of a service's status that name images (ServiceStatus fits). */
 export interface ImagesOfService {
-  live: { image: string; digest?: string } | null;
+  live: { image: string; digest?: string; tag?: string } | null;
   desired: { digest: string; tag?: string } | null;
   currentRollout: { from: ImageStatus | null; to: ImageStatus } | null;
   recentRollouts: ReadonlyArray<{ to: ImageStatus; from: ImageStatus | null }>;
@@ -72,6 +72,7 @@ export interface ImagesOfService {
 export function knownTags(service: ImagesOfService): Map<string, string> {
   const tags = new Map<string, string>();
   const images = [
+    service.live,
     service.desired,
     service.currentRollout?.to,
     service.currentRollout?.from,
@@ -99,6 +100,10 @@ export function liveImageStatus(service: ImagesOfService): ImageStatus | null {
   const live = service.live;
   if (!live) return null;
   const digest = live.digest ?? digestOf(live.image);
-  const image: ImageStatus = digest ? { image: live.image, digest } : { image: live.image };
+  const image: ImageStatus = {
+    image: live.image,
+    ...(digest ? { digest } : {}),
+    ...(live.tag ? { tag: live.tag } : {}),
+  };
   return withKnownTag(image, knownTags(service));
 }

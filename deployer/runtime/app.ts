@@ -19,7 +19,9 @@ import type {
 } from '../ports.ts';
 import { Approvals } from './approvals.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
+import { coalesced } from './coalesced.ts';
 import { DeploymentSignals } from './deployment-signals.ts';
+import { rollbackFollower } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
@@ -159,6 +161,9 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger: deps.logger,
     ...(tuning.backoffSeconds ? { backoffSeconds: tuning.backoffSeconds } : {}),
     onReceive: (message) => metrics.event(EVENT_SOURCE[message.body.kind]),
+    // The periodic sample may be taken mid-work; without a fresh one the status would say "2 in
+    // flight" until the next period although the queue drained.
+    onSettled: () => queueStatsSoon(),
   });
   const operations = createOperations({
     queue,
@@ -171,7 +176,12 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     desired: () => intake.current(),
     reloadConfig: (signal) => intake.loadHead(signal),
     links: deps.historyLinks ?? { mode: settings.mode, region: settings.region },
+    followRollback: (config, record) => rollbacks.follow(config, record),
   });
+  const rollbacks = rollbackFollower(
+    { ecs: deps.ecs, cdn: deps.cdn, probe: deps.probe, clock, store, metrics, logger },
+    { waitPollMs: settings.waitPollMs, signal: () => lifetime.signal },
+  );
 
   let lifetime = new AbortController();
   let isReady = false;
@@ -228,6 +238,8 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     }
   }
 
+  // One read at a time; settlements during a read ask for one more after it.
+  const queueStatsSoon = coalesced(refreshQueueStats, () => lifetime.signal.aborted);
   /** Periodic work on the Clock, stopped with the runtime; a failure waits for the next time. */
   function every(ms: number, work: () => Promise<unknown>): void {
     if (ms <= 0) return;
@@ -241,10 +253,8 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
       signal,
     );
   }
-
   return {
     metrics: metrics.registry,
-
     async start() {
       if (started) return;
       started = true;
@@ -267,6 +277,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
       isReady = false;
       lifetime.abort(new Error('deployer stopping'));
       await background;
+      await rollbacks.settled();
       await consumer.stop();
       started = false;
       logger.info('deployer runtime stopped');

@@ -6,6 +6,7 @@ import type { Observation, Suspension } from '../domain/decide.ts';
 import { DeployerError } from '../domain/errors.ts';
 import type { ApprovalRecord } from '../domain/gates/approval.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
+import { registryTag } from '../domain/registry-tag.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { ImageChoice, LiveService, RegistryImage, ServiceConfig } from '../domain/types.ts';
@@ -58,12 +59,14 @@ export function observation(
     );
   }
   const choice = chooseImage(config.image, images);
+  const liveTag = registryTag(images, live.digest);
   store.update(config.name, (status) => {
     status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
     status.live = {
       image: live.image,
       taskDefinitionArn: live.taskDefinitionArn,
       ...(live.digest ? { digest: live.digest } : {}),
+      ...(liveTag ? { tag: liveTag } : {}),
     };
   });
   return {

@@ -2,6 +2,7 @@
 // sync, roll back, suspend and resume a service. Each checks the service is in the config in force, acts, and leaves
 // the deciding to the reconcile it queues.
 import type { Logger } from 'pino';
+import type { RolloutRecord } from '../contract/status-model.ts';
 import { DeployerError } from '../domain/errors.ts';
 import { deduplicationId } from '../domain/events/queue-message.ts';
 import type { HistoryLinkSettings } from '../domain/history-links.ts';
@@ -31,6 +32,8 @@ export interface OperationsDeps {
   reloadConfig: (signal: AbortSignal) => Promise<LoadOutcome>;
   /** What history links to (GitHub, the AWS consoles). */
   links: HistoryLinkSettings;
+  /** Follows an accepted manual rollback to the end of its ECS deployment (follow-rollback.ts). */
+  followRollback?: (config: ServiceConfig, record: RolloutRecord) => void;
 }
 
 export type Operations = Pick<
@@ -160,6 +163,12 @@ export function createOperations(deps: OperationsDeps): Operations {
         taskDefinitionArn: result.to.taskDefinitionArn,
       });
       await suspensions.clearTag(result.from.taskDefinitionArn, signal);
+      const record = store
+        .service(service)
+        ?.recentRollouts.find(
+          (r) => r.reason === 'ManualRollback' && r.taskDefinitionArn === result.to.taskDefinitionArn,
+        );
+      if (record) deps.followRollback?.(config, record);
       return result;
     },
 

@@ -24,6 +24,8 @@ export interface QueueConsumerOptions {
   /** Seconds a retryable failure stays invisible before its next attempt. */
   backoffSeconds?: (receiveCount: number) => number;
   onReceive?: (message: ReceivedMessage) => void;
+  /** After each message is deleted, dropped, put back for a retry or released. */
+  onSettled?: (outcome: MessageOutcome) => void;
 }
 
 export type MessageOutcome = 'deleted' | 'dropped' | 'retry' | 'released';
@@ -166,6 +168,7 @@ export class QueueConsumer {
       const message = group.backlog.shift();
       if (!message) break;
       const outcome = await this.#process(message);
+      this.#options.onSettled?.(outcome);
       // A later message of the group must not overtake one that will be retried: give them back, FIFO
       // keeps them behind the retried one.
       if (outcome === 'retry') break;

@@ -153,7 +153,7 @@ export class Reconciler {
     reads: ObservedReads,
     log: Logger,
   ): Observed {
-    this.#events.record(config.name, reads.service.events, log);
+    this.#events.record(config.name, reads.service, log, this.#deps.clock.now());
     const { store, suspension, clock, approval } = this.#deps;
     return observation({ store, suspension, clock, approval }, { config, configRevision, ...options }, reads);
   }

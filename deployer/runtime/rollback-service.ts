@@ -40,6 +40,7 @@ export async function manualRollback(
   signal: AbortSignal,
 ): Promise<RollbackPlan> {
   const { ecs, store, clock } = deps;
+  const startedAt = clock.now().toISOString();
   const live = await ecs.describeService(config.cluster, config.service, signal);
   const current = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
   const family = current.taskDefinition.family;
@@ -73,7 +74,7 @@ export async function manualRollback(
   await recordRestore(deps, arn, { at: now, from: live.taskDefinitionArn, by: request.caller }, signal);
   const from = liveImageOf(current.taskDefinition, config.container, current.tags);
   store.addRollout(config.name, {
-    id: `manual-${now}`,
+    id: `manual-${startedAt}`,
     from: from
       ? {
           image: from.image,
@@ -83,9 +84,10 @@ export async function manualRollback(
       : null,
     to: { image: image.image, taskDefinitionArn: arn, ...(image.digest ? { digest: image.digest } : {}) },
     result: 'RolledBack',
-    startedAt: now,
+    // Until ECS finishes the deployment (follow-rollback.ts replaces it then): when ECS took the update.
+    startedAt,
     finishedAt: now,
-    durationMs: 0,
+    durationMs: Date.parse(now) - Date.parse(startedAt),
     reason: 'ManualRollback',
     configRevision: store.snapshot().config.revision ?? '',
     taskDefinitionArn: arn,

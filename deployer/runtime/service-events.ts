@@ -1,7 +1,8 @@
-// Copies ECS service events into the status and the log as they appear. The first look at a service
-// replays ECS's whole event history: that one stays out of the info log.
+// Copies what each DescribeServices shows into the status: the service events (and the log, as they
+// appear; the first look at a service replays ECS's whole event history: that one stays out of the
+// info log) and the task counts.
 import type { Logger } from 'pino';
-import type { LiveServiceEvent } from '../domain/types.ts';
+import type { LiveService } from '../domain/types.ts';
 import type { StatusStore } from './status-store.ts';
 
 export class ServiceEvents {
@@ -12,12 +13,25 @@ export class ServiceEvents {
     this.#store = store;
   }
 
-  record(name: string, events: readonly LiveServiceEvent[], log: Logger): void {
+  record(
+    name: string,
+    observed: Pick<LiveService, 'events' | 'desiredCount' | 'runningCount' | 'pendingCount'>,
+    log: Logger,
+    observedAt: Date,
+  ): void {
     const first = !this.#seen.has(name);
     this.#seen.add(name);
+    this.#store.update(name, (service) => {
+      service.tasks = {
+        desired: observed.desiredCount,
+        running: observed.runningCount,
+        pending: observed.pendingCount,
+        observedAt: observedAt.toISOString(),
+      };
+    });
     const added = this.#store.addEvents(
       name,
-      events.map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message })),
+      observed.events.map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message })),
     );
     for (const event of added)
       log[first ? 'debug' : 'info']({ ecsEvent: event.message }, 'ECS service event');

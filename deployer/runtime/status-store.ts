@@ -1,6 +1,7 @@
 // In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
 // (rebuild-status.ts). Every change notifies the subscribers (dashboard live updates) once per tick.
 
+import { driftOf, healthOf } from '../contract/service-health.ts';
 import type {
   CurrentRollout,
   DeployerMode,
@@ -116,7 +117,11 @@ export class StatusStore {
 
   /** Applies a change to one service (created if missing) and notifies once. */
   update(name: string, change: (service: ServiceStatus) => void): void {
-    change(this.#ensure(name));
+    const service = this.#ensure(name);
+    change(service);
+    // Health and drift follow from the rest (service-health.ts): derived once per change, not per read.
+    service.health = healthOf(service);
+    service.drift = driftOf(service);
     this.#changed();
   }
 
@@ -245,6 +250,9 @@ export class StatusStore {
         failedDigests: [],
         events: [],
         lastReconciledAt: null,
+        health: { state: 'Unknown', message: 'not reconciled yet' },
+        drift: { state: 'Unknown', message: 'not reconciled yet' },
+        tasks: null,
       };
       this.#services.set(name, service);
     }

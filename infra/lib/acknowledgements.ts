@@ -1,7 +1,7 @@
 // Every finding of the three checkers that stands, with the reason it stands, in one place:
 // cdk-nag AwsSolutions and cfn-guard (Control Tower rules) as CDK acknowledgements on the construct they
 // concern, cfn-lint as the checks infra/bin/cfn-lint.ts (and so .ci/run) ignores.
-import { Validations } from 'aws-cdk-lib';
+import { type CfnElement, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { GitOpsStack } from './gitops-stack.ts';
 
@@ -65,7 +65,13 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
   acknowledge(
     stack.deployer.taskRole,
     'AwsSolutions-IAM5[Resource::*]',
-    'ecs:RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions do not support resource-level permissions; every other statement is scoped to named ARNs.',
+    'ecs:RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions do not support resource-level permissions; ecs:ListTasks is held to the cluster by the ecs:cluster condition; every other statement is scoped to named ARNs.',
+  );
+  const cluster = stack.getLogicalId(stack.actors.service.cluster.node.defaultChild as CfnElement);
+  acknowledge(
+    stack.deployer.taskRole,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${stack.region}:<AWS::AccountId>:task/<${cluster}>/*]`,
+    'A failed rollout is explained from its stopped tasks, whose ids are not known in advance; DescribeTasks names the tasks of the one cluster.',
   );
   acknowledge(
     stack.deployer.taskRole,

@@ -23,10 +23,13 @@ export class ActorsService extends Construct {
   readonly service: ecs.FargateService;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly authSecret: secretsmanager.Secret;
+  /** The awslogs group of the service's container: the deployer reads a failed task's last lines here. */
+  readonly logGroup: logs.LogGroup;
   readonly containerPort = SERVICE_PORT;
 
   constructor(scope: Construct, id: string, props: ActorsServiceProps) {
     super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     this.authSecret = new secretsmanager.Secret(this, 'BasicAuth', {
       description: 'Basic-auth credentials of the actors service',
       generateSecretString: {
@@ -75,7 +78,7 @@ export class ActorsService extends Construct {
       },
       logging: ecs.LogDrivers.awsLogs({
         streamPrefix: props.serviceName,
-        logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+        logGroup: this.logGroup,
       }),
     });
     // The deployer's revisions name images of the service's own repository, whatever CDK started with.

@@ -33,6 +33,8 @@ export interface DeployerServiceProps {
   deadLetterQueue?: sqs.IQueue;
   /** ECS services the deployer may update. */
   managedServices: ecs.FargateService[];
+  /** awslogs groups of the managed services: a failed rollout's explanation quotes their last lines. */
+  managedLogGroups: logs.ILogGroup[];
   /** Roles of the managed task definitions, the only ones the deployer may pass to ECS. */
   passableRoles: iam.IRole[];
   /** Task-definition families the deployer registers revisions of (and tags). */
@@ -78,6 +80,40 @@ export class DeployerService extends Construct {
         sid: 'ManagedServices',
         actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
         resources: props.managedServices.map((s) => s.serviceArn),
+      }),
+    );
+    // A failed rollout says why (deployer/runtime/rollout/explain-failure.ts): the stopped tasks of the
+    // cluster and their containers' last log lines. DescribeTasks takes the task resource
+    // (arn:...:task/<cluster>/<id>); ListTasks has no task resource to name, only the ecs:cluster
+    // condition key (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StoppedTasksOfTheCluster',
+        actions: ['ecs:DescribeTasks'],
+        resources: [
+          stack.formatArn({
+            service: 'ecs',
+            resource: 'task',
+            resourceName: `${props.cluster.clusterName}/*`,
+          }),
+        ],
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListTasksOfTheCluster',
+        actions: ['ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'FailedTaskLogs',
+        // GetLogEvents acts on a log stream; a group's ARN (`log-group:<name>:*`) covers its streams
+        // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html).
+        actions: ['logs:GetLogEvents'],
+        resources: props.managedLogGroups.map((group) => group.logGroupArn),
       }),
     );
     this.taskRole.addToPolicy(

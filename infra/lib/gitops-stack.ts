@@ -110,6 +110,7 @@ export class GitOpsStack extends Stack {
       queue: this.intake.queue,
       deadLetterQueue: this.intake.deadLetterQueue,
       managedServices: [this.actors.service],
+      managedLogGroups: [this.actors.logGroup],
       passableRoles: [this.actors.taskDefinition.taskRole, executionRole],
       managedFamilies: [this.actors.taskDefinition.family],
       managedRepositories: [this.registries.service],

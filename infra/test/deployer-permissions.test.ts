@@ -17,6 +17,7 @@ const IAM_PREFIX: Record<string, string> = {
   cloudfront: 'cloudfront',
   sqs: 'sqs',
   ssm: 'ssm',
+  'cloudwatch-logs': 'logs',
 };
 
 /**

@@ -502,9 +502,22 @@ describe('deployer', () => {
     });
     // ECS injects the secrets with the execution role; the deployer's code never reads them.
     expect(bySid.OwnSecrets).toBeUndefined();
-    // Nothing but the unscopable task-definition actions may use a wildcard resource.
+    // A failed rollout's explanation: the cluster's stopped tasks and the service's own log group.
+    expect(JSON.stringify(bySid.StoppedTasksOfTheCluster.Resource)).toContain(
+      `:task/",{"Ref":"${logicalId(stack.actors.service.cluster)}"},"/*`,
+    );
+    expect(bySid.ListTasksOfTheCluster.Condition).toEqual({
+      ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack.actors.service.cluster), 'Arn'] } },
+    });
+    expect(bySid.FailedTaskLogs).toMatchObject({
+      Action: 'logs:GetLogEvents',
+      Resource: { 'Fn::GetAtt': [logicalId(stack.actors.logGroup), 'Arn'] },
+    });
+    // Nothing but the unscopable task-definition actions and ListTasks (held to the cluster by its
+    // condition) may use a wildcard resource.
     const wildcard = statements.filter((s) => s.Resource === '*').map((s) => s.Sid);
-    expect(wildcard).toEqual(['TaskDefinitions']);
+    expect(wildcard.sort()).toEqual(['ListTasksOfTheCluster', 'TaskDefinitions']);
+    expect(statements.find((s) => s.Sid === 'ListTasksOfTheCluster')?.Condition).toBeDefined();
   });
 });
 

@@ -42,6 +42,7 @@ export function fakeServiceStatus(name: string, overrides: Partial<ServiceStatus
     failedDigests: [],
     events: [],
     lastReconciledAt: FAKE_TIME,
+    tasks: { desired: 1, running: 1, pending: 0, observedAt: FAKE_TIME },
     ...overrides,
   };
 }

@@ -262,6 +262,7 @@ function toLiveService(cluster: string, service: string, found: Service): LiveSe
     status: found.status ?? 'UNKNOWN',
     desiredCount: found.desiredCount ?? 0,
     runningCount: found.runningCount ?? 0,
+    pendingCount: found.pendingCount ?? 0,
     taskDefinitionArn: primary?.taskDefinitionArn ?? found.taskDefinition ?? '',
     deployments,
     events: (found.events ?? []).map((event) => ({

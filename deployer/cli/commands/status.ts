@@ -12,7 +12,7 @@ export const statusCommand = defineRemoteCommand({
   summary: 'show desired vs live image and sync state of every service (or one)',
   usage: `Usage: ecs-gitops status [service] [--json | --watch]
 
-Without a service: one line per service (SERVICE, STATE, DESIRED, LIVE, STEP, LAST ROLLOUT),
+Without a service: one line per service (SERVICE, STATE, HEALTH, DESIRED, LIVE, STEP, LAST ROLLOUT),
 then rejected config errors and queue figures. With a service: its details, rollout history,
 failed digests and recent ECS events.
 

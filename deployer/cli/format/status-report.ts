@@ -1,5 +1,6 @@
 // Text views of GET /status for `ecs-gitops status`: a table of every service, or one service in detail.
 
+import { healthAndDrift, healthLine } from '../../contract/service-health.ts';
 import type {
   DeployerStatus,
   GateStatus,
@@ -22,7 +23,15 @@ import { noPaint, type Paint, stateColour } from './colour.ts';
 import { failureLines, verifyLines } from './failure-report.ts';
 import { printable, textTable } from './text-table.ts';
 
-export const STATUS_COLUMNS = ['SERVICE', 'STATE', 'DESIRED', 'LIVE', 'STEP', 'LAST ROLLOUT'] as const;
+export const STATUS_COLUMNS = [
+  'SERVICE',
+  'STATE',
+  'HEALTH',
+  'DESIRED',
+  'LIVE',
+  'STEP',
+  'LAST ROLLOUT',
+] as const;
 
 export function statusTable(status: DeployerStatus, paint: Paint = noPaint): string {
   const lines: string[] = [];
@@ -46,11 +55,18 @@ function statusRow(service: ServiceStatus): string[] {
   return [
     printable(service.name),
     stateLabel(service),
+    healthCell(service),
     printable(imageLabel(service.desired)),
     printable(imageLabel(liveImageStatus(service))),
     service.currentRollout ? service.currentRollout.step : '-',
     lastRollout(service.recentRollouts[0]),
   ];
+}
+
+/** Argo CD's pair: `Healthy·OutOfSync` (details in `status <service>`). */
+function healthCell(service: ServiceStatus): string {
+  const { health, drift } = healthAndDrift(service);
+  return `${health.state}·${drift.state}`;
 }
 
 function stateLabel(service: ServiceStatus): string {
@@ -95,6 +111,12 @@ export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()
   ];
   if (service.sync.message) lines.push(`           ${printable(service.sync.message)}`);
   if (service.gate) lines.push(gateLine(service.name, service.gate));
+  const { health } = healthAndDrift(service);
+  lines.push(`Health:    ${printable(healthLine(service))}; ${printable(health.message)}`);
+  if (service.tasks)
+    lines.push(
+      `Tasks:     ${service.tasks.running} running, ${service.tasks.desired} desired, ${service.tasks.pending} pending (${formatTime(service.tasks.observedAt)})`,
+    );
   lines.push(
     service.desired
       ? `Desired:   ${printable(service.desired.image)}  (${printable(service.desired.reason)})`

@@ -6,12 +6,16 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DASHBOARD_ALIASES, DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
 import type { DeployerRuntime } from '../../runtime/runtime.ts';
+import type { ApiToken } from '../../shared/api-tokens.ts';
 import { openEventStream } from './event-stream.ts';
+import { operatorOf } from './operator-session.ts';
 import { renderDashboardPage, renderSignInPage } from './render-page.ts';
 import { dashboardPayload, StatusBroadcast } from './status-broadcast.ts';
 
 export interface DashboardOptions {
   runtime: DeployerRuntime;
+  /** The API tokens: a session of an operate one gets the action buttons (operator-session.ts). */
+  tokens?: readonly ApiToken[];
   /** Comment sent on idle event streams so proxies keep them open. */
   keepAliveMs?: number;
   /** Open event streams at most; more get 503 (each holds a socket and a render per change). */
@@ -44,10 +48,14 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     return renderSignInPage(nonce, pathOf(request.url), false);
   });
 
-  const page = async (_request: FastifyRequest, reply: FastifyReply) => {
+  const tokens = options.tokens ?? [];
+  const operateTokens = tokens.some((token) => token.scope === 'operate');
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const nonce = randomBytes(16).toString('base64');
     securityHeaders(reply, nonce);
-    return reply.type('text/html; charset=utf-8').send(renderDashboardPage(runtime.status(), nonce));
+    const operator = operatorOf(tokens, request, Date.now());
+    const viewer = { operator, offerSignIn: !operator && operateTokens };
+    return reply.type('text/html; charset=utf-8').send(renderDashboardPage(runtime.status(), nonce, viewer));
   };
   for (const path of [DASHBOARD_PATHS.page, ...DASHBOARD_ALIASES.page]) app.get(path, page);
 

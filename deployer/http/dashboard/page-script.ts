@@ -1,6 +1,8 @@
 // The dashboard's inline script: replace the body on every server-sent status event; poll the state
-// endpoint every 2 s while the event stream is down (proxies that buffer SSE, old browsers).
+// endpoint every 2 s while the event stream is down (proxies that buffer SSE, old browsers). While the
+// deployer does not answer, the cards are greyed and a banner says since when the page is stale.
 import { DASHBOARD_PATHS } from '../../contract/dashboard-paths.ts';
+import { UPDATED_EVENT } from './action-script.ts';
 
 export const POLL_INTERVAL_MS = 2000;
 /** How long to wait before opening a new event stream after the browser gave one up. */
@@ -10,9 +12,28 @@ export const PAGE_SCRIPT = `
 (() => {
   const main = document.getElementById('dashboard');
   const live = document.getElementById('live');
+  const stale = document.getElementById('stale');
   let pollTimer = null;
   let updates = 0;
-  const indicate = (state, text) => { live.className = 'live live-' + state; live.textContent = text; };
+  // The last moment the deployer answered (the page itself came from it).
+  let lastContact = new Date();
+  const stamp = (date) => date.toISOString().slice(0, 19).replace('T', ' ') + 'Z';
+  const showStale = (on) => {
+    document.body.classList.toggle('stale', on);
+    stale.hidden = !on;
+    if (on) stale.textContent = 'No answer from the deployer since ' + stamp(lastContact) + ': the cards show the state of that moment, greyed.';
+  };
+  const indicate = (state, text) => {
+    live.className = 'live live-' + state;
+    live.textContent = text;
+    if (state === 'offline') return;
+    lastContact = new Date();
+    showStale(false);
+  };
+  const unreachable = () => {
+    indicate('offline', 'deployer unreachable since ' + stamp(lastContact) + ', retrying');
+    showStale(true);
+  };
   // Folded sections the reader opened stay open across updates (keyed by service and section).
   const openSections = () => [...main.querySelectorAll('details[open][data-section]')].map((d) => d.dataset.section);
   const apply = (payload) => {
@@ -24,6 +45,7 @@ export const PAGE_SCRIPT = `
     document.title = payload.title;
     updates += 1;
     document.body.dataset.updates = String(updates);
+    document.dispatchEvent(new Event(${JSON.stringify(UPDATED_EVENT)}));
   };
   // One poll loop at a time; a poll still in flight when the stream comes back must not restart it.
   let polling = false;
@@ -43,7 +65,7 @@ export const PAGE_SCRIPT = `
       indicate('polling', 'polling every ${POLL_INTERVAL_MS / 1000} s');
     } catch (error) {
       if (!polling) return;
-      indicate('offline', 'deployer unreachable, retrying');
+      unreachable();
     }
     pollTimer = setTimeout(poll, ${POLL_INTERVAL_MS});
   };

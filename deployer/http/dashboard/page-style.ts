@@ -26,6 +26,8 @@ main { padding: 1rem 1.2rem; max-width: 1200px; }
 .badge-Failed { background: #cf222e; }
 .badge-Suspended { background: #6e7781; }
 .badge-Unknown { background: #8c959f; }
+.badge-Healthy { background: #1a7f37; }
+.badge-Missing { background: #cf222e; }
 .tag { border: 1px solid var(--line); border-radius: 4px; padding: 0 .4rem; font-size: 12px; }
 .current-rollout { border-left: 3px solid #0969da; padding-left: .7rem; margin: .5rem 0; }
 .steps { display: flex; flex-wrap: wrap; gap: .3rem; list-style: none; padding: 0; margin: .3rem 0; }
@@ -46,4 +48,23 @@ table.rollouts { border-collapse: collapse; width: 100%; }
 .live-connecting::before, .live-offline::before { color: #cf222e; }
 .sign-in form { display: grid; gap: .6rem; max-width: 30rem; }
 .sign-in input { width: 100%; padding: .35rem; }
+.health { display: inline-flex; align-items: center; gap: .35rem; }
+.drift-why { color: var(--muted); font-size: 12px; }
+.step-failed { color: #fff; background: #cf222e; border-color: #cf222e; }
+.step-skipped { text-decoration: line-through; opacity: .6; }
+.phase { color: var(--muted); font-size: 12px; padding: 0 .2rem; align-self: center; }
+.rolling-back { border-left-color: #9a6700; }
+.rolling-back .step-current { background: #9a6700; border-color: #9a6700; }
+.tasks-short strong { color: #9a6700; }
+.latest-events ul { margin: .2rem 0; padding-left: 1.2rem; }
+body.stale main .card, body.stale main .summary { filter: grayscale(1); opacity: .55; }
+.banner-stale { margin: 1rem 1.2rem 0; max-width: 1200px; background: #eaeef2; color: #24292f; border: 1px solid #d0d7de; }
+.who { font-size: 12px; margin-left: .8rem; }
+.actions { display: inline-flex; gap: .35rem; margin-left: auto; }
+.actions button, dialog button { font: inherit; font-size: 12px; padding: .1rem .6rem; border-radius: 4px; border: 1px solid var(--line); background: var(--card); color: var(--fg); cursor: pointer; }
+dialog button.danger { background: #cf222e; border-color: #cf222e; color: #fff; }
+dialog { border: 1px solid var(--line); border-radius: 8px; background: var(--card); color: var(--fg); max-width: 32rem; }
+.action-result { margin: 1rem 1.2rem 0; max-width: 1200px; }
+.action-ok { background: #dafbe1; color: #116329; border: 1px solid #4ac26b66; }
+.action-error { background: #ffebe9; color: #82071e; border: 1px solid #ff818266; }
 `;

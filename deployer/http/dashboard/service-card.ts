@@ -1,36 +1,40 @@
-// One card per managed service: state, desired vs live, the rollout in progress, history, failures.
-import { type CurrentRollout, ROLLOUT_STEPS, type ServiceStatus } from '../../contract/status-model.ts';
+// One card per managed service, composed of small parts (one file each, so additions merge simply):
+// health and drift, the last verdict, desired vs live, tasks, the rollout in progress, failures,
+// history and ECS events.
+import type { ServiceStatus } from '../../contract/status-model.ts';
 import {
   formatTime,
   imageLabel,
   knownTags,
   liveImageStatus,
   shortDigest,
-  withKnownTag,
 } from '../../present/format-values.ts';
 import { html, type SafeHtml } from './escape-html.ts';
 import { failureDetail, verifyProgress } from './failure-detail.ts';
 import { gateNotice } from './gate-notice.ts';
 import { githubActivity } from './github-activity.ts';
+import { healthBadges } from './health-badges.ts';
 import { historyPageUrl } from './history-page.ts';
+import { currentRollout } from './rollout-steps.ts';
 import { rolloutTable } from './rollout-table.ts';
-import { syncBadge } from './sync-badge.ts';
-
-const MAX_EVENTS = 5;
+import { actionSlot } from './service-actions.ts';
+import { latestEvents, taskCounts } from './service-tasks.ts';
 
 export function serviceCard(service: ServiceStatus): SafeHtml {
   const tags = knownTags(service);
   return html`<section class="card" data-service="${service.name}" data-state="${service.sync.state}">
 <header class="card-head">
 <h2>${service.name} <a class="history" href="${historyPageUrl(service.name)}">history</a></h2>
-${syncBadge(service.sync.state)}
+${healthBadges(service)}
 ${service.suspended ? html`<span class="tag" title="suspended through the API or by a manual rollback: npx ecs-gitops resume tracks again">suspended</span>` : ''}
+${actionSlot(service)}
 </header>
-<p class="sync-reason"><strong>${service.sync.reason}</strong>${service.sync.message ? html` — ${service.sync.message}` : ''} <span class="muted">since <time datetime="${service.sync.since}">${formatTime(service.sync.since)}</time></span></p>
+<p class="sync-reason" title="last verdict: ${service.sync.state}"><strong>${service.sync.reason}</strong>${service.sync.message ? html` — ${service.sync.message}` : ''} <span class="muted">since <time datetime="${service.sync.since}">${formatTime(service.sync.since)}</time></span></p>
 ${gateNotice(service)}
 <dl class="images">
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>
+<dt>Tasks</dt><dd>${taskCounts(service)}</dd>
 </dl>
 ${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
@@ -38,7 +42,7 @@ ${verifyProgress(service.currentRollout)}${failureDetail(service.lastFailure)}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>
 ${rolloutTable(service.recentRollouts, tags)}
-${events(service)}
+${latestEvents(service)}
 <p class="muted small">Last reconciled: ${service.lastReconciledAt ? html`<time datetime="${service.lastReconciledAt}">${formatTime(service.lastReconciledAt)}</time>` : 'never'}</p>
 </section>`;
 }
@@ -61,21 +65,6 @@ function taskDefinitionLabel(arn: string): string {
   return slash === -1 ? arn : arn.slice(slash + 1);
 }
 
-function currentRollout(rollout: CurrentRollout, tags: ReadonlyMap<string, string>): SafeHtml {
-  const index = ROLLOUT_STEPS.indexOf(rollout.step);
-  const steps = ROLLOUT_STEPS.filter((step) => step !== 'RollingBack' || rollout.step === 'RollingBack');
-  return html`<div class="current-rollout" data-rollout="${rollout.id}" data-step="${rollout.step}">
-<p><strong>Rolling out</strong> <code>${imageLabel(withKnownTag(rollout.from, tags))}</code> → <code>${imageLabel(rollout.to)}</code>
-<span class="muted">since <time datetime="${rollout.startedAt}">${formatTime(rollout.startedAt)}</time></span></p>
-<ol class="steps">${steps.map((step, i) => html`<li class="${stepClass(i, index, step === rollout.step)}">${step}</li>`)}</ol>
-</div>`;
-}
-
-function stepClass(i: number, current: number, isCurrent: boolean): string {
-  if (isCurrent) return 'step step-current';
-  return i < current ? 'step step-done' : 'step';
-}
-
 function failedDigests(service: ServiceStatus): SafeHtml | string {
   if (service.failedDigests.length === 0) return '';
   return html`<div class="failed-digests"><h3>Failed digests <span class="muted small">(not retried until the desired image changes or a manual sync)</span></h3><ul>
@@ -84,11 +73,4 @@ ${service.failedDigests.map(
     html`<li><code title="${f.digest}">${shortDigest(f.digest)}</code> ${f.reason} <span class="muted">at <time datetime="${f.failedAt}">${formatTime(f.failedAt)}</time></span></li>`,
 )}
 </ul></div>`;
-}
-
-function events(service: ServiceStatus): SafeHtml | string {
-  if (service.events.length === 0) return '';
-  return html`<details class="events" data-section="${service.name}/events"><summary>ECS events</summary><ul>
-${service.events.slice(0, MAX_EVENTS).map((e) => html`<li><time datetime="${e.createdAt}">${formatTime(e.createdAt)}</time> ${e.message}</li>`)}
-</ul></details>`;
 }

@@ -46,5 +46,12 @@ export const signInRoute: FastifyPluginAsync<SignInRouteOptions> = async (app, o
       .header('cache-control', 'no-store')
       .redirect(next, 303);
   });
-  allowOnly(app, DASHBOARD_PATHS.signIn, ['POST']);
+  // The form itself: where "sign in to act" leads (local mode reads are public, so no 401 shows it).
+  app.get(DASHBOARD_PATHS.signIn, async (request, reply) => {
+    const nonce = randomBytes(16).toString('base64');
+    securityHeaders(reply, nonce);
+    const next = safeNext(new URL(request.url, 'http://deployer').searchParams.get('next'));
+    return reply.type('text/html; charset=utf-8').send(renderSignInPage(nonce, next, false));
+  });
+  allowOnly(app, DASHBOARD_PATHS.signIn, ['GET', 'POST']);
 };

@@ -66,6 +66,7 @@ export async function recordOutcome(
         image: images.to.image,
         digest: rollout.digest,
         taskDefinitionArn: outcome.taskDefinitionArn,
+        ...(images.to.tag ? { tag: images.to.tag } : {}),
       };
     });
     log.info({ digest: rollout.digest, durationMs }, 'rollout finished');

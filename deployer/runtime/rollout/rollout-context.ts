@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RolloutStep, VerifyProgress } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
-import type { LiveServiceEvent, ServiceConfig } from '../../domain/types.ts';
+import type { LiveService, ServiceConfig } from '../../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
 import type { DeploymentSignals } from '../deployment-signals.ts';
 
@@ -26,8 +26,8 @@ export interface RolloutContext {
   /** Wakes the wait step when ECS reports on the service's deployment (absent: it only polls). */
   deploymentSignals?: DeploymentSignals | undefined;
   onStep(step: RolloutStep): void;
-  /** ECS service events seen while polling (the caller keeps the new ones). */
-  onEvents(events: LiveServiceEvent[]): void;
+  /** Each DescribeServices while polling: its events (the caller keeps the new ones) and task counts. */
+  onObserved(live: LiveService): void;
   /** Verification progress after every probe (shown while Verifying). */
   onVerifyProgress(progress: VerifyProgress): void;
 }

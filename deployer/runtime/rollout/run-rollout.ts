@@ -53,6 +53,8 @@ export function rolloutContext(
   trigger?: RolloutTrigger,
 ): RolloutContext {
   const { store, metrics } = deps;
+  // A resumed rollback starts at RollingBack: which step failed is not known to this process then.
+  let stepped = false;
   return {
     ...(trigger ? { trigger } : {}),
     service: config,
@@ -68,12 +70,18 @@ export function rolloutContext(
     deploymentSignals: deps.deploymentSignals,
     onStep: (step) => {
       store.update(config.name, (service) => {
-        if (service.currentRollout) service.currentRollout.step = step;
+        const current = service.currentRollout;
+        if (!current) return;
+        // The step a rollback starts from is the one that failed: the steps after it never ran.
+        if (step === 'RollingBack' && stepped && current.step !== 'RollingBack')
+          current.failedStep = current.step;
+        current.step = step;
       });
+      stepped = true;
       metrics.rolloutStep(config.name, step);
       log.debug({ step }, 'rollout step');
     },
-    onEvents: (events) => deps.events.record(config.name, events, log),
+    onObserved: (live) => deps.events.record(config.name, live, log, deps.clock.now()),
     onVerifyProgress: (progress) => {
       store.update(config.name, (service) => {
         if (service.currentRollout) service.currentRollout.verify = progress;
@@ -95,10 +103,14 @@ export async function runRollout(
 ): Promise<ActOutcome> {
   const { store, metrics, clock } = deps;
   const { config, live } = run;
+  // The tag reconcile found for the live digest, so the rollout's `from` keeps its name in history.
+  const known = store.service(config.name)?.live;
+  const liveTag = live.digest && known?.digest === live.digest ? known.tag : undefined;
   const from: ImageStatus = {
     image: live.image,
     taskDefinitionArn: live.taskDefinitionArn,
     ...(live.digest ? { digest: live.digest } : {}),
+    ...(liveTag ? { tag: liveTag } : {}),
   };
   const to = run.to ?? { image: live.image, digest: run.digest };
   // Progress, not the verdict: the dashboard shows the rollout while it runs.

@@ -25,7 +25,7 @@ export async function waitForDeployment(
     // Marked before describing: an event that arrives while the describe runs still wakes the wait.
     const mark = ctx.deploymentSignals?.mark(cluster, service) ?? 0;
     const live = await ctx.ecs.describeService(ctx.service.cluster, ctx.service.service, ctx.signal);
-    ctx.onEvents(live.events);
+    ctx.onObserved(live);
     const verdict = judgeDeployment({
       taskDefinitionArn,
       deployments: live.deployments,

@@ -55,9 +55,18 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
   });
 
   it('keeps a folded section the reader opened open across updates', async () => {
+    // The latest three are in view; older ones are folded.
     const withEvents = (message: string) =>
       fakeDeployerStatus({
-        services: [fakeServiceStatus('actors', { events: [{ id: message, createdAt: 'x', message }] })],
+        services: [
+          fakeServiceStatus('actors', {
+            events: [1, 2, 3, 4].map((n) => ({
+              id: `${message}-${n}`,
+              createdAt: `x${9 - n}`,
+              message: `${message} ${n}`,
+            })),
+          }),
+        ],
       });
     runtime.setStatus(withEvents('first event'));
     const page = await browser.newPage();
@@ -66,7 +75,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.waitForSelector('#live.live-connected');
       await page.click('[data-service="actors"] details.events summary');
       runtime.setStatus(withEvents('second event'));
-      await page.waitForSelector('text=second event');
+      await page.waitForSelector('text=second event 4');
       expect(await page.locator('[data-service="actors"] details.events').getAttribute('open')).toBe('');
     } finally {
       await page.close();
@@ -132,12 +141,24 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.waitForSelector('#live.live-connected');
       await first.app.close(); // ends the event stream; polling finds nobody
       await page.waitForSelector('#live.live-offline', { timeout: 8000 });
-      expect(await page.textContent('#live')).toBe('deployer unreachable, retrying');
+      expect(await page.textContent('#live')).toMatch(
+        /^deployer unreachable since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, retrying$/,
+      );
+      // The cards stay, greyed, under a banner that says since when they are stale.
+      expect(await page.isVisible('#stale')).toBe(true);
+      expect(await page.textContent('#stale')).toMatch(/^No answer from the deployer since \d{4}-/);
+      expect(await page.evaluate("document.body.classList.contains('stale')")).toBe(true);
+      const filter = await page.evaluate(
+        `getComputedStyle(document.querySelector('[data-service="actors"]')).filter`,
+      );
+      expect(filter).toBe('grayscale(1)');
       second = await testServer({ mode: 'local' });
       second.runtime.setStatus(failed());
       await second.app.listen({ host: '127.0.0.1', port });
       await page.waitForSelector('[data-service="actors"][data-state="Failed"]', { timeout: 8000 });
       await page.waitForSelector('#live.live-connected', { timeout: 8000 });
+      expect(await page.isVisible('#stale')).toBe(false);
+      expect(await page.evaluate("document.body.classList.contains('stale')")).toBe(false);
     } finally {
       await page.close();
       await second?.app.close();

@@ -45,7 +45,7 @@ describe('ecs-gitops (spawned)', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^SERVICE +STATE +DESIRED +LIVE +STEP +LAST ROLLOUT\nactors +Synced +1\.0\.0@1{12} +1\.0\.0@1{12} +- +-\n/,
+      /^SERVICE +STATE +HEALTH +DESIRED +LIVE +STEP +LAST ROLLOUT\nactors +Synced +Healthy·Synced +1\.0\.0@1{12} +1\.0\.0@1{12} +- +-\n/,
     );
   });
 

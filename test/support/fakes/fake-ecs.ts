@@ -132,6 +132,7 @@ export class FakeEcs implements EcsPort {
       status: 'ACTIVE',
       desiredCount: 1,
       runningCount: 1,
+      pendingCount: 0,
       taskDefinitionArn: primary.taskDefinitionArn,
       deployments: found.deployments.map(({ polls: _, ...d }) => d),
       events: [...found.events].reverse(),

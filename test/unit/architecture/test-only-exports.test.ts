@@ -40,11 +40,8 @@ const ALLOWED: Record<string, string> = {
   'deployer/domain/tag-text.ts#TAG_VALUE_MAX': AWS_LIMIT,
   'deployer/domain/tag-text.ts#isValidTag': AWS_LIMIT,
   'deployer/domain/task-definition.ts#READ_ONLY_FIELDS': SHARED,
-  'deployer/http/bearer-auth.ts#READ_SESSION_COOKIE': SHARED,
   'deployer/http/bearer-auth.ts#SESSION_MAX_AGE_SECONDS': SHARED,
   'deployer/http/bearer-auth.ts#bearerToken': PURE,
-  'deployer/http/bearer-auth.ts#tokenMatches': PURE,
-  'deployer/http/bearer-auth.ts#verifySession': PURE,
   'deployer/http/dashboard/escape-html.ts#escapeHtml': PURE,
   'deployer/http/private-no-store.ts#PRIVATE_NO_STORE': SHARED,
   'deployer/notifications/notifier.ts#signBody':

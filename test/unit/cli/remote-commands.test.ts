@@ -42,12 +42,12 @@ const outOfSync = (): DeployerStatus =>
   });
 
 describe('status', () => {
-  it('prints an aligned table with SERVICE, STATE, DESIRED, LIVE, STEP, LAST ROLLOUT', async () => {
+  it('prints an aligned table with SERVICE, STATE, HEALTH, DESIRED, LIVE, STEP, LAST ROLLOUT', async () => {
     deployer.runtime.setStatus(outOfSync());
     const { code, stdout } = await cli(['status']);
     expect(code).toBe(0);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^SERVICE +STATE +DESIRED +LIVE +STEP +LAST ROLLOUT$/);
+    expect(lines[0]).toMatch(/^SERVICE +STATE +HEALTH +DESIRED +LIVE +STEP +LAST ROLLOUT$/);
     const columnStart = (title: string) => lines[0]!.indexOf(title);
     const actors = lines.find((l) => l.startsWith('actors'))!;
     expect(actors.slice(columnStart('STATE')).startsWith('Progressing')).toBe(true);

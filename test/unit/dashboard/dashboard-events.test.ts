@@ -72,7 +72,7 @@ describe('GET /events', () => {
     );
     const second = statusOf(await events.next((b) => b.startsWith('event: status')));
     expect(second.status.services[0]?.sync.state).toBe('Synced');
-    expect(second.html).toContain('badge-Synced');
+    expect(second.html).toContain('data-state="Synced"');
     controller.abort();
   });
 

@@ -6,6 +6,7 @@ import { createFakeRuntime, type FakeRuntime } from '../../support/fake-runtime.
 
 export const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 export const DIGEST_B = `sha256:${'b'.repeat(64)}`;
+export const DIGEST_C = `sha256:${'c'.repeat(64)}`;
 export const REPO = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/actors';
 
 export function serviceStatus(overrides: Partial<ServiceStatus> = {}): ServiceStatus {
@@ -35,6 +36,7 @@ export function serviceStatus(overrides: Partial<ServiceStatus> = {}): ServiceSt
     failedDigests: [],
     events: [],
     lastReconciledAt: '2026-11-25T17:00:01.000Z',
+    tasks: { desired: 2, running: 2, pending: 0, observedAt: '2026-11-25T17:00:01.000Z' },
     ...overrides,
   };
 }

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SYNC_STATES } from '../../../deployer/contract/status-model.ts';
 import { dashboardPlugin } from '../../../deployer/http/dashboard/dashboard-plugin.ts';
 import {
   DIGEST_A,
   DIGEST_B,
+  DIGEST_C,
   deployerStatus,
   fakeRuntime,
   REPO,
@@ -128,17 +128,108 @@ describe('GET /', () => {
     expect(body).toContain('data-rollout="ro-&quot;1"');
   });
 
-  it.each(SYNC_STATES)('shows sync state %s as a badge with its own colour class', async (state) => {
+  it.each([
+    ['Healthy', 'Synced', {}],
+    ['Healthy', 'OutOfSync', { desired: { ...serviceStatus().desired!, digest: DIGEST_C } }],
+    ['Degraded', 'Synced', { tasks: { desired: 2, running: 1, pending: 0, observedAt: 't' } }],
+    ['Progressing', 'Synced', { tasks: { desired: 2, running: 1, pending: 1, observedAt: 't' } }],
+    ['Unknown', 'Unknown', { live: null }],
+  ] as const)(
+    'shows health %s and drift %s as badges with their own colour classes',
+    async (health, drift, overrides) => {
+      const synced = { desired: { ...serviceStatus().desired!, digest: DIGEST_A } };
+      const runtime = fakeRuntime(deployerStatus({ services: [serviceStatus({ ...synced, ...overrides })] }));
+      const app = await build(runtime);
+      const body = (await app.inject({ method: 'GET', url: '/' })).body;
+      expect(body).toContain(`data-health="${health}" data-drift="${drift}"`);
+      expect(body).toContain(`<span class="badge badge-${health}" title="health: `);
+      expect(body).toContain(`<span class="badge badge-${drift}" title="`);
+      for (const state of [health, drift]) expect(body).toContain(`.badge-${state} {`); // the colour exists
+    },
+  );
+
+  it('shows a service rolled back to its previous version as Healthy · OutOfSync with the reason, not Failed', async () => {
     const runtime = fakeRuntime(
       deployerStatus({
-        services: [serviceStatus({ sync: { state, reason: 'R', message: 'm', since: 's' } })],
+        services: [
+          serviceStatus({
+            sync: { state: 'Failed', reason: 'VerifyTimeout', message: 'rolled back', since: 's' },
+            recentRollouts: [
+              {
+                id: 'ro-1',
+                from: { image: `${REPO}@${DIGEST_A}`, digest: DIGEST_A },
+                to: { image: `${REPO}@${DIGEST_B}`, digest: DIGEST_B },
+                result: 'RolledBack',
+                startedAt: 'a',
+                finishedAt: 'b',
+                durationMs: 1,
+                reason: 'VerifyTimeout',
+                configRevision: 'c',
+              },
+            ],
+          }),
+        ],
       }),
     );
-    const app = await build(runtime);
-    const body = (await app.inject({ method: 'GET', url: '/' })).body;
-    expect(body).toContain(`<span class="badge badge-${state}" title="`);
-    expect(body).toContain(`data-state="${state}">${state}</span>`);
-    expect(body).toContain(`.badge-${state} {`); // the colour exists in the stylesheet
+    const body = (await (await build(runtime)).inject({ method: 'GET', url: '/' })).body;
+    const head = /<header class="card-head">([\s\S]*?)<\/header>/.exec(body)?.[1] ?? '';
+    expect(head).toContain('data-health="Healthy" data-drift="OutOfSync"');
+    expect(head).toContain('<span class="drift-why">(rolled back: VerifyTimeout)</span>');
+    expect(head).not.toContain('badge-Failed');
+    expect(body).toContain('<title>1 OutOfSync · ecs-gitops</title>');
+  });
+
+  it('shows running, desired and pending task counts and the latest ECS events unfolded', async () => {
+    const events = [1, 2, 3, 4, 5].map((n) => ({
+      id: `e${n}`,
+      createdAt: `2026-11-25T17:0${9 - n}:00.000Z`,
+      message: `event ${n}`,
+    }));
+    const runtime = fakeRuntime(
+      deployerStatus({
+        services: [serviceStatus({ tasks: { desired: 3, running: 2, pending: 1, observedAt: 't' }, events })],
+      }),
+    );
+    const body = (await (await build(runtime)).inject({ method: 'GET', url: '/' })).body;
+    expect(body).toContain('data-running="2" data-desired="3" data-pending="1"');
+    expect(body).toContain('<strong>2</strong> running · 3 desired · 1 pending');
+    const inView = /<ul class="events-in-view">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? '';
+    expect(inView.match(/<li>/g)).toHaveLength(3);
+    expect(inView).toContain('event 1');
+    expect(inView).not.toContain('event 4');
+    expect(body).toContain('<summary>2 older</summary>');
+  });
+
+  it('during a rollback shows only the steps that ran, the failed one, and the rollback as its own phase', async () => {
+    const runtime = fakeRuntime(
+      deployerStatus({
+        services: [
+          serviceStatus({
+            currentRollout: {
+              id: 'ro-1',
+              step: 'RollingBack',
+              failedStep: 'Waiting',
+              startedAt: '2026-11-25T17:01:00.000Z',
+              from: { image: `${REPO}@${DIGEST_A}`, digest: DIGEST_A, tag: '1.0.0' },
+              to: { image: `${REPO}@${DIGEST_B}`, digest: DIGEST_B, tag: '1.1.0' },
+            },
+          }),
+        ],
+      }),
+    );
+    const body = (await (await build(runtime)).inject({ method: 'GET', url: '/' })).body;
+    expect(body).toContain('<p><strong>Rolling back</strong>');
+    expect(body).not.toContain('Rolling out');
+    expect(body).toContain('<li class="step step-done">Updating</li>');
+    expect(body).toContain(
+      '<li class="step step-failed" title="failed: the rollback started here">Waiting ✗</li>',
+    );
+    for (const never of ['Verifying', 'Invalidating']) {
+      expect(body).toContain(`<li class="step step-skipped" title="not run">${never}</li>`);
+      expect(body).not.toContain(`<li class="step step-done">${never}</li>`);
+    }
+    expect(body).toContain('<li class="phase">Rollback</li><li class="step step-current">RollingBack</li>');
+    expect(body).toContain('data-health="Progressing"');
   });
 
   it('shows the rollout in progress with its current step and the steps already done', async () => {
@@ -296,19 +387,21 @@ describe('GET /', () => {
 
 describe('page title', () => {
   it('counts services that need attention so a background tab shows it', async () => {
-    const failed = serviceStatus({
+    const degraded = serviceStatus({
       name: 'a',
-      sync: { state: 'Failed', reason: 'R', message: '', since: 's' },
+      tasks: { desired: 2, running: 0, pending: 0, observedAt: 't' },
     });
     const synced = serviceStatus({
       name: 'b',
+      desired: { ...serviceStatus().desired!, digest: DIGEST_A },
       sync: { state: 'Synced', reason: 'R', message: '', since: 's' },
     });
+    const outOfSync = serviceStatus({ name: 'd' });
     const app = await build(
-      fakeRuntime(deployerStatus({ services: [failed, synced, { ...failed, name: 'c' }] })),
+      fakeRuntime(deployerStatus({ services: [degraded, synced, { ...degraded, name: 'c' }, outOfSync] })),
     );
     expect((await app.inject({ method: 'GET', url: '/' })).body).toContain(
-      '<title>2 Failed · ecs-gitops</title>',
+      '<title>2 Degraded, 1 OutOfSync · ecs-gitops</title>',
     );
     const calm = await build(fakeRuntime(deployerStatus({ services: [synced] })));
     expect((await calm.inject({ method: 'GET', url: '/' })).body).toContain('<title>ecs-gitops</title>');

@@ -77,7 +77,7 @@ describe('read access in aws mode', () => {
     }
   });
 
-  it('the session cookie never opens the mutating API, not even an operate token’s', async () => {
+  it('the session cookie alone never opens the mutating API, not even an operate token’s', async () => {
     server = await awsServer();
     const cookie = cookieOf((await signIn(server, TEST_TOKEN)).headers['set-cookie']);
     const response = await server.app.inject({
@@ -85,7 +85,9 @@ describe('read access in aws mode', () => {
       url: '/api/services/actors/sync',
       headers: { cookie },
     });
-    expect(response.statusCode).toBe(401);
+    // What a cross-site form would send: the cookie, never the page's action key header.
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.message).toContain('only from the dashboard page');
     expect(server.runtime.calls).toEqual([]);
   });
 

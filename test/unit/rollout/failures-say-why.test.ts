@@ -65,7 +65,7 @@ function context(overrides: Partial<RolloutContext> = {}) {
     waitPollMs: 1000,
     consoleLinks: false,
     onStep: () => undefined,
-    onEvents: () => undefined,
+    onObserved: () => undefined,
     onVerifyProgress: (p) => progress.push(p),
     ...overrides,
   };

@@ -33,6 +33,7 @@ describe('Reconciler.reconcile', () => {
     expect(status?.live).toEqual({
       image: `${REGISTRY_HOST}/actors@${v11}`,
       digest: v11,
+      tag: '1.1.0',
       taskDefinitionArn: arn,
     });
     expect(status?.desired).toMatchObject({ digest: v11, tag: '1.1.0', policy: { semver: '^1.0.0' } });

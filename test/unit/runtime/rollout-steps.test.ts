@@ -61,6 +61,7 @@ function context(answers: LiveDeployment[][], probeAnswers: { status: number; bo
       status: 'ACTIVE',
       desiredCount: 1,
       runningCount: 1,
+      pendingCount: 0,
       taskDefinitionArn: deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn ?? '',
       deployments,
       events: [],
@@ -79,7 +80,7 @@ function context(answers: LiveDeployment[][], probeAnswers: { status: number; bo
     signal: new AbortController().signal,
     waitPollMs: 1000,
     onStep: (step) => steps.push(step),
-    onEvents: () => undefined,
+    onObserved: () => undefined,
     consoleLinks: false,
     onVerifyProgress: () => undefined,
   };
