@@ -1,12 +1,28 @@
 // The page's own behaviour in headless Chromium, against buildServer over the fake runtime (fast and
 // deterministic): live updates over SSE, the polling fallback when the stream is blocked, and that
 // hostile names from config or ECS stay text in a real browser.
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, launchChromium } from '../../support/chromium.ts';
-import { type FakeRuntime, fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
-import { testServer } from '../../support/test-server.ts';
+import {
+  FAKE_DIGEST_V1,
+  FAKE_DIGEST_V2,
+  type FakeRuntime,
+  fakeDeployerStatus,
+  fakeServiceStatus,
+} from '../../support/fake-runtime.ts';
+import { TEST_TOKEN, testServer } from '../../support/test-server.ts';
+
+/** The views a newcomer meets (issue 18): looked at by a person, checked by text here. */
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/dashboard-views');
+async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
 
 describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () => {
   let app: FastifyInstance;
@@ -152,6 +168,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
         `getComputedStyle(document.querySelector('[data-service="actors"]')).filter`,
       );
       expect(filter).toBe('grayscale(1)');
+      await screenshot(page, 'unreachable');
       second = await testServer({ mode: 'local' });
       second.runtime.setStatus(failed());
       await second.app.listen({ host: '127.0.0.1', port });
@@ -194,11 +211,169 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
               .dataset.updates ?? 0,
           ) >= 1,
       );
-      expect(await page.textContent('.card-head h2')).toBe(hostile);
+      // The name stays text; the card's own history link follows it.
+      expect(await page.textContent('.card-head h2')).toBe(`${hostile} history`);
       expect(await page.locator('.card img').count()).toBe(0);
       expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     } finally {
       await page.close();
+    }
+  });
+  const REPO = '000000000000.dkr.ecr.us-east-1.amazonaws.com/actors';
+  const rolledBack = () =>
+    fakeServiceStatus('actors', {
+      desired: {
+        image: `${REPO}@${FAKE_DIGEST_V2}`,
+        digest: FAKE_DIGEST_V2,
+        tag: '1.2.0',
+        reason: 'highest match for ^1.0.0',
+        policy: { semver: '^1.0.0' },
+      },
+      sync: {
+        state: 'Failed',
+        reason: 'DeploymentFailed',
+        message: 'ECS stopped the new tasks; rolled back to 1.0.0',
+        since: '2026-01-01T00:01:00.000Z',
+      },
+      failedDigests: [
+        {
+          digest: FAKE_DIGEST_V2,
+          reason: 'DeploymentFailed',
+          failedAt: '2026-01-01T00:01:00.000Z',
+          rolloutId: 'r-1',
+        },
+      ],
+    });
+
+  it('shows a service rolled back after a failure as Healthy and OutOfSync, with the reason (failed view)', async () => {
+    runtime.setStatus(fakeDeployerStatus({ services: [rolledBack()] }));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(url);
+      await page.waitForSelector('[data-service="actors"][data-state="Failed"]');
+      // What runs is healthy; what git wants is not reached: no red Failed health.
+      const badges = page.locator('[data-service="actors"] .health');
+      expect(await badges.getAttribute('data-health')).toBe('Healthy');
+      expect(await badges.getAttribute('data-drift')).toBe('OutOfSync');
+      expect(await page.textContent('[data-service="actors"]')).toContain('DeploymentFailed');
+      await screenshot(page, 'failed');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('during a rollback shows the step that failed and never greens the steps that did not run (rolling-back view)', async () => {
+    runtime.setStatus(
+      fakeDeployerStatus({
+        services: [
+          fakeServiceStatus('actors', {
+            sync: { state: 'Progressing', reason: 'RollingBack', message: 'rolling back', since: 'x' },
+            currentRollout: {
+              id: 'r-1',
+              step: 'RollingBack',
+              failedStep: 'Verifying',
+              startedAt: '2026-01-01T00:00:30.000Z',
+              from: { image: `${REPO}@${FAKE_DIGEST_V1}`, digest: FAKE_DIGEST_V1, tag: '1.0.0' },
+              to: { image: `${REPO}@${FAKE_DIGEST_V2}`, digest: FAKE_DIGEST_V2, tag: '1.2.0' },
+            },
+          }),
+        ],
+      }),
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(url);
+      const rollout = page.locator('[data-service="actors"] .current-rollout.rolling-back');
+      await rollout.waitFor();
+      expect(await rollout.locator('p strong').textContent()).toBe('Rolling back');
+      expect(await rollout.locator('.step-failed').textContent()).toBe('Verifying ✗');
+      expect(await rollout.locator('.step-skipped').allTextContents()).toEqual(['Invalidating']);
+      expect(await rollout.locator('.step-done').allTextContents()).not.toContain('Verifying');
+      expect(await rollout.locator('.step-done').allTextContents()).not.toContain('Invalidating');
+      await screenshot(page, 'rolling-back');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('opens the history page from the card, with trigger and result per revision (history view)', async () => {
+    runtime.setHistory({
+      service: 'actors',
+      cluster: 'gitops',
+      ecsService: 'actors',
+      family: 'actors',
+      liveTaskDefinitionArn: 'arn:aws:ecs:us-east-1:0:task-definition/actors:1',
+      revisions: [
+        {
+          taskDefinitionArn: 'arn:aws:ecs:us-east-1:0:task-definition/actors:2',
+          revision: 'actors:2',
+          live: false,
+          image: `${REPO}@${FAKE_DIGEST_V2}`,
+          digest: FAKE_DIGEST_V2,
+          tag: '1.2.0',
+          result: 'RolledBack',
+          reason: 'DeploymentFailed',
+          startedAt: '2026-01-01T00:00:30.000Z',
+          finishedAt: '2026-01-01T00:01:00.000Z',
+          durationMs: 30_000,
+          trigger: { kind: 'git-push', commit: 'a'.repeat(40), author: 'Grace Hopper', message: 'Bump' },
+          links: {},
+        },
+        {
+          taskDefinitionArn: 'arn:aws:ecs:us-east-1:0:task-definition/actors:1',
+          revision: 'actors:1',
+          live: true,
+          image: `${REPO}@${FAKE_DIGEST_V1}`,
+          links: {},
+        },
+      ],
+      more: 0,
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(url);
+      await page.click('[data-service="actors"] a.history');
+      await page.waitForURL(/\/history$/);
+      const text = (await page.textContent('body')) ?? '';
+      expect(text).toContain('actors:2');
+      expect(text).toContain('RolledBack');
+      expect(text).toContain('Grace Hopper');
+      await screenshot(page, 'history');
+    } finally {
+      await page.close();
+    }
+  });
+  it('an operator signs in, syncs, and rolls back only after confirming (operator actions)', async () => {
+    const operated = await testServer({
+      mode: 'aws',
+      apiTokens: [{ name: 'ops', scope: 'operate', secret: TEST_TOKEN }],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      const base = await operated.app.listen({ host: '127.0.0.1', port: 0 });
+      await page.goto(`${base}/dashboard`);
+      await page.fill('input[name="token"]', TEST_TOKEN);
+      await page.click('button[type="submit"]');
+      const actions = page.locator('[data-service="actors"] .actions');
+      await actions.locator('button[data-action="sync"]').click({ timeout: 5000 });
+      await page.waitForSelector('#action-result.action-ok:text-matches("^sync actors: accepted")');
+      expect(operated.runtime.calls.filter((c) => c.method === 'sync')).toHaveLength(1);
+
+      // Roll back asks first: Cancel sends nothing, Roll back sends it.
+      await actions.locator('button[data-action="rollback"]').click();
+      await page.waitForSelector('#confirm-rollback[open]', { timeout: 5000 });
+      expect(await page.textContent('#confirm-rollback [data-confirm-service]')).toBe('actors');
+      await screenshot(page, 'operator-confirm-rollback');
+      await page.click('#confirm-rollback button[value="cancel"]', { timeout: 5000 });
+      await page.waitForSelector('#confirm-rollback:not([open])', { state: 'attached', timeout: 5000 });
+      expect(operated.runtime.calls.filter((c) => c.method === 'rollback')).toHaveLength(0);
+      await actions.locator('button[data-action="rollback"]').click();
+      await page.click('#confirm-rollback button[value="rollback"]');
+      await page.waitForSelector('#action-result:text-matches("^rollback actors")', { timeout: 5000 });
+      expect(operated.runtime.calls.filter((c) => c.method === 'rollback')).toHaveLength(1);
+    } finally {
+      await page.close();
+      await operated.app.close();
     }
   });
 });
