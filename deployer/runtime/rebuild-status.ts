@@ -12,6 +12,7 @@ import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/re
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { LiveService, ServiceConfig, TaskDefinition } from '../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort } from '../ports.ts';
+import { describeInBulk } from './describe-in-bulk.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
 /** Revisions read per service: enough for the history the status shows. */
@@ -32,7 +33,8 @@ export async function rebuildStatus(
   services: readonly ServiceConfig[],
   signal: AbortSignal,
 ): Promise<void> {
-  const live = await describeInBulk(deps, services, signal);
+  // A service left out (missing, or its batch failed) is described alone by rebuildService, which says why.
+  const live = await describeInBulk(deps.ecs, services, signal);
   // Bounded: a thousand services must not open a thousand request chains at once.
   let next = 0;
   const worker = async () => {
@@ -42,39 +44,6 @@ export async function rebuildStatus(
     }
   };
   await Promise.all(Array.from({ length: Math.min(REBUILD_CONCURRENCY, services.length) }, worker));
-}
-
-/**
- * The services' live state, 10 a DescribeServices call per cluster; a service left out (missing, or
- * its batch failed) is described alone by rebuildService, which reports why.
- */
-async function describeInBulk(
-  deps: RebuildDeps,
-  services: readonly ServiceConfig[],
-  signal: AbortSignal,
-): Promise<Map<string, LiveService>> {
-  const live = new Map<string, LiveService>();
-  const clusters = [...new Set(services.map((s) => s.cluster))];
-  await Promise.all(
-    clusters.map(async (cluster) => {
-      const configs = services.filter((s) => s.cluster === cluster);
-      try {
-        const { found } = await deps.ecs.describeServices(
-          cluster,
-          configs.map((c) => c.service),
-          signal,
-        );
-        const byName = new Map(found.map((s) => [s.service, s]));
-        for (const config of configs) {
-          const match = byName.get(config.service);
-          if (match) live.set(config.name, match);
-        }
-      } catch (error) {
-        if (signal.aborted) throw error;
-      }
-    }),
-  );
-  return live;
 }
 
 async function rebuildService(

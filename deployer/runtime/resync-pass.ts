@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { RegistryImage, ServiceConfig } from '../domain/types.ts';
 import type { EcsPort, RegistryPort } from '../ports.ts';
+import { describeInBulk } from './describe-in-bulk.ts';
 import type { ObservedReads } from './observation.ts';
 import type { Reconciler } from './reconcile.ts';
 
@@ -36,7 +37,7 @@ export async function resyncPass(
   const started = performance.now();
   const limit = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const [live, images] = await Promise.all([
-    describeAll(deps.ecs, services, signal),
+    describeInBulk(deps.ecs, services, signal), // a service left out gets a reconcile, which says why
     imagesByRepository(deps, services, limit, signal),
   ]);
   const reconcile: ServiceConfig[] = [];
@@ -75,38 +76,6 @@ export async function resyncPass(
   const order = new Map(services.map((s, index) => [s.name, index]));
   reconcile.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
   return { reconcile, settled };
-}
-
-/** Every service's live state, by config name; one DescribeServices per 10 services of a cluster. */
-async function describeAll(
-  ecs: EcsPort,
-  services: readonly ServiceConfig[],
-  signal: AbortSignal,
-): Promise<Map<string, Awaited<ReturnType<EcsPort['describeService']>>>> {
-  const byCluster = new Map<string, ServiceConfig[]>();
-  for (const config of services)
-    byCluster.set(config.cluster, [...(byCluster.get(config.cluster) ?? []), config]);
-  const live = new Map<string, Awaited<ReturnType<EcsPort['describeService']>>>();
-  await Promise.all(
-    [...byCluster].map(async ([cluster, configs]) => {
-      try {
-        const { found } = await ecs.describeServices(
-          cluster,
-          configs.map((c) => c.service),
-          signal,
-        );
-        const byName = new Map(found.map((s) => [s.service, s]));
-        for (const config of configs) {
-          const match = byName.get(config.service);
-          if (match) live.set(config.name, match);
-        }
-      } catch (error) {
-        if (signal.aborted) throw error;
-        // Left out: each of these services gets a reconcile, which reports the error.
-      }
-    }),
-  );
-  return live;
 }
 
 /** Each repository's images and URI, read once per pass (keyed by the repository as configured). */
