@@ -1,70 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
-import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
-import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
-import { loadSettings } from '../../../deployer/runtime/settings.ts';
-import {
-  FakeCdn,
-  FakeClock,
-  FakeConfigSource,
-  FakeEcs,
-  FakeProbe,
-  FakeQueue,
-  FakeRegistry,
-  REGISTRY_HOST,
-  serviceYaml,
-  silentLogger,
-} from '../../support/fakes/index.ts';
+import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
+import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
 
-const running: DeployerRuntime[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((runtime) => runtime.stop()));
-});
+afterEach(stopRuntimes);
 
 function setup(env: NodeJS.ProcessEnv = {}) {
-  const clock = new FakeClock();
-  const ecs = new FakeEcs(clock);
-  const registry = new FakeRegistry(clock);
-  const cdn = new FakeCdn();
-  const probe = new FakeProbe(ecs);
-  const queue = new FakeQueue();
-  const configSource = new FakeConfigSource();
-  const v1 = registry.push('actors', '1.0.0');
-  const seededArn = ecs.seed({
+  const world = runtimeOverFakes(env);
+  const v1 = world.registry.push('actors', '1.0.0');
+  const seededArn = world.ecs.seed({
     service: 'actors',
     image: `${REGISTRY_HOST}/actors:1.0.0`,
     breakerRollback: false,
   });
-  configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
-  const settings = loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused', ...env });
-  /** A runtime over these fakes; call again for a restarted deployer. */
-  const boot = () => {
-    const runtime = createDeployerRuntime(
-      { settings, ecs, registry, cdn, queue, configSource, probe, clock, logger: silentLogger },
-      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, configRetryMs: 10, backoffSeconds: () => 0 },
-    );
-    running.push(runtime);
-    return runtime;
-  };
-  const runtime = boot();
-  return { clock, ecs, registry, cdn, probe, queue, configSource, runtime, boot, v1, seededArn };
+  world.configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+  const runtime = world.boot();
+  return { ...world, runtime, v1, seededArn };
 }
 
-async function until(
-  runtime: DeployerRuntime,
-  done: (status: DeployerStatus) => boolean,
-  timeoutMs = 5_000,
-): Promise<DeployerStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = runtime.status();
-    if (done(status)) return status;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; status: ${JSON.stringify(status, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = untilStatus;
 
 const actors = (status: DeployerStatus) => status.services.find((s) => s.name === 'actors');
 

@@ -3,73 +3,31 @@
 // candidates, records the API token on the revision it went back to, and plans without acting in a dry run.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
-import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
-import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
-import { loadSettings } from '../../../deployer/runtime/settings.ts';
-import {
-  FakeCdn,
-  FakeClock,
-  FakeConfigSource,
-  FakeEcs,
-  FakeProbe,
-  FakeQueue,
-  FakeRegistry,
-  REGISTRY_HOST,
-  serviceYaml,
-  silentLogger,
-} from '../../support/fakes/index.ts';
+import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
+import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
 
-const running: DeployerRuntime[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((runtime) => runtime.stop()));
-});
+afterEach(stopRuntimes);
 
 const CONFIG_SHA = 'c'.repeat(40);
 
 function setup() {
-  const clock = new FakeClock();
-  const ecs = new FakeEcs(clock);
-  const registry = new FakeRegistry(clock);
-  const queue = new FakeQueue();
-  const configSource = new FakeConfigSource();
-  registry.push('actors', '1.0.0');
-  const seededArn = ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors:1.0.0` });
-  configSource.commit(CONFIG_SHA, [{ ...serviceYaml({ cdn: false }), path: 'services/actors.yaml' }]);
-  const settings = loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused' });
+  const world = runtimeOverFakes();
+  world.registry.push('actors', '1.0.0');
+  const seededArn = world.ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors:1.0.0` });
+  world.configSource.commit(CONFIG_SHA, [{ ...serviceYaml({ cdn: false }), path: 'services/actors.yaml' }]);
   /** A runtime over these fakes; call again for a restarted deployer. */
-  const boot = () => {
-    const runtime = createDeployerRuntime(
-      {
-        settings,
-        ecs,
-        registry,
-        cdn: new FakeCdn(),
-        queue,
-        configSource,
-        probe: new FakeProbe(ecs),
-        clock,
-        logger: silentLogger,
-        historyLinks: {
-          mode: 'aws',
-          region: 'eu-west-1',
-          github: { webUrl: 'https://github.com', repository: 'example/config', deployments: true },
-        },
+  const boot = () =>
+    world.boot({
+      historyLinks: {
+        mode: 'aws',
+        region: 'eu-west-1',
+        github: { webUrl: 'https://github.com', repository: 'example/config', deployments: true },
       },
-      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, configRetryMs: 10, backoffSeconds: () => 0 },
-    );
-    running.push(runtime);
-    return runtime;
-  };
-  return { ecs, registry, queue, boot, seededArn };
+    });
+  return { ecs: world.ecs, registry: world.registry, queue: world.queue, boot, seededArn };
 }
 
-async function until(runtime: DeployerRuntime, done: (status: DeployerStatus) => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!done(runtime.status())) {
-    if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(runtime.status(), null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = untilStatus;
 
 const actors = (status: DeployerStatus) => status.services.find((s) => s.name === 'actors');
 const signal = () => AbortSignal.timeout(2_000);

@@ -2,44 +2,16 @@
 // mid-work, "2 in flight", must not stay on screen after the queue drained until the next periodic read),
 // and the live image keeps its tag while a rollout moves the desired one on.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
-import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
-import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
-import { loadSettings } from '../../../deployer/runtime/settings.ts';
-import {
-  FakeCdn,
-  FakeClock,
-  FakeConfigSource,
-  FakeEcs,
-  FakeProbe,
-  FakeQueue,
-  FakeRegistry,
-  REGISTRY_HOST,
-  serviceYaml,
-  silentLogger,
-} from '../../support/fakes/index.ts';
+import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
+import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
 
-const running: DeployerRuntime[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((runtime) => runtime.stop()));
-});
+afterEach(stopRuntimes);
 
-async function until(runtime: DeployerRuntime, done: (status: DeployerStatus) => boolean) {
-  const deadline = Date.now() + 5_000;
-  while (!done(runtime.status())) {
-    if (Date.now() > deadline) throw new Error(`not met: ${JSON.stringify(runtime.status().queue)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return runtime.status();
-}
+const until = untilStatus;
 
 describe('queue figures in the status', () => {
   it('are read again once the messages are settled, not left at a mid-work sample', async () => {
-    const clock = new FakeClock();
-    const ecs = new FakeEcs(clock);
-    const registry = new FakeRegistry(clock);
-    const queue = new FakeQueue();
-    const configSource = new FakeConfigSource();
+    const { ecs, registry, queue, configSource, boot } = runtimeOverFakes();
     registry.push('actors', '1.0.0');
     ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors:1.0.0`, breakerRollback: false });
     configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
@@ -47,22 +19,8 @@ describe('queue figures in the status', () => {
     const real = queue.stats.bind(queue);
     let reads = 0;
     queue.stats = async (signal) => (reads++ === 0 ? { visible: 0, inFlight: 2 } : real(signal));
-    const runtime = createDeployerRuntime(
-      {
-        settings: loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused' }),
-        ecs,
-        registry,
-        cdn: new FakeCdn(),
-        queue,
-        configSource,
-        probe: new FakeProbe(ecs),
-        clock,
-        logger: silentLogger,
-      },
-      // No periodic read at all: only the reads after settled messages can correct the figure.
-      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, backoffSeconds: () => 0 },
-    );
-    running.push(runtime);
+    // No periodic read at all: only the reads after settled messages can correct the figure.
+    const runtime = boot();
     await runtime.start();
     await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');
     await until(runtime, (s) => queue.messages.length === 0 && s.queue.inFlight === 0);
@@ -71,30 +29,12 @@ describe('queue figures in the status', () => {
   });
 
   it('keep the live tag while a rollout replaces it, in the live image and the rollout history', async () => {
-    const clock = new FakeClock();
-    const ecs = new FakeEcs(clock);
-    const registry = new FakeRegistry(clock);
-    const queue = new FakeQueue();
-    const configSource = new FakeConfigSource();
+    const { ecs, registry, configSource, boot } = runtimeOverFakes();
     const v1 = registry.push('actors', '1.0.0');
     // ECS runs 1.0.0 by digest, as infrastructure deployed it: no rollout record names its tag.
     ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}`, breakerRollback: false });
     configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
-    const runtime = createDeployerRuntime(
-      {
-        settings: loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused' }),
-        ecs,
-        registry,
-        cdn: new FakeCdn(),
-        queue,
-        configSource,
-        probe: new FakeProbe(ecs),
-        clock,
-        logger: silentLogger,
-      },
-      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, backoffSeconds: () => 0 },
-    );
-    running.push(runtime);
+    const runtime = boot();
     await runtime.start();
     let status = await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');
     expect(status.services[0]?.recentRollouts).toEqual([]);
@@ -110,29 +50,11 @@ describe('queue figures in the status', () => {
   });
 
   it('give a manual rollback the time ECS took to finish it, not 0 ms, and show it in progress meanwhile', async () => {
-    const clock = new FakeClock();
-    const ecs = new FakeEcs(clock);
-    const registry = new FakeRegistry(clock);
-    const queue = new FakeQueue();
-    const configSource = new FakeConfigSource();
+    const { ecs, registry, configSource, boot } = runtimeOverFakes();
     const v1 = registry.push('actors', '1.0.0');
     ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}`, breakerRollback: false });
     configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
-    const runtime = createDeployerRuntime(
-      {
-        settings: loadSettings({ RESYNC_INTERVAL_SECONDS: '0', CONFIG_PATH: '/tmp/unused' }),
-        ecs,
-        registry,
-        cdn: new FakeCdn(),
-        queue,
-        configSource,
-        probe: new FakeProbe(ecs),
-        clock,
-        logger: silentLogger,
-      },
-      { receiveWaitSeconds: 0, queueStatsIntervalMs: 0, backoffSeconds: () => 0 },
-    );
-    running.push(runtime);
+    const runtime = boot();
     await runtime.start();
     await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');
     const v11 = registry.push('actors', '1.1.0');
