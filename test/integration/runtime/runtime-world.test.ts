@@ -1,64 +1,33 @@
 // The runtime (no HTTP) against the local world through the production adapters: SQS (fauxqs), the
 // ECS/ECR/CloudFront stand-ins, tasks as real processes behind the local load balancer.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
-import { createDeployerRuntime } from '../../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
-import { loadSettings } from '../../../deployer/runtime/settings.ts';
-import type { Adapters } from '../../../deployer/startup/create-adapters.ts';
-import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
-import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../../support/local-actors.ts';
-import { worldAdapters } from '../../support/world-adapters.ts';
+import type { LocalWorld } from '../../../local/world.ts';
+import { startRuntimeOnWorld } from '../../support/runtime-on-world.ts';
 
 let world: LocalWorld;
-let adapters: Adapters;
 let runtime: DeployerRuntime;
-let configRoot: string;
-const silent = pino({ level: 'silent' });
+let stopAll: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  world = await startLocalWorld({
-    logger: silent,
-    timing: RUNTIME_WORLD_TIMING,
-    visibilityTimeoutSeconds: 30,
-  });
-  configRoot = await mkdtemp(path.join(os.tmpdir(), 'runtime-world-'));
-  await mkdir(path.join(configRoot, 'services'));
-  await writeFile(
-    path.join(configRoot, 'services', 'actors.yaml'),
-    worldActorsYaml(world, {
+  ({
+    world,
+    runtime,
+    stop: stopAll,
+  } = await startRuntimeOnWorld({
+    name: 'runtime-world',
+    actors: {
       verify: { successes: 2, intervalSeconds: 1, timeoutSeconds: 20 },
       rolloutTimeoutSeconds: 20,
-    }),
-  );
-  const settings = loadSettings({
-    DEPLOYER_MODE: 'local',
-    QUEUE_URL: world.queueUrl,
-    DLQ_URL: world.dlqUrl,
-    CONFIG_PATH: configRoot,
-    WAIT_POLL_MS: '100',
-    RESYNC_INTERVAL_SECONDS: '0',
-    VISIBILITY_TIMEOUT_SECONDS: '30',
-    HEARTBEAT_SECONDS: '5',
-  });
-  adapters = worldAdapters(world, settings, silent, { maxAttempts: 3, probeTimeoutMs: 2_000 });
-  const { destroy: _destroy, ...ports } = adapters;
-  runtime = createDeployerRuntime(
-    { settings, logger: silent, ...ports },
-    { receiveWaitSeconds: 1, queueStatsIntervalMs: 500 },
-  );
-  await runtime.start();
+    },
+    env: { WAIT_POLL_MS: '100' },
+    tuning: { receiveWaitSeconds: 1, queueStatsIntervalMs: 500 },
+  }));
 }, 30_000);
 
 afterAll(async () => {
-  await runtime?.stop();
-  adapters?.destroy();
-  await world?.stop();
-  if (configRoot) await rm(configRoot, { recursive: true, force: true });
+  await stopAll?.();
 });
 
 async function until(done: (s: ServiceStatus) => boolean, timeoutMs = 12_000): Promise<ServiceStatus> {
