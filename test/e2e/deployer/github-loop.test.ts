@@ -5,6 +5,7 @@
 // 403 rate-limited delays only the statuses while the rollout succeeds.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceHistory } from '../../../deployer/contract/history-model.ts';
 import { type GitHubStandIn, startGitHubStandIn } from '../../../local/github/server.ts';
 import {
   type NotificationReceiver,
@@ -28,9 +29,15 @@ describe('deployer e2e: rollouts visible in GitHub and notified', { timeout: 120
     const before = await e2e.repo.git('rev-parse', 'HEAD');
     const after = await e2e.repo.commit({ [ACTORS_FILE]: yaml }, message);
     deliveries += 1;
+    const payload = pushPayload({ before, after, repository: REPOSITORY, files: [ACTORS_FILE] });
+    const head = {
+      ...(payload.head_commit as object),
+      author: { name: 'Ada Lovelace', email: 'ada@example.invalid' },
+      message,
+    };
     const answer = await deployer.signedPush(
       'push',
-      pushPayload({ before, after, repository: REPOSITORY, files: [ACTORS_FILE] }),
+      { ...payload, head_commit: head, commits: [head] },
       `github-loop-${deliveries}`,
     );
     expect(answer.status).toBe(202);
@@ -90,6 +97,16 @@ describe('deployer e2e: rollouts visible in GitHub and notified', { timeout: 120
       repo: 'ecs-gitops-config',
     });
     expect(deploymentOf(sha)?.statuses[1]?.environmentUrl).toBe(`${e2e.world.serviceUrl('actors')}/`);
+    // The same push in the deployer's history, with the commit's author (read from the revision's tags).
+    const history = (await (
+      await fetch(`${deployer.url}/api/services/actors/history`, {
+        headers: { authorization: `Bearer ${e2e.deployerEnv().STATUS_TOKEN ?? ''}` },
+      })
+    ).json()) as ServiceHistory;
+    expect(history.revisions.find((r) => r.live)).toMatchObject({
+      configRevision: sha,
+      trigger: { kind: 'git-push', commit: sha, author: 'Ada Lovelace', message: 'pin actors to 1.1.0' },
+    });
     await expect
       .poll(slackTexts, { timeout: 30_000, interval: 100 })
       .toEqual(expect.arrayContaining([expect.stringContaining('actors: rollout succeeded')]));
