@@ -65,12 +65,20 @@ async function updateArrived(setup: WorldRuntime, digest: string): Promise<Local
   }
 }
 
+/** Stops the waiters when the run fails, or they would keep the process alive for maxWaitTime. */
+const giveUp = new AbortController();
+
 async function watchWithWaiter(waiter: Waiter, setup: WorldRuntime, pushed: PushResult): Promise<void> {
   const deployment = await updateArrived(setup, pushed.digest);
   const mark = waiter.proxy.calls.mark();
   const defaults = waiter.delay.minDelay === 15 && waiter.delay.maxDelay === 600;
   await waitUntilServicesStable(
-    { client: waiter.client, maxWaitTime: 900, ...(defaults ? {} : waiter.delay) },
+    {
+      client: waiter.client,
+      maxWaitTime: 900,
+      abortSignal: giveUp.signal,
+      ...(defaults ? {} : waiter.delay),
+    },
     { cluster: 'gitops', services: ['actors'] },
   );
   const noticedAt = Date.now();
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
     let mark = runtimeCalls.mark();
     const samples = await runRolloutCycles(setup, ROLLOUTS, {
       settleMs: 500,
+      rolloutTimeoutMs: START_MAX_MS + 30_000,
       alongside: async (pushed) => {
         await Promise.all(waiters.map((waiter) => watchWithWaiter(waiter, setup, pushed)));
       },
@@ -126,6 +135,7 @@ async function main(): Promise<void> {
       rolloutMs.push(sample.completedAt - sample.updateServiceAt);
     }
   } finally {
+    giveUp.abort();
     for (const waiter of waiters) {
       waiter.client.destroy();
       await waiter.proxy.stop();

@@ -44,6 +44,8 @@ export async function runRolloutCycles(
   options: {
     settleMs?: number;
     onProgress?: (done: number) => void;
+    /** How long one rollout may take (default 30 s). */
+    rolloutTimeoutMs?: number;
     /** Started right after each push and awaited before the cycle ends (e.g. a baseline waiter). */
     alongside?: (pushed: PushResult) => Promise<void>;
   } = {},
@@ -69,7 +71,10 @@ export async function runRolloutCycles(
       const pushed = await setup.world.push('actors', tag);
       watching = pushed.digest;
       const beside = options.alongside?.(pushed);
-      await setup.until((status) => status.live?.digest === pushed.digest && status.currentRollout === null);
+      await setup.until(
+        (status) => status.live?.digest === pushed.digest && status.currentRollout === null,
+        options.rolloutTimeoutMs,
+      );
       await beside;
       const deployment = deploymentFor(setup, pushed.digest);
       if (!deployment) throw new Error(`no ECS deployment found for ${tag} (${pushed.digest})`);
