@@ -33,7 +33,10 @@ interface Watcher {
   delays: number[];
   /** ECS calls per rollout, by operation. */
   ecsCalls: number[];
+  /** DescribeServices per rollout, all steps (the waiters only wait, so theirs are all waiting). */
   describes: number[];
+  /** DescribeServices from the UpdateService until the watcher noticed completion. */
+  waitingDescribes: number[];
 }
 
 interface Waiter extends Watcher {
@@ -51,7 +54,7 @@ async function newWaiter(setup: WorldRuntime, name: string, seconds?: number): P
   });
   // Unset: the waiter's own defaults (minDelay 15 s, maxDelay 600 s in waitForServicesStable.js).
   const delay = seconds ? { minDelay: seconds, maxDelay: seconds } : { minDelay: 15, maxDelay: 600 };
-  return { name, proxy, client, delay, delays: [], ecsCalls: [], describes: [] };
+  return { name, proxy, client, delay, delays: [], ecsCalls: [], describes: [], waitingDescribes: [] };
 }
 
 /** Resolves with the deployment once the stand-in has handled the UpdateService for `digest`. */
@@ -87,6 +90,7 @@ async function watchWithWaiter(waiter: Waiter, setup: WorldRuntime, pushed: Push
   waiter.delays.push(noticedAt - deployment.updatedAt.getTime());
   const calls = waiter.proxy.calls.byOperation(mark);
   waiter.describes.push(calls.get('ecs:DescribeServices') ?? 0);
+  waiter.waitingDescribes.push(calls.get('ecs:DescribeServices') ?? 0);
   waiter.ecsCalls.push([...calls.values()].reduce((sum, count) => sum + count, 0));
 }
 
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
     delays: [],
     ecsCalls: [],
     describes: [],
+    waitingDescribes: [],
   };
   /** UpdateService handled → COMPLETED, per rollout: what the watchers wait through. */
   const rolloutMs: number[] = [];
@@ -132,6 +137,12 @@ async function main(): Promise<void> {
     });
     for (const sample of samples) {
       ours.delays.push(sample.completionNoticeMs);
+      const noticedAt = sample.completedAt + sample.completionNoticeMs;
+      ours.waitingDescribes.push(
+        runtimeCalls
+          .between(sample.updateServiceAt, noticedAt)
+          .filter((call) => call.api === 'ecs' && call.operation === 'DescribeServices').length,
+      );
       rolloutMs.push(sample.completedAt - sample.updateServiceAt);
     }
   } finally {
@@ -147,12 +158,21 @@ async function main(): Promise<void> {
   const mid = (values: number[]) => percentile(values, 50);
   printTable(
     `COMPLETED → noticed, ${ROLLOUTS} rollouts watched by all three at once (container start ${START_MIN_MS}-${START_MAX_MS} ms at random)`,
-    ['watcher', 'p50', 'p99', 'max', 'DescribeServices / rollout', 'ECS calls / rollout'],
+    [
+      'watcher',
+      'p50',
+      'p99',
+      'max',
+      'DescribeServices while waiting',
+      'DescribeServices / rollout',
+      'ECS calls / rollout',
+    ],
     watchers.map((watcher) => [
       watcher.name,
       formatMs(percentile(watcher.delays, 50)),
       formatMs(percentile(watcher.delays, 99)),
       formatMs(Math.max(...watcher.delays)),
+      mid(watcher.waitingDescribes).toFixed(0),
       mid(watcher.describes).toFixed(0),
       mid(watcher.ecsCalls).toFixed(0),
     ]),
@@ -170,16 +190,22 @@ async function main(): Promise<void> {
       ['p50 delay', ...[waiterDefault, poll1s].map((b) => ratio(b, (w) => percentile(w.delays, 50)))],
       ['p99 delay', ...[waiterDefault, poll1s].map((b) => ratio(b, (w) => percentile(w.delays, 99)))],
       [
-        'DescribeServices / rollout',
+        'DescribeServices while waiting',
+        ...[waiterDefault, poll1s].map((b) => ratio(b, (w) => mid(w.waitingDescribes))),
+      ],
+      [
+        'DescribeServices / rollout (ours: all steps)',
         ...[waiterDefault, poll1s].map((b) => ratio(b, (w) => mid(w.describes))),
       ],
     ],
   );
   const p99 = percentile(ours.delays, 99);
+  // Conservative: all of ours (reads before the update included) against the poll's waiting alone.
   const fewer = mid(poll1s.describes) / Math.max(1, mid(ours.describes));
   process.stdout.write(
     `\ngoal: completion noticed p99 < 1 s: ${p99 < 1000 ? 'met' : 'NOT met'} (${formatMs(p99)}); ` +
-      `10x fewer DescribeServices per rollout than a 1 s poll: ${fewer >= 10 ? 'met' : 'NOT met'} (${fewer.toFixed(1)}x)\n`,
+      `10x fewer DescribeServices per rollout than a 1 s poll: ${fewer >= 10 ? 'met' : 'NOT met'} (${fewer.toFixed(1)}x ` +
+      `on rollouts of p50 ${formatMs(mid(rolloutMs))}; a 1 s poll's count grows with the rollout's length, ours does not)\n`,
   );
 }
 
