@@ -6,6 +6,7 @@
 //   account and Region with token buckets); a throttled answer empties that bucket.
 import {
   type Deployment,
+  type DeploymentConfiguration,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
@@ -17,8 +18,14 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DeployerError, isDeployerError } from '../../domain/errors.ts';
+import type { LiveDeploymentSettings } from '../../domain/rollout-strategy.ts';
 import type { LiveDeployment, LiveService, RolloutState, TaskDefinition } from '../../domain/types.ts';
-import type { DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../../ports.ts';
+import type {
+  DescribedTaskDefinition,
+  EcsPort,
+  ServicesDescribed,
+  UpdateServiceOptions,
+} from '../../ports.ts';
 import type { RateLimiter } from '../../shared/rate-limiter.ts';
 import { listStoppedTasks, type SendCall } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
@@ -231,11 +238,21 @@ export class EcsAdapter implements EcsPort {
     service: string,
     taskDefinitionArn: string,
     signal: AbortSignal,
+    options: UpdateServiceOptions = {},
   ): Promise<void> {
+    // The domain's plain-data deploymentConfiguration uses the API's own field names
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html).
+    const deploymentConfiguration = options.deploymentConfiguration as DeploymentConfiguration | undefined;
     await this.#call('ecs:UpdateService', signal, () =>
-      this.#client.send(new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn }), {
-        abortSignal: signal,
-      }),
+      this.#client.send(
+        new UpdateServiceCommand({
+          cluster,
+          service,
+          taskDefinition: taskDefinitionArn,
+          ...(deploymentConfiguration && { deploymentConfiguration }),
+        }),
+        { abortSignal: signal },
+      ),
     );
   }
 
@@ -269,6 +286,27 @@ function toLiveService(cluster: string, service: string, found: Service): LiveSe
       id: event.id ?? '',
       createdAt: event.createdAt ?? new Date(0),
       message: event.message ?? '',
+    })),
+    deploymentSettings: deploymentSettings(found),
+  };
+}
+
+/**
+ * How the service deploys: its controller ("ECS" when none was set: API_DeploymentController.html says
+ * ECS is the default), its deploymentConfiguration as plain data, and which of its load balancers have an
+ * alternate target group (loadBalancers[].advancedConfiguration, API_AdvancedConfiguration.html).
+ */
+function deploymentSettings(found: Service): LiveDeploymentSettings {
+  return {
+    controller: found.deploymentController?.type ?? 'ECS',
+    configuration: structuredClone(
+      found.deploymentConfiguration ?? {},
+    ) as LiveDeploymentSettings['configuration'],
+    loadBalancers: (found.loadBalancers ?? []).map((lb) => ({
+      ...(lb.targetGroupArn && { targetGroupArn: lb.targetGroupArn }),
+      ...(lb.advancedConfiguration?.alternateTargetGroupArn && {
+        alternateTargetGroupArn: lb.advancedConfiguration.alternateTargetGroupArn,
+      }),
     })),
   };
 }
