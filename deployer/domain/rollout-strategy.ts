@@ -66,7 +66,7 @@ export function isTenth(value: number): boolean {
  * (100 ÷ StepPercent) - 1; otherwise the floor of 100 ÷ StepPercent", as the bake time is not applied after
  * the shift that reaches 100 % (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html).
  */
-export function linearBakeSteps(stepPercent: number): number {
+function linearBakeSteps(stepPercent: number): number {
   const tenths = Math.round(stepPercent * 10);
   return 1000 % tenths === 0 ? 1000 / tenths - 1 : Math.floor(1000 / tenths);
 }

@@ -5,7 +5,6 @@
 // - Every call first takes a token of its operation from the optional RateLimiter (ECS throttles per
 //   account and Region with token buckets); a throttled answer empties that bucket.
 import {
-  type Deployment,
   type DeploymentConfiguration,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -13,13 +12,11 @@ import {
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
-  type Service,
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DeployerError, isDeployerError } from '../../domain/errors.ts';
-import type { LiveDeploymentSettings } from '../../domain/rollout-strategy.ts';
-import type { LiveDeployment, LiveService, RolloutState, TaskDefinition } from '../../domain/types.ts';
+import type { LiveService, TaskDefinition } from '../../domain/types.ts';
 import type {
   DescribedTaskDefinition,
   EcsPort,
@@ -27,6 +24,7 @@ import type {
   UpdateServiceOptions,
 } from '../../ports.ts';
 import type { RateLimiter } from '../../shared/rate-limiter.ts';
+import { toLiveService } from './ecs-live-service.ts';
 import { listStoppedTasks, type SendCall } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
 
@@ -268,68 +266,4 @@ function familyOf(arn: string): string {
   const name = arn.slice(arn.lastIndexOf('/') + 1);
   const colon = name.lastIndexOf(':');
   return colon === -1 ? name : name.slice(0, colon);
-}
-
-function toLiveService(cluster: string, service: string, found: Service): LiveService {
-  const deployments = (found.deployments ?? []).map(toLiveDeployment);
-  const primary = deployments.find((d) => d.status === 'PRIMARY');
-  return {
-    cluster,
-    service,
-    status: found.status ?? 'UNKNOWN',
-    desiredCount: found.desiredCount ?? 0,
-    runningCount: found.runningCount ?? 0,
-    pendingCount: found.pendingCount ?? 0,
-    taskDefinitionArn: primary?.taskDefinitionArn ?? found.taskDefinition ?? '',
-    deployments,
-    events: (found.events ?? []).map((event) => ({
-      id: event.id ?? '',
-      createdAt: event.createdAt ?? new Date(0),
-      message: event.message ?? '',
-    })),
-    deploymentSettings: deploymentSettings(found),
-  };
-}
-
-/**
- * How the service deploys: its controller ("ECS" when none was set: API_DeploymentController.html says
- * ECS is the default), its deploymentConfiguration as plain data, and which of its load balancers have an
- * alternate target group (loadBalancers[].advancedConfiguration, API_AdvancedConfiguration.html).
- */
-function deploymentSettings(found: Service): LiveDeploymentSettings {
-  return {
-    controller: found.deploymentController?.type ?? 'ECS',
-    configuration: structuredClone(
-      found.deploymentConfiguration ?? {},
-    ) as LiveDeploymentSettings['configuration'],
-    loadBalancers: (found.loadBalancers ?? []).map((lb) => ({
-      ...(lb.targetGroupArn && { targetGroupArn: lb.targetGroupArn }),
-      ...(lb.advancedConfiguration?.alternateTargetGroupArn && {
-        alternateTargetGroupArn: lb.advancedConfiguration.alternateTargetGroupArn,
-      }),
-    })),
-  };
-}
-
-const ROLLOUT_STATES = new Set<string>(['IN_PROGRESS', 'COMPLETED', 'FAILED']);
-const DEPLOYMENT_STATUSES = new Set<string>(['PRIMARY', 'ACTIVE', 'INACTIVE']);
-
-function toLiveDeployment(deployment: Deployment): LiveDeployment {
-  const live: LiveDeployment = {
-    id: deployment.id ?? '',
-    status: (DEPLOYMENT_STATUSES.has(deployment.status ?? '')
-      ? deployment.status
-      : 'INACTIVE') as LiveDeployment['status'],
-    taskDefinitionArn: deployment.taskDefinition ?? '',
-    desiredCount: deployment.desiredCount ?? 0,
-    runningCount: deployment.runningCount ?? 0,
-    failedTasks: deployment.failedTasks ?? 0,
-    createdAt: deployment.createdAt ?? new Date(0),
-    updatedAt: deployment.updatedAt ?? deployment.createdAt ?? new Date(0),
-  };
-  if (deployment.rolloutState && ROLLOUT_STATES.has(deployment.rolloutState)) {
-    live.rolloutState = deployment.rolloutState as RolloutState;
-  }
-  if (deployment.rolloutStateReason) live.rolloutStateReason = deployment.rolloutStateReason;
-  return live;
 }

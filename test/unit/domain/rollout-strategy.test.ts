@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   type LiveDeploymentSettings,
-  linearBakeSteps,
   minimumBakeMinutes,
   planDeploymentConfiguration,
 } from '../../../deployer/domain/rollout-strategy.ts';
@@ -135,9 +134,14 @@ describe('bake arithmetic', () => {
     [11, 9],
     [3, 33],
     [33.3, 3],
-  ])('linearBakeSteps(%d) is %d (no bake after the step that reaches 100 %%)', (step, bakes) => {
-    expect(linearBakeSteps(step)).toBe(bakes);
-  });
+  ])(
+    'a linear rollout of %d %% steps bakes %d times (none after the step that reaches 100 %%)',
+    (step, bakes) => {
+      expect(
+        minimumBakeMinutes({ strategy: 'linear', linear: { stepPercent: step, stepBakeMinutes: 1 } }),
+      ).toBe(bakes);
+    },
+  );
 
   it('minimumBakeMinutes adds the canary or step bakes to the final bake', () => {
     expect(
