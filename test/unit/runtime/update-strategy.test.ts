@@ -4,16 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveDeploymentSettings } from '../../../deployer/domain/rollout-strategy.ts';
 import type { ServiceConfig } from '../../../deployer/domain/types.ts';
-import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { updateService } from '../../../deployer/runtime/rollout/update.ts';
-import {
-  actorsServiceConfig,
-  FakeCdn,
-  FakeClock,
-  FakeEcs,
-  FakeProbe,
-  silentLogger,
-} from '../../support/fakes/index.ts';
+import { actorsServiceConfig, FakeClock, FakeEcs } from '../../support/fakes/index.ts';
+import { fakeRolloutContext } from '../../support/rollout-context.ts';
 
 const TG = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup';
 const CANARY: ServiceConfig['rollout'] = {
@@ -32,20 +25,7 @@ function setup(rollout: ServiceConfig['rollout'], settings: LiveDeploymentSettin
     ...(await describe(cluster, service, signal)),
     deploymentSettings: structuredClone(settings),
   });
-  const ctx: RolloutContext = {
-    service: actorsServiceConfig({ rollout }),
-    ecs,
-    cdn: new FakeCdn(),
-    probe: new FakeProbe(ecs),
-    clock,
-    log: silentLogger,
-    signal: new AbortController().signal,
-    waitPollMs: 1000,
-    onStep: () => undefined,
-    onObserved: () => undefined,
-    consoleLinks: false,
-    onVerifyProgress: () => undefined,
-  };
+  const ctx = fakeRolloutContext(ecs, clock, { service: actorsServiceConfig({ rollout }) });
   return { ctx, ecs, next };
 }
 
