@@ -86,7 +86,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
   const approvals = new Approvals({ ecs: deps.ecs, clock, logger });
   const rebuildDeps = {
-    ecs: deps.ecs,
+    ecs: taskDefinitions, // cached by ARN: the first resync pass reads the same live revisions
     store,
     logger,
     onLiveRecord: (name: string, record: RevisionRecord, arn: string) =>

@@ -7,7 +7,6 @@ import type {
   DeployerMode,
   DeployerStatus,
   FailedDigest,
-  GateStatus,
   QueueStatus,
   RolloutRecord,
   ServiceEvent,
@@ -130,15 +129,9 @@ export class StatusStore {
   // with one caller (test/unit/architecture/deployer-shape.test.ts holds every writer to its file).
 
   /** The end of a reconcile, whatever happened: its status verdict (if any), in one change. */
-  reconciled(
-    name: string,
-    end: { sync?: SyncVerdict | undefined; suspended?: boolean | undefined; gate?: GateStatus | null },
-  ): void {
+  reconciled(name: string, end: { sync?: SyncVerdict | undefined; suspended?: boolean | undefined }): void {
     this.update(name, (service) => {
       if (end.sync) this.#sync(service, end.sync);
-      // A gate shows while it holds; null: the reconcile decided without one.
-      if (end.gate) service.gate = end.gate;
-      else if (end.gate === null) delete service.gate;
       if (end.suspended !== undefined) service.suspended = end.suspended;
       service.lastReconciledAt = this.#clock.now().toISOString();
       service.currentRollout = null;
