@@ -62,7 +62,10 @@ export function observeRollout(
     return rolling(config, revisions, primaryArn, forward, 'RollingBack', 'failed');
   for (const replaced of live.deployments.filter((d) => d.status === 'ACTIVE')) {
     const record = ours(recordOf(replaced.taskDefinitionArn));
-    if (record && (record.result === undefined || record.result === 'InProgress' || record.result === 'Failed'))
+    if (
+      record &&
+      (record.result === undefined || record.result === 'InProgress' || record.result === 'Failed')
+    )
       return rolling(config, revisions, replaced.taskDefinitionArn, record, 'RollingBack', primaryArn);
   }
 

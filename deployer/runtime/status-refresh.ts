@@ -15,6 +15,7 @@ import { liveImageOf } from '../domain/task-definition.ts';
 import type { LiveService, ServiceConfig } from '../domain/types.ts';
 import type { Clock, DescribedTaskDefinition, EcsPort } from '../ports.ts';
 import { RateLimiter } from '../shared/rate-limiter.ts';
+import { coalesced } from './coalesced.ts';
 import { describeInBulk } from './describe-in-bulk.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { observeRollout } from './observed-rollout.ts';
@@ -74,29 +75,43 @@ export class StatusRefresh {
   constructor(deps: StatusRefreshDeps) {
     this.#deps = deps;
     const perSecond = deps.callsPerSecond ?? REFRESH_CALLS_PER_SECOND;
-    this.#limiter = new RateLimiter({ burst: Math.max(1, Math.ceil(perSecond)), perSecond });
+    const { clock } = deps;
+    this.#limiter = new RateLimiter({
+      burst: Math.max(1, Math.ceil(perSecond)),
+      perSecond,
+      now: () => clock.now().getTime(),
+      sleep: (ms, signal) => clock.sleep(ms, signal),
+    });
     this.#log = deps.logger.child({ component: 'status-refresh' });
   }
 
-  /** Passes until `signal` aborts, each at least the interval apart. */
-  async run(signal: AbortSignal): Promise<void> {
-    const interval = this.#deps.intervalMs ?? REFRESH_INTERVAL_MS;
-    let settled = Number.NEGATIVE_INFINITY;
-    while (!signal.aborted) {
-      const started = this.#deps.clock.now().getTime();
-      try {
-        if (this.#deps.settle && started - settled >= (this.#deps.settleIntervalMs ?? SETTLE_INTERVAL_MS)) {
-          settled = started;
-          await this.#deps.settle(this.#deps.services(), signal);
-        }
-        await this.pass(signal);
-      } catch (error) {
-        if (signal.aborted) return;
-        this.#log.warn({ err: error }, 'status refresh failed; next pass');
+  /**
+   * Passes every interval on the Clock until `signal` aborts (the first at once); a pass still running
+   * (paced by the budget) makes the next tick wait for it instead of starting another.
+   */
+  start(signal: AbortSignal): void {
+    let settledAt = Number.NEGATIVE_INFINITY;
+    const tick = async () => {
+      const now = this.#deps.clock.now().getTime();
+      if (this.#deps.settle && now - settledAt >= (this.#deps.settleIntervalMs ?? SETTLE_INTERVAL_MS)) {
+        settledAt = now;
+        const { store } = this.#deps;
+        await this.#deps.settle(
+          this.#deps.services().filter((s) => !store.acting(s.name)),
+          signal,
+        );
       }
-      const elapsed = this.#deps.clock.now().getTime() - started;
-      await this.#deps.clock.sleep(Math.max(0, interval - elapsed), signal).catch(() => undefined);
-    }
+      await this.pass(signal);
+    };
+    const once = coalesced(
+      () =>
+        tick().catch((error: unknown) => {
+          if (!signal.aborted) this.#log.warn({ err: error }, 'status refresh failed; next pass');
+        }),
+      () => signal.aborted,
+    );
+    once();
+    this.#deps.clock.every(this.#deps.intervalMs ?? REFRESH_INTERVAL_MS, once, signal);
   }
 
   /** Refreshes every service in the config (paced by the budget). */
@@ -136,7 +151,9 @@ export class StatusRefresh {
     const revisions = await this.#revisions(config, live, signal);
     const primary = revisions.get(live.taskDefinitionArn);
     const seen = observeRollout(config, live, revisions, this.#following.get(name));
-    const changed = this.#seen.get(name) !== seen.fingerprint;
+    const before = this.#seen.get(name);
+    // A finished rollout seen at the first look is the rebuild's (and the settle's) to show.
+    const changed = before !== seen.fingerprint && (before !== undefined || seen.rolling !== undefined);
     this.#seen.set(name, seen.fingerprint);
     if (seen.rolling) this.#following.set(name, seen.rolling.arn);
     else this.#following.delete(name);
@@ -211,10 +228,7 @@ export class StatusRefresh {
     const read = async (arn: string, authoritative: boolean) => {
       if (revisions.has(arn)) return;
       if (authoritative) await this.#limiter.acquire('DescribeTaskDefinition', signal);
-      revisions.set(
-        arn,
-        await (authoritative ? ecs.authoritative : ecs).describeTaskDefinition(arn, signal),
-      );
+      revisions.set(arn, await (authoritative ? ecs.authoritative : ecs).describeTaskDefinition(arn, signal));
     };
     await read(live.taskDefinitionArn, fresh.has(live.taskDefinitionArn));
     for (const arn of fresh) await read(arn, true);
