@@ -111,7 +111,14 @@ export class StatusRefresh {
       () => signal.aborted,
     );
     once();
-    this.#deps.clock.every(this.#deps.intervalMs ?? REFRESH_INTERVAL_MS, once, signal);
+    const intervalMs = this.#deps.intervalMs ?? REFRESH_INTERVAL_MS;
+    this.#deps.clock.every(intervalMs, once, signal);
+    const services = this.#deps.services().length;
+    const callsPerSecond = this.#deps.callsPerSecond ?? REFRESH_CALLS_PER_SECOND;
+    this.#log.info(
+      { services, periodMs: refreshPeriodMs(services, { intervalMs, callsPerSecond }), callsPerSecond },
+      'status refresh from ECS started',
+    );
   }
 
   /** Refreshes every service in the config (paced by the budget). */
