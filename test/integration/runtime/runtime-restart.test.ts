@@ -8,6 +8,7 @@ import type { QueuePort } from '../../../deployer/ports.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import type { LocalWorld } from '../../../local/world.ts';
 import { startWorldForRuntimes, type WorldForRuntimes } from '../../support/runtime-on-world.ts';
+import { untilService } from '../../support/until-status.ts';
 
 let world: LocalWorld;
 let deployers: WorldForRuntimes;
@@ -54,19 +55,8 @@ async function deployer(wrapQueue?: (queue: QueuePort) => QueuePort): Promise<De
   return runtime;
 }
 
-async function until(
-  runtime: DeployerRuntime,
-  done: (s: ServiceStatus) => boolean,
-  timeoutMs = 12_000,
-): Promise<ServiceStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = runtime.serviceStatus('actors');
-    if (status && done(status)) return status;
-    if (Date.now() > deadline) throw new Error(`timed out; status: ${JSON.stringify(status, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (runtime: DeployerRuntime, done: (s: ServiceStatus) => boolean) =>
+  untilService(runtime, 'actors', done);
 
 describe('deployer restart mid-rollout', () => {
   it('a fresh deployer resumes the rollout: one new revision, one invalidation, Synced', async () => {

@@ -2,19 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
-import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
+import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
+import { untilStatus } from '../../support/until-status.ts';
 
 afterEach(stopRuntimes);
 
 function setup(env: NodeJS.ProcessEnv = {}) {
   const world = runtimeOverFakes(env);
-  const v1 = world.registry.push('actors', '1.0.0');
-  const seededArn = world.ecs.seed({
-    service: 'actors',
-    image: `${REGISTRY_HOST}/actors:1.0.0`,
-    breakerRollback: false,
-  });
-  world.configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+  const { v1, seededArn } = world.seedActors({ breakerRollback: false });
   const runtime = world.boot();
   return { ...world, runtime, v1, seededArn };
 }
