@@ -16,6 +16,22 @@ function setup(env: NodeJS.ProcessEnv = {}) {
 
 const until = untilStatus;
 
+/** Two replicas over the same fakes, settled on 1.0.0, after the first suspended actors (a tag on the live revision). */
+async function replicasAfterSuspend() {
+  const world = setup();
+  const a = world.runtime;
+  const b = world.boot();
+  await a.start();
+  await b.start();
+  // Each replica reports what it worked on; the startup reconciles may run on either.
+  await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
+  await expect.poll(() => world.queue.messages.length).toBe(0);
+  const live = world.ecs.primaryArn();
+  a.suspend('actors');
+  await expect.poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended']).toBe('SuspendedByApi');
+  return { world, a, b, live };
+}
+
 const actors = (status: DeployerStatus) => status.services.find((s) => s.name === 'actors');
 
 describe('createDeployerRuntime', () => {
@@ -167,19 +183,7 @@ describe('createDeployerRuntime', () => {
   });
 
   it('replicas share suspensions through ECS: suspended on one, held by both, resumed on the other', async () => {
-    const world = setup();
-    const a = world.runtime;
-    const b = world.boot();
-    await a.start();
-    await b.start();
-    // Each replica reports what it worked on; the startup reconciles may run on either.
-    await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
-    await expect.poll(() => world.queue.messages.length).toBe(0);
-    const live = world.ecs.primaryArn();
-    a.suspend('actors');
-    await expect
-      .poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended'])
-      .toBe('SuspendedByApi');
+    const { world, a, b, live } = await replicasAfterSuspend();
 
     const v11 = world.registry.push('actors', '1.1.0');
     const push: QueueMessage = {
@@ -272,18 +276,7 @@ describe('resume', () => {
   });
 
   it('lifts a suspension another replica made, read from the live revision before this one has seen it', async () => {
-    const world = setup();
-    const a = world.runtime;
-    const b = world.boot();
-    await a.start();
-    await b.start();
-    await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
-    await expect.poll(() => world.queue.messages.length).toBe(0);
-    a.suspend('actors');
-    const live = world.ecs.primaryArn();
-    await expect
-      .poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended'])
-      .toBe('SuspendedByApi');
+    const { world, b, live } = await replicasAfterSuspend();
     // No reconcile ran on b since: its status does not show the suspension, ECS does.
     expect(b.serviceStatus('actors')?.suspended).toBe(false);
     await b.resume('actors', AbortSignal.timeout(1000));
