@@ -19,6 +19,9 @@ export interface LoadBalancerRoute {
 /** The test listener rule's condition: `x-test-traffic: 1` (the contract with the deployer and CDK). */
 export const TEST_TRAFFIC_HEADER = { name: 'x-test-traffic', value: '1' } as const;
 
+/** Names the target group that served a response (local only: lets a client see the split per request). */
+export const TARGET_GROUP_HEADER = 'x-local-target-group';
+
 export interface LoadBalancerOptions {
   service: string;
   /** The target group and its targets for one request: `test` when it carries the test header. */
@@ -39,8 +42,9 @@ export function createLoadBalancer(options: LoadBalancerOptions): Server {
     const { targetGroup, targets } = options.route({ test });
     options.onRouted?.(targetGroup, test ? 'test' : 'production');
     if (targets.length === 0) {
-      const body = JSON.stringify({ error: 'no healthy tasks', service: options.service, targetGroup });
+      const body = JSON.stringify({ error: 'no healthy tasks', service: options.service });
       outgoing.writeHead(503, {
+        [TARGET_GROUP_HEADER]: targetGroup,
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
       });
@@ -58,7 +62,10 @@ export function createLoadBalancer(options: LoadBalancerOptions): Server {
         headers: { ...incoming.headers, 'x-forwarded-for': incoming.socket.remoteAddress ?? '' },
       },
       (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        outgoing.writeHead(answer.statusCode ?? 502, {
+          ...answer.headers,
+          [TARGET_GROUP_HEADER]: targetGroup,
+        });
         answer.pipe(outgoing);
       },
     );

@@ -308,7 +308,11 @@ export class ServiceScheduler {
     primary.rolloutState = 'FAILED';
     primary.rolloutStateReason = reason;
     primary.updatedAt = new Date();
-    addEvent(service, `(deployment ${primary.id}) deployment failed: ${reason}`);
+    // "tasks failed to start." for the circuit breaker, as ECS words the service event.
+    addEvent(
+      service,
+      `(deployment ${primary.id}) deployment failed: ${reason.replace(/^ECS deployment circuit breaker: /, '')}`,
+    );
     this.#options.onDeploymentStateChange?.(service, primary);
     this.#options.logger.warn({ service: service.name, deployment: primary.id, reason }, 'deployment failed');
     this.#stopTasks(
