@@ -1,80 +1,106 @@
-// Event → action latency: from an ECR push event sent to the SQS queue (fauxqs) to the UpdateService
-// call arriving at the ECS stand-in, over BENCH_EVENTS (default 200) sequential pushes, with the
-// deployer runtime in this process on its production adapters. Compared with polling-based
-// deployers, whose expected detection delay is half their poll interval (60 s and 180 s polls).
-// Run: npm run bench:latency   (BENCH_FAULT_RATE=0.2 adds injected AWS throttling/5xx)
+// Event → action latency with injected per-AWS-call latency: from an ECR push event sent to the SQS
+// queue to the UpdateService call arriving at the ECS stand-in, BENCH_EVENTS (default 40) sequential
+// pushes per setting, with the deployer runtime in this process on its production adapters. Every AWS
+// call (ECS, ECR, CloudFront, SSM, Logs, SQS) goes through a loopback proxy that adds the injected
+// latency (bench/support/aws-latency-proxy.ts); 0 ms is the baseline, measured in the same run.
+// Run: npm run bench:latency   BENCH_LATENCIES_MS=0,50 (default), BENCH_EVENTS=40,
+//      BENCH_FAULT_RATE=0.2 adds injected AWS throttling/5xx.
 import { machineLine } from './support/machine.ts';
 import { quietLogger } from './support/quiet-logger.ts';
-import { runRolloutCycles } from './support/rollout-cycles.ts';
-import { formatMs, formatRatio, mean, percentile } from './support/stats.ts';
+import { type CycleSample, runRolloutCycles } from './support/rollout-cycles.ts';
+import { formatMs, formatRatio, percentile } from './support/stats.ts';
 import { printTable } from './support/table.ts';
 import { startWorldRuntime } from './support/world-runtime.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 40);
+const LATENCIES_MS = (process.env.BENCH_LATENCIES_MS ?? '0,50').split(',').map(Number);
 const WAIT_POLL_MS = Number(process.env.BENCH_WAIT_POLL_MS ?? 100);
 /** Fraction of ECS/ECR/CloudFront calls the stand-ins fail (throttling/5xx), e.g. 0.2. */
 const FAULT_RATE = Number(process.env.BENCH_FAULT_RATE ?? 0);
-/** AWS SDK retry mode to compare (`standard` | `adaptive`); default: the deployer's own. */
-const RETRY_MODE = process.env.BENCH_RETRY_MODE as 'standard' | 'adaptive' | undefined;
+/** The issue's goal: with 50 ms per AWS call, event → UpdateService p50 under 250 ms. */
+const GOAL_P50_AT_50_MS = 250;
 
-async function main(): Promise<void> {
-  process.stdout.write(`${machineLine()}\n`);
+interface Run {
+  latencyMs: number;
+  samples: CycleSample[];
+  /** Median AWS calls (by api:operation) received between the push and the UpdateService. */
+  callsBeforeUpdate: Map<string, number>;
+}
+
+async function measure(latencyMs: number): Promise<Run> {
   const setup = await startWorldRuntime({
     logger: quietLogger('latency'),
     waitPollMs: WAIT_POLL_MS,
     faultRate: FAULT_RATE,
-    ...(RETRY_MODE ? { retryMode: RETRY_MODE } : {}),
+    awsLatencyMs: latencyMs,
   });
-  if (FAULT_RATE > 0)
-    process.stdout.write(`fault injection: ${FAULT_RATE * 100} % of AWS calls throttled or 5xx\n`);
   try {
-    const started = performance.now();
     const samples = await runRolloutCycles(setup, EVENTS, {
       onProgress: (done) => {
-        if (done % 20 === 0) process.stderr.write(`  ${done}/${EVENTS} rollouts\n`);
+        if (done % 10 === 0) process.stderr.write(`  ${latencyMs} ms: ${done}/${EVENTS} rollouts\n`);
       },
     });
-    const elapsed = performance.now() - started;
-    const latencies = samples.map((sample) => sample.detectionMs);
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
-    printTable(
-      `Event → UpdateService latency over ${samples.length} ECR pushes (each a full rollout; ${formatMs(elapsed)} in total)`,
-      ['measure', 'value'],
-      [
-        ['p50', formatMs(p50)],
-        ['p90', formatMs(percentile(latencies, 90))],
-        ['p99', formatMs(p99)],
-        ['max', formatMs(Math.max(...latencies))],
-        ['mean', formatMs(mean(latencies))],
-        ['target p50 < 100 ms', p50 < 100 ? 'met' : 'NOT met'],
-      ],
-    );
-    const parts = (pick: (sample: (typeof samples)[number]) => number) => {
-      const values = samples.map(pick).filter(Number.isFinite);
-      return [formatMs(percentile(values, 50)), formatMs(percentile(values, 99))];
-    };
-    printTable(
-      'Where the time goes (cumulative from the push; p50 / p99 of each milestone)',
-      ['milestone', 'p50', 'p99'],
-      [
-        ['runtime receives the ECR event (SQS hop 1)', ...parts((s) => s.intakeReceivedMs)],
-        ['runtime receives the reconcile it queued (SQS hop 2)', ...parts((s) => s.reconcileReceivedMs)],
-        ['UpdateService arrives at ECS (reads, plan, register, update)', ...parts((s) => s.detectionMs)],
-      ],
-    );
-    printTable(
-      'Compared with polling (expected detection delay = half the interval; worst case = the interval)',
-      ['baseline', 'expected delay', 'p50 / expected', 'p99 / worst case'],
-      [60_000, 180_000].map((interval) => [
-        `poll every ${interval / 1000} s`,
-        formatMs(interval / 2),
-        formatRatio(p50 / (interval / 2)),
-        formatRatio(p99 / interval),
+    const perCycle = samples.map((sample) => {
+      const counts = new Map<string, number>();
+      for (const call of setup.awsCalls?.between(sample.sentAt, sample.updatedAt) ?? []) {
+        const key = `${call.api}:${call.operation}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    });
+    const keys = new Set(perCycle.flatMap((counts) => [...counts.keys()]));
+    const callsBeforeUpdate = new Map(
+      [...keys].sort().map((key) => [
+        key,
+        percentile(
+          perCycle.map((counts) => counts.get(key) ?? 0),
+          50,
+        ),
       ]),
     );
+    return { latencyMs, samples, callsBeforeUpdate };
   } finally {
     await setup.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`${machineLine()}\n`);
+  if (FAULT_RATE > 0)
+    process.stdout.write(`fault injection: ${FAULT_RATE * 100} % of AWS calls throttled or 5xx\n`);
+  const runs: Run[] = [];
+  for (const latencyMs of LATENCIES_MS) runs.push(await measure(latencyMs));
+  process.stdout.write(`${machineLine()}\n`);
+  const detection = (run: Run) => run.samples.map((sample) => sample.detectionMs);
+  const baseline = runs[0] as Run;
+  const baselineP50 = percentile(detection(baseline), 50);
+  printTable(
+    `Event → UpdateService, ${EVENTS} ECR pushes per row (each a full rollout); baseline: ${baseline.latencyMs} ms injected, same run`,
+    ['injected per AWS call', 'p50', 'p95', 'p99', 'p50 / baseline', 'round trips implied (Δp50 / latency)'],
+    runs.map((run) => {
+      const p50 = percentile(detection(run), 50);
+      return [
+        `${run.latencyMs} ms`,
+        formatMs(p50),
+        formatMs(percentile(detection(run), 95)),
+        formatMs(percentile(detection(run), 99)),
+        formatRatio(p50 / baselineP50),
+        run.latencyMs > 0 ? ((p50 - baselineP50) / run.latencyMs).toFixed(1) : '-',
+      ];
+    }),
+  );
+  const keys = [...new Set(runs.flatMap((run) => [...run.callsBeforeUpdate.keys()]))].sort();
+  printTable(
+    'AWS calls between the push and the UpdateService (median per event; SQS long polls included)',
+    ['api:operation', ...runs.map((run) => `${run.latencyMs} ms`)],
+    keys.map((key) => [key, ...runs.map((run) => String(run.callsBeforeUpdate.get(key) ?? 0))]),
+  );
+  const at50 = runs.find((run) => run.latencyMs === 50);
+  if (at50) {
+    const p50 = percentile(detection(at50), 50);
+    process.stdout.write(
+      `\ngoal: p50 < ${GOAL_P50_AT_50_MS} ms with 50 ms per AWS call: ${p50 < GOAL_P50_AT_50_MS ? 'met' : 'NOT met'} (${formatMs(p50)})\n`,
+    );
   }
 }
 

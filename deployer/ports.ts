@@ -2,6 +2,7 @@
 // (and so against the local stand-ins through AWS_ENDPOINT_URL_*); tests may use in-memory fakes of
 // these interfaces, never hand-made mocks of the SDK. Every call takes an AbortSignal.
 
+import type { EcsDeploymentConfiguration } from './domain/rollout-strategy.ts';
 import type { StoppedTask } from './domain/stopped-tasks.ts';
 import type {
   ConfigError,
@@ -22,6 +23,11 @@ export interface DescribedTaskDefinition {
 export interface ServicesDescribed {
   found: LiveService[];
   missing: { service: string; reason: string }[];
+}
+
+export interface UpdateServiceOptions {
+  /** Sent as UpdateService `deploymentConfiguration` (planDeploymentConfiguration); absent: left as it is. */
+  deploymentConfiguration?: EcsDeploymentConfiguration;
 }
 
 export interface EcsPort {
@@ -46,11 +52,16 @@ export interface EcsPort {
   listTaskDefinitions(family: string, signal: AbortSignal): Promise<string[]>;
   /** Adds or overwrites tags on a resource (a task definition revision records a rollout's result). */
   tagResource(resourceArn: string, tags: Record<string, string>, signal: AbortSignal): Promise<void>;
+  /**
+   * Points the service at a revision. `options.deploymentConfiguration` (rollout-strategy.ts) goes with
+   * the same call, so the new deployment already runs under the configured strategy.
+   */
   updateService(
     cluster: string,
     service: string,
     taskDefinitionArn: string,
     signal: AbortSignal,
+    options?: UpdateServiceOptions,
   ): Promise<void>;
   /**
    * The service's recently stopped tasks of one revision, with their stop reason and exit codes (ECS

@@ -11,6 +11,10 @@ import type { WorldRuntime } from './world-runtime.ts';
 
 export interface CycleSample {
   tag: string;
+  /** Date.now() when the push event was sent to the queue. */
+  sentAt: number;
+  /** Date.now() when the stand-in created the deployment (handled UpdateService). */
+  updatedAt: number;
   detectionMs: number;
   /** Push → the runtime received the image-push message (SQS delivery of the event). */
   intakeReceivedMs: number;
@@ -69,6 +73,8 @@ export async function runRolloutCycles(
       const reconcile = setup.queue.firstReceive('reconcile', intake?.at ?? sentAt);
       samples.push({
         tag,
+        sentAt,
+        updatedAt: deployment.createdAt.getTime(),
         detectionMs: deployment.createdAt.getTime() - sentAt,
         intakeReceivedMs: (intake?.at ?? Number.NaN) - sentAt,
         reconcileReceivedMs: (reconcile?.at ?? Number.NaN) - sentAt,

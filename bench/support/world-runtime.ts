@@ -13,6 +13,7 @@ import type { Adapters } from '../../deployer/startup/create-adapters.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
 import { worldAdapters } from '../../test/support/world-adapters.ts';
+import { type AwsCallLog, type AwsLatencyProxy, startAwsLatencyProxy } from './aws-latency-proxy.ts';
 import { serviceYaml } from './deployer-process.ts';
 import { TimedQueue } from './timed-queue.ts';
 
@@ -23,6 +24,8 @@ export interface WorldRuntime {
   queue: TimedQueue;
   /** ECS calls the runtime made, by EcsPort method. */
   ecsCalls: Map<string, number>;
+  /** Every AWS call on the wire (SQS included), when awsLatencyMs is set (0 counts without delay). */
+  awsCalls: AwsCallLog | undefined;
   /** Polls the runtime's status of `actors` until `done` holds. */
   until(done: (status: ServiceStatus) => boolean, timeoutMs?: number): Promise<ServiceStatus>;
   stop(): Promise<void>;
@@ -43,6 +46,11 @@ export interface WorldRuntimeOptions {
   tuning?: RuntimeTuning;
   /** The ECS stand-in sends deployment events to the queue (default true; false: the polling baseline). */
   deploymentEvents?: boolean;
+  /**
+   * Put the delaying proxy (aws-latency-proxy.ts) between the runtime and every AWS endpoint, adding
+   * this many ms per call; 0 only counts calls. Unset: the runtime talks to the stand-ins directly.
+   */
+  awsLatencyMs?: number;
 }
 
 export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<WorldRuntime> {
@@ -74,9 +82,11 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
   );
   let adapters: Adapters | undefined;
   let runtime: DeployerRuntime | undefined;
+  let proxy: AwsLatencyProxy | undefined;
   const stop = async () => {
     await runtime?.stop();
     adapters?.destroy();
+    await proxy?.stop();
     await world.stop();
     await rm(configRoot, { recursive: true, force: true });
   };
@@ -91,7 +101,10 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       LOG_LEVEL: options.logger.level,
     });
     let queue: TimedQueue | undefined;
-    adapters = worldAdapters(world, settings, options.logger, {
+    if (options.awsLatencyMs !== undefined)
+      proxy = await startAwsLatencyProxy(world, { latencyMs: options.awsLatencyMs });
+    const reached: LocalWorld = proxy ? { ...world, endpoints: proxy.endpoints, env: proxy.env } : world;
+    adapters = worldAdapters(reached, settings, options.logger, {
       probeTimeoutMs: 2_000,
       ...(options.retryMode ? { retryMode: options.retryMode } : {}),
       wrapQueue: (inner) => {
@@ -132,7 +145,7 @@ export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<W
       }
     };
     await until((status) => status.sync.state === 'Synced' && status.currentRollout === null);
-    return { world, runtime: started, queue: timed, ecsCalls, until, stop };
+    return { world, runtime: started, queue: timed, ecsCalls, awsCalls: proxy?.calls, until, stop };
   } catch (error) {
     await stop();
     throw error;

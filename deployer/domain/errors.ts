@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   NOT_SUSPENDED: { retryable: false, httpStatus: 409 },
   /** `approve` or `reject` with no rollout held by a gate for that service. */
   NOTHING_TO_APPROVE: { retryable: false, httpStatus: 409 },
+  /** `rollout.strategy` the service cannot run (not the ECS controller, no alternate target group). */
+  STRATEGY_UNSUPPORTED: { retryable: false, httpStatus: 409 },
   AWS_THROTTLED: { retryable: true, httpStatus: 503 },
   AWS_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   /** AWS refused the request as made (4xx): permissions, validation. Needs a change. */

@@ -1,5 +1,6 @@
 // The shared vocabulary of the deployer: desired state, live state, events, plans. Pure data only.
 import type { SyncWindow } from './gates/sync-window.ts';
+import type { LiveDeploymentSettings, StrategySettings } from './rollout-strategy.ts';
 import type { RolloutTrigger } from './rollout-trigger.ts';
 
 export type { RolloutTrigger };
@@ -48,7 +49,12 @@ export interface ServiceConfig {
   };
   verify?: VerifySettings;
   cdn?: CdnSettings;
-  rollout: { timeoutSeconds: number; rollback: boolean };
+  rollout: {
+    timeoutSeconds: number;
+    rollback: boolean;
+    /** How ECS rolls the service out (rollout-strategy.ts); absent: the deployer leaves that to the service. */
+    strategy?: StrategySettings;
+  };
   suspended: boolean;
   /** `manual`: each new digest waits for `approve` (domain/gates); absent: none. */
   approval?: 'manual';
@@ -199,6 +205,8 @@ export interface LiveService {
   taskDefinitionArn: string;
   deployments: LiveDeployment[];
   events: LiveServiceEvent[];
+  /** Controller, deploymentConfiguration and load balancers, as DescribeServices has them; absent: not read. */
+  deploymentSettings?: LiveDeploymentSettings;
 }
 
 /** The image the configured container runs in the PRIMARY deployment's task definition. */

@@ -1,10 +1,11 @@
 // The deployer runtime: wires config intake, the queue consumer, the reconciler and the status they
-// keep behind the DeployerRuntime interface the HTTP layer talks to, and runs its lifecycle (first
+// keep behind the DeployerRuntime interface the HTTP layer talks to; lifecycle.ts runs it (first
 // config load, status rebuild, consuming, periodic resync). Ports in, nothing global.
 import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { HistoryLinkSettings } from '../domain/history-links.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
+import type { ServiceConfig } from '../domain/types.ts';
 import type {
   CdnPort,
   Clock,
@@ -19,10 +20,10 @@ import type {
 } from '../ports.ts';
 import { Approvals } from './approvals.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
-import { coalesced } from './coalesced.ts';
 import { DeploymentSignals } from './deployment-signals.ts';
 import { rollbackFollower } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
+import { runtimeLifecycle } from './lifecycle.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
 import { createOperations } from './operations.ts';
@@ -31,8 +32,10 @@ import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
 import { resyncPass } from './resync-pass.ts';
+import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
+import { StatusRefresh } from './status-refresh.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
 
@@ -68,9 +71,9 @@ export interface RuntimeTuning {
   backoffSeconds?: (receiveCount: number) => number;
   /** Overrides settings.heartbeatSeconds (fractions allowed; tests). */
   heartbeatSeconds?: number;
+  /** Interval of the status refresh from ECS (status-refresh.ts); 0: none. */
+  statusRefreshMs?: number;
 }
-
-const nameOf = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
 export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
   // One cache of described revisions: the resync pass reads through it; everything else reads ECS
@@ -86,7 +89,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
   const approvals = new Approvals({ ecs: deps.ecs, clock, logger });
   const rebuildDeps = {
-    ecs: deps.ecs,
+    ecs: taskDefinitions, // cached by ARN: the first resync pass reads the same live revisions
     store,
     logger,
     onLiveRecord: (name: string, record: RevisionRecord, arn: string) =>
@@ -103,14 +106,20 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     configPrefix,
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
-    triage: async (services, signal) =>
-      (
-        await resyncPass(
-          { ecs: taskDefinitions, registry: deps.registry, reconciler, logger },
-          services,
-          signal,
-        )
-      ).reconcile,
+    triage: async (services, signal) => (await resync(services, signal)).reconcile,
+  });
+  const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
+    resyncPass({ ecs: taskDefinitions, registry: deps.registry, reconciler, logger }, services, signal);
+  // Every replica's status from ECS, whoever runs the work (docs/deployer.md, Several replicas).
+  const refresh = new StatusRefresh({
+    ecs: taskDefinitions,
+    store,
+    metrics,
+    clock,
+    logger,
+    services: () => intake.current()?.services ?? [],
+    settle: resync,
+    ...(tuning.statusRefreshMs !== undefined ? { intervalMs: tuning.statusRefreshMs } : {}),
   });
   const deploymentSignals = new DeploymentSignals();
   const reconciler = new Reconciler({
@@ -131,24 +140,16 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     suspension: (name) => suspensions.get(name),
     approval: (name) => approvals.get(name),
   });
-  const eventLog = deps.logger.child({ component: 'ecs-events' });
-  const handlers = messageHandlers(intake, reconciler, async (event) => {
-    const { cluster, service } = event;
-    const managed = intake
-      .current()
-      ?.services.find(
-        (s) => nameOf(s.service) === service && (cluster === '' || nameOf(s.cluster) === cluster),
-      );
-    if (!managed) {
-      eventLog.debug({ cluster, service, event: event.event }, 'ECS event about a service not in the config');
-      return;
-    }
-    const woken = deploymentSignals.notify(managed.cluster, managed.service);
-    eventLog.info(
-      { service: managed.name, event: event.event, deploymentId: event.deploymentId, woken },
-      'ECS deployment event',
-    );
-  });
+  const handlers = messageHandlers(
+    intake,
+    reconciler,
+    routeDeploymentEvent({
+      desired: () => intake.current(),
+      signals: deploymentSignals,
+      logger: deps.logger,
+      onEvent: (name) => void refresh.soon(name, lifecycle.signal()).catch(() => undefined),
+    }),
+  );
   const consumer = new QueueConsumer({
     queue,
     handle: (message, signal) => dispatch(handlers, message.body, signal),
@@ -163,7 +164,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     onReceive: (message) => metrics.event(EVENT_SOURCE[message.body.kind]),
     // The periodic sample may be taken mid-work; without a fresh one the status would say "2 in
     // flight" until the next period although the queue drained.
-    onSettled: () => queueStatsSoon(),
+    onSettled: () => lifecycle.queueStatsSoon(),
   });
   const operations = createOperations({
     queue,
@@ -180,115 +181,36 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   });
   const rollbacks = rollbackFollower(
     { ecs: deps.ecs, cdn: deps.cdn, probe: deps.probe, clock, store, metrics, logger },
-    { waitPollMs: settings.waitPollMs, signal: () => lifetime.signal },
+    { waitPollMs: settings.waitPollMs, signal: () => lifecycle.signal() },
   );
 
-  let lifetime = new AbortController();
-  let isReady = false;
-  let started = false;
-  let background: Promise<void> = Promise.resolve();
-  const stamp = () => clock.now().toISOString();
-
-  /** Loads the config at the source head; false (logged) when the source cannot be read now. */
-  async function loadConfig(signal: AbortSignal): Promise<boolean> {
-    try {
-      const outcome = await intake.loadHead(signal);
-      logger.info({ config: outcome, revision: intake.current()?.revision ?? null }, 'config loaded');
-      return true;
-    } catch (error) {
-      if (signal.aborted) throw error;
-      logger.error({ err: error }, 'cannot read the config; retrying');
-      return false;
-    }
-  }
-
-  /** After the first config load: rebuild status from ECS, then start consuming and catch up. */
-  async function begin(signal: AbortSignal): Promise<void> {
-    await rebuildStatus(rebuildDeps, intake.current()?.services ?? [], signal);
-    consumer.start();
-    // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint). One
-    // resync compares every service in bulk and queues reconciles only for those that differ.
-    try {
-      await operations.enqueue(
-        { kind: 'resync', reason: `startup ${stamp()}`, trigger: { kind: 'startup' } },
-        signal,
-      );
-    } catch (error) {
-      if (signal.aborted) throw error;
-      logger.warn({ err: error }, 'could not queue the startup resync; the periodic resync will');
-    }
-    isReady = true;
-    logger.info({ mode: settings.mode, services: store.names() }, 'deployer runtime ready');
-  }
-
-  /** The config source is unreachable at start: keep trying in the background, not ready meanwhile. */
-  async function retryFirstLoad(signal: AbortSignal): Promise<void> {
-    do await clock.sleep(tuning.configRetryMs ?? 5_000, signal);
-    while (!(await loadConfig(signal)));
-    await begin(signal);
-  }
-
-  async function refreshQueueStats(): Promise<void> {
-    try {
-      const stats = await queue.stats(AbortSignal.any([lifetime.signal, AbortSignal.timeout(5_000)]));
-      store.queueStats(stats);
-      metrics.queueMessages(stats.visible, stats.inFlight);
-    } catch (error) {
-      if (!lifetime.signal.aborted) logger.debug({ err: error }, 'queue stats unavailable');
-    }
-  }
-
-  // One read at a time; settlements during a read ask for one more after it.
-  const queueStatsSoon = coalesced(refreshQueueStats, () => lifetime.signal.aborted);
-  /** Periodic work on the Clock, stopped with the runtime; a failure waits for the next time. */
-  function every(ms: number, work: () => Promise<unknown>): void {
-    if (ms <= 0) return;
-    const signal = lifetime.signal;
-    clock.every(
-      ms,
-      () =>
-        void work().catch((error: unknown) => {
-          if (!signal.aborted) logger.warn({ err: error }, 'periodic work failed; next time');
-        }),
-      signal,
-    );
-  }
+  const lifecycle = runtimeLifecycle({
+    intake,
+    consumer,
+    operations,
+    queue,
+    store,
+    metrics,
+    clock,
+    logger,
+    mode: settings.mode,
+    resyncIntervalSeconds: settings.resyncIntervalSeconds,
+    queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? 15_000,
+    configRetryMs: tuning.configRetryMs ?? 5_000,
+    rebuild: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
+    alongside: (signal) => (tuning.statusRefreshMs === 0 ? undefined : refresh.start(signal)),
+    settled: () => rollbacks.settled(),
+  });
   return {
     metrics: metrics.registry,
-    async start() {
-      if (started) return;
-      started = true;
-      lifetime = new AbortController();
-      const signal = lifetime.signal;
-      every(settings.resyncIntervalSeconds * 1000, () =>
-        operations.enqueue({ kind: 'resync', reason: `periodic ${stamp()}` }, signal),
-      );
-      every(tuning.queueStatsIntervalMs ?? 15_000, refreshQueueStats);
-      void refreshQueueStats();
-      if (await loadConfig(signal)) await begin(signal);
-      else
-        background = retryFirstLoad(signal).catch((error: unknown) => {
-          if (!signal.aborted) logger.error({ err: error }, 'starting the runtime failed');
-        });
-    },
-
-    async stop() {
-      if (!started) return;
-      isReady = false;
-      lifetime.abort(new Error('deployer stopping'));
-      await background;
-      await rollbacks.settled();
-      await consumer.stop();
-      started = false;
-      logger.info('deployer runtime stopped');
-    },
-
-    ready: () => isReady && consumer.running,
+    start: () => lifecycle.start(),
+    stop: () => lifecycle.stop(),
+    ready: () => lifecycle.ready(),
     readiness: createReadiness({
       queue,
       clock,
       configReadAt: () => store.snapshot().config.readAt,
-      started: () => isReady && consumer.running,
+      started: () => lifecycle.ready(),
       onQueueError: (error) => logger.warn({ err: error }, 'not ready: the queue does not answer'),
     }),
     status: () => store.snapshot(),

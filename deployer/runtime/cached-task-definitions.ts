@@ -6,12 +6,12 @@
 // revision described by its full ARN is kept (bounded, least recently used out first), and tagResource
 // through this port updates the kept tags, so this process reads back exactly what it wrote.
 // Tags another replica writes (a suspension made through its API) are not seen in the kept copy: so only
-// the bulk resync pass reads through the cache (and fills it: the revisions services run), and
-// `authoritative` (what a reconcile, the suspensions and the status rebuild use) always asks ECS and
-// refreshes a kept copy it finds (without adding the history revisions the rebuild reads). A stale kept copy can then at worst
+// the bulk reads go through the cache (the resync pass, the status rebuild at start and the status
+// refresh, which re-reads a revision whose tags may move: status-refresh.ts), and `authoritative` (what
+// a reconcile and the suspensions use) always asks ECS and refreshes a kept copy it finds. A stale kept copy can then at worst
 // settle a service's status in a pass; any work is done by a reconcile, which reads ECS itself.
 import type { LiveService, TaskDefinition } from '../domain/types.ts';
-import type { DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../ports.ts';
+import type { DescribedTaskDefinition, EcsPort, ServicesDescribed, UpdateServiceOptions } from '../ports.ts';
 
 /** `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`: one fixed revision. */
 const REVISION_ARN = /^arn:[^:]+:ecs:[^:]*:\d*:task-definition\/[A-Za-z0-9_-]+:\d+$/;
@@ -42,7 +42,8 @@ export class CachedTaskDefinitions implements EcsPort {
     describeServices: (cluster, services, signal) => this.describeServices(cluster, services, signal),
     registerTaskDefinition: (td, tags, signal) => this.registerTaskDefinition(td, tags, signal),
     listTaskDefinitions: (family, signal) => this.listTaskDefinitions(family, signal),
-    updateService: (cluster, service, arn, signal) => this.updateService(cluster, service, arn, signal),
+    updateService: (cluster, service, arn, signal, options) =>
+      this.updateService(cluster, service, arn, signal, options),
     stoppedTasks: (cluster, service, arn, signal) => this.stoppedTasks(cluster, service, arn, signal),
   };
 
@@ -118,8 +119,9 @@ export class CachedTaskDefinitions implements EcsPort {
     service: string,
     taskDefinitionArn: string,
     signal: AbortSignal,
+    options?: UpdateServiceOptions,
   ): Promise<void> {
-    return this.#inner.updateService(cluster, service, taskDefinitionArn, signal);
+    return this.#inner.updateService(cluster, service, taskDefinitionArn, signal, options);
   }
 
   stoppedTasks(cluster: string, service: string, taskDefinitionArn: string, signal: AbortSignal) {

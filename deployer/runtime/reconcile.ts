@@ -1,22 +1,21 @@
 // Reconcile one service, Flux style: observe (desired from config + registry, live from ECS), decide
-// (domain/decide.ts, pure), act on the decision (roll out, resume what a crash interrupted, retry a
-// pending CDN invalidation, or nothing), and write the status once, in `finally`, whatever happened.
+// (domain/decide.ts, pure), act on the decision (act-on-decision.ts: roll out, resume what a crash
+// interrupted, retry a pending CDN invalidation, or nothing), and write the status once, in `finally`.
 import type { Logger } from 'pino';
-import { type Decision, decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
+import { decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
 import { isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
+import { actOnDecision } from './act-on-decision.ts';
 import type { DeploymentSignals } from './deployment-signals.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { type ObservationDeps, type Observed, type ObservedReads, observation } from './observation.ts';
-import { complete, deploy, finishRollback } from './rollout/deploy.ts';
-import { invalidateAfterRollout } from './rollout/invalidate.ts';
 import { recentRevisions } from './rollout/recent-revisions.ts';
-import { type ActOutcome, afterInvalidation } from './rollout/record-outcome.ts';
-import { type RunnerDeps, rolloutContext, runRollout } from './rollout/run-rollout.ts';
+import type { ActOutcome } from './rollout/record-outcome.ts';
+import type { RunnerDeps } from './rollout/run-rollout.ts';
 import { ServiceEvents } from './service-events.ts';
 import type { StatusStore } from './status-store.ts';
 
@@ -56,7 +55,7 @@ export interface ReconcileOptions {
 
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
-  readonly #runner: RunnerDeps;
+  readonly #runner: RunnerDeps & { clock: Clock };
   readonly #lock = new KeyedLock();
   readonly #events: ServiceEvents;
   readonly #repositoryUris = new Map<string, string>();
@@ -124,7 +123,7 @@ export class Reconciler {
       'planned',
     );
     logGates(decision, options.overrideWindowBy, log, (show) => this.#deps.store.update(config.name, show));
-    const acted = await this.#act(decision, observed, signal, log, options.trigger);
+    const acted = await actOnDecision(this.#runner, decision, observed, signal, log, options.trigger);
     return { suspension: decision.suspension, ...acted };
   }
 
@@ -189,84 +188,6 @@ export class Reconciler {
     });
   }
 
-  async #act(
-    decision: Decision,
-    observed: Observed,
-    signal: AbortSignal,
-    log: Logger,
-    trigger: RolloutTrigger | undefined,
-  ): Promise<ActOutcome> {
-    const { config, configRevision, live } = observed;
-    switch (decision.kind) {
-      case 'noop':
-      case 'degraded':
-      case 'blocked':
-      case 'held':
-      case 'rejected':
-        return { status: statusOf(decision, config) };
-      case 'failed-before':
-        this.#deps.store.rememberFailedDigest(config.name, decision.failure);
-        log.info(
-          { digest: decision.plan.to.digest, reason: decision.failure.reason },
-          'rollout skipped: the digest failed before',
-        );
-        return { status: statusOf(decision, config) };
-      case 'read-history':
-        throw new Error('decide() asked for the recent revisions twice');
-      case 'invalidate': {
-        const ctx = rolloutContext(
-          this.#runner,
-          config,
-          signal,
-          log.child({ rolloutId: decision.rolloutId }),
-        );
-        const cdn = config.cdn as NonNullable<ServiceConfig['cdn']>;
-        const error = await invalidateAfterRollout(ctx, cdn, decision);
-        if (error !== undefined) return afterInvalidation(config, live.digest ?? '', error);
-        return { status: { state: 'Synced', reason: Reason.UpToDate, message: decision.message } };
-      }
-      case 'resume':
-      case 'resume-rollback': {
-        const { interrupted } = decision;
-        const input = {
-          ...interrupted,
-          startedAt: parseDate(interrupted.startedAt) ?? this.#deps.clock.now(),
-        };
-        const run = { config, configRevision, live, rolloutId: input.rolloutId, digest: input.digest };
-        log.info(
-          { rolloutId: input.rolloutId },
-          decision.kind === 'resume'
-            ? 'resuming an interrupted rollout at wait'
-            : 'resuming an interrupted rollback',
-        );
-        return runRollout(this.#runner, run, signal, log, (ctx) =>
-          decision.kind === 'resume' ? complete(ctx, input) : finishRollback(ctx, input, decision.failure),
-        );
-      }
-      case 'rollout': {
-        const { plan } = decision;
-        const run = {
-          config,
-          configRevision,
-          live,
-          rolloutId: plan.rolloutId,
-          digest: plan.to.digest,
-          to: plan.to,
-          ...(trigger ? { trigger } : {}),
-        };
-        return runRollout(this.#runner, run, signal, log.child({ rolloutId: plan.rolloutId }), (ctx) =>
-          deploy(ctx, {
-            rolloutId: plan.rolloutId,
-            ...plan.to, // image, digest and the tag the policy chose
-            configRevision,
-            template: observed.template,
-            recent: observed.recent ?? [],
-          }),
-        );
-      }
-    }
-  }
-
   /** A repository's URI never changes: ask the registry once per repository. */
   async repositoryUri(repository: string, signal: AbortSignal): Promise<string> {
     const known = this.#repositoryUris.get(repository);
@@ -290,10 +211,4 @@ export class Reconciler {
       message: `${message} (retrying)`,
     };
   }
-}
-
-function parseDate(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -67,6 +67,13 @@ export type MotoLimit = keyof typeof MOTO_LIMITS;
  *   container without its own `memory`, and a stopped task has no stopCode, no stoppedAt and exit code 0
  *   (moto/ecs/models.py run_task, list_tasks, stop_task). The stopped-task contract runs a task with
  *   RunTask + StopTask there and checks the stop reason only; the adapter keeps only the revision's tasks.
+ * - ECS deployment strategies (issue 15; test/integration/adapters/ecs-strategy.test.ts): CreateService
+ *   drops `deploymentConfiguration` (DescribeServices shows none); UpdateService stores the object as sent,
+ *   replacing the previous one whole, and validates nothing (strategy `NOPE`, canaryPercent 1 with a
+ *   5000-minute bake are kept), applies no defaults and starts no traffic shifting; `loadBalancers[]
+ *   .advancedConfiguration` is kept as given; ListServiceDeployments, DescribeServiceDeployments and
+ *   StopServiceDeployment answer 404 (not implemented). The deployer therefore always sends the whole
+ *   configuration it wants kept (planDeploymentConfiguration), and ranges are checked by `validate`.
  */
 export const MOTO_TOLERATED_DIFFERENCES = [
   'cloudfront-invalidation-status-upper-case',
@@ -78,4 +85,5 @@ export const MOTO_TOLERATED_DIFFERENCES = [
   'ecs-update-service-accepts-inactive',
   'ecs-register-and-create-lax-validation',
   'ecs-stopped-tasks-by-run-and-stop-task',
+  'ecs-deployment-strategies-stored-not-run',
 ] as const;

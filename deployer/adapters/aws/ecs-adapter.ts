@@ -5,21 +5,26 @@
 // - Every call first takes a token of its operation from the optional RateLimiter (ECS throttles per
 //   account and Region with token buckets); a throttled answer empties that bucket.
 import {
-  type Deployment,
+  type DeploymentConfiguration,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
-  type Service,
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DeployerError, isDeployerError } from '../../domain/errors.ts';
-import type { LiveDeployment, LiveService, RolloutState, TaskDefinition } from '../../domain/types.ts';
-import type { DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../../ports.ts';
+import type { LiveService, TaskDefinition } from '../../domain/types.ts';
+import type {
+  DescribedTaskDefinition,
+  EcsPort,
+  ServicesDescribed,
+  UpdateServiceOptions,
+} from '../../ports.ts';
 import type { RateLimiter } from '../../shared/rate-limiter.ts';
+import { toLiveService } from './ecs-live-service.ts';
 import { listStoppedTasks, type SendCall } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
 
@@ -231,11 +236,21 @@ export class EcsAdapter implements EcsPort {
     service: string,
     taskDefinitionArn: string,
     signal: AbortSignal,
+    options: UpdateServiceOptions = {},
   ): Promise<void> {
+    // The domain's plain-data deploymentConfiguration uses the API's own field names
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html).
+    const deploymentConfiguration = options.deploymentConfiguration as DeploymentConfiguration | undefined;
     await this.#call('ecs:UpdateService', signal, () =>
-      this.#client.send(new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn }), {
-        abortSignal: signal,
-      }),
+      this.#client.send(
+        new UpdateServiceCommand({
+          cluster,
+          service,
+          taskDefinition: taskDefinitionArn,
+          ...(deploymentConfiguration && { deploymentConfiguration }),
+        }),
+        { abortSignal: signal },
+      ),
     );
   }
 
@@ -251,47 +266,4 @@ function familyOf(arn: string): string {
   const name = arn.slice(arn.lastIndexOf('/') + 1);
   const colon = name.lastIndexOf(':');
   return colon === -1 ? name : name.slice(0, colon);
-}
-
-function toLiveService(cluster: string, service: string, found: Service): LiveService {
-  const deployments = (found.deployments ?? []).map(toLiveDeployment);
-  const primary = deployments.find((d) => d.status === 'PRIMARY');
-  return {
-    cluster,
-    service,
-    status: found.status ?? 'UNKNOWN',
-    desiredCount: found.desiredCount ?? 0,
-    runningCount: found.runningCount ?? 0,
-    pendingCount: found.pendingCount ?? 0,
-    taskDefinitionArn: primary?.taskDefinitionArn ?? found.taskDefinition ?? '',
-    deployments,
-    events: (found.events ?? []).map((event) => ({
-      id: event.id ?? '',
-      createdAt: event.createdAt ?? new Date(0),
-      message: event.message ?? '',
-    })),
-  };
-}
-
-const ROLLOUT_STATES = new Set<string>(['IN_PROGRESS', 'COMPLETED', 'FAILED']);
-const DEPLOYMENT_STATUSES = new Set<string>(['PRIMARY', 'ACTIVE', 'INACTIVE']);
-
-function toLiveDeployment(deployment: Deployment): LiveDeployment {
-  const live: LiveDeployment = {
-    id: deployment.id ?? '',
-    status: (DEPLOYMENT_STATUSES.has(deployment.status ?? '')
-      ? deployment.status
-      : 'INACTIVE') as LiveDeployment['status'],
-    taskDefinitionArn: deployment.taskDefinition ?? '',
-    desiredCount: deployment.desiredCount ?? 0,
-    runningCount: deployment.runningCount ?? 0,
-    failedTasks: deployment.failedTasks ?? 0,
-    createdAt: deployment.createdAt ?? new Date(0),
-    updatedAt: deployment.updatedAt ?? deployment.createdAt ?? new Date(0),
-  };
-  if (deployment.rolloutState && ROLLOUT_STATES.has(deployment.rolloutState)) {
-    live.rolloutState = deployment.rolloutState as RolloutState;
-  }
-  if (deployment.rolloutStateReason) live.rolloutStateReason = deployment.rolloutStateReason;
-  return live;
 }

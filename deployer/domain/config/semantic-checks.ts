@@ -9,6 +9,7 @@ import { isDigest, parseImageRef, sameRepository } from '../image-ref.ts';
 import { compileTagGlob, compileTagRegex } from '../policy/tag-pattern.ts';
 import type { ImageRef } from '../types.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
+import { rolloutStrategyIssues } from './rollout-strategy-checks.ts';
 import type { Issue } from './schema-errors.ts';
 
 type Data = Record<string, unknown>;
@@ -197,5 +198,7 @@ export function semanticIssues(data: unknown): Issue[] {
   const verify = record(root.verify);
   if (verify) issues.push(...verifyIssues(verify));
   if (Array.isArray(root.windows)) issues.push(...windowIssues(root.windows));
+  const rollout = record(root.rollout);
+  if (rollout) issues.push(...rolloutStrategyIssues(rollout));
   return issues;
 }

@@ -2,6 +2,7 @@
 // `npm run schema` writes it to config/service.schema.json so editors validate and complete too.
 // Rules a schema cannot say well (digests, semver ranges, regexes, cross-file) live in semantic-checks.ts.
 import { CONFIG_DEFAULTS } from './defaults.ts';
+import { rolloutStrategyProperties, STRATEGY_PATTERN_HINTS } from './rollout-strategy-schema.ts';
 
 export const NAME_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$';
 const ECS_NAME = '[A-Za-z0-9_-]{1,255}';
@@ -27,6 +28,7 @@ export const PATTERN_HINTS: Record<string, string> = {
   'cdn.paths.*': 'must be an invalidation path starting with "/" and without spaces (e.g. `/*`)',
   'windows.*.duration':
     'must be a duration in days, hours and minutes, as Argo CD sync windows write it (e.g. `1h`, `90m`, `1h30m`, `2d`)',
+  ...STRATEGY_PATTERN_HINTS,
   'verify.url': `must be an absolute http:// or https:// URL without spaces, or start with a placeholder such as \`\${stack:CloudFrontUrl}\``,
 };
 
@@ -195,7 +197,8 @@ export const serviceSchema = {
     rollout: {
       type: 'object',
       additionalProperties: false,
-      description: 'How long a rollout may take and what happens when it fails.',
+      description:
+        'How ECS rolls the service out (`strategy`), how long a rollout may take and what happens when it fails.',
       properties: {
         timeoutSeconds: positiveInteger(
           'Fail the rollout when ECS has not completed the deployment within this many seconds (verification has its own verify.timeoutSeconds). Also bounds the wait for a rollback.',
@@ -207,6 +210,7 @@ export const serviceSchema = {
           default: CONFIG_DEFAULTS.rollout.rollback,
           description: 'On failure, return the service to the task definition it ran before.',
         },
+        ...rolloutStrategyProperties,
       },
     },
     approval: {

@@ -1,5 +1,11 @@
 // Turns one schema-valid file's data into a ServiceConfig with every default filled in.
 import { parseDuration, type SyncWindow } from '../gates/sync-window.ts';
+import {
+  ECS_STRATEGY_LIMITS,
+  type RolloutStrategy,
+  type StrategySettings,
+  type TestTraffic,
+} from '../rollout-strategy.ts';
 import type { ServiceConfig, TrackPolicy } from '../types.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { normalisePin } from './semantic-checks.ts';
@@ -19,7 +25,16 @@ export interface ValidServiceData {
     timeoutSeconds?: number;
   };
   cdn?: { distributionId: string; paths?: string[] };
-  rollout?: { timeoutSeconds?: number; rollback?: boolean };
+  rollout?: {
+    timeoutSeconds?: number;
+    rollback?: boolean;
+    strategy?: RolloutStrategy;
+    bakeMinutes?: number;
+    canary?: { percent?: number; bakeMinutes?: number };
+    linear?: { stepPercent?: number; stepBakeMinutes?: number };
+    alarms?: string[];
+    testTraffic?: TestTraffic;
+  };
   suspended?: boolean;
   approval?: 'manual' | 'none';
   windows?: { kind: 'allow' | 'deny'; schedule: string; duration: string; timeZone?: string }[];
@@ -42,6 +57,31 @@ function track(policy: TrackPolicy | undefined): TrackPolicy {
   return { ...policy };
 }
 
+/** The strategy with ECS's defaults for what the file leaves out (ECS_STRATEGY_LIMITS cites them). */
+function strategySettings(rollout: ValidServiceData['rollout']): StrategySettings | undefined {
+  if (rollout?.strategy === undefined) return undefined;
+  const L = ECS_STRATEGY_LIMITS;
+  const settings: StrategySettings = { strategy: rollout.strategy };
+  if (rollout.bakeMinutes !== undefined) settings.bakeMinutes = rollout.bakeMinutes;
+  if (rollout.strategy === 'canary')
+    settings.canary = {
+      percent: rollout.canary?.percent ?? L.canary.percent.default,
+      bakeMinutes: rollout.canary?.bakeMinutes ?? L.canary.bakeMinutes.default,
+    };
+  if (rollout.strategy === 'linear')
+    settings.linear = {
+      stepPercent: rollout.linear?.stepPercent ?? L.linear.stepPercent.default,
+      stepBakeMinutes: rollout.linear?.stepBakeMinutes ?? L.linear.stepBakeMinutes.default,
+    };
+  if (rollout.alarms !== undefined) settings.alarms = [...rollout.alarms];
+  if (rollout.testTraffic !== undefined)
+    settings.testTraffic =
+      'header' in rollout.testTraffic
+        ? { header: { ...rollout.testTraffic.header } }
+        : { listenerRule: rollout.testTraffic.listenerRule };
+  return settings;
+}
+
 export function toServiceConfig(data: ValidServiceData, file: string): ServiceConfig {
   const d = CONFIG_DEFAULTS;
   const config: ServiceConfig = {
@@ -60,6 +100,8 @@ export function toServiceConfig(data: ValidServiceData, file: string): ServiceCo
   // Gates only appear when configured, so a service without them reads as before.
   if (data.approval === 'manual') config.approval = 'manual';
   if (data.windows !== undefined && data.windows.length > 0) config.windows = data.windows.map(syncWindow);
+  const strategy = strategySettings(data.rollout);
+  if (strategy !== undefined) config.rollout.strategy = strategy;
   if (data.image.pin !== undefined) config.image.pin = normalisePin(data.image.pin);
   if (data.image.pin !== undefined && data.image.track !== undefined) config.image.pinHoldsTrack = true;
   if (data.verify !== undefined) {

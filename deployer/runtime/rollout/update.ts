@@ -1,5 +1,7 @@
 // Step 2: point the service at our revision, unless its PRIMARY deployment already uses it (a retry
 // after a crash between update and wait must not start a second deployment).
+import { DeployerError } from '../../domain/errors.ts';
+import { planDeploymentConfiguration } from '../../domain/rollout-strategy.ts';
 import type { RolloutContext } from './rollout-context.ts';
 
 export async function updateService(ctx: RolloutContext, taskDefinitionArn: string): Promise<boolean> {
@@ -11,7 +13,20 @@ export async function updateService(ctx: RolloutContext, taskDefinitionArn: stri
     ctx.log.info({ taskDefinitionArn }, 'service already deploys this revision; not updating again');
     return false;
   }
-  await ctx.ecs.updateService(cluster, service, taskDefinitionArn, ctx.signal);
-  ctx.log.info({ taskDefinitionArn }, 'service updated');
+  const plan = planDeploymentConfiguration(
+    ctx.service.rollout.strategy,
+    ctx.service.rollout.rollback,
+    live.deploymentSettings,
+  );
+  // ECS would refuse the strategy (wrong controller, no alternate target group): a config problem, not a retry.
+  if (!plan.ok) throw new DeployerError('STRATEGY_UNSUPPORTED', `${ctx.service.name}: ${plan.message}`);
+  const { configuration } = plan;
+  await ctx.ecs.updateService(cluster, service, taskDefinitionArn, ctx.signal, {
+    ...(configuration && { deploymentConfiguration: configuration }),
+  });
+  ctx.log.info(
+    { taskDefinitionArn, ...(configuration && { strategy: configuration.strategy }) },
+    configuration ? 'service updated with its deployment strategy' : 'service updated',
+  );
   return true;
 }

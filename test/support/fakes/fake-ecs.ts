@@ -20,9 +20,16 @@
 // fails loudly. Rolling back to a revision that still runs is not a second rollout.
 import { DEPLOY_ENV } from '../../../common/contract.ts';
 import { REVISION_TAG_KEYS } from '../../../deployer/domain/revision-tags.ts';
+import type { EcsDeploymentConfiguration } from '../../../deployer/domain/rollout-strategy.ts';
 import type { StoppedTask } from '../../../deployer/domain/stopped-tasks.ts';
 import type { LiveDeployment, LiveService, TaskDefinition } from '../../../deployer/domain/types.ts';
-import type { Clock, DescribedTaskDefinition, EcsPort, ServicesDescribed } from '../../../deployer/ports.ts';
+import type {
+  Clock,
+  DescribedTaskDefinition,
+  EcsPort,
+  ServicesDescribed,
+  UpdateServiceOptions,
+} from '../../../deployer/ports.ts';
 import { awsFailure } from './aws-errors.ts';
 import { CallCounter } from './call-counter.ts';
 import { type PlannedFailure, throwIfPlanned } from './planned-failure.ts';
@@ -66,6 +73,8 @@ export class FakeEcs implements EcsPort {
   readonly calls = {
     register: 0,
     update: [] as string[],
+    /** The deploymentConfiguration each UpdateService carried (rollout.strategy), in order. */
+    deploymentConfigurations: [] as { service: string; configuration: EcsDeploymentConfiguration }[],
     tag: [] as { arn: string; tags: Record<string, string> }[],
   };
   /** Decides how a deployment of a revision ends (default: complete). */
@@ -220,6 +229,7 @@ export class FakeEcs implements EcsPort {
     service: string,
     taskDefinitionArn: string,
     _signal?: AbortSignal,
+    options: UpdateServiceOptions = {},
   ): Promise<void> {
     this.#call('updateService', 'ecs:UpdateService', service);
     const found = this.#service('ecs:UpdateService', cluster, service);
@@ -236,6 +246,11 @@ export class FakeEcs implements EcsPort {
     if (this.#deployerRolloutRunning(found) && primary.taskDefinitionArn !== arn && !stillRunning)
       this.#violation(`updateService for ${found.service} while deployment ${primary.id} is IN_PROGRESS`);
     this.calls.update.push(arn);
+    if (options.deploymentConfiguration)
+      this.calls.deploymentConfigurations.push({
+        service: found.service,
+        configuration: structuredClone(options.deploymentConfiguration),
+      });
     for (const d of found.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
     found.deployments.unshift(this.#deployment(arn, 'IN_PROGRESS'));
     this.#event(found, `(service ${found.service}) has started a deployment of ${arn}.`);

@@ -1,0 +1,37 @@
+// The handler of an ECS deployment event taken from the queue: find the managed service it is about
+// and wake the rollouts waiting on it (deployment-signals.ts). An event about a service the config
+// does not manage is dropped (debug log).
+import type { Logger } from 'pino';
+import type { DesiredState } from '../domain/types.ts';
+import type { DeploymentSignals } from './deployment-signals.ts';
+import type { Handler } from './message-handlers.ts';
+
+const nameOf = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
+export function routeDeploymentEvent(deps: {
+  desired: () => DesiredState | undefined;
+  signals: DeploymentSignals;
+  logger: Logger;
+  /** Told the managed service's name (the status refresh reads it now). */
+  onEvent?: (service: string) => void;
+}): Handler<'deployment-event'> {
+  const log = deps.logger.child({ component: 'ecs-events' });
+  return async (event) => {
+    const { cluster, service } = event;
+    const managed = deps
+      .desired()
+      ?.services.find(
+        (s) => nameOf(s.service) === service && (cluster === '' || nameOf(s.cluster) === cluster),
+      );
+    if (!managed) {
+      log.debug({ cluster, service, event: event.event }, 'ECS event about a service not in the config');
+      return;
+    }
+    const woken = deps.signals.notify(managed.cluster, managed.service);
+    deps.onEvent?.(managed.name);
+    log.info(
+      { service: managed.name, event: event.event, deploymentId: event.deploymentId, woken },
+      'ECS deployment event',
+    );
+  };
+}
