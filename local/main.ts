@@ -28,7 +28,7 @@ const banner = [
   `  ECR                     ${world.endpoints.ecr}   (push: npm run local:push -- actors 1.1.0 [--broken])`,
   `  CloudFront              ${world.endpoints.cloudfront}`,
   ...(rate > 0 ? [`  fault injection         rate ${rate}, seed ${seed}`] : []),
-  ...(options.actorsTargetGroups === 2
+  ...(options.actorsTargetGroups !== 1
     ? [
         `  actors target groups    ${ACTORS_LOAD_BALANCER.targetGroupArn}`,
         `                          ${ACTORS_LOAD_BALANCER.alternateTargetGroupArn} (alternate: blue/green, linear, canary)`,

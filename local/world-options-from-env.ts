@@ -38,7 +38,7 @@ export function localWorldOptionsFromEnv(
   };
 }
 
-/** LOCAL_ACTORS_TARGET_GROUPS=2 gives actors the alternate target group BLUE_GREEN, LINEAR and CANARY need. */
+/** LOCAL_ACTORS_TARGET_GROUPS=1 leaves actors without the alternate target group BLUE_GREEN, LINEAR and CANARY need (default 2). */
 function actorsTargetGroupsFromEnv(env: NodeJS.ProcessEnv): Pick<LocalWorldOptions, 'actorsTargetGroups'> {
   const value = env.LOCAL_ACTORS_TARGET_GROUPS;
   if (value === undefined || value === '') return {};

@@ -126,9 +126,10 @@ export interface LocalWorldOptions {
   /** When set, only these CloudFront distribution ids exist; otherwise any well-formed id does. */
   distributions?: string[];
   /**
-   * Target groups of the seeded actors service. 1 (default): one, as a ROLLING service has. 2: also the
-   * alternate target group, production and test listener rules and ECS role (the service's
-   * loadBalancers[].advancedConfiguration), which BLUE_GREEN, LINEAR and CANARY need.
+   * Target groups of the seeded actors service. 2 (default): the target group, the alternate one, the
+   * production and test listener rules and the ECS role (loadBalancers[].advancedConfiguration), as the
+   * stack has them for a service whose config asks for blue-green, linear or canary, so any rollout.strategy
+   * runs locally. 1: one target group, as for a rolling-only service (ECS then refuses the other strategies).
    */
   actorsTargetGroups?: 1 | 2;
   logger?: Logger;
@@ -398,7 +399,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         logger,
       });
       loadBalancers.set(SEED_SERVICE, await start(lb, 'actors'));
-      seedWorld(registry, ecsState, actorsCredentials, options.actorsTargetGroups ?? 1);
+      seedWorld(registry, ecsState, actorsCredentials, options.actorsTargetGroups ?? 2);
     }
 
     const waitForRollout = async (name: string, timeoutMs = 60_000): Promise<LocalService> => {
