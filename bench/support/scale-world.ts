@@ -93,16 +93,20 @@ export function createScaleWorld(options: ScaleWorldOptions): ScaleWorld {
     LOG_LEVEL: options.logger.level,
     ...options.env,
   });
-  const runtime = createDeployerRuntime({
-    settings,
-    ecs,
-    registry,
-    cdn,
-    queue,
-    configSource: config,
-    probe: new FakeProbe(ecs, { counter }),
-    clock,
-    logger: options.logger,
-  });
+  const runtime = createDeployerRuntime(
+    {
+      settings,
+      ecs,
+      registry,
+      cdn,
+      queue,
+      configSource: config,
+      probe: new FakeProbe(ecs, { counter }),
+      clock,
+      logger: options.logger,
+      // The status refresh's own calls are counted apart (test/unit/runtime/status-refresh.test.ts).
+    },
+    { statusRefreshMs: 0 },
+  );
   return { names, counter, ecs, registry, queue, cdn, config, runtime };
 }

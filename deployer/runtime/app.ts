@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { HistoryLinkSettings } from '../domain/history-links.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
+import type { ServiceConfig } from '../domain/types.ts';
 import type {
   CdnPort,
   Clock,
@@ -34,6 +35,7 @@ import { resyncPass } from './resync-pass.ts';
 import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
+import { StatusRefresh } from './status-refresh.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
 
@@ -69,6 +71,8 @@ export interface RuntimeTuning {
   backoffSeconds?: (receiveCount: number) => number;
   /** Overrides settings.heartbeatSeconds (fractions allowed; tests). */
   heartbeatSeconds?: number;
+  /** Interval of the status refresh from ECS (status-refresh.ts); 0: none. */
+  statusRefreshMs?: number;
 }
 
 export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
@@ -85,7 +89,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
   const approvals = new Approvals({ ecs: deps.ecs, clock, logger });
   const rebuildDeps = {
-    ecs: deps.ecs,
+    ecs: taskDefinitions, // cached by ARN: the first resync pass reads the same live revisions
     store,
     logger,
     onLiveRecord: (name: string, record: RevisionRecord, arn: string) =>
@@ -102,14 +106,20 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     configPrefix,
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
-    triage: async (services, signal) =>
-      (
-        await resyncPass(
-          { ecs: taskDefinitions, registry: deps.registry, reconciler, logger },
-          services,
-          signal,
-        )
-      ).reconcile,
+    triage: async (services, signal) => (await resync(services, signal)).reconcile,
+  });
+  const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
+    resyncPass({ ecs: taskDefinitions, registry: deps.registry, reconciler, logger }, services, signal);
+  // Every replica's status from ECS, whoever runs the work (docs/deployer.md, Several replicas).
+  const refresh = new StatusRefresh({
+    ecs: taskDefinitions,
+    store,
+    metrics,
+    clock,
+    logger,
+    services: () => intake.current()?.services ?? [],
+    settle: resync,
+    ...(tuning.statusRefreshMs !== undefined ? { intervalMs: tuning.statusRefreshMs } : {}),
   });
   const deploymentSignals = new DeploymentSignals();
   const reconciler = new Reconciler({
@@ -137,11 +147,12 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
       desired: () => intake.current(),
       signals: deploymentSignals,
       logger: deps.logger,
+      onEvent: (name) => void refresh.soon(name, lifecycle.signal()).catch(() => undefined),
     }),
   );
   const consumer = new QueueConsumer({
     queue,
-    handle: (message, signal) => dispatch(handlers, message.body, signal),
+    handle: (message, signal, slot) => dispatch(handlers, message.body, signal, slot),
     concurrency: settings.concurrency,
     visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
     heartbeatSeconds: tuning.heartbeatSeconds ?? settings.heartbeatSeconds,
@@ -187,6 +198,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? 15_000,
     configRetryMs: tuning.configRetryMs ?? 5_000,
     rebuild: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
+    alongside: (signal) => (tuning.statusRefreshMs === 0 ? undefined : refresh.start(signal)),
     settled: () => rollbacks.settled(),
   });
   return {

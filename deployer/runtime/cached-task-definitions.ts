@@ -6,9 +6,9 @@
 // revision described by its full ARN is kept (bounded, least recently used out first), and tagResource
 // through this port updates the kept tags, so this process reads back exactly what it wrote.
 // Tags another replica writes (a suspension made through its API) are not seen in the kept copy: so only
-// the bulk resync pass reads through the cache (and fills it: the revisions services run), and
-// `authoritative` (what a reconcile, the suspensions and the status rebuild use) always asks ECS and
-// refreshes a kept copy it finds (without adding the history revisions the rebuild reads). A stale kept copy can then at worst
+// the bulk reads go through the cache (the resync pass, the status rebuild at start and the status
+// refresh, which re-reads a revision whose tags may move: status-refresh.ts), and `authoritative` (what
+// a reconcile and the suspensions use) always asks ECS and refreshes a kept copy it finds. A stale kept copy can then at worst
 // settle a service's status in a pass; any work is done by a reconcile, which reads ECS itself.
 import type { LiveService, TaskDefinition } from '../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort, ServicesDescribed, UpdateServiceOptions } from '../ports.ts';

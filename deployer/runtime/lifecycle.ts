@@ -26,6 +26,8 @@ export interface LifecycleDeps {
   configRetryMs: number;
   /** Rebuilds the status of these services from ECS before consuming starts. */
   rebuild: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<void>;
+  /** Started with the consumer, stopped by the signal (the status refresh from ECS). */
+  alongside?: (signal: AbortSignal) => void;
   /** Work started outside the consumer (followed rollbacks) that stop() waits for. */
   settled: () => Promise<void>;
 }
@@ -65,6 +67,7 @@ export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
   async function begin(signal: AbortSignal): Promise<void> {
     await deps.rebuild(intake.current()?.services ?? [], signal);
     consumer.start();
+    deps.alongside?.(signal);
     // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint). One
     // resync compares every service in bulk and queues reconciles only for those that differ.
     try {

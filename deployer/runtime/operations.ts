@@ -14,7 +14,7 @@ import type { Approvals } from './approvals.ts';
 import type { LoadOutcome } from './intake.ts';
 import { manualRollback } from './rollback-service.ts';
 import type { DeployerRuntime, EnqueueResult } from './runtime.ts';
-import { readServiceHistory } from './service-history.ts';
+import { HistoryCache, historyVersion, readServiceHistory } from './service-history.ts';
 import type { StatusStore } from './status-store.ts';
 import type { Suspensions } from './suspensions.ts';
 
@@ -55,6 +55,10 @@ export function createOperations(deps: OperationsDeps): Operations {
     now: () => clock.now().getTime(),
   });
   const stamp = () => clock.now().toISOString();
+  const histories = new HistoryCache({
+    now: () => clock.now().getTime(),
+    version: (service) => historyVersion(store.service(service)),
+  });
   const byToken = (kind: RolloutTrigger['kind'], caller: string | undefined): RolloutTrigger =>
     caller ? { kind, token: caller } : { kind };
 
@@ -196,7 +200,10 @@ export function createOperations(deps: OperationsDeps): Operations {
     },
 
     history(service, limit, signal) {
-      return readServiceHistory({ ecs: deps.ecs, links: deps.links }, requireService(service), limit, signal);
+      const config = requireService(service);
+      return histories.read(service, limit, () =>
+        readServiceHistory({ ecs: deps.ecs, links: deps.links }, config, limit, signal),
+      );
     },
   };
 }

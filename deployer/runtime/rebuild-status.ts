@@ -1,5 +1,10 @@
-// Rebuilds the status cache from ECS on start (state lives in AWS): the live image of each configured
-// service, and its recent rollouts and failed digests from the tags of the family's newest revisions.
+// Rebuilds the status cache from ECS on start (state lives in AWS): each configured service's live
+// state in bulk (DescribeServices, 10 a call) and its live revision's tags (DescribeTaskDefinition through
+// the cache by ARN, which the resync pass then reads again for free). Only the live revision's own rollout
+// (and the revision it replaced, for its `from`) goes into the status: the family's history is read when
+// someone asks for it (service-history.ts), and a digest that failed before is found by the reconcile
+// that would roll it out (decide.ts asks for the recent revisions then). About 2 ECS calls per service
+// instead of the ~22 an eager history read cost (test/unit/runtime/rebuild-calls.test.ts counts them).
 import type { Logger } from 'pino';
 import {
   type FailedDigest,
@@ -15,12 +20,11 @@ import type { DescribedTaskDefinition, EcsPort } from '../ports.ts';
 import { describeInBulk } from './describe-in-bulk.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
-/** Revisions read per service: enough for the history the status shows. */
-export const REBUILD_DEPTH = 20;
 /** Services rebuilt at once. */
 export const REBUILD_CONCURRENCY = 16;
 
 export interface RebuildDeps {
+  /** Reads task definitions through the cache by ARN (cached-task-definitions.ts). */
   ecs: EcsPort;
   store: StatusStore;
   logger: Logger;
@@ -58,16 +62,12 @@ async function rebuildService(
     const live = bulk ?? (await ecs.describeService(config.cluster, config.service, signal));
     const primary = await ecs.describeTaskDefinition(live.taskDefinitionArn, signal);
     const image = liveImageOf(primary.taskDefinition, config.container, primary.tags);
-    deps.onLiveRecord?.(config.name, readRevisionTags(primary.tags), live.taskDefinitionArn);
-    const arns = (await ecs.listTaskDefinitions(primary.taskDefinition.family, signal)).slice(
-      0,
-      REBUILD_DEPTH,
-    );
-    // Newest first, in parallel; the Map keeps that order.
-    const described = await Promise.all(arns.map((arn) => ecs.describeTaskDefinition(arn, signal)));
-    const revisions = new Map<string, DescribedTaskDefinition>(
-      arns.map((arn, i) => [arn, described[i] as DescribedTaskDefinition]),
-    );
+    const record = readRevisionTags(primary.tags);
+    deps.onLiveRecord?.(config.name, record, live.taskDefinitionArn);
+    const revisions = new Map<string, DescribedTaskDefinition>([[live.taskDefinitionArn, primary]]);
+    // The live rollout's `from` names the image it replaced: one more (cached) revision, only for ours.
+    if (isRolloutOf(record, config.name) && record.previousArn)
+      revisions.set(record.previousArn, await ecs.describeTaskDefinition(record.previousArn, signal));
     const { rollouts, failed } = history(config, revisions);
     store.update(config.name, (service) => {
       service.live = image
@@ -77,17 +77,15 @@ async function rebuildService(
             ...(image.digest ? { digest: image.digest } : {}),
           }
         : null;
-      service.recentRollouts = rollouts.slice(0, HISTORY_LIMITS.rollouts);
-      service.failedDigests = failed.slice(0, HISTORY_LIMITS.failedDigests);
+      // Kept: what this process recorded before the rebuild (a service added to a running deployer).
+      service.recentRollouts = mergeRollouts(rollouts.slice(0, 1), service.recentRollouts);
+      service.failedDigests = mergeFailed(failed, service.failedDigests);
       service.events = live.events
         .map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message }))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, HISTORY_LIMITS.events);
     });
-    log.info(
-      { revisions: arns.length, rollouts: rollouts.length, failedDigests: failed.length },
-      'status rebuilt from ECS',
-    );
+    log.info({ rollouts: rollouts.length, failedDigests: failed.length }, 'status rebuilt from ECS');
   } catch (error) {
     if (signal.aborted) throw error;
     store.rebuildFailed(
@@ -96,6 +94,22 @@ async function rebuildService(
     );
     log.warn({ err: error }, 'could not rebuild status from ECS; the next reconcile will');
   }
+}
+
+/** Records by id, newest first, bounded. */
+export function mergeRollouts(
+  found: readonly RolloutRecord[],
+  known: readonly RolloutRecord[],
+): RolloutRecord[] {
+  const ids = new Set(found.map((r) => r.id));
+  return [...found, ...known.filter((r) => !ids.has(r.id))]
+    .sort((a, b) => b.finishedAt.localeCompare(a.finishedAt))
+    .slice(0, HISTORY_LIMITS.rollouts);
+}
+
+function mergeFailed(found: readonly FailedDigest[], known: readonly FailedDigest[]): FailedDigest[] {
+  const digests = new Set(found.map((f) => f.digest));
+  return [...found, ...known.filter((f) => !digests.has(f.digest))].slice(0, HISTORY_LIMITS.failedDigests);
 }
 
 /** Rollout records (newest first) and failed digests from revision tags, newest revision first. */

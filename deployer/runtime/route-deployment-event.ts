@@ -12,6 +12,8 @@ export function routeDeploymentEvent(deps: {
   desired: () => DesiredState | undefined;
   signals: DeploymentSignals;
   logger: Logger;
+  /** Told the managed service's name (the status refresh reads it now). */
+  onEvent?: (service: string) => void;
 }): Handler<'deployment-event'> {
   const log = deps.logger.child({ component: 'ecs-events' });
   return async (event) => {
@@ -26,6 +28,7 @@ export function routeDeploymentEvent(deps: {
       return;
     }
     const woken = deps.signals.notify(managed.cluster, managed.service);
+    deps.onEvent?.(managed.name);
     log.info(
       { service: managed.name, event: event.event, deploymentId: event.deploymentId, woken },
       'ECS deployment event',

@@ -1,7 +1,9 @@
 // The history read model: the revisions of a service's task definition family, newest first, each with
 // what its tags record (rollout result, reason, times, trigger, a manual rollback to it) and links.
-// Read from ECS on every call, so it is the same on every replica and after any restart.
+// Read from ECS, so it is the same on every replica and after any restart; not at start (the status
+// rebuild reads only live revisions) but when someone asks, and then kept a short while (HistoryCache).
 import type { HistoryEntry, ServiceHistory } from '../contract/history-model.ts';
+import type { ServiceStatus } from '../contract/status-model.ts';
 import {
   commitUrl,
   ecsDeploymentUrl,
@@ -52,6 +54,59 @@ export async function readServiceHistory(
     ),
     more: arns.length - listed.length,
   };
+}
+
+/** How long a history read answers again without ECS (a page reload, the CLI and the page together). */
+const HISTORY_CACHE_MS = 15_000;
+const HISTORY_CACHE_ENTRIES = 1_000;
+
+/**
+ * Keeps each service's history answer for a short while, and not past a change the status saw (a new
+ * live revision, a rollout starting or ending, a suspension): `version` says what the status shows now.
+ * Concurrent readers of the same history share one read.
+ */
+export class HistoryCache {
+  readonly #entries = new Map<string, { at: number; version: string; history: Promise<ServiceHistory> }>();
+  readonly #now: () => number;
+  readonly #version: (service: string) => string;
+  readonly #ttlMs: number;
+
+  constructor(options: { now: () => number; version: (service: string) => string; ttlMs?: number }) {
+    this.#now = options.now;
+    this.#version = options.version;
+    this.#ttlMs = options.ttlMs ?? HISTORY_CACHE_MS;
+  }
+
+  read(service: string, limit: number, load: () => Promise<ServiceHistory>): Promise<ServiceHistory> {
+    const key = `${service}\n${limit}`;
+    const version = this.#version(service);
+    const kept = this.#entries.get(key);
+    if (kept && kept.version === version && this.#now() - kept.at < this.#ttlMs) return kept.history;
+    const history = load();
+    this.#entries.delete(key);
+    this.#entries.set(key, { at: this.#now(), version, history });
+    // A failed read is not kept: the next reader asks ECS again.
+    history.catch(() => {
+      if (this.#entries.get(key)?.history === history) this.#entries.delete(key);
+    });
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= HISTORY_CACHE_ENTRIES) break;
+      this.#entries.delete(oldest);
+    }
+    return history;
+  }
+}
+
+/** What the status shows of a service that a new history would show too (HistoryCache's version). */
+export function historyVersion(status: ServiceStatus | undefined): string {
+  return JSON.stringify([
+    status?.live?.taskDefinitionArn,
+    status?.currentRollout?.id,
+    status?.currentRollout?.step,
+    status?.recentRollouts[0]?.id,
+    status?.recentRollouts[0]?.result,
+    status?.suspended,
+  ]);
 }
 
 /** One revision as history (pure). */

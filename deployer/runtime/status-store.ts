@@ -1,13 +1,14 @@
 // In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
-// (rebuild-status.ts). Every change notifies the subscribers (dashboard live updates) once per tick.
+// (rebuild-status.ts) and refreshed from ECS (status-refresh.ts). Every change notifies the subscribers
+// (dashboard live updates) once per tick (status-listeners.ts).
 
 import { driftOf, healthOf } from '../contract/service-health.ts';
 import type {
   CurrentRollout,
   DeployerMode,
   DeployerStatus,
+  DesiredStatus,
   FailedDigest,
-  GateStatus,
   QueueStatus,
   RolloutRecord,
   ServiceEvent,
@@ -17,9 +18,19 @@ import type {
 import { Reason } from '../domain/reasons.ts';
 import type { ConfigError } from '../domain/types.ts';
 import type { Clock } from '../ports.ts';
+import { StatusListeners } from './status-listeners.ts';
 
 /** A sync status as a reconcile decides it; the store keeps `since`. */
 type SyncVerdict = Omit<SyncStatus, 'since'>;
+
+/** What a replica read from ECS about a rollout it does not run; absent fields are left as they are. */
+export interface ObservedStatus {
+  desired?: DesiredStatus;
+  currentRollout?: CurrentRollout | null;
+  sync?: SyncVerdict;
+  rollout?: RolloutRecord;
+  failed?: FailedDigest;
+}
 
 export const HISTORY_LIMITS = { rollouts: 20, events: 50, failedDigests: 20 } as const;
 
@@ -29,8 +40,9 @@ export class StatusStore {
   readonly #clock: Clock;
   readonly #status: DeployerStatus;
   readonly #services = new Map<string, ServiceStatus>();
-  readonly #listeners = new Set<StatusListener>();
-  #notifyScheduled = false;
+  readonly #listeners = new StatusListeners<DeployerStatus>();
+  /** Services whose rollout runs in this process: their status here is fresher than ECS shows. */
+  readonly #acting = new Set<string>();
 
   constructor(options: { mode: DeployerMode; version: string; clock: Clock }) {
     this.#clock = options.clock;
@@ -71,8 +83,7 @@ export class StatusStore {
   }
 
   subscribe(listener: StatusListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** The config source was read: what it holds now, whether or not it is applied. */
@@ -130,18 +141,33 @@ export class StatusStore {
   // with one caller (test/unit/architecture/deployer-shape.test.ts holds every writer to its file).
 
   /** The end of a reconcile, whatever happened: its status verdict (if any), in one change. */
-  reconciled(
-    name: string,
-    end: { sync?: SyncVerdict | undefined; suspended?: boolean | undefined; gate?: GateStatus | null },
-  ): void {
+  reconciled(name: string, end: { sync?: SyncVerdict | undefined; suspended?: boolean | undefined }): void {
     this.update(name, (service) => {
       if (end.sync) this.#sync(service, end.sync);
-      // A gate shows while it holds; null: the reconcile decided without one.
-      if (end.gate) service.gate = end.gate;
-      else if (end.gate === null) delete service.gate;
       if (end.suspended !== undefined) service.suspended = end.suspended;
       service.lastReconciledAt = this.#clock.now().toISOString();
       service.currentRollout = null;
+    });
+    this.#acting.delete(name);
+  }
+
+  /** Whether a rollout of the service runs in this process (status-refresh.ts leaves it alone then). */
+  acting(name: string): boolean {
+    return this.#acting.has(name);
+  }
+
+  /**
+   * What ECS shows of a rollout this process does not run (status-refresh.ts, observed-rollout.ts): in
+   * flight (Progressing, with its phase) or finished (its verdict and record), so every replica shows it.
+   */
+  observed(name: string, seen: ObservedStatus): void {
+    if (this.#acting.has(name)) return;
+    this.update(name, (service) => {
+      if (seen.desired) service.desired = seen.desired;
+      if (seen.currentRollout !== undefined) service.currentRollout = seen.currentRollout;
+      if (seen.sync) this.#sync(service, seen.sync);
+      if (seen.rollout) this.#addRollout(service, seen.rollout);
+      if (seen.failed) this.#rememberFailed(service, seen.failed);
     });
   }
 
@@ -150,6 +176,7 @@ export class StatusStore {
    * A rollout lasts minutes; the dashboard shows it while it runs, reconcile's verdict ends it.
    */
   rolloutStarted(name: string, rollout: CurrentRollout, message: string): void {
+    this.#acting.add(name);
     this.update(name, (service) => {
       service.currentRollout = rollout;
       this.#sync(service, { state: 'Progressing', reason: Reason.RolloutStarted, message });
@@ -195,21 +222,21 @@ export class StatusStore {
   }
 
   addRollout(name: string, record: RolloutRecord): void {
-    this.update(name, (service) => {
-      service.recentRollouts = [record, ...service.recentRollouts.filter((r) => r.id !== record.id)].slice(
-        0,
-        HISTORY_LIMITS.rollouts,
-      );
-    });
+    this.update(name, (service) => this.#addRollout(service, record));
+  }
+
+  #addRollout(service: ServiceStatus, record: RolloutRecord): void {
+    const others = service.recentRollouts.filter((r) => r.id !== record.id);
+    service.recentRollouts = [record, ...others].slice(0, HISTORY_LIMITS.rollouts);
   }
 
   rememberFailedDigest(name: string, failed: FailedDigest): void {
-    this.update(name, (service) => {
-      service.failedDigests = [
-        failed,
-        ...service.failedDigests.filter((f) => f.digest !== failed.digest),
-      ].slice(0, HISTORY_LIMITS.failedDigests);
-    });
+    this.update(name, (service) => this.#rememberFailed(service, failed));
+  }
+
+  #rememberFailed(service: ServiceStatus, failed: FailedDigest): void {
+    const others = service.failedDigests.filter((f) => f.digest !== failed.digest);
+    service.failedDigests = [failed, ...others].slice(0, HISTORY_LIMITS.failedDigests);
   }
 
   forgetFailedDigests(name: string): void {
@@ -263,20 +290,7 @@ export class StatusStore {
     return this.names().map((name) => this.#services.get(name) as ServiceStatus);
   }
 
-  // Coalesces bursts of changes into one notification per microtask turn.
   #changed(): void {
-    if (this.#notifyScheduled || this.#listeners.size === 0) return;
-    this.#notifyScheduled = true;
-    queueMicrotask(() => {
-      this.#notifyScheduled = false;
-      const snapshot = this.snapshot();
-      for (const listener of this.#listeners) {
-        try {
-          listener(snapshot);
-        } catch {
-          // A broken subscriber (a closed SSE stream) must not break the runtime.
-        }
-      }
-    });
+    this.#listeners.changed(() => this.snapshot());
   }
 }

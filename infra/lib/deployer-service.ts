@@ -51,6 +51,9 @@ export interface DeployerServiceProps {
   releaseRecords?: { prefix: string; parameterArns: string[] };
 }
 
+/** Deployer tasks by default: one can stop (a deploy, a failed host) while the other works. */
+export const DEFAULT_DEPLOYER_REPLICAS = 2;
+
 /** The deployer itself on Fargate, with a least-privilege task role and its generated secrets. */
 export class DeployerService extends Construct {
   readonly service: ecs.FargateService;
@@ -274,10 +277,14 @@ export class DeployerService extends Construct {
       cluster: props.cluster,
       serviceName: 'ecs-gitops-deployer',
       taskDefinition,
-      desiredCount: props.desiredCount ?? 1,
-      // One deployer at a time: stop the old task before starting the new one.
-      minHealthyPercent: 0,
-      maxHealthyPercent: 100,
+      // Two replicas (availability): the FIFO groups share the work and every replica's status reads
+      // ECS (docs/deployer.md, Replicas). A deploy keeps half of them running: "if the minimum healthy
+      // percent is 50 and the desired task count is four, then the scheduler can stop two existing
+      // tasks before starting two new tasks"
+      // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html).
+      desiredCount: props.desiredCount ?? DEFAULT_DEPLOYER_REPLICAS,
+      minHealthyPercent: 50,
+      maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
     });
   }

@@ -7,7 +7,7 @@ import { SERVICE_VERSION_PATH, WEBHOOK_PATH } from '../../common/contract.ts';
 import type { ServiceConfig } from '../../deployer/domain/types.ts';
 import { acknowledgeFindings } from './acknowledgements.ts';
 import { ActorsService } from './actors-service.ts';
-import { DeployerService } from './deployer-service.ts';
+import { DEFAULT_DEPLOYER_REPLICAS, DeployerService } from './deployer-service.ts';
 import type { EdgeTls } from './edge-tls.ts';
 import { ImagePushRole } from './image-push-role.ts';
 import type { InitialService } from './initial-image.ts';
@@ -155,8 +155,8 @@ export class GitOpsStack extends Stack {
         Deployer: {
           service: this.deployer.service,
           targetGroup: deployerTargets,
-          minRunning: Math.max(1, props.deployerDesiredCount ?? 1),
-          // The deployer stops its old task before starting the new one: an alarm would fire on every deploy.
+          minRunning: Math.max(1, props.deployerDesiredCount ?? DEFAULT_DEPLOYER_REPLICAS),
+          // A deploy may run one replica fewer for a while: the alarm tells, it does not roll back.
           rollbackOnAlarm: false,
         },
       },

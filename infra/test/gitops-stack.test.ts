@@ -400,10 +400,11 @@ describe('load balancer and CloudFront', () => {
 });
 
 describe('deployer', () => {
-  it('runs one task by default', () => {
+  it('runs two replicas by default and keeps one running through its own deploys', () => {
     template.hasResourceProperties('AWS::ECS::Service', {
       ServiceName: 'ecs-gitops-deployer',
-      DesiredCount: 1,
+      DesiredCount: 2,
+      DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 50, MaximumPercent: 200 }),
     });
   });
 
@@ -611,14 +612,14 @@ describe('overrides', () => {
     'honours desired-count context and a pinned tag in config',
     () => {
       const pinned = synthApp({
-        deployerDesiredCount: '2',
+        deployerDesiredCount: '3',
         serviceDesiredCount: '0',
         serviceConfig: join(FIXTURES, 'pinned.yaml'),
       });
       pinned.template.hasResourceProperties('AWS::ECS::Service', { ServiceName: 'actors', DesiredCount: 0 });
       pinned.template.hasResourceProperties('AWS::ECS::Service', {
         ServiceName: 'ecs-gitops-deployer',
-        DesiredCount: 2,
+        DesiredCount: 3,
       });
       // The pinned tag is the release parameter's first value; the task definition resolves the parameter.
       expect(String(releaseSeedCall(pinned.template).parameters.Value)).toContain(':1.2.3');

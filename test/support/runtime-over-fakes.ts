@@ -23,6 +23,8 @@ const TEST_TUNING: RuntimeTuning = {
   queueStatsIntervalMs: 0,
   configRetryMs: 10,
   backoffSeconds: () => 0,
+  // Off on the fake clock (its sleeps move time): tests of several replicas turn it on.
+  statusRefreshMs: 0,
 };
 
 const running: DeployerRuntime[] = [];

@@ -77,6 +77,7 @@ const SYNC_WRITERS: Record<string, string> = {
   configChanged: 'deployer/runtime/intake.ts',
   suspensionShown: 'deployer/runtime/suspensions.ts',
   rebuildFailed: 'deployer/runtime/rebuild-status.ts',
+  observed: 'deployer/runtime/status-refresh.ts',
 };
 const STATUS_STORE = path.join(DEPLOYER, 'runtime/status-store.ts');
 

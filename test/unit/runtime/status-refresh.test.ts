@@ -1,0 +1,174 @@
+// A replica that does not run a rollout shows it from ECS: the deployments DescribeServices shows and the
+// tags the acting replica writes (here written the way rollout/deploy.ts writes them), counted calls.
+import { describe, expect, it } from 'vitest';
+import { revisionTags } from '../../../deployer/domain/revision-tags.ts';
+import type { ServiceConfig } from '../../../deployer/domain/types.ts';
+import { CachedTaskDefinitions } from '../../../deployer/runtime/cached-task-definitions.ts';
+import { createMetrics } from '../../../deployer/runtime/metrics.ts';
+import { rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
+import { refreshPeriodMs, StatusRefresh } from '../../../deployer/runtime/status-refresh.ts';
+import { StatusStore } from '../../../deployer/runtime/status-store.ts';
+import {
+  actorsServiceConfig,
+  FakeClock,
+  FakeEcs,
+  REGISTRY_HOST,
+  silentLogger,
+} from '../../support/fakes/index.ts';
+
+const digest = (n: number) => `sha256:${String(n).repeat(64)}`;
+
+function observer(configs: ServiceConfig[]) {
+  const clock = new FakeClock();
+  const ecs = new FakeEcs(clock, { pollsToFinish: 1_000 });
+  const seeded = configs.map((c) =>
+    ecs.seed({
+      service: c.service,
+      container: c.container,
+      image: `${REGISTRY_HOST}/${c.name}@${digest(1)}`,
+    }),
+  );
+  const store = new StatusStore({ mode: 'aws', version: 'test', clock });
+  const cached = new CachedTaskDefinitions(ecs);
+  const refresh = new StatusRefresh({
+    ecs: cached,
+    store,
+    metrics: createMetrics({ defaultMetrics: false }),
+    clock,
+    logger: silentLogger,
+    services: () => configs,
+  });
+  const signal = AbortSignal.timeout(5_000);
+  return { clock, ecs, seeded, store, cached, refresh, signal };
+}
+
+/** What the acting replica writes when it registers and updates (rollout/register.ts, update.ts). */
+async function startRollout(ecs: FakeEcs, previous: string, n: number, id: string): Promise<string> {
+  const arn = await ecs.registerTaskDefinition(
+    {
+      family: 'actors',
+      containerDefinitions: [
+        { name: 'actors', image: `${REGISTRY_HOST}/actors@${digest(n)}`, essential: true },
+      ],
+    },
+    revisionTags({
+      rolloutId: id,
+      service: 'actors',
+      digest: digest(n),
+      configRevision: 'c'.repeat(40),
+      result: 'InProgress',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      previousArn: previous,
+      trigger: { kind: 'image-push', repository: 'actors', tag: `1.${n}.0` },
+    }),
+  );
+  await ecs.updateService('gitops', 'actors', arn);
+  return arn;
+}
+
+const finish = (ecs: FakeEcs, arn: string, result: 'Succeeded' | 'Failed' | 'RolledBack', reason: string) =>
+  ecs.tagResource(arn, revisionTags({ result, reason, finishedAt: '2026-01-01T00:01:00.000Z' }));
+
+const verifying = actorsServiceConfig({
+  verify: {
+    url: 'http://x/version',
+    expectVersion: true,
+    successes: 1,
+    intervalSeconds: 1,
+    timeoutSeconds: 5,
+  },
+});
+
+describe('StatusRefresh', () => {
+  it('shows another replica’s rollout Waiting, then Verifying, then its Succeeded record and verdict', async () => {
+    const { ecs, seeded, store, cached, refresh, signal } = observer([verifying]);
+    await rebuildStatus({ ecs: cached, store, logger: silentLogger }, [verifying], signal);
+    await refresh.pass(signal);
+    expect(store.service('actors')?.currentRollout).toBeNull();
+
+    const arn = await startRollout(ecs, seeded[0] as string, 2, 'ro-2');
+    await refresh.pass(signal);
+    expect(store.service('actors')).toMatchObject({
+      currentRollout: {
+        id: 'ro-2',
+        step: 'Waiting',
+        from: { image: `${REGISTRY_HOST}/actors@${digest(1)}` },
+        to: { digest: digest(2), taskDefinitionArn: arn },
+        trigger: { kind: 'image-push', tag: '1.2.0' },
+      },
+      sync: { state: 'Progressing', reason: 'RolloutStarted' },
+    });
+
+    ecs.pollsToFinish = 0; // ECS finishes the deployment; the acting replica verifies
+    await refresh.pass(signal);
+    expect(store.service('actors')?.currentRollout).toMatchObject({ id: 'ro-2', step: 'Verifying' });
+
+    await finish(ecs, arn, 'Succeeded', 'RolloutSucceeded');
+    await refresh.pass(signal);
+    const done = store.service('actors');
+    expect(done).toMatchObject({
+      currentRollout: null,
+      sync: { state: 'Synced', reason: 'RolloutSucceeded' },
+      live: { digest: digest(2), taskDefinitionArn: arn },
+    });
+    expect(done?.recentRollouts[0]).toMatchObject({
+      id: 'ro-2',
+      result: 'Succeeded',
+      to: { digest: digest(2) },
+    });
+  });
+
+  it('shows ECS’s rollback as RollingBack, then the RolledBack record and the failed digest', async () => {
+    const config = actorsServiceConfig();
+    const { ecs, seeded, store, refresh, signal } = observer([config]);
+    await refresh.pass(signal);
+    const arn = await startRollout(ecs, seeded[0] as string, 3, 'ro-3');
+    await refresh.pass(signal);
+    ecs.behaviour = (revision) => (revision === arn ? 'fail' : 'complete');
+    ecs.pollsToFinish = 0; // the circuit breaker fails it and puts the previous revision back
+    await refresh.pass(signal);
+    expect(store.service('actors')?.currentRollout).toMatchObject({ id: 'ro-3', step: 'RollingBack' });
+
+    await finish(ecs, arn, 'RolledBack', 'DeploymentFailed');
+    await refresh.pass(signal); // the previous deployment completes on this look
+    await refresh.pass(signal);
+    const after = store.service('actors');
+    expect(after).toMatchObject({
+      currentRollout: null,
+      sync: { state: 'Failed', reason: 'DeploymentFailed' },
+    });
+    expect(after?.recentRollouts[0]).toMatchObject({ id: 'ro-3', result: 'RolledBack' });
+    expect(after?.failedDigests.map((f) => f.digest)).toEqual([digest(3)]);
+    expect(after?.live?.digest).toBe(digest(1));
+  });
+
+  it('leaves a service alone while this process runs its rollout', async () => {
+    const config = actorsServiceConfig();
+    const { ecs, seeded, store, refresh, signal } = observer([config]);
+    await startRollout(ecs, seeded[0] as string, 4, 'ro-4');
+    store.rolloutStarted(
+      'actors',
+      { id: 'ro-4', step: 'Verifying', startedAt: '', from: null, to: { image: 'x', digest: digest(4) } },
+      'rolling out',
+    );
+    await refresh.pass(signal);
+    expect(store.service('actors')?.currentRollout).toMatchObject({ id: 'ro-4', step: 'Verifying' });
+  });
+
+  it('costs one DescribeServices per 10 services a pass and no task definition read when nothing moves', async () => {
+    const configs = Array.from({ length: 25 }, (_, i) =>
+      actorsServiceConfig({ name: `svc-${i}`, service: `svc-${i}`, container: `svc-${i}` }),
+    );
+    const { ecs, refresh, signal } = observer(configs);
+    await refresh.pass(signal); // first look: each live revision once, then from the cache
+    ecs.counter.reset();
+    await refresh.pass(signal);
+    await refresh.pass(signal);
+    expect(ecs.counter.byOperation()).toEqual({ 'ecs:DescribeServices': 6 });
+  });
+
+  it('is as stale as a pass at the budget, or the interval', () => {
+    expect([100, 1_000, 10_000].map((n) => refreshPeriodMs(n))).toEqual([2_000, 20_000, 200_000]);
+    expect(refreshPeriodMs(3)).toBe(1_000);
+  });
+});
