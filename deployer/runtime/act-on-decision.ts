@@ -18,9 +18,11 @@ export async function actOnDecision(
   observed: Observed,
   signal: AbortSignal,
   log: Logger,
-  trigger: RolloutTrigger | undefined,
+  options: { trigger?: RolloutTrigger | undefined; releaseSlot?: (() => void) | undefined },
 ): Promise<ActOutcome> {
   const { config, configRevision, live } = observed;
+  const { trigger } = options;
+  const releaseSlot = options.releaseSlot ? { releaseSlot: options.releaseSlot } : {};
   switch (decision.kind) {
     case 'noop':
     case 'degraded':
@@ -38,7 +40,13 @@ export async function actOnDecision(
     case 'read-history':
       throw new Error('decide() asked for the recent revisions twice');
     case 'invalidate': {
-      const ctx = rolloutContext(runner, config, signal, log.child({ rolloutId: decision.rolloutId }));
+      const ctx = rolloutContext(
+        runner,
+        config,
+        signal,
+        log.child({ rolloutId: decision.rolloutId }),
+        releaseSlot,
+      );
       const cdn = config.cdn as NonNullable<ServiceConfig['cdn']>;
       const error = await invalidateAfterRollout(ctx, cdn, decision);
       if (error !== undefined) return afterInvalidation(config, live.digest ?? '', error);
@@ -51,7 +59,14 @@ export async function actOnDecision(
         ...interrupted,
         startedAt: parseDate(interrupted.startedAt) ?? runner.clock.now(),
       };
-      const run = { config, configRevision, live, rolloutId: input.rolloutId, digest: input.digest };
+      const run = {
+        config,
+        configRevision,
+        live,
+        rolloutId: input.rolloutId,
+        digest: input.digest,
+        ...releaseSlot,
+      };
       log.info(
         { rolloutId: input.rolloutId },
         decision.kind === 'resume'
@@ -72,6 +87,7 @@ export async function actOnDecision(
         digest: plan.to.digest,
         to: plan.to,
         ...(trigger ? { trigger } : {}),
+        ...releaseSlot,
       };
       return runRollout(runner, run, signal, log.child({ rolloutId: plan.rolloutId }), (ctx) =>
         deploy(ctx, {

@@ -152,7 +152,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   );
   const consumer = new QueueConsumer({
     queue,
-    handle: (message, signal) => dispatch(handlers, message.body, signal),
+    handle: (message, signal, slot) => dispatch(handlers, message.body, signal, slot),
     concurrency: settings.concurrency,
     visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
     heartbeatSeconds: tuning.heartbeatSeconds ?? settings.heartbeatSeconds,

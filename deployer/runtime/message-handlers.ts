@@ -3,12 +3,15 @@
 // `ecs-events`) for rollouts waiting on them. The only place kinds are routed.
 import type { QueueMessage } from '../domain/types.ts';
 import type { Intake } from './intake.ts';
+import type { Slot } from './queue-consumer.ts';
 import type { Reconciler } from './reconcile.ts';
 
 type Kind = QueueMessage['kind'];
+/** `slot`: the consumer slot the work holds; work that waits on ECS releases it. */
 export type Handler<K extends Kind> = (
   message: Extract<QueueMessage, { kind: K }>,
   signal: AbortSignal,
+  slot: Slot,
 ) => Promise<void>;
 export type MessageHandlers = { readonly [K in Kind]: Handler<K> };
 
@@ -22,7 +25,7 @@ export function messageHandlers(
     'git-push': (message, signal) => intake.gitPush(message, signal),
     'image-push': (message, signal) => intake.imagePush(message, signal),
     resync: (message, signal) => intake.resync(message, signal),
-    reconcile: (message, signal) =>
+    reconcile: (message, signal, slot) =>
       reconciler.reconcile(
         message.service,
         {
@@ -30,6 +33,7 @@ export function messageHandlers(
           force: message.force === true,
           ...(message.trigger ? { trigger: message.trigger } : {}),
           ...(message.overrideWindowBy !== undefined ? { overrideWindowBy: message.overrideWindowBy } : {}),
+          releaseSlot: () => slot.release(),
         },
         signal,
       ),
@@ -40,11 +44,13 @@ export function dispatch(
   handlers: MessageHandlers,
   message: QueueMessage,
   signal: AbortSignal,
+  slot: Slot,
 ): Promise<void> {
   // The table is keyed by kind, so the handler found takes exactly this message's type.
   const handler = handlers[message.kind] as Handler<Kind> as (
     m: QueueMessage,
     s: AbortSignal,
+    slot: Slot,
   ) => Promise<void>;
-  return handler(message, signal);
+  return handler(message, signal, slot);
 }

@@ -3,14 +3,21 @@
 // that extends the visibility of every message in hand, delete on success and on terminal errors,
 // backoff for retryable ones (the queue's redrive policy moves a message to the DLQ after maxReceives),
 // and a stop() that aborts the work in progress and gives back what it did not finish.
+// Work that waits on something outside (a rollout waiting for ECS) releases its slot: the message
+// stays in hand, its visibility extended by the heartbeat until the work ends and deletes it, so a
+// crash still brings it back after the visibility timeout; the slot goes to the next group.
 import type { Logger } from 'pino';
 import { isDeployerError } from '../domain/errors.ts';
 import type { Clock, QueuePort, ReceivedMessage } from '../ports.ts';
+import { MessagesInHand } from './messages-in-hand.ts';
 
 export interface QueueConsumerOptions {
   queue: QueuePort;
-  /** Does the work of one message; throws a DeployerError (retryable or terminal) when it cannot. */
-  handle: (message: ReceivedMessage, signal: AbortSignal) => Promise<void>;
+  /**
+   * Does the work of one message; throws a DeployerError (retryable or terminal) when it cannot. Calls
+   * `slot.release()` when it starts waiting on something outside this process.
+   */
+  handle: (message: ReceivedMessage, signal: AbortSignal, slot: Slot) => Promise<void>;
   concurrency: number;
   visibilityTimeoutSeconds: number;
   /** Interval of visibility extensions; must be below visibilityTimeoutSeconds (fractions allowed in tests). */
@@ -28,6 +35,11 @@ export interface QueueConsumerOptions {
   onSettled?: (outcome: MessageOutcome) => void;
 }
 
+/** The consumer slot the work of a message holds; release() frees it for other groups (idempotent). */
+export interface Slot {
+  release(): void;
+}
+
 export type MessageOutcome = 'deleted' | 'dropped' | 'retry' | 'released';
 
 /** 5 s, 10 s, 20 s, ... capped at 5 minutes. */
@@ -35,7 +47,6 @@ export const defaultBackoffSeconds = (receiveCount: number): number =>
   Math.min(300, 5 * 2 ** Math.max(0, receiveCount - 1));
 
 const RECEIVE_ERROR_PAUSE_MS = 2_000;
-const CLEANUP_TIMEOUT_MS = 10_000;
 
 interface Group {
   id: string;
@@ -45,10 +56,14 @@ interface Group {
 export class QueueConsumer {
   readonly #options: QueueConsumerOptions;
   readonly #log: Logger;
-  readonly #inHand = new Set<ReceivedMessage>();
+  readonly #inHand: MessagesInHand;
   readonly #groups = new Map<string, Group>();
   readonly #waiting: Group[] = [];
   readonly #active = new Set<Promise<void>>();
+  /** Slots held by running work (at most `concurrency`). */
+  #busy = 0;
+  /** Messages whose work released its slot and is still going on. */
+  #released = 0;
   #abort = new AbortController();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -60,6 +75,7 @@ export class QueueConsumer {
     if (options.concurrency < 1) throw new Error('concurrency must be at least 1');
     this.#options = options;
     this.#log = options.logger.child({ component: 'queue-consumer' });
+    this.#inHand = new MessagesInHand(options.queue, this.#log);
   }
 
   get running(): boolean {
@@ -71,6 +87,11 @@ export class QueueConsumer {
     return this.#inHand.size;
   }
 
+  /** Messages in hand whose work waits without a slot (rollouts waiting on ECS). */
+  get waiting(): number {
+    return this.#released;
+  }
+
   start(): void {
     if (this.#loop) return;
     this.#stopping = false;
@@ -78,7 +99,7 @@ export class QueueConsumer {
     // Stops with this run's abort signal (stop()).
     this.#options.clock.every(
       this.#options.heartbeatSeconds * 1000,
-      () => void this.#extendVisibility(),
+      () => void this.#inHand.extendAll(this.#options.visibilityTimeoutSeconds, this.#abort.signal),
       this.#abort.signal,
     );
     this.#loop = this.#receiveLoop();
@@ -99,7 +120,7 @@ export class QueueConsumer {
     this.#wake?.();
     await this.#loop;
     while (this.#active.size > 0) await Promise.allSettled([...this.#active]);
-    for (const group of this.#waiting.splice(0)) await this.#releaseAll(group.backlog.splice(0));
+    for (const group of this.#waiting.splice(0)) await this.#inHand.giveBack(group.backlog.splice(0));
     this.#loop = undefined;
     this.#groups.clear();
     this.#log.info('queue consumer stopped');
@@ -109,7 +130,8 @@ export class QueueConsumer {
     const { queue, concurrency } = this.#options;
     const signal = this.#abort.signal;
     while (!this.#stopping) {
-      if (this.#groups.size >= concurrency) {
+      // Groups waiting for a slot count as busy: receiving more would only lengthen that line.
+      if (this.#busy + this.#waiting.length >= concurrency) {
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
         });
@@ -118,7 +140,7 @@ export class QueueConsumer {
       }
       let messages: ReceivedMessage[];
       try {
-        const room = Math.min(10, Math.max(1, concurrency - this.#groups.size));
+        const room = Math.min(10, Math.max(1, concurrency - this.#busy - this.#waiting.length));
         messages = await queue.receive(room, this.#options.waitSeconds ?? 20, signal);
       } catch (error) {
         if (this.#stopping) break;
@@ -151,11 +173,13 @@ export class QueueConsumer {
   }
 
   #startWaitingGroups(): void {
-    while (this.#waiting.length > 0 && this.#active.size < this.#options.concurrency && !this.#stopping) {
+    while (this.#waiting.length > 0 && this.#busy < this.#options.concurrency && !this.#stopping) {
       const group = this.#waiting.shift() as Group;
-      const run = this.#runGroup(group).finally(() => {
+      this.#busy += 1;
+      const slot = this.#slot();
+      const run = this.#runGroup(group, slot).finally(() => {
+        slot.release();
         this.#active.delete(run);
-        if (this.#groups.get(group.id) === group) this.#groups.delete(group.id);
         this.#startWaitingGroups();
         this.#wake?.();
       });
@@ -163,11 +187,38 @@ export class QueueConsumer {
     }
   }
 
-  async #runGroup(group: Group): Promise<void> {
+  /** A slot counted in #busy; its release lets the next waiting group start. */
+  #slot(): Slot & { readonly held: boolean } {
+    let held = true;
+    return {
+      get held() {
+        return held;
+      },
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.#busy -= 1;
+        // Not in the caller's stack: the next group's work starts on its own.
+        queueMicrotask(() => {
+          this.#startWaitingGroups();
+          this.#wake?.();
+        });
+      },
+    };
+  }
+
+  async #runGroup(group: Group, slot: Slot & { readonly held: boolean }): Promise<void> {
     while (!this.#stopping) {
       const message = group.backlog.shift();
       if (!message) break;
-      const outcome = await this.#process(message);
+      if (!slot.held) {
+        // The previous message's work gave its slot away: the rest of the group waits for a new one,
+        // still in order and still in #groups (so a message of the group received meanwhile joins it).
+        group.backlog.unshift(message);
+        this.#waiting.push(group);
+        return;
+      }
+      const outcome = await this.#process(message, slot);
       this.#options.onSettled?.(outcome);
       // A later message of the group must not overtake one that will be retried: give them back, FIFO
       // keeps them behind the retried one.
@@ -177,10 +228,10 @@ export class QueueConsumer {
     // received from now on starts a new runner instead of joining a backlog nobody works on.
     const rest = group.backlog.splice(0);
     if (this.#groups.get(group.id) === group) this.#groups.delete(group.id);
-    await this.#releaseAll(rest);
+    await this.#inHand.giveBack(rest);
   }
 
-  async #process(message: ReceivedMessage): Promise<MessageOutcome> {
+  async #process(message: ReceivedMessage, slot: Slot & { readonly held: boolean }): Promise<MessageOutcome> {
     const log = this.#log.child({
       messageId: message.messageId,
       groupId: message.groupId,
@@ -188,17 +239,29 @@ export class QueueConsumer {
       receiveCount: message.receiveCount,
     });
     const started = this.#options.clock.now().getTime();
+    let releasedHere = false;
+    const messageSlot: Slot = {
+      release: () => {
+        if (!slot.held) return;
+        slot.release();
+        releasedHere = true;
+        this.#released += 1;
+        log.debug('message work waits; its slot is free for other groups');
+      },
+    };
     try {
-      await this.#options.handle(message, this.#abort.signal);
+      await this.#options.handle(message, this.#abort.signal, messageSlot).finally(() => {
+        if (releasedHere) this.#released -= 1;
+      });
     } catch (error) {
       if (this.#stopping && this.#abort.signal.aborted) {
-        await this.#releaseAll([message]);
+        await this.#inHand.giveBack([message]);
         log.info('message given back: the consumer is stopping');
         return 'released';
       }
       if (isDeployerError(error) && error.terminal) {
         log.error({ err: error }, 'message failed with a terminal error; deleting it');
-        await this.#delete(message, log);
+        await this.#inHand.delete(message, log);
         return 'dropped';
       }
       const delay = (this.#options.backoffSeconds ?? defaultBackoffSeconds)(message.receiveCount);
@@ -210,66 +273,11 @@ export class QueueConsumer {
       } else {
         log.warn({ err: error, retryInSeconds: delay }, 'message failed; it will be retried');
       }
-      await this.#setVisibility(message, delay, log);
-      this.#inHand.delete(message);
+      await this.#inHand.giveBack([message], delay, log);
       return 'retry';
     }
-    await this.#delete(message, log);
+    await this.#inHand.delete(message, log);
     log.debug({ durationMs: this.#options.clock.now().getTime() - started }, 'message done');
     return 'deleted';
-  }
-
-  async #delete(message: ReceivedMessage, log: Logger): Promise<void> {
-    try {
-      await this.#options.queue.delete(message.receiptHandle, AbortSignal.timeout(CLEANUP_TIMEOUT_MS));
-    } catch (error) {
-      // The message comes back after its visibility timeout; handlers are idempotent.
-      log.warn({ err: error }, 'deleting a finished message failed; it will be delivered again');
-    } finally {
-      this.#inHand.delete(message);
-    }
-  }
-
-  async #releaseAll(messages: ReceivedMessage[]): Promise<void> {
-    await Promise.all(
-      messages.map(async (message) => {
-        await this.#setVisibility(message, 0, this.#log);
-        this.#inHand.delete(message);
-      }),
-    );
-  }
-
-  async #setVisibility(message: ReceivedMessage, seconds: number, log: Logger): Promise<void> {
-    try {
-      await this.#options.queue.changeVisibility(
-        message.receiptHandle,
-        seconds,
-        AbortSignal.timeout(CLEANUP_TIMEOUT_MS),
-      );
-    } catch (error) {
-      log.warn(
-        { err: error, messageId: message.messageId, seconds },
-        'changing message visibility failed; it returns after its current timeout',
-      );
-    }
-  }
-
-  async #extendVisibility(): Promise<void> {
-    const seconds = this.#options.visibilityTimeoutSeconds;
-    await Promise.all(
-      [...this.#inHand].map(async (message) => {
-        try {
-          await this.#options.queue.changeVisibility(message.receiptHandle, seconds, this.#abort.signal);
-        } catch (error) {
-          if (this.#abort.signal.aborted) return;
-          // Deleted (or given back) while the heartbeat was in flight: nothing to extend any more.
-          if (!this.#inHand.has(message)) {
-            this.#log.debug({ messageId: message.messageId }, 'heartbeat raced with the end of a message');
-            return;
-          }
-          this.#log.warn({ err: error, messageId: message.messageId }, 'heartbeat failed for a message');
-        }
-      }),
-    );
   }
 }

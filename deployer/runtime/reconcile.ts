@@ -51,6 +51,8 @@ export interface ReconcileOptions {
   /** What caused this reconcile; a rollout it starts records it on its revision. */
   trigger?: RolloutTrigger;
   overrideWindowBy?: string | undefined; // manual `sync --override-window` by this API token
+  /** Frees the queue slot of this reconcile's message once its rollout waits on ECS (queue-consumer.ts). */
+  releaseSlot?: () => void;
 }
 
 export class Reconciler {
@@ -123,7 +125,7 @@ export class Reconciler {
       'planned',
     );
     logGates(decision, options.overrideWindowBy, log, (show) => this.#deps.store.update(config.name, show));
-    const acted = await actOnDecision(this.#runner, decision, observed, signal, log, options.trigger);
+    const acted = await actOnDecision(this.#runner, decision, observed, signal, log, options);
     return { suspension: decision.suspension, ...acted };
   }
 
@@ -163,6 +165,9 @@ export class Reconciler {
    * invalidation, anything unexpected) false: the caller queues a reconcile, which reads again.
    */
   async settle(name: string, reads: ObservedReads, signal: AbortSignal): Promise<boolean> {
+    // A reconcile of it runs here (a rollout waiting on ECS, maybe for minutes): the resync must not
+    // wait behind it, holding up the intake group; the reconcile queued instead waits in its FIFO group.
+    if (this.#lock.busy(name)) return false;
     const log = this.#deps.logger.child({ service: name });
     return this.#lock.run(name, async () => {
       const desired = this.#deps.desired();

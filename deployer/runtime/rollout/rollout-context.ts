@@ -25,6 +25,11 @@ export interface RolloutContext {
   waitPollMs: number;
   /** Wakes the wait step when ECS reports on the service's deployment (absent: it only polls). */
   deploymentSignals?: DeploymentSignals | undefined;
+  /**
+   * The rollout starts waiting on something outside (ECS, a verification retry): the queue slot of its
+   * message is freed for other work; the message stays in hand until the rollout ends.
+   */
+  waiting?(): void;
   onStep(step: RolloutStep): void;
   /** Each DescribeServices while polling: its events (the caller keeps the new ones) and task counts. */
   onObserved(live: LiveService): void;

@@ -42,6 +42,8 @@ export interface RolloutRun {
   to?: ImageStatus;
   /** What caused the rollout; absent when resuming (the revision keeps the first attempt's). */
   trigger?: RolloutTrigger;
+  /** Frees the queue slot this rollout's message holds once it waits (absent: nothing to free). */
+  releaseSlot?: () => void;
 }
 
 /** What every rollout step needs, reporting its steps to the status and the metrics. */
@@ -50,8 +52,9 @@ export function rolloutContext(
   config: ServiceConfig,
   signal: AbortSignal,
   log: Logger,
-  trigger?: RolloutTrigger,
+  extras: Pick<RolloutRun, 'trigger' | 'releaseSlot'> = {},
 ): RolloutContext {
+  const { trigger } = extras;
   const { store, metrics } = deps;
   // A resumed rollback starts at RollingBack: which step failed is not known to this process then.
   let stepped = false;
@@ -68,6 +71,7 @@ export function rolloutContext(
     signal,
     waitPollMs: deps.waitPollMs,
     deploymentSignals: deps.deploymentSignals,
+    waiting: () => extras.releaseSlot?.(),
     onStep: (step) => {
       store.update(config.name, (service) => {
         const current = service.currentRollout;
@@ -127,7 +131,7 @@ export async function runRollout(
     `rolling out ${run.digest.slice(0, 19)}`,
   );
   metrics.syncState(config.name, 'Progressing');
-  const outcome = await steps(rolloutContext(deps, config, signal, log, run.trigger));
+  const outcome = await steps(rolloutContext(deps, config, signal, log, run));
   // Why it failed stays on the service until a rollout succeeds (a blocked retry still shows it).
   store.update(config.name, (service) => {
     if (outcome.explained) service.lastFailure = outcome.explained;

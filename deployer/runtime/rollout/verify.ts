@@ -50,6 +50,7 @@ export async function verifyRollout(
         message: `${verify.url} did not answer ${verify.successes} times in a row with ${digest.slice(0, 19)} within ${verify.timeoutSeconds}s (${probes} probes; last: ${lastProblem})`,
       };
     }
+    ctx.waiting?.();
     await ctx.clock.sleep(verify.intervalSeconds * 1000, ctx.signal);
   }
 }

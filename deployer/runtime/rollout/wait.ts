@@ -39,6 +39,7 @@ export async function waitForDeployment(
       return { ok: false, reason, message, ...(movedOn ? { movedOn } : {}) };
     }
     seenBefore = verdict.seen;
+    ctx.waiting?.();
     if (ctx.deploymentSignals)
       await ctx.deploymentSignals.wait(cluster, service, mark, ctx.waitPollMs, ctx.clock, ctx.signal);
     else await ctx.clock.sleep(ctx.waitPollMs, ctx.signal);
