@@ -6,6 +6,7 @@ import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/stat
 import { githubDelivery } from './github-webhook.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const START_TIMEOUT_MS = 60_000;
 
 export interface DeployerProcess {
   url: string;
@@ -39,7 +40,10 @@ export interface DeployerProcess {
 
 export interface SpawnDeployerOptions {
   env: Record<string, string>;
-  /** How long to wait for the `deployer listening` line. */
+  /**
+   * How long to wait for the `deployer listening` line. An upper bound: a second when idle, but a
+   * loaded 2-core machine running several test files at once has needed more than 15 s.
+   */
   startTimeoutMs?: number;
 }
 
@@ -82,11 +86,12 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const tail = () => text.split('\n').slice(-40).join('\n');
 
+  const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
   const url = await new Promise<string>((resolve, reject) => {
     const deadline = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`deployer did not start within ${options.startTimeoutMs ?? 15_000} ms:\n${tail()}`));
-    }, options.startTimeoutMs ?? 15_000);
+      reject(new Error(`deployer did not start within ${startTimeoutMs} ms:\n${tail()}`));
+    }, startTimeoutMs);
     const poll = setInterval(() => {
       const listening = lines.find((line) => line.msg === 'deployer listening');
       if (listening) {
@@ -130,7 +135,7 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
       );
       return Number(match?.[1] ?? 0);
     },
-    async waitFor(what, probe, timeoutMs = 20_000) {
+    async waitFor(what, probe, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       let last: DeployerStatus | undefined;
       for (;;) {

@@ -9,7 +9,7 @@ import {
   startE2eEnvironment,
 } from '../../support/e2e-environment.ts';
 
-describe('deployer e2e: rollback, suspend and resume through the API', { timeout: 30_000 }, () => {
+describe('deployer e2e: rollback, suspend and resume through the API', () => {
   let e2e: E2eEnvironment;
   let deployer: DeployerProcess;
   let v100: string;
