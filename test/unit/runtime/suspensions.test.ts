@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { suspensionOf } from '../../../deployer/domain/decide.ts';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import { REVISION_TAG_KEYS, readRevisionTags } from '../../../deployer/domain/revision-tags.ts';
+import { suspensionOf } from '../../../deployer/domain/suspension.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { manualRollback } from '../../../deployer/runtime/rollback-service.ts';
 import { Suspensions } from '../../../deployer/runtime/suspensions.ts';
