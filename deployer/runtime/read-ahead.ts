@@ -5,6 +5,12 @@
 // described meanwhile). Every answer comes from AWS now, so tags are never stale; only which reads to
 // start early is guessed. A reconcile that decides nothing needs the history reads in vain: the price
 // of not waiting for them when it does.
+// A guessed revision that is not among the listed ones is dropped; one that cannot be described
+// (never registered, or INACTIVE: "You can only describe INACTIVE task definitions while an active
+// task or service references them", ClientException otherwise,
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html) is a
+// wasted call, never an error: only listed (ACTIVE) revisions are awaited. moto 5.2.1 answers
+// ClientException for a revision never registered, as ECS does (it also describes INACTIVE ones).
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort, RegistryPort } from '../ports.ts';
