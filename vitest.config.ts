@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Three layers, one `npm test`: `unit` is pure and in-process (no child processes, no sockets beyond
@@ -5,6 +6,24 @@ import { defineConfig } from 'vitest/config';
 // processes, git, biome, moto and the CDK synth; `e2e` drives the whole deployer as a user would.
 // `npm run test:unit` is the quick loop; `npm test` runs all three.
 const exclude = ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'];
+
+// Integration and e2e files spend most of their time waiting on child processes, sockets and timers,
+// so those two layers run several files at once (vitest's default, availableParallelism - 1, is one
+// file at a time on a 2-core machine). Each file listens on port 0 and works in its own mkdtemp
+// directory, so files never collide (docs/testing.md, "How the layers run"). The extra workers only
+// pay while the cores have idle time: on a machine already busy with other work they would add
+// contention and nothing else, so the count comes down as the load average goes up, to one file at a
+// time on a saturated machine. VITEST_MAX_WORKERS or --maxWorkers overrides it.
+const cores = availableParallelism();
+const idleCores = cores - (loadavg()[0] ?? 0);
+const PROCESS_WORKERS = Math.max(1, Math.min(4, Math.round(2 * idleCores)));
+// The unit layer is CPU-bound: one worker per idle core.
+const UNIT_WORKERS = Math.max(1, Math.min(cores, Math.round(idleCores)));
+
+// Upper bounds, not expectations: a test that waits on a condition returns as soon as it holds. A node
+// child process that starts in a second on an idle machine has taken 10-20 s on a loaded 2-core one,
+// so the process layers allow for that; a real hang still fails.
+const PROCESS_TIMEOUTS = { testTimeout: 60_000, hookTimeout: 120_000 };
 
 export default defineConfig({
   test: {
@@ -25,6 +44,9 @@ export default defineConfig({
           // because unit tests keep no module-level state; test/unit/architecture/unit-isolation.test.ts
           // refuses the things that would leak between files (module mocks, global and env stubs).
           isolate: false,
+          // Runs first, alone, so a unit failure shows in seconds.
+          maxWorkers: UNIT_WORKERS,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -40,9 +62,22 @@ export default defineConfig({
             'infra/**/*.test.ts',
           ],
           exclude,
+          maxWorkers: PROCESS_WORKERS,
+          sequence: { groupOrder: 1 },
+          ...PROCESS_TIMEOUTS,
         },
       },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          exclude,
+          maxWorkers: PROCESS_WORKERS,
+          sequence: { groupOrder: 1 },
+          ...PROCESS_TIMEOUTS,
+        },
+      },
     ],
   },
 });

@@ -6,6 +6,7 @@ import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/stat
 import { githubDelivery } from './github-webhook.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const START_TIMEOUT_MS = 60_000;
 
 export interface DeployerProcess {
   url: string;
@@ -16,6 +17,10 @@ export interface DeployerProcess {
   output(): string;
   status(): Promise<DeployerStatus>;
   service(name: string): Promise<ServiceStatus>;
+  /** GETs a JSON answer with the deployer's STATUS_TOKEN; throws on a non-2xx answer. */
+  getJson<T>(pathname: string): Promise<T>;
+  /** POSTs (a JSON body, if any) with the deployer's STATUS_TOKEN: the API levers as an operator pulls them. */
+  post(pathname: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   metrics(): Promise<string>;
   /** ecs_gitops_events_total for one source (github, ecr, resync, reconcile): messages received. */
   eventCount(source: string): Promise<number>;
@@ -39,7 +44,10 @@ export interface DeployerProcess {
 
 export interface SpawnDeployerOptions {
   env: Record<string, string>;
-  /** How long to wait for the `deployer listening` line. */
+  /**
+   * How long to wait for the `deployer listening` line. An upper bound: a second when idle, but a
+   * loaded 2-core machine running several test files at once has needed more than 15 s.
+   */
   startTimeoutMs?: number;
 }
 
@@ -82,11 +90,12 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const tail = () => text.split('\n').slice(-40).join('\n');
 
+  const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
   const url = await new Promise<string>((resolve, reject) => {
     const deadline = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`deployer did not start within ${options.startTimeoutMs ?? 15_000} ms:\n${tail()}`));
-    }, options.startTimeoutMs ?? 15_000);
+      reject(new Error(`deployer did not start within ${startTimeoutMs} ms:\n${tail()}`));
+    }, startTimeoutMs);
     const poll = setInterval(() => {
       const listening = lines.find((line) => line.msg === 'deployer listening');
       if (listening) {
@@ -102,11 +111,11 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
     });
   });
 
+  const auth: Record<string, string> = env.STATUS_TOKEN
+    ? { authorization: `Bearer ${env.STATUS_TOKEN}` }
+    : {};
   const getJson = async <T>(pathname: string): Promise<T> => {
-    const token = env.STATUS_TOKEN;
-    const response = await fetch(`${url}${pathname}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
+    const response = await fetch(`${url}${pathname}`, { headers: auth });
     if (!response.ok)
       throw new Error(`GET ${pathname} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
@@ -118,10 +127,17 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
     output: () => text,
     status: () => getJson<DeployerStatus>('/status'),
     service: (name) => getJson<ServiceStatus>(`/status/${encodeURIComponent(name)}`),
-    async metrics() {
-      const response = await fetch(`${url}/metrics`, {
-        headers: env.STATUS_TOKEN ? { authorization: `Bearer ${env.STATUS_TOKEN}` } : {},
+    getJson,
+    async post(pathname, body) {
+      const response = await fetch(`${url}${pathname}`, {
+        method: 'POST',
+        headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    async metrics() {
+      const response = await fetch(`${url}/metrics`, { headers: auth });
       return response.text();
     },
     async eventCount(source) {
@@ -130,7 +146,7 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
       );
       return Number(match?.[1] ?? 0);
     },
-    async waitFor(what, probe, timeoutMs = 20_000) {
+    async waitFor(what, probe, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       let last: DeployerStatus | undefined;
       for (;;) {

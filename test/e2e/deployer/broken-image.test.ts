@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import { type E2eEnvironment, servedVersion, startE2eEnvironment } from '../../support/e2e-environment.ts';
 
-describe('deployer e2e: broken image', { timeout: 30_000 }, () => {
+describe('deployer e2e: broken image', () => {
   let e2e: E2eEnvironment;
   let deployer: DeployerProcess;
   let v100: string;

@@ -5,7 +5,7 @@ import type { DeployerProcess } from '../../support/deployer-process.ts';
 import { type E2eEnvironment, servedVersion, startE2eEnvironment } from '../../support/e2e-environment.ts';
 import { queueDepth } from '../../support/queue-depth.ts';
 
-describe('deployer e2e: kill -9 mid-rollout', { timeout: 30_000 }, () => {
+describe('deployer e2e: kill -9 mid-rollout', () => {
   let e2e: E2eEnvironment;
   let first: DeployerProcess;
   let v100: string;

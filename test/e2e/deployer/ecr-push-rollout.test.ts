@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import { type E2eEnvironment, servedVersion, startE2eEnvironment } from '../../support/e2e-environment.ts';
 
-describe('deployer e2e: ECR push under a semver policy', { timeout: 30_000 }, () => {
+describe('deployer e2e: ECR push under a semver policy', () => {
   let e2e: E2eEnvironment;
   let deployer: DeployerProcess;
 

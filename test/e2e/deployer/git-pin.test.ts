@@ -12,7 +12,7 @@ import { pushPayload } from '../../support/github-webhook.ts';
 
 const REPOSITORY = 'example/ecs-gitops-config';
 
-describe('deployer e2e: pin and unpin through git pushes', { timeout: 30_000 }, () => {
+describe('deployer e2e: pin and unpin through git pushes', () => {
   let e2e: E2eEnvironment;
   let deployer: DeployerProcess;
   let v100: string;

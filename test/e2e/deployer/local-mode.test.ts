@@ -27,7 +27,7 @@ const isAlive = (pid: number) => {
   }
 };
 
-describe('deployer e2e: local mode', { timeout: 30_000 }, () => {
+describe('deployer e2e: local mode', () => {
   let dir: string;
   let deployer: DeployerProcess;
 
@@ -140,7 +140,7 @@ describe('deployer startup failures', () => {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', DEPLOYER_MODE: 'aws' },
       encoding: 'utf8',
-      timeout: 15_000,
+      timeout: 50_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('deployer cannot start: invalid deployer settings');
@@ -158,7 +158,7 @@ describe('deployer startup failures', () => {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', PORT: String(port), ...LOCAL_PORTS, LOCAL_USE_ECHO_TASK: '1' },
         encoding: 'utf8',
-        timeout: 20_000,
+        timeout: 50_000,
       });
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('EADDRINUSE');

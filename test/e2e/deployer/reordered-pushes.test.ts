@@ -11,7 +11,7 @@ import {
 } from '../../support/e2e-environment.ts';
 import { githubDelivery, pushPayload } from '../../support/github-webhook.ts';
 
-describe('deployer e2e: reordered push deliveries', { timeout: 30_000 }, () => {
+describe('deployer e2e: reordered push deliveries', () => {
   let e2e: E2eEnvironment;
   let deployer: DeployerProcess;
   let unpinned: string;

@@ -9,7 +9,7 @@ const ROOT = path.join(import.meta.dirname, '../../..');
 
 describe('ecs-gitops entry (spawned)', () => {
   it('lists validate in --help and exits 0', () => {
-    const run = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8', timeout: 15_000 });
+    const run = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8', timeout: 50_000 });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
       /^ {2}validate +check a config directory offline, exactly as the deployer would load it$/m,
@@ -17,7 +17,7 @@ describe('ecs-gitops entry (spawned)', () => {
   });
 
   it('exits 64 for an unknown verb', () => {
-    const run = spawnSync(process.execPath, [MAIN, 'nope'], { encoding: 'utf8', timeout: 15_000 });
+    const run = spawnSync(process.execPath, [MAIN, 'nope'], { encoding: 'utf8', timeout: 50_000 });
     expect(run.status).toBe(64);
     expect(run.stderr).toContain('unknown command "nope"');
   });
@@ -28,7 +28,7 @@ describe('ecs-gitops validate (spawned)', () => {
     const run = spawnSync(process.execPath, [MAIN, 'validate'], {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 15_000,
+      timeout: 50_000,
       // The repository config holds ${stack:} placeholders: given their values they resolve quietly.
       env: {
         ...process.env,

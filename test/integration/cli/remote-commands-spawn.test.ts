@@ -30,7 +30,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
     execFile(
       process.execPath,
       [MAIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', ECS_GITOPS_URL: url, ...env }, timeout: 15_000 },
+      { env: { PATH: process.env.PATH ?? '', ECS_GITOPS_URL: url, ...env }, timeout: 50_000 },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
         resolve({ code, stdout, stderr });

@@ -10,7 +10,7 @@ import { serviceSchema } from '../../../deployer/domain/config/service-schema.ts
 describe('write-schema.ts (spawned)', () => {
   const script = path.join(import.meta.dirname, '../../../deployer/cli/write-schema.ts');
   const run = (args: string[]) =>
-    spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', timeout: 15_000 });
+    spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', timeout: 50_000 });
 
   it('writes the schema to a file and --check then passes; a stale file fails --check with exit 1', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'write-schema-'));

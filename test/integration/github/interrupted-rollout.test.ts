@@ -15,7 +15,7 @@ import { fakeWorld, transient } from '../../unit/runtime/harness.ts';
 const SHA = 'c'.repeat(40);
 const silent = pino({ level: 'silent' });
 
-describe('an interrupted rollout in GitHub', { timeout: 30_000 }, () => {
+describe('an interrupted rollout in GitHub', () => {
   let github: GitHubStandIn;
   beforeAll(async () => {
     github = await startGitHubStandIn({ logger: silent, token: 'test-token' });

@@ -72,25 +72,30 @@ function context(overrides: Partial<RolloutContext> = {}) {
   return { ctx, ecs, clock, progress };
 }
 
-/** A revision whose container logs with awslogs, rolled out and failed by the fake ECS. */
-async function failedRevision(ecs: FakeEcs): Promise<string> {
+/**
+ * A revision rolled out and failed by the fake ECS (its tasks stopped); its container logs with awslogs
+ * unless `awslogs` is false.
+ */
+async function failedRevision(ecs: FakeEcs, { awslogs = true } = {}): Promise<string> {
   const seeded = ecs.seed({ service: 'actors', image: 'actors:1' });
   const { taskDefinition } = await ecs.describeTaskDefinition(seeded);
-  const next: TaskDefinition = {
-    ...taskDefinition,
-    containerDefinitions: taskDefinition.containerDefinitions.map((c) => ({
-      ...c,
-      image: 'actors:2',
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: {
-          'awslogs-group': '/ecs/actors',
-          'awslogs-stream-prefix': 'web',
-          'awslogs-region': 'eu-west-1',
-        },
-      },
-    })),
-  };
+  const next: TaskDefinition = awslogs
+    ? {
+        ...taskDefinition,
+        containerDefinitions: taskDefinition.containerDefinitions.map((c) => ({
+          ...c,
+          image: 'actors:2',
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': '/ecs/actors',
+              'awslogs-stream-prefix': 'web',
+              'awslogs-region': 'eu-west-1',
+            },
+          },
+        })),
+      }
+    : taskDefinition;
   const arn = await ecs.registerTaskDefinition(next, {});
   ecs.behaviour = (candidate) => (candidate === arn ? 'fail' : 'complete');
   await ecs.updateService('gitops', 'actors', arn);
@@ -99,6 +104,15 @@ async function failedRevision(ecs: FakeEcs): Promise<string> {
   );
   return arn;
 }
+
+/** Why the rollout to `arn` failed, as the reconciler asks after ECS's circuit breaker stopped it. */
+const explainDeploymentFailed = (ctx: RolloutContext, arn: string) =>
+  explainFailure(ctx, {
+    rolloutId: 'ro-1',
+    digest: DIGEST,
+    reason: 'DeploymentFailed',
+    taskDefinitionArn: arn,
+  });
 
 describe('explainFailure', () => {
   it('explainFailure reports each stopped task with its exit code and the last lines of its awslogs stream', async () => {
@@ -109,12 +123,7 @@ describe('explainFailure', () => {
     const taskId = first?.taskArn.slice(first.taskArn.lastIndexOf('/') + 1) ?? '';
     logs.streams.set(`/ecs/actors web/actors/${taskId}`, ['starting', 'Error: DATABASE_URL is not set']);
 
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const explained = await explainDeploymentFailed(ctx, arn);
 
     expect(explained.stoppedTasks).toHaveLength(2);
     expect(explained.stoppedTasks[0]).toMatchObject({
@@ -132,12 +141,7 @@ describe('explainFailure', () => {
   it('explainFailure adds console links in aws mode, from the region of the ARNs', async () => {
     const { ctx, ecs } = context({ logs: new StreamLogs(), consoleLinks: true });
     const arn = await failedRevision(ecs);
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const explained = await explainDeploymentFailed(ctx, arn);
     expect(explained.deploymentsUrl).toBe(
       'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/gitops/services/actors/deployments?region=eu-west-1',
     );
@@ -158,34 +162,15 @@ describe('explainFailure', () => {
     };
     const { ctx, ecs } = context({ logs: denied });
     const arn = await failedRevision(ecs);
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const explained = await explainDeploymentFailed(ctx, arn);
     expect(explained.stoppedTasks.map((t) => t.logLines)).toEqual([[], []]);
     expect(explained.notes).toContainEqual(expect.stringContaining('AccessDeniedException'));
   });
 
   it('explainFailure notes a container without an awslogs stream prefix', async () => {
     const { ctx, ecs } = context({ logs: new StreamLogs() });
-    const seeded = ecs.seed({ service: 'actors', image: 'actors:1' });
-    const { taskDefinition } = await ecs.describeTaskDefinition(seeded);
-    const arn = await ecs.registerTaskDefinition(taskDefinition, {});
-    ecs.behaviour = (candidate) => (candidate === arn ? 'fail' : 'complete');
-    await ecs.updateService('gitops', 'actors', arn);
-    while (
-      (await ecs.describeService('gitops', 'actors')).deployments.some(
-        (d) => d.rolloutState === 'IN_PROGRESS',
-      )
-    );
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const arn = await failedRevision(ecs, { awslogs: false });
+    const explained = await explainDeploymentFailed(ctx, arn);
     expect(explained.stoppedTasks).toHaveLength(2);
     expect(explained.notes).toContainEqual(expect.stringContaining('no awslogs log configuration'));
   });

@@ -8,7 +8,8 @@ import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import type { Clock } from '../../../deployer/ports.ts';
 import { QueueConsumer } from '../../../deployer/runtime/queue-consumer.ts';
 import { FakeClock, FakeQueue, REGISTRY_HOST, serviceYaml, silentLogger } from '../../support/fakes/index.ts';
-import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
+import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
+import { untilStatus } from '../../support/until-status.ts';
 
 afterEach(stopRuntimes);
 
