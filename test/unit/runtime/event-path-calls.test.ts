@@ -6,7 +6,8 @@
 // UpdateService); reads started together make it 3.
 import { afterEach, describe, expect, it } from 'vitest';
 import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
-import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
+import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
+import { untilStatus } from '../../support/until-status.ts';
 
 afterEach(stopRuntimes);
 
