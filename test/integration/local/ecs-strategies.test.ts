@@ -14,7 +14,9 @@ import {
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EcsDeploymentStateChangeEvent } from '../../../local/ecs/deployment-event.ts';
 import { ACTORS_LOAD_BALANCER, type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { clients, echoWorldOptions, eventually, FAST_TIMING } from './helpers.ts';
 
@@ -26,6 +28,8 @@ const MINUTE_MS = 1_500;
 let world: LocalWorld;
 let ecs: ReturnType<typeof clients>['ecs'];
 let revisions = 0;
+/** ECS deployment id of each service deployment the tests started (the events name deployment ids). */
+const deploymentIds = new Map<string, string>();
 
 beforeAll(async () => {
   world = await startLocalWorld(
@@ -72,6 +76,8 @@ async function deploy(configuration: DeploymentConfiguration) {
   );
   const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'gitops', service: 'actors' }));
   const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn ?? '';
+  const described = await ecs.send(new DescribeServicesCommand({ cluster: 'gitops', services: ['actors'] }));
+  deploymentIds.set(arn, described.services?.[0]?.deployments?.[0]?.id ?? '');
   expect(listed.serviceDeployments?.[0]?.targetServiceRevisionArn).toMatch(
     /:service-revision\/gitops\/actors\//,
   );
@@ -276,5 +282,50 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
     expect(view).toEqual(world.traffic('actors'));
     expect(Object.keys(view.targetGroups).sort()).toEqual([BLUE_TG, GREEN_TG].sort());
     expect(Object.values(view.productionWeights)).toEqual([100]);
+  });
+
+  // "ECS Deployment State Change" to the queue as the EventBridge rule delivers it: COMPLETED "once a
+  // service reaches a steady state after a deployment", FAILED when it fails
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html).
+  it('sends ECS Deployment State Change events: COMPLETED for finished shifts, FAILED for rolled-back ones', async () => {
+    const sqs = clients(world).sqs;
+    const events: EcsDeploymentStateChangeEvent[] = [];
+    for (;;) {
+      const answer = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: world.queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+        }),
+      );
+      if (!answer.Messages?.length) break;
+      for (const message of answer.Messages) {
+        events.push(JSON.parse(message.Body ?? '{}') as EcsDeploymentStateChangeEvent);
+        // A FIFO group hands out its next messages only once these are deleted.
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: world.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      }
+    }
+    const named = (deploymentId: string) =>
+      events
+        .filter((event) => event.detail.deploymentId === deploymentId)
+        .map((event) => event.detail.eventName);
+    const outcomes = await Promise.all(
+      [...deploymentIds].map(async ([arn, id]) => [(await describe1(arn)).status, named(id)] as const),
+    );
+    for (const [status, names] of outcomes) {
+      if (status === 'SUCCESSFUL') expect(names).toContain('SERVICE_DEPLOYMENT_COMPLETED');
+      if (status === 'ROLLBACK_SUCCESSFUL') expect(names).toContain('SERVICE_DEPLOYMENT_FAILED');
+    }
+    expect(outcomes.map(([status]) => status)).toEqual([
+      'SUCCESSFUL',
+      'SUCCESSFUL',
+      'SUCCESSFUL',
+      'ROLLBACK_SUCCESSFUL',
+      'ROLLBACK_SUCCESSFUL',
+      'ROLLBACK_SUCCESSFUL',
+    ]);
   });
 });
