@@ -9,16 +9,16 @@
 // (10). BENCH_COMPARE_SERVICE=<dir>[,<dir>…] (other checkouts, each with node_modules) adds their
 // services as more rows: before/after in the same run.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readFileSync, statSync } from 'node:fs';
+import { openSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { freePort } from '../local/tasks/free-port.ts';
-import { command, environment, parseDockerfile } from '../test/support/dockerfile.ts';
 import { machineLine } from './support/machine.ts';
 import { processCpuNs } from './support/process-cpu.ts';
 import { REPO_ROOT } from './support/repo-root.ts';
+import { shippedImage } from './support/shipped-image.ts';
 import { formatMs, formatRatio, percentile } from './support/stats.ts';
 import { printTable, type Row } from './support/table.ts';
 
@@ -39,12 +39,7 @@ interface Server {
 }
 
 /** Dockerfile.service's CMD arguments after `node` and its ENV: what the image runs. */
-function shippedService(): { args: string[]; env: Record<string, string> } {
-  const dockerfile = parseDockerfile(readFileSync(join(REPO_ROOT, 'Dockerfile.service'), 'utf8'));
-  const [program, ...args] = command(dockerfile.final) ?? [];
-  if (program !== 'node') throw new Error(`Dockerfile.service's CMD starts with '${program}', expected node`);
-  return { args, env: environment(dockerfile.final) };
-}
+const shippedService = () => shippedImage('Dockerfile.service');
 
 async function startProcess(
   name: string,

@@ -42,7 +42,7 @@ async function measure(latencyMs: number): Promise<Run> {
     });
     const perCycle = samples.map((sample) => {
       const counts = new Map<string, number>();
-      for (const call of setup.awsCalls?.between(sample.sentAt, sample.updatedAt) ?? []) {
+      for (const call of setup.awsCalls?.between(sample.sentAt, sample.updateServiceAt) ?? []) {
         const key = `${call.api}:${call.operation}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }

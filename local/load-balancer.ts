@@ -1,25 +1,50 @@
-// One stable URL per service: round-robin over the service's healthy tasks, 503 JSON when none.
-import { createServer, request as httpRequest, type Server } from 'node:http';
+// One stable URL per service, standing in for an Application Load Balancer with a production listener
+// rule (weighted target groups) and a test listener rule (an http-header condition,
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html): each
+// request goes to a target group (by the test header, else by the production weights), then round-robin
+// over that group's healthy tasks; 503 JSON when the group has none.
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { Logger } from 'pino';
 
 export interface LoadBalancerTarget {
   port: number;
 }
 
+export interface LoadBalancerRoute {
+  targetGroup: string;
+  /** Healthy targets of that group; read per request so rollouts are picked up immediately. */
+  targets: LoadBalancerTarget[];
+}
+
+/** The test listener rule's condition: `x-test-traffic: 1` (the contract with the deployer and CDK). */
+export const TEST_TRAFFIC_HEADER = { name: 'x-test-traffic', value: '1' } as const;
+
+/** Names the target group that served a response (local only: lets a client see the split per request). */
+export const TARGET_GROUP_HEADER = 'x-local-target-group';
+
 export interface LoadBalancerOptions {
   service: string;
-  /** Current healthy targets; called per request so rollouts are picked up immediately. */
-  targets: () => LoadBalancerTarget[];
+  /** The target group and its targets for one request: `test` when it carries the test header. */
+  route: (request: { test: boolean }) => LoadBalancerRoute;
+  /** Told of every request routed to a target group (the world's per-group counters). */
+  onRouted?: (targetGroup: string, kind: 'production' | 'test') => void;
   logger: Logger;
+}
+
+export function isTestRequest(headers: IncomingHttpHeaders): boolean {
+  return headers[TEST_TRAFFIC_HEADER.name] === TEST_TRAFFIC_HEADER.value;
 }
 
 export function createLoadBalancer(options: LoadBalancerOptions): Server {
   let next = 0;
   return createServer((incoming, outgoing) => {
-    const targets = options.targets();
+    const test = isTestRequest(incoming.headers);
+    const { targetGroup, targets } = options.route({ test });
+    options.onRouted?.(targetGroup, test ? 'test' : 'production');
     if (targets.length === 0) {
       const body = JSON.stringify({ error: 'no healthy tasks', service: options.service });
       outgoing.writeHead(503, {
+        [TARGET_GROUP_HEADER]: targetGroup,
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
       });
@@ -37,7 +62,10 @@ export function createLoadBalancer(options: LoadBalancerOptions): Server {
         headers: { ...incoming.headers, 'x-forwarded-for': incoming.socket.remoteAddress ?? '' },
       },
       (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        outgoing.writeHead(answer.statusCode ?? 502, {
+          ...answer.headers,
+          [TARGET_GROUP_HEADER]: targetGroup,
+        });
         answer.pipe(outgoing);
       },
     );

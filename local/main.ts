@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { logDestination, logFormatFromEnv } from '../common/log-output.ts';
 import { watchParent } from './tasks/parent-watch.ts';
-import { startLocalWorld } from './world.ts';
+import { ACTORS_LOAD_BALANCER, startLocalWorld } from './world.ts';
 import { localWorldOptionsFromEnv } from './world-options-from-env.ts';
 
 const options = localWorldOptionsFromEnv(process.env);
@@ -28,6 +28,15 @@ const banner = [
   `  ECR                     ${world.endpoints.ecr}   (push: npm run local:push -- actors 1.1.0 [--broken])`,
   `  CloudFront              ${world.endpoints.cloudfront}`,
   ...(rate > 0 ? [`  fault injection         rate ${rate}, seed ${seed}`] : []),
+  ...(options.actorsTargetGroups !== 1
+    ? [
+        `  actors target groups    ${ACTORS_LOAD_BALANCER.targetGroupArn}`,
+        `                          ${ACTORS_LOAD_BALANCER.alternateTargetGroupArn} (alternate: blue/green, linear, canary)`,
+        '                          test traffic: header x-test-traffic: 1',
+      ]
+    : []),
+  `  traffic split           curl ${world.endpoints.ecs}/_local/traffic/actors`,
+  `  set an alarm            curl -X PUT -d '{"state":"ALARM"}' ${world.endpoints.ecs}/_local/alarms/<name>`,
   '',
   'Run the deployer against it with:',
   ...Object.entries(env).map(([name, value]) => `  export ${name}=${shellValue(value)}`),

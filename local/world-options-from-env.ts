@@ -33,5 +33,30 @@ export function localWorldOptionsFromEnv(
     faultSeed: seed,
     // LOCAL_USE_ECHO_TASK=1 plays `actors` with the tiny echo fixture (when service/ is not built).
     ...(env.LOCAL_USE_ECHO_TASK === '1' ? { taskCommands: { actors: ECHO_TASK_COMMAND } } : {}),
+    ...actorsTargetGroupsFromEnv(env),
+    ...minuteFromEnv(env),
   };
+}
+
+/** LOCAL_ACTORS_TARGET_GROUPS=1 leaves actors without the alternate target group BLUE_GREEN, LINEAR and CANARY need (default 2). */
+function actorsTargetGroupsFromEnv(env: NodeJS.ProcessEnv): Pick<LocalWorldOptions, 'actorsTargetGroups'> {
+  const value = env.LOCAL_ACTORS_TARGET_GROUPS;
+  if (value === undefined || value === '') return {};
+  if (value !== '1' && value !== '2')
+    throw new Error(
+      `LOCAL_ACTORS_TARGET_GROUPS=${JSON.stringify(value)} must be 1 or 2 (2 for blue/green, linear and canary)`,
+    );
+  return { actorsTargetGroups: value === '2' ? 2 : 1 };
+}
+
+/** LOCAL_ECS_MINUTE_MS: how long one "minute" of ECS bake time lasts locally (default 1000 ms). */
+function minuteFromEnv(env: NodeJS.ProcessEnv): Pick<LocalWorldOptions, 'timing'> {
+  const value = env.LOCAL_ECS_MINUTE_MS;
+  if (value === undefined || value === '') return {};
+  const minuteMs = Number(value);
+  if (!Number.isInteger(minuteMs) || minuteMs < 1)
+    throw new Error(
+      `LOCAL_ECS_MINUTE_MS=${JSON.stringify(value)} must be a whole number of milliseconds (1 or more)`,
+    );
+  return { timing: { minuteMs } };
 }

@@ -8,17 +8,29 @@ import { STACK_VALUES_VARIABLE, type StackValues } from '../deployer/domain/conf
 import { DEPLOYMENT_EVENTS_GROUP } from '../deployer/domain/events/queue-message.ts';
 import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
 import { createCloudFrontServer } from './cloudfront/server.ts';
+import { AlarmStore } from './cloudwatch/alarms.ts';
 import { imagePushEvent } from './ecr/image-event.ts';
 import { LocalRegistry, type PushResult } from './ecr/registry.ts';
 import { createEcrServer } from './ecr/server.ts';
+import { adminRoutes } from './ecs/admin-routes.ts';
+import type { ServiceLoadBalancer } from './ecs/deployment-configuration.ts';
 import { deploymentStateChangeEvent } from './ecs/deployment-event.ts';
 import type { LocalDeployment, LocalService, LocalTaskDefinition } from './ecs/model.ts';
 import { DEFAULT_SCHEDULER_TIMING, type SchedulerTiming, ServiceScheduler } from './ecs/scheduler.ts';
 import { createEcsServer, createService, type EcsState } from './ecs/server.ts';
 import { TaskDefinitionStore } from './ecs/task-definitions.ts';
+import {
+  describeTraffic,
+  SERVICE_TARGET_GROUP,
+  TrafficCounters,
+  type TrafficView,
+  targetGroupOf,
+  WeightedPicker,
+} from './ecs/traffic.ts';
+import type { AlarmState } from './ecs/traffic-shift.ts';
 import { createFaultInjector, type FaultInjector } from './faults.ts';
 import { close, listen } from './http-util.ts';
-import { createLoadBalancer } from './load-balancer.ts';
+import { createLoadBalancer, type LoadBalancerRoute } from './load-balancer.ts';
 import { type LocalQueue, readIntakeTemplate, startLocalQueue } from './sqs.ts';
 import { createSsmServer, ParameterStore } from './ssm/server.ts';
 import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
@@ -113,7 +125,48 @@ export interface LocalWorldOptions {
   deploymentEvents?: boolean;
   /** When set, only these CloudFront distribution ids exist; otherwise any well-formed id does. */
   distributions?: string[];
+  /**
+   * Target groups of the seeded actors service. 2 (default): the target group, the alternate one, the
+   * production and test listener rules and the ECS role (loadBalancers[].advancedConfiguration), as the
+   * stack has them for a service whose config asks for blue-green, linear or canary, so any rollout.strategy
+   * runs locally. 1: one target group, as for a rolling-only service (ECS then refuses the other strategies).
+   */
+  actorsTargetGroups?: 1 | 2;
   logger?: Logger;
+}
+
+/** The seeded actors service's load balancer resources, as CDK names them on AWS (ARNs of this world). */
+export const ACTORS_LOAD_BALANCER = {
+  targetGroupArn:
+    'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/actors-blue/0000000000000001',
+  alternateTargetGroupArn:
+    'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/actors-green/0000000000000002',
+  productionListenerRule:
+    'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/actors/0000000000000003/0000000000000004/0000000000000005',
+  testListenerRule:
+    'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/actors/0000000000000003/0000000000000004/0000000000000006',
+  roleArn: 'arn:aws:iam::000000000000:role/actors-ecs-infrastructure',
+} as const;
+
+function actorsLoadBalancers(targetGroups: 1 | 2): ServiceLoadBalancer[] {
+  const lb = ACTORS_LOAD_BALANCER;
+  return [
+    {
+      targetGroupArn: lb.targetGroupArn,
+      containerName: SEED_SERVICE,
+      containerPort: SERVICE_PORT,
+      ...(targetGroups === 2
+        ? {
+            advancedConfiguration: {
+              alternateTargetGroupArn: lb.alternateTargetGroupArn,
+              productionListenerRule: lb.productionListenerRule,
+              testListenerRule: lb.testListenerRule,
+              roleArn: lb.roleArn,
+            },
+          }
+        : {}),
+    },
+  ];
 }
 
 export interface LocalEndpoints {
@@ -162,6 +215,12 @@ export interface LocalWorld {
   faults: FaultInjector;
   /** Resolves when the service's PRIMARY deployment leaves IN_PROGRESS (or rejects on timeout). */
   waitForRollout(service: string, timeoutMs?: number): Promise<LocalService>;
+  /** The load balancer's weights, test target group and per-target-group request counts (also GET /_local/traffic/<service>). */
+  traffic(service: string): TrafficView;
+  /** Zeroes the per-target-group request counts of a service. */
+  resetTraffic(service: string): void;
+  /** Sets a CloudWatch alarm's state, which deployments that watch it react to (also PUT /_local/alarms/<name>). */
+  setAlarm(name: string, state: AlarmState): void;
   stop(): Promise<void>;
 }
 
@@ -186,12 +245,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const invalidationStore = new InvalidationStore(timing.invalidationMs, options.distributions);
   const taskDefinitions = new TaskDefinitionStore();
   const parameters = new ParameterStore();
+  const alarms = new AlarmStore();
+  const counters = new TrafficCounters();
 
   // ECS → EventBridge → the intake queue: bound once the queue runs (deployments start only after).
   let emitDeploymentEvent: ((service: LocalService, deployment: LocalDeployment) => void) | undefined;
   const scheduler = new ServiceScheduler({
     timing,
     onDeploymentStateChange: (service, deployment) => emitDeploymentEvent?.(service, deployment),
+    alarmState: (name) => alarms.state(name),
     logger: logger.child({ component: 'ecs' }),
     taskDefinition: (arn) => taskDefinitions.find(arn),
     resolveImage: (image) => {
@@ -264,10 +326,21 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       servers.push(server);
       return `http://127.0.0.1:${await listenAs(key, ports[key], () => listen(server, ports[key]))}`;
     };
+    const activeService = (name: string) =>
+      ecsState.services.find((service) => service.name === name && service.status === 'ACTIVE');
+    const traffic = (name: string) => {
+      const service = activeService(name);
+      return service ? describeTraffic(service, counters.of(name)) : undefined;
+    };
     const endpoints: LocalEndpoints = {
       sqs: localQueue.endpoint,
       ecs: await start(
-        createEcsServer({ state: ecsState, faults, logger: logger.child({ component: 'ecs' }) }),
+        createEcsServer({
+          state: ecsState,
+          faults,
+          logger: logger.child({ component: 'ecs' }),
+          extraRoute: adminRoutes({ traffic, resetTraffic: (name) => counters.reset(name), alarms }),
+        }),
         'ecs',
       ),
       ecr: await start(
@@ -295,18 +368,38 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     };
     endpoints.logs = endpoints.ecs;
 
-    const healthyTargets = (name: string) => () =>
-      ecsState.services
-        .filter((service) => service.name === name && service.status === 'ACTIVE')
-        .flatMap((service) => service.tasks)
-        .filter((task) => task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING')
-        .map((task) => ({ port: task.hostPort }));
+    // The production listener rule picks a target group by weight, the test listener rule by header;
+    // then round-robin over that group's healthy tasks.
+    const routeOf = (name: string) => {
+      const picker = new WeightedPicker();
+      return ({ test }: { test: boolean }): LoadBalancerRoute => {
+        const service = activeService(name);
+        if (!service) return { targetGroup: SERVICE_TARGET_GROUP, targets: [] };
+        const targetGroup = test
+          ? service.traffic.testTargetGroupArn
+          : (picker.pick(service.traffic.production) ?? SERVICE_TARGET_GROUP);
+        const targets = service.tasks
+          .filter(
+            (task) =>
+              task.lastStatus === 'RUNNING' &&
+              task.desiredStatus === 'RUNNING' &&
+              targetGroupOf(service, task) === targetGroup,
+          )
+          .map((task) => ({ port: task.hostPort }));
+        return { targetGroup, targets };
+      };
+    };
 
     const actorsCredentials = { user: 'actors', password: crypto.randomUUID().replaceAll('-', '') };
     if (options.seed ?? true) {
-      const lb = createLoadBalancer({ service: SEED_SERVICE, targets: healthyTargets(SEED_SERVICE), logger });
+      const lb = createLoadBalancer({
+        service: SEED_SERVICE,
+        route: routeOf(SEED_SERVICE),
+        onRouted: (targetGroup, kind) => counters.count(SEED_SERVICE, targetGroup, kind),
+        logger,
+      });
       loadBalancers.set(SEED_SERVICE, await start(lb, 'actors'));
-      seedWorld(registry, ecsState, actorsCredentials);
+      seedWorld(registry, ecsState, actorsCredentials, options.actorsTargetGroups ?? 2);
     }
 
     const waitForRollout = async (name: string, timeoutMs = 60_000): Promise<LocalService> => {
@@ -387,6 +480,13 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         ),
       faults,
       waitForRollout,
+      traffic: (name) => {
+        const view = traffic(name);
+        if (!view) throw new Error(`no active service '${name}' in the local world`);
+        return view;
+      },
+      resetTraffic: (name) => counters.reset(name),
+      setAlarm: (name, state) => alarms.set(name, state),
       stop,
     };
   } catch (error) {
@@ -399,6 +499,7 @@ function seedWorld(
   registry: LocalRegistry,
   state: EcsState,
   credentials: { user: string; password: string },
+  targetGroups: 1 | 2,
 ): void {
   const repository = registry.createRepository(SEED_SERVICE);
   const pushed = registry.push(SEED_SERVICE, '1.0.0');
@@ -449,5 +550,6 @@ function seedWorld(
     taskDefinition: definition.arn,
     desiredCount: 1,
     circuitBreaker: { enable: true, rollback: true },
+    loadBalancers: actorsLoadBalancers(targetGroups),
   });
 }

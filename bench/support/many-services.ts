@@ -10,7 +10,11 @@ export function manyServiceName(index: number): string {
 }
 
 /** Returns the config directory for the N services (actors not included). */
-export async function seedManyServices(world: LocalWorld, count: number): Promise<string> {
+export async function seedManyServices(
+  world: LocalWorld,
+  count: number,
+  options: { track?: string } = {},
+): Promise<string> {
   const client = new ECSClient({
     region: 'us-east-1',
     endpoint: world.endpoints.ecs,
@@ -38,7 +42,9 @@ export async function seedManyServices(world: LocalWorld, count: number): Promis
     };
     for (let start = 0; start < names.length; start += 20)
       await Promise.all(names.slice(start, start + 20).map(seedOne));
-    return await writeConfigDir(names.map((name) => ({ name, repository: name })));
+    return await writeConfigDir(
+      names.map((name) => ({ name, repository: name, ...(options.track ? { track: options.track } : {}) })),
+    );
   } finally {
     client.destroy();
   }

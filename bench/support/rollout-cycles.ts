@@ -6,6 +6,7 @@
 // Cycles are sequential so each push is a fresh rollout, never coalesced with the previous one, and
 // start `settleMs` after the previous rollout finished (real pushes arrive minutes apart, not while
 // the previous rollout's old task is still being stopped on the same two cores).
+import type { PushResult } from '../../local/ecr/registry.ts';
 import type { LocalDeployment } from '../../local/ecs/model.ts';
 import type { WorldRuntime } from './world-runtime.ts';
 
@@ -14,7 +15,9 @@ export interface CycleSample {
   /** Date.now() when the push event was sent to the queue. */
   sentAt: number;
   /** Date.now() when the stand-in created the deployment (handled UpdateService). */
-  updatedAt: number;
+  updateServiceAt: number;
+  /** Date.now() when the stand-in marked the deployment COMPLETED. */
+  completedAt: number;
   detectionMs: number;
   /** Push → the runtime received the image-push message (SQS delivery of the event). */
   intakeReceivedMs: number;
@@ -24,7 +27,7 @@ export interface CycleSample {
   cycleMs: number;
 }
 
-function deploymentFor(setup: WorldRuntime, digest: string): LocalDeployment | undefined {
+export function deploymentFor(setup: WorldRuntime, digest: string): LocalDeployment | undefined {
   const arns = new Set(
     setup.world
       .taskDefinitions()
@@ -38,7 +41,14 @@ function deploymentFor(setup: WorldRuntime, digest: string): LocalDeployment | u
 export async function runRolloutCycles(
   setup: WorldRuntime,
   count: number,
-  options: { settleMs?: number; onProgress?: (done: number) => void } = {},
+  options: {
+    settleMs?: number;
+    onProgress?: (done: number) => void;
+    /** How long one rollout may take (default 30 s). */
+    rolloutTimeoutMs?: number;
+    /** Started right after each push and awaited before the cycle ends (e.g. a baseline waiter). */
+    alongside?: (pushed: PushResult) => Promise<void>;
+  } = {},
 ): Promise<CycleSample[]> {
   const samples: CycleSample[] = [];
   // When the runtime last published a status in which the rollout is no longer Waiting.
@@ -60,7 +70,12 @@ export async function runRolloutCycles(
       leftWaitingAt = undefined;
       const pushed = await setup.world.push('actors', tag);
       watching = pushed.digest;
-      await setup.until((status) => status.live?.digest === pushed.digest && status.currentRollout === null);
+      const beside = options.alongside?.(pushed);
+      await setup.until(
+        (status) => status.live?.digest === pushed.digest && status.currentRollout === null,
+        options.rolloutTimeoutMs,
+      );
+      await beside;
       const deployment = deploymentFor(setup, pushed.digest);
       if (!deployment) throw new Error(`no ECS deployment found for ${tag} (${pushed.digest})`);
       if (deployment.rolloutState !== 'COMPLETED')
@@ -74,7 +89,8 @@ export async function runRolloutCycles(
       samples.push({
         tag,
         sentAt,
-        updatedAt: deployment.createdAt.getTime(),
+        updateServiceAt: deployment.createdAt.getTime(),
+        completedAt: deployment.updatedAt.getTime(),
         detectionMs: deployment.createdAt.getTime() - sentAt,
         intakeReceivedMs: (intake?.at ?? Number.NaN) - sentAt,
         reconcileReceivedMs: (reconcile?.at ?? Number.NaN) - sentAt,

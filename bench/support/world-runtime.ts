@@ -11,6 +11,7 @@ import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
 import type { Adapters } from '../../deployer/startup/create-adapters.ts';
 import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
+import type { TaskCommand } from '../../local/tasks/process-runner.ts';
 import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
 import { worldAdapters } from '../../test/support/world-adapters.ts';
 import { type AwsCallLog, type AwsLatencyProxy, startAwsLatencyProxy } from './aws-latency-proxy.ts';
@@ -51,19 +52,23 @@ export interface WorldRuntimeOptions {
    * this many ms per call; 0 only counts calls. Unset: the runtime talks to the stand-ins directly.
    */
   awsLatencyMs?: number;
+  /** What plays the `actors` image (default: the echo task, healthy at once). */
+  taskCommand?: TaskCommand;
+  /** How long a starting task may take to become healthy (default 5 s). */
+  healthTimeoutMs?: number;
 }
 
 export async function startWorldRuntime(options: WorldRuntimeOptions): Promise<WorldRuntime> {
   const world = await startLocalWorld({
     logger: options.logger,
-    taskCommands: { actors: ECHO_TASK_COMMAND },
+    taskCommands: { actors: options.taskCommand ?? ECHO_TASK_COMMAND },
     faultRate: options.faultRate ?? 0,
     faultSeed: options.faultSeed ?? 1,
     deploymentEvents: options.deploymentEvents ?? true,
     timing: {
       tickMs: options.tickMs ?? 25,
       healthPollMs: 25,
-      healthTimeoutMs: 5_000,
+      healthTimeoutMs: options.healthTimeoutMs ?? 5_000,
       stopGraceMs: 300,
       invalidationMs: 200,
     },

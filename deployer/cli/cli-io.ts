@@ -1,5 +1,6 @@
-// What every CLI verb gets and returns: streams and environment are injected so verbs are testable
-// in-process, and a verb reports its outcome as an exit code instead of calling process.exit.
+// What every CLI verb gets and returns: streams, environment and clock are injected so verbs are
+// testable in-process, and a verb reports its outcome as an exit code instead of calling process.exit.
+import type { Clock } from '../ports.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -7,6 +8,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Directory relative paths in arguments are resolved against. */
   cwd: string;
+  /** Time for the verbs that wait (`--wait`); the system clock when absent. */
+  clock?: Pick<Clock, 'now' | 'sleep'>;
 }
 
 export interface CliCommand {

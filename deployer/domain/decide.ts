@@ -1,24 +1,16 @@
 // Deciding what reconcile does for one service, from what it observed: the one place that decides
-// (reconcile.ts observes, acts on the decision and writes status once). Pure: ECS and the registry
-// are read by the caller, and a decision that needs the family's recent revisions asks for them.
+// (reconcile.ts observes, acts on the decision and writes status once; sync-verdict.ts says how a
+// decision reads in the status). Pure: ECS and the registry are read by the caller, and a decision
+// that needs the family's recent revisions asks for them.
 import { type ApprovalRecord, readApproval } from './gates/approval.ts';
 import { type GatedRollout, gateRollout } from './gates/gate-decision.ts';
-import { planRollout, RETRY_HINT } from './plan.ts';
+import { planRollout } from './plan.ts';
 import { type FailureReason, Reason } from './reasons.ts';
-import {
-  hasFailed,
-  isRolloutOf,
-  type RevisionRecord,
-  type SuspensionReason,
-  type TaggedRevision,
-} from './revision-tags.ts';
+import { hasFailed, isRolloutOf, type RevisionRecord, type TaggedRevision } from './revision-tags.ts';
 import { desiredSpec } from './rollout-id.ts';
+import { shortDigest } from './short-digest.ts';
+import { type Suspension, suspensionOf } from './suspension.ts';
 import type { BlockedCause, ImageChoice, LiveImage, Plan, ServiceConfig, TaskDefinition } from './types.ts';
-
-export interface Suspension {
-  reason: string;
-  message: string;
-}
 
 /** A failure the deployer remembers for a digest (status memory, or a revision's tags). */
 export interface KnownFailure {
@@ -82,15 +74,6 @@ export type Decision = { suspension: Suspension | undefined } & (
   | { kind: 'failed-before'; plan: RolloutPlan; failure: KnownFailure }
   | GatedRollout
 );
-
-/** The state, reason and message a decision that acts no further leaves in the status. */
-export interface SyncVerdict {
-  state: 'Synced' | 'OutOfSync' | 'Progressing' | 'Degraded' | 'Failed' | 'Suspended' | 'Unknown';
-  reason: string;
-  message: string;
-}
-
-const short = (digest: string | undefined) => digest?.slice(0, 19) ?? 'an image without a digest';
 
 export function decide(o: Observation): Decision {
   const { config, live, record } = o;
@@ -169,115 +152,10 @@ function interruptedWork(o: Observation): Resumption | undefined {
       interrupted,
       failure: {
         reason: (record.reason ?? Reason.DeploymentFailed) as FailureReason,
-        message: `resumed rollback of ${short(live.digest)}`,
+        message: `resumed rollback of ${shortDigest(live.digest)}`,
       },
     };
   return undefined;
-}
-
-const BLOCKED: Record<BlockedCause, Pick<SyncVerdict, 'state' | 'reason'>> = {
-  suspended: { state: 'Suspended', reason: Reason.Suspended },
-  'failed-digest': { state: 'Failed', reason: Reason.DigestBlocked },
-  'no-image': { state: 'Failed', reason: Reason.NoMatchingImage },
-  'foreign-image': { state: 'Failed', reason: Reason.ForeignImage },
-  'invalid-config': { state: 'Failed', reason: Reason.InvalidConfig },
-};
-
-/** The status of a decision that ends the reconcile without a rollout (pure mapping). */
-export function statusOf(
-  decision: Extract<
-    Decision,
-    { kind: 'noop' | 'degraded' | 'blocked' | 'failed-before' | 'held' | 'rejected' }
-  >,
-  service: ServiceConfig,
-): SyncVerdict {
-  switch (decision.kind) {
-    case 'noop':
-      return { state: 'Synced', reason: Reason.UpToDate, message: decision.message };
-    case 'degraded':
-      return {
-        state: 'Degraded',
-        reason: decision.reason,
-        message: `${service.name} runs ${short(decision.digest)}, whose rollout failed (${decision.reason}); push a fix or sync`,
-      };
-    case 'blocked': {
-      const { suspension } = decision;
-      if (decision.cause === 'suspended' && suspension && !service.suspended)
-        return { state: 'Suspended', reason: suspension.reason, message: suspension.message };
-      const { earlier } = decision;
-      const message = earlier
-        ? `${decision.message} (${earlier.reason} at ${earlier.failedAt})`
-        : decision.message;
-      return { ...BLOCKED[decision.cause], message };
-    }
-    case 'failed-before':
-      return {
-        state: 'Failed',
-        reason: Reason.DigestBlocked,
-        message: `${short(decision.plan.to.digest)} failed to roll out before (${decision.failure.reason}); ${RETRY_HINT(service.name)}`,
-      };
-    case 'held':
-      return { state: 'OutOfSync', reason: decision.gate.reason, message: decision.gate.message };
-    case 'rejected':
-      return {
-        state: 'Failed',
-        reason: Reason.Rejected,
-        message: `${short(decision.plan.to.digest)} was rejected by ${decision.by}; push a new image, or approve it to roll it out`,
-      };
-  }
-}
-
-/** How a finished rollout reads in the status: served, rolled back, or a failed revision left running. */
-export function statusOfRollout(outcome: {
-  result: 'Succeeded' | 'Failed' | 'RolledBack';
-  reason: string;
-  message: string;
-}): SyncVerdict {
-  const state =
-    outcome.result === 'Succeeded' ? 'Synced' : outcome.result === 'RolledBack' ? 'Failed' : 'Degraded';
-  return { state, reason: outcome.reason, message: outcome.message };
-}
-
-/**
- * A served rollout whose CDN invalidation failed: the deployment stands (Synced), the invalidation is
- * retried on its own: soon for a transient error, at the next reconcile for one that needs a change.
- */
-export function statusOfInvalidation(
-  service: ServiceConfig,
-  digest: string,
-  failure: { message: string; retryable: boolean },
-): SyncVerdict {
-  const next = failure.retryable
-    ? '(retrying)'
-    : `(retried at the next reconcile; check cdn in ${service.source.file})`;
-  return {
-    state: 'Synced',
-    reason: Reason.InvalidationPending,
-    message: `${service.name} runs ${short(digest)}; its CDN invalidation failed: ${failure.message} ${next}`,
-  };
-}
-
-const SUSPENSION_MESSAGES: Record<SuspensionReason, string> = {
-  SuspendedByApi: 'tracking suspended by API; resume it to deploy again',
-  ManualRollback: 'rolled back by API; tracking is suspended until resume',
-};
-
-export function suspensionMessage(reason: SuspensionReason): string {
-  return SUSPENSION_MESSAGES[reason];
-}
-
-/**
- * The runtime suspension a live revision's record holds, if any: the source of truth every replica
- * reads on each reconcile (a suspension made through another replica's API included).
- */
-export function suspensionOf(record: RevisionRecord, taskDefinitionArn: string): Suspension | undefined {
-  const reason = record.suspended;
-  if (!reason) return undefined;
-  const message =
-    reason === 'ManualRollback'
-      ? `rolled back by API to ${taskDefinitionArn}; tracking is suspended until resume`
-      : SUSPENSION_MESSAGES[reason];
-  return { reason, message };
 }
 
 /** The failure recorded on the newest revision of this service that rolled out `digest`, if any. */

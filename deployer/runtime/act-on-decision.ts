@@ -2,8 +2,9 @@
 // which status to write. Only a rollout, a resumed rollout or rollback and a pending CDN invalidation
 // touch AWS; every other decision is a status verdict.
 import type { Logger } from 'pino';
-import { type Decision, statusOf } from '../domain/decide.ts';
+import type { Decision } from '../domain/decide.ts';
 import { Reason } from '../domain/reasons.ts';
+import { statusOf } from '../domain/sync-verdict.ts';
 import type { RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { Clock } from '../ports.ts';
 import type { Observed } from './observation.ts';

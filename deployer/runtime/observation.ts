@@ -2,12 +2,13 @@
 // bulk): the desired image chosen from the registry, the live image from the PRIMARY revision and its
 // tags, and what this process remembers. Also shows desired and live in the status as soon as known.
 import type { DesiredStatus } from '../contract/status-model.ts';
-import type { Observation, Suspension } from '../domain/decide.ts';
+import type { Observation } from '../domain/decide.ts';
 import { DeployerError } from '../domain/errors.ts';
 import type { ApprovalRecord } from '../domain/gates/approval.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
 import { registryTag } from '../domain/registry-tag.ts';
 import { readRevisionTags } from '../domain/revision-tags.ts';
+import type { Suspension } from '../domain/suspension.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { ImageChoice, LiveService, RegistryImage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, DescribedTaskDefinition } from '../ports.ts';

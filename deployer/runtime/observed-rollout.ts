@@ -9,9 +9,9 @@
 //   and rollback on: RollingBack (ECS's circuit breaker or the acting replica put the old one back);
 // - our revision records a final result: the rollout is finished, with that result.
 import type { CurrentRollout, FailedDigest, RolloutRecord, RolloutStep } from '../contract/status-model.ts';
-import { type SyncVerdict, statusOfRollout } from '../domain/decide.ts';
 import { Reason } from '../domain/reasons.ts';
 import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
+import { type SyncVerdict, statusOfRollout } from '../domain/sync-verdict.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { LiveService, ServiceConfig } from '../domain/types.ts';
 import type { DescribedTaskDefinition } from '../ports.ts';

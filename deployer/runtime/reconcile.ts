@@ -2,9 +2,11 @@
 // (domain/decide.ts, pure), act on the decision (act-on-decision.ts: roll out, resume what a crash
 // interrupted, retry a pending CDN invalidation, or nothing), and write the status once, in `finally`.
 import type { Logger } from 'pino';
-import { decide, type Suspension, type SyncVerdict, statusOf } from '../domain/decide.ts';
+import { decide } from '../domain/decide.ts';
 import { isDeployerError } from '../domain/errors.ts';
 import { errorReason, Reason } from '../domain/reasons.ts';
+import type { Suspension } from '../domain/suspension.ts';
+import { type SyncVerdict, statusOf } from '../domain/sync-verdict.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { actOnDecision } from './act-on-decision.ts';

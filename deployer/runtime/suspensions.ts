@@ -2,13 +2,13 @@
 // runs: every reconcile, on any replica and after any restart, reads them there. Memory only covers
 // the moment between the API call and the tag being written.
 import type { Logger } from 'pino';
-import { type Suspension, suspensionMessage, suspensionOf } from '../domain/decide.ts';
 import {
   type RevisionRecord,
   readRevisionTags,
   revisionTags,
   type SuspensionReason,
 } from '../domain/revision-tags.ts';
+import { type Suspension, suspensionMessage, suspensionOf } from '../domain/suspension.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import type { EcsPort } from '../ports.ts';
 import type { DeployerMetrics } from './metrics.ts';

@@ -10,6 +10,7 @@ import { edgeTls } from '../lib/edge-tls.ts';
 import { GitOpsStack } from '../lib/gitops-stack.ts';
 import { checkImagePushContext } from '../lib/image-push-role.ts';
 import { readInitialService } from '../lib/initial-image.ts';
+import { readServiceRollout } from '../lib/service-strategy.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -41,6 +42,14 @@ export const CONTEXT_KEYS = [
   'githubOidcProviderArn',
 ] as const;
 
+/**
+ * A service config with an ECS canary (alternate target group, listener rules, ECS infrastructure role),
+ * synthesised and linted by `npm run synth` with the other optional modes.
+ */
+export const EXAMPLE_STRATEGY_CONTEXT = {
+  serviceConfig: 'infra/examples/canary/services/actors.yaml',
+} as const;
+
 /** Example of the GitHub OIDC push role's context, synthesised and linted by `npm run synth`. */
 export const EXAMPLE_GITHUB_CONTEXT = { githubRepository: 'octo-org/ecs-gitops' } as const;
 
@@ -69,6 +78,7 @@ function imageSource(value: string | undefined): 'asset' | 'repository' {
 export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const configFile = resolve(repoRoot, context(app, 'serviceConfig') ?? 'config/services/actors.yaml');
   const managed = readInitialService(configFile, context(app, 'initialImageTag'));
+  const rollout = readServiceRollout(configFile, managed.name);
   const account = context(app, 'account');
   // ALB access logging needs a concrete region (its log-delivery principal differs per region).
   const region = context(app, 'region') ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
@@ -94,6 +104,7 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const stack = new GitOpsStack(app, 'EcsGitOps', {
     env: { account, region },
     managed,
+    rollout,
     imageSource: imageSource(context(app, 'images')),
     repoRoot,
     deployerImageTag: context(app, 'deployerImageTag') ?? 'latest',

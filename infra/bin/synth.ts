@@ -1,14 +1,14 @@
 // Offline synthesis without the CDK CLI or AWS credentials:
 // `node infra/bin/synth.ts [-c key=value ...]` (same context keys as `cdk -c`).
 // Also writes infra/generated/intake.json, the intake settings the local world is built from, and
-// synthesises the optional mode (your domain's TLS + the GitHub OIDC push role) with example values
+// synthesises the optional modes (your domain's TLS, the GitHub OIDC push role, an ECS canary) with example values
 // into infra/cdk.out/variant-tls, so cdk-nag, cfn-guard and `npm run cfn-lint` check that template too.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { EXAMPLE_TLS_CONTEXT } from '../lib/edge-tls.ts';
 import { extractIntakeTemplate, INTAKE_TEMPLATE_FILE } from '../lib/intake-template.ts';
-import { APP_DEFAULTS, buildApp, EXAMPLE_GITHUB_CONTEXT } from './build-app.ts';
+import { APP_DEFAULTS, buildApp, EXAMPLE_GITHUB_CONTEXT, EXAMPLE_STRATEGY_CONTEXT } from './build-app.ts';
 import { VARIANT_OUTDIR } from './cfn-lint.ts';
 
 function contextFromArgs(args: string[]): Record<string, string> {
@@ -35,7 +35,7 @@ const assembly = app.synth();
 const variant = new App({
   ...APP_DEFAULTS,
   outdir: VARIANT_OUTDIR,
-  context: { ...context, ...EXAMPLE_TLS_CONTEXT, ...EXAMPLE_GITHUB_CONTEXT },
+  context: { ...context, ...EXAMPLE_TLS_CONTEXT, ...EXAMPLE_GITHUB_CONTEXT, ...EXAMPLE_STRATEGY_CONTEXT },
 });
 buildApp(variant);
 for (const synthesized of [...assembly.stacks, ...variant.synth().stacks])

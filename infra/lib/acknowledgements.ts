@@ -79,6 +79,13 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
     'Each rollout registers a new revision of the managed family; the revision number is not known in advance, so TagResource names the family with a revision wildcard.',
   );
 
+  if (stack.trafficShifting) {
+    acknowledge(
+      stack.trafficShifting.shifting.role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+      'The role ECS documents for blue/green, linear and canary traffic shifting (AmazonECSInfrastructureRolePolicyForLoadBalancers.html): AWS keeps the policy in step with what ECS calls; only ecs.amazonaws.com can assume the role.',
+    );
+  }
   acknowledge(
     stack.edge.logBucket,
     'AwsSolutions-S1',

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SERVICE_HEALTH_PATH, SERVICE_PORT } from '../../common/contract.ts';
+import { ECS_STRATEGY, type StrategySettings } from '../../deployer/domain/rollout-strategy.ts';
 
 export interface ActorsServiceProps {
   cluster: ecs.Cluster;
@@ -16,6 +17,40 @@ export interface ActorsServiceProps {
   desiredCount?: number;
   /** When above the desired count, CPU target tracking scales between the two. */
   maxCount?: number;
+  /** The config's `rollout.strategy` (infra/lib/service-strategy.ts); absent: a rolling update with circuit breaker. */
+  strategy?: StrategySettings;
+  /** The config's `rollout.rollback`: whether the config's alarms roll a deployment back. */
+  rollbackOnFailure?: boolean;
+}
+
+/**
+ * The service's deployment strategy, exactly as the deployer sends it (planDeploymentConfiguration), so
+ * a `cdk deploy` writes the values the deployer set. The circuit breaker "can only be used for services
+ * using the rolling update" (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html).
+ */
+function strategyProps(strategy: StrategySettings | undefined): Partial<ecs.FargateServiceProps> {
+  if (strategy === undefined || strategy.strategy === 'rolling')
+    return {
+      circuitBreaker: { enable: true, rollback: true },
+      ...(strategy && { deploymentStrategy: ecs.DeploymentStrategy.ROLLING }),
+    };
+  const minutes = (value: number) => Duration.minutes(value);
+  return {
+    deploymentStrategy: ecs.DeploymentStrategy[ECS_STRATEGY[strategy.strategy]],
+    ...(strategy.bakeMinutes !== undefined && { bakeTime: minutes(strategy.bakeMinutes) }),
+    ...(strategy.canary && {
+      canaryConfiguration: {
+        stepPercent: strategy.canary.percent,
+        stepBakeTime: minutes(strategy.canary.bakeMinutes),
+      },
+    }),
+    ...(strategy.linear && {
+      linearConfiguration: {
+        stepPercent: strategy.linear.stepPercent,
+        stepBakeTime: minutes(strategy.linear.stepBakeMinutes),
+      },
+    }),
+  };
 }
 
 /** The managed workload: Fargate task definition, basic-auth secret, and the ECS service. */
@@ -90,9 +125,17 @@ export class ActorsService extends Construct {
       desiredCount: props.desiredCount ?? 2,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
+      ...strategyProps(props.strategy),
       healthCheckGracePeriod: Duration.seconds(60),
     });
+    // The config's alarms replace the stack's own (operations.ts) as the deployer's plan does.
+    if (props.strategy?.alarms)
+      this.service.enableDeploymentAlarms(props.strategy.alarms, {
+        behavior:
+          props.rollbackOnFailure === false
+            ? ecs.AlarmBehavior.FAIL_ON_ALARM
+            : ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+      });
     const desired = props.desiredCount ?? 2;
     if (props.maxCount !== undefined && props.maxCount > desired) {
       this.service

@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SERVICE_VERSION_PATH, WEBHOOK_PATH } from '../../common/contract.ts';
+import type { ServiceConfig } from '../../deployer/domain/types.ts';
 import { acknowledgeFindings } from './acknowledgements.ts';
 import { ActorsService } from './actors-service.ts';
 import { DEFAULT_DEPLOYER_REPLICAS, DeployerService } from './deployer-service.ts';
@@ -16,10 +17,13 @@ import { Operations } from './operations.ts';
 import { PublicEdge } from './public-edge.ts';
 import { Registries } from './registries.ts';
 import { ReleaseParameter, releaseParameterPrefix } from './release-parameter.ts';
+import { DEFAULT_TEST_HEADER, shiftsTraffic } from './service-strategy.ts';
 
 export interface GitOpsStackProps extends StackProps {
   /** The managed service as config/services/<name>.yaml describes it. */
   managed: InitialService;
+  /** That file's `rollout` (service-strategy.ts): its strategy decides the service's target groups. */
+  rollout?: ServiceConfig['rollout'];
   /**
    * `asset` (default): `cdk deploy` builds both images from the Dockerfiles at `repoRoot` and pushes them
    * before any service starts, so an empty account needs no image pushed by hand. `repository`: the
@@ -57,6 +61,8 @@ export class GitOpsStack extends Stack {
   readonly registries: Registries;
   readonly operations: Operations;
   readonly imagePush: ImagePushRole | undefined;
+  /** The actors service's second target group, listener rules and ECS role (blue-green, linear, canary). */
+  readonly trafficShifting: ReturnType<PublicEdge['routeServiceWithTrafficShifting']> | undefined;
 
   constructor(scope: Construct, id: string, props: GitOpsStackProps) {
     super(scope, id, props);
@@ -94,12 +100,26 @@ export class GitOpsStack extends Stack {
       image: ecs.ContainerImage.fromRegistry(this.actorsRelease.imageReference),
       desiredCount: props.serviceDesiredCount,
       maxCount: props.serviceMaxCount,
+      strategy: props.rollout?.strategy,
+      rollbackOnFailure: props.rollout?.rollback,
     });
     // CloudFormation resolves the reference when it creates or updates the task definition.
     this.actors.taskDefinition.node.addDependency(this.actorsRelease.seed);
     if (actorsAsset) actorsAsset.repository.grantPull(this.actors.taskDefinition.obtainExecutionRole());
     this.edge = new PublicEdge(this, 'Edge', { vpc: network.vpc, tls: props.edgeTls });
-    const actorsTargets = this.edge.routeServiceByDefault(this.actors.service, props.managed.container);
+    const strategy = props.rollout?.strategy;
+    // blue-green, linear and canary: two target groups, production and test rules, ECS's infrastructure role.
+    const testTraffic = strategy?.testTraffic;
+    this.trafficShifting = shiftsTraffic(strategy)
+      ? this.edge.routeServiceWithTrafficShifting(
+          this.actors.service,
+          props.managed.container,
+          testTraffic && 'header' in testTraffic ? testTraffic.header : DEFAULT_TEST_HEADER,
+        )
+      : undefined;
+    const actorsTargets =
+      this.trafficShifting?.targetGroups[0] ??
+      this.edge.routeServiceByDefault(this.actors.service, props.managed.container);
     const executionRole = this.actors.taskDefinition.obtainExecutionRole();
     this.deployer = new DeployerService(this, 'Deployer', {
       cluster: network.cluster,
@@ -127,8 +147,10 @@ export class GitOpsStack extends Stack {
         Actors: {
           service: this.actors.service,
           targetGroup: actorsTargets,
+          alternateTargetGroup: this.trafficShifting?.targetGroups[1],
           minRunning: Math.max(1, props.serviceDesiredCount ?? 2),
-          rollbackOnAlarm: true,
+          // Alarms listed in the config replace these as the service's deployment alarms (actors-service.ts).
+          rollbackOnAlarm: strategy?.alarms === undefined,
         },
         Deployer: {
           service: this.deployer.service,

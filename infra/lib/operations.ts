@@ -10,6 +10,11 @@ import type { IntakeQueue } from './intake-queue.ts';
 export interface WatchedService {
   service: ecs.FargateService;
   targetGroup: elbv2.ApplicationTargetGroup;
+  /**
+   * The second group when ECS shifts the service's traffic (blue-green, linear, canary): the two swap
+   * roles at every deployment, so the alarms add both up.
+   */
+  alternateTargetGroup?: elbv2.ApplicationTargetGroup;
   /** Fewer running tasks than this for 3 minutes alarms. */
   minRunning: number;
   /** Roll ECS deployments of this service back when its target alarms fire. */
@@ -19,6 +24,21 @@ export interface WatchedService {
 export interface OperationsProps {
   intake: IntakeQueue;
   services: Record<string, WatchedService>;
+}
+
+/** The metric of the service's target group, or the sum over both when ECS shifts traffic between two. */
+function acrossGroups(
+  watched: WatchedService,
+  metric: (group: elbv2.ApplicationTargetGroup) => cloudwatch.Metric,
+): cloudwatch.IMetric {
+  const alternate = watched.alternateTargetGroup;
+  if (!alternate) return metric(watched.targetGroup);
+  return new cloudwatch.MathExpression({
+    expression: 'FILL(a, 0) + FILL(b, 0)',
+    usingMetrics: { a: metric(watched.targetGroup), b: metric(alternate) },
+    period: Duration.minutes(1),
+    label: 'both target groups',
+  });
 }
 
 /**
@@ -67,16 +87,20 @@ export class Operations extends Construct {
 
     for (const [name, watched] of Object.entries(props.services)) {
       const target5xx = this.alarm(`${name}Target5xx`, {
-        metric: watched.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
-          period: Duration.minutes(1),
-          statistic: 'Sum',
-        }),
+        metric: acrossGroups(watched, (group) =>
+          group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+            period: Duration.minutes(1),
+            statistic: 'Sum',
+          }),
+        ),
         threshold: 5,
         evaluationPeriods: 2,
         alarmDescription: `${name}: 5 or more 5xx answers a minute, two minutes running.`,
       });
       const unhealthy = this.alarm(`${name}UnhealthyHosts`, {
-        metric: watched.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1) }),
+        metric: acrossGroups(watched, (group) =>
+          group.metrics.unhealthyHostCount({ period: Duration.minutes(1) }),
+        ),
         threshold: 1,
         evaluationPeriods: 2,
         alarmDescription: `${name}: a registered task fails its load balancer health check.`,

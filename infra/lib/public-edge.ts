@@ -15,6 +15,7 @@ import {
   WEBHOOK_PATH,
 } from '../../common/contract.ts';
 import type { EdgeTls } from './edge-tls.ts';
+import { TrafficShifting } from './traffic-shifting.ts';
 
 export interface PublicEdgeProps {
   vpc: ec2.IVpc;
@@ -32,6 +33,20 @@ export const TARGET_HEALTH = {
   timeout: Duration.seconds(5),
   healthyThresholdCount: 2,
   unhealthyThresholdCount: 2,
+} as const;
+
+/** The managed service's target group settings, the same for both groups when ECS shifts traffic. */
+const SERVICE_TARGETS = {
+  port: SERVICE_PORT,
+  protocol: elbv2.ApplicationProtocol.HTTP,
+  healthCheck: {
+    path: SERVICE_HEALTH_PATH,
+    port: String(SERVICE_PORT),
+    healthyHttpCodes: '200',
+    ...TARGET_HEALTH,
+  },
+  // The service drains in-flight requests on SIGTERM (service/graceful-drain.ts) well within this.
+  deregistrationDelay: Duration.seconds(15),
 } as const;
 
 /**
@@ -136,18 +151,50 @@ export class PublicEdge extends Construct {
   /** The managed service is the listener's default target. */
   routeServiceByDefault(service: ecs.FargateService, containerName: string): elbv2.ApplicationTargetGroup {
     return this.listener.addTargets('Service', {
-      port: SERVICE_PORT,
-      protocol: elbv2.ApplicationProtocol.HTTP,
+      ...SERVICE_TARGETS,
       targets: [service.loadBalancerTarget({ containerName, containerPort: SERVICE_PORT })],
-      healthCheck: {
-        path: SERVICE_HEALTH_PATH,
-        port: String(SERVICE_PORT),
-        healthyHttpCodes: '200',
-        ...TARGET_HEALTH,
-      },
-      // The service drains in-flight requests on SIGTERM (service/graceful-drain.ts) well within this.
-      deregistrationDelay: Duration.seconds(15),
     });
+  }
+
+  /**
+   * The managed service behind two target groups whose traffic ECS shifts (blue-green, linear, canary):
+   * a production rule for every path, a test rule for requests with `testHeader`, and nothing else by
+   * default. Returns both groups (the first serves until the first deployment swaps them).
+   */
+  routeServiceWithTrafficShifting(
+    service: ecs.FargateService,
+    containerName: string,
+    testHeader: { name: string; value: string },
+  ): {
+    shifting: TrafficShifting;
+    targetGroups: [elbv2.ApplicationTargetGroup, elbv2.ApplicationTargetGroup];
+  } {
+    const group = (id: string) =>
+      new elbv2.ApplicationTargetGroup(this, id, {
+        ...SERVICE_TARGETS,
+        vpc: this.loadBalancer.vpc,
+        targetType: elbv2.TargetType.IP,
+      });
+    const production = group('ServiceBlue');
+    const alternate = group('ServiceGreen');
+    const shifting = new TrafficShifting(this, 'TrafficShifting', {
+      listener: this.listener,
+      production,
+      alternate,
+      testHeader,
+    });
+    production.addTarget(
+      service.loadBalancerTarget({
+        containerName,
+        containerPort: SERVICE_PORT,
+        alternateTarget: shifting.alternateTarget,
+      }),
+    );
+    // Every path is a rule (ECS needs rule ARNs); nothing falls through to the default.
+    this.listener.addAction('Default', {
+      action: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'no route' }),
+    });
+    return { shifting, targetGroups: [production, alternate] };
   }
 
   /** Webhook and status/API paths go to the deployer. */

@@ -1,6 +1,9 @@
 // In-memory shapes of the ECS stand-in. Field names follow the ECS API so describe output is a
 // straight mapping.
 import type { TaskProcess } from '../tasks/process-runner.ts';
+import type { DeploymentSettings, ServiceLoadBalancer } from './deployment-configuration.ts';
+import type { LocalServiceDeployment } from './service-deployments.ts';
+import type { ServiceTraffic } from './traffic.ts';
 
 export const LOCAL_ECS_ACCOUNT = '000000000000';
 export const LOCAL_ECS_REGION = 'us-east-1';
@@ -41,6 +44,8 @@ export interface LocalTask {
   id: string;
   arn: string;
   deploymentId: string;
+  /** The target group the task registered with (its deployment's, blue or green). */
+  targetGroupArn?: string;
   taskDefinitionArn: string;
   containerName: string;
   containerPort: number;
@@ -75,6 +80,12 @@ export interface LocalDeployment {
   rolloutStateReason: string;
   createdAt: Date;
   updatedAt: Date;
+  /** The service deployment (ListServiceDeployments) this deployment belongs to; a rollback shares its own. */
+  serviceDeploymentArn?: string;
+  /** The service revision this deployment runs (one per deployment). */
+  serviceRevisionArn: string;
+  /** The target group its tasks register with (the alternate one for the green side of a traffic shift). */
+  targetGroupArn?: string;
 }
 
 export interface ServiceEvent {
@@ -91,6 +102,13 @@ export interface LocalService {
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   desiredCount: number;
   circuitBreaker: { enable: boolean; rollback: boolean };
+  /** strategy, bake times, canary/linear steps, alarms, lifecycle hooks (deployment-configuration.ts). */
+  deploymentSettings: DeploymentSettings;
+  loadBalancers: ServiceLoadBalancer[];
+  /** Newest first, like ListServiceDeployments. */
+  serviceDeployments: LocalServiceDeployment[];
+  /** Which target group takes production (and test) traffic, and with what weight (traffic.ts). */
+  traffic: ServiceTraffic;
   createdAt: Date;
   /** Newest first, like DescribeServices. */
   deployments: LocalDeployment[];

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { SERVICE_HEALTH_PATH } from '../../common/contract.ts';
 import { freePort } from '../tasks/free-port.ts';
 import { type TaskCommand, TaskProcess } from '../tasks/process-runner.ts';
+import { isTrafficShift } from './deployment-configuration.ts';
 import {
   ECS_ARN_PREFIX,
   type LocalDeployment,
@@ -13,6 +14,16 @@ import {
   type LocalTask,
   type LocalTaskDefinition,
 } from './model.ts';
+import {
+  finish,
+  isFinished,
+  type LocalServiceDeployment,
+  newServiceRevisionArn,
+  recordOf,
+  startServiceDeployment,
+} from './service-deployments.ts';
+import { productionTargetGroup } from './traffic.ts';
+import { type AlarmState, TrafficShiftEngine, triggeredAlarms } from './traffic-shift.ts';
 
 export interface SchedulerTiming {
   /** How often the scheduler re-evaluates every service. */
@@ -25,6 +36,8 @@ export interface SchedulerTiming {
   stopGraceMs: number;
   /** Failed task starts in one deployment that trip the circuit breaker. */
   circuitBreakerThreshold: number;
+  /** One "minute" of bake time, canary bake and linear step bake (1 s: a canary is watchable locally). */
+  minuteMs: number;
 }
 
 export const DEFAULT_SCHEDULER_TIMING: SchedulerTiming = {
@@ -33,6 +46,7 @@ export const DEFAULT_SCHEDULER_TIMING: SchedulerTiming = {
   healthTimeoutMs: 10_000,
   stopGraceMs: 3_000,
   circuitBreakerThreshold: 2,
+  minuteMs: 1_000,
 };
 
 export interface ResolvedTaskImage {
@@ -48,6 +62,8 @@ export interface SchedulerOptions {
   taskDefinition: (arn: string) => LocalTaskDefinition | undefined;
   /** Told when a deployment starts (a rollback), completes or fails, as ECS tells EventBridge. */
   onDeploymentStateChange?: (service: LocalService, deployment: LocalDeployment) => void;
+  /** The state of a CloudWatch alarm a deployment watches (deploymentConfiguration.alarms). Default OK. */
+  alarmState?: (name: string) => AlarmState;
 }
 
 const MAX_EVENTS = 100;
@@ -78,10 +94,15 @@ export function newDeploymentId(): string {
   return `ecs-svc/${digits.replace(/^0/, '1')}`;
 }
 
-export function newDeployment(taskDefinitionArn: string, desiredCount: number): LocalDeployment {
+export function newDeployment(
+  taskDefinitionArn: string,
+  desiredCount: number,
+  service: { clusterName: string; name: string },
+): LocalDeployment {
   const now = new Date();
   return {
     id: newDeploymentId(),
+    serviceRevisionArn: newServiceRevisionArn(service),
     status: 'PRIMARY',
     taskDefinitionArn,
     desiredCount,
@@ -117,12 +138,37 @@ export class ServiceScheduler {
   readonly #services: LocalService[] = [];
   readonly #options: SchedulerOptions;
   readonly #timer: NodeJS.Timeout;
+  readonly #shift: TrafficShiftEngine;
   #kickScheduled = false;
   #stopped = false;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
     this.#timer = setInterval(() => this.tick(), options.timing.tickMs);
+    this.#shift = new TrafficShiftEngine({
+      minuteMs: options.timing.minuteMs,
+      alarmState: (name) => this.#alarmState(name),
+      stopTasks: (service, tasks, reason) => this.#stopTasks(service, tasks, reason),
+      stateChanged: (service, deployment) => options.onDeploymentStateChange?.(service, deployment),
+      event: addEvent,
+      logger: options.logger,
+    });
+  }
+
+  #alarmState(name: string): AlarmState {
+    return this.#options.alarmState?.(name) ?? 'OK';
+  }
+
+  /**
+   * A new deployment of `service` (CreateService, UpdateService): its service deployment is recorded and,
+   * for BLUE_GREEN, LINEAR and CANARY, its tasks go to the green target group and its stages begin.
+   */
+  deploymentStarted(service: LocalService, deployment: LocalDeployment): LocalServiceDeployment {
+    deployment.targetGroupArn = productionTargetGroup(service);
+    const record = startServiceDeployment(service, deployment);
+    if (isTrafficShift(record.settings.strategy)) this.#shift.begin(service, deployment, record);
+    this.kick();
+    return record;
   }
 
   add(service: LocalService): void {
@@ -169,15 +215,23 @@ export class ServiceScheduler {
     const tasksOf = (deployment: LocalDeployment) =>
       service.tasks.filter((task) => task.deploymentId === deployment.id);
     const primaryLive = tasksOf(primary).filter(isLive);
+    this.#shift.advance(service);
+    if (this.#rollingRollback(service, primary)) return;
 
-    if (primary.rolloutState === 'IN_PROGRESS' && service.circuitBreaker.enable) {
+    const shifting = this.#shift.owns(service, primary);
+    if (primary.rolloutState === 'IN_PROGRESS' && service.circuitBreaker.enable && !shifting) {
       if (primary.failedTasks >= this.#options.timing.circuitBreakerThreshold) {
-        this.#failDeployment(service, primary);
+        this.#failDeployment(
+          service,
+          primary,
+          'ECS deployment circuit breaker: tasks failed to start.',
+          service.circuitBreaker.rollback,
+        );
         return;
       }
     }
 
-    if (primary.rolloutState !== 'FAILED') {
+    if (primary.rolloutState !== 'FAILED' && !this.#shift.holdsScaleUp(service, primary)) {
       const missing = primary.desiredCount - primaryLive.length;
       if (missing > 0) this.#startTasks(service, primary, missing);
       if (missing < 0)
@@ -192,6 +246,8 @@ export class ServiceScheduler {
       this.#dropDrainedDeployments(service, primary);
       return;
     }
+    // BLUE_GREEN, LINEAR and CANARY finish through their lifecycle stages (traffic-shift.ts).
+    if (shifting) return;
     const healthy = primaryLive.filter((task) => task.lastStatus === 'RUNNING').length;
     if (healthy < primary.desiredCount) return;
 
@@ -210,35 +266,88 @@ export class ServiceScheduler {
     primary.updatedAt = new Date();
     this.#dropDrainedDeployments(service, primary);
     service.lastCompletedTaskDefinitionArn = primary.taskDefinitionArn;
+    const record = recordOf(service, primary);
+    if (record && !isFinished(record))
+      finish(record, record.status === 'ROLLBACK_IN_PROGRESS' ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL');
     addEvent(service, `(deployment ${primary.id}) deployment completed.`);
     addEvent(service, 'has reached a steady state.');
     this.#options.onDeploymentStateChange?.(service, primary);
     this.#options.logger.info({ service: service.name, deployment: primary.id }, 'deployment completed');
   }
 
-  #failDeployment(service: LocalService, primary: LocalDeployment): void {
+  /**
+   * A ROLLING deployment rolls back on StopServiceDeployment (ROLLBACK_REQUESTED) or when one of its
+   * alarms is in ALARM ("CloudWatch alarms [...] roll back" with alarms.rollback, else it fails),
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html.
+   */
+  #rollingRollback(service: LocalService, primary: LocalDeployment): boolean {
+    const record = recordOf(service, primary);
+    if (!record || record.lifecycleStage !== undefined || primary.rolloutState !== 'IN_PROGRESS')
+      return false;
+    if (record.status === 'ROLLBACK_REQUESTED') {
+      this.#failDeployment(service, primary, record.requestedRollback ?? 'Rollback requested.', true);
+      return true;
+    }
+    const alarms =
+      record.status === 'IN_PROGRESS' ? triggeredAlarms(record, (name) => this.#alarmState(name)) : [];
+    if (alarms.length === 0) return false;
+    if (record.alarms) {
+      record.alarms.status = 'TRIGGERED';
+      record.alarms.triggeredAlarmNames = alarms;
+    }
+    this.#failDeployment(
+      service,
+      primary,
+      `CloudWatch alarm ${alarms.join(', ')} in ALARM state.`,
+      record.settings.alarms?.rollback === true,
+    );
+    return true;
+  }
+
+  #failDeployment(service: LocalService, primary: LocalDeployment, reason: string, rollback: boolean): void {
     primary.rolloutState = 'FAILED';
-    primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+    primary.rolloutStateReason = reason;
     primary.updatedAt = new Date();
-    addEvent(service, `(deployment ${primary.id}) deployment failed: tasks failed to start.`);
+    // "tasks failed to start." for the circuit breaker, as ECS words the service event.
+    addEvent(
+      service,
+      `(deployment ${primary.id}) deployment failed: ${reason.replace(/^ECS deployment circuit breaker: /, '')}`,
+    );
     this.#options.onDeploymentStateChange?.(service, primary);
-    this.#options.logger.warn({ service: service.name, deployment: primary.id }, 'circuit breaker tripped');
+    this.#options.logger.warn({ service: service.name, deployment: primary.id, reason }, 'deployment failed');
     this.#stopTasks(
       service,
       service.tasks.filter((task) => task.deploymentId === primary.id && isLive(task)),
-      'Deployment failed: circuit breaker',
+      `Deployment failed: ${reason}`,
     );
     const target = service.lastCompletedTaskDefinitionArn;
-    if (!service.circuitBreaker.rollback || !target) return;
+    const record = recordOf(service, primary);
+    if (!rollback || !target) {
+      if (record && !isFinished(record)) finish(record, rollback ? 'ROLLBACK_FAILED' : 'STOPPED', reason);
+      return;
+    }
     primary.status = 'ACTIVE';
     for (const other of service.deployments) if (other.status === 'PRIMARY') other.status = 'ACTIVE';
-    const rollback = newDeployment(target, service.desiredCount);
-    rollback.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deployment of ${target}.`;
-    service.deployments.unshift(rollback);
-    this.#options.onDeploymentStateChange?.(service, rollback);
-    addEvent(service, `(deployment ${primary.id}) rolling back to ${target} in deployment ${rollback.id}.`);
+    const rollbackDeployment = newDeployment(target, service.desiredCount, service);
+    rollbackDeployment.rolloutStateReason = `${reason} Rolling back to deployment of ${target}.`;
+    rollbackDeployment.targetGroupArn = productionTargetGroup(service);
+    if (record) {
+      const revision = record.sources[0]?.revisionArn ?? rollbackDeployment.serviceRevisionArn;
+      rollbackDeployment.serviceRevisionArn = revision;
+      rollbackDeployment.serviceDeploymentArn = record.arn;
+      record.status = 'ROLLBACK_IN_PROGRESS';
+      record.statusReason = reason;
+      record.rollback = { reason, startedAt: new Date(), serviceRevisionArn: revision };
+      record.updatedAt = new Date();
+    }
+    service.deployments.unshift(rollbackDeployment);
+    this.#options.onDeploymentStateChange?.(service, rollbackDeployment);
+    addEvent(
+      service,
+      `(deployment ${primary.id}) rolling back to ${target} in deployment ${rollbackDeployment.id}.`,
+    );
     this.#options.logger.info(
-      { service: service.name, deployment: rollback.id, taskDefinition: target },
+      { service: service.name, deployment: rollbackDeployment.id, taskDefinition: target },
       'rolling back',
     );
     this.kick();
@@ -281,6 +390,7 @@ export class ServiceScheduler {
         id,
         arn: `${ECS_ARN_PREFIX}:task/${service.clusterName}/${id}`,
         deploymentId: deployment.id,
+        ...(deployment.targetGroupArn ? { targetGroupArn: deployment.targetGroupArn } : {}),
         taskDefinitionArn: definition.arn,
         containerName: container.name,
         containerPort: container.portMappings?.[0]?.containerPort ?? 0,

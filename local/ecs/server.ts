@@ -2,7 +2,7 @@
 // deployer uses, over clusters, task definitions, tags and services run by the ServiceScheduler. The same
 // endpoint answers CloudWatch Logs' GetLogEvents for the tasks it runs (task-logs.ts): the local world
 // sets AWS_ENDPOINT_URL_CLOUDWATCH_LOGS to it.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError } from '../aws-error.ts';
 import {
@@ -16,6 +16,16 @@ import {
 import type { FaultInjector } from '../faults.ts';
 import { epochSeconds } from '../http-util.ts';
 import {
+  checkDeploymentController,
+  checkTrafficShiftResources,
+  DEFAULT_DEPLOYMENT_SETTINGS,
+  type DeploymentSettings,
+  describeDeploymentSettings,
+  readDeploymentSettings,
+  readLoadBalancers,
+  type ServiceLoadBalancer,
+} from './deployment-configuration.ts';
+import {
   type ContainerDefinitionInput,
   ECS_ARN_PREFIX,
   type LocalCluster,
@@ -24,8 +34,15 @@ import {
   type LocalTask,
 } from './model.ts';
 import { isLive, newDeployment, type ServiceScheduler } from './scheduler.ts';
+import {
+  continueServiceDeployment,
+  describeServiceDeployments,
+  listServiceDeployments,
+  stopServiceDeployment,
+} from './service-deployments.ts';
 import { describeTaskDefinition, type TaskDefinitionStore } from './task-definitions.ts';
 import { getLogEvents, LOGS_TARGET_PREFIX } from './task-logs.ts';
+import { initialTraffic } from './traffic.ts';
 
 export const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 
@@ -41,6 +58,8 @@ export interface EcsServerOptions {
   state: EcsState;
   faults?: FaultInjector;
   logger: Logger;
+  /** Non-AWS admin routes served on the same port (the world's `/_local/...`). */
+  extraRoute?: (method: string, url: string, body: string, response: ServerResponse) => Promise<boolean>;
 }
 
 type Tag = { key: string; value: string };
@@ -149,11 +168,8 @@ export function describeService(state: EcsState, service: LocalService): JsonBod
     launchType: 'FARGATE',
     platformVersion: 'LATEST',
     taskDefinition: primary?.taskDefinitionArn,
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: { ...service.circuitBreaker },
-      maximumPercent: 200,
-      minimumHealthyPercent: 100,
-    },
+    deploymentConfiguration: describeDeploymentSettings(service.deploymentSettings, service.circuitBreaker),
+    loadBalancers: service.loadBalancers.map((lb) => structuredClone(lb)),
     deployments: service.deployments.map((deployment) => describeDeployment(service, deployment)),
     events: service.events.map((event) => ({
       id: event.id,
@@ -230,6 +246,8 @@ export function createService(
     taskDefinition: string;
     desiredCount: number;
     circuitBreaker?: { enable: boolean; rollback: boolean };
+    deploymentSettings?: DeploymentSettings;
+    loadBalancers?: ServiceLoadBalancer[];
   },
 ): LocalService {
   const cluster = findCluster(state, input.cluster);
@@ -238,6 +256,10 @@ export function createService(
   }
   const definition = state.taskDefinitions.find(input.taskDefinition);
   if (definition?.status !== 'ACTIVE') throw new AwsError('ClientException', 'TaskDefinition not found.');
+  const settings = input.deploymentSettings ?? DEFAULT_DEPLOYMENT_SETTINGS;
+  const loadBalancers = input.loadBalancers ?? [];
+  checkTrafficShiftResources(settings, loadBalancers);
+  const names = { clusterName: cluster.name, name: input.serviceName };
   const service: LocalService = {
     arn: `${ECS_ARN_PREFIX}:service/${cluster.name}/${input.serviceName}`,
     name: input.serviceName,
@@ -246,12 +268,17 @@ export function createService(
     status: 'ACTIVE',
     desiredCount: input.desiredCount,
     circuitBreaker: input.circuitBreaker ?? { enable: false, rollback: false },
+    deploymentSettings: structuredClone(settings),
+    loadBalancers,
+    serviceDeployments: [],
+    traffic: initialTraffic(loadBalancers),
     createdAt: new Date(),
-    deployments: [newDeployment(definition.arn, input.desiredCount)],
+    deployments: [newDeployment(definition.arn, input.desiredCount, names)],
     tasks: [],
     events: [],
   };
   state.services.push(service);
+  state.scheduler.deploymentStarted(service, service.deployments[0] as LocalDeployment);
   state.scheduler.add(service);
   return service;
 }
@@ -264,9 +291,16 @@ export function updateService(
     desiredCount?: number;
     forceNewDeployment?: boolean;
     circuitBreaker?: { enable: boolean; rollback: boolean };
+    deploymentSettings?: DeploymentSettings;
+    loadBalancers?: ServiceLoadBalancer[];
   },
 ): void {
+  const settings = input.deploymentSettings ?? service.deploymentSettings;
+  const loadBalancers = input.loadBalancers ?? service.loadBalancers;
+  checkTrafficShiftResources(settings, loadBalancers);
   if (input.circuitBreaker) service.circuitBreaker = input.circuitBreaker;
+  service.deploymentSettings = structuredClone(settings);
+  if (input.loadBalancers) service.loadBalancers = input.loadBalancers;
   const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
   if (input.desiredCount !== undefined) {
     service.desiredCount = input.desiredCount;
@@ -284,7 +318,9 @@ export function updateService(
   if (target && (target !== primary?.taskDefinitionArn || input.forceNewDeployment)) {
     for (const deployment of service.deployments)
       if (deployment.status === 'PRIMARY') deployment.status = 'ACTIVE';
-    service.deployments.unshift(newDeployment(target, service.desiredCount));
+    const deployment = newDeployment(target, service.desiredCount, service);
+    service.deployments.unshift(deployment);
+    state.scheduler.deploymentStarted(service, deployment);
   }
   state.scheduler.kick();
 }
@@ -302,6 +338,7 @@ export function createEcsServer(options: EcsServerOptions): Server {
     targetPrefix: [ECS_TARGET_PREFIX, LOGS_TARGET_PREFIX],
     faults: options.faults,
     logger: options.logger,
+    ...(options.extraRoute ? { extraRoute: options.extraRoute } : {}),
     operations: {
       CreateCluster: (input) => {
         const name = optionalString(input, 'clusterName') ?? 'default';
@@ -399,7 +436,11 @@ export function createEcsServer(options: EcsServerOptions): Server {
         return { tags: tagsOf(state, arn) };
       },
       CreateService: (input) => {
+        const deploymentSettings = readDeploymentSettings(input, DEFAULT_DEPLOYMENT_SETTINGS);
+        checkDeploymentController(input, deploymentSettings);
         const service = createService(state, {
+          deploymentSettings,
+          loadBalancers: readLoadBalancers(input),
           cluster: optionalString(input, 'cluster'),
           serviceName: requiredString(input, 'serviceName'),
           taskDefinition: requiredString(input, 'taskDefinition'),
@@ -431,12 +472,26 @@ export function createEcsServer(options: EcsServerOptions): Server {
       UpdateService: (input) => {
         const service = resolveService(input);
         updateService(state, service, {
+          deploymentSettings: readDeploymentSettings(input, service.deploymentSettings),
+          loadBalancers: readLoadBalancers(input),
           taskDefinition: optionalString(input, 'taskDefinition'),
           desiredCount: readCount(input, 'desiredCount'),
           forceNewDeployment: input.forceNewDeployment === true,
           circuitBreaker: readCircuitBreaker(input),
         });
         return { service: describeService(state, service) };
+      },
+      ListServiceDeployments: (input) => listServiceDeployments(resolveService(input), input),
+      DescribeServiceDeployments: (input) => describeServiceDeployments(state.services, input),
+      StopServiceDeployment: (input) => {
+        const answer = stopServiceDeployment(state.services, input);
+        state.scheduler.kick();
+        return answer;
+      },
+      ContinueServiceDeployment: (input) => {
+        const answer = continueServiceDeployment(state.services, input);
+        state.scheduler.kick();
+        return answer;
       },
       ListTasks: (input) => {
         const cluster = findCluster(state, optionalString(input, 'cluster'));

@@ -4,10 +4,14 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DeregisterTaskDefinitionCommand,
+  DescribeServicesCommand,
   type ECSClient,
+  ListServiceDeploymentsCommand,
+  type LoadBalancer,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
@@ -33,8 +37,10 @@ interface NewService {
 
 interface EcsSubject extends Subject {
   ecs(options?: { listPageSize?: number }): EcsPort;
+  /** The SDK client of an SDK world (stand-in, moto), for ECS calls no port method makes yet. */
+  client?: ECSClient;
   /** A fresh family (revision 1) and a service running it, made the way this world makes resources. */
-  newService(options?: { desiredCount?: number }): Promise<NewService>;
+  newService(options?: { desiredCount?: number; loadBalancers?: LoadBalancer[] }): Promise<NewService>;
   /** Deregisters one revision (DeregisterTaskDefinition): it turns INACTIVE. */
   deregister(taskDefinitionArn: string): Promise<void>;
   /**
@@ -85,8 +91,16 @@ function sdkWorld(
 ): EcsSubject {
   const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecs: endpoint } });
   return {
+    client: clients.ecs,
     ecs: (options) => new EcsAdapter(clients.ecs, options),
-    newService: (options) => createService(clients.ecs, network, options?.desiredCount ?? 1),
+    newService: (options) =>
+      createService(
+        clients.ecs,
+        network,
+        options?.desiredCount ?? 1,
+        fargateDefinition,
+        options?.loadBalancers,
+      ),
     crashedRevision: () => crash(clients.ecs, network),
     deregister: async (arn) => {
       await clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
@@ -103,6 +117,7 @@ async function createService(
   network: AwsNetwork,
   desiredCount = 1,
   definition: (family: string) => TaskDefinition = fargateDefinition,
+  loadBalancers?: LoadBalancer[],
 ): Promise<NewService> {
   const name = nextName();
   await client.send(new CreateClusterCommand({ clusterName: CLUSTER }));
@@ -118,6 +133,7 @@ async function createService(
       serviceName: name,
       taskDefinition: arn,
       desiredCount,
+      ...(loadBalancers ? { loadBalancers } : {}),
       launchType: 'FARGATE',
       networkConfiguration: {
         awsvpcConfiguration: {
@@ -470,5 +486,101 @@ contract<EcsSubject>(
       expect(error).toBeInstanceOf(DeployerError);
       expect((error as DeployerError).retryable).toBe(false);
     });
+
+    // BLUE_GREEN, LINEAR and CANARY: "deploymentConfiguration [...] strategy", canaryConfiguration
+    // {canaryPercent, canaryBakeTimeInMinutes} (API_DeploymentConfiguration.html, API_CanaryConfiguration.html)
+    // on a service whose load balancer has an advancedConfiguration (API_AdvancedConfiguration.html).
+    // UpdateService keeps what it is given, and DescribeServices answers it, in every SDK world.
+    const sdkOnly = world === 'fake' ? it.skip : it;
+    const trafficShiftLoadBalancer: LoadBalancer = {
+      targetGroupArn:
+        'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/contract-blue/1111111111111111',
+      containerName: 'app',
+      containerPort: SERVICE_PORT,
+      advancedConfiguration: {
+        alternateTargetGroupArn:
+          'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/contract-green/2222222222222222',
+        productionListenerRule:
+          'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/contract/3333333333333333/4444444444444444/5555555555555555',
+        roleArn: 'arn:aws:iam::123456789012:role/contract-ecs-infrastructure',
+      },
+    };
+    sdkOnly(
+      'updateService with a CANARY deploymentConfiguration is described back with its canary step',
+      async () => {
+        const client = subject().client as ECSClient;
+        const { cluster, service } = await subject().newService({
+          desiredCount: 0,
+          loadBalancers: [trafficShiftLoadBalancer],
+        });
+        await client.send(
+          new UpdateServiceCommand({
+            cluster,
+            service,
+            deploymentConfiguration: {
+              strategy: 'CANARY',
+              canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 3 },
+              bakeTimeInMinutes: 2,
+            },
+          }),
+        );
+        const described = (await client.send(new DescribeServicesCommand({ cluster, services: [service] })))
+          .services?.[0];
+        expect(described?.deploymentConfiguration).toMatchObject({
+          strategy: 'CANARY',
+          canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 3 },
+          bakeTimeInMinutes: 2,
+        });
+        expect(described?.loadBalancers?.[0]?.advancedConfiguration).toEqual(
+          trafficShiftLoadBalancer.advancedConfiguration,
+        );
+      },
+    );
+
+    // "canaryPercent: Valid values are multiples of 0.1 from 0.1 to 100.0" (API_CanaryConfiguration.html).
+    (world === 'fake' ? it.skip : unlessMotoLimit(world, 'ecs-deployment-strategy-unchecked'))(
+      'updateService refuses a canaryPercent outside 0.1..100.0 with InvalidParameterException',
+      async () => {
+        const client = subject().client as ECSClient;
+        const { cluster, service } = await subject().newService({
+          desiredCount: 0,
+          loadBalancers: [trafficShiftLoadBalancer],
+        });
+        const error = await client
+          .send(
+            new UpdateServiceCommand({
+              cluster,
+              service,
+              deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 150 } },
+            }),
+          )
+          .catch((e: unknown) => e);
+        expect((error as Error).name).toBe('InvalidParameterException');
+      },
+    );
+
+    // A service deployment per deployment, newest first, its target the revision being deployed
+    // (API_ListServiceDeployments.html, API_ServiceDeploymentBrief.html).
+    (world === 'fake' ? it.skip : unlessMotoLimit(world, 'ecs-service-deployments-not-implemented'))(
+      'listServiceDeployments answers the deployment a new revision started, newest first',
+      async () => {
+        const client = subject().client as ECSClient;
+        const { cluster, service, taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
+        const ecs = subject().ecs();
+        const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+        await ecs.updateService(
+          cluster,
+          service,
+          await ecs.registerTaskDefinition(taskDefinition, {}, signal),
+          signal,
+        );
+        const listed = await client.send(new ListServiceDeploymentsCommand({ cluster, service }));
+        expect(listed.serviceDeployments?.length).toBe(2);
+        const [newest, first] = listed.serviceDeployments ?? [];
+        expect(newest?.targetServiceRevisionArn).not.toBe(first?.targetServiceRevisionArn);
+        expect(newest?.serviceDeploymentArn).toMatch(/^arn:aws:ecs:[^:]+:\d{12}:service-deployment\//);
+        expect((newest?.createdAt?.getTime() ?? 0) >= (first?.createdAt?.getTime() ?? 0)).toBe(true);
+      },
+    );
   },
 );

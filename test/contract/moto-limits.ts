@@ -30,6 +30,20 @@ export const MOTO_LIMITS = {
    */
   'ecs-describe-family-includes-inactive':
     'moto DescribeTaskDefinition(family) answers the newest revision even when it is INACTIVE',
+  /**
+   * UpdateService stores any deploymentConfiguration as given (a canaryPercent of 500, a circuit breaker with
+   * CANARY, BLUE_GREEN without bakeTimeInMinutes or advancedConfiguration) and CreateService ignores it
+   * (moto/ecs/models.py update_service sets attributes, create_service takes no deploymentConfiguration).
+   * AWS checks them (API_DeploymentConfiguration.html, API_CanaryConfiguration.html, API_LinearConfiguration.html).
+   */
+  'ecs-deployment-strategy-unchecked':
+    'moto UpdateService stores deploymentConfiguration unchecked (no strategy, canary, linear or circuit-breaker rules)',
+  /**
+   * ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment and ContinueServiceDeployment
+   * answer HTTP 500 "The ... action has not been implemented" (moto 5.2.1).
+   */
+  'ecs-service-deployments-not-implemented':
+    'moto has no ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment or ContinueServiceDeployment',
 } as const;
 
 export type MotoLimit = keyof typeof MOTO_LIMITS;

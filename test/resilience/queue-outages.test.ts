@@ -4,32 +4,23 @@
 //   config still happens (a redelivered push redoes the fan-out, it is not "already handled");
 // - the dead-letter queue refuses a poison message: the valid messages of the same batch are done,
 //   the poison one stays on the source queue and is set aside again until the DLQ takes it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
-import { createDeployerRuntime } from '../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
-import { loadSettings } from '../../deployer/runtime/settings.ts';
-import { createAdapters } from '../../deployer/startup/create-adapters.ts';
-import { type LocalWorld, startLocalWorld } from '../../local/world.ts';
+import type { LocalWorld } from '../../local/world.ts';
 import { ConfigRepo } from '../support/config-repo.ts';
-import { RUNTIME_WORLD_TIMING, worldActorsYaml } from '../support/local-actors.ts';
+import { worldActorsYaml } from '../support/local-actors.ts';
+import { startWorldForRuntimes, type WorldForRuntimes } from '../support/runtime-on-world.ts';
 import { type SqsFaultProxy, sentKind, startSqsFaultProxy } from './support/sqs-fault-proxy.ts';
 
-const silent = pino({ level: 'silent' });
 const CAP = { timeout: 45_000, interval: 50 };
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 let world: LocalWorld;
+let deployers: WorldForRuntimes;
 let repo: ConfigRepo;
 let proxy: SqsFaultProxy;
 let direct: AwsClients;
-let cacheDir: string;
 let runtime: DeployerRuntime;
-let destroyAdapters: () => void;
 
 const actorsYaml = (suspended: boolean, pin?: string) =>
   worldActorsYaml(world, {
@@ -39,54 +30,36 @@ const actorsYaml = (suspended: boolean, pin?: string) =>
   });
 
 beforeAll(async () => {
-  world = await startLocalWorld({
-    logger: silent,
-    timing: RUNTIME_WORLD_TIMING,
+  repo = await ConfigRepo.create();
+  deployers = await startWorldForRuntimes({
+    name: 'queue-outages',
+    config: { repository: repo.dir },
     // A message not deleted comes back within seconds; the redrive policy stays out of the way.
     visibilityTimeoutSeconds: 2,
     maxReceiveCount: 100,
   });
-  repo = await ConfigRepo.create();
-  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'queue-outages-cache-'));
+  world = deployers.world;
   proxy = await startSqsFaultProxy(world.endpoints.sqs);
-  direct = createAwsClients({ region: 'us-east-1', credentials, endpoints: world.endpoints });
+  direct = createAwsClients({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    endpoints: world.endpoints,
+  });
   await repo.commit({ 'config/services/actors.yaml': actorsYaml(false) }, 'actors');
-  const settings = loadSettings({
-    DEPLOYER_MODE: 'local',
-    QUEUE_URL: world.queueUrl,
-    DLQ_URL: world.dlqUrl,
-    CONFIG_REPOSITORY: repo.dir,
-    CONFIG_CACHE_DIR: cacheDir,
-    RESYNC_INTERVAL_SECONDS: '0',
-    WAIT_POLL_MS: '100',
-    VISIBILITY_TIMEOUT_SECONDS: '2',
-    HEARTBEAT_SECONDS: '1',
-  });
   // Production adapters, only SQS goes through the proxy.
-  const { destroy, ...ports } = createAdapters({
-    settings,
-    logger: silent,
-    env: {},
-    endpoints: { ...world.endpoints, sqs: proxy.endpoint },
-    credentials,
-  });
-  destroyAdapters = destroy;
-  runtime = createDeployerRuntime(
-    { settings, logger: silent, ...ports },
-    { receiveWaitSeconds: 1, backoffSeconds: () => 1, heartbeatSeconds: 0.5 },
-  );
-  await runtime.start();
+  ({ runtime } = await deployers.startDeployer({
+    env: { WAIT_POLL_MS: '100' },
+    tuning: { receiveWaitSeconds: 1, backoffSeconds: () => 1, heartbeatSeconds: 0.5 },
+    sqsEndpoint: proxy.endpoint,
+  }));
 }, 90_000);
 
 afterAll(async () => {
   if (proxy) proxy.refuse = undefined;
-  await runtime?.stop();
-  destroyAdapters?.();
+  await deployers?.stop();
   direct?.destroy();
   await proxy?.stop();
-  await world?.stop();
   await repo?.remove();
-  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
 });
 
 /** Messages on a queue, visible or in flight (SQS counts are approximate; the local one is exact). */

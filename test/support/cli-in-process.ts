@@ -19,6 +19,8 @@ export interface CliRunOptions {
   cwd?: string;
   /** The command table (default: every command, as the entry runs them). */
   commands?: readonly CliCommand[];
+  /** Time for `--wait` (default the system clock). */
+  clock?: CliIo['clock'];
 }
 
 export function startCli(args: string[], options: CliRunOptions = {}): CliRun {
@@ -32,6 +34,7 @@ export function startCli(args: string[], options: CliRunOptions = {}): CliRun {
     },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
+    clock: options.clock,
   };
   return { out, done: options.commands ? runCli(args, io, options.commands) : runCli(args, io) };
 }

@@ -17,6 +17,10 @@ export interface DeployerProcess {
   output(): string;
   status(): Promise<DeployerStatus>;
   service(name: string): Promise<ServiceStatus>;
+  /** GETs a JSON answer with the deployer's STATUS_TOKEN; throws on a non-2xx answer. */
+  getJson<T>(pathname: string): Promise<T>;
+  /** POSTs (a JSON body, if any) with the deployer's STATUS_TOKEN: the API levers as an operator pulls them. */
+  post(pathname: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   metrics(): Promise<string>;
   /** ecs_gitops_events_total for one source (github, ecr, resync, reconcile): messages received. */
   eventCount(source: string): Promise<number>;
@@ -109,11 +113,11 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
     });
   });
 
+  const auth: Record<string, string> = env.STATUS_TOKEN
+    ? { authorization: `Bearer ${env.STATUS_TOKEN}` }
+    : {};
   const getJson = async <T>(pathname: string): Promise<T> => {
-    const token = env.STATUS_TOKEN;
-    const response = await fetch(`${url}${pathname}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
+    const response = await fetch(`${url}${pathname}`, { headers: auth });
     if (!response.ok)
       throw new Error(`GET ${pathname} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
@@ -125,10 +129,17 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
     output: () => text,
     status: () => getJson<DeployerStatus>('/status'),
     service: (name) => getJson<ServiceStatus>(`/status/${encodeURIComponent(name)}`),
-    async metrics() {
-      const response = await fetch(`${url}/metrics`, {
-        headers: env.STATUS_TOKEN ? { authorization: `Bearer ${env.STATUS_TOKEN}` } : {},
+    getJson,
+    async post(pathname, body) {
+      const response = await fetch(`${url}${pathname}`, {
+        method: 'POST',
+        headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    async metrics() {
+      const response = await fetch(`${url}/metrics`, { headers: auth });
       return response.text();
     },
     async eventCount(source) {

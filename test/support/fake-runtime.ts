@@ -99,8 +99,11 @@ export interface FakeRuntime extends DeployerRuntime {
    * `hang` (never resolves unless its AbortSignal fires).
    */
   setEnqueueBehaviour(behaviour: 'ok' | 'fail' | 'hang'): void;
-  /** Makes every enqueue() take this long before it succeeds (in-flight requests during shutdown). */
-  setEnqueueDelay(ms: number): void;
+  /**
+   * Holds every enqueue() until the returned release() is called (in-flight requests during shutdown):
+   * the test decides when the queue answers, no timing involved.
+   */
+  holdEnqueue(): () => void;
   /** What refresh() reports for a valid config (a rejected one is reported when config.errors is set). */
   setRefreshOutcome(outcome: 'applied' | 'unchanged'): void;
   /** What history(service) answers for `history.service` (default: one live revision). */
@@ -113,7 +116,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   let status = structuredClone(options.status ?? fakeDeployerStatus());
   let ready = options.ready ?? true;
   let enqueueBehaviour: 'ok' | 'fail' | 'hang' = 'ok';
-  let enqueueDelayMs = 0;
+  let enqueueHeld: Promise<void> | undefined;
   let refreshOutcome: 'applied' | 'unchanged' = 'unchanged';
   const calls: FakeCall[] = [];
   const histories = new Map<string, ServiceHistory>();
@@ -178,7 +181,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
           signal.addEventListener('abort', () => reject(aborted(signal)), { once: true });
         });
       }
-      if (enqueueDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, enqueueDelayMs));
+      await enqueueHeld;
       if (message.kind === 'git-push') {
         if (seenDeliveries.has(message.deliveryId)) return { queued: false };
         seenDeliveries.add(message.deliveryId);
@@ -301,8 +304,15 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     setEnqueueBehaviour(behaviour) {
       enqueueBehaviour = behaviour;
     },
-    setEnqueueDelay(ms) {
-      enqueueDelayMs = ms;
+    holdEnqueue() {
+      let release = () => {};
+      enqueueHeld = new Promise((resolve) => {
+        release = () => {
+          enqueueHeld = undefined;
+          resolve();
+        };
+      });
+      return release;
     },
     subscriberCount: () => listeners.size,
   };

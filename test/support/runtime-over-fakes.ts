@@ -1,11 +1,11 @@
 // A deployer runtime over the in-memory test kit, for unit tests that drive the whole runtime: the
 // fakes it runs on (seed them as the test needs), a boot() that can be called again for a restarted
-// deployer over the same AWS state, and a wait on the status. Started runtimes are stopped by
-// stopRuntimes() (call it in afterEach).
-import type { DeployerStatus } from '../../deployer/contract/status-model.ts';
+// deployer over the same AWS state (wait on its status with until-status.ts). Started runtimes are
+// stopped by stopRuntimes() (call it in afterEach).
 import { createDeployerRuntime, type RuntimeDeps, type RuntimeTuning } from '../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
+import { StatusStore } from '../../deployer/runtime/status-store.ts';
 import {
   FakeCdn,
   FakeClock,
@@ -14,6 +14,8 @@ import {
   FakeProbe,
   FakeQueue,
   FakeRegistry,
+  REGISTRY_HOST,
+  serviceYaml,
   silentLogger,
 } from './fakes/index.ts';
 
@@ -51,21 +53,37 @@ export function runtimeOverFakes(env: NodeJS.ProcessEnv = {}) {
     running.push(runtime);
     return runtime;
   };
-  return { clock, ecs, registry, cdn, probe, queue, configSource, settings, boot };
+  /**
+   * The actors service as most tests begin: 1.0.0 pushed to ECR, ECS running it (by tag, or by digest
+   * as infrastructure deploys it), its config committed at `revision`. Returns the 1.0.0 digest and the
+   * seeded task definition's ARN.
+   */
+  const seedActors = (
+    options: {
+      byDigest?: boolean;
+      breakerRollback?: boolean;
+      yaml?: Parameters<typeof serviceYaml>[0];
+      revision?: string;
+    } = {},
+  ) => {
+    const v1 = registry.push('actors', '1.0.0');
+    const seededArn = ecs.seed({
+      service: 'actors',
+      image: `${REGISTRY_HOST}/actors${options.byDigest ? `@${v1}` : ':1.0.0'}`,
+      ...(options.breakerRollback === undefined ? {} : { breakerRollback: options.breakerRollback }),
+    });
+    configSource.commit(options.revision ?? 'a'.repeat(40), [
+      { ...serviceYaml(options.yaml ?? {}), path: 'services/actors.yaml' },
+    ]);
+    return { v1, seededArn };
+  };
+  return { clock, ecs, registry, cdn, probe, queue, configSource, settings, boot, seedActors };
 }
 
-/** Waits (10 ms steps, real time) until the status satisfies `done`; fails with the status after timeoutMs. */
-export async function untilStatus(
-  runtime: DeployerRuntime,
-  done: (status: DeployerStatus) => boolean,
-  timeoutMs = 5_000,
-): Promise<DeployerStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = runtime.status();
-    if (done(status)) return status;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met; status: ${JSON.stringify(status, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** What tests of one runtime part (status rebuild, suspensions, a reconciler) start from: a clock, ECS and a status store on it. */
+export function ecsAndStore() {
+  const clock = new FakeClock();
+  const ecs = new FakeEcs(clock);
+  const store = new StatusStore({ mode: 'local', version: 'test', clock });
+  return { clock, ecs, store };
 }

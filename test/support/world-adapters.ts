@@ -12,7 +12,10 @@ import type { LocalWorld } from '../../local/world.ts';
 export type WorldAdapterOverrides = Pick<
   CreateAdaptersOptions,
   'retryMode' | 'maxAttempts' | 'probeTimeoutMs' | 'wrapQueue'
->;
+> & {
+  /** Endpoints that replace the world's (a fault proxy in front of one service). */
+  endpoints?: CreateAdaptersOptions['endpoints'];
+};
 
 export function worldAdapters(
   world: LocalWorld,
@@ -20,12 +23,13 @@ export function worldAdapters(
   logger: Logger,
   overrides: WorldAdapterOverrides = {},
 ): Adapters {
+  const { endpoints, ...rest } = overrides;
   return createAdapters({
     settings,
     env: world.env(),
-    endpoints: world.endpoints,
+    endpoints: { ...world.endpoints, ...endpoints },
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     logger,
-    ...overrides,
+    ...rest,
   });
 }

@@ -77,6 +77,7 @@ Exit codes: 0 done${spec.waitable ? ' (with --wait: Synced)' : ''}, 1 unknown se
         service,
         before,
         timeoutSeconds,
+        clock: io.clock,
         read: async () =>
           asServiceStatus(await get(servicePath('/status', service)), servicePath('/status', service)),
       });

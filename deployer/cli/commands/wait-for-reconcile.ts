@@ -1,7 +1,9 @@
 // `--wait` for sync and resume: follow the service until the reconcile after the request has finished,
 // printing each rollout step (and each verification probe), and turn the outcome into an exit code
 // (0 only when Synced).
+import { SystemClock } from '../../adapters/system-clock.ts';
 import type { ServiceStatus } from '../../contract/status-model.ts';
+import type { Clock } from '../../ports.ts';
 import { verifyProgressText } from '../../present/verify-progress-text.ts';
 import { type CliIo, cliHint } from '../cli-io.ts';
 import { printable } from '../format/text-table.ts';
@@ -16,14 +18,16 @@ export interface WaitOptions {
   before: string | null;
   timeoutSeconds: number;
   read(): Promise<ServiceStatus>;
-  sleep?(ms: number): Promise<void>;
-  now?(): number;
+  /** Paces the polls and keeps the deadline (default the system clock). */
+  clock?: Pick<Clock, 'now' | 'sleep'>;
 }
 
 /** Resolves with the final status, or undefined on timeout. */
 export async function waitForReconcile(options: WaitOptions): Promise<ServiceStatus | undefined> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? new SystemClock();
+  const now = () => clock.now().getTime();
+  // The CLI ends with its process, so nothing needs to cut a poll's sleep short.
+  const never = new AbortController().signal;
   const deadline = now() + options.timeoutSeconds * 1000;
   let lastStep: string | undefined;
   let lastProbe: number | undefined;
@@ -38,7 +42,7 @@ export async function waitForReconcile(options: WaitOptions): Promise<ServiceSta
     lastProbe = verify?.probe;
     if (status.currentRollout === null && status.lastReconciledAt !== options.before) return status;
     if (now() >= deadline) return undefined;
-    await sleep(POLL_MS);
+    await clock.sleep(POLL_MS, never);
   }
 }
 

@@ -3,8 +3,8 @@
 // to is not always the one left.
 import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
-import { type SyncVerdict, statusOfInvalidation, statusOfRollout } from '../../domain/decide.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
+import { type SyncVerdict, statusOfInvalidation, statusOfRollout } from '../../domain/sync-verdict.ts';
 import { liveImageOf } from '../../domain/task-definition.ts';
 import type { ServiceConfig } from '../../domain/types.ts';
 import type { EcsPort, ReleaseRecordPort } from '../../ports.ts';

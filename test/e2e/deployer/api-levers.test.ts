@@ -2,12 +2,7 @@
 // suspends tracking (a newer push is not rolled out), resume rolls forward again, suspend blocks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
-import {
-  E2E_TOKEN,
-  type E2eEnvironment,
-  servedVersion,
-  startE2eEnvironment,
-} from '../../support/e2e-environment.ts';
+import { type E2eEnvironment, servedVersion, startE2eEnvironment } from '../../support/e2e-environment.ts';
 
 describe('deployer e2e: rollback, suspend and resume through the API', () => {
   let e2e: E2eEnvironment;
@@ -15,17 +10,7 @@ describe('deployer e2e: rollback, suspend and resume through the API', () => {
   let v100: string;
   let v110: string;
 
-  const api = async (action: string, body?: unknown) => {
-    const response = await fetch(`${deployer.url}/api/services/actors/${action}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${E2E_TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const api = (action: string, body?: unknown) => deployer.post(`/api/services/actors/${action}`, body);
   const live = (digest: string, what: string) =>
     deployer.waitFor(what, (status) =>
       status.services.find((s) => s.live?.digest === digest && s.currentRollout === null),

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import {
   ACTORS_FILE,
-  E2E_TOKEN,
   type E2eEnvironment,
   servedVersion,
   startE2eEnvironment,
@@ -18,17 +17,7 @@ describe('deployer e2e: approval and sync windows', { timeout: 60_000 }, () => {
   let v100: string;
   let v110: string;
 
-  const post = async (path: string, body?: unknown) => {
-    const response = await fetch(`${deployer.url}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${E2E_TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const post = (path: string, body?: unknown) => deployer.post(path, body);
   const api = (action: string, body?: unknown) => post(`/api/services/actors/${action}`, body);
   const held = (reason: string, digest: string) =>
     deployer.waitFor(`actors held at ${reason} for ${digest.slice(0, 19)}`, (status) =>

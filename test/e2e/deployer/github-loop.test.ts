@@ -98,11 +98,7 @@ describe('deployer e2e: rollouts visible in GitHub and notified', { timeout: 120
     });
     expect(deploymentOf(sha)?.statuses[1]?.environmentUrl).toBe(`${e2e.world.serviceUrl('actors')}/`);
     // The same push in the deployer's history, with the commit's author (read from the revision's tags).
-    const history = (await (
-      await fetch(`${deployer.url}/api/services/actors/history`, {
-        headers: { authorization: `Bearer ${e2e.deployerEnv().STATUS_TOKEN ?? ''}` },
-      })
-    ).json()) as ServiceHistory;
+    const history = await deployer.getJson<ServiceHistory>('/api/services/actors/history');
     expect(history.revisions.find((r) => r.live)).toMatchObject({
       configRevision: sha,
       trigger: { kind: 'git-push', commit: sha, author: 'Ada Lovelace', message: 'pin actors to 1.1.0' },

@@ -3,32 +3,20 @@
 // two real queues, fauxqs and moto, behind the SQS fault proxy refusing DeleteMessage and the DLQ
 // SendMessage with 500 InternalError.
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
 import { SqsQueue } from '../../../deployer/adapters/aws/sqs-adapter.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import { type SqsFaultProxy, startSqsFaultProxy } from '../../resilience/support/sqs-fault-proxy.ts';
-import { startMoto } from '../../support/moto-server.ts';
 import { createFifoWithDlq, ecrDeleteEvent } from '../../support/sqs-queues.ts';
+import { SQS_SERVERS, type SqsServer } from '../../support/sqs-servers.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const signal = new AbortController().signal;
 
-const servers: Record<string, () => Promise<{ endpoint: string; stop(): Promise<void> }>> = {
-  fauxqs: async () => {
-    const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
-    return { endpoint: server.address, stop: () => server.stop() };
-  },
-  moto: async () => {
-    const moto = await startMoto();
-    return { endpoint: moto.endpoint, stop: () => moto.stop() };
-  },
-};
-
-for (const [name, start] of Object.entries(servers)) {
+for (const [name, start] of Object.entries(SQS_SERVERS)) {
   describe(`SqsQueue.receive over ${name} when setting a message aside fails`, () => {
-    let server: { endpoint: string; stop(): Promise<void> };
+    let server: SqsServer;
     let proxy: SqsFaultProxy;
     let direct: AwsClients;
     let viaProxy: AwsClients;

@@ -9,14 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { APP_DEFAULTS, buildApp, EXAMPLE_GITHUB_CONTEXT } from '../../../infra/bin/build-app.ts';
+import {
+  APP_DEFAULTS,
+  buildApp,
+  EXAMPLE_GITHUB_CONTEXT,
+  EXAMPLE_STRATEGY_CONTEXT,
+} from '../../../infra/bin/build-app.ts';
 import { cfnLint } from '../../../infra/bin/cfn-lint.ts';
 import { EXAMPLE_TLS_CONTEXT } from '../../../infra/lib/edge-tls.ts';
 
 /** The default, and the optional mode: your domain's TLS and the GitHub OIDC push role. */
 const MODES: Array<[string, Record<string, string>]> = [
   ['default', {}],
-  ['TLS + GitHub push role', { ...EXAMPLE_TLS_CONTEXT, ...EXAMPLE_GITHUB_CONTEXT }],
+  [
+    'TLS + GitHub push role + ECS canary',
+    { ...EXAMPLE_TLS_CONTEXT, ...EXAMPLE_GITHUB_CONTEXT, ...EXAMPLE_STRATEGY_CONTEXT },
+  ],
 ];
 
 describe('synthesized template', () => {

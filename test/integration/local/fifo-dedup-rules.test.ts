@@ -4,8 +4,6 @@
 // deduplication on; with it on, the body's SHA-256 is the id and an explicit id still wins.
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -13,29 +11,9 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { buildApp } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalQueue, startLocalQueue } from '../../../local/sqs.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitForHttp(url: string, deadlineMs: number): Promise<void> {
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      if (Date.now() > deadlineMs) throw new Error(`${url} did not answer`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+import { SQS_SERVERS, type SqsServer } from '../../support/sqs-servers.ts';
 
 function client(endpoint: string): SQSClient {
   return new SQSClient({
@@ -46,30 +24,22 @@ function client(endpoint: string): SQSClient {
   });
 }
 
-let fauxqs: ReturnType<typeof buildApp>;
 let localQueue: LocalQueue;
-let moto: ChildProcess;
-const endpoints: Record<string, string> = {};
+const servers: Partial<Record<keyof typeof SQS_SERVERS, SqsServer>> = {};
 
 beforeAll(async () => {
-  // startFauxqs() listens on every interface; build the app and listen on loopback (as local/sqs.ts).
-  fauxqs = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: 'us-east-1' });
-  endpoints.fauxqs = await fauxqs.listen({ port: 0, host: '127.0.0.1' });
   localQueue = await startLocalQueue({ port: 0 });
-  const port = await freePort();
-  moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  endpoints.moto = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${endpoints.moto}/moto-api/`, Date.now() + 60_000);
+  servers.fauxqs = await SQS_SERVERS.fauxqs();
+  servers.moto = await SQS_SERVERS.moto();
 }, 90_000);
 
 afterAll(async () => {
-  moto?.kill();
-  await fauxqs?.close();
+  await Promise.all(Object.values(servers).map((server) => server.stop()));
   await localQueue?.stop();
 });
 
-describe.each(['fauxqs', 'moto'])('FIFO deduplication on %s', (name) => {
-  const sqs = () => client(endpoints[name]!);
+describe.each(['fauxqs', 'moto'] as const)('FIFO deduplication on %s', (name) => {
+  const sqs = () => client(servers[name]?.endpoint ?? '');
   const queue = async (contentBased: boolean) => {
     const created = await sqs().send(
       new CreateQueueCommand({

@@ -5,6 +5,7 @@ import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import type { LocalWorld } from '../../../local/world.ts';
 import { startRuntimeOnWorld } from '../../support/runtime-on-world.ts';
+import { untilService } from '../../support/until-status.ts';
 
 let world: LocalWorld;
 let runtime: DeployerRuntime;
@@ -30,15 +31,7 @@ afterAll(async () => {
   await stopAll?.();
 });
 
-async function until(done: (s: ServiceStatus) => boolean, timeoutMs = 12_000): Promise<ServiceStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = runtime.serviceStatus('actors');
-    if (status && done(status)) return status;
-    if (Date.now() > deadline) throw new Error(`timed out; status: ${JSON.stringify(status, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (done: (s: ServiceStatus) => boolean) => untilService(runtime, 'actors', done);
 
 async function served(): Promise<unknown> {
   const response = await fetch(`${world.serviceUrl('actors')}/version`);

@@ -1,7 +1,12 @@
 // A loopback proxy in front of a local SQS (JSON protocol, `x-amz-target: AmazonSQS.<Action>`) that a
-// test can make refuse chosen calls with 500 InternalError, as an SQS outage looks to the SDK, and hold
-// ReceiveMessage calls so that messages sent meanwhile come back in one batch.
+// test can make refuse chosen calls with 500 InternalError, as an SQS outage looks to the SDK; fail
+// chosen entries of a SendMessageBatch while the others go through; and hold ReceiveMessage calls so
+// that messages sent meanwhile come back in one batch.
 // Errors: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html
+// Partial batch failures: SendMessageBatch answers HTTP 200 and lists each failed entry under `Failed`
+// (BatchResultErrorEntry: Id, SenderFault, Code, Message), "check for batch errors even when the call
+// returns an HTTP status code of 200"
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html).
 import { createServer, type Server } from 'node:http';
 import { close, listen, readBody } from '../../../local/http-util.ts';
 
@@ -11,10 +16,27 @@ export interface SqsCall {
   request: Record<string, unknown>;
 }
 
+/** An entry of a SendMessageBatch request. */
+export interface SqsBatchEntry {
+  Id: string;
+  MessageGroupId?: string;
+}
+
+/** Entries of one SendMessageBatch to hold back from the queue and answer as failed. */
+export interface SqsBatchFault {
+  entries: SqsBatchEntry[];
+  /** true: the sender's fault (InvalidParameterValue, not to be retried); false: SQS's (InternalError). */
+  senderFault: boolean;
+}
+
 export interface SqsFaultProxy {
   endpoint: string;
+  /** Every call received, refused or not, oldest first. */
+  readonly calls: SqsCall[];
   /** Calls for which this returns true are refused (undefined: none). */
   refuse: ((call: SqsCall) => boolean) | undefined;
+  /** Called with the entries of each SendMessageBatch; the entries it returns fail, the others are sent. */
+  failBatch: ((entries: SqsBatchEntry[]) => SqsBatchFault | undefined) | undefined;
   /** Every refused call, oldest first. */
   readonly refused: SqsCall[];
   /** Bodies of the ReceiveMessage answers forwarded, oldest first. */
@@ -37,7 +59,9 @@ export async function startSqsFaultProxy(upstream: string): Promise<SqsFaultProx
   let held = false;
   let onHeld: () => void = () => {};
   const proxy: Omit<SqsFaultProxy, 'endpoint' | 'stop'> = {
+    calls: [],
     refuse: undefined,
+    failBatch: undefined,
     refused: [],
     receiveAnswers: [],
     holdReceives() {
@@ -68,9 +92,10 @@ export async function startSqsFaultProxy(upstream: string): Promise<SqsFaultProx
   };
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const body = await readBody(request);
+      let body = await readBody(request);
       const action = String(request.headers['x-amz-target'] ?? '').replace('AmazonSQS.', '');
       const call: SqsCall = { action, request: body ? (JSON.parse(body) as Record<string, unknown>) : {} };
+      proxy.calls.push(call);
       if (action === 'ReceiveMessage') {
         if (held) onHeld();
         await gate;
@@ -84,16 +109,23 @@ export async function startSqsFaultProxy(upstream: string): Promise<SqsFaultProx
         );
         return;
       }
+      const entries = action === 'SendMessageBatch' ? (call.request.Entries as SqsBatchEntry[]) : [];
+      const fault = action === 'SendMessageBatch' ? proxy.failBatch?.(entries) : undefined;
+      const failing = new Set(fault?.entries.map((entry) => entry.Id));
+      const passing = entries.filter((entry) => !failing.has(entry.Id));
+      if (failing.size > 0) body = JSON.stringify({ ...call.request, Entries: passing });
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(request.headers))
         if (typeof value === 'string' && key !== 'host' && key !== 'content-length') headers[key] = value;
       try {
-        const answer = await fetch(`${upstream}${request.url ?? '/'}`, {
-          method: request.method,
-          headers,
-          body,
-        });
-        const text = await answer.text();
+        // Every entry held back: SQS itself would refuse an empty batch, so answer for it.
+        const answer =
+          failing.size > 0 && passing.length === 0
+            ? new Response(JSON.stringify({ Successful: [], Failed: [] }), { status: 200 })
+            : await fetch(`${upstream}${request.url ?? '/'}`, { method: request.method, headers, body });
+        let text = await answer.text();
+        if (fault && failing.size > 0 && answer.ok)
+          text = withFailedEntries(text, [...failing], fault.senderFault);
         if (action === 'ReceiveMessage') proxy.receiveAnswers.push(text);
         for (const watcher of [...watchers]) watcher();
         response.writeHead(answer.status, {
@@ -117,6 +149,21 @@ export async function startSqsFaultProxy(upstream: string): Promise<SqsFaultProx
       await close(server);
     },
   });
+}
+
+/** A SendMessageBatch answer with `ids` added to its Failed list. */
+function withFailedEntries(answer: string, ids: string[], senderFault: boolean): string {
+  const parsed = JSON.parse(answer) as { Successful?: unknown[]; Failed?: unknown[] };
+  parsed.Failed = [
+    ...(parsed.Failed ?? []),
+    ...ids.map((Id) => ({
+      Id,
+      SenderFault: senderFault,
+      Code: senderFault ? 'InvalidParameterValue' : 'InternalError',
+      Message: 'failed by the sqs-fault-proxy',
+    })),
+  ];
+  return JSON.stringify(parsed);
 }
 
 /** The queue message kind a SendMessage carries, if its body is a deployer message. */

@@ -1,4 +1,5 @@
-// The two clocks of the test kit. FakeClock is virtual time for unit tests (a sleep costs nothing);
+// The clocks of the test kit. FakeClock is virtual time for unit tests (a sleep costs nothing);
+// SteppedClock is virtual time the test moves sleep by sleep, to change the world between two polls;
 // FastClock is real time with short sleeps cut short, for benchmarks that measure real durations.
 import type { Clock } from '../../../deployer/ports.ts';
 
@@ -34,6 +35,48 @@ export class FakeClock implements Clock {
   }
   every(ms: number, tick: () => void, signal: AbortSignal): void {
     if (!signal.aborted) this.#timers.add({ ms: Math.max(1, ms), due: this.#now + ms, tick, signal });
+  }
+}
+
+/**
+ * Virtual time moved by the test: sleep() waits until the test calls wake(), which advances the time by
+ * that sleep's length. asleep() resolves once the code under test sleeps, so a test acts between two
+ * polls of a loop without timing anything.
+ */
+export class SteppedClock extends FakeClock {
+  readonly #sleepers: Array<{ ms: number; resolve: () => void }> = [];
+  readonly #watchers: Array<() => void> = [];
+
+  override sleep(ms: number, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const sleeper = { ms, resolve };
+      this.#sleepers.push(sleeper);
+      signal.addEventListener(
+        'abort',
+        () => {
+          const index = this.#sleepers.indexOf(sleeper);
+          if (index === -1) return;
+          this.#sleepers.splice(index, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+      for (const watcher of this.#watchers.splice(0)) watcher();
+    });
+  }
+
+  /** Resolves when something sleeps (at once if something already does). */
+  async asleep(): Promise<void> {
+    if (this.#sleepers.length === 0) await new Promise<void>((resolve) => this.#watchers.push(resolve));
+  }
+
+  /** Ends the oldest sleep, advancing the time by its length. */
+  wake(): void {
+    const sleeper = this.#sleepers.shift();
+    if (!sleeper) throw new Error('SteppedClock.wake(): nothing is asleep; await asleep() first');
+    this.advance(sleeper.ms);
+    sleeper.resolve();
   }
 }
 

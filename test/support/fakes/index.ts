@@ -6,7 +6,7 @@ import { pino } from 'pino';
 
 export { abortedCall, awsError, awsFailure } from './aws-errors.ts';
 export { CallCounter, sumCalls } from './call-counter.ts';
-export { FakeClock, FastClock } from './clocks.ts';
+export { FakeClock, FastClock, SteppedClock } from './clocks.ts';
 export { FakeCdn, type FakeCdnOptions } from './fake-cdn.ts';
 export { FakeConfigSource, type FakeConfigSourceOptions } from './fake-config-source.ts';
 export {

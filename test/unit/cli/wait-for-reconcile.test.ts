@@ -1,5 +1,6 @@
 // `sync --wait` / `resume --wait`: follow the reconcile the action queued, print steps, exit 0 only
-// when Synced. Against buildServer over the fake runtime, whose status the test moves along.
+// when Synced. Against buildServer over the fake runtime, whose status the test moves along, on virtual
+// time: a poll costs no real wait.
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../deployer/cli/cli-io.ts';
 import { REMOTE_COMMANDS } from '../../../deployer/cli/commands/remote-commands.ts';
@@ -7,29 +8,27 @@ import { describeOutcome, waitForReconcile } from '../../../deployer/cli/command
 import type { SyncState } from '../../../deployer/contract/status-model.ts';
 import { startCli, useFakeDeployer } from '../../support/cli-in-process.ts';
 import { fakeServiceStatus } from '../../support/fake-runtime.ts';
+import { FakeClock, SteppedClock } from '../../support/fakes/index.ts';
 import { TEST_TOKEN } from '../../support/test-server.ts';
 
 const deployer = useFakeDeployer();
 
-const cli = (args: string[]) =>
+const cli = (args: string[], clock: CliIo['clock'] = new FakeClock()) =>
   startCli(args, {
     env: { ECS_GITOPS_URL: deployer.url, ECS_GITOPS_TOKEN: TEST_TOKEN },
     commands: REMOTE_COMMANDS,
+    clock,
   });
 
-/** Polls (a loaded CI machine may take seconds) until the predicate holds; fails if it never does. */
-async function until(predicate: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(predicate()).toBe(true);
-}
-
 /**
- * Plays the deployer: a rollout in Verifying until the CLI has printed that step (it polls every
- * 500 ms, so a fixed window would be missed on a busy machine), then the reconcile finishing in `state`.
+ * Plays the deployer between the CLI's polls (the CLI sleeps on a SteppedClock, so each step is one
+ * poll and nothing is timed): the action arrives, a rollout is Verifying, then the reconcile finishes
+ * in `state`.
  */
-async function reconcile(service: string, state: SyncState, printed: () => string) {
-  await until(() => deployer.runtime.calls.some((c) => c.method === 'sync' || c.method === 'resume'));
+async function reconcile(clock: SteppedClock, service: string, state: SyncState, printed: () => string) {
+  await clock.asleep();
+  expect(deployer.runtime.calls.map((c) => c.method)).toEqual([expect.stringMatching(/^(sync|resume)$/)]);
+  expect(printed()).toBe('');
   deployer.runtime.updateService(service, {
     currentRollout: {
       id: 'ro-1',
@@ -39,7 +38,9 @@ async function reconcile(service: string, state: SyncState, printed: () => strin
       to: { image: 'repo/actors@sha256:22', digest: 'sha256:22', tag: '1.1.0' },
     },
   });
-  await until(() => printed().includes(`${service}: Verifying\n`));
+  clock.wake();
+  await clock.asleep();
+  expect(printed()).toBe(`${service}: Verifying\n`);
   deployer.runtime.updateService(service, {
     currentRollout: null,
     lastReconciledAt: '2026-01-01T00:02:00.000Z',
@@ -50,12 +51,14 @@ async function reconcile(service: string, state: SyncState, printed: () => strin
       since: 's',
     },
   });
+  clock.wake();
 }
 
 describe('sync --wait', () => {
   it('prints the steps and exits 0 when the reconcile ends Synced', async () => {
-    const { out, done } = cli(['sync', 'actors', '--wait']);
-    await reconcile('actors', 'Synced', () => out.stderr);
+    const clock = new SteppedClock();
+    const { out, done } = cli(['sync', 'actors', '--wait'], clock);
+    await reconcile(clock, 'actors', 'Synced', () => out.stderr);
     expect(await done).toBe(0);
     expect(out.stderr).toContain('actors: Verifying\n');
     expect(out.stdout).toMatch(/sync of actors .*queued.*\nactors: Synced \(RolloutSucceeded\) m\n$/);
@@ -63,8 +66,9 @@ describe('sync --wait', () => {
 
   it('exits 1 with the reason when the reconcile ends Failed', async () => {
     deployer.runtime.updateService('actors', { suspended: true });
-    const { out, done } = cli(['resume', 'actors', '--wait']);
-    await reconcile('actors', 'Failed', () => out.stderr);
+    const clock = new SteppedClock();
+    const { out, done } = cli(['resume', 'actors', '--wait'], clock);
+    await reconcile(clock, 'actors', 'Failed', () => out.stderr);
     expect(await done).toBe(1);
     expect(out.stderr).toContain('actors: Failed (VerifyTimeout) m');
   });
@@ -108,7 +112,7 @@ describe('waitForReconcile', () => {
       before: 't0',
       timeoutSeconds: 10,
       read: async () => states[Math.min(reads++, states.length - 1)]!,
-      sleep: async () => {},
+      clock: new FakeClock(),
     });
     expect(final?.lastReconciledAt).toBe('t1');
     expect(reads).toBe(3);

@@ -3,14 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigFiles } from '../../../deployer/domain/config/parse-config-files.ts';
-import {
-  type Decision,
-  decide,
-  type Observation,
-  statusOf,
-  statusOfInvalidation,
-  statusOfRollout,
-} from '../../../deployer/domain/decide.ts';
+import { type Decision, decide, type Observation } from '../../../deployer/domain/decide.ts';
 import { chooseImage } from '../../../deployer/domain/policy/choose-image.ts';
 import {
   type RevisionTagsPatch,
@@ -18,6 +11,7 @@ import {
   revisionTags,
 } from '../../../deployer/domain/revision-tags.ts';
 import { desiredSpec, rolloutId } from '../../../deployer/domain/rollout-id.ts';
+import { statusOf, statusOfInvalidation, statusOfRollout } from '../../../deployer/domain/sync-verdict.ts';
 import { liveImageOf } from '../../../deployer/domain/task-definition.ts';
 import type { RegistryImage, ServiceConfig, TaskDefinition } from '../../../deployer/domain/types.ts';
 

@@ -87,7 +87,7 @@ describe('buildServer over real HTTP', () => {
 
   it('close() lets an in-flight delivery finish being queued', async () => {
     const { s, base } = await listening();
-    s.runtime.setEnqueueDelay(600);
+    const releaseQueue = s.runtime.holdEnqueue();
     const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: 'd'.repeat(40) }), {
       deliveryId: 'late',
     });
@@ -103,6 +103,9 @@ describe('buildServer over real HTTP', () => {
     expect(s.runtime.calls.some((c) => c.method === 'enqueue')).toBe(true);
     const started = Date.now();
     const closing = s.app.close();
+    // The queue answers once close() is under way (its preClose hooks ran, the listener is shut).
+    while (s.app.server.listening) await new Promise((resolve) => setImmediate(resolve));
+    releaseQueue();
     const response = await inFlight;
     expect(response.status).toBe(202);
     expect(response.headers.get('connection')).toBe('close');

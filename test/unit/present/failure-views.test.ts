@@ -117,8 +117,8 @@ describe('verification progress', () => {
       before: null,
       timeoutSeconds: 60,
       read: async () => answers[Math.min(reads++, answers.length - 1)] as ServiceStatus,
-      sleep: async () => undefined,
-      now: () => NOW,
+      // Time stands still: every probe line says the same time left.
+      clock: { now: () => new Date(NOW), sleep: async () => undefined },
     });
     expect(stderr.split('\n').filter((line) => line.includes('probe'))).toEqual([
       'actors: probe 3 of 13 · 0 of 3 good in a row · last: reported digest sha256:bbbbbbbbbbbb (bbbbbbbbbbbb is not the new aaaaaaaaaaaa) · 47 s left',

@@ -10,24 +10,19 @@ import { explainFailure } from '../../../deployer/runtime/rollout/explain-failur
 import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { verifyRollout } from '../../../deployer/runtime/rollout/verify.ts';
 import {
-  FakeCdn,
+  actorsServiceConfig,
   FakeClock,
   FakeEcs,
-  FakeProbe,
+  type FakeProbe,
   serviceYaml,
-  silentLogger,
 } from '../../support/fakes/index.ts';
+import { fakeRolloutContext } from '../../support/rollout-context.ts';
 import { fakeWorld } from '../runtime/harness.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OLD = `sha256:${'b'.repeat(64)}`;
 
-const service: ServiceConfig = {
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { latest: true } },
+const service = actorsServiceConfig({
   verify: {
     url: 'http://x/version',
     expectVersion: true,
@@ -36,9 +31,7 @@ const service: ServiceConfig = {
     timeoutSeconds: 20,
   },
   rollout: { timeoutSeconds: 10, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-};
+});
 
 /** Log streams by `group stream`, as CloudWatch Logs would hold them. */
 class StreamLogs implements TaskLogsPort {
@@ -54,43 +47,38 @@ function context(overrides: Partial<RolloutContext> = {}) {
   const clock = new FakeClock();
   const ecs = new FakeEcs(clock);
   const progress: VerifyProgress[] = [];
-  const ctx: RolloutContext = {
+  const ctx = fakeRolloutContext(ecs, clock, {
     service,
-    ecs,
-    cdn: new FakeCdn(),
-    probe: new FakeProbe(ecs),
-    clock,
-    log: silentLogger,
-    signal: new AbortController().signal,
-    waitPollMs: 1000,
-    consoleLinks: false,
-    onStep: () => undefined,
-    onObserved: () => undefined,
     onVerifyProgress: (p) => progress.push(p),
     ...overrides,
-  };
+  });
   return { ctx, ecs, clock, progress };
 }
 
-/** A revision whose container logs with awslogs, rolled out and failed by the fake ECS. */
-async function failedRevision(ecs: FakeEcs): Promise<string> {
+/**
+ * A revision rolled out and failed by the fake ECS (its tasks stopped); its container logs with awslogs
+ * unless `awslogs` is false.
+ */
+async function failedRevision(ecs: FakeEcs, { awslogs = true } = {}): Promise<string> {
   const seeded = ecs.seed({ service: 'actors', image: 'actors:1' });
   const { taskDefinition } = await ecs.describeTaskDefinition(seeded);
-  const next: TaskDefinition = {
-    ...taskDefinition,
-    containerDefinitions: taskDefinition.containerDefinitions.map((c) => ({
-      ...c,
-      image: 'actors:2',
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: {
-          'awslogs-group': '/ecs/actors',
-          'awslogs-stream-prefix': 'web',
-          'awslogs-region': 'eu-west-1',
-        },
-      },
-    })),
-  };
+  const next: TaskDefinition = awslogs
+    ? {
+        ...taskDefinition,
+        containerDefinitions: taskDefinition.containerDefinitions.map((c) => ({
+          ...c,
+          image: 'actors:2',
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': '/ecs/actors',
+              'awslogs-stream-prefix': 'web',
+              'awslogs-region': 'eu-west-1',
+            },
+          },
+        })),
+      }
+    : taskDefinition;
   const arn = await ecs.registerTaskDefinition(next, {});
   ecs.behaviour = (candidate) => (candidate === arn ? 'fail' : 'complete');
   await ecs.updateService('gitops', 'actors', arn);
@@ -99,6 +87,15 @@ async function failedRevision(ecs: FakeEcs): Promise<string> {
   );
   return arn;
 }
+
+/** Why the rollout to `arn` failed, as the reconciler asks after ECS's circuit breaker stopped it. */
+const explainDeploymentFailed = (ctx: RolloutContext, arn: string) =>
+  explainFailure(ctx, {
+    rolloutId: 'ro-1',
+    digest: DIGEST,
+    reason: 'DeploymentFailed',
+    taskDefinitionArn: arn,
+  });
 
 describe('explainFailure', () => {
   it('explainFailure reports each stopped task with its exit code and the last lines of its awslogs stream', async () => {
@@ -109,12 +106,7 @@ describe('explainFailure', () => {
     const taskId = first?.taskArn.slice(first.taskArn.lastIndexOf('/') + 1) ?? '';
     logs.streams.set(`/ecs/actors web/actors/${taskId}`, ['starting', 'Error: DATABASE_URL is not set']);
 
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const explained = await explainDeploymentFailed(ctx, arn);
 
     expect(explained.stoppedTasks).toHaveLength(2);
     expect(explained.stoppedTasks[0]).toMatchObject({
@@ -132,12 +124,7 @@ describe('explainFailure', () => {
   it('explainFailure adds console links in aws mode, from the region of the ARNs', async () => {
     const { ctx, ecs } = context({ logs: new StreamLogs(), consoleLinks: true });
     const arn = await failedRevision(ecs);
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const explained = await explainDeploymentFailed(ctx, arn);
     expect(explained.deploymentsUrl).toBe(
       'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/gitops/services/actors/deployments?region=eu-west-1',
     );
@@ -158,34 +145,15 @@ describe('explainFailure', () => {
     };
     const { ctx, ecs } = context({ logs: denied });
     const arn = await failedRevision(ecs);
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const explained = await explainDeploymentFailed(ctx, arn);
     expect(explained.stoppedTasks.map((t) => t.logLines)).toEqual([[], []]);
     expect(explained.notes).toContainEqual(expect.stringContaining('AccessDeniedException'));
   });
 
   it('explainFailure notes a container without an awslogs stream prefix', async () => {
     const { ctx, ecs } = context({ logs: new StreamLogs() });
-    const seeded = ecs.seed({ service: 'actors', image: 'actors:1' });
-    const { taskDefinition } = await ecs.describeTaskDefinition(seeded);
-    const arn = await ecs.registerTaskDefinition(taskDefinition, {});
-    ecs.behaviour = (candidate) => (candidate === arn ? 'fail' : 'complete');
-    await ecs.updateService('gitops', 'actors', arn);
-    while (
-      (await ecs.describeService('gitops', 'actors')).deployments.some(
-        (d) => d.rolloutState === 'IN_PROGRESS',
-      )
-    );
-    const explained = await explainFailure(ctx, {
-      rolloutId: 'ro-1',
-      digest: DIGEST,
-      reason: 'DeploymentFailed',
-      taskDefinitionArn: arn,
-    });
+    const arn = await failedRevision(ecs, { awslogs: false });
+    const explained = await explainDeploymentFailed(ctx, arn);
     expect(explained.stoppedTasks).toHaveLength(2);
     expect(explained.notes).toContainEqual(expect.stringContaining('no awslogs log configuration'));
   });
@@ -237,14 +205,20 @@ describe('verifyRollout progress', () => {
   });
 });
 
+/** Reconciled on 1.0.0, then a push of 1.2.0 whose deployment ECS fails (its tasks stop). */
+async function afterBrokenPush() {
+  const world = fakeWorld();
+  await world.reconcile();
+  const broken = world.registry.push('actors', '1.2.0');
+  world.ecs.behaviour = (arn) =>
+    world.ecs.revisions.get(arn)?.tags[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
+  await world.reconcile();
+  return { world, broken };
+}
+
 describe('reconcile', () => {
   it('reconcile of a deployment ECS failed puts the stopped tasks into the status and the message', async () => {
-    const world = fakeWorld();
-    await world.reconcile();
-    const broken = world.registry.push('actors', '1.2.0');
-    world.ecs.behaviour = (arn) =>
-      world.ecs.revisions.get(arn)?.tags[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
-    await world.reconcile();
+    const { world, broken } = await afterBrokenPush();
 
     const status = world.store.service('actors');
     expect(status?.sync.message).toMatch(
@@ -261,12 +235,7 @@ describe('reconcile', () => {
   });
 
   it('reconcile of a blocked digest says what retries it, and a verify.url change does not (issue 18 item 7)', async () => {
-    const world = fakeWorld();
-    await world.reconcile();
-    const broken = world.registry.push('actors', '1.2.0');
-    world.ecs.behaviour = (arn) =>
-      world.ecs.revisions.get(arn)?.tags[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
-    await world.reconcile();
+    const { world } = await afterBrokenPush();
     const registrations = world.ecs.calls.register;
 
     const fixedUrl = serviceYaml({});

@@ -2,24 +2,35 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
-import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
+import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
+import { untilStatus } from '../../support/until-status.ts';
 
 afterEach(stopRuntimes);
 
 function setup(env: NodeJS.ProcessEnv = {}) {
   const world = runtimeOverFakes(env);
-  const v1 = world.registry.push('actors', '1.0.0');
-  const seededArn = world.ecs.seed({
-    service: 'actors',
-    image: `${REGISTRY_HOST}/actors:1.0.0`,
-    breakerRollback: false,
-  });
-  world.configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+  const { v1, seededArn } = world.seedActors({ breakerRollback: false });
   const runtime = world.boot();
   return { ...world, runtime, v1, seededArn };
 }
 
 const until = untilStatus;
+
+/** Two replicas over the same fakes, settled on 1.0.0, after the first suspended actors (a tag on the live revision). */
+async function replicasAfterSuspend() {
+  const world = setup();
+  const a = world.runtime;
+  const b = world.boot();
+  await a.start();
+  await b.start();
+  // Each replica reports what it worked on; the startup reconciles may run on either.
+  await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
+  await expect.poll(() => world.queue.messages.length).toBe(0);
+  const live = world.ecs.primaryArn();
+  a.suspend('actors');
+  await expect.poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended']).toBe('SuspendedByApi');
+  return { world, a, b, live };
+}
 
 const actors = (status: DeployerStatus) => status.services.find((s) => s.name === 'actors');
 
@@ -172,19 +183,7 @@ describe('createDeployerRuntime', () => {
   });
 
   it('replicas share suspensions through ECS: suspended on one, held by both, resumed on the other', async () => {
-    const world = setup();
-    const a = world.runtime;
-    const b = world.boot();
-    await a.start();
-    await b.start();
-    // Each replica reports what it worked on; the startup reconciles may run on either.
-    await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
-    await expect.poll(() => world.queue.messages.length).toBe(0);
-    const live = world.ecs.primaryArn();
-    a.suspend('actors');
-    await expect
-      .poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended'])
-      .toBe('SuspendedByApi');
+    const { world, a, b, live } = await replicasAfterSuspend();
 
     const v11 = world.registry.push('actors', '1.1.0');
     const push: QueueMessage = {
@@ -277,18 +276,7 @@ describe('resume', () => {
   });
 
   it('lifts a suspension another replica made, read from the live revision before this one has seen it', async () => {
-    const world = setup();
-    const a = world.runtime;
-    const b = world.boot();
-    await a.start();
-    await b.start();
-    await expect.poll(() => world.ecs.servedDigest(), { timeout: 5_000 }).toBe(world.v1);
-    await expect.poll(() => world.queue.messages.length).toBe(0);
-    a.suspend('actors');
-    const live = world.ecs.primaryArn();
-    await expect
-      .poll(() => world.ecs.revisions.get(live)?.tags['ecs-gitops:suspended'])
-      .toBe('SuspendedByApi');
+    const { world, b, live } = await replicasAfterSuspend();
     // No reconcile ran on b since: its status does not show the suspension, ECS does.
     expect(b.serviceStatus('actors')?.suspended).toBe(false);
     await b.resume('actors', AbortSignal.timeout(1000));

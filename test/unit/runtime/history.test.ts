@@ -3,8 +3,8 @@
 // candidates, records the API token on the revision it went back to, and plans without acting in a dry run.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
-import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
-import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
+import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
+import { untilStatus } from '../../support/until-status.ts';
 
 afterEach(stopRuntimes);
 
@@ -12,9 +12,7 @@ const CONFIG_SHA = 'c'.repeat(40);
 
 function setup() {
   const world = runtimeOverFakes();
-  world.registry.push('actors', '1.0.0');
-  const seededArn = world.ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors:1.0.0` });
-  world.configSource.commit(CONFIG_SHA, [{ ...serviceYaml({ cdn: false }), path: 'services/actors.yaml' }]);
+  const { seededArn } = world.seedActors({ yaml: { cdn: false }, revision: CONFIG_SHA });
   /** A runtime over these fakes; call again for a restarted deployer. */
   const boot = () =>
     world.boot({

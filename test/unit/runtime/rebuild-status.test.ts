@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DescribedTaskDefinition } from '../../../deployer/ports.ts';
 import { history, rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
-import { StatusStore } from '../../../deployer/runtime/status-store.ts';
-import {
-  actorsServiceConfig,
-  FakeClock,
-  FakeEcs,
-  REGISTRY_HOST,
-  silentLogger,
-} from '../../support/fakes/index.ts';
+import { actorsServiceConfig, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
+import { ecsAndStore } from '../../support/runtime-over-fakes.ts';
 
 const config = actorsServiceConfig({ rollout: { timeoutSeconds: 60, rollback: true } });
 
@@ -79,22 +73,15 @@ describe('history', () => {
 
 describe('rebuildStatus', () => {
   it('marks a service Unknown with RebuildFailed when ECS cannot describe it', async () => {
-    const clock = new FakeClock();
-    const store = new StatusStore({ mode: 'local', version: 'test', clock });
-    await rebuildStatus(
-      { ecs: new FakeEcs(clock), store, logger: silentLogger },
-      [config],
-      AbortSignal.timeout(1000),
-    );
+    const { ecs, store } = ecsAndStore();
+    await rebuildStatus({ ecs, store, logger: silentLogger }, [config], AbortSignal.timeout(1000));
     expect(store.service('actors')?.sync).toMatchObject({ state: 'Unknown', reason: 'RebuildFailed' });
   });
 
   it('fills live image and events from ECS and reports the live revision tags', async () => {
-    const clock = new FakeClock();
-    const ecs = new FakeEcs(clock);
+    const { ecs, store } = ecsAndStore();
     const seeded = ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${d(7)}` });
     await ecs.tagResource(seeded, { 'ecs-gitops:suspended': 'ManualRollback' });
-    const store = new StatusStore({ mode: 'local', version: 'test', clock });
     const suspended: [string, string | undefined, string][] = [];
     await rebuildStatus(
       {

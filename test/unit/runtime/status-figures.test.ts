@@ -2,8 +2,8 @@
 // mid-work, "2 in flight", must not stay on screen after the queue drained until the next periodic read),
 // and the live image keeps its tag while a rollout moves the desired one on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
-import { runtimeOverFakes, stopRuntimes, untilStatus } from '../../support/runtime-over-fakes.ts';
+import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
+import { untilStatus } from '../../support/until-status.ts';
 
 afterEach(stopRuntimes);
 
@@ -11,10 +11,8 @@ const until = untilStatus;
 
 describe('queue figures in the status', () => {
   it('are read again once the messages are settled, not left at a mid-work sample', async () => {
-    const { ecs, registry, queue, configSource, boot } = runtimeOverFakes();
-    registry.push('actors', '1.0.0');
-    ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors:1.0.0`, breakerRollback: false });
-    configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+    const { queue, boot, seedActors } = runtimeOverFakes();
+    seedActors({ breakerRollback: false });
     // The first read happens while work is in hand (what the periodic read may well catch).
     const real = queue.stats.bind(queue);
     let reads = 0;
@@ -29,11 +27,9 @@ describe('queue figures in the status', () => {
   });
 
   it('keep the live tag while a rollout replaces it, in the live image and the rollout history', async () => {
-    const { ecs, registry, configSource, boot } = runtimeOverFakes();
-    const v1 = registry.push('actors', '1.0.0');
+    const { registry, boot, seedActors } = runtimeOverFakes();
     // ECS runs 1.0.0 by digest, as infrastructure deployed it: no rollout record names its tag.
-    ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}`, breakerRollback: false });
-    configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+    const { v1 } = seedActors({ byDigest: true, breakerRollback: false });
     const runtime = boot();
     await runtime.start();
     let status = await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');
@@ -50,10 +46,8 @@ describe('queue figures in the status', () => {
   });
 
   it('give a manual rollback the time ECS took to finish it, not 0 ms, and show it in progress meanwhile', async () => {
-    const { ecs, registry, configSource, boot } = runtimeOverFakes();
-    const v1 = registry.push('actors', '1.0.0');
-    ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}`, breakerRollback: false });
-    configSource.commit('a'.repeat(40), [{ ...serviceYaml({}), path: 'services/actors.yaml' }]);
+    const { registry, boot, seedActors } = runtimeOverFakes();
+    const { v1 } = seedActors({ byDigest: true, breakerRollback: false });
     const runtime = boot();
     await runtime.start();
     await until(runtime, (s) => s.services[0]?.sync.state === 'Synced');

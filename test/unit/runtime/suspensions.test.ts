@@ -1,31 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { suspensionOf } from '../../../deployer/domain/decide.ts';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import { REVISION_TAG_KEYS, readRevisionTags } from '../../../deployer/domain/revision-tags.ts';
+import { suspensionOf } from '../../../deployer/domain/suspension.ts';
 import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { manualRollback } from '../../../deployer/runtime/rollback-service.ts';
-import { StatusStore } from '../../../deployer/runtime/status-store.ts';
 import { Suspensions } from '../../../deployer/runtime/suspensions.ts';
+import { actorsServiceConfig, REGISTRY_HOST, silentLogger } from '../../support/fakes/index.ts';
+import { ecsAndStore } from '../../support/runtime-over-fakes.ts';
 
 const SUSPENDED_TAG = REVISION_TAG_KEYS.suspended;
 const suspensionFromTags = (tags: Record<string, string>, arn: string) =>
   suspensionOf(readRevisionTags(tags), arn);
 
-import {
-  actorsServiceConfig,
-  FakeClock,
-  FakeEcs,
-  REGISTRY_HOST,
-  silentLogger,
-} from '../../support/fakes/index.ts';
-
 const config = actorsServiceConfig({ rollout: { timeoutSeconds: 60, rollback: true } });
 
 function setup() {
-  const clock = new FakeClock();
-  const ecs = new FakeEcs(clock);
+  const { clock, ecs, store } = ecsAndStore();
   const live = ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors:1.0.0` });
-  const store = new StatusStore({ mode: 'local', version: 'test', clock });
   const suspensions = new Suspensions({
     ecs,
     store,

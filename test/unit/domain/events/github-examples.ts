@@ -12,23 +12,27 @@ interface Definition {
 const require = createRequire(import.meta.url);
 const root = dirname(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'));
 const packageRoot = dirname(root);
-const load = (host: string) =>
-  JSON.parse(readFileSync(join(packageRoot, host, 'index.json'), 'utf8')) as Definition[];
+const loaded = new Map<string, Definition[]>();
+/** Each host's index (up to 4 MB of JSON) is parsed once, not once per event name asked for. */
+function load(host: string): Definition[] {
+  let definitions = loaded.get(host);
+  if (!definitions) {
+    definitions = JSON.parse(readFileSync(join(packageRoot, host, 'index.json'), 'utf8')) as Definition[];
+    loaded.set(host, definitions);
+  }
+  return definitions;
+}
 
 /** `api.github.com` and every `ghes-*` directory the package ships. */
 export const githubHosts: string[] = readdirSync(packageRoot).filter(
   (d) => d === 'api.github.com' || d.startsWith('ghes-'),
 );
 
-const definitions = load('api.github.com');
-
 /** Every example payload GitHub documents for an event; throws when the event has none. */
 export function githubExamples(event: string, host = 'api.github.com'): Record<string, unknown>[] {
-  const found =
-    (host === 'api.github.com' ? definitions : load(host)).find((d) => d.name === event)?.examples ?? [];
+  const found = load(host).find((d) => d.name === event)?.examples ?? [];
   if (found.length === 0) throw new Error(`no @octokit/webhooks-examples payload for "${event}" on ${host}`);
   return found;
 }
 
-export const githubEventNames = (host = 'api.github.com'): string[] =>
-  (host === 'api.github.com' ? definitions : load(host)).map((d) => d.name);
+export const githubEventNames = (host = 'api.github.com'): string[] => load(host).map((d) => d.name);

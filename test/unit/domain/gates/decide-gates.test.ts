@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigFiles } from '../../../../deployer/domain/config/parse-config-files.ts';
-import { decide, type Observation, statusOf } from '../../../../deployer/domain/decide.ts';
+import { decide, type Observation } from '../../../../deployer/domain/decide.ts';
 import { type ApprovalRecord, approvalTagValue } from '../../../../deployer/domain/gates/approval.ts';
 import { chooseImage } from '../../../../deployer/domain/policy/choose-image.ts';
 import { readRevisionTags, revisionTags } from '../../../../deployer/domain/revision-tags.ts';
+import { statusOf } from '../../../../deployer/domain/sync-verdict.ts';
 import { liveImageOf } from '../../../../deployer/domain/task-definition.ts';
 import type { RegistryImage, ServiceConfig, TaskDefinition } from '../../../../deployer/domain/types.ts';
 

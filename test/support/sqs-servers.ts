@@ -1,0 +1,23 @@
+// The real SQS servers the queue adapter tests run against, each on loopback: fauxqs (the emulator the
+// local world uses) and moto (the independent referee). A test iterates over them so a behaviour is
+// checked the same way on both.
+import { buildApp } from 'fauxqs';
+import { startMoto } from './moto-server.ts';
+
+export interface SqsServer {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export const SQS_SERVERS: Record<'fauxqs' | 'moto', () => Promise<SqsServer>> = {
+  async fauxqs() {
+    // startFauxqs() listens on every interface; build the app and listen on loopback (as local/sqs.ts).
+    const app = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: 'us-east-1' });
+    const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
+    return { endpoint, stop: () => app.close() };
+  },
+  async moto() {
+    const moto = await startMoto();
+    return { endpoint: moto.endpoint, stop: () => moto.stop() };
+  },
+};
