@@ -328,4 +328,58 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
       'ROLLBACK_SUCCESSFUL',
     ]);
   });
+
+  // StopServiceDeployment and alarm rollback work for ROLLING too ("You can use this option even if you
+  // didn't configure the service deployment for the rollback option", stop-service-deployment.html): a
+  // rolling deployment of an image whose tasks never start, circuit breaker off, stays IN_PROGRESS until
+  // stopped, then the last completed revision runs again.
+  it.each([
+    { how: 'StopServiceDeployment', alarms: undefined },
+    { how: 'an alarm in ALARM', alarms: { alarmNames: ['actors-latency'], enable: true, rollback: true } },
+  ])(
+    'a ROLLING deployment that cannot start is rolled back by $how (ROLLBACK_SUCCESSFUL)',
+    async ({ how, alarms }) => {
+      world.setAlarm('actors-latency', 'OK');
+      const before = await liveDigest();
+      const current = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'actors' }));
+      const container = current.taskDefinition?.containerDefinitions?.[0];
+      const broken = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'actors',
+          containerDefinitions: [
+            { ...container, name: container?.name ?? 'actors', image: 'no-such-repository:1' },
+          ],
+          cpu: '256',
+          memory: '512',
+        }),
+      );
+      await ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'gitops',
+          service: 'actors',
+          taskDefinition: broken.taskDefinition?.taskDefinitionArn,
+          deploymentConfiguration: {
+            strategy: 'ROLLING',
+            deploymentCircuitBreaker: { enable: false, rollback: false },
+            ...(alarms ? { alarms } : {}),
+          },
+        }),
+      );
+      const listed = await ecs.send(
+        new ListServiceDeploymentsCommand({ cluster: 'gitops', service: 'actors' }),
+      );
+      const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn ?? '';
+      const running = await describe1(arn);
+      expect(running.status).toBe('IN_PROGRESS');
+      expect(running.lifecycleStage).toBeUndefined();
+      if (how === 'StopServiceDeployment')
+        await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+      else world.setAlarm('actors-latency', 'ALARM');
+      const rolledBack = await until(arn, (d) => d.status === 'ROLLBACK_SUCCESSFUL');
+      expect(rolledBack.rollback?.serviceRevisionArn).toBe(running.sourceServiceRevisions?.[0]?.arn);
+      expect(await liveDigest()).toBe(before);
+      world.setAlarm('actors-latency', 'OK');
+    },
+    60_000,
+  );
 });
