@@ -3,8 +3,9 @@
 // nothing that matters lives only here.
 import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigError, TrackPolicy } from '../domain/types.ts';
+import type { StrategyProgress } from './strategy-progress.ts';
 
-export type { RolloutTrigger };
+export type { RolloutTrigger, StrategyProgress };
 
 export const SYNC_STATES = [
   'Synced',
@@ -97,23 +98,6 @@ export interface CurrentRollout {
   verify?: VerifyProgress;
   /** While ECS shifts traffic (rollout.strategy blue-green, linear, canary): its phase and our probes. */
   strategy?: StrategyProgress;
-}
-
-/** An ECS blue/green, canary or linear deployment as the strategy gate sees it (runtime/rollout/strategy-gate.ts). */
-export interface StrategyProgress {
-  strategy: 'blue-green' | 'linear' | 'canary';
-  serviceDeploymentArn: string;
-  /** ECS's lifecycleStage (DescribeServiceDeployments): TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME... */
-  stage?: string;
-  /** The phase in words: `test traffic`, `canary 10 %`, `step 3/10`, `baking`. */
-  phase: string;
-  /** Percent of production traffic ECS gives the new revision now (its requested weight). */
-  productionPercent?: number;
-  /** Percent of test traffic the new revision gets now. */
-  testPercent?: number;
-  /** Probes the new revision answered well, and probes the old revision answered. */
-  newAnswers: number;
-  oldAnswers: number;
 }
 
 /** Live progress of the verification step (deployer/runtime/rollout/verify.ts). */
