@@ -1,4 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Three layers, one `npm test`: `unit` is pure and in-process (no child processes, no sockets beyond
@@ -25,8 +26,16 @@ const UNIT_WORKERS = Math.max(1, Math.min(cores, Math.round(idleCores)));
 // so the process layers allow for that; a real hang still fails.
 const PROCESS_TIMEOUTS = { testTimeout: 60_000, hookTimeout: 120_000 };
 
+// Node's on-disk compile cache (https://nodejs.org/api/module.html#module-compile-cache): the test
+// workers and every node process they spawn with the environment passed on (the deployer, the CLI,
+// task processes) import the same few thousand modules; compiling them once instead of in every
+// process cut the CPU time of process-spawning test files by about 15 %. Under node_modules, so
+// `npm ci` starts it afresh and git never sees it.
+const COMPILE_CACHE = path.resolve(import.meta.dirname, 'node_modules/.cache/node-compile-cache');
+
 export default defineConfig({
   test: {
+    env: { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE },
     globalSetup: ['./test/global-setup.ts'],
     reporters: ['default', './test/plain-summary-reporter.ts'],
     testTimeout: 20_000,

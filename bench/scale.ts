@@ -13,12 +13,12 @@
 //   stand-in (UpdateService → scheduler tick → COMPLETED → ECS event on the queue); services have
 //   desiredCount 0, so there are no task processes and a rollout lasts about one scheduler tick.
 // Run: nice npm run bench:scale   BENCH_SIZES=1000,3000,10000
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeployerStatus } from '../deployer/contract/status-model.ts';
 import { encodeMessage, messageGroupId } from '../deployer/domain/events/queue-message.ts';
 import { ECHO_TASK_COMMAND } from '../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../local/world.ts';
-import { type AwsCallLog, startAwsLatencyProxy } from './support/aws-latency-proxy.ts';
+import { type AwsCall, type AwsCallLog, startAwsLatencyProxy } from './support/aws-latency-proxy.ts';
 import { type DeployerProcess, STATUS_TOKEN, spawnDeployer } from './support/deployer-process.ts';
 import { machineLine } from './support/machine.ts';
 import { manyServiceName, seedManyServices } from './support/many-services.ts';
@@ -34,6 +34,13 @@ const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 3000);
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 900_000);
 /** Background calls that do not mean work is going on: long polls, queue depth for metrics. */
 const IDLE_OPERATIONS = new Set(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes']);
+/**
+ * Not a sign of a phase's work either: the status refresh (deployer/runtime/status-refresh.ts)
+ * describes every service in bulk, all the time, paced at 5 calls a second. Counted, and measured
+ * on its own in an idle window, but not waited out.
+ */
+const REFRESH_OPERATIONS = new Set(['ecs:DescribeServices', 'ecs:DescribeTaskDefinition']);
+const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_WINDOW_MS ?? 20_000);
 
 interface Phase {
   name: string;
@@ -48,6 +55,7 @@ interface SizeResult {
   phases: Phase[];
   settledRssBytes: number;
   stormPeakRssBytes: number;
+  idleEcsPerSecond: number;
   storm: { events: number; rollouts: number; updateServices: number; sendMs: number; drainMs: number };
   loadDuring: string;
 }
@@ -58,21 +66,37 @@ function loadLine(): string {
   return machineLine().replace(/^.*load average /, '');
 }
 
-/** Waits until no work call for QUIET_MS; returns when the last work call arrived (epoch ms). */
-async function untilQuiet(calls: AwsCallLog, since: number): Promise<number> {
+/**
+ * Waits until the phase's work has begun (a call after `since` that `begun` accepts; a busy machine
+ * may take seconds to pick a message up) and then QUIET_MS have passed without a work call, and
+ * `done` holds; returns when the last work call arrived (epoch ms).
+ */
+async function untilQuiet(
+  calls: AwsCallLog,
+  since: number,
+  begun: (key: string) => boolean,
+  done: () => Promise<boolean> = async () => true,
+): Promise<number> {
   const deadline = Date.now() + PHASE_TIMEOUT_MS;
+  let checked = calls.calls.findIndex((call) => call.at >= since);
+  let started = false;
+  let last = since;
   for (;;) {
     await sleep(250);
-    let last = since;
-    for (let index = calls.calls.length - 1; index >= 0; index -= 1) {
-      const call = calls.calls[index];
-      if (call && !IDLE_OPERATIONS.has(`${call.api}:${call.operation}`)) {
-        last = Math.max(last, call.at);
-        break;
-      }
+    if (checked < 0) checked = calls.calls.findIndex((call) => call.at >= since);
+    for (let index = Math.max(0, checked); checked >= 0 && index < calls.calls.length; index += 1) {
+      const call = calls.calls[index] as AwsCall;
+      const key = `${call.api}:${call.operation}`;
+      if (begun(key)) started = true;
+      if (IDLE_OPERATIONS.has(key) || REFRESH_OPERATIONS.has(key)) continue;
+      last = Math.max(last, call.at);
     }
-    if (Date.now() - last >= QUIET_MS) return last;
-    if (Date.now() > deadline) throw new Error(`still busy after ${PHASE_TIMEOUT_MS} ms`);
+    if (checked >= 0) checked = calls.calls.length;
+    if (started && Date.now() - Math.max(last, since) >= QUIET_MS && (await done())) return last;
+    if (Date.now() > deadline)
+      throw new Error(
+        `phase not over after ${PHASE_TIMEOUT_MS} ms (begun: ${started}); last calls: ${JSON.stringify(calls.calls.slice(-8))}`,
+      );
   }
 }
 
@@ -84,6 +108,20 @@ function workCalls(calls: AwsCallLog, mark: number, until = Number.POSITIVE_INFI
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Messages on the queue, visible or in flight (asked of fauxqs directly: not a deployer call). */
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const answer = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(answer.Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(answer.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 async function status(deployer: DeployerProcess): Promise<DeployerStatus> {
@@ -127,6 +165,7 @@ async function measureSize(count: number): Promise<SizeResult> {
     const calls = proxy.calls;
     // As the image runs it: its ENV (NODE_OPTIONS, NODE_ENV, no LOG_LEVEL) and the default poll,
     // visibility and heartbeat (spawnDeployer shortens them for tests; put them back).
+    const spawnedAt = Date.now();
     deployer = await spawnDeployer({
       worldEnv: proxy.env(),
       configDir,
@@ -147,11 +186,13 @@ async function measureSize(count: number): Promise<SizeResult> {
     process.stderr.write(`  ${count}: ready in ${formatMs(readyMs)}\n`);
 
     let mark = calls.mark();
-    let lastWork = await untilQuiet(calls, readyAt);
+    // The startup resync compares every service, and only a resync describes images.
+    // It may begin before /readyz answers (the consumer starts first).
+    let lastWork = await untilQuiet(calls, spawnedAt, (key) => key === 'ecr:DescribeImages');
     await untilAllSynced(deployer, count);
     phases.push({
       name: 'startup resync (after ready)',
-      ms: lastWork - readyAt,
+      ms: Math.max(0, lastWork - readyAt),
       calls: workCalls(calls, mark),
     });
     const settledRssBytes = await deployer.rssBytes();
@@ -168,13 +209,28 @@ async function measureSize(count: number): Promise<SizeResult> {
         MessageDeduplicationId: `bench-resync-${started}`,
       }),
     );
-    lastWork = await untilQuiet(calls, started);
+    lastWork = await untilQuiet(
+      calls,
+      started,
+      (key) => key === 'ecr:DescribeImages',
+      async () => (await queueDepth(sqs, world.queueUrl)) === 0,
+    );
     phases.push({
       name: 'resync pass, nothing differs',
       ms: lastWork - started,
       calls: workCalls(calls, mark),
     });
     process.stderr.write(`  ${count}: resync pass in ${formatMs(lastWork - started)}\n`);
+
+    // Nothing to do: what the deployer calls anyway (the status refresh).
+    mark = calls.mark();
+    await sleep(IDLE_WINDOW_MS);
+    const idle = workCalls(calls, mark);
+    phases.push({ name: `idle ${IDLE_WINDOW_MS / 1000} s`, ms: IDLE_WINDOW_MS, calls: idle });
+    const idleEcsPerSecond =
+      ([...idle.entries()].filter(([key]) => key.startsWith('ecs:')).reduce((sum, [, n]) => sum + n, 0) /
+        IDLE_WINDOW_MS) *
+      1000;
 
     // The storm: one push per service; every 100/ROLLOUT_PERCENT-th a tracked tag.
     const names = Array.from({ length: count }, (_, index) => manyServiceName(index + 1));
@@ -200,7 +256,12 @@ async function measureSize(count: number): Promise<SizeResult> {
           ),
       );
     const sendMs = Date.now() - started;
-    lastWork = await untilQuiet(calls, started);
+    lastWork = await untilQuiet(
+      calls,
+      started,
+      (key) => key === 'ecr:DescribeImages' || key === 'sqs:DeleteMessage',
+      async () => (await queueDepth(sqs, world.queueUrl)) === 0,
+    );
     const drainMs = lastWork - started;
     sampling = false;
     await sampler;
@@ -214,6 +275,7 @@ async function measureSize(count: number): Promise<SizeResult> {
       phases,
       settledRssBytes,
       stormPeakRssBytes: peakRss,
+      idleEcsPerSecond,
       storm: { events: count, rollouts, updateServices, sendMs, drainMs },
       loadDuring,
     };
@@ -245,6 +307,7 @@ async function main(): Promise<void> {
       'spawn → /readyz',
       'RSS settled',
       'RSS peak (storm)',
+      'idle ECS calls/s',
       'storm: events sent in',
       'storm: drained + quiet in',
       'storm events/s',
@@ -257,6 +320,7 @@ async function main(): Promise<void> {
         formatMs(result.readyMs),
         formatBytes(result.settledRssBytes),
         formatBytes(result.stormPeakRssBytes),
+        result.idleEcsPerSecond.toFixed(1),
         formatMs(result.storm.sendMs),
         formatMs(result.storm.drainMs),
         ((result.storm.events / result.storm.drainMs) * 1000).toFixed(0),

@@ -97,6 +97,7 @@ export async function actOnDecision(
           configRevision,
           template: observed.template,
           recent: observed.recent ?? [],
+          observedService: observed.service,
         }),
       );
     }

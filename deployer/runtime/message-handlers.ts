@@ -25,8 +25,12 @@ export function messageHandlers(
     'git-push': (message, signal) => intake.gitPush(message, signal),
     'image-push': (message, signal) => intake.imagePush(message, signal),
     resync: (message, signal) => intake.resync(message, signal),
-    reconcile: (message, signal, slot) =>
-      reconciler.reconcile(
+    reconcile: async (message, signal, slot) => {
+      // Queued by a replica that applied a config this one has not read yet (each reads git itself):
+      // read the head first, so no reconcile acts on an older config than the one that queued it.
+      if (message.configRevision !== undefined && message.configRevision !== intake.current()?.revision)
+        await intake.loadHead(signal);
+      return reconciler.reconcile(
         message.service,
         {
           reason: message.reason,
@@ -36,7 +40,8 @@ export function messageHandlers(
           releaseSlot: () => slot.release(),
         },
         signal,
-      ),
+      );
+    },
   };
 }
 

@@ -17,6 +17,8 @@ import type { StatusStore } from './status-store.ts';
 export interface Observed extends Observation {
   configRevision: string;
   family: string;
+  /** The ECS service as read for this observation. */
+  service: LiveService;
 }
 
 /** What observing one service reads from the registry and ECS. */
@@ -74,6 +76,7 @@ export function observation(
     config,
     configRevision,
     family: described.taskDefinition.family,
+    service,
     choice,
     repositoryUri,
     live,

@@ -8,6 +8,12 @@
 // - our revision is in an ACTIVE (replaced) deployment without a final result, or PRIMARY with `Failed`
 //   and rollback on: RollingBack (ECS's circuit breaker or the acting replica put the old one back);
 // - our revision records a final result: the rollout is finished, with that result.
+// ECS's side (API_Deployment.html): a deployment is PRIMARY ("the most recent deployment of a service"),
+// ACTIVE ("still has running tasks, but [is] in the process of being replaced with a new PRIMARY
+// deployment") or INACTIVE; its rolloutState "begins in an IN_PROGRESS state", goes COMPLETED "when the
+// service reaches a steady state", FAILED when the circuit breaker stops it. The contract suite holds the
+// stand-in and the fakes to UpdateService starting a PRIMARY deployment that completes
+// (test/contract/ecs.contract.test.ts); moto starts none (moto-limits.ts: ecs-update-service-starts-no-deployment).
 import type { CurrentRollout, FailedDigest, RolloutRecord, RolloutStep } from '../contract/status-model.ts';
 import { Reason } from '../domain/reasons.ts';
 import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';

@@ -15,7 +15,7 @@ import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { type ObservationDeps, type Observed, type ObservedReads, observation } from './observation.ts';
-import { recentRevisions } from './rollout/recent-revisions.ts';
+import { ReadAhead } from './read-ahead.ts';
 import type { ActOutcome } from './rollout/record-outcome.ts';
 import type { RunnerDeps } from './rollout/run-rollout.ts';
 import { ServiceEvents } from './service-events.ts';
@@ -63,8 +63,14 @@ export class Reconciler {
   readonly #lock = new KeyedLock();
   readonly #events: ServiceEvents;
   readonly #repositoryUris = new Map<string, string>();
+  readonly #readAhead: ReadAhead;
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
+    this.#readAhead = new ReadAhead({
+      ecs: deps.ecs,
+      registry: deps.registry,
+      repositoryUri: (repository, signal) => this.repositoryUri(repository, signal),
+    });
     this.#events = new ServiceEvents(deps.store);
     this.#runner = { ...deps, events: this.#events };
   }
@@ -111,10 +117,13 @@ export class Reconciler {
     signal: AbortSignal,
     log: Logger,
   ): Promise<ActOutcome & { suspension: Suspension | undefined }> {
-    const observed = await this.#observe(config, configRevision, options, signal, log);
+    // Every read, the history a rollout needs included, starts at once (read-ahead.ts).
+    const lastSeen = this.#deps.store.service(config.name)?.live?.taskDefinitionArn;
+    const read = await this.#readAhead.read(config, lastSeen, signal);
+    const observed = this.#observation(config, configRevision, options, read.reads, log);
     let decision = decide(observed);
     if (decision.kind === 'read-history') {
-      observed.recent = await recentRevisions(this.#deps.ecs, observed.family, signal);
+      observed.recent = await read.history();
       decision = decide(observed);
     }
     // A noop is the common answer to a resync: not worth a line per service at info.
@@ -129,24 +138,6 @@ export class Reconciler {
     logGates(decision, options.overrideWindowBy, log, (show) => this.#deps.store.update(config.name, show));
     const acted = await actOnDecision(this.#runner, decision, observed, signal, log, options);
     return { suspension: decision.suspension, ...acted };
-  }
-
-  async #observe(
-    config: ServiceConfig,
-    configRevision: string,
-    options: ReconcileOptions,
-    signal: AbortSignal,
-    log: Logger,
-  ): Promise<Observed> {
-    const { ecs, registry } = this.#deps;
-    const [images, repositoryUri, service] = await Promise.all([
-      registry.listImages(config.image.repository, signal),
-      this.repositoryUri(config.image.repository, signal),
-      ecs.describeService(config.cluster, config.service, signal),
-    ]);
-    const described = await ecs.describeTaskDefinition(service.taskDefinitionArn, signal);
-    const reads = { images, repositoryUri, service, described };
-    return this.#observation(config, configRevision, options, reads, log);
   }
 
   #observation(

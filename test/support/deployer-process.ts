@@ -60,6 +60,8 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
     LOG_LEVEL: 'info',
     // Tests parse the log lines: JSON even in local mode (whose default is pino-pretty).
     LOG_FORMAT: 'json',
+    // vitest.config.ts: one compile cache for every deployer the suite starts.
+    ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
     ...options.env,
   };
   const child = spawn(process.execPath, ['deployer/main.ts'], {

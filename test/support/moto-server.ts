@@ -51,26 +51,7 @@ export async function startMoto(options: { startTimeoutMs?: number } = {}): Prom
   // moto fails with the install hint rather than a bare exit code.
   const checked = motoVersion();
   checked.catch(() => undefined);
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await Promise.all([
-      checked,
-      waitUntilServing(endpoint, child, options.startTimeoutMs ?? 60_000, () => stderr),
-    ]);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
+  const { endpoint, child, exited } = await serveOnFreePort(checked, options.startTimeoutMs ?? 60_000);
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
   return {
     endpoint,
@@ -108,6 +89,38 @@ export async function startMoto(options: { startTimeoutMs?: number } = {}): Prom
       clearTimeout(killer);
     },
   };
+}
+
+/** How often a port another process took between freePort() and moto's bind is given up for a new one. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts moto on a port freePort() found free. Test files run in parallel, so another process can bind
+ * that port before moto does; moto then exits with "Address already in use" and gets another port.
+ */
+async function serveOnFreePort(
+  checked: Promise<string>,
+  timeoutMs: number,
+): Promise<{ endpoint: string; child: ChildProcess; exited: Promise<void> }> {
+  for (let attempt = 1; ; attempt++) {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', new URL(endpoint).port], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await Promise.all([checked, waitUntilServing(endpoint, child, timeoutMs, () => stderr)]);
+      return { endpoint, child, exited };
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (attempt >= PORT_ATTEMPTS || !stderr.includes('Address already in use')) throw error;
+    }
+  }
 }
 
 async function waitUntilServing(

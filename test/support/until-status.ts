@@ -1,5 +1,5 @@
-// Waits on a deployer runtime's status: for tests that drive a whole runtime (over the fakes or over a
-// local world) and wait for what it reports, never for a fixed time.
+// Waits on a deployer runtime's status, or on any condition: for tests that drive a runtime (over the
+// fakes or over a local world) and wait for what it reports, never for a fixed time.
 import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 
@@ -36,4 +36,13 @@ export async function untilService(
     timeoutMs,
   );
   return matches(status) as ServiceStatus;
+}
+
+/** Waits (5 ms steps, real time) until `done` holds: a drained queue, a call seen; fails after timeoutMs. */
+export async function until(done: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

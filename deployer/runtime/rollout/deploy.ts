@@ -5,7 +5,7 @@
 import type { RolloutFailureStatus, RolloutResult } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
 import { revisionTags } from '../../domain/revision-tags.ts';
-import type { TaskDefinition } from '../../domain/types.ts';
+import type { LiveService, TaskDefinition } from '../../domain/types.ts';
 import { explainFailure, withStopReason } from './explain-failure.ts';
 import { invalidateAfterRollout } from './invalidate.ts';
 import type { RecentRevision } from './recent-revisions.ts';
@@ -28,6 +28,8 @@ export interface DeployInput {
   template: TaskDefinition;
   /** The family's newest revisions when the caller already read them. */
   recent?: readonly RecentRevision[];
+  /** The ECS service as the reconcile read it (update.ts needs no second look at a new revision). */
+  observedService?: LiveService;
 }
 
 export interface DeployResult {
@@ -51,8 +53,8 @@ const EXPLAINED_BY_TASKS = new Set<FailureReason>(['DeploymentFailed', 'RolloutT
 
 export async function deploy(ctx: RolloutContext, input: DeployInput): Promise<DeployResult> {
   const startedAt = ctx.clock.now();
-  const { arn } = await registerRevision(ctx, { ...input, startedAt });
-  await updateService(ctx, arn);
+  const { arn, reused } = await registerRevision(ctx, { ...input, startedAt });
+  await updateService(ctx, arn, reused ? undefined : input.observedService);
   return complete(ctx, {
     rolloutId: input.rolloutId,
     taskDefinitionArn: arn,

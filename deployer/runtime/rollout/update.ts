@@ -1,13 +1,21 @@
 // Step 2: point the service at our revision, unless its PRIMARY deployment already uses it (a retry
-// after a crash between update and wait must not start a second deployment).
+// after a crash between update and wait must not start a second deployment). A revision registered
+// moments ago cannot be deployed yet: then the service as the reconcile read it is enough (its
+// deployment settings for the strategy plan) and the event path saves a DescribeServices.
 import { DeployerError } from '../../domain/errors.ts';
 import { planDeploymentConfiguration } from '../../domain/rollout-strategy.ts';
+import type { LiveService } from '../../domain/types.ts';
 import type { RolloutContext } from './rollout-context.ts';
 
-export async function updateService(ctx: RolloutContext, taskDefinitionArn: string): Promise<boolean> {
+export async function updateService(
+  ctx: RolloutContext,
+  taskDefinitionArn: string,
+  /** Given when `taskDefinitionArn` was registered just now: the service as last read. */
+  justRegistered?: LiveService,
+): Promise<boolean> {
   ctx.onStep('Updating');
   const { cluster, service } = ctx.service;
-  const live = await ctx.ecs.describeService(cluster, service, ctx.signal);
+  const live = justRegistered ?? (await ctx.ecs.describeService(cluster, service, ctx.signal));
   const primary = live.deployments.find((d) => d.status === 'PRIMARY');
   if ((primary?.taskDefinitionArn ?? live.taskDefinitionArn) === taskDefinitionArn) {
     ctx.log.info({ taskDefinitionArn }, 'service already deploys this revision; not updating again');

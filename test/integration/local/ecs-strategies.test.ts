@@ -14,7 +14,9 @@ import {
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EcsDeploymentStateChangeEvent } from '../../../local/ecs/deployment-event.ts';
 import { ACTORS_LOAD_BALANCER, type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { clients, echoWorldOptions, eventually, FAST_TIMING } from './helpers.ts';
 
@@ -26,6 +28,8 @@ const MINUTE_MS = 1_500;
 let world: LocalWorld;
 let ecs: ReturnType<typeof clients>['ecs'];
 let revisions = 0;
+/** ECS deployment id of each service deployment the tests started (the events name deployment ids). */
+const deploymentIds = new Map<string, string>();
 
 beforeAll(async () => {
   world = await startLocalWorld(
@@ -72,6 +76,8 @@ async function deploy(configuration: DeploymentConfiguration) {
   );
   const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'gitops', service: 'actors' }));
   const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn ?? '';
+  const described = await ecs.send(new DescribeServicesCommand({ cluster: 'gitops', services: ['actors'] }));
+  deploymentIds.set(arn, described.services?.[0]?.deployments?.[0]?.id ?? '');
   expect(listed.serviceDeployments?.[0]?.targetServiceRevisionArn).toMatch(
     /:service-revision\/gitops\/actors\//,
   );
@@ -277,4 +283,103 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
     expect(Object.keys(view.targetGroups).sort()).toEqual([BLUE_TG, GREEN_TG].sort());
     expect(Object.values(view.productionWeights)).toEqual([100]);
   });
+
+  // "ECS Deployment State Change" to the queue as the EventBridge rule delivers it: COMPLETED "once a
+  // service reaches a steady state after a deployment", FAILED when it fails
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html).
+  it('sends ECS Deployment State Change events: COMPLETED for finished shifts, FAILED for rolled-back ones', async () => {
+    const sqs = clients(world).sqs;
+    const events: EcsDeploymentStateChangeEvent[] = [];
+    for (;;) {
+      const answer = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: world.queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+        }),
+      );
+      if (!answer.Messages?.length) break;
+      for (const message of answer.Messages) {
+        events.push(JSON.parse(message.Body ?? '{}') as EcsDeploymentStateChangeEvent);
+        // A FIFO group hands out its next messages only once these are deleted.
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: world.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      }
+    }
+    const named = (deploymentId: string) =>
+      events
+        .filter((event) => event.detail.deploymentId === deploymentId)
+        .map((event) => event.detail.eventName);
+    const outcomes = await Promise.all(
+      [...deploymentIds].map(async ([arn, id]) => [(await describe1(arn)).status, named(id)] as const),
+    );
+    for (const [status, names] of outcomes) {
+      if (status === 'SUCCESSFUL') expect(names).toContain('SERVICE_DEPLOYMENT_COMPLETED');
+      if (status === 'ROLLBACK_SUCCESSFUL') expect(names).toContain('SERVICE_DEPLOYMENT_FAILED');
+    }
+    expect(outcomes.map(([status]) => status)).toEqual([
+      'SUCCESSFUL',
+      'SUCCESSFUL',
+      'SUCCESSFUL',
+      'ROLLBACK_SUCCESSFUL',
+      'ROLLBACK_SUCCESSFUL',
+      'ROLLBACK_SUCCESSFUL',
+    ]);
+  });
+
+  // StopServiceDeployment and alarm rollback work for ROLLING too ("You can use this option even if you
+  // didn't configure the service deployment for the rollback option", stop-service-deployment.html): a
+  // rolling deployment of an image whose tasks never start, circuit breaker off, stays IN_PROGRESS until
+  // stopped, then the last completed revision runs again.
+  it.each([
+    { how: 'StopServiceDeployment', alarms: undefined },
+    { how: 'an alarm in ALARM', alarms: { alarmNames: ['actors-latency'], enable: true, rollback: true } },
+  ])(
+    'a ROLLING deployment that cannot start is rolled back by $how (ROLLBACK_SUCCESSFUL)',
+    async ({ how, alarms }) => {
+      world.setAlarm('actors-latency', 'OK');
+      const before = await liveDigest();
+      const current = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'actors' }));
+      const container = current.taskDefinition?.containerDefinitions?.[0];
+      const broken = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'actors',
+          containerDefinitions: [
+            { ...container, name: container?.name ?? 'actors', image: 'no-such-repository:1' },
+          ],
+          cpu: '256',
+          memory: '512',
+        }),
+      );
+      await ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'gitops',
+          service: 'actors',
+          taskDefinition: broken.taskDefinition?.taskDefinitionArn,
+          deploymentConfiguration: {
+            strategy: 'ROLLING',
+            deploymentCircuitBreaker: { enable: false, rollback: false },
+            ...(alarms ? { alarms } : {}),
+          },
+        }),
+      );
+      const listed = await ecs.send(
+        new ListServiceDeploymentsCommand({ cluster: 'gitops', service: 'actors' }),
+      );
+      const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn ?? '';
+      const running = await describe1(arn);
+      expect(running.status).toBe('IN_PROGRESS');
+      expect(running.lifecycleStage).toBeUndefined();
+      if (how === 'StopServiceDeployment')
+        await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+      else world.setAlarm('actors-latency', 'ALARM');
+      const rolledBack = await until(arn, (d) => d.status === 'ROLLBACK_SUCCESSFUL');
+      expect(rolledBack.rollback?.serviceRevisionArn).toBe(running.sourceServiceRevisions?.[0]?.arn);
+      expect(await liveDigest()).toBe(before);
+      world.setAlarm('actors-latency', 'OK');
+    },
+    60_000,
+  );
 });

@@ -48,6 +48,7 @@ const ALLOWED: Record<string, string> = {
     'the signature a receiver checks; the test verifies a delivery with it',
   'deployer/runtime/queue-consumer.ts#defaultBackoffSeconds': PURE,
   'deployer/runtime/status-refresh.ts#refreshPeriodMs': PURE,
+  'local/ecs/traffic-shift.ts#productionSteps': PURE,
   'local/faults.ts#seededRandom': PURE,
   'local/notifications/receiver.ts#startNotificationReceiver':
     'a local stand-in (a notification endpoint) that only tests start so far',

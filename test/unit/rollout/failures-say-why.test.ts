@@ -10,24 +10,19 @@ import { explainFailure } from '../../../deployer/runtime/rollout/explain-failur
 import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { verifyRollout } from '../../../deployer/runtime/rollout/verify.ts';
 import {
-  FakeCdn,
+  actorsServiceConfig,
   FakeClock,
   FakeEcs,
-  FakeProbe,
+  type FakeProbe,
   serviceYaml,
-  silentLogger,
 } from '../../support/fakes/index.ts';
+import { fakeRolloutContext } from '../../support/rollout-context.ts';
 import { fakeWorld } from '../runtime/harness.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OLD = `sha256:${'b'.repeat(64)}`;
 
-const service: ServiceConfig = {
-  name: 'actors',
-  cluster: 'gitops',
-  service: 'actors',
-  container: 'actors',
-  image: { repository: 'actors', track: { latest: true } },
+const service = actorsServiceConfig({
   verify: {
     url: 'http://x/version',
     expectVersion: true,
@@ -36,9 +31,7 @@ const service: ServiceConfig = {
     timeoutSeconds: 20,
   },
   rollout: { timeoutSeconds: 10, rollback: true },
-  suspended: false,
-  source: { file: 'services/actors.yaml' },
-};
+});
 
 /** Log streams by `group stream`, as CloudWatch Logs would hold them. */
 class StreamLogs implements TaskLogsPort {
@@ -54,21 +47,11 @@ function context(overrides: Partial<RolloutContext> = {}) {
   const clock = new FakeClock();
   const ecs = new FakeEcs(clock);
   const progress: VerifyProgress[] = [];
-  const ctx: RolloutContext = {
+  const ctx = fakeRolloutContext(ecs, clock, {
     service,
-    ecs,
-    cdn: new FakeCdn(),
-    probe: new FakeProbe(ecs),
-    clock,
-    log: silentLogger,
-    signal: new AbortController().signal,
-    waitPollMs: 1000,
-    consoleLinks: false,
-    onStep: () => undefined,
-    onObserved: () => undefined,
     onVerifyProgress: (p) => progress.push(p),
     ...overrides,
-  };
+  });
   return { ctx, ecs, clock, progress };
 }
 
@@ -222,14 +205,20 @@ describe('verifyRollout progress', () => {
   });
 });
 
+/** Reconciled on 1.0.0, then a push of 1.2.0 whose deployment ECS fails (its tasks stop). */
+async function afterBrokenPush() {
+  const world = fakeWorld();
+  await world.reconcile();
+  const broken = world.registry.push('actors', '1.2.0');
+  world.ecs.behaviour = (arn) =>
+    world.ecs.revisions.get(arn)?.tags[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
+  await world.reconcile();
+  return { world, broken };
+}
+
 describe('reconcile', () => {
   it('reconcile of a deployment ECS failed puts the stopped tasks into the status and the message', async () => {
-    const world = fakeWorld();
-    await world.reconcile();
-    const broken = world.registry.push('actors', '1.2.0');
-    world.ecs.behaviour = (arn) =>
-      world.ecs.revisions.get(arn)?.tags[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
-    await world.reconcile();
+    const { world, broken } = await afterBrokenPush();
 
     const status = world.store.service('actors');
     expect(status?.sync.message).toMatch(
@@ -246,12 +235,7 @@ describe('reconcile', () => {
   });
 
   it('reconcile of a blocked digest says what retries it, and a verify.url change does not (issue 18 item 7)', async () => {
-    const world = fakeWorld();
-    await world.reconcile();
-    const broken = world.registry.push('actors', '1.2.0');
-    world.ecs.behaviour = (arn) =>
-      world.ecs.revisions.get(arn)?.tags[REVISION_TAG_KEYS.digest] === broken ? 'fail' : 'complete';
-    await world.reconcile();
+    const { world } = await afterBrokenPush();
     const registrations = world.ecs.calls.register;
 
     const fixedUrl = serviceYaml({});

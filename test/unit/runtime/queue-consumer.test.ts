@@ -4,17 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeployerError } from '../../../deployer/domain/errors.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import type { ReceivedMessage } from '../../../deployer/ports.ts';
-import {
-  defaultBackoffSeconds,
-  QueueConsumer,
-  type QueueConsumerOptions,
-} from '../../../deployer/runtime/queue-consumer.ts';
+import { defaultBackoffSeconds, QueueConsumer } from '../../../deployer/runtime/queue-consumer.ts';
+import { consumerOverFakes, stopConsumers } from '../../support/consumer-over-fakes.ts';
 import { FakeClock, FakeQueue, silentLogger } from '../../support/fakes/index.ts';
+import { until } from '../../support/until-status.ts';
 
-const consumers: QueueConsumer[] = [];
-afterEach(async () => {
-  await Promise.all(consumers.splice(0).map((c) => c.stop()));
-});
+afterEach(stopConsumers);
 
 const reconcile = (service: string, n: number): QueueMessage => ({
   kind: 'reconcile',
@@ -22,34 +17,7 @@ const reconcile = (service: string, n: number): QueueMessage => ({
   reason: `r${n}`,
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function consumer(
-  queue: FakeQueue,
-  options: Partial<QueueConsumerOptions> & Pick<QueueConsumerOptions, 'handle'>,
-) {
-  const c = new QueueConsumer({
-    queue,
-    concurrency: 4,
-    visibilityTimeoutSeconds: 30,
-    heartbeatSeconds: 10,
-    maxReceives: 5,
-    waitSeconds: 0,
-    clock: new FakeClock(),
-    logger: silentLogger,
-    backoffSeconds: () => 0,
-    ...options,
-  });
-  consumers.push(c);
-  return c;
-}
-
-async function until(done: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
+const consumer = consumerOverFakes;
 
 function logLines(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];

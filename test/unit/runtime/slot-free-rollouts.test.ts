@@ -6,12 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
 import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import type { Clock } from '../../../deployer/ports.ts';
-import { QueueConsumer } from '../../../deployer/runtime/queue-consumer.ts';
-import { FakeClock, FakeQueue, REGISTRY_HOST, serviceYaml, silentLogger } from '../../support/fakes/index.ts';
+import { consumerOverFakes, stopConsumers } from '../../support/consumer-over-fakes.ts';
+import { FakeClock, FakeQueue, REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
 import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
-import { untilStatus } from '../../support/until-status.ts';
+import { until, untilStatus } from '../../support/until-status.ts';
 
 afterEach(stopRuntimes);
+afterEach(stopConsumers);
 
 const WAITING = 200;
 
@@ -113,15 +114,9 @@ describe('QueueConsumer: work that releases its slot', () => {
     await queue.send(reconcile('waits', 'w1'));
     await queue.send(reconcile('waits', 'w2'));
     for (const service of ['a', 'b', 'c']) await queue.send(reconcile(service, `${service}1`));
-    const consumer = new QueueConsumer({
-      queue,
+    const consumer = consumerOverFakes(queue, {
       concurrency: 1,
-      visibilityTimeoutSeconds: 30,
-      heartbeatSeconds: 10,
-      maxReceives: 5,
-      waitSeconds: 0,
       clock,
-      logger: silentLogger,
       handle: async (message, _signal, slot) => {
         const { reason } = message.body as Extract<QueueMessage, { kind: 'reconcile' }>;
         order.push(`start ${reason}`);
@@ -132,7 +127,6 @@ describe('QueueConsumer: work that releases its slot', () => {
         order.push(`end ${reason}`);
       },
     });
-    consumers.push(consumer);
     consumer.start();
     // One slot: a, b and c ran in it while w1 waited without it.
     await until(() => ['a1', 'b1', 'c1'].every((r) => order.includes(`end ${r}`)));
@@ -151,15 +145,8 @@ describe('QueueConsumer: work that releases its slot', () => {
   it('gives a waiting message back when stopping, for the next deployer to resume', async () => {
     const queue = new FakeQueue({ visibilityTimeoutSeconds: 30 });
     await queue.send(reconcile('waits', 'w1'));
-    const consumer = new QueueConsumer({
-      queue,
+    const consumer = consumerOverFakes(queue, {
       concurrency: 1,
-      visibilityTimeoutSeconds: 30,
-      heartbeatSeconds: 10,
-      maxReceives: 5,
-      waitSeconds: 0,
-      clock: new FakeClock(),
-      logger: silentLogger,
       handle: async (_message, signal, slot) => {
         slot.release();
         await new Promise((_resolve, reject) =>
@@ -174,16 +161,3 @@ describe('QueueConsumer: work that releases its slot', () => {
     expect(queue.inspect()).toMatchObject([{ id: 'm1', inFlight: false }]);
   });
 });
-
-const consumers: QueueConsumer[] = [];
-afterEach(async () => {
-  await Promise.all(consumers.splice(0).map((c) => c.stop()));
-});
-
-async function until(done: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
