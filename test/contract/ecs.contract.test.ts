@@ -19,6 +19,7 @@ import { SERVICE_PORT } from '../../common/contract.ts';
 import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/clients.ts';
 import { EcsAdapter } from '../../deployer/adapters/aws/ecs-adapter.ts';
 import { DeployerError } from '../../deployer/domain/errors.ts';
+import { planDeploymentConfiguration } from '../../deployer/domain/rollout-strategy.ts';
 import type { TaskDefinition } from '../../deployer/domain/types.ts';
 import type { EcsPort } from '../../deployer/ports.ts';
 import { ECHO_TASK_COMMAND, REPO_ROOT } from '../../local/task-commands.ts';
@@ -580,6 +581,41 @@ contract<EcsSubject>(
         expect(newest?.targetServiceRevisionArn).not.toBe(first?.targetServiceRevisionArn);
         expect(newest?.serviceDeploymentArn).toMatch(/^arn:aws:ecs:[^:]+:\d{12}:service-deployment\//);
         expect((newest?.createdAt?.getTime() ?? 0) >= (first?.createdAt?.getTime() ?? 0)).toBe(true);
+      },
+    );
+
+    // The deployer's side of the same fields: describeService reads the alternate target group and the
+    // configuration, and the planned CANARY configuration sent through updateService comes back.
+    sdkOnly(
+      'describeService reads the alternate target group; a planned CANARY configuration round-trips',
+      async () => {
+        const { cluster, service, taskDefinitionArn } = await subject().newService({
+          desiredCount: 0,
+          loadBalancers: [trafficShiftLoadBalancer],
+        });
+        const ecs = subject().ecs();
+        const live = await ecs.describeService(cluster, service, signal);
+        expect(live.deploymentSettings?.loadBalancers).toEqual([
+          {
+            targetGroupArn: trafficShiftLoadBalancer.targetGroupArn,
+            alternateTargetGroupArn: trafficShiftLoadBalancer.advancedConfiguration?.alternateTargetGroupArn,
+          },
+        ]);
+        const plan = planDeploymentConfiguration(
+          { strategy: 'canary', canary: { percent: 10, bakeMinutes: 3 }, bakeMinutes: 1 },
+          true,
+          live.deploymentSettings,
+        );
+        if (!plan.ok) throw new Error(plan.message);
+        await ecs.updateService(cluster, service, taskDefinitionArn, signal, {
+          deploymentConfiguration: plan.configuration,
+        });
+        const after = await ecs.describeService(cluster, service, signal);
+        expect(after.deploymentSettings?.configuration).toMatchObject({
+          strategy: 'CANARY',
+          canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 3 },
+          bakeTimeInMinutes: 1,
+        });
       },
     );
   },

@@ -8,6 +8,8 @@ import { type ConfigWatcher, watchConfigDirectory } from '../../../deployer/star
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Generous cap for event-driven waits on a loaded machine; the watcher's own bound is ~0.6 s. */
 const CAP = { timeout: 10_000, interval: 20 };
+/** Debounce (and poll) for the tests: the semantics do not depend on the 100 ms default, only the wait. */
+const QUICK_MS = 10;
 
 describe('watchConfigDirectory', () => {
   let dir: string;
@@ -38,7 +40,7 @@ describe('watchConfigDirectory', () => {
 
   it('reports two rename-saves and an in-place write in a row, each with its new revision', async () => {
     const seen: string[] = [];
-    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision });
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, debounceMs: QUICK_MS });
     await watcher.started;
     for (const edit of [
       () => renameSave('name: actors # 1\n'),
@@ -54,7 +56,7 @@ describe('watchConfigDirectory', () => {
 
   it('re-arms the watch after a rename-save, so watch events alone (no poll) see the next saves', async () => {
     const seen: string[] = [];
-    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, pollMs: 0 });
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, debounceMs: QUICK_MS, pollMs: 0 });
     await watcher.started;
     for (const index of [1, 2, 3]) {
       await renameSave(`name: actors # ${index}\n`);
@@ -78,7 +80,7 @@ describe('watchConfigDirectory', () => {
 
   it('reports a burst of writes ending on the last revision, and nothing for a rewrite of the same text', async () => {
     const seen: string[] = [];
-    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, debounceMs: 50 });
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, debounceMs: QUICK_MS });
     await watcher.started;
     for (let index = 1; index <= 5; index++) await writeFile(file, `name: actors # ${index}\n`);
     const last = await onDisk();
@@ -94,11 +96,12 @@ describe('watchConfigDirectory', () => {
 
   it('calls nothing after close()', async () => {
     let calls = 0;
-    watcher = watchConfigDirectory(dir, () => calls++, { revision, debounceMs: 10, pollMs: 10 });
+    watcher = watchConfigDirectory(dir, () => calls++, { revision, debounceMs: QUICK_MS, pollMs: QUICK_MS });
     await watcher.started;
     watcher.close();
     await writeFile(file, 'name: changed\n');
-    await sleep(200);
+    // Five debounce and poll periods: a timer left running would have fired by then.
+    await sleep(5 * QUICK_MS);
     expect(calls).toBe(0);
   });
 
