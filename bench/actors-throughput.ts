@@ -14,6 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
+import { SERVER_LIMITS } from '../common/server-limits.ts';
 import { freePort } from '../local/tasks/free-port.ts';
 import { machineLine } from './support/machine.ts';
 import { processCpuNs } from './support/process-cpu.ts';
@@ -102,6 +103,11 @@ async function load(server: Server, duration: number): Promise<Result> {
     connections: CONNECTIONS,
     duration,
     headers: { authorization: AUTH },
+    // The service closes a keep-alive socket after SERVER_LIMITS.maxRequestsPerSocket requests
+    // (Connection: close, then 503 for anything more on it, as Node does); autocannon does not
+    // honour Connection: close, so every server's connections are renewed at that count, as a real
+    // client's (the load balancer's) would be.
+    reconnectRate: SERVER_LIMITS.maxRequestsPerSocket,
   });
   if (result.errors > 0 || result.non2xx > 0)
     throw new Error(`${server.name}: ${result.errors} errors, ${result.non2xx} non-2xx responses under load`);

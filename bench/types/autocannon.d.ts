@@ -15,6 +15,8 @@ declare module 'autocannon' {
   export interface Options {
     url: string;
     connections?: number;
+    /** Requests per connection before it is closed and a new one opened (0: never). */
+    reconnectRate?: number;
     pipelining?: number;
     duration?: number;
     amount?: number;
