@@ -4,6 +4,7 @@
 
 import type { EcsDeploymentConfiguration } from './domain/rollout-strategy.ts';
 import type { StoppedTask } from './domain/stopped-tasks.ts';
+import type { LiveServiceDeployment } from './domain/strategy-gate.ts';
 import type {
   ConfigError,
   ConfigFile,
@@ -63,6 +64,18 @@ export interface EcsPort {
     signal: AbortSignal,
     options?: UpdateServiceOptions,
   ): Promise<void>;
+  /**
+   * The service's newest service deployment that is PENDING or IN_PROGRESS, with its lifecycle stage and
+   * traffic split (ListServiceDeployments + DescribeServiceDeployments); undefined when none runs.
+   * Optional: worlds without ECS's deployment strategies do without the strategy gate.
+   */
+  currentServiceDeployment?(
+    cluster: string,
+    service: string,
+    signal: AbortSignal,
+  ): Promise<LiveServiceDeployment | undefined>;
+  /** StopServiceDeployment with stopType ROLLBACK: ECS moves traffic back and stops the new revision. */
+  rollBackServiceDeployment?(serviceDeploymentArn: string, signal: AbortSignal): Promise<void>;
   /**
    * The service's recently stopped tasks of one revision, with their stop reason and exit codes (ECS
    * lists stopped tasks for at least an hour). Explains a failed rollout; order is not defined.
@@ -159,8 +172,15 @@ export interface LastGoodConfigStore {
 }
 
 export interface VerifyProbe {
-  /** GETs the URL once; resolves with status and parsed JSON body (undefined if not JSON). */
-  get(url: string, signal: AbortSignal): Promise<{ status: number; body: unknown }>;
+  /**
+   * GETs the URL once; resolves with status and parsed JSON body (undefined if not JSON). `headers` go
+   * with the request (the test-traffic header that sends it to a new revision, rollout.testTraffic).
+   */
+  get(
+    url: string,
+    signal: AbortSignal,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
 }
 
 export interface Clock {

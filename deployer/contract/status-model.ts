@@ -3,8 +3,9 @@
 // nothing that matters lives only here.
 import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigError, TrackPolicy } from '../domain/types.ts';
+import type { StrategyProgress } from './strategy-progress.ts';
 
-export type { RolloutTrigger };
+export type { RolloutTrigger, StrategyProgress };
 
 export const SYNC_STATES = [
   'Synced',
@@ -95,6 +96,8 @@ export interface CurrentRollout {
   trigger?: RolloutTrigger;
   /** While Verifying: how the probes are going (updated after every probe). */
   verify?: VerifyProgress;
+  /** While ECS shifts traffic (rollout.strategy blue-green, linear, canary): its phase and our probes. */
+  strategy?: StrategyProgress;
 }
 
 /** Live progress of the verification step (deployer/runtime/rollout/verify.ts). */

@@ -63,6 +63,17 @@ const verifyProgress = closed({
   deadline: text,
 });
 
+const strategyProgress = closed({
+  strategy: { enum: ['blue-green', 'linear', 'canary'] },
+  serviceDeploymentArn: text,
+  stage: optional(text),
+  phase: text,
+  productionPercent: optional({ type: 'number', minimum: 0, maximum: 100 }),
+  testPercent: optional({ type: 'number', minimum: 0, maximum: 100 }),
+  newAnswers: count,
+  oldAnswers: count,
+});
+
 const currentRollout = closed({
   id: text,
   step: { enum: [...ROLLOUT_STEPS] },
@@ -71,6 +82,7 @@ const currentRollout = closed({
   from: nullableImage,
   to: imageStatus,
   verify: optional(verifyProgress),
+  strategy: optional(strategyProgress),
   trigger: optional(rolloutTriggerSchema),
 });
 

@@ -24,6 +24,8 @@ export const Reason = {
   RolloutTimeout: 'RolloutTimeout',
   VerifyTimeout: 'VerifyTimeout',
   VerifyWrongVersion: 'VerifyWrongVersion',
+  /** The strategy gate's probe of a blue/green, canary or linear deployment failed; ECS rolled it back. */
+  StrategyProbeFailed: 'StrategyProbeFailed',
   RollbackFailed: 'RollbackFailed',
   // Failed: nothing can be rolled out until something changes
   DigestBlocked: 'DigestBlocked',
@@ -47,7 +49,8 @@ export type FailureReason =
   | typeof Reason.DeploymentReplaced
   | typeof Reason.RolloutTimeout
   | typeof Reason.VerifyTimeout
-  | typeof Reason.VerifyWrongVersion;
+  | typeof Reason.VerifyWrongVersion
+  | typeof Reason.StrategyProbeFailed;
 
 /** A reconcile that failed with a DeployerError names its code: `SERVICE_NOT_FOUND` → `ServiceNotFound`. */
 export function errorReason(code: ErrorCode): string {

@@ -10,6 +10,8 @@
 // refresh, which re-reads a revision whose tags may move: status-refresh.ts), and `authoritative` (what
 // a reconcile and the suspensions use) always asks ECS and refreshes a kept copy it finds. A stale kept copy can then at worst
 // settle a service's status in a pass; any work is done by a reconcile, which reads ECS itself.
+import { DeployerError } from '../domain/errors.ts';
+import type { LiveServiceDeployment } from '../domain/strategy-gate.ts';
 import type { LiveService, TaskDefinition } from '../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort, ServicesDescribed, UpdateServiceOptions } from '../ports.ts';
 
@@ -45,6 +47,9 @@ export class CachedTaskDefinitions implements EcsPort {
     updateService: (cluster, service, arn, signal, options) =>
       this.updateService(cluster, service, arn, signal, options),
     stoppedTasks: (cluster, service, arn, signal) => this.stoppedTasks(cluster, service, arn, signal),
+    currentServiceDeployment: (cluster, service, signal) =>
+      this.currentServiceDeployment(cluster, service, signal),
+    rollBackServiceDeployment: (arn, signal) => this.rollBackServiceDeployment(arn, signal),
   };
 
   describeTaskDefinition(reference: string, signal: AbortSignal): Promise<DescribedTaskDefinition> {
@@ -122,6 +127,21 @@ export class CachedTaskDefinitions implements EcsPort {
     options?: UpdateServiceOptions,
   ): Promise<void> {
     return this.#inner.updateService(cluster, service, taskDefinitionArn, signal, options);
+  }
+
+  /** Passed through (nothing to cache); undefined when the inner port has no strategy support. */
+  async currentServiceDeployment(
+    cluster: string,
+    service: string,
+    signal: AbortSignal,
+  ): Promise<LiveServiceDeployment | undefined> {
+    return this.#inner.currentServiceDeployment?.(cluster, service, signal);
+  }
+
+  async rollBackServiceDeployment(serviceDeploymentArn: string, signal: AbortSignal): Promise<void> {
+    if (!this.#inner.rollBackServiceDeployment)
+      throw new DeployerError('STRATEGY_UNSUPPORTED', 'this ECS cannot stop a service deployment');
+    await this.#inner.rollBackServiceDeployment(serviceDeploymentArn, signal);
   }
 
   stoppedTasks(cluster: string, service: string, taskDefinitionArn: string, signal: AbortSignal) {

@@ -73,6 +73,12 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
     `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${stack.region}:<AWS::AccountId>:task/<${cluster}>/*]`,
     'A failed rollout is explained from its stopped tasks, whose ids are not known in advance; DescribeTasks names the tasks of the one cluster.',
   );
+  const actorsService = stack.getLogicalId(stack.actors.service.node.defaultChild as CfnElement);
+  acknowledge(
+    stack.deployer.taskRole,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${stack.region}:<AWS::AccountId>:service-deployment/<${cluster}>/<${actorsService}.Name>/*]`,
+    'The strategy gate describes and stops the service deployment of the rollout it follows; ECS gives each deployment a new id, so the grant names the managed service with an id wildcard.',
+  );
   acknowledge(
     stack.deployer.taskRole,
     `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${stack.region}:<AWS::AccountId>:task-definition/${stack.actors.taskDefinition.family}:*]`,

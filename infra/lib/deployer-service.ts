@@ -85,6 +85,31 @@ export class DeployerService extends Construct {
         resources: props.managedServices.map((s) => s.serviceArn),
       }),
     );
+    // The strategy gate (deployer/runtime/rollout/strategy-gate.ts) follows blue/green, canary and linear
+    // deployments and stops a failing one with ROLLBACK. ListServiceDeployments names the service;
+    // DescribeServiceDeployments and StopServiceDeployment name the service deployment
+    // (arn:...:service-deployment/<cluster>/<service>/<id>), whose id is new at every rollout
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ServiceDeploymentsList',
+        actions: ['ecs:ListServiceDeployments'],
+        resources: props.managedServices.map((s) => s.serviceArn),
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ServiceDeploymentsOfManagedServices',
+        actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
+        resources: props.managedServices.map((s) =>
+          stack.formatArn({
+            service: 'ecs',
+            resource: 'service-deployment',
+            resourceName: `${props.cluster.clusterName}/${s.serviceName}/*`,
+          }),
+        ),
+      }),
+    );
     // A failed rollout says why (deployer/runtime/rollout/explain-failure.ts): the stopped tasks of the
     // cluster and their containers' last log lines. DescribeTasks takes the task resource
     // (arn:...:task/<cluster>/<id>); ListTasks has no task resource to name, only the ecs:cluster

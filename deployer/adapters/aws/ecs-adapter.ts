@@ -25,6 +25,7 @@ import type {
 } from '../../ports.ts';
 import type { RateLimiter } from '../../shared/rate-limiter.ts';
 import { toLiveService } from './ecs-live-service.ts';
+import { currentServiceDeployment, rollBackServiceDeployment } from './ecs-service-deployments.ts';
 import { listStoppedTasks, type SendCall } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
 
@@ -252,6 +253,18 @@ export class EcsAdapter implements EcsPort {
         { abortSignal: signal },
       ),
     );
+  }
+
+  /** The newest PENDING or IN_PROGRESS service deployment (ecs-service-deployments.ts). */
+  currentServiceDeployment(cluster: string, service: string, signal: AbortSignal) {
+    const call: SendCall = (operation, send) => this.#call(operation, signal, send);
+    return currentServiceDeployment(this.#client, { cluster, service }, call, signal);
+  }
+
+  /** StopServiceDeployment with stopType ROLLBACK (ecs-service-deployments.ts). */
+  rollBackServiceDeployment(serviceDeploymentArn: string, signal: AbortSignal) {
+    const call: SendCall = (operation, send) => this.#call(operation, signal, send);
+    return rollBackServiceDeployment(this.#client, serviceDeploymentArn, call, signal);
   }
 
   /** The revision's stopped tasks (ecs-stopped-tasks.ts), each call under the rate limit. */

@@ -55,7 +55,11 @@ export class HttpVerifyProbe implements VerifyProbe {
     this.#resolve = options.resolve ?? systemResolve;
   }
 
-  async get(url: string, signal: AbortSignal): Promise<{ status: number; body: unknown }> {
+  async get(
+    url: string,
+    signal: AbortSignal,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown }> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const combined = AbortSignal.any([signal, timeout]);
     try {
@@ -63,7 +67,7 @@ export class HttpVerifyProbe implements VerifyProbe {
       if (target.protocol !== 'http:' && target.protocol !== 'https:')
         throw new ProbeFailure(`refused: scheme ${target.protocol} is not http or https`);
       const address = await this.#checkedAddress(target.hostname.replace(/^\[|\]$/g, ''), combined);
-      const response = await send(target, address, combined);
+      const response = await send(target, address, combined, headers);
       return await this.#read(response);
     } catch (error) {
       if (signal.aborted) throw new DeployerError('ABORTED', `probe of ${url} aborted`, { cause: error });
@@ -140,7 +144,12 @@ export class HttpVerifyProbe implements VerifyProbe {
 }
 
 /** Sends the GET to the checked address (the URL's host still names the site for Host and TLS SNI). */
-function send(target: URL, checked: { address: string; family: number }, signal: AbortSignal) {
+function send(
+  target: URL,
+  checked: { address: string; family: number },
+  signal: AbortSignal,
+  headers: Record<string, string>,
+) {
   const pinned: LookupFunction = (_hostname, options, callback) => {
     if ((options as { all?: boolean }).all) callback(null, [checked]);
     else callback(null, checked.address, checked.family);
@@ -149,7 +158,7 @@ function send(target: URL, checked: { address: string; family: number }, signal:
     method: 'GET',
     signal,
     lookup: pinned,
-    headers: { accept: 'application/json', 'cache-control': 'no-cache' },
+    headers: { ...headers, accept: 'application/json', 'cache-control': 'no-cache' },
   };
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<IncomingMessage>((resolve, reject) => {

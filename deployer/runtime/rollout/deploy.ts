@@ -12,6 +12,7 @@ import type { RecentRevision } from './recent-revisions.ts';
 import { registerRevision } from './register.ts';
 import { rollBack } from './rollback.ts';
 import type { RolloutContext, StepOutcome } from './rollout-context.ts';
+import { strategyGate } from './strategy-gate.ts';
 import { updateService } from './update.ts';
 import { verifyRollout } from './verify.ts';
 import { waitForDeployment } from './wait.ts';
@@ -74,7 +75,14 @@ export interface CompleteInput {
 export async function complete(ctx: RolloutContext, input: CompleteInput): Promise<DeployResult> {
   const { service } = ctx;
   const arn = input.taskDefinitionArn;
-  let outcome: StepOutcome = await waitForDeployment(ctx, arn, service.rollout.timeoutSeconds);
+  const gate = strategyGate(ctx, input.digest);
+  let outcome: StepOutcome = await waitForDeployment(
+    ctx,
+    arn,
+    service.rollout.timeoutSeconds,
+    'Waiting',
+    gate,
+  );
   if (outcome.ok && service.verify) outcome = await verifyRollout(ctx, service.verify, input.digest);
   if (outcome.ok) {
     const finishedAt = ctx.clock.now();

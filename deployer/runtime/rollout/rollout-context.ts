@@ -1,6 +1,6 @@
 // What every rollout step needs: the ports, the service's config, where to report progress.
 import type { Logger } from 'pino';
-import type { RolloutStep, VerifyProgress } from '../../contract/status-model.ts';
+import type { RolloutStep, StrategyProgress, VerifyProgress } from '../../contract/status-model.ts';
 import type { FailureReason } from '../../domain/reasons.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveService, ServiceConfig } from '../../domain/types.ts';
@@ -35,6 +35,8 @@ export interface RolloutContext {
   onObserved(live: LiveService): void;
   /** Verification progress after every probe (shown while Verifying). */
   onVerifyProgress(progress: VerifyProgress): void;
+  /** The strategy gate's view of an ECS blue/green, canary or linear deployment after every look. */
+  onStrategyProgress?(progress: StrategyProgress): void;
 }
 
 export type StepOutcome = { ok: true } | { ok: false; reason: FailureReason; message: string };

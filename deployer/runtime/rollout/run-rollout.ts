@@ -86,6 +86,15 @@ export function rolloutContext(
       log.debug({ step }, 'rollout step');
     },
     onObserved: (live) => deps.events.record(config.name, live, log, deps.clock.now()),
+    onStrategyProgress: (progress) => {
+      store.update(config.name, (service) => {
+        if (service.currentRollout) service.currentRollout.strategy = progress;
+      });
+      log.debug(
+        { stage: progress.stage, phase: progress.phase, productionPercent: progress.productionPercent },
+        'strategy gate look',
+      );
+    },
     onVerifyProgress: (progress) => {
       store.update(config.name, (service) => {
         if (service.currentRollout) service.currentRollout.verify = progress;

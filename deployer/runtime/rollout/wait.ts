@@ -5,6 +5,7 @@
 // an event that never comes.
 import { judgeDeployment } from '../../domain/judge-deployment.ts';
 import type { RolloutContext, StepOutcome } from './rollout-context.ts';
+import type { StrategyGate } from './strategy-gate.ts';
 
 export type WaitOutcome = StepOutcome & {
   /** When failed: the service's PRIMARY already runs another revision (ECS rolled back by itself). */
@@ -16,6 +17,7 @@ export async function waitForDeployment(
   taskDefinitionArn: string,
   timeoutSeconds: number,
   step: 'Waiting' | 'RollingBack' = 'Waiting',
+  gate?: StrategyGate,
 ): Promise<WaitOutcome> {
   ctx.onStep(step);
   const startedAt = ctx.clock.now().getTime();
@@ -24,6 +26,9 @@ export async function waitForDeployment(
   for (;;) {
     // Marked before describing: an event that arrives while the describe runs still wakes the wait.
     const mark = ctx.deploymentSignals?.mark(cluster, service) ?? 0;
+    // The strategy gate probes the new revision while ECS shifts traffic; once it stopped the deployment,
+    // the wait goes on until ECS has moved back (the failed verdict), so no second rollback starts.
+    const stoppedBy = gate ? await gate.check() : undefined;
     const live = await ctx.ecs.describeService(ctx.service.cluster, ctx.service.service, ctx.signal);
     ctx.onObserved(live);
     const verdict = judgeDeployment({
@@ -33,6 +38,15 @@ export async function waitForDeployment(
       waitedMs: ctx.clock.now().getTime() - startedAt,
       timeoutSeconds,
     });
+    if (stoppedBy && verdict.kind !== 'waiting') {
+      const movedOn = verdict.kind === 'failed' ? verdict.movedOn : undefined;
+      return {
+        ok: false,
+        reason: 'StrategyProbeFailed',
+        message: stoppedBy,
+        ...(movedOn ? { movedOn } : {}),
+      };
+    }
     if (verdict.kind === 'completed') return { ok: true };
     if (verdict.kind === 'failed') {
       const { reason, message, movedOn } = verdict;
@@ -40,8 +54,9 @@ export async function waitForDeployment(
     }
     seenBefore = verdict.seen;
     ctx.waiting?.();
+    const pollMs = gate ? Math.min(gate.pollMs, ctx.waitPollMs) : ctx.waitPollMs;
     if (ctx.deploymentSignals)
-      await ctx.deploymentSignals.wait(cluster, service, mark, ctx.waitPollMs, ctx.clock, ctx.signal);
-    else await ctx.clock.sleep(ctx.waitPollMs, ctx.signal);
+      await ctx.deploymentSignals.wait(cluster, service, mark, pollMs, ctx.clock, ctx.signal);
+    else await ctx.clock.sleep(pollMs, ctx.signal);
   }
 }

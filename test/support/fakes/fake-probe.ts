@@ -12,7 +12,7 @@ export interface FakeProbeOptions {
 export class FakeProbe implements VerifyProbe {
   readonly urls: string[] = [];
   readonly counter: CallCounter;
-  answer: (url: string) => { status: number; body: unknown };
+  answer: (url: string, headers?: Record<string, string>) => { status: number; body: unknown };
 
   constructor(ecs: Pick<FakeEcs, 'servedDigest'>, options: FakeProbeOptions = {}) {
     this.counter = options.counter ?? new CallCounter();
@@ -22,10 +22,14 @@ export class FakeProbe implements VerifyProbe {
     });
   }
 
-  async get(url: string, _signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
+  async get(
+    url: string,
+    _signal?: AbortSignal,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown }> {
     this.counter.record('http:Verify');
     this.urls.push(url);
-    return this.answer(url);
+    return this.answer(url, headers);
   }
 }
 

@@ -1,0 +1,124 @@
+// The strategy gate's decisions: where a lifecycle stage lets us probe, what one answer means for the new
+// revision, when the deployment is stopped, and the phase in words.
+import { describe, expect, it } from 'vitest';
+import {
+  describePhase,
+  EMPTY_TALLY,
+  judgeStrategyProbe,
+  probeTarget,
+  tallyProbe,
+} from '../../../deployer/domain/strategy-gate.ts';
+
+const NEW = `sha256:${'a'.repeat(64)}`;
+const OLD = `sha256:${'b'.repeat(64)}`;
+const HEADER = { header: { name: 'x-test-traffic', value: '1' } };
+
+describe('probeTarget', () => {
+  it.each([
+    ['TEST_TRAFFIC_SHIFT', 'blue-green', HEADER, 'test'],
+    ['POST_TEST_TRAFFIC_SHIFT', 'canary', HEADER, 'test'],
+    ['POST_TEST_TRAFFIC_SHIFT', 'canary', undefined, undefined],
+    ['PRODUCTION_TRAFFIC_SHIFT', 'canary', undefined, 'production'],
+    ['BAKE_TIME', 'linear', undefined, 'production'],
+    ['PRODUCTION_TRAFFIC_SHIFT', 'blue-green', HEADER, undefined],
+    ['SCALE_UP', 'canary', HEADER, undefined],
+  ] as const)('%s with %s probes %s traffic', (stage, strategy, testTraffic, expected) => {
+    expect(probeTarget(stage, strategy, testTraffic)).toBe(expected);
+  });
+});
+
+describe('judgeStrategyProbe', () => {
+  it.each([
+    [
+      'the new digest with 200',
+      'production',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      { status: 200, body: { digest: NEW } },
+      'new-ok',
+    ],
+    [
+      'the old digest with 200 during a canary',
+      'production',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      { status: 200, body: { digest: OLD } },
+      'old',
+    ],
+    ['the new digest with 500', 'production', 'BAKE_TIME', { status: 500, body: { digest: NEW } }, 'fail'],
+    [
+      'a 502 without a digest during a canary',
+      'production',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      { status: 502, body: undefined },
+      'unattributed',
+    ],
+    [
+      'the old digest after test traffic moved',
+      'test',
+      'POST_TEST_TRAFFIC_SHIFT',
+      { status: 200, body: { digest: OLD } },
+      'fail',
+    ],
+    [
+      'the old digest while test traffic moves',
+      'test',
+      'TEST_TRAFFIC_SHIFT',
+      { status: 200, body: { digest: OLD } },
+      'old',
+    ],
+    [
+      'a refused connection on test traffic',
+      'test',
+      'POST_TEST_TRAFFIC_SHIFT',
+      { error: 'connection refused' },
+      'fail',
+    ],
+    [
+      'a refused connection on production',
+      'production',
+      'BAKE_TIME',
+      { error: 'connection refused' },
+      'unattributed',
+    ],
+  ] as const)('%s is %s', (_title, target, stage, answer, kind) => {
+    expect(judgeStrategyProbe(target, stage, NEW, answer).kind).toBe(kind);
+  });
+});
+
+describe('tallyProbe', () => {
+  it('stops at once on a bad answer of the new revision, counting the answers before it', () => {
+    let tally = EMPTY_TALLY;
+    for (const verdict of [{ kind: 'new-ok' }, { kind: 'old' }, { kind: 'new-ok' }] as const)
+      tally = tallyProbe(tally, verdict, 3).tally;
+    expect(tally).toEqual({ newOk: 2, old: 1, unattributedStreak: 0 });
+    expect(tallyProbe(tally, { kind: 'fail', message: 'HTTP 500' }, 3).stop).toBe('HTTP 500');
+  });
+
+  it('stops after `failAfter` unattributed errors in a row, and a good answer resets the streak', () => {
+    const error = { kind: 'unattributed', message: 'HTTP 502 without a digest' } as const;
+    let step = tallyProbe(EMPTY_TALLY, error, 2);
+    expect(step.stop).toBeUndefined();
+    step = tallyProbe(tallyProbe(step.tally, { kind: 'new-ok' }, 2).tally, error, 2);
+    expect(step.stop).toBeUndefined();
+    expect(tallyProbe(step.tally, error, 2).stop).toContain('2 probes in a row failed');
+  });
+});
+
+describe('describePhase', () => {
+  it.each([
+    [
+      { strategy: 'canary' },
+      { lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', productionPercent: 10 },
+      'canary 10 %',
+    ],
+    [
+      { strategy: 'linear', linear: { stepPercent: 10 } },
+      { lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', productionPercent: 30 },
+      'step 3/10',
+    ],
+    [{ strategy: 'blue-green' }, { lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }, 'test traffic'],
+    [{ strategy: 'canary' }, { lifecycleStage: 'BAKE_TIME', productionPercent: 100 }, 'baking'],
+    [{ strategy: 'canary' }, {}, 'starting'],
+  ] as const)('%j at %j reads %s', (strategy, deployment, phase) => {
+    expect(describePhase(strategy, deployment)).toBe(phase);
+  });
+});
