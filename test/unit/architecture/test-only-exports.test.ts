@@ -20,7 +20,6 @@ const AWS_LIMIT =
   'an AWS limit (API reference) kept beside the encoder; tests check what we write against it';
 
 const ALLOWED: Record<string, string> = {
-  'common/server-limits.ts#SERVER_LIMITS': SHARED,
   'deployer/adapters/aws/ssm-adapter.ts#releaseParameterName': SHARED,
   'deployer/adapters/config-limits.ts#MAX_CONFIG_TOTAL_BYTES': SHARED,
   'deployer/cli/commands/read-events.ts#parseBlock': PURE,
