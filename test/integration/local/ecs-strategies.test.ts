@@ -18,7 +18,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EcsDeploymentStateChangeEvent } from '../../../local/ecs/deployment-event.ts';
 import { ACTORS_LOAD_BALANCER, type LocalWorld, startLocalWorld } from '../../../local/world.ts';
-import { clients, echoWorldOptions, eventually, FAST_TIMING } from './helpers.ts';
+import { clients, echoWorldOptions, eventually, FAST_TIMING, registerActorsRevision } from './helpers.ts';
 
 const BLUE_TG = ACTORS_LOAD_BALANCER.targetGroupArn;
 const GREEN_TG = ACTORS_LOAD_BALANCER.alternateTargetGroupArn;
@@ -45,21 +45,7 @@ afterAll(async () => {
 async function registerDigest(): Promise<{ arn: string; digest: string }> {
   revisions += 1;
   const digest = `sha256:${String(revisions).padStart(64, 'c')}`;
-  const current = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'actors' }));
-  const container = current.taskDefinition?.containerDefinitions?.[0];
-  if (!container) throw new Error('actors has no container');
-  const environment = (container.environment ?? []).filter((entry) => entry.name !== 'DEPLOY_IMAGE_DIGEST');
-  const answer = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'actors',
-      containerDefinitions: [
-        { ...container, environment: [...environment, { name: 'DEPLOY_IMAGE_DIGEST', value: digest }] },
-      ],
-      cpu: '256',
-      memory: '512',
-    }),
-  );
-  return { arn: answer.taskDefinition?.taskDefinitionArn ?? '', digest };
+  return registerActorsRevision(ecs, digest);
 }
 
 /** UpdateService with a new revision and `deploymentConfiguration`; answers the new service deployment. */

@@ -1,7 +1,7 @@
 // Shared setup for the local-world integration tests: fast timing, quiet logs, SDK clients.
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { pino } from 'pino';
 import { ECHO_TASK_COMMAND } from '../../../local/task-commands.ts';
@@ -65,4 +65,29 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Registers a new revision of the world's actors task definition whose tasks report `digest` on
+ * /version (the echo task reads DEPLOY_IMAGE_DIGEST): what a rollout to a new image registers.
+ */
+export async function registerActorsRevision(
+  ecs: ECSClient,
+  digest: string,
+): Promise<{ arn: string; digest: string }> {
+  const current = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'actors' }));
+  const container = current.taskDefinition?.containerDefinitions?.[0];
+  if (!container) throw new Error('actors has no container');
+  const environment = (container.environment ?? []).filter((entry) => entry.name !== 'DEPLOY_IMAGE_DIGEST');
+  const answer = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'actors',
+      containerDefinitions: [
+        { ...container, environment: [...environment, { name: 'DEPLOY_IMAGE_DIGEST', value: digest }] },
+      ],
+      cpu: '256',
+      memory: '512',
+    }),
+  );
+  return { arn: answer.taskDefinition?.taskDefinitionArn ?? '', digest };
 }

@@ -5,7 +5,6 @@
 // Canary that fails: traffic back on the old revision, reason StrategyProbeFailed. (Blue/green's test
 // traffic passes in one look when no lifecycle hook holds it: gating it needs a PAUSE hook at
 // POST_TEST_TRAFFIC_SHIFT, not built yet.)
-import { DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
 import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
@@ -19,7 +18,7 @@ import { updateService } from '../../../deployer/runtime/rollout/update.ts';
 import { waitForDeployment } from '../../../deployer/runtime/rollout/wait.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { actorsServiceConfig, FakeCdn, silentLogger } from '../../support/fakes/index.ts';
-import { echoWorldOptions, FAST_TIMING } from './helpers.ts';
+import { echoWorldOptions, FAST_TIMING, registerActorsRevision } from './helpers.ts';
 
 const JUDGED_TASK = {
   command: [process.execPath, new URL('../../fixtures/tasks/judged-task.ts', import.meta.url).pathname],
@@ -63,21 +62,7 @@ async function register(bad: boolean): Promise<{ arn: string; digest: string }> 
     maxAttempts: 1,
   });
   try {
-    const current = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'actors' }));
-    const container = current.taskDefinition?.containerDefinitions?.[0];
-    if (!container) throw new Error('actors has no container');
-    const environment = (container.environment ?? []).filter((e) => e.name !== 'DEPLOY_IMAGE_DIGEST');
-    const answer = await clients.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'actors',
-        containerDefinitions: [
-          { ...container, environment: [...environment, { name: 'DEPLOY_IMAGE_DIGEST', value: digest }] },
-        ],
-        cpu: '256',
-        memory: '512',
-      }),
-    );
-    return { arn: answer.taskDefinition?.taskDefinitionArn ?? '', digest };
+    return await registerActorsRevision(clients.ecs, digest);
   } finally {
     clients.destroy();
   }
