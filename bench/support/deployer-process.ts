@@ -1,11 +1,12 @@
 // Spawns the real deployer (`node deployer/main.ts`, aws mode) against a local world, as production
 // runs it: a separate process talking to AWS-compatible endpoints. Used by the footprint benchmark
 // and the chaos test/benchmark.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/tasks/free-port.ts';
+import { launchDeployer } from '../../test/support/deployer-process.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 export const DEPLOYER_ENTRY = join(REPO_ROOT, 'deployer', 'main.ts');
@@ -60,9 +61,10 @@ export async function writeConfigDir(specs: ServiceYaml[]): Promise<string> {
 export interface DeployerProcess {
   child: ChildProcess;
   url: string;
-  /** Everything the process wrote (pino JSON lines), for assertions and post-mortems. */
-  output: string[];
+  /** Everything the process wrote lately (pino JSON lines), for assertions and post-mortems. */
+  output(): string;
   exited: Promise<number | null>;
+  /** Milliseconds from spawn to the first 200 from /readyz. */
   waitReady(timeoutMs?: number): Promise<number>;
   rssBytes(): Promise<number>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -74,42 +76,31 @@ export interface SpawnDeployerOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * The deployer in aws mode against a world's endpoints, launched as the tests launch it
+ * (test/support/deployer-process.ts), on a port known up front so readiness is timed from the spawn.
+ */
 export async function spawnDeployer(options: SpawnDeployerOptions): Promise<DeployerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [DEPLOYER_ENTRY], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? tmpdir(),
+  const started = performance.now();
+  const { child, exited, output, tail } = launchDeployer(
+    {
       ...options.worldEnv,
       DEPLOYER_MODE: 'aws',
       // The local world's verify URL is its load balancer on 127.0.0.1.
       VERIFY_ALLOW_PRIVATE_NETWORKS: 'true',
       CONFIG_PATH: options.configDir,
       PORT: String(port),
-      HOST: '127.0.0.1',
       GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STATUS_TOKEN,
       WAIT_POLL_MS: '50',
       VISIBILITY_TIMEOUT_SECONDS: '10',
       HEARTBEAT_SECONDS: '3',
-      LOG_LEVEL: 'info',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString('utf8'));
-    if (output.length > 5000) output.splice(0, output.length - 5000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null)));
-  });
+    { keepChunks: 5000 },
+  );
   const url = `http://127.0.0.1:${port}`;
-  const started = performance.now();
   let exitCode: number | null | undefined;
   void exited.then((code) => {
     exitCode = code;
@@ -124,7 +115,7 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
       const deadline = started + timeoutMs;
       for (;;) {
         if (exitCode !== undefined)
-          throw new Error(`deployer exited with ${exitCode} before ready:\n${output.join('').slice(-3000)}`);
+          throw new Error(`deployer exited with ${exitCode} before ready:\n${tail()}`);
         try {
           const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
           await response.arrayBuffer();
@@ -133,7 +124,7 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
           // not listening yet
         }
         if (performance.now() > deadline)
-          throw new Error(`deployer not ready within ${timeoutMs} ms:\n${output.join('').slice(-3000)}`);
+          throw new Error(`deployer not ready within ${timeoutMs} ms:\n${tail()}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },

@@ -51,67 +51,96 @@ export interface SpawnDeployerOptions {
   startTimeoutMs?: number;
 }
 
-export async function spawnDeployer(options: SpawnDeployerOptions): Promise<DeployerProcess> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    // Tests parse the log lines: JSON even in local mode (whose default is pino-pretty).
-    LOG_FORMAT: 'json',
-    // vitest.config.ts: one compile cache for every deployer the suite starts.
-    ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
-    ...options.env,
-  };
+/** The deployer process itself: its output kept (and JSON log lines parsed on demand) and its exit. */
+export interface LaunchedDeployer {
+  child: ChildProcess;
+  /** The exit code (null after a signal) once the process has ended. */
+  exited: Promise<number | null>;
+  /** Everything written to stdout and stderr so far (the newest `keepChunks` chunks). */
+  output(): string;
+  /** The JSON log lines so far. */
+  logs(): Record<string, unknown>[];
+  /** The last 40 lines of output, for failure messages. */
+  tail(): string;
+  /** The URL of its `deployer listening` line; rejects (and kills it) if it exits or times out first. */
+  listening(timeoutMs?: number): Promise<string>;
+}
+
+export interface LaunchOptions {
+  /** Output chunks kept (a 10,000-service benchmark writes more than a test wants to hold). */
+  keepChunks?: number;
+}
+
+/**
+ * Starts `node deployer/main.ts` as production runs it: its own process, configured by `env` only.
+ * Shared by the tests' spawnDeployer and the benchmarks' (bench/support/deployer-process.ts), so the
+ * two run the deployer the same way.
+ */
+export function launchDeployer(env: Record<string, string>, options: LaunchOptions = {}): LaunchedDeployer {
   const child = spawn(process.execPath, ['deployer/main.ts'], {
     cwd: ROOT,
-    env,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      // Tests parse the log lines: JSON even in local mode (whose default is pino-pretty).
+      LOG_FORMAT: 'json',
+      // vitest.config.ts: one compile cache for every deployer the suite starts.
+      ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let text = '';
-  const lines: Record<string, unknown>[] = [];
-  let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    partial += chunk.toString('utf8');
-    const complete = partial.split('\n');
-    partial = complete.pop() ?? '';
-    for (const line of complete) {
-      if (!line.startsWith('{')) continue;
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // Not a log line (the banner).
-      }
-    }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-  });
+  const keepChunks = options.keepChunks ?? Number.POSITIVE_INFINITY;
+  const chunks: string[] = [];
+  const keep = (chunk: Buffer) => {
+    chunks.push(chunk.toString('utf8'));
+    if (chunks.length > keepChunks) chunks.splice(0, chunks.length - keepChunks);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const tail = () => text.split('\n').slice(-40).join('\n');
+  const output = () => chunks.join('');
+  const logs = () => output().split('\n').flatMap(parseLogLine);
+  const tail = () => output().split('\n').slice(-40).join('\n');
 
-  const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
-  const url = await new Promise<string>((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`deployer did not start within ${startTimeoutMs} ms:\n${tail()}`));
-    }, startTimeoutMs);
-    const poll = setInterval(() => {
-      const listening = lines.find((line) => line.msg === 'deployer listening');
-      if (listening) {
+  const listening = (timeoutMs = START_TIMEOUT_MS) =>
+    new Promise<string>((resolve, reject) => {
+      const deadline = setTimeout(() => {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        reject(new Error(`deployer did not start within ${timeoutMs} ms:\n${tail()}`));
+      }, timeoutMs);
+      const poll = setInterval(() => {
+        const line = logs().find((entry) => entry.msg === 'deployer listening');
+        if (!line) return;
         clearInterval(poll);
         clearTimeout(deadline);
-        resolve(String(listening.url));
-      }
-    }, 20);
-    exited.then((code) => {
-      clearInterval(poll);
-      clearTimeout(deadline);
-      reject(new Error(`deployer exited with ${code} before listening:\n${tail()}`));
+        resolve(String(line.url));
+      }, 20);
+      exited.then((code) => {
+        clearInterval(poll);
+        clearTimeout(deadline);
+        reject(new Error(`deployer exited with ${code} before listening:\n${tail()}`));
+      });
     });
-  });
+  return { child, exited, output, logs, tail, listening };
+}
+
+function parseLogLine(line: string): Record<string, unknown>[] {
+  if (!line.startsWith('{')) return [];
+  try {
+    return [JSON.parse(line) as Record<string, unknown>];
+  } catch {
+    return []; // not a log line (the banner), or one cut by the chunk limit
+  }
+}
+
+export async function spawnDeployer(options: SpawnDeployerOptions): Promise<DeployerProcess> {
+  const env: Record<string, string> = { PORT: '0', ...options.env };
+  const { child, exited, output, logs, tail, listening } = launchDeployer(env);
+  const url = await listening(options.startTimeoutMs ?? START_TIMEOUT_MS);
 
   const auth: Record<string, string> = env.STATUS_TOKEN
     ? { authorization: `Bearer ${env.STATUS_TOKEN}` }
@@ -125,8 +154,8 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
   const process_: DeployerProcess = {
     url,
     child,
-    logs: () => [...lines],
-    output: () => text,
+    logs,
+    output,
     status: () => getJson<DeployerStatus>('/status'),
     service: (name) => getJson<ServiceStatus>(`/status/${encodeURIComponent(name)}`),
     getJson,

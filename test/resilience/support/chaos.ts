@@ -213,7 +213,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           break;
         if (performance.now() > deadline) {
           throw new Error(
-            `${tag} did not converge within ${options.convergeTimeoutMs} ms after a kill at ${killAfter} ms (${stepAtKill}): ECS ${JSON.stringify(live)}, status ${JSON.stringify(status?.sync)}\n${deployer.output.join('').slice(-3000)}`,
+            `${tag} did not converge within ${options.convergeTimeoutMs} ms after a kill at ${killAfter} ms (${stepAtKill}): ECS ${JSON.stringify(live)}, status ${JSON.stringify(status?.sync)}\n${deployer.output().slice(-3000)}`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
