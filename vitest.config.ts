@@ -12,14 +12,17 @@ const exclude = ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'];
 // so those two layers run several files at once (vitest's default, availableParallelism - 1, is one
 // file at a time on a 2-core machine). Each file listens on port 0 and works in its own mkdtemp
 // directory, so files never collide (docs/testing.md, "How the layers run"). The extra workers only
-// pay while the cores have idle time: on a machine already busy with other work they would add
-// contention and nothing else, so the count comes down as the load average goes up, to one file at a
-// time on a saturated machine. VITEST_MAX_WORKERS or --maxWorkers overrides it.
+// pay while the cores have idle time: on a machine saturated by other work (the 1-minute load average
+// above two per core, e.g. several checkouts testing at once) they would add contention and nothing
+// else, so such a machine runs one file at a time as before. Below that the count is fixed: a CI run's
+// own npm ci, lint and typecheck leave a load of 1-3 behind them, which says nothing about the cores
+// being taken (a count that followed it ran CI one file at a time). VITEST_MAX_WORKERS or
+// --maxWorkers overrides it.
 const cores = availableParallelism();
-const idleCores = cores - (loadavg()[0] ?? 0);
-const PROCESS_WORKERS = Math.max(1, Math.min(4, Math.round(2 * idleCores)));
-// The unit layer is CPU-bound: one worker per idle core.
-const UNIT_WORKERS = Math.max(1, Math.min(cores, Math.round(idleCores)));
+const saturated = (loadavg()[0] ?? 0) > 2 * cores;
+const PROCESS_WORKERS = saturated ? 1 : Math.min(4, 2 * cores);
+// The unit layer is CPU-bound: one worker per core.
+const UNIT_WORKERS = saturated ? 1 : cores;
 
 // Upper bounds, not expectations: a test that waits on a condition returns as soon as it holds. A node
 // child process that starts in a second on an idle machine has taken 10-20 s on a loaded 2-core one,
