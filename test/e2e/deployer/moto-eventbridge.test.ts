@@ -243,7 +243,13 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
     });
     expect(recorded[REVISION_TAG_KEYS.finishedAt]).toMatch(/\S/);
     expect(driver.updates).toHaveLength(1);
-    expect(await deployer.eventCount('ecr')).toBeGreaterThanOrEqual(1);
+    // The push reached the deployer as an ECR message. Waited on, not read once: the rollout can be
+    // under way before the consumer has taken the message (a reconcile of actors that another message
+    // started also sees 1.1.0 in ECR), and with several test files at once that gap has exceeded the
+    // time the assertions above take.
+    await until('the deployer received the ECR event', async () =>
+      (await deployer.eventCount('ecr')) >= 1 ? true : undefined,
+    );
   });
 
   // The rule in the template is only half of the path: without content-based deduplication on the FIFO
