@@ -27,6 +27,7 @@ import { runtimeLifecycle } from './lifecycle.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
 import { createOperations } from './operations.ts';
+import { PromotionHints } from './promotion-hints.ts';
 import { QueueConsumer } from './queue-consumer.ts';
 import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
@@ -122,7 +123,15 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     ...(tuning.statusRefreshMs !== undefined ? { intervalMs: tuning.statusRefreshMs } : {}),
   });
   const deploymentSignals = new DeploymentSignals();
+  const promotionHints = new PromotionHints({
+    queue,
+    clock,
+    logger,
+    desired: () => intake.current(),
+    signal: () => lifecycle.signal(),
+  });
   const reconciler = new Reconciler({
+    promotionHints,
     deploymentSignals,
     ecs: deps.ecs,
     registry: deps.registry,
