@@ -3,10 +3,9 @@
 // nothing that matters lives only here.
 import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigError, TrackPolicy } from '../domain/types.ts';
-import type { PipelineStatus } from './pipeline-status.ts';
 import type { StrategyProgress } from './strategy-progress.ts';
 
-export type { PipelineStatus, RolloutTrigger, StrategyProgress };
+export type { RolloutTrigger, StrategyProgress };
 
 export const SYNC_STATES = [
   'Synced',
@@ -269,7 +268,8 @@ export interface ServiceStatus {
   lastFailure?: RolloutFailureStatus;
   /** Present when GitHub reporting is on and the deployer did something in GitHub for the service. */
   github?: ServiceGitHubStatus;
-  pipeline?: PipelineStatus; // one environment of a pipeline (config `environments`), its promotion
+  /** One environment of a pipeline (config `environments`) and its promotion (pipeline-status.ts). */
+  pipeline?: import('./pipeline-status.ts').PipelineStatus;
 }
 
 export interface ConfigStatus {

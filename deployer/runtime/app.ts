@@ -21,6 +21,7 @@ import type {
 import { Approvals } from './approvals.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
 import { DeploymentSignals } from './deployment-signals.ts';
+import { type EnvironmentPortsFactory, hasOwnClients, targetPorts } from './environment-ports.ts';
 import { rollbackFollower } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
 import { runtimeLifecycle } from './lifecycle.ts';
@@ -58,6 +59,8 @@ export interface RuntimeDeps {
   taskLogs?: TaskLogsPort | undefined;
   /** Where history links go; default: the AWS consoles of settings.region in aws mode, no GitHub. */
   historyLinks?: HistoryLinkSettings | undefined;
+  /** Ports of an environment in another Region or account (config roleArn, region); absent: ecs, cdn. */
+  environmentPorts?: EnvironmentPortsFactory | undefined;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -87,8 +90,13 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const store = new StatusStore({ mode: settings.mode, version: packageJson.version, clock });
   const configPrefix =
     settings.config.kind === 'git' && settings.config.dir !== '' ? `${settings.config.dir}/` : '';
-  const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
-  const approvals = new Approvals({ ecs: deps.ecs, clock, logger });
+  const portsOf = targetPorts({ ecs: deps.ecs, cdn: deps.cdn }, deps.environmentPorts);
+  const ecsOf = (config: ServiceConfig) => portsOf(config).ecs;
+  // The bulk reads (resync, status refresh, rebuild) use the deployer's clients: an environment with
+  // its own gets a reconcile instead, which reads it with them.
+  const sharedClients = (services: readonly ServiceConfig[]) => services.filter((s) => !hasOwnClients(s));
+  const suspensions = new Suspensions({ ecs: deps.ecs, ecsOf, store, metrics, logger });
+  const approvals = new Approvals({ ecs: deps.ecs, ecsOf, clock, logger });
   const rebuildDeps = {
     ecs: taskDefinitions, // cached by ARN: the first resync pass reads the same live revisions
     store,
@@ -106,8 +114,11 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger: deps.logger,
     configPrefix,
     stackValues: settings.stackValues ?? {},
-    onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
-    triage: async (services, signal) => (await resync(services, signal)).reconcile,
+    onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
+    triage: async (services, signal) => [
+      ...(await resync(sharedClients(services), signal)).reconcile,
+      ...services.filter(hasOwnClients),
+    ],
   });
   const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
     resyncPass({ ecs: taskDefinitions, registry: deps.registry, reconciler, logger }, services, signal);
@@ -118,7 +129,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     metrics,
     clock,
     logger,
-    services: () => intake.current()?.services ?? [],
+    services: () => sharedClients(intake.current()?.services ?? []),
     settle: resync,
     ...(tuning.statusRefreshMs !== undefined ? { intervalMs: tuning.statusRefreshMs } : {}),
   });
@@ -132,6 +143,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   });
   const reconciler = new Reconciler({
     promotionHints,
+    portsOf,
     deploymentSignals,
     ecs: deps.ecs,
     registry: deps.registry,
@@ -178,6 +190,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const operations = createOperations({
     queue,
     ecs: deps.ecs,
+    ecsOf,
     store,
     suspensions,
     approvals,
@@ -189,7 +202,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     followRollback: (config, record) => rollbacks.follow(config, record),
   });
   const rollbacks = rollbackFollower(
-    { ecs: deps.ecs, cdn: deps.cdn, probe: deps.probe, clock, store, metrics, logger },
+    { ecs: deps.ecs, cdn: deps.cdn, portsOf, probe: deps.probe, clock, store, metrics, logger },
     { waitPollMs: settings.waitPollMs, signal: () => lifecycle.signal() },
   );
 
@@ -206,7 +219,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     resyncIntervalSeconds: settings.resyncIntervalSeconds,
     queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? 15_000,
     configRetryMs: tuning.configRetryMs ?? 5_000,
-    rebuild: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
+    rebuild: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
     alongside: (signal) => (tuning.statusRefreshMs === 0 ? undefined : refresh.start(signal)),
     settled: () => rollbacks.settled(),
   });

@@ -11,6 +11,7 @@ import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/type
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { actOnDecision } from './act-on-decision.ts';
 import type { DeploymentSignals } from './deployment-signals.ts';
+import type { TargetPorts } from './environment-ports.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
@@ -47,6 +48,8 @@ export interface ReconcilerDeps {
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */
   suspension: (service: string) => Suspension | undefined;
   approval?: ObservationDeps['approval']; // a verdict given through this API, until ECS shows it
+  /** The ports of an environment in another Region or account (environment-ports.ts); absent: ecs, cdn. */
+  portsOf?: ((config: ServiceConfig) => TargetPorts) | undefined;
   /** Reconciles of the environments promoted from one whose rollout ended (absent: the resync's). */
   promotionHints?: Pick<PromotionHints, 'rolloutEnded' | 'soaking'> | undefined;
 }
@@ -71,14 +74,10 @@ export class Reconciler {
   readonly #lock = new KeyedLock();
   readonly #events: ServiceEvents;
   readonly #repositoryUris = new Map<string, string>();
-  readonly #readAhead: ReadAhead;
+  /** One per ECS port: the deployer's, and each other Region or account's. */
+  readonly #readAheads = new Map<EcsPort, ReadAhead>();
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
-    this.#readAhead = new ReadAhead({
-      ecs: deps.ecs,
-      registry: deps.registry,
-      repositoryUri: (repository, signal) => this.repositoryUri(repository, signal),
-    });
     this.#events = new ServiceEvents(deps.store);
     this.#runner = { ...deps, events: this.#events };
   }
@@ -133,7 +132,7 @@ export class Reconciler {
     const lastSeen = this.#deps.store.service(config.name)?.live?.taskDefinitionArn;
     const upstream = this.#upstreamRead(config, signal);
     upstream?.catch(() => undefined); // awaited below; a failed read of our own must not leave it unhandled
-    const read = await this.#readAhead.read(config, lastSeen, signal);
+    const read = await this.#readAheadOf(config).read(config, lastSeen, signal);
     const reads = upstream ? { ...read.reads, upstream: await upstream } : read.reads;
     const observed = this.#observation(config, configRevision, options, reads, log);
     const soaking = this.#deps.store.service(config.name)?.pipeline?.promotion?.soaking;
@@ -153,7 +152,8 @@ export class Reconciler {
       'planned',
     );
     logGates(decision, options.overrideWindowBy, log, (show) => this.#deps.store.update(config.name, show));
-    const acted = await actOnDecision(this.#runner, decision, observed, signal, log, options);
+    const runner = { ...this.#runner, ...this.#portsOf(config) };
+    const acted = await actOnDecision(runner, decision, observed, signal, log, options);
     return { suspension: decision.suspension, ...acted, rolledOut: ROLLOUT_DECISIONS.has(decision.kind) };
   }
 
@@ -164,7 +164,25 @@ export class Reconciler {
     const upstream = this.#deps.desired()?.services.find((s) => s.name === from);
     if (!upstream)
       throw new Error(`${config.name} is promoted from ${from}, which is not in the config in force`);
-    return upstreamRecords(this.#deps.ecs, upstream, signal);
+    return upstreamRecords(this.#portsOf(upstream).ecs, upstream, signal);
+  }
+
+  #portsOf(config: ServiceConfig): TargetPorts {
+    return this.#deps.portsOf?.(config) ?? { ecs: this.#deps.ecs, cdn: this.#deps.cdn };
+  }
+
+  #readAheadOf(config: ServiceConfig): ReadAhead {
+    const { ecs } = this.#portsOf(config);
+    let readAhead = this.#readAheads.get(ecs);
+    if (!readAhead) {
+      readAhead = new ReadAhead({
+        ecs,
+        registry: this.#deps.registry,
+        repositoryUri: (repository, signal) => this.repositoryUri(repository, signal),
+      });
+      this.#readAheads.set(ecs, readAhead);
+    }
+    return readAhead;
   }
 
   #observation(
