@@ -90,6 +90,13 @@ export class DeployerService extends Construct {
     // DescribeServiceDeployments and StopServiceDeployment name the service deployment
     // (arn:...:service-deployment/<cluster>/<service>/<id>), whose id is new at every rollout
     // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    const serviceDeployments = props.managedServices.map((s) =>
+      stack.formatArn({
+        service: 'ecs',
+        resource: 'service-deployment',
+        resourceName: `${props.cluster.clusterName}/${s.serviceName}/*`,
+      }),
+    );
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ServiceDeploymentsList',
@@ -101,13 +108,17 @@ export class DeployerService extends Construct {
       new iam.PolicyStatement({
         sid: 'ServiceDeploymentsOfManagedServices',
         actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
-        resources: props.managedServices.map((s) =>
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'service-deployment',
-            resourceName: `${props.cluster.clusterName}/${s.serviceName}/*`,
-          }),
-        ),
+        resources: serviceDeployments,
+      }),
+    );
+    // A blue/green held at test traffic by the deployer's PAUSE hook is released or rolled back with
+    // ContinueServiceDeployment, whose resource types are the service and the service deployment
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ServiceDeploymentHoldsOfManagedServices',
+        actions: ['ecs:ContinueServiceDeployment'],
+        resources: [...props.managedServices.map((s) => s.serviceArn), ...serviceDeployments],
       }),
     );
     // A failed rollout says why (deployer/runtime/rollout/explain-failure.ts): the stopped tasks of the
