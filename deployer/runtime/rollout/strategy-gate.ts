@@ -34,7 +34,8 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
   const strategy = ctx.service.rollout.strategy;
   const verify = ctx.service.verify;
   const ecs = ctx.ecs;
-  if (!strategy || strategy.strategy === 'rolling' || !verify || !ecs.currentServiceDeployment) return undefined;
+  if (!strategy || strategy.strategy === 'rolling' || !verify || !ecs.currentServiceDeployment)
+    return undefined;
   if (!ecs.rollBackServiceDeployment) return undefined;
   const shifting = strategy.strategy;
   const settings = strategy;
@@ -61,7 +62,8 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
   async function rollBack(deployment: LiveServiceDeployment, reason: string): Promise<void> {
     stopped = `${(deployment.lifecycleStage ?? 'deployment').toLowerCase().replaceAll('_', ' ')}: ${reason}`;
     const hookId = deployment.awaitingHookId;
-    const via = hookId && ecs.continueServiceDeployment ? 'ContinueServiceDeployment' : 'StopServiceDeployment';
+    const via =
+      hookId && ecs.continueServiceDeployment ? 'ContinueServiceDeployment' : 'StopServiceDeployment';
     ctx.log.warn(
       { serviceDeploymentArn: deployment.arn, stage: deployment.lifecycleStage, reason, via },
       'strategy gate: rolling the ECS deployment back',

@@ -157,7 +157,11 @@ describe('bake arithmetic', () => {
 
   it("carries the blue/green test-traffic hold with the service's other hooks, then sends nothing once live has it", () => {
     const hold = testTrafficHoldHook(
-      { strategy: 'blue-green', bakeMinutes: 0, testTraffic: { header: { name: 'x-test-traffic', value: '1' } } },
+      {
+        strategy: 'blue-green',
+        bakeMinutes: 0,
+        testTraffic: { header: { name: 'x-test-traffic', value: '1' } },
+      },
       true,
       600,
     );

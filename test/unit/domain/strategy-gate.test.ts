@@ -125,7 +125,10 @@ describe('holdDecision', () => {
 
   it.each([
     ['no hook awaits action', { lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }],
-    ['a hook awaits at another stage', { lifecycleStage: 'POST_PRODUCTION_TRAFFIC_SHIFT', awaitingHookId: 'x' }],
+    [
+      'a hook awaits at another stage',
+      { lifecycleStage: 'POST_PRODUCTION_TRAFFIC_SHIFT', awaitingHookId: 'x' },
+    ],
   ])('leaves the deployment alone when %s', (_, deployment) => {
     expect(holdDecision(deployment, afterTestAnswers(5), 3)).toEqual({ kind: 'none' });
   });

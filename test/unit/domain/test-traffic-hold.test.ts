@@ -42,7 +42,9 @@ describe('testTrafficHoldHook', () => {
     [61, 2],
     [10_000_000, 20160],
   ])('a rollout timeout of %i s waits %i minutes (ECS: 1 to 20160)', (seconds, minutes) => {
-    expect(testTrafficHoldHook(BLUE_GREEN, true, seconds)?.timeoutConfiguration?.timeoutInMinutes).toBe(minutes);
+    expect(testTrafficHoldHook(BLUE_GREEN, true, seconds)?.timeoutConfiguration?.timeoutInMinutes).toBe(
+      minutes,
+    );
   });
 });
 
