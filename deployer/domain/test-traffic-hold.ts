@@ -5,7 +5,12 @@
 // POST_TEST_TRAFFIC_SHIFT "the green service revision handles 100% of the test traffic" and production
 // still goes to blue (API_DeploymentLifecycleHook.html, lifecycleStages), so a bad green is rolled back
 // before any user sees it. Pure: planDeploymentConfiguration puts the hook in the UpdateService call.
-import type { StrategySettings } from './rollout-strategy.ts';
+
+/** The part of StrategySettings (rollout-strategy.ts, which imports this file) the hold depends on. */
+interface HoldSettings {
+  strategy: string;
+  testTraffic?: { header: { name: string; value: string } } | { listenerRule: string };
+}
 
 /** The stage we hold at (PAUSE hooks "cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT"). */
 export const HOLD_STAGE = 'POST_TEST_TRAFFIC_SHIFT';
@@ -31,7 +36,7 @@ export interface EcsLifecycleHook {
  * died while holding leaves ECS to roll back, never to send an unjudged green to production.
  */
 export function testTrafficHoldHook(
-  settings: StrategySettings | undefined,
+  settings: HoldSettings | undefined,
   judged: boolean,
   rolloutTimeoutSeconds: number,
 ): EcsLifecycleHook | undefined {

@@ -156,16 +156,12 @@ describe('bake arithmetic', () => {
   });
 
   it("carries the blue/green test-traffic hold with the service's other hooks, then sends nothing once live has it", () => {
-    const hold = testTrafficHoldHook(
-      {
-        strategy: 'blue-green',
-        bakeMinutes: 0,
-        testTraffic: { header: { name: 'x-test-traffic', value: '1' } },
-      },
-      true,
-      600,
-    );
-    const settings = { strategy: 'blue-green', bakeMinutes: 0 } as const;
+    const settings = {
+      strategy: 'blue-green',
+      bakeMinutes: 0,
+      testTraffic: { header: { name: 'x-test-traffic', value: '1' } },
+    } as const;
+    const hold = testTrafficHoldHook(settings, true, 600);
     const plan = planDeploymentConfiguration(settings, true, cdkService(), hold);
     if (!plan.ok || !plan.configuration) throw new Error('expected a configuration');
     expect(plan.configuration.lifecycleHooks).toEqual([hold]);
