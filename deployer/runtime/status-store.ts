@@ -209,8 +209,9 @@ export class StatusStore {
     });
   }
 
-  /** Rebuilding the status from ECS at start failed: what is live is Unknown until a reconcile reads it. */
+  /** The rebuild at start could not read it: Unknown until a reconcile does (a verdict given meanwhile stands). */
   rebuildFailed(name: string, message: string): void {
+    if (this.#services.has(name) && this.#services.get(name)?.sync.reason !== Reason.Observing) return;
     this.update(name, (service) =>
       this.#sync(service, { state: 'Unknown', reason: Reason.RebuildFailed, message }),
     );
@@ -267,8 +268,8 @@ export class StatusStore {
         live: null,
         sync: {
           state: 'Unknown',
-          reason: Reason.NotReconciled,
-          message: 'not reconciled yet',
+          reason: Reason.Observing,
+          message: 'observing: its live state is being read from ECS',
           since: this.#clock.now().toISOString(),
         },
         suspended: false,
