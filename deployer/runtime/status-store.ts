@@ -1,7 +1,6 @@
 // In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
 // (rebuild-status.ts) and refreshed from ECS (status-refresh.ts). Every change notifies the subscribers
 // (dashboard live updates) once per tick (status-listeners.ts).
-
 import { driftOf, healthOf } from '../contract/service-health.ts';
 import type {
   CurrentRollout,
@@ -63,8 +62,8 @@ export class StatusStore {
     };
   }
 
-  /** A deep copy, safe to serialise or hand to another module. */
   snapshot(): DeployerStatus {
+    // A deep copy, safe to serialise or hand to another module.
     return structuredClone({ ...this.#status, services: this.#sortedServices() });
   }
 
@@ -106,6 +105,9 @@ export class StatusStore {
     Object.assign(this.#status.config, { lastAttemptedRevision: revision, errors });
     this.#changed();
   }
+
+  /** The queue's last read message counts (no copy of the whole status). */
+  queueCounts = (): QueueStatus => ({ ...this.#status.queue });
 
   queueStats(queue: QueueStatus): void {
     if (queue.visible === this.#status.queue.visible && queue.inFlight === this.#status.queue.inFlight)
