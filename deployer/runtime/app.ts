@@ -37,7 +37,7 @@ import { resyncPass } from './resync-pass.ts';
 import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
-import { StatusRefresh } from './status-refresh.ts';
+import { ACTIVE_REFRESH_MS, StatusRefresh } from './status-refresh.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
 
@@ -131,6 +131,9 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger,
     services: () => sharedClients(intake.current()?.services ?? []),
     settle: resync,
+    // The queue shows for free whether another replica holds work: messages in flight not in our hand.
+    othersAtWork: () => (store.queueCounts().inFlight ?? 0) > consumer.inHand,
+    replicas: settings.replicas,
     ...(tuning.statusRefreshMs !== undefined ? { intervalMs: tuning.statusRefreshMs } : {}),
   });
   const deploymentSignals = new DeploymentSignals();
@@ -217,7 +220,8 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger,
     mode: settings.mode,
     resyncIntervalSeconds: settings.resyncIntervalSeconds,
-    queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? 15_000,
+    // Also the status refresh's marker of other replicas' work (othersAtWork): read as often as they agree.
+    queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? ACTIVE_REFRESH_MS,
     configRetryMs: tuning.configRetryMs ?? 5_000,
     rebuild: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
     alongside: (signal) => (tuning.statusRefreshMs === 0 ? undefined : refresh.start(signal)),
