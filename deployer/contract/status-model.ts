@@ -268,8 +268,7 @@ export interface ServiceStatus {
   lastFailure?: RolloutFailureStatus;
   /** Present when GitHub reporting is on and the deployer did something in GitHub for the service. */
   github?: ServiceGitHubStatus;
-  /** One environment of a pipeline (config `environments`) and its promotion (pipeline-status.ts). */
-  pipeline?: import('./pipeline-status.ts').PipelineStatus;
+  pipeline?: import('./pipeline-status.ts').PipelineStatus; // config `environments`: one of a pipeline
 }
 
 export interface ConfigStatus {
