@@ -14,6 +14,7 @@ import {
   probeTarget,
   tallyProbe,
 } from '../../domain/strategy-gate.ts';
+import { rolloutAnalysis } from './analysis.ts';
 import type { RolloutContext } from './rollout-context.ts';
 
 export interface StrategyGate {
@@ -34,6 +35,9 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
   let tally: GateTally = EMPTY_TALLY;
   let stopped: string | undefined;
   const { cluster, service } = ctx.service;
+  // rollout.analysis (CloudWatch alarms, the load balancer's error rate, an analysis URL): read at every
+  // look while the deployment runs; a failure stops it like a failed probe.
+  const analysis = rolloutAnalysis(ctx);
   return {
     pollMs: verify.intervalSeconds * 1000,
     async check() {
@@ -61,6 +65,15 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
           );
           await stop(deployment.arn, ctx.signal);
         }
+      }
+      const failure = stopped ? undefined : await analysis?.check(ctx.signal);
+      if (failure) {
+        stopped = `${describePhase(strategy, deployment)}: ${failure}`;
+        ctx.log.warn(
+          { serviceDeploymentArn: deployment.arn, stage, reason: failure },
+          'strategy gate: analysis failed, stopping the ECS deployment with rollback',
+        );
+        await stop(deployment.arn, ctx.signal);
       }
       const progress: StrategyProgress = {
         strategy: shifting,
