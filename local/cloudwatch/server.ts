@@ -38,7 +38,7 @@ export interface CloudWatchServerOptions {
   logger: Logger;
 }
 
-const invalid = (message: string) => new AwsError('InvalidParameterValue', message);
+const invalid = (message: string) => new AwsError('InvalidParameterValueException', message);
 
 function timestamp(input: JsonBody, field: string): Date {
   const value = input[field];
@@ -82,7 +82,7 @@ function describeAlarms(store: AlarmStore, input: JsonBody): JsonBody {
   const prefix = optionalString(input, 'AlarmNamePrefix');
   if (names && prefix !== undefined)
     throw new AwsError(
-      'InvalidParameterCombination',
+      'InvalidParameterCombinationException',
       'AlarmNames and AlarmNamePrefix cannot be used together',
     );
   if (names && names.length > 100) throw invalid('AlarmNames takes at most 100 names');
@@ -105,7 +105,7 @@ function describeAlarms(store: AlarmStore, input: JsonBody): JsonBody {
 }
 
 function putMetricData(metrics: MetricStore, input: JsonBody): JsonBody {
-  const namespace = requiredString(input, 'Namespace', 'MissingParameter');
+  const namespace = requiredString(input, 'Namespace', 'MissingRequiredParameterException');
   // "You can't use a namespace that begins with AWS/": those are AWS services' own.
   if (namespace.startsWith('AWS/'))
     throw invalid(
@@ -117,7 +117,7 @@ function putMetricData(metrics: MetricStore, input: JsonBody): JsonBody {
   for (const [index, entry] of data.entries()) {
     const datum = entry as JsonBody;
     const where = `MetricData.member.${index + 1}`;
-    const name = requiredString(datum, 'MetricName', 'MissingParameter');
+    const name = requiredString(datum, 'MetricName', 'MissingRequiredParameterException');
     const at = datum.Timestamp === undefined ? now : timestamp(datum, 'Timestamp');
     const dims = dimensions(datum.Dimensions, where);
     const values = optionalArray(datum, 'Values');
@@ -209,15 +209,15 @@ export function createCloudWatchServer(options: CloudWatchServerOptions): Server
     operations: {
       DescribeAlarms: (input) => describeAlarms(alarms, input),
       PutMetricAlarm: (input) => {
-        const name = requiredString(input, 'AlarmName', 'MissingParameter');
+        const name = requiredString(input, 'AlarmName', 'MissingRequiredParameterException');
         const { AlarmName: _name, Tags: _tags, ...definition } = input;
         alarms.put(name, definition);
         return {};
       },
       SetAlarmState: (input) => {
-        const name = requiredString(input, 'AlarmName', 'MissingParameter');
-        const state = requiredString(input, 'StateValue', 'MissingParameter');
-        const reason = requiredString(input, 'StateReason', 'MissingParameter');
+        const name = requiredString(input, 'AlarmName', 'MissingRequiredParameterException');
+        const state = requiredString(input, 'StateValue', 'MissingRequiredParameterException');
+        const reason = requiredString(input, 'StateReason', 'MissingRequiredParameterException');
         if (!ALARM_STATES.includes(state as AlarmState))
           throw invalid(`StateValue must be one of ${ALARM_STATES.join(', ')}`);
         if (!alarms.find(name)) throw new AwsError('ResourceNotFound', `Alarm ${name} does not exist`, 404);

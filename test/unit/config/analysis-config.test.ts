@@ -43,9 +43,12 @@ describe('rollout.analysis in config', () => {
       )?.errorRate?.loadBalancer,
     ).toBe('app/web/50dc6c495c0c9188');
     expect(
-      analysis(`${CANARY}    errorRate: { loadBalancer: "\${stack:LoadBalancerFullName}", maxPercent: 1 }\n`, {
-        LoadBalancerFullName: 'app/gitops/0123456789abcdef',
-      })?.errorRate?.loadBalancer,
+      analysis(
+        `${CANARY}    errorRate: { loadBalancer: "\${stack:LoadBalancerFullName}", maxPercent: 1 }\n`,
+        {
+          LoadBalancerFullName: 'app/gitops/0123456789abcdef',
+        },
+      )?.errorRate?.loadBalancer,
     ).toBe('app/gitops/0123456789abcdef');
   });
 
