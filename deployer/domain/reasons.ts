@@ -5,6 +5,8 @@ import type { ErrorCode } from './errors.ts';
 
 export const Reason = {
   // Unknown
+  /** Its live state is being read from ECS (the background rebuild at start). */
+  Observing: 'Observing',
   NotReconciled: 'NotReconciled',
   RebuildFailed: 'RebuildFailed',
   // OutOfSync: a new config for the service is in force and its reconcile has not run yet

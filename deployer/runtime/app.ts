@@ -36,7 +36,7 @@ import { resyncPass } from './resync-pass.ts';
 import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
-import { StatusRefresh } from './status-refresh.ts';
+import { ACTIVE_REFRESH_MS, StatusRefresh } from './status-refresh.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
 
@@ -122,6 +122,9 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger,
     services: () => intake.current()?.services ?? [],
     settle: resync,
+    // The queue shows for free whether another replica holds work: messages in flight not in our hand.
+    othersAtWork: () => (store.queueCounts().inFlight ?? 0) > consumer.inHand,
+    replicas: settings.replicas,
     ...(tuning.statusRefreshMs !== undefined ? { intervalMs: tuning.statusRefreshMs } : {}),
   });
   const deploymentSignals = new DeploymentSignals();
@@ -199,7 +202,8 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger,
     mode: settings.mode,
     resyncIntervalSeconds: settings.resyncIntervalSeconds,
-    queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? 15_000,
+    // Also the status refresh's marker of other replicas' work (othersAtWork): read as often as they agree.
+    queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? ACTIVE_REFRESH_MS,
     configRetryMs: tuning.configRetryMs ?? 5_000,
     rebuild: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
     alongside: (signal) => (tuning.statusRefreshMs === 0 ? undefined : refresh.start(signal)),

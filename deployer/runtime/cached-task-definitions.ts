@@ -24,6 +24,7 @@ export class CachedTaskDefinitions implements EcsPort {
   readonly #inner: EcsPort;
   readonly #capacity: number;
   readonly #revisions = new Map<string, DescribedTaskDefinition>();
+  readonly #pending = new Map<string, Promise<DescribedTaskDefinition>>();
   #hits = 0;
 
   constructor(inner: EcsPort, capacity = DEFAULT_TASK_DEFINITION_CACHE_SIZE) {
@@ -68,7 +69,22 @@ export class CachedTaskDefinitions implements EcsPort {
       this.#revisions.set(reference, kept);
       return structuredClone(kept);
     }
-    const described = await this.#inner.describeTaskDefinition(reference, signal);
+    // Bulk readers at start (the background rebuild and the startup resync) ask for the same revisions
+    // at once: one call, answered to both.
+    const pending = useKept ? this.#pending.get(reference) : undefined;
+    if (pending) {
+      this.#hits += 1;
+      return structuredClone(await pending);
+    }
+    const call = this.#inner.describeTaskDefinition(reference, signal);
+    if (useKept) {
+      this.#pending.set(reference, call);
+      call.then(
+        () => this.#pending.delete(reference),
+        () => this.#pending.delete(reference),
+      );
+    }
+    const described = await call;
     // A family or `family:n` reference is not kept: the family's newest revision moves.
     if (
       (useKept || this.#revisions.has(reference)) &&

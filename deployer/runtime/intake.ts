@@ -7,11 +7,13 @@ import type { Logger } from 'pino';
 import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
 import { sameRepositoryName } from '../domain/image-ref.ts';
+import { pushMatters } from '../domain/policy/push-matters.ts';
 import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
 import type { DeployerMetrics } from './metrics.ts';
+import { ServicesByRepository } from './services-by-repository.ts';
 import type { StatusStore } from './status-store.ts';
 
 type Message<K extends QueueMessage['kind']> = Extract<QueueMessage, { kind: K }>;
@@ -44,6 +46,7 @@ export class Intake {
   readonly #deps: IntakeDeps;
   readonly #log: Logger;
   #current: DesiredState | undefined;
+  #byRepository = new ServicesByRepository([]);
   #lastAttempted: string | undefined;
   /** The newest revision whose load and reconcile fan-out both finished (or that was rejected). */
   #handled: string | undefined;
@@ -127,19 +130,21 @@ export class Intake {
   }
 
   async imagePush(message: Message<'image-push'>, signal: AbortSignal): Promise<void> {
-    const matching = (this.#current?.services ?? []).filter((s) =>
-      sameRepositoryName(s.image.repository, message.repository),
-    );
+    // The repository's services (an index: no parse of every service per event) whose policy the pushed
+    // tag can move (push-matters.ts): a build tag no service tracks costs nothing but a debug line.
+    const ofRepository = this.#byRepository
+      .servicesOf(message.repository)
+      .filter((s) => sameRepositoryName(s.image.repository, message.repository));
+    const matching = ofRepository.filter((s) => pushMatters(s.image, message));
+    const log = { repository: message.repository, tag: message.tag, digest: message.digest };
+    if (matching.length === 0) {
+      const why =
+        ofRepository.length > 0 ? 'no service of the repository tracks the tag' : 'no service uses it';
+      return this.#log.debug({ ...log, untracked: ofRepository.map((s) => s.name) }, `image push: ${why}`);
+    }
     this.#log.info(
-      {
-        repository: message.repository,
-        tag: message.tag,
-        digest: message.digest,
-        services: matching.map((s) => s.name),
-      },
-      matching.length > 0
-        ? 'image push: reconciling services of the repository'
-        : 'image push: no service uses it',
+      { ...log, services: matching.map((s) => s.name) },
+      'image push: reconciling services of the repository',
     );
     const why = `image push ${message.repository}:${message.tag ?? ''}@${message.digest.slice(7, 19)}`;
     const trigger: RolloutTrigger = {
@@ -232,6 +237,7 @@ export class Intake {
     if (this.#current && added.length > 0) await this.#deps.onServicesAdded?.(added, signal);
     this.#markChanged(state);
     this.#current = state;
+    this.#byRepository = new ServicesByRepository(state.services);
     this.#lastAttempted = state.revision;
     store.retainServices(names);
     store.configApplied(state.revision);

@@ -1,6 +1,13 @@
-// The runtime's lifecycle: first config load (retried in the background while the source is down),
-// status rebuild from ECS, then consuming and a startup resync; periodic resync and queue statistics
-// on the Clock; stop() aborts everything this run started and waits for it.
+// The runtime's lifecycle: first config load (retried in the background while the source is down), then
+// consuming and a startup resync at once, with the status rebuilt from ECS in the background (each
+// service shows `Observing` until it is read); periodic resync and queue statistics on the Clock; stop()
+// aborts everything this run started and waits for it.
+// Ready does not wait for the rebuild: at 10,000 services it is ~1,000 DescribeServices and ~10,000
+// DescribeTaskDefinition calls, minutes at ECS's sustained rates ("the bucket refill rate is the sustained
+// rate"; its example, cluster read actions, refills 20 tokens a second:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html). Nothing acts on the
+// rebuild's knowledge: a reconcile reads the service, its live revision's tags (suspension, rollout record)
+// and, before a rollout, the family's recent revisions (earlier failures) from AWS itself (read-ahead.ts).
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../domain/types.ts';
 import type { Clock, QueuePort } from '../ports.ts';
@@ -24,9 +31,9 @@ export interface LifecycleDeps {
   resyncIntervalSeconds: number;
   queueStatsIntervalMs: number;
   configRetryMs: number;
-  /** Rebuilds the status of these services from ECS before consuming starts. */
+  /** Rebuilds the status of these services from ECS (in the background, while consuming). */
   rebuild: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<void>;
-  /** Started with the consumer, stopped by the signal (the status refresh from ECS). */
+  /** Started once the rebuild ends, stopped by the signal (the status refresh from ECS). */
   alongside?: (signal: AbortSignal) => void;
   /** Work started outside the consumer (followed rollbacks) that stop() waits for. */
   settled: () => Promise<void>;
@@ -40,6 +47,8 @@ export interface Lifecycle {
   signal(): AbortSignal;
   /** Reads the queue's message counts soon (coalesced). */
   queueStatsSoon(): void;
+  /** Settles when the status rebuild from ECS that began at start has ended (tests, benchmarks). */
+  rebuilt(): Promise<void>;
 }
 
 export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
@@ -48,6 +57,7 @@ export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
   let isReady = false;
   let started = false;
   let background: Promise<void> = Promise.resolve();
+  let rebuilding: Promise<void> = Promise.resolve();
   const stamp = () => clock.now().toISOString();
 
   /** Loads the config at the source head; false (logged) when the source cannot be read now. */
@@ -63,11 +73,22 @@ export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
     }
   }
 
-  /** After the first config load: rebuild status from ECS, then start consuming and catch up. */
+  /** After the first config load: start consuming and catch up; rebuild the status meanwhile. */
   async function begin(signal: AbortSignal): Promise<void> {
-    await deps.rebuild(intake.current()?.services ?? [], signal);
     consumer.start();
-    deps.alongside?.(signal);
+    const started = performance.now();
+    rebuilding = deps
+      .rebuild(intake.current()?.services ?? [], signal)
+      .then(() => {
+        logger.info(
+          { services: store.names().length, durationMs: Math.round(performance.now() - started) },
+          'status rebuilt from ECS',
+        );
+        deps.alongside?.(signal);
+      })
+      .catch((error: unknown) => {
+        if (!signal.aborted) logger.error({ err: error }, 'rebuilding the status from ECS failed');
+      });
     // Catch up with whatever changed while no deployer ran (level-triggered: it is only a hint). One
     // resync compares every service in bulk and queues reconciles only for those that differ.
     try {
@@ -138,6 +159,7 @@ export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
       isReady = false;
       lifetime.abort(new Error('deployer stopping'));
       await background;
+      await rebuilding;
       await deps.settled();
       await consumer.stop();
       started = false;
@@ -146,5 +168,6 @@ export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
     ready: () => isReady && consumer.running,
     signal: () => lifetime.signal,
     queueStatsSoon,
+    rebuilt: () => rebuilding,
   };
 }

@@ -1,6 +1,6 @@
 // Readiness: whether the deployer can do its job now, as opposed to liveness (the process serves
-// HTTP). Ready needs all of: the config source read at least once, the live state rebuilt from ECS
-// and the consumer running (both proven at start), and the queue answering now (a live SQS call,
+// HTTP). Ready needs all of: the config source read at least once, the consumer running (proven at
+// start; the status rebuild from ECS goes on in the background, lifecycle.ts), and the queue answering now (a live SQS call,
 // which also proves credentials and the network path to AWS). The queue answer is cached briefly so
 // a burst of probes (ALB, ECS, a watching operator) costs one SQS call.
 import { isDeployerError } from '../domain/errors.ts';
@@ -23,7 +23,7 @@ export interface ReadinessDeps {
   clock: Clock;
   /** When the config source was last read (null: never). */
   configReadAt: () => string | null;
-  /** The live state is rebuilt from ECS and the consumer runs. */
+  /** The config is in force and the consumer runs. */
   started: () => boolean;
   /** Called with each failed queue probe (logged by the runtime). */
   onQueueError?: (error: unknown) => void;
@@ -69,7 +69,7 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
         : {
             name: 'started',
             ok: false,
-            message: 'the live state is not rebuilt from ECS yet, or the deployer is shutting down',
+            message: 'the queue consumer is not running yet, or the deployer is shutting down',
           },
       await cached.check,
     ];

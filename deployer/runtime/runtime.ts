@@ -30,7 +30,10 @@ export interface DeployerRuntime {
   start(): Promise<void>;
   /** Stops receiving, finishes or releases in-flight work; resolves when nothing is running. */
   stop(): Promise<void>;
-  /** True once the first config load and status rebuild from ECS are done and the consumer runs. */
+  /**
+   * True once the first config is in force and the consumer runs (able to act); the status rebuild from
+   * ECS goes on in the background, each service `Observing` until read.
+   */
   ready(): boolean;
   /** Whether the deployer can do its job now (GET /readyz): config read, started, queue answering. */
   readiness(): Promise<Readiness>;

@@ -43,6 +43,8 @@ export interface Settings {
   heartbeatSeconds: number;
   maxReceives: number;
   concurrency: number;
+  /** Deployer replicas sharing the queue (REPLICAS): each replica's status refresh takes its share of the ECS budget. */
+  replicas: number;
   waitPollMs: number;
   logLevel: LogLevel;
   /** SSM parameter that keeps the last good config revision across restarts. */
@@ -80,6 +82,7 @@ export const SETTINGS_DEFAULTS = {
   heartbeatSeconds: 20,
   maxReceives: 5,
   concurrency: 4,
+  replicas: 1,
   waitPollMs: 30_000,
   logLevel: 'info' as LogLevel,
   lastGoodConfigParameter: '/ecs-gitops/last-good-config',
@@ -187,6 +190,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   const maxReceives = integer('MAX_RECEIVES', SETTINGS_DEFAULTS.maxReceives, 1, 1000);
   const concurrency = integer('CONCURRENCY', SETTINGS_DEFAULTS.concurrency, 1, 64);
+  const replicas = integer('REPLICAS', SETTINGS_DEFAULTS.replicas, 1, 100);
   const waitPollMs = integer('WAIT_POLL_MS', SETTINGS_DEFAULTS.waitPollMs, 10, 600_000);
 
   const levelRaw = text('LOG_LEVEL')?.toLowerCase() ?? SETTINGS_DEFAULTS.logLevel;
@@ -232,6 +236,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     heartbeatSeconds,
     maxReceives,
     concurrency,
+    replicas,
     waitPollMs,
     logLevel,
     lastGoodConfigParameter,

@@ -1,14 +1,16 @@
-// Keeps this replica's status as complete as any other's: every service's live state is read from ECS
-// in bulk (DescribeServices, 10 services a call), each live revision's tags through the cache by ARN
-// (cached-task-definitions.ts), and a revision whose tags may move (a rollout in flight, its replaced
-// deployment) again from ECS. A rollout another replica runs then shows here with its phase, and its end
-// with its verdict and record (observed-rollout.ts): ECS and the tags the acting replica writes are the
-// shared truth, so no other store is needed. The replica that runs a rollout keeps its own, richer view
-// (StatusStore.acting).
-// Paced by its own budget of ECS calls (shared/rate-limiter.ts): a pass over n services costs
-// ceil(n / 10) DescribeServices plus one DescribeTaskDefinition per service in motion, so it lasts
-// ceil(n / 10) / perSecond seconds when that is longer than the interval (refreshPeriodMs). An ECS
-// deployment event that reaches this replica refreshes its service at once (soon()).
+// Keeps this replica's status as complete as any other's, from ECS, without polling it while nothing
+// moves (issue 17 items 4 and 7): live state in bulk (DescribeServices, 10 services a call), live
+// revisions' tags through the cache by ARN, and again from ECS while they may move. Another replica's
+// rollout shows with its phase and verdict (observed-rollout.ts). What is looked at, and when:
+// - a service this process is rolling out: never (StatusStore.acting: its own view is fresher);
+// - an ECS deployment event that reaches this replica: that service at once (soon());
+// - a rollout this replica saw in flight and does not run: every ACTIVE_REFRESH_MS until it ends;
+// - everything, every ACTIVE_REFRESH_MS while another replica works, which the queue shows for free: it
+//   holds messages in flight that this replica does not (a rollout keeps its message in hand until it
+//   ends; the queue's counts are read for the status anyway, lifecycle.ts), and every IDLE_REFRESH_MS
+//   (the fallback) otherwise.
+// Paced by its own budget of ECS calls (shared/rate-limiter.ts), split among the replicas: a pass over n
+// services costs ceil(n / 10) DescribeServices plus one DescribeTaskDefinition per service in motion.
 import type { Logger } from 'pino';
 import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
@@ -21,23 +23,27 @@ import type { DeployerMetrics } from './metrics.ts';
 import { observeRollout } from './observed-rollout.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
-/** The least time between two passes: the staleness of the status on a small installation. */
-export const REFRESH_INTERVAL_MS = 1_000;
+/** How often the refresh decides what to look at (an event's look does not wait for it). */
+export const REFRESH_TICK_MS = 1_000;
+/** Full passes while another replica works, and looks at a rollout seen in flight: replicas agree within it. */
+export const ACTIVE_REFRESH_MS = 2_000;
+/** Full passes when nothing is in flight anywhere: the fallback, as slow as the rollout wait's (WAIT_POLL_MS). */
+export const IDLE_REFRESH_MS = 30_000;
 /**
- * ECS calls a second the refresh may make per operation: a quarter of the deployer's own client budget
- * (ECS_RATE_LIMIT, 20 a second), so reconciles and rollouts keep the rest. Each replica refreshes.
+ * ECS calls a second the refreshes of all replicas may make per operation: a quarter of one deployer's
+ * client budget (ECS_RATE_LIMIT, 20 a second), so reconciles and rollouts keep the rest.
  */
 export const REFRESH_CALLS_PER_SECOND = 5;
 const DESCRIBE_SERVICES_BATCH = 10;
 
-/** How stale a replica's status can be with `services` services: a pass, or the interval. */
+/** How stale a replica's view of the others' work can be with `services` services: a pass, or the period. */
 export function refreshPeriodMs(
   services: number,
-  options: { intervalMs?: number; callsPerSecond?: number } = {},
+  options: { periodMs?: number; callsPerSecond?: number; replicas?: number } = {},
 ): number {
   const calls = Math.ceil(services / DESCRIBE_SERVICES_BATCH);
-  const paced = (calls / (options.callsPerSecond ?? REFRESH_CALLS_PER_SECOND)) * 1000;
-  return Math.max(options.intervalMs ?? REFRESH_INTERVAL_MS, paced);
+  const perSecond = (options.callsPerSecond ?? REFRESH_CALLS_PER_SECOND) / Math.max(1, options.replicas ?? 1);
+  return Math.max(options.periodMs ?? ACTIVE_REFRESH_MS, (calls / perSecond) * 1000);
 }
 
 export interface StatusRefreshDeps {
@@ -56,12 +62,22 @@ export interface StatusRefreshDeps {
    */
   settle?: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<unknown>;
   settleIntervalMs?: number;
-  intervalMs?: number;
+  /**
+   * Whether another replica holds work in flight (the queue's in-flight count above this replica's
+   * messages in hand). Absent: never (a single replica).
+   */
+  othersAtWork?: () => boolean;
+  /** Replicas sharing the ECS budget (REPLICAS): each refreshes at its share. */
+  replicas?: number;
+  intervalMs?: number; // REFRESH_TICK_MS
+  activeIntervalMs?: number;
+  idleIntervalMs?: number;
+  /** The budget of all replicas together (REFRESH_CALLS_PER_SECOND). */
   callsPerSecond?: number;
 }
 
-/** How often a replica judges every service itself (DescribeImages once per repository). */
-export const SETTLE_INTERVAL_MS = 60_000;
+/** How often a replica judges every service itself (DescribeImages once per repository): as the periodic resync. */
+export const SETTLE_INTERVAL_MS = 300_000;
 
 export class StatusRefresh {
   readonly #deps: StatusRefreshDeps;
@@ -71,10 +87,13 @@ export class StatusRefresh {
   /** The revision of a rollout seen in flight: read once more when it ends, for its result. */
   readonly #following = new Map<string, string>();
   readonly #log: Logger;
+  readonly #asked = new Set<string>(); // to look at: an ECS event named them, or a rollout is followed
+  readonly #perSecond: number;
 
   constructor(deps: StatusRefreshDeps) {
     this.#deps = deps;
-    const perSecond = deps.callsPerSecond ?? REFRESH_CALLS_PER_SECOND;
+    const perSecond = (deps.callsPerSecond ?? REFRESH_CALLS_PER_SECOND) / Math.max(1, deps.replicas ?? 1);
+    this.#perSecond = perSecond;
     const { clock } = deps;
     this.#limiter = new RateLimiter({
       burst: Math.max(1, Math.ceil(perSecond)),
@@ -86,22 +105,36 @@ export class StatusRefresh {
   }
 
   /**
-   * Passes every interval on the Clock until `signal` aborts (the first at once); a pass still running
-   * (paced by the budget) makes the next tick wait for it instead of starting another.
+   * Decides every tick on the Clock until `signal` aborts (the first at once) what to look at; a look
+   * still running (paced by the budget) makes the next tick wait for it instead of starting another.
    */
   start(signal: AbortSignal): void {
+    const { clock, store } = this.#deps;
+    const activeMs = this.#deps.activeIntervalMs ?? ACTIVE_REFRESH_MS;
+    const idleMs = this.#deps.idleIntervalMs ?? IDLE_REFRESH_MS;
     let settledAt = Number.NEGATIVE_INFINITY;
+    let passedAt = Number.NEGATIVE_INFINITY;
+    let followedAt = Number.NEGATIVE_INFINITY;
     const tick = async () => {
-      const now = this.#deps.clock.now().getTime();
+      const now = clock.now().getTime();
       if (this.#deps.settle && now - settledAt >= (this.#deps.settleIntervalMs ?? SETTLE_INTERVAL_MS)) {
         settledAt = now;
-        const { store } = this.#deps;
         await this.#deps.settle(
           this.#deps.services().filter((s) => !store.acting(s.name)),
           signal,
         );
       }
-      await this.pass(signal);
+      if (now - passedAt >= (this.#deps.othersAtWork?.() ? activeMs : idleMs)) {
+        passedAt = now;
+        followedAt = now;
+        this.#asked.clear();
+        return this.pass(signal);
+      }
+      if (this.#following.size > 0 && now - followedAt >= activeMs) {
+        followedAt = now;
+        for (const name of this.#following.keys()) this.#asked.add(name);
+      }
+      await this.#lookAtAsked(signal);
     };
     const once = coalesced(
       () =>
@@ -111,28 +144,44 @@ export class StatusRefresh {
       () => signal.aborted,
     );
     once();
-    const intervalMs = this.#deps.intervalMs ?? REFRESH_INTERVAL_MS;
-    this.#deps.clock.every(intervalMs, once, signal);
+    clock.every(this.#deps.intervalMs ?? REFRESH_TICK_MS, once, signal);
     const services = this.#deps.services().length;
-    const callsPerSecond = this.#deps.callsPerSecond ?? REFRESH_CALLS_PER_SECOND;
     this.#log.info(
-      { services, periodMs: refreshPeriodMs(services, { intervalMs, callsPerSecond }), callsPerSecond },
+      {
+        services,
+        callsPerSecond: this.#perSecond,
+        activeMs: refreshPeriodMs(services, { periodMs: activeMs, callsPerSecond: this.#perSecond }),
+        idleMs: refreshPeriodMs(services, { periodMs: idleMs, callsPerSecond: this.#perSecond }),
+      },
       'status refresh from ECS started',
     );
   }
 
-  /** Refreshes every service in the config (paced by the budget). */
+  /** Refreshes every service in the config that this process does not roll out (paced by the budget). */
   async pass(signal: AbortSignal): Promise<void> {
     await this.#refresh(this.#deps.services(), signal);
   }
 
   /** An ECS event about this service reached this replica: look now, not at the next pass. */
   async soon(name: string, signal: AbortSignal): Promise<void> {
-    const config = this.#deps.services().find((s) => s.name === name);
-    if (config) await this.#refresh([config], signal);
+    if (this.#deps.store.acting(name)) return; // the rollout this process runs reads ECS itself
+    this.#asked.add(name);
+    await this.#lookAtAsked(signal);
   }
 
-  async #refresh(services: readonly ServiceConfig[], signal: AbortSignal): Promise<void> {
+  /** The services asked for so far, 10 to a DescribeServices (events in a burst share calls). */
+  async #lookAtAsked(signal: AbortSignal): Promise<void> {
+    if (this.#asked.size === 0) return;
+    const asked = new Set(this.#asked);
+    this.#asked.clear();
+    await this.#refresh(
+      this.#deps.services().filter((s) => asked.has(s.name)),
+      signal,
+    );
+  }
+
+  async #refresh(all: readonly ServiceConfig[], signal: AbortSignal): Promise<void> {
+    const services = all.filter((s) => !this.#deps.store.acting(s.name));
     for (let i = 0; i < services.length; i += DESCRIBE_SERVICES_BATCH) {
       const batch = services.slice(i, i + DESCRIBE_SERVICES_BATCH);
       await this.#limiter.acquire('DescribeServices', signal);

@@ -1,7 +1,6 @@
 // In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
 // (rebuild-status.ts) and refreshed from ECS (status-refresh.ts). Every change notifies the subscribers
 // (dashboard live updates) once per tick (status-listeners.ts).
-
 import { driftOf, healthOf } from '../contract/service-health.ts';
 import type {
   CurrentRollout,
@@ -63,8 +62,8 @@ export class StatusStore {
     };
   }
 
-  /** A deep copy, safe to serialise or hand to another module. */
   snapshot(): DeployerStatus {
+    // A deep copy, safe to serialise or hand to another module.
     return structuredClone({ ...this.#status, services: this.#sortedServices() });
   }
 
@@ -106,6 +105,9 @@ export class StatusStore {
     Object.assign(this.#status.config, { lastAttemptedRevision: revision, errors });
     this.#changed();
   }
+
+  /** The queue's last read message counts (no copy of the whole status). */
+  queueCounts = (): QueueStatus => ({ ...this.#status.queue });
 
   queueStats(queue: QueueStatus): void {
     if (queue.visible === this.#status.queue.visible && queue.inFlight === this.#status.queue.inFlight)
@@ -209,8 +211,9 @@ export class StatusStore {
     });
   }
 
-  /** Rebuilding the status from ECS at start failed: what is live is Unknown until a reconcile reads it. */
+  /** The rebuild at start could not read it: Unknown until a reconcile does (a verdict given meanwhile stands). */
   rebuildFailed(name: string, message: string): void {
+    if (this.#services.has(name) && this.#services.get(name)?.sync.reason !== Reason.Observing) return;
     this.update(name, (service) =>
       this.#sync(service, { state: 'Unknown', reason: Reason.RebuildFailed, message }),
     );
@@ -267,8 +270,8 @@ export class StatusStore {
         live: null,
         sync: {
           state: 'Unknown',
-          reason: Reason.NotReconciled,
-          message: 'not reconciled yet',
+          reason: Reason.Observing,
+          message: 'observing: its live state is being read from ECS',
           since: this.#clock.now().toISOString(),
         },
         suspended: false,

@@ -272,6 +272,8 @@ export class DeployerService extends Construct {
         CONFIG_BRANCH: props.configBranch,
         LAST_GOOD_CONFIG_PARAMETER,
         PORT: String(DEPLOYER_PORT),
+        // Each replica's status refresh takes its share of one ECS budget (status-refresh.ts).
+        REPLICAS: String(props.desiredCount ?? DEFAULT_DEPLOYER_REPLICAS),
         // `${stack:Name}` in config/services/*.yaml resolves to these, so the committed config needs no
         // per-account edit (docs/config.md). Tokens: CloudFormation fills them in at deploy time.
         [STACK_VALUES_VARIABLE]: stack.toJsonString(stackValues(props.distribution)),

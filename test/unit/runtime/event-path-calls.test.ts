@@ -87,4 +87,36 @@ describe('the event path', () => {
     }
     expect(paths).toEqual([3, 3, 3]);
   });
+
+  it('an ECR push of a tag no service tracks makes no AWS call and queues no reconcile', async () => {
+    const world = runtimeOverFakes();
+    const v1 = world.registry.push('actors', '1.0.0');
+    world.ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}` });
+    world.configSource.commit('a'.repeat(40), [serviceYaml({ verify: false, cdn: false })]); // ^1.0.0
+    const calls = timeline();
+    const runtime = world.boot({
+      ecs: calls.wrap(world.ecs, 'ecs'),
+      registry: calls.wrap(world.registry, 'ecr'),
+    });
+    await runtime.start();
+    await untilStatus(runtime, (s) => s.services[0]?.sync.state === 'Synced');
+    await expect.poll(() => world.queue.messages.length).toBe(0);
+
+    const from = calls.mark();
+    const sentBefore = world.queue.sent.length;
+    const builds = ['build-41', '2.0.0', 'main-abc'];
+    for (const tag of builds) {
+      const digest = world.registry.push('actors', tag);
+      await runtime.enqueue(
+        { kind: 'image-push', repository: 'actors', digest, tag, pushedAt: '' },
+        AbortSignal.timeout(5_000),
+      );
+    }
+    const handled = () => world.queue.deleted.filter((m) => m.kind === 'image-push').length;
+    await expect.poll(handled).toBe(builds.length);
+    await expect.poll(() => world.queue.messages.length).toBe(0);
+
+    expect(calls.calls.filter((c) => c.start >= from).map((c) => c.operation)).toEqual([]);
+    expect(world.queue.sent.slice(sentBefore).map((m) => m.kind)).toEqual(builds.map(() => 'image-push'));
+  });
 });

@@ -182,10 +182,30 @@ describe('Intake', () => {
     await intake.loadHead(signal);
     const digest = `sha256:${'c'.repeat(64)}`;
     await intake.imagePush(
-      { kind: 'image-push', repository: 'team/web', digest, tag: '2.0.0', pushedAt: '' },
+      { kind: 'image-push', repository: 'team/web', digest, tag: '1.2.0', pushedAt: '' },
       signal,
     );
     expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.service : m.kind))).toEqual(['web']);
+  });
+
+  it('an image push of a tag no service of the repository tracks queues nothing', async () => {
+    const { intake, queue } = setup([
+      inRepo(serviceYaml({})), // semver ^1.0.0
+      inRepo(serviceYaml({ name: 'pinned', repository: 'actors', pin: '1.0.0' })),
+    ]);
+    await intake.loadHead(signal);
+    const digest = `sha256:${'c'.repeat(64)}`;
+    for (const tag of ['build-41', '2.0.0', undefined])
+      await intake.imagePush({ kind: 'image-push', repository: 'actors', digest, tag, pushedAt: '' }, signal);
+    expect(queue.sent).toEqual([]);
+    await intake.imagePush(
+      { kind: 'image-push', repository: 'actors', digest, tag: '1.0.0', pushedAt: '' },
+      signal,
+    );
+    expect(queue.sent.map((m) => (m.kind === 'reconcile' ? m.service : m.kind))).toEqual([
+      'actors',
+      'pinned',
+    ]);
   });
 
   it('a resync reloads the head and reconciles every service', async () => {

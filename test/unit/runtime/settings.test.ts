@@ -83,6 +83,7 @@ describe('loadSettings', () => {
       heartbeatSeconds: 20,
       maxReceives: 5,
       concurrency: 4,
+      replicas: 1,
       waitPollMs: 30_000,
       logLevel: 'info',
       verifyAllowPrivateNetworks: true,

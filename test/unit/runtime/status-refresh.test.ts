@@ -167,8 +167,85 @@ describe('StatusRefresh', () => {
     expect(ecs.counter.byOperation()).toEqual({ 'ecs:DescribeServices': 6 });
   });
 
-  it('is as stale as a pass at the budget, or the interval', () => {
+  it('is as stale as a pass at the budget shared by the replicas, or the period', () => {
     expect([100, 1_000, 10_000].map((n) => refreshPeriodMs(n))).toEqual([2_000, 20_000, 200_000]);
-    expect(refreshPeriodMs(3)).toBe(1_000);
+    expect(refreshPeriodMs(3)).toBe(2_000);
+    expect(refreshPeriodMs(1_000, { replicas: 2 })).toBe(40_000);
+    expect(refreshPeriodMs(3, { periodMs: 30_000, replicas: 2 })).toBe(30_000);
+  });
+});
+
+/** 25 services (3 DescribeServices a pass), the refresh started on the fake clock. */
+function started(options: { othersAtWork?: () => boolean } = {}) {
+  const configs = Array.from({ length: 25 }, (_, i) =>
+    actorsServiceConfig({ name: `svc-${i}`, service: `svc-${i}`, container: `svc-${i}` }),
+  );
+  const clock = new FakeClock();
+  const ecs = new FakeEcs(clock, { pollsToFinish: 1_000 });
+  for (const c of configs)
+    ecs.seed({
+      service: c.service,
+      container: c.container,
+      image: `${REGISTRY_HOST}/${c.name}@${digest(1)}`,
+    });
+  const store = new StatusStore({ mode: 'aws', version: 'test', clock });
+  const refresh = new StatusRefresh({
+    ecs: new CachedTaskDefinitions(ecs),
+    store,
+    metrics: createMetrics({ defaultMetrics: false }),
+    clock,
+    logger: silentLogger,
+    services: () => configs,
+    ...options,
+  });
+  const stop = new AbortController();
+  refresh.start(stop.signal);
+  /** Moves virtual time one second at a time, letting each second's work finish. */
+  const seconds = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      clock.advance(1_000);
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return { ecs, store, refresh, stop, seconds, signal: AbortSignal.timeout(5_000) };
+}
+
+describe('StatusRefresh pacing (issue 17: no polling while nothing moves)', () => {
+  it('a replica with nothing in flight makes one pass per 30 s: at most 9 DescribeServices a minute for 25 services', async () => {
+    const { ecs, stop, seconds } = started();
+    await seconds(60);
+    stop.abort();
+    // The first pass at start, then one every 30 s: 3 passes of 3 calls (a 1 s poll would make 180).
+    expect(ecs.counter.count('ecs:DescribeServices')).toBeLessThanOrEqual(9);
+    expect(ecs.counter.count('ecs:DescribeServices')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('passes every 2 s while the queue shows another replica at work, and slows down when it stops', async () => {
+    let othersAtWork = true;
+    const { ecs, stop, seconds } = started({ othersAtWork: () => othersAtWork });
+    await seconds(20);
+    const busy = ecs.counter.count('ecs:DescribeServices');
+    expect(busy).toBeGreaterThanOrEqual(3 * 10);
+    othersAtWork = false;
+    ecs.counter.reset();
+    await seconds(60);
+    stop.abort();
+    expect(ecs.counter.count('ecs:DescribeServices')).toBeLessThanOrEqual(6);
+  });
+
+  it('an ECS event looks at its service alone, and not at all at one this process rolls out', async () => {
+    const { ecs, store, refresh, stop, signal } = started();
+    await new Promise((resolve) => setImmediate(resolve));
+    ecs.counter.reset();
+    await refresh.soon('svc-3', signal);
+    expect(ecs.counter.count('ecs:DescribeServices')).toBe(1);
+    store.rolloutStarted(
+      'svc-4',
+      { id: 'ro', step: 'Waiting', startedAt: '', from: null, to: { image: 'x', digest: digest(2) } },
+      'rolling out',
+    );
+    await refresh.soon('svc-4', signal);
+    stop.abort();
+    expect(ecs.counter.count('ecs:DescribeServices')).toBe(1);
   });
 });
