@@ -63,7 +63,7 @@ export const DEFAULT_LOCAL_PORTS: LocalPorts = {
   cloudfront: 4603,
   // Any free port: only the deployer uses it, and it reads the URL from the world's env.
   ssm: 0,
-  cloudwatch: 0,
+  cloudwatch: 4604,
   actors: 5080,
 };
 
@@ -168,7 +168,7 @@ export const ACTORS_LOAD_BALANCER = {
 } as const;
 
 /** The actors ALB's metric dimension (`${stack:LoadBalancerFullName}` in config). */
-export const ACTORS_LOAD_BALANCER_FULL_NAME = 'app/actors/0000000000000003';
+const ACTORS_LOAD_BALANCER_FULL_NAME = 'app/actors/0000000000000003';
 
 function actorsLoadBalancers(targetGroups: 1 | 2): ServiceLoadBalancer[] {
   const lb = ACTORS_LOAD_BALANCER;

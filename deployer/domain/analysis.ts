@@ -133,6 +133,17 @@ export function newRevisionTargetGroup(
   return idle.length === 1 ? idle[0] : undefined;
 }
 
+/**
+ * What an ALB publishes per target group (namespace AWS/ApplicationELB): RequestCount and
+ * HTTPCode_Target_5XX_Count, summed over a window
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
+ */
+export const ELB_METRICS = {
+  namespace: 'AWS/ApplicationELB',
+  requests: 'RequestCount',
+  errors: 'HTTPCode_Target_5XX_Count',
+} as const;
+
 /** `targetgroup/<name>/<id>`: the ALB TargetGroup dimension (the ARN's resource part). */
 export function targetGroupDimension(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:(targetgroup\/[^/]+\/[^/]+)$/.exec(arn)?.[1];

@@ -6,10 +6,8 @@
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
 // Answers the load balancer made itself (503 without healthy targets, 502 when a target failed) are ELB's,
 // not the target's: they are not target 5XX.
-import { targetGroupDimension } from '../../deployer/domain/analysis.ts';
+import { ELB_METRICS, targetGroupDimension } from '../../deployer/domain/analysis.ts';
 import type { Dimension, MetricStore } from './metrics.ts';
-
-export const ELB_NAMESPACE = 'AWS/ApplicationELB';
 
 export function elbDimensions(loadBalancer: string, targetGroupArn: string): Dimension[] | undefined {
   const targetGroup = targetGroupDimension(targetGroupArn);
@@ -31,6 +29,6 @@ export function recordTargetAnswer(
 ): void {
   const dimensions = elbDimensions(loadBalancer, targetGroupArn);
   if (!dimensions) return;
-  metrics.add(ELB_NAMESPACE, 'RequestCount', dimensions, 1, at);
-  if (status >= 500) metrics.add(ELB_NAMESPACE, 'HTTPCode_Target_5XX_Count', dimensions, 1, at);
+  metrics.add(ELB_METRICS.namespace, ELB_METRICS.requests, dimensions, 1, at);
+  if (status >= 500) metrics.add(ELB_METRICS.namespace, ELB_METRICS.errors, dimensions, 1, at);
 }

@@ -18,12 +18,8 @@ import {
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { createAwsClients } from '../../deployer/adapters/aws/clients.ts';
-import {
-  CloudWatchMetrics,
-  ELB_METRICS,
-  ELB_NAMESPACE,
-} from '../../deployer/adapters/aws/cloudwatch-adapter.ts';
-import { targetGroupDimension } from '../../deployer/domain/analysis.ts';
+import { CloudWatchMetrics } from '../../deployer/adapters/aws/cloudwatch-adapter.ts';
+import { ELB_METRICS, targetGroupDimension } from '../../deployer/domain/analysis.ts';
 import type { MetricsPort } from '../../deployer/ports.ts';
 import { AlarmStore } from '../../local/cloudwatch/alarms.ts';
 import { recordTargetAnswer } from '../../local/cloudwatch/elb-metrics.ts';
@@ -89,7 +85,7 @@ async function motoWorld(): Promise<MetricsSubject> {
       ];
       await clients.cloudwatch.send(
         new PutMetricDataCommand({
-          Namespace: ELB_NAMESPACE,
+          Namespace: ELB_METRICS.namespace,
           MetricData: [
             {
               MetricName: ELB_METRICS.requests,
@@ -246,7 +242,7 @@ contract<MetricsSubject>('MetricsPort', { standin: standInWorld, moto: motoWorld
             {
               Id: 'r',
               MetricStat: {
-                Metric: { Namespace: ELB_NAMESPACE, MetricName: 'RequestCount' },
+                Metric: { Namespace: ELB_METRICS.namespace, MetricName: 'RequestCount' },
                 Period: 60,
                 Stat: 'Sum',
               },

@@ -18,15 +18,13 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { AlarmReading, AlarmStateValue, TargetGroupCounts } from '../../domain/analysis.ts';
-import { targetGroupDimension } from '../../domain/analysis.ts';
+import { ELB_METRICS, targetGroupDimension } from '../../domain/analysis.ts';
 import type { MetricsPort } from '../../ports.ts';
 import { callAws } from './map-aws-error.ts';
 
 /** DescribeAlarms AlarmNames: "Maximum number of 100 items". */
 const ALARM_NAMES_PER_CALL = 100;
 const STATES: ReadonlySet<string> = new Set<AlarmStateValue>(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
-export const ELB_NAMESPACE = 'AWS/ApplicationELB';
-export const ELB_METRICS = { requests: 'RequestCount', errors: 'HTTPCode_Target_5XX_Count' } as const;
 /** ELB reports every 60 seconds: a finer period has no more to say. */
 const PERIOD_SECONDS = 60;
 
@@ -47,13 +45,16 @@ export class CloudWatchMetrics implements MetricsPort {
           this.#client.send(
             new DescribeAlarmsCommand({
               AlarmNames: batch,
-              AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+              // Metric alarms only: "to return information about composite alarms, you must be signed on
+              // with the cloudwatch:DescribeAlarms permission that is scoped to *", and the deployer's is
+              // held to alarm ARNs (infra/lib/deployer-service.ts).
+              AlarmTypes: ['MetricAlarm'],
               ...(nextToken ? { NextToken: nextToken } : {}),
             }),
             { abortSignal: signal },
           ),
         );
-        for (const alarm of [...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? [])])
+        for (const alarm of output.MetricAlarms ?? [])
           if (alarm.AlarmName && alarm.StateValue && STATES.has(alarm.StateValue))
             readings.push({
               name: alarm.AlarmName,
@@ -81,11 +82,14 @@ export class CloudWatchMetrics implements MetricsPort {
         { Name: 'TargetGroup', Value: targetGroup },
         { Name: 'LoadBalancer', Value: loadBalancer },
       ];
-      for (const [key, metric] of Object.entries(ELB_METRICS))
+      for (const [id, metric] of [
+        ['r', ELB_METRICS.requests],
+        ['e', ELB_METRICS.errors],
+      ] as const)
         queries.push({
-          Id: `${key === 'requests' ? 'r' : 'e'}${index}`,
+          Id: `${id}${index}`,
           MetricStat: {
-            Metric: { Namespace: ELB_NAMESPACE, MetricName: metric, Dimensions: dimensions },
+            Metric: { Namespace: ELB_METRICS.namespace, MetricName: metric, Dimensions: dimensions },
             Period: PERIOD_SECONDS,
             Stat: 'Sum',
           },

@@ -18,7 +18,7 @@ import { strategyGate } from '../../../deployer/runtime/rollout/strategy-gate.ts
 import { updateService } from '../../../deployer/runtime/rollout/update.ts';
 import { waitForDeployment } from '../../../deployer/runtime/rollout/wait.ts';
 import { close, listen } from '../../../local/http-util.ts';
-import { ACTORS_LOAD_BALANCER_FULL_NAME, type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { actorsServiceConfig, FakeCdn, silentLogger } from '../../support/fakes/index.ts';
 import { echoWorldOptions, FAST_TIMING, registerActorsRevision } from './helpers.ts';
 
@@ -62,6 +62,9 @@ afterAll(async () => {
   if (analysisServer) await close(analysisServer);
   await world?.stop();
 });
+
+/** The actors ALB's metric dimension, as the world hands it to config (`${stack:LoadBalancerFullName}`). */
+const loadBalancer = () => world.stackValues.LoadBalancerFullName ?? '';
 
 /** Production requests to /work through the load balancer until `stop` aborts (what users send). */
 async function userTraffic(stop: AbortSignal): Promise<void> {
@@ -144,7 +147,7 @@ describe('rollout analysis over the local world', () => {
     analysisAnswer = { status: 200, body: 'all good' };
     const { outcome, live, next } = await canary({
       alarms: [ALARM],
-      errorRate: { loadBalancer: ACTORS_LOAD_BALANCER_FULL_NAME, maxPercent: 5, minRequests: 10 },
+      errorRate: { loadBalancer: loadBalancer(), maxPercent: 5, minRequests: 10 },
       http: { url: analysisUrl, timeoutSeconds: 2 },
     });
     expect(outcome).toEqual({ ok: true });
@@ -169,7 +172,7 @@ describe('rollout analysis over the local world', () => {
 
   it("rolls a canary back when the new revision's error rate at the load balancer breaks the limit", async () => {
     const { outcome, before, live } = await canary(
-      { errorRate: { loadBalancer: ACTORS_LOAD_BALANCER_FULL_NAME, maxPercent: 5, minRequests: 10 } },
+      { errorRate: { loadBalancer: loadBalancer(), maxPercent: 5, minRequests: 10 } },
       { failing: true },
     );
     expect(outcome).toMatchObject({ ok: false, reason: 'StrategyProbeFailed', movedOn: before });
