@@ -77,6 +77,13 @@ export interface EcsPort {
   ): Promise<LiveServiceDeployment | undefined>;
   /** StopServiceDeployment with stopType ROLLBACK: ECS moves traffic back and stops the new revision. */
   rollBackServiceDeployment?(serviceDeploymentArn: string, signal: AbortSignal): Promise<void>;
+  /** ContinueServiceDeployment: CONTINUE or ROLLBACK a deployment a PAUSE hook holds (`awaitingHookId`). */
+  continueServiceDeployment?(
+    serviceDeploymentArn: string,
+    hookId: string,
+    action: 'CONTINUE' | 'ROLLBACK',
+    signal: AbortSignal,
+  ): Promise<void>;
   /**
    * The service's recently stopped tasks of one revision, with their stop reason and exit codes (ECS
    * lists stopped tasks for at least an hour). Explains a failed rollout; order is not defined.

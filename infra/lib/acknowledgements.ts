@@ -82,7 +82,7 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
   acknowledge(
     stack.deployer.taskRole,
     `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${stack.region}:<AWS::AccountId>:service-deployment/<${cluster}>/<${actorsService}.Name>/*]`,
-    'The strategy gate describes and stops the service deployment of the rollout it follows; ECS gives each deployment a new id, so the grant names the managed service with an id wildcard.',
+    'The strategy gate describes, stops and continues (a held blue/green) the service deployment of the rollout it follows; ECS gives each deployment a new id, so the grant names the managed service with an id wildcard.',
   );
   acknowledge(
     stack.deployer.taskRole,

@@ -100,6 +100,13 @@ export class DeployerService extends Construct {
     // DescribeServiceDeployments and StopServiceDeployment name the service deployment
     // (arn:...:service-deployment/<cluster>/<service>/<id>), whose id is new at every rollout
     // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    const serviceDeployments = props.managedServices.map((s) =>
+      stack.formatArn({
+        service: 'ecs',
+        resource: 'service-deployment',
+        resourceName: `${props.cluster.clusterName}/${s.serviceName}/*`,
+      }),
+    );
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ServiceDeploymentsList',
@@ -111,15 +118,27 @@ export class DeployerService extends Construct {
       new iam.PolicyStatement({
         sid: 'ServiceDeploymentsOfManagedServices',
         actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
-        resources: props.managedServices.map((s) =>
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'service-deployment',
-            resourceName: `${props.cluster.clusterName}/${s.serviceName}/*`,
-          }),
-        ),
+        resources: serviceDeployments,
       }),
     );
+    // A blue/green held at test traffic by the deployer's PAUSE hook is released or rolled back with
+    // ContinueServiceDeployment, whose resource types are the service and the service deployment
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ServiceDeploymentHoldsOfManagedServices',
+        actions: ['ecs:ContinueServiceDeployment'],
+        resources: [...props.managedServices.map((s) => s.serviceArn), ...serviceDeployments],
+      }),
+    );
+    // cfn-lint 1.51's list of IAM actions predates ecs:ContinueServiceDeployment (W3037 "not one of");
+    // on this policy only. A misspelt action here still fails infra/test/deployer-permissions.test.ts,
+    // which compares the granted actions with the SDK commands the deployer sends.
+    const defaultPolicy = this.taskRole.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
+    defaultPolicy.cfnOptions.metadata = {
+      ...defaultPolicy.cfnOptions.metadata,
+      'cfn-lint': { config: { ignore_checks: ['W3037'] } },
+    };
     // A failed rollout says why (deployer/runtime/rollout/explain-failure.ts): the stopped tasks of the
     // cluster and their containers' last log lines. DescribeTasks takes the task resource
     // (arn:...:task/<cluster>/<id>); ListTasks has no task resource to name, only the ecs:cluster

@@ -164,7 +164,9 @@ describe('rollout analysis over the local world', () => {
     expect(outcome).toMatchObject({
       ok: false,
       reason: 'StrategyProbeFailed',
-      message: expect.stringMatching(/^canary 50 %: analysis failed: alarm actors-canary-5xx in ALARM/),
+      message: expect.stringMatching(
+        /^production traffic shift: analysis failed: alarm actors-canary-5xx in ALARM/,
+      ),
       movedOn: before,
     });
     expect(live.taskDefinitionArn).toBe(before);
@@ -177,7 +179,7 @@ describe('rollout analysis over the local world', () => {
     );
     expect(outcome).toMatchObject({ ok: false, reason: 'StrategyProbeFailed', movedOn: before });
     expect(outcome.ok === false && outcome.message).toMatch(
-      /^canary 50 %: analysis failed: error rate [\d.]+ % > 5 % over \d+ requests on target group actors-(blue|green)$/,
+      /^production traffic shift: analysis failed: error rate [\d.]+ % > 5 % over \d+ requests on target group actors-(blue|green)$/,
     );
     expect(live.taskDefinitionArn).toBe(before);
   }, 120_000);
