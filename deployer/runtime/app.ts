@@ -35,7 +35,7 @@ import { resyncPass } from './resync-pass.ts';
 import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
-import { ACTIVE_REFRESH_MS, StatusRefresh } from './status-refresh.ts';
+import { ACTIVE_REFRESH_MS, SETTLE_INTERVAL_MS, StatusRefresh } from './status-refresh.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
 
@@ -108,8 +108,22 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
     triage: async (services, signal) => (await resync(services, signal)).reconcile,
   });
-  const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
-    resyncPass({ ecs: taskDefinitions, registry: deps.registry, reconciler, logger }, services, signal);
+  // When this replica last judged every service (a resync or a settle): the refresh's settle skips
+  // a pass this replica has just made (the startup resync, right before the first settle).
+  let judgedAt = Number.NEGATIVE_INFINITY;
+  const resync = async (services: readonly ServiceConfig[], signal: AbortSignal) => {
+    const judged = await resyncPass(
+      { ecs: taskDefinitions, registry: deps.registry, reconciler, logger },
+      services,
+      signal,
+    );
+    if (services.length === intake.current()?.services.length) judgedAt = clock.now().getTime();
+    return judged;
+  };
+  const settle = async (services: readonly ServiceConfig[], signal: AbortSignal) => {
+    if (clock.now().getTime() - judgedAt < SETTLE_INTERVAL_MS) return;
+    await resync(services, signal);
+  };
   // Every replica's status from ECS, whoever runs the work (docs/deployer.md, Several replicas).
   const refresh = new StatusRefresh({
     ecs: taskDefinitions,
@@ -118,7 +132,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     clock,
     logger,
     services: () => intake.current()?.services ?? [],
-    settle: resync,
+    settle,
     // The queue shows for free whether another replica holds work: messages in flight not in our hand.
     othersAtWork: () => (store.queueCounts().inFlight ?? 0) > consumer.inHand,
     replicas: settings.replicas,
