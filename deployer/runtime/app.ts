@@ -108,17 +108,16 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
     triage: async (services, signal) => (await resync(services, signal)).reconcile,
   });
-  // When this replica last judged every service (a resync or a settle): the refresh's settle skips
-  // a pass this replica has just made (the startup resync, right before the first settle).
+  // When this replica last began judging every service (a resync or a settle): the refresh's settle
+  // skips what this replica is doing or has just done (the startup resync, still running at the first settle).
   let judgedAt = Number.NEGATIVE_INFINITY;
-  const resync = async (services: readonly ServiceConfig[], signal: AbortSignal) => {
-    const judged = await resyncPass(
+  const resync = (services: readonly ServiceConfig[], signal: AbortSignal) => {
+    if (services.length === intake.current()?.services.length) judgedAt = clock.now().getTime();
+    return resyncPass(
       { ecs: taskDefinitions, registry: deps.registry, reconciler, logger },
       services,
       signal,
     );
-    if (services.length === intake.current()?.services.length) judgedAt = clock.now().getTime();
-    return judged;
   };
   const settle = async (services: readonly ServiceConfig[], signal: AbortSignal) => {
     if (clock.now().getTime() - judgedAt < SETTLE_INTERVAL_MS) return;
