@@ -9,6 +9,9 @@ import { DEPLOYMENT_EVENTS_GROUP } from '../deployer/domain/events/queue-message
 import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
 import { createCloudFrontServer } from './cloudfront/server.ts';
 import { AlarmStore } from './cloudwatch/alarms.ts';
+import { recordTargetAnswer } from './cloudwatch/elb-metrics.ts';
+import { MetricStore } from './cloudwatch/metrics.ts';
+import { createCloudWatchServer } from './cloudwatch/server.ts';
 import { imagePushEvent } from './ecr/image-event.ts';
 import { LocalRegistry, type PushResult } from './ecr/registry.ts';
 import { createEcrServer } from './ecr/server.ts';
@@ -43,6 +46,8 @@ export interface LocalPorts {
   cloudfront: number;
   /** SSM Parameter Store (the deployer's last good config revision). */
   ssm: number;
+  /** CloudWatch (alarm states, the load balancer's metrics) for the rollout analysis. */
+  cloudwatch: number;
   /** Load balancer of the seeded actors service. */
   actors: number;
 }
@@ -58,6 +63,7 @@ export const DEFAULT_LOCAL_PORTS: LocalPorts = {
   cloudfront: 4603,
   // Any free port: only the deployer uses it, and it reads the URL from the world's env.
   ssm: 0,
+  cloudwatch: 4604,
   actors: 5080,
 };
 
@@ -68,6 +74,7 @@ export const LOCAL_PORT_VARIABLES: Record<keyof LocalPorts, string> = {
   ecr: 'LOCAL_ECR_PORT',
   cloudfront: 'LOCAL_CLOUDFRONT_PORT',
   ssm: 'LOCAL_SSM_PORT',
+  cloudwatch: 'LOCAL_CLOUDWATCH_PORT',
   actors: 'LOCAL_ACTORS_PORT',
 };
 
@@ -77,6 +84,7 @@ const PORT_OWNERS: Record<keyof LocalPorts, string> = {
   ecr: 'The local ECR stand-in',
   cloudfront: 'The local CloudFront stand-in',
   ssm: 'The local SSM Parameter Store stand-in',
+  cloudwatch: 'The local CloudWatch stand-in',
   actors: "The local load balancer of 'actors'",
 };
 
@@ -89,7 +97,15 @@ function listenAs<T>(key: keyof LocalPorts, port: number, listen: () => Promise<
     variable: LOCAL_PORT_VARIABLES[key],
   });
 }
-export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, ssm: 0, actors: 0 };
+export const EPHEMERAL_PORTS: LocalPorts = {
+  sqs: 0,
+  ecs: 0,
+  ecr: 0,
+  cloudfront: 0,
+  ssm: 0,
+  cloudwatch: 0,
+  actors: 0,
+};
 
 export interface LocalTiming extends SchedulerTiming {
   /** How long an invalidation stays InProgress. */
@@ -146,7 +162,13 @@ export const ACTORS_LOAD_BALANCER = {
   testListenerRule:
     'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/actors/0000000000000003/0000000000000004/0000000000000006',
   roleArn: 'arn:aws:iam::000000000000:role/actors-ecs-infrastructure',
+  /** The ALB both listener rules belong to; its `app/<name>/<id>` is the LoadBalancer metric dimension. */
+  loadBalancerArn:
+    'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/actors/0000000000000003',
 } as const;
+
+/** The actors ALB's metric dimension (`${stack:LoadBalancerFullName}` in config). */
+const ACTORS_LOAD_BALANCER_FULL_NAME = 'app/actors/0000000000000003';
 
 function actorsLoadBalancers(targetGroups: 1 | 2): ServiceLoadBalancer[] {
   const lb = ACTORS_LOAD_BALANCER;
@@ -177,6 +199,8 @@ export interface LocalEndpoints {
   cloudfront: string;
   sqs: string;
   ssm: string;
+  /** CloudWatch: DescribeAlarms, GetMetricData (and the writes that feed them). */
+  cloudwatch: string;
 }
 
 export interface TaskProcessInfo {
@@ -221,6 +245,8 @@ export interface LocalWorld {
   resetTraffic(service: string): void;
   /** Sets a CloudWatch alarm's state, which deployments that watch it react to (also PUT /_local/alarms/<name>). */
   setAlarm(name: string, state: AlarmState): void;
+  /** The CloudWatch stand-in's metric data (the load balancers publish their per-target-group counts here). */
+  metrics: MetricStore;
   stop(): Promise<void>;
 }
 
@@ -232,7 +258,11 @@ export const LOCAL_DISTRIBUTION_ID = 'ELOCALACTORS';
 /** The STACK_VALUES of the local world; CloudFrontUrl only once the actors load balancer listens. */
 export function localStackValues(actorsUrl: string | undefined): StackValues {
   const origin = actorsUrl?.replace(/\/+$/, '');
-  return { DistributionId: LOCAL_DISTRIBUTION_ID, ...(origin ? { CloudFrontUrl: origin } : {}) };
+  return {
+    DistributionId: LOCAL_DISTRIBUTION_ID,
+    LoadBalancerFullName: ACTORS_LOAD_BALANCER_FULL_NAME,
+    ...(origin ? { CloudFrontUrl: origin } : {}),
+  };
 }
 
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
@@ -246,6 +276,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const taskDefinitions = new TaskDefinitionStore();
   const parameters = new ParameterStore();
   const alarms = new AlarmStore();
+  const metrics = new MetricStore();
   const counters = new TrafficCounters();
 
   // ECS → EventBridge → the intake queue: bound once the queue runs (deployments start only after).
@@ -364,6 +395,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         }),
         'ssm',
       ),
+      cloudwatch: await start(
+        createCloudWatchServer({
+          alarms,
+          metrics,
+          faults,
+          logger: logger.child({ component: 'cloudwatch' }),
+        }),
+        'cloudwatch',
+      ),
       logs: '',
     };
     endpoints.logs = endpoints.ecs;
@@ -396,6 +436,8 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         service: SEED_SERVICE,
         route: routeOf(SEED_SERVICE),
         onRouted: (targetGroup, kind) => counters.count(SEED_SERVICE, targetGroup, kind),
+        onAnswered: (targetGroup, status) =>
+          recordTargetAnswer(metrics, ACTORS_LOAD_BALANCER_FULL_NAME, targetGroup, status),
         logger,
       });
       loadBalancers.set(SEED_SERVICE, await start(lb, 'actors'));
@@ -451,6 +493,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
         AWS_ENDPOINT_URL_SSM: endpoints.ssm,
         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
+        AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatch,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -487,6 +530,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       },
       resetTraffic: (name) => counters.reset(name),
       setAlarm: (name, state) => alarms.set(name, state),
+      metrics,
       stop,
     };
   } catch (error) {

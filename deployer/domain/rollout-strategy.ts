@@ -3,6 +3,7 @@
 // ROLLING replaces tasks in place; BLUE_GREEN starts the new revision beside the old one, sends it test
 // traffic, then all production traffic; CANARY shifts a share of production traffic first, the rest after a
 // bake; LINEAR shifts equal steps. Pure: the ECS adapter sends what `planDeploymentConfiguration` returns.
+import { type EcsLifecycleHook, planLifecycleHooks } from './test-traffic-hold.ts';
 
 export type RolloutStrategy = 'rolling' | 'blue-green' | 'linear' | 'canary';
 export const ROLLOUT_STRATEGIES: readonly RolloutStrategy[] = ['rolling', 'blue-green', 'linear', 'canary'];
@@ -82,8 +83,8 @@ export function minimumBakeMinutes(settings: StrategySettings): number {
 
 /**
  * ECS's DeploymentConfiguration as plain data (the API's field names, so the adapter sends it as it is).
- * Fields the deployer does not own (minimumHealthyPercent, maximumPercent, lifecycleHooks...) ride along
- * unchanged from what the service has.
+ * Fields the deployer does not own (minimumHealthyPercent, maximumPercent, other lifecycleHooks...) ride
+ * along unchanged from what the service has.
  */
 export interface EcsDeploymentConfiguration {
   strategy?: string;
@@ -92,6 +93,7 @@ export interface EcsDeploymentConfiguration {
   linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number };
   deploymentCircuitBreaker?: { enable?: boolean; rollback?: boolean };
   alarms?: { alarmNames?: string[]; enable?: boolean; rollback?: boolean };
+  lifecycleHooks?: EcsLifecycleHook[];
   [field: string]: unknown;
 }
 
@@ -130,12 +132,15 @@ function sameJson(a: unknown, b: unknown): boolean {
  * The config owns strategy, bake times, canary/linear settings and (when it lists any) the alarms; every
  * other field is copied from the live service, so the call never resets what CDK or an operator set
  * (moto 5.2 replaces the whole object on UpdateService, so anything not sent would be lost there).
- * `settings` absent: the config does not manage the strategy and nothing is sent.
+ * `settings` absent: the config does not manage the strategy and nothing is sent. `hold`: the PAUSE hook
+ * that keeps a blue/green at test traffic for our verification (test-traffic-hold.ts), added to the
+ * service's other hooks; absent: a hold of ours left from an earlier config is removed.
  */
 export function planDeploymentConfiguration(
   settings: StrategySettings | undefined,
   rollbackOnFailure: boolean,
   live: LiveDeploymentSettings | undefined,
+  hold?: EcsLifecycleHook,
 ): DeploymentConfigurationPlan {
   if (settings === undefined) return { ok: true };
   const strategy = ECS_STRATEGY[settings.strategy];
@@ -187,5 +192,7 @@ export function planDeploymentConfiguration(
   if (settings.alarms !== undefined)
     next.alarms = { alarmNames: [...settings.alarms], enable: true, rollback: rollbackOnFailure };
   else if (alarms) next.alarms = alarms;
+  const hooks = planLifecycleHooks(current.lifecycleHooks, hold);
+  if (hooks) next.lifecycleHooks = hooks;
   return sameJson(next, current) ? { ok: true } : { ok: true, configuration: next };
 }

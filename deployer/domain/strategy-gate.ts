@@ -6,6 +6,7 @@
 // production traffic moves (canary share, linear steps, all at once for blue/green), and BAKE_TIME is "when
 // both blue and green service revisions are running simultaneously after the production traffic has shifted".
 import type { RolloutStrategy, TestTraffic } from './rollout-strategy.ts';
+import { HOLD_STAGE } from './test-traffic-hold.ts';
 
 /** The in-progress ECS service deployment, as DescribeServiceDeployments describes it. */
 export interface LiveServiceDeployment {
@@ -16,6 +17,8 @@ export interface LiveServiceDeployment {
   /** requestedProductionTrafficWeight / requestedTestTrafficWeight of the target revision (0-100). */
   productionPercent?: number;
   testPercent?: number;
+  /** A PAUSE lifecycle hook holds the deployment (lifecycleHookDetails status AWAITING_ACTION): its hookId. */
+  awaitingHookId?: string;
 }
 
 const TEST_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT']);
@@ -88,22 +91,32 @@ export function judgeStrategyProbe(
 /** What the gate has seen of this deployment so far (shown on the status). */
 export interface GateTally {
   newOk: number;
+  /** Of `newOk`, the good answers through the test header (they release a blue/green held at test traffic). */
+  testOk: number;
   old: number;
   /** Errors in a row that no digest pins on a revision; `failAfter` of them stop the deployment. */
   unattributedStreak: number;
 }
 
-export const EMPTY_TALLY: GateTally = { newOk: 0, old: 0, unattributedStreak: 0 };
+export const EMPTY_TALLY: GateTally = { newOk: 0, testOk: 0, old: 0, unattributedStreak: 0 };
 
-/** The tally after one verdict, and whether the deployment must be stopped (with why). */
+/** The tally after one verdict (of a probe sent to `target`), and whether the deployment must be stopped (with why). */
 export function tallyProbe(
   tally: GateTally,
   verdict: ProbeVerdict,
   failAfter: number,
+  target: 'test' | 'production' = 'production',
 ): { tally: GateTally; stop?: string } {
   switch (verdict.kind) {
     case 'new-ok':
-      return { tally: { ...tally, newOk: tally.newOk + 1, unattributedStreak: 0 } };
+      return {
+        tally: {
+          ...tally,
+          newOk: tally.newOk + 1,
+          testOk: tally.testOk + (target === 'test' ? 1 : 0),
+          unattributedStreak: 0,
+        },
+      };
     case 'old':
       return { tally: { ...tally, old: tally.old + 1, unattributedStreak: 0 } };
     case 'fail':
@@ -118,14 +131,14 @@ export function tallyProbe(
   }
 }
 
-/** The phase in words for the status: `test traffic`, `canary 10 %`, `step 3/10`, `baking`. */
+/** The phase in words for the status: `test traffic`, `test traffic (held)`, `canary 10 %`, `step 3/10`, `baking`. */
 export function describePhase(
   strategy: { strategy: RolloutStrategy; linear?: { stepPercent: number } },
-  deployment: Pick<LiveServiceDeployment, 'lifecycleStage' | 'productionPercent'>,
+  deployment: Pick<LiveServiceDeployment, 'lifecycleStage' | 'productionPercent' | 'awaitingHookId'>,
 ): string {
   const stage = deployment.lifecycleStage;
   if (stage === undefined) return 'starting';
-  if (TEST_STAGES.has(stage)) return 'test traffic';
+  if (TEST_STAGES.has(stage)) return deployment.awaitingHookId ? 'test traffic (held)' : 'test traffic';
   if (stage === 'BAKE_TIME') return 'baking';
   const percent = deployment.productionPercent ?? 0;
   if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && strategy.strategy === 'canary' && percent < 100)
@@ -136,4 +149,20 @@ export function describePhase(
     return `step ${Math.min(steps, Math.max(1, Math.ceil(percent / step - 1e-9)))}/${steps}`;
   }
   return stage.toLowerCase().replaceAll('_', ' ');
+}
+
+/**
+ * What to do with a deployment a PAUSE hook holds at test traffic (test-traffic-hold.ts): `continue` once
+ * the green revision answered `successesNeeded` test probes well (and none badly: a bad one stops the
+ * deployment first), `wait` otherwise, `none` when no hold of ours awaits action.
+ */
+export function holdDecision(
+  deployment: Pick<LiveServiceDeployment, 'lifecycleStage' | 'awaitingHookId'>,
+  tally: GateTally,
+  successesNeeded: number,
+): { kind: 'none' } | { kind: 'wait' } | { kind: 'continue'; hookId: string } {
+  if (deployment.lifecycleStage !== HOLD_STAGE || !deployment.awaitingHookId) return { kind: 'none' };
+  return tally.testOk >= successesNeeded
+    ? { kind: 'continue', hookId: deployment.awaitingHookId }
+    : { kind: 'wait' };
 }

@@ -1,4 +1,6 @@
 // The shared vocabulary of the deployer: desired state, live state, events, plans. Pure data only.
+
+import type { AnalysisSettings } from './analysis.ts';
 import type { SyncWindow } from './gates/sync-window.ts';
 import type { LiveDeploymentSettings, StrategySettings } from './rollout-strategy.ts';
 import type { RolloutTrigger } from './rollout-trigger.ts';
@@ -54,6 +56,8 @@ export interface ServiceConfig {
     rollback: boolean;
     /** How ECS rolls the service out (rollout-strategy.ts); absent: the deployer leaves that to the service. */
     strategy?: StrategySettings;
+    /** What the strategy gate reads besides its probes (domain/analysis.ts); absent: nothing. */
+    analysis?: AnalysisSettings;
   };
   suspended: boolean;
   /** `manual`: each new digest waits for `approve` (domain/gates); absent: none. */

@@ -7,6 +7,7 @@ import type { HistoryLinkSettings } from '../domain/history-links.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import type {
+  AnalysisPorts,
   CdnPort,
   Clock,
   ConfigSource,
@@ -55,6 +56,8 @@ export interface RuntimeDeps {
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs (CloudWatch Logs) that explain a failed rollout; absent: no log lines. */
   taskLogs?: TaskLogsPort | undefined;
+  /** CloudWatch and the HTTP analysis URL that `rollout.analysis` reads; absent: analyses fail. */
+  analysis?: AnalysisPorts | undefined;
   /** Where history links go; default: the AWS consoles of settings.region in aws mode, no GitHub. */
   historyLinks?: HistoryLinkSettings | undefined;
 }
@@ -151,6 +154,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     waitPollMs: settings.waitPollMs,
     releaseRecords: deps.releaseRecords,
     taskLogs: deps.taskLogs,
+    analysis: deps.analysis,
     consoleLinks: settings.mode === 'aws',
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),

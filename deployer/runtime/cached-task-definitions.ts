@@ -51,6 +51,8 @@ export class CachedTaskDefinitions implements EcsPort {
     currentServiceDeployment: (cluster, service, signal) =>
       this.currentServiceDeployment(cluster, service, signal),
     rollBackServiceDeployment: (arn, signal) => this.rollBackServiceDeployment(arn, signal),
+    continueServiceDeployment: (arn, hookId, action, signal) =>
+      this.continueServiceDeployment(arn, hookId, action, signal),
   };
 
   describeTaskDefinition(reference: string, signal: AbortSignal): Promise<DescribedTaskDefinition> {
@@ -158,6 +160,17 @@ export class CachedTaskDefinitions implements EcsPort {
     if (!this.#inner.rollBackServiceDeployment)
       throw new DeployerError('STRATEGY_UNSUPPORTED', 'this ECS cannot stop a service deployment');
     await this.#inner.rollBackServiceDeployment(serviceDeploymentArn, signal);
+  }
+
+  async continueServiceDeployment(
+    serviceDeploymentArn: string,
+    hookId: string,
+    action: 'CONTINUE' | 'ROLLBACK',
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (!this.#inner.continueServiceDeployment)
+      throw new DeployerError('STRATEGY_UNSUPPORTED', 'this ECS cannot continue a service deployment');
+    await this.#inner.continueServiceDeployment(serviceDeploymentArn, hookId, action, signal);
   }
 
   stoppedTasks(cluster: string, service: string, taskDefinitionArn: string, signal: AbortSignal) {

@@ -38,6 +38,7 @@ export interface ReconcilerDeps {
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs and console links that explain a failed rollout (explain-failure.ts). */
   taskLogs?: RunnerDeps['taskLogs'];
+  analysis?: RunnerDeps['analysis'];
   consoleLinks?: RunnerDeps['consoleLinks'];
   /** The config in force (intake keeps it). */
   desired: () => DesiredState | undefined;

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { type AwsClientSettings, createAwsClients } from '../adapters/aws/clients.ts';
 import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
+import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { ECS_RATE_LIMIT, EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
 import { CloudWatchTaskLogs } from '../adapters/aws/logs-adapter.ts';
@@ -13,6 +14,7 @@ import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
 import { DirectoryConfigSource } from '../adapters/directory-config-source.ts';
 import { GitConfigSource } from '../adapters/git/git-config-source.ts';
+import { HttpAnalysisProbe } from '../adapters/http/analysis-probe.ts';
 import { HttpVerifyProbe } from '../adapters/http/verify-probe.ts';
 import { SystemClock } from '../adapters/system-clock.ts';
 import type { QueuePort } from '../ports.ts';
@@ -94,6 +96,12 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
       allowPrivateNetworks: settings.verifyAllowPrivateNetworks,
       ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
     }),
+    // rollout.analysis: CloudWatch (AWS_ENDPOINT_URL_CLOUDWATCH reaches the local world's stand-in) and
+    // the analysis URL, fetched as carefully as the verify URL.
+    analysis: {
+      metrics: new CloudWatchMetrics(clients.cloudwatch),
+      probe: new HttpAnalysisProbe({ allowPrivateNetworks: settings.verifyAllowPrivateNetworks }),
+    },
     clock: new SystemClock(),
     ...(settings.releaseParameterPrefix
       ? { releaseRecords: new SsmReleaseRecords(clients.ssm, settings.releaseParameterPrefix) }

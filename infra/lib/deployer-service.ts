@@ -1,7 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,11 +12,18 @@ import { DEPLOYER_HEALTH_PATH, DEPLOYER_PORT } from '../../common/contract.ts';
 import { STACK_VALUES_VARIABLE } from '../../deployer/domain/config/stack-values.ts';
 import { INTAKE_MAX_RECEIVE_COUNT, INTAKE_VISIBILITY_TIMEOUT_SECONDS } from './intake-queue.ts';
 
-/** The values config placeholders may name: `${stack:DistributionId}`, `${stack:CloudFrontUrl}`. */
-export function stackValues(distribution: cloudfront.IDistribution): Record<string, string> {
+/**
+ * The values config placeholders may name: `${stack:DistributionId}`, `${stack:CloudFrontUrl}`, and
+ * `${stack:LoadBalancerFullName}` (the ALB's `app/<name>/<id>`, rollout.analysis.errorRate.loadBalancer).
+ */
+export function stackValues(
+  distribution: cloudfront.IDistribution,
+  loadBalancer?: elbv2.ApplicationLoadBalancer,
+): Record<string, string> {
   return {
     DistributionId: distribution.distributionId,
     CloudFrontUrl: `https://${distribution.distributionDomainName}`,
+    ...(loadBalancer ? { LoadBalancerFullName: loadBalancer.loadBalancerFullName } : {}),
   };
 }
 
@@ -41,6 +49,8 @@ export interface DeployerServiceProps {
   managedFamilies: string[];
   managedRepositories: ecr.IRepository[];
   distribution: cloudfront.IDistribution;
+  /** The ALB in front of the managed services: its metrics feed rollout.analysis.errorRate. */
+  loadBalancer?: elbv2.ApplicationLoadBalancer;
   configRepository: string;
   configBranch: string;
   desiredCount?: number;
@@ -90,6 +100,13 @@ export class DeployerService extends Construct {
     // DescribeServiceDeployments and StopServiceDeployment name the service deployment
     // (arn:...:service-deployment/<cluster>/<service>/<id>), whose id is new at every rollout
     // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    const serviceDeployments = props.managedServices.map((s) =>
+      stack.formatArn({
+        service: 'ecs',
+        resource: 'service-deployment',
+        resourceName: `${props.cluster.clusterName}/${s.serviceName}/*`,
+      }),
+    );
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ServiceDeploymentsList',
@@ -101,15 +118,27 @@ export class DeployerService extends Construct {
       new iam.PolicyStatement({
         sid: 'ServiceDeploymentsOfManagedServices',
         actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
-        resources: props.managedServices.map((s) =>
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'service-deployment',
-            resourceName: `${props.cluster.clusterName}/${s.serviceName}/*`,
-          }),
-        ),
+        resources: serviceDeployments,
       }),
     );
+    // A blue/green held at test traffic by the deployer's PAUSE hook is released or rolled back with
+    // ContinueServiceDeployment, whose resource types are the service and the service deployment
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ServiceDeploymentHoldsOfManagedServices',
+        actions: ['ecs:ContinueServiceDeployment'],
+        resources: [...props.managedServices.map((s) => s.serviceArn), ...serviceDeployments],
+      }),
+    );
+    // cfn-lint 1.51's list of IAM actions predates ecs:ContinueServiceDeployment (W3037 "not one of");
+    // on this policy only. A misspelt action here still fails infra/test/deployer-permissions.test.ts,
+    // which compares the granted actions with the SDK commands the deployer sends.
+    const defaultPolicy = this.taskRole.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
+    defaultPolicy.cfnOptions.metadata = {
+      ...defaultPolicy.cfnOptions.metadata,
+      'cfn-lint': { config: { ignore_checks: ['W3037'] } },
+    };
     // A failed rollout says why (deployer/runtime/rollout/explain-failure.ts): the stopped tasks of the
     // cluster and their containers' last log lines. DescribeTasks takes the task resource
     // (arn:...:task/<cluster>/<id>); ListTasks has no task resource to name, only the ecs:cluster
@@ -142,6 +171,31 @@ export class DeployerService extends Construct {
         // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html).
         actions: ['logs:GetLogEvents'],
         resources: props.managedLogGroups.map((group) => group.logGroupArn),
+      }),
+    );
+    // rollout.analysis (deployer/adapters/aws/cloudwatch-adapter.ts): DescribeAlarms takes the alarm
+    // resource (arn:...:alarm:<name>); the names are in config/, which the stack does not read, so every
+    // alarm of the account and region (metric alarms only: composite ones would need `*`). GetMetricData has
+    // no resource type at all (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AnalysisAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AnalysisMetrics',
+        actions: ['cloudwatch:GetMetricData'],
+        resources: ['*'],
       }),
     );
     this.taskRole.addToPolicy(
@@ -276,7 +330,7 @@ export class DeployerService extends Construct {
         REPLICAS: String(props.desiredCount ?? DEFAULT_DEPLOYER_REPLICAS),
         // `${stack:Name}` in config/services/*.yaml resolves to these, so the committed config needs no
         // per-account edit (docs/config.md). Tokens: CloudFormation fills them in at deploy time.
-        [STACK_VALUES_VARIABLE]: stack.toJsonString(stackValues(props.distribution)),
+        [STACK_VALUES_VARIABLE]: stack.toJsonString(stackValues(props.distribution, props.loadBalancer)),
         ...(props.releaseRecords ? { RELEASE_PARAMETER_PREFIX: props.releaseRecords.prefix } : {}),
       },
       secrets: {

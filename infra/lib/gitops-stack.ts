@@ -135,6 +135,7 @@ export class GitOpsStack extends Stack {
       managedFamilies: [this.actors.taskDefinition.family],
       managedRepositories: [this.registries.service],
       distribution: this.edge.distribution,
+      loadBalancer: this.edge.loadBalancer,
       configRepository: props.configRepository,
       configBranch: props.configBranch,
       desiredCount: props.deployerDesiredCount,

@@ -18,6 +18,7 @@ const IAM_PREFIX: Record<string, string> = {
   sqs: 'sqs',
   ssm: 'ssm',
   'cloudwatch-logs': 'logs',
+  cloudwatch: 'cloudwatch',
 };
 
 /**

@@ -1,8 +1,9 @@
 // Builds the AWS SDK v3 clients the adapters use. Endpoints are NOT set here: the SDK itself reads
-// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM / _CLOUDWATCH_LOGS (and AWS_ENDPOINT_URL) from the environment
+// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM / _CLOUDWATCH_LOGS / _CLOUDWATCH (and AWS_ENDPOINT_URL) from the environment
 // (@smithy/core getEndpointUrlConfig), which is how local runs reach the stand-ins. `endpoints` only
 // exists for callers that want to pass them explicitly.
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -24,7 +25,7 @@ export interface AwsClientSettings {
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
   /** Explicit endpoints win over AWS_ENDPOINT_URL_* (tests, unusual setups). */
-  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm' | 'logs', string>>;
+  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm' | 'logs' | 'cloudwatch', string>>;
   /** Static credentials (local stand-ins, tests); otherwise the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where to read AWS_REGION / AWS_ENDPOINT_URL_SQS from; defaults to process.env. */
@@ -40,6 +41,8 @@ export interface AwsClients {
   ssm: SSMClient;
   /** CloudWatch Logs: the last lines of a stopped task's container (logs-adapter.ts). */
   logs: CloudWatchLogsClient;
+  /** CloudWatch: alarm states and load balancer metrics for the rollout analysis (cloudwatch-adapter.ts). */
+  cloudwatch: CloudWatchClient;
   /** Closes the clients' sockets (shutdown, tests). */
   destroy(): void;
 }
@@ -76,6 +79,7 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
   const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1', ...endpoint('cloudfront') });
   const ssm = new SSMClient({ ...common, region, ...endpoint('ssm') });
   const logs = new CloudWatchLogsClient({ ...common, region, ...endpoint('logs') });
+  const cloudwatch = new CloudWatchClient({ ...common, region, ...endpoint('cloudwatch') });
   const sqs = new SQSClient({
     ...common,
     region,
@@ -91,9 +95,11 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     sqs,
     ssm,
     logs,
+    cloudwatch,
     destroy() {
       ssm.destroy();
       logs.destroy();
+      cloudwatch.destroy();
       ecs.destroy();
       ecr.destroy();
       cloudfront.destroy();

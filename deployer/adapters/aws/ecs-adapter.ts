@@ -25,7 +25,11 @@ import type {
 } from '../../ports.ts';
 import type { RateLimiter } from '../../shared/rate-limiter.ts';
 import { toLiveService } from './ecs-live-service.ts';
-import { currentServiceDeployment, rollBackServiceDeployment } from './ecs-service-deployments.ts';
+import {
+  continueServiceDeployment,
+  currentServiceDeployment,
+  rollBackServiceDeployment,
+} from './ecs-service-deployments.ts';
 import { listStoppedTasks, type SendCall } from './ecs-stopped-tasks.ts';
 import { callAws } from './map-aws-error.ts';
 
@@ -265,6 +269,17 @@ export class EcsAdapter implements EcsPort {
   rollBackServiceDeployment(serviceDeploymentArn: string, signal: AbortSignal) {
     const call: SendCall = (operation, send) => this.#call(operation, signal, send);
     return rollBackServiceDeployment(this.#client, serviceDeploymentArn, call, signal);
+  }
+
+  /** ContinueServiceDeployment on a paused lifecycle hook (ecs-service-deployments.ts). */
+  continueServiceDeployment(
+    serviceDeploymentArn: string,
+    hookId: string,
+    action: 'CONTINUE' | 'ROLLBACK',
+    signal: AbortSignal,
+  ) {
+    const call: SendCall = (operation, send) => this.#call(operation, signal, send);
+    return continueServiceDeployment(this.#client, { serviceDeploymentArn, hookId, action }, call, signal);
   }
 
   /** The revision's stopped tasks (ecs-stopped-tasks.ts), each call under the rate limit. */

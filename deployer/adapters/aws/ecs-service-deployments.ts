@@ -1,6 +1,7 @@
-// ECS service deployments for the strategy gate: the one in progress, described with its lifecycle stage
-// and traffic split, and StopServiceDeployment with ROLLBACK.
+// ECS service deployments for the strategy gate: the one in progress, described with its lifecycle stage,
+// traffic split and a PAUSE hook awaiting action; StopServiceDeployment with ROLLBACK; ContinueServiceDeployment.
 import {
+  ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
   type ECSClient,
   ListServiceDeploymentsCommand,
@@ -36,6 +37,11 @@ export async function currentServiceDeployment(
   const found = described.serviceDeployments?.[0];
   if (!found) return undefined;
   const target = found.targetServiceRevision;
+  // lifecycleHookDetails: "hookId ... Use this value when calling ContinueServiceDeployment", status
+  // AWAITING_ACTION while a PAUSE hook holds the deployment (API_DeploymentLifecycleHookDetail.html).
+  const awaiting = found.lifecycleHookDetails?.find(
+    (hook) => hook.targetType === 'PAUSE' && hook.status === 'AWAITING_ACTION' && hook.hookId,
+  );
   return {
     arn,
     status: found.status ?? 'UNKNOWN',
@@ -46,6 +52,7 @@ export async function currentServiceDeployment(
     ...(target?.requestedTestTrafficWeight !== undefined && {
       testPercent: target.requestedTestTrafficWeight,
     }),
+    ...(awaiting?.hookId && { awaitingHookId: awaiting.hookId }),
   };
 }
 
@@ -63,5 +70,23 @@ export async function rollBackServiceDeployment(
     client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }), {
       abortSignal: signal,
     }),
+  );
+}
+
+/**
+ * ContinueServiceDeployment on a PAUSE hook awaiting action: CONTINUE "proceeds the deployment to the next
+ * lifecycle stage", ROLLBACK "rolls back the service deployment to the previous service revision"; "the
+ * pause hook must be in AWAITING_ACTION status" and the deployment IN_PROGRESS
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContinueServiceDeployment.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/continue-service-deployment.html).
+ */
+export async function continueServiceDeployment(
+  client: ECSClient,
+  input: { serviceDeploymentArn: string; hookId: string; action: 'CONTINUE' | 'ROLLBACK' },
+  call: SendCall,
+  signal: AbortSignal,
+): Promise<void> {
+  await call('ecs:ContinueServiceDeployment', () =>
+    client.send(new ContinueServiceDeploymentCommand(input), { abortSignal: signal }),
   );
 }

@@ -18,6 +18,7 @@ import {
   shortRevision,
   withKnownTag,
 } from '../../present/format-values.ts';
+import { strategyProgressText } from '../../present/strategy-progress-text.ts';
 import { cliHint } from '../cli-io.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
 import { failureLines, verifyLines } from './failure-report.ts';
@@ -58,9 +59,17 @@ function statusRow(service: ServiceStatus): string[] {
     healthCell(service),
     printable(imageLabel(service.desired)),
     printable(imageLabel(liveImageStatus(service))),
-    service.currentRollout ? service.currentRollout.step : '-',
+    stepCell(service),
     lastRollout(service.recentRollouts[0]),
   ];
+}
+
+/** `Waiting`, or `Waiting (canary 10 %)` while ECS shifts traffic under a strategy. */
+function stepCell(service: ServiceStatus): string {
+  const current = service.currentRollout;
+  if (!current) return '-';
+  const phase = current.step === 'Waiting' ? current.strategy?.phase : undefined;
+  return phase ? `${current.step} (${printable(phase)})` : current.step;
 }
 
 /** Argo CD's pair: `Healthy·OutOfSync` (details in `status <service>`). */
@@ -130,6 +139,10 @@ export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()
     lines.push(
       `Rollout:   ${current.id} ${printable(imageLabel(withKnownTag(current.from, tags)))} -> ${printable(imageLabel(current.to))}, step ${current.step}, since ${formatTime(current.startedAt)}`,
     );
+    if (current.strategy && current.step === 'Waiting')
+      lines.push(
+        `Strategy:  ${current.strategy.strategy}: ${printable(strategyProgressText(current.strategy))}`,
+      );
   }
   lines.push(...verifyLines(service, nowMs));
   lines.push(`Reconciled: ${service.lastReconciledAt ? formatTime(service.lastReconciledAt) : 'never'}`);

@@ -1,4 +1,5 @@
 // Turns one schema-valid file's data into a ServiceConfig with every default filled in.
+import { ANALYSIS_DEFAULTS, type AnalysisSettings, loadBalancerDimension } from '../analysis.ts';
 import { parseDuration, type SyncWindow } from '../gates/sync-window.ts';
 import {
   ECS_STRATEGY_LIMITS,
@@ -34,6 +35,12 @@ export interface ValidServiceData {
     linear?: { stepPercent?: number; stepBakeMinutes?: number };
     alarms?: string[];
     testTraffic?: TestTraffic;
+    analysis?: {
+      intervalSeconds?: number;
+      alarms?: string[];
+      errorRate?: { loadBalancer: string; maxPercent: number; minRequests?: number };
+      http?: { url: string; timeoutSeconds?: number };
+    };
   };
   suspended?: boolean;
   approval?: 'manual' | 'none';
@@ -82,6 +89,29 @@ function strategySettings(rollout: ValidServiceData['rollout']): StrategySetting
   return settings;
 }
 
+/** `rollout.analysis` with defaults; the load balancer as its metric dimension (`app/<name>/<id>`). */
+function analysisSettings(
+  analysis: NonNullable<ValidServiceData['rollout']>['analysis'],
+): AnalysisSettings | undefined {
+  if (analysis === undefined) return undefined;
+  const D = ANALYSIS_DEFAULTS;
+  const settings: AnalysisSettings = { intervalSeconds: analysis.intervalSeconds ?? D.intervalSeconds };
+  if (analysis.alarms) settings.alarms = [...analysis.alarms];
+  if (analysis.errorRate)
+    settings.errorRate = {
+      // An unresolved `${stack:...}` (validate without stack values) stays as written.
+      loadBalancer: loadBalancerDimension(analysis.errorRate.loadBalancer) ?? analysis.errorRate.loadBalancer,
+      maxPercent: analysis.errorRate.maxPercent,
+      minRequests: analysis.errorRate.minRequests ?? D.minRequests,
+    };
+  if (analysis.http)
+    settings.http = {
+      url: analysis.http.url,
+      timeoutSeconds: analysis.http.timeoutSeconds ?? D.httpTimeoutSeconds,
+    };
+  return settings;
+}
+
 export function toServiceConfig(data: ValidServiceData, file: string): ServiceConfig {
   const d = CONFIG_DEFAULTS;
   const config: ServiceConfig = {
@@ -102,6 +132,8 @@ export function toServiceConfig(data: ValidServiceData, file: string): ServiceCo
   if (data.windows !== undefined && data.windows.length > 0) config.windows = data.windows.map(syncWindow);
   const strategy = strategySettings(data.rollout);
   if (strategy !== undefined) config.rollout.strategy = strategy;
+  const analysis = analysisSettings(data.rollout?.analysis);
+  if (analysis !== undefined) config.rollout.analysis = analysis;
   if (data.image.pin !== undefined) config.image.pin = normalisePin(data.image.pin);
   if (data.image.pin !== undefined && data.image.track !== undefined) config.image.pinHoldsTrack = true;
   if (data.verify !== undefined) {

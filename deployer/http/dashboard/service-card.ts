@@ -19,6 +19,7 @@ import { currentRollout } from './rollout-steps.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { actionSlot } from './service-actions.ts';
 import { latestEvents, taskCounts } from './service-tasks.ts';
+import { strategyProgress } from './strategy-progress.ts';
 
 export function serviceCard(service: ServiceStatus): SafeHtml {
   const tags = knownTags(service);
@@ -38,6 +39,7 @@ ${gateNotice(service)}
 </dl>
 ${githubActivity(service)}
 ${service.currentRollout ? currentRollout(service.currentRollout, tags) : ''}
+${strategyProgress(service.currentRollout)}
 ${verifyProgress(service.currentRollout)}${failureDetail(service.lastFailure)}
 ${failedDigests(service)}
 <h3>Recent rollouts</h3>

@@ -4,6 +4,7 @@
 // deployment settings for the strategy plan) and the event path saves a DescribeServices.
 import { DeployerError } from '../../domain/errors.ts';
 import { planDeploymentConfiguration } from '../../domain/rollout-strategy.ts';
+import { testTrafficHoldHook } from '../../domain/test-traffic-hold.ts';
 import type { LiveService } from '../../domain/types.ts';
 import type { RolloutContext } from './rollout-context.ts';
 
@@ -21,11 +22,10 @@ export async function updateService(
     ctx.log.info({ taskDefinitionArn }, 'service already deploys this revision; not updating again');
     return false;
   }
-  const plan = planDeploymentConfiguration(
-    ctx.service.rollout.strategy,
-    ctx.service.rollout.rollback,
-    live.deploymentSettings,
-  );
+  const { strategy, rollback, timeoutSeconds } = ctx.service.rollout;
+  // A blue/green judged through its test header waits at test traffic for the strategy gate's verdict.
+  const hold = testTrafficHoldHook(strategy, ctx.service.verify !== undefined, timeoutSeconds);
+  const plan = planDeploymentConfiguration(strategy, rollback, live.deploymentSettings, hold);
   // ECS would refuse the strategy (wrong controller, no alternate target group): a config problem, not a retry.
   if (!plan.ok) throw new DeployerError('STRATEGY_UNSUPPORTED', `${ctx.service.name}: ${plan.message}`);
   const { configuration } = plan;

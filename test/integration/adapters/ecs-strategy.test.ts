@@ -4,8 +4,9 @@
 // the fields the deployer does not own (min/max, CDK's alarms) still there. What moto 5.2.1 does with
 // these fields (checked here and recorded in test/contract/moto-limits.ts): CreateService drops
 // deploymentConfiguration, UpdateService stores the object as sent (replacing the old one, no validation),
-// loadBalancers[].advancedConfiguration is kept as given, and ListServiceDeployments,
-// DescribeServiceDeployments and StopServiceDeployment are not implemented.
+// loadBalancers[].advancedConfiguration is kept as given, lifecycleHooks (the blue/green test-traffic hold)
+// are stored and described as sent, and ListServiceDeployments, DescribeServiceDeployments,
+// StopServiceDeployment and ContinueServiceDeployment are not implemented.
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
 import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
 import { planDeploymentConfiguration } from '../../../deployer/domain/rollout-strategy.ts';
+import { testTrafficHoldHook } from '../../../deployer/domain/test-traffic-hold.ts';
 import { type MotoServer, startMoto } from '../../support/moto-server.ts';
 
 const signal = () => AbortSignal.timeout(60_000);
@@ -112,5 +114,29 @@ describe('EcsAdapter and rollout.strategy over moto', () => {
     });
     // In step now: the next rollout sends nothing.
     expect(planDeploymentConfiguration(strategy, true, after.deploymentSettings)).toEqual({ ok: true });
+  });
+
+  it('updateService sends the blue/green test-traffic hold; moto keeps the PAUSE hook, so the next plan sends nothing', async () => {
+    const strategy = {
+      strategy: 'blue-green',
+      bakeMinutes: 1,
+      testTraffic: { header: { name: 'x-test-traffic', value: '1' } },
+    } as const;
+    const hold = testTrafficHoldHook(strategy, true, 900);
+    const before = await adapter.describeService('gitops', 'web', signal());
+    const plan = planDeploymentConfiguration(strategy, true, before.deploymentSettings, hold);
+    if (!plan.ok || !plan.configuration) throw new Error(`expected a configuration: ${JSON.stringify(plan)}`);
+    await adapter.updateService('gitops', 'web', revision, signal(), {
+      deploymentConfiguration: plan.configuration,
+    });
+    const after = await adapter.describeService('gitops', 'web', signal());
+    expect(after.deploymentSettings?.configuration.lifecycleHooks).toEqual([
+      {
+        targetType: 'PAUSE',
+        lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+        timeoutConfiguration: { timeoutInMinutes: 15, action: 'ROLLBACK' },
+      },
+    ]);
+    expect(planDeploymentConfiguration(strategy, true, after.deploymentSettings, hold)).toEqual({ ok: true });
   });
 });

@@ -2,9 +2,11 @@
 // the canary or blue/green configuration, ECS (the stand-in) shifts traffic between two target groups,
 // and the gate reads the lifecycle stage, probes the new revision and, when it answers badly, stops the
 // deployment with ROLLBACK. Canary that passes: the split is seen at the load balancer, then 100 %.
-// Canary that fails: traffic back on the old revision, reason StrategyProbeFailed. (Blue/green's test
-// traffic passes in one look when no lifecycle hook holds it: gating it needs a PAUSE hook at
-// POST_TEST_TRAFFIC_SHIFT, not built yet.)
+// Canary that fails: traffic back on the old revision, reason StrategyProbeFailed. Blue/green with a test
+// header: the update sends a PAUSE hook at POST_TEST_TRAFFIC_SHIFT, the gate probes green through the
+// header while ECS holds, and releases it (CONTINUE) or rolls it back (ROLLBACK) before production moves,
+// while a client sends production requests the whole time. moto 5.2.1 has no ContinueServiceDeployment or
+// DescribeServiceDeployments (test/contract/moto-limits.ts), so only the stand-in referees this here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
 import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
@@ -68,6 +70,25 @@ async function register(bad: boolean): Promise<{ arn: string; digest: string }> 
   }
 }
 
+/** Production requests (no test header) until stopped, as users would send them during the rollout. */
+function productionClient(): { stop: () => Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await fetch(`${world.serviceUrl('actors')}/version`)
+        .then((response) => response.arrayBuffer())
+        .catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
 /** Update + wait with the gate, as deploy.ts runs them; returns the outcome and every phase the gate saw. */
 async function rollOut(strategy: StrategySettings, bad: boolean) {
   const before = (await ecs.describeService('gitops', 'actors', AbortSignal.timeout(10_000)))
@@ -76,7 +97,8 @@ async function rollOut(strategy: StrategySettings, bad: boolean) {
   const phases: StrategyProgress[] = [];
   const ctx: RolloutContext = {
     service: actorsServiceConfig({
-      rollout: { timeoutSeconds: 120, rollback: true, strategy },
+      // The hold's timeout is the rollout's (a local "minute" is 1.5 s here): long enough for the probes.
+      rollout: { timeoutSeconds: 1200, rollback: true, strategy },
       verify: {
         url: `${world.serviceUrl('actors')}/version`,
         expectVersion: true,
@@ -135,6 +157,41 @@ describe('strategy gate over the local world', () => {
       message: expect.stringContaining('HTTP 500'),
       movedOn: before,
     });
+    const live = await ecs.describeService('gitops', 'actors', AbortSignal.timeout(10_000));
+    expect(live.taskDefinitionArn).toBe(before);
+  }, 120_000);
+
+  it('holds a blue/green at test traffic until the green revision answered through the header, then lets it finish', async () => {
+    const users = productionClient();
+    const { outcome, phases, next } = await rollOut(
+      { strategy: 'blue-green', bakeMinutes: 0, testTraffic: { header: TEST_HEADER } },
+      false,
+    ).finally(users.stop);
+    expect(outcome).toEqual({ ok: true });
+    const held = phases.filter((p) => p.phase === 'test traffic (held)');
+    expect(held.length).toBeGreaterThanOrEqual(3);
+    const live = await ecs.describeService('gitops', 'actors', AbortSignal.timeout(10_000));
+    expect(live.taskDefinitionArn).toBe(next.arn);
+  }, 120_000);
+
+  it('rolls a blue/green back at the hold when green fails its test probe: production never reaches green', async () => {
+    const users = productionClient();
+    const { outcome, before } = await rollOut(
+      { strategy: 'blue-green', bakeMinutes: 0, testTraffic: { header: TEST_HEADER } },
+      true,
+    ).finally(users.stop);
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: 'StrategyProbeFailed',
+      message: expect.stringMatching(/^post test traffic shift: .*HTTP 500/),
+      movedOn: before,
+    });
+    const groups = Object.values(world.traffic('actors').targetGroups);
+    const green = groups.filter((group) => group.test > 0);
+    expect(green).toHaveLength(1);
+    expect(green[0]?.production).toBe(0);
+    // Users were served all along, by blue.
+    expect(groups.reduce((sum, group) => sum + group.production, 0)).toBeGreaterThan(0);
     const live = await ecs.describeService('gitops', 'actors', AbortSignal.timeout(10_000));
     expect(live.taskDefinitionArn).toBe(before);
   }, 120_000);

@@ -8,6 +8,7 @@ import {
   minimumBakeMinutes,
   planDeploymentConfiguration,
 } from '../../../deployer/domain/rollout-strategy.ts';
+import { testTrafficHoldHook } from '../../../deployer/domain/test-traffic-hold.ts';
 
 const TG = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup';
 /** A service as the CDK stack leaves it: rolling with circuit breaker, alarms, min/max, two target groups. */
@@ -152,5 +153,22 @@ describe('bake arithmetic', () => {
     );
     expect(minimumBakeMinutes({ strategy: 'blue-green', bakeMinutes: 7 })).toBe(7);
     expect(minimumBakeMinutes({ strategy: 'rolling' })).toBe(0);
+  });
+
+  it("carries the blue/green test-traffic hold with the service's other hooks, then sends nothing once live has it", () => {
+    const settings = {
+      strategy: 'blue-green',
+      bakeMinutes: 0,
+      testTraffic: { header: { name: 'x-test-traffic', value: '1' } },
+    } as const;
+    const hold = testTrafficHoldHook(settings, true, 600);
+    const plan = planDeploymentConfiguration(settings, true, cdkService(), hold);
+    if (!plan.ok || !plan.configuration) throw new Error('expected a configuration');
+    expect(plan.configuration.lifecycleHooks).toEqual([hold]);
+    const live = { ...cdkService(), configuration: plan.configuration };
+    expect(planDeploymentConfiguration(settings, true, live, hold)).toEqual({ ok: true });
+    // Switched to canary: the hold goes, the rest stays.
+    const canary = planDeploymentConfiguration({ strategy: 'canary' }, true, live);
+    expect(canary.ok && canary.configuration?.lifecycleHooks).toEqual([]);
   });
 });

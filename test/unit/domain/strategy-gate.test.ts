@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describePhase,
   EMPTY_TALLY,
+  holdDecision,
   judgeStrategyProbe,
   probeTarget,
   tallyProbe,
@@ -89,7 +90,7 @@ describe('tallyProbe', () => {
     let tally = EMPTY_TALLY;
     for (const verdict of [{ kind: 'new-ok' }, { kind: 'old' }, { kind: 'new-ok' }] as const)
       tally = tallyProbe(tally, verdict, 3).tally;
-    expect(tally).toEqual({ newOk: 2, old: 1, unattributedStreak: 0 });
+    expect(tally).toEqual({ newOk: 2, testOk: 0, old: 1, unattributedStreak: 0 });
     expect(tallyProbe(tally, { kind: 'fail', message: 'HTTP 500' }, 3).stop).toBe('HTTP 500');
   });
 
@@ -100,6 +101,36 @@ describe('tallyProbe', () => {
     step = tallyProbe(tallyProbe(step.tally, { kind: 'new-ok' }, 2).tally, error, 2);
     expect(step.stop).toBeUndefined();
     expect(tallyProbe(step.tally, error, 2).stop).toContain('2 probes in a row failed');
+  });
+});
+
+describe('holdDecision', () => {
+  const held = { lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT', awaitingHookId: 'ecs-pause-1' };
+  const afterTestAnswers = (count: number) => {
+    let tally = EMPTY_TALLY;
+    for (let i = 0; i < count; i += 1) tally = tallyProbe(tally, { kind: 'new-ok' }, 3, 'test').tally;
+    return tally;
+  };
+
+  it('waits at the hold until the green revision answered `successes` test probes, then continues', () => {
+    expect(holdDecision(held, afterTestAnswers(2), 3)).toEqual({ kind: 'wait' });
+    expect(holdDecision(held, afterTestAnswers(3), 3)).toEqual({ kind: 'continue', hookId: 'ecs-pause-1' });
+  });
+
+  it('does not count production answers as test answers', () => {
+    const tally = tallyProbe(afterTestAnswers(2), { kind: 'new-ok' }, 3, 'production').tally;
+    expect(tally).toMatchObject({ newOk: 3, testOk: 2 });
+    expect(holdDecision(held, tally, 3)).toEqual({ kind: 'wait' });
+  });
+
+  it.each([
+    ['no hook awaits action', { lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }],
+    [
+      'a hook awaits at another stage',
+      { lifecycleStage: 'POST_PRODUCTION_TRAFFIC_SHIFT', awaitingHookId: 'x' },
+    ],
+  ])('leaves the deployment alone when %s', (_, deployment) => {
+    expect(holdDecision(deployment, afterTestAnswers(5), 3)).toEqual({ kind: 'none' });
   });
 });
 
@@ -116,6 +147,11 @@ describe('describePhase', () => {
       'step 3/10',
     ],
     [{ strategy: 'blue-green' }, { lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }, 'test traffic'],
+    [
+      { strategy: 'blue-green' },
+      { lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT', awaitingHookId: 'ecs-pause-1' },
+      'test traffic (held)',
+    ],
     [{ strategy: 'canary' }, { lifecycleStage: 'BAKE_TIME', productionPercent: 100 }, 'baking'],
     [{ strategy: 'canary' }, {}, 'starting'],
   ] as const)('%j at %j reads %s', (strategy, deployment, phase) => {

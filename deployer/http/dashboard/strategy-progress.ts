@@ -1,0 +1,15 @@
+// The card's view of a traffic-shifting rollout while ECS runs it (rollout.strategy blue-green, linear,
+// canary): the phase, the traffic split as a bar and in words, and which revision answered our probes.
+import type { CurrentRollout } from '../../contract/status-model.ts';
+import { strategyProgressText, trafficSplitText } from '../../present/strategy-progress-text.ts';
+import { html, type SafeHtml } from './escape-html.ts';
+
+export function strategyProgress(rollout: CurrentRollout | null): SafeHtml | string {
+  const progress = rollout?.strategy;
+  if (!progress || rollout?.step !== 'Waiting') return '';
+  const split = trafficSplitText(progress);
+  const percent = progress.stage?.includes('TEST_TRAFFIC')
+    ? progress.testPercent
+    : progress.productionPercent;
+  return html`<p class="strategy-progress" data-strategy="${progress.strategy}" data-phase="${progress.phase}" data-new-answers="${progress.newAnswers}" data-old-answers="${progress.oldAnswers}"${percent === undefined ? '' : html` data-new-percent="${percent}"`}><strong>${progress.strategy}</strong> ${strategyProgressText(progress)}${percent === undefined ? '' : html` <progress max="100" value="${percent}" title="${split ?? ''}"></progress>`}</p>`;
+}
