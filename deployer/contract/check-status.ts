@@ -1,13 +1,11 @@
 // Checks a JSON answer against the status schema before anyone treats it as a DeployerStatus or a
 // ServiceStatus: the CLI pointed at the wrong URL (the managed service, a proxy's error page) or at a
 // deployer of another version learns which field is wrong instead of crashing on it later.
-import { Ajv, type ErrorObject } from 'ajv';
+// The validators are compiled ahead from status-schema.ts (`npm run validators`).
+import type { ErrorObject } from 'ajv';
+import deployerStatus from './generated/deployer-status-validator.js';
+import serviceStatus from './generated/service-status-validator.js';
 import type { DeployerStatus, ServiceStatus } from './status-model.ts';
-import { deployerStatusSchema, serviceStatusSchema } from './status-schema.ts';
-
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-const deployerStatus = ajv.compile<DeployerStatus>(deployerStatusSchema);
-const serviceStatus = ajv.compile<ServiceStatus>(serviceStatusSchema);
 
 export type StatusCheck<T> = { ok: true; value: T } | { ok: false; problem: string };
 

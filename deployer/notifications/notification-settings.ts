@@ -1,16 +1,14 @@
 // The `notifications:` configuration: where to tell people about rollouts. Read at start from
 // NOTIFICATIONS_FILE (a YAML or JSON file) or NOTIFICATIONS (the same text inline, e.g. an ECS secret).
 // `${NAME}` in a value is replaced by that environment variable, so webhook URLs and signing secrets
-// can come from Secrets Manager while the file stays in git. Validated by one JSON Schema; every
-// problem is reported at once with where it is.
+// can come from Secrets Manager while the file stays in git. Validated by one JSON Schema
+// (notification-schema.ts); every problem is reported at once with where it is.
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { LIFECYCLE_KINDS, type LifecycleKind } from '../lifecycle/lifecycle-event.ts';
 import { SettingsError } from '../runtime/settings.ts';
-
-export const CHANNEL_TYPES = ['slack', 'teams', 'webhook'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+import validate from './generated/notification-settings-validator.js';
+import type { ChannelType } from './notification-schema.ts';
 
 /**
  * The events a channel gets when it names none: everything about rollouts, not config rejections nor
@@ -31,32 +29,6 @@ export interface NotificationChannel {
   /** Service names or globs (`web-*`); empty means every service. */
   services: string[];
 }
-
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['notifications'],
-  properties: {
-    notifications: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['type', 'url'],
-        properties: {
-          name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
-          type: { enum: [...CHANNEL_TYPES] },
-          url: { type: 'string', minLength: 1 },
-          secret: { type: 'string', minLength: 16 },
-          events: { type: 'array', items: { enum: [...LIFECYCLE_KINDS] }, uniqueItems: true, minItems: 1 },
-          services: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
-        },
-      },
-    },
-  },
-} as const;
-
-const validate = new Ajv({ allErrors: true }).compile(schema);
 
 /** Reads the notification channels; [] when none are configured; throws a SettingsError on bad input. */
 export function loadNotificationSettings(env: NodeJS.ProcessEnv): NotificationChannel[] {

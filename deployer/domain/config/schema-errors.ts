@@ -1,7 +1,8 @@
 // Validates one parsed file against the service schema and turns ajv's errors into messages that say
 // what to fix: unknown fields with a suggestion, wrong types with what was found, patterns in words.
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { describeValue, dotted, fromPointer } from './field-path.ts';
+import validateService from './generated/service-validator.js';
 import { PATTERN_HINTS, serviceSchema } from './service-schema.ts';
 import { closestMatch } from './suggestions.ts';
 import type { Anchor, DataPath } from './yaml-locations.ts';
@@ -15,9 +16,6 @@ export interface Issue {
   /** Dotted field name when it differs from `path` (a missing field is named but not located). */
   field?: string;
 }
-
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
-const validateService = ajv.compile(serviceSchema);
 
 const POLICIES = ['semver', 'glob', 'regex', 'latest'] as const;
 const TYPE_WORDS: Record<string, string> = {

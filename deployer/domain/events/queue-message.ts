@@ -1,59 +1,11 @@
 // The wire format of the queue: strict JSON QueueMessage, validated against one JSON Schema with ajv
-// (as the config is), with FIFO group and deduplication ids.
+// (as the config is; queue-message-schema.ts, compiled ahead by `npm run validators`), with FIFO group
+// and deduplication ids.
 import { createHash } from 'node:crypto';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { DeployerError, err, ok, type Result } from '../errors.ts';
-import { TRIGGER_KINDS } from '../rollout-trigger.ts';
 import type { QueueMessage } from '../types.ts';
-
-const text = { type: 'string' } as const;
-const flag = { type: 'boolean' } as const;
-// Free text from a push payload is bounded at the edge (github-push.ts); these are backstops.
-const line = { type: 'string', maxLength: 1024 } as const;
-const trigger = {
-  type: 'object',
-  properties: {
-    kind: { enum: [...TRIGGER_KINDS] },
-    commit: line,
-    author: line,
-    message: line,
-    repository: line,
-    tag: line,
-    token: line,
-  },
-  required: ['kind'],
-  additionalProperties: false,
-} as const;
-const variant = (kind: QueueMessage['kind'], required: string[], optional: Record<string, unknown> = {}) => ({
-  type: 'object',
-  properties: {
-    kind: { const: kind },
-    ...Object.fromEntries(required.map((name) => [name, text])),
-    ...optional,
-  },
-  required: ['kind', ...required],
-  additionalProperties: false,
-});
-
-/** JSON Schema of a QueueMessage (deployer/domain/types.ts): one variant per kind. */
-export const QUEUE_MESSAGE_SCHEMA = {
-  type: 'object',
-  discriminator: { propertyName: 'kind' },
-  oneOf: [
-    variant('git-push', ['deliveryId', 'after'], { author: line, message: line }),
-    variant('image-push', ['repository', 'digest', 'pushedAt'], { tag: text }),
-    variant('reconcile', ['service', 'reason'], {
-      configRevision: text,
-      force: flag,
-      trigger,
-      overrideWindowBy: text,
-    }),
-    variant('resync', ['reason'], { trigger }),
-    variant('deployment-event', ['cluster', 'service', 'event', 'at'], { deploymentId: text, reason: text }),
-  ],
-} as const;
-
-const validate = new Ajv({ strict: true, discriminator: true }).compile(QUEUE_MESSAGE_SCHEMA);
+import validateQueueMessage from './generated/queue-message-validator.js';
 
 const invalid = (why: string) => err(new DeployerError('EVENT_INVALID', `invalid queue message: ${why}`));
 
@@ -63,8 +15,8 @@ export function encodeMessage(msg: QueueMessage): string {
 
 /** A parsed value as a QueueMessage, or EVENT_INVALID naming the first problem. */
 export function checkMessage(value: unknown): Result<QueueMessage> {
-  if (validate(value)) return ok(value as QueueMessage);
-  return invalid(describe(validate.errors?.[0]));
+  if (validateQueueMessage(value)) return ok(value);
+  return invalid(describe(validateQueueMessage.errors?.[0]));
 }
 
 function describe(error: ErrorObject | undefined): string {
