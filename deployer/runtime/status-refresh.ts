@@ -252,6 +252,11 @@ export class StatusRefresh {
       metrics.rolloutStep(name, rollout.step);
     } else if (seen.finished) {
       const { record, sync, failed } = seen.finished;
+      // A rollback puts an older revision back on PRIMARY, whose record is an older rollout (Succeeded,
+      // long ago): not news when the status already shows a later rollout's verdict (this process's
+      // RolledBack, written when its rollout ended just before ECS's rollback event woke this look).
+      const newest = shown?.recentRollouts[0];
+      if (newest && newest.id !== record.id && newest.finishedAt > record.finishedAt) return;
       // Only a rollout this view put up is taken down (a manual rollback this process follows stays).
       const ours = shown?.currentRollout?.id === record.id || shown?.currentRollout === null;
       store.observed(name, {
