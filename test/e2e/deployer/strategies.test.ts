@@ -2,8 +2,9 @@
 // deployer, one config repository, and for each case a commit of `rollout.strategy` and an ECR push.
 // - a canary that passes: the load balancer splits production traffic 90/10 while the status says
 //   `canary 10 %`, then sends all of it to the new revision;
-// - a canary whose new revision serves errors: the strategy gate's first bad answer stops the ECS
-//   deployment (StopServiceDeployment ROLLBACK), the digest is remembered and not retried on resync;
+// - a canary whose new revision serves errors: the strategy gate's first bad answer (through the test
+//   header, which reaches the new revision at every look) stops the ECS deployment
+//   (StopServiceDeployment ROLLBACK), the digest is remembered and not retried on resync;
 // - a blue-green whose green fails its test-traffic probe: held by the deployer's PAUSE hook and rolled
 //   back through it, the load balancer never sent green a production request;
 // - a linear rollout to completion, its steps on the status.
@@ -32,7 +33,8 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     }).replace('  rollback: true\n', `  rollback: true\n${strategy}`);
   const applyConfig = async (strategy: string, message: string) => {
     await e2e.repo.commit({ [ACTORS_FILE]: withStrategy(strategy) }, message);
-    expect((await deployer.post('/api/config/refresh')).body).toMatchObject({ outcome: 'applied' });
+    // `unchanged`: a resync (every second here) applied the commit first.
+    expect(['applied', 'unchanged']).toContain((await deployer.post('/api/config/refresh')).body.outcome);
   };
   const settled = (what: string, test: (service: ServiceStatus) => boolean) =>
     deployer.waitFor(what, (status) =>
@@ -111,6 +113,12 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
   });
 
   it('a canary that serves errors is rolled back at the first bad probe; its digest is not retried', async () => {
+    // With a test header the gate also probes the new revision directly: the first look catches it
+    // (through production alone, a probe lands on a 10 % canary only now and then).
+    await applyConfig(
+      `  strategy: canary\n  bakeMinutes: 0\n  canary: { percent: 10, bakeMinutes: 10 }\n${TEST_HEADER}`,
+      'canary 10 % with a test header',
+    );
     const before = (await deployer.service('actors')).live?.digest;
     const bad = (await e2e.world.push('actors', '1.2.0', { servesErrors: true })).digest;
     const actors = await settled('actors RolledBack from the bad canary', (s) =>
