@@ -1,7 +1,7 @@
 // MetricsPort contract: what CloudWatch guarantees for the reads of `rollout.analysis`, on the in-memory
 // fake, the AWS adapter over our CloudWatch stand-in and over moto. DescribeAlarms answers the named
-// alarms with StateValue and StateReason and leaves out names that do not exist; PutMetricAlarm creates an alarm in INSUFFICIENT_DATA;
-// SetAlarmState of a missing alarm is ResourceNotFound (API_DescribeAlarms.html, API_PutMetricAlarm.html,
+// alarms with StateValue and StateReason and leaves out names that do not exist; PutMetricAlarm creates
+// an alarm in INSUFFICIENT_DATA; SetAlarmState of a missing alarm is ResourceNotFound (API_DescribeAlarms.html, API_PutMetricAlarm.html,
 // API_SetAlarmState.html). GetMetricData sums a metric identified by namespace, name and its exact dimension
 // set within [StartTime, EndTime), and refuses StartTime >= EndTime (API_GetMetricData.html). ALB metrics
 // carry TargetGroup `targetgroup/<name>/<id>` and LoadBalancer `app/<name>/<id>`
