@@ -148,8 +148,17 @@ export interface LocalWorldOptions {
    * runs locally. 1: one target group, as for a rolling-only service (ECS then refuses the other strategies).
    */
   actorsTargetGroups?: 1 | 2;
+  /**
+   * Also seed the actors service once per environment (a pipeline, docs/config.md "Environments and
+   * promotion"): cluster `<environment>`, service and family `actors-<environment>` on 1.0.0, each
+   * behind its own load balancer (serviceUrl('actors-<environment>')), so each verifies over HTTP.
+   */
+  environments?: readonly string[];
   logger?: Logger;
 }
+
+/** The ECS service (and load balancer) of the seeded actors service in one environment. */
+export const environmentServiceName = (environment: string) => `${SEED_SERVICE}-${environment}`;
 
 /** The seeded actors service's load balancer resources, as CDK names them on AWS (ARNs of this world). */
 export const ACTORS_LOAD_BALANCER = {
@@ -443,6 +452,18 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       loadBalancers.set(SEED_SERVICE, await start(lb, 'actors'));
       seedWorld(registry, ecsState, actorsCredentials, options.actorsTargetGroups ?? 2);
     }
+    for (const environment of options.environments ?? []) {
+      const name = environmentServiceName(environment);
+      const lb = createLoadBalancer({
+        service: name,
+        route: routeOf(name),
+        onRouted: (targetGroup, kind) => counters.count(name, targetGroup, kind),
+        logger,
+      });
+      servers.push(lb);
+      loadBalancers.set(name, `http://127.0.0.1:${await listen(lb, 0)}`);
+      seedService(registry, ecsState, actorsCredentials, { cluster: environment, service: name });
+    }
 
     const waitForRollout = async (name: string, timeoutMs = 60_000): Promise<LocalService> => {
       const deadline = Date.now() + timeoutMs;
@@ -458,17 +479,28 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       }
     };
 
-    if ((options.seed ?? true) && (options.waitForSeed ?? true)) {
-      const service = await waitForRollout(
-        SEED_SERVICE,
-        timing.healthTimeoutMs * (timing.circuitBreakerThreshold + 1) + 5_000,
+    const seeded = [
+      ...((options.seed ?? true) ? [SEED_SERVICE] : []),
+      ...(options.environments ?? []).map(environmentServiceName),
+    ];
+    if (options.waitForSeed ?? true) {
+      const services = await Promise.all(
+        seeded.map((name) =>
+          waitForRollout(name, timing.healthTimeoutMs * (timing.circuitBreakerThreshold + 1) + 5_000),
+        ),
       );
-      const primary = service.deployments[0];
-      if (primary?.rolloutState !== 'COMPLETED') {
-        logger.error(
-          { reason: primary?.rolloutStateReason, output: service.tasks.at(-1)?.process?.output.slice(-5) },
-          'seeded actors service did not start',
-        );
+      for (const service of services) {
+        const primary = service.deployments[0];
+        if (primary?.rolloutState !== 'COMPLETED') {
+          logger.error(
+            {
+              service: service.name,
+              reason: primary?.rolloutStateReason,
+              output: service.tasks.at(-1)?.process?.output.slice(-5),
+            },
+            'seeded actors service did not start',
+          );
+        }
       }
     }
 
@@ -545,17 +577,37 @@ function seedWorld(
   credentials: { user: string; password: string },
   targetGroups: 1 | 2,
 ): void {
-  const repository = registry.createRepository(SEED_SERVICE);
-  const pushed = registry.push(SEED_SERVICE, '1.0.0');
-  const cluster = {
-    arn: `arn:aws:ecs:us-east-1:000000000000:cluster/${SEED_CLUSTER}`,
-    name: SEED_CLUSTER,
-    createdAt: new Date(),
-  };
-  state.clusters.set(SEED_CLUSTER, cluster);
+  seedService(registry, state, credentials, {
+    cluster: SEED_CLUSTER,
+    service: SEED_SERVICE,
+    loadBalancers: actorsLoadBalancers(targetGroups),
+  });
+}
+
+/**
+ * The actors repository with 1.0.0 (once), a cluster, and an actors service in it on 1.0.0 (its own
+ * family, named like the service). Without `loadBalancers`: one target group of its own (rolling only).
+ */
+function seedService(
+  registry: LocalRegistry,
+  state: EcsState,
+  credentials: { user: string; password: string },
+  seed: { cluster: string; service: string; loadBalancers?: ServiceLoadBalancer[] },
+): void {
+  const known = registry.repositories().find((r) => r.name === SEED_SERVICE);
+  const repository = known ?? registry.createRepository(SEED_SERVICE);
+  // Every seeded environment starts on the same 1.0.0 image, as a promoted pipeline would.
+  const pushed =
+    registry.findImage(SEED_SERVICE, { imageTag: '1.0.0' }) ?? registry.push(SEED_SERVICE, '1.0.0');
+  if (!state.clusters.has(seed.cluster))
+    state.clusters.set(seed.cluster, {
+      arn: `arn:aws:ecs:us-east-1:000000000000:cluster/${seed.cluster}`,
+      name: seed.cluster,
+      createdAt: new Date(),
+    });
   const image = `${repository.uri}@${pushed.digest}`;
   const definition = state.taskDefinitions.register(
-    SEED_SERVICE,
+    seed.service,
     [
       {
         name: SEED_SERVICE,
@@ -589,11 +641,17 @@ function seedWorld(
     { cpu: '256', memory: '512', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] },
   );
   createService(state, {
-    cluster: SEED_CLUSTER,
-    serviceName: SEED_SERVICE,
+    cluster: seed.cluster,
+    serviceName: seed.service,
     taskDefinition: definition.arn,
     desiredCount: 1,
     circuitBreaker: { enable: true, rollback: true },
-    loadBalancers: actorsLoadBalancers(targetGroups),
+    loadBalancers: seed.loadBalancers ?? [
+      {
+        targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/${seed.service}/0000000000000001`,
+        containerName: SEED_SERVICE,
+        containerPort: SERVICE_PORT,
+      },
+    ],
   });
 }

@@ -59,6 +59,8 @@ export interface DeployerServiceProps {
    * (RELEASE_PARAMETER_PREFIX) and the parameters it may overwrite there (release-parameter.ts).
    */
   releaseRecords?: { prefix: string; parameterArns: string[] };
+  /** Roles of environments in other accounts or Regions (config `environments.<env>.roleArn`). */
+  environmentRoles?: string[];
 }
 
 /** Deployer tasks by default: one can stop (a deploy, a failed host) while the other works. */
@@ -295,6 +297,19 @@ export class DeployerService extends Construct {
           sid: 'RecordReleases',
           actions: ['ssm:PutParameter'],
           resources: props.releaseRecords.parameterArns,
+        }),
+      );
+    }
+    if (props.environmentRoles && props.environmentRoles.length > 0) {
+      this.taskRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AssumeEnvironmentRoles',
+          // STS AssumeRole for the environments' ECS and CloudFront calls
+          // (deployer/adapters/aws/clients.ts createEnvironmentClients): exactly the configured roles,
+          // each of which must also trust this task role.
+          // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+          actions: ['sts:AssumeRole'],
+          resources: props.environmentRoles,
         }),
       );
     }

@@ -22,6 +22,8 @@ import { DEFAULT_TEST_HEADER, shiftsTraffic } from './service-strategy.ts';
 export interface GitOpsStackProps extends StackProps {
   /** The managed service as config/services/<name>.yaml describes it. */
   managed: InitialService;
+  /** Roles the configs' environments name (environment-roles.ts): the deployer may assume only these. */
+  environmentRoles?: string[];
   /** That file's `rollout` (service-strategy.ts): its strategy decides the service's target groups. */
   rollout?: ServiceConfig['rollout'];
   /**
@@ -140,6 +142,7 @@ export class GitOpsStack extends Stack {
       configBranch: props.configBranch,
       desiredCount: props.deployerDesiredCount,
       releaseRecords: { prefix: releasePrefix, parameterArns: [this.actorsRelease.parameterArn] },
+      environmentRoles: props.environmentRoles ?? [],
     });
     const deployerTargets = this.edge.routeDeployerPaths(this.deployer.service);
     this.operations = new Operations(this, 'Operations', {

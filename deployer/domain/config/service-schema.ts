@@ -3,6 +3,7 @@
 // Rules a schema cannot say well (digests, semver ranges, regexes, cross-file) live in semantic-checks.ts.
 import { ANALYSIS_PATTERN_HINTS, analysisSchema } from './analysis-schema.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
+import { ENVIRONMENT_PATTERN_HINTS, environmentsSchema } from './environments-schema.ts';
 import { rolloutStrategyProperties, STRATEGY_PATTERN_HINTS } from './rollout-strategy-schema.ts';
 import { STACK_PLACEHOLDER_PATTERN } from './stack-values.ts';
 
@@ -30,6 +31,7 @@ export const PATTERN_HINTS: Record<string, string> = {
   'windows.*.duration':
     'must be a duration in days, hours and minutes, as Argo CD sync windows write it (e.g. `1h`, `90m`, `1h30m`, `2d`)',
   ...STRATEGY_PATTERN_HINTS,
+  ...ENVIRONMENT_PATTERN_HINTS,
   ...ANALYSIS_PATTERN_HINTS,
   'verify.url': `must be an absolute http:// or https:// URL without spaces, or start with a placeholder such as \`\${stack:CloudFrontUrl}\``,
 };
@@ -42,7 +44,7 @@ const positiveInteger = (description: string, maximum: number, fallback: number)
   description,
 });
 
-export const serviceSchema = {
+const singleEnvironmentSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'ecs-gitops service',
   description:
@@ -266,5 +268,13 @@ export const serviceSchema = {
       default: CONFIG_DEFAULTS.suspended,
       description: 'Stop deploying this service (the live state is left as it is).',
     },
+  },
+} as const;
+
+export const serviceSchema = {
+  ...singleEnvironmentSchema,
+  properties: {
+    ...singleEnvironmentSchema.properties,
+    environments: environmentsSchema(singleEnvironmentSchema.properties),
   },
 } as const;

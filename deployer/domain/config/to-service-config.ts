@@ -7,8 +7,9 @@ import {
   type StrategySettings,
   type TestTraffic,
 } from '../rollout-strategy.ts';
-import type { ServiceConfig, TrackPolicy } from '../types.ts';
+import type { EnvironmentSettings, ServiceConfig, TrackPolicy } from '../types.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
+import { environmentData, environmentNames, overridesOf, targetName } from './environments.ts';
 import { normalisePin } from './semantic-checks.ts';
 
 /** Shape of a file that passed schema and semantic checks (optional fields still optional). */
@@ -45,6 +46,14 @@ export interface ValidServiceData {
   suspended?: boolean;
   approval?: 'manual' | 'none';
   windows?: { kind: 'allow' | 'deny'; schedule: string; duration: string; timeZone?: string }[];
+  environments?: Record<string, EnvironmentOverrides>;
+}
+
+/** What an environment adds to its overrides of the top-level fields. */
+interface EnvironmentOverrides {
+  region?: string;
+  roleArn?: string;
+  promote?: { from: string; after?: 'verified'; soakMinutes?: number };
 }
 
 function syncWindow(window: NonNullable<ValidServiceData['windows']>[number]): SyncWindow {
@@ -149,4 +158,27 @@ export function toServiceConfig(data: ValidServiceData, file: string): ServiceCo
     config.cdn = { distributionId: data.cdn.distributionId, paths: [...(data.cdn.paths ?? d.cdn.paths)] };
   }
   return config;
+}
+
+/**
+ * The targets of one valid file: the service itself, or one per environment (`actors@staging`, ...), each
+ * from the environment's merged data (environments.ts).
+ */
+export function toServiceConfigs(data: ValidServiceData, file: string): ServiceConfig[] {
+  const stages = environmentNames(data);
+  if (stages.length === 0) return [toServiceConfig(data, file)];
+  return stages.map((name) => {
+    const overrides = overridesOf(data, name) as EnvironmentOverrides;
+    const environment: EnvironmentSettings = { name, pipeline: data.name, stages };
+    if (overrides.region !== undefined) environment.region = overrides.region;
+    if (overrides.roleArn !== undefined) environment.roleArn = overrides.roleArn;
+    if (overrides.promote !== undefined)
+      environment.promote = {
+        from: targetName(data.name, overrides.promote.from),
+        after: overrides.promote.after ?? 'verified',
+        soakMinutes: overrides.promote.soakMinutes ?? 0,
+      };
+    const config = toServiceConfig(environmentData(data, name) as unknown as ValidServiceData, file);
+    return { ...config, name: targetName(data.name, name), environment };
+  });
 }

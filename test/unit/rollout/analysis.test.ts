@@ -2,7 +2,7 @@
 // is judged, and when a source that cannot be read fails the analysis.
 import { describe, expect, it } from 'vitest';
 import type { AnalysisSettings } from '../../../deployer/domain/analysis.ts';
-import { READ_FAILURES_TO_FAIL, rolloutAnalysis } from '../../../deployer/runtime/rollout/analysis.ts';
+import { rolloutAnalysis } from '../../../deployer/runtime/rollout/analysis.ts';
 import {
   actorsServiceConfig,
   FakeAnalysisProbe,
@@ -16,6 +16,8 @@ const LB = 'app/actors/50dc6c495c0c9188';
 const BLUE = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/actors-blue/0000000000000001';
 const GREEN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/actors-green/0000000000000002';
 const signal = new AbortController().signal;
+/** runtime/rollout/analysis.ts READ_FAILURES_TO_FAIL (as docs/config.md states it). */
+const READ_FAILURES_TO_FAIL = 3;
 
 function setup(analysis: Omit<AnalysisSettings, 'intervalSeconds'> & { intervalSeconds?: number }) {
   const clock = new FakeClock(Date.parse('2026-01-01T00:00:30Z'));
