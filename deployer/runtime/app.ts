@@ -38,7 +38,7 @@ import { resyncPass } from './resync-pass.ts';
 import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
-import { ACTIVE_REFRESH_MS, StatusRefresh } from './status-refresh.ts';
+import { ACTIVE_REFRESH_MS, SETTLE_INTERVAL_MS, StatusRefresh } from './status-refresh.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
 
@@ -118,13 +118,24 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     configPrefix,
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
-    triage: async (services, signal) => [
-      ...(await resync(sharedClients(services), signal)).reconcile,
-      ...services.filter(hasOwnClients),
-    ],
+    triage: async (services, signal) => {
+      judgedAt = clock.now().getTime();
+      return [
+        ...(await resync(sharedClients(services), signal)).reconcile,
+        ...services.filter(hasOwnClients),
+      ];
+    },
   });
+  // When this replica last began judging every service (a resync or a settle): the refresh's settle
+  // skips what this replica is doing or has just done (the startup resync, still running at the first settle).
+  let judgedAt = Number.NEGATIVE_INFINITY;
   const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
     resyncPass({ ecs: taskDefinitions, registry: deps.registry, reconciler, logger }, services, signal);
+  const settle = async (services: readonly ServiceConfig[], signal: AbortSignal) => {
+    if (clock.now().getTime() - judgedAt < SETTLE_INTERVAL_MS) return;
+    judgedAt = clock.now().getTime();
+    await resync(services, signal);
+  };
   // Every replica's status from ECS, whoever runs the work (docs/deployer.md, Several replicas).
   const refresh = new StatusRefresh({
     ecs: taskDefinitions,
@@ -133,7 +144,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     clock,
     logger,
     services: () => sharedClients(intake.current()?.services ?? []),
-    settle: resync,
+    settle,
     // The queue shows for free whether another replica holds work: messages in flight not in our hand.
     othersAtWork: () => (store.queueCounts().inFlight ?? 0) > consumer.inHand,
     replicas: settings.replicas,
