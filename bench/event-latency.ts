@@ -89,6 +89,25 @@ async function main(): Promise<void> {
       ];
     }),
   );
+  // Where the time goes: the SQS hops (push → intake's receive, its SendMessage → the reconcile's
+  // receive) and the reconcile's own AWS round trips (its receive → UpdateService at the stand-in).
+  const p50Of = (run: Run, value: (sample: CycleSample) => number) =>
+    formatMs(percentile(run.samples.map(value).filter(Number.isFinite), 50));
+  printTable(
+    'Event → UpdateService by leg (p50)',
+    [
+      'injected per AWS call',
+      'push → image-push received',
+      'image-push received → reconcile received',
+      'reconcile received → UpdateService',
+    ],
+    runs.map((run) => [
+      `${run.latencyMs} ms`,
+      p50Of(run, (sample) => sample.intakeReceivedMs),
+      p50Of(run, (sample) => sample.reconcileReceivedMs - sample.intakeReceivedMs),
+      p50Of(run, (sample) => sample.detectionMs - sample.reconcileReceivedMs),
+    ]),
+  );
   const keys = [...new Set(runs.flatMap((run) => [...run.callsBeforeUpdate.keys()]))].sort();
   printTable(
     'AWS calls between the push and the UpdateService (median per event; SQS long polls included)',

@@ -7,19 +7,31 @@
 // - the startup resync, and a full resync pass sent to the queue when nothing differs: calls per
 //   service by operation;
 // - RSS (VmRSS) settled after start, and the peak during the storm;
-// - an ECR event storm: one push event per service, BENCH_STORM_ROLLOUT_PERCENT (default 10) % of them
-//   a tag the service tracks (a rollout), the rest builds it does not track; events/s = events /
-//   (first event sent → queue drained and the deployer quiet). Rollouts run for real on the ECS
+// - the startup timeline from the deployer's own log lines (listening, config loaded, ready, status
+//   rebuilt in the background);
+// - an ECR event storm: BENCH_STORM_EVENTS (default 1,000, at most one per service, spread over them)
+//   push events, BENCH_STORM_ROLLOUT_PERCENT (default 10) % of them a tag the service tracks (a
+//   rollout), the rest builds it does not track; events/s = events / (first event sent → queue drained
+//   and the deployer quiet). The same number of events at every size: the cost per event as the
+//   installation grows is what is compared. Rollouts run for real on the ECS
 //   stand-in (UpdateService → scheduler tick → COMPLETED → ECS event on the queue); services have
 //   desiredCount 0, so there are no task processes and a rollout lasts about one scheduler tick.
 // Run: nice npm run bench:scale   BENCH_SIZES=1000,3000,10000
+// BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS (to compare V8 flags); the full resync pass is
+// measured up to BENCH_PASS_MAX_SERVICES (default 3,000: at 10,000 it is minutes of the same per-service
+// cost the startup resync already shows).
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeployerStatus } from '../deployer/contract/status-model.ts';
 import { encodeMessage, messageGroupId } from '../deployer/domain/events/queue-message.ts';
 import { ECHO_TASK_COMMAND } from '../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../local/world.ts';
 import { type AwsCall, type AwsCallLog, startAwsLatencyProxy } from './support/aws-latency-proxy.ts';
-import { type DeployerProcess, STATUS_TOKEN, spawnDeployer } from './support/deployer-process.ts';
+import {
+  type DeployerProcess,
+  heapUsedFromMetrics,
+  STATUS_TOKEN,
+  spawnDeployer,
+} from './support/deployer-process.ts';
 import { machineLine } from './support/machine.ts';
 import { manyServiceName, seedManyServices } from './support/many-services.ts';
 import { quietLogger } from './support/quiet-logger.ts';
@@ -40,12 +52,23 @@ const IDLE_OPERATIONS = new Set(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes']
  * on its own in an idle window, but not waited out.
  */
 const REFRESH_OPERATIONS = new Set(['ecs:DescribeServices', 'ecs:DescribeTaskDefinition']);
-const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_WINDOW_MS ?? 20_000);
+const IDLE_WINDOW_MS = Number(process.env.BENCH_IDLE_WINDOW_MS ?? 30_000);
+const STORM_EVENTS = Number(process.env.BENCH_STORM_EVENTS ?? 1000);
+const PASS_MAX_SERVICES = Number(process.env.BENCH_PASS_MAX_SERVICES ?? 3000);
+/** The deployer's log lines that mark its start, in order. */
+const MILESTONES = [
+  ['deployer listening', 'listening'],
+  ['config loaded', 'config loaded'],
+  ['deployer runtime ready', 'runtime ready'],
+  ['status rebuilt from ECS', 'status rebuilt (background)'],
+] as const;
 
 interface Phase {
   name: string;
   ms: number;
   calls: Map<string, number>;
+  /** What the calls are divided by in the table: the services, or the storm's events. */
+  per: number;
 }
 
 interface SizeResult {
@@ -54,13 +77,32 @@ interface SizeResult {
   readyMs: number;
   phases: Phase[];
   settledRssBytes: number;
+  settledHeapBytes: number | undefined;
   stormPeakRssBytes: number;
+  /** Milliseconds from spawn to each MILESTONES line (undefined: not logged). */
+  timeline: (number | undefined)[];
   idleEcsPerSecond: number;
   storm: { events: number; rollouts: number; updateServices: number; sendMs: number; drainMs: number };
   loadDuring: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When the deployer logged each milestone, in ms after `spawnedAt` (pino's `time`: epoch ms). */
+function timeline(output: string, spawnedAt: number): (number | undefined)[] {
+  const lines = output.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line) as { msg?: string; time?: number | string }];
+    } catch {
+      return [];
+    }
+  });
+  return MILESTONES.map(([msg]) => {
+    const found = lines.find((line) => line.msg === msg);
+    const at = typeof found?.time === 'string' ? Date.parse(found.time) : found?.time;
+    return at === undefined ? undefined : at - spawnedAt;
+  });
+}
 
 function loadLine(): string {
   return machineLine().replace(/^.*load average /, '');
@@ -171,6 +213,9 @@ async function measureSize(count: number): Promise<SizeResult> {
       configDir,
       env: {
         ...shippedEnv,
+        ...(process.env.BENCH_NODE_OPTIONS !== undefined
+          ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }
+          : {}),
         WAIT_POLL_MS: '',
         VISIBILITY_TIMEOUT_SECONDS: '',
         HEARTBEAT_SECONDS: '',
@@ -181,7 +226,7 @@ async function measureSize(count: number): Promise<SizeResult> {
     const readyMs = await deployer.waitReady(PHASE_TIMEOUT_MS);
     const readyAt = Date.now();
     const phases: Phase[] = [
-      { name: 'spawn → /readyz (status rebuild)', ms: readyMs, calls: workCalls(calls, 0) },
+      { name: 'spawn → /readyz (status rebuild)', ms: readyMs, calls: workCalls(calls, 0), per: count },
     ];
     process.stderr.write(`  ${count}: ready in ${formatMs(readyMs)}\n`);
 
@@ -194,46 +239,54 @@ async function measureSize(count: number): Promise<SizeResult> {
       name: 'startup resync (after ready)',
       ms: Math.max(0, lastWork - readyAt),
       calls: workCalls(calls, mark),
+      per: count,
     });
     const settledRssBytes = await deployer.rssBytes();
+    const settledHeapBytes = await heapUsedFromMetrics(deployer.url).catch(() => undefined);
 
     // A full pass when nothing differs, sent as the periodic resync is.
-    const resync = { kind: 'resync' as const, reason: 'bench: full pass' };
-    mark = calls.mark();
-    started = Date.now();
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: world.queueUrl,
-        MessageBody: encodeMessage(resync),
-        MessageGroupId: messageGroupId(resync),
-        MessageDeduplicationId: `bench-resync-${started}`,
-      }),
-    );
-    lastWork = await untilQuiet(
-      calls,
-      started,
-      (key) => key === 'ecr:DescribeImages',
-      async () => (await queueDepth(sqs, world.queueUrl)) === 0,
-    );
-    phases.push({
-      name: 'resync pass, nothing differs',
-      ms: lastWork - started,
-      calls: workCalls(calls, mark),
-    });
-    process.stderr.write(`  ${count}: resync pass in ${formatMs(lastWork - started)}\n`);
+    if (count <= PASS_MAX_SERVICES) {
+      const resync = { kind: 'resync' as const, reason: 'bench: full pass' };
+      mark = calls.mark();
+      started = Date.now();
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: world.queueUrl,
+          MessageBody: encodeMessage(resync),
+          MessageGroupId: messageGroupId(resync),
+          MessageDeduplicationId: `bench-resync-${started}`,
+        }),
+      );
+      lastWork = await untilQuiet(
+        calls,
+        started,
+        (key) => key === 'ecr:DescribeImages',
+        async () => (await queueDepth(sqs, world.queueUrl)) === 0,
+      );
+      phases.push({
+        name: 'resync pass, nothing differs',
+        ms: lastWork - started,
+        calls: workCalls(calls, mark),
+        per: count,
+      });
+      process.stderr.write(`  ${count}: resync pass in ${formatMs(lastWork - started)}\n`);
+    }
 
     // Nothing to do: what the deployer calls anyway (the status refresh).
     mark = calls.mark();
     await sleep(IDLE_WINDOW_MS);
     const idle = workCalls(calls, mark);
-    phases.push({ name: `idle ${IDLE_WINDOW_MS / 1000} s`, ms: IDLE_WINDOW_MS, calls: idle });
+    phases.push({ name: `idle ${IDLE_WINDOW_MS / 1000} s`, ms: IDLE_WINDOW_MS, calls: idle, per: count });
     const idleEcsPerSecond =
       ([...idle.entries()].filter(([key]) => key.startsWith('ecs:')).reduce((sum, [, n]) => sum + n, 0) /
         IDLE_WINDOW_MS) *
       1000;
 
-    // The storm: one push per service; every 100/ROLLOUT_PERCENT-th a tracked tag.
-    const names = Array.from({ length: count }, (_, index) => manyServiceName(index + 1));
+    // The storm: STORM_EVENTS pushes spread over the services; every 100/ROLLOUT_PERCENT-th a tracked tag.
+    const events = Math.min(count, STORM_EVENTS);
+    const names = Array.from({ length: events }, (_, index) =>
+      manyServiceName(Math.floor((index * count) / events) + 1),
+    );
     const every = Math.max(1, Math.round(100 / ROLLOUT_PERCENT));
     const rollouts = names.filter((_, index) => index % every === 0).length;
     let peakRss = settledRssBytes;
@@ -266,7 +319,12 @@ async function measureSize(count: number): Promise<SizeResult> {
     sampling = false;
     await sampler;
     const stormCalls = workCalls(calls, mark);
-    phases.push({ name: `storm: ${count} ECR events, ${rollouts} rollouts`, ms: drainMs, calls: stormCalls });
+    phases.push({
+      name: `storm: ${events} ECR events, ${rollouts} rollouts`,
+      ms: drainMs,
+      calls: stormCalls,
+      per: events,
+    });
     const updateServices = stormCalls.get('ecs:UpdateService') ?? 0;
     return {
       services: count,
@@ -274,9 +332,11 @@ async function measureSize(count: number): Promise<SizeResult> {
       readyMs,
       phases,
       settledRssBytes,
+      settledHeapBytes,
       stormPeakRssBytes: peakRss,
+      timeline: timeline(deployer.output(), spawnedAt),
       idleEcsPerSecond,
-      storm: { events: count, rollouts, updateServices, sendMs, drainMs },
+      storm: { events, rollouts, updateServices, sendMs, drainMs },
       loadDuring,
     };
   } finally {
@@ -287,9 +347,9 @@ async function measureSize(count: number): Promise<SizeResult> {
   }
 }
 
-function perService(calls: Map<string, number>, services: number): string {
+function perService(calls: Map<string, number>, per: number): string {
   const total = [...calls.values()].reduce((sum, value) => sum + value, 0);
-  return (total / services).toFixed(3);
+  return (total / per).toFixed(3);
 }
 
 async function main(): Promise<void> {
@@ -305,7 +365,9 @@ async function main(): Promise<void> {
     [
       'services',
       'spawn → /readyz',
+      ...MILESTONES.map(([, label]) => `spawn → ${label}`),
       'RSS settled',
+      'V8 heap used settled',
       'RSS peak (storm)',
       'idle ECS calls/s',
       'storm: events sent in',
@@ -318,7 +380,9 @@ async function main(): Promise<void> {
       (result): Row => [
         result.services,
         formatMs(result.readyMs),
+        ...result.timeline.map((ms) => (ms === undefined ? 'n/a' : formatMs(ms))),
         formatBytes(result.settledRssBytes),
+        result.settledHeapBytes === undefined ? 'n/a' : formatBytes(result.settledHeapBytes),
         formatBytes(result.stormPeakRssBytes),
         result.idleEcsPerSecond.toFixed(1),
         formatMs(result.storm.sendMs),
@@ -334,16 +398,16 @@ async function main(): Promise<void> {
   ].sort();
   for (const result of results) {
     printTable(
-      `AWS calls per service, ${result.services} services (work calls only: long polls and queue-depth reads left out)`,
+      `AWS calls per service (storm: per event), ${result.services} services (work calls only: long polls and queue-depth reads left out)`,
       ['operation', ...result.phases.map((phase) => `${phase.name} (${formatMs(phase.ms)})`)],
       [
         ...operations.map(
           (operation): Row => [
             operation,
-            ...result.phases.map((phase) => ((phase.calls.get(operation) ?? 0) / result.services).toFixed(3)),
+            ...result.phases.map((phase) => ((phase.calls.get(operation) ?? 0) / phase.per).toFixed(3)),
           ],
         ),
-        ['all', ...result.phases.map((phase) => perService(phase.calls, result.services))],
+        ['all', ...result.phases.map((phase) => perService(phase.calls, phase.per))],
       ],
     );
   }

@@ -2,6 +2,7 @@
 // (and so against the local stand-ins through AWS_ENDPOINT_URL_*); tests may use in-memory fakes of
 // these interfaces, never hand-made mocks of the SDK. Every call takes an AbortSignal.
 
+import type { AlarmReading, TargetGroupCounts } from './domain/analysis.ts';
 import type { EcsDeploymentConfiguration } from './domain/rollout-strategy.ts';
 import type { StoppedTask } from './domain/stopped-tasks.ts';
 import type { LiveServiceDeployment } from './domain/strategy-gate.ts';
@@ -188,6 +189,33 @@ export interface VerifyProbe {
     signal: AbortSignal,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: unknown }>;
+}
+
+/** CloudWatch reads of the rollout analysis (domain/analysis.ts): alarm states and load balancer metrics. */
+export interface MetricsPort {
+  /** DescribeAlarms of these names; names CloudWatch does not know are left out of the answer. */
+  alarms(names: readonly string[], signal: AbortSignal): Promise<AlarmReading[]>;
+  /**
+   * GetMetricData: sums of the ALB's RequestCount and HTTPCode_Target_5XX_Count per target group (ARNs,
+   * the keys of the answer) behind `loadBalancer` (`app/<name>/<id>`) from `start` to `end`.
+   */
+  targetGroupCounts(
+    loadBalancer: string,
+    targetGroupArns: readonly string[],
+    window: { start: Date; end: Date },
+    signal: AbortSignal,
+  ): Promise<Record<string, TargetGroupCounts>>;
+}
+
+/** The HTTP analysis URL: one GET; resolves with the status and the start of the body as text. */
+export interface AnalysisProbe {
+  get(url: string, timeoutMs: number, signal: AbortSignal): Promise<{ status: number; text: string }>;
+}
+
+/** What `rollout.analysis` reads through; a source whose port is missing fails (nothing unread passes). */
+export interface AnalysisPorts {
+  metrics?: MetricsPort | undefined;
+  probe?: AnalysisProbe | undefined;
 }
 
 export interface Clock {

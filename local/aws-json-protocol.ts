@@ -1,4 +1,5 @@
-// AWS JSON 1.1 over HTTP (ECS, ECR): POST / with `X-Amz-Target: <Prefix>.<Operation>`; errors are
+// AWS JSON 1.1 over HTTP (ECS, ECR; JSON 1.0 for CloudWatch, the same shape with another content type):
+// POST / with `X-Amz-Target: <Prefix>.<Operation>`; errors are
 // HTTP 4xx/5xx with `{"__type": "<Code>", "message": ...}`, which SDK v3 maps to exception classes.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -17,14 +18,22 @@ export interface JsonProtocolServerOptions {
   logger: Logger;
   /** Extra non-AWS routes (admin endpoints); return true when handled. */
   extraRoute?: (method: string, url: string, body: string, response: ServerResponse) => Promise<boolean>;
+  /** `application/x-amz-json-1.0` for JSON 1.0 services (CloudWatch); default 1.1. */
+  contentType?: string;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-function send(response: ServerResponse, status: number, body: JsonBody, errorType?: string): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: JsonBody,
+  errorType?: string,
+  contentType = CONTENT_TYPE,
+): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
-    'content-type': CONTENT_TYPE,
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': crypto.randomUUID(),
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
@@ -32,8 +41,8 @@ function send(response: ServerResponse, status: number, body: JsonBody, errorTyp
   response.end(text);
 }
 
-function sendError(response: ServerResponse, error: AwsError): void {
-  send(response, error.status, { __type: error.code, message: error.message }, error.code);
+function sendError(response: ServerResponse, error: AwsError, contentType?: string): void {
+  send(response, error.status, { __type: error.code, message: error.message }, error.code, contentType);
 }
 
 export function createJsonProtocolServer(options: JsonProtocolServerOptions): Server {
@@ -77,15 +86,19 @@ export function createJsonProtocolServer(options: JsonProtocolServerOptions): Se
         }
         const output = await operation(input);
         logger.debug({ operation: operationName }, 'aws call served');
-        send(response, 200, output);
+        send(response, 200, output, undefined, options.contentType);
       } catch (error) {
         if (error instanceof AwsError) {
           logger.debug({ code: error.code, status: error.status }, 'aws call answered with an error');
-          sendError(response, error);
+          sendError(response, error, options.contentType);
           return;
         }
         logger.error({ err: error }, 'stand-in handler failed');
-        sendError(response, new AwsError('ServerException', 'Internal error in the local stand-in', 500));
+        sendError(
+          response,
+          new AwsError('ServerException', 'Internal error in the local stand-in', 500),
+          options.contentType,
+        );
       }
     })();
   });

@@ -28,6 +28,8 @@ export interface LoadBalancerOptions {
   route: (request: { test: boolean }) => LoadBalancerRoute;
   /** Told of every request routed to a target group (the world's per-group counters). */
   onRouted?: (targetGroup: string, kind: 'production' | 'test') => void;
+  /** Told of every answer a target gave (its status), as an ALB counts them per target group. */
+  onAnswered?: (targetGroup: string, status: number) => void;
   logger: Logger;
 }
 
@@ -62,6 +64,7 @@ export function createLoadBalancer(options: LoadBalancerOptions): Server {
         headers: { ...incoming.headers, 'x-forwarded-for': incoming.socket.remoteAddress ?? '' },
       },
       (answer) => {
+        options.onAnswered?.(targetGroup, answer.statusCode ?? 502);
         outgoing.writeHead(answer.statusCode ?? 502, {
           ...answer.headers,
           [TARGET_GROUP_HEADER]: targetGroup,

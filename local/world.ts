@@ -9,6 +9,9 @@ import { DEPLOYMENT_EVENTS_GROUP } from '../deployer/domain/events/queue-message
 import { InvalidationStore, type LocalInvalidation } from './cloudfront/invalidations.ts';
 import { createCloudFrontServer } from './cloudfront/server.ts';
 import { AlarmStore } from './cloudwatch/alarms.ts';
+import { recordTargetAnswer } from './cloudwatch/elb-metrics.ts';
+import { MetricStore } from './cloudwatch/metrics.ts';
+import { createCloudWatchServer } from './cloudwatch/server.ts';
 import { imagePushEvent } from './ecr/image-event.ts';
 import { LocalRegistry, type PushResult } from './ecr/registry.ts';
 import { createEcrServer } from './ecr/server.ts';
@@ -33,7 +36,12 @@ import { close, listen } from './http-util.ts';
 import { createLoadBalancer, type LoadBalancerRoute } from './load-balancer.ts';
 import { type LocalQueue, readIntakeTemplate, startLocalQueue } from './sqs.ts';
 import { createSsmServer, ParameterStore } from './ssm/server.ts';
-import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
+import {
+  brokenImageCommand,
+  DEFAULT_TASK_COMMANDS,
+  SERVES_ERRORS_TASK_COMMAND,
+  unknownRepositoryCommand,
+} from './task-commands.ts';
 import type { TaskCommand } from './tasks/process-runner.ts';
 
 export interface LocalPorts {
@@ -43,6 +51,8 @@ export interface LocalPorts {
   cloudfront: number;
   /** SSM Parameter Store (the deployer's last good config revision). */
   ssm: number;
+  /** CloudWatch (alarm states, the load balancer's metrics) for the rollout analysis. */
+  cloudwatch: number;
   /** Load balancer of the seeded actors service. */
   actors: number;
 }
@@ -58,6 +68,7 @@ export const DEFAULT_LOCAL_PORTS: LocalPorts = {
   cloudfront: 4603,
   // Any free port: only the deployer uses it, and it reads the URL from the world's env.
   ssm: 0,
+  cloudwatch: 4604,
   actors: 5080,
 };
 
@@ -68,6 +79,7 @@ export const LOCAL_PORT_VARIABLES: Record<keyof LocalPorts, string> = {
   ecr: 'LOCAL_ECR_PORT',
   cloudfront: 'LOCAL_CLOUDFRONT_PORT',
   ssm: 'LOCAL_SSM_PORT',
+  cloudwatch: 'LOCAL_CLOUDWATCH_PORT',
   actors: 'LOCAL_ACTORS_PORT',
 };
 
@@ -77,6 +89,7 @@ const PORT_OWNERS: Record<keyof LocalPorts, string> = {
   ecr: 'The local ECR stand-in',
   cloudfront: 'The local CloudFront stand-in',
   ssm: 'The local SSM Parameter Store stand-in',
+  cloudwatch: 'The local CloudWatch stand-in',
   actors: "The local load balancer of 'actors'",
 };
 
@@ -89,7 +102,15 @@ function listenAs<T>(key: keyof LocalPorts, port: number, listen: () => Promise<
     variable: LOCAL_PORT_VARIABLES[key],
   });
 }
-export const EPHEMERAL_PORTS: LocalPorts = { sqs: 0, ecs: 0, ecr: 0, cloudfront: 0, ssm: 0, actors: 0 };
+export const EPHEMERAL_PORTS: LocalPorts = {
+  sqs: 0,
+  ecs: 0,
+  ecr: 0,
+  cloudfront: 0,
+  ssm: 0,
+  cloudwatch: 0,
+  actors: 0,
+};
 
 export interface LocalTiming extends SchedulerTiming {
   /** How long an invalidation stays InProgress. */
@@ -132,8 +153,17 @@ export interface LocalWorldOptions {
    * runs locally. 1: one target group, as for a rolling-only service (ECS then refuses the other strategies).
    */
   actorsTargetGroups?: 1 | 2;
+  /**
+   * Also seed the actors service once per environment (a pipeline, docs/config.md "Environments and
+   * promotion"): cluster `<environment>`, service and family `actors-<environment>` on 1.0.0, each
+   * behind its own load balancer (serviceUrl('actors-<environment>')), so each verifies over HTTP.
+   */
+  environments?: readonly string[];
   logger?: Logger;
 }
+
+/** The ECS service (and load balancer) of the seeded actors service in one environment. */
+export const environmentServiceName = (environment: string) => `${SEED_SERVICE}-${environment}`;
 
 /** The seeded actors service's load balancer resources, as CDK names them on AWS (ARNs of this world). */
 export const ACTORS_LOAD_BALANCER = {
@@ -146,7 +176,13 @@ export const ACTORS_LOAD_BALANCER = {
   testListenerRule:
     'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/actors/0000000000000003/0000000000000004/0000000000000006',
   roleArn: 'arn:aws:iam::000000000000:role/actors-ecs-infrastructure',
+  /** The ALB both listener rules belong to; its `app/<name>/<id>` is the LoadBalancer metric dimension. */
+  loadBalancerArn:
+    'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/actors/0000000000000003',
 } as const;
+
+/** The actors ALB's metric dimension (`${stack:LoadBalancerFullName}` in config). */
+const ACTORS_LOAD_BALANCER_FULL_NAME = 'app/actors/0000000000000003';
 
 function actorsLoadBalancers(targetGroups: 1 | 2): ServiceLoadBalancer[] {
   const lb = ACTORS_LOAD_BALANCER;
@@ -177,6 +213,8 @@ export interface LocalEndpoints {
   cloudfront: string;
   sqs: string;
   ssm: string;
+  /** CloudWatch: DescribeAlarms, GetMetricData (and the writes that feed them). */
+  cloudwatch: string;
 }
 
 export interface TaskProcessInfo {
@@ -206,7 +244,12 @@ export interface LocalWorld {
   /** The environment a deployer process needs to use this world (STACK_VALUES included). */
   env(): Record<string, string>;
   /** Registers an image and sends the ECR "Image Action" event to the queue (group `intake`). */
-  push(repository: string, tag: string, options?: { broken?: boolean }): Promise<PushResult>;
+  /** `broken`: the container exits at once; `servesErrors`: it runs healthy but answers HTTP 500 (a bad canary). */
+  push(
+    repository: string,
+    tag: string,
+    options?: { broken?: boolean; servesErrors?: boolean },
+  ): Promise<PushResult>;
   registry: LocalRegistry;
   invalidations(): LocalInvalidation[];
   taskDefinitions(): LocalTaskDefinition[];
@@ -221,6 +264,8 @@ export interface LocalWorld {
   resetTraffic(service: string): void;
   /** Sets a CloudWatch alarm's state, which deployments that watch it react to (also PUT /_local/alarms/<name>). */
   setAlarm(name: string, state: AlarmState): void;
+  /** The CloudWatch stand-in's metric data (the load balancers publish their per-target-group counts here). */
+  metrics: MetricStore;
   stop(): Promise<void>;
 }
 
@@ -232,7 +277,11 @@ export const LOCAL_DISTRIBUTION_ID = 'ELOCALACTORS';
 /** The STACK_VALUES of the local world; CloudFrontUrl only once the actors load balancer listens. */
 export function localStackValues(actorsUrl: string | undefined): StackValues {
   const origin = actorsUrl?.replace(/\/+$/, '');
-  return { DistributionId: LOCAL_DISTRIBUTION_ID, ...(origin ? { CloudFrontUrl: origin } : {}) };
+  return {
+    DistributionId: LOCAL_DISTRIBUTION_ID,
+    LoadBalancerFullName: ACTORS_LOAD_BALANCER_FULL_NAME,
+    ...(origin ? { CloudFrontUrl: origin } : {}),
+  };
 }
 
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
@@ -246,6 +295,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const taskDefinitions = new TaskDefinitionStore();
   const parameters = new ParameterStore();
   const alarms = new AlarmStore();
+  const metrics = new MetricStore();
   const counters = new TrafficCounters();
 
   // ECS → EventBridge → the intake queue: bound once the queue runs (deployments start only after).
@@ -260,6 +310,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       const resolved = registry.resolveImageReference(image);
       if (resolved.broken)
         return { command: brokenImageCommand(image, timing.brokenExitMs), digest: resolved.digest };
+      if (resolved.servesErrors) return { command: SERVES_ERRORS_TASK_COMMAND, digest: resolved.digest };
       const command = Object.hasOwn(taskCommands, resolved.repository)
         ? taskCommands[resolved.repository]
         : undefined;
@@ -298,8 +349,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     const localQueue = queue;
     const ruleTarget = readIntakeTemplate().rule.sqsParameters;
 
-    const push = async (repository: string, tag: string, pushOptions: { broken?: boolean } = {}) => {
-      const result = registry.push(repository, tag, { broken: pushOptions.broken ?? false });
+    const push = async (
+      repository: string,
+      tag: string,
+      pushOptions: { broken?: boolean; servesErrors?: boolean } = {},
+    ) => {
+      const result = registry.push(repository, tag, {
+        broken: pushOptions.broken ?? false,
+        ...(pushOptions.servesErrors && { servesErrors: true }),
+      });
       const event = imagePushEvent(result);
       // EventBridge → SQS FIFO target, as the synthesized rule target says: its MessageGroupId and NO
       // deduplication id. EventBridge sets only MessageGroupId on a FIFO target, so the queue must
@@ -308,7 +366,10 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html). With
       // content-based dedup off, fauxqs refuses this send exactly as SQS refuses EventBridge's.
       await localQueue.send(JSON.stringify(event), { groupId: ruleTarget.MessageGroupId });
-      logger.info({ repository, tag, digest: result.digest, broken: result.broken }, 'image pushed');
+      logger.info(
+        { repository, tag, digest: result.digest, broken: result.broken, servesErrors: result.servesErrors },
+        'image pushed',
+      );
       return result;
     };
 
@@ -364,6 +425,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         }),
         'ssm',
       ),
+      cloudwatch: await start(
+        createCloudWatchServer({
+          alarms,
+          metrics,
+          faults,
+          logger: logger.child({ component: 'cloudwatch' }),
+        }),
+        'cloudwatch',
+      ),
       logs: '',
     };
     endpoints.logs = endpoints.ecs;
@@ -396,10 +466,24 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         service: SEED_SERVICE,
         route: routeOf(SEED_SERVICE),
         onRouted: (targetGroup, kind) => counters.count(SEED_SERVICE, targetGroup, kind),
+        onAnswered: (targetGroup, status) =>
+          recordTargetAnswer(metrics, ACTORS_LOAD_BALANCER_FULL_NAME, targetGroup, status),
         logger,
       });
       loadBalancers.set(SEED_SERVICE, await start(lb, 'actors'));
       seedWorld(registry, ecsState, actorsCredentials, options.actorsTargetGroups ?? 2);
+    }
+    for (const environment of options.environments ?? []) {
+      const name = environmentServiceName(environment);
+      const lb = createLoadBalancer({
+        service: name,
+        route: routeOf(name),
+        onRouted: (targetGroup, kind) => counters.count(name, targetGroup, kind),
+        logger,
+      });
+      servers.push(lb);
+      loadBalancers.set(name, `http://127.0.0.1:${await listen(lb, 0)}`);
+      seedService(registry, ecsState, actorsCredentials, { cluster: environment, service: name });
     }
 
     const waitForRollout = async (name: string, timeoutMs = 60_000): Promise<LocalService> => {
@@ -416,17 +500,28 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       }
     };
 
-    if ((options.seed ?? true) && (options.waitForSeed ?? true)) {
-      const service = await waitForRollout(
-        SEED_SERVICE,
-        timing.healthTimeoutMs * (timing.circuitBreakerThreshold + 1) + 5_000,
+    const seeded = [
+      ...((options.seed ?? true) ? [SEED_SERVICE] : []),
+      ...(options.environments ?? []).map(environmentServiceName),
+    ];
+    if (options.waitForSeed ?? true) {
+      const services = await Promise.all(
+        seeded.map((name) =>
+          waitForRollout(name, timing.healthTimeoutMs * (timing.circuitBreakerThreshold + 1) + 5_000),
+        ),
       );
-      const primary = service.deployments[0];
-      if (primary?.rolloutState !== 'COMPLETED') {
-        logger.error(
-          { reason: primary?.rolloutStateReason, output: service.tasks.at(-1)?.process?.output.slice(-5) },
-          'seeded actors service did not start',
-        );
+      for (const service of services) {
+        const primary = service.deployments[0];
+        if (primary?.rolloutState !== 'COMPLETED') {
+          logger.error(
+            {
+              service: service.name,
+              reason: primary?.rolloutStateReason,
+              output: service.tasks.at(-1)?.process?.output.slice(-5),
+            },
+            'seeded actors service did not start',
+          );
+        }
       }
     }
 
@@ -451,6 +546,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
         AWS_ENDPOINT_URL_SSM: endpoints.ssm,
         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
+        AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatch,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -487,6 +583,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       },
       resetTraffic: (name) => counters.reset(name),
       setAlarm: (name, state) => alarms.set(name, state),
+      metrics,
       stop,
     };
   } catch (error) {
@@ -501,17 +598,37 @@ function seedWorld(
   credentials: { user: string; password: string },
   targetGroups: 1 | 2,
 ): void {
-  const repository = registry.createRepository(SEED_SERVICE);
-  const pushed = registry.push(SEED_SERVICE, '1.0.0');
-  const cluster = {
-    arn: `arn:aws:ecs:us-east-1:000000000000:cluster/${SEED_CLUSTER}`,
-    name: SEED_CLUSTER,
-    createdAt: new Date(),
-  };
-  state.clusters.set(SEED_CLUSTER, cluster);
+  seedService(registry, state, credentials, {
+    cluster: SEED_CLUSTER,
+    service: SEED_SERVICE,
+    loadBalancers: actorsLoadBalancers(targetGroups),
+  });
+}
+
+/**
+ * The actors repository with 1.0.0 (once), a cluster, and an actors service in it on 1.0.0 (its own
+ * family, named like the service). Without `loadBalancers`: one target group of its own (rolling only).
+ */
+function seedService(
+  registry: LocalRegistry,
+  state: EcsState,
+  credentials: { user: string; password: string },
+  seed: { cluster: string; service: string; loadBalancers?: ServiceLoadBalancer[] },
+): void {
+  const known = registry.repositories().find((r) => r.name === SEED_SERVICE);
+  const repository = known ?? registry.createRepository(SEED_SERVICE);
+  // Every seeded environment starts on the same 1.0.0 image, as a promoted pipeline would.
+  const pushed =
+    registry.findImage(SEED_SERVICE, { imageTag: '1.0.0' }) ?? registry.push(SEED_SERVICE, '1.0.0');
+  if (!state.clusters.has(seed.cluster))
+    state.clusters.set(seed.cluster, {
+      arn: `arn:aws:ecs:us-east-1:000000000000:cluster/${seed.cluster}`,
+      name: seed.cluster,
+      createdAt: new Date(),
+    });
   const image = `${repository.uri}@${pushed.digest}`;
   const definition = state.taskDefinitions.register(
-    SEED_SERVICE,
+    seed.service,
     [
       {
         name: SEED_SERVICE,
@@ -545,11 +662,17 @@ function seedWorld(
     { cpu: '256', memory: '512', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] },
   );
   createService(state, {
-    cluster: SEED_CLUSTER,
-    serviceName: SEED_SERVICE,
+    cluster: seed.cluster,
+    serviceName: seed.service,
     taskDefinition: definition.arn,
     desiredCount: 1,
     circuitBreaker: { enable: true, rollback: true },
-    loadBalancers: actorsLoadBalancers(targetGroups),
+    loadBalancers: seed.loadBalancers ?? [
+      {
+        targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/${seed.service}/0000000000000001`,
+        containerName: SEED_SERVICE,
+        containerPort: SERVICE_PORT,
+      },
+    ],
   });
 }

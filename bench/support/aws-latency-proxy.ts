@@ -64,6 +64,7 @@ const ENDPOINT_VARIABLES: Record<keyof LocalEndpoints, string> = {
   cloudfront: 'AWS_ENDPOINT_URL_CLOUDFRONT',
   ssm: 'AWS_ENDPOINT_URL_SSM',
   logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+  cloudwatch: 'AWS_ENDPOINT_URL_CLOUDWATCH',
   sqs: 'AWS_ENDPOINT_URL_SQS',
 };
 

@@ -40,8 +40,8 @@ export async function seedManyServices(
         }),
       );
     };
-    for (let start = 0; start < names.length; start += 20)
-      await Promise.all(names.slice(start, start + 20).map(seedOne));
+    for (let start = 0; start < names.length; start += 50)
+      await Promise.all(names.slice(start, start + 50).map(seedOne));
     return await writeConfigDir(
       names.map((name) => ({ name, repository: name, ...(options.track ? { track: options.track } : {}) })),
     );

@@ -268,6 +268,7 @@ export interface ServiceStatus {
   lastFailure?: RolloutFailureStatus;
   /** Present when GitHub reporting is on and the deployer did something in GitHub for the service. */
   github?: ServiceGitHubStatus;
+  pipeline?: import('./pipeline-status.ts').PipelineStatus; // config `environments`: one of a pipeline
 }
 
 export interface ConfigStatus {

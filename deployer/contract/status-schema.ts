@@ -157,6 +157,23 @@ const taskCounts = closed({ desired: count, running: count, pending: count, obse
 const health = closed({ state: { enum: [...HEALTH_STATES] }, message: text });
 const drift = closed({ state: { enum: [...DRIFT_STATES] }, message: text });
 
+const promotedDigest = closed({ digest: text, tag: optional(text), verifiedAt: text });
+/** PipelineStatus (pipeline-status.ts). */
+const pipeline = closed({
+  service: text,
+  environment: text,
+  stages: arrayOf(text),
+  promotion: optional(
+    closed({
+      from: text,
+      soakMinutes: count,
+      promoted: optional(promotedDigest),
+      soaking: optional(closed({ digest: text, tag: optional(text), verifiedAt: text, until: text })),
+      refused: arrayOf(closed({ digest: text, tag: optional(text), environment: text, reason: text })),
+    }),
+  ),
+});
+
 export const serviceStatusSchema = closed({
   name: text,
   desired: orNull(desired),
@@ -174,6 +191,7 @@ export const serviceStatusSchema = closed({
   tasks: optional(orNull(taskCounts)),
   lastFailure: optional(rolloutFailure),
   github: optional(githubStatus),
+  pipeline: optional(pipeline),
 });
 
 const configError = closed({

@@ -1,4 +1,6 @@
 // The shared vocabulary of the deployer: desired state, live state, events, plans. Pure data only.
+
+import type { AnalysisSettings } from './analysis.ts';
 import type { SyncWindow } from './gates/sync-window.ts';
 import type { LiveDeploymentSettings, StrategySettings } from './rollout-strategy.ts';
 import type { RolloutTrigger } from './rollout-trigger.ts';
@@ -54,6 +56,8 @@ export interface ServiceConfig {
     rollback: boolean;
     /** How ECS rolls the service out (rollout-strategy.ts); absent: the deployer leaves that to the service. */
     strategy?: StrategySettings;
+    /** What the strategy gate reads besides its probes (domain/analysis.ts); absent: nothing. */
+    analysis?: AnalysisSettings;
   };
   suspended: boolean;
   /** `manual`: each new digest waits for `approve` (domain/gates); absent: none. */
@@ -62,6 +66,34 @@ export interface ServiceConfig {
   windows?: SyncWindow[];
   /** Where this config came from, for error messages and status. */
   source: { file: string };
+  /** One environment of a file with `environments` (its name is then `<file name>@<environment>`). */
+  environment?: EnvironmentSettings;
+}
+
+/** `promote: { from, after, soakMinutes }` of an environment: where its image comes from. */
+export interface PromoteSettings {
+  /** The target promoted from, `actors@staging` (the file says `staging`). */
+  from: string;
+  /** What the upstream must have reached: `verified` (a rollout that passed verify). */
+  after: 'verified';
+  /** Minutes a digest must have run verified upstream before it moves on; 0: at once. */
+  soakMinutes: number;
+}
+
+/** Where one environment of a pipeline runs (docs/config.md, "Environments and promotion"). */
+export interface EnvironmentSettings {
+  /** The environment's name in the file: `staging`. */
+  name: string;
+  /** The file's service name, shared by every environment: `actors`. */
+  pipeline: string;
+  /** The pipeline's environments in file order; the first follows `image.track`. */
+  stages: string[];
+  /** AWS Region of this environment's cluster; absent: the deployer's own. */
+  region?: string;
+  /** IAM role the deployer assumes (STS AssumeRole) for this environment's AWS calls; absent: its own. */
+  roleArn?: string;
+  /** Absent on the first environment (and on an environment that only pins). */
+  promote?: PromoteSettings;
 }
 
 export interface DesiredState {

@@ -7,6 +7,7 @@ import type { HistoryLinkSettings } from '../domain/history-links.ts';
 import type { RevisionRecord } from '../domain/revision-tags.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 import type {
+  AnalysisPorts,
   CdnPort,
   Clock,
   ConfigSource,
@@ -21,12 +22,14 @@ import type {
 import { Approvals } from './approvals.ts';
 import { CachedTaskDefinitions } from './cached-task-definitions.ts';
 import { DeploymentSignals } from './deployment-signals.ts';
+import { type EnvironmentPortsFactory, hasOwnClients, targetPorts } from './environment-ports.ts';
 import { rollbackFollower } from './follow-rollback.ts';
 import { Intake } from './intake.ts';
 import { runtimeLifecycle } from './lifecycle.ts';
 import { dispatch, messageHandlers } from './message-handlers.ts';
 import { createMetrics, EVENT_SOURCE } from './metrics.ts';
 import { createOperations } from './operations.ts';
+import { PromotionHints } from './promotion-hints.ts';
 import { QueueConsumer } from './queue-consumer.ts';
 import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
@@ -35,7 +38,7 @@ import { resyncPass } from './resync-pass.ts';
 import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
 import type { Settings } from './settings.ts';
-import { ACTIVE_REFRESH_MS, StatusRefresh } from './status-refresh.ts';
+import { ACTIVE_REFRESH_MS, SETTLE_INTERVAL_MS, StatusRefresh } from './status-refresh.ts';
 import { StatusStore } from './status-store.ts';
 import { Suspensions } from './suspensions.ts';
 
@@ -55,8 +58,12 @@ export interface RuntimeDeps {
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs (CloudWatch Logs) that explain a failed rollout; absent: no log lines. */
   taskLogs?: TaskLogsPort | undefined;
+  /** CloudWatch and the HTTP analysis URL that `rollout.analysis` reads; absent: analyses fail. */
+  analysis?: AnalysisPorts | undefined;
   /** Where history links go; default: the AWS consoles of settings.region in aws mode, no GitHub. */
   historyLinks?: HistoryLinkSettings | undefined;
+  /** Ports of an environment in another Region or account (config roleArn, region); absent: ecs, cdn. */
+  environmentPorts?: EnvironmentPortsFactory | undefined;
 }
 
 /** Tuning that tests shorten; production uses the defaults. */
@@ -86,8 +93,13 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const store = new StatusStore({ mode: settings.mode, version: packageJson.version, clock });
   const configPrefix =
     settings.config.kind === 'git' && settings.config.dir !== '' ? `${settings.config.dir}/` : '';
-  const suspensions = new Suspensions({ ecs: deps.ecs, store, metrics, logger });
-  const approvals = new Approvals({ ecs: deps.ecs, clock, logger });
+  const portsOf = targetPorts({ ecs: deps.ecs, cdn: deps.cdn }, deps.environmentPorts);
+  const ecsOf = (config: ServiceConfig) => portsOf(config).ecs;
+  // The bulk reads (resync, status refresh, rebuild) use the deployer's clients: an environment with
+  // its own gets a reconcile instead, which reads it with them.
+  const sharedClients = (services: readonly ServiceConfig[]) => services.filter((s) => !hasOwnClients(s));
+  const suspensions = new Suspensions({ ecs: deps.ecs, ecsOf, store, metrics, logger });
+  const approvals = new Approvals({ ecs: deps.ecs, ecsOf, clock, logger });
   const rebuildDeps = {
     ecs: taskDefinitions, // cached by ARN: the first resync pass reads the same live revisions
     store,
@@ -105,11 +117,25 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     logger: deps.logger,
     configPrefix,
     stackValues: settings.stackValues ?? {},
-    onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
-    triage: async (services, signal) => (await resync(services, signal)).reconcile,
+    onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
+    triage: async (services, signal) => {
+      judgedAt = clock.now().getTime();
+      return [
+        ...(await resync(sharedClients(services), signal)).reconcile,
+        ...services.filter(hasOwnClients),
+      ];
+    },
   });
+  // When this replica last began judging every service (a resync or a settle): the refresh's settle
+  // skips what this replica is doing or has just done (the startup resync, still running at the first settle).
+  let judgedAt = Number.NEGATIVE_INFINITY;
   const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
     resyncPass({ ecs: taskDefinitions, registry: deps.registry, reconciler, logger }, services, signal);
+  const settle = async (services: readonly ServiceConfig[], signal: AbortSignal) => {
+    if (clock.now().getTime() - judgedAt < SETTLE_INTERVAL_MS) return;
+    judgedAt = clock.now().getTime();
+    await resync(services, signal);
+  };
   // Every replica's status from ECS, whoever runs the work (docs/deployer.md, Several replicas).
   const refresh = new StatusRefresh({
     ecs: taskDefinitions,
@@ -117,15 +143,24 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     metrics,
     clock,
     logger,
-    services: () => intake.current()?.services ?? [],
-    settle: resync,
+    services: () => sharedClients(intake.current()?.services ?? []),
+    settle,
     // The queue shows for free whether another replica holds work: messages in flight not in our hand.
     othersAtWork: () => (store.queueCounts().inFlight ?? 0) > consumer.inHand,
     replicas: settings.replicas,
     ...(tuning.statusRefreshMs !== undefined ? { intervalMs: tuning.statusRefreshMs } : {}),
   });
   const deploymentSignals = new DeploymentSignals();
+  const promotionHints = new PromotionHints({
+    queue,
+    clock,
+    logger,
+    desired: () => intake.current(),
+    signal: () => lifecycle.signal(),
+  });
   const reconciler = new Reconciler({
+    promotionHints,
+    portsOf,
     deploymentSignals,
     ecs: deps.ecs,
     registry: deps.registry,
@@ -138,6 +173,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     waitPollMs: settings.waitPollMs,
     releaseRecords: deps.releaseRecords,
     taskLogs: deps.taskLogs,
+    analysis: deps.analysis,
     consoleLinks: settings.mode === 'aws',
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
@@ -172,6 +208,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const operations = createOperations({
     queue,
     ecs: deps.ecs,
+    ecsOf,
     store,
     suspensions,
     approvals,
@@ -183,7 +220,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     followRollback: (config, record) => rollbacks.follow(config, record),
   });
   const rollbacks = rollbackFollower(
-    { ecs: deps.ecs, cdn: deps.cdn, probe: deps.probe, clock, store, metrics, logger },
+    { ecs: deps.ecs, cdn: deps.cdn, portsOf, probe: deps.probe, clock, store, metrics, logger },
     { waitPollMs: settings.waitPollMs, signal: () => lifecycle.signal() },
   );
 
@@ -201,7 +238,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     // Also the status refresh's marker of other replicas' work (othersAtWork): read as often as they agree.
     queueStatsIntervalMs: tuning.queueStatsIntervalMs ?? ACTIVE_REFRESH_MS,
     configRetryMs: tuning.configRetryMs ?? 5_000,
-    rebuild: (services, signal) => rebuildStatus(rebuildDeps, services, signal),
+    rebuild: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
     alongside: (signal) => (tuning.statusRefreshMs === 0 ? undefined : refresh.start(signal)),
     settled: () => rollbacks.settled(),
   });

@@ -10,6 +10,8 @@ import { ExpiringMap } from '../shared/expiring-map.ts';
 
 export interface ApprovalsDeps {
   ecs: EcsPort;
+  /** An environment in another Region or account: its own ECS port (environment-ports.ts). */
+  ecsOf?: ((config: ServiceConfig) => EcsPort) | undefined;
   clock: Clock;
   logger: Logger;
 }
@@ -41,7 +43,7 @@ export class Approvals {
    * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html
    */
   async record(config: ServiceConfig, verdict: ApprovalRecord, signal: AbortSignal): Promise<string> {
-    const { ecs } = this.#deps;
+    const ecs = this.#deps.ecsOf?.(config) ?? this.#deps.ecs;
     const live = await ecs.describeService(config.cluster, config.service, signal);
     await ecs.tagResource(
       live.taskDefinitionArn,

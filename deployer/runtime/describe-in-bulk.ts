@@ -13,8 +13,11 @@ export async function describeInBulk(
   signal: AbortSignal,
 ): Promise<Map<string, LiveService>> {
   const byCluster = new Map<string, ServiceConfig[]>();
-  for (const config of services)
-    byCluster.set(config.cluster, [...(byCluster.get(config.cluster) ?? []), config]);
+  for (const config of services) {
+    const cluster = byCluster.get(config.cluster);
+    if (cluster) cluster.push(config);
+    else byCluster.set(config.cluster, [config]);
+  }
   const live = new Map<string, LiveService>();
   await Promise.all(
     [...byCluster].map(async ([cluster, configs]) => {

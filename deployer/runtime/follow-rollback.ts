@@ -54,7 +54,11 @@ export async function followManualRollback(
 
 /** One follower per runtime: follows each accepted manual rollback; stop() waits for them to settle. */
 export function rollbackFollower(
-  deps: Omit<RunnerDeps, 'events' | 'waitPollMs'> & { logger: Logger },
+  deps: Omit<RunnerDeps, 'events' | 'waitPollMs'> & {
+    logger: Logger;
+    /** An environment in another Region or account: its own ports (environment-ports.ts). */
+    portsOf?: ((config: ServiceConfig) => Pick<RunnerDeps, 'ecs' | 'cdn'>) | undefined;
+  },
   options: { waitPollMs: number; signal: () => AbortSignal },
 ): { follow(config: ServiceConfig, record: RolloutRecord): void; settled(): Promise<void> } {
   const runner: RunnerDeps = {
@@ -66,9 +70,14 @@ export function rollbackFollower(
   return {
     follow(config, record) {
       const log = deps.logger.child({ service: config.name, rolloutId: record.id });
-      const done = followManualRollback(runner, config, record, options.signal(), log).finally(() =>
-        following.delete(done),
-      );
+      const ports = deps.portsOf?.(config) ?? {};
+      const done = followManualRollback(
+        { ...runner, ...ports },
+        config,
+        record,
+        options.signal(),
+        log,
+      ).finally(() => following.delete(done));
       following.add(done);
     },
     settled: async () => {

@@ -7,11 +7,12 @@ import { DeployerError } from '../domain/errors.ts';
 import type { ApprovalRecord } from '../domain/gates/approval.ts';
 import { chooseImage } from '../domain/policy/choose-image.ts';
 import { registryTag } from '../domain/registry-tag.ts';
-import { readRevisionTags } from '../domain/revision-tags.ts';
+import { type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
 import type { Suspension } from '../domain/suspension.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { ImageChoice, LiveService, RegistryImage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, DescribedTaskDefinition } from '../ports.ts';
+import { promotedChoice } from './promoted-choice.ts';
 import type { StatusStore } from './status-store.ts';
 
 export interface Observed extends Observation {
@@ -28,6 +29,8 @@ export interface ObservedReads {
   service: LiveService;
   /** The task definition of the service's PRIMARY deployment, with its tags. */
   described: DescribedTaskDefinition;
+  /** For an environment promoted from another: the upstream's recent revision records (promotion-reads.ts). */
+  upstream?: readonly RevisionRecord[];
 }
 
 export interface ObservationDeps {
@@ -51,7 +54,7 @@ export interface ObservationOptions {
 export function observation(
   { store, suspension, clock, approval }: ObservationDeps,
   { config, configRevision, force, overrideWindowBy }: ObservationOptions,
-  { images, repositoryUri, service, described }: ObservedReads,
+  { images, repositoryUri, service, described, upstream }: ObservedReads,
 ): Observed {
   const live = liveImageOf(described.taskDefinition, config.container, described.tags);
   if (!live) {
@@ -61,9 +64,16 @@ export function observation(
       { details: { service: config.name } },
     );
   }
-  const choice = chooseImage(config.image, images);
+  const now = clock.now();
+  const promoted = promotedChoice(store, { config, images, upstream, live: live.digest, now });
+  const choice = promoted?.choice ?? chooseImage(config.image, images);
   const liveTag = registryTag(images, live.digest);
   store.update(config.name, (status) => {
+    if (config.environment) {
+      const { name, pipeline, stages } = config.environment;
+      status.pipeline = { service: pipeline, environment: name, stages: [...stages] };
+      if (promoted) status.pipeline.promotion = promoted.status;
+    }
     status.desired = choice.ok ? desiredStatus(config, choice, repositoryUri) : null;
     status.live = {
       image: live.image,
@@ -85,7 +95,7 @@ export function observation(
     pendingSuspension: suspension(config.name),
     failedDigests: store.service(config.name)?.failedDigests ?? [],
     force: force === true,
-    now: clock.now(),
+    now,
     pendingApproval: approval?.(config.name),
     overrideWindow: overrideWindowBy !== undefined,
   };

@@ -21,6 +21,8 @@ import type { Suspensions } from './suspensions.ts';
 export interface OperationsDeps {
   queue: QueuePort;
   ecs: EcsPort;
+  /** An environment in another Region or account: its own ECS port (environment-ports.ts). */
+  ecsOf?: ((config: ServiceConfig) => EcsPort) | undefined;
   store: StatusStore;
   suspensions: Suspensions;
   approvals: Approvals;
@@ -62,6 +64,7 @@ export function createOperations(deps: OperationsDeps): Operations {
   const byToken = (kind: RolloutTrigger['kind'], caller: string | undefined): RolloutTrigger =>
     caller ? { kind, token: caller } : { kind };
 
+  const ecsOf = (config: ServiceConfig) => deps.ecsOf?.(config) ?? deps.ecs;
   const requireService = (name: string): ServiceConfig => {
     const config = deps.desired()?.services.find((s) => s.name === name);
     if (!config)
@@ -149,7 +152,7 @@ export function createOperations(deps: OperationsDeps): Operations {
     async rollback(service, to, signal, options = {}) {
       const config = requireService(service);
       const request = { to, caller: options.caller };
-      const rollbackDeps = { ecs: deps.ecs, store, clock, logger: logger.child({ service }) };
+      const rollbackDeps = { ecs: ecsOf(config), store, clock, logger: logger.child({ service }) };
       // A dry run plans only: no suspension, no change, nothing to undo.
       if (options.dryRun) return manualRollback(rollbackDeps, config, { ...request, dryRun: true }, signal);
       // Hold first, so a reconcile running now cannot roll forward again right after; the status
@@ -166,7 +169,7 @@ export function createOperations(deps: OperationsDeps): Operations {
         message: `rolled back to ${result.to.taskDefinitionArn} by API; tracking is suspended until resume`,
         taskDefinitionArn: result.to.taskDefinitionArn,
       });
-      await suspensions.clearTag(result.from.taskDefinitionArn, signal);
+      await suspensions.clearTag(config, result.from.taskDefinitionArn, signal);
       const record = store
         .service(service)
         ?.recentRollouts.find(
@@ -202,7 +205,7 @@ export function createOperations(deps: OperationsDeps): Operations {
     history(service, limit, signal) {
       const config = requireService(service);
       return histories.read(service, limit, () =>
-        readServiceHistory({ ecs: deps.ecs, links: deps.links }, config, limit, signal),
+        readServiceHistory({ ecs: ecsOf(config), links: deps.links }, config, limit, signal),
       );
     },
   };

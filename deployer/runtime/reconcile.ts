@@ -11,10 +11,14 @@ import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/type
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { actOnDecision } from './act-on-decision.ts';
 import type { DeploymentSignals } from './deployment-signals.ts';
+import type { TargetPorts } from './environment-ports.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { type ObservationDeps, type Observed, type ObservedReads, observation } from './observation.ts';
+import { isPromoted } from './promoted-choice.ts';
+import type { PromotionHints } from './promotion-hints.ts';
+import { upstreamRecords } from './promotion-reads.ts';
 import { ReadAhead } from './read-ahead.ts';
 import type { ActOutcome } from './rollout/record-outcome.ts';
 import type { RunnerDeps } from './rollout/run-rollout.ts';
@@ -38,13 +42,21 @@ export interface ReconcilerDeps {
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs and console links that explain a failed rollout (explain-failure.ts). */
   taskLogs?: RunnerDeps['taskLogs'];
+  analysis?: RunnerDeps['analysis'];
   consoleLinks?: RunnerDeps['consoleLinks'];
   /** The config in force (intake keeps it). */
   desired: () => DesiredState | undefined;
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */
   suspension: (service: string) => Suspension | undefined;
   approval?: ObservationDeps['approval']; // a verdict given through this API, until ECS shows it
+  /** The ports of an environment in another Region or account (environment-ports.ts); absent: ecs, cdn. */
+  portsOf?: ((config: ServiceConfig) => TargetPorts) | undefined;
+  /** Reconciles of the environments promoted from one whose rollout ended (absent: the resync's). */
+  promotionHints?: Pick<PromotionHints, 'rolloutEnded' | 'soaking'> | undefined;
 }
+
+/** Decisions that run a rollout (or finish one): when they end, the environments downstream look. */
+const ROLLOUT_DECISIONS = new Set(['rollout', 'resume', 'resume-rollback']);
 
 export interface ReconcileOptions {
   reason: string;
@@ -63,14 +75,10 @@ export class Reconciler {
   readonly #lock = new KeyedLock();
   readonly #events: ServiceEvents;
   readonly #repositoryUris = new Map<string, string>();
-  readonly #readAhead: ReadAhead;
+  /** One per ECS port: the deployer's, and each other Region or account's. */
+  readonly #readAheads = new Map<EcsPort, ReadAhead>();
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
-    this.#readAhead = new ReadAhead({
-      ecs: deps.ecs,
-      registry: deps.registry,
-      repositoryUri: (repository, signal) => this.repositoryUri(repository, signal),
-    });
     this.#events = new ServiceEvents(deps.store);
     this.#runner = { ...deps, events: this.#events };
   }
@@ -78,6 +86,7 @@ export class Reconciler {
   async reconcile(name: string, options: ReconcileOptions, signal: AbortSignal): Promise<void> {
     const { store, metrics } = this.#deps;
     const log = this.#deps.logger.child({ service: name });
+    let rolledOut = false;
     await this.#lock.run(name, async () => {
       // Read the config inside the lock: a reconcile that waited behind another uses the newest one.
       const desired = this.#deps.desired();
@@ -92,6 +101,7 @@ export class Reconciler {
         const decided = await this.#reconcile(config, desired.revision, options, signal, log);
         sync = decided.status;
         suspended = decided.suspension !== undefined;
+        rolledOut = decided.rolledOut;
         if (decided.retry !== undefined) throw decided.retry;
       } catch (error) {
         if (sync === undefined && !signal.aborted) sync = this.#failed(name, error, log);
@@ -108,6 +118,8 @@ export class Reconciler {
         metrics.rolloutStep(name, undefined);
       }
     });
+    // After the status is written: an environment promoted from this one reads the outcome now.
+    if (rolledOut) await this.#deps.promotionHints?.rolloutEnded(name, signal);
   }
 
   async #reconcile(
@@ -116,11 +128,16 @@ export class Reconciler {
     options: ReconcileOptions,
     signal: AbortSignal,
     log: Logger,
-  ): Promise<ActOutcome & { suspension: Suspension | undefined }> {
+  ): Promise<ActOutcome & { suspension: Suspension | undefined; rolledOut: boolean }> {
     // Every read, the history a rollout needs included, starts at once (read-ahead.ts).
     const lastSeen = this.#deps.store.service(config.name)?.live?.taskDefinitionArn;
-    const read = await this.#readAhead.read(config, lastSeen, signal);
-    const observed = this.#observation(config, configRevision, options, read.reads, log);
+    const upstream = this.#upstreamRead(config, signal);
+    upstream?.catch(() => undefined); // awaited below; a failed read of our own must not leave it unhandled
+    const read = await this.#readAheadOf(config).read(config, lastSeen, signal);
+    const reads = upstream ? { ...read.reads, upstream: await upstream } : read.reads;
+    const observed = this.#observation(config, configRevision, options, reads, log);
+    const soaking = this.#deps.store.service(config.name)?.pipeline?.promotion?.soaking;
+    if (soaking) this.#deps.promotionHints?.soaking(config.name, new Date(soaking.until));
     let decision = decide(observed);
     if (decision.kind === 'read-history') {
       observed.recent = await read.history();
@@ -136,8 +153,37 @@ export class Reconciler {
       'planned',
     );
     logGates(decision, options.overrideWindowBy, log, (show) => this.#deps.store.update(config.name, show));
-    const acted = await actOnDecision(this.#runner, decision, observed, signal, log, options);
-    return { suspension: decision.suspension, ...acted };
+    const runner = { ...this.#runner, ...this.#portsOf(config) };
+    const acted = await actOnDecision(runner, decision, observed, signal, log, options);
+    return { suspension: decision.suspension, ...acted, rolledOut: ROLLOUT_DECISIONS.has(decision.kind) };
+  }
+
+  /** For an environment promoted from another: that one's rollout records, read beside the others. */
+  #upstreamRead(config: ServiceConfig, signal: AbortSignal) {
+    if (!isPromoted(config)) return undefined;
+    const from = config.environment?.promote?.from;
+    const upstream = this.#deps.desired()?.services.find((s) => s.name === from);
+    if (!upstream)
+      throw new Error(`${config.name} is promoted from ${from}, which is not in the config in force`);
+    return upstreamRecords(this.#portsOf(upstream).ecs, upstream, signal);
+  }
+
+  #portsOf(config: ServiceConfig): TargetPorts {
+    return this.#deps.portsOf?.(config) ?? { ecs: this.#deps.ecs, cdn: this.#deps.cdn };
+  }
+
+  #readAheadOf(config: ServiceConfig): ReadAhead {
+    const { ecs } = this.#portsOf(config);
+    let readAhead = this.#readAheads.get(ecs);
+    if (!readAhead) {
+      readAhead = new ReadAhead({
+        ecs,
+        registry: this.#deps.registry,
+        repositoryUri: (repository, signal) => this.repositoryUri(repository, signal),
+      });
+      this.#readAheads.set(ecs, readAhead);
+    }
+    return readAhead;
   }
 
   #observation(
@@ -165,7 +211,8 @@ export class Reconciler {
     return this.#lock.run(name, async () => {
       const desired = this.#deps.desired();
       const config = desired?.services.find((s) => s.name === name);
-      if (!desired || !config || signal.aborted) return false;
+      // A promoted environment is judged on its upstream's records, which a bulk read does not have.
+      if (!desired || !config || signal.aborted || isPromoted(config)) return false;
       let observed: Observed;
       try {
         observed = this.#observation(config, desired.revision, {}, reads, log);

@@ -5,10 +5,9 @@
 // - a service this process is rolling out: never (StatusStore.acting: its own view is fresher);
 // - an ECS deployment event that reaches this replica: that service at once (soon());
 // - a rollout this replica saw in flight and does not run: every ACTIVE_REFRESH_MS until it ends;
-// - everything, every ACTIVE_REFRESH_MS while another replica works, which the queue shows for free: it
-//   holds messages in flight that this replica does not (a rollout keeps its message in hand until it
-//   ends; the queue's counts are read for the status anyway, lifecycle.ts), and every IDLE_REFRESH_MS
-//   (the fallback) otherwise.
+// - everything, every ACTIVE_REFRESH_MS while another replica works (the queue shows it for free: messages
+//   in flight this replica does not hold; a rollout keeps its message until it ends), else every
+//   IDLE_REFRESH_MS (the fallback).
 // Paced by its own budget of ECS calls (shared/rate-limiter.ts), split among the replicas: a pass over n
 // services costs ceil(n / 10) DescribeServices plus one DescribeTaskDefinition per service in motion.
 import type { Logger } from 'pino';
@@ -20,7 +19,7 @@ import { RateLimiter } from '../shared/rate-limiter.ts';
 import { coalesced } from './coalesced.ts';
 import { describeInBulk } from './describe-in-bulk.ts';
 import type { DeployerMetrics } from './metrics.ts';
-import { observeRollout } from './observed-rollout.ts';
+import { observeRollout, olderThanShown } from './observed-rollout.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
 /** How often the refresh decides what to look at (an event's look does not wait for it). */
@@ -55,11 +54,7 @@ export interface StatusRefreshDeps {
   logger: Logger;
   /** The services in the config in force. */
   services: () => readonly ServiceConfig[];
-  /**
-   * Judges services in bulk and writes the status of those that need no work (resync-pass.ts without
-   * queueing): verdicts ECS does not show (in sync, a blocked digest, a held gate) at the first pass and
-   * every settleIntervalMs. Absent: never.
-   */
+  /** Judges services in bulk, writing verdicts ECS does not show (resync-pass.ts, no queueing); absent: never. */
   settle?: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<unknown>;
   settleIntervalMs?: number;
   /**
@@ -114,17 +109,23 @@ export class StatusRefresh {
     const idleMs = this.#deps.idleIntervalMs ?? IDLE_REFRESH_MS;
     let settledAt = Number.NEGATIVE_INFINITY;
     let passedAt = Number.NEGATIVE_INFINITY;
+    let wasActive = false;
     let followedAt = Number.NEGATIVE_INFINITY;
     const tick = async () => {
-      const now = clock.now().getTime();
+      let now = clock.now().getTime();
       if (this.#deps.settle && now - settledAt >= (this.#deps.settleIntervalMs ?? SETTLE_INTERVAL_MS)) {
         settledAt = now;
         await this.#deps.settle(
           this.#deps.services().filter((s) => !store.acting(s.name)),
           signal,
         );
+        now = clock.now().getTime();
       }
-      if (now - passedAt >= (this.#deps.othersAtWork?.() ? activeMs : idleMs)) {
+      const active = this.#deps.othersAtWork?.() === true;
+      if (active !== wasActive)
+        this.#log.info({ active }, active ? 'another replica at work' : 'nothing in flight');
+      wasActive = active;
+      if (now - passedAt >= (active ? activeMs : idleMs)) {
         passedAt = now;
         followedAt = now;
         this.#asked.clear();
@@ -146,13 +147,10 @@ export class StatusRefresh {
     once();
     clock.every(this.#deps.intervalMs ?? REFRESH_TICK_MS, once, signal);
     const services = this.#deps.services().length;
+    const periodMs = (ms: number) =>
+      refreshPeriodMs(services, { periodMs: ms, callsPerSecond: this.#perSecond });
     this.#log.info(
-      {
-        services,
-        callsPerSecond: this.#perSecond,
-        activeMs: refreshPeriodMs(services, { periodMs: activeMs, callsPerSecond: this.#perSecond }),
-        idleMs: refreshPeriodMs(services, { periodMs: idleMs, callsPerSecond: this.#perSecond }),
-      },
+      { services, callsPerSecond: this.#perSecond, activeMs: periodMs(activeMs), idleMs: periodMs(idleMs) },
       'status refresh from ECS started',
     );
   }
@@ -250,7 +248,7 @@ export class StatusRefresh {
       });
       metrics.syncState(name, 'Progressing');
       metrics.rolloutStep(name, rollout.step);
-    } else if (seen.finished) {
+    } else if (seen.finished && !olderThanShown(seen.finished.record, shown?.recentRollouts[0])) {
       const { record, sync, failed } = seen.finished;
       // Only a rollout this view put up is taken down (a manual rollback this process follows stays).
       const ours = shown?.currentRollout?.id === record.id || shown?.currentRollout === null;

@@ -16,6 +16,8 @@ import type { StatusStore } from './status-store.ts';
 
 export interface SuspensionsDeps {
   ecs: EcsPort;
+  /** An environment in another Region or account: its own ECS port (environment-ports.ts). */
+  ecsOf?: ((config: ServiceConfig) => EcsPort) | undefined;
   store: StatusStore;
   metrics: DeployerMetrics;
   logger: Logger;
@@ -79,9 +81,9 @@ export class Suspensions {
   }
 
   /** Clears the tag on a revision the service no longer runs (best effort). */
-  async clearTag(taskDefinitionArn: string, signal: AbortSignal): Promise<void> {
+  async clearTag(config: ServiceConfig, taskDefinitionArn: string, signal: AbortSignal): Promise<void> {
     try {
-      await this.#deps.ecs.tagResource(taskDefinitionArn, revisionTags({ suspended: 'resumed' }), signal);
+      await this.#ecs(config).tagResource(taskDefinitionArn, revisionTags({ suspended: 'resumed' }), signal);
     } catch (error) {
       this.#deps.logger.warn({ err: error, taskDefinitionArn }, 'could not clear the suspension tag');
     }
@@ -93,11 +95,11 @@ export class Suspensions {
    * revision (read from ECS, so a suspension made through another replica counts).
    */
   async resume(config: ServiceConfig, signal: AbortSignal): Promise<boolean> {
-    const live = (await this.#deps.ecs.describeService(config.cluster, config.service, signal))
-      .taskDefinitionArn;
+    const ecs = this.#ecs(config);
+    const live = (await ecs.describeService(config.cluster, config.service, signal)).taskDefinitionArn;
     const known = this.#pending.has(config.name) || this.#deps.store.service(config.name)?.suspended === true;
     if (!known) {
-      const { tags } = await this.#deps.ecs.describeTaskDefinition(live, signal);
+      const { tags } = await ecs.describeTaskDefinition(live, signal);
       if (!suspensionOf(readRevisionTags(tags), live)) return false;
     }
     await this.#tag(config, 'resumed', live, signal);
@@ -125,8 +127,13 @@ export class Suspensions {
     arn: string | undefined,
     signal: AbortSignal,
   ): Promise<void> {
+    const ecs = this.#ecs(config);
     const target =
-      arn ?? (await this.#deps.ecs.describeService(config.cluster, config.service, signal)).taskDefinitionArn;
-    await this.#deps.ecs.tagResource(target, revisionTags({ suspended: value }), signal);
+      arn ?? (await ecs.describeService(config.cluster, config.service, signal)).taskDefinitionArn;
+    await ecs.tagResource(target, revisionTags({ suspended: value }), signal);
+  }
+
+  #ecs(config: ServiceConfig): EcsPort {
+    return this.#deps.ecsOf?.(config) ?? this.#deps.ecs;
   }
 }

@@ -3,8 +3,14 @@
 // The one place adapters are assembled: the deployer, benchmarks and integration tests all come here
 // and only say what they change (retries, probe timeout, a wrapper around the queue).
 import type { Logger } from 'pino';
-import { type AwsClientSettings, createAwsClients } from '../adapters/aws/clients.ts';
+import {
+  type AwsClientSettings,
+  createAwsClients,
+  createEnvironmentClients,
+  type EnvironmentClients,
+} from '../adapters/aws/clients.ts';
 import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
+import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { ECS_RATE_LIMIT, EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
 import { CloudWatchTaskLogs } from '../adapters/aws/logs-adapter.ts';
@@ -13,10 +19,12 @@ import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
 import { DirectoryConfigSource } from '../adapters/directory-config-source.ts';
 import { GitConfigSource } from '../adapters/git/git-config-source.ts';
+import { HttpAnalysisProbe } from '../adapters/http/analysis-probe.ts';
 import { HttpVerifyProbe } from '../adapters/http/verify-probe.ts';
 import { SystemClock } from '../adapters/system-clock.ts';
 import type { QueuePort } from '../ports.ts';
 import type { RuntimeDeps } from '../runtime/app.ts';
+import type { EnvironmentPortsFactory, TargetPorts } from '../runtime/environment-ports.ts';
 import type { Settings } from '../runtime/settings.ts';
 import { RateLimiter } from '../shared/rate-limiter.ts';
 
@@ -45,14 +53,30 @@ export interface CreateAdaptersOptions {
 export function createAdapters(options: CreateAdaptersOptions): Adapters {
   const { settings, logger } = options;
   if (!settings.queueUrl) throw new Error('no queue URL: set QUEUE_URL (the SQS FIFO queue of the deployer)');
-  const clients = createAwsClients({
+  const clientSettings: AwsClientSettings = {
     region: settings.region,
     env: options.env,
     ...(options.endpoints ? { endpoints: options.endpoints } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.retryMode ? { retryMode: options.retryMode } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-  });
+  };
+  const clients = createAwsClients(clientSettings);
+  // In AWS the deployer stays under ECS's throttling quotas (per account and Region); the local
+  // stand-ins have none.
+  const ecsOf = (client: EnvironmentClients['ecs']) =>
+    new EcsAdapter(client, settings.mode === 'aws' ? { limiter: new RateLimiter(ECS_RATE_LIMIT) } : {});
+  const environments = new Map<string, { ports: TargetPorts; clients: EnvironmentClients }>();
+  const environmentPorts: EnvironmentPortsFactory = (target) => {
+    const key = `${target.region ?? ''} ${target.roleArn ?? ''}`;
+    let known = environments.get(key);
+    if (!known) {
+      const own = createEnvironmentClients(clientSettings, target);
+      known = { clients: own, ports: { ecs: ecsOf(own.ecs), cdn: new CloudFrontAdapter(own.cloudfront) } };
+      environments.set(key, known);
+    }
+    return known.ports;
+  };
   const queueLog = logger.child({ component: 'queue' });
   const sqsQueue = new SqsQueue({
     client: clients.sqs,
@@ -75,11 +99,8 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
         })
       : new DirectoryConfigSource({ root: settings.config.path, configPath: 'services' });
   return {
-    // In AWS the deployer stays under ECS's throttling quotas; the local stand-ins have none.
-    ecs: new EcsAdapter(
-      clients.ecs,
-      settings.mode === 'aws' ? { limiter: new RateLimiter(ECS_RATE_LIMIT) } : {},
-    ),
+    ecs: ecsOf(clients.ecs),
+    environmentPorts,
     taskLogs: new CloudWatchTaskLogs(clients.logs),
     registry: new EcrAdapter(clients.ecr),
     cdn: new CloudFrontAdapter(clients.cloudfront),
@@ -94,11 +115,20 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
       allowPrivateNetworks: settings.verifyAllowPrivateNetworks,
       ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
     }),
+    // rollout.analysis: CloudWatch (AWS_ENDPOINT_URL_CLOUDWATCH reaches the local world's stand-in) and
+    // the analysis URL, fetched as carefully as the verify URL.
+    analysis: {
+      metrics: new CloudWatchMetrics(clients.cloudwatch),
+      probe: new HttpAnalysisProbe({ allowPrivateNetworks: settings.verifyAllowPrivateNetworks }),
+    },
     clock: new SystemClock(),
     ...(settings.releaseParameterPrefix
       ? { releaseRecords: new SsmReleaseRecords(clients.ssm, settings.releaseParameterPrefix) }
       : {}),
-    destroy: () => clients.destroy(),
+    destroy: () => {
+      clients.destroy();
+      for (const environment of environments.values()) environment.clients.destroy();
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import cdkNag from 'cdk-nag';
 const { AwsSolutionsChecks } = cdkNag;
 
 import { edgeTls } from '../lib/edge-tls.ts';
+import { readEnvironmentRoles } from '../lib/environment-roles.ts';
 import { GitOpsStack } from '../lib/gitops-stack.ts';
 import { checkImagePushContext } from '../lib/image-push-role.ts';
 import { readInitialService } from '../lib/initial-image.ts';
@@ -79,6 +80,7 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const configFile = resolve(repoRoot, context(app, 'serviceConfig') ?? 'config/services/actors.yaml');
   const managed = readInitialService(configFile, context(app, 'initialImageTag'));
   const rollout = readServiceRollout(configFile, managed.name);
+  const environmentRoles = readEnvironmentRoles(configFile);
   const account = context(app, 'account');
   // ALB access logging needs a concrete region (its log-delivery principal differs per region).
   const region = context(app, 'region') ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
@@ -104,6 +106,7 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
   const stack = new GitOpsStack(app, 'EcsGitOps', {
     env: { account, region },
     managed,
+    environmentRoles,
     rollout,
     imageSource: imageSource(context(app, 'images')),
     repoRoot,

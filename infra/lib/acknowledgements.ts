@@ -65,7 +65,12 @@ export function acknowledgeFindings(stack: GitOpsStack): void {
   acknowledge(
     stack.deployer.taskRole,
     'AwsSolutions-IAM5[Resource::*]',
-    'ecs:RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions do not support resource-level permissions; ecs:ListTasks is held to the cluster by the ecs:cluster condition; every other statement is scoped to named ARNs.',
+    'ecs:RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions, and cloudwatch:GetMetricData (the rollout analysis reads the load balancer metrics), do not support resource-level permissions; ecs:ListTasks is held to the cluster by the ecs:cluster condition; every other statement is scoped to named ARNs.',
+  );
+  acknowledge(
+    stack.deployer.taskRole,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:${stack.region}:<AWS::AccountId>:alarm:*]`,
+    'The rollout analysis reads the states of the alarms services name in config/ (rollout.analysis.alarms), which the stack does not know; DescribeAlarms is read-only and held to the metric alarms of this account and region.',
   );
   const cluster = stack.getLogicalId(stack.actors.service.cluster.node.defaultChild as CfnElement);
   acknowledge(

@@ -1,7 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,11 +12,18 @@ import { DEPLOYER_HEALTH_PATH, DEPLOYER_PORT } from '../../common/contract.ts';
 import { STACK_VALUES_VARIABLE } from '../../deployer/domain/config/stack-values.ts';
 import { INTAKE_MAX_RECEIVE_COUNT, INTAKE_VISIBILITY_TIMEOUT_SECONDS } from './intake-queue.ts';
 
-/** The values config placeholders may name: `${stack:DistributionId}`, `${stack:CloudFrontUrl}`. */
-export function stackValues(distribution: cloudfront.IDistribution): Record<string, string> {
+/**
+ * The values config placeholders may name: `${stack:DistributionId}`, `${stack:CloudFrontUrl}`, and
+ * `${stack:LoadBalancerFullName}` (the ALB's `app/<name>/<id>`, rollout.analysis.errorRate.loadBalancer).
+ */
+export function stackValues(
+  distribution: cloudfront.IDistribution,
+  loadBalancer?: elbv2.ApplicationLoadBalancer,
+): Record<string, string> {
   return {
     DistributionId: distribution.distributionId,
     CloudFrontUrl: `https://${distribution.distributionDomainName}`,
+    ...(loadBalancer ? { LoadBalancerFullName: loadBalancer.loadBalancerFullName } : {}),
   };
 }
 
@@ -41,6 +49,8 @@ export interface DeployerServiceProps {
   managedFamilies: string[];
   managedRepositories: ecr.IRepository[];
   distribution: cloudfront.IDistribution;
+  /** The ALB in front of the managed services: its metrics feed rollout.analysis.errorRate. */
+  loadBalancer?: elbv2.ApplicationLoadBalancer;
   configRepository: string;
   configBranch: string;
   desiredCount?: number;
@@ -49,6 +59,8 @@ export interface DeployerServiceProps {
    * (RELEASE_PARAMETER_PREFIX) and the parameters it may overwrite there (release-parameter.ts).
    */
   releaseRecords?: { prefix: string; parameterArns: string[] };
+  /** Roles of environments in other accounts or Regions (config `environments.<env>.roleArn`). */
+  environmentRoles?: string[];
 }
 
 /** Deployer tasks by default: one can stop (a deploy, a failed host) while the other works. */
@@ -163,6 +175,31 @@ export class DeployerService extends Construct {
         resources: props.managedLogGroups.map((group) => group.logGroupArn),
       }),
     );
+    // rollout.analysis (deployer/adapters/aws/cloudwatch-adapter.ts): DescribeAlarms takes the alarm
+    // resource (arn:...:alarm:<name>); the names are in config/, which the stack does not read, so every
+    // alarm of the account and region (metric alarms only: composite ones would need `*`). GetMetricData has
+    // no resource type at all (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AnalysisAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AnalysisMetrics',
+        actions: ['cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
+    );
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'TaskDefinitions',
@@ -263,6 +300,19 @@ export class DeployerService extends Construct {
         }),
       );
     }
+    if (props.environmentRoles && props.environmentRoles.length > 0) {
+      this.taskRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AssumeEnvironmentRoles',
+          // STS AssumeRole for the environments' ECS and CloudFront calls
+          // (deployer/adapters/aws/clients.ts createEnvironmentClients): exactly the configured roles,
+          // each of which must also trust this task role.
+          // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+          actions: ['sts:AssumeRole'],
+          resources: props.environmentRoles,
+        }),
+      );
+    }
     // No secretsmanager:GetSecretValue here: ECS injects GITHUB_WEBHOOK_SECRET and STATUS_TOKEN with the
     // execution role (granted by ecs.Secret.fromSecretsManager); the deployer's code never reads them.
 
@@ -295,7 +345,7 @@ export class DeployerService extends Construct {
         REPLICAS: String(props.desiredCount ?? DEFAULT_DEPLOYER_REPLICAS),
         // `${stack:Name}` in config/services/*.yaml resolves to these, so the committed config needs no
         // per-account edit (docs/config.md). Tokens: CloudFormation fills them in at deploy time.
-        [STACK_VALUES_VARIABLE]: stack.toJsonString(stackValues(props.distribution)),
+        [STACK_VALUES_VARIABLE]: stack.toJsonString(stackValues(props.distribution, props.loadBalancer)),
         ...(props.releaseRecords ? { RELEASE_PARAMETER_PREFIX: props.releaseRecords.prefix } : {}),
       },
       secrets: {

@@ -22,6 +22,8 @@ import { DEFAULT_TEST_HEADER, shiftsTraffic } from './service-strategy.ts';
 export interface GitOpsStackProps extends StackProps {
   /** The managed service as config/services/<name>.yaml describes it. */
   managed: InitialService;
+  /** Roles the configs' environments name (environment-roles.ts): the deployer may assume only these. */
+  environmentRoles?: string[];
   /** That file's `rollout` (service-strategy.ts): its strategy decides the service's target groups. */
   rollout?: ServiceConfig['rollout'];
   /**
@@ -135,10 +137,12 @@ export class GitOpsStack extends Stack {
       managedFamilies: [this.actors.taskDefinition.family],
       managedRepositories: [this.registries.service],
       distribution: this.edge.distribution,
+      loadBalancer: this.edge.loadBalancer,
       configRepository: props.configRepository,
       configBranch: props.configBranch,
       desiredCount: props.deployerDesiredCount,
       releaseRecords: { prefix: releasePrefix, parameterArns: [this.actorsRelease.parameterArn] },
+      environmentRoles: props.environmentRoles ?? [],
     });
     const deployerTargets = this.edge.routeDeployerPaths(this.deployer.service);
     this.operations = new Operations(this, 'Operations', {

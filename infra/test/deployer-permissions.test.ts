@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GitOpsStack } from '../lib/gitops-stack.ts';
-import { SYNTH_TIMEOUT_MS, synthApp } from './synth-app.ts';
+import { FIXTURES, SYNTH_TIMEOUT_MS, synthApp } from './synth-app.ts';
 
 const ADAPTERS = resolve(import.meta.dirname, '../../deployer/adapters');
 
@@ -18,6 +18,7 @@ const IAM_PREFIX: Record<string, string> = {
   sqs: 'sqs',
   ssm: 'ssm',
   'cloudwatch-logs': 'logs',
+  cloudwatch: 'cloudwatch',
 };
 
 /**
@@ -33,6 +34,14 @@ const IMPLIED: Record<string, string[]> = { 'ecs:RegisterTaskDefinition': ['iam:
  * batch versions" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html).
  */
 const AUTHORISED_AS: Record<string, string> = { 'sqs:SendMessageBatch': 'sqs:SendMessage' };
+
+/**
+ * Calls the SDK makes for a credential provider, not through a Command: fromTemporaryCredentials assumes
+ * an environment's role with STS AssumeRole (deployer/adapters/aws/clients.ts).
+ */
+const PROVIDER_CALLS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
+/** Granted only when the config asks for it: AssumeRole on exactly the roles its environments name. */
+const CONFIGURED = new Set(['sts:AssumeRole']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -54,6 +63,8 @@ function calledActions(): Set<string> {
       for (const name of imported[1]!.split(','))
         clientOf.set(name.replace(/^\s*type\s+/, '').trim(), imported[2]!);
     }
+    for (const [provider, action] of Object.entries(PROVIDER_CALLS))
+      if (new RegExp(`\\b${provider}\\s*\\(`).test(text)) actions.add(action);
     for (const constructed of text.matchAll(/new\s+([A-Z][A-Za-z0-9]*)Command\s*\(/g)) {
       const client = clientOf.get(`${constructed[1]}Command`);
       if (!client)
@@ -69,15 +80,22 @@ function calledActions(): Set<string> {
   return actions;
 }
 
-function grantedActions(stack: GitOpsStack, template: ReturnType<typeof synthApp>['template']): Set<string> {
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+function statementsOf(stack: GitOpsStack, template: ReturnType<typeof synthApp>['template']): Statement[] {
   const policyId = stack.getLogicalId(
     stack.deployer.taskRole.node.findChild('DefaultPolicy').node.defaultChild as never,
   );
   const policy = template.findResources('AWS::IAM::Policy')[policyId];
-  const statements = policy?.Properties.PolicyDocument.Statement as Array<{
-    Effect: string;
-    Action: string | string[];
-  }>;
+  return policy?.Properties.PolicyDocument.Statement as Statement[];
+}
+
+function grantedActions(stack: GitOpsStack, template: ReturnType<typeof synthApp>['template']): Set<string> {
+  const statements = statementsOf(stack, template);
   return new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
 }
 
@@ -96,7 +114,30 @@ describe('deployer task role', () => {
     expect(called.size).toBeGreaterThan(10);
   });
 
-  it('grants exactly the actions the deployer code calls', () => {
-    expect([...granted].sort()).toEqual([...calledActions()].sort());
+  it('grants exactly the actions the deployer code calls (AssumeRole only when the config names roles)', () => {
+    const unconditional = [...calledActions()].filter((action) => !CONFIGURED.has(action));
+    expect([...granted].sort()).toEqual(unconditional.sort());
+    expect(calledActions()).toContain('sts:AssumeRole');
   });
+
+  it(
+    'may assume exactly the roles the configs’ environments name, and no other',
+    () => {
+      const { stack, template } = synthApp({ serviceConfig: `${FIXTURES}/environments/actors.yaml` });
+      const assume = statementsOf(stack, template).filter((s) =>
+        [s.Action].flat().includes('sts:AssumeRole'),
+      );
+      expect(assume).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: [
+            'arn:aws:iam::111122223333:role/ecs-gitops-qa',
+            'arn:aws:iam::444455556666:role/ecs-gitops-production',
+          ],
+        }),
+      ]);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -636,12 +636,14 @@ describe('stack values for config placeholders', () => {
     if ('Ref' in node && node.Ref === distribution) return 'E2EXAMPLE';
     const getAtt = node['Fn::GetAtt'] as [string, string] | undefined;
     if (getAtt?.[0] === distribution && getAtt[1] === 'DomainName') return 'd1example.cloudfront.net';
+    if (getAtt?.[0] === logicalId(stack.edge.loadBalancer) && getAtt[1] === 'LoadBalancerFullName')
+      return 'app/gitops/50dc6c495c0c9188';
     const join = node['Fn::Join'] as [string, unknown[]] | undefined;
     if (join) return join[1].map((part) => evaluate(part, distribution)).join(join[0]);
     throw new Error(`unexpected token in STACK_VALUES: ${JSON.stringify(value)}`);
   }
 
-  it('hands the deployer the outputs DistributionId and CloudFrontUrl, resolving config/services/actors.yaml', async () => {
+  it('hands the deployer the outputs DistributionId and CloudFrontUrl and the ALB name, resolving config/services/actors.yaml', async () => {
     const distribution = logicalId(stack.edge.distribution);
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const taskDefinition = one(
@@ -657,6 +659,7 @@ describe('stack values for config placeholders', () => {
     expect(parsed.values).toEqual({
       DistributionId: evaluate(outputs.DistributionId?.Value, distribution),
       CloudFrontUrl: evaluate(outputs.CloudFrontUrl?.Value, distribution),
+      LoadBalancerFullName: 'app/gitops/50dc6c495c0c9188',
     });
     expect(parsed.values.DistributionId).toBe('E2EXAMPLE');
 

@@ -44,6 +44,26 @@ export const MOTO_LIMITS = {
    */
   'ecs-service-deployments-not-implemented':
     'moto has no ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment or ContinueServiceDeployment',
+  /**
+   * PutMetricData takes a namespace that begins with `AWS/` (moto/cloudwatch/responses.py stores it); AWS
+   * refuses it with InvalidParameterValue, the namespaces of AWS services being theirs
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html, Namespace).
+   * The MetricsPort contract relies on it to seed AWS/ApplicationELB data into moto.
+   */
+  'cloudwatch-put-metric-data-takes-aws-namespaces':
+    'moto PutMetricData accepts namespaces that begin with AWS/ (AWS refuses them)',
+  /**
+   * PutMetricAlarm creates an alarm in state OK (reason "Unchecked: Initial alarm creation"); AWS: "When
+   * this operation creates an alarm, the alarm state is immediately set to INSUFFICIENT_DATA"
+   * (API_PutMetricAlarm.html). The analysis passes both, so no verdict depends on it.
+   */
+  'cloudwatch-new-alarm-is-ok': 'moto PutMetricAlarm creates the alarm in OK (AWS: INSUFFICIENT_DATA)',
+  /**
+   * DescribeAlarms with AlarmNames ignores StateValue (every named alarm comes back whatever its state);
+   * AWS filters by both (API_DescribeAlarms.html). The adapter asks by name only and judges the states.
+   */
+  'cloudwatch-describe-alarms-names-ignore-state':
+    'moto DescribeAlarms ignores StateValue when AlarmNames is given',
 } as const;
 
 export type MotoLimit = keyof typeof MOTO_LIMITS;
@@ -74,6 +94,8 @@ export type MotoLimit = keyof typeof MOTO_LIMITS;
  *   .advancedConfiguration` is kept as given; ListServiceDeployments, DescribeServiceDeployments and
  *   StopServiceDeployment answer 404 (not implemented). The deployer therefore always sends the whole
  *   configuration it wants kept (planDeploymentConfiguration), and ranges are checked by `validate`.
+ * - CloudWatch GetMetricData does not round StartTime down to the minute (AWS: "Start time less than 15
+ *   days ago - Round down to the nearest whole minute"); the adapter sums every data point it gets.
  */
 export const MOTO_TOLERATED_DIFFERENCES = [
   'cloudfront-invalidation-status-upper-case',
@@ -86,4 +108,6 @@ export const MOTO_TOLERATED_DIFFERENCES = [
   'ecs-register-and-create-lax-validation',
   'ecs-stopped-tasks-by-run-and-stop-task',
   'ecs-deployment-strategies-stored-not-run',
+  'cloudwatch-start-time-not-rounded',
+  'cloudwatch-get-metric-data-matches-dimension-supersets',
 ] as const;

@@ -55,7 +55,12 @@ export interface E2eEnvironment {
 }
 
 export async function startE2eEnvironment(
-  options: { actors?: ActorsConfigOptions; world?: LocalWorldOptions } = {},
+  options: {
+    actors?: ActorsConfigOptions;
+    world?: LocalWorldOptions;
+    /** The config files of the first commit (path → text); default: actors.yaml for the seeded service. */
+    initialFiles?: (world: LocalWorld) => Record<string, string>;
+  } = {},
 ): Promise<E2eEnvironment> {
   const world = await startLocalWorld({
     timing: E2E_TIMING,
@@ -89,7 +94,8 @@ export async function startE2eEnvironment(
         },
         rolloutTimeoutSeconds: 30,
       });
-    await repo.commit({ [ACTORS_FILE]: actorsYaml(options.actors) }, 'initial config');
+    const initialFiles = options.initialFiles?.(world) ?? { [ACTORS_FILE]: actorsYaml(options.actors) };
+    await repo.commit(initialFiles, 'initial config');
     const configRepo = repo;
     const configCache = cacheDir;
     const deployerEnv = (extra: Record<string, string> = {}) => ({

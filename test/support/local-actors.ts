@@ -1,6 +1,11 @@
 // The actors service as tests configure it over a local world: its config YAML (one builder for every
 // test that writes one) and the fast stand-in timing the runtime tests share.
-import { LOCAL_DISTRIBUTION_ID, type LocalTiming, type LocalWorld } from '../../local/world.ts';
+import {
+  environmentServiceName,
+  LOCAL_DISTRIBUTION_ID,
+  type LocalTiming,
+  type LocalWorld,
+} from '../../local/world.ts';
 
 /** Fast, but with a generous health timeout: idle it costs nothing, and it spares a slow task start. */
 export const RUNTIME_WORLD_TIMING: Partial<LocalTiming> = {
@@ -57,4 +62,43 @@ export function worldActorsYaml(
     verify: { url: `${world.serviceUrl('actors')}/version`, ...options.verify },
     cdn: true,
   });
+}
+
+/**
+ * config/services/actors.yaml as a pipeline over a world seeded with `environments: [staging,
+ * production]`: staging follows semver ^1.0.0, production is promoted from staging once verified; each
+ * verifies through its own load balancer.
+ */
+export function pipelineActorsYaml(
+  world: Pick<LocalWorld, 'serviceUrl'>,
+  options: { soakMinutes?: number } = {},
+): string {
+  const url = (environment: string) => `${world.serviceUrl(environmentServiceName(environment))}/version`;
+  const soak = options.soakMinutes === undefined ? '' : `, soakMinutes: ${options.soakMinutes}`;
+  return `${[
+    'name: actors',
+    'cluster: staging',
+    `service: ${environmentServiceName('staging')}`,
+    'container: actors',
+    'image:',
+    '  repository: actors',
+    '  track:',
+    '    semver: "^1.0.0"',
+    'verify:',
+    `  url: ${url('staging')}`,
+    '  expectVersion: true',
+    '  successes: 2',
+    '  intervalSeconds: 0.1',
+    '  timeoutSeconds: 10',
+    'rollout:',
+    '  timeoutSeconds: 30',
+    '  rollback: true',
+    'environments:',
+    '  staging: {}',
+    '  production:',
+    '    cluster: production',
+    `    service: ${environmentServiceName('production')}`,
+    `    verify: { url: ${url('production')} }`,
+    `    promote: { from: staging, after: verified${soak} }`,
+  ].join('\n')}\n`;
 }

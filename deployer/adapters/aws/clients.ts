@@ -1,13 +1,15 @@
 // Builds the AWS SDK v3 clients the adapters use. Endpoints are NOT set here: the SDK itself reads
-// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM / _CLOUDWATCH_LOGS (and AWS_ENDPOINT_URL) from the environment
+// AWS_ENDPOINT_URL_ECS / _ECR / _CLOUDFRONT / _SQS / _SSM / _CLOUDWATCH_LOGS / _CLOUDWATCH (and AWS_ENDPOINT_URL) from the environment
 // (@smithy/core getEndpointUrlConfig), which is how local runs reach the stand-ins. `endpoints` only
 // exists for callers that want to pass them explicitly.
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 
 export interface AwsClientSettings {
   /** Defaults to AWS_REGION, then us-east-1. */
@@ -24,7 +26,9 @@ export interface AwsClientSettings {
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
   /** Explicit endpoints win over AWS_ENDPOINT_URL_* (tests, unusual setups). */
-  endpoints?: Partial<Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm' | 'logs', string>>;
+  endpoints?: Partial<
+    Record<'ecs' | 'ecr' | 'cloudfront' | 'sqs' | 'ssm' | 'logs' | 'cloudwatch' | 'sts', string>
+  >;
   /** Static credentials (local stand-ins, tests); otherwise the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where to read AWS_REGION / AWS_ENDPOINT_URL_SQS from; defaults to process.env. */
@@ -40,6 +44,8 @@ export interface AwsClients {
   ssm: SSMClient;
   /** CloudWatch Logs: the last lines of a stopped task's container (logs-adapter.ts). */
   logs: CloudWatchLogsClient;
+  /** CloudWatch: alarm states and load balancer metrics for the rollout analysis (cloudwatch-adapter.ts). */
+  cloudwatch: CloudWatchClient;
   /** Closes the clients' sockets (shutdown, tests). */
   destroy(): void;
 }
@@ -51,10 +57,10 @@ function retryModeFrom(value: string | undefined): 'standard' | 'adaptive' {
   return value === 'adaptive' ? 'adaptive' : 'standard';
 }
 
-export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
+/** The settings every client shares: retries, timeouts, credentials. */
+function commonSettings(settings: AwsClientSettings) {
   const env = settings.env ?? process.env;
-  const region = settings.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const common = {
+  return {
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: settings.retryMode ?? retryModeFrom(env.AWS_RETRY_MODE),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
@@ -65,6 +71,12 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
       throwOnRequestTimeout: true,
     },
   };
+}
+
+export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
+  const env = settings.env ?? process.env;
+  const region = settings.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const common = commonSettings(settings);
   const endpoint = (key: keyof NonNullable<AwsClientSettings['endpoints']>) => {
     const url = settings.endpoints?.[key];
     return url ? { endpoint: url } : {};
@@ -76,6 +88,7 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
   const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1', ...endpoint('cloudfront') });
   const ssm = new SSMClient({ ...common, region, ...endpoint('ssm') });
   const logs = new CloudWatchLogsClient({ ...common, region, ...endpoint('logs') });
+  const cloudwatch = new CloudWatchClient({ ...common, region, ...endpoint('cloudwatch') });
   const sqs = new SQSClient({
     ...common,
     region,
@@ -91,13 +104,73 @@ export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
     sqs,
     ssm,
     logs,
+    cloudwatch,
     destroy() {
       ssm.destroy();
       logs.destroy();
+      cloudwatch.destroy();
       ecs.destroy();
       ecr.destroy();
       cloudfront.destroy();
       sqs.destroy();
+    },
+  };
+}
+
+/** The clients of one environment in another Region or account (config `environments.<env>`). */
+export interface EnvironmentClients {
+  ecs: ECSClient;
+  cloudfront: CloudFrontClient;
+  destroy(): void;
+}
+
+/** The session name the deployer assumes environment roles with: it shows in CloudTrail. */
+export const ROLE_SESSION_NAME = 'ecs-gitops-deployer';
+
+/**
+ * ECS and CloudFront clients for an environment's Region and role. With `roleArn` their credentials are
+ * the role's temporary credentials from STS AssumeRole, asked for with the deployer's own credentials
+ * on first use and again before they expire (fromTemporaryCredentials;
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html: "Returns a set of temporary
+ * security credentials that you can use to access Amazon Web Services resources", cross-account
+ * included, valid one hour by default). STS is called in the environment's Region, or the deployer's.
+ */
+export function createEnvironmentClients(
+  settings: AwsClientSettings,
+  target: { region?: string; roleArn?: string },
+): EnvironmentClients {
+  const env = settings.env ?? process.env;
+  const home = settings.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const region = target.region ?? home;
+  const base = commonSettings(settings);
+  const credentials =
+    target.roleArn === undefined
+      ? base.credentials
+      : fromTemporaryCredentials({
+          params: { RoleArn: target.roleArn, RoleSessionName: ROLE_SESSION_NAME },
+          ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
+          clientConfig: {
+            region,
+            ...(settings.endpoints?.sts ? { endpoint: settings.endpoints.sts } : {}),
+          },
+        });
+  const common = { ...base, ...(credentials ? { credentials } : {}) };
+  const ecs = new ECSClient({
+    ...common,
+    region,
+    ...(settings.endpoints?.ecs ? { endpoint: settings.endpoints.ecs } : {}),
+  });
+  const cloudfront = new CloudFrontClient({
+    ...common,
+    region: 'us-east-1',
+    ...(settings.endpoints?.cloudfront ? { endpoint: settings.endpoints.cloudfront } : {}),
+  });
+  return {
+    ecs,
+    cloudfront,
+    destroy() {
+      ecs.destroy();
+      cloudfront.destroy();
     },
   };
 }

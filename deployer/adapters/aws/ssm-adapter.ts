@@ -11,9 +11,13 @@ import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ReleaseRecord, ReleaseRecordPort } from '../../ports.ts';
 import { callAws } from './map-aws-error.ts';
 
-/** The parameter holding a service's image under a prefix such as `/ecs-gitops/<stack>`. */
+/**
+ * The parameter holding a service's image under a prefix such as `/ecs-gitops/<stack>`. An environment's
+ * target (`actors@staging`) becomes a level (`actors/staging`): parameter names allow only letters,
+ * digits, `_ . -` and `/` for hierarchy levels (PutParameter, Name).
+ */
 export function releaseParameterName(prefix: string, service: string): string {
-  return `${prefix.replace(/\/+$/, '')}/${service}/image`;
+  return `${prefix.replace(/\/+$/, '')}/${service.replace('@', '/')}/image`;
 }
 
 export class SsmReleaseRecords implements ReleaseRecordPort {

@@ -29,6 +29,11 @@ export interface HttpVerifyProbeOptions {
   allowPrivateNetworks?: boolean;
   /** Resolves a host name to all its addresses (default: the system resolver, dns.lookup). */
   resolve?: (host: string) => Promise<{ address: string; family: number }[]>;
+  /**
+   * `text`: the body is the text of its first maxBodyBytes whatever its type (the analysis URL's answer,
+   * quoted when it fails); default `json`: parsed when JSON, else undefined.
+   */
+  bodyAs?: 'json' | 'text';
 }
 
 const systemResolve = (host: string) => lookup(host, { all: true, verbatim: true });
@@ -47,8 +52,10 @@ export class HttpVerifyProbe implements VerifyProbe {
   readonly #maxBodyBytes: number;
   readonly #allowPrivate: boolean;
   readonly #resolve: NonNullable<HttpVerifyProbeOptions['resolve']>;
+  readonly #text: boolean;
 
   constructor(options: HttpVerifyProbeOptions = {}) {
+    this.#text = options.bodyAs === 'text';
     this.#timeoutMs = options.timeoutMs ?? VERIFY_TIMEOUT_MS;
     this.#maxBodyBytes = options.maxBodyBytes ?? VERIFY_BODY_LIMIT_BYTES;
     this.#allowPrivate = options.allowPrivateNetworks ?? false;
@@ -124,14 +131,22 @@ export class HttpVerifyProbe implements VerifyProbe {
       response.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         if (bytes > this.#maxBodyBytes) {
+          const kept = this.#text
+            ? Buffer.concat([...chunks, chunk])
+                .subarray(0, this.#maxBodyBytes)
+                .toString('utf8')
+            : undefined;
           chunks.length = 0;
           response.destroy();
-          finish(undefined);
+          finish(kept);
           return;
         }
         chunks.push(chunk);
       });
-      response.on('end', () => finish(json ? parseJson(Buffer.concat(chunks).toString('utf8')) : undefined));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        finish(this.#text ? text : json ? parseJson(text) : undefined);
+      });
       response.on('error', (error) => {
         if (!done) reject(error);
       });

@@ -1,6 +1,7 @@
 // Rules across files: a name matches its file, names are unique, and each ECS service has one config.
 // They run on every file that parsed as YAML, even one with schema errors, so one pass shows all.
 import type { ConfigError } from '../types.ts';
+import { environmentData, environmentNames, writtenAt } from './environments.ts';
 import { CLUSTER_PATTERN, NAME_PATTERN, SERVICE_PATTERN } from './service-schema.ts';
 import type { Anchor, DataPath, Position } from './yaml-locations.ts';
 
@@ -60,21 +61,34 @@ export function crossFileErrors(files: readonly ParsedFile[]): ConfigError[] {
         );
       else byName.set(name, f);
     }
-    const cluster = field(f.data, 'cluster', CLUSTER_PATTERN);
-    const service = field(f.data, 'service', SERVICE_PATTERN);
-    if (cluster === undefined || service === undefined) continue;
-    const target = `${lastSegment(cluster)}/${lastSegment(service)}`;
-    const owner = byTarget.get(target);
-    if (owner) {
-      const by = owner.name === undefined ? owner.file.file : `${owner.file.file} (name \`${owner.name}\`)`;
-      errors.push(
-        at(
-          f,
-          'service',
-          `ECS service \`${lastSegment(service)}\` in cluster \`${lastSegment(cluster)}\` is already managed by ${by}; two configs would fight over it, keep one`,
-        ),
-      );
-    } else byTarget.set(target, { file: f, name });
+    for (const { data, path } of targetsOf(f.data)) {
+      const cluster = field(data, 'cluster', CLUSTER_PATTERN);
+      const service = field(data, 'service', SERVICE_PATTERN);
+      if (cluster === undefined || service === undefined) continue;
+      const target = `${lastSegment(cluster)}/${lastSegment(service)}`;
+      const owner = byTarget.get(target);
+      if (owner) {
+        // Two environments of one file are environment-checks.ts's to report.
+        if (owner.file === f) continue;
+        const by = owner.name === undefined ? owner.file.file : `${owner.file.file} (name \`${owner.name}\`)`;
+        errors.push({
+          file: f.file,
+          ...f.locate(path, 'value'),
+          field: path.join('.'),
+          message: `ECS service \`${lastSegment(service)}\` in cluster \`${lastSegment(cluster)}\` is already managed by ${by}; two configs would fight over it, keep one`,
+        });
+      } else byTarget.set(target, { file: f, name });
+    }
   }
   return errors;
+}
+
+/** What a file deploys: its own cluster and service, or each environment's (reported at its override). */
+function targetsOf(data: unknown): { data: unknown; path: DataPath }[] {
+  const names = environmentNames(data);
+  if (names.length === 0) return [{ data, path: ['service'] }];
+  return names.map((name) => ({
+    data: environmentData(data, name),
+    path: writtenAt(data, name, ['service']).path,
+  }));
 }

@@ -3,11 +3,12 @@
 // by file and position) instead of stopping at the first, and never throws.
 import type { ConfigError, ConfigFile, ConfigLoadResult, ServiceConfig } from '../types.ts';
 import { crossFileErrors, type ParsedFile } from './cross-file-checks.ts';
+import { environmentIssues } from './environment-checks.ts';
 import { dotted } from './field-path.ts';
 import { type Issue, schemaIssues } from './schema-errors.ts';
 import { semanticIssues } from './semantic-checks.ts';
 import { resolveStackValues, type StackValues } from './stack-values.ts';
-import { toServiceConfig, type ValidServiceData } from './to-service-config.ts';
+import { toServiceConfigs, type ValidServiceData } from './to-service-config.ts';
 import { locate, sourceText } from './yaml-locations.ts';
 import { parseYaml } from './yaml-syntax.ts';
 
@@ -23,7 +24,7 @@ const MAX_ALIAS_EXPANSION = 1000;
 /** A service config is a few hundred bytes; anything this large is a mistake (or an attack on the parser). */
 export const MAX_FILE_CHARACTERS = 256 * 1024;
 
-type FileOutcome = { errors: ConfigError[]; parsed?: ParsedFile; config?: ServiceConfig };
+type FileOutcome = { errors: ConfigError[]; parsed?: ParsedFile; configs?: ServiceConfig[] };
 
 /** Where `placeholder` starts inside the scalar at `path`, when the scalar is written on one line. */
 function placeholderPosition(
@@ -77,10 +78,15 @@ function parseOne(file: ConfigFile, stackValues: StackValues | undefined): FileO
     message: issue.message,
   }));
   const data = resolved.data;
-  const issues: Issue[] = [
-    ...schemaIssues(data, (path) => sourceText(doc, file.text, path)),
-    ...semanticIssues(data),
+  const sourceOf = (path: Issue['path']) => sourceText(doc, file.text, path);
+  const schema = schemaIssues(data, sourceOf);
+  // Each environment is checked as its merged data; its schema only once the file's own passed (else
+  // the same override error would read twice).
+  const environmentCheck = (merged: unknown) => [
+    ...(schema.length === 0 ? schemaIssues(merged, () => undefined) : []),
+    ...semanticIssues(merged),
   ];
+  const issues: Issue[] = [...schema, ...semanticIssues(data), ...environmentIssues(data, environmentCheck)];
   const position = (path: Issue['path'], anchor: Issue['anchor']) => locate(doc, lineCounter, path, anchor);
   const parsed: ParsedFile = { file: file.path, data, locate: position };
   if (issues.length > 0 || placeholderErrors.length > 0) {
@@ -97,7 +103,7 @@ function parseOne(file: ConfigFile, stackValues: StackValues | undefined): FileO
       ],
     };
   }
-  return { errors: [], parsed, config: toServiceConfig(data as ValidServiceData, file.path) };
+  return { errors: [], parsed, configs: toServiceConfigs(data as ValidServiceData, file.path) };
 }
 
 function compareErrors(a: ConfigError, b: ConfigError): number {
@@ -150,7 +156,7 @@ export function parseConfigFiles(
     }
     errors.push(...outcome.errors);
     if (outcome.parsed) parsed.push(outcome.parsed);
-    if (outcome.config) services.push(outcome.config);
+    if (outcome.configs) services.push(...outcome.configs);
   }
   errors.push(...crossFileErrors(parsed));
   if (errors.length > 0) return { ok: false, revision, errors: unique(errors).sort(compareErrors) };

@@ -85,6 +85,13 @@ function typeMessage(error: ErrorObject, value: unknown, source: string | undefi
   return `expected ${expected}, got ${got}${typeHint(String(error.params.type), value, source)}`;
 }
 
+/** An environment's override (`environments.staging.cluster`) means what the top-level field means. */
+function environmentHint(path: DataPath): string | undefined {
+  if (path[0] !== 'environments' || path.length < 3) return undefined;
+  const rest = path.slice(2).map((p) => (typeof p === 'number' ? '*' : p));
+  return PATTERN_HINTS[dotted(['environments', '*', ...rest])] ?? PATTERN_HINTS[dotted(rest)];
+}
+
 function messageFor(
   error: ErrorObject,
   data: unknown,
@@ -118,7 +125,8 @@ function messageFor(
       return { path, anchor: 'value', message: typeMessage(error, value, sourceOf(path)) };
     case 'pattern': {
       const key = dotted(path.map((p) => (typeof p === 'number' ? '*' : p)));
-      const hint = PATTERN_HINTS[key] ?? `must match ${String(error.params.pattern)}`;
+      const hint =
+        PATTERN_HINTS[key] ?? environmentHint(path) ?? `must match ${String(error.params.pattern)}`;
       return { path, anchor: 'value', message: `${hint}${got}` };
     }
     case 'oneOf':

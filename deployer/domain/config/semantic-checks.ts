@@ -8,6 +8,7 @@ import { isKnownTimeZone } from '../gates/time-zone.ts';
 import { isDigest, parseImageRef, sameRepository } from '../image-ref.ts';
 import { compileTagGlob, compileTagRegex } from '../policy/tag-pattern.ts';
 import type { ImageRef } from '../types.ts';
+import { analysisIssues } from './analysis-checks.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { rolloutStrategyIssues } from './rollout-strategy-checks.ts';
 import type { Issue } from './schema-errors.ts';
@@ -199,6 +200,6 @@ export function semanticIssues(data: unknown): Issue[] {
   if (verify) issues.push(...verifyIssues(verify));
   if (Array.isArray(root.windows)) issues.push(...windowIssues(root.windows));
   const rollout = record(root.rollout);
-  if (rollout) issues.push(...rolloutStrategyIssues(rollout));
+  if (rollout) issues.push(...rolloutStrategyIssues(rollout), ...analysisIssues(root));
   return issues;
 }

@@ -1,8 +1,11 @@
 // JSON Schema (draft-07) of one `config/services/<name>.yaml` file. The loader validates with it and
 // `npm run schema` writes it to config/service.schema.json so editors validate and complete too.
 // Rules a schema cannot say well (digests, semver ranges, regexes, cross-file) live in semantic-checks.ts.
+import { ANALYSIS_PATTERN_HINTS, analysisSchema } from './analysis-schema.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
+import { ENVIRONMENT_PATTERN_HINTS, environmentsSchema } from './environments-schema.ts';
 import { rolloutStrategyProperties, STRATEGY_PATTERN_HINTS } from './rollout-strategy-schema.ts';
+import { STACK_PLACEHOLDER_PATTERN } from './stack-values.ts';
 
 export const NAME_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$';
 const ECS_NAME = '[A-Za-z0-9_-]{1,255}';
@@ -10,8 +13,7 @@ const ECS_ARN_PREFIX = 'arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:';
 export const CLUSTER_PATTERN = `^(?:${ECS_ARN_PREFIX}cluster/)?${ECS_NAME}$`;
 export const SERVICE_PATTERN = `^(?:${ECS_ARN_PREFIX}service/(?:${ECS_NAME}/)?)?${ECS_NAME}$`;
 const CONTAINER_PATTERN = `^${ECS_NAME}$`;
-/** A `${stack:Name}` placeholder (stack-values.ts), allowed where the value differs per environment. */
-const STACK_PLACEHOLDER = '\\$\\{stack:[A-Za-z][A-Za-z0-9]{0,63}\\}';
+const STACK_PLACEHOLDER = STACK_PLACEHOLDER_PATTERN;
 const DISTRIBUTION_PATTERN = `^(?:[A-Z0-9]{1,128}|${STACK_PLACEHOLDER})$`;
 const CDN_PATH_PATTERN = '^/\\S*$';
 /** Argo CD sync window durations, plus days: `1h`, `30m`, `1h30m`, `2d`. */
@@ -29,6 +31,8 @@ export const PATTERN_HINTS: Record<string, string> = {
   'windows.*.duration':
     'must be a duration in days, hours and minutes, as Argo CD sync windows write it (e.g. `1h`, `90m`, `1h30m`, `2d`)',
   ...STRATEGY_PATTERN_HINTS,
+  ...ENVIRONMENT_PATTERN_HINTS,
+  ...ANALYSIS_PATTERN_HINTS,
   'verify.url': `must be an absolute http:// or https:// URL without spaces, or start with a placeholder such as \`\${stack:CloudFrontUrl}\``,
 };
 
@@ -40,7 +44,7 @@ const positiveInteger = (description: string, maximum: number, fallback: number)
   description,
 });
 
-export const serviceSchema = {
+const singleEnvironmentSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'ecs-gitops service',
   description:
@@ -211,6 +215,7 @@ export const serviceSchema = {
           description: 'On failure, return the service to the task definition it ran before.',
         },
         ...rolloutStrategyProperties,
+        analysis: analysisSchema,
       },
     },
     approval: {
@@ -263,5 +268,13 @@ export const serviceSchema = {
       default: CONFIG_DEFAULTS.suspended,
       description: 'Stop deploying this service (the live state is left as it is).',
     },
+  },
+} as const;
+
+export const serviceSchema = {
+  ...singleEnvironmentSchema,
+  properties: {
+    ...singleEnvironmentSchema.properties,
+    environments: environmentsSchema(singleEnvironmentSchema.properties),
   },
 } as const;

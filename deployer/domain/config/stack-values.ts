@@ -8,6 +8,9 @@ import type { DataPath } from './yaml-locations.ts';
 /** Stack value names and their values, e.g. `{ DistributionId: 'E2EXAMPLE' }`. */
 export type StackValues = Readonly<Record<string, string>>;
 
+/** A `${stack:Name}` placeholder as a JSON Schema pattern piece, allowed where the value differs per environment. */
+export const STACK_PLACEHOLDER_PATTERN = '\\$\\{stack:[A-Za-z][A-Za-z0-9]{0,63}\\}';
+
 /** The environment variable that carries the values to the deployer (set by infra/, and by local/). */
 export const STACK_VALUES_VARIABLE = 'STACK_VALUES';
 

@@ -4,7 +4,7 @@ import type { RolloutStep, StrategyProgress, VerifyProgress } from '../../contra
 import type { FailureReason } from '../../domain/reasons.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveService, ServiceConfig } from '../../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
+import type { AnalysisPorts, CdnPort, Clock, EcsPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
 import type { DeploymentSignals } from '../deployment-signals.ts';
 
 export interface RolloutContext {
@@ -14,6 +14,8 @@ export interface RolloutContext {
   probe: VerifyProbe;
   /** The container logs of stopped tasks (CloudWatch Logs); absent: failures show no log lines. */
   logs?: TaskLogsPort | undefined;
+  /** CloudWatch and the HTTP analysis URL, read by `rollout.analysis` (runtime/rollout/analysis.ts). */
+  analysis?: AnalysisPorts | undefined;
   /** Add AWS console links to what explains a failure (aws mode; local ARNs name no real console). */
   consoleLinks: boolean;
   clock: Clock;

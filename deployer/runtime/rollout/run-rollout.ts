@@ -4,7 +4,15 @@ import type { Logger } from 'pino';
 import type { ImageStatus } from '../../contract/status-model.ts';
 import type { RolloutTrigger } from '../../domain/rollout-trigger.ts';
 import type { LiveImage, ServiceConfig } from '../../domain/types.ts';
-import type { CdnPort, Clock, EcsPort, ReleaseRecordPort, TaskLogsPort, VerifyProbe } from '../../ports.ts';
+import type {
+  AnalysisPorts,
+  CdnPort,
+  Clock,
+  EcsPort,
+  ReleaseRecordPort,
+  TaskLogsPort,
+  VerifyProbe,
+} from '../../ports.ts';
 import type { DeploymentSignals } from '../deployment-signals.ts';
 import type { DeployerMetrics } from '../metrics.ts';
 import type { ServiceEvents } from '../service-events.ts';
@@ -28,6 +36,8 @@ export interface RunnerDeps {
   releaseRecords?: ReleaseRecordPort | undefined;
   /** Container logs of stopped tasks, to explain a failed rollout; absent: no log lines. */
   taskLogs?: TaskLogsPort | undefined;
+  /** CloudWatch and the HTTP analysis URL for `rollout.analysis`; absent: an analysis fails for want of them. */
+  analysis?: AnalysisPorts | undefined;
   /** AWS console links in a failure's explanation (aws mode only). */
   consoleLinks?: boolean | undefined;
 }
@@ -65,6 +75,7 @@ export function rolloutContext(
     cdn: deps.cdn,
     probe: deps.probe,
     logs: deps.taskLogs,
+    analysis: deps.analysis,
     consoleLinks: deps.consoleLinks === true,
     clock: deps.clock,
     log,

@@ -15,9 +15,10 @@ import {
   holdDecision,
   judgeStrategyProbe,
   type LiveServiceDeployment,
-  probeTarget,
+  probeTargets,
   tallyProbe,
 } from '../../domain/strategy-gate.ts';
+import { rolloutAnalysis } from './analysis.ts';
 import type { RolloutContext } from './rollout-context.ts';
 
 export interface StrategyGate {
@@ -49,6 +50,9 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
   /** The hook we released: a describe that still shows it awaiting must not release it twice. */
   let released: string | undefined;
   const { cluster, service } = ctx.service;
+  // rollout.analysis (CloudWatch alarms, the load balancer's error rate, an analysis URL): read at every
+  // look while the deployment runs; a failure rolls back like a failed probe.
+  const analysis = rolloutAnalysis(ctx);
 
   async function probe(target: 'test' | 'production'): Promise<ProbeAnswer> {
     const headers = target === 'test' ? testHeaders : {};
@@ -98,12 +102,15 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
       // Every reason to roll back found in this look; the first one is acted on. (Further checks, such as
       // an analysis of alarms or error rates, add theirs here and are treated like a failed probe.)
       const failures: string[] = [];
-      const target = probeTarget(stage, shifting, strategy.testTraffic);
-      if (target && stage) {
-        const verdict = judgeStrategyProbe(target, stage, digest, await probe(target));
+      for (const target of stage ? probeTargets(stage, shifting, strategy.testTraffic) : []) {
+        const verdict = judgeStrategyProbe(target, stage ?? '', digest, await probe(target));
         const judged = tallyProbe(tally, verdict, verify.successes, target);
         tally = judged.tally;
         if (judged.stop) failures.push(judged.stop);
+      }
+      if (failures.length === 0) {
+        const analysisFailure = await analysis?.check(ctx.signal);
+        if (analysisFailure) failures.push(analysisFailure);
       }
       const [failure] = failures;
       if (failure) await rollBack(deployment, failure);

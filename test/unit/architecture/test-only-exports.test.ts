@@ -54,6 +54,7 @@ const ALLOWED: Record<string, string> = {
   'local/sqs.ts#queueAttributes': SHARED,
   'local/task-commands.ts#REPO_ROOT': SHARED,
   'local/world-options-from-env.ts#localPortsFromEnv': PURE,
+  'local/world.ts#environmentServiceName': SHARED,
   'local/world.ts#LOCAL_DISTRIBUTION_ID': SHARED,
   'local/world.ts#localStackValues': SHARED,
   'service/basic-auth.ts#parseBasicAuth': PURE,

@@ -12,7 +12,8 @@ const committed = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string
 interface Node {
   type?: string;
   description?: string;
-  additionalProperties?: boolean;
+  /** A schema: the values of a map keyed by name (`environments`), each checked by it. */
+  additionalProperties?: boolean | Node;
   properties?: Record<string, Node>;
   items?: Node;
 }
@@ -21,6 +22,7 @@ function walk(node: Node, at: string, visit: (node: Node, at: string) => void): 
   visit(node, at);
   for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${at}.${key}`, visit);
   if (node.items) walk(node.items, `${at}[]`, visit);
+  if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${at}.*`, visit);
 }
 
 describe('config/service.schema.json', () => {
@@ -38,7 +40,8 @@ describe('config/service.schema.json', () => {
     const open: string[] = [];
     const undescribed: string[] = [];
     walk(serviceSchema as Node, '$', (node, at) => {
-      if (node.type === 'object' && node.additionalProperties !== false) open.push(at);
+      if (node.type === 'object' && node.additionalProperties === undefined) open.push(at);
+      if (node.additionalProperties === true) open.push(at);
       if (at !== '$' && !at.endsWith('[]') && !node.description) undescribed.push(at);
     });
     expect(open).toEqual([]);

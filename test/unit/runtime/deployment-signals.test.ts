@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { DesiredState } from '../../../deployer/domain/types.ts';
 import { DeploymentSignals } from '../../../deployer/runtime/deployment-signals.ts';
-import { FakeClock } from '../../support/fakes/index.ts';
+import { routeDeploymentEvent } from '../../../deployer/runtime/route-deployment-event.ts';
+import { actorsServiceConfig, FakeClock, silentLogger } from '../../support/fakes/index.ts';
 
 const signal = new AbortController().signal;
 
@@ -38,5 +40,30 @@ describe('DeploymentSignals', () => {
     await expect(
       signals.wait('gitops', 'actors', 0, 30_000, new FakeClock(), controller.signal),
     ).rejects.toThrow();
+  });
+});
+
+describe('routeDeploymentEvent', () => {
+  const desired = { revision: 'r', services: [actorsServiceConfig()] } as unknown as DesiredState;
+  const event = (name: string) =>
+    ({ kind: 'deployment-event', cluster: 'gitops', service: 'actors', event: name, at: '' }) as const;
+
+  it('wakes a waiting rollout on COMPLETED or FAILED, not on IN_PROGRESS (its own start), and refreshes on every one', async () => {
+    const signals = new DeploymentSignals();
+    const refreshed: string[] = [];
+    const route = routeDeploymentEvent({
+      desired: () => desired,
+      signals,
+      logger: silentLogger,
+      onEvent: (name) => refreshed.push(name),
+    });
+    const slot = { release: () => {} };
+    const mark = signals.mark('gitops', 'actors');
+    await route(event('SERVICE_DEPLOYMENT_IN_PROGRESS'), signal, slot);
+    expect(signals.mark('gitops', 'actors')).toBe(mark);
+    await route(event('SERVICE_DEPLOYMENT_COMPLETED'), signal, slot);
+    await route(event('SERVICE_DEPLOYMENT_FAILED'), signal, slot);
+    expect(signals.mark('gitops', 'actors')).toBe(mark + 2);
+    expect(refreshed).toEqual(['actors', 'actors', 'actors']);
   });
 });
