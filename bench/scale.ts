@@ -60,7 +60,7 @@ const MILESTONES = [
   ['deployer listening', 'listening'],
   ['config loaded', 'config loaded'],
   ['deployer runtime ready', 'runtime ready'],
-  ['status rebuilt from ECS', 'status rebuilt (background)'],
+  ['status rebuild from ECS done', 'status rebuilt (background)'],
 ] as const;
 
 interface Phase {
