@@ -15,6 +15,12 @@ export const ECHO_TASK_COMMAND: TaskCommand = {
   cwd: REPO_ROOT,
 };
 
+/** A healthy container that answers everything but /health with HTTP 500 (a canary that fails verification). */
+export const SERVES_ERRORS_TASK_COMMAND: TaskCommand = {
+  command: [process.execPath, fileURLToPath(new URL('./fixtures/serves-errors-task.ts', import.meta.url))],
+  cwd: REPO_ROOT,
+};
+
 function failingCommand(message: string, afterMs: number): TaskCommand {
   const script = `setTimeout(() => { console.error(${JSON.stringify(message)}); process.exit(1); }, ${afterMs});`;
   return { command: [process.execPath, '-e', script], cwd: REPO_ROOT };

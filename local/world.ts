@@ -36,7 +36,12 @@ import { close, listen } from './http-util.ts';
 import { createLoadBalancer, type LoadBalancerRoute } from './load-balancer.ts';
 import { type LocalQueue, readIntakeTemplate, startLocalQueue } from './sqs.ts';
 import { createSsmServer, ParameterStore } from './ssm/server.ts';
-import { brokenImageCommand, DEFAULT_TASK_COMMANDS, unknownRepositoryCommand } from './task-commands.ts';
+import {
+  brokenImageCommand,
+  DEFAULT_TASK_COMMANDS,
+  SERVES_ERRORS_TASK_COMMAND,
+  unknownRepositoryCommand,
+} from './task-commands.ts';
 import type { TaskCommand } from './tasks/process-runner.ts';
 
 export interface LocalPorts {
@@ -239,7 +244,12 @@ export interface LocalWorld {
   /** The environment a deployer process needs to use this world (STACK_VALUES included). */
   env(): Record<string, string>;
   /** Registers an image and sends the ECR "Image Action" event to the queue (group `intake`). */
-  push(repository: string, tag: string, options?: { broken?: boolean }): Promise<PushResult>;
+  /** `broken`: the container exits at once; `servesErrors`: it runs healthy but answers HTTP 500 (a bad canary). */
+  push(
+    repository: string,
+    tag: string,
+    options?: { broken?: boolean; servesErrors?: boolean },
+  ): Promise<PushResult>;
   registry: LocalRegistry;
   invalidations(): LocalInvalidation[];
   taskDefinitions(): LocalTaskDefinition[];
@@ -300,6 +310,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       const resolved = registry.resolveImageReference(image);
       if (resolved.broken)
         return { command: brokenImageCommand(image, timing.brokenExitMs), digest: resolved.digest };
+      if (resolved.servesErrors) return { command: SERVES_ERRORS_TASK_COMMAND, digest: resolved.digest };
       const command = Object.hasOwn(taskCommands, resolved.repository)
         ? taskCommands[resolved.repository]
         : undefined;
@@ -338,8 +349,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     const localQueue = queue;
     const ruleTarget = readIntakeTemplate().rule.sqsParameters;
 
-    const push = async (repository: string, tag: string, pushOptions: { broken?: boolean } = {}) => {
-      const result = registry.push(repository, tag, { broken: pushOptions.broken ?? false });
+    const push = async (
+      repository: string,
+      tag: string,
+      pushOptions: { broken?: boolean; servesErrors?: boolean } = {},
+    ) => {
+      const result = registry.push(repository, tag, {
+        broken: pushOptions.broken ?? false,
+        ...(pushOptions.servesErrors && { servesErrors: true }),
+      });
       const event = imagePushEvent(result);
       // EventBridge → SQS FIFO target, as the synthesized rule target says: its MessageGroupId and NO
       // deduplication id. EventBridge sets only MessageGroupId on a FIFO target, so the queue must
@@ -348,7 +366,10 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html). With
       // content-based dedup off, fauxqs refuses this send exactly as SQS refuses EventBridge's.
       await localQueue.send(JSON.stringify(event), { groupId: ruleTarget.MessageGroupId });
-      logger.info({ repository, tag, digest: result.digest, broken: result.broken }, 'image pushed');
+      logger.info(
+        { repository, tag, digest: result.digest, broken: result.broken, servesErrors: result.servesErrors },
+        'image pushed',
+      );
       return result;
     };
 

@@ -24,19 +24,26 @@ export interface LiveServiceDeployment {
 const TEST_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT']);
 const PRODUCTION_STAGES = new Set(['PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT', 'BAKE_TIME']);
 
-/** Where a probe goes in this stage: through the test header, through production, or nowhere (yet). */
-export function probeTarget(
+/**
+ * Where the probes of one look go in this stage: through the test header, through production, or nowhere
+ * (yet). Canary and linear are judged on production traffic while it shifts and bakes, counting which
+ * revision answers; with a test header the new revision is also probed directly (the test listener rule
+ * keeps sending it test traffic after TEST_TRAFFIC_SHIFT), so a bad canary is caught at the first look
+ * instead of when a production probe happens to land on its share. Blue/green's production shift is all
+ * at once: the hold at test traffic (test-traffic-hold.ts) and the verify step after completion judge it.
+ */
+export function probeTargets(
   stage: string | undefined,
   strategy: RolloutStrategy,
   testTraffic: TestTraffic | undefined,
-): 'test' | 'production' | undefined {
-  if (stage === undefined) return undefined;
+): ('test' | 'production')[] {
+  if (stage === undefined) return [];
   // Test traffic needs a header we can send; a listener rule ARN alone gives us no way in.
-  if (TEST_STAGES.has(stage)) return testTraffic && 'header' in testTraffic ? 'test' : undefined;
-  // Canary and linear are judged on the production traffic the new revision gets; blue/green's production
-  // shift is all at once, and the verify step after completion judges it.
-  if (PRODUCTION_STAGES.has(stage) && strategy !== 'blue-green') return 'production';
-  return undefined;
+  const header = testTraffic !== undefined && 'header' in testTraffic;
+  if (TEST_STAGES.has(stage)) return header ? ['test'] : [];
+  if (PRODUCTION_STAGES.has(stage) && strategy !== 'blue-green')
+    return header ? ['production', 'test'] : ['production'];
+  return [];
 }
 
 export type ProbeVerdict =

@@ -147,3 +147,14 @@ function rolling(
     fingerprint: JSON.stringify(['rolling', record.rolloutId, step, detail]),
   };
 }
+
+/**
+ * A rollback puts an older revision back on PRIMARY, whose record is an older rollout (Succeeded, long
+ * ago): not news when the status already shows a later rollout's verdict (this process's RolledBack,
+ * written when its rollout ended just before ECS's rollback event woke the status refresh).
+ */
+export function olderThanShown(record: RolloutRecord, newestShown: RolloutRecord | undefined): boolean {
+  return (
+    newestShown !== undefined && newestShown.id !== record.id && newestShown.finishedAt > record.finishedAt
+  );
+}

@@ -19,7 +19,7 @@ import { RateLimiter } from '../shared/rate-limiter.ts';
 import { coalesced } from './coalesced.ts';
 import { describeInBulk } from './describe-in-bulk.ts';
 import type { DeployerMetrics } from './metrics.ts';
-import { observeRollout } from './observed-rollout.ts';
+import { observeRollout, olderThanShown } from './observed-rollout.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
 /** How often the refresh decides what to look at (an event's look does not wait for it). */
@@ -248,7 +248,7 @@ export class StatusRefresh {
       });
       metrics.syncState(name, 'Progressing');
       metrics.rolloutStep(name, rollout.step);
-    } else if (seen.finished) {
+    } else if (seen.finished && !olderThanShown(seen.finished.record, shown?.recentRollouts[0])) {
       const { record, sync, failed } = seen.finished;
       // Only a rollout this view put up is taken down (a manual rollback this process follows stays).
       const ours = shown?.currentRollout?.id === record.id || shown?.currentRollout === null;

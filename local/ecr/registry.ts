@@ -14,6 +14,8 @@ export interface LocalImage {
   pushedAt: Date;
   sizeInBytes: number;
   broken: boolean;
+  /** Runs and passes ECS health checks, but answers every other request with HTTP 500 (a bad canary). */
+  servesErrors?: boolean;
   manifest: string;
 }
 
@@ -31,6 +33,7 @@ export interface PushResult {
   digest: string;
   imageUri: string;
   broken: boolean;
+  servesErrors?: boolean;
   pushedAt: Date;
 }
 
@@ -80,7 +83,7 @@ export class LocalRegistry {
   push(
     repositoryName: string,
     tag: string,
-    options: { broken?: boolean; createRepository?: boolean } = {},
+    options: { broken?: boolean; servesErrors?: boolean; createRepository?: boolean } = {},
   ): PushResult {
     if (!TAG.test(tag)) throw new AwsError('InvalidParameterException', `Invalid image tag: ${tag}`);
     if (options.createRepository && !this.#repositories.has(repositoryName))
@@ -88,11 +91,16 @@ export class LocalRegistry {
     const repository = this.repository(repositoryName);
     this.#pushCounter += 1;
     const broken = options.broken ?? false;
+    const servesErrors = options.servesErrors === true;
     const manifest = JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
       config: { digest: `sha256:${sha256(`${repositoryName}:${tag}:config:${this.#pushCounter}`)}` },
-      annotations: { 'local.broken': String(broken), 'local.push': String(this.#pushCounter) },
+      annotations: {
+        'local.broken': String(broken),
+        ...(servesErrors && { 'local.serves-errors': 'true' }),
+        'local.push': String(this.#pushCounter),
+      },
     });
     // An image digest is the SHA-256 of its manifest (API_ImageIdentifier.html: "The sha256 digest of the
     // image manifest"); the push counter in the manifest keeps every push distinct.
@@ -104,6 +112,7 @@ export class LocalRegistry {
       pushedAt: new Date(),
       sizeInBytes: 20_000_000 + this.#pushCounter,
       broken,
+      ...(servesErrors && { servesErrors }),
       manifest,
     };
     repository.images.push(image);
@@ -113,6 +122,7 @@ export class LocalRegistry {
       digest,
       imageUri: `${repository.uri}@${digest}`,
       broken,
+      ...(servesErrors && { servesErrors }),
       pushedAt: image.pushedAt,
     };
   }
@@ -129,13 +139,23 @@ export class LocalRegistry {
   }
 
   /** Whether the image an ECS container refers to (`<uri>@<digest>` or `<uri>:<tag>`) is marked broken. */
-  resolveImageReference(image: string): { repository: string; digest?: string; broken: boolean } {
+  resolveImageReference(image: string): {
+    repository: string;
+    digest?: string;
+    broken: boolean;
+    servesErrors?: boolean;
+  } {
     const { repository, tag, digest } = parseImageReference(image);
     const found = this.findImage(
       repository,
       digest ? { imageDigest: digest } : { imageTag: tag ?? 'latest' },
     );
-    return { repository, digest: found?.digest ?? digest, broken: found?.broken ?? false };
+    return {
+      repository,
+      digest: found?.digest ?? digest,
+      broken: found?.broken ?? false,
+      ...(found?.servesErrors && { servesErrors: true }),
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 // ECR stand-in: AWS JSON 1.1 (`AmazonEC2ContainerRegistry_V20150921.<Op>`) over the in-memory
-// registry, plus the admin endpoint `POST /_local/push {repository, tag, broken?}`.
+// registry, plus the admin endpoint `POST /_local/push {repository, tag, broken?, servesErrors?}`.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError } from '../aws-error.ts';
@@ -27,7 +27,11 @@ export const ECR_PUSH_PATH = '/_local/push';
 export interface EcrServerOptions {
   registry: LocalRegistry;
   /** Called for every push through the admin endpoint (the world sends the EventBridge event). */
-  push: (repository: string, tag: string, options: { broken: boolean }) => Promise<PushResult>;
+  push: (
+    repository: string,
+    tag: string,
+    options: { broken: boolean; servesErrors?: boolean },
+  ) => Promise<PushResult>;
   faults?: FaultInjector;
   logger: Logger;
 }
@@ -130,12 +134,23 @@ export function createEcrServer(options: EcrServerOptions): Server {
         return true;
       }
       try {
-        const parsed = JSON.parse(body) as { repository?: unknown; tag?: unknown; broken?: unknown };
+        const parsed = JSON.parse(body) as {
+          repository?: unknown;
+          tag?: unknown;
+          broken?: unknown;
+          servesErrors?: unknown;
+        };
         if (typeof parsed.repository !== 'string' || typeof parsed.tag !== 'string') {
-          reply(400, { error: 'body must be {"repository": string, "tag": string, "broken"?: boolean}' });
+          reply(400, {
+            error:
+              'body must be {"repository": string, "tag": string, "broken"?: boolean, "servesErrors"?: boolean}',
+          });
           return true;
         }
-        const result = await options.push(parsed.repository, parsed.tag, { broken: parsed.broken === true });
+        const result = await options.push(parsed.repository, parsed.tag, {
+          broken: parsed.broken === true,
+          ...(parsed.servesErrors === true && { servesErrors: true }),
+        });
         reply(200, { ...result, pushedAt: result.pushedAt.toISOString() });
       } catch (error) {
         reply(error instanceof AwsError ? 400 : 500, {

@@ -46,7 +46,7 @@ const markdown = await readFile(DOC, 'utf8');
 const steps = quickStartSteps(markdown);
 
 describe('docs/quick-start.md', () => {
-  it('walks through the issue 7 tour: start, dashboard, push, pin, unpin, broken push', () => {
+  it('walks through the issue 7 tour (start, dashboard, push, pin, unpin, broken push) and a canary', () => {
     const outline = steps.map((s) =>
       s.kind === 'sh' ? s.command : s.kind === 'expect' ? `expect ${s.what}` : 'yaml',
     );
@@ -66,6 +66,13 @@ describe('docs/quick-start.md', () => {
       'npm run local:push -- actors 1.2.0 --broken',
       'expect actors Failed 1.1.0',
       'npx ecs-gitops status actors',
+      'yaml',
+      'npm run local:push -- actors 1.3.0',
+      'expect actors phase canary 10 %',
+      'npx ecs-gitops status actors',
+      'expect actors Synced 1.3.0',
+      'npm run local:push -- actors 1.4.0 --serves-errors',
+      'expect actors Failed 1.3.0',
       'git checkout -- config/services/actors.yaml',
     ]);
   });
@@ -148,10 +155,42 @@ describe('docs/quick-start.md', () => {
         throw new Error(`the guide runs \`${command}\`; teach quick-start.test.ts what it does`);
       };
 
-      const editImage = async (snippet: string) => {
+      /** Replaces the sections the snippet names (`image:`, `rollout:`), as the guide says to. */
+      const editSections = async (snippet: string) => {
         const document = parseDocument(await readFile(actorsFile, 'utf8'));
-        document.set('image', (parse(snippet) as { image: unknown }).image);
+        for (const [key, value] of Object.entries(parse(snippet) as Record<string, unknown>))
+          document.set(key, value);
         await writeFile(actorsFile, document.toString());
+      };
+
+      // What the guide promises about the broken image: remembered as failed, shown as rolled back.
+      const brokenImageShown = async () => {
+        const failed = (await (await fetch(`${deployerUrl}/status/actors`)).json()) as ServiceStatus;
+        expect(failed.failedDigests.map((f) => f.digest)).toContain(digests.get('1.2.0'));
+        // ... and the dashboard the reader keeps open says the same.
+        const dashboard = await (await fetch(`${deployerUrl}/`)).text();
+        expect(dashboard).toContain('<section class="card" data-service="actors" data-state="Failed">');
+        expect(dashboard).toContain(`<strong>${failed.sync.reason}</strong>`);
+        expect(failed.recentRollouts[0]).toMatchObject({
+          result: 'RolledBack',
+          to: { digest: digests.get('1.2.0') },
+        });
+      };
+
+      /** `actors phase canary 10 %`: the status and the dashboard card show the strategy's phase. */
+      const phaseShown = async (name: string, phase: string) => {
+        const deadline = Date.now() + CHECKPOINT_TIMEOUT_MS;
+        let last: ServiceStatus | undefined;
+        while (Date.now() < deadline) {
+          last = (await (await fetch(`${deployerUrl}/status/${name}`)).json()) as ServiceStatus;
+          if (last.currentRollout?.strategy?.phase === phase) {
+            const card = await (await fetch(`${deployerUrl}/`)).text();
+            if (card.includes(`class="strategy-progress" data-strategy="canary" data-phase="${phase}"`))
+              return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`phase "${phase}" not shown; last status:\n${JSON.stringify(last, null, 2)}`);
       };
 
       const checkpoint = async (what: string) => {
@@ -165,6 +204,7 @@ describe('docs/quick-start.md', () => {
           return;
         }
         const [name, state, tag] = what.split(' ');
+        if (state === 'phase') return phaseShown(name ?? '', what.split(' ').slice(2).join(' '));
         let last: ServiceStatus | undefined;
         const deadline = Date.now() + CHECKPOINT_TIMEOUT_MS;
         while (Date.now() < deadline) {
@@ -179,20 +219,23 @@ describe('docs/quick-start.md', () => {
       try {
         for (const step of steps) {
           if (step.kind === 'sh') await run(step.command);
-          else if (step.kind === 'yaml') await editImage(step.text);
-          else await checkpoint(step.what);
+          else if (step.kind === 'yaml') await editSections(step.text);
+          else {
+            await checkpoint(step.what);
+            if (step.what === 'actors Failed 1.1.0') await brokenImageShown();
+          }
         }
-        // What the guide promises about the broken image: remembered as failed, shown as rolled back.
+        // What the guide promises about the canary that serves errors: stopped by the strategy gate.
         const final = (await (await fetch(`${deployerUrl}/status/actors`)).json()) as ServiceStatus;
         if (process.env.QUICK_START_DEBUG) console.log(log.join('\n'), JSON.stringify(final, null, 2));
-        expect(final.failedDigests.map((f) => f.digest)).toContain(digests.get('1.2.0'));
-        // ... and the dashboard the reader keeps open says the same.
-        const dashboard = await (await fetch(`${deployerUrl}/`)).text();
-        expect(dashboard).toContain('<section class="card" data-service="actors" data-state="Failed">');
-        expect(dashboard).toContain(`<strong>${final.sync.reason}</strong>`);
         expect(final.recentRollouts[0]).toMatchObject({
           result: 'RolledBack',
-          to: { digest: digests.get('1.2.0') },
+          reason: 'StrategyProbeFailed',
+          to: { digest: digests.get('1.4.0') },
+        });
+        expect(final.failedDigests.map((f) => f.digest)).toContain(digests.get('1.4.0'));
+        expect(final.recentRollouts.find((r) => r.to.digest === digests.get('1.3.0'))).toMatchObject({
+          result: 'Succeeded',
         });
       } catch (error) {
         throw new Error(

@@ -5,7 +5,7 @@ import type { AnalysisProbe } from '../../ports.ts';
 import { HttpVerifyProbe, type HttpVerifyProbeOptions } from './verify-probe.ts';
 
 /** Bytes of an analysis answer kept: its first line is all that is shown. */
-export const ANALYSIS_BODY_LIMIT_BYTES = 8 * 1024;
+const ANALYSIS_BODY_LIMIT_BYTES = 8 * 1024;
 
 export class HttpAnalysisProbe implements AnalysisProbe {
   readonly #options: HttpVerifyProbeOptions;

@@ -18,6 +18,7 @@ import {
   shortRevision,
   withKnownTag,
 } from '../../present/format-values.ts';
+import { pipelineLine, pipelineViews, promotionLines } from '../../present/pipeline-text.ts';
 import { strategyProgressText } from '../../present/strategy-progress-text.ts';
 import { cliHint } from '../cli-io.ts';
 import { noPaint, type Paint, stateColour } from './colour.ts';
@@ -45,6 +46,9 @@ export function statusTable(status: DeployerStatus, paint: Paint = noPaint): str
         (cell, column) => (text) => (column === 1 ? paint(text, stateColour(cell)) : text),
       ),
     );
+  const pipelines = pipelineViews(status.services);
+  if (pipelines.length > 0)
+    lines.push('', 'Pipelines:', ...pipelines.map((view) => `  ${printable(pipelineLine(view))}`), '');
   lines.push(...configProblems(status));
   lines.push(
     `config ${shortRevision(status.config.revision) || 'none'} · head ${configHead(status)} · queue ${figure(status.queue.visible)} waiting, ${figure(status.queue.inFlight)} in flight · ${status.mode} mode · deployer ${printable(status.version)}`,
@@ -134,6 +138,7 @@ export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()
       ? `Live:      ${printable(service.live.image)}  (${printable(service.live.taskDefinitionArn)})`
       : 'Live:      unknown',
   );
+  lines.push(...promotionLines(service).map(printable));
   const current = service.currentRollout;
   if (current) {
     lines.push(

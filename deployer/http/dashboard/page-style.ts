@@ -10,6 +10,9 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 main { padding: 1rem 1.2rem; max-width: 1200px; }
 .summary { display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; margin-bottom: 1rem; }
 .muted { color: var(--muted); }
+.pipelines { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .4rem .9rem; margin-bottom: 1rem; }
+.pipelines h2 { font-size: 1rem; margin: .2rem 0; }
+.stage[data-state="Failed"], .stage[data-state="Degraded"] { color: #b42318; }
 .small { font-size: 12px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .8rem 1rem; margin-bottom: 1rem; }
 .card-head { display: flex; align-items: center; gap: .6rem; }

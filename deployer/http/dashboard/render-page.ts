@@ -11,12 +11,14 @@ import { html, type SafeHtml, trusted } from './escape-html.ts';
 import type { Operator } from './operator-session.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
+import { pipelineOverview } from './pipeline-notice.ts';
 import { serviceCard } from './service-card.ts';
 
 /** The part of the page that is replaced on every status update. */
 export function renderDashboardBody(status: DeployerStatus): string {
   return html`${summary(status)}
 ${configErrorsBanner(status.config)}
+${pipelineOverview(status.services)}
 ${
   status.services.length === 0
     ? html`<p class="empty">${emptyStateMessage(status)}</p>`

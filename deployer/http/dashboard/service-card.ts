@@ -15,6 +15,7 @@ import { gateNotice } from './gate-notice.ts';
 import { githubActivity } from './github-activity.ts';
 import { healthBadges } from './health-badges.ts';
 import { historyPageUrl } from './history-page.ts';
+import { pipelineNotice } from './pipeline-notice.ts';
 import { currentRollout } from './rollout-steps.ts';
 import { rolloutTable } from './rollout-table.ts';
 import { actionSlot } from './service-actions.ts';
@@ -32,6 +33,7 @@ ${actionSlot(service)}
 </header>
 <p class="sync-reason" title="last verdict: ${service.sync.state}"><strong>${service.sync.reason}</strong>${service.sync.message ? html` — ${service.sync.message}` : ''} <span class="muted">since <time datetime="${service.sync.since}">${formatTime(service.sync.since)}</time></span></p>
 ${gateNotice(service)}
+${pipelineNotice(service)}
 <dl class="images">
 <dt>Desired</dt><dd>${desired(service)}</dd>
 <dt>Live</dt><dd>${live(service)}</dd>

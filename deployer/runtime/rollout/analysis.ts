@@ -19,7 +19,7 @@ import { isDeployerError } from '../../domain/errors.ts';
 import type { RolloutContext } from './rollout-context.ts';
 
 /** Reads of one source that may fail in a row (CloudWatch throttling, a blip) before the analysis fails. */
-export const READ_FAILURES_TO_FAIL = 3;
+const READ_FAILURES_TO_FAIL = 3;
 /** How far back "before the shift" looks to tell the idle target group (the new revision's) from the busy one. */
 const BEFORE_SHIFT_MS = 10 * 60_000;
 

@@ -15,7 +15,7 @@ import {
   holdDecision,
   judgeStrategyProbe,
   type LiveServiceDeployment,
-  probeTarget,
+  probeTargets,
   tallyProbe,
 } from '../../domain/strategy-gate.ts';
 import { rolloutAnalysis } from './analysis.ts';
@@ -102,9 +102,8 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
       // Every reason to roll back found in this look; the first one is acted on. (Further checks, such as
       // an analysis of alarms or error rates, add theirs here and are treated like a failed probe.)
       const failures: string[] = [];
-      const target = probeTarget(stage, shifting, strategy.testTraffic);
-      if (target && stage) {
-        const verdict = judgeStrategyProbe(target, stage, digest, await probe(target));
+      for (const target of stage ? probeTargets(stage, shifting, strategy.testTraffic) : []) {
+        const verdict = judgeStrategyProbe(target, stage ?? '', digest, await probe(target));
         const judged = tallyProbe(tally, verdict, verify.successes, target);
         tally = judged.tally;
         if (judged.stop) failures.push(judged.stop);

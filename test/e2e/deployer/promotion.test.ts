@@ -3,6 +3,7 @@
 // and is refused for production, which stays on 1.1.0 and says why. One deployer, one local world with
 // the actors service in two clusters (staging, production), each behind its own load balancer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusTable } from '../../../deployer/cli/format/status-report.ts';
 import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import { environmentServiceName } from '../../../local/world.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
@@ -100,5 +101,9 @@ describe('deployer e2e: promotion staging → production', () => {
     expect(registered('production', broken)).toBe(0);
     expect(registered('staging', broken)).toBe(1);
     expect(await served('production')).toBe(v110);
+    // What `npx ecs-gitops status` prints from this status: the pipeline and why 1.2.0 stopped.
+    expect(statusTable(await deployer.status())).toMatch(
+      /Pipelines:\n {2}actors: staging 1\.1\.0@\w+ \w+ → production 1\.1\.0@\w+ Synced \(refused 1\.2\.0 \(\w+ in staging\)\)/,
+    );
   });
 });

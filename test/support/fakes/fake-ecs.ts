@@ -52,6 +52,8 @@ interface FakeEcsService {
   deployments: FakeDeployment[];
   events: { id: string; createdAt: Date; message: string }[];
   stopped: StoppedTask[];
+  /** Target groups of the service's load balancer (DescribeServices loadBalancers), when seeded with any. */
+  loadBalancers?: { targetGroupArn: string; alternateTargetGroupArn?: string }[];
 }
 
 export interface FakeEcsOptions {
@@ -100,6 +102,8 @@ export class FakeEcs implements EcsPort {
     container?: string;
     image: string;
     breakerRollback?: boolean;
+    /** The service's load balancer target groups (a blue/green pair names the alternate one too). */
+    loadBalancers?: { targetGroupArn: string; alternateTargetGroupArn?: string }[];
   }): string {
     const cluster = options.cluster ?? 'gitops';
     const arn = this.#addRevision(
@@ -122,6 +126,7 @@ export class FakeEcs implements EcsPort {
       deployments: [this.#deployment(arn, 'COMPLETED')],
       events: [],
       stopped: [],
+      ...(options.loadBalancers ? { loadBalancers: options.loadBalancers } : {}),
     });
     return arn;
   }
@@ -145,6 +150,15 @@ export class FakeEcs implements EcsPort {
       taskDefinitionArn: primary.taskDefinitionArn,
       deployments: found.deployments.map(({ polls: _, ...d }) => d),
       events: [...found.events].reverse(),
+      ...(found.loadBalancers
+        ? {
+            deploymentSettings: {
+              controller: 'ECS',
+              configuration: {},
+              loadBalancers: found.loadBalancers.map((lb) => ({ ...lb })),
+            },
+          }
+        : {}),
     });
   }
 

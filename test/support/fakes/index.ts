@@ -16,6 +16,7 @@ export {
   type FakeEcsOptions,
   type RolloutBehaviour,
 } from './fake-ecs.ts';
+export { FakeAnalysisProbe, FakeMetrics } from './fake-metrics.ts';
 export { FakeProbe, type FakeProbeOptions } from './fake-probe.ts';
 export { FakeQueue, type FakeQueueOptions } from './fake-queue.ts';
 export { digestOf, FakeRegistry, type FakeRegistryOptions, REGISTRY_HOST } from './fake-registry.ts';

@@ -6,7 +6,7 @@ import {
   EMPTY_TALLY,
   holdDecision,
   judgeStrategyProbe,
-  probeTarget,
+  probeTargets,
   tallyProbe,
 } from '../../../deployer/domain/strategy-gate.ts';
 
@@ -14,17 +14,18 @@ const NEW = `sha256:${'a'.repeat(64)}`;
 const OLD = `sha256:${'b'.repeat(64)}`;
 const HEADER = { header: { name: 'x-test-traffic', value: '1' } };
 
-describe('probeTarget', () => {
+describe('probeTargets', () => {
   it.each([
-    ['TEST_TRAFFIC_SHIFT', 'blue-green', HEADER, 'test'],
-    ['POST_TEST_TRAFFIC_SHIFT', 'canary', HEADER, 'test'],
-    ['POST_TEST_TRAFFIC_SHIFT', 'canary', undefined, undefined],
-    ['PRODUCTION_TRAFFIC_SHIFT', 'canary', undefined, 'production'],
-    ['BAKE_TIME', 'linear', undefined, 'production'],
-    ['PRODUCTION_TRAFFIC_SHIFT', 'blue-green', HEADER, undefined],
-    ['SCALE_UP', 'canary', HEADER, undefined],
-  ] as const)('%s with %s probes %s traffic', (stage, strategy, testTraffic, expected) => {
-    expect(probeTarget(stage, strategy, testTraffic)).toBe(expected);
+    ['TEST_TRAFFIC_SHIFT', 'blue-green', HEADER, ['test']],
+    ['POST_TEST_TRAFFIC_SHIFT', 'canary', HEADER, ['test']],
+    ['POST_TEST_TRAFFIC_SHIFT', 'canary', undefined, []],
+    ['PRODUCTION_TRAFFIC_SHIFT', 'canary', undefined, ['production']],
+    ['PRODUCTION_TRAFFIC_SHIFT', 'canary', HEADER, ['production', 'test']],
+    ['BAKE_TIME', 'linear', undefined, ['production']],
+    ['PRODUCTION_TRAFFIC_SHIFT', 'blue-green', HEADER, []],
+    ['SCALE_UP', 'canary', HEADER, []],
+  ] as const)('%s with %s probes %j traffic', (stage, strategy, testTraffic, expected) => {
+    expect(probeTargets(stage, strategy, testTraffic)).toEqual(expected);
   });
 });
 

@@ -142,6 +142,54 @@ describe('StatusRefresh', () => {
     expect(after?.live?.digest).toBe(digest(1));
   });
 
+  it('keeps this process’s RolledBack verdict when the rollback puts an older Succeeded revision back', async () => {
+    const config = actorsServiceConfig();
+    const { ecs, seeded, store, refresh, signal } = observer([config]);
+    await refresh.pass(signal);
+    ecs.pollsToFinish = 0;
+    /** A rollout this process runs: acting while it runs, its record and verdict at the end. */
+    const actOn = async (n: number, previous: string, result: 'Succeeded' | 'RolledBack', reason: string) => {
+      const id = `ro-${n}`;
+      store.rolloutStarted(
+        'actors',
+        { id, step: 'Waiting', startedAt: '', from: null, to: { image: 'x', digest: digest(n) } },
+        'rolling out',
+      );
+      const arn = await startRollout(ecs, previous, n, id);
+      await ecs.describeService('gitops', 'actors', signal); // ECS finishes the deployment
+      await finish(ecs, arn, result, reason);
+      store.addRollout('actors', {
+        id,
+        from: null,
+        to: { image: 'x', digest: digest(n) },
+        result,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        finishedAt: `2026-01-01T00:0${n}:00.000Z`,
+        durationMs: 1_000,
+        reason,
+        configRevision: 'c'.repeat(40),
+        taskDefinitionArn: arn,
+      });
+      return arn;
+    };
+    const good = await actOn(5, seeded[0] as string, 'Succeeded', 'RolloutSucceeded');
+    store.reconciled('actors', { sync: { state: 'Synced', reason: 'RolloutSucceeded', message: 'ok' } });
+    // 1.6.0: the strategy gate stops it and ECS puts 1.5.0 back, then this process's verdict.
+    await actOn(6, good, 'RolledBack', 'StrategyProbeFailed');
+    await ecs.updateService('gitops', 'actors', good);
+    store.reconciled('actors', {
+      sync: { state: 'Failed', reason: 'StrategyProbeFailed', message: 'rolled back' },
+    });
+    // ECS's rollback event wakes a look: the live revision's record is 1.5.0's old success.
+    await refresh.soon('actors', signal);
+    await refresh.pass(signal);
+    expect(store.service('actors')).toMatchObject({
+      sync: { state: 'Failed', reason: 'StrategyProbeFailed' },
+      live: { taskDefinitionArn: good },
+    });
+    expect(store.service('actors')?.recentRollouts[0]).toMatchObject({ id: 'ro-6' });
+  });
+
   it('leaves a service alone while this process runs its rollout', async () => {
     const config = actorsServiceConfig();
     const { ecs, seeded, store, refresh, signal } = observer([config]);

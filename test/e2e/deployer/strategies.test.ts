@@ -1,0 +1,197 @@
+// ECS strategies through the real deployer process in the local world (issue 15's done-when): one
+// deployer, one config repository, and for each case a commit of `rollout.strategy` and an ECR push.
+// - a canary that passes: the load balancer splits production traffic 90/10 while the status says
+//   `canary 10 %`, then sends all of it to the new revision;
+// - a canary whose new revision serves errors: the strategy gate's first bad answer (through the test
+//   header, which reaches the new revision at every look) stops the ECS deployment
+//   (StopServiceDeployment ROLLBACK), the digest is remembered and not retried on resync;
+// - a blue-green whose green fails its test-traffic probe: held by the deployer's PAUSE hook and rolled
+//   back through it, the load balancer never sent green a production request;
+// - a linear rollout to completion, its steps on the status.
+// An approval held then approved, and a rollout held by a freeze window, are proven through the process
+// by gates.test.ts ("holds a new digest at PendingApproval..." / "approve rolls the held digest out",
+// "a deny window holds a rollout...").
+// A local ECS "minute" (bake times) lasts MINUTE_MS here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
+import type { DeployerProcess } from '../../support/deployer-process.ts';
+import { ACTORS_FILE, type E2eEnvironment, startE2eEnvironment } from '../../support/e2e-environment.ts';
+import { worldActorsYaml } from '../../support/local-actors.ts';
+
+const MINUTE_MS = 200;
+const TEST_HEADER = '  testTraffic:\n    header: { name: x-test-traffic, value: "1" }\n';
+
+describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90_000 }, () => {
+  let e2e: E2eEnvironment;
+  let deployer: DeployerProcess;
+
+  /** actors.yaml with `strategy` (YAML lines under `rollout:`); the hold's timeout is the rollout's. */
+  const withStrategy = (strategy: string) =>
+    worldActorsYaml(e2e.world, {
+      verify: { successes: 3, intervalSeconds: 0.1, timeoutSeconds: 20 },
+      rolloutTimeoutSeconds: 1800,
+    }).replace('  rollback: true\n', `  rollback: true\n${strategy}`);
+  const applyConfig = async (strategy: string, message: string) => {
+    await e2e.repo.commit({ [ACTORS_FILE]: withStrategy(strategy) }, message);
+    // `unchanged`: a resync (every second here) applied the commit first.
+    expect(['applied', 'unchanged']).toContain((await deployer.post('/api/config/refresh')).body.outcome);
+  };
+  const settled = (what: string, test: (service: ServiceStatus) => boolean) =>
+    deployer.waitFor(what, (status) =>
+      status.services.find((s) => s.name === 'actors' && s.currentRollout === null && test(s)),
+    );
+  /** Production requests (no test header) as users send them, until stopped. */
+  const users = () => {
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        await fetch(`${e2e.world.serviceUrl('actors')}/version`)
+          .then((response) => response.arrayBuffer())
+          .catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    return async () => {
+      running = false;
+      await loop;
+    };
+  };
+  /** Every strategy phase the status shows until the rollout ends. */
+  const phasesUntilSettled = async (done: (service: ServiceStatus) => boolean) => {
+    const phases = new Set<string>();
+    await deployer.waitFor('the rollout to end', (status) => {
+      const actors = status.services.find((s) => s.name === 'actors');
+      const phase = actors?.currentRollout?.strategy?.phase;
+      if (phase) phases.add(phase);
+      return actors && actors.currentRollout === null && done(actors) ? actors : undefined;
+    });
+    return phases;
+  };
+
+  beforeAll(async () => {
+    e2e = await startE2eEnvironment({ world: { timing: { minuteMs: MINUTE_MS } } });
+    const v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
+    await e2e.repo.commit({ [ACTORS_FILE]: withStrategy('') }, 'actors with a long rollout timeout');
+    // Resync every second: "the failed digest is not retried" is then observable within the test.
+    deployer = await e2e.startDeployer({ RESYNC_INTERVAL_SECONDS: '1' });
+    await settled('actors Synced on 1.0.0', (s) => s.sync.state === 'Synced' && s.live?.digest === v100);
+  });
+  afterAll(async () => {
+    await e2e?.cleanup();
+  });
+
+  it('a canary that passes: 10 % of production at the load balancer, the phase on the status, then 100 %', async () => {
+    await applyConfig(
+      '  strategy: canary\n  bakeMinutes: 0\n  canary: { percent: 10, bakeMinutes: 10 }\n',
+      'canary 10 %',
+    );
+    e2e.world.resetTraffic('actors');
+    const stopUsers = users();
+    // Observed at the load balancer itself while the canary bakes (the world's traffic view).
+    const split = (async () => {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const weights = Object.values(e2e.world.traffic('actors').productionWeights).sort((a, b) => a - b);
+        if (weights.length === 2 && weights[0] === 10) return weights;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return undefined;
+    })();
+    const v110 = (await e2e.world.push('actors', '1.1.0')).digest;
+    const phases = await phasesUntilSettled((s) => s.live?.digest === v110);
+    await stopUsers();
+    expect(await split).toEqual([10, 90]);
+    expect(phases).toContain('canary 10 %');
+    const actors = await deployer.service('actors');
+    expect(actors.sync).toMatchObject({ state: 'Synced' });
+    expect(actors.recentRollouts[0]).toMatchObject({ result: 'Succeeded', to: { digest: v110 } });
+    const traffic = e2e.world.traffic('actors');
+    expect(Object.values(traffic.productionWeights)).toEqual([100]);
+    // Both revisions served users during the canary.
+    const served = Object.values(traffic.targetGroups).map((group) => group.production);
+    expect(served.filter((count) => count > 0)).toHaveLength(2);
+  });
+
+  it('a canary that serves errors is rolled back at the first bad probe; its digest is not retried', async () => {
+    // With a test header the gate also probes the new revision directly: the first look catches it
+    // (through production alone, a probe lands on a 10 % canary only now and then).
+    await applyConfig(
+      `  strategy: canary\n  bakeMinutes: 0\n  canary: { percent: 10, bakeMinutes: 10 }\n${TEST_HEADER}`,
+      'canary 10 % with a test header',
+    );
+    const before = (await deployer.service('actors')).live?.digest;
+    const bad = (await e2e.world.push('actors', '1.2.0', { servesErrors: true })).digest;
+    const actors = await settled('actors RolledBack from the bad canary', (s) =>
+      s.failedDigests.some((f) => f.digest === bad),
+    );
+    expect(actors.recentRollouts[0]).toMatchObject({
+      result: 'RolledBack',
+      reason: 'StrategyProbeFailed',
+      to: { digest: bad },
+    });
+    expect(actors.live?.digest).toBe(before);
+    // The first answer of the new revision stopped it: no good answer of it was ever counted.
+    const stopped = deployer
+      .logs()
+      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]).toMatchObject({
+      via: 'StopServiceDeployment',
+      reason: expect.stringContaining('HTTP 500'),
+    });
+
+    const registrations = () =>
+      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(bad))
+        .length;
+    expect(registrations()).toBe(1);
+    const resyncs = await deployer.eventCount('resync');
+    const deadline = Date.now() + 15_000;
+    while ((await deployer.eventCount('resync')) < resyncs + 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await deployer.eventCount('resync')).toBeGreaterThanOrEqual(resyncs + 2);
+    expect(registrations()).toBe(1);
+    expect((await deployer.service('actors')).live?.digest).toBe(before);
+  });
+
+  it('a blue-green whose green fails its test-traffic probe is rolled back at the hold: production never reached green', async () => {
+    await applyConfig(`  strategy: blue-green\n  bakeMinutes: 0\n${TEST_HEADER}`, 'blue-green');
+    const before = (await deployer.service('actors')).live?.digest;
+    e2e.world.resetTraffic('actors');
+    const stopUsers = users();
+    const bad = (await e2e.world.push('actors', '1.3.0', { servesErrors: true })).digest;
+    const actors = await settled('actors RolledBack from the bad green', (s) =>
+      s.failedDigests.some((f) => f.digest === bad),
+    );
+    await stopUsers();
+    expect(actors.recentRollouts[0]).toMatchObject({ result: 'RolledBack', reason: 'StrategyProbeFailed' });
+    expect(actors.live?.digest).toBe(before);
+    const groups = Object.values(e2e.world.traffic('actors').targetGroups);
+    const green = groups.filter((group) => group.test > 0);
+    expect(green).toHaveLength(1);
+    expect(green[0]?.production).toBe(0);
+    expect(groups.reduce((sum, group) => sum + group.production, 0)).toBeGreaterThan(0);
+    // Stopped while test traffic moved to green, or rolled back through the PAUSE hook that holds it
+    // after the move (ContinueServiceDeployment ROLLBACK): either way before production shifted.
+    const stops = deployer
+      .logs()
+      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
+    const stop = stops.at(-1);
+    expect(['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT']).toContain(stop?.stage);
+    expect(stop?.via).toBe(
+      stop?.stage === 'POST_TEST_TRAFFIC_SHIFT' ? 'ContinueServiceDeployment' : 'StopServiceDeployment',
+    );
+  });
+
+  it('a linear rollout runs its steps to completion', async () => {
+    await applyConfig(
+      '  strategy: linear\n  bakeMinutes: 0\n  linear: { stepPercent: 25, stepBakeMinutes: 2 }\n',
+      'linear 25 % steps',
+    );
+    const v140 = (await e2e.world.push('actors', '1.4.0')).digest;
+    const phases = await phasesUntilSettled((s) => s.live?.digest === v140);
+    expect([...phases].filter((phase) => /^step [1-4]\/4$/.test(phase)).length).toBeGreaterThanOrEqual(2);
+    const actors = await deployer.service('actors');
+    expect(actors).toMatchObject({ sync: { state: 'Synced' }, live: { digest: v140 } });
+    expect(Object.values(e2e.world.traffic('actors').productionWeights)).toEqual([100]);
+  });
+});
