@@ -296,6 +296,48 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
     }
   });
 
+  it('shows a canary in progress: the phase, the split as a bar and the answers (strategy view)', async () => {
+    runtime.setStatus(
+      fakeDeployerStatus({
+        services: [
+          fakeServiceStatus('actors', {
+            sync: { state: 'Progressing', reason: 'RolloutStarted', message: 'rolling out', since: 'x' },
+            currentRollout: {
+              id: 'r-2',
+              step: 'Waiting',
+              startedAt: '2026-01-01T00:00:30.000Z',
+              from: { image: `${REPO}@${FAKE_DIGEST_V1}`, digest: FAKE_DIGEST_V1, tag: '1.0.0' },
+              to: { image: `${REPO}@${FAKE_DIGEST_V2}`, digest: FAKE_DIGEST_V2, tag: '1.2.0' },
+              strategy: {
+                strategy: 'canary',
+                serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/gitops/actors/x',
+                stage: 'PRODUCTION_TRAFFIC_SHIFT',
+                phase: 'canary 10 %',
+                productionPercent: 10,
+                newAnswers: 2,
+                oldAnswers: 17,
+              },
+            },
+          }),
+        ],
+      }),
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(url);
+      const progress = page.locator('[data-service="actors"] .strategy-progress');
+      await progress.waitFor();
+      expect(await progress.textContent()).toContain(
+        'canary 10 % · production 10 % new · 90 % old · answers 2 new, 17 old',
+      );
+      expect(await progress.locator('progress').getAttribute('value')).toBe('10');
+      expect(await progress.locator('progress').isVisible()).toBe(true);
+      await screenshot(page, 'canary');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('opens the history page from the card, with trigger and result per revision (history view)', async () => {
     runtime.setHistory({
       service: 'actors',
