@@ -60,7 +60,7 @@ const MILESTONES = [
   ['deployer listening', 'listening'],
   ['config loaded', 'config loaded'],
   ['deployer runtime ready', 'runtime ready'],
-  ['status rebuilt from ECS', 'status rebuilt (background)'],
+  ['status rebuild from ECS done', 'status rebuilt (background)'],
 ] as const;
 
 interface Phase {
@@ -180,7 +180,7 @@ async function untilAllSynced(deployer: DeployerProcess, count: number): Promise
     const synced = (await status(deployer)).services.filter((s) => s.sync.state === 'Synced').length;
     if (synced >= count) return;
     if (Date.now() > deadline) throw new Error(`only ${synced}/${count} services Synced`);
-    await sleep(1000);
+    await sleep(count > 3000 ? 5000 : 1000); // a status of 10,000 services is megabytes to serialise
   }
 }
 
@@ -352,14 +352,33 @@ function perService(calls: Map<string, number>, per: number): string {
   return (total / per).toFixed(3);
 }
 
+function callsTable(result: SizeResult, operations: readonly string[]): void {
+  printTable(
+    `AWS calls per service (storm: per event), ${result.services} services (work calls only: long polls and queue-depth reads left out)`,
+    ['operation', ...result.phases.map((phase) => `${phase.name} (${formatMs(phase.ms)})`)],
+    [
+      ...operations.map(
+        (operation): Row => [
+          operation,
+          ...result.phases.map((phase) => ((phase.calls.get(operation) ?? 0) / phase.per).toFixed(3)),
+        ],
+      ),
+      ['all', ...result.phases.map((phase) => perService(phase.calls, phase.per))],
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`${machineLine()}\n`);
   const results: SizeResult[] = [];
   for (const size of SIZES) {
     process.stderr.write(`size ${size}\n`);
-    results.push(await measureSize(size));
+    const result = await measureSize(size);
+    results.push(result);
+    // Each size's calls as soon as it is measured: a long run stopped at a later size keeps them.
+    callsTable(result, [...new Set(result.phases.flatMap((p) => [...p.calls.keys()]))].sort());
+    process.stdout.write(`${machineLine()}\n`);
   }
-  process.stdout.write(`${machineLine()}\n`);
   printTable(
     'Deployer process at scale (real time, as Dockerfile.deployer runs it; stand-ins on loopback)',
     [
@@ -393,24 +412,6 @@ async function main(): Promise<void> {
       ],
     ),
   );
-  const operations = [
-    ...new Set(results.flatMap((r) => r.phases.flatMap((p) => [...p.calls.keys()]))),
-  ].sort();
-  for (const result of results) {
-    printTable(
-      `AWS calls per service (storm: per event), ${result.services} services (work calls only: long polls and queue-depth reads left out)`,
-      ['operation', ...result.phases.map((phase) => `${phase.name} (${formatMs(phase.ms)})`)],
-      [
-        ...operations.map(
-          (operation): Row => [
-            operation,
-            ...result.phases.map((phase) => ((phase.calls.get(operation) ?? 0) / phase.per).toFixed(3)),
-          ],
-        ),
-        ['all', ...result.phases.map((phase) => perService(phase.calls, phase.per))],
-      ],
-    );
-  }
   const problems = results.filter((result) => result.storm.updateServices !== result.storm.rollouts);
   if (problems.length > 0) {
     process.stdout.write(

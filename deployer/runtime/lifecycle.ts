@@ -82,7 +82,7 @@ export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
       .then(() => {
         logger.info(
           { services: store.names().length, durationMs: Math.round(performance.now() - started) },
-          'status rebuilt from ECS',
+          'status rebuild from ECS done',
         );
         deps.alongside?.(signal);
       })

@@ -85,7 +85,8 @@ async function rebuildService(
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, HISTORY_LIMITS.events);
     });
-    log.info({ rollouts: rollouts.length, failedDigests: failed.length }, 'status rebuilt from ECS');
+    // One line per service is 10,000 lines at start on a large installation: debug; the end is logged once.
+    log.debug({ rollouts: rollouts.length, failedDigests: failed.length }, 'service status rebuilt from ECS');
   } catch (error) {
     if (signal.aborted) throw error;
     store.rebuildFailed(
