@@ -1,6 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './test/slowest-first-sequencer.ts';
 
 // Three layers, one `npm test`: `unit` is pure and in-process (no child processes, no sockets beyond
 // Fastify's inject or a loopback test server, milliseconds per test); `integration` runs real servers,
@@ -29,6 +30,13 @@ const UNIT_WORKERS = saturated ? 1 : cores;
 // so the process layers allow for that; a real hang still fails.
 const PROCESS_TIMEOUTS = { testTimeout: 60_000, hookTimeout: 120_000 };
 
+// The process layers share one module graph per worker too (as the unit layer does, below): a fresh
+// worker per file paid ~1 s of CPU to start vitest and import the local world, Fastify and the SDK
+// again, for each of ~100 files (measured on ten light files: 19.7 → 9.1 s of CPU). Their files start
+// and stop what they use in their hooks; test/unit/architecture/unit-isolation.test.ts refuses the
+// leaks that would reach the next file (module mocks, global stubs, an environment not restored).
+const PROCESS_ISOLATION = { isolate: false };
+
 // Node's on-disk compile cache (https://nodejs.org/api/module.html#module-compile-cache): the test
 // workers and every node process they spawn with the environment passed on (the deployer, the CLI,
 // task processes) import the same few thousand modules; compiling them once instead of in every
@@ -44,6 +52,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A fresh clone has no durations of an earlier run: the slowest files start first anyway.
+    sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       {
         extends: true,
@@ -77,6 +87,7 @@ export default defineConfig({
           maxWorkers: PROCESS_WORKERS,
           sequence: { groupOrder: 1 },
           ...PROCESS_TIMEOUTS,
+          ...PROCESS_ISOLATION,
         },
       },
       {
@@ -88,6 +99,7 @@ export default defineConfig({
           maxWorkers: PROCESS_WORKERS,
           sequence: { groupOrder: 1 },
           ...PROCESS_TIMEOUTS,
+          ...PROCESS_ISOLATION,
         },
       },
     ],

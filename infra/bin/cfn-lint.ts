@@ -16,12 +16,15 @@ export interface LintResult {
   output: string;
 }
 
-/** Runs cfn-lint on a template; throws with what to do when cfn-lint is not installed. */
-export function cfnLint(template: string): LintResult {
+/**
+ * Runs cfn-lint on templates, in one process (starting cfn-lint costs more CPU than linting a template
+ * with it); each finding names its file. Throws with what to do when cfn-lint is not installed.
+ */
+export function cfnLint(templates: readonly string[]): LintResult {
   const ignored = Object.keys(CFN_LINT_IGNORED);
   const result = spawnSync(
     'cfn-lint',
-    ['--format', 'parseable', '--ignore-checks', ...ignored, '--', template],
+    ['--format', 'parseable', '--ignore-checks', ...ignored, '--', ...templates],
     {
       encoding: 'utf8',
     },
@@ -39,13 +42,9 @@ if (import.meta.main) {
     process.exit(2);
   }
   try {
-    let failed = false;
-    for (const template of TEMPLATES) {
-      const { ok, output } = cfnLint(template);
-      console.log(ok ? `cfn-lint: no findings in ${template}` : output);
-      failed ||= !ok;
-    }
-    process.exit(failed ? 1 : 0);
+    const { ok, output } = cfnLint(TEMPLATES);
+    console.log(ok ? `cfn-lint: no findings in ${TEMPLATES.join(', ')}` : output);
+    process.exit(ok ? 0 : 1);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);

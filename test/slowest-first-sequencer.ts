@@ -1,0 +1,42 @@
+// The order in which `npm test` starts its files. Vitest starts the slowest first when it has the
+// durations of an earlier run (node_modules/.vite/vitest); a fresh clone (CI) has none, and vitest then
+// goes by file size, and by project name before that (every e2e file before any integration file).
+// That left a 70 s template check and a 35 s CLI file to start last, on a machine with nothing else to
+// do by then. Without recorded durations, the files below (the slowest on an idle 2-core CI machine,
+// slowest first) start first, whichever layer they belong to; a file missing from the list only loses
+// its head start.
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+export const SLOWEST_FILES = [
+  'test/e2e/deployer/github-pin.test.ts',
+  'test/integration/infra/template-checks.test.ts',
+  'test/e2e/quick-start.test.ts',
+  'test/e2e/deployer/moto-eventbridge.test.ts',
+  'test/e2e/deployer/github-loop.test.ts',
+  'test/e2e/dashboard/dashboard-browser.test.ts',
+  'test/e2e/deployer/three-replicas.test.ts',
+  'test/integration/cli/remote-commands-spawn.test.ts',
+  'test/e2e/dashboard/dashboard.test.ts',
+  'test/e2e/deployer/history-after-restart.test.ts',
+  'test/e2e/npm-start-signals.test.ts',
+  'test/integration/cli/status-watch.test.ts',
+  'test/resilience/chaos-kill.test.ts',
+  'test/e2e/deployer/log-format.test.ts',
+  'test/contract/ecs.contract.test.ts',
+  'test/e2e/deployer/gates.test.ts',
+];
+
+export default class SlowestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const known = sorted.every((spec) => this.ctx.cache.getTestSpecificationResult(spec));
+    if (known) return sorted;
+    const rank = (spec: TestSpecification) => {
+      const index = SLOWEST_FILES.findIndex((file) => spec.moduleId.endsWith(`/${file}`));
+      return index < 0 ? SLOWEST_FILES.length : index;
+    };
+    const group = (spec: TestSpecification) => spec.project.config.sequence.groupOrder;
+    // Array.prototype.sort is stable: the rest keeps vitest's order.
+    return sorted.sort((a, b) => group(a) - group(b) || rank(a) - rank(b));
+  }
+}
