@@ -1,5 +1,6 @@
 // The environment knobs of the local world (fixed ports for humans, fault injection, the echo task),
 // shared by `npm run local` (local/main.ts) and the deployer's embedded local mode (deployer/main.ts).
+import { ENVIRONMENT_NAME_PATTERN } from '../deployer/domain/config/environments-schema.ts';
 import { faultSettingsFromEnv } from './faults.ts';
 import { ECHO_TASK_COMMAND } from './task-commands.ts';
 import {
@@ -35,7 +36,25 @@ export function localWorldOptionsFromEnv(
     ...(env.LOCAL_USE_ECHO_TASK === '1' ? { taskCommands: { actors: ECHO_TASK_COMMAND } } : {}),
     ...actorsTargetGroupsFromEnv(env),
     ...minuteFromEnv(env),
+    ...environmentsFromEnv(env),
   };
+}
+
+/**
+ * LOCAL_ENVIRONMENTS=staging,production also seeds the actors service once per environment (cluster
+ * `<env>`, service `actors-<env>`, its own load balancer), for a pipeline (docs/local.md).
+ */
+function environmentsFromEnv(env: NodeJS.ProcessEnv): Pick<LocalWorldOptions, 'environments'> {
+  const value = env.LOCAL_ENVIRONMENTS;
+  if (value === undefined || value.trim() === '') return {};
+  const names = value.split(',').map((name) => name.trim());
+  const pattern = new RegExp(ENVIRONMENT_NAME_PATTERN);
+  const wrong = names.filter((name) => !pattern.test(name));
+  if (wrong.length > 0 || new Set(names).size !== names.length)
+    throw new Error(
+      `LOCAL_ENVIRONMENTS=${JSON.stringify(value)} must list distinct environment names separated by commas, each a lowercase word starting with a letter (e.g. staging,production)`,
+    );
+  return { environments: names };
 }
 
 /** LOCAL_ACTORS_TARGET_GROUPS=1 leaves actors without the alternate target group BLUE_GREEN, LINEAR and CANARY need (default 2). */

@@ -275,14 +275,27 @@ const SEED_SERVICE = 'actors';
 export const LOCAL_DISTRIBUTION_ID = 'ELOCALACTORS';
 
 /** The STACK_VALUES of the local world; CloudFrontUrl only once the actors load balancer listens. */
-export function localStackValues(actorsUrl: string | undefined): StackValues {
+export function localStackValues(
+  actorsUrl: string | undefined,
+  environmentUrls: ReadonlyMap<string, string> = new Map(),
+): StackValues {
   const origin = actorsUrl?.replace(/\/+$/, '');
-  return {
+  const values: Record<string, string> = {
     DistributionId: LOCAL_DISTRIBUTION_ID,
     LoadBalancerFullName: ACTORS_LOAD_BALANCER_FULL_NAME,
     ...(origin ? { CloudFrontUrl: origin } : {}),
   };
+  // A seeded environment's load balancer (LOCAL_ENVIRONMENTS): `${stack:StagingUrl}`, `${stack:ProdEuUrl}`.
+  for (const [environment, url] of environmentUrls) values[environmentUrlKey(environment)] = url;
+  return values;
 }
+
+/** `prod-eu` → `ProdEuUrl`: the stack value naming an environment's load balancer in the local world. */
+const environmentUrlKey = (environment: string) =>
+  `${environment
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}Url`;
 
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
   const ports = { ...EPHEMERAL_PORTS, ...options.ports };
@@ -473,6 +486,13 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       loadBalancers.set(SEED_SERVICE, await start(lb, 'actors'));
       seedWorld(registry, ecsState, actorsCredentials, options.actorsTargetGroups ?? 2);
     }
+    const environmentUrls = () =>
+      new Map(
+        (options.environments ?? []).map((environment) => [
+          environment,
+          loadBalancers.get(environmentServiceName(environment)) ?? '',
+        ]),
+      );
     for (const environment of options.environments ?? []) {
       const name = environmentServiceName(environment);
       const lb = createLoadBalancer({
@@ -536,10 +556,12 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         return url;
       },
       get stackValues() {
-        return localStackValues(loadBalancers.get(SEED_SERVICE));
+        return localStackValues(loadBalancers.get(SEED_SERVICE), environmentUrls());
       },
       env: () => ({
-        [STACK_VALUES_VARIABLE]: JSON.stringify(localStackValues(loadBalancers.get(SEED_SERVICE))),
+        [STACK_VALUES_VARIABLE]: JSON.stringify(
+          localStackValues(loadBalancers.get(SEED_SERVICE), environmentUrls()),
+        ),
         AWS_ENDPOINT_URL_ECS: endpoints.ecs,
         AWS_ENDPOINT_URL_ECR: endpoints.ecr,
         AWS_ENDPOINT_URL_CLOUDFRONT: endpoints.cloudfront,

@@ -196,6 +196,8 @@ export class DeployerService extends Construct {
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'AnalysisMetrics',
+        // GetMetricData supports no resource type, so "*" is the only resource it takes:
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
         actions: ['cloudwatch:GetMetricData'],
         resources: ['*'],
       }),

@@ -514,10 +514,11 @@ describe('deployer', () => {
       Action: 'logs:GetLogEvents',
       Resource: { 'Fn::GetAtt': [logicalId(stack.actors.logGroup), 'Arn'] },
     });
-    // Nothing but the unscopable task-definition actions and ListTasks (held to the cluster by its
-    // condition) may use a wildcard resource.
+    // Nothing but the unscopable task-definition actions, GetMetricData (no resource type either) and
+    // ListTasks (held to the cluster by its condition) may use a wildcard resource.
     const wildcard = statements.filter((s) => s.Resource === '*').map((s) => s.Sid);
-    expect(wildcard.sort()).toEqual(['ListTasksOfTheCluster', 'TaskDefinitions']);
+    expect(wildcard.sort()).toEqual(['AnalysisMetrics', 'ListTasksOfTheCluster', 'TaskDefinitions']);
+    expect(bySid.AnalysisMetrics?.Action).toBe('cloudwatch:GetMetricData');
     expect(statements.find((s) => s.Sid === 'ListTasksOfTheCluster')?.Condition).toBeDefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LOCAL_PORTS, LOCAL_PORT_VARIABLES } from '../../../local/world.ts';
-import { localPortsFromEnv } from '../../../local/world-options-from-env.ts';
+import { DEFAULT_LOCAL_PORTS, LOCAL_PORT_VARIABLES, localStackValues } from '../../../local/world.ts';
+import { localPortsFromEnv, localWorldOptionsFromEnv } from '../../../local/world-options-from-env.ts';
 
 // LocalStack's edge port and the range it gives external services (docs.localstack.cloud,
 // "External Service Port Range": 4510-4559).
@@ -18,5 +18,30 @@ describe('the local world default ports', () => {
       Object.fromEntries(Object.values(LOCAL_PORT_VARIABLES).map((variable) => [variable, '0'])),
     );
     expect(Object.values(moved)).toEqual(ports.map(() => 0));
+  });
+});
+
+describe('LOCAL_ENVIRONMENTS', () => {
+  it('seeds one actors service per listed environment, named by its stack value', () => {
+    expect(localWorldOptionsFromEnv({ LOCAL_ENVIRONMENTS: 'staging, prod-eu' }).environments).toEqual([
+      'staging',
+      'prod-eu',
+    ]);
+    expect(localWorldOptionsFromEnv({}).environments).toBeUndefined();
+    const values = localStackValues(
+      undefined,
+      new Map([
+        ['staging', 'http://127.0.0.1:1'],
+        ['prod-eu', 'http://127.0.0.1:2'],
+      ]),
+    );
+    expect(values).toMatchObject({ StagingUrl: 'http://127.0.0.1:1', ProdEuUrl: 'http://127.0.0.1:2' });
+  });
+
+  it('refuses a name that is not an environment name, or a repeat, saying what it wants', () => {
+    for (const value of ['Staging', 'staging,staging', 'staging,,production'])
+      expect(() => localWorldOptionsFromEnv({ LOCAL_ENVIRONMENTS: value })).toThrow(
+        /must list distinct environment names separated by commas/,
+      );
   });
 });
