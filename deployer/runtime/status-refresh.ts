@@ -71,8 +71,8 @@ export interface StatusRefreshDeps {
   callsPerSecond?: number;
 }
 
-/** How often a replica judges every service itself (DescribeImages once per repository): as the periodic resync. */
-export const SETTLE_INTERVAL_MS = 300_000;
+/** A replica judges every service itself at start, then rarely (DescribeImages per repository). */
+export const SETTLE_INTERVAL_MS = 1_800_000;
 
 export class StatusRefresh {
   readonly #deps: StatusRefreshDeps;
