@@ -569,6 +569,8 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
         AWS_ENDPOINT_URL_SSM: endpoints.ssm,
         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
         AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatch,
+        // How long this world's ECS "minute" of bake time lasts, for the deployer's phase countdown.
+        ECS_MINUTE_MS: String(timing.minuteMs),
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

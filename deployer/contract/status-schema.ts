@@ -68,6 +68,7 @@ const strategyProgress = closed({
   serviceDeploymentArn: text,
   stage: optional(text),
   phase: text,
+  phaseEndsAt: optional(text),
   productionPercent: optional({ type: 'number', minimum: 0, maximum: 100 }),
   testPercent: optional({ type: 'number', minimum: 0, maximum: 100 }),
   newAnswers: count,

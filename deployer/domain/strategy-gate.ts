@@ -5,7 +5,7 @@
 // traffic", in POST_TEST_TRAFFIC_SHIFT it "handles 100% of the test traffic"; in PRODUCTION_TRAFFIC_SHIFT
 // production traffic moves (canary share, linear steps, all at once for blue/green), and BAKE_TIME is "when
 // both blue and green service revisions are running simultaneously after the production traffic has shifted".
-import type { RolloutStrategy, TestTraffic } from './rollout-strategy.ts';
+import type { RolloutStrategy, StrategySettings, TestTraffic } from './rollout-strategy.ts';
 import { HOLD_STAGE } from './test-traffic-hold.ts';
 
 /** The in-progress ECS service deployment, as DescribeServiceDeployments describes it. */
@@ -156,6 +156,23 @@ export function describePhase(
     return `step ${Math.min(steps, Math.max(1, Math.ceil(percent / step - 1e-9)))}/${steps}`;
   }
   return stage.toLowerCase().replaceAll('_', ' ');
+}
+
+/**
+ * How many ECS minutes the deployment's current phase lasts by the config: the final bake, a canary's
+ * bake at its percent, a linear step's bake; undefined when no timer of ours applies (ECS's default
+ * bake, a shift that waits on nothing, the last linear step: "not applied after reaching 100 percent").
+ */
+export function phaseMinutes(
+  strategy: Pick<StrategySettings, 'strategy' | 'bakeMinutes' | 'canary' | 'linear'>,
+  deployment: Pick<LiveServiceDeployment, 'lifecycleStage' | 'productionPercent'>,
+): number | undefined {
+  const stage = deployment.lifecycleStage;
+  if (stage === 'BAKE_TIME') return strategy.bakeMinutes;
+  if (stage !== 'PRODUCTION_TRAFFIC_SHIFT' || (deployment.productionPercent ?? 0) >= 100) return undefined;
+  if (strategy.strategy === 'canary') return strategy.canary?.bakeMinutes;
+  if (strategy.strategy === 'linear') return strategy.linear?.stepBakeMinutes;
+  return undefined;
 }
 
 /**

@@ -13,11 +13,28 @@ export function trafficSplitText(progress: StrategyProgress): string | undefined
   return `${testPhase ? 'test' : 'production'} ${shown} % new · ${old} % old`;
 }
 
-/** `canary 10 % · production 10 % new · 90 % old · answers 4 new, 31 old`. */
-export function strategyProgressText(progress: StrategyProgress): string {
+/** `baking 4:12 left`, `canary 10 % 0:42 left`: the phase and, when it has a timer, what is left of it at `now`. */
+function phaseText(progress: StrategyProgress, now: Date): string {
+  if (progress.phaseEndsAt === undefined) return progress.phase;
+  return `${progress.phase} ${timeLeft(Date.parse(progress.phaseEndsAt) - now.getTime())}`;
+}
+
+/** `4:12 left`, `1:02:03 left` (never below 0:00). */
+function timeLeft(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0
+    ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds} left`
+    : `${minutes}:${seconds} left`;
+}
+
+/** `canary 10 % 4:12 left · production 10 % new · 90 % old · answers 4 new, 31 old`. */
+export function strategyProgressText(progress: StrategyProgress, now: Date): string {
   const split = trafficSplitText(progress);
   return [
-    progress.phase,
+    phaseText(progress, now),
     ...(split ? [split] : []),
     `answers ${progress.newAnswers} new, ${progress.oldAnswers} old`,
   ].join(' · ');

@@ -175,6 +175,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     taskLogs: deps.taskLogs,
     analysis: deps.analysis,
     consoleLinks: settings.mode === 'aws',
+    ecsMinuteMs: settings.ecsMinuteMs,
     desired: () => intake.current(),
     suspension: (name) => suspensions.get(name),
     approval: (name) => approvals.get(name),

@@ -44,6 +44,7 @@ export interface ReconcilerDeps {
   taskLogs?: RunnerDeps['taskLogs'];
   analysis?: RunnerDeps['analysis'];
   consoleLinks?: RunnerDeps['consoleLinks'];
+  ecsMinuteMs?: RunnerDeps['ecsMinuteMs'];
   /** The config in force (intake keeps it). */
   desired: () => DesiredState | undefined;
   /** Runtime suspension made through this process's API and not yet recorded in ECS, if any. */

@@ -46,6 +46,8 @@ export interface Settings {
   /** Deployer replicas sharing the queue (REPLICAS): each replica's status refresh takes its share of the ECS budget. */
   replicas: number;
   waitPollMs: number;
+  /** How long an ECS "minute" of bake time lasts (ECS_MINUTE_MS): 60,000 on AWS; the local world's is shorter. */
+  ecsMinuteMs: number;
   logLevel: LogLevel;
   /** SSM parameter that keeps the last good config revision across restarts. */
   lastGoodConfigParameter: string;
@@ -84,6 +86,7 @@ export const SETTINGS_DEFAULTS = {
   concurrency: 4,
   replicas: 1,
   waitPollMs: 30_000,
+  ecsMinuteMs: 60_000,
   logLevel: 'info' as LogLevel,
   lastGoodConfigParameter: '/ecs-gitops/last-good-config',
 } as const;
@@ -192,6 +195,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const concurrency = integer('CONCURRENCY', SETTINGS_DEFAULTS.concurrency, 1, 64);
   const replicas = integer('REPLICAS', SETTINGS_DEFAULTS.replicas, 1, 100);
   const waitPollMs = integer('WAIT_POLL_MS', SETTINGS_DEFAULTS.waitPollMs, 10, 600_000);
+  const ecsMinuteMs = integer('ECS_MINUTE_MS', SETTINGS_DEFAULTS.ecsMinuteMs, 1, 60_000);
 
   const levelRaw = text('LOG_LEVEL')?.toLowerCase() ?? SETTINGS_DEFAULTS.logLevel;
   const logLevel = (LOG_LEVELS as readonly string[]).includes(levelRaw)
@@ -238,6 +242,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     concurrency,
     replicas,
     waitPollMs,
+    ecsMinuteMs,
     logLevel,
     lastGoodConfigParameter,
     verifyAllowPrivateNetworks,

@@ -81,6 +81,8 @@ export async function startLocalMode(
       ...withSecrets,
       queueUrl: world.queueUrl,
       dlqUrl: world.dlqUrl,
+      // The world's ECS bakes in short "minutes"; the status counts down in the same ones.
+      ecsMinuteMs: Number(world.env().ECS_MINUTE_MS),
       // The embedded world plays the stack: its distribution id and load balancer fill `${stack:*}`.
       stackValues: settings.stackValues ?? world.stackValues,
     },

@@ -146,7 +146,7 @@ export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()
     );
     if (current.strategy && current.step === 'Waiting')
       lines.push(
-        `Strategy:  ${current.strategy.strategy}: ${printable(strategyProgressText(current.strategy))}`,
+        `Strategy:  ${current.strategy.strategy}: ${printable(strategyProgressText(current.strategy, new Date(nowMs)))}`,
       );
   }
   lines.push(...verifyLines(service, nowMs));

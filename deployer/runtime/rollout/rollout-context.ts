@@ -25,6 +25,8 @@ export interface RolloutContext {
   trigger?: RolloutTrigger;
   /** Poll interval while an ECS deployment is in progress (a fallback when ECS events arrive). */
   waitPollMs: number;
+  /** How long an ECS "minute" of bake time lasts (ECS_MINUTE_MS; the local world's is shorter); absent: 60,000 ms. */
+  ecsMinuteMs?: number | undefined;
   /** Wakes the wait step when ECS reports on the service's deployment (absent: it only polls). */
   deploymentSignals?: DeploymentSignals | undefined;
   /**

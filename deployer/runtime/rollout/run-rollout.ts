@@ -40,6 +40,8 @@ export interface RunnerDeps {
   analysis?: AnalysisPorts | undefined;
   /** AWS console links in a failure's explanation (aws mode only). */
   consoleLinks?: boolean | undefined;
+  /** How long an ECS minute of bake time lasts (the phase countdown); absent: a real minute. */
+  ecsMinuteMs?: number | undefined;
 }
 
 export interface RolloutRun {
@@ -81,6 +83,7 @@ export function rolloutContext(
     log,
     signal,
     waitPollMs: deps.waitPollMs,
+    ecsMinuteMs: deps.ecsMinuteMs,
     deploymentSignals: deps.deploymentSignals,
     waiting: () => extras.releaseSlot?.(),
     onStep: (step) => {

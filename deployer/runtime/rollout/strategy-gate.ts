@@ -15,6 +15,7 @@ import {
   holdDecision,
   judgeStrategyProbe,
   type LiveServiceDeployment,
+  phaseMinutes,
   probeTargets,
   tallyProbe,
 } from '../../domain/strategy-gate.ts';
@@ -77,13 +78,30 @@ export function strategyGate(ctx: RolloutContext, digest: string): StrategyGate 
     else await ecs.rollBackServiceDeployment?.(deployment.arn, ctx.signal);
   }
 
+  // The phase timer (bake, canary bake, linear step bake): DescribeServiceDeployments says which stage
+  // runs, not since when, so it counts from the first look that saw the phase.
+  let phaseKey: string | undefined;
+  let phaseEndsAt: number | undefined;
+  function phaseDeadline(deployment: LiveServiceDeployment): number | undefined {
+    const key = `${deployment.lifecycleStage}/${deployment.productionPercent}`;
+    if (key !== phaseKey) {
+      phaseKey = key;
+      const minutes = phaseMinutes(settings, deployment);
+      phaseEndsAt =
+        minutes === undefined ? undefined : ctx.clock.now().getTime() + minutes * (ctx.ecsMinuteMs ?? 60_000);
+    }
+    return phaseEndsAt;
+  }
+
   function report(deployment: LiveServiceDeployment): void {
     const stage = deployment.lifecycleStage;
+    const endsAt = phaseDeadline(deployment);
     const progress: StrategyProgress = {
       strategy: shifting,
       serviceDeploymentArn: deployment.arn,
       ...(stage && { stage }),
       phase: describePhase(settings, deployment),
+      ...(endsAt !== undefined && { phaseEndsAt: new Date(endsAt).toISOString() }),
       ...(deployment.productionPercent !== undefined && { productionPercent: deployment.productionPercent }),
       ...(deployment.testPercent !== undefined && { testPercent: deployment.testPercent }),
       newAnswers: tally.newOk,

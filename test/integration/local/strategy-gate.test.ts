@@ -114,6 +114,7 @@ async function rollOut(strategy: StrategySettings, bad: boolean) {
     log: silentLogger,
     signal: AbortSignal.timeout(110_000),
     waitPollMs: 500,
+    ecsMinuteMs: 1_500,
     consoleLinks: false,
     onStep: () => undefined,
     onObserved: () => undefined,
@@ -138,8 +139,12 @@ describe('strategy gate over the local world', () => {
       false,
     );
     expect(outcome).toEqual({ ok: true });
-    expect(phases.map((p) => p.phase)).toContain('canary 10 %');
+    // The canary bakes 2 local minutes (3 s): every look at it carries one deadline for the phase, 3 s
+    // after the first look that saw it; the final stages have no timer of ours (bakeMinutes 0 is none).
     const canaryLooks = phases.filter((p) => p.phase === 'canary 10 %');
+    expect(canaryLooks.length).toBeGreaterThan(1);
+    expect(new Set(canaryLooks.map((look) => look.phaseEndsAt)).size).toBe(1);
+    expect(Date.parse(canaryLooks[0]?.phaseEndsAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
     expect(canaryLooks.at(-1)?.newAnswers).toBeGreaterThan(0);
     const traffic = world.traffic('actors');
     // The last deployment finished on one group with all production traffic.

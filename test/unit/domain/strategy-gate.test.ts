@@ -6,6 +6,7 @@ import {
   EMPTY_TALLY,
   holdDecision,
   judgeStrategyProbe,
+  phaseMinutes,
   probeTargets,
   tallyProbe,
 } from '../../../deployer/domain/strategy-gate.ts';
@@ -157,5 +158,40 @@ describe('describePhase', () => {
     [{ strategy: 'canary' }, {}, 'starting'],
   ] as const)('%j at %j reads %s', (strategy, deployment, phase) => {
     expect(describePhase(strategy, deployment)).toBe(phase);
+  });
+});
+
+describe('phaseMinutes', () => {
+  const canary = { strategy: 'canary', bakeMinutes: 4, canary: { percent: 10, bakeMinutes: 2 } } as const;
+  const linear = { strategy: 'linear', linear: { stepPercent: 25, stepBakeMinutes: 3 } } as const;
+  it.each([
+    ['the final bake', canary, { lifecycleStage: 'BAKE_TIME', productionPercent: 100 }, 4],
+    [
+      "a canary's bake at its percent",
+      canary,
+      { lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', productionPercent: 10 },
+      2,
+    ],
+    ['a linear step', linear, { lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', productionPercent: 50 }, 3],
+    [
+      'no step bake at 100 %',
+      linear,
+      { lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', productionPercent: 100 },
+      undefined,
+    ],
+    [
+      "ECS's own bake (none configured)",
+      { strategy: 'blue-green' },
+      { lifecycleStage: 'BAKE_TIME' },
+      undefined,
+    ],
+    [
+      'test traffic',
+      { strategy: 'blue-green', bakeMinutes: 5 },
+      { lifecycleStage: 'TEST_TRAFFIC_SHIFT' },
+      undefined,
+    ],
+  ] as const)('%s', (_, strategy, deployment, minutes) => {
+    expect(phaseMinutes(strategy, deployment)).toBe(minutes);
   });
 });

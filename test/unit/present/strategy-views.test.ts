@@ -59,7 +59,38 @@ describe('strategyProgressText', () => {
       { ...canary, stage: undefined, phase: 'starting', productionPercent: undefined },
     ],
   ])('reads %s', (text, progress) => {
-    expect(strategyProgressText(progress)).toBe(text);
+    expect(strategyProgressText(progress, new Date(NOW))).toBe(text);
+  });
+
+  it('counts down what is left of a timed phase (bake, canary bake, linear step) at the given time', () => {
+    const baking = { ...canary, stage: 'BAKE_TIME', phase: 'baking', productionPercent: 100 };
+    const endsAt = new Date(NOW + 252_000).toISOString();
+    expect(strategyProgressText({ ...baking, phaseEndsAt: endsAt }, new Date(NOW))).toBe(
+      'baking 4:12 left · production 100 % new · 0 % old · answers 4 new, 31 old',
+    );
+    expect(strategyProgressText({ ...canary, phaseEndsAt: endsAt }, new Date(NOW + 251_500))).toMatch(
+      /^canary 10 % 0:01 left · /,
+    );
+    // Past the deadline (ECS moves on at its next step): never a negative time.
+    expect(strategyProgressText({ ...baking, phaseEndsAt: endsAt }, new Date(NOW + 300_000))).toMatch(
+      /^baking 0:00 left/,
+    );
+  });
+});
+
+describe('the time left of a timed phase', () => {
+  it.each([
+    [0, '0:00 left'],
+    [999, '0:01 left'],
+    [252_000, '4:12 left'],
+    [3_723_000, '1:02:03 left'],
+    [-5_000, '0:00 left'],
+  ])('%d ms reads %s', (ms, text) => {
+    const baking = { ...canary, stage: 'BAKE_TIME', phase: 'baking', productionPercent: undefined };
+    const phaseEndsAt = new Date(NOW + ms).toISOString();
+    expect(strategyProgressText({ ...baking, phaseEndsAt }, new Date(NOW))).toBe(
+      `baking ${text} · answers 4 new, 31 old`,
+    );
   });
 });
 
@@ -79,6 +110,11 @@ describe('a strategy rollout in status and on the dashboard', () => {
       'Strategy:  canary: canary 10 % · production 10 % new · 90 % old · answers 4 new, 31 old',
     );
     expect(serviceDetail(waiting(canary, 'Verifying'), NOW)).not.toContain('Strategy:');
+    const baking = { ...canary, stage: 'BAKE_TIME', phase: 'baking', productionPercent: 100 };
+    const phaseEndsAt = new Date(NOW + 252_000).toISOString();
+    expect(serviceDetail(waiting({ ...baking, phaseEndsAt }), NOW)).toContain(
+      'Strategy:  canary: baking 4:12 left · production 100 % new',
+    );
   });
 
   it('the card shows the phase, a bar of the new share and the answers', () => {
@@ -89,5 +125,10 @@ describe('a strategy rollout in status and on the dashboard', () => {
     expect(card).toContain('<progress max="100" value="10" title="production 10 % new · 90 % old">');
     expect(serviceCard(waiting(heldBlueGreen)).value).toContain('data-phase="test traffic (held)"');
     expect(serviceCard(waiting(canary, 'Verifying')).value).not.toContain('strategy-progress');
+    const baking = { ...canary, stage: 'BAKE_TIME', phase: 'baking', productionPercent: 100 };
+    const phaseEndsAt = new Date(Date.now() + 252_000).toISOString();
+    expect(serviceCard(waiting({ ...baking, phaseEndsAt })).value).toMatch(
+      /<strong>canary<\/strong> baking 4:1[12] left · /,
+    );
   });
 });

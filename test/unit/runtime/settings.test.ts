@@ -85,6 +85,7 @@ describe('loadSettings', () => {
       concurrency: 4,
       replicas: 1,
       waitPollMs: 30_000,
+      ecsMinuteMs: 60_000,
       logLevel: 'info',
       verifyAllowPrivateNetworks: true,
       lastGoodConfigParameter: '/ecs-gitops/last-good-config',
