@@ -9,18 +9,14 @@ import { createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
 import { CloudWatchMetrics } from '../../../deployer/adapters/aws/cloudwatch-adapter.ts';
 import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
 import { HttpAnalysisProbe } from '../../../deployer/adapters/http/analysis-probe.ts';
-import { HttpVerifyProbe } from '../../../deployer/adapters/http/verify-probe.ts';
-import { SystemClock } from '../../../deployer/adapters/system-clock.ts';
 import type { StrategyProgress } from '../../../deployer/contract/status-model.ts';
 import type { AnalysisSettings } from '../../../deployer/domain/analysis.ts';
-import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { strategyGate } from '../../../deployer/runtime/rollout/strategy-gate.ts';
 import { updateService } from '../../../deployer/runtime/rollout/update.ts';
 import { waitForDeployment } from '../../../deployer/runtime/rollout/wait.ts';
 import { close, listen } from '../../../local/http-util.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
-import { actorsServiceConfig, FakeCdn, silentLogger } from '../../support/fakes/index.ts';
-import { echoWorldOptions, FAST_TIMING, registerActorsRevision } from './helpers.ts';
+import { actorsRolloutContext, echoWorldOptions, FAST_TIMING, registerActorsRevision } from './helpers.ts';
 
 const ANALYSIS_TASK = {
   command: [process.execPath, new URL('../../fixtures/tasks/analysis-task.ts', import.meta.url).pathname],
@@ -92,42 +88,26 @@ async function canary(
   const digest = `sha256:${String(revisions).padStart(60, '0')}${options.failing ? 'e500' : 'c0de'}`;
   const next = await registerActorsRevision(clients.ecs, digest);
   const phases: StrategyProgress[] = [];
-  const ctx: RolloutContext = {
-    service: actorsServiceConfig({
-      rollout: {
-        timeoutSeconds: 120,
-        rollback: true,
-        strategy: { strategy: 'canary', bakeMinutes: 0, canary: { percent: 50, bakeMinutes: 4 } },
-        analysis: { intervalSeconds: 0.2, ...analysis },
-      },
-      verify: {
-        url: `${world.serviceUrl('actors')}/version`,
-        expectVersion: true,
-        successes: 3,
-        intervalSeconds: 0.2,
-        timeoutSeconds: 60,
-      },
-    }),
+  const ctx = actorsRolloutContext(
     ecs,
-    cdn: new FakeCdn(),
-    probe: new HttpVerifyProbe({ allowPrivateNetworks: true }),
-    analysis: {
-      metrics: new CloudWatchMetrics(clients.cloudwatch),
-      probe: new HttpAnalysisProbe({ allowPrivateNetworks: true }),
+    world.serviceUrl('actors'),
+    {
+      timeoutSeconds: 120,
+      rollback: true,
+      strategy: { strategy: 'canary', bakeMinutes: 0, canary: { percent: 50, bakeMinutes: 4 } },
+      analysis: { intervalSeconds: 0.2, ...analysis },
     },
-    clock: new SystemClock(),
-    log: silentLogger,
-    signal: AbortSignal.timeout(110_000),
-    waitPollMs: 500,
-    consoleLinks: false,
-    onStep: () => undefined,
-    onObserved: () => undefined,
-    onVerifyProgress: () => undefined,
-    onStrategyProgress: (progress) => {
-      phases.push(progress);
-      options.onPhase?.(progress);
+    {
+      analysis: {
+        metrics: new CloudWatchMetrics(clients.cloudwatch),
+        probe: new HttpAnalysisProbe({ allowPrivateNetworks: true }),
+      },
+      onStrategyProgress: (progress) => {
+        phases.push(progress);
+        options.onPhase?.(progress);
+      },
     },
-  };
+  );
   const traffic = new AbortController();
   const users = userTraffic(traffic.signal);
   try {

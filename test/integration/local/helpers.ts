@@ -4,8 +4,14 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { pino } from 'pino';
+import { HttpVerifyProbe } from '../../../deployer/adapters/http/verify-probe.ts';
+import { SystemClock } from '../../../deployer/adapters/system-clock.ts';
+import type { ServiceConfig } from '../../../deployer/domain/types.ts';
+import type { EcsPort } from '../../../deployer/ports.ts';
+import type { RolloutContext } from '../../../deployer/runtime/rollout/rollout-context.ts';
 import { ECHO_TASK_COMMAND } from '../../../local/task-commands.ts';
 import type { LocalTiming, LocalWorld, LocalWorldOptions } from '../../../local/world.ts';
+import { actorsServiceConfig, FakeCdn, silentLogger } from '../../support/fakes/index.ts';
 
 export const FAST_TIMING: Partial<LocalTiming> = {
   tickMs: 25,
@@ -90,4 +96,41 @@ export async function registerActorsRevision(
     }),
   );
   return { arn: answer.taskDefinition?.taskDefinitionArn ?? '', digest };
+}
+
+/**
+ * A rollout's context over the local world's `actors` service, as deploy.ts builds one: the real ECS
+ * adapter and HTTP probe, verification of `<serviceUrl>/version` every 0.2 s through the world's load
+ * balancer (3 successes), a CDN fake and quiet callbacks. `rollout` is the service's rollout block.
+ */
+export function actorsRolloutContext(
+  ecs: EcsPort,
+  serviceUrl: string,
+  rollout: ServiceConfig['rollout'],
+  overrides: Partial<RolloutContext> = {},
+): RolloutContext {
+  return {
+    service: actorsServiceConfig({
+      rollout,
+      verify: {
+        url: `${serviceUrl}/version`,
+        expectVersion: true,
+        successes: 3,
+        intervalSeconds: 0.2,
+        timeoutSeconds: 60,
+      },
+    }),
+    ecs,
+    cdn: new FakeCdn(),
+    probe: new HttpVerifyProbe({ allowPrivateNetworks: true }),
+    clock: new SystemClock(),
+    log: silentLogger,
+    signal: AbortSignal.timeout(110_000),
+    waitPollMs: 500,
+    consoleLinks: false,
+    onStep: () => undefined,
+    onObserved: () => undefined,
+    onVerifyProgress: () => undefined,
+    ...overrides,
+  };
 }
