@@ -15,7 +15,10 @@ const FREE_PORTS = {
   LOCAL_ECS_PORT: '0',
   LOCAL_ECR_PORT: '0',
   LOCAL_CLOUDFRONT_PORT: '0',
+  LOCAL_SSM_PORT: '0',
+  LOCAL_CLOUDWATCH_PORT: '0',
   LOCAL_ACTORS_PORT: '0',
+  LOCAL_GITHUB_PORT: '0',
 };
 const seen = new Set<number>();
 
