@@ -30,7 +30,8 @@ export class ParsedFileCache {
 
   /** Drops what neither this parse nor the previous one used (a removed file, an edited text). */
   end(): void {
-    for (const [key, entry] of this.#entries) if (entry.used < this.#generation - 1) this.#entries.delete(key);
+    for (const [key, entry] of this.#entries)
+      if (entry.used < this.#generation - 1) this.#entries.delete(key);
   }
 
   get(text: string): unknown {

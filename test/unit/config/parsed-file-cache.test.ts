@@ -36,6 +36,7 @@ describe('a config reload skips the files it has seen (parsed-file-cache.ts)', (
 
   it('resolves placeholders again when the stack values change', () => {
     const cache = new ParsedFileCache();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own placeholder syntax
     const cdn = service('web', 'cdn:\n  distributionId: ${stack:DistributionId}\n');
     const first = ok(parseConfigFiles([cdn], 'rev-1', { DistributionId: 'E1' }, cache));
     const second = ok(parseConfigFiles([cdn], 'rev-1', { DistributionId: 'E2' }, cache));
