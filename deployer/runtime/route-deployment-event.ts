@@ -33,10 +33,11 @@ export function routeDeploymentEvent(deps: {
       log.debug({ cluster, service, event: event.event }, 'ECS event about a service not in the config');
       return;
     }
+    const completed = event.event === 'SERVICE_DEPLOYMENT_COMPLETED' ? event.deploymentId : undefined;
     const woken =
       event.event === 'SERVICE_DEPLOYMENT_IN_PROGRESS'
         ? 0
-        : deps.signals.notify(managed.cluster, managed.service);
+        : deps.signals.notify(managed.cluster, managed.service, completed);
     deps.onEvent?.(managed.name);
     log.info(
       { service: managed.name, event: event.event, deploymentId: event.deploymentId, woken },
