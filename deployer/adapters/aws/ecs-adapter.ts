@@ -257,8 +257,7 @@ export class EcsAdapter implements EcsPort {
         { abortSignal: signal },
       ),
     );
-    // "The full description of your service following the update call", its new deployment included
-    // (API_UpdateService.html, Response Elements): the rollout's first look, no DescribeServices.
+    // "The full description of your service following the update call" (API_UpdateService.html).
     return output.service ? toLiveService(cluster, service, output.service) : undefined;
   }
 
