@@ -2,6 +2,7 @@
 // checks with usage errors, the HTTP client, and one mapping from failures to exit codes.
 
 import type { ConfigStatus } from '../../contract/status-model.ts';
+import { shortRevision } from '../../present/format-values.ts';
 import { type CliCommand, type CliIo, cliHint, EXIT, UsageError } from '../cli-io.ts';
 import { callDeployer, resolveClientOptions } from '../deployer-client.ts';
 import { printable } from '../format/text-table.ts';
@@ -176,7 +177,9 @@ function rejectedConfig(config: Partial<ConfigStatus> | undefined): string | und
   const [first] = errors;
   if (!first) return undefined;
   const revision =
-    typeof config?.lastAttemptedRevision === 'string' ? ` ${config.lastAttemptedRevision}` : '';
+    typeof config?.lastAttemptedRevision === 'string'
+      ? ` ${shortRevision(config.lastAttemptedRevision)}`
+      : '';
   const more = errors.length > 1 ? `, and ${errors.length - 1} more` : '';
   const where = `${printable(String(first.file))}:${Number(first.line)}`;
   return `the newest config revision${revision} was rejected (${where}: ${printable(String(first.message))}${more}); fix it (${cliHint('validate')} lists every error) and services it declares appear once it is applied`;
