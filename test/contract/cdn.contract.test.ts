@@ -22,9 +22,9 @@ interface CdnSubject extends Subject {
 
 const credentials = { accessKeyId: 'contract', secretAccessKey: 'contract' };
 
-function adapterAt(endpoint: string): { cdn: CloudFrontAdapter; clients: AwsClients } {
+async function adapterAt(endpoint: string): Promise<{ cdn: CloudFrontAdapter; clients: AwsClients }> {
   const clients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { cloudfront: endpoint } });
-  return { cdn: new CloudFrontAdapter(clients.cloudfront), clients };
+  return { cdn: new CloudFrontAdapter(await clients.cloudfront.get()), clients };
 }
 
 /** Starts the CloudFront stand-in alone; `completionMs` is how long an invalidation stays InProgress. */
@@ -47,7 +47,7 @@ contract<CdnSubject>(
     }),
     standin: async () => {
       const standIn = await startCloudFrontStandIn(300, ['E2CONTRACT']);
-      const { cdn, clients } = adapterAt(standIn.endpoint);
+      const { cdn, clients } = await adapterAt(standIn.endpoint);
       return {
         cdn,
         distributionId: 'E2CONTRACT',
@@ -59,8 +59,8 @@ contract<CdnSubject>(
     },
     moto: async () => {
       const moto = await startMoto();
-      const { cdn, clients } = adapterAt(moto.endpoint);
-      const distributionId = await createMotoDistribution(clients.cloudfront);
+      const { cdn, clients } = await adapterAt(moto.endpoint);
+      const distributionId = await createMotoDistribution(await clients.cloudfront.get());
       return {
         cdn,
         distributionId,
