@@ -194,8 +194,8 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
           throw new Error(
             `timed out waiting for ${what}; last status:\n${JSON.stringify(last?.services.map(brief), null, 2)}\nconfig: ${JSON.stringify(last?.config)}\nlog tail:\n${tail()}`,
           );
-        // Every /status costs the deployer ~2 ms of CPU: 10 a second is plenty to see a state.
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // 50 ms: strategies.test.ts reads each 400 ms linear step off /status (a poll costs the deployer ~2 ms of CPU).
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
     async webhook(delivery) {
