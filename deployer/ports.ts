@@ -56,7 +56,8 @@ export interface EcsPort {
   tagResource(resourceArn: string, tags: Record<string, string>, signal: AbortSignal): Promise<void>;
   /**
    * Points the service at a revision. `options.deploymentConfiguration` (rollout-strategy.ts) goes with
-   * the same call, so the new deployment already runs under the configured strategy.
+   * the same call, so the new deployment already runs under the configured strategy. Resolves with the
+   * service as the answer describes it after the update (its new deployment included), when it does.
    */
   updateService(
     cluster: string,
@@ -64,7 +65,7 @@ export interface EcsPort {
     taskDefinitionArn: string,
     signal: AbortSignal,
     options?: UpdateServiceOptions,
-  ): Promise<void>;
+  ): Promise<LiveService | undefined>;
   /**
    * The service's newest service deployment that is PENDING or IN_PROGRESS, with its lifecycle stage and
    * traffic split (ListServiceDeployments + DescribeServiceDeployments); undefined when none runs.

@@ -144,6 +144,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     clock,
     logger,
     services: () => sharedClients(intake.current()?.services ?? []),
+    named: (name) => sharedClients([intake.index().named(name)].filter((s) => s !== undefined))[0],
     settle,
     // The queue shows for free whether another replica holds work: messages in flight not in our hand.
     othersAtWork: () => (store.queueCounts().inFlight ?? 0) > consumer.inHand,
@@ -184,7 +185,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     intake,
     reconciler,
     routeDeploymentEvent({
-      desired: () => intake.current(),
+      index: intake.index,
       signals: deploymentSignals,
       logger: deps.logger,
       onEvent: (name) => void refresh.soon(name, lifecycle.signal()).catch(() => undefined),

@@ -143,7 +143,7 @@ export class CachedTaskDefinitions implements EcsPort {
     taskDefinitionArn: string,
     signal: AbortSignal,
     options?: UpdateServiceOptions,
-  ): Promise<void> {
+  ): Promise<LiveService | undefined> {
     return this.#inner.updateService(cluster, service, taskDefinitionArn, signal, options);
   }
 

@@ -13,7 +13,7 @@ import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
 import type { DeployerMetrics } from './metrics.ts';
-import { ServicesByRepository } from './services-by-repository.ts';
+import { ServiceIndex } from './service-index.ts';
 import type { StatusStore } from './status-store.ts';
 
 type Message<K extends QueueMessage['kind']> = Extract<QueueMessage, { kind: K }>;
@@ -46,7 +46,7 @@ export class Intake {
   readonly #deps: IntakeDeps;
   readonly #log: Logger;
   #current: DesiredState | undefined;
-  #byRepository = new ServicesByRepository([]);
+  #index = new ServiceIndex([]);
   #lastAttempted: string | undefined;
   /** The newest revision whose load and reconcile fan-out both finished (or that was rejected). */
   #handled: string | undefined;
@@ -63,6 +63,8 @@ export class Intake {
   current(): DesiredState | undefined {
     return this.#current;
   }
+  /** Its services by name, repository or ECS service, without a scan (service-index.ts). */
+  index = (): ServiceIndex => this.#index;
 
   /** Loads the config at the source's head (start, resync, refresh, sync); the caller queues the reconciles. */
   loadHead(signal: AbortSignal): Promise<LoadOutcome> {
@@ -132,7 +134,7 @@ export class Intake {
   async imagePush(message: Message<'image-push'>, signal: AbortSignal): Promise<void> {
     // The repository's services (an index: no parse of every service per event) whose policy the pushed
     // tag can move (push-matters.ts): a build tag no service tracks costs nothing but a debug line.
-    const ofRepository = this.#byRepository
+    const ofRepository = this.#index
       .servicesOf(message.repository)
       .filter((s) => sameRepositoryName(s.image.repository, message.repository));
     const matching = ofRepository.filter((s) => pushMatters(s.image, message));
@@ -237,7 +239,7 @@ export class Intake {
     if (this.#current && added.length > 0) await this.#deps.onServicesAdded?.(added, signal);
     this.#markChanged(state);
     this.#current = state;
-    this.#byRepository = new ServicesByRepository(state.services);
+    this.#index = new ServiceIndex(state.services);
     this.#lastAttempted = state.revision;
     store.retainServices(names);
     store.configApplied(state.revision);

@@ -8,14 +8,13 @@
 // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html).
 // Every event still refreshes the service's status on a replica that does not run it.
 import type { Logger } from 'pino';
-import type { DesiredState } from '../domain/types.ts';
 import type { DeploymentSignals } from './deployment-signals.ts';
 import type { Handler } from './message-handlers.ts';
-
-const nameOf = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+import type { ServiceIndex } from './service-index.ts';
 
 export function routeDeploymentEvent(deps: {
-  desired: () => DesiredState | undefined;
+  /** The config in force, indexed (no scan of every service per event). */
+  index: () => ServiceIndex;
   signals: DeploymentSignals;
   logger: Logger;
   /** Told the managed service's name (the status refresh reads it now). */
@@ -24,19 +23,16 @@ export function routeDeploymentEvent(deps: {
   const log = deps.logger.child({ component: 'ecs-events' });
   return async (event) => {
     const { cluster, service } = event;
-    const managed = deps
-      .desired()
-      ?.services.find(
-        (s) => nameOf(s.service) === service && (cluster === '' || nameOf(s.cluster) === cluster),
-      );
+    const managed = deps.index().running(cluster, service);
     if (!managed) {
       log.debug({ cluster, service, event: event.event }, 'ECS event about a service not in the config');
       return;
     }
+    const completed = event.event === 'SERVICE_DEPLOYMENT_COMPLETED' ? event.deploymentId : undefined;
     const woken =
       event.event === 'SERVICE_DEPLOYMENT_IN_PROGRESS'
         ? 0
-        : deps.signals.notify(managed.cluster, managed.service);
+        : deps.signals.notify(managed.cluster, managed.service, completed);
     deps.onEvent?.(managed.name);
     log.info(
       { service: managed.name, event: event.event, deploymentId: event.deploymentId, woken },

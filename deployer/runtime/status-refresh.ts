@@ -11,15 +11,15 @@
 // Paced by its own budget of ECS calls (shared/rate-limiter.ts), split among the replicas: a pass over n
 // services costs ceil(n / 10) DescribeServices plus one DescribeTaskDefinition per service in motion.
 import type { Logger } from 'pino';
-import { readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
 import type { LiveService, ServiceConfig } from '../domain/types.ts';
-import type { Clock, DescribedTaskDefinition, EcsPort } from '../ports.ts';
+import type { Clock, EcsPort } from '../ports.ts';
 import { RateLimiter } from '../shared/rate-limiter.ts';
 import { coalesced } from './coalesced.ts';
 import { describeInBulk } from './describe-in-bulk.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { observeRollout, olderThanShown } from './observed-rollout.ts';
+import { liveRevisions } from './refresh-revisions.ts';
 import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
 
 /** How often the refresh decides what to look at (an event's look does not wait for it). */
@@ -54,6 +54,8 @@ export interface StatusRefreshDeps {
   logger: Logger;
   /** The services in the config in force. */
   services: () => readonly ServiceConfig[];
+  /** One of them by name, without a scan (service-index.ts); absent: found among services(). */
+  named?: (name: string) => ServiceConfig | undefined;
   /** Judges services in bulk, writing verdicts ECS does not show (resync-pass.ts, no queueing); absent: never. */
   settle?: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<unknown>;
   settleIntervalMs?: number;
@@ -84,6 +86,8 @@ export class StatusRefresh {
   readonly #log: Logger;
   readonly #asked = new Set<string>(); // to look at: an ECS event named them, or a rollout is followed
   readonly #perSecond: number;
+  /** The looks asked by events, one at a time: names asked meanwhile go in the next (coalesced). */
+  #looking: Promise<void> | undefined;
 
   constructor(deps: StatusRefreshDeps) {
     this.#deps = deps;
@@ -160,22 +164,33 @@ export class StatusRefresh {
     await this.#refresh(this.#deps.services(), signal);
   }
 
-  /** An ECS event about this service reached this replica: look now, not at the next pass. */
-  async soon(name: string, signal: AbortSignal): Promise<void> {
-    if (this.#deps.store.acting(name)) return; // the rollout this process runs reads ECS itself
+  /**
+   * An ECS event about this service reached this replica: look now, not at the next pass. Resolves once
+   * it was looked at. A burst of events makes one look at a time, not one waiter per event.
+   */
+  soon(name: string, signal: AbortSignal): Promise<void> {
+    if (this.#deps.store.acting(name)) return Promise.resolve(); // the rollout this process runs reads ECS itself
     this.#asked.add(name);
-    await this.#lookAtAsked(signal);
+    this.#looking ??= (async () => {
+      try {
+        while (this.#asked.size > 0) await this.#lookAtAsked(signal);
+      } finally {
+        this.#looking = undefined;
+      }
+    })();
+    return this.#looking;
   }
 
   /** The services asked for so far, 10 to a DescribeServices (events in a burst share calls). */
   async #lookAtAsked(signal: AbortSignal): Promise<void> {
     if (this.#asked.size === 0) return;
-    const asked = new Set(this.#asked);
+    const asked = [...this.#asked];
     this.#asked.clear();
-    await this.#refresh(
-      this.#deps.services().filter((s) => asked.has(s.name)),
-      signal,
-    );
+    const { named, services } = this.#deps;
+    const configs = named
+      ? asked.flatMap((name) => named(name) ?? [])
+      : services().filter((s) => asked.includes(s.name));
+    await this.#refresh(configs, signal);
   }
 
   async #refresh(all: readonly ServiceConfig[], signal: AbortSignal): Promise<void> {
@@ -202,7 +217,12 @@ export class StatusRefresh {
   async #service(config: ServiceConfig, live: LiveService, signal: AbortSignal): Promise<void> {
     const { store, metrics } = this.#deps;
     const name = config.name;
-    const revisions = await this.#revisions(config, live, signal);
+    const revisions = await liveRevisions(
+      { ecs: this.#deps.ecs, limiter: this.#limiter },
+      live,
+      this.#following.get(name),
+      signal,
+    );
     const primary = revisions.get(live.taskDefinitionArn);
     const seen = observeRollout(config, live, revisions, this.#following.get(name));
     const before = this.#seen.get(name);
@@ -261,37 +281,5 @@ export class StatusRefresh {
       metrics.syncState(name, sync.state);
       metrics.rolloutStep(name, undefined);
     }
-  }
-
-  /** The PRIMARY and ACTIVE revisions (fresh when they may move), the followed one and the previous. */
-  async #revisions(
-    config: ServiceConfig,
-    live: LiveService,
-    signal: AbortSignal,
-  ): Promise<Map<string, DescribedTaskDefinition>> {
-    const { ecs } = this.#deps;
-    const revisions = new Map<string, DescribedTaskDefinition>();
-    const inMotion =
-      live.deployments.length > 1 ||
-      live.deployments.some((d) => d.rolloutState !== undefined && d.rolloutState !== 'COMPLETED');
-    const followed = this.#following.get(config.name);
-    const fresh = new Set([
-      ...(inMotion ? live.deployments.map((d) => d.taskDefinitionArn) : []),
-      ...(followed ? [followed] : []),
-    ]);
-    const read = async (arn: string, authoritative: boolean) => {
-      if (revisions.has(arn)) return;
-      if (authoritative) await this.#limiter.acquire('DescribeTaskDefinition', signal);
-      revisions.set(arn, await (authoritative ? ecs.authoritative : ecs).describeTaskDefinition(arn, signal));
-    };
-    await read(live.taskDefinitionArn, fresh.has(live.taskDefinitionArn));
-    for (const arn of fresh) await read(arn, true);
-    // The revisions they replaced name the rollout's `from` image (immutable: the kept copy will do).
-    if (fresh.size > 0)
-      for (const described of [...revisions.values()]) {
-        const previous = readRevisionTags(described.tags).previousArn;
-        if (previous) await read(previous, false);
-      }
-    return revisions;
   }
 }

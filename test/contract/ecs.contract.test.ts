@@ -25,7 +25,7 @@ import type { EcsPort } from '../../deployer/ports.ts';
 import { ECHO_TASK_COMMAND, REPO_ROOT } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import { FakeClock, FakeEcs } from '../support/fakes/index.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface NewService {
@@ -89,8 +89,13 @@ function sdkWorld(
   network: AwsNetwork,
   stopServer: () => Promise<void>,
   crash: Crash,
+  keys: { accessKeyId: string; secretAccessKey: string } = credentials,
 ): EcsSubject {
-  const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecs: endpoint } });
+  const clients: AwsClients = createAwsClients({
+    maxAttempts: 1,
+    credentials: keys,
+    endpoints: { ecs: endpoint },
+  });
   return {
     client: clients.ecs,
     ecs: (options) => new EcsAdapter(clients.ecs, options),
@@ -258,8 +263,9 @@ contract<EcsSubject>(
       );
     },
     moto: async () => {
-      const moto = await startMoto();
-      return sdkWorld(moto.endpoint, await moto.defaultNetwork(), () => moto.stop(), motoCrash);
+      const moto = await motoAccount();
+      const network = await moto.defaultNetwork();
+      return sdkWorld(moto.endpoint, network, () => moto.stop(), motoCrash, moto.credentials);
     },
   },
   (subject, world) => {
@@ -410,7 +416,12 @@ contract<EcsSubject>(
         const ecs = subject().ecs();
         const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
         const next = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
-        await ecs.updateService(cluster, service, next, signal);
+        const answer = await ecs.updateService(cluster, service, next, signal);
+        // The answer already shows the new deployment: the rollout's first look (rollout/update.ts).
+        expect(answer?.deployments.find((d) => d.status === 'PRIMARY')).toMatchObject({
+          taskDefinitionArn: next,
+          rolloutState: 'IN_PROGRESS',
+        });
         const started = await ecs.describeService(cluster, service, signal);
         expect(started.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn).toBe(next);
         expect(started.taskDefinitionArn).toBe(next);
@@ -423,6 +434,25 @@ contract<EcsSubject>(
         expect(done.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn).toBe(next);
       },
     );
+
+    // UpdateService answers with "The full description of your service following the update call"
+    // (API_UpdateService.html, Response Elements): the service a DescribeServices right after shows, in
+    // every world (moto included: its deployments are its own, see ecs-update-service-starts-no-deployment).
+    it('updateService answers the service after the update, its PRIMARY deployment as described next', async () => {
+      const { cluster, service, taskDefinitionArn } = await subject().newService();
+      const ecs = subject().ecs();
+      const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
+      const next = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
+      const answer = await ecs.updateService(cluster, service, next, signal);
+      const described = await ecs.describeService(cluster, service, signal);
+      const primary = (live: typeof answer) => {
+        const found = live?.deployments.find((d) => d.status === 'PRIMARY');
+        return found && { id: found.id, taskDefinitionArn: found.taskDefinitionArn };
+      };
+      expect(answer).toMatchObject({ cluster, service, status: 'ACTIVE' });
+      expect(primary(answer)).toBeDefined();
+      expect(primary(answer)).toEqual(primary(described));
+    });
 
     // updateService records the requested revision on the service in every world (moto included).
     it('updateService to an unregistered revision fails with a terminal error', async () => {

@@ -242,11 +242,11 @@ export class EcsAdapter implements EcsPort {
     taskDefinitionArn: string,
     signal: AbortSignal,
     options: UpdateServiceOptions = {},
-  ): Promise<void> {
+  ): Promise<LiveService | undefined> {
     // The domain's plain-data deploymentConfiguration uses the API's own field names
     // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html).
     const deploymentConfiguration = options.deploymentConfiguration as DeploymentConfiguration | undefined;
-    await this.#call('ecs:UpdateService', signal, () =>
+    const output = await this.#call('ecs:UpdateService', signal, () =>
       this.#client.send(
         new UpdateServiceCommand({
           cluster,
@@ -257,6 +257,8 @@ export class EcsAdapter implements EcsPort {
         { abortSignal: signal },
       ),
     );
+    // "The full description of your service following the update call" (API_UpdateService.html).
+    return output.service ? toLiveService(cluster, service, output.service) : undefined;
   }
 
   /** The newest PENDING or IN_PROGRESS service deployment (ecs-service-deployments.ts). */

@@ -1,6 +1,8 @@
 // What every verb that talks to a running deployer shares: flags (--url, --token, --help), argument
 // checks with usage errors, the HTTP client, and one mapping from failures to exit codes.
 
+import type { ConfigStatus } from '../../contract/status-model.ts';
+import { shortRevision } from '../../present/format-values.ts';
 import { type CliCommand, type CliIo, cliHint, EXIT, UsageError } from '../cli-io.ts';
 import { callDeployer, resolveClientOptions } from '../deployer-client.ts';
 import { printable } from '../format/text-table.ts';
@@ -134,26 +136,53 @@ function answerError(status: number, body: unknown): DeployerAnswerError {
 
 /**
  * A service the deployer does not know: the closest name it does know (a typo such as `actor`), or
- * the list, and the command that lists them. Keeps the deployer's own message when it has no list
- * (still starting, or the status cannot be read).
+ * the list, and the command that lists them. When the deployer's config was rejected, that is said
+ * first: the service may be in the revision that was refused (or no config is in force at all), so
+ * the thing to fix is the config, not the name. Keeps the deployer's own message when the status
+ * cannot be read.
  */
 async function unknownService(
   error: DeployerAnswerError,
   service: string,
   readStatus: () => Promise<unknown>,
 ): Promise<DeployerAnswerError> {
-  const names = await readStatus()
-    .then((body) => (body as { services?: { name?: unknown }[] }).services?.map((s) => s.name))
-    .catch(() => undefined);
-  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) return error;
+  const status = (await readStatus().catch(() => undefined)) as
+    | { services?: { name?: unknown }[]; config?: Partial<ConfigStatus> }
+    | undefined;
+  const rejected = rejectedConfig(status?.config);
+  const names = status?.services?.map((s) => s.name);
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) return error;
+  const quoted = JSON.stringify(printable(service));
+  if (names.length === 0)
+    return rejected
+      ? new DeployerAnswerError(
+          error.status,
+          error.code,
+          `no service named ${quoted}: the deployer has no config in force, ${rejected}`,
+        )
+      : error;
   const guess = suggest(service, names);
   const known =
     names.length <= 10 ? `; it has ${names.map((n) => JSON.stringify(printable(n))).join(', ')}` : '';
   return new DeployerAnswerError(
     error.status,
     error.code,
-    `no service named ${JSON.stringify(printable(service))} in the deployer's config${guess ? `; did you mean ${JSON.stringify(guess)}?` : known} (${cliHint('status')} lists them)`,
+    `no service named ${quoted} in the deployer's config${guess ? `; did you mean ${JSON.stringify(guess)}?` : known} (${cliHint('status')} lists them)${rejected ? `; note: ${rejected}` : ''}`,
   );
+}
+
+/** "revision abc was rejected (file:line: message, and N more); fix it …", or undefined when applied. */
+function rejectedConfig(config: Partial<ConfigStatus> | undefined): string | undefined {
+  const errors = Array.isArray(config?.errors) ? config.errors : [];
+  const [first] = errors;
+  if (!first) return undefined;
+  const revision =
+    typeof config?.lastAttemptedRevision === 'string'
+      ? ` ${shortRevision(config.lastAttemptedRevision)}`
+      : '';
+  const more = errors.length > 1 ? `, and ${errors.length - 1} more` : '';
+  const where = `${printable(String(first.file))}:${Number(first.line)}`;
+  return `the newest config revision${revision} was rejected (${where}: ${printable(String(first.message))}${more}); fix it (${cliHint('validate')} lists every error) and services it declares appear once it is applied`;
 }
 
 /** `/api/services/<name>/<action>` with the name encoded (names come from the command line). */

@@ -13,7 +13,7 @@ import { registerRevision } from './register.ts';
 import { rollBack } from './rollback.ts';
 import type { RolloutContext, StepOutcome } from './rollout-context.ts';
 import { strategyGate } from './strategy-gate.ts';
-import { updateService } from './update.ts';
+import { type AfterUpdate, updateService } from './update.ts';
 import { verifyRollout } from './verify.ts';
 import { waitForDeployment } from './wait.ts';
 
@@ -54,13 +54,14 @@ const EXPLAINED_BY_TASKS = new Set<FailureReason>(['DeploymentFailed', 'RolloutT
 export async function deploy(ctx: RolloutContext, input: DeployInput): Promise<DeployResult> {
   const startedAt = ctx.clock.now();
   const { arn, reused } = await registerRevision(ctx, { ...input, startedAt });
-  await updateService(ctx, arn, reused ? undefined : input.observedService);
+  const after = await updateService(ctx, arn, reused ? undefined : input.observedService);
   return complete(ctx, {
     rolloutId: input.rolloutId,
     taskDefinitionArn: arn,
     digest: input.digest,
     previousArn: input.template.taskDefinitionArn,
     startedAt,
+    ...(after && { after }),
   });
 }
 
@@ -70,6 +71,8 @@ export interface CompleteInput {
   digest: string;
   previousArn: string | undefined;
   startedAt: Date;
+  /** The UpdateService just made (absent when resuming: the wait starts with a describe). */
+  after?: AfterUpdate;
 }
 
 export async function complete(ctx: RolloutContext, input: CompleteInput): Promise<DeployResult> {
@@ -82,6 +85,7 @@ export async function complete(ctx: RolloutContext, input: CompleteInput): Promi
     service.rollout.timeoutSeconds,
     'Waiting',
     gate,
+    input.after,
   );
   if (outcome.ok && service.verify) outcome = await verifyRollout(ctx, service.verify, input.digest);
   if (outcome.ok) {

@@ -1,6 +1,7 @@
 // On failure: bring the previous revision back. When ECS's circuit breaker (or anyone) already moved
 // the service to another revision, wait for that one instead of starting a second rollback.
 import type { RolloutContext, StepOutcome } from './rollout-context.ts';
+import type { AfterUpdate } from './update.ts';
 import { waitForDeployment } from './wait.ts';
 
 export interface RollbackResult {
@@ -22,13 +23,16 @@ export async function rollBack(
     live.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinitionArn ?? live.taskDefinitionArn;
   let target: string;
   let byEcs = false;
+  let after: AfterUpdate | undefined;
   if (primary && primary !== input.failedArn) {
     target = primary;
     byEcs = true;
     ctx.log.info({ taskDefinitionArn: target }, 'ECS already rolled back; waiting for that deployment');
   } else if (input.previousArn) {
     target = input.previousArn;
-    await ctx.ecs.updateService(cluster, service, target, ctx.signal);
+    const mark = ctx.deploymentSignals?.mark(cluster, service) ?? 0;
+    const answer = await ctx.ecs.updateService(cluster, service, target, ctx.signal);
+    after = { mark, ...(answer && { live: answer }) }; // the wait's first look (update.ts)
     ctx.log.info({ taskDefinitionArn: target }, 'rolling back');
   } else {
     return {
@@ -40,6 +44,6 @@ export async function rollBack(
       byEcs,
     };
   }
-  const outcome = await waitForDeployment(ctx, target, input.timeoutSeconds, 'RollingBack');
+  const outcome = await waitForDeployment(ctx, target, input.timeoutSeconds, 'RollingBack', undefined, after);
   return { outcome, taskDefinitionArn: target, byEcs };
 }

@@ -244,7 +244,7 @@ export class FakeEcs implements EcsPort {
     taskDefinitionArn: string,
     _signal?: AbortSignal,
     options: UpdateServiceOptions = {},
-  ): Promise<void> {
+  ): Promise<LiveService> {
     this.#call('updateService', 'ecs:UpdateService', service);
     const found = this.#service('ecs:UpdateService', cluster, service);
     const arn = this.#resolve(taskDefinitionArn);
@@ -268,6 +268,20 @@ export class FakeEcs implements EcsPort {
     for (const d of found.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
     found.deployments.unshift(this.#deployment(arn, 'IN_PROGRESS'));
     this.#event(found, `(service ${found.service}) has started a deployment of ${arn}.`);
+    // Like ECS, the answer describes the service after the update (API_UpdateService.html).
+    return this.#live(cluster, service, found);
+  }
+
+  /**
+   * ECS ends the PRIMARY deployment now as `behaviour` says, whatever the looks so far (what an ECS
+   * event then reports); returns its id, the event's deploymentId.
+   */
+  finishDeployment(service = 'actors', cluster = 'gitops'): string {
+    const found = this.#service('finishDeployment', cluster, service);
+    const primary = this.#primary(found);
+    primary.polls = Math.max(primary.polls, this.pollsToFinish - 1);
+    this.#progress(found);
+    return primary.id;
   }
 
   async stoppedTasks(

@@ -82,6 +82,53 @@ describe('status', () => {
     );
   });
 
+  it('says the config was rejected when no config is in force, instead of blaming the name', async () => {
+    deployer.runtime.setStatus(
+      fakeDeployerStatus({
+        config: {
+          revision: null,
+          lastAppliedRevision: null,
+          lastAttemptedRevision: 'def456',
+          headRevision: 'def456',
+          readAt: null,
+          errors: [
+            {
+              file: 'actors.yaml',
+              line: 3,
+              column: 5,
+              field: 'image.pin',
+              message: 'pin must be tag@sha256:digest',
+            },
+            { file: 'billing.yaml', line: 1, column: 1, field: '', message: 'not YAML' },
+          ],
+        },
+        services: [],
+      }),
+    );
+    const { code, stderr } = await cli(['status', 'actors']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'ecs-gitops status: no service named "actors": the deployer has no config in force, the newest config ' +
+        'revision def456 was rejected (actors.yaml:3: pin must be tag@sha256:digest, and 1 more); fix it ' +
+        '(npx ecs-gitops validate lists every error) and services it declares appear once it is applied\n',
+    );
+  });
+
+  it('notes a rejected newer revision beside the names it knows (the service may be new in it)', async () => {
+    const status = fakeDeployerStatus();
+    status.config.lastAttemptedRevision = 'def456';
+    status.config.errors = [
+      { file: 'billing.yaml', line: 2, column: 1, field: 'x', message: 'unknown field x' },
+    ];
+    deployer.runtime.setStatus(status);
+    const { code, stderr } = await cli(['status', 'billing']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no service named "billing" in the deployer\'s config; it has "actors"');
+    expect(stderr).toContain(
+      'note: the newest config revision def456 was rejected (billing.yaml:2: unknown field x)',
+    );
+  });
+
   it.each([
     ['status', 'actor'],
     ['status', 'Actors'],

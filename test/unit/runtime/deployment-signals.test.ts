@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredState } from '../../../deployer/domain/types.ts';
 import { DeploymentSignals } from '../../../deployer/runtime/deployment-signals.ts';
 import { routeDeploymentEvent } from '../../../deployer/runtime/route-deployment-event.ts';
+import { ServiceIndex } from '../../../deployer/runtime/service-index.ts';
 import { actorsServiceConfig, FakeClock, silentLogger } from '../../support/fakes/index.ts';
 
 const signal = new AbortController().signal;
@@ -44,7 +44,7 @@ describe('DeploymentSignals', () => {
 });
 
 describe('routeDeploymentEvent', () => {
-  const desired = { revision: 'r', services: [actorsServiceConfig()] } as unknown as DesiredState;
+  const index = new ServiceIndex([actorsServiceConfig()]);
   const event = (name: string) =>
     ({ kind: 'deployment-event', cluster: 'gitops', service: 'actors', event: name, at: '' }) as const;
 
@@ -52,7 +52,7 @@ describe('routeDeploymentEvent', () => {
     const signals = new DeploymentSignals();
     const refreshed: string[] = [];
     const route = routeDeploymentEvent({
-      desired: () => desired,
+      index: () => index,
       signals,
       logger: silentLogger,
       onEvent: (name) => refreshed.push(name),

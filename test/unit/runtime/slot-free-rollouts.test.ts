@@ -48,7 +48,7 @@ describe('rollouts that wait on ECS do not hold a queue slot', () => {
       world.ecs.seed({ service: name, image: `${REGISTRY_HOST}/fleet@${fleetV1}` });
     }
     world.configSource.commit('a'.repeat(40), files);
-    // The fleet's new deployments never finish by themselves; the other service's finish on its second look.
+    // The fleet's new deployments never finish by themselves; the other service's when ECS ends it.
     world.ecs.behaviour = (arn) => (arn.includes('/fleet-') ? 'hang' : 'complete');
     const runtime = world.boot({ clock: new StoppedClock() });
     await runtime.start();
@@ -75,13 +75,15 @@ describe('rollouts that wait on ECS do not hold a queue slot', () => {
       10_000,
     );
     expect(world.ecs.calls.update.filter((arn) => arn.includes('/other:'))).toHaveLength(1);
-    // ECS says the other service's deployment completed: it finishes; the fleet still waits.
+    // ECS completes the other service's deployment and says so: it finishes; the fleet still waits.
+    const deploymentId = world.ecs.finishDeployment('other');
     await runtime.enqueue(
       {
         kind: 'deployment-event',
         cluster: 'gitops',
         service: 'other',
         event: 'SERVICE_DEPLOYMENT_COMPLETED',
+        deploymentId,
         at: '',
       },
       AbortSignal.timeout(5_000),

@@ -42,7 +42,7 @@ const withTargetGroups: LiveDeploymentSettings = {
 describe('updateService step with rollout.strategy', () => {
   it('updateService sends the canary deploymentConfiguration with the new revision', async () => {
     const { ctx, ecs, next } = setup(CANARY, withTargetGroups);
-    expect(await updateService(ctx, next)).toBe(true);
+    expect(await updateService(ctx, next)).toMatchObject({ live: { taskDefinitionArn: next } });
     expect(ecs.calls.update).toEqual([next]);
     expect(ecs.calls.deploymentConfigurations).toEqual([
       {

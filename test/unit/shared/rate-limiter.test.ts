@@ -54,6 +54,44 @@ describe('RateLimiter', () => {
     await expect(waiting).rejects.toThrow();
   });
 
+  // Issue 17 (the ECR storm): 200 callers waiting for one operation's tokens used to all sleep until
+  // the next token and all wake for it (200 × 201 / 2 sleeps); in line, only the first sleeps.
+  it('callers wait in line: one sleep per token, served in the order they came', async () => {
+    let now = 0;
+    const sleepers: { due: number; resolve: () => void }[] = [];
+    const limiter = new RateLimiter({
+      burst: 1,
+      perSecond: 10,
+      now: () => now,
+      sleep: (ms) => new Promise<void>((resolve) => sleepers.push({ due: now + ms, resolve })),
+    });
+    const served: number[] = [];
+    let sleeps = 0;
+    const all = Promise.all(
+      Array.from({ length: 201 }, (_, i) =>
+        limiter.acquire('ecs:DescribeServices', signal).then(() => served.push(i)),
+      ),
+    );
+    let finished = false;
+    void all.then(() => {
+      finished = true;
+    });
+    // Virtual timers: move to the earliest due sleep and end every sleep due by then.
+    while (!finished) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (sleepers.length === 0) continue;
+      now = Math.min(...sleepers.map((s) => s.due));
+      for (const sleeper of sleepers.filter((s) => s.due <= now)) {
+        sleepers.splice(sleepers.indexOf(sleeper), 1);
+        sleeps += 1;
+        sleeper.resolve();
+      }
+    }
+    expect(served).toEqual(Array.from({ length: 201 }, (_, i) => i));
+    expect(sleeps).toBe(200);
+    expect(now).toBe(20_000); // 200 tokens at 10 a second
+  });
+
   it('refuses a limit that could never let a call through', () => {
     expect(() => new RateLimiter({ burst: 0, perSecond: 10 })).toThrow(/burst 0 must be >= 1/);
   });

@@ -1,0 +1,106 @@
+// Issue 17: an ECR event storm's events/s must stay flat as services grow (1,000 → 10,000). Counted, not
+// timed: how many services of the config each event's handling visits, at 100 and at 2,000 services.
+// Reads of the config's service list go through a counting proxy; building the index once per config
+// applied is the only walk over it. (The CPU profile of the 3,000-service storm also showed the status
+// refresh's callers waiting for tokens as a crowd: rate-limiter.test.ts counts that, one sleep a token.)
+import { describe, expect, it } from 'vitest';
+import type { ServiceConfig } from '../../../deployer/domain/types.ts';
+import { CachedTaskDefinitions } from '../../../deployer/runtime/cached-task-definitions.ts';
+import { DeploymentSignals } from '../../../deployer/runtime/deployment-signals.ts';
+import { createMetrics } from '../../../deployer/runtime/metrics.ts';
+import { routeDeploymentEvent } from '../../../deployer/runtime/route-deployment-event.ts';
+import { ServiceIndex } from '../../../deployer/runtime/service-index.ts';
+import { StatusRefresh } from '../../../deployer/runtime/status-refresh.ts';
+import { StatusStore } from '../../../deployer/runtime/status-store.ts';
+import {
+  actorsServiceConfig,
+  FakeClock,
+  FakeEcs,
+  REGISTRY_HOST,
+  silentLogger,
+} from '../../support/fakes/index.ts';
+
+const EVENTS = 50;
+
+/** `count` services (svc-1...) behind a proxy that counts every element read (find, filter, for...). */
+function countedServices(count: number) {
+  const services = Array.from({ length: count }, (_, i) =>
+    actorsServiceConfig({
+      name: `svc-${i + 1}`,
+      service: `svc-${i + 1}`,
+      container: `svc-${i + 1}`,
+      image: { repository: `team/svc-${i + 1}`, track: { latest: true } },
+    }),
+  );
+  let reads = 0;
+  const list = new Proxy(services, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads += 1;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return { list: list as readonly ServiceConfig[], visited: () => reads };
+}
+
+/** Services visited by EVENTS ECS deployment events and the status looks they ask for, at `count` services. */
+async function visitedPerEvent(count: number): Promise<{ visited: number; describes: number }> {
+  const { list, visited } = countedServices(count);
+  const index = new ServiceIndex(list);
+  const clock = new FakeClock();
+  const ecs = new FakeEcs(clock);
+  for (let i = 1; i <= EVENTS; i++)
+    ecs.seed({ service: `svc-${i}`, image: `${REGISTRY_HOST}/team/svc-${i}:1.0.0` });
+  const store = new StatusStore({ mode: 'aws', version: 'test', clock });
+  const refresh = new StatusRefresh({
+    ecs: new CachedTaskDefinitions(ecs),
+    store,
+    metrics: createMetrics({ defaultMetrics: false }),
+    clock,
+    logger: silentLogger,
+    services: () => list,
+    named: (name) => index.named(name),
+  });
+  const signal = AbortSignal.timeout(5_000);
+  const looks: Promise<void>[] = [];
+  const route = routeDeploymentEvent({
+    index: () => index,
+    signals: new DeploymentSignals(),
+    logger: silentLogger,
+    onEvent: (name) => looks.push(refresh.soon(name, signal)),
+  });
+  const before = visited();
+  for (let i = 1; i <= EVENTS; i++) {
+    await route(
+      {
+        kind: 'deployment-event',
+        cluster: 'gitops',
+        service: `svc-${i}`,
+        event: 'SERVICE_DEPLOYMENT_COMPLETED',
+        at: '',
+      },
+      signal,
+      { release: () => {} },
+    );
+    // An ECR push names the repository: its services come from the same index.
+    expect(index.servicesOf(`team/svc-${i}`).map((s) => s.name)).toEqual([`svc-${i}`]);
+  }
+  await Promise.all(looks);
+  expect(store.service(`svc-${EVENTS}`)?.tasks).toBeDefined(); // the looks happened
+  return { visited: visited() - before, describes: ecs.counter.count('ecs:DescribeServices') };
+}
+
+describe('the work of one event', () => {
+  it('visits no service of the config, at 100 services as at 2,000', async () => {
+    const small = await visitedPerEvent(100);
+    const large = await visitedPerEvent(2_000);
+    expect(small.visited).toBe(0);
+    expect(large.visited).toBe(0);
+  });
+
+  it('a burst of events makes one status look at a time: 10 services a DescribeServices, not one each', async () => {
+    const { describes } = await visitedPerEvent(100);
+    // A look takes every name asked so far, 10 to a call; the names asked while it runs wait for the
+    // next one (one look for each event: 50).
+    expect(describes).toBeLessThanOrEqual(EVENTS / 5);
+  });
+});
