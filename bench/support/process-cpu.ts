@@ -17,3 +17,22 @@ export function processCpuNs(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** The same for a process and all its descendants (gunicorn's master and worker), from /proc's children lists. */
+export function processTreeCpuNs(pid: number): number | undefined {
+  const own = processCpuNs(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  for (const child of childPids(pid)) total += processTreeCpuNs(child) ?? 0;
+  return total;
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { command, environment, parseDockerfile } from '../../test/support/dockerfile.ts';
+import { warmCompileCacheAsBuilt } from '../../test/support/image-compile-cache.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 export function shippedImage(dockerfileName: string): { args: string[]; env: Record<string, string> } {
@@ -10,4 +11,17 @@ export function shippedImage(dockerfileName: string): { args: string[]; env: Rec
   const [program, ...args] = command(dockerfile.final) ?? [];
   if (program !== 'node') throw new Error(`${dockerfileName}'s CMD starts with '${program}', expected node`);
   return { args, env: environment(dockerfile.final) };
+}
+
+/**
+ * The same, with the build's compile-cache step run as the image build runs it (a temporary directory
+ * for the image's NODE_COMPILE_CACHE): a process started with this env starts as the image's does.
+ */
+export async function shippedImageAsBuilt(
+  dockerfileName: string,
+): Promise<{ args: string[]; env: Record<string, string>; compileCache: string | undefined }> {
+  const { args } = shippedImage(dockerfileName);
+  const dockerfile = parseDockerfile(readFileSync(join(REPO_ROOT, dockerfileName), 'utf8'));
+  const warmed = await warmCompileCacheAsBuilt(dockerfile.final, REPO_ROOT);
+  return { args, env: warmed.env, compileCache: warmed.cacheDir };
 }

@@ -5,11 +5,12 @@ import type { ConfigError, ConfigFile, ConfigLoadResult, ServiceConfig } from '.
 import { crossFileErrors, type ParsedFile } from './cross-file-checks.ts';
 import { environmentIssues } from './environment-checks.ts';
 import { dotted } from './field-path.ts';
+import { ParsedFileCache } from './parsed-file-cache.ts';
 import { type Issue, schemaIssues } from './schema-errors.ts';
 import { semanticIssues } from './semantic-checks.ts';
 import { resolveStackValues, type StackValues } from './stack-values.ts';
 import { toServiceConfigs, type ValidServiceData } from './to-service-config.ts';
-import { locate, sourceText } from './yaml-locations.ts';
+import { locate, type Position, sourceText } from './yaml-locations.ts';
 import { parseYaml } from './yaml-syntax.ts';
 
 /**
@@ -38,6 +39,26 @@ function placeholderPosition(
   const index = source.indexOf(placeholder);
   if (index < 0 || source.slice(0, index).includes('\n')) return at;
   return { line: at.line, column: at.column + index };
+}
+
+/**
+ * A file whose text passed every per-file check before: its configs from the kept data. Positions are
+ * only needed when a check across files reports this file; only then is its text parsed again.
+ */
+function fromCache(file: ConfigFile, data: unknown): FileOutcome {
+  let positions: ((path: Issue['path'], anchor: Issue['anchor']) => Position) | undefined;
+  const position = (path: Issue['path'], anchor: Issue['anchor']): Position => {
+    if (!positions) {
+      const { doc, lineCounter } = parseYaml(file.text);
+      positions = (at, how) => locate(doc, lineCounter, at, how);
+    }
+    return positions(path, anchor);
+  };
+  return {
+    errors: [],
+    parsed: { file: file.path, data, locate: position },
+    configs: toServiceConfigs(data as ValidServiceData, file.path),
+  };
 }
 
 function parseOne(file: ConfigFile, stackValues: StackValues | undefined): FileOutcome {
@@ -121,14 +142,19 @@ function unique(errors: ConfigError[]): ConfigError[] {
   });
 }
 
+/** One per process: the deployer's intake and its served-URL watcher parse the same revisions. */
+export const processParseCache = new ParsedFileCache();
+
 /**
  * `stackValues` resolves `${stack:Name}` placeholders (see stack-values.ts); the deployer always passes
  * them. Without them placeholders stay as written and only their syntax is checked (`validate`).
+ * `cache` keeps what valid files resolved to, so unchanged files are not parsed again (parsed-file-cache.ts).
  */
 export function parseConfigFiles(
   files: ConfigFile[],
   revision: string,
   stackValues?: StackValues,
+  cache: ParsedFileCache = processParseCache,
 ): ConfigLoadResult {
   const errors: ConfigError[] = [];
   const parsed: ParsedFile[] = [];
@@ -136,10 +162,14 @@ export function parseConfigFiles(
   const serviceFiles = files
     .filter((f) => isServiceConfigPath(f.path))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  cache.begin(stackValues);
   for (const file of serviceFiles) {
     let outcome: FileOutcome;
     try {
-      outcome = parseOne(file, stackValues);
+      const kept = cache.get(file.text);
+      outcome = kept === undefined ? parseOne(file, stackValues) : fromCache(file, kept);
+      if (kept === undefined && outcome.errors.length === 0 && outcome.parsed)
+        cache.set(file.text, outcome.parsed.data);
     } catch (error) {
       // A bug in a check must not take the deployer down: report it against the file instead.
       outcome = {
@@ -158,6 +188,7 @@ export function parseConfigFiles(
     if (outcome.parsed) parsed.push(outcome.parsed);
     if (outcome.configs) services.push(...outcome.configs);
   }
+  cache.end();
   errors.push(...crossFileErrors(parsed));
   if (errors.length > 0) return { ok: false, revision, errors: unique(errors).sort(compareErrors) };
   services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -12,7 +12,8 @@ import { DEPLOYER_HEALTH_PATH, DEPLOYER_READY_PATH } from '../../../common/contr
 import { freePort } from '../../../local/tasks/free-port.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
 import { layoutFinalStage, linkProductionModules } from '../../support/docker-context.ts';
-import { command, environment, parseDockerfile } from '../../support/dockerfile.ts';
+import { command, parseDockerfile } from '../../support/dockerfile.ts';
+import { warmCompileCacheAsBuilt } from '../../support/image-compile-cache.ts';
 import { quietLogger } from '../local/helpers.ts';
 import { startServiceProcess } from '../service/support/service-process.ts';
 
@@ -42,13 +43,17 @@ describe('Dockerfile.deployer, laid out as the image holds it', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     await layoutFinalStage(dockerfile, ROOT, dir);
     await linkProductionModules(ROOT, dir);
+    // The build's compile-cache step, run on the laid-out image (a temporary stand-in for its directory).
+    const image = await warmCompileCacheAsBuilt(dockerfile.final, dir);
+    const { cacheDir } = image;
+    if (cacheDir) cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
 
     const [program, script] = command(dockerfile.final) ?? [];
     expect(program).toBe('node');
     const port = await freePort();
     const deployer = startServiceProcess(
       {
-        ...environment(dockerfile.final),
+        ...image.env,
         ...world.env(),
         DEPLOYER_MODE: 'aws',
         CONFIG_PATH: 'config',

@@ -30,6 +30,8 @@ const ALLOWED: Record<string, string> = {
   'deployer/cli/write-schema.ts#SCHEMA_FILE': SHARED,
   'deployer/cli/write-schema.ts#schemaFileIsCurrent':
     'the check `npm run schema` answers; a test keeps the file current',
+  'deployer/domain/config/parse-config-files.ts#processParseCache':
+    "the process's parse cache: a test counts that the served-URL watcher and the intake share one parse",
   'deployer/domain/config/suggestions.ts#editDistance': PURE,
   'deployer/domain/revision-tags.ts#REVISION_TAG_KEYS': SHARED,
   'deployer/http/dashboard/history-page.ts#renderHistoryPage': PURE,
