@@ -8,12 +8,15 @@
 //   (bench/flask/actors_app.py), when a Python with flask and gunicorn is found; otherwise the run
 //   says so and prints how to get it.
 // One process per server, the load client (support/http-load.ts) in this process, loopback,
-// interleaved rounds (the order reversed every other round), each ratio paired within a round and
-// the median taken. Two measures: requests/s, and CPU time per request of each server process
+// rounds of short interleaved turns (the order reversed every other turn), each ratio paired within
+// a round and the median over rounds taken. Two measures: requests/s, and CPU time per request of each server process
 // (all threads; gunicorn's master and worker) from /proc, which a busy shared machine disturbs far
-// less. The client's own CPU is reported so a run shows whether it, not a server, set the pace.
+// less, split into user time (the server's own code: what a framework adds shows here) and system
+// time (mostly the kernel's socket work). The client's own CPU is reported so a run shows whether
+// it, not a server, set the pace.
 // Run: npm run bench:actors
-// BENCH_DURATION (seconds per measured run, default 2), BENCH_ROUNDS (default 7), BENCH_CONNECTIONS
+// BENCH_DURATION (seconds per server per round, default 2), BENCH_SLICES (turns it is cut into, 4),
+// BENCH_ROUNDS (default 7), BENCH_CONNECTIONS
 // (10). BENCH_COMPARE_SERVICE=<dir>[,<dir>…] (other checkouts, each with node_modules) adds their
 // services as more rows: before/after in the same run. BENCH_FLASK_PYTHON, BENCH_GUNICORN_DIR: see
 // support/flask-gunicorn.ts.
@@ -28,7 +31,7 @@ import { freePort } from '../local/tasks/free-port.ts';
 import { findFlaskGunicorn, GET_GUNICORN, gunicornArgs } from './support/flask-gunicorn.ts';
 import { type LoadResult, runLoad } from './support/http-load.ts';
 import { machineLine } from './support/machine.ts';
-import { processTreeCpuNs } from './support/process-cpu.ts';
+import { processTreeCpuNs, processTreeUserSystemNs } from './support/process-cpu.ts';
 import { REPO_ROOT } from './support/repo-root.ts';
 import { shippedImage } from './support/shipped-image.ts';
 import { formatMs, formatRatio, percentile } from './support/stats.ts';
@@ -37,6 +40,8 @@ import { printTable, type Row } from './support/table.ts';
 const DURATION_MS = Number(process.env.BENCH_DURATION ?? 2) * 1000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const WARMUP_MS = 2000;
+/** Turns per server in a round (BENCH_SLICES): shorter turns pair the servers closer in time. */
+const SLICES = Number(process.env.BENCH_SLICES ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const TARGET_VS_BARE = 0.85;
 const TARGET_VS_FLASK = 9;
@@ -53,10 +58,27 @@ interface Server {
   logFile: string;
 }
 
+/** One server's share of a round: its slices added up. */
 interface Round {
-  load: LoadResult;
+  requests: number;
+  requestsPerSecond: number;
   /** The server's CPU time per response, µs. */
   serverCpuMicros: number;
+  /** The same split into user (the server's own code) and system (mostly socket work), µs. */
+  userMicros: number;
+  systemMicros: number;
+  /** Latency percentiles of the round's middle slice. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  clientCpuMicrosPerRequest: number;
+  clientCoreShare: number;
+}
+
+interface Slice {
+  load: LoadResult;
+  cpuNs: number;
+  userNs: number;
+  systemNs: number;
 }
 
 async function startProcess(
@@ -134,14 +156,40 @@ async function load(server: Server, durationMs: number): Promise<LoadResult> {
   return result;
 }
 
-async function measure(server: Server): Promise<Round> {
+async function measureSlice(server: Server, durationMs: number): Promise<Slice> {
   const pid = server.child.pid ?? 0;
   const before = processTreeCpuNs(pid);
-  const result = await load(server, DURATION_MS);
+  const splitBefore = processTreeUserSystemNs(pid);
+  const result = await load(server, durationMs);
   const after = processTreeCpuNs(pid);
-  const serverCpuMicros =
-    before !== undefined && after !== undefined ? (after - before) / 1000 / result.requests : Number.NaN;
-  return { load: result, serverCpuMicros };
+  const splitAfter = processTreeUserSystemNs(pid);
+  const delta = (from: number | undefined, to: number | undefined) =>
+    from !== undefined && to !== undefined ? to - from : Number.NaN;
+  return {
+    load: result,
+    cpuNs: delta(before, after),
+    userNs: delta(splitBefore?.userNs, splitAfter?.userNs),
+    systemNs: delta(splitBefore?.systemNs, splitAfter?.systemNs),
+  };
+}
+
+function roundOf(slices: Slice[]): Round {
+  const sum = (pick: (slice: Slice) => number) => slices.reduce((total, slice) => total + pick(slice), 0);
+  const requests = sum((slice) => slice.load.requests);
+  const wallMs = sum((slice) => slice.load.wallMs);
+  const clientCpuMicros = sum((slice) => slice.load.clientCpuMicrosPerRequest * slice.load.requests);
+  const middle = slices[Math.floor(slices.length / 2)]?.load;
+  return {
+    requests,
+    requestsPerSecond: (requests * 1000) / wallMs,
+    serverCpuMicros: sum((slice) => slice.cpuNs) / 1000 / requests,
+    userMicros: sum((slice) => slice.userNs) / 1000 / requests,
+    systemMicros: sum((slice) => slice.systemNs) / 1000 / requests,
+    latencyP50Ms: middle?.latencyP50Ms ?? Number.NaN,
+    latencyP99Ms: middle?.latencyP99Ms ?? Number.NaN,
+    clientCpuMicrosPerRequest: clientCpuMicros / requests,
+    clientCoreShare: clientCpuMicros / 1000 / wallMs,
+  };
 }
 
 const oneMinuteLoad = () => loadavg()[0] ?? Number.NaN;
@@ -230,17 +278,23 @@ async function main(): Promise<void> {
     }
 
     process.stdout.write(
-      `GET /actors: ${sample.body.length} bytes, ${CONNECTIONS} connections, ${WARMUP_MS / 1000} s warm-up, then ${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s per server\n`,
+      `GET /actors: ${sample.body.length} bytes, ${CONNECTIONS} connections, ${WARMUP_MS / 1000} s warm-up, then ${ROUNDS} rounds of ${DURATION_MS / 1000} s per server, each in ${SLICES} interleaved turns\n`,
     );
     for (const server of servers) await load(server, WARMUP_MS);
     const logBytesBefore = new Map(servers.map((server) => [server, statSync(server.logFile).size]));
     const rounds = new Map<Server, Round[]>(servers.map((server) => [server, []]));
     const loads: number[] = [oneMinuteLoad()];
     for (let round = 0; round < ROUNDS; round += 1) {
-      // Every server sees the same drift of a shared machine; reversing the order every other round
-      // keeps "always right after the baseline" from favouring one of them.
-      const order = round % 2 === 0 ? servers : [...servers].reverse();
-      for (const server of order) rounds.get(server)?.push(await measure(server));
+      // A round is SLICES short turns per server, taken in turn, so the servers compared in a round
+      // ran within a second of each other and saw the same drift of a shared machine; reversing the
+      // order every other turn keeps "always right after the baseline" from favouring one of them.
+      const slices = new Map<Server, Slice[]>(servers.map((server) => [server, []]));
+      for (let turn = 0; turn < SLICES; turn += 1) {
+        const order = turn % 2 === 0 ? servers : [...servers].reverse();
+        for (const server of order)
+          slices.get(server)?.push(await measureSlice(server, DURATION_MS / SLICES));
+      }
+      for (const server of servers) rounds.get(server)?.push(roundOf(slices.get(server) ?? []));
       loads.push(oneMinuteLoad());
     }
     const loadDuring = `load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the rounds`;
@@ -249,33 +303,32 @@ async function main(): Promise<void> {
     const medianOf = (server: Server, pick: (round: Round) => number) => median(of(server).map(pick));
     /** Per round: a's req/s over b's; the rounds' median is the verdict (drift cancels within a round). */
     const rpsRatios = (a: Server, b: Server) =>
-      of(a).map(
-        (round, index) => round.load.requestsPerSecond / (of(b)[index]?.load.requestsPerSecond ?? Number.NaN),
-      );
+      of(a).map((round, index) => round.requestsPerSecond / (of(b)[index]?.requestsPerSecond ?? Number.NaN));
     /** Per round: b's CPU per request over a's, i.e. a's capacity relative to b's on the same core. */
     const cpuRatios = (a: Server, b: Server) =>
       of(a).map((round, index) => (of(b)[index]?.serverCpuMicros ?? Number.NaN) / round.serverCpuMicros);
     const logBytesPerRequest = (server: Server) => {
-      const requests = of(server).reduce((sum, round) => sum + round.load.requests, 0);
+      const requests = of(server).reduce((sum, round) => sum + round.requests, 0);
       const bytes = statSync(server.logFile).size - (logBytesBefore.get(server) ?? 0);
       return requests > 0 ? (bytes / requests).toFixed(1) : 'n/a';
     };
     const row = (server: Server): Row => {
-      const medianRound = [...of(server)].sort((a, b) => a.load.requestsPerSecond - b.load.requestsPerSecond)[
+      const medianRound = [...of(server)].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[
         Math.floor(of(server).length / 2)
       ];
       return [
         server.name,
         medianOf(server, (round) => round.serverCpuMicros).toFixed(1),
+        `${medianOf(server, (round) => round.userMicros).toFixed(1)} / ${medianOf(server, (round) => round.systemMicros).toFixed(1)}`,
         range(cpuRatios(server, bare)),
-        (medianRound?.load.requestsPerSecond ?? Number.NaN).toFixed(0),
+        (medianRound?.requestsPerSecond ?? Number.NaN).toFixed(0),
         range(rpsRatios(server, bare)),
         of(server)
-          .map((round) => round.load.requestsPerSecond.toFixed(0))
+          .map((round) => round.requestsPerSecond.toFixed(0))
           .join(' / '),
-        formatMs(medianRound?.load.latencyP50Ms ?? Number.NaN),
-        formatMs(medianRound?.load.latencyP99Ms ?? Number.NaN),
-        `${medianOf(server, (round) => round.load.clientCpuMicrosPerRequest).toFixed(1)} / ${medianOf(server, (round) => round.load.clientCoreShare).toFixed(2)}`,
+        formatMs(medianRound?.latencyP50Ms ?? Number.NaN),
+        formatMs(medianRound?.latencyP99Ms ?? Number.NaN),
+        `${medianOf(server, (round) => round.clientCpuMicrosPerRequest).toFixed(1)} / ${medianOf(server, (round) => round.clientCoreShare).toFixed(2)}`,
         logBytesPerRequest(server),
       ];
     };
@@ -284,6 +337,7 @@ async function main(): Promise<void> {
       [
         'server',
         'CPU µs/request',
+        'user / system µs',
         'capacity vs baseline 1 (CPU ratio)',
         'req/s, median round',
         'req/s vs baseline 1',
@@ -318,7 +372,7 @@ async function main(): Promise<void> {
         : `Goal 2: actors service / Flask+gunicorn NOT MEASURED: no Python with flask and gunicorn. Get it with: ${GET_GUNICORN}\n`,
     );
     const clientBound = servers.filter(
-      (server) => medianOf(server, (round) => round.load.clientCoreShare) >= CLIENT_BOUND_SHARE,
+      (server) => medianOf(server, (round) => round.clientCoreShare) >= CLIENT_BOUND_SHARE,
     );
     process.stdout.write(
       clientBound.length > 0
