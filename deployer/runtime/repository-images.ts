@@ -29,6 +29,9 @@ export class RepositoryImages {
   readonly #entries = new Map<string, Entry>();
   /** Repository path (as ECR events name it) → the configured names cached under it. */
   readonly #byPath = new Map<string, Set<string>>();
+  /** Per repository path, the count of changed() calls when it was last named (a read older is stale). */
+  readonly #changedAt = new Map<string, number>();
+  #changes = 0;
   #pass = 0;
 
   constructor(registry: RegistryPort, options: { rereadEveryPasses?: number } = {}) {
@@ -46,15 +49,20 @@ export class RepositoryImages {
     const path = repositoryPath(repository);
     for (const configured of this.#byPath.get(path) ?? []) this.#entries.delete(configured);
     this.#byPath.delete(path);
+    this.#changes += 1;
+    this.#changedAt.set(path, this.#changes);
   }
 
   /** The repository's images: from ECR when unknown, named by an event, or its turn; else as last read. */
   async images(repository: string, signal: AbortSignal): Promise<RegistryImage[]> {
     const entry = this.#entries.get(repository);
     if (entry && (entry.readAt === this.#pass || !this.#due(repository))) return entry.images;
+    const asked = this.#changes;
     const images = await this.#registry.listImages(repository, signal);
-    this.#entries.set(repository, { images, readAt: this.#pass });
     const path = repositoryPath(repository);
+    // An event during the read may name a push the answer does not hold yet: not kept, read next pass.
+    if ((this.#changedAt.get(path) ?? 0) > asked) return images;
+    this.#entries.set(repository, { images, readAt: this.#pass });
     const names = this.#byPath.get(path) ?? new Set<string>();
     names.add(repository);
     this.#byPath.set(path, names);
