@@ -263,7 +263,12 @@ async function main(): Promise<void> {
       ? await start('Flask + gunicorn, 1 sync worker (baseline 2)', {
           program: flask.python,
           args: gunicornArgs,
-          env: { ...CREDENTIALS, ...(flask.pythonPath ? { PYTHONPATH: flask.pythonPath } : {}) },
+          // No __pycache__ left in the checkout.
+          env: {
+            ...CREDENTIALS,
+            PYTHONDONTWRITEBYTECODE: '1',
+            ...(flask.pythonPath ? { PYTHONPATH: flask.pythonPath } : {}),
+          },
         })
       : undefined;
     if (gunicorn) {
