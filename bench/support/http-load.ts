@@ -51,10 +51,10 @@ function frame(buffer: Buffer): Framed | 'incomplete' | 'unframed' {
   if (headerEnd < 0) return 'incomplete';
   const head = buffer.toString('latin1', 0, headerEnd).toLowerCase();
   const status = Number(head.slice(9, 12));
-  const lengthAt = head.indexOf('\r\ncontent-length:');
-  if (lengthAt < 0) return 'unframed';
-  const length = Number.parseInt(head.slice(lengthAt + 17, head.indexOf('\r\n', lengthAt + 2) >>> 0), 10);
-  if (!Number.isFinite(length)) return 'unframed';
+  // Header names are case-insensitive (lower-cased above); the value runs to the end of its line.
+  const lengthHeader = /\r\ncontent-length:[ \t]*(\d+)/.exec(head);
+  if (!lengthHeader) return 'unframed';
+  const length = Number(lengthHeader[1]);
   const close = /\r\nconnection:\s*close/.test(head);
   const total = headerEnd + HEADER_END.length + length;
   return { status, length: buffer.length >= total ? total : undefined, close };
