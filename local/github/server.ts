@@ -30,6 +30,8 @@ export interface GitHubCall {
   body: unknown;
   status: number;
   at: string;
+  /** On a 403 rate-limited answer: the reset it named (x-ratelimit-reset), before which no retry may come. */
+  rateLimitReset?: string;
 }
 
 export interface StandInDeployment {
@@ -154,8 +156,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
 
     const text = await readBody(request);
     let body: unknown;
-    const record = (status: number) =>
-      calls.push({ method, path: url.pathname, body, status, at: new Date().toISOString() });
+    const record = (status: number, extra: Pick<GitHubCall, 'rateLimitReset'> = {}) =>
+      calls.push({ method, path: url.pathname, body, status, at: new Date().toISOString(), ...extra });
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
@@ -164,8 +166,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     }
     if (fault?.kind === 'slow')
       await new Promise((resolve) => setTimeout(resolve, fault?.kind === 'slow' ? fault.delayMs : 0));
-    if (fault?.kind === 'rate-limit' && Date.now() < rateLimitedUntil) {
-      record(403);
+    if (fault?.kind === 'rate-limit' && (fault.held || Date.now() < rateLimitedUntil)) {
+      // A held limit moves its reset along, as GitHub names the end of the current window.
+      const resetMs = fault.held ? Date.now() + fault.seconds * 1000 : rateLimitedUntil;
+      // x-ratelimit-reset is in whole UTC epoch seconds.
+      const reset = Math.ceil(resetMs / 1000);
+      record(403, { rateLimitReset: new Date(reset * 1000).toISOString() });
       return json(
         response,
         403,
@@ -177,7 +183,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
           'x-ratelimit-limit': '5000',
           'x-ratelimit-remaining': '0',
           'x-ratelimit-used': '5000',
-          'x-ratelimit-reset': String(Math.ceil(rateLimitedUntil / 1000)),
+          'x-ratelimit-reset': String(reset),
           'x-ratelimit-resource': 'core',
         },
       );

@@ -2,6 +2,7 @@
 // and stops it the way ECS does (SIGTERM, then SIGKILL after a grace period).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compileCacheEnv } from './compile-cache.ts';
 
 export interface TaskCommand {
   command: string[];
@@ -59,7 +60,7 @@ export class TaskProcess {
     // detached: the task leads its own process group, so stop() also reaches anything it spawned.
     this.#child = spawn(file, args, {
       cwd: options.command.cwd,
-      env: { PATH: process.env.PATH ?? '', ...options.env },
+      env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ...options.env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

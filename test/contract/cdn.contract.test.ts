@@ -10,8 +10,8 @@ import { InvalidationStore } from '../../local/cloudfront/invalidations.ts';
 import { createCloudFrontServer } from '../../local/cloudfront/server.ts';
 import { close, listen } from '../../local/http-util.ts';
 import { FakeCdn } from '../support/fakes/index.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { createMotoDistribution } from '../support/moto-resources.ts';
-import { startMoto } from '../support/moto-server.ts';
 import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface CdnSubject extends Subject {
@@ -22,8 +22,15 @@ interface CdnSubject extends Subject {
 
 const credentials = { accessKeyId: 'contract', secretAccessKey: 'contract' };
 
-async function adapterAt(endpoint: string): Promise<{ cdn: CloudFrontAdapter; clients: AwsClients }> {
-  const clients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { cloudfront: endpoint } });
+async function adapterAt(
+  endpoint: string,
+  keys: { accessKeyId: string; secretAccessKey: string } = credentials,
+): Promise<{ cdn: CloudFrontAdapter; clients: AwsClients }> {
+  const clients = createAwsClients({
+    maxAttempts: 1,
+    credentials: keys,
+    endpoints: { cloudfront: endpoint },
+  });
   return { cdn: new CloudFrontAdapter(await clients.cloudfront.get()), clients };
 }
 
@@ -58,8 +65,8 @@ contract<CdnSubject>(
       };
     },
     moto: async () => {
-      const moto = await startMoto();
-      const { cdn, clients } = await adapterAt(moto.endpoint);
+      const moto = await motoAccount();
+      const { cdn, clients } = await adapterAt(moto.endpoint, moto.credentials);
       const distributionId = await createMotoDistribution(await clients.cloudfront.get());
       return {
         cdn,

@@ -25,7 +25,7 @@ import type { EcsPort } from '../../deployer/ports.ts';
 import { ECHO_TASK_COMMAND, REPO_ROOT } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
 import { FakeClock, FakeEcs } from '../support/fakes/index.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { contract, eventually, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface NewService {
@@ -89,8 +89,13 @@ function sdkWorld(
   network: AwsNetwork,
   stopServer: () => Promise<void>,
   crash: Crash,
+  keys: { accessKeyId: string; secretAccessKey: string } = credentials,
 ): EcsSubject {
-  const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecs: endpoint } });
+  const clients: AwsClients = createAwsClients({
+    maxAttempts: 1,
+    credentials: keys,
+    endpoints: { ecs: endpoint },
+  });
   return {
     client: clients.ecs,
     ecs: (options) => new EcsAdapter(clients.ecs, options),
@@ -258,8 +263,9 @@ contract<EcsSubject>(
       );
     },
     moto: async () => {
-      const moto = await startMoto();
-      return sdkWorld(moto.endpoint, await moto.defaultNetwork(), () => moto.stop(), motoCrash);
+      const moto = await motoAccount();
+      const network = await moto.defaultNetwork();
+      return sdkWorld(moto.endpoint, network, () => moto.stop(), motoCrash, moto.credentials);
     },
   },
   (subject, world) => {

@@ -27,7 +27,7 @@ import { MetricStore } from '../../local/cloudwatch/metrics.ts';
 import { createCloudWatchServer } from '../../local/cloudwatch/server.ts';
 import { close, listen } from '../../local/http-util.ts';
 import { FakeMetrics } from '../support/fakes/index.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { contract, type Subject, signal, unlessMotoLimit } from './worlds.ts';
 
 interface MetricsSubject extends Subject {
@@ -77,8 +77,12 @@ async function standInWorld(): Promise<MetricsSubject> {
 }
 
 async function motoWorld(): Promise<MetricsSubject> {
-  const moto = await startMoto();
-  const clients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { cloudwatch: moto.endpoint } });
+  const moto = await motoAccount();
+  const clients = createAwsClients({
+    maxAttempts: 1,
+    credentials: moto.credentials,
+    endpoints: { cloudwatch: moto.endpoint },
+  });
   return {
     metrics: new CloudWatchMetrics(await clients.cloudwatch.get()),
     client: await clients.cloudwatch.get(),

@@ -8,7 +8,7 @@ import type { QueueMessage } from '../../deployer/domain/types.ts';
 import type { QueuePort, ReceivedMessage } from '../../deployer/ports.ts';
 import { startLocalQueue } from '../../local/sqs.ts';
 import { FakeQueue } from '../support/fakes/index.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { contract, type Subject, signal } from './worlds.ts';
 
 interface QueueSubject extends Subject {
@@ -19,11 +19,15 @@ interface QueueSubject extends Subject {
 const credentials = { accessKeyId: 'contract', secretAccessKey: 'contract' };
 let queues = 0;
 
-function sqsWorld(endpoint: string, stopServer: () => Promise<void>): QueueSubject {
+function sqsWorld(
+  endpoint: string,
+  stopServer: () => Promise<void>,
+  keys: { accessKeyId: string; secretAccessKey: string } = credentials,
+): QueueSubject {
   const clients: AwsClients = createAwsClients({
     region: 'us-east-1',
     maxAttempts: 1,
-    credentials,
+    credentials: keys,
     endpoints: { sqs: endpoint },
   });
   return {
@@ -70,8 +74,8 @@ contract<QueueSubject>(
       return sqsWorld(local.endpoint, () => local.stop());
     },
     moto: async () => {
-      const moto = await startMoto();
-      return sqsWorld(moto.endpoint, () => moto.stop());
+      const moto = await motoAccount();
+      return sqsWorld(moto.endpoint, () => moto.stop(), moto.credentials);
     },
   },
   (subject) => {

@@ -11,8 +11,8 @@ import { LocalRegistry } from '../../local/ecr/registry.ts';
 import { createEcrServer } from '../../local/ecr/server.ts';
 import { close, listen } from '../../local/http-util.ts';
 import { FakeClock, FakeRegistry } from '../support/fakes/index.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { putMotoImage } from '../support/moto-resources.ts';
-import { startMoto } from '../support/moto-server.ts';
 import { contract, type Subject, signal } from './worlds.ts';
 
 interface RegistrySubject extends Subject {
@@ -31,8 +31,13 @@ function sdkWorld(
   endpoint: string,
   push: (client: ECRClient, repository: string, tag: string) => Promise<string>,
   stopServer: () => Promise<void>,
+  keys: { accessKeyId: string; secretAccessKey: string } = credentials,
 ): RegistrySubject {
-  const clients: AwsClients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { ecr: endpoint } });
+  const clients: AwsClients = createAwsClients({
+    maxAttempts: 1,
+    credentials: keys,
+    endpoints: { ecr: endpoint },
+  });
   return {
     registry: (options) => new EcrAdapter(clients.ecr, options),
     newRepository: async () => {
@@ -84,8 +89,8 @@ contract<RegistrySubject>(
       );
     },
     moto: async () => {
-      const moto = await startMoto();
-      return sdkWorld(moto.endpoint, putMotoImage, () => moto.stop());
+      const moto = await motoAccount();
+      return sdkWorld(moto.endpoint, putMotoImage, () => moto.stop(), moto.credentials);
     },
   },
   (subject) => {

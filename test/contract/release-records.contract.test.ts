@@ -7,7 +7,7 @@ import { type AwsClients, createAwsClients } from '../../deployer/adapters/aws/c
 import { releaseParameterName, SsmReleaseRecords } from '../../deployer/adapters/aws/ssm-adapter.ts';
 import type { ReleaseRecordPort } from '../../deployer/ports.ts';
 import { FakeReleaseRecords } from '../support/fakes/index.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { contract, type Subject, signal } from './worlds.ts';
 
 interface ReleaseSubject extends Subject {
@@ -32,7 +32,7 @@ contract<ReleaseSubject>(
       };
     },
     moto: async () => {
-      const moto = await startMoto();
+      const moto = await motoAccount();
       const clients: AwsClients = createAwsClients({
         maxAttempts: 1,
         credentials: moto.credentials,

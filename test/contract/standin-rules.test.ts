@@ -19,7 +19,7 @@ import { TaskDefinitionStore } from '../../local/ecs/task-definitions.ts';
 import type { Fault, FaultInjector } from '../../local/faults.ts';
 import { close, listen } from '../../local/http-util.ts';
 import { awsJsonCall } from '../support/aws-json-call.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { selectedWorlds, signal } from './worlds.ts';
 
 const credentials = { accessKeyId: 'contract', secretAccessKey: 'contract' };
@@ -66,31 +66,38 @@ async function startEcsStandIn(faults: FaultInjector) {
 }
 
 /** One AWS JSON 1.1 call without the SDK, so fields the SDK would drop reach the server as sent. */
-const ecsCall = (endpoint: string, operation: string, input: unknown) =>
+const ecsCall = (server: EcsEndpoint, operation: string, input: unknown) =>
   awsJsonCall(
-    endpoint,
+    server.endpoint,
     {
       targetPrefix: 'AmazonEC2ContainerServiceV20141113',
       signingName: 'ecs',
-      accessKeyId: credentials.accessKeyId,
+      accessKeyId: server.accessKeyId,
     },
     operation,
     input,
   );
 
-const ecsEndpoints: Record<string, () => Promise<{ endpoint: string; stop(): Promise<void> }>> = {
+interface EcsEndpoint {
+  endpoint: string;
+  /** moto: the access key of this file's own account (test/support/moto-accounts.ts). */
+  accessKeyId: string;
+  stop(): Promise<void>;
+}
+
+const ecsEndpoints: Record<string, () => Promise<EcsEndpoint>> = {
   standin: async () => {
-    return startEcsStandIn(alwaysFault(null));
+    return { ...(await startEcsStandIn(alwaysFault(null))), accessKeyId: credentials.accessKeyId };
   },
   moto: async () => {
-    const moto = await startMoto();
-    return { endpoint: moto.endpoint, stop: () => moto.stop() };
+    const moto = await motoAccount();
+    return { endpoint: moto.endpoint, accessKeyId: moto.credentials.accessKeyId, stop: () => moto.stop() };
   },
 };
 
 for (const world of worlds) {
   describe(`ECS RegisterTaskDefinition rules on ${world}`, () => {
-    let server: { endpoint: string; stop(): Promise<void> };
+    let server: EcsEndpoint;
     beforeAll(async () => {
       server = await ecsEndpoints[world]!();
     }, 90_000);
@@ -100,7 +107,7 @@ for (const world of worlds) {
     // (API_RegisterTaskDefinition.html): ECS sets taskDefinitionArn, revision, status and the rest itself
     // and never echoes what a caller sent in their place.
     it('fields that are not request parameters are ignored, never stored or echoed back', async () => {
-      const registered = await ecsCall(server.endpoint, 'RegisterTaskDefinition', {
+      const registered = await ecsCall(server, 'RegisterTaskDefinition', {
         family: 'readonly-fields',
         containerDefinitions: [{ name: 'app', image: 'actors:1.0.0', memory: 512 }],
         taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/forged:42',
@@ -111,7 +118,7 @@ for (const world of worlds) {
         notAParameter: true,
       });
       const described = (
-        await ecsCall(server.endpoint, 'DescribeTaskDefinition', { taskDefinition: 'readonly-fields' })
+        await ecsCall(server, 'DescribeTaskDefinition', { taskDefinition: 'readonly-fields' })
       ).taskDefinition as Record<string, unknown>;
       for (const taskDefinition of [registered.taskDefinition as Record<string, unknown>, described]) {
         expect(taskDefinition.taskDefinitionArn).toMatch(/task-definition\/readonly-fields:1$/);

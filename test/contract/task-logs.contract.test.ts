@@ -24,7 +24,7 @@ import { awsLogsLocation } from '../../deployer/domain/stopped-tasks.ts';
 import type { TaskLogsPort } from '../../deployer/ports.ts';
 import { REPO_ROOT } from '../../local/task-commands.ts';
 import { startLocalWorld } from '../../local/world.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { motoAccount } from '../support/moto-accounts.ts';
 import { contract, eventually, type Subject, signal } from './worlds.ts';
 
 interface LogsSubject extends Subject {
@@ -96,8 +96,12 @@ async function standInWorld(): Promise<LogsSubject> {
 }
 
 async function motoWorld(): Promise<LogsSubject> {
-  const moto = await startMoto();
-  const clients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { logs: moto.endpoint } });
+  const moto = await motoAccount();
+  const clients = createAwsClients({
+    maxAttempts: 1,
+    credentials: moto.credentials,
+    endpoints: { logs: moto.endpoint },
+  });
   return {
     logs: new CloudWatchTaskLogs(await clients.logs.get()),
     streamOfLines: async () => {

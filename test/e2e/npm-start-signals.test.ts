@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compileCacheEnv } from '../../local/tasks/compile-cache.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FREE_PORTS = {
@@ -79,6 +80,8 @@ async function npmStart(): Promise<NpmStart> {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
+      // The run's compile cache reaches the deployer and, through it, the task processes.
+      ...compileCacheEnv(),
       HOME: process.env.HOME ?? '/tmp',
       ...FREE_PORTS,
       LOG_FORMAT: 'json',

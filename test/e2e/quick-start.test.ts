@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
+import { compileCacheEnv } from '../../local/tasks/compile-cache.ts';
 import { type DeployerProcess, spawnDeployer } from '../support/deployer-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -263,7 +264,7 @@ function node(entry: string, args: string[], env: Record<string, string>) {
     execFile(
       process.execPath,
       [path.join(ROOT, entry), ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
       },

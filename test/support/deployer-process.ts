@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
+import { compileCacheEnv } from '../../local/tasks/compile-cache.ts';
 import { githubDelivery } from './github-webhook.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -86,8 +87,7 @@ export function launchDeployer(env: Record<string, string>, options: LaunchOptio
       LOG_LEVEL: 'info',
       // Tests parse the log lines: JSON even in local mode (whose default is pino-pretty).
       LOG_FORMAT: 'json',
-      // vitest.config.ts: one compile cache for every deployer the suite starts.
-      ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
+      ...compileCacheEnv(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -194,6 +194,7 @@ export async function spawnDeployer(options: SpawnDeployerOptions): Promise<Depl
           throw new Error(
             `timed out waiting for ${what}; last status:\n${JSON.stringify(last?.services.map(brief), null, 2)}\nconfig: ${JSON.stringify(last?.config)}\nlog tail:\n${tail()}`,
           );
+        // 50 ms: strategies.test.ts reads each 400 ms linear step off /status (a poll costs the deployer ~2 ms of CPU).
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

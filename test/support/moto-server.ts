@@ -30,53 +30,106 @@ const run = promisify(execFile);
 
 /** The moto version `python` has; rejects with a message that says how to install it when missing. */
 export async function motoVersion(python = PYTHON): Promise<string> {
-  let version: string;
+  return (await checkMoto(python)).version;
+}
+
+/**
+ * Checks that `python` has moto and flask, and finds the interpreter's own path: spawning that skips the
+ * pyenv shim (a bash script that costs more CPU than the check itself). Once per process for the default
+ * interpreter, so a worker running several files with a server of their own checks once.
+ */
+async function checkMoto(python: string): Promise<{ version: string; executable: string }> {
+  let lines: string[];
   try {
-    const { stdout } = await run(python, ['-c', 'import moto, flask; print(moto.__version__)'], {
-      timeout: 60_000,
-    });
-    version = stdout.trim();
+    const { stdout } = await run(
+      python,
+      ['-c', 'import sys, moto, flask; print(moto.__version__); print(sys.executable)'],
+      { timeout: 60_000 },
+    );
+    lines = stdout.trim().split('\n');
   } catch (error) {
     const why = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) || (error as Error).message;
     throw new Error(`moto is not available (${why}). ${INSTALL_HINT}`);
   }
+  const [version = '', executable = python] = lines;
   if (Number(version.split('.')[0]) !== MOTO_MAJOR) {
     throw new Error(`moto ${version} found, but ${MOTO_MAJOR}.x is required. ${INSTALL_HINT}`);
   }
-  return version;
+  return { version, executable };
 }
 
+let checked: Promise<{ version: string; executable: string }> | undefined;
+
+/** The env a process (or the SDK) needs to reach moto at `endpoint` for every service. */
+export function motoEnv(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ENDPOINT_URL_ECS: endpoint,
+    AWS_ENDPOINT_URL_ECR: endpoint,
+    AWS_ENDPOINT_URL_SQS: endpoint,
+    AWS_ENDPOINT_URL_CLOUDFRONT: endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  };
+}
+
+/** A subnet and security group of the default VPC of the account `accessKeyId` acts in. */
+export async function motoDefaultNetwork(
+  endpoint: string,
+  accessKeyId: string,
+): Promise<{ subnetId: string; securityGroupId: string }> {
+  const field = (xml: string, name: string) => {
+    const value = new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1];
+    if (!value) throw new Error(`moto answered without a <${name}>: ${xml.slice(0, 300)}`);
+    return value;
+  };
+  const query = { accessKeyId };
+  const subnets = await motoQuery(endpoint, 'ec2', 'Action=DescribeSubnets&Version=2016-11-15', query);
+  const groups = await motoQuery(endpoint, 'ec2', 'Action=DescribeSecurityGroups&Version=2016-11-15', query);
+  return { subnetId: field(subnets, 'subnetId'), securityGroupId: field(groups, 'groupId') };
+}
+
+/**
+ * One Query-protocol call (EC2, IAM), answering the XML. moto routes by the credential scope and checks
+ * no signature; the project has no EC2 or IAM client, and a form post is all this needs.
+ */
+export async function motoQuery(
+  endpoint: string,
+  service: string,
+  body: string,
+  options: { accessKeyId?: string; headers?: Record<string, string> } = {},
+): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `AWS4-HMAC-SHA256 Credential=${options.accessKeyId ?? 'testing'}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      'content-type': 'application/x-www-form-urlencoded',
+      ...options.headers,
+    },
+    body,
+  });
+  const text = await response.text();
+  if (!response.ok)
+    throw new Error(`moto ${service} ${body} answered ${response.status}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+/** A moto server of the caller's own; most files take an account on the run's server (moto-accounts.ts). */
 export async function startMoto(options: { startTimeoutMs?: number } = {}): Promise<MotoServer> {
-  // Checked while the server starts (importing moto takes seconds on a busy machine): a missing or wrong
-  // moto fails with the install hint rather than a bare exit code.
-  const checked = motoVersion();
-  checked.catch(() => undefined);
-  const { endpoint, child, exited } = await serveOnFreePort(checked, options.startTimeoutMs ?? 60_000);
+  checked ??= checkMoto(PYTHON);
+  const { executable } = await checked;
+  const { endpoint, child, exited } = await serveOnFreePort(executable, options.startTimeoutMs ?? 60_000);
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
   return {
     endpoint,
     credentials,
-    env: () => ({
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ENDPOINT_URL_ECS: endpoint,
-      AWS_ENDPOINT_URL_ECR: endpoint,
-      AWS_ENDPOINT_URL_SQS: endpoint,
-      AWS_ENDPOINT_URL_CLOUDFRONT: endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    }),
-    async defaultNetwork() {
-      const subnetId = await ec2Query(endpoint, credentials.accessKeyId, 'DescribeSubnets', 'subnetId');
-      const securityGroupId = await ec2Query(
-        endpoint,
-        credentials.accessKeyId,
-        'DescribeSecurityGroups',
-        'groupId',
-      );
-      return { subnetId, securityGroupId };
-    },
+    env: () => motoEnv(endpoint, credentials),
+    defaultNetwork: () => motoDefaultNetwork(endpoint, credentials.accessKeyId),
     async reset() {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
@@ -99,12 +152,12 @@ const PORT_ATTEMPTS = 3;
  * that port before moto does; moto then exits with "Address already in use" and gets another port.
  */
 async function serveOnFreePort(
-  checked: Promise<string>,
+  python: string,
   timeoutMs: number,
 ): Promise<{ endpoint: string; child: ChildProcess; exited: Promise<void> }> {
   for (let attempt = 1; ; attempt++) {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
-    const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', new URL(endpoint).port], {
+    const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', new URL(endpoint).port], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
     });
@@ -114,7 +167,7 @@ async function serveOnFreePort(
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
-      await Promise.all([checked, waitUntilServing(endpoint, child, timeoutMs, () => stderr)]);
+      await waitUntilServing(endpoint, child, timeoutMs, () => stderr);
       return { endpoint, child, exited };
     } catch (error) {
       child.kill('SIGKILL');
@@ -143,27 +196,4 @@ async function waitUntilServing(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms:\n${stderr()}`);
-}
-
-/**
- * One EC2 Query-protocol call, returning the first `<field>` of the answer. moto routes by the credential
- * scope and checks no signature; the project has no EC2 client, and a form post is all this needs.
- */
-async function ec2Query(
-  endpoint: string,
-  accessKeyId: string,
-  action: string,
-  field: string,
-): Promise<string> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: `Action=${action}&Version=2016-11-15`,
-  });
-  const value = new RegExp(`<${field}>([^<]+)</${field}>`).exec(await response.text())?.[1];
-  if (!value) throw new Error(`moto ${action} answered ${response.status} without a ${field}`);
-  return value;
 }

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
 import { CHROMIUM_PATH, HAVE_CHROMIUM, launchChromium } from '../../support/chromium.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import {
@@ -145,7 +146,7 @@ function cli(args: string[], env: Record<string, string>) {
     execFile(
       process.execPath,
       [path.join(ROOT, 'deployer/cli/main.ts'), ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 80_000 },
+      { env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ...env }, timeout: 80_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
       },

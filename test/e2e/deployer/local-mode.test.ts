@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
 import { type DeployerProcess, spawnDeployer } from '../../support/deployer-process.ts';
 import { actorsYaml } from '../../support/local-actors.ts';
 
@@ -108,6 +109,7 @@ describe('deployer interrupted while starting', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
+        ...compileCacheEnv(),
         PORT: '0',
         ...LOCAL_PORTS,
         LOCAL_USE_ECHO_TASK: '1',
@@ -138,7 +140,7 @@ describe('deployer startup failures', () => {
   it('exits 1 listing every missing aws-mode variable', () => {
     const result = spawnSync(process.execPath, ['deployer/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DEPLOYER_MODE: 'aws' },
+      env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), DEPLOYER_MODE: 'aws' },
       encoding: 'utf8',
       timeout: 50_000,
     });
@@ -156,7 +158,13 @@ describe('deployer startup failures', () => {
     try {
       const result = spawnSync(process.execPath, ['deployer/main.ts'], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', PORT: String(port), ...LOCAL_PORTS, LOCAL_USE_ECHO_TASK: '1' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...compileCacheEnv(),
+          PORT: String(port),
+          ...LOCAL_PORTS,
+          LOCAL_USE_ECHO_TASK: '1',
+        },
         encoding: 'utf8',
         timeout: 50_000,
       });

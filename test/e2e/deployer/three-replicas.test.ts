@@ -5,7 +5,7 @@
 // machine stretches it); the cap only bounds the wait.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployerStatus, ServiceStatus } from '../../../deployer/contract/status-model.ts';
-import { type DeployerProcess, spawnDeployer } from '../../support/deployer-process.ts';
+import type { DeployerProcess } from '../../support/deployer-process.ts';
 import { type E2eEnvironment, servedVersion, startE2eEnvironment } from '../../support/e2e-environment.ts';
 
 /** What every replica must show alike: the shared truth in ECS and the config, not a replica's own view. */
@@ -36,9 +36,8 @@ describe('deployer e2e: three replicas, one killed mid-rollout', { timeout: 240_
   beforeAll(async () => {
     // Slow verification (20 probes 250 ms apart) leaves a window to kill the acting replica.
     e2e = await startE2eEnvironment({ actors: { verifySuccesses: 20, verifyIntervalSeconds: 0.25 } });
-    replicas = await Promise.all(
-      [1, 2, 3].map(() => spawnDeployer({ env: e2e.deployerEnv(), startTimeoutMs: CAP_MS })),
-    );
+    // Started through the environment, so cleanup stops every replica even when one fails to start.
+    replicas = await Promise.all([1, 2, 3].map(() => e2e.startDeployer()));
     const v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
     // Every replica, not only the one that took the startup resync, shows actors Synced on 1.0.0.
     for (const replica of replicas)
@@ -49,7 +48,6 @@ describe('deployer e2e: three replicas, one killed mid-rollout', { timeout: 240_
       );
   }, 200_000);
   afterAll(async () => {
-    await Promise.all((replicas ?? []).map((replica) => replica.stop('SIGKILL')));
     await e2e?.cleanup();
   });
 

@@ -18,7 +18,7 @@ import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aw
 import { EcsAdapter } from '../../../deployer/adapters/aws/ecs-adapter.ts';
 import { planDeploymentConfiguration } from '../../../deployer/domain/rollout-strategy.ts';
 import { testTrafficHoldHook } from '../../../deployer/domain/test-traffic-hold.ts';
-import { type MotoServer, startMoto } from '../../support/moto-server.ts';
+import { type MotoAccount, motoAccount } from '../../support/moto-accounts.ts';
 
 const signal = () => AbortSignal.timeout(60_000);
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup';
@@ -28,16 +28,16 @@ const CDK_CONFIGURATION = {
   deploymentCircuitBreaker: { enable: true, rollback: true },
   alarms: { alarmNames: ['ecs-gitops-ActorsTarget5xx'], enable: true, rollback: true },
 };
-let moto: MotoServer;
+let moto: MotoAccount;
 let clients: AwsClients;
 let adapter: EcsAdapter;
 let revision: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await motoAccount();
   clients = createAwsClients({
     endpoints: { ecs: moto.endpoint },
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: moto.credentials,
     maxAttempts: 1,
   });
   adapter = new EcsAdapter(clients.ecs);
@@ -78,7 +78,7 @@ beforeAll(async () => {
       deploymentConfiguration: CDK_CONFIGURATION,
     }),
   );
-}, 60_000);
+});
 
 afterAll(async () => {
   clients?.destroy();

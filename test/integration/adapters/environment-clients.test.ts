@@ -5,14 +5,14 @@
 import { CreateClusterCommand, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients, createEnvironmentClients } from '../../../deployer/adapters/aws/clients.ts';
-import { type MotoServer, startMoto } from '../../support/moto-server.ts';
+import { type MotoAccount, motoAccount } from '../../support/moto-accounts.ts';
 
 const OTHER_ACCOUNT = '111122223333';
 const ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/ecs-gitops-deploy`;
-let moto: MotoServer;
+let moto: MotoAccount;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await motoAccount();
 }, 60_000);
 afterAll(async () => {
   await moto?.stop();
@@ -46,7 +46,7 @@ describe('createEnvironmentClients', () => {
     const environment = createEnvironmentClients(settings(), { region: 'eu-central-1' });
     try {
       const created = await environment.ecs.send(new CreateClusterCommand({ clusterName: 'staging' }));
-      expect(created.cluster?.clusterArn).toMatch(/^arn:aws:ecs:eu-central-1:123456789012:cluster\/staging$/);
+      expect(created.cluster?.clusterArn).toBe(`arn:aws:ecs:eu-central-1:${moto.accountId}:cluster/staging`);
     } finally {
       environment.destroy();
     }

@@ -11,7 +11,6 @@ import { type SqsFaultProxy, startSqsFaultProxy } from '../../resilience/support
 import { createFifoWithDlq, ecrDeleteEvent } from '../../support/sqs-queues.ts';
 import { SQS_SERVERS, type SqsServer } from '../../support/sqs-servers.ts';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const signal = new AbortController().signal;
 
 for (const [name, start] of Object.entries(SQS_SERVERS)) {
@@ -24,7 +23,12 @@ for (const [name, start] of Object.entries(SQS_SERVERS)) {
     beforeAll(async () => {
       server = await start();
       const endpointFor = (endpoint: string) =>
-        createAwsClients({ region: 'us-east-1', maxAttempts: 1, credentials, endpoints: { sqs: endpoint } });
+        createAwsClients({
+          region: 'us-east-1',
+          maxAttempts: 1,
+          credentials: server.credentials,
+          endpoints: { sqs: endpoint },
+        });
       direct = endpointFor(server.endpoint);
       proxy = await startSqsFaultProxy(server.endpoint);
       viaProxy = endpointFor(proxy.endpoint);

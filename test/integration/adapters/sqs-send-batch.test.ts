@@ -12,7 +12,6 @@ import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import { type SqsFaultProxy, startSqsFaultProxy } from '../../resilience/support/sqs-fault-proxy.ts';
 import { SQS_SERVERS, type SqsServer } from '../../support/sqs-servers.ts';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const signal = new AbortController().signal;
 
 const reconcile = (service: string): QueueMessage => ({ kind: 'reconcile', service, reason: 'batch test' });
@@ -44,7 +43,7 @@ for (const [name, start] of Object.entries(SQS_SERVERS)) {
       clients = createAwsClients({
         region: 'us-east-1',
         maxAttempts: 1,
-        credentials,
+        credentials: server.credentials,
         endpoints: { sqs: proxy.endpoint },
       });
     }, 90_000);

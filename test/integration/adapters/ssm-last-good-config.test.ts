@@ -8,12 +8,12 @@ import { type AwsClients, createAwsClients } from '../../../deployer/adapters/aw
 import { SsmLastGoodConfig } from '../../../deployer/adapters/aws/ssm-last-good-config.ts';
 import { close, listen } from '../../../local/http-util.ts';
 import { createSsmServer, ParameterStore } from '../../../local/ssm/server.ts';
-import { type MotoServer, startMoto } from '../../support/moto-server.ts';
+import { type MotoAccount, motoAccount } from '../../support/moto-accounts.ts';
 
 // Generous: moto loads its SSM backend (with the public AWS parameters) on the first call.
 const signal = () => AbortSignal.timeout(90_000);
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-let moto: MotoServer;
+let moto: MotoAccount;
 const standIn = createSsmServer({
   store: new ParameterStore(),
   region: 'us-east-1',
@@ -22,9 +22,13 @@ const standIn = createSsmServer({
 const worlds: Record<string, AwsClients> = {};
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await motoAccount();
   const port = await listen(standIn, 0);
-  worlds.moto = createAwsClients({ endpoints: { ssm: moto.endpoint }, credentials, maxAttempts: 1 });
+  worlds.moto = createAwsClients({
+    endpoints: { ssm: moto.endpoint },
+    credentials: moto.credentials,
+    maxAttempts: 1,
+  });
   worlds['stand-in'] = createAwsClients({
     endpoints: { ssm: `http://127.0.0.1:${port}` },
     credentials,

@@ -110,6 +110,25 @@ describe('GitHub stand-in', () => {
     expect((await post('/repos/o/r/deployments', { ref: SHA })).status).toBe(201);
   });
 
+  it('holds a rate limit until it is cleared, each 403 naming a reset the given seconds ahead', async () => {
+    github.setFault({ kind: 'rate-limit', seconds: 2, held: true });
+    const first = await post('/repos/o/r/deployments', { ref: SHA });
+    expect(first.status).toBe(403);
+    const reset = Number(first.headers.get('x-ratelimit-reset'));
+    expect(reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 1);
+    expect(reset).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 2);
+    // Past that reset the limit still holds, with a later reset.
+    await new Promise((resolve) => setTimeout(resolve, reset * 1000 - Date.now() + 50));
+    const second = await post('/repos/o/r/deployments', { ref: SHA });
+    expect(second.status).toBe(403);
+    expect(Number(second.headers.get('x-ratelimit-reset'))).toBeGreaterThan(reset);
+    expect(github.calls().at(-1)?.rateLimitReset).toBe(
+      new Date(Number(second.headers.get('x-ratelimit-reset')) * 1000).toISOString(),
+    );
+    github.setFault(undefined);
+    expect((await post('/repos/o/r/deployments', { ref: SHA })).status).toBe(201);
+  });
+
   it('answers 502 for the given number of calls, then normally', async () => {
     github.setFault({ kind: 'error', status: 502, count: 1 });
     expect((await post('/repos/o/r/deployments', { ref: SHA })).status).toBe(502);

@@ -15,11 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalQueue, startLocalQueue } from '../../../local/sqs.ts';
 import { SQS_SERVERS, type SqsServer } from '../../support/sqs-servers.ts';
 
-function client(endpoint: string): SQSClient {
+const TEST_KEYS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+function client(endpoint: string, credentials = TEST_KEYS): SQSClient {
   return new SQSClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials,
     useQueueUrlAsEndpoint: false,
   });
 }
@@ -39,7 +41,7 @@ afterAll(async () => {
 });
 
 describe.each(['fauxqs', 'moto'] as const)('FIFO deduplication on %s', (name) => {
-  const sqs = () => client(servers[name]?.endpoint ?? '');
+  const sqs = () => client(servers[name]?.endpoint ?? '', servers[name]?.credentials);
   const queue = async (contentBased: boolean) => {
     const created = await sqs().send(
       new CreateQueueCommand({

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../deployer/runtime/settings.ts';
 import { createAdapters } from '../../../deployer/startup/create-adapters.ts';
 import { ConfigRepo } from '../../support/config-repo.ts';
-import { startMoto } from '../../support/moto-server.ts';
+import { motoAccount } from '../../support/moto-accounts.ts';
 
 const logger = pino({ level: 'silent' });
 const QUEUE = 'http://sqs.us-east-1.127.0.0.1:4566/000000000000/ecs-gitops.fifo';
@@ -86,7 +86,7 @@ describe('createAdapters: release records (RELEASE_PARAMETER_PREFIX)', () => {
   });
 
   it('with the prefix, writes <prefix>/<service>/image in SSM (moto)', async () => {
-    const moto = await startMoto();
+    const moto = await motoAccount();
     cleanups.push(() => moto.stop());
     const withPrefix = { ...env, RELEASE_PARAMETER_PREFIX: '/ecs-gitops/WiringStack' };
     const adapters = createAdapters({
