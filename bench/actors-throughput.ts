@@ -9,17 +9,16 @@
 //   says so and prints how to get it.
 // One process per server, the load client (support/http-load.ts) in this process, loopback,
 // rounds of short interleaved turns (the order reversed every other turn), each ratio paired within
-// a round and the median over rounds taken. Two measures: requests/s, and CPU time per request of each server process
-// (all threads; gunicorn's master and worker) from /proc, which a busy shared machine disturbs far
-// less, split into user time (the server's own code: what a framework adds shows here) and system
-// time (mostly the kernel's socket work). The client's own CPU is reported so a run shows whether
-// it, not a server, set the pace.
+// a round and the median over rounds taken. Two measures: requests/s, and CPU time per request of
+// each server process (all threads; gunicorn's master and worker) from /proc, which a busy shared
+// machine disturbs far less, split into user time (the server's own code: what a framework adds
+// shows here) and system time (mostly the kernel's socket work). The client's own CPU is reported
+// so a run shows whether it, not a server, set the pace.
 // Run: npm run bench:actors
 // BENCH_DURATION (seconds per server per round, default 2), BENCH_SLICES (turns it is cut into, 4),
-// BENCH_ROUNDS (default 7), BENCH_CONNECTIONS
-// (10). BENCH_COMPARE_SERVICE=<dir>[,<dir>…] (other checkouts, each with node_modules) adds their
-// services as more rows: before/after in the same run. BENCH_FLASK_PYTHON, BENCH_GUNICORN_DIR: see
-// support/flask-gunicorn.ts.
+// BENCH_ROUNDS (7), BENCH_CONNECTIONS (10). BENCH_COMPARE_SERVICE=<dir>[,<dir>…] (other checkouts,
+// each with node_modules) adds their services as more rows: before/after in the same run.
+// BENCH_FLASK_PYTHON, BENCH_GUNICORN_DIR: see support/flask-gunicorn.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -2,7 +2,7 @@
 // with a real deployer runtime on top. Shared by bench:scale and the resilience tests.
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../../deployer/domain/types.ts';
-import { createDeployerRuntime } from '../../deployer/runtime/app.ts';
+import { createDeployerRuntime, type RuntimeTuning } from '../../deployer/runtime/app.ts';
 import type { DeployerRuntime } from '../../deployer/runtime/runtime.ts';
 import { loadSettings } from '../../deployer/runtime/settings.ts';
 import {
@@ -56,6 +56,8 @@ export interface ScaleWorldOptions {
   env?: Record<string, string>;
   /** How the fake queue answers (see FakeQueueOptions.answerIn). */
   queueAnswerIn?: 'macrotask' | 'microtask';
+  /** Runtime tuning on top of the world's (the status refresh stays off). */
+  tuning?: RuntimeTuning;
 }
 
 export function createScaleWorld(options: ScaleWorldOptions): ScaleWorld {
@@ -106,7 +108,7 @@ export function createScaleWorld(options: ScaleWorldOptions): ScaleWorld {
       logger: options.logger,
       // The status refresh's own calls are counted apart (test/unit/runtime/status-refresh.test.ts).
     },
-    { statusRefreshMs: 0 },
+    { ...options.tuning, statusRefreshMs: 0 },
   );
   return { names, counter, ecs, registry, queue, cdn, config, runtime };
 }

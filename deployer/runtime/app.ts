@@ -34,6 +34,7 @@ import { QueueConsumer } from './queue-consumer.ts';
 import { createReadiness } from './readiness.ts';
 import { rebuildStatus } from './rebuild-status.ts';
 import { Reconciler } from './reconcile.ts';
+import { RepositoryImages } from './repository-images.ts';
 import { resyncPass } from './resync-pass.ts';
 import { routeDeploymentEvent } from './route-deployment-event.ts';
 import type { DeployerRuntime } from './runtime.ts';
@@ -80,6 +81,8 @@ export interface RuntimeTuning {
   heartbeatSeconds?: number;
   /** Interval of the status refresh from ECS (status-refresh.ts); 0: none. */
   statusRefreshMs?: number;
+  /** Passes between two DescribeImages of a repository no ECR event named (repository-images.ts). */
+  ecrRereadEveryPasses?: number;
 }
 
 export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning = {}): DeployerRuntime {
@@ -129,8 +132,16 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   // When this replica last began judging every service (a resync or a settle): the refresh's settle
   // skips what this replica is doing or has just done (the startup resync, still running at the first settle).
   let judgedAt = Number.NEGATIVE_INFINITY;
+  // What each repository holds, as the last pass read it; an ECR event makes the next pass read it again.
+  const repositoryImages = new RepositoryImages(deps.registry, {
+    ...(tuning.ecrRereadEveryPasses !== undefined && { rereadEveryPasses: tuning.ecrRereadEveryPasses }),
+  });
   const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
-    resyncPass({ ecs: taskDefinitions, registry: deps.registry, reconciler, logger }, services, signal);
+    resyncPass(
+      { ecs: taskDefinitions, registry: deps.registry, images: repositoryImages, reconciler, logger },
+      services,
+      signal,
+    );
   const settle = async (services: readonly ServiceConfig[], signal: AbortSignal) => {
     if (clock.now().getTime() - judgedAt < SETTLE_INTERVAL_MS) return;
     judgedAt = clock.now().getTime();
@@ -181,7 +192,7 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     suspension: (name) => suspensions.get(name),
     approval: (name) => approvals.get(name),
   });
-  const handlers = messageHandlers(
+  const routed = messageHandlers(
     intake,
     reconciler,
     routeDeploymentEvent({
@@ -191,6 +202,13 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
       onEvent: (name) => void refresh.soon(name, lifecycle.signal()).catch(() => undefined),
     }),
   );
+  const handlers: typeof routed = {
+    ...routed,
+    'image-push': (message, signal, slot) => {
+      repositoryImages.changed(message.repository);
+      return routed['image-push'](message, signal, slot);
+    },
+  };
   const consumer = new QueueConsumer({
     queue,
     handle: (message, signal, slot) => dispatch(handlers, message.body, signal, slot),

@@ -1,6 +1,7 @@
 // Bulk observe, targeted act: a resync (or a config change) reads every service at once instead of
 // queueing a reconcile per service that reads it alone. DescribeServices 10 services a call per
-// cluster, DescribeImages once per repository, each live task definition once (then from the cache,
+// cluster, DescribeImages once per repository (a cached list when no ECR event named it and it is not its
+// turn: repository-images.ts), each live task definition once (then from the cache,
 // cached-task-definitions.ts); each service is then judged by the same pure decision a reconcile uses,
 // and only the ones that need work (a rollout, a resume, an invalidation, or anything the bulk read
 // could not settle) get a reconcile message. The others have their status written here.
@@ -10,6 +11,7 @@ import type { EcsPort, RegistryPort } from '../ports.ts';
 import { describeInBulk } from './describe-in-bulk.ts';
 import type { ObservedReads } from './observation.ts';
 import type { Reconciler } from './reconcile.ts';
+import type { RepositoryImages } from './repository-images.ts';
 
 export interface ResyncPassDeps {
   ecs: EcsPort;
@@ -18,6 +20,8 @@ export interface ResyncPassDeps {
   logger: Logger;
   /** Requests of one kind in flight at once (describes of task definitions, image lists). */
   concurrency?: number;
+  /** Each repository's images as last read, kept fresh by ECR events (absent: DescribeImages each pass). */
+  images?: RepositoryImages;
 }
 
 export interface ResyncPassResult {
@@ -36,6 +40,7 @@ export async function resyncPass(
 ): Promise<ResyncPassResult> {
   const started = performance.now();
   const limit = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  deps.images?.nextPass();
   const [live, images] = await Promise.all([
     describeInBulk(deps.ecs, services, signal), // a service left out gets a reconcile, which says why
     imagesByRepository(deps, services, limit, signal),
@@ -90,7 +95,7 @@ async function imagesByRepository(
   await eachLimited(repositories, limit, async (repository) => {
     try {
       const [images, uri] = await Promise.all([
-        deps.registry.listImages(repository, signal),
+        deps.images ? deps.images.images(repository, signal) : deps.registry.listImages(repository, signal),
         deps.reconciler.repositoryUri(repository, signal),
       ]);
       read.set(repository, { images, uri });

@@ -8,7 +8,8 @@
 import { parseImageRef } from '../domain/image-ref.ts';
 import type { ServiceConfig } from '../domain/types.ts';
 
-const pathOf = (repository: string): string => {
+/** `team/actors` for both `team/actors` and `<registry>/team/actors`. */
+export const repositoryPath = (repository: string): string => {
   const parsed = parseImageRef(repository);
   return parsed.ok ? parsed.value.repository : repository;
 };
@@ -27,7 +28,7 @@ export class ServiceIndex {
 
   constructor(services: readonly ServiceConfig[]) {
     for (const service of services) {
-      push(this.#byRepository, pathOf(service.image.repository), service);
+      push(this.#byRepository, repositoryPath(service.image.repository), service);
       this.#byName.set(service.name, service);
       push(this.#byEcsService, nameOf(service.service), service);
     }
@@ -35,7 +36,7 @@ export class ServiceIndex {
 
   /** The services whose repository has the pushed one's path (name or URI). */
   servicesOf(repository: string): readonly ServiceConfig[] {
-    return this.#byRepository.get(pathOf(repository)) ?? [];
+    return this.#byRepository.get(repositoryPath(repository)) ?? [];
   }
 
   named(name: string): ServiceConfig | undefined {

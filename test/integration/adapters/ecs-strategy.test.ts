@@ -78,7 +78,7 @@ beforeAll(async () => {
       deploymentConfiguration: CDK_CONFIGURATION,
     }),
   );
-}, 60_000);
+});
 
 afterAll(async () => {
   clients?.destroy();

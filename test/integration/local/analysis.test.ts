@@ -111,8 +111,13 @@ async function canary(
   const traffic = new AbortController();
   const users = userTraffic(traffic.signal);
   try {
-    await updateService(ctx, next.arn);
-    const outcome = await waitForDeployment(ctx, next.arn, 120, 'Waiting', strategyGate(ctx, next.digest));
+    // As deploy.ts does, UpdateService's answer is the wait's first look: a gate that rolls back at its first
+    // check (an analysis URL already failing) can see the stand-in drop the never-started deployment before
+    // the wait describes the service, and a wait that never saw its deployment waits on (until the 110 s
+    // signal: the hang seen in CI about 1 run in 3 under load).
+    const after = await updateService(ctx, next.arn);
+    const gate = strategyGate(ctx, next.digest);
+    const outcome = await waitForDeployment(ctx, next.arn, 120, 'Waiting', gate, after);
     const live = await ecs.describeService('gitops', 'actors', AbortSignal.timeout(10_000));
     return { outcome, phases, before, next, live };
   } finally {

@@ -110,7 +110,9 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
   it('a CANARY deployment sends canaryPercent of production to green for the canary bake time, then 100 %', async () => {
     const { arn, digest, before } = await deploy({
       strategy: 'CANARY',
-      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 2 },
+      // 10 "minutes" (15 s): the step must outlast sampling 50 requests, which took over 3 s at a CI load of
+      // 10-15; the test waits for the shift to 100 % by polling, so an idle machine waits only the bake.
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 },
       bakeTimeInMinutes: 0,
     });
     await until(arn, (d) => d.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT');

@@ -99,8 +99,11 @@ async function rollOut(strategy: StrategySettings, bad: boolean) {
     { ecsMinuteMs: 1_500, onStrategyProgress: (progress) => phases.push(progress) },
   );
   world.resetTraffic('actors');
-  await updateService(ctx, next.arn);
-  const outcome = await waitForDeployment(ctx, next.arn, 120, 'Waiting', strategyGate(ctx, next.digest));
+  // As deploy.ts does, UpdateService's answer is the wait's first look (see analysis.test.ts: a wait that
+  // never saw its deployment, rolled back and dropped before the first describe, waits on).
+  const after = await updateService(ctx, next.arn);
+  const gate = strategyGate(ctx, next.digest);
+  const outcome = await waitForDeployment(ctx, next.arn, 120, 'Waiting', gate, after);
   return { outcome, phases, before, next };
 }
 

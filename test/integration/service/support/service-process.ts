@@ -63,7 +63,9 @@ export function startServiceProcess(
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     exited,
-    waitFor(pattern, timeoutMs = 10_000) {
+    // An upper bound, under the layer's 60 s per test: a node process that listens in 0.3 s on an idle
+    // machine took over 10 s to start in CI at a load of 10-15.
+    waitFor(pattern, timeoutMs = 45_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(output());
