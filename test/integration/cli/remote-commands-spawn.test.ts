@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
 import { runCliInProcess } from '../../support/cli-in-process.ts';
 import {
   FAKE_DIGEST_V2,
@@ -34,7 +35,10 @@ function cli(args: string[], env: Record<string, string> = {}) {
     execFile(
       process.execPath,
       [MAIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', ECS_GITOPS_URL: url, ...env }, timeout: 50_000 },
+      {
+        env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ECS_GITOPS_URL: url, ...env },
+        timeout: 50_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
         resolve({ code, stdout, stderr });

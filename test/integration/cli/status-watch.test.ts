@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseBlock } from '../../../deployer/cli/commands/read-events.ts';
+import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
 import { runCliInProcess } from '../../support/cli-in-process.ts';
 import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 import { type TestServer, testServer } from '../../support/test-server.ts';
@@ -26,7 +27,7 @@ async function server(port = 0) {
 
 function watch(args: string[], url: string) {
   const child = spawn(process.execPath, [MAIN, 'status', '--watch', ...args], {
-    env: { PATH: process.env.PATH ?? '', ECS_GITOPS_URL: url },
+    env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ECS_GITOPS_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
