@@ -16,6 +16,11 @@ export interface DeploymentWatch {
   deployments: readonly LiveDeployment[];
   /** An earlier look already saw our deployment (ECS may list it only a moment after UpdateService). */
   seenBefore: boolean;
+  /**
+   * We stopped the deployment (the strategy gate's StopServiceDeployment): a deployment stopped before
+   * it ever showed in a look is gone for good once another revision is PRIMARY, not "not listed yet".
+   */
+  stopped?: boolean;
   /** How long the wait has lasted, against its limit. */
   waitedMs: number;
   timeoutSeconds: number;
@@ -43,7 +48,12 @@ export function judgeDeployment(watch: DeploymentWatch): DeploymentVerdict {
   };
 }
 
-function judgeNow({ taskDefinitionArn: arn, deployments, seenBefore }: DeploymentWatch): DeploymentVerdict {
+function judgeNow({
+  taskDefinitionArn: arn,
+  deployments,
+  seenBefore,
+  stopped,
+}: DeploymentWatch): DeploymentVerdict {
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   const ours =
     (primary?.taskDefinitionArn === arn ? primary : undefined) ??
@@ -51,7 +61,7 @@ function judgeNow({ taskDefinitionArn: arn, deployments, seenBefore }: Deploymen
   const movedOn = primary && primary.taskDefinitionArn !== arn ? primary.taskDefinitionArn : undefined;
   const moved = movedOn ? { movedOn } : {};
   if (!ours) {
-    if (!seenBefore) return { kind: 'waiting', seen: false };
+    if (!seenBefore && !(stopped && movedOn)) return { kind: 'waiting', seen: false };
     return {
       kind: 'failed',
       reason: Reason.DeploymentReplaced,

@@ -48,6 +48,7 @@ export async function waitForDeployment(
       taskDefinitionArn,
       deployments: live.deployments,
       seenBefore,
+      stopped: stoppedBy !== undefined,
       waitedMs: ctx.clock.now().getTime() - startedAt,
       timeoutSeconds,
     });

@@ -136,6 +136,20 @@ describe('judgeDeployment', () => {
     expect(judgeDeployment(input)).toEqual(expected);
   });
 
+  it('judgeDeployment: a deployment we stopped before any look saw it is replaced once another revision is PRIMARY', () => {
+    // The strategy gate stopped it at its first probe; ECS dropped the green deployment, which never
+    // started a task, and the old revision is PRIMARY: without `stopped` this waited until the timeout.
+    const deployments = [deployment(OLD, 'PRIMARY', 'COMPLETED')];
+    expect(judgeDeployment({ ...watch(deployments), stopped: true })).toMatchObject({
+      kind: 'failed',
+      reason: 'DeploymentReplaced',
+      movedOn: OLD,
+    });
+    expect(judgeDeployment(watch(deployments))).toEqual({ kind: 'waiting', seen: false });
+    // Stopped, but no other revision PRIMARY yet: ECS is still moving back, keep looking.
+    expect(judgeDeployment({ ...watch([]), stopped: true })).toEqual({ kind: 'waiting', seen: false });
+  });
+
   it('judgeDeployment fails with RolloutTimeout once the wait reaches its limit while still waiting', () => {
     const rolling = [deployment(OURS, 'PRIMARY', 'IN_PROGRESS')];
     expect(judgeDeployment(watch(rolling, true, 599_999))).toEqual({ kind: 'waiting', seen: true });

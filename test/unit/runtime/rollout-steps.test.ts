@@ -133,6 +133,21 @@ describe('waitForDeployment', () => {
     expect(polls()).toBe(2);
   });
 
+  it('waitForDeployment ends at once when the strategy gate stopped a deployment no look ever saw', async () => {
+    // Resumed without UpdateService's answer (e.g. after a restart): the gate's first probe already
+    // failed and ECS dropped the green deployment before the first describe. Before, the wait never saw
+    // "its" deployment and ran into RolloutTimeout instead of the probe failure.
+    const { ctx, polls } = context([[deployment(OLD, 'PRIMARY', 'COMPLETED')]]);
+    const gate = { pollMs: 1000, check: async () => 'test traffic shift: /version answered 500' };
+    expect(await waitForDeployment(ctx, OURS, 10, 'Waiting', gate)).toEqual({
+      ok: false,
+      reason: 'StrategyProbeFailed',
+      message: 'test traffic shift: /version answered 500',
+      movedOn: OLD,
+    });
+    expect(polls()).toBe(1);
+  });
+
   it('waitForDeployment times out after timeoutSeconds of virtual time', async () => {
     const { ctx, clock } = context([[deployment(OURS, 'PRIMARY', 'IN_PROGRESS')]]);
     const start = clock.now().getTime();
