@@ -20,6 +20,7 @@
 // BENCH_NODE_OPTIONS replaces the image's NODE_OPTIONS (to compare V8 flags); the full resync pass is
 // measured up to BENCH_PASS_MAX_SERVICES (default 3,000: at 10,000 it is minutes of the same per-service
 // cost the startup resync already shows).
+import { rm } from 'node:fs/promises';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeployerStatus } from '../deployer/contract/status-model.ts';
 import { encodeMessage, messageGroupId } from '../deployer/domain/events/queue-message.ts';
@@ -405,13 +406,17 @@ async function main(): Promise<void> {
   // The image's ENV, with its compile cache filled as the image build fills it.
   const image = await shippedImageAsBuilt('Dockerfile.deployer');
   process.stderr.write(`compile cache as the image builds it: ${image.compileCache ?? 'none'}\n`);
-  for (const size of SIZES) {
-    process.stderr.write(`size ${size}\n`);
-    const result = await measureSize(size, image.env);
-    results.push(result);
-    // Each size's calls as soon as it is measured: a long run stopped at a later size keeps them.
-    callsTable(result, [...new Set(result.phases.flatMap((p) => [...p.calls.keys()]))].sort());
-    process.stdout.write(`${machineLine()}\n`);
+  try {
+    for (const size of SIZES) {
+      process.stderr.write(`size ${size}\n`);
+      const result = await measureSize(size, image.env);
+      results.push(result);
+      // Each size's calls as soon as it is measured: a long run stopped at a later size keeps them.
+      callsTable(result, [...new Set(result.phases.flatMap((p) => [...p.calls.keys()]))].sort());
+      process.stdout.write(`${machineLine()}\n`);
+    }
+  } finally {
+    if (image.compileCache) await rm(image.compileCache, { recursive: true, force: true });
   }
   printTable(
     'Deployer process at scale (real time, as Dockerfile.deployer runs it; stand-ins on loopback)',

@@ -114,6 +114,10 @@ async function runDeployer(env: NodeJS.ProcessEnv): Promise<void> {
       'deployer listening',
     );
 
+    if (stopping) return;
+    await runtime.start();
+    if (stopping) return;
+    const loaded = runtime.status().config.headRevision;
     if (settings.config.kind === 'directory') {
       const dir = settings.config.path;
       const changes = runtime;
@@ -129,6 +133,8 @@ async function runDeployer(env: NodeJS.ProcessEnv): Promise<void> {
           });
         },
         {
+          // Read after the runtime's own first read (not beside it, before ready), against its revision.
+          ...(loaded ? { knownRevision: loaded } : {}),
           revision: async (signal) => (await onDisk.read(undefined, signal)).revision,
           onError: (error) =>
             logger.warn(
@@ -138,9 +144,6 @@ async function runDeployer(env: NodeJS.ProcessEnv): Promise<void> {
         },
       );
     }
-
-    if (stopping) return;
-    await runtime.start();
     if (local) process.stdout.write(`${localBanner(url, local)}\n`);
   }
 

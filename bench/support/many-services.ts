@@ -19,6 +19,10 @@ export async function seedManyServices(
     region: 'us-east-1',
     endpoint: world.endpoints.ecs,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // At 10,000 services the stand-in's keep-alive sockets reach their request limit many times over
+    // (common/server-limits.ts); a request sent on one being closed fails with ECONNRESET, which the
+    // SDK retries: more attempts than its default 3, so one unlucky run of resets does not end the bench.
+    maxAttempts: 6,
   });
   try {
     const names = Array.from({ length: count }, (_, index) => manyServiceName(index + 1));
@@ -40,8 +44,8 @@ export async function seedManyServices(
         }),
       );
     };
-    for (let start = 0; start < names.length; start += 50)
-      await Promise.all(names.slice(start, start + 50).map(seedOne));
+    for (let start = 0; start < names.length; start += 20)
+      await Promise.all(names.slice(start, start + 20).map(seedOne));
     return await writeConfigDir(
       names.map((name) => ({ name, repository: name, ...(options.track ? { track: options.track } : {}) })),
     );

@@ -1,12 +1,22 @@
 // ConfigSource over a plain directory (local runs): the same `config/services/*.yaml` layout as the
 // git source, with a content hash as the revision so an unchanged directory reads as unchanged.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, type Stats, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DeployerError } from '../domain/errors.ts';
 import type { ConfigError, ConfigFile } from '../domain/types.ts';
 import type { ConfigSnapshot, ConfigSource } from '../ports.ts';
 import { checkConfigSizes, MAX_CONFIG_FILE_BYTES } from './config-limits.ts';
+
+/**
+ * Files stat-ed or read in one go before the event loop gets a turn. An asynchronous read of a small file
+ * is four thread-pool round trips and their promises (~0.25 ms of CPU); a synchronous one ~0.02 ms.
+ * Thousands of service files are read at start, on every change and by the directory watcher's poll,
+ * so they are read synchronously, 100 at a time (a few milliseconds), yielding in between.
+ */
+const FILES_PER_TURN = 100;
 
 export interface DirectoryConfigSourceOptions {
   /** Repository-like root that contains `configPath`. */
@@ -47,9 +57,10 @@ export class DirectoryConfigSource implements ConfigSource {
     // is refused before it is read.
     const entries: { path: string; name: string; bytes: number }[] = [];
     const problems: ConfigError[] = [];
-    for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
-      signal.throwIfAborted();
-      const info = await stat(path.join(dir, name)).catch(missingAsUndefined);
+    const yaml = names.filter((n) => /\.ya?ml$/i.test(n)).sort();
+    for (const [index, name] of yaml.entries()) {
+      if (index % FILES_PER_TURN === 0) await turn(signal);
+      const info = statOrMissing(path.join(dir, name));
       if (!info) continue; // deleted between readdir and stat (an editor's save)
       const filePath = `${this.#configPath}/${name}`;
       if (!info.isFile())
@@ -65,10 +76,10 @@ export class DirectoryConfigSource implements ConfigSource {
     const sizes = checkConfigSizes(entries);
     problems.push(...sizes.problems);
     const files: ConfigFile[] = [];
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
+      if (index % FILES_PER_TURN === 0) await turn(signal);
       if (!sizes.readable.has(entry.path)) continue;
-      signal.throwIfAborted();
-      const bytes = await readFile(path.join(dir, entry.name), { signal }).catch(missingAsUndefined);
+      const bytes = readOrMissing(path.join(dir, entry.name));
       if (!bytes) continue;
       // It may have grown since stat: the limit holds for what was read.
       if (bytes.byteLength > MAX_CONFIG_FILE_BYTES) {
@@ -84,6 +95,29 @@ export class DirectoryConfigSource implements ConfigSource {
       hash.update(problem.file).update('\0').update(problem.message).update('\0');
     const revision = `sha256:${hash.digest('hex')}`;
     return problems.length > 0 ? { revision, files, problems } : { revision, files };
+  }
+}
+
+/** Lets the event loop run (HTTP, the queue) between batches of synchronous reads. */
+async function turn(signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  await nextTurn();
+  signal.throwIfAborted();
+}
+
+function statOrMissing(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch (error) {
+    return missingAsUndefined(error);
+  }
+}
+
+function readOrMissing(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    return missingAsUndefined(error);
   }
 }
 

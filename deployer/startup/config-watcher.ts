@@ -18,12 +18,23 @@ export interface ConfigWatcherOptions {
   revision: (signal: AbortSignal) => Promise<string>;
   /** Quiet time after a watch event before the directory is read (an editor's burst is one read). */
   debounceMs?: number;
-  /** How often the revision is compared even without watch events; 0 turns the poll off. */
+  /**
+   * How often, at least, the revision is compared even without watch events; 0 turns the poll off.
+   * A read that takes long spaces the polls out (POLL_BUDGET), so thousands of files cost a bounded share of CPU.
+   */
   pollMs?: number;
+  /** The revision already known (the one the runtime loaded); changes are reported against it. */
+  knownRevision?: string;
   onError?: (error: unknown) => void;
 }
 
 export const CONFIG_POLL_MS = 500;
+/**
+ * The poll waits at least this many times as long as its last read took: the safety net spends at
+ * most ~1/20 of the time reading (reading 10,000 files takes a second or more; every 500 ms it would
+ * be a core).
+ */
+export const POLL_BUDGET = 20;
 
 export function watchConfigDirectory(
   dir: string,
@@ -33,7 +44,7 @@ export function watchConfigDirectory(
   const debounceMs = options.debounceMs ?? 100;
   const pollMs = options.pollMs ?? CONFIG_POLL_MS;
   const lifetime = new AbortController();
-  let known: string | undefined;
+  let known: string | undefined = options.knownRevision;
   let checking: Promise<void> | undefined;
   let again = false;
   let lastError = '';
@@ -97,17 +108,30 @@ export function watchConfigDirectory(
     }, debounceMs);
   }
 
+  let poll: NodeJS.Timeout | undefined;
+  const schedulePoll = (lastReadMs: number) => {
+    if (pollMs <= 0 || lifetime.signal.aborted) return;
+    poll = setTimeout(
+      () => {
+        const began = performance.now();
+        void check().then(() => schedulePoll(performance.now() - began));
+      },
+      Math.max(pollMs, POLL_BUDGET * lastReadMs),
+    );
+    poll.unref();
+  };
+
   arm();
+  const began = performance.now();
   const started = check();
-  const poll = pollMs > 0 ? setInterval(() => void check(), pollMs) : undefined;
-  poll?.unref();
+  void started.then(() => schedulePoll(performance.now() - began));
 
   return {
     started,
     close() {
       lifetime.abort();
       clearTimeout(debounce);
-      clearInterval(poll);
+      clearTimeout(poll);
       watcher?.close();
     },
   };

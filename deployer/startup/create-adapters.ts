@@ -9,11 +9,8 @@ import {
   createEnvironmentClients,
   type EnvironmentClients,
 } from '../adapters/aws/clients.ts';
-import { CloudFrontAdapter } from '../adapters/aws/cloudfront-adapter.ts';
-import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-adapter.ts';
 import { EcrAdapter } from '../adapters/aws/ecr-adapter.ts';
 import { ECS_RATE_LIMIT, EcsAdapter } from '../adapters/aws/ecs-adapter.ts';
-import { CloudWatchTaskLogs } from '../adapters/aws/logs-adapter.ts';
 import { SqsQueue } from '../adapters/aws/sqs-adapter.ts';
 import { SsmReleaseRecords } from '../adapters/aws/ssm-adapter.ts';
 import { SsmLastGoodConfig } from '../adapters/aws/ssm-last-good-config.ts';
@@ -27,6 +24,7 @@ import type { RuntimeDeps } from '../runtime/app.ts';
 import type { EnvironmentPortsFactory, TargetPorts } from '../runtime/environment-ports.ts';
 import type { Settings } from '../runtime/settings.ts';
 import { RateLimiter } from '../shared/rate-limiter.ts';
+import { cdnOnDemand, metricsOnDemand, taskLogsOnDemand } from './on-demand-ports.ts';
 
 export type Adapters = Omit<RuntimeDeps, 'settings' | 'logger'> & {
   /** Closes the SDK clients' sockets. */
@@ -66,13 +64,19 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
   // stand-ins have none.
   const ecsOf = (client: EnvironmentClients['ecs']) =>
     new EcsAdapter(client, settings.mode === 'aws' ? { limiter: new RateLimiter(ECS_RATE_LIMIT) } : {});
+  // Loaded on first use with their SDK packages (on-demand-ports.ts).
+  const cdnOf = (client: EnvironmentClients['cloudfront']) =>
+    cdnOnDemand(async () => {
+      const { CloudFrontAdapter } = await import('../adapters/aws/cloudfront-adapter.ts');
+      return new CloudFrontAdapter(await client.get());
+    });
   const environments = new Map<string, { ports: TargetPorts; clients: EnvironmentClients }>();
   const environmentPorts: EnvironmentPortsFactory = (target) => {
     const key = `${target.region ?? ''} ${target.roleArn ?? ''}`;
     let known = environments.get(key);
     if (!known) {
       const own = createEnvironmentClients(clientSettings, target);
-      known = { clients: own, ports: { ecs: ecsOf(own.ecs), cdn: new CloudFrontAdapter(own.cloudfront) } };
+      known = { clients: own, ports: { ecs: ecsOf(own.ecs), cdn: cdnOf(own.cloudfront) } };
       environments.set(key, known);
     }
     return known.ports;
@@ -101,9 +105,12 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
   return {
     ecs: ecsOf(clients.ecs),
     environmentPorts,
-    taskLogs: new CloudWatchTaskLogs(clients.logs),
+    taskLogs: taskLogsOnDemand(async () => {
+      const { CloudWatchTaskLogs } = await import('../adapters/aws/logs-adapter.ts');
+      return new CloudWatchTaskLogs(await clients.logs.get());
+    }),
     registry: new EcrAdapter(clients.ecr),
-    cdn: new CloudFrontAdapter(clients.cloudfront),
+    cdn: cdnOf(clients.cloudfront),
     queue,
     configSource,
     // Local mode against an external world that runs no SSM stand-in: nothing to keep it in (real
@@ -118,7 +125,10 @@ export function createAdapters(options: CreateAdaptersOptions): Adapters {
     // rollout.analysis: CloudWatch (AWS_ENDPOINT_URL_CLOUDWATCH reaches the local world's stand-in) and
     // the analysis URL, fetched as carefully as the verify URL.
     analysis: {
-      metrics: new CloudWatchMetrics(clients.cloudwatch),
+      metrics: metricsOnDemand(async () => {
+        const { CloudWatchMetrics } = await import('../adapters/aws/cloudwatch-adapter.ts');
+        return new CloudWatchMetrics(await clients.cloudwatch.get());
+      }),
       probe: new HttpAnalysisProbe({ allowPrivateNetworks: settings.verifyAllowPrivateNetworks }),
     },
     clock: new SystemClock(),

@@ -38,7 +38,7 @@ function ruleFiles(dir: string): RuleFile[] {
 }
 
 /** The resource types of CloudFormation templates (their `Resources.*.Type`). */
-export function resourceTypesOf(templatePaths: readonly string[]): Set<string> {
+function resourceTypesOf(templatePaths: readonly string[]): Set<string> {
   const types = new Set<string>();
   for (const path of templatePaths) {
     const template = JSON.parse(readFileSync(path, 'utf8')) as {

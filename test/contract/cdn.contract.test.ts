@@ -22,16 +22,16 @@ interface CdnSubject extends Subject {
 
 const credentials = { accessKeyId: 'contract', secretAccessKey: 'contract' };
 
-function adapterAt(
+async function adapterAt(
   endpoint: string,
   keys: { accessKeyId: string; secretAccessKey: string } = credentials,
-): { cdn: CloudFrontAdapter; clients: AwsClients } {
+): Promise<{ cdn: CloudFrontAdapter; clients: AwsClients }> {
   const clients = createAwsClients({
     maxAttempts: 1,
     credentials: keys,
     endpoints: { cloudfront: endpoint },
   });
-  return { cdn: new CloudFrontAdapter(clients.cloudfront), clients };
+  return { cdn: new CloudFrontAdapter(await clients.cloudfront.get()), clients };
 }
 
 /** Starts the CloudFront stand-in alone; `completionMs` is how long an invalidation stays InProgress. */
@@ -54,7 +54,7 @@ contract<CdnSubject>(
     }),
     standin: async () => {
       const standIn = await startCloudFrontStandIn(300, ['E2CONTRACT']);
-      const { cdn, clients } = adapterAt(standIn.endpoint);
+      const { cdn, clients } = await adapterAt(standIn.endpoint);
       return {
         cdn,
         distributionId: 'E2CONTRACT',
@@ -66,8 +66,8 @@ contract<CdnSubject>(
     },
     moto: async () => {
       const moto = await motoAccount();
-      const { cdn, clients } = adapterAt(moto.endpoint, moto.credentials);
-      const distributionId = await createMotoDistribution(clients.cloudfront);
+      const { cdn, clients } = await adapterAt(moto.endpoint, moto.credentials);
+      const distributionId = await createMotoDistribution(await clients.cloudfront.get());
       return {
         cdn,
         distributionId,

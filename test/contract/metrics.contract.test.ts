@@ -61,9 +61,9 @@ async function standInWorld(): Promise<MetricsSubject> {
   const endpoint = `http://127.0.0.1:${await listen(server, 0)}`;
   const clients = createAwsClients({ maxAttempts: 1, credentials, endpoints: { cloudwatch: endpoint } });
   return {
-    metrics: new CloudWatchMetrics(clients.cloudwatch),
-    client: clients.cloudwatch,
-    ...alarmWrites(clients.cloudwatch),
+    metrics: new CloudWatchMetrics(await clients.cloudwatch.get()),
+    client: await clients.cloudwatch.get(),
+    ...alarmWrites(await clients.cloudwatch.get()),
     // The local load balancer's own path: one call per answer a target gave.
     seed: async (arn, when, requests, errors) => {
       for (let i = 0; i < requests; i++)
@@ -84,9 +84,9 @@ async function motoWorld(): Promise<MetricsSubject> {
     endpoints: { cloudwatch: moto.endpoint },
   });
   return {
-    metrics: new CloudWatchMetrics(clients.cloudwatch),
-    client: clients.cloudwatch,
-    ...alarmWrites(clients.cloudwatch),
+    metrics: new CloudWatchMetrics(await clients.cloudwatch.get()),
+    client: await clients.cloudwatch.get(),
+    ...alarmWrites(await clients.cloudwatch.get()),
     // moto takes AWS/ApplicationELB data through PutMetricData (MOTO_LIMITS
     // 'cloudwatch-put-metric-data-takes-aws-namespaces'), standing in for what an ALB publishes.
     seed: async (arn, when, requests, errors) => {
@@ -94,7 +94,7 @@ async function motoWorld(): Promise<MetricsSubject> {
         { Name: 'TargetGroup', Value: targetGroupDimension(arn) ?? '' },
         { Name: 'LoadBalancer', Value: LOAD_BALANCER },
       ];
-      await clients.cloudwatch.send(
+      await (await clients.cloudwatch.get()).send(
         new PutMetricDataCommand({
           Namespace: ELB_METRICS.namespace,
           MetricData: [

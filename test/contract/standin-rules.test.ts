@@ -203,7 +203,7 @@ describe.runIf(worlds.includes('standin'))('throttling and limit shapes of the s
       endpoints: { cloudfront: `http://127.0.0.1:${port}` },
     });
     try {
-      const error = await new CloudFrontAdapter(clients.cloudfront)
+      const error = await new CloudFrontAdapter(await clients.cloudfront.get())
         .createInvalidation('E2RULES', ['/*'], 'throttled', signal)
         .catch((e: unknown) => e);
       expect((error as DeployerError).code).toBe('AWS_THROTTLED');
@@ -229,7 +229,7 @@ describe.runIf(worlds.includes('standin'))('throttling and limit shapes of the s
       credentials,
       endpoints: { cloudfront: `http://127.0.0.1:${port}` },
     });
-    const cdn = new CloudFrontAdapter(clients.cloudfront);
+    const cdn = new CloudFrontAdapter(await clients.cloudfront.get());
     try {
       for (let i = 0; i < 15; i++) await cdn.createInvalidation('E2RULES', ['/*'], `wildcard-${i}`, signal);
       const error = await cdn

@@ -53,7 +53,7 @@ async function standInWorld(): Promise<LogsSubject> {
   });
   const ecs = new EcsAdapter(clients.ecs);
   return {
-    logs: new CloudWatchTaskLogs(clients.logs),
+    logs: new CloudWatchTaskLogs(await clients.logs.get()),
     streamOfLines: async () => {
       const family = `talker-${++families}`;
       const container = {
@@ -103,14 +103,16 @@ async function motoWorld(): Promise<LogsSubject> {
     endpoints: { logs: moto.endpoint },
   });
   return {
-    logs: new CloudWatchTaskLogs(clients.logs),
+    logs: new CloudWatchTaskLogs(await clients.logs.get()),
     streamOfLines: async () => {
       const group = `/ecs/talker-${++families}`;
       const stream = 'talker/app/0123456789abcdef0123456789abcdef';
-      await clients.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
-      await clients.logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
+      await (await clients.logs.get()).send(new CreateLogGroupCommand({ logGroupName: group }));
+      await (await clients.logs.get()).send(
+        new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }),
+      );
       const start = Date.now() - LINES.length;
-      await clients.logs.send(
+      await (await clients.logs.get()).send(
         new PutLogEventsCommand({
           logGroupName: group,
           logStreamName: stream,

@@ -79,7 +79,7 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
         .repositories?.[0]?.repositoryUri ?? '';
     firstDigest = await putMotoImage(clients.ecr, REPOSITORY, '1.0.0');
     served = firstDigest;
-    distributionId = await createMotoDistribution(clients.cloudfront);
+    distributionId = await createMotoDistribution(await clients.cloudfront.get());
 
     // The service as CDK would leave it: revision 1 of `actors` running 1.0.0, pinned by digest.
     const network = await moto.defaultNetwork();
@@ -230,7 +230,7 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
     const rolloutId = actors.recentRollouts[0]?.id;
     expect(rolloutId).toBe(tags[REVISION_TAG_KEYS.rolloutId]);
 
-    const invalidations = await clients.cloudfront.send(
+    const invalidations = await (await clients.cloudfront.get()).send(
       new ListInvalidationsCommand({ DistributionId: distributionId }),
     );
     expect(invalidations.InvalidationList?.Quantity).toBe(1);

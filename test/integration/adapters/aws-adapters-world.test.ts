@@ -147,7 +147,7 @@ describe('EcrAdapter against the ECR stand-in', () => {
 
 describe('CloudFrontAdapter against the CloudFront stand-in', () => {
   it('createInvalidation is idempotent by CallerReference and completes', async () => {
-    const cdn = new CloudFrontAdapter(clients.cloudfront);
+    const cdn = new CloudFrontAdapter(await clients.cloudfront.get());
     const first = await cdn.createInvalidation('E2EXAMPLE12345', ['/*'], 'rollout-abc', signal);
     expect(first.status).toBe('InProgress');
     const repeat = await cdn.createInvalidation('E2EXAMPLE12345', ['/*'], 'rollout-abc', signal);
@@ -164,7 +164,7 @@ describe('CloudFrontAdapter against the CloudFront stand-in', () => {
   });
 
   it('a different CallerReference creates a second invalidation', async () => {
-    const cdn = new CloudFrontAdapter(clients.cloudfront);
+    const cdn = new CloudFrontAdapter(await clients.cloudfront.get());
     const a = await cdn.createInvalidation('E2EXAMPLE12345', ['/*'], 'rollout-x', signal);
     const b = await cdn.createInvalidation('E2EXAMPLE12345', ['/*'], 'rollout-y', signal);
     expect(a.id).not.toBe(b.id);

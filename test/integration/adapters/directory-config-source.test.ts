@@ -111,4 +111,38 @@ describe('DirectoryConfigSource', () => {
       await rm(sized, { recursive: true, force: true });
     }
   });
+
+  it('lets the event loop run while it reads hundreds of files (they are read 100 at a time)', async () => {
+    const many = await mkdtemp(path.join(tmpdir(), 'dir-source-many-'));
+    try {
+      mkdirSync(path.join(many, 'services'));
+      for (let i = 0; i < 450; i++)
+        writeFileSync(path.join(many, 'services', `s${String(i).padStart(3, '0')}.yaml`), `name: s${i}\n`);
+      let turns = 0;
+      let reading = true;
+      const count = () => {
+        turns++;
+        if (reading) setImmediate(count);
+      };
+      setImmediate(count);
+      const snapshot = await new DirectoryConfigSource({ root: many, configPath: 'services' }).read(
+        undefined,
+        signal,
+      );
+      reading = false;
+      expect(snapshot.files).toHaveLength(450);
+      // Stat-ing and reading 450 files: 10 batches, each followed by a turn of the loop.
+      expect(turns).toBeGreaterThanOrEqual(9);
+    } finally {
+      await rm(many, { recursive: true, force: true });
+    }
+  });
+
+  it('stops between batches when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stopping'));
+    await expect(new DirectoryConfigSource({ root }).read(undefined, controller.signal)).rejects.toThrow(
+      'stopping',
+    );
+  });
 });

@@ -154,7 +154,7 @@ describe('createAwsClients endpoints', () => {
       await new EcsAdapter(clients.ecs).updateService('c', 's', 'arn:td', signal);
       expect(requests).toHaveLength(1);
       expect(requests[0]?.host).toBe(new URL(endpoint).host);
-      expect(await clients.cloudfront.config.region()).toBe('us-east-1');
+      expect(await (await clients.cloudfront.get()).config.region()).toBe('us-east-1');
       expect(await clients.ecs.config.region()).toBe('eu-west-1');
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_ECS;

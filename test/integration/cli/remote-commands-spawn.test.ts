@@ -1,9 +1,14 @@
 // The installed experience: `node deployer/cli/main.ts <verb>` as a child process against a real
-// deployer HTTP server on 127.0.0.1:0, checking stdout, stderr and the exit code.
+// deployer HTTP server on 127.0.0.1:0, checking stdout, stderr and the exit code. Only what needs the
+// process is spawned (the environment it reads, the streams, the exit code as a shell sees it); the rest
+// runs the same CLI in-process (test/support/cli-in-process.ts) against the same server: a CLI process
+// costs a node start, and this file started eleven.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
+import { runCliInProcess } from '../../support/cli-in-process.ts';
 import {
   FAKE_DIGEST_V2,
   type FakeRuntime,
@@ -30,7 +35,10 @@ function cli(args: string[], env: Record<string, string> = {}) {
     execFile(
       process.execPath,
       [MAIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', ECS_GITOPS_URL: url, ...env }, timeout: 50_000 },
+      {
+        env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ECS_GITOPS_URL: url, ...env },
+        timeout: 50_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
         resolve({ code, stdout, stderr });
@@ -38,6 +46,9 @@ function cli(args: string[], env: Record<string, string> = {}) {
     );
   });
 }
+
+/** The same CLI in-process, with the environment the spawned one gets. */
+const inProcess = (args: string[]) => runCliInProcess(args, { env: { ECS_GITOPS_URL: url } });
 
 describe('ecs-gitops (spawned)', () => {
   it('status prints the table with the token from ECS_GITOPS_TOKEN (reads need it in aws mode)', async () => {
@@ -79,11 +90,11 @@ describe('ecs-gitops (spawned)', () => {
     expect(differs.code).toBe(2);
     expect(differs.stdout).toContain('OutOfSync: 1.1.0 is due');
     runtime.setStatus(fakeDeployerStatus());
-    expect((await cli(['diff', '--token', TEST_TOKEN])).code).toBe(0);
+    expect((await inProcess(['diff', '--token', TEST_TOKEN])).code).toBe(0);
   });
 
   it('rollback --to reaches the runtime', async () => {
-    const { code } = await cli(['rollback', 'actors', '--to', '3', '--token', TEST_TOKEN]);
+    const { code } = await inProcess(['rollback', 'actors', '--to', '3', '--token', TEST_TOKEN]);
     expect(code).toBe(0);
     expect(runtime.calls).toContainEqual({
       method: 'rollback',
@@ -94,13 +105,13 @@ describe('ecs-gitops (spawned)', () => {
   });
 
   it('exits 3 naming the URL when nothing listens there', async () => {
-    const { code, stderr } = await cli(['diff', '--url', 'http://127.0.0.1:9']);
+    const { code, stderr } = await inProcess(['diff', '--url', 'http://127.0.0.1:9']);
     expect(code).toBe(3);
     expect(stderr).toContain('cannot reach the deployer at http://127.0.0.1:9');
   });
 
   it('lists the remote verbs in the global help', async () => {
-    const { code, stdout } = await cli(['--help']);
+    const { code, stdout } = await inProcess(['--help']);
     expect(code).toBe(0);
     for (const verb of ['status', 'diff', 'sync', 'rollback', 'suspend', 'resume'])
       expect(stdout).toMatch(new RegExp(`^  ${verb} `, 'm'));

@@ -1,9 +1,11 @@
 // `ecs-gitops status --watch` as a child process against buildServer over the fake runtime: a redraw per
-// status change, reconnection after a deployer restart, and errors that end it at once.
+// status change, reconnection after a deployer restart, and (in-process) errors that end it at once.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseBlock } from '../../../deployer/cli/commands/read-events.ts';
+import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
+import { runCliInProcess } from '../../support/cli-in-process.ts';
 import { fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 import { type TestServer, testServer } from '../../support/test-server.ts';
 
@@ -25,7 +27,7 @@ async function server(port = 0) {
 
 function watch(args: string[], url: string) {
   const child = spawn(process.execPath, [MAIN, 'status', '--watch', ...args], {
-    env: { PATH: process.env.PATH ?? '', ECS_GITOPS_URL: url },
+    env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ECS_GITOPS_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -80,16 +82,19 @@ describe('status --watch', () => {
     await expect.poll(() => out.stdout, { timeout: 15_000 }).toMatch(/^actors +Failed/m);
   });
 
+  // These end by themselves, so the same CLI runs in-process (no node start each): a watch that would
+  // not end cannot be stopped in-process, which is why the tests above spawn it.
   it('ends at once for an unknown service, an unreachable deployer, or with --json', async () => {
     const { url } = await server();
-    const unknown = watch(['nope'], url);
-    expect(await unknown.exit).toBe(1);
-    expect(unknown.out.stderr).toContain('no service named "nope" in the deployer\'s config');
-    const unreachable = watch([], 'http://127.0.0.1:9');
-    expect(await unreachable.exit).toBe(3);
-    const json = watch(['--json'], url);
-    expect(await json.exit).toBe(64);
-    expect(json.out.stderr).toContain('--watch and --json do not go together');
+    const inProcess = (args: string[], at: string) =>
+      runCliInProcess(['status', '--watch', ...args], { env: { ECS_GITOPS_URL: at } });
+    const unknown = await inProcess(['nope'], url);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no service named "nope" in the deployer\'s config');
+    expect((await inProcess([], 'http://127.0.0.1:9')).code).toBe(3);
+    const json = await inProcess(['--json'], url);
+    expect(json.code).toBe(64);
+    expect(json.stderr).toContain('--watch and --json do not go together');
   });
 });
 

@@ -99,7 +99,7 @@ async function canary(
     },
     {
       analysis: {
-        metrics: new CloudWatchMetrics(clients.cloudwatch),
+        metrics: new CloudWatchMetrics(await clients.cloudwatch.get()),
         probe: new HttpAnalysisProbe({ allowPrivateNetworks: true }),
       },
       onStrategyProgress: (progress) => {

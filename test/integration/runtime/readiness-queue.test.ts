@@ -55,7 +55,7 @@ beforeAll(async () => {
       settings,
       ecs: new EcsAdapter(clients.ecs),
       registry: new EcrAdapter(clients.ecr),
-      cdn: new CloudFrontAdapter(clients.cloudfront),
+      cdn: new CloudFrontAdapter(await clients.cloudfront.get()),
       queue: new SqsQueue({ client: clients.sqs, queueUrl: queue.queueUrl }),
       configSource: new DirectoryConfigSource({ root: configRoot, configPath: 'services' }),
       probe: new HttpVerifyProbe({ timeoutMs: 2_000 }),

@@ -33,6 +33,7 @@ const ALLOWED: Record<string, string> = {
   'deployer/domain/config/parse-config-files.ts#processParseCache':
     "the process's parse cache: a test counts that the served-URL watcher and the intake share one parse",
   'deployer/domain/config/suggestions.ts#editDistance': PURE,
+  'deployer/startup/config-watcher.ts#POLL_BUDGET': SHARED,
   'deployer/domain/revision-tags.ts#REVISION_TAG_KEYS': SHARED,
   'deployer/http/dashboard/history-page.ts#renderHistoryPage': PURE,
   'deployer/domain/revision-tags.ts#TRIGGER_TAG_KEYS': SHARED,

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirectoryConfigSource } from '../../../deployer/adapters/directory-config-source.ts';
-import { type ConfigWatcher, watchConfigDirectory } from '../../../deployer/startup/config-watcher.ts';
+import {
+  type ConfigWatcher,
+  POLL_BUDGET,
+  watchConfigDirectory,
+} from '../../../deployer/startup/config-watcher.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Generous cap for event-driven waits on a loaded machine; the watcher's own bound is ~0.6 s. */
@@ -130,5 +134,46 @@ describe('watchConfigDirectory', () => {
     });
     await expect.poll(() => reads, CAP).toBeGreaterThan(3);
     expect(errors).toHaveLength(1);
+  });
+
+  it('reports a change against the revision it is given (the one the runtime loaded)', async () => {
+    const seen: string[] = [];
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), {
+      revision,
+      knownRevision: 'sha256:what-the-runtime-loaded',
+      pollMs: 0,
+    });
+    await watcher.started;
+    // The directory changed between the runtime's read and the watcher's first: that is a change.
+    expect(seen).toEqual([await onDisk()]);
+  });
+
+  it('reports nothing at start when the directory still holds the revision it is given', async () => {
+    const seen: string[] = [];
+    watcher = watchConfigDirectory(dir, (r) => seen.push(r), {
+      revision,
+      knownRevision: await onDisk(),
+      pollMs: 0,
+    });
+    await watcher.started;
+    expect(seen).toEqual([]);
+  });
+
+  it('spaces its polls out by how long a read takes (a large directory is not read back to back)', async () => {
+    const readMs = 5;
+    const starts: number[] = [];
+    watcher = watchConfigDirectory(dir, () => undefined, {
+      revision: async () => {
+        starts.push(performance.now());
+        await sleep(readMs);
+        return 'sha256:same';
+      },
+      pollMs: 1,
+    });
+    await expect.poll(() => starts.length, CAP).toBeGreaterThanOrEqual(3);
+    watcher.close();
+    const gaps = starts.slice(1).map((at, i) => at - (starts[i] ?? 0));
+    // Each gap is the read itself plus the wait after it: POLL_BUDGET reads' worth at least, not pollMs.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(POLL_BUDGET * readMs);
   });
 });

@@ -2,6 +2,7 @@
 // output, for tests of what only a real process shows: startup refusal, signals, exit codes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compileCacheEnv } from '../../../../local/tasks/compile-cache.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const SLOW_REQUEST_PRELOAD = fileURLToPath(new URL('./slow-request-preload.ts', import.meta.url));
@@ -25,7 +26,7 @@ export function startServiceProcess(
 ): ServiceProcess {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? 'service/main.ts'], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
