@@ -180,6 +180,15 @@ async function status(deployer: DeployerProcess): Promise<DeployerStatus> {
   return (await response.json()) as DeployerStatus;
 }
 
+/** Resolves once the deployer has logged `msg` (watched every 500 ms, so no line scrolls by unseen). */
+async function untilLogged(deployer: DeployerProcess, msg: string): Promise<void> {
+  const deadline = Date.now() + 2 * PHASE_TIMEOUT_MS;
+  while (!deployer.output().includes(`"msg":"${msg}"`)) {
+    if (Date.now() > deadline) throw new Error(`the deployer did not log "${msg}"`);
+    await sleep(500);
+  }
+}
+
 async function untilAllSynced(deployer: DeployerProcess, count: number): Promise<void> {
   const deadline = Date.now() + PHASE_TIMEOUT_MS;
   for (;;) {
@@ -229,6 +238,8 @@ async function measureSize(count: number, image: Record<string, string>): Promis
         RESYNC_INTERVAL_SECONDS: '3600',
       },
     });
+    const rebuilt = untilLogged(deployer, 'status rebuild from ECS done');
+    rebuilt.catch(() => undefined); // awaited before the idle window
     const readyMs = await deployer.waitReady(PHASE_TIMEOUT_MS);
     const readyAt = Date.now();
     const phases: Phase[] = [
@@ -278,6 +289,10 @@ async function measureSize(count: number, image: Record<string, string>): Promis
       process.stderr.write(`  ${count}: resync pass in ${formatMs(lastWork - started)}\n`);
     }
 
+    // The status rebuild runs in the background after /readyz (minutes at 10,000 services): the idle
+    // window and the storm wait for it, or they measure it too (at 10,000 it still ran in the storm).
+    // Watched from the spawn: the line may scroll out of the kept output before this point.
+    await rebuilt;
     // Nothing to do: what the deployer calls anyway (the status refresh).
     mark = calls.mark();
     const idleFrom = Date.now();
