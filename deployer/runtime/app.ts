@@ -121,10 +121,10 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     configPrefix,
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
-    triage: async (services, signal) => {
+    triage: async (services, signal, fresh) => {
       judgedAt = clock.now().getTime();
       return [
-        ...(await resync(sharedClients(services), signal)).reconcile,
+        ...(await resync(sharedClients(services), signal, fresh)).reconcile,
         ...services.filter(hasOwnClients),
       ];
     },
@@ -136,9 +136,17 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const repositoryImages = new RepositoryImages(deps.registry, {
     ...(tuning.ecrRereadEveryPasses !== undefined && { rereadEveryPasses: tuning.ecrRereadEveryPasses }),
   });
-  const resync = (services: readonly ServiceConfig[], signal: AbortSignal) =>
+  // A config change is compared against ECR as it is now (`fresh`): the cache serves the periodic passes,
+  // the safety net for lost events, and a pin of a tag pushed without an event must roll out at once.
+  const resync = (services: readonly ServiceConfig[], signal: AbortSignal, fresh = false) =>
     resyncPass(
-      { ecs: taskDefinitions, registry: deps.registry, images: repositoryImages, reconciler, logger },
+      {
+        ecs: taskDefinitions,
+        registry: deps.registry,
+        ...(fresh ? {} : { images: repositoryImages }),
+        reconciler,
+        logger,
+      },
       services,
       signal,
     );

@@ -37,7 +37,12 @@ export interface IntakeDeps {
    * Which of these services need a reconcile (resync-pass.ts compares them in bulk and writes the
    * status of the others). Absent: every one.
    */
-  triage?: (services: readonly ServiceConfig[], signal: AbortSignal) => Promise<ServiceConfig[]>;
+  /** `fresh`: a config change, to be compared against the registry as it is now (no cached image lists). */
+  triage?: (
+    services: readonly ServiceConfig[],
+    signal: AbortSignal,
+    fresh: boolean,
+  ) => Promise<ServiceConfig[]>;
 }
 
 export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
@@ -127,7 +132,7 @@ export class Intake {
             ...(message.message ? { message: message.message } : {}),
           }
         : { kind: 'git-push', commit: applied };
-    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, trigger, signal);
+    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, trigger, signal, true);
     this.#handled = applied;
   }
 
@@ -163,13 +168,18 @@ export class Intake {
     // A resync that brought a new config revision in is a config change, whoever queued it.
     const trigger: RolloutTrigger =
       message.trigger ?? (outcome === 'applied' ? configChange(this.#current?.revision) : { kind: 'resync' });
-    await this.#reconcileAll(`resync: ${message.reason}`, trigger, signal);
+    await this.#reconcileAll(`resync: ${message.reason}`, trigger, signal, outcome === 'applied');
   }
 
   /** Queues a reconcile for every service in force that differs from what runs (all, without triage). */
-  async #reconcileAll(why: string, trigger: RolloutTrigger, signal: AbortSignal): Promise<void> {
+  async #reconcileAll(
+    why: string,
+    trigger: RolloutTrigger,
+    signal: AbortSignal,
+    fresh: boolean,
+  ): Promise<void> {
     const services = this.#current?.services ?? [];
-    const differ = this.#deps.triage ? await this.#deps.triage(services, signal) : services;
+    const differ = this.#deps.triage ? await this.#deps.triage(services, signal, fresh) : services;
     await this.#enqueueReconciles(differ, why, trigger, signal);
   }
 
