@@ -34,15 +34,10 @@ export interface IntakeDeps {
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
   /**
-   * Which of these services need a reconcile (resync-pass.ts compares them in bulk and writes the
-   * status of the others). Absent: every one.
+   * Which of these services need a reconcile (resync-pass.ts compares them in bulk, writes the others'
+   * status); `fresh` for a config change: the registry as it is now, not cached image lists. Absent: all.
    */
-  /** `fresh`: a config change, to be compared against the registry as it is now (no cached image lists). */
-  triage?: (
-    services: readonly ServiceConfig[],
-    signal: AbortSignal,
-    fresh: boolean,
-  ) => Promise<ServiceConfig[]>;
+  triage?: (of: readonly ServiceConfig[], signal: AbortSignal, fresh: boolean) => Promise<ServiceConfig[]>;
 }
 
 export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
@@ -172,12 +167,7 @@ export class Intake {
   }
 
   /** Queues a reconcile for every service in force that differs from what runs (all, without triage). */
-  async #reconcileAll(
-    why: string,
-    trigger: RolloutTrigger,
-    signal: AbortSignal,
-    fresh: boolean,
-  ): Promise<void> {
+  async #reconcileAll(why: string, trigger: RolloutTrigger, signal: AbortSignal, fresh: boolean) {
     const services = this.#current?.services ?? [];
     const differ = this.#deps.triage ? await this.#deps.triage(services, signal, fresh) : services;
     await this.#enqueueReconciles(differ, why, trigger, signal);
