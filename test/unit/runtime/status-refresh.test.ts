@@ -3,11 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { revisionTags } from '../../../deployer/domain/revision-tags.ts';
 import type { ServiceConfig } from '../../../deployer/domain/types.ts';
-import { CachedTaskDefinitions } from '../../../deployer/runtime/cached-task-definitions.ts';
-import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { rebuildStatus } from '../../../deployer/runtime/rebuild-status.ts';
-import { refreshPeriodMs, StatusRefresh } from '../../../deployer/runtime/status-refresh.ts';
-import { StatusStore } from '../../../deployer/runtime/status-store.ts';
+import { refreshPeriodMs } from '../../../deployer/runtime/status-refresh.ts';
 import {
   actorsServiceConfig,
   FakeClock,
@@ -15,6 +12,7 @@ import {
   REGISTRY_HOST,
   silentLogger,
 } from '../../support/fakes/index.ts';
+import { statusRefreshOverFakes } from '../../support/status-refresh-over-fakes.ts';
 
 const digest = (n: number) => `sha256:${String(n).repeat(64)}`;
 
@@ -28,16 +26,7 @@ function observer(configs: ServiceConfig[]) {
       image: `${REGISTRY_HOST}/${c.name}@${digest(1)}`,
     }),
   );
-  const store = new StatusStore({ mode: 'aws', version: 'test', clock });
-  const cached = new CachedTaskDefinitions(ecs);
-  const refresh = new StatusRefresh({
-    ecs: cached,
-    store,
-    metrics: createMetrics({ defaultMetrics: false }),
-    clock,
-    logger: silentLogger,
-    services: () => configs,
-  });
+  const { store, cached, refresh } = statusRefreshOverFakes(ecs, clock, () => configs);
   const signal = AbortSignal.timeout(5_000);
   return { clock, ecs, seeded, store, cached, refresh, signal };
 }
@@ -236,16 +225,7 @@ function started(options: { othersAtWork?: () => boolean } = {}) {
       container: c.container,
       image: `${REGISTRY_HOST}/${c.name}@${digest(1)}`,
     });
-  const store = new StatusStore({ mode: 'aws', version: 'test', clock });
-  const refresh = new StatusRefresh({
-    ecs: new CachedTaskDefinitions(ecs),
-    store,
-    metrics: createMetrics({ defaultMetrics: false }),
-    clock,
-    logger: silentLogger,
-    services: () => configs,
-    ...options,
-  });
+  const { store, refresh } = statusRefreshOverFakes(ecs, clock, () => configs, options);
   const stop = new AbortController();
   refresh.start(stop.signal);
   /** Moves virtual time one second at a time, letting each second's work finish. */

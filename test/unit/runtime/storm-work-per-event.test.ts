@@ -5,13 +5,9 @@
 // refresh's callers waiting for tokens as a crowd: rate-limiter.test.ts counts that, one sleep a token.)
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../../deployer/domain/types.ts';
-import { CachedTaskDefinitions } from '../../../deployer/runtime/cached-task-definitions.ts';
 import { DeploymentSignals } from '../../../deployer/runtime/deployment-signals.ts';
-import { createMetrics } from '../../../deployer/runtime/metrics.ts';
 import { routeDeploymentEvent } from '../../../deployer/runtime/route-deployment-event.ts';
 import { ServiceIndex } from '../../../deployer/runtime/service-index.ts';
-import { StatusRefresh } from '../../../deployer/runtime/status-refresh.ts';
-import { StatusStore } from '../../../deployer/runtime/status-store.ts';
 import {
   actorsServiceConfig,
   FakeClock,
@@ -19,6 +15,7 @@ import {
   REGISTRY_HOST,
   silentLogger,
 } from '../../support/fakes/index.ts';
+import { statusRefreshOverFakes } from '../../support/status-refresh-over-fakes.ts';
 
 const EVENTS = 50;
 
@@ -50,14 +47,7 @@ async function visitedPerEvent(count: number): Promise<{ visited: number; descri
   const ecs = new FakeEcs(clock);
   for (let i = 1; i <= EVENTS; i++)
     ecs.seed({ service: `svc-${i}`, image: `${REGISTRY_HOST}/team/svc-${i}:1.0.0` });
-  const store = new StatusStore({ mode: 'aws', version: 'test', clock });
-  const refresh = new StatusRefresh({
-    ecs: new CachedTaskDefinitions(ecs),
-    store,
-    metrics: createMetrics({ defaultMetrics: false }),
-    clock,
-    logger: silentLogger,
-    services: () => list,
+  const { store, refresh } = statusRefreshOverFakes(ecs, clock, () => list, {
     named: (name) => index.named(name),
   });
   const signal = AbortSignal.timeout(5_000);
