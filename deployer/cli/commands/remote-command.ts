@@ -171,7 +171,7 @@ async function unknownService(
   );
 }
 
-/** "revision abc was rejected (file:line: message, and N more); fix it …", or undefined when applied. */
+/** "the newest config revision abc was rejected (file:line: message, and N more); fix it …", or undefined. */
 function rejectedConfig(config: Partial<ConfigStatus> | undefined): string | undefined {
   const errors = Array.isArray(config?.errors) ? config.errors : [];
   const [first] = errors;
