@@ -11,6 +11,7 @@ import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/type
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { actOnDecision } from './act-on-decision.ts';
 import type { DeploymentSignals } from './deployment-signals.ts';
+import { EarlyReads } from './early-reads.ts';
 import type { TargetPorts } from './environment-ports.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -78,8 +79,11 @@ export class Reconciler {
   readonly #repositoryUris = new Map<string, string>();
   /** One per ECS port: the deployer's, and each other Region or account's. */
   readonly #readAheads = new Map<EcsPort, ReadAhead>();
+  /** Reads started as intake queues a reconcile for an image push (early-reads.ts). */
+  readonly early: EarlyReads;
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
+    this.early = new EarlyReads(deps.clock);
     this.#events = new ServiceEvents(deps.store);
     this.#runner = { ...deps, events: this.#events };
   }
@@ -130,11 +134,11 @@ export class Reconciler {
     signal: AbortSignal,
     log: Logger,
   ): Promise<ActOutcome & { suspension: Suspension | undefined; rolledOut: boolean }> {
-    // Every read, the history a rollout needs included, starts at once (read-ahead.ts).
-    const lastSeen = this.#deps.store.service(config.name)?.live?.taskDefinitionArn;
+    // Every read, the history a rollout needs included, starts at once (read-ahead.ts), or started
+    // already as intake queued this reconcile (early-reads.ts).
     const upstream = this.#upstreamRead(config, signal);
     upstream?.catch(() => undefined); // awaited below; a failed read of our own must not leave it unhandled
-    const read = await this.#readAheadOf(config).read(config, lastSeen, signal);
+    const read = (await this.early.take(config)) ?? (await this.#read(config, signal));
     const reads = upstream ? { ...read.reads, upstream: await upstream } : read.reads;
     const observed = this.#observation(config, configRevision, options, reads, log);
     const soaking = this.#deps.store.service(config.name)?.pipeline?.promotion?.soaking;
@@ -157,6 +161,17 @@ export class Reconciler {
     const runner = { ...this.#runner, ...this.#portsOf(config) };
     const acted = await actOnDecision(runner, decision, observed, signal, log, options);
     return { suspension: decision.suspension, ...acted, rolledOut: ROLLOUT_DECISIONS.has(decision.kind) };
+  }
+
+  /** Starts a reconcile's reads now, for the reconcile intake is queueing (none while one runs). */
+  readEarly(config: ServiceConfig, signal: AbortSignal): void {
+    if (isPromoted(config) || this.#lock.busy(config.name)) return;
+    this.early.start(config, () => this.#read(config, signal));
+  }
+
+  #read(config: ServiceConfig, signal: AbortSignal) {
+    const lastSeen = this.#deps.store.service(config.name)?.live?.taskDefinitionArn;
+    return this.#readAheadOf(config).read(config, lastSeen, signal);
   }
 
   /** For an environment promoted from another: that one's rollout records, read beside the others. */
@@ -210,6 +225,7 @@ export class Reconciler {
     if (this.#lock.busy(name)) return false;
     const log = this.#deps.logger.child({ service: name });
     return this.#lock.run(name, async () => {
+      this.early.forget(name);
       const desired = this.#deps.desired();
       const config = desired?.services.find((s) => s.name === name);
       // A promoted environment is judged on its upstream's records, which a bulk read does not have.
