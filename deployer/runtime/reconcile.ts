@@ -10,6 +10,7 @@ import { type SyncVerdict, statusOf } from '../domain/sync-verdict.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { actOnDecision } from './act-on-decision.ts';
+import { serviceNamed } from './config-lookup.ts';
 import type { DeploymentSignals } from './deployment-signals.ts';
 import { EarlyReads } from './early-reads.ts';
 import type { TargetPorts } from './environment-ports.ts';
@@ -95,7 +96,7 @@ export class Reconciler {
     await this.#lock.run(name, async () => {
       // Read the config inside the lock: a reconcile that waited behind another uses the newest one.
       const desired = this.#deps.desired();
-      const config = desired?.services.find((s) => s.name === name);
+      const config = serviceNamed(desired, name);
       if (!desired || !config) {
         log.info({ why: options.reason }, 'service is not in the config in force; nothing to reconcile');
         return;
@@ -112,7 +113,7 @@ export class Reconciler {
         if (sync === undefined && !signal.aborted) sync = this.#failed(name, error, log);
         throw error;
       } finally {
-        if (this.#deps.desired()?.services.some((s) => s.name === name)) {
+        if (serviceNamed(this.#deps.desired(), name)) {
           store.reconciled(name, { sync, suspended });
           const state = store.service(name)?.sync.state;
           if (state) metrics.syncState(name, state);
@@ -178,7 +179,7 @@ export class Reconciler {
   #upstreamRead(config: ServiceConfig, signal: AbortSignal) {
     if (!isPromoted(config)) return undefined;
     const from = config.environment?.promote?.from;
-    const upstream = this.#deps.desired()?.services.find((s) => s.name === from);
+    const upstream = from === undefined ? undefined : serviceNamed(this.#deps.desired(), from);
     if (!upstream)
       throw new Error(`${config.name} is promoted from ${from}, which is not in the config in force`);
     return upstreamRecords(this.#portsOf(upstream).ecs, upstream, signal);
@@ -227,7 +228,7 @@ export class Reconciler {
     return this.#lock.run(name, async () => {
       this.early.forget(name);
       const desired = this.#deps.desired();
-      const config = desired?.services.find((s) => s.name === name);
+      const config = serviceNamed(desired, name);
       // A promoted environment is judged on its upstream's records, which a bulk read does not have.
       if (!desired || !config || signal.aborted || isPromoted(config)) return false;
       let observed: Observed;
