@@ -21,7 +21,7 @@ import type { ServiceReads } from './read-ahead.ts';
 import type { RecentRevision } from './rollout/recent-revisions.ts';
 
 /** How long early reads stay usable: a few SQS round trips, far below any ECS deployment. */
-export const MAX_AGE_MS = 1_000;
+const MAX_AGE_MS = 1_000;
 /** Early reads in hand at most: in a storm of pushes the reconciles wait longer than MAX_AGE_MS anyway. */
 const MAX_IN_HAND = 8;
 
@@ -32,6 +32,7 @@ interface Entry {
 }
 
 export class EarlyReads {
+  static readonly MAX_AGE_MS = MAX_AGE_MS;
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
   #used = 0;

@@ -4,7 +4,7 @@
 // the fakes and counted at them.
 import { describe, expect, it } from 'vitest';
 import { revisionTags } from '../../../deployer/domain/revision-tags.ts';
-import { EarlyReads, MAX_AGE_MS } from '../../../deployer/runtime/early-reads.ts';
+import { EarlyReads } from '../../../deployer/runtime/early-reads.ts';
 import { ReadAhead } from '../../../deployer/runtime/read-ahead.ts';
 import {
   actorsServiceConfig,
@@ -13,6 +13,8 @@ import {
   FakeRegistry,
   REGISTRY_HOST,
 } from '../../support/fakes/index.ts';
+
+const { MAX_AGE_MS } = EarlyReads;
 
 function world() {
   const clock = new FakeClock();
