@@ -59,6 +59,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
   /** Every strategy phase the status shows until the rollout ends. */
   const phasesUntilSettled = async (done: (service: ServiceStatus) => boolean) => {
     const phases = new Set<string>();
+    // Polled every 50 ms throughout: a linear step lasts 400 ms here.
     await deployer.waitFor(
       'the rollout to end',
       (status) => {
@@ -66,7 +67,6 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
         const phase = actors?.currentRollout?.strategy?.phase;
         if (phase) phases.add(phase);
         return actors && actors.currentRollout === null && done(actors) ? actors : undefined;
-        // Every 50 ms: a linear step lasts 400 ms here.
       },
       undefined,
       50,
