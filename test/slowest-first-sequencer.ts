@@ -23,10 +23,10 @@ export const SLOWEST_FILES = [
   'test/integration/cli/remote-commands-spawn.test.ts',
   'test/e2e/dashboard/dashboard.test.ts',
   'test/e2e/deployer/history-after-restart.test.ts',
+  'test/e2e/deployer/one-deployer-tour.test.ts',
   'test/e2e/npm-start-signals.test.ts',
   'test/integration/cli/status-watch.test.ts',
   'test/resilience/chaos-kill.test.ts',
-  'test/e2e/deployer/log-format.test.ts',
   'test/contract/ecs.contract.test.ts',
   'test/e2e/deployer/gates.test.ts',
 ];
