@@ -17,7 +17,7 @@ export const SLOWEST_FILES = [
   'test/e2e/deployer/three-replicas.test.ts',
   'test/integration/cli/remote-commands-spawn.test.ts',
   'test/e2e/dashboard/dashboard.test.ts',
-  'test/e2e/deployer/history-after-restart.test.ts',
+  'test/e2e/deployer/restarts.test.ts',
   'test/e2e/deployer/one-deployer-tour.test.ts',
   'test/e2e/npm-start-signals.test.ts',
   'test/integration/cli/status-watch.test.ts',
