@@ -121,6 +121,9 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     configPrefix,
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
+    readEarly: (services, signal) => {
+      for (const service of services) reconciler.readEarly(service, signal);
+    },
     triage: async (services, signal, fresh) => {
       judgedAt = clock.now().getTime();
       return [

@@ -4,7 +4,6 @@
 // revision counts as handled only once every reconcile for it is queued: a redelivered push after a
 // queue blip redoes the fan-out instead of reporting it done.
 import type { Logger } from 'pino';
-import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
 import { sameRepositoryName } from '../domain/image-ref.ts';
 import { pushMatters } from '../domain/policy/push-matters.ts';
@@ -12,6 +11,7 @@ import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
 import { changedServices, repositoriesToReadFresh } from './changed-services.ts';
+import { parseSnapshot } from './config-snapshot.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { ServiceIndex } from './service-index.ts';
@@ -32,6 +32,8 @@ export interface IntakeDeps {
   stackValues: StackValues;
   /** Where the last good revision is kept across restarts (absent: it is not). */
   lastGood?: LastGoodConfigStore;
+  /** Starts the reads of the reconciles an image push queues, which this process will likely take (early-reads.ts). */
+  readEarly?: (services: readonly ServiceConfig[], signal: AbortSignal) => void;
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
   /**
@@ -162,7 +164,10 @@ export class Intake {
       repository: message.repository,
       ...(message.tag ? { tag: message.tag } : {}),
     };
-    await this.#enqueueReconciles(matching, why, trigger, signal);
+    const queued = this.#enqueueReconciles(matching, why, trigger, signal);
+    // Once the send is on its way: the reads' own work must not hold it up.
+    setImmediate(() => this.#deps.readEarly?.(matching, signal));
+    await queued;
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
@@ -203,21 +208,8 @@ export class Intake {
     else if (messages.length > 1) await this.#deps.queue.sendBatch(messages, signal);
   }
 
-  #parse({ files, revision, problems = [] }: ConfigSnapshot): ConfigLoadResult {
-    const prefix = this.#deps.configPrefix;
-    const relative = files
-      .filter((f) => f.path.startsWith(prefix))
-      .map((f) => ({ path: f.path.slice(prefix.length), text: f.text }));
-    const result = parseConfigFiles(relative, revision, this.#deps.stackValues);
-    // Report paths as they are in the repository, where the fix goes.
-    const full = (file: string) => `${prefix}${file}`;
-    // Files the source would not read (over a size limit) reject the revision like any invalid file.
-    if (!result.ok || problems.length > 0) {
-      const errors = result.ok ? [] : result.errors.map((e) => ({ ...e, file: full(e.file) }));
-      return { ok: false, revision, errors: [...problems, ...errors] };
-    }
-    for (const service of result.state.services) service.source = { file: full(service.source.file) };
-    return result;
+  #parse(snapshot: ConfigSnapshot): ConfigLoadResult {
+    return parseSnapshot(snapshot, this.#deps.configPrefix, this.#deps.stackValues);
   }
 
   async #apply(result: ConfigLoadResult, signal: AbortSignal): Promise<LoadOutcome> {
