@@ -59,12 +59,18 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
   /** Every strategy phase the status shows until the rollout ends. */
   const phasesUntilSettled = async (done: (service: ServiceStatus) => boolean) => {
     const phases = new Set<string>();
-    await deployer.waitFor('the rollout to end', (status) => {
-      const actors = status.services.find((s) => s.name === 'actors');
-      const phase = actors?.currentRollout?.strategy?.phase;
-      if (phase) phases.add(phase);
-      return actors && actors.currentRollout === null && done(actors) ? actors : undefined;
-    });
+    // Polled every 50 ms throughout: a linear step lasts 400 ms here.
+    await deployer.waitFor(
+      'the rollout to end',
+      (status) => {
+        const actors = status.services.find((s) => s.name === 'actors');
+        const phase = actors?.currentRollout?.strategy?.phase;
+        if (phase) phases.add(phase);
+        return actors && actors.currentRollout === null && done(actors) ? actors : undefined;
+      },
+      undefined,
+      50,
+    );
     return phases;
   };
 
