@@ -15,6 +15,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST_FILES = [
   'test/e2e/deployer/github-pin.test.ts',
   'test/e2e/deployer/restarts.test.ts',
+  'test/e2e/deployer/strategies.test.ts',
   'test/e2e/quick-start.test.ts',
   'test/e2e/deployer/moto-eventbridge.test.ts',
   'test/e2e/deployer/github-loop.test.ts',
