@@ -4,8 +4,11 @@
 // - every other request only bumps counters, and a summary line at info ('requests served': counts
 //   by status class, auth failures, slowest) goes out once per interval with traffic and at close;
 // - per-request lines ('request completed') are there at debug for when one is hunting a problem.
-import type { FastifyInstance } from 'fastify';
+// It sees each response as Node writes its head (served-responses.ts), not through a Fastify hook,
+// so a request's duration runs from its parsed headers to its status line.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { truncate } from './http-errors.ts';
+import type { ServedRequest } from './served-responses.ts';
 
 export const DEFAULT_REQUEST_SUMMARY_INTERVAL_MS = 60_000;
 
@@ -29,16 +32,23 @@ function statusClass(statusCode: number): keyof Counters['byStatus'] {
   return '2xx';
 }
 
-export function enableRequestLog(
-  app: FastifyInstance,
+export interface RequestLog {
+  /** Counts a response (and logs it when it is a 5xx or at debug). */
+  record(request: ServedRequest, statusCode: number): void;
+  /** Logs the summary on its interval and, when `app` closes, the last one. */
+  attach(app: FastifyInstance): void;
+}
+
+export function createRequestLog(
+  logger: FastifyBaseLogger,
   intervalMs: number = DEFAULT_REQUEST_SUMMARY_INTERVAL_MS,
-): void {
+): RequestLog {
   let counters = emptyCounters();
   let since = performance.now();
   const summarize = () => {
     if (counters.requests > 0) {
       const { requests, byStatus, authFailures, slowestMs } = counters;
-      app.log.info(
+      logger.info(
         {
           requests,
           byStatus,
@@ -53,34 +63,37 @@ export function enableRequestLog(
     since = performance.now();
   };
   // The level is fixed at start (LOG_LEVEL), so this is decided once, not per request.
-  const perRequestLines = app.log.level === 'debug' || app.log.level === 'trace';
-  const timer = setInterval(summarize, intervalMs);
-  timer.unref();
+  const perRequestLines = logger.level === 'debug' || logger.level === 'trace';
 
-  app.addHook('onResponse', (request, reply, done) => {
-    const { statusCode } = reply;
-    const durationMs = reply.elapsedTime;
-    counters.requests += 1;
-    counters.byStatus[statusClass(statusCode)] += 1;
-    if (statusCode === 401) counters.authFailures += 1;
-    if (durationMs > counters.slowestMs) counters.slowestMs = durationMs;
-    if (statusCode >= 500 || perRequestLines) {
-      request.log[statusCode >= 500 ? 'error' : 'debug'](
-        {
-          method: request.method,
-          url: truncate(request.url, 200),
-          statusCode,
-          durationMs: Math.round(durationMs),
-        },
-        'request completed',
-      );
-    }
-    done();
-  });
-  // After the server stopped answering: the last interval's counts are not lost on shutdown.
-  app.addHook('onClose', (_instance, done) => {
-    clearInterval(timer);
-    summarize();
-    done();
-  });
+  return {
+    record(request, statusCode) {
+      const durationMs = performance.now() - request.receivedAt;
+      counters.requests += 1;
+      counters.byStatus[statusClass(statusCode)] += 1;
+      if (statusCode === 401) counters.authFailures += 1;
+      if (durationMs > counters.slowestMs) counters.slowestMs = durationMs;
+      if (statusCode >= 500 || perRequestLines) {
+        logger[statusCode >= 500 ? 'error' : 'debug'](
+          {
+            reqId: request.requestId,
+            method: request.method,
+            url: truncate(request.url ?? '', 200),
+            statusCode,
+            durationMs: Math.round(durationMs),
+          },
+          'request completed',
+        );
+      }
+    },
+    attach(app) {
+      const timer = setInterval(summarize, intervalMs);
+      timer.unref();
+      // After the server stopped answering: the last interval's counts are not lost on shutdown.
+      app.addHook('onClose', (_instance, done) => {
+        clearInterval(timer);
+        summarize();
+        done();
+      });
+    },
+  };
 }
