@@ -19,7 +19,7 @@ import { lazyRequestLoggers } from './lazy-request-logger.ts';
 import { createRequestLog } from './request-log.ts';
 import { registerActorsRoutes } from './routes/actors-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
-import { requestIdOf, servedHttpClasses } from './served-responses.ts';
+import { servedHttpClasses, tagRequest, tagRequestTimed } from './served-responses.ts';
 
 export interface ActorsAppOptions {
   credentials: Credentials;
@@ -52,7 +52,7 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
         requestLog.record(request, statusCode);
       }),
     },
-    genReqId: requestIdOf,
+    genReqId: requestLog.timesRequests ? tagRequestTimed : tagRequest,
     bodyLimit: 64 * 1024,
     // During shutdown, finish what arrives on already open connections (with Connection: close)
     // instead of Fastify's 503: ECS has deregistered the task from the load balancer by then.
