@@ -1,7 +1,8 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import SlowestFirstSequencer from './test/slowest-first-sequencer.ts';
+import { filesAtATime, sampleCoresBusyElsewhere } from './test/support/files-at-a-time.ts';
 
 // Three layers, one `npm test`: `unit` is pure and in-process (no child processes, no sockets beyond
 // Fastify's inject or a loopback test server, milliseconds per test); `integration` runs real servers,
@@ -12,18 +13,16 @@ const exclude = ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'];
 // Integration and e2e files spend most of their time waiting on child processes, sockets and timers,
 // so those two layers run several files at once (vitest's default, availableParallelism - 1, is one
 // file at a time on a 2-core machine). Each file listens on port 0 and works in its own mkdtemp
-// directory, so files never collide (docs/testing.md, "How the layers run"). The extra workers only
-// pay while the cores have idle time: on a machine saturated by other work (the 1-minute load average
-// above two per core, e.g. several checkouts testing at once) they would add contention and nothing
-// else, so such a machine runs one file at a time as before. Below that the count is fixed: a CI run's
-// own npm ci, lint and typecheck leave a load of 1-3 behind them, which says nothing about the cores
-// being taken (a count that followed it ran CI one file at a time). VITEST_MAX_WORKERS or
-// --maxWorkers overrides it.
+// directory, so files never collide (docs/testing.md, "How the layers run"). The counts come from how
+// busy other work keeps the cores during half a second at the start (test/support/files-at-a-time.ts),
+// not from the 1-minute load average: a CI run's own npm ci, lint and typecheck leave a load of 2-4.5
+// behind them on idle cores, and a run that read 4.4 as "saturated" went one file at a time for ~40
+// minutes. VITEST_MAX_WORKERS (which also skips the sample) or --maxWorkers overrides the counts.
 const cores = availableParallelism();
-const saturated = (loadavg()[0] ?? 0) > 2 * cores;
-const PROCESS_WORKERS = saturated ? 1 : Math.min(4, 2 * cores);
-// The unit layer is CPU-bound: one worker per core.
-const UNIT_WORKERS = saturated ? 1 : cores;
+const busyElsewhere = process.env.VITEST_MAX_WORKERS ? 0 : await sampleCoresBusyElsewhere();
+// Printed by test/global-setup.ts with the counts.
+process.env.TEST_CORES_BUSY_ELSEWHERE = busyElsewhere.toFixed(1);
+const { unit: UNIT_WORKERS, process: PROCESS_WORKERS } = filesAtATime(cores, busyElsewhere);
 
 // Upper bounds, not expectations: a test that waits on a condition returns as soon as it holds. A node
 // child process that starts in a second on an idle machine has taken 10-20 s on a loaded 2-core one,
@@ -66,7 +65,7 @@ export default defineConfig({
           // because unit tests keep no module-level state; test/unit/architecture/unit-isolation.test.ts
           // refuses the things that would leak between files (module mocks, global and env stubs).
           isolate: false,
-          // Runs first, alone, so a unit failure shows in seconds.
+          // Runs first, alone, so a unit failure shows in seconds. CPU-bound: one file per core.
           maxWorkers: UNIT_WORKERS,
           sequence: { groupOrder: 0 },
         },

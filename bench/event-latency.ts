@@ -25,6 +25,8 @@ interface Run {
   samples: CycleSample[];
   /** Median AWS calls (by api:operation) received between the push and the UpdateService. */
   callsBeforeUpdate: Map<string, number>;
+  /** The latency proxy's own time per answered call in those windows (aws-latency-proxy.ts proxyMs). */
+  proxyMs: number[];
 }
 
 async function measure(latencyMs: number): Promise<Run> {
@@ -40,9 +42,11 @@ async function measure(latencyMs: number): Promise<Run> {
         if (done % 10 === 0) process.stderr.write(`  ${latencyMs} ms: ${done}/${EVENTS} rollouts\n`);
       },
     });
+    const proxyMs: number[] = [];
     const perCycle = samples.map((sample) => {
       const counts = new Map<string, number>();
       for (const call of setup.awsCalls?.between(sample.sentAt, sample.updateServiceAt) ?? []) {
+        if (call.proxyMs !== undefined && call.operation !== 'ReceiveMessage') proxyMs.push(call.proxyMs);
         const key = `${call.api}:${call.operation}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
@@ -58,7 +62,7 @@ async function measure(latencyMs: number): Promise<Run> {
         ),
       ]),
     );
-    return { latencyMs, samples, callsBeforeUpdate };
+    return { latencyMs, samples, callsBeforeUpdate, proxyMs };
   } finally {
     await setup.stop();
   }
@@ -113,6 +117,18 @@ async function main(): Promise<void> {
     'AWS calls between the push and the UpdateService (median per event; SQS long polls included)',
     ['api:operation', ...runs.map((run) => `${run.latencyMs} ms`)],
     keys.map((key) => [key, ...runs.map((run) => String(run.callsBeforeUpdate.get(key) ?? 0))]),
+  );
+  printTable(
+    "The latency proxy's own time per AWS call in those windows, beyond the injected latency and the stand-in's answer (SQS long polls left out)",
+    ['injected per AWS call', 'calls', 'p50', 'p95', 'sequential calls on the path (push → UpdateService)'],
+    runs.map((run) => [
+      `${run.latencyMs} ms`,
+      String(run.proxyMs.length),
+      `${percentile(run.proxyMs, 50).toFixed(1)} ms`,
+      `${percentile(run.proxyMs, 95).toFixed(1)} ms`,
+      // The push's and the reconcile's receive answers, SendMessage, RegisterTaskDefinition, UpdateService.
+      '5',
+    ]),
   );
   const at50 = runs.find((run) => run.latencyMs === 50);
   if (at50) {

@@ -6,7 +6,9 @@
 // - readiness: spawn → GET /readyz 200, and the calls made until then (the status rebuild);
 // - the startup resync, and a full resync pass sent to the queue when nothing differs: calls per
 //   service by operation;
-// - RSS (VmRSS) settled after start, and the peak during the storm;
+// - RSS (VmRSS) at /readyz, settled after the startup resync and after the idle window, and the peak
+//   during the storm; where it is (anonymous pages or the mapped node binary; V8's heap used and
+//   committed); and the NODE_OPTIONS and MALLOC_ARENA_MAX the process really ran with (its /proc environ);
 // - the startup timeline from the deployer's own log lines (listening, config loaded, ready, status
 //   rebuilt in the background);
 // - an ECR event storm: BENCH_STORM_EVENTS (default 1,000, at most one per service, spread over them)
@@ -27,14 +29,15 @@ import { encodeMessage, messageGroupId } from '../deployer/domain/events/queue-m
 import { ECHO_TASK_COMMAND } from '../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../local/world.ts';
 import { type AwsCall, type AwsCallLog, startAwsLatencyProxy } from './support/aws-latency-proxy.ts';
-import {
-  type DeployerProcess,
-  heapUsedFromMetrics,
-  STATUS_TOKEN,
-  spawnDeployer,
-} from './support/deployer-process.ts';
+import { type DeployerProcess, STATUS_TOKEN, spawnDeployer } from './support/deployer-process.ts';
 import { machineLine } from './support/machine.ts';
 import { manyServiceName, seedManyServices } from './support/many-services.ts';
+import {
+  describeMemory,
+  memorySettings,
+  type ProcessMemory,
+  processMemory,
+} from './support/process-memory.ts';
 import { quietLogger } from './support/quiet-logger.ts';
 import { shippedImageAsBuilt } from './support/shipped-image.ts';
 import { formatBytes, formatMs } from './support/stats.ts';
@@ -85,6 +88,10 @@ interface SizeResult {
   settledRssBytes: number;
   settledHeapBytes: number | undefined;
   stormPeakRssBytes: number;
+  /** At /readyz, settled (after the startup resync), after the idle window. */
+  memory: { ready: ProcessMemory; settled: ProcessMemory; idle: ProcessMemory };
+  /** NODE_OPTIONS and MALLOC_ARENA_MAX as the process had them. */
+  memorySettings: string;
   /** Milliseconds from spawn to each MILESTONES line (undefined: not logged). */
   timeline: (number | undefined)[];
   idleEcsPerSecond: number;
@@ -238,10 +245,14 @@ async function measureSize(count: number, image: Record<string, string>): Promis
         RESYNC_INTERVAL_SECONDS: '3600',
       },
     });
+    const pid = deployer.child.pid ?? 0;
+    const settings = await memorySettings(pid);
+    process.stderr.write(`  ${count}: the deployer runs with ${settings}\n`);
     const rebuilt = untilLogged(deployer, 'status rebuild from ECS done');
     rebuilt.catch(() => undefined); // awaited before the idle window
     const readyMs = await deployer.waitReady(PHASE_TIMEOUT_MS);
     const readyAt = Date.now();
+    const readyMemory = await processMemory(pid, deployer.url);
     const phases: Phase[] = [
       { name: 'spawn → /readyz (status rebuild)', ms: readyMs, calls: workCalls(calls, 0), per: count },
     ];
@@ -258,8 +269,10 @@ async function measureSize(count: number, image: Record<string, string>): Promis
       calls: workCalls(calls, mark),
       per: count,
     });
-    const settledRssBytes = await deployer.rssBytes();
-    const settledHeapBytes = await heapUsedFromMetrics(deployer.url).catch(() => undefined);
+    const settledMemory = await processMemory(pid, deployer.url);
+    const settledRssBytes = settledMemory.rssBytes;
+    const settledHeapBytes = settledMemory.heapUsedBytes;
+    process.stderr.write(`  ${count}: settled: ${describeMemory(settledMemory)}\n`);
 
     // A full pass when nothing differs, sent as the periodic resync is.
     if (count <= PASS_MAX_SERVICES) {
@@ -298,6 +311,7 @@ async function measureSize(count: number, image: Record<string, string>): Promis
     const idleFrom = Date.now();
     await sleep(IDLE_WINDOW_MS);
     const idle = workCalls(calls, mark);
+    const idleMemory = await processMemory(pid, deployer.url);
     // When in the window the ECS calls came (the refresh's passes: one per IDLE_REFRESH_MS when all is quiet).
     const per10s = new Map<number, number>();
     for (const call of calls.calls.slice(mark))
@@ -366,6 +380,8 @@ async function measureSize(count: number, image: Record<string, string>): Promis
       settledRssBytes,
       settledHeapBytes,
       stormPeakRssBytes: peakRss,
+      memory: { ready: readyMemory, settled: settledMemory, idle: idleMemory },
+      memorySettings: settings,
       timeline: timeline(deployer.output(), spawnedAt),
       idleEcsPerSecond,
       storm: { events, rollouts, updateServices, sendMs, drainMs },
@@ -448,6 +464,34 @@ async function main(): Promise<void> {
         ((result.storm.events / result.storm.drainMs) * 1000).toFixed(0),
         `${result.storm.updateServices} / ${result.storm.rollouts}`,
         result.loadDuring,
+      ],
+    ),
+  );
+  const bytes = (value: number | undefined) => (value === undefined ? 'n/a' : formatBytes(value));
+  printTable(
+    `Deployer memory (RSS: anonymous pages + mapped files; V8 heap used / committed, from its /metrics), idle window ${IDLE_WINDOW_MS / 1000} s`,
+    [
+      'services',
+      'RSS at /readyz',
+      'RSS settled',
+      'settled: anonymous / files',
+      'settled: V8 heap used / committed',
+      `RSS after the idle window`,
+      'V8 heap used / committed after it',
+      'threads',
+      'the deployer ran with',
+    ],
+    results.map(
+      ({ services, memory, memorySettings }): Row => [
+        services,
+        bytes(memory.ready.rssBytes),
+        bytes(memory.settled.rssBytes),
+        `${bytes(memory.settled.anonBytes)} / ${bytes(memory.settled.fileBytes)}`,
+        `${bytes(memory.settled.heapUsedBytes)} / ${bytes(memory.settled.heapTotalBytes)}`,
+        bytes(memory.idle.rssBytes),
+        `${bytes(memory.idle.heapUsedBytes)} / ${bytes(memory.idle.heapTotalBytes)}`,
+        memory.settled.threads,
+        memorySettings,
       ],
     ),
   );

@@ -18,6 +18,11 @@ export interface AwsCall {
   operation: string;
   /** Epoch ms (fractional) when the proxy received the request: comparable with Date.now(). */
   at: number;
+  /**
+   * The proxy's own time on this call once answered: receipt to answer written, less the stand-in's
+   * answer time and the injected latency (timer lateness, buffering, the extra loopback hop).
+   */
+  proxyMs?: number;
 }
 
 export class AwsCallLog {
@@ -88,11 +93,14 @@ function startOne(
   const before = Math.floor(latencyMs / 2);
   const after = latencyMs - before;
   return createServer((incoming, outgoing) => {
-    calls.record({ api, operation: operationOf(incoming), at: performance.timeOrigin + performance.now() });
+    const receivedAt = performance.now();
+    const call: AwsCall = { api, operation: operationOf(incoming), at: performance.timeOrigin + receivedAt };
+    calls.record(call);
     void (async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
       if (before > 0) await sleep(before);
+      const forwardedAt = performance.now();
       const forwarded = request(
         {
           host: target.hostname,
@@ -106,9 +114,11 @@ function startOne(
           const parts: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => parts.push(chunk));
           answer.on('end', () => {
+            const standInMs = performance.now() - forwardedAt;
             void sleep(after).then(() => {
               outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
               outgoing.end(Buffer.concat(parts));
+              call.proxyMs = performance.now() - receivedAt - standInMs - latencyMs;
             });
           });
         },

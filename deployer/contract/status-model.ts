@@ -1,6 +1,7 @@
 // The status the deployer reports (GET /status, the dashboard, the CLI). JSON-safe: timestamps are ISO 8601 strings.
 // It is a cache rebuilt on start from ECS (task definition tags carry rollout id, commit, digest, result):
 // nothing that matters lives only here.
+import type { KnownFailure } from '../domain/decide.ts';
 import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigError, TrackPolicy } from '../domain/types.ts';
 import type { StrategyProgress } from './strategy-progress.ts';
@@ -171,12 +172,8 @@ export interface RolloutRecord {
   trigger?: RolloutTrigger;
 }
 
-export interface FailedDigest {
-  digest: string;
-  reason: string;
-  failedAt: string;
-  rolloutId: string;
-}
+/** A digest not retried until the desired image changes or a manual sync: the failure decide.ts knows. */
+export type FailedDigest = KnownFailure;
 
 export interface ServiceEvent {
   id: string;

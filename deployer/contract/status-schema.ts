@@ -126,7 +126,13 @@ const rolloutRecord = closed({
   trigger: optional(rolloutTriggerSchema),
 });
 
-const failedDigest = closed({ digest: text, reason: text, failedAt: text, rolloutId: text });
+const failedDigest = closed({
+  digest: text,
+  reason: text,
+  failedAt: text,
+  rolloutId: text,
+  message: optional(text),
+});
 
 const gate = closed({
   reason: { enum: ['PendingApproval', 'OutsideWindow'] },

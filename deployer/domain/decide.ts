@@ -18,6 +18,9 @@ export interface KnownFailure {
   reason: string;
   failedAt: string;
   rolloutId: string;
+  /** Why it failed, in words, e.g. `analysis failed: alarm … in ALARM; rolled back to …` (absent on
+   * revisions written before messages were recorded). */
+  message?: string;
 }
 
 export interface Observation {
@@ -173,5 +176,6 @@ export function earlierFailure(
     reason: newest.reason ?? Reason.DeploymentFailed,
     failedAt: newest.finishedAt ?? '',
     rolloutId: newest.rolloutId ?? '',
+    ...(newest.failureMessage ? { message: newest.failureMessage } : {}),
   };
 }

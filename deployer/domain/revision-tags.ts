@@ -19,6 +19,8 @@ export const REVISION_TAG_KEYS = {
   reason: 'ecs-gitops:reason',
   startedAt: 'ecs-gitops:started-at',
   finishedAt: 'ecs-gitops:finished-at',
+  /** Why a failed attempt failed, in words (free text); empty once an attempt succeeds. */
+  failureMessage: 'ecs-gitops:failure-message',
   /** Revision that ran before: where an interrupted rollback resumes to. */
   previousArn: 'ecs-gitops:previous-task-definition',
   /** CDN invalidation after a verified rollout: Pending until CloudFront accepted it. */
@@ -69,6 +71,7 @@ export interface RevisionRecord {
   reason?: string;
   startedAt?: string;
   finishedAt?: string;
+  failureMessage?: string;
   previousArn?: string;
   invalidation?: InvalidationState;
   /** A runtime suspension in force (a `resumed` tag reads as none). */
@@ -104,6 +107,7 @@ export type RevisionTagsPatch = Omit<RevisionRecord, 'suspended'> & {
 type PlainField = Exclude<keyof RevisionTagsPatch, 'trigger' | 'restored'>;
 
 const RESUMED = 'resumed';
+const FREE_TEXT: ReadonlySet<string> = new Set(['imageTag', 'failureMessage'] satisfies PlainField[]);
 
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
   (values as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
@@ -120,6 +124,7 @@ export function readRevisionTags(tags: Readonly<Record<string, string>>): Revisi
     finishedAt: tags[REVISION_TAG_KEYS.finishedAt],
     previousArn: tags[REVISION_TAG_KEYS.previousArn],
     imageTag: decodeTagText(tags[REVISION_TAG_KEYS.imageTag] ?? ''),
+    failureMessage: decodeTagText(tags[REVISION_TAG_KEYS.failureMessage] ?? ''),
     approval: tags[REVISION_TAG_KEYS.approval],
   };
   for (const [key, value] of Object.entries(text)) if (value) record[key as keyof typeof text] = value;
@@ -158,8 +163,8 @@ export function revisionTags(patch: RevisionTagsPatch): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(patch))
     if (typeof value === 'string')
-      // An image tag is the registry's text: bounded and escaped like any other free text.
-      tags[REVISION_TAG_KEYS[key as PlainField]] = key === 'imageTag' ? encodeTagText(value) : value;
+      // An image tag (the registry's text) and a failure message are bounded and escaped like any free text.
+      tags[REVISION_TAG_KEYS[key as PlainField]] = FREE_TEXT.has(key) ? encodeTagText(value) : value;
   if (patch.trigger) Object.assign(tags, triggerTags(patch.trigger));
   if (patch.restored) {
     tags[RESTORED_TAG_KEYS.at] = patch.restored.at;

@@ -1,6 +1,6 @@
 // How a reconcile's outcome reads in a service's sync status (state, PascalCase reason, message): the
 // pure mapping from a decision (decide.ts) or a finished rollout to what reconcile.ts writes once.
-import type { Decision } from './decide.ts';
+import type { Decision, KnownFailure } from './decide.ts';
 import { RETRY_HINT } from './plan.ts';
 import { Reason } from './reasons.ts';
 import { shortDigest } from './short-digest.ts';
@@ -44,7 +44,7 @@ export function statusOf(
         return { state: 'Suspended', reason: suspension.reason, message: suspension.message };
       const { earlier } = decision;
       const message = earlier
-        ? `${decision.message} (${earlier.reason} at ${earlier.failedAt})`
+        ? `${decision.message} (${earlier.reason} at ${earlier.failedAt}${why(earlier)})`
         : decision.message;
       return { ...BLOCKED[decision.cause], message };
     }
@@ -52,7 +52,7 @@ export function statusOf(
       return {
         state: 'Failed',
         reason: Reason.DigestBlocked,
-        message: `${shortDigest(decision.plan.to.digest)} failed to roll out before (${decision.failure.reason}); ${RETRY_HINT(service.name)}`,
+        message: `${shortDigest(decision.plan.to.digest)} failed to roll out before (${decision.failure.reason}${why(decision.failure)}); ${RETRY_HINT(service.name)}`,
       };
     case 'held':
       return { state: 'OutOfSync', reason: decision.gate.reason, message: decision.gate.message };
@@ -93,4 +93,9 @@ export function statusOfInvalidation(
     reason: Reason.InvalidationPending,
     message: `${service.name} runs ${shortDigest(digest)}; its CDN invalidation failed: ${failure.message} ${next}`,
   };
+}
+
+/** The earlier failure's own words, kept in the blocked message: the "why" must outlive the rollback. */
+function why(failure: KnownFailure): string {
+  return failure.message ? `: ${failure.message}` : '';
 }

@@ -121,6 +121,9 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     configPrefix,
     stackValues: settings.stackValues ?? {},
     onServicesAdded: (services, signal) => rebuildStatus(rebuildDeps, sharedClients(services), signal),
+    readEarly: (services, signal) => {
+      for (const service of services) reconciler.readEarly(service, signal);
+    },
     triage: async (services, signal, fresh) => {
       judgedAt = clock.now().getTime();
       return [
@@ -136,14 +139,16 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
   const repositoryImages = new RepositoryImages(deps.registry, {
     ...(tuning.ecrRereadEveryPasses !== undefined && { rereadEveryPasses: tuning.ecrRereadEveryPasses }),
   });
-  // A config change is compared against ECR as it is now (`fresh`): the cache serves the periodic passes,
-  // the safety net for lost events, and a pin of a tag pushed without an event must roll out at once.
-  const resync = (services: readonly ServiceConfig[], signal: AbortSignal, fresh = false) =>
+  // A config change compares the services it adds or edits against ECR as it is now (`fresh`: their
+  // repositories), so a pin of a tag pushed without an event rolls out at once; the other services and
+  // the periodic passes, the safety net for lost events, use the cache.
+  const resync = (services: readonly ServiceConfig[], signal: AbortSignal, fresh?: ReadonlySet<string>) =>
     resyncPass(
       {
         ecs: taskDefinitions,
         registry: deps.registry,
-        ...(fresh ? {} : { images: repositoryImages }),
+        images: repositoryImages,
+        ...(fresh && { fresh }),
         reconciler,
         logger,
       },

@@ -4,13 +4,14 @@
 // revision counts as handled only once every reconcile for it is queued: a redelivered push after a
 // queue blip redoes the fan-out instead of reporting it done.
 import type { Logger } from 'pino';
-import { parseConfigFiles } from '../domain/config/parse-config-files.ts';
 import type { StackValues } from '../domain/config/stack-values.ts';
 import { sameRepositoryName } from '../domain/image-ref.ts';
 import { pushMatters } from '../domain/policy/push-matters.ts';
 import type { RolloutTrigger } from '../domain/rollout-trigger.ts';
 import type { ConfigLoadResult, DesiredState, QueueMessage, ServiceConfig } from '../domain/types.ts';
 import type { Clock, ConfigSnapshot, ConfigSource, LastGoodConfigStore, QueuePort } from '../ports.ts';
+import { changedServices, repositoriesToReadFresh } from './changed-services.ts';
+import { parseSnapshot } from './config-snapshot.ts';
 import { LastGoodKeeper } from './last-good-config.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { ServiceIndex } from './service-index.ts';
@@ -31,13 +32,20 @@ export interface IntakeDeps {
   stackValues: StackValues;
   /** Where the last good revision is kept across restarts (absent: it is not). */
   lastGood?: LastGoodConfigStore;
+  /** Starts the reads of the reconciles an image push queues, which this process will likely take (early-reads.ts). */
+  readEarly?: (services: readonly ServiceConfig[], signal: AbortSignal) => void;
   /** Services a new config adds to the ones in force (not called for the first config). */
   onServicesAdded?: (services: ServiceConfig[], signal: AbortSignal) => Promise<void>;
   /**
    * Which of these services need a reconcile (resync-pass.ts compares them in bulk, writes the others'
-   * status); `fresh` for a config change: the registry as it is now, not cached image lists. Absent: all.
+   * status); `fresh`: repositories to read as the registry is now, not as cached (a config change's
+   * added and edited services: changed-services.ts). Absent: all.
    */
-  triage?: (of: readonly ServiceConfig[], signal: AbortSignal, fresh: boolean) => Promise<ServiceConfig[]>;
+  triage?: (
+    of: readonly ServiceConfig[],
+    signal: AbortSignal,
+    fresh: ReadonlySet<string>,
+  ) => Promise<ServiceConfig[]>;
 }
 
 export type LoadOutcome = 'applied' | 'rejected' | 'unchanged';
@@ -48,6 +56,8 @@ export class Intake {
   #current: DesiredState | undefined;
   #index = new ServiceIndex([]);
   #lastAttempted: string | undefined;
+  /** Repositories of the services the last applied config added or edited. */
+  #changedRepositories: ReadonlySet<string> = new Set();
   /** The newest revision whose load and reconcile fan-out both finished (or that was rejected). */
   #handled: string | undefined;
   #turn: Promise<unknown> = Promise.resolve();
@@ -127,7 +137,7 @@ export class Intake {
             ...(message.message ? { message: message.message } : {}),
           }
         : { kind: 'git-push', commit: applied };
-    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, trigger, signal, true);
+    await this.#reconcileAll(`git push ${applied.slice(0, 12)}`, trigger, signal, this.#changedRepositories);
     this.#handled = applied;
   }
 
@@ -154,7 +164,10 @@ export class Intake {
       repository: message.repository,
       ...(message.tag ? { tag: message.tag } : {}),
     };
-    await this.#enqueueReconciles(matching, why, trigger, signal);
+    const queued = this.#enqueueReconciles(matching, why, trigger, signal);
+    // Once the send is on its way: the reads' own work must not hold it up.
+    setImmediate(() => this.#deps.readEarly?.(matching, signal));
+    await queued;
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
@@ -163,11 +176,12 @@ export class Intake {
     // A resync that brought a new config revision in is a config change, whoever queued it.
     const trigger: RolloutTrigger =
       message.trigger ?? (outcome === 'applied' ? configChange(this.#current?.revision) : { kind: 'resync' });
-    await this.#reconcileAll(`resync: ${message.reason}`, trigger, signal, outcome === 'applied');
+    const fresh = outcome === 'applied' ? this.#changedRepositories : new Set<string>();
+    await this.#reconcileAll(`resync: ${message.reason}`, trigger, signal, fresh);
   }
 
   /** Queues a reconcile for every service in force that differs from what runs (all, without triage). */
-  async #reconcileAll(why: string, trigger: RolloutTrigger, signal: AbortSignal, fresh: boolean) {
+  async #reconcileAll(why: string, trigger: RolloutTrigger, signal: AbortSignal, fresh: ReadonlySet<string>) {
     const services = this.#current?.services ?? [];
     const differ = this.#deps.triage ? await this.#deps.triage(services, signal, fresh) : services;
     await this.#enqueueReconciles(differ, why, trigger, signal);
@@ -194,21 +208,8 @@ export class Intake {
     else if (messages.length > 1) await this.#deps.queue.sendBatch(messages, signal);
   }
 
-  #parse({ files, revision, problems = [] }: ConfigSnapshot): ConfigLoadResult {
-    const prefix = this.#deps.configPrefix;
-    const relative = files
-      .filter((f) => f.path.startsWith(prefix))
-      .map((f) => ({ path: f.path.slice(prefix.length), text: f.text }));
-    const result = parseConfigFiles(relative, revision, this.#deps.stackValues);
-    // Report paths as they are in the repository, where the fix goes.
-    const full = (file: string) => `${prefix}${file}`;
-    // Files the source would not read (over a size limit) reject the revision like any invalid file.
-    if (!result.ok || problems.length > 0) {
-      const errors = result.ok ? [] : result.errors.map((e) => ({ ...e, file: full(e.file) }));
-      return { ok: false, revision, errors: [...problems, ...errors] };
-    }
-    for (const service of result.state.services) service.source = { file: full(service.source.file) };
-    return result;
+  #parse(snapshot: ConfigSnapshot): ConfigLoadResult {
+    return parseSnapshot(snapshot, this.#deps.configPrefix, this.#deps.stackValues);
   }
 
   async #apply(result: ConfigLoadResult, signal: AbortSignal): Promise<LoadOutcome> {
@@ -231,37 +232,23 @@ export class Intake {
       return 'rejected';
     }
     const state = result.state;
-    const before = new Set(this.#current?.services.map((s) => s.name));
-    const names = state.services.map((s) => s.name);
-    for (const name of before) if (!names.includes(name)) metrics.forget(name);
-    const added = state.services.filter((s) => !before.has(s.name));
+    const change = changedServices(this.#current, state);
+    for (const name of change.removed) metrics.forget(name);
     // Services that join a running deployer get their history from ECS like the others did at start.
-    if (this.#current && added.length > 0) await this.#deps.onServicesAdded?.(added, signal);
-    this.#markChanged(state);
+    if (this.#current && change.added.length > 0) await this.#deps.onServicesAdded?.(change.added, signal);
+    // An edited service is not shown Synced on the old config while its reconcile waits (e.g. queued
+    // only after an SQS outage): OutOfSync until that reconcile gives its verdict.
+    for (const service of change.edited) store.configChanged(service.name, state.revision);
+    this.#changedRepositories = repositoriesToReadFresh(change);
     this.#current = state;
     this.#index = new ServiceIndex(state.services);
     this.#lastAttempted = state.revision;
+    const names = state.services.map((s) => s.name);
     store.retainServices(names);
     store.configApplied(state.revision);
-    this.#log.info(
-      { revision: state.revision, services: names, removed: [...before].filter((n) => !names.includes(n)) },
-      'config applied',
-    );
+    this.#log.info({ revision: state.revision, services: names, removed: change.removed }, 'config applied');
     await this.#lastGood.remember(state.revision, signal);
     return 'applied';
-  }
-
-  /**
-   * A service whose config changed is not shown Synced on the old config while its reconcile waits
-   * (e.g. queued only after an SQS outage): OutOfSync until that reconcile gives its verdict.
-   */
-  #markChanged(next: DesiredState): void {
-    const { store } = this.#deps;
-    for (const service of next.services) {
-      const previous = this.#current?.services.find((s) => s.name === service.name);
-      if (!previous || JSON.stringify(previous) === JSON.stringify(service)) continue;
-      store.configChanged(service.name, next.revision);
-    }
   }
 
   /** Applies the recorded last good revision while the head stays rejected (and shown as such). */

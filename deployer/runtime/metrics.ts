@@ -4,10 +4,10 @@ import {
   ROLLOUT_RESULTS,
   type RolloutResult,
   type RolloutStep,
-  SYNC_STATES,
   type SyncState,
 } from '../contract/status-model.ts';
 import type { QueueMessage } from '../domain/types.ts';
+import { SyncStateGauge } from './sync-state-gauge.ts';
 
 export type EventSource = 'github' | 'ecr' | 'resync' | 'reconcile' | 'ecs';
 
@@ -59,12 +59,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
     labelNames: ['source'],
     registers: [registry],
   });
-  const sync = new Gauge({
-    name: 'ecs_gitops_sync_state',
-    help: '1 for the sync state a service is in, 0 for the others.',
-    labelNames: ['service', 'state'],
-    registers: [registry],
-  });
+  const sync = new SyncStateGauge(registry);
   const step = new Gauge({
     name: 'ecs_gitops_rollout_step',
     help: 'Info: 1 for the step of the rollout a service is in; absent when no rollout runs.',
@@ -95,8 +90,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
       events.inc({ source });
     },
     syncState(service, state) {
-      for (const candidate of SYNC_STATES)
-        sync.set({ service, state: candidate }, candidate === state ? 1 : 0);
+      sync.state(service, state);
     },
     rolloutStep(service, next) {
       const previous = steps.get(service);
@@ -120,7 +114,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Deplo
         rollouts.remove({ service, result });
         duration.remove({ service, result });
       }
-      for (const candidate of SYNC_STATES) sync.remove({ service, state: candidate });
+      sync.forget(service);
       this.rolloutStep(service, undefined);
     },
   };

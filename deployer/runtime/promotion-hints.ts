@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { DesiredState, QueueMessage } from '../domain/types.ts';
 import type { Clock, QueuePort } from '../ports.ts';
+import { promotedFrom } from './config-lookup.ts';
 
 export interface PromotionHintDeps {
   queue: QueuePort;
@@ -26,9 +27,7 @@ export class PromotionHints {
 
   /** A rollout of `upstream` ended: reconcile the environments promoted from it. */
   async rolloutEnded(upstream: string, signal: AbortSignal): Promise<void> {
-    const downstream = (this.#deps.desired()?.services ?? []).filter(
-      (s) => s.environment?.promote?.from === upstream,
-    );
+    const downstream = promotedFrom(this.#deps.desired(), upstream);
     for (const service of downstream) {
       // The time makes each hint its own message: the FIFO queue drops a body it saw in the last
       // 5 minutes (content-based deduplication), and the next rollout upstream needs its own look.

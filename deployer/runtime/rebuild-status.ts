@@ -154,7 +154,14 @@ export function history(
     // The newest revision of a digest decides: a forced retry that succeeded clears an older failure.
     if (judged.has(digest)) continue;
     judged.add(digest);
-    if (result !== 'Succeeded') failed.push({ digest, reason, failedAt: finishedAt, rolloutId: id });
+    if (result !== 'Succeeded')
+      failed.push({
+        digest,
+        reason,
+        failedAt: finishedAt,
+        rolloutId: id,
+        ...(record.failureMessage ? { message: record.failureMessage } : {}),
+      });
   }
   return { rollouts, failed };
 }

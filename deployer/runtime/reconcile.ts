@@ -10,7 +10,9 @@ import { type SyncVerdict, statusOf } from '../domain/sync-verdict.ts';
 import type { DesiredState, RolloutTrigger, ServiceConfig } from '../domain/types.ts';
 import type { CdnPort, Clock, EcsPort, RegistryPort, ReleaseRecordPort, VerifyProbe } from '../ports.ts';
 import { actOnDecision } from './act-on-decision.ts';
+import { serviceNamed } from './config-lookup.ts';
 import type { DeploymentSignals } from './deployment-signals.ts';
+import { EarlyReads } from './early-reads.ts';
 import type { TargetPorts } from './environment-ports.ts';
 import { logGates } from './gate-log.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -78,8 +80,11 @@ export class Reconciler {
   readonly #repositoryUris = new Map<string, string>();
   /** One per ECS port: the deployer's, and each other Region or account's. */
   readonly #readAheads = new Map<EcsPort, ReadAhead>();
+  /** Reads started as intake queues a reconcile for an image push (early-reads.ts). */
+  readonly early: EarlyReads;
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
+    this.early = new EarlyReads(deps.clock);
     this.#events = new ServiceEvents(deps.store);
     this.#runner = { ...deps, events: this.#events };
   }
@@ -91,7 +96,7 @@ export class Reconciler {
     await this.#lock.run(name, async () => {
       // Read the config inside the lock: a reconcile that waited behind another uses the newest one.
       const desired = this.#deps.desired();
-      const config = desired?.services.find((s) => s.name === name);
+      const config = serviceNamed(desired, name);
       if (!desired || !config) {
         log.info({ why: options.reason }, 'service is not in the config in force; nothing to reconcile');
         return;
@@ -108,7 +113,7 @@ export class Reconciler {
         if (sync === undefined && !signal.aborted) sync = this.#failed(name, error, log);
         throw error;
       } finally {
-        if (this.#deps.desired()?.services.some((s) => s.name === name)) {
+        if (serviceNamed(this.#deps.desired(), name)) {
           store.reconciled(name, { sync, suspended });
           const state = store.service(name)?.sync.state;
           if (state) metrics.syncState(name, state);
@@ -130,11 +135,11 @@ export class Reconciler {
     signal: AbortSignal,
     log: Logger,
   ): Promise<ActOutcome & { suspension: Suspension | undefined; rolledOut: boolean }> {
-    // Every read, the history a rollout needs included, starts at once (read-ahead.ts).
-    const lastSeen = this.#deps.store.service(config.name)?.live?.taskDefinitionArn;
+    // Every read, the history a rollout needs included, starts at once (read-ahead.ts), or started
+    // already as intake queued this reconcile (early-reads.ts).
     const upstream = this.#upstreamRead(config, signal);
     upstream?.catch(() => undefined); // awaited below; a failed read of our own must not leave it unhandled
-    const read = await this.#readAheadOf(config).read(config, lastSeen, signal);
+    const read = (await this.early.take(config)) ?? (await this.#read(config, signal));
     const reads = upstream ? { ...read.reads, upstream: await upstream } : read.reads;
     const observed = this.#observation(config, configRevision, options, reads, log);
     const soaking = this.#deps.store.service(config.name)?.pipeline?.promotion?.soaking;
@@ -159,11 +164,22 @@ export class Reconciler {
     return { suspension: decision.suspension, ...acted, rolledOut: ROLLOUT_DECISIONS.has(decision.kind) };
   }
 
+  /** Starts a reconcile's reads now, for the reconcile intake is queueing (none while one runs). */
+  readEarly(config: ServiceConfig, signal: AbortSignal): void {
+    if (isPromoted(config) || this.#lock.busy(config.name)) return;
+    this.early.start(config, () => this.#read(config, signal));
+  }
+
+  #read(config: ServiceConfig, signal: AbortSignal) {
+    const lastSeen = this.#deps.store.service(config.name)?.live?.taskDefinitionArn;
+    return this.#readAheadOf(config).read(config, lastSeen, signal);
+  }
+
   /** For an environment promoted from another: that one's rollout records, read beside the others. */
   #upstreamRead(config: ServiceConfig, signal: AbortSignal) {
     if (!isPromoted(config)) return undefined;
     const from = config.environment?.promote?.from;
-    const upstream = this.#deps.desired()?.services.find((s) => s.name === from);
+    const upstream = from === undefined ? undefined : serviceNamed(this.#deps.desired(), from);
     if (!upstream)
       throw new Error(`${config.name} is promoted from ${from}, which is not in the config in force`);
     return upstreamRecords(this.#portsOf(upstream).ecs, upstream, signal);
@@ -210,8 +226,9 @@ export class Reconciler {
     if (this.#lock.busy(name)) return false;
     const log = this.#deps.logger.child({ service: name });
     return this.#lock.run(name, async () => {
+      this.early.forget(name);
       const desired = this.#deps.desired();
-      const config = desired?.services.find((s) => s.name === name);
+      const config = serviceNamed(desired, name);
       // A promoted environment is judged on its upstream's records, which a bulk read does not have.
       if (!desired || !config || signal.aborted || isPromoted(config)) return false;
       let observed: Observed;

@@ -53,10 +53,13 @@ export class RepositoryImages {
     this.#changedAt.set(path, this.#changes);
   }
 
-  /** The repository's images: from ECR when unknown, named by an event, or its turn; else as last read. */
-  async images(repository: string, signal: AbortSignal): Promise<RegistryImage[]> {
+  /**
+   * The repository's images: from ECR when unknown, named by an event, its turn, or `fresh` (a config
+   * change touched it: the answer is kept for the next passes); else as last read.
+   */
+  async images(repository: string, signal: AbortSignal, fresh = false): Promise<RegistryImage[]> {
     const entry = this.#entries.get(repository);
-    if (entry && (entry.readAt === this.#pass || !this.#due(repository))) return entry.images;
+    if (entry && !fresh && (entry.readAt === this.#pass || !this.#due(repository))) return entry.images;
     const asked = this.#changes;
     const images = await this.#registry.listImages(repository, signal);
     const path = repositoryPath(repository);

@@ -22,6 +22,8 @@ export interface ResyncPassDeps {
   concurrency?: number;
   /** Each repository's images as last read, kept fresh by ECR events (absent: DescribeImages each pass). */
   images?: RepositoryImages;
+  /** Repositories (as configured) read from ECR whatever the cache holds: those a config change touched. */
+  fresh?: ReadonlySet<string>;
 }
 
 export interface ResyncPassResult {
@@ -95,7 +97,9 @@ async function imagesByRepository(
   await eachLimited(repositories, limit, async (repository) => {
     try {
       const [images, uri] = await Promise.all([
-        deps.images ? deps.images.images(repository, signal) : deps.registry.listImages(repository, signal),
+        deps.images
+          ? deps.images.images(repository, signal, deps.fresh?.has(repository))
+          : deps.registry.listImages(repository, signal),
         deps.reconciler.repositoryUri(repository, signal),
       ]);
       read.set(repository, { images, uri });

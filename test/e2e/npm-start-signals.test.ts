@@ -2,6 +2,9 @@
 // task processes (each in its own process group). A signal sent to the npm process alone must stop
 // all of them; so must npm dying without passing anything on (kill -9). Real processes, all ports
 // free ones; every process found is killed at the end whatever the outcome.
+// On the way, what `npm start` prints: pino-pretty lines by default (a terminal), the JSON lines that
+// aws mode (CloudWatch) and the tests read with LOG_FORMAT=json. (Was log-format.test.ts, which started
+// two more local-mode deployers for it; an unknown LOG_FORMAT is refused in local-mode.test.ts.)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -75,7 +78,8 @@ interface NpmStart {
   output(): string;
 }
 
-async function npmStart(): Promise<NpmStart> {
+/** `npm start` with free ports; `logFormat` sets LOG_FORMAT (unset: the default a user gets). */
+async function npmStart(logFormat?: 'json'): Promise<NpmStart> {
   const npm = spawn('npm', ['start'], {
     cwd: ROOT,
     env: {
@@ -84,7 +88,7 @@ async function npmStart(): Promise<NpmStart> {
       ...compileCacheEnv(),
       HOME: process.env.HOME ?? '/tmp',
       ...FREE_PORTS,
-      LOG_FORMAT: 'json',
+      ...(logFormat ? { LOG_FORMAT: logFormat } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -131,23 +135,53 @@ afterEach(() => {
   seen.clear();
 });
 
+/** The log lines of the output: not npm's header nor the banner (which starts after a blank line). */
+function logLines(output: string): string[] {
+  return output.split('\n').filter((line) => /^(\{|\[\d\d:\d\d:\d\d\.\d{3}\])/.test(line));
+}
+
 describe('npm start stops with its parent', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)(
-    '%s to the npm process alone stops the deployer and every task process',
-    async (signal) => {
-      const started = await npmStart();
-      const tree = processTree(started);
-      process.kill(started.npm.pid ?? 0, signal);
-      await waitUntil(
-        `processes still running after ${signal} to npm`,
-        () => tree.all.every((pid) => !alive(pid)),
-        30_000,
-        () => `${tree.all.filter(alive).join(', ')} alive\n${started.output().slice(-3000)}`,
-      );
-      expect(started.output()).toContain('"msg":"deployer stopped"');
-    },
-    150_000,
-  );
+  it('SIGTERM to the npm process alone stops the deployer and every task process; LOG_FORMAT=json logs JSON lines', async () => {
+    const started = await npmStart('json');
+    const tree = processTree(started);
+    process.kill(started.npm.pid ?? 0, 'SIGTERM');
+    await waitUntil(
+      'processes still running after SIGTERM to npm',
+      () => tree.all.every((pid) => !alive(pid)),
+      30_000,
+      () => `${tree.all.filter(alive).join(', ')} alive\n${started.output().slice(-3000)}`,
+    );
+    const lines = logLines(started.output());
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+    const messages = lines.map((line) => (JSON.parse(line) as { msg?: string }).msg);
+    expect(messages).toEqual(
+      expect.arrayContaining(['deployer listening', 'deployer runtime ready', 'deployer stopped']),
+    );
+  }, 150_000);
+
+  it('SIGINT to the npm process alone stops the deployer and every task process; the default log is human-readable', async () => {
+    const started = await npmStart();
+    const tree = processTree(started);
+    process.kill(started.npm.pid ?? 0, 'SIGINT');
+    await waitUntil(
+      'processes still running after SIGINT to npm',
+      () => tree.all.every((pid) => !alive(pid)),
+      30_000,
+      () => `${tree.all.filter(alive).join(', ')} alive\n${started.output().slice(-3000)}`,
+    );
+    // Time, level, component and message on one line; no JSON lines.
+    const lines = logLines(started.output());
+    expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO \(deployer\): deployer listening \{"url":"http:/,
+        ),
+        expect.stringMatching(/^\[[\d:.]+\] INFO \(deployer\): runtime: deployer runtime ready /),
+        expect.stringMatching(/^\[[\d:.]+\] INFO \(deployer\): deployer stopped$/),
+      ]),
+    );
+  }, 150_000);
 
   it('kill -9 of npm: the deployer notices it was orphaned and stops with its tasks', async () => {
     const started = await npmStart();

@@ -45,6 +45,8 @@ export interface CreateIntakeOptions {
   sqs: SQSClient;
   ecr: ECRClient;
   eventsEndpoint: string;
+  /** The access key of the moto account to build in (moto acts in the account a request's key belongs to). */
+  accessKeyId?: string;
   /** Overrides applied to the intake queue's attributes (only to show what breaks without them). */
   queueOverrides?: Record<string, string>;
   /** Prefix for every name so several intakes can live in one moto. */
@@ -87,11 +89,16 @@ export async function createIntakeFromTemplate(options: CreateIntakeOptions): Pr
   const [ruleId, rule] = resourcesOf(template, 'AWS::Events::Rule')[0] ?? [];
   if (!rule || !ruleId) throw new Error('the template has no EventBridge rule');
   const ruleName = `${prefix}${ruleId}`;
-  await eventsCall(options.eventsEndpoint, 'PutRule', {
-    Name: ruleName,
-    EventPattern: JSON.stringify(rule.Properties.EventPattern),
-    State: rule.Properties.State ?? 'ENABLED',
-  });
+  await eventsCall(
+    options.eventsEndpoint,
+    'PutRule',
+    {
+      Name: ruleName,
+      EventPattern: JSON.stringify(rule.Properties.EventPattern),
+      State: rule.Properties.State ?? 'ENABLED',
+    },
+    options.accessKeyId,
+  );
   const targets = (
     rule.Properties.Targets as {
       Id: string;
@@ -103,7 +110,12 @@ export async function createIntakeFromTemplate(options: CreateIntakeOptions): Pr
     Arn: arns.get(target.Arn['Fn::GetAtt'][0]) ?? '',
     SqsParameters: target.SqsParameters,
   }));
-  await eventsCall(options.eventsEndpoint, 'PutTargets', { Rule: ruleName, Targets: targets });
+  await eventsCall(
+    options.eventsEndpoint,
+    'PutTargets',
+    { Rule: ruleName, Targets: targets },
+    options.accessKeyId,
+  );
 
   const repositories: string[] = [];
   for (const [, repository] of resourcesOf(template, 'AWS::ECR::Repository')) {
@@ -135,14 +147,21 @@ export async function createIntakeFromTemplate(options: CreateIntakeOptions): Pr
 
 /**
  * One EventBridge (AWS JSON 1.1, `AWSEvents.<Op>`) call. The project ships no EventBridge client (the
- * deployer never calls EventBridge), so the tests speak the protocol directly; moto checks no signature.
+ * deployer never calls EventBridge), so the tests speak the protocol directly; moto checks no signature
+ * but acts in the account of `accessKeyId` (its default account without one).
  */
 export function eventsCall(
   endpoint: string,
   operation: string,
   input: unknown,
+  accessKeyId?: string,
 ): Promise<Record<string, unknown>> {
-  return awsJsonCall(endpoint, { targetPrefix: 'AWSEvents', signingName: 'events' }, operation, input);
+  return awsJsonCall(
+    endpoint,
+    { targetPrefix: 'AWSEvents', signingName: 'events', accessKeyId },
+    operation,
+    input,
+  );
 }
 
 /** The event ECR sends to EventBridge after a successful push (ECR user guide, "ECR Image Action"). */

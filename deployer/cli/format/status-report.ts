@@ -159,7 +159,8 @@ export function serviceDetail(service: ServiceStatus, nowMs: number = Date.now()
     );
     for (const f of service.failedDigests)
       lines.push(
-        `  ${shortDigest(f.digest)}  ${printable(f.reason)}  ${formatTime(f.failedAt)}  ${f.rolloutId}`,
+        `  ${shortDigest(f.digest)}  ${printable(f.reason)}  ${formatTime(f.failedAt)}  ${f.rolloutId}` +
+          (f.message ? `\n    ${printable(f.message)}` : ''),
       );
   }
   lines.push('', 'Recent rollouts:');

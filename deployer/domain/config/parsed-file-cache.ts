@@ -4,6 +4,10 @@
 // most of the cost of a config load (~1 ms a file), and every load of an unchanged file repeats it: the
 // deployer's intake and the served-URL watcher both parse each revision, and a periodic resync reloads
 // the same files. Files with errors are never kept: their positions come from a fresh parse.
+// An entry is found by a SHA-256 of the text and the stack values, never by the text itself: a key
+// holding the text (and the stack values' JSON) cost each service its file again, ~0.3-0.5 KB, kept
+// for as long as the deployer runs (10,000 services: issue 17's memory goal).
+import { createHash } from 'node:crypto';
 import type { StackValues } from './stack-values.ts';
 
 interface Entry {
@@ -35,7 +39,7 @@ export class ParsedFileCache {
   }
 
   get(text: string): unknown {
-    const entry = this.#entries.get(`${this.#stackKey}\0${text}`);
+    const entry = this.#entries.get(this.#key(text));
     if (!entry) {
       this.misses += 1;
       return undefined;
@@ -46,7 +50,17 @@ export class ParsedFileCache {
   }
 
   set(text: string, data: unknown): void {
-    this.#entries.set(`${this.#stackKey}\0${text}`, { data, used: this.#generation });
+    this.#entries.set(this.#key(text), { data, used: this.#generation });
+  }
+
+  /** What the entries are found by: digests, not the texts they stand for. */
+  keys(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** The text and the stack values it resolves with, as a 44-character SHA-256 (base64). */
+  #key(text: string): string {
+    return createHash('sha256').update(this.#stackKey).update('\0').update(text).digest('base64');
   }
 
   get size(): number {

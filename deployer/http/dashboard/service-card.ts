@@ -74,7 +74,7 @@ function failedDigests(service: ServiceStatus): SafeHtml | string {
   return html`<div class="failed-digests"><h3>Failed digests <span class="muted small">(not retried until the desired image changes or a manual sync)</span></h3><ul>
 ${service.failedDigests.map(
   (f) =>
-    html`<li><code title="${f.digest}">${shortDigest(f.digest)}</code> ${f.reason} <span class="muted">at <time datetime="${f.failedAt}">${formatTime(f.failedAt)}</time></span></li>`,
+    html`<li><code title="${f.digest}">${shortDigest(f.digest)}</code> ${f.reason} <span class="muted">at <time datetime="${f.failedAt}">${formatTime(f.failedAt)}</time></span>${f.message ? html`<br><span class="small">${f.message}</span>` : ''}</li>`,
 )}
 </ul></div>`;
 }

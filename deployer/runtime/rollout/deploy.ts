@@ -91,7 +91,9 @@ export async function complete(ctx: RolloutContext, input: CompleteInput): Promi
   if (outcome.ok) {
     const finishedAt = ctx.clock.now();
     // Served and verified: that is the result, whatever the CDN says next.
-    await recordResult(ctx, arn, 'Succeeded', 'RolloutSucceeded', finishedAt, service.cdn !== undefined);
+    await recordResult(ctx, arn, 'Succeeded', 'RolloutSucceeded', finishedAt, {
+      invalidationPending: service.cdn !== undefined,
+    });
     const invalidationError = service.cdn
       ? await invalidateAfterRollout(ctx, service.cdn, { rolloutId: input.rolloutId, taskDefinitionArn: arn })
       : undefined;
@@ -112,7 +114,9 @@ export async function complete(ctx: RolloutContext, input: CompleteInput): Promi
     'rollout failed',
   );
   // Recorded before rolling back: a crash during the rollback must not retry this digest.
-  await recordResult(ctx, arn, 'Failed', failure.reason, ctx.clock.now());
+  await recordResult(ctx, arn, 'Failed', failure.reason, ctx.clock.now(), {
+    failureMessage: failure.message,
+  });
   const result = service.rollout.rollback
     ? await finishRollback(ctx, input, failure)
     : failed(ctx, input, failure.reason, `${failure.message}; rollback is disabled in config`);
@@ -151,7 +155,7 @@ export async function finishRollback(
     return result;
   }
   const finishedAt = ctx.clock.now();
-  await recordResult(ctx, arn, 'RolledBack', failure.reason, finishedAt);
+  await recordResult(ctx, arn, 'RolledBack', failure.reason, finishedAt, { failureMessage: failure.message });
   const to = rollback.taskDefinitionArn as string;
   ctx.log.info({ taskDefinitionArn: to, byEcs: rollback.byEcs }, 'rolled back');
   return {
@@ -188,12 +192,17 @@ async function recordResult(
   result: RolloutResult,
   reason: string,
   finishedAt: Date,
-  invalidationPending = false,
+  {
+    invalidationPending = false,
+    failureMessage = '',
+  }: { invalidationPending?: boolean; failureMessage?: string } = {},
 ): Promise<void> {
   const tags = revisionTags({
     result,
     reason,
     finishedAt: finishedAt.toISOString(),
+    // Every replica (and a restart) quotes why the digest failed; a success clears a forced retry's older why.
+    failureMessage,
     ...(invalidationPending ? { invalidation: 'Pending' as const } : {}),
   });
   await ctx.ecs.tagResource(arn, tags, ctx.signal);

@@ -80,6 +80,7 @@ export async function recordOutcome(
     reason: outcome.reason,
     failedAt: outcome.finishedAt.toISOString(),
     rolloutId: rollout.rolloutId,
+    message: outcome.message,
   });
   if (outcome.result === 'RolledBack' && outcome.rolledBackTo)
     await refreshLive(deps, rollout.config, outcome.rolledBackTo);

@@ -150,6 +150,23 @@ describe('deployer startup failures', () => {
       expect(result.stderr).toContain(name);
   });
 
+  it('refuses an unknown LOG_FORMAT before starting anything', () => {
+    const result = spawnSync(process.execPath, ['deployer/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...compileCacheEnv(),
+        PORT: '0',
+        ...LOCAL_PORTS,
+        LOG_FORMAT: 'xml',
+      },
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('deployer cannot start: LOG_FORMAT="xml" must be json or pretty');
+  });
+
   it('exits 1 with the reason when the port is taken', async () => {
     const { createServer } = await import('node:net');
     const blocker = createServer();

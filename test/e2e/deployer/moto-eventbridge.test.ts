@@ -5,7 +5,10 @@
 // delivery needs content-based deduplication on the queue
 // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html, "Amazon SQS queues").
 // moto starts no ECS deployment (test/contract/moto-limits.ts), so the test drives it through
-// test/support/moto-ecs-deployments.ts once it has seen the deployer's UpdateService.
+// test/support/moto-ecs-deployments.ts once it has seen the deployer's UpdateService. Everything lives
+// in an account of this file's own on the run's moto server (test/support/moto-accounts.ts): the rule,
+// its SQS target and the EventBridge delivery stay in that account (moto delivers to the queue in the
+// rule's account), and the driver passes the deployer's signature, so its account, on to moto.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -27,6 +30,7 @@ import { synthApp } from '../../../infra/test/synth-app.ts';
 import { close, listen } from '../../../local/http-util.ts';
 import { ConfigRepo } from '../../support/config-repo.ts';
 import { type DeployerProcess, spawnDeployer } from '../../support/deployer-process.ts';
+import { type MotoAccount, motoAccount } from '../../support/moto-accounts.ts';
 import { type EcsDeploymentDriver, startEcsDeploymentDriver } from '../../support/moto-ecs-deployments.ts';
 import {
   createIntakeFromTemplate,
@@ -36,14 +40,13 @@ import {
   type TemplateJson,
 } from '../../support/moto-from-template.ts';
 import { createMotoDistribution, putMotoImage } from '../../support/moto-resources.ts';
-import { type MotoServer, startMoto } from '../../support/moto-server.ts';
 
 const SECRET = 'moto-e2e-webhook-secret-0123456789';
 const TOKEN = 'moto-e2e-status-token-0123456789';
 const REPOSITORY = 'actors';
 
 describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 60_000 }, () => {
-  let moto: MotoServer;
+  let moto: MotoAccount;
   let template: TemplateJson;
   let clients: AwsClients;
   let intake: IntakeFromTemplate;
@@ -59,7 +62,7 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
   let firstDigest = '';
 
   beforeAll(async () => {
-    const starting = startMoto();
+    const starting = motoAccount();
     template = synthApp().template.toJSON() as TemplateJson;
     moto = await starting;
     clients = createAwsClients({
@@ -72,6 +75,7 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
       sqs: clients.sqs,
       ecr: clients.ecr,
       eventsEndpoint: moto.endpoint,
+      accessKeyId: moto.credentials.accessKeyId,
     });
     expect(intake.repositories).toContain(REPOSITORY);
     repositoryUri =
@@ -199,9 +203,12 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
 
   it('a push of 1.1.0 sent through EventBridge is registered digest-pinned, deployed, verified, invalidated and recorded', async () => {
     const digest = await putMotoImage(clients.ecr, REPOSITORY, '1.1.0');
-    const put = await eventsCall(moto.endpoint, 'PutEvents', {
-      Entries: [ecrPushEntry(REPOSITORY, digest, '1.1.0')],
-    });
+    const put = await eventsCall(
+      moto.endpoint,
+      'PutEvents',
+      { Entries: [ecrPushEntry(REPOSITORY, digest, '1.1.0')] },
+      moto.credentials.accessKeyId,
+    );
     expect(put.FailedEntryCount).toBe(0);
 
     const update = await until('the deployer calls UpdateService', () => driver.updates.at(-1), 45_000);
@@ -260,6 +267,7 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
       sqs: clients.sqs,
       ecr: clients.ecr,
       eventsEndpoint: moto.endpoint,
+      accessKeyId: moto.credentials.accessKeyId,
       prefix: 'dedup-off-',
       queueOverrides: { ContentBasedDeduplication: 'false' },
     });
@@ -268,11 +276,17 @@ describe('deployer e2e against moto: ECR push through EventBridge', { timeout: 6
       sqs: clients.sqs,
       ecr: clients.ecr,
       eventsEndpoint: moto.endpoint,
+      accessKeyId: moto.credentials.accessKeyId,
       prefix: 'dedup-on-',
       queueOverrides: { ContentBasedDeduplication: 'true' },
     });
     const digest = `sha256:${'d'.repeat(64)}`;
-    await eventsCall(moto.endpoint, 'PutEvents', { Entries: [ecrPushEntry(REPOSITORY, digest, '9.9.9')] });
+    await eventsCall(
+      moto.endpoint,
+      'PutEvents',
+      { Entries: [ecrPushEntry(REPOSITORY, digest, '9.9.9')] },
+      moto.credentials.accessKeyId,
+    );
     const receive = (url: string) =>
       clients.sqs.send(
         new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),

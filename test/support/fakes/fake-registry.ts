@@ -22,6 +22,8 @@ export interface FakeRegistryOptions {
 
 export class FakeRegistry implements RegistryPort {
   readonly images = new Map<string, RegistryImage[]>();
+  /** The repository of each DescribeImages call, in order. */
+  readonly describedRepositories: string[] = [];
   readonly counter: CallCounter;
   readonly #clock: Clock;
   #lastPushAt = 0;
@@ -63,6 +65,7 @@ export class FakeRegistry implements RegistryPort {
 
   async listImages(repository: string, _signal?: AbortSignal): Promise<RegistryImage[]> {
     this.counter.record('ecr:DescribeImages');
+    this.describedRepositories.push(repository);
     return structuredClone(this.#repository('ecr:DescribeImages', repository));
   }
 

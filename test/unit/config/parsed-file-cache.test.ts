@@ -91,6 +91,23 @@ describe('a config reload skips the files it has seen (parsed-file-cache.ts)', (
     expect(cache.size).toBe(1);
   });
 
+  it('finds a file by a digest of its text and stack values, never keeps the text itself', () => {
+    const cache = new ParsedFileCache();
+    const commented = service('web', `# ${'a long comment '.repeat(500)}\n`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own placeholder syntax
+    const cdn = service('api', 'cdn:\n  distributionId: ${stack:DistributionId}\n');
+    parseConfigFiles([commented, cdn], 'rev-1', { DistributionId: 'E1' }, cache);
+    const keys = cache.keys();
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toMatch(/^[A-Za-z0-9+/]{43}=$/); // SHA-256, base64
+      expect(key).not.toContain('name:');
+      expect(key).not.toContain('E1');
+    }
+    parseConfigFiles([commented, cdn], 'rev-1', { DistributionId: 'E1' }, cache);
+    expect(cache.hits).toBe(2);
+  });
+
   it('the served-URL watcher and the intake share one parse of each file in the deployer', () => {
     const files = [service('cache-share-a'), service('cache-share-b')];
     const before = { hits: processParseCache.hits, misses: processParseCache.misses };

@@ -87,7 +87,9 @@ describe('GET /', () => {
           serviceStatus({
             name: evil,
             sync: { state: 'Failed', reason: '<Reason>', message: `it's "bad" & <i>worse</i>`, since: 'x' },
-            failedDigests: [{ digest: DIGEST_A, reason: '<img>', failedAt: 'y', rolloutId: '<id>' }],
+            failedDigests: [
+              { digest: DIGEST_A, reason: '<img>', failedAt: 'y', rolloutId: '<id>', message: '<b>why</b>' },
+            ],
             events: [{ id: 'e1', createdAt: 'z', message: '<marquee>event</marquee>' }],
             recentRollouts: [
               {
@@ -289,6 +291,7 @@ describe('GET /', () => {
                 reason: 'VerifyTimeout',
                 failedAt: '2026-11-25T17:02:05.000Z',
                 rolloutId: 'ro-1',
+                message: 'the new version was not served within 60 s',
               },
             ],
           }),
@@ -307,6 +310,7 @@ describe('GET /', () => {
     expect(row).toContain('>0123456789ab</code>');
     expect(body).toContain('class="failed-digests"');
     expect(body).toContain('bbbbbbbbbbbb</code> VerifyTimeout');
+    expect(body).toContain('the new version was not served within 60 s</span></li>');
   });
 
   it('shows a banner with file:line:col field: message when the last config revision was rejected', async () => {

@@ -216,6 +216,27 @@ describe('decide', () => {
     if (decision.kind !== 'blocked') throw new Error(decision.kind);
     expect(statusOf(decision, ACTORS).message).toContain('(VerifyTimeout at 2026-01-02T10:00:00Z)');
   });
+
+  // A reconcile after a rollback (a resync, the redelivered push) writes the blocked status last:
+  // the failure's own words must survive it, not only its reason code.
+  it('a digest blocked by memory quotes why it failed', () => {
+    const why = 'analysis failed: alarm actors-canary-5xx in ALARM; rolled back to actors:1';
+    const decision = decide(observe({ failedDigests: [{ ...failure, message: why }] }));
+    if (decision.kind !== 'blocked') throw new Error(decision.kind);
+    expect(statusOf(decision, ACTORS).message).toContain(`(VerifyTimeout at 2026-01-02T10:00:00Z: ${why})`);
+  });
+
+  it('a digest another replica saw fail quotes the why its revision tags recorded', () => {
+    const why = 'the new version was not served within 60 s';
+    const record = { rolloutId: 'ro-2', digest: d('2'), service: 'actors', result: 'RolledBack' as const };
+    const decision = decide(
+      observe({
+        recent: [{ arn: 'td/actors:9', record: { ...record, reason: 'VerifyTimeout', failureMessage: why } }],
+      }),
+    );
+    if (decision.kind !== 'failed-before') throw new Error(decision.kind);
+    expect(statusOf(decision, ACTORS).message).toContain(`failed to roll out before (VerifyTimeout: ${why})`);
+  });
 });
 
 describe('desiredSpec', () => {

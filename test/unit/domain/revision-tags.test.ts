@@ -33,6 +33,7 @@ describe('revisionTags', () => {
       reason: 'ecs-gitops:reason',
       startedAt: 'ecs-gitops:started-at',
       finishedAt: 'ecs-gitops:finished-at',
+      failureMessage: 'ecs-gitops:failure-message',
       previousArn: 'ecs-gitops:previous-task-definition',
       invalidation: 'ecs-gitops:cdn-invalidation',
       suspended: 'ecs-gitops:suspended',
@@ -51,6 +52,7 @@ describe('revisionTags', () => {
       reason: 'VerifyTimeout',
       startedAt: '2026-01-01T00:00:00.000Z',
       finishedAt: '2026-01-01T00:01:00.000Z',
+      failureMessage: 'analysis failed: alarm "actors-5xx" in ALARM; rolled back to actors:3',
       previousArn: 'arn:aws:ecs:eu-west-1:1:task-definition/actors:3',
       invalidation: 'Pending',
       suspended: 'ManualRollback',
@@ -138,6 +140,7 @@ describe('trigger tags', () => {
         invalidation: 'Pending',
         suspended: 'ManualRollback',
         imageTag: long,
+        failureMessage: long,
         trigger: {
           kind: 'git-push',
           commit: long,

@@ -165,6 +165,24 @@ describe('why the last rollout failed', () => {
     expect(text).toContain(`    task: ${failure.stoppedTasks[0]?.url}`);
   });
 
+  it('serviceDetail quotes why each failed digest failed, and the status schema accepts it', () => {
+    const service = fakeServiceStatus('actors', {
+      failedDigests: [
+        {
+          digest: `sha256:${'b'.repeat(64)}`,
+          reason: 'StrategyProbeFailed',
+          failedAt: '2026-01-01T00:00:05Z',
+          rolloutId: 'ro-1',
+          message: 'analysis failed: alarm actors-canary-5xx in ALARM',
+        },
+      ],
+    });
+    expect(serviceDetail(service, NOW)).toMatch(
+      /bbbbbbbbbbbb {2}StrategyProbeFailed .*ro-1\n {4}analysis failed: alarm actors-canary-5xx in ALARM\n/,
+    );
+    expect(checkDeployerStatus(fakeDeployerStatus({ services: [service] }))).toMatchObject({ ok: true });
+  });
+
   it('the dashboard card shows the stopped tasks, escaped, with console links', () => {
     const card = serviceCard(failed()).value;
     expect(card).toContain('Why the last rollout failed: DeploymentFailed');

@@ -3,7 +3,9 @@
 // calls where each starts after the previous one ended, up to the UpdateService, is how many round
 // trips the event path waits for. It was 7 (DescribeImages ∥ DescribeServices → DescribeTaskDefinition
 // → ListTaskDefinitions → DescribeTaskDefinition × n → RegisterTaskDefinition → DescribeServices →
-// UpdateService); reads started together make it 3.
+// UpdateService); reads started together make it 3. The reads start as intake queues the reconcile
+// (early-reads.ts), so once the reconcile's message is received only 2 are left: the SQS hop and the
+// reads overlap.
 import { afterEach, describe, expect, it } from 'vitest';
 import { REGISTRY_HOST, serviceYaml } from '../../support/fakes/index.ts';
 import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
@@ -64,14 +66,29 @@ describe('the event path', () => {
     world.ecs.seed({ service: 'actors', image: `${REGISTRY_HOST}/actors@${v1}` });
     world.configSource.commit('a'.repeat(40), [serviceYaml({ verify: false, cdn: false })]);
     const calls = timeline();
+    // The sequence number when each reconcile message was handed to the runtime.
+    const reconcileReceived: number[] = [];
+    const queue = new Proxy(world.queue, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (key !== 'receive') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<typeof target.receive>) => {
+          const messages = await target.receive(...args);
+          for (const m of messages) if (m.body.kind === 'reconcile') reconcileReceived.push(calls.mark());
+          return messages;
+        };
+      },
+    });
     const runtime = world.boot({
       ecs: calls.wrap(world.ecs, 'ecs'),
       registry: calls.wrap(world.registry, 'ecr'),
+      queue,
     });
     await runtime.start();
     await untilStatus(runtime, (s) => s.services[0]?.sync.state === 'Synced');
 
     const paths: number[] = [];
+    const afterReceive: number[] = [];
     for (const tag of ['1.1.0', '1.2.0', '1.3.0']) {
       const digest = world.registry.push('actors', tag);
       const from = calls.mark();
@@ -84,8 +101,10 @@ describe('the event path', () => {
         (s) => s.services[0]?.live?.digest === digest && s.services[0].sync.state === 'Synced',
       );
       paths.push(calls.criticalPath(from, 'ecs:updateService'));
+      afterReceive.push(calls.criticalPath(reconcileReceived.at(-1) ?? from, 'ecs:updateService'));
     }
     expect(paths).toEqual([3, 3, 3]);
+    expect(afterReceive).toEqual([2, 2, 2]);
   });
 
   it('an ECR push of a tag no service tracks makes no AWS call and queues no reconcile', async () => {

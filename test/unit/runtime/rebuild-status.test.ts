@@ -69,6 +69,17 @@ describe('history', () => {
     ]);
     expect(history(config, revisions).failed).toEqual([]);
   });
+
+  it('a restarted replica keeps why a digest failed (the failure-message tag, decoded)', () => {
+    const revisions = new Map([
+      ours(2, d(2), {
+        'ecs-gitops:result': 'RolledBack',
+        'ecs-gitops:reason': 'StrategyProbeFailed',
+        'ecs-gitops:failure-message': 'analysis failed=3A alarm actors-5xx in ALARM',
+      }),
+    ]);
+    expect(history(config, revisions).failed[0]?.message).toBe('analysis failed: alarm actors-5xx in ALARM');
+  });
 });
 
 describe('rebuildStatus', () => {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CAP = { timeout: 10_000, interval: 20 };
 /** Debounce (and poll) for the tests: the semantics do not depend on the 100 ms default, only the wait. */
 const QUICK_MS = 10;
+
+/** The inotify watches this process holds (Linux: one `inotify wd:` line per watch in the fd's fdinfo). */
+function inotifyWatches(): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target = '';
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // closed since the listing (readdir's own descriptor)
+    }
+    if (target !== 'anon_inode:inotify') continue;
+    const info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    count += info.split('\n').filter((line) => line.startsWith('inotify wd:')).length;
+  }
+  return count;
+}
 
 describe('watchConfigDirectory', () => {
   let dir: string;
@@ -57,6 +75,25 @@ describe('watchConfigDirectory', () => {
     }
     expect(new Set(seen).size).toBe(seen.length);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'watches each directory, not each file: 50 service files cost two inotify watches',
+    async () => {
+      for (let index = 0; index < 50; index += 1)
+        await writeFile(path.join(dir, 'services', `svc-${index}.yaml`), `name: svc-${index}\n`);
+      const before = inotifyWatches();
+      const seen: string[] = [];
+      watcher = watchConfigDirectory(dir, (r) => seen.push(r), { revision, debounceMs: QUICK_MS, pollMs: 0 });
+      await watcher.started;
+      expect(inotifyWatches() - before).toBe(2); // the config directory and services/
+      // A file among them is still seen through its directory's watch (no poll).
+      await writeFile(path.join(dir, 'services', 'svc-7.yaml'), 'name: svc-7 # edited\n');
+      const expected = await onDisk();
+      await expect.poll(() => seen.at(-1), CAP).toBe(expected);
+      watcher.close();
+      expect(inotifyWatches()).toBe(before);
+    },
+  );
 
   it('re-arms the watch after a rename-save, so watch events alone (no poll) see the next saves', async () => {
     const seen: string[] = [];

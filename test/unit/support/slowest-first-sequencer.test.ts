@@ -1,5 +1,6 @@
-// The order `npm test` starts its files in: on a fresh clone the listed slow files first, across layers;
-// with the durations of an earlier run, vitest's own order.
+// The order `npm test` starts its files in: on a fresh clone the listed slow files first within each
+// layer, one layer after the other (a worker only takes files of its own layer); with the durations of
+// an earlier run, vitest's own order.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestSpecification } from 'vitest/node';
@@ -33,11 +34,20 @@ const files = [small, localMode, unit, templates, pin];
 const names = (sorted: TestSpecification[]) => sorted.map((s) => path.relative(ROOT, s.moduleId));
 
 describe('SlowestFirstSequencer', () => {
-  it('without earlier durations starts the listed slow files first, across layers, after the unit group', async () => {
+  it('without earlier durations starts the listed slow files first within each layer, after the unit group', async () => {
     expect(SLOWEST_FILES.indexOf('test/e2e/deployer/github-pin.test.ts')).toBe(0);
     expect(names(await sequencer(undefined).sort(files))).toEqual(
-      names([unit, pin, templates, localMode, small]),
+      names([unit, pin, localMode, templates, small]),
     );
+  });
+
+  it('keeps each layer in one block, so a worker that finishes a file finds its next file of the same layer', async () => {
+    const chaos = spec('test/resilience/chaos-kill.test.ts', 'integration', 1);
+    const dashboard = spec('test/e2e/dashboard/dashboard.test.ts', 'e2e', 1);
+    const sorted = await sequencer(undefined).sort([chaos, small, templates, localMode, dashboard, pin]);
+    const layers = sorted.map((s) => s.project.name);
+    const switches = layers.filter((name, i) => i > 0 && name !== layers[i - 1]).length;
+    expect(switches).toBe(1);
   });
 
   it("with every file's duration from an earlier run keeps vitest's order (by project, slowest first)", async () => {

@@ -1,0 +1,244 @@
+// Deployer restarts over one local world and one git config repository (each scenario was a file of
+// its own with its own world and deployer; issue 14):
+// - acceptance 4: kill -9 the deployer in the middle of a rollout and start a new one: it converges,
+//   with exactly one task definition revision for the rollout, one invalidation, and no lost event;
+// - issue 16 item 5: a signed GitHub push's commit author and message are recorded on the revision its
+//   rollout registers (ECS tags, not memory): after the deployer restarts, `ecs-gitops history` still
+//   names them. Real git repository, real webhook, the local world's ECS, the CLI as a process;
+// - gates: approval: manual holds a new digest until `approve` (and a newer digest needs a new
+//   approval), a rejection blocks its digest across a restart, a deny window computed from now holds a
+//   rollout, and sync --override-window starts it (logged with the token's name).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceHistory } from '../../../deployer/contract/history-model.ts';
+import type { DeployerProcess } from '../../support/deployer-process.ts';
+import {
+  ACTORS_FILE,
+  type E2eEnvironment,
+  servedVersion,
+  startE2eEnvironment,
+} from '../../support/e2e-environment.ts';
+import { pushPayload } from '../../support/github-webhook.ts';
+import { queueDepth } from '../../support/queue-depth.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const REPOSITORY = 'example/ecs-gitops-config';
+
+describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
+  let e2e: E2eEnvironment;
+  /** The deployer running now (each scenario replaces it). */
+  let deployer: DeployerProcess;
+  let v100: string;
+
+  beforeAll(async () => {
+    // Slow verification (5 probes 300 ms apart) leaves a window to kill the deployer mid-rollout.
+    e2e = await startE2eEnvironment({ actors: { verifySuccesses: 5, verifyIntervalSeconds: 0.3 } });
+    v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
+    deployer = await e2e.startDeployer();
+    await deployer.waitFor('actors Synced on 1.0.0', (status) =>
+      status.services.find((s) => s.sync.state === 'Synced' && s.live?.digest === v100),
+    );
+  });
+  afterAll(async () => {
+    await e2e?.cleanup();
+  });
+
+  describe('kill -9 mid-rollout (acceptance 4)', () => {
+    it('converges after a restart with one revision and one invalidation for the rollout', async () => {
+      const first = deployer;
+      const pushed = await e2e.world.push('actors', '1.1.0');
+      const rollout = await first.waitFor(
+        'a rollout of 1.1.0 waiting or verifying',
+        (status) => {
+          const current = status.services.find((s) => s.name === 'actors')?.currentRollout;
+          return current &&
+            current.to.digest === pushed.digest &&
+            ['Waiting', 'Verifying'].includes(current.step)
+            ? current
+            : undefined;
+        },
+        15_000,
+      );
+      await first.stop('SIGKILL');
+      expect(first.child.signalCode).toBe('SIGKILL');
+
+      deployer = await e2e.startDeployer();
+      const actors = await deployer.waitFor(
+        'actors Synced on 1.1.0 after the restart',
+        (status) =>
+          status.services.find(
+            (s) => s.name === 'actors' && s.sync.state === 'Synced' && s.live?.digest === pushed.digest,
+          ),
+        20_000,
+      );
+      expect(actors.desired?.digest).toBe(pushed.digest);
+      expect((await servedVersion(e2e.world)).digest).toBe(pushed.digest);
+
+      const revisions = e2e.world
+        .taskDefinitions()
+        .filter((td) => JSON.stringify(td.containerDefinitions).includes(pushed.digest));
+      expect(revisions).toHaveLength(1);
+      const invalidations = e2e.world.invalidations().filter((i) => i.callerReference === rollout.id);
+      expect(invalidations).toHaveLength(1);
+
+      // No lost event: the queue drains (nothing visible, nothing in flight) once the work is done.
+      await expect
+        .poll(() => queueDepth(e2e), { timeout: 10_000, interval: 100 })
+        .toEqual({ visible: 0, inFlight: 0 });
+    });
+  });
+
+  describe('history survives a restart (issue 16 item 5)', () => {
+    it('a pushed commit pinning 1.0.0 records its author, and history names them after a restart', async () => {
+      const before = await e2e.repo.git('rev-parse', 'HEAD');
+      const sha = await e2e.repo.commit(
+        { [ACTORS_FILE]: e2e.actorsYaml({ pin: '1.0.0' }) },
+        'pin actors to 1.0.0',
+      );
+      const payload = pushPayload({ before, after: sha, repository: REPOSITORY, files: [ACTORS_FILE] });
+      const head = {
+        ...(payload.head_commit as object),
+        author: { name: 'Grace Hopper', email: 'g@example.invalid' },
+        message: 'pin actors to 1.0.0\n\nthe 1.1.0 release leaks',
+      };
+      const answer = await deployer.signedPush(
+        'push',
+        { ...payload, head_commit: head, commits: [head] },
+        'hist-1',
+      );
+      expect(answer.status).toBe(202);
+      await deployer.waitFor('actors on 1.0.0', (s) =>
+        s.services.find((x) => x.sync.state === 'Synced' && x.live?.digest === v100),
+      );
+
+      expect(await deployer.stop()).toBe(0);
+      deployer = await e2e.startDeployer();
+      await deployer.waitFor('ready again', (s) => s.services.find((x) => x.name === 'actors'));
+
+      const env = {
+        ...process.env,
+        ECS_GITOPS_URL: deployer.url,
+        ECS_GITOPS_TOKEN: e2e.deployerEnv().STATUS_TOKEN ?? '',
+      };
+      const json = await run(process.execPath, ['deployer/cli/main.ts', 'history', 'actors', '--json'], {
+        cwd: ROOT,
+        env,
+      });
+      const history = JSON.parse(json.stdout) as ServiceHistory;
+      expect(history.revisions[0]).toMatchObject({
+        live: true,
+        digest: v100,
+        result: 'Succeeded',
+        configRevision: sha,
+        trigger: { kind: 'git-push', commit: sha, author: 'Grace Hopper', message: 'pin actors to 1.0.0' },
+      });
+      const table = await run(process.execPath, ['deployer/cli/main.ts', 'history', 'actors'], {
+        cwd: ROOT,
+        env: { ...env, NO_COLOR: '1' },
+      });
+      expect(table.stdout).toContain(`git push ${sha.slice(0, 12)} by Grace Hopper: "pin actors to 1.0.0"`);
+    });
+  });
+
+  describe('approval and sync windows (gates)', () => {
+    let v120: string;
+
+    const post = (path: string, body?: unknown) => deployer.post(path, body);
+    const api = (action: string, body?: unknown) => post(`/api/services/actors/${action}`, body);
+    const held = (reason: string, digest: string) =>
+      deployer.waitFor(`actors held at ${reason} for ${digest.slice(0, 19)}`, (status) =>
+        status.services.find((s) => s.gate?.reason === reason && s.gate.digest === digest),
+      );
+    const syncedOn = (digest: string, what: string) =>
+      deployer.waitFor(what, (status) =>
+        status.services.find(
+          (s) => s.sync.state === 'Synced' && s.live?.digest === digest && s.currentRollout === null,
+        ),
+      );
+
+    // From the history scenario: actors pinned to 1.0.0 (live), 1.1.0 rolled out once before. The
+    // commit that lifts the pin asks for manual approval; 1.2.0, never deployed, is what it would roll out.
+    beforeAll(async () => {
+      v120 = (await e2e.world.push('actors', '1.2.0')).digest;
+      await e2e.repo.commit({ [ACTORS_FILE]: `${e2e.actorsYaml()}approval: manual\n` }, 'approval: manual');
+      expect((await post('/api/config/refresh')).body).toMatchObject({ outcome: 'applied' });
+    });
+
+    it('holds a new digest at PendingApproval and leaves the live one serving', async () => {
+      const actors = await held('PendingApproval', v120);
+      expect(actors.sync).toMatchObject({ state: 'OutOfSync', reason: 'PendingApproval' });
+      expect(actors.live?.digest).toBe(v100);
+      expect(e2e.world.taskDefinitions().some((td) => JSON.stringify(td).includes(v120))).toBe(false);
+      expect((await servedVersion(e2e.world)).digest).toBe(v100);
+    });
+
+    it('approve rolls the held digest out to completion', async () => {
+      const answer = await api('approve');
+      expect(answer).toMatchObject({ status: 202, body: { action: 'approve', digest: v120 } });
+      const actors = await syncedOn(v120, 'actors Synced on 1.2.0');
+      expect(actors.gate).toBeUndefined();
+      await e2e.world.waitForRollout('actors', 10_000);
+      expect((await servedVersion(e2e.world)).digest).toBe(v120);
+    });
+
+    it('a newer digest needs a new approval; reject blocks it, also after a restart', async () => {
+      const v130 = (await e2e.world.push('actors', '1.3.0')).digest;
+      await held('PendingApproval', v130);
+      expect(await api('reject')).toMatchObject({ status: 202, body: { action: 'reject', digest: v130 } });
+      const rejected = await deployer.waitFor('actors Rejected', (status) =>
+        status.services.find((s) => s.sync.reason === 'Rejected'),
+      );
+      expect(rejected.sync.state).toBe('Failed');
+      expect(rejected.live?.digest).toBe(v120);
+
+      await deployer.stop('SIGTERM');
+      deployer = await e2e.startDeployer();
+      const again = await deployer.waitFor('actors Rejected after a restart', (status) =>
+        status.services.find((s) => s.sync.reason === 'Rejected' && s.lastReconciledAt !== null),
+      );
+      expect(again.live?.digest).toBe(v120);
+      // Nothing held any more: approving again says so.
+      expect(await api('approve')).toMatchObject({
+        status: 409,
+        body: { error: { code: 'NOTHING_TO_APPROVE' } },
+      });
+    });
+
+    it('a deny window holds a rollout; sync --override-window starts it and the log names the token', async () => {
+      const now = new Date();
+      const window = `windows:\n  - { kind: deny, schedule: "${now.getUTCMinutes()} ${now.getUTCHours()} * * *", duration: 2h }\n`;
+      await e2e.repo.commit({ [ACTORS_FILE]: `${e2e.actorsYaml()}${window}` }, 'a freeze from now');
+      expect((await post('/api/config/refresh')).body).toMatchObject({ outcome: 'applied' });
+      const v140 = (await e2e.world.push('actors', '1.4.0')).digest;
+      const actors = await held('OutsideWindow', v140);
+      expect(actors.sync.state).toBe('OutOfSync');
+      // It opens when the 2 h freeze ends (the schedule started at this minute).
+      const opensAt = Date.parse(actors.gate?.opensAt ?? '');
+      const expected = Math.floor(now.getTime() / 60_000) * 60_000 + 2 * 3_600_000;
+      expect(opensAt).toBe(expected);
+
+      expect((await api('sync')).status).toBe(202);
+      await deployer.waitFor('a plain sync leaves it held', (status) =>
+        status.services.find(
+          (s) => s.gate?.digest === v140 && s.lastReconciledAt !== actors.lastReconciledAt,
+        ),
+      );
+      expect((await deployer.service('actors')).live?.digest).toBe(v120);
+
+      expect(await api('sync', { overrideWindow: true })).toMatchObject({
+        status: 202,
+        body: { overrideWindow: true },
+      });
+      await syncedOn(v140, 'actors Synced on 1.4.0 despite the window');
+      const overridden = deployer
+        .logs()
+        .find(
+          (line) => line.msg === 'rollout started outside its sync window: manual sync --override-window',
+        );
+      expect(overridden).toMatchObject({ service: 'actors', digest: v140, by: 'status-token' });
+    });
+  });
+});
