@@ -32,6 +32,7 @@ import { type AwsCall, type AwsCallLog, startAwsLatencyProxy } from './support/a
 import { type DeployerProcess, STATUS_TOKEN, spawnDeployer } from './support/deployer-process.ts';
 import { machineLine } from './support/machine.ts';
 import { manyServiceName, seedManyServices } from './support/many-services.ts';
+import { processCpuNs } from './support/process-cpu.ts';
 import {
   describeMemory,
   memorySettings,
@@ -95,7 +96,17 @@ interface SizeResult {
   /** Milliseconds from spawn to each MILESTONES line (undefined: not logged). */
   timeline: (number | undefined)[];
   idleEcsPerSecond: number;
-  storm: { events: number; rollouts: number; updateServices: number; sendMs: number; drainMs: number };
+  storm: {
+    events: number;
+    rollouts: number;
+    updateServices: number;
+    sendMs: number;
+    drainMs: number;
+    /** CPU the deployer process used from the first event sent to the last work call (ms). */
+    deployerCpuMs: number | undefined;
+    /** CPU this process (stand-ins, proxy, event sender) used meanwhile: the world's cost, not the deployer's. */
+    benchCpuMs: number;
+  };
   loadDuring: string;
 }
 
@@ -345,6 +356,11 @@ async function measureSize(count: number, image: Record<string, string>): Promis
     })();
     const loadDuring = loadLine();
     mark = calls.mark();
+    const deployerCpuBefore = processCpuNs(pid);
+    const benchCpuBefore = process.cpuUsage();
+    // Where the storm lies on the monotonic clock, to cut a --cpu-prof of either process to it.
+    const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+    const stormFromUs = monotonicUs();
     started = Date.now();
     for (let start = 0; start < names.length; start += 50)
       await Promise.all(
@@ -362,6 +378,9 @@ async function measureSize(count: number, image: Record<string, string>): Promis
       async () => (await queueDepth(sqs, world.queueUrl)) === 0,
     );
     const drainMs = lastWork - started;
+    const deployerCpuAfter = processCpuNs(pid);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    process.stderr.write(`  ${count}: storm window (monotonic µs): ${stormFromUs} ${monotonicUs()}\n`);
     sampling = false;
     await sampler;
     const stormCalls = workCalls(calls, mark);
@@ -384,7 +403,18 @@ async function measureSize(count: number, image: Record<string, string>): Promis
       memorySettings: settings,
       timeline: timeline(deployer.output(), spawnedAt),
       idleEcsPerSecond,
-      storm: { events, rollouts, updateServices, sendMs, drainMs },
+      storm: {
+        events,
+        rollouts,
+        updateServices,
+        sendMs,
+        drainMs,
+        deployerCpuMs:
+          deployerCpuBefore === undefined || deployerCpuAfter === undefined
+            ? undefined
+            : (deployerCpuAfter - deployerCpuBefore) / 1e6,
+        benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
+      },
       loadDuring,
     };
   } finally {
@@ -447,6 +477,8 @@ async function main(): Promise<void> {
       'storm: events sent in',
       'storm: drained + quiet in',
       'storm events/s',
+      'storm: deployer CPU per event',
+      'storm: stand-ins + proxy CPU per event',
       'storm rollouts (UpdateService / expected)',
       'load during storm',
     ],
@@ -462,6 +494,10 @@ async function main(): Promise<void> {
         formatMs(result.storm.sendMs),
         formatMs(result.storm.drainMs),
         ((result.storm.events / result.storm.drainMs) * 1000).toFixed(0),
+        result.storm.deployerCpuMs === undefined
+          ? 'n/a'
+          : `${(result.storm.deployerCpuMs / result.storm.events).toFixed(2)} ms`,
+        `${(result.storm.benchCpuMs / result.storm.events).toFixed(2)} ms`,
         `${result.storm.updateServices} / ${result.storm.rollouts}`,
         result.loadDuring,
       ],

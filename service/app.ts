@@ -8,16 +8,18 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import pino from 'pino';
 import type { VersionReport } from '../common/contract.ts';
 import { limitConnections, slowClientLimits } from '../common/server-limits.ts';
 import type { Credentials } from './basic-auth.ts';
-import { answerClientError } from './client-error.ts';
-import { enableGracefulDrain } from './graceful-drain.ts';
+import { clientErrorAnswerer } from './client-error.ts';
+import { createGracefulDrain } from './graceful-drain.ts';
 import { codeForStatus, errorBody, sendError, truncate } from './http-errors.ts';
-import { lazyRequestLogger } from './lazy-request-logger.ts';
-import { enableRequestLog } from './request-log.ts';
+import { lazyRequestLoggers } from './lazy-request-logger.ts';
+import { createRequestLog } from './request-log.ts';
 import { registerActorsRoutes } from './routes/actors-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { servedHttpClasses, tagRequest, tagRequestTimed } from './served-responses.ts';
 
 export interface ActorsAppOptions {
   credentials: Credentials;
@@ -34,28 +36,42 @@ export interface ActorsAppOptions {
 }
 
 export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
-  const base = {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const requestLog = createRequestLog(logger, options.requestSummaryIntervalMs);
+  const drain = createGracefulDrain();
+  const limits = slowClientLimits();
+  const app = Fastify({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
     // Slow or stalled senders are cut within seconds (common/server-limits.ts).
-    ...slowClientLimits(),
+    ...limits,
+    http: {
+      ...limits.http,
+      // The counters, the 5xx and debug lines and the drain see each response as Node writes it.
+      ...servedHttpClasses((response, request, statusCode) => {
+        drain.beforeHead(response);
+        requestLog.record(request, statusCode);
+      }),
+    },
+    genReqId: requestLog.timesRequests ? tagRequestTimed : tagRequest,
     bodyLimit: 64 * 1024,
     // During shutdown, finish what arrives on already open connections (with Connection: close)
     // instead of Fastify's 503: ECS has deregistered the task from the load balancer by then.
     return503OnClosing: false,
+    // No logger instance: with one, Fastify times every response and adds a listener pair to it.
+    // Requests still log through `logger` with their reqId (a child built on first use), and
     // Fastify's two lines per request are replaced by request-log.ts (summaries, 5xx, debug lines).
     logController: new LogController({ disableRequestLogging: true }),
-    clientErrorHandler: answerClientError,
-    childLoggerFactory: lazyRequestLogger,
+    childLoggerFactory: lazyRequestLoggers(logger),
+    clientErrorHandler: clientErrorAnswerer(logger),
     // Router-level rejections (malformed percent-encoding, over-long path parameters) in our shape.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const statusCode = error.statusCode ?? 400;
       return reply.code(statusCode).send(errorBody(codeForStatus(statusCode), error.message));
     },
-  };
-  const app = options.logger ? Fastify({ ...base, loggerInstance: options.logger }) : Fastify(base);
+  });
   limitConnections(app.server);
-
-  enableRequestLog(app, options.requestSummaryIntervalMs);
+  requestLog.attach(app);
+  drain.attach(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 'notFound', `no route ${request.method} ${truncate(request.url)}`),
@@ -72,7 +88,6 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
     return sendError(reply, 'internal', 'internal error');
   });
 
-  enableGracefulDrain(app);
   registerHealthRoutes(app, options.version);
   registerActorsRoutes(app, options.credentials);
   return app;

@@ -1,7 +1,8 @@
-// Fastify gives every request its own pino child logger (to bind `reqId`). Building one costs more
-// than the rest of a GET /actors at the service's rates (pino serialises the bindings up front), and
-// at info level almost no request logs anything. This factory hands Fastify a stand-in that builds
-// the real child on the first log call of its request, so lines keep their `reqId`.
+// Fastify gives every request its own child logger (to bind `reqId`), which its own warnings and the
+// service's error handler log through. Building a pino child costs more than the rest of a
+// GET /actors at the service's rates (pino serialises the bindings up front), and at info level
+// almost no request logs anything. This factory hands Fastify a stand-in that builds the real child
+// on the first log call of its request, so lines keep their `reqId`.
 import type { FastifyBaseLogger } from 'fastify';
 
 type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -62,11 +63,14 @@ class LazyRequestLogger {
   silent(): void {}
 }
 
-/** Fastify's `childLoggerFactory` option: a request's child logger, built when first used. */
-export function lazyRequestLogger(
+/**
+ * Fastify's `childLoggerFactory` option: a request's child of `logger`, built when first used.
+ * Fastify is given no logger instance (app.ts), so the parent it passes is its no-op logger: the
+ * children hang off the service's own logger instead.
+ */
+export function lazyRequestLoggers(
   logger: FastifyBaseLogger,
-  bindings: Bindings,
-  options: ChildOptions,
-): FastifyBaseLogger {
-  return new LazyRequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
+): (parent: FastifyBaseLogger, bindings: Bindings, options: ChildOptions) => FastifyBaseLogger {
+  return (_parent, bindings, options) =>
+    new LazyRequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
 }

@@ -15,19 +15,25 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST_FILES = [
   'test/e2e/deployer/github-pin.test.ts',
   'test/e2e/deployer/restarts.test.ts',
-  'test/integration/infra/template-checks.test.ts',
+  'test/e2e/deployer/strategies.test.ts',
   'test/e2e/quick-start.test.ts',
   'test/e2e/deployer/moto-eventbridge.test.ts',
   'test/e2e/deployer/github-loop.test.ts',
   'test/e2e/dashboard/dashboard-browser.test.ts',
   'test/e2e/deployer/three-replicas.test.ts',
   'test/e2e/deployer/one-deployer-tour.test.ts',
-  'test/integration/cli/remote-commands-spawn.test.ts',
   'test/e2e/dashboard/dashboard.test.ts',
   'test/e2e/npm-start-signals.test.ts',
-  'test/integration/cli/status-watch.test.ts',
+  // integration, contract, resilience (their durations in a quiet fresh-clone CI run, 35 s down to 10 s)
+  'test/integration/infra/template-checks.test.ts',
   'test/resilience/chaos-kill.test.ts',
+  'test/integration/local/ecs-strategies.test.ts',
   'test/contract/ecs.contract.test.ts',
+  'test/integration/github/github-reporter.test.ts',
+  'test/integration/http/slow-client.test.ts',
+  'test/integration/cli/remote-commands-spawn.test.ts',
+  'test/integration/local/analysis.test.ts',
+  'test/integration/cli/status-watch.test.ts',
 ];
 
 export default class SlowestFirstSequencer extends BaseSequencer {

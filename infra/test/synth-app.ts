@@ -1,4 +1,7 @@
-// Shared by the infra tests: synthesise the real app once per test file against fixture configs.
+// Shared by the infra tests: synthesise the real app against fixture configs, once per context in a
+// test worker. The infra files share their worker's module graph (`isolate: false`, vitest.config.ts),
+// and seven of them read the default template: each synth after the first cost ~0.5 s of CPU for the
+// same result. Tests only read the stack, the template and the output directory, never change them.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,18 +15,35 @@ export const SYNTH_TIMEOUT_MS = 180_000;
 
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 
-export function synthApp(context: Record<string, string> = {}): {
+export interface SynthesizedApp {
   stack: GitOpsStack;
   template: Template;
   outdir: string;
-} {
+}
+
+const synthesized = new Map<string, SynthesizedApp>();
+
+export function synthApp(context: Record<string, string> = {}): SynthesizedApp {
+  const key = JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b)));
+  const known = synthesized.get(key);
+  if (known) return known;
   const outdir = mkdtempSync(join(tmpdir(), 'ecs-gitops-cdk-'));
   const app = new App({
     ...APP_DEFAULTS,
     outdir,
-    context: { serviceConfig: join(FIXTURES, 'services/actors.yaml'), region: 'eu-west-1', ...context },
+    context: {
+      serviceConfig: join(FIXTURES, 'services/actors.yaml'),
+      region: 'eu-west-1',
+      // No copy of the two images' build context (the repository, 5.6 MB) into every output directory:
+      // the asset manifest names the repository in place, as `cdk synth --no-staging` does
+      // (DISABLE_ASSET_STAGING_CONTEXT, aws-cdk-lib/cx-api). The templates and asset hashes are the same.
+      'aws:cdk:disable-asset-staging': true,
+      ...context,
+    },
   });
   const stack = buildApp(app, { policyChecks: 'nag' });
   app.synth();
-  return { stack, template: Template.fromStack(stack), outdir };
+  const result = { stack, template: Template.fromStack(stack), outdir };
+  synthesized.set(key, result);
+  return result;
 }

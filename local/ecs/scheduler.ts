@@ -212,6 +212,16 @@ export class ServiceScheduler {
   #reconcile(service: LocalService): void {
     const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
     if (!primary || service.status !== 'ACTIVE') return;
+    // Nothing wanted, nothing left, nothing moving (bench:scale's thousands of idle services): every
+    // tick visits every service, so this is what a tick costs at 10,000 of them.
+    if (
+      primary.desiredCount === 0 &&
+      service.tasks.length === 0 &&
+      service.deployments.length === 1 &&
+      primary.rolloutState !== 'IN_PROGRESS' &&
+      service.serviceDeployments.every((record) => isFinished(record) || record.lifecycleStage === undefined)
+    )
+      return;
     const tasksOf = (deployment: LocalDeployment) =>
       service.tasks.filter((task) => task.deploymentId === deployment.id);
     const primaryLive = tasksOf(primary).filter(isLive);

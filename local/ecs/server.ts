@@ -99,15 +99,33 @@ function serviceName(reference: string): string {
   return reference.slice(reference.lastIndexOf('/') + 1);
 }
 
+/**
+ * Services by `<cluster ARN>/<name>`, in creation order. `state.services` only grows (a deleted service
+ * turns INACTIVE), so the index takes in what was added since it last looked: a lookup does not scan
+ * every service (bench:scale describes 10,000 of them, 10 names a call).
+ */
+const serviceIndex = new WeakMap<LocalService[], { indexed: number; byKey: Map<string, LocalService[]> }>();
+
 export function findService(
   state: EcsState,
   cluster: LocalCluster,
   reference: string,
 ): LocalService | undefined {
-  const name = serviceName(reference);
-  return state.services.find(
-    (service) => service.clusterArn === cluster.arn && service.name === name && service.status !== 'INACTIVE',
-  );
+  let index = serviceIndex.get(state.services);
+  if (!index) {
+    index = { indexed: 0, byKey: new Map() };
+    serviceIndex.set(state.services, index);
+  }
+  for (; index.indexed < state.services.length; index.indexed++) {
+    const service = state.services[index.indexed] as LocalService;
+    const key = `${service.clusterArn}/${service.name}`;
+    const same = index.byKey.get(key);
+    if (same) same.push(service);
+    else index.byKey.set(key, [service]);
+  }
+  return index.byKey
+    .get(`${cluster.arn}/${serviceName(reference)}`)
+    ?.find((service) => service.status !== 'INACTIVE');
 }
 
 function describeCluster(state: EcsState, cluster: LocalCluster): JsonBody {
@@ -577,7 +595,7 @@ function registerParameters(input: JsonBody): JsonBody {
 
 function ensureResourceExists(state: EcsState, arn: string): void {
   const exists =
-    state.taskDefinitions.all().some((definition) => definition.arn === arn) ||
+    state.taskDefinitions.find(arn)?.arn === arn ||
     state.services.some((service) => service.arn === arn) ||
     [...state.clusters.values()].some((cluster) => cluster.arn === arn);
   if (!exists) throw new AwsError('InvalidParameterException', 'The specified resource could not be found.');

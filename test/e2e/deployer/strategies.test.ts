@@ -7,7 +7,11 @@
 //   (StopServiceDeployment ROLLBACK), the digest is remembered and not retried on resync;
 // - a blue-green whose green fails its test-traffic probe: held by the deployer's PAUSE hook and rolled
 //   back through it, the load balancer never sent green a production request;
-// - a linear rollout to completion, its steps on the status.
+// - a linear rollout to completion, its steps on the status;
+// - acceptance 3, under the plain rolling update: a broken image fails in ECS, is rolled back
+//   automatically, the status says Failed with the reason, no invalidation is created, and periodic
+//   resyncs do not retry the failed digest (was broken-image.test.ts, with a world and deployer of its
+//   own; it runs last here, after the linear rollout left 1.4.0 live).
 // An approval held then approved, and a rollout held by a freeze window, are proven through the process
 // by gates.test.ts ("holds a new digest at PendingApproval..." / "approve rolls the held digest out",
 // "a deny window holds a rollout...").
@@ -15,7 +19,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
-import { ACTORS_FILE, type E2eEnvironment, startE2eEnvironment } from '../../support/e2e-environment.ts';
+import {
+  ACTORS_FILE,
+  type E2eEnvironment,
+  servedVersion,
+  startE2eEnvironment,
+} from '../../support/e2e-environment.ts';
 import { worldActorsYaml } from '../../support/local-actors.ts';
 
 const MINUTE_MS = 200;
@@ -199,5 +208,46 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     const actors = await deployer.service('actors');
     expect(actors).toMatchObject({ sync: { state: 'Synced' }, live: { digest: v140 } });
     expect(Object.values(e2e.world.traffic('actors').productionWeights)).toEqual([100]);
+  });
+
+  it('a broken image under a rolling update: rolled back to 1.4.0, Failed with the reason, no invalidation, not retried on resync (acceptance 3)', async () => {
+    // Named: a config without rollout.strategy leaves the service's ECS strategy (linear here) as it is.
+    await applyConfig('  strategy: rolling\n', 'back to a rolling update');
+    const v140 = e2e.world.registry.resolveImageReference('actors:1.4.0').digest ?? '';
+    const invalidationsBefore = e2e.world.invalidations().length;
+    const broken = (await e2e.world.push('actors', '1.5.0', { broken: true })).digest;
+    const failed = await deployer.waitFor('actors Failed after the broken push', (status) =>
+      status.services.find(
+        (s) => s.sync.state === 'Failed' && s.failedDigests.some((f) => f.digest === broken),
+      ),
+    );
+    // ECS's circuit breaker stops the deployment (or, if the tasks linger, verification times out);
+    // later reconciles report the digest as blocked.
+    const failure = ['DeploymentFailed', 'VerifyTimeout', 'VerifyWrongVersion'];
+    expect([...failure, 'DigestBlocked']).toContain(failed.sync.reason);
+    expect(failure).toContain(failed.recentRollouts[0]?.reason);
+    expect(failed.sync.message).not.toBe('');
+    expect(failed.recentRollouts[0]).toMatchObject({ to: { digest: broken } });
+    expect(['Failed', 'RolledBack']).toContain(failed.recentRollouts[0]?.result);
+
+    await settled('actors live on 1.4.0 again', (s) => s.live?.digest === v140);
+    await e2e.world.waitForRollout('actors', 10_000);
+    expect((await servedVersion(e2e.world)).digest).toBe(v140);
+    expect(e2e.world.invalidations()).toHaveLength(invalidationsBefore);
+
+    // Periodic resyncs (every second here) do not retry the failed digest.
+    const registrations = () =>
+      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(broken))
+        .length;
+    expect(registrations()).toBe(1);
+    const resyncs = await deployer.eventCount('resync');
+    const deadline = Date.now() + 15_000;
+    while ((await deployer.eventCount('resync')) < resyncs + 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await deployer.eventCount('resync')).toBeGreaterThanOrEqual(resyncs + 2);
+    expect(registrations()).toBe(1);
+    const actors = await deployer.service('actors');
+    expect(actors.live?.digest).toBe(v140);
+    expect(actors.failedDigests.map((f) => f.digest)).toContain(broken);
   });
 });
