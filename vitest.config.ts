@@ -19,9 +19,10 @@ const exclude = ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'];
 // behind them on idle cores, and a run that read 4.4 as "saturated" went one file at a time for ~40
 // minutes. VITEST_MAX_WORKERS (which also skips the sample) or --maxWorkers overrides the counts.
 const cores = availableParallelism();
-const busyElsewhere = process.env.VITEST_MAX_WORKERS ? 0 : await sampleCoresBusyElsewhere();
+const sampled = process.env.VITEST_MAX_WORKERS ? undefined : await sampleCoresBusyElsewhere();
+const busyElsewhere = sampled ?? 0;
 // Printed by test/global-setup.ts with the counts.
-process.env.TEST_CORES_BUSY_ELSEWHERE = busyElsewhere.toFixed(1);
+if (sampled !== undefined) process.env.TEST_CORES_BUSY_ELSEWHERE = sampled.toFixed(1);
 const { unit: UNIT_WORKERS, process: PROCESS_WORKERS } = filesAtATime(cores, busyElsewhere);
 
 // Upper bounds, not expectations: a test that waits on a condition returns as soon as it holds. A node
@@ -47,6 +48,8 @@ export default defineConfig({
   test: {
     env: { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE },
     globalSetup: ['./test/global-setup.ts'],
+    // Per test file: the worker's CPU, its children's and the wall time (test/cpu-per-file.ts).
+    setupFiles: process.env.TEST_CPU_PER_FILE ? ['./test/cpu-per-file.ts'] : [],
     reporters: ['default', './test/plain-summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -1,7 +1,7 @@
 // Answers requests Node's HTTP parser rejects before Fastify sees them (oversized headers, malformed
 // request lines, timeouts) with the service's JSON error shape instead of Fastify's default body.
 import type { Socket } from 'node:net';
-import type { ConnectionError, FastifyInstance } from 'fastify';
+import type { ConnectionError, FastifyBaseLogger } from 'fastify';
 import { codeForStatus, errorBody } from './http-errors.ts';
 
 interface ClientErrorAnswer {
@@ -24,12 +24,18 @@ function answerFor(code: string | undefined): ClientErrorAnswer {
   return { statusCode: 400, reason: 'Bad Request', message: 'malformed HTTP request' };
 }
 
-/** Fastify's `clientErrorHandler` option; Fastify binds it to the instance, hence `this`. */
-export function answerClientError(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+/** Fastify's `clientErrorHandler` option, logging to `logger` (Fastify itself has none: app.ts). */
+export function clientErrorAnswerer(
+  logger: FastifyBaseLogger,
+): (error: ConnectionError, socket: Socket) => void {
+  return (error, socket) => answerClientError(logger, error, socket);
+}
+
+function answerClientError(logger: FastifyBaseLogger, error: ConnectionError, socket: Socket): void {
   // A reset or already closed socket has nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const answer = answerFor(error.code);
-  this.log.debug({ err: error, statusCode: answer.statusCode }, 'rejected malformed request');
+  logger.debug({ err: error, statusCode: answer.statusCode }, 'rejected malformed request');
   if (socket.writable) {
     const body = JSON.stringify(errorBody(codeForStatus(answer.statusCode), answer.message));
     socket.write(

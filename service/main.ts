@@ -79,11 +79,9 @@ async function main(): Promise<void> {
   installShutdown(app, logger, settings.shutdownTimeoutSeconds * 1000);
   try {
     logger.info({ host: settings.host, port: settings.port, ...version }, 'starting actors service');
-    await app.listen({
-      host: settings.host,
-      port: settings.port,
-      listenTextResolver: (address) => `actors service listening at ${address}`,
-    });
+    const address = await app.listen({ host: settings.host, port: settings.port });
+    // Fastify has no logger of its own (app.ts), so the line naming the port is logged here.
+    logger.info({ address }, `actors service listening at ${address}`);
   } catch (error) {
     logger.fatal({ err: error, host: settings.host, port: settings.port }, 'could not listen');
     exitAfterLog(logger, 1);

@@ -2,10 +2,18 @@
 // itself at the service's rates (profiled: a third of the busy CPU), so:
 // - every 5xx is logged at error, one line each: those are ours to fix;
 // - every other request only bumps counters, and a summary line at info ('requests served': counts
-//   by status class, auth failures, slowest) goes out once per interval with traffic and at close;
-// - per-request lines ('request completed') are there at debug for when one is hunting a problem.
-import type { FastifyInstance } from 'fastify';
+//   by status class, auth failures, the event loop's worst delay) goes out once per interval with
+//   traffic and at close;
+// - per-request lines ('request completed', with durationMs) are there at debug for when one is
+//   hunting a problem.
+// It sees each response as Node writes its head (served-responses.ts), not through a Fastify hook.
+// No clock is read per request below debug (see tagRequestTimed): the summary's delay comes from
+// Node's event-loop delay histogram, sampled by a timer, which is what a slow request here waits on
+// (every handler is synchronous).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { truncate } from './http-errors.ts';
+import { msSinceArrival, requestIdOf, type ServedRequest } from './served-responses.ts';
 
 export const DEFAULT_REQUEST_SUMMARY_INTERVAL_MS = 60_000;
 
@@ -15,11 +23,10 @@ interface Counters {
   byStatus: { '2xx': number; '3xx': number; '4xx': number; '5xx': number };
   /** 401s: requests without valid basic auth credentials (a burst means someone is guessing). */
   authFailures: number;
-  slowestMs: number;
 }
 
 function emptyCounters(): Counters {
-  return { requests: 0, byStatus: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, authFailures: 0, slowestMs: 0 };
+  return { requests: 0, byStatus: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, authFailures: 0 };
 }
 
 function statusClass(statusCode: number): keyof Counters['byStatus'] {
@@ -29,58 +36,80 @@ function statusClass(statusCode: number): keyof Counters['byStatus'] {
   return '2xx';
 }
 
-export function enableRequestLog(
-  app: FastifyInstance,
+export interface RequestLog {
+  /** Counts a response (and logs it when it is a 5xx or at debug). */
+  record(request: ServedRequest, statusCode: number): void;
+  /** Logs the summary on its interval and, when `app` closes, the last one. */
+  attach(app: FastifyInstance): void;
+  /** Whether requests need their arrival time (tagRequestTimed): only for per-request lines. */
+  readonly timesRequests: boolean;
+}
+
+/** Resolution of the event-loop delay sampling: 50 clock reads a second, whatever the traffic. */
+const LOOP_DELAY_RESOLUTION_MS = 20;
+const nsToMs = (ns: number) => Math.round(ns / 1e5) / 10;
+
+export function createRequestLog(
+  logger: FastifyBaseLogger,
   intervalMs: number = DEFAULT_REQUEST_SUMMARY_INTERVAL_MS,
-): void {
+): RequestLog {
   let counters = emptyCounters();
   let since = performance.now();
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   const summarize = () => {
     if (counters.requests > 0) {
-      const { requests, byStatus, authFailures, slowestMs } = counters;
-      app.log.info(
+      const { requests, byStatus, authFailures } = counters;
+      logger.info(
         {
           requests,
           byStatus,
           authFailures,
-          slowestMs: Math.round(slowestMs),
+          // How late the event loop ran (max and p99, ms): how long a request could have waited.
+          loopDelayMaxMs: nsToMs(loopDelay.max),
+          loopDelayP99Ms: nsToMs(loopDelay.percentile(99)),
           intervalMs: Math.round(performance.now() - since),
         },
         'requests served',
       );
     }
     counters = emptyCounters();
+    loopDelay.reset();
     since = performance.now();
   };
   // The level is fixed at start (LOG_LEVEL), so this is decided once, not per request.
-  const perRequestLines = app.log.level === 'debug' || app.log.level === 'trace';
-  const timer = setInterval(summarize, intervalMs);
-  timer.unref();
+  const perRequestLines = logger.level === 'debug' || logger.level === 'trace';
 
-  app.addHook('onResponse', (request, reply, done) => {
-    const { statusCode } = reply;
-    const durationMs = reply.elapsedTime;
-    counters.requests += 1;
-    counters.byStatus[statusClass(statusCode)] += 1;
-    if (statusCode === 401) counters.authFailures += 1;
-    if (durationMs > counters.slowestMs) counters.slowestMs = durationMs;
-    if (statusCode >= 500 || perRequestLines) {
-      request.log[statusCode >= 500 ? 'error' : 'debug'](
-        {
-          method: request.method,
-          url: truncate(request.url, 200),
-          statusCode,
-          durationMs: Math.round(durationMs),
-        },
-        'request completed',
-      );
-    }
-    done();
-  });
-  // After the server stopped answering: the last interval's counts are not lost on shutdown.
-  app.addHook('onClose', (_instance, done) => {
-    clearInterval(timer);
-    summarize();
-    done();
-  });
+  return {
+    timesRequests: perRequestLines,
+    record(request, statusCode) {
+      counters.requests += 1;
+      counters.byStatus[statusClass(statusCode)] += 1;
+      if (statusCode === 401) counters.authFailures += 1;
+      if (statusCode >= 500 || perRequestLines) {
+        const durationMs = msSinceArrival(request);
+        logger[statusCode >= 500 ? 'error' : 'debug'](
+          {
+            reqId: requestIdOf(request),
+            method: request.method,
+            url: truncate(request.url ?? '', 200),
+            statusCode,
+            ...(durationMs === undefined ? {} : { durationMs: Math.round(durationMs) }),
+          },
+          'request completed',
+        );
+      }
+    },
+    attach(app) {
+      loopDelay.enable();
+      const timer = setInterval(summarize, intervalMs);
+      timer.unref();
+      // After the server stopped answering: the last interval's counts are not lost on shutdown.
+      app.addHook('onClose', (_instance, done) => {
+        clearInterval(timer);
+        summarize();
+        loopDelay.disable();
+        done();
+      });
+    },
+  };
 }

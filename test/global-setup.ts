@@ -11,10 +11,12 @@ import { startMotoBroker } from './support/moto-broker.ts';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   console.log(`tests running on Node ${process.version} (${process.execPath})`);
   const workers = project.vitest.projects.map((p) => `${p.name} ${p.config.maxWorkers}`).join(', ');
-  const elsewhere = process.env.TEST_CORES_BUSY_ELSEWHERE ?? '?';
-  console.log(
-    `files at a time: ${workers} (other work kept ${elsewhere} of ${availableParallelism()} cores busy)`,
-  );
+  const elsewhere = process.env.TEST_CORES_BUSY_ELSEWHERE;
+  const why =
+    elsewhere === undefined
+      ? 'set by VITEST_MAX_WORKERS'
+      : `other work kept ${elsewhere} of ${availableParallelism()} cores busy`;
+  console.log(`files at a time: ${workers} (${why})`);
   const broker = await startMotoBroker();
   project.vitest.getRootProject().provide('motoBroker', broker.url);
   return () => broker.stop();

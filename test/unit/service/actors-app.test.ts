@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
@@ -256,20 +257,37 @@ describe('logging', () => {
     };
   }
 
-  it('at info writes no line per request, and at close one summary counting them and the auth failures', async () => {
-    const { logger, lines } = capture();
-    const logged = buildActorsApp({
+  // The counters and request lines see responses as Node writes them (served-responses.ts), so these
+  // tests go over real HTTP on loopback: inject() never reaches a socket.
+  async function serve(level = 'info', requestSummaryIntervalMs?: number) {
+    const { logger, lines } = capture(level);
+    const served = buildActorsApp({
       credentials: { user: USER, password: PASSWORD },
       version: VERSION,
       logger,
+      ...(requestSummaryIntervalMs === undefined ? {} : { requestSummaryIntervalMs }),
     });
-    await logged.inject({ url: '/actors/2', headers: { authorization: AUTH } });
-    await logged.inject({ url: '/actors', headers: { authorization: AUTH } });
-    await logged.inject({ url: '/actors' });
-    await logged.inject({ url: '/actors', headers: { authorization: 'Basic Zm9vOmJhcg==' } });
-    await logged.inject({ url: '/health' });
+    served.get('/broken', () => {
+      throw new Error('disk on fire');
+    });
+    const base = await served.listen({ host: '127.0.0.1', port: 0 });
+    const get = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${base}${path}`, init);
+      await response.arrayBuffer();
+      return response;
+    };
+    return { served, lines, get };
+  }
+
+  it('at info writes no line per request, and at close one summary counting them and the auth failures', async () => {
+    const { served, lines, get } = await serve();
+    await get('/actors/2', { headers: { authorization: AUTH } });
+    await get('/actors', { headers: { authorization: AUTH } });
+    await get('/actors');
+    await get('/actors', { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    await get('/health');
     expect(lines().filter((line) => line.msg === 'request completed')).toEqual([]);
-    await logged.close();
+    await served.close();
     const summaries = lines().filter((line) => line.msg === 'requests served');
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({
@@ -277,42 +295,44 @@ describe('logging', () => {
       requests: 5,
       byStatus: { '2xx': 3, '3xx': 0, '4xx': 2, '5xx': 0 },
       authFailures: 2,
+      loopDelayMaxMs: expect.any(Number),
+      loopDelayP99Ms: expect.any(Number),
     });
     expect(JSON.stringify(lines())).not.toContain(Buffer.from(`${USER}:${PASSWORD}`).toString('base64'));
   });
 
-  it('logs a summary on the interval while serving, and none for an interval without requests', async () => {
-    const { logger, lines } = capture();
-    const logged = buildActorsApp({
-      credentials: { user: USER, password: PASSWORD },
-      version: VERSION,
-      logger,
-      requestSummaryIntervalMs: 5,
+  it("counts every answer, Fastify's own and HEAD included", async () => {
+    const { served, lines, get } = await serve();
+    expect((await get('/nowhere')).status).toBe(404);
+    expect((await get('/actors', { method: 'POST' })).status).toBe(405);
+    expect((await get('/actors/%E0%A4%A')).status).toBe(400);
+    expect((await get('/actors', { method: 'HEAD', headers: { authorization: AUTH } })).status).toBe(200);
+    expect((await get('/broken')).status).toBe(500);
+    await served.close();
+    expect(lines().find((line) => line.msg === 'requests served')).toMatchObject({
+      requests: 5,
+      byStatus: { '2xx': 1, '3xx': 0, '4xx': 3, '5xx': 1 },
+      authFailures: 0,
     });
-    await logged.inject({ url: '/actors', headers: { authorization: AUTH } });
+  });
+
+  it('logs a summary on the interval while serving, and none for an interval without requests', async () => {
+    const { served, lines, get } = await serve('info', 5);
+    await get('/actors', { headers: { authorization: AUTH } });
     const summaries = () => lines().filter((line) => line.msg === 'requests served');
     for (let wait = 0; wait < 500 && summaries().length === 0; wait += 1) await sleep(10);
     expect(summaries()).toEqual([expect.objectContaining({ requests: 1, authFailures: 0 })]);
     await sleep(50);
-    await logged.close();
+    await served.close();
     expect(summaries()).toHaveLength(1);
   });
 
   it('logs every 5xx at error, with the error and the response status', async () => {
-    const { logger, lines } = capture();
-    const logged = buildActorsApp({
-      credentials: { user: USER, password: PASSWORD },
-      version: VERSION,
-      logger,
-    });
-    logged.get('/broken', () => {
-      throw new Error('disk on fire');
-    });
-    const response = await logged.inject({ url: '/broken?x=1' });
-    expect(response.statusCode).toBe(500);
+    const { served, lines, get } = await serve();
+    expect((await get('/broken?x=1')).status).toBe(500);
     const failed = lines().find((line) => line.msg === 'request failed');
     expect(failed).toMatchObject({ level: 50, reqId: expect.any(String), err: { message: 'disk on fire' } });
-    // The request's own logger (built on its first line) tags both lines with the same reqId.
+    // The error handler's line (the request's own logger) and the response's carry the same reqId.
     expect(lines().find((line) => line.msg === 'request completed')).toMatchObject({
       level: 50,
       reqId: failed?.reqId,
@@ -320,26 +340,59 @@ describe('logging', () => {
       url: '/broken?x=1',
       statusCode: 500,
     });
-    await logged.close();
+    await served.close();
     expect(lines().find((line) => line.msg === 'requests served')).toMatchObject({
       byStatus: { '5xx': 1 },
     });
   });
 
   it('at debug writes one line per request, probes included', async () => {
-    const { logger, lines } = capture('debug');
-    const logged = buildActorsApp({
-      credentials: { user: USER, password: PASSWORD },
-      version: VERSION,
-      logger,
-    });
-    await logged.inject({ url: '/actors/2', headers: { authorization: AUTH } });
-    await logged.inject({ url: '/health' });
-    await logged.close();
-    expect(lines().filter((line) => line.msg === 'request completed')).toEqual([
-      expect.objectContaining({ level: 20, method: 'GET', url: '/actors/2', statusCode: 200 }),
-      expect.objectContaining({ level: 20, method: 'GET', url: '/health', statusCode: 200 }),
+    const { served, lines, get } = await serve('debug');
+    await get('/actors/2', { headers: { authorization: AUTH } });
+    await get('/health');
+    await served.close();
+    const completed = lines().filter((line) => line.msg === 'request completed');
+    expect(completed).toEqual([
+      expect.objectContaining({
+        level: 20,
+        method: 'GET',
+        url: '/actors/2',
+        statusCode: 200,
+        durationMs: expect.any(Number),
+      }),
+      expect.objectContaining({
+        level: 20,
+        method: 'GET',
+        url: '/health',
+        statusCode: 200,
+        durationMs: expect.any(Number),
+      }),
     ]);
+    // Each request its own id.
+    expect(new Set(completed.map((line) => line.reqId)).size).toBe(2);
+  });
+
+  it('logs a request that Node could not parse at debug, once answered', async () => {
+    const { served, lines } = await serve('debug');
+    const address = served.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        received += chunk;
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+      socket.write('NOT HTTP AT ALL\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    await served.close();
+    expect(lines().find((line) => line.msg === 'rejected malformed request')).toMatchObject({
+      level: 20,
+      statusCode: 400,
+    });
   });
 
   it('redacts the Authorization header wherever request headers get logged', () => {
