@@ -61,7 +61,7 @@ describe('deployer e2e: rollouts visible in GitHub and notified', { timeout: 120
     );
 
   beforeAll(async () => {
-    e2e = await startE2eEnvironment({ actors: { pin: '1.0.0' } });
+    e2e = await startE2eEnvironment({ actors: { pin: '1.0.0' }, workload: 'echo' });
     github = await startGitHubStandIn({ logger: pino({ level: 'silent' }), token: GITHUB_TOKEN });
     slack = await startNotificationReceiver();
     deployer = await e2e.startDeployer({
