@@ -2,9 +2,8 @@
 // services, where a full rebuild cannot end in time at ECS's rates): the status rebuild from ECS runs in
 // the background, each service `Observing` until it is read, and a reconcile acts meanwhile on what it
 // reads itself. Here ECS holds the rebuild's DescribeTaskDefinition until the test lets it go.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { EcsPort } from '../../../deployer/ports.ts';
-import { StatusStore } from '../../../deployer/runtime/status-store.ts';
 import { runtimeOverFakes, stopRuntimes } from '../../support/runtime-over-fakes.ts';
 import { untilService } from '../../support/until-status.ts';
 
@@ -80,18 +79,3 @@ describe('readiness does not wait for the status rebuild', () => {
   });
 });
 
-// bench:scale's 10,000-service deployer took minutes to answer /readyz under load: each probe copied
-// the status of every service (StatusStore.snapshot) to read one timestamp.
-it('a readiness probe copies no service status', async () => {
-  const world = runtimeOverFakes();
-  world.seedActors();
-  const runtime = world.boot();
-  await runtime.start();
-  const snapshots = vi.spyOn(StatusStore.prototype, 'snapshot');
-  try {
-    expect((await runtime.readiness()).ready).toBe(true);
-    expect(snapshots).not.toHaveBeenCalled();
-  } finally {
-    snapshots.mockRestore();
-  }
-});
