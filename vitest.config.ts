@@ -48,6 +48,8 @@ export default defineConfig({
   test: {
     env: { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE },
     globalSetup: ['./test/global-setup.ts'],
+    // Per test file: the worker's CPU, its children's and the wall time (test/cpu-per-file.ts).
+    setupFiles: process.env.TEST_CPU_PER_FILE ? ['./test/cpu-per-file.ts'] : [],
     reporters: ['default', './test/plain-summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -4,11 +4,11 @@
 // Description was a token (E6003), which CloudFormation rejects before creating anything.
 // Same inputs as `npm run synth` (config/services/actors.yaml, the default region), so this is CI's
 // template gate: .ci/run does not synthesise and lint the same two templates a second time.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_DEFAULTS,
   buildApp,
@@ -28,6 +28,7 @@ const MODES: Array<[string, Record<string, string>]> = [
 ];
 
 interface Synthesized {
+  outdir: string;
   template: string;
   reports: Array<{ pluginName: string; conclusion: string; violations: unknown[] }>;
 }
@@ -40,6 +41,7 @@ function synthesize(extra: Record<string, string>): Synthesized {
   const assembly = app.synth();
   const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
   return {
+    outdir,
     template: assembly.getStackByName(stack.stackName).templateFullPath,
     reports: report.pluginReports as Synthesized['reports'],
   };
@@ -75,6 +77,11 @@ describe('synthesized template', () => {
     for (const [mode, extra] of MODES) synthesized.set(mode, synthesize(extra));
     lint = cfnLint([...[...synthesized.values()].map((s) => s.template), bad]);
   }, 300_000);
+  // Each output directory holds a copy of the images' build context (5.6 MB): gone once checked.
+  afterAll(() => {
+    for (const dir of [...[...synthesized.values()].map((s) => s.outdir), dirname(bad)])
+      rmSync(dir, { recursive: true, force: true });
+  });
 
   it.each(MODES)('%s: passes cdk-nag and cfn-guard', (mode) => {
     const reports = synthesized.get(mode)?.reports ?? [];
