@@ -78,4 +78,3 @@ describe('readiness does not wait for the status rebuild', () => {
     ecs.release();
   });
 });
-
