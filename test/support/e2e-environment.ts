@@ -1,10 +1,11 @@
 // Shared setup of the deployer end-to-end scenarios: a local world in the test process (ports 0, fast
-// timing, the real actors service), a real git config repository, and deployer child processes in
-// aws mode pointed at both. Everything is torn down by cleanup(), even after a failed test.
+// timing, the real actors service or the echo task), a real git config repository, and deployer child
+// processes in aws mode pointed at both. Everything is torn down by cleanup(), even after a failed test.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import { ECHO_TASK_COMMAND } from '../../local/task-commands.ts';
 import {
   type LocalTiming,
   type LocalWorld,
@@ -58,6 +59,12 @@ export async function startE2eEnvironment(
   options: {
     actors?: ActorsConfigOptions;
     world?: LocalWorldOptions;
+    /**
+     * What plays the actors images: the real actors service (default), or the echo task where the
+     * file's claim is the deployer's, not the service's (same /health and /version from the same env,
+     * 0.3 CPU-s a start instead of 0.6).
+     */
+    workload?: 'actors' | 'echo';
     /** The config files of the first commit (path → text); default: actors.yaml for the seeded service. */
     initialFiles?: (world: LocalWorld) => Record<string, string>;
   } = {},
@@ -67,6 +74,9 @@ export async function startE2eEnvironment(
     logger: pino({ level: 'silent' }),
     visibilityTimeoutSeconds: 3,
     ...options.world,
+    ...(options.workload === 'echo'
+      ? { taskCommands: { actors: ECHO_TASK_COMMAND, ...options.world?.taskCommands } }
+      : {}),
   });
   // Every start, pending or done: a start that finishes after a failed sibling is still cleaned up.
   const deployers: Promise<DeployerProcess>[] = [];

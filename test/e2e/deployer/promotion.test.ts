@@ -36,6 +36,7 @@ describe('deployer e2e: promotion staging → production', () => {
   beforeAll(async () => {
     e2e = await startE2eEnvironment({
       world: { seed: false, environments: ['staging', 'production'] },
+      workload: 'echo',
       initialFiles: (world) => ({ [ACTORS_FILE]: pipelineActorsYaml(world) }),
     });
     v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
