@@ -283,7 +283,8 @@ export function createDeployerRuntime(given: RuntimeDeps, tuning: RuntimeTuning 
     readiness: createReadiness({
       queue,
       clock,
-      configReadAt: () => store.snapshot().config.readAt,
+      // Not store.snapshot(): every probe would copy the status of every service (10,000 at scale).
+      configReadAt: intake.readAt,
       started: () => lifecycle.ready(),
       onQueueError: (error) => logger.warn({ err: error }, 'not ready: the queue does not answer'),
     }),

@@ -56,6 +56,7 @@ export class Intake {
   #current: DesiredState | undefined;
   #index = new ServiceIndex([]);
   #lastAttempted: string | undefined;
+  #readAt: string | null = null;
   /** Repositories of the services the last applied config added or edited. */
   #changedRepositories: ReadonlySet<string> = new Set();
   /** The newest revision whose load and reconcile fan-out both finished (or that was rejected). */
@@ -100,8 +101,12 @@ export class Intake {
   async #read(signal: AbortSignal): Promise<ConfigSnapshot> {
     const snapshot = await this.#deps.configSource.read(undefined, signal);
     this.#deps.store.configRead(snapshot.revision);
+    this.#readAt = this.#deps.clock.now().toISOString();
     return snapshot;
   }
+
+  /** When the config source was last read (null: never), for readiness: no copy of every service's status. */
+  readAt = (): string | null => this.#readAt;
 
   async gitPush(message: Message<'git-push'>, signal: AbortSignal): Promise<void> {
     const log = this.#log.child({ deliveryId: message.deliveryId, after: message.after });

@@ -85,6 +85,14 @@ describe('Intake', () => {
     expect(await intake.loadHead(signal)).toBe('unchanged');
   });
 
+  // Readiness asks intake (app.ts), not StatusStore.snapshot(), which copies every service's status.
+  it('says when it last read the config source: never before the first read, then the read', async () => {
+    const { intake, store } = setup();
+    expect(intake.readAt()).toBeNull();
+    await intake.loadHead(signal);
+    expect(intake.readAt()).toBe(store.snapshot().config.readAt);
+  });
+
   it('a git push touching config applies it and queues a reconcile per service', async () => {
     const { intake, source, queue } = setup();
     await intake.loadHead(signal);
