@@ -70,10 +70,12 @@ export async function startE2eEnvironment(
   } = {},
 ): Promise<E2eEnvironment> {
   const world = await startLocalWorld({
-    timing: E2E_TIMING,
     logger: pino({ level: 'silent' }),
     visibilityTimeoutSeconds: 3,
     ...options.world,
+    // A file's own timing (a shorter ECS minute, say) refines the fast e2e timing, not the stand-in
+    // defaults (a 250 ms scheduler tick, 200 ms health polls): those slowed every rollout of the file.
+    timing: { ...E2E_TIMING, ...options.world?.timing },
     ...(options.workload === 'echo'
       ? { taskCommands: { actors: ECHO_TASK_COMMAND, ...options.world?.taskCommands } }
       : {}),
