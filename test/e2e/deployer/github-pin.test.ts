@@ -51,7 +51,7 @@ describe('deployer e2e: a rollback pinned in git through a pull request', { time
     );
 
   beforeAll(async () => {
-    e2e = await startE2eEnvironment();
+    e2e = await startE2eEnvironment({ workload: 'echo' });
     github = await startGitHubStandIn({
       logger: pino({ level: 'silent' }),
       token: GITHUB_TOKEN,

@@ -35,7 +35,10 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     // Slow verification (5 probes 300 ms apart) leaves a window to kill the deployer mid-rollout.
-    e2e = await startE2eEnvironment({ actors: { verifySuccesses: 5, verifyIntervalSeconds: 0.3 } });
+    e2e = await startE2eEnvironment({
+      actors: { verifySuccesses: 5, verifyIntervalSeconds: 0.3 },
+      workload: 'echo',
+    });
     v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
     deployer = await e2e.startDeployer();
     await deployer.waitFor('actors Synced on 1.0.0', (status) =>

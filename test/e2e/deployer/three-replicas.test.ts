@@ -35,7 +35,10 @@ describe('deployer e2e: three replicas, one killed mid-rollout', { timeout: 240_
 
   beforeAll(async () => {
     // Slow verification (20 probes 250 ms apart) leaves a window to kill the acting replica.
-    e2e = await startE2eEnvironment({ actors: { verifySuccesses: 20, verifyIntervalSeconds: 0.25 } });
+    e2e = await startE2eEnvironment({
+      actors: { verifySuccesses: 20, verifyIntervalSeconds: 0.25 },
+      workload: 'echo',
+    });
     // Started through the environment, so cleanup stops every replica even when one fails to start.
     replicas = await Promise.all([1, 2, 3].map(() => e2e.startDeployer()));
     const v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
