@@ -108,6 +108,9 @@ export class Intake {
   /** When the config source was last read (null: never), for readiness: no copy of every service's status. */
   readAt = (): string | null => this.#readAt;
 
+  /** Resync passes this process has run: the periodic resync queues no next pass before one ran. */
+  resyncsRun = 0;
+
   async gitPush(message: Message<'git-push'>, signal: AbortSignal): Promise<void> {
     const log = this.#log.child({ deliveryId: message.deliveryId, after: message.after });
     // The webhook decided this push is work (repository, branch, config touched: github-push.ts).
@@ -176,6 +179,7 @@ export class Intake {
   }
 
   async resync(message: Message<'resync'>, signal: AbortSignal): Promise<void> {
+    this.resyncsRun += 1;
     const outcome = await this.loadHead(signal);
     this.#log.info({ reason: message.reason, config: outcome, revision: this.#current?.revision }, 'resync');
     // A resync that brought a new config revision in is a config change, whoever queued it.

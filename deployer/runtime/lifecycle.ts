@@ -15,6 +15,7 @@ import { coalesced } from './coalesced.ts';
 import type { Intake } from './intake.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import type { Operations } from './operations.ts';
+import { periodicResync } from './periodic-resync.ts';
 import type { QueueConsumer } from './queue-consumer.ts';
 import type { StatusStore } from './status-store.ts';
 
@@ -143,8 +144,16 @@ export function runtimeLifecycle(deps: LifecycleDeps): Lifecycle {
       started = true;
       lifetime = new AbortController();
       const signal = lifetime.signal;
-      every(deps.resyncIntervalSeconds * 1000, () =>
-        operations.enqueue({ kind: 'resync', reason: `periodic ${stamp()}` }, signal),
+      const intervalMs = deps.resyncIntervalSeconds * 1000;
+      every(
+        intervalMs,
+        periodicResync({
+          intervalMs,
+          nowMs: () => clock.now().getTime(),
+          passesRun: () => intake.resyncsRun,
+          enqueue: () => operations.enqueue({ kind: 'resync', reason: `periodic ${stamp()}` }, signal),
+          logger,
+        }),
       );
       every(deps.queueStatsIntervalMs, refreshQueueStats);
       void refreshQueueStats();
