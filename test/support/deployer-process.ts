@@ -260,3 +260,15 @@ function brief(service: ServiceStatus) {
     failed: service.failedDigests.map((f) => f.reason),
   };
 }
+
+/** A waitFor probe: the named service Synced on `digest` with no rollout in flight. */
+export const syncedOn =
+  (name: string, digest: string) =>
+  (status: DeployerStatus): ServiceStatus | undefined =>
+    status.services.find(
+      (s) =>
+        s.name === name &&
+        s.sync.state === 'Synced' &&
+        s.live?.digest === digest &&
+        s.currentRollout === null,
+    );

@@ -11,7 +11,7 @@ import {
   type NotificationReceiver,
   startNotificationReceiver,
 } from '../../../local/notifications/receiver.ts';
-import type { DeployerProcess } from '../../support/deployer-process.ts';
+import { type DeployerProcess, syncedOn } from '../../support/deployer-process.ts';
 import { ACTORS_FILE, type E2eEnvironment, startE2eEnvironment } from '../../support/e2e-environment.ts';
 import { pushPayload } from '../../support/github-webhook.ts';
 
@@ -46,19 +46,7 @@ describe('deployer e2e: rollouts visible in GitHub and notified', { timeout: 120
   const deploymentOf = (sha: string) => github.deployments().find((d) => d.sha === sha);
   const statesOf = (sha: string) => deploymentOf(sha)?.statuses.map((s) => s.state) ?? [];
   const slackTexts = () => slack.received().map((r) => (r.json as { text?: string }).text ?? '');
-  const liveOn = (digest: string, what: string) =>
-    deployer.waitFor(
-      what,
-      (status) =>
-        status.services.find(
-          (s) =>
-            s.name === 'actors' &&
-            s.sync.state === 'Synced' &&
-            s.live?.digest === digest &&
-            s.currentRollout === null,
-        ),
-      60_000,
-    );
+  const liveOn = (digest: string, what: string) => deployer.waitFor(what, syncedOn('actors', digest), 60_000);
 
   beforeAll(async () => {
     e2e = await startE2eEnvironment({ actors: { pin: '1.0.0' }, workload: 'echo' });

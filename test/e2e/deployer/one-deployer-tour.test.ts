@@ -16,7 +16,7 @@
 // Counters and log lines are read relative to what the earlier scenarios left.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployerStatus } from '../../../deployer/contract/status-model.ts';
-import type { DeployerProcess } from '../../support/deployer-process.ts';
+import { type DeployerProcess, syncedOn } from '../../support/deployer-process.ts';
 import {
   ACTORS_FILE,
   E2E_SECRET,
@@ -35,16 +35,7 @@ describe('deployer e2e: one aws-mode deployer process, scenario after scenario',
   const digests: Record<string, string> = {};
 
   /** actors Synced on `digest` with no rollout in flight. */
-  const settledOn = (digest: string, what: string) =>
-    deployer.waitFor(what, (status) =>
-      status.services.find(
-        (s) =>
-          s.name === 'actors' &&
-          s.sync.state === 'Synced' &&
-          s.live?.digest === digest &&
-          s.currentRollout === null,
-      ),
-    );
+  const settledOn = (digest: string, what: string) => deployer.waitFor(what, syncedOn('actors', digest));
   const push = async (tag: string) => {
     digests[tag] = (await e2e.world.push('actors', tag)).digest;
     return digests[tag];

@@ -49,6 +49,20 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     deployer.waitFor(what, (status) =>
       status.services.find((s) => s.name === 'actors' && s.currentRollout === null && test(s)),
     );
+  /** Two periodic resyncs (every 3 s here) pass without registering `image` again; the status after them. */
+  const notRetriedOverTwoResyncs = async (image: string) => {
+    const registrations = () =>
+      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(image))
+        .length;
+    expect(registrations()).toBe(1);
+    const resyncs = await deployer.eventCount('resync');
+    const deadline = Date.now() + 30_000;
+    while ((await deployer.eventCount('resync')) < resyncs + 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await deployer.eventCount('resync')).toBeGreaterThanOrEqual(resyncs + 2);
+    expect(registrations()).toBe(1);
+    return deployer.service('actors');
+  };
   /** Production requests (no test header) as users send them, until stopped. */
   const users = () => {
     let running = true;
@@ -157,17 +171,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
       reason: expect.stringContaining('HTTP 500'),
     });
 
-    const registrations = () =>
-      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(bad))
-        .length;
-    expect(registrations()).toBe(1);
-    const resyncs = await deployer.eventCount('resync');
-    const deadline = Date.now() + 30_000;
-    while ((await deployer.eventCount('resync')) < resyncs + 2 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await deployer.eventCount('resync')).toBeGreaterThanOrEqual(resyncs + 2);
-    expect(registrations()).toBe(1);
-    expect((await deployer.service('actors')).live?.digest).toBe(before);
+    expect((await notRetriedOverTwoResyncs(bad)).live?.digest).toBe(before);
   });
 
   it('a blue-green whose green fails its test-traffic probe is rolled back at the hold: production never reached green', async () => {
@@ -237,18 +241,8 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     expect((await servedVersion(e2e.world)).digest).toBe(v140);
     expect(e2e.world.invalidations()).toHaveLength(invalidationsBefore);
 
-    // Periodic resyncs (every 3 s here) do not retry the failed digest.
-    const registrations = () =>
-      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(broken))
-        .length;
-    expect(registrations()).toBe(1);
-    const resyncs = await deployer.eventCount('resync');
-    const deadline = Date.now() + 30_000;
-    while ((await deployer.eventCount('resync')) < resyncs + 2 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await deployer.eventCount('resync')).toBeGreaterThanOrEqual(resyncs + 2);
-    expect(registrations()).toBe(1);
-    const actors = await deployer.service('actors');
+    // Periodic resyncs do not retry the failed digest.
+    const actors = await notRetriedOverTwoResyncs(broken);
     expect(actors.live?.digest).toBe(v140);
     expect(actors.failedDigests.map((f) => f.digest)).toContain(broken);
   });
