@@ -1,8 +1,8 @@
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildActorsApp } from '../../../service/app.ts';
+import { rawExchange } from '../../support/raw-http.ts';
 
 const AUTH = `Basic ${Buffer.from('alice:over-http').toString('base64')}`;
 const VERSION = { digest: null, revision: null, image: null, version: '0.0.0-test' };
@@ -20,21 +20,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 /** Sends raw bytes and returns everything the server answers until it closes the connection. */
-function rawRequest(bytes: string): Promise<{ status: number; headers: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const [head = '', body = ''] = received.split('\r\n\r\n');
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head, body });
-    });
-    socket.write(bytes);
-  });
+async function rawRequest(bytes: string): Promise<{ status: number; headers: string; body: string }> {
+  const received = await rawExchange(port, bytes);
+  const [head = '', body = ''] = received.split('\r\n\r\n');
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head, body };
 }
 
 describe('actors service over real HTTP on loopback', () => {

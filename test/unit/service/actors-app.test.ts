@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +8,7 @@ import { ACTORS } from '../../../service/actors-data.ts';
 import { buildActorsApp } from '../../../service/app.ts';
 import { REDACTED_PATHS } from '../../../service/logger.ts';
 import { readPackageVersion } from '../../../service/package-version.ts';
+import { rawExchange } from '../../support/raw-http.ts';
 
 const USER = 'alice';
 const PASSWORD = 'correct horse battery staple';
@@ -376,17 +376,7 @@ describe('logging', () => {
     const { served, lines } = await serve('debug');
     const address = served.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let received = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => {
-        received += chunk;
-      });
-      socket.on('error', reject);
-      socket.on('close', () => resolve(received));
-      socket.write('NOT HTTP AT ALL\r\n\r\n');
-    });
+    const answer = await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     await served.close();
     expect(lines().find((line) => line.msg === 'rejected malformed request')).toMatchObject({
