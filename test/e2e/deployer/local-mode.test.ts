@@ -19,6 +19,14 @@ const LOCAL_PORTS = {
   LOCAL_ACTORS_PORT: '0',
 };
 
+/** `node deployer/main.ts` with only PATH, the compile cache and `env`, run until it exits (a refused start). */
+const deployerRunToExit = (env: Record<string, string>) =>
+  spawnSync(process.execPath, ['deployer/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ...env },
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -138,12 +146,7 @@ describe('deployer interrupted while starting', () => {
 
 describe('deployer startup failures', () => {
   it('exits 1 listing every missing aws-mode variable', () => {
-    const result = spawnSync(process.execPath, ['deployer/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), DEPLOYER_MODE: 'aws' },
-      encoding: 'utf8',
-      timeout: 50_000,
-    });
+    const result = deployerRunToExit({ DEPLOYER_MODE: 'aws' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('deployer cannot start: invalid deployer settings');
     for (const name of ['QUEUE_URL', 'GITHUB_WEBHOOK_SECRET', 'STATUS_TOKEN', 'CONFIG_REPOSITORY'])
@@ -151,18 +154,7 @@ describe('deployer startup failures', () => {
   });
 
   it('refuses an unknown LOG_FORMAT before starting anything', () => {
-    const result = spawnSync(process.execPath, ['deployer/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...compileCacheEnv(),
-        PORT: '0',
-        ...LOCAL_PORTS,
-        LOG_FORMAT: 'xml',
-      },
-      encoding: 'utf8',
-      timeout: 50_000,
-    });
+    const result = deployerRunToExit({ PORT: '0', ...LOCAL_PORTS, LOG_FORMAT: 'xml' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('deployer cannot start: LOG_FORMAT="xml" must be json or pretty');
   });
@@ -173,18 +165,7 @@ describe('deployer startup failures', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const result = spawnSync(process.execPath, ['deployer/main.ts'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          ...compileCacheEnv(),
-          PORT: String(port),
-          ...LOCAL_PORTS,
-          LOCAL_USE_ECHO_TASK: '1',
-        },
-        encoding: 'utf8',
-        timeout: 50_000,
-      });
+      const result = deployerRunToExit({ PORT: String(port), ...LOCAL_PORTS, LOCAL_USE_ECHO_TASK: '1' });
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('EADDRINUSE');
     } finally {
