@@ -7,6 +7,7 @@ import type { ServiceStatus } from '../contract/status-model.ts';
 import type { DeployerRuntime, RefreshResult } from '../runtime/runtime.ts';
 import { callerName } from './bearer-auth.ts';
 import { allowOnly, sendError } from './http-errors.ts';
+import { serviceParamsSchema as params, rollbackBodySchema, syncBodySchema } from './request-schemas.ts';
 
 export interface ApiRoutesOptions {
   runtime: DeployerRuntime;
@@ -32,37 +33,6 @@ export interface ApiResponse {
   plan?: RollbackPlan;
   status: ServiceStatus | null;
 }
-
-const params = {
-  type: 'object',
-  required: ['service'],
-  properties: { service: { type: 'string', minLength: 1, maxLength: 255 } },
-} as const;
-
-const rollbackBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    to: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 2048,
-      description: 'Task definition ARN, `family:revision` or revision number; default: the previous one',
-    },
-    dryRun: { type: 'boolean', description: 'Name the target and check it; change nothing' },
-  },
-} as const;
-
-const syncBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    overrideWindow: {
-      type: 'boolean',
-      description: 'Start the rollout even outside the sync windows (logged with the token name)',
-    },
-  },
-} as const;
 
 type Params = { Params: { service: string } };
 
@@ -98,7 +68,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
   app.post<Params & { Body: { overrideWindow?: boolean } | undefined }>(
     '/api/services/:service/sync',
     {
-      schema: { params, body: syncBody },
+      schema: { params, body: syncBodySchema },
       preValidation: async (request) => {
         request.body ??= {};
       },
@@ -144,7 +114,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, optio
   app.post<Params & { Body: { to?: string; dryRun?: boolean } | undefined }>(
     '/api/services/:service/rollback',
     {
-      schema: { params, body: rollbackBody },
+      schema: { params, body: rollbackBodySchema },
       // No body at all means "the previous revision"; validate it as `{}`.
       preValidation: async (request) => {
         request.body ??= {};

@@ -6,6 +6,7 @@ import { serviceHistorySchema } from '../contract/history-schema.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../runtime/service-history.ts';
 import { allowOnly, sendError } from './http-errors.ts';
+import { historyQuerySchema, serviceParamsSchema } from './request-schemas.ts';
 
 export const HISTORY_PATH = '/api/services/:service/history';
 
@@ -29,17 +30,8 @@ export const historyRoute: FastifyPluginAsync<HistoryRouteOptions> = async (app,
     HISTORY_PATH,
     {
       schema: {
-        params: {
-          type: 'object',
-          required: ['service'],
-          properties: { service: { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          // A string: the server does not coerce types (server.ts), and a query value is text.
-          properties: { limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' } },
-        },
+        params: serviceParamsSchema,
+        querystring: historyQuerySchema,
         response: { 200: serviceHistorySchema },
       },
     },
