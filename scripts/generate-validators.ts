@@ -1,9 +1,11 @@
 // `npm run validators`: writes the deployer's JSON Schema validators as plain JavaScript (ajv's
 // standalone code, https://ajv.js.org/standalone.html), so that no process compiles a schema when it
 // starts. Compiling them at import cost the deployer and every CLI process about half a second of CPU
-// (the config schema alone ~0.4 s) and kept ajv's compiler in memory. `--check` only compares, exiting
-// 1 when a checked-in validator no longer matches its schema (test/unit/config/generated-validators
-// does the same in `npm test`). Edit a schema, then run `npm run validators` and commit the result.
+// (the config schema alone ~0.4 s) and kept ajv's compiler in memory. The HTTP server's request
+// validators and response serializers (generate-serializers.ts) are written here too, for the same
+// reason. `--check` only compares, exiting 1 when a checked-in file no longer matches its schema
+// (test/unit/config/generated-validators and test/unit/http/precompiled-schemas do the same in
+// `npm test`). Edit a schema, then run `npm run validators` and commit the result.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type Options } from 'ajv';
@@ -12,7 +14,15 @@ import { serviceHistorySchema } from '../deployer/contract/history-schema.ts';
 import { deployerStatusSchema, serviceStatusSchema } from '../deployer/contract/status-schema.ts';
 import { serviceSchema } from '../deployer/domain/config/service-schema.ts';
 import { QUEUE_MESSAGE_SCHEMA } from '../deployer/domain/events/queue-message-schema.ts';
+import {
+  historyQuerySchema,
+  REQUEST_AJV_OPTIONS,
+  rollbackBodySchema,
+  serviceParamsSchema,
+  syncBodySchema,
+} from '../deployer/http/request-schemas.ts';
 import { NOTIFICATION_SETTINGS_SCHEMA } from '../deployer/notifications/notification-schema.ts';
+import { generatedSerializer, SERIALIZERS, staleSerializers } from './generate-serializers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -75,6 +85,20 @@ export const VALIDATORS: readonly ValidatorSpec[] = [
     options: CONTRACT,
     narrows: ['ServiceHistory', '../history-model.ts'],
   },
+  // What the HTTP routes validate, with the options Fastify would compile them with.
+  ...(
+    [
+      ['service-params', 'serviceParamsSchema', serviceParamsSchema],
+      ['rollback-body', 'rollbackBodySchema', rollbackBodySchema],
+      ['sync-body', 'syncBodySchema', syncBodySchema],
+      ['history-query', 'historyQuerySchema', historyQuerySchema],
+    ] as const
+  ).map(([name, exported, schema]) => ({
+    file: `deployer/http/generated/${name}-validator.js`,
+    source: `deployer/http/request-schemas.ts ${exported}`,
+    schema,
+    options: REQUEST_AJV_OPTIONS,
+  })),
 ];
 
 const header = (spec: ValidatorSpec) =>
@@ -124,12 +148,19 @@ export async function staleValidators(): Promise<string[]> {
 
 async function main(args: string[]): Promise<number> {
   if (args.includes('--check')) {
-    const stale = await staleValidators();
+    const stale = [...(await staleValidators()), ...(await staleSerializers())];
     for (const file of stale) process.stderr.write(`${file} is out of date; run \`npm run validators\`\n`);
     return stale.length === 0 ? 0 : 1;
   }
   for (const spec of VALIDATORS) {
     const { js, dts } = generatedModule(spec);
+    await mkdir(path.dirname(path.join(ROOT, spec.file)), { recursive: true });
+    await writeFile(path.join(ROOT, spec.file), js);
+    await writeFile(path.join(ROOT, spec.file.replace(/\.js$/, '.d.ts')), dts);
+    process.stdout.write(`wrote ${spec.file}\n`);
+  }
+  for (const spec of SERIALIZERS) {
+    const { js, dts } = generatedSerializer(spec);
     await mkdir(path.dirname(path.join(ROOT, spec.file)), { recursive: true });
     await writeFile(path.join(ROOT, spec.file), js);
     await writeFile(path.join(ROOT, spec.file.replace(/\.js$/, '.d.ts')), dts);
