@@ -21,6 +21,7 @@ import { healthRoutes } from './health-routes.ts';
 import { historyRoute } from './history-route.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
+import { usePrecompiledSchemas } from './precompiled-schemas.ts';
 import { preventSharedCaching } from './private-no-store.ts';
 import { statusRoutes } from './status-routes.ts';
 import { webhookRoute } from './webhook-route.ts';
@@ -60,9 +61,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     bodyLimit: 64 * 1024,
     // Behind the ALB in aws mode: X-Forwarded-Proto tells the dashboard to mark its cookie Secure.
     trustProxy: settings.mode === 'aws',
-    // Unknown fields must be refused, not silently dropped (a typo in `{"to": ...}` would roll back
-    // to the wrong revision).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     return503OnClosing: true,
     // A webhook URL pasted with a trailing slash on GitHub still reaches the route.
     routerOptions: { ignoreTrailingSlash: true },
@@ -74,6 +72,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     keepAliveTimeout: settings.mode === 'aws' ? 65_000 : 5_000,
   });
   limitConnections(app.server);
+  // Request validators and response serializers generated ahead (request-schemas.ts holds the ajv
+  // options, refusing unknown fields and coercing no types): nothing is compiled at start.
+  usePrecompiledSchemas(app);
 
   registerErrorHandling(app);
   // Once closing, answers to in-flight requests end their keep-alive connection, so close() does not
