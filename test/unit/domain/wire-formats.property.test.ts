@@ -10,6 +10,7 @@ import {
 } from '../../../deployer/domain/events/queue-message.ts';
 import { formatImageRef, parseImageRef } from '../../../deployer/domain/image-ref.ts';
 import type { ImageRef, QueueMessage } from '../../../deployer/domain/types.ts';
+import { anyText } from '../../support/any-text.ts';
 import { propertyRuns } from '../../support/property-runs.ts';
 
 const lower = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
@@ -66,7 +67,7 @@ describe('image reference properties', () => {
   });
 });
 
-const text = fc.string({ maxLength: 200, unit: 'binary' });
+const text = anyText(200);
 const message: fc.Arbitrary<QueueMessage> = fc.oneof(
   fc.record({
     kind: fc.constant('git-push' as const),
