@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { githubDelivery, pushPayload, signBody } from '../../support/github-webhook.ts';
 import { TEST_SECRET, type TestServer, testServer } from '../../support/test-server.ts';
 
-const SHA = 'a'.repeat(40);
+/** The pushed commit: a new one for each test (see `withShared`); tables built before any test use the first. */
+let SHA = 'a'.repeat(40);
+let commits = 0;
 const send = (s: TestServer, delivery: { headers: Record<string, string>; body: string | Buffer }) =>
   s.app.inject({
     method: 'POST',
@@ -12,6 +14,7 @@ const send = (s: TestServer, delivery: { headers: Record<string, string>; body: 
   });
 const deliveryLines = (s: TestServer) => s.log.lines().filter((line) => line.msg === 'github delivery');
 
+/** A server of its own, for the tests that need other options or a registry nobody else counted in. */
 async function withServer(options: Parameters<typeof testServer>[0], run: (s: TestServer) => Promise<void>) {
   const server = await testServer(options);
   try {
@@ -21,9 +24,45 @@ async function withServer(options: Parameters<typeof testServer>[0], run: (s: Te
   }
 }
 
+// One server for the tests with the default options: a build costs ~120 ms of CPU and this file built
+// 33 of them (issue 14). Each test sees an empty queue, `ok` enqueue behaviour and only its own log
+// lines, and pushes a commit of its own: the server remembers every delivery id and body digest it
+// queued (what the duplicate tests check, each on ids and bodies of its own). Its per-source rate
+// limit is lifted so the tests' sum of deliveries cannot reach it; the limit has servers of its own.
+let shared: TestServer;
+let logMark = 0;
+beforeAll(async () => {
+  shared = await testServer({ tuning: { webhookRate: { burst: 1_000_000, perMinute: 1_000_000 } } });
+});
+afterAll(async () => {
+  await shared?.app.close();
+});
+beforeEach(() => {
+  commits += 1;
+  SHA = commits.toString(16).padStart(40, 'a');
+  shared.runtime.enqueued.length = 0;
+  shared.runtime.calls.length = 0;
+  shared.runtime.setEnqueueBehaviour('ok');
+  logMark = shared.log.lines().length;
+});
+
+function withShared(run: (s: TestServer) => Promise<void>) {
+  const mark = logMark;
+  const lines = () => shared.log.text().split('\n').slice(mark);
+  return run({
+    app: shared.app,
+    runtime: shared.runtime,
+    log: {
+      logger: shared.log.logger,
+      lines: () => lines().map((line) => JSON.parse(line) as Record<string, unknown>),
+      text: () => lines().join('\n'),
+    },
+  });
+}
+
 describe('POST /webhooks/github', () => {
   it('queues a signed push to the tracked branch and answers 202', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
         deliveryId: 'd-1',
       });
@@ -42,7 +81,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers a replayed delivery id with {duplicate: true} and queues nothing more', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
         deliveryId: 'd-2',
       });
@@ -54,7 +93,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers duplicate when two copies of a delivery arrive at the same time', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
         deliveryId: 'd-3',
       });
@@ -65,7 +104,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('reports a repeat the runtime recognised (another replica took it) as a duplicate', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const earlier = { kind: 'git-push', deliveryId: 'd-4', after: SHA } as const;
       await s.runtime.enqueue(earlier, AbortSignal.timeout(100));
       const response = await send(
@@ -93,7 +132,7 @@ describe('POST /webhooks/github', () => {
       }),
     ],
   ])('answers 401 and queues nothing for %s', (_name, headersFor) =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
       const response = await send(s, { headers: headersFor(delivery), body: delivery.body });
       expect(response.statusCode).toBe(401);
@@ -104,7 +143,7 @@ describe('POST /webhooks/github', () => {
   );
 
   it('answers 401 when the body was changed after signing', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
       const response = await send(s, {
         headers: delivery.headers,
@@ -115,7 +154,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('verifies the raw bytes, not a re-serialised object (whitespace and key order kept)', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const body = `{ "ref":"refs/heads/main",\n  "after": "${SHA}", "before": "${'1'.repeat(40)}", "repository": {"full_name": "o/r"}, "commits": [] }`;
       const response = await send(s, githubDelivery(TEST_SECRET, 'push', body, { deliveryId: 'raw' }));
       expect(response.statusCode).toBe(202);
@@ -123,7 +162,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers 400 for a signed but malformed body', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const response = await send(s, githubDelivery(TEST_SECRET, 'push', '{"ref": '));
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({ error: { code: 'EVENT_INVALID' } });
@@ -131,7 +170,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers 400 for a signed push without the fields a push has', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const response = await send(s, githubDelivery(TEST_SECRET, 'push', { zen: 'hello' }));
       expect(response.statusCode).toBe(400);
       expect(response.json().error.message).toContain("push payload does not match GitHub's webhook schema");
@@ -139,7 +178,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers 400 when the delivery id header is missing', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
       const { 'x-github-delivery': _, ...headers } = delivery.headers;
       const response = await send(s, { headers, body: delivery.body });
@@ -148,7 +187,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers ping with 200 {pong: true}', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const response = await send(
         s,
         githubDelivery(TEST_SECRET, 'ping', { zen: 'Keep it logically awesome.', hook_id: 1 }),
@@ -168,7 +207,7 @@ describe('POST /webhooks/github', () => {
     ],
     ['a tag push', 'push', pushPayload({ after: SHA, ref: 'refs/tags/v1' }), 'tag push refs/tags/v1'],
   ])('answers 202 {ignored: reason} for %s and queues nothing', (_name, event, payload, reason) =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const response = await send(s, githubDelivery(TEST_SECRET, event, payload));
       expect(response.statusCode).toBe(202);
       expect(response.json()).toEqual({ ignored: reason });
@@ -177,7 +216,7 @@ describe('POST /webhooks/github', () => {
   );
 
   it('accepts application/json with a charset parameter', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
         contentType: 'application/json; charset=utf-8',
       });
@@ -185,7 +224,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('accepts the form content type (payload=...) when signed', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const body = new URLSearchParams({ payload: JSON.stringify(pushPayload({ after: SHA })) }).toString();
       const delivery = githubDelivery(TEST_SECRET, 'push', body, {
         contentType: 'application/x-www-form-urlencoded',
@@ -197,7 +236,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers 415 JSON for other content types', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', 'hello', { contentType: 'text/plain' });
       const response = await send(s, delivery);
       expect(response.statusCode).toBe(415);
@@ -205,7 +244,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers 413 JSON over 1 MiB and queues nothing', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const payload = { ...pushPayload({ after: SHA }), padding: 'x'.repeat(1024 * 1024) };
       const response = await send(s, githubDelivery(TEST_SECRET, 'push', payload));
       expect(response.statusCode).toBe(413);
@@ -214,7 +253,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers 503 when the queue fails, and accepts GitHub redelivering the same id later', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }), {
         deliveryId: 'd-5',
       });
@@ -255,7 +294,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('never logs the payload or the signature', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const payload = { ...pushPayload({ after: SHA }), marker: 'PAYLOAD-MARKER-123' };
       const delivery = githubDelivery(TEST_SECRET, 'push', payload);
       await send(s, delivery);
@@ -313,7 +352,7 @@ describe('POST /webhooks/github', () => {
     ));
 
   it('is reached with a trailing slash too', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const delivery = githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA }));
       const response = await s.app.inject({
         method: 'POST',
@@ -325,7 +364,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('answers a signed body replayed under a new delivery id with {duplicate: true}', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const body = JSON.stringify(pushPayload({ after: SHA }));
       expect(
         (await send(s, githubDelivery(TEST_SECRET, 'push', body, { deliveryId: 'r-1' }))).statusCode,
@@ -378,7 +417,7 @@ describe('POST /webhooks/github', () => {
   // Issue 13 item 9: a lenient UTF-8 decode turned every invalid byte into U+FFFD, so the signature of
   // the decoded text also passed for each of the byte strings that decode to it.
   it('answers 401 to bytes whose lenient decoding is the signed text', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const signedText = '{"zen":"\uFFFD","hook_id":1}';
       for (const [id, invalid] of [
         ['bytes-ff', 0xff],
@@ -405,7 +444,7 @@ describe('POST /webhooks/github', () => {
 
   // Issue 13 item 10: JSON.parse of 500k nested arrays blocked the event loop for ~2 s.
   it('answers 400 to a signed body nested deeper than 64 levels, before parsing it', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const deep = `${'['.repeat(500_000)}${']'.repeat(500_000)}`;
       const response = await send(s, githubDelivery(TEST_SECRET, 'push', deep));
       expect(response.statusCode).toBe(400);
@@ -414,14 +453,14 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('accepts 64 levels of nesting and counts brackets inside strings as text', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const nested = `${'['.repeat(63)}"${'['.repeat(100)}"${']'.repeat(63)}`;
       const payload = { ...pushPayload({ after: SHA }), extra: JSON.parse(nested) };
       expect((await send(s, githubDelivery(TEST_SECRET, 'push', payload))).statusCode).toBe(202);
     }));
 
   it('answers 202 {ignored} to a push that does not touch the config directory', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const response = await send(
         s,
         githubDelivery(TEST_SECRET, 'push', pushPayload({ after: SHA, files: ['README.md'] })),
@@ -431,7 +470,7 @@ describe('POST /webhooks/github', () => {
     }));
 
   it('GET answers 405', () =>
-    withServer({}, async (s) => {
+    withShared(async (s) => {
       const response = await s.app.inject({ method: 'GET', url: '/webhooks/github' });
       expect(response.statusCode).toBe(405);
       expect(response.headers.allow).toBe('POST');
