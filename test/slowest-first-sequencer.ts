@@ -13,12 +13,11 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const SLOWEST_FILES = [
-  'test/e2e/deployer/github-pin.test.ts',
+  'test/e2e/deployer/github.test.ts',
   'test/e2e/deployer/restarts.test.ts',
   'test/e2e/deployer/strategies.test.ts',
   'test/e2e/quick-start.test.ts',
   'test/e2e/deployer/moto-eventbridge.test.ts',
-  'test/e2e/deployer/github-loop.test.ts',
   'test/e2e/dashboard/dashboard-browser.test.ts',
   'test/e2e/deployer/three-replicas.test.ts',
   'test/e2e/deployer/one-deployer-tour.test.ts',

@@ -28,14 +28,14 @@ function sequencer(durations: Map<string, number> | undefined) {
 const unit = spec('test/unit/readme.test.ts', 'unit', 0);
 const small = spec('test/integration/adapters/system-clock.test.ts', 'integration', 1);
 const templates = spec('test/integration/infra/template-checks.test.ts', 'integration', 1);
-const pin = spec('test/e2e/deployer/github-pin.test.ts', 'e2e', 1);
+const pin = spec('test/e2e/deployer/github.test.ts', 'e2e', 1);
 const localMode = spec('test/e2e/deployer/local-mode.test.ts', 'e2e', 1);
 const files = [small, localMode, unit, templates, pin];
 const names = (sorted: TestSpecification[]) => sorted.map((s) => path.relative(ROOT, s.moduleId));
 
 describe('SlowestFirstSequencer', () => {
   it('without earlier durations starts the listed slow files first within each layer, after the unit group', async () => {
-    expect(SLOWEST_FILES.indexOf('test/e2e/deployer/github-pin.test.ts')).toBe(0);
+    expect(SLOWEST_FILES.indexOf('test/e2e/deployer/github.test.ts')).toBe(0);
     expect(names(await sequencer(undefined).sort(files))).toEqual(
       names([unit, pin, localMode, templates, small]),
     );
