@@ -1,13 +1,15 @@
 // The dashboard in headless Chromium against the real deployer process on the local stand-ins: push an
 // image and watch the page go Progressing then Synced without a reload; push a broken one and watch
-// Failed with the reason. Screenshots go to test-artifacts/dashboard/.
-import { execFile } from 'node:child_process';
+// Failed with the reason. Screenshots go to test-artifacts/dashboard/. The echo task plays the actors
+// images (the claims are the deployer's page and CLI, not the service's: ~0.3 CPU-s a task start
+// instead of ~0.6), and the CLI runs in-process against the deployer's real HTTP (the spawned entry has
+// tests of its own, test/integration/cli/).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
 import { CHROMIUM_PATH, HAVE_CHROMIUM, launchChromium } from '../../support/chromium.ts';
+import { runCliInProcess } from '../../support/cli-in-process.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import {
   E2E_TIMING,
@@ -40,6 +42,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
     environment = await startE2eEnvironment({
       actors: { verifySuccesses: 2, verifyIntervalSeconds: 1 },
       world: { timing: { ...E2E_TIMING, healthTimeoutMs: 10_000 } },
+      workload: 'echo',
     });
     deployer = await environment.startDeployer();
     browser = await launchChromium();
@@ -142,14 +145,5 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in Chromium', () => {
 });
 
 function cli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(ROOT, 'deployer/cli/main.ts'), ...args],
-      { env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ...env }, timeout: 80_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
+  return runCliInProcess(args, { env });
 }
