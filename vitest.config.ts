@@ -2,7 +2,11 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import SlowestFirstSequencer from './test/slowest-first-sequencer.ts';
-import { filesAtATime, sampleCoresBusyElsewhere } from './test/support/files-at-a-time.ts';
+import {
+  filesAtATime,
+  processFilesSetting,
+  sampleCoresBusyElsewhere,
+} from './test/support/files-at-a-time.ts';
 
 // Three layers, one `npm test`: `unit` is pure and in-process (no child processes, no sockets beyond
 // Fastify's inject or a loopback test server, milliseconds per test); `integration` runs real servers,
@@ -17,13 +21,19 @@ const exclude = ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'];
 // busy other work keeps the cores during half a second at the start (test/support/files-at-a-time.ts),
 // not from the 1-minute load average: a CI run's own npm ci, lint and typecheck leave a load of 2-4.5
 // behind them on idle cores, and a run that read 4.4 as "saturated" went one file at a time for ~40
-// minutes. VITEST_MAX_WORKERS (which also skips the sample) or --maxWorkers overrides the counts.
+// minutes. VITEST_MAX_WORKERS (which also skips the sample) or --maxWorkers overrides the counts;
+// TEST_PROCESS_FILES=N sets only the integration and e2e count (to measure whether more files at once
+// keep 2 cores busier: those layers mostly wait on processes).
 const cores = availableParallelism();
 const sampled = process.env.VITEST_MAX_WORKERS ? undefined : await sampleCoresBusyElsewhere();
 const busyElsewhere = sampled ?? 0;
 // Printed by test/global-setup.ts with the counts.
 if (sampled !== undefined) process.env.TEST_CORES_BUSY_ELSEWHERE = sampled.toFixed(1);
-const { unit: UNIT_WORKERS, process: PROCESS_WORKERS } = filesAtATime(cores, busyElsewhere);
+const { unit: UNIT_WORKERS, process: PROCESS_WORKERS } = filesAtATime(
+  cores,
+  busyElsewhere,
+  processFilesSetting(process.env.TEST_PROCESS_FILES),
+);
 
 // Upper bounds, not expectations: a test that waits on a condition returns as soon as it holds. A node
 // child process that starts in a second on an idle machine has taken 10-20 s on a loaded 2-core one,

@@ -15,7 +15,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const why =
     elsewhere === undefined
       ? 'set by VITEST_MAX_WORKERS'
-      : `other work kept ${elsewhere} of ${availableParallelism()} cores busy`;
+      : `other work kept ${elsewhere} of ${availableParallelism()} cores busy${
+          process.env.TEST_PROCESS_FILES ? '; integration and e2e set by TEST_PROCESS_FILES' : ''
+        }`;
   console.log(`files at a time: ${workers} (${why})`);
   const broker = await startMotoBroker();
   project.vitest.getRootProject().provide('motoBroker', broker.url);

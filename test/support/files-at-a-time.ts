@@ -23,13 +23,25 @@ export function coresBusyElsewhere(machineBusyMs: number, ownCpuMs: number, elap
  * already fills every core are the counts halved: one process file at a time would not help (those
  * files wait far more than they compute, so a serial run takes ~40 minutes), but each file at once
  * adds node processes to start, and on a full machine their starts are what time out first.
+ * `processFiles` (TEST_PROCESS_FILES) sets the process layers' count by hand, whatever the cores say:
+ * the unit layer keeps its own, since more CPU-bound unit files than cores only add worker starts.
  */
-export function filesAtATime(cores: number, busyElsewhere: number): FilesAtATime {
+export function filesAtATime(cores: number, busyElsewhere: number, processFiles?: number): FilesAtATime {
   const full = Math.min(4, 2 * cores);
   const saturated = busyElsewhere >= 0.9 * cores;
-  return saturated
+  const counts = saturated
     ? { unit: Math.max(1, Math.floor(cores / 2)), process: Math.max(1, full / 2) }
     : { unit: cores, process: full };
+  return processFiles === undefined ? counts : { ...counts, process: processFiles };
+}
+
+/** TEST_PROCESS_FILES=N (a whole number from 1): the process layers' files at a time; else undefined. */
+export function processFilesSetting(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const files = Number(value);
+  if (!Number.isInteger(files) || files < 1)
+    throw new Error(`TEST_PROCESS_FILES must be a whole number from 1, not '${value}'`);
+  return files;
 }
 
 function machineBusyMs(): number {

@@ -1,7 +1,7 @@
 // How many files `npm test` runs at once: from the cores other work keeps busy at the start, never
 // from the load average a CI run's own lint and typecheck leave behind.
 import { describe, expect, it } from 'vitest';
-import { coresBusyElsewhere, filesAtATime } from '../../support/files-at-a-time.ts';
+import { coresBusyElsewhere, filesAtATime, processFilesSetting } from '../../support/files-at-a-time.ts';
 
 describe('files at a time', () => {
   it('runs 4 process files and one unit file per core on idle cores, whatever the load average says', () => {
@@ -22,5 +22,15 @@ describe('files at a time', () => {
     expect(coresBusyElsewhere(1500, 1000, 1000)).toBe(0.5);
     expect(coresBusyElsewhere(900, 1000, 1000)).toBe(0);
     expect(coresBusyElsewhere(100, 0, 0)).toBe(0);
+  });
+
+  it("takes the process layers' count from TEST_PROCESS_FILES when set, keeping the unit count", () => {
+    expect(filesAtATime(2, 0.1, 6)).toEqual({ unit: 2, process: 6 });
+    expect(filesAtATime(2, 2, 5)).toEqual({ unit: 1, process: 5 });
+    expect(processFilesSetting(undefined)).toBeUndefined();
+    expect(processFilesSetting('')).toBeUndefined();
+    expect(processFilesSetting('6')).toBe(6);
+    for (const wrong of ['0', '-1', '2.5', 'six'])
+      expect(() => processFilesSetting(wrong)).toThrow(/TEST_PROCESS_FILES/);
   });
 });
