@@ -82,7 +82,7 @@ function rolloutEvents(
   }
   const startedAt = Date.parse(next.startedAt);
   // Oldest first, so a burst reads in the order it happened.
-  for (const record of settledRecords(service).reverse()) {
+  for (const record of [...settledRecords(service)].reverse()) {
     if (settledBefore.has(recordKey(record))) continue;
     if (Date.parse(record.finishedAt) < startedAt) continue;
     events.push({

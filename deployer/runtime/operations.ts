@@ -95,7 +95,7 @@ export function createOperations(deps: OperationsDeps): Operations {
         if (revision && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(revision)) trigger.commit = revision;
         await enqueue({ kind: 'resync', reason: `refresh ${stamp()}`, trigger }, signal);
       }
-      return { outcome, config: store.snapshot().config };
+      return { outcome, config: store.config() };
     },
 
     async sync(service, signal, caller, options = {}) {

@@ -89,7 +89,7 @@ export async function manualRollback(
     finishedAt: now,
     durationMs: Date.parse(now) - Date.parse(startedAt),
     reason: 'ManualRollback',
-    configRevision: store.snapshot().config.revision ?? '',
+    configRevision: store.config().revision ?? '',
     taskDefinitionArn: arn,
     trigger: { kind: 'manual-rollback', ...(request.caller ? { token: request.caller } : {}) },
   });

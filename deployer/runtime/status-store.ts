@@ -1,8 +1,10 @@
 // In-memory status of the deployer: a cache of what ECS and git say, rebuilt on start
 // (rebuild-status.ts) and refreshed from ECS (status-refresh.ts). Every change notifies the subscribers
-// (dashboard live updates) once per tick (status-listeners.ts).
+// (dashboard live updates) once per tick (status-listeners.ts). A service's record is never changed
+// once stored (service-records.ts): a change stores a changed copy, so a snapshot shares the records.
 import { driftOf, healthOf } from '../contract/service-health.ts';
 import type {
+  ConfigStatus,
   CurrentRollout,
   DeployerMode,
   DeployerStatus,
@@ -17,6 +19,7 @@ import type {
 import { Reason } from '../domain/reasons.ts';
 import type { ConfigError } from '../domain/types.ts';
 import type { Clock } from '../ports.ts';
+import { changing, ServiceRecords, withEvents, withFailed, withRollout } from './service-records.ts';
 import { StatusListeners } from './status-listeners.ts';
 
 /** A sync status as a reconcile decides it; the store keeps `since`. */
@@ -31,14 +34,14 @@ export interface ObservedStatus {
   failed?: FailedDigest;
 }
 
-export const HISTORY_LIMITS = { rollouts: 20, events: 50, failedDigests: 20 } as const;
+export { HISTORY_LIMITS } from './service-records.ts';
 
 export type StatusListener = (status: DeployerStatus) => void;
 
 export class StatusStore {
   readonly #clock: Clock;
   readonly #status: DeployerStatus;
-  readonly #services = new Map<string, ServiceStatus>();
+  readonly #services = new ServiceRecords();
   readonly #listeners = new StatusListeners<DeployerStatus>();
   /** Services whose rollout runs in this process: their status here is fresher than ECS shows. */
   readonly #acting = new Set<string>();
@@ -62,18 +65,32 @@ export class StatusStore {
     };
   }
 
+  /**
+   * The status now: safe to keep, serialise or hand to another module, and never changed afterwards.
+   * Its service records are the stored ones (frozen, shared): read them, never change them.
+   */
   snapshot(): DeployerStatus {
-    // A deep copy, safe to serialise or hand to another module.
-    return structuredClone({ ...this.#status, services: this.#sortedServices() });
+    return {
+      ...this.#status,
+      config: this.config(),
+      queue: { ...this.#status.queue },
+      services: this.#services.list(),
+    };
   }
 
+  /** The service's stored record (frozen, shared, never changed afterwards): no copy per read. */
   service(name: string): ServiceStatus | undefined {
-    const found = this.#services.get(name);
-    return found ? structuredClone(found) : undefined;
+    return this.#services.get(name);
+  }
+
+  /** The config part of the status (a copy), without the services. */
+  config(): ConfigStatus {
+    const { config } = this.#status;
+    return { ...config, errors: [...config.errors] };
   }
 
   names(): string[] {
-    return [...this.#services.keys()].sort();
+    return [...this.#services.names()];
   }
 
   /** A live read of the remembered failed digests (the planner's input). */
@@ -119,7 +136,7 @@ export class StatusStore {
   /** Keeps exactly these services (others were removed from config), creating missing ones. */
   retainServices(names: readonly string[]): void {
     const keep = new Set(names);
-    for (const name of [...this.#services.keys()]) if (!keep.has(name)) this.#services.delete(name);
+    for (const name of this.#services.names()) if (!keep.has(name)) this.#services.delete(name);
     for (const name of names) this.#ensure(name);
     this.#changed();
   }
@@ -128,13 +145,17 @@ export class StatusStore {
     if (this.#services.delete(name)) this.#changed();
   }
 
-  /** Applies a change to one service (created if missing) and notifies once. */
+  /**
+   * Applies a change to one service (created if missing) and notifies once. `change` gets a copy of
+   * the record (service-records.ts `changing`), stored in its place once changed.
+   */
   update(name: string, change: (service: ServiceStatus) => void): void {
-    const service = this.#ensure(name);
+    const service = changing(this.#ensure(name));
     change(service);
     // Health and drift follow from the rest (service-health.ts): derived once per change, not per read.
     service.health = healthOf(service);
     service.drift = driftOf(service);
+    this.#services.store(name, service);
     this.#changed();
   }
 
@@ -190,14 +211,14 @@ export class StatusStore {
    * runs (which may wait, e.g. behind an SQS outage); other states already say it is not in sync.
    */
   configChanged(name: string, revision: string): void {
-    const service = this.#services.get(name);
-    if (service?.sync.state !== 'Synced') return;
-    this.#sync(service, {
-      state: 'OutOfSync',
-      reason: Reason.ConfigChanged,
-      message: `config ${revision.slice(0, 12)} changed this service; its reconcile has not run yet`,
-    });
-    this.#changed();
+    if (this.#services.get(name)?.sync.state !== 'Synced') return;
+    this.update(name, (service) =>
+      this.#sync(service, {
+        state: 'OutOfSync',
+        reason: Reason.ConfigChanged,
+        message: `config ${revision.slice(0, 12)} changed this service; its reconcile has not run yet`,
+      }),
+    );
   }
 
   /**
@@ -229,8 +250,7 @@ export class StatusStore {
   }
 
   #addRollout(service: ServiceStatus, record: RolloutRecord): void {
-    const others = service.recentRollouts.filter((r) => r.id !== record.id);
-    service.recentRollouts = [record, ...others].slice(0, HISTORY_LIMITS.rollouts);
+    service.recentRollouts = withRollout(service.recentRollouts, record);
   }
 
   rememberFailedDigest(name: string, failed: FailedDigest): void {
@@ -238,8 +258,7 @@ export class StatusStore {
   }
 
   #rememberFailed(service: ServiceStatus, failed: FailedDigest): void {
-    const others = service.failedDigests.filter((f) => f.digest !== failed.digest);
-    service.failedDigests = [failed, ...others].slice(0, HISTORY_LIMITS.failedDigests);
+    service.failedDigests = withFailed(service.failedDigests, failed);
   }
 
   forgetFailedDigests(name: string): void {
@@ -248,49 +267,21 @@ export class StatusStore {
     });
   }
 
-  /** Adds ECS service events not seen before; returns the new ones, oldest first (for logs). */
+  /**
+   * Adds ECS service events not seen before; returns the new ones that are kept, oldest first (for
+   * logs). A look that brings nothing new changes nothing (no copy, no notification).
+   */
   addEvents(name: string, events: ServiceEvent[]): ServiceEvent[] {
-    let added: ServiceEvent[] = [];
+    const merged = withEvents(this.#services.get(name)?.events ?? [], events);
+    if (!merged) return [];
     this.update(name, (service) => {
-      const known = new Set(service.events.map((e) => e.id));
-      added = events.filter((e) => !known.has(e.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      service.events = [...service.events, ...added]
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .slice(0, HISTORY_LIMITS.events);
+      service.events = merged.events;
     });
-    return added;
+    return merged.added;
   }
 
   #ensure(name: string): ServiceStatus {
-    let service = this.#services.get(name);
-    if (!service) {
-      service = {
-        name,
-        desired: null,
-        live: null,
-        sync: {
-          state: 'Unknown',
-          reason: Reason.Observing,
-          message: 'observing: its live state is being read from ECS',
-          since: this.#clock.now().toISOString(),
-        },
-        suspended: false,
-        currentRollout: null,
-        recentRollouts: [],
-        failedDigests: [],
-        events: [],
-        lastReconciledAt: null,
-        health: { state: 'Unknown', message: 'not reconciled yet' },
-        drift: { state: 'Unknown', message: 'not reconciled yet' },
-        tasks: null,
-      };
-      this.#services.set(name, service);
-    }
-    return service;
-  }
-
-  #sortedServices(): ServiceStatus[] {
-    return this.names().map((name) => this.#services.get(name) as ServiceStatus);
+    return this.#services.ensure(name, () => this.#clock.now().toISOString());
   }
 
   #changed(): void {

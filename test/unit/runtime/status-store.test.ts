@@ -17,14 +17,6 @@ const record = (n: number): RolloutRecord => ({
 });
 
 describe('StatusStore', () => {
-  it('snapshot is a copy: changing it does not change the store', () => {
-    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
-    store.retainServices(['actors']);
-    const snapshot = store.snapshot();
-    (snapshot.services[0] as { name: string }).name = 'changed';
-    expect(store.snapshot().services[0]?.name).toBe('actors');
-  });
-
   const rollout = (id: string) => ({
     id,
     step: 'Registering' as const,
@@ -32,6 +24,38 @@ describe('StatusStore', () => {
     from: null,
     to: { image: 'actors:1' },
   });
+  it('snapshot and service() share the stored records (no copy per read), frozen against readers', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    store.retainServices(['actors', 'web']);
+    const snapshot = store.snapshot();
+    expect(store.snapshot().services[0]).toBe(snapshot.services[0]);
+    expect(store.service('actors')).toBe(snapshot.services[0]);
+    expect(() => {
+      (snapshot.services[0] as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    expect(() => (snapshot.services[0]?.events as unknown[] | undefined)?.push({})).toThrow(TypeError);
+    expect(store.service('actors')?.name).toBe('actors');
+  });
+
+  it('a snapshot never changes afterwards: a change stores a changed copy, the unchanged stay shared', () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    store.retainServices(['web']);
+    store.rolloutStarted('actors', rollout('a'), 'a');
+    const before = store.snapshot();
+    const copy = structuredClone(before);
+    // As rollout/run-rollout.ts reports a step: the current rollout changed in place, in the change's copy.
+    store.update('actors', (service) => {
+      if (service.currentRollout) service.currentRollout.step = 'Verifying';
+    });
+    store.addEvents('actors', [{ id: 'e1', createdAt: '2026-01-01T00:00:00.000Z', message: 'm' }]);
+    store.configRejected('rev-2', [{ file: 'f', line: 1, column: 1, field: '', message: 'bad' }]);
+    expect(before).toEqual(copy);
+    const after = store.snapshot();
+    expect(after.services[0]?.currentRollout?.step).toBe('Verifying');
+    expect(after.services[0]?.events).toHaveLength(1);
+    expect(after.services[1]).toBe(before.services[1]);
+  });
+
   const verdict = (state: 'Synced' | 'Failed', reason: string, message = '') => ({
     sync: { state, reason, message },
   });
@@ -96,6 +120,32 @@ describe('StatusStore', () => {
     expect(store.addEvents('actors', [e('b', 2), e('a', 1)]).map((x) => x.id)).toEqual(['a', 'b']);
     expect(store.addEvents('actors', [e('c', 3), e('b', 2)]).map((x) => x.id)).toEqual(['c']);
     expect(store.service('actors')?.events.map((x) => x.id)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('keeps the newest events of the 100 ECS answers; the older ones are not new at the next look', async () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    const answer = Array.from({ length: 100 }, (_, n) => ({
+      id: `e${n}`,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 100 - n)).toISOString(),
+      message: `event ${n}`,
+    }));
+    const added = store.addEvents('actors', answer);
+    // What the dashboard shows of them (3 in view, 7 folded): no more is kept.
+    expect(HISTORY_LIMITS.events).toBe(10);
+    expect(added.map((e) => e.id)).toEqual(
+      answer
+        .slice(0, 10)
+        .map((e) => e.id)
+        .reverse(),
+    );
+    expect(store.service('actors')?.events.map((e) => e.id)).toEqual(answer.slice(0, 10).map((e) => e.id));
+    const kept = store.service('actors');
+    let notified = 0;
+    store.subscribe(() => notified++);
+    expect(store.addEvents('actors', answer)).toEqual([]);
+    await Promise.resolve();
+    expect(store.service('actors')).toBe(kept);
+    expect(notified).toBe(0);
   });
 
   it('retainServices drops services that left the config', () => {
