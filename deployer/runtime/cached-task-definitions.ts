@@ -10,6 +10,9 @@
 // refresh, which re-reads a revision whose tags may move: status-refresh.ts), and `authoritative` (what
 // a reconcile and the suspensions use) always asks ECS and refreshes a kept copy it finds. A stale kept copy can then at worst
 // settle a service's status in a pass; any work is done by a reconcile, which reads ECS itself.
+// A kept copy is frozen, all the way down, and a hit answers it as it is: the bulk readers only read it
+// (a new revision is rendered from a copy: domain/task-definition.ts), and a pass over 10,000 services
+// no longer clones 10,000 task definitions (~1 KB each) per pass into garbage.
 import { DeployerError } from '../domain/errors.ts';
 import type { LiveServiceDeployment } from '../domain/strategy-gate.ts';
 import type { LiveService, TaskDefinition } from '../domain/types.ts';
@@ -69,7 +72,7 @@ export class CachedTaskDefinitions implements EcsPort {
       this.#hits += 1;
       this.#revisions.delete(reference);
       this.#revisions.set(reference, kept);
-      return structuredClone(kept);
+      return kept;
     }
     // Bulk readers at start (the background rebuild and the startup resync) ask for the same revisions
     // at once: one call, answered to both.
@@ -95,7 +98,7 @@ export class CachedTaskDefinitions implements EcsPort {
       REVISION_ARN.test(reference)
     ) {
       this.#revisions.delete(reference);
-      this.#revisions.set(reference, structuredClone(described));
+      this.#revisions.set(reference, frozen(structuredClone(described)));
       for (const oldest of this.#revisions.keys()) {
         if (this.#revisions.size <= this.#capacity) break;
         this.#revisions.delete(oldest);
@@ -110,7 +113,7 @@ export class CachedTaskDefinitions implements EcsPort {
     this.#revisions.delete(resourceArn);
     await this.#inner.tagResource(resourceArn, tags, signal);
     // TagResource adds or overwrites the given keys and leaves the others.
-    if (kept) this.#revisions.set(resourceArn, { ...kept, tags: { ...kept.tags, ...tags } });
+    if (kept) this.#revisions.set(resourceArn, frozen({ ...kept, tags: { ...kept.tags, ...tags } }));
   }
 
   describeService(cluster: string, service: string, signal: AbortSignal): Promise<LiveService> {
@@ -176,4 +179,11 @@ export class CachedTaskDefinitions implements EcsPort {
   stoppedTasks(cluster: string, service: string, taskDefinitionArn: string, signal: AbortSignal) {
     return this.#inner.stoppedTasks(cluster, service, taskDefinitionArn, signal);
   }
+}
+
+/** Freezes `value` and everything it holds (plain objects, arrays; a Date's fields are its own). */
+function frozen<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) frozen(inner);
+  return Object.freeze(value);
 }

@@ -20,6 +20,21 @@ describe('CachedTaskDefinitions', () => {
     expect(ecs.hits).toBe(1);
   });
 
+  it('a kept revision is answered as kept (no copy per read), frozen so no reader changes it', async () => {
+    const { arn, ecs } = setup();
+    const fresh = await ecs.describeTaskDefinition(arn, signal);
+    const first = await ecs.describeTaskDefinition(arn, signal);
+    const second = await ecs.describeTaskDefinition(arn, signal);
+    expect(second).toBe(first);
+    expect(first).toEqual(fresh);
+    expect(Object.isFrozen(first.taskDefinition.containerDefinitions[0])).toBe(true);
+    expect(() => {
+      first.tags.changed = 'yes';
+    }).toThrow(TypeError);
+    // What ECS answered (the caller's own object) is not the kept one, and stays the caller's to change.
+    expect(Object.isFrozen(fresh)).toBe(false);
+  });
+
   it('describeTaskDefinition(family) is never answered from the cache: the newest revision moves', async () => {
     const { inner, ecs } = setup();
     await ecs.describeTaskDefinition('actors', signal);
