@@ -7,10 +7,12 @@
 // /proc/sys/fs/inotify/max_user_watches of 8,192 many kernels default to), and keeps watching the
 // inode it saw first, so a file replaced by a rename (vim, git checkout) went silent after one save.
 // Two layers: every watch event re-arms the watches (a directory replaced by a rename is then seen
-// anew), and a short poll compares the directory's content revision, the safety net for whatever a
-// watch misses (a change during a re-arm, network filesystems). A change is reported only when the
-// content revision differs, so an editor's burst (temp file, rename, chmod) or a touch without an
-// edit is one call or none.
+// anew), and a slow poll compares the directory's content revision, the safety net for whatever a
+// watch misses (a change during a re-arm, network filesystems). The watch is what sees an edit within
+// a second; the poll reads every file, so it is slow (issue 17: at 10,000 services a 500 ms poll,
+// spaced out by its own read time, still read every file every ~30 s, megabytes of garbage each).
+// A change is reported only when the content revision differs, so an editor's burst (temp file,
+// rename, chmod) or a touch without an edit is one call or none.
 import { type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
 import path from 'node:path';
 
@@ -35,13 +37,12 @@ export interface ConfigWatcherOptions {
   onError?: (error: unknown) => void;
 }
 
-export const CONFIG_POLL_MS = 500;
+export const CONFIG_POLL_MS = 10_000;
 /**
  * The poll waits at least this many times as long as its last read took: the safety net spends at
- * most ~1/20 of the time reading (reading 10,000 files takes a second or more; every 500 ms it would
- * be a core).
+ * most ~1/200 of the time reading (reading 10,000 files takes a second or more: every ~4 minutes then).
  */
-export const POLL_BUDGET = 20;
+export const POLL_BUDGET = 200;
 
 export function watchConfigDirectory(
   dir: string,
