@@ -27,8 +27,11 @@ export class RepositoryImages {
   readonly #every: number;
   /** By repository as configured (name or URI). */
   readonly #entries = new Map<string, Entry>();
-  /** Repository path (as ECR events name it) → the configured names cached under it. */
-  readonly #byPath = new Map<string, Set<string>>();
+  /**
+   * Repository path (as ECR events name it) → the configured names cached under it: nearly always one
+   * (a name or a URI), kept as the string itself, not a Set each (~150 bytes a repository).
+   */
+  readonly #byPath = new Map<string, string | string[]>();
   /** Per repository path, the count of changed() calls when it was last named (a read older is stale). */
   readonly #changedAt = new Map<string, number>();
   #changes = 0;
@@ -47,7 +50,8 @@ export class RepositoryImages {
   /** An ECR event named this repository (name or URI): the next pass reads it from ECR. */
   changed(repository: string): void {
     const path = repositoryPath(repository);
-    for (const configured of this.#byPath.get(path) ?? []) this.#entries.delete(configured);
+    const cached = this.#byPath.get(path) ?? [];
+    for (const configured of typeof cached === 'string' ? [cached] : cached) this.#entries.delete(configured);
     this.#byPath.delete(path);
     this.#changes += 1;
     this.#changedAt.set(path, this.#changes);
@@ -66,9 +70,10 @@ export class RepositoryImages {
     // An event during the read may name a push the answer does not hold yet: not kept, read next pass.
     if ((this.#changedAt.get(path) ?? 0) > asked) return images;
     this.#entries.set(repository, { images, readAt: this.#pass });
-    const names = this.#byPath.get(path) ?? new Set<string>();
-    names.add(repository);
-    this.#byPath.set(path, names);
+    const names = this.#byPath.get(path);
+    if (names === undefined || names === repository) this.#byPath.set(path, repository);
+    else if (typeof names === 'string') this.#byPath.set(path, [names, repository]);
+    else if (!names.includes(repository)) names.push(repository);
     return images;
   }
 

@@ -63,4 +63,19 @@ describe('RepositoryImages', () => {
     // The stale answer was not kept: the same pass asks ECR again.
     expect((await images.images('actors', signal)).map((i) => i.digest)).toContain(v2);
   });
+
+  it('an event about a repository configured by name and by URI makes both read again', async () => {
+    const { registry, port } = heldRegistry();
+    registry.push('team/actors', '1.0.0');
+    const uri = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/actors';
+    const images = new RepositoryImages(port, { rereadEveryPasses: 1_000 });
+    images.nextPass();
+    await images.images('team/actors', signal);
+    await images.images(uri, signal);
+    await images.images('team/actors', signal); // a name cached once, not twice
+    const v2 = registry.push('team/actors', '2.0.0');
+    images.changed('team/actors');
+    for (const configured of ['team/actors', uri])
+      expect((await images.images(configured, signal)).map((i) => i.digest)).toContain(v2);
+  });
 });
