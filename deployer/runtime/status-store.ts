@@ -241,8 +241,9 @@ export class StatusStore {
   }
 
   #sync(service: ServiceStatus, verdict: SyncVerdict): void {
-    const same = service.sync.state === verdict.state;
-    service.sync = { ...verdict, since: same ? service.sync.since : this.#clock.now().toISOString() };
+    const since = service.sync.state === verdict.state ? service.sync.since : this.#clock.now().toISOString();
+    // A literal of the four fields: a spread and one more field made each an object plus a property array.
+    service.sync = { state: verdict.state, reason: verdict.reason, message: verdict.message, since };
   }
 
   addRollout(name: string, record: RolloutRecord): void {
