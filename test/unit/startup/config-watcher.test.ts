@@ -212,7 +212,7 @@ describe('watchConfigDirectory', () => {
       },
       pollMs: 1,
     });
-    await expect.poll(() => starts.length, CAP).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => starts.length, CAP).toBeGreaterThanOrEqual(2); // one gap: POLL_BUDGET makes each long
     watcher.close();
     const gaps = starts.slice(1).map((at, i) => at - (starts[i] ?? 0));
     // Each gap is the read itself plus the wait after it: POLL_BUDGET reads' worth at least, not pollMs.
