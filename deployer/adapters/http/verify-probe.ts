@@ -10,8 +10,7 @@
 // Transport failures and timeouts are VERIFY_FAILED (retryable: the next probe may succeed); the
 // caller's own abort is ABORTED.
 import { lookup } from 'node:dns/promises';
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import { DeployerError } from '../../domain/errors.ts';
 import type { VerifyProbe } from '../../ports.ts';
@@ -35,6 +34,14 @@ export interface HttpVerifyProbeOptions {
    */
   bodyAs?: 'json' | 'text';
 }
+
+// node:http and node:https from the CommonJS loader, not `import … from 'node:http'`: an ES import of
+// node:http reads every export, and its WebSocket, CloseEvent and MessageEvent getters load undici
+// (Node's fetch), which the deployer never calls: ~1.7 MiB of V8 heap and ~5 MiB resident
+// (test/unit/startup/builtin-imports.test.ts). process.getBuiltinModule:
+// https://nodejs.org/api/process.html#processgetbuiltinmoduleid
+const { request: httpRequest } = process.getBuiltinModule('node:http');
+const { request: httpsRequest } = process.getBuiltinModule('node:https');
 
 const systemResolve = (host: string) => lookup(host, { all: true, verbatim: true });
 
