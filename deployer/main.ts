@@ -98,7 +98,7 @@ async function runDeployer(env: NodeJS.ProcessEnv): Promise<void> {
       configSource: reporting.watchConfig(ports.configSource),
       historyLinks: historyLinkSettings(settings, github),
     });
-    reporting.start(runtime);
+    await reporting.start(runtime);
     // The status the HTTP layer serves carries each service's GitHub deployment and pin pull request.
     app = buildServer({ runtime: reporting.withGitHub(runtime), settings, logger });
     const server = app;

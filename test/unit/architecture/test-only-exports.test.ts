@@ -46,8 +46,6 @@ const ALLOWED: Record<string, string> = {
   'deployer/http/bearer-auth.ts#bearerToken': PURE,
   'deployer/http/dashboard/escape-html.ts#escapeHtml': PURE,
   'deployer/http/private-no-store.ts#PRIVATE_NO_STORE': SHARED,
-  'deployer/notifications/notifier.ts#signBody':
-    'the signature a receiver checks; the test verifies a delivery with it',
   'deployer/runtime/queue-consumer.ts#defaultBackoffSeconds': PURE,
   'deployer/runtime/status-refresh.ts#refreshPeriodMs': PURE,
   'local/ecs/traffic-shift.ts#productionSteps': PURE,
