@@ -4,6 +4,7 @@
 // messages), stop the local world, exit 0; a second signal exits at once. Startup failures exit 1.
 // Importing this module runs nothing (only `node deployer/main.ts` does): the image build compiles it
 // and everything it imports into Node's compile cache that way (startup/warm-compile-cache.ts).
+import { flushCompileCache } from 'node:module';
 import { pino } from 'pino';
 import { logDestination, logFormatFromEnv } from '../common/log-output.ts';
 import { listenOrExplain } from '../common/port-in-use.ts';
@@ -144,6 +145,12 @@ async function runDeployer(env: NodeJS.ProcessEnv): Promise<void> {
         },
       );
     }
+    // Node keeps every compile-cache entry it read in memory until the cache is flushed (then it
+    // writes the entries that changed and frees them all: src/compile_cache.cc, Persist). Everything the
+    // deployer loads at start is loaded by now: flushed here, ~7 MiB of malloc is free for the rest of its
+    // life instead of held until exit. Modules loaded later are read from the cache as before.
+    // https://nodejs.org/api/module.html#moduleflushcompilecache
+    flushCompileCache();
     if (local) process.stdout.write(`${localBanner(url, local)}\n`);
   }
 
