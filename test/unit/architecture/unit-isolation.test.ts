@@ -38,6 +38,14 @@ describe('unit tests share modules', () => {
     expect(leaking).toEqual([]);
   });
 
+  it('no unit test starts a process (it belongs to the integration layer: the unit layer stays in seconds)', () => {
+    const self = path.join(UNIT, 'architecture/unit-isolation.test.ts');
+    const spawning = testFiles(UNIT)
+      .filter((file) => file !== self && /from 'node:child_process'/.test(readFileSync(file, 'utf8')))
+      .map((file) => path.relative(UNIT, file));
+    expect(spawning).toEqual([]);
+  });
+
   it('no integration or e2e test does, except the files that put the environment back', () => {
     const leaking = PROCESS_LAYERS.flatMap((dir) => testFiles(path.join(ROOT, dir)))
       .filter((file) => file.endsWith('.test.ts') && LEAKS.test(readFileSync(file, 'utf8')))
