@@ -5,6 +5,11 @@
 // - a canary whose new revision serves errors: the strategy gate's first bad answer (through the test
 //   header, which reaches the new revision at every look) stops the ECS deployment
 //   (StopServiceDeployment ROLLBACK), the digest is remembered and not retried on resync;
+// - a canary gated by rollout.analysis (issue 15's "canary that fails analysis: rolled back, digest
+//   remembered"; was analysis.test.ts, with a world and deployer of its own): the deployer reads the
+//   CloudWatch stand-in through AWS_ENDPOINT_URL_CLOUDWATCH with its production adapters; the canary's
+//   alarm goes to ALARM while it bakes, so it is rolled back, the status names the alarm, and the digest
+//   is not retried (a passing analysis letting ECS finish is test/integration/local/analysis.test.ts's);
 // - a blue-green whose green fails its test-traffic probe: held by the deployer's PAUSE hook and rolled
 //   back through it, the load balancer never sent green a production request;
 // - a linear rollout to completion, its steps on the status;
@@ -29,6 +34,17 @@ import { worldActorsYaml } from '../../support/local-actors.ts';
 
 const MINUTE_MS = 200;
 const TEST_HEADER = '  testTraffic:\n    header: { name: x-test-traffic, value: "1" }\n';
+const ALARM = 'actors-canary-5xx';
+const CANARY_WITH_ANALYSIS = [
+  '  strategy: canary',
+  '  bakeMinutes: 0',
+  '  canary: { percent: 10, bakeMinutes: 20 }',
+  '  analysis:',
+  '    intervalSeconds: 0.1',
+  `    alarms: [${ALARM}]`,
+  `    errorRate: { loadBalancer: "\${stack:LoadBalancerFullName}", maxPercent: 5, minRequests: 20 }`,
+  '',
+].join('\n');
 
 describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90_000 }, () => {
   let e2e: E2eEnvironment;
@@ -172,6 +188,45 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     });
 
     expect((await notRetriedOverTwoResyncs(bad)).live?.digest).toBe(before);
+  });
+
+  it('a canary whose analysis alarm goes to ALARM is rolled back, the status names the alarm, and the digest is remembered', async () => {
+    e2e.world.setAlarm(ALARM, 'OK');
+    await applyConfig(CANARY_WITH_ANALYSIS, 'canary with analysis');
+    const before = (await deployer.service('actors')).live?.digest;
+    const logMark = deployer.logs().length;
+    // 1.2.0 failed above: a version of its own that ^1.0.0 picks over both.
+    const canary = (await e2e.world.push('actors', '1.2.5')).digest;
+    await deployer.waitFor('the canary phase', (status) =>
+      status.services.find((s) => s.name === 'actors')?.currentRollout?.strategy?.phase === 'canary 10 %'
+        ? true
+        : undefined,
+    );
+    e2e.world.setAlarm(ALARM, 'ALARM');
+    const actors = await settled('actors RolledBack by the analysis', (s) =>
+      s.failedDigests.some((f) => f.digest === canary),
+    );
+    e2e.world.setAlarm(ALARM, 'OK');
+    expect(actors.recentRollouts[0]).toMatchObject({
+      result: 'RolledBack',
+      reason: 'StrategyProbeFailed',
+      to: { digest: canary },
+    });
+    expect(actors.sync.message).toContain(`analysis failed: alarm ${ALARM} in ALARM`);
+    expect(actors.live?.digest).toBe(before);
+    const rolledBack = deployer
+      .logs()
+      .slice(logMark)
+      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
+    expect(rolledBack).toHaveLength(1);
+    expect(rolledBack[0]).toMatchObject({
+      via: 'StopServiceDeployment',
+      reason: expect.stringContaining(ALARM),
+    });
+    // Remembered as failed (asserted above): resyncs do not register it again.
+    expect(
+      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(canary)),
+    ).toHaveLength(1);
   });
 
   it('a blue-green whose green fails its test-traffic probe is rolled back at the hold: production never reached green', async () => {
