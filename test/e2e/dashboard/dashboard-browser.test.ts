@@ -29,11 +29,22 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
   let runtime: FakeRuntime;
   let url: string;
   let browser: Browser;
+  // One tab for the whole file: each new tab costs Chromium ~0.45 CPU-s (a renderer process). Every
+  // test starts from a fresh document, as in a new tab: leave() drops the test's routes, navigates away
+  // (closing its event stream and timers) and clears the cookies (the page keeps nothing in storage).
+  let tab: Page;
+  const freshPage = async () => tab;
+  const leave = async (page: Page) => {
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.goto('about:blank');
+    await page.context().clearCookies();
+  };
 
   beforeAll(async () => {
     ({ app, runtime } = await testServer({ mode: 'local' }));
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
+    tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 30_000);
   afterAll(async () => {
     await browser?.close();
@@ -53,7 +64,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
     });
 
   it('re-renders from server-sent events without reloading', async () => {
-    const page = await browser.newPage();
+    const page = await freshPage();
     try {
       await page.goto(url);
       await page.waitForSelector('#live.live-connected');
@@ -66,7 +77,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(await page.title()).toBe('1 Failed · ecs-gitops');
       expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(1);
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
@@ -85,7 +96,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
         ],
       });
     runtime.setStatus(withEvents('first event'));
-    const page = await browser.newPage();
+    const page = await freshPage();
     try {
       await page.goto(url);
       await page.waitForSelector('#live.live-connected');
@@ -94,12 +105,12 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.waitForSelector('text=second event 4');
       expect(await page.locator('[data-service="actors"] details.events').getAttribute('open')).toBe('');
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
   it('falls back to polling /dashboard/state when the event stream is blocked', async () => {
-    const page = await browser.newPage();
+    const page = await freshPage();
     try {
       await page.route('**/events', (route) => route.abort());
       await page.goto(url);
@@ -108,12 +119,12 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.waitForSelector('[data-service="actors"][data-state="Failed"]', { timeout: 5000 });
       expect(await page.textContent('#live')).toBe('polling every 2 s');
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
   it('says to reload when the session ran out, instead of calling the deployer unreachable', async () => {
-    const page = await browser.newPage();
+    const page = await freshPage();
     try {
       // What an expired session looks like from the page: the stream and the state answer 401.
       await page.route('**/dashboard/events', (route) => route.fulfill({ status: 401, body: '{}' }));
@@ -122,12 +133,12 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.waitForSelector('#live.live-offline', { timeout: 8000 });
       expect(await page.textContent('#live')).toBe('signed out: reload the page to sign in again');
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
   it('opens a new event stream after the browser gave one up on an HTTP error', async () => {
-    const page = await browser.newPage();
+    const page = await freshPage();
     try {
       let refusals = 0;
       await page.route('**/events', (route) => {
@@ -142,7 +153,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.waitForSelector('[data-service="actors"][data-state="Failed"]', { timeout: 5000 });
       expect(await page.textContent('#live')).toBe('live'); // polling stopped for good
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
@@ -150,7 +161,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
     const first = await testServer({ mode: 'local' });
     const address = await first.app.listen({ host: '127.0.0.1', port: 0 });
     const port = Number(new URL(address).port);
-    const page = await browser.newPage();
+    const page = await freshPage();
     let second: Awaited<ReturnType<typeof testServer>> | undefined;
     try {
       await page.goto(address);
@@ -177,7 +188,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(await page.isVisible('#stale')).toBe(false);
       expect(await page.evaluate("document.body.classList.contains('stale')")).toBe(false);
     } finally {
-      await page.close();
+      await leave(page);
       await second?.app.close();
     }
   });
@@ -198,7 +209,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
         ],
       }),
     );
-    const page = await browser.newPage();
+    const page = await freshPage();
     try {
       await page.goto(url);
       await page.waitForSelector('#live.live-connected');
@@ -216,7 +227,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(await page.locator('.card img').count()).toBe(0);
       expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
   const REPO = '000000000000.dkr.ecr.us-east-1.amazonaws.com/actors';
@@ -247,7 +258,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
 
   it('shows a service rolled back after a failure as Healthy and OutOfSync, with the reason (failed view)', async () => {
     runtime.setStatus(fakeDeployerStatus({ services: [rolledBack()] }));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await freshPage();
     try {
       await page.goto(url);
       await page.waitForSelector('[data-service="actors"][data-state="Failed"]');
@@ -258,7 +269,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(await page.textContent('[data-service="actors"]')).toContain('DeploymentFailed');
       await screenshot(page, 'failed');
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
@@ -280,7 +291,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
         ],
       }),
     );
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await freshPage();
     try {
       await page.goto(url);
       const rollout = page.locator('[data-service="actors"] .current-rollout.rolling-back');
@@ -292,7 +303,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(await rollout.locator('.step-done').allTextContents()).not.toContain('Invalidating');
       await screenshot(page, 'rolling-back');
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
@@ -322,7 +333,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
         ],
       }),
     );
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await freshPage();
     try {
       await page.goto(url);
       const progress = page.locator('[data-service="actors"] .strategy-progress');
@@ -334,7 +345,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(await progress.locator('progress').isVisible()).toBe(true);
       await screenshot(page, 'canary');
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
 
@@ -371,7 +382,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       ],
       more: 0,
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await freshPage();
     try {
       await page.goto(url);
       await page.click('[data-service="actors"] a.history');
@@ -382,7 +393,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(text).toContain('Grace Hopper');
       await screenshot(page, 'history');
     } finally {
-      await page.close();
+      await leave(page);
     }
   });
   it('an operator signs in, syncs, and rolls back only after confirming (operator actions)', async () => {
@@ -390,7 +401,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       mode: 'aws',
       apiTokens: [{ name: 'ops', scope: 'operate', secret: TEST_TOKEN }],
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await freshPage();
     try {
       const base = await operated.app.listen({ host: '127.0.0.1', port: 0 });
       await page.goto(`${base}/dashboard`);
@@ -414,7 +425,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.waitForSelector('#action-result:text-matches("^rollback actors")', { timeout: 5000 });
       expect(operated.runtime.calls.filter((c) => c.method === 'rollback')).toHaveLength(1);
     } finally {
-      await page.close();
+      await leave(page);
       await operated.app.close();
     }
   });
