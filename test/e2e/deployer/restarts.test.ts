@@ -4,15 +4,14 @@
 //   with exactly one task definition revision for the rollout, one invalidation, and no lost event;
 // - issue 16 item 5: a signed GitHub push's commit author and message are recorded on the revision its
 //   rollout registers (ECS tags, not memory): after the deployer restarts, `ecs-gitops history` still
-//   names them. Real git repository, real webhook, the local world's ECS, the CLI as a process;
+//   names them. Real git repository, real webhook, the local world's ECS, the CLI in-process over the
+//   deployer's real HTTP (the spawned entry is test/integration/cli/'s);
 // - gates: approval: manual holds a new digest until `approve` (and a newer digest needs a new
 //   approval), a rejection blocks its digest across a restart, a deny window computed from now holds a
 //   rollout, and sync --override-window starts it (logged with the token's name).
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceHistory } from '../../../deployer/contract/history-model.ts';
+import { runCliInProcess } from '../../support/cli-in-process.ts';
 import { type DeployerProcess, syncedOn } from '../../support/deployer-process.ts';
 import {
   ACTORS_FILE,
@@ -23,8 +22,6 @@ import {
 import { pushPayload } from '../../support/github-webhook.ts';
 import { queueDepth } from '../../support/queue-depth.ts';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const REPOSITORY = 'example/ecs-gitops-config';
 
 describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
@@ -121,15 +118,14 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
       deployer = await e2e.startDeployer();
       await deployer.waitFor('ready again', (s) => s.services.find((x) => x.name === 'actors'));
 
+      // The CLI in-process over the restarted deployer's real HTTP (the spawned entry has tests of its
+      // own, test/integration/cli/).
       const env = {
-        ...process.env,
         ECS_GITOPS_URL: deployer.url,
         ECS_GITOPS_TOKEN: e2e.deployerEnv().STATUS_TOKEN ?? '',
       };
-      const json = await run(process.execPath, ['deployer/cli/main.ts', 'history', 'actors', '--json'], {
-        cwd: ROOT,
-        env,
-      });
+      const json = await runCliInProcess(['history', 'actors', '--json'], { env });
+      expect(json.code, json.stderr).toBe(0);
       const history = JSON.parse(json.stdout) as ServiceHistory;
       expect(history.revisions[0]).toMatchObject({
         live: true,
@@ -138,10 +134,8 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
         configRevision: sha,
         trigger: { kind: 'git-push', commit: sha, author: 'Grace Hopper', message: 'pin actors to 1.0.0' },
       });
-      const table = await run(process.execPath, ['deployer/cli/main.ts', 'history', 'actors'], {
-        cwd: ROOT,
-        env: { ...env, NO_COLOR: '1' },
-      });
+      const table = await runCliInProcess(['history', 'actors'], { env: { ...env, NO_COLOR: '1' } });
+      expect(table.code, table.stderr).toBe(0);
       expect(table.stdout).toContain(`git push ${sha.slice(0, 12)} by Grace Hopper: "pin actors to 1.0.0"`);
     });
   });
