@@ -35,10 +35,13 @@ import { worldActorsYaml } from '../../support/local-actors.ts';
 const MINUTE_MS = 200;
 const TEST_HEADER = '  testTraffic:\n    header: { name: x-test-traffic, value: "1" }\n';
 const ALARM = 'actors-canary-5xx';
+// The canary bakes 30 s (150 local minutes; the config's rollout timeout, in real seconds, must exceed
+// the bake's minutes): the alarm ends it as soon as the test raises it, and on a loaded machine the
+// test may see the canary phase seconds late (a 4 s bake ended first at a load of 20).
 const CANARY_WITH_ANALYSIS = [
   '  strategy: canary',
   '  bakeMinutes: 0',
-  '  canary: { percent: 10, bakeMinutes: 20 }',
+  '  canary: { percent: 10, bakeMinutes: 150 }',
   '  analysis:',
   '    intervalSeconds: 0.1',
   `    alarms: [${ALARM}]`,
@@ -51,13 +54,13 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
   let deployer: DeployerProcess;
 
   /** actors.yaml with `strategy` (YAML lines under `rollout:`); the hold's timeout is the rollout's. */
-  const withStrategy = (strategy: string) =>
+  const withStrategy = (strategy: string, rolloutTimeoutSeconds = 1800) =>
     worldActorsYaml(e2e.world, {
       verify: { successes: 3, intervalSeconds: 0.1, timeoutSeconds: 20 },
-      rolloutTimeoutSeconds: 1800,
+      rolloutTimeoutSeconds,
     }).replace('  rollback: true\n', `  rollback: true\n${strategy}`);
-  const applyConfig = async (strategy: string, message: string) => {
-    await e2e.repo.commit({ [ACTORS_FILE]: withStrategy(strategy) }, message);
+  const applyConfig = async (strategy: string, message: string, rolloutTimeoutSeconds?: number) => {
+    await e2e.repo.commit({ [ACTORS_FILE]: withStrategy(strategy, rolloutTimeoutSeconds) }, message);
     // `unchanged`: a periodic resync applied the commit first.
     expect(['applied', 'unchanged']).toContain((await deployer.post('/api/config/refresh')).body.outcome);
   };
@@ -192,7 +195,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
 
   it('a canary whose analysis alarm goes to ALARM is rolled back, the status names the alarm, and the digest is remembered', async () => {
     e2e.world.setAlarm(ALARM, 'OK');
-    await applyConfig(CANARY_WITH_ANALYSIS, 'canary with analysis');
+    await applyConfig(CANARY_WITH_ANALYSIS, 'canary with analysis', 3 * 60 * 60);
     const before = (await deployer.service('actors')).live?.digest;
     const logMark = deployer.logs().length;
     // 1.2.0 failed above: a version of its own that ^1.0.0 picks over both.
