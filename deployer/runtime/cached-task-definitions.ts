@@ -12,9 +12,14 @@
 // settle a service's status in a pass; any work is done by a reconcile, which reads ECS itself.
 // A kept copy is frozen, all the way down, and a hit answers it as it is: the bulk readers only read it
 // (a new revision is rendered from a copy: domain/task-definition.ts), and a pass over 10,000 services
-// no longer clones 10,000 task definitions (~1 KB each) per pass into garbage.
+// no longer clones 10,000 task definitions (~1 KB each) per pass into garbage. It is kept without the
+// read-only fields ECS adds (status, requiresAttributes, compatibilities, registeredAt/By,
+// deregisteredAt: READ_ONLY_FIELDS but the ARN and revision, which name it): no reader of a kept copy
+// uses them (they are left out of a rendered revision and of the desired spec), and on Fargate
+// requiresAttributes alone is a list of objects per revision.
 import { DeployerError } from '../domain/errors.ts';
 import type { LiveServiceDeployment } from '../domain/strategy-gate.ts';
+import { READ_ONLY_FIELDS } from '../domain/task-definition.ts';
 import type { LiveService, TaskDefinition } from '../domain/types.ts';
 import type { DescribedTaskDefinition, EcsPort, ServicesDescribed, UpdateServiceOptions } from '../ports.ts';
 
@@ -98,7 +103,7 @@ export class CachedTaskDefinitions implements EcsPort {
       REVISION_ARN.test(reference)
     ) {
       this.#revisions.delete(reference);
-      this.#revisions.set(reference, frozen(structuredClone(described)));
+      this.#revisions.set(reference, frozen(keptCopy(described)));
       for (const oldest of this.#revisions.keys()) {
         if (this.#revisions.size <= this.#capacity) break;
         this.#revisions.delete(oldest);
@@ -179,6 +184,18 @@ export class CachedTaskDefinitions implements EcsPort {
   stoppedTasks(cluster: string, service: string, taskDefinitionArn: string, signal: AbortSignal) {
     return this.#inner.stoppedTasks(cluster, service, taskDefinitionArn, signal);
   }
+}
+
+/** Never kept: what ECS adds to a revision, except what names it. */
+const NOT_KEPT = new Set<string>(
+  READ_ONLY_FIELDS.filter((f) => f !== 'taskDefinitionArn' && f !== 'revision'),
+);
+
+function keptCopy(described: DescribedTaskDefinition): DescribedTaskDefinition {
+  const taskDefinition = Object.fromEntries(
+    Object.entries(described.taskDefinition).filter(([key]) => !NOT_KEPT.has(key)),
+  ) as DescribedTaskDefinition['taskDefinition'];
+  return structuredClone({ taskDefinition, tags: described.tags });
 }
 
 /** Freezes `value` and everything it holds (plain objects, arrays; a Date's fields are its own). */

@@ -41,7 +41,6 @@ const ALLOWED: Record<string, string> = {
   'deployer/domain/tag-text.ts#TAG_PATTERN': AWS_LIMIT,
   'deployer/domain/tag-text.ts#TAG_VALUE_MAX': AWS_LIMIT,
   'deployer/domain/tag-text.ts#isValidTag': AWS_LIMIT,
-  'deployer/domain/task-definition.ts#READ_ONLY_FIELDS': SHARED,
   'deployer/http/bearer-auth.ts#SESSION_MAX_AGE_SECONDS': SHARED,
   'deployer/http/bearer-auth.ts#bearerToken': PURE,
   'deployer/http/dashboard/escape-html.ts#escapeHtml': PURE,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DescribedTaskDefinition } from '../../../deployer/ports.ts';
 import { CachedTaskDefinitions } from '../../../deployer/runtime/cached-task-definitions.ts';
 import { FakeClock, FakeEcs } from '../../support/fakes/index.ts';
 
@@ -10,12 +11,38 @@ function setup(capacity?: number) {
   return { inner, arn, ecs: new CachedTaskDefinitions(inner, capacity) };
 }
 
+/** What a kept copy leaves out: the read-only fields ECS adds, except the ARN and revision that name it. */
+function withoutEcsFields(described: DescribedTaskDefinition): DescribedTaskDefinition {
+  const {
+    status: _status,
+    requiresAttributes: _requires,
+    compatibilities: _compatibilities,
+    registeredAt: _at,
+    registeredBy: _by,
+    deregisteredAt: _deregistered,
+    ...kept
+  } = described.taskDefinition;
+  return { taskDefinition: kept as DescribedTaskDefinition['taskDefinition'], tags: described.tags };
+}
+
 describe('CachedTaskDefinitions', () => {
+  it('keeps a revision without the read-only fields ECS adds; the ARN and revision stay', async () => {
+    const { arn, ecs } = setup();
+    const fresh = await ecs.describeTaskDefinition(arn, signal);
+    expect(fresh.taskDefinition).toHaveProperty('requiresAttributes');
+    expect(fresh.taskDefinition).toHaveProperty('registeredAt');
+    const kept = (await ecs.describeTaskDefinition(arn, signal)).taskDefinition;
+    for (const field of ['status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy'])
+      expect(kept).not.toHaveProperty(field);
+    expect(kept).toMatchObject({ taskDefinitionArn: arn, revision: fresh.taskDefinition.revision });
+    expect(kept.containerDefinitions).toEqual(fresh.taskDefinition.containerDefinitions);
+  });
+
   it('describeTaskDefinition(arn) asks ECS once per revision', async () => {
     const { inner, arn, ecs } = setup();
     const first = await ecs.describeTaskDefinition(arn, signal);
     const second = await ecs.describeTaskDefinition(arn, signal);
-    expect(second).toEqual(first);
+    expect(second).toEqual(withoutEcsFields(first));
     expect(inner.counter.count('ecs:DescribeTaskDefinition')).toBe(1);
     expect(ecs.hits).toBe(1);
   });
@@ -26,7 +53,7 @@ describe('CachedTaskDefinitions', () => {
     const first = await ecs.describeTaskDefinition(arn, signal);
     const second = await ecs.describeTaskDefinition(arn, signal);
     expect(second).toBe(first);
-    expect(first).toEqual(fresh);
+    expect(first).toEqual(withoutEcsFields(fresh));
     expect(Object.isFrozen(first.taskDefinition.containerDefinitions[0])).toBe(true);
     expect(() => {
       first.tags.changed = 'yes';
