@@ -21,7 +21,8 @@ export class ServiceEvents {
   ): void {
     const first = !this.#seen.has(name);
     this.#seen.add(name);
-    this.#store.update(name, (service) => {
+    // One change for the counts and the new events (a change copies the service's record).
+    const added = this.#store.looked(name, observed.events, (service) => {
       service.tasks = {
         desired: observed.desiredCount,
         running: observed.runningCount,
@@ -29,10 +30,6 @@ export class ServiceEvents {
         observedAt: observedAt.toISOString(),
       };
     });
-    const added = this.#store.addEvents(
-      name,
-      observed.events.map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message })),
-    );
     for (const event of added)
       log[first ? 'debug' : 'info']({ ecsEvent: event.message }, 'ECS service event');
   }

@@ -4,8 +4,16 @@
 // So a snapshot of the status (GET /status, the dashboard, the lifecycle feed's previous status) is the
 // list of the records stored at that moment, shared instead of deep-copied (issue 17: a deep copy per
 // /status at 10,000 services was ~18 MiB of garbage per request), and still never changes under its reader.
-import type { FailedDigest, RolloutRecord, ServiceEvent, ServiceStatus } from '../contract/status-model.ts';
+import type {
+  DeployerMode,
+  DeployerStatus,
+  FailedDigest,
+  RolloutRecord,
+  ServiceEvent,
+  ServiceStatus,
+} from '../contract/status-model.ts';
 import { Reason } from '../domain/reasons.ts';
+import type { LiveServiceEvent } from '../domain/types.ts';
 
 /**
  * Kept per service, newest first. Events: the dashboard shows 10 of them (3 in view, the rest folded:
@@ -13,6 +21,25 @@ import { Reason } from '../domain/reasons.ts';
  * and 50 kept per service were up to ~12 KB each, over 100 MiB at 10,000 services.
  */
 export const HISTORY_LIMITS = { rollouts: 20, events: 10, failedDigests: 20 } as const;
+
+/** The status of a deployer that has read nothing yet. */
+export function newDeployerStatus(mode: DeployerMode, version: string, startedAt: string): DeployerStatus {
+  return {
+    mode,
+    version,
+    startedAt,
+    config: {
+      revision: null,
+      lastAppliedRevision: null,
+      lastAttemptedRevision: null,
+      errors: [],
+      headRevision: null,
+      readAt: null,
+    },
+    queue: { visible: null, inFlight: null },
+    services: [],
+  };
+}
 
 export function newServiceStatus(name: string, now: string): ServiceStatus {
   return sealed({
@@ -69,13 +96,14 @@ export function withFailed(failed: readonly FailedDigest[], digest: FailedDigest
  * The events not among `known` that make the newest HISTORY_LIMITS.events (oldest first, for the log),
  * and the kept list with them (newest first); undefined when none is new, so an unchanged look changes
  * nothing. ECS answers up to 100 events: older ones than the kept would otherwise be "new" at every look.
+ * Events as ECS answers them (a Date) are compared by id first: only a new one is copied.
  */
 export function withEvents(
   known: readonly ServiceEvent[],
-  events: readonly ServiceEvent[],
+  events: readonly (ServiceEvent | LiveServiceEvent)[],
 ): { added: ServiceEvent[]; events: ServiceEvent[] } | undefined {
   const ids = new Set(known.map((e) => e.id));
-  const unseen = events.filter((e) => !ids.has(e.id));
+  const unseen = events.filter((e) => !ids.has(e.id)).map(statusEvent);
   if (unseen.length === 0) return undefined;
   const kept = [...known, ...unseen]
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
@@ -84,6 +112,14 @@ export function withEvents(
   if (added.length === 0) return undefined;
   return { added: added.sort((a, b) => a.createdAt.localeCompare(b.createdAt)), events: kept };
 }
+
+function statusEvent(event: ServiceEvent | LiveServiceEvent): ServiceEvent {
+  if (!isLive(event)) return event;
+  return { id: event.id, createdAt: event.createdAt.toISOString(), message: event.message };
+}
+
+const isLive = (event: ServiceEvent | LiveServiceEvent): event is LiveServiceEvent =>
+  typeof event.createdAt !== 'string';
 
 /** The stored records by name, and their names in order (kept until one is added or removed). */
 export class ServiceRecords {

@@ -20,7 +20,7 @@ import { describeInBulk } from './describe-in-bulk.ts';
 import type { DeployerMetrics } from './metrics.ts';
 import { observeRollout, olderThanShown } from './observed-rollout.ts';
 import { liveRevisions } from './refresh-revisions.ts';
-import { HISTORY_LIMITS, type StatusStore } from './status-store.ts';
+import type { StatusStore } from './status-store.ts';
 
 /** How often the refresh decides what to look at (an event's look does not wait for it). */
 export const REFRESH_TICK_MS = 1_000;
@@ -233,7 +233,8 @@ export class StatusRefresh {
     else this.#following.delete(name);
     if (store.acting(name)) return; // this process runs it: its own view is fresher
     const now = this.#deps.clock.now().toISOString();
-    store.update(name, (service) => {
+    // One change: the live image, the task counts and the new ECS events (ids compared before any copy).
+    store.looked(name, live.events, (service) => {
       const image = primary ? liveImageOf(primary.taskDefinition, config.container, primary.tags) : undefined;
       if (image && service.live?.taskDefinitionArn !== image.taskDefinitionArn)
         service.live = {
@@ -248,12 +249,6 @@ export class StatusRefresh {
         observedAt: now,
       };
     });
-    store.addEvents(
-      name,
-      live.events
-        .slice(0, HISTORY_LIMITS.events)
-        .map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message })),
-    );
     if (!changed) return;
     const shown = store.service(name);
     if (seen.rolling) {

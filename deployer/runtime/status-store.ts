@@ -17,9 +17,16 @@ import type {
   SyncStatus,
 } from '../contract/status-model.ts';
 import { Reason } from '../domain/reasons.ts';
-import type { ConfigError } from '../domain/types.ts';
+import type { ConfigError, LiveServiceEvent } from '../domain/types.ts';
 import type { Clock } from '../ports.ts';
-import { changing, ServiceRecords, withEvents, withFailed, withRollout } from './service-records.ts';
+import {
+  changing,
+  newDeployerStatus,
+  ServiceRecords,
+  withEvents,
+  withFailed,
+  withRollout,
+} from './service-records.ts';
 import { StatusListeners } from './status-listeners.ts';
 
 /** A sync status as a reconcile decides it; the store keeps `since`. */
@@ -48,21 +55,7 @@ export class StatusStore {
 
   constructor(options: { mode: DeployerMode; version: string; clock: Clock }) {
     this.#clock = options.clock;
-    this.#status = {
-      mode: options.mode,
-      version: options.version,
-      startedAt: options.clock.now().toISOString(),
-      config: {
-        revision: null,
-        lastAppliedRevision: null,
-        lastAttemptedRevision: null,
-        errors: [],
-        headRevision: null,
-        readAt: null,
-      },
-      queue: { visible: null, inFlight: null },
-      services: [],
-    };
+    this.#status = newDeployerStatus(options.mode, options.version, options.clock.now().toISOString());
   }
 
   /**
@@ -269,16 +262,22 @@ export class StatusStore {
   }
 
   /**
-   * Adds ECS service events not seen before; returns the new ones that are kept, oldest first (for
-   * logs). A look that brings nothing new changes nothing (no copy, no notification).
+   * A look at the service in ECS (a DescribeServices): `change` (task counts, live image) and the ECS
+   * events not seen before, in one change; returns those events, oldest first (for logs). Nothing new
+   * and no `change`: nothing changes (no copy, no notification).
    */
-  addEvents(name: string, events: ServiceEvent[]): ServiceEvent[] {
+  looked(
+    name: string,
+    events: readonly (ServiceEvent | LiveServiceEvent)[],
+    change?: (service: ServiceStatus) => void,
+  ): ServiceEvent[] {
     const merged = withEvents(this.#services.get(name)?.events ?? [], events);
-    if (!merged) return [];
+    if (!merged && !change) return [];
     this.update(name, (service) => {
-      service.events = merged.events;
+      change?.(service);
+      if (merged) service.events = merged.events;
     });
-    return merged.added;
+    return merged?.added ?? [];
   }
 
   #ensure(name: string): ServiceStatus {

@@ -47,7 +47,7 @@ describe('StatusStore', () => {
     store.update('actors', (service) => {
       if (service.currentRollout) service.currentRollout.step = 'Verifying';
     });
-    store.addEvents('actors', [{ id: 'e1', createdAt: '2026-01-01T00:00:00.000Z', message: 'm' }]);
+    store.looked('actors', [{ id: 'e1', createdAt: '2026-01-01T00:00:00.000Z', message: 'm' }]);
     store.configRejected('rev-2', [{ file: 'f', line: 1, column: 1, field: '', message: 'bad' }]);
     expect(before).toEqual(copy);
     const after = store.snapshot();
@@ -110,15 +110,15 @@ describe('StatusStore', () => {
     expect(rollouts[0]?.id).toBe(`ro-${HISTORY_LIMITS.rollouts + 4}`);
   });
 
-  it('addEvents returns only unseen events, oldest first, and keeps the newest first', () => {
+  it('looked returns only unseen events, oldest first, and keeps the newest first', () => {
     const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
     const e = (id: string, minute: number) => ({
       id,
       createdAt: `2026-01-01T00:0${minute}:00.000Z`,
       message: id,
     });
-    expect(store.addEvents('actors', [e('b', 2), e('a', 1)]).map((x) => x.id)).toEqual(['a', 'b']);
-    expect(store.addEvents('actors', [e('c', 3), e('b', 2)]).map((x) => x.id)).toEqual(['c']);
+    expect(store.looked('actors', [e('b', 2), e('a', 1)]).map((x) => x.id)).toEqual(['a', 'b']);
+    expect(store.looked('actors', [e('c', 3), e('b', 2)]).map((x) => x.id)).toEqual(['c']);
     expect(store.service('actors')?.events.map((x) => x.id)).toEqual(['c', 'b', 'a']);
   });
 
@@ -129,7 +129,7 @@ describe('StatusStore', () => {
       createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 100 - n)).toISOString(),
       message: `event ${n}`,
     }));
-    const added = store.addEvents('actors', answer);
+    const added = store.looked('actors', answer);
     // What the dashboard shows of them (3 in view, 7 folded): no more is kept.
     expect(HISTORY_LIMITS.events).toBe(10);
     expect(added.map((e) => e.id)).toEqual(
@@ -142,10 +142,27 @@ describe('StatusStore', () => {
     const kept = store.service('actors');
     let notified = 0;
     store.subscribe(() => notified++);
-    expect(store.addEvents('actors', answer)).toEqual([]);
+    expect(store.looked('actors', answer)).toEqual([]);
     await Promise.resolve();
     expect(store.service('actors')).toBe(kept);
     expect(notified).toBe(0);
+  });
+
+  it('looked takes ECS events as ECS answers them (a Date) and the change with them, in one change', async () => {
+    const store = new StatusStore({ mode: 'local', version: '1.0.0', clock: new FakeClock() });
+    let notified = 0;
+    store.subscribe(() => notified++);
+    const added = store.looked(
+      'actors',
+      [{ id: 'e1', createdAt: new Date(Date.UTC(2026, 0, 1)), message: 'm' }],
+      (s) => {
+        s.tasks = { desired: 1, running: 1, pending: 0, observedAt: '2026-01-01T00:00:00.000Z' };
+      },
+    );
+    expect(added).toEqual([{ id: 'e1', createdAt: '2026-01-01T00:00:00.000Z', message: 'm' }]);
+    expect(store.service('actors')).toMatchObject({ events: added, tasks: { running: 1 } });
+    await Promise.resolve();
+    expect(notified).toBe(1);
   });
 
   it('retainServices drops services that left the config', () => {
