@@ -15,17 +15,31 @@ const ACTOR_SCHEMA = {
 } as const;
 
 // The list never changes: serialised once at start instead of on every request (the 200 schema
-// still documents the shape; a string payload is sent as is). A string rather than a Buffer: Node
-// then writes headers and body as one chunk, which measured cheaper here.
+// still documents the shape). A string rather than a Buffer: Node then writes headers and body as
+// one chunk, which measured cheaper here.
 const ACTORS_JSON = JSON.stringify(ACTORS);
-
-// An optional sign and up to 15 digits: every value is a safe integer, and '1.5', '1e3', ' 1'
-// or 'one' are rejected as non-integers rather than coerced.
-const INTEGER_ID = /^-?\d{1,15}$/;
 
 // Every answer here depends on the caller's credentials: no shared cache (CloudFront included) may
 // keep it, or a revoked credential keeps working until the entry expires.
 const NOT_CACHEABLE = 'private, no-store';
+
+// The whole head of a 200 to GET /actors, fixed at start too. The handler writes it and the body
+// straight to Node's response (reply.hijack()): nothing in Fastify's send path (content-type
+// parsing, hook checks, the byte length of the body, the header object) has anything left to
+// decide for a fixed answer. Node still adds Date and the keep-alive headers, drops the body for
+// HEAD, and the response still passes served-responses.ts (counters, drain's Connection: close).
+const ACTORS_HEAD: readonly string[] = Object.freeze([
+  'cache-control',
+  NOT_CACHEABLE,
+  'content-type',
+  'application/json; charset=utf-8',
+  'content-length',
+  String(Buffer.byteLength(ACTORS_JSON)),
+]);
+
+// An optional sign and up to 15 digits: every value is a safe integer, and '1.5', '1e3', ' 1'
+// or 'one' are rejected as non-integers rather than coerced.
+const INTEGER_ID = /^-?\d{1,15}$/;
 
 function unauthorized(reply: FastifyReply): FastifyReply {
   return sendError(
@@ -46,10 +60,14 @@ export function registerActorsRoutes(app: FastifyInstance, credentials: Credenti
     '/actors',
     { schema: { response: { 200: { type: 'array', items: ACTOR_SCHEMA }, 401: ERROR_BODY_SCHEMA } } },
     (request, reply): void => {
+      if (authorized(request.headers.authorization)) {
+        reply.hijack();
+        reply.raw.writeHead(200, ACTORS_HEAD as string[]);
+        reply.raw.end(ACTORS_JSON);
+        return;
+      }
       reply.header('cache-control', NOT_CACHEABLE);
-      if (authorized(request.headers.authorization))
-        reply.type('application/json; charset=utf-8').send(ACTORS_JSON);
-      else unauthorized(reply);
+      unauthorized(reply);
     },
   );
 

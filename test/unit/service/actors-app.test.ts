@@ -157,25 +157,61 @@ describe('the actors handlers on the hot path', () => {
     ['/actors/:id', { id: '999' }, AUTH, 404],
     ['/actors/:id', { id: 'x' }, AUTH, 400],
   ])('%s %o (authorization %s) sends %i and returns nothing', (url, params, authorization, status) => {
-    const sent: { status: number; payload?: unknown }[] = [];
-    let statusCode = 200;
-    const reply = {
-      header: () => reply,
-      type: () => reply,
-      code: (code: number) => {
-        statusCode = code;
-        return reply;
+    const { reply, answers } = recordingReply();
+    expect(handlers.get(url)?.({ headers: { authorization }, params }, reply)).toBeUndefined();
+    expect(answers.map((answer) => answer.status)).toEqual([status]);
+  });
+
+  it('GET /actors writes the head and body fixed at start straight to Node: the JSON of the data, its byte length', () => {
+    const { reply, answers } = recordingReply();
+    handlers.get('/actors')?.({ headers: { authorization: AUTH }, params: {} }, reply);
+    const json = JSON.stringify(ACTORS);
+    expect(answers).toEqual([
+      {
+        status: 200,
+        raw: true,
+        headers: [
+          'cache-control',
+          'private, no-store',
+          'content-type',
+          'application/json; charset=utf-8',
+          'content-length',
+          String(Buffer.byteLength(json)),
+        ],
+        payload: json,
       },
-      send: (payload: unknown) => {
-        sent.push({ status: statusCode, payload });
-        return reply;
-      },
-    };
-    const handler = handlers.get(url);
-    expect(handler?.({ headers: { authorization }, params }, reply)).toBeUndefined();
-    expect(sent.map((answer) => answer.status)).toEqual([status]);
+    ]);
   });
 });
+
+/** A stand-in for FastifyReply that records what a handler sends, through Fastify or straight to Node. */
+function recordingReply() {
+  const answers: { status: number; raw?: true; headers?: unknown; payload?: unknown }[] = [];
+  let statusCode = 200;
+  let head: { status: number; headers: unknown } | undefined;
+  const reply = {
+    header: () => reply,
+    type: () => reply,
+    code: (code: number) => {
+      statusCode = code;
+      return reply;
+    },
+    send: (payload: unknown) => {
+      answers.push({ status: statusCode, payload });
+      return reply;
+    },
+    hijack: () => reply,
+    raw: {
+      writeHead: (status: number, headers: unknown) => {
+        head = { status, headers };
+      },
+      end: (payload: unknown) => {
+        answers.push({ status: head?.status ?? 0, raw: true, headers: head?.headers, payload });
+      },
+    },
+  };
+  return { reply, answers };
+}
 
 describe('GET /health and GET /version', () => {
   it('/health answers without auth and is not cached', async () => {
