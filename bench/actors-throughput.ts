@@ -39,6 +39,8 @@ import { printTable, type Row } from './support/table.ts';
 const DURATION_MS = Number(process.env.BENCH_DURATION ?? 2) * 1000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const WARMUP_MS = 2000;
+/** Unmeasured load on a server right before each of its measured turns (see the rounds below). */
+const PRIME_MS = 100;
 /** Turns per server in a round (BENCH_SLICES): shorter turns pair the servers closer in time. */
 const SLICES = Number(process.env.BENCH_SLICES ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -282,7 +284,7 @@ async function main(): Promise<void> {
     }
 
     process.stdout.write(
-      `GET /actors: ${sample.body.length} bytes, ${CONNECTIONS} connections, ${WARMUP_MS / 1000} s warm-up, then ${ROUNDS} rounds of ${DURATION_MS / 1000} s per server, each in ${SLICES} interleaved turns\n`,
+      `GET /actors: ${sample.body.length} bytes, ${CONNECTIONS} connections, ${WARMUP_MS / 1000} s warm-up, then ${ROUNDS} rounds of ${DURATION_MS / 1000} s per server, each in ${SLICES} interleaved turns (each after ${PRIME_MS} ms of unmeasured load on the same server)\n`,
     );
     for (const server of servers) await load(server, WARMUP_MS);
     const logBytesBefore = new Map(servers.map((server) => [server, statSync(server.logFile).size]));
@@ -292,11 +294,18 @@ async function main(): Promise<void> {
       // A round is SLICES short turns per server, taken in turn, so the servers compared in a round
       // ran within a second of each other and saw the same drift of a shared machine; reversing the
       // order every other turn keeps "always right after the baseline" from favouring one of them.
+      // Reversing alone favoured the first and last servers: they get two turns back to back where
+      // the order turns (A B C C B A A…), and a server loaded again at once runs with warm caches.
+      // Two identical services in the first and middle places differed by 10-12 % of CPU per
+      // request, in both orders. So every measured turn follows PRIME_MS of unmeasured load on the
+      // same server: each turn starts warm, whatever ran before it.
       const slices = new Map<Server, Slice[]>(servers.map((server) => [server, []]));
       for (let turn = 0; turn < SLICES; turn += 1) {
         const order = turn % 2 === 0 ? servers : [...servers].reverse();
-        for (const server of order)
+        for (const server of order) {
+          await load(server, PRIME_MS);
           slices.get(server)?.push(await measureSlice(server, DURATION_MS / SLICES));
+        }
       }
       for (const server of servers) rounds.get(server)?.push(roundOf(slices.get(server) ?? []));
       loads.push(oneMinuteLoad());
