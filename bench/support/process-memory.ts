@@ -42,11 +42,20 @@ export async function processMemory(pid: number, url: string): Promise<ProcessMe
   };
 }
 
+/**
+ * Anonymous pages outside V8's heap: malloc (glibc keeps what it freed mid-heap resident), thread
+ * stacks. Approximate: V8's committed heap is not all resident.
+ */
+function outsideV8HeapBytes(memory: ProcessMemory): number | undefined {
+  return memory.heapTotalBytes === undefined ? undefined : memory.anonBytes - memory.heapTotalBytes;
+}
+
 export function describeMemory(memory: ProcessMemory): string {
   const bytes = (value: number | undefined) => (value === undefined ? 'n/a' : formatBytes(value));
   return (
     `RSS ${bytes(memory.rssBytes)} (anonymous ${bytes(memory.anonBytes)}, files ${bytes(memory.fileBytes)}), ` +
     `V8 heap used ${bytes(memory.heapUsedBytes)} of ${bytes(memory.heapTotalBytes)} committed, ` +
+    `anonymous outside V8's heap ~${bytes(outsideV8HeapBytes(memory))}, ` +
     `external ${bytes(memory.externalBytes)}, ${memory.threads} threads`
   );
 }
