@@ -1,15 +1,15 @@
 // ECS strategies through the real deployer process in the local world (issue 15's done-when): one
 // deployer, one config repository, and for each case a commit of `rollout.strategy` and an ECR push.
+// - first, a canary gated by rollout.analysis (issue 15's "canary that fails analysis: rolled back, digest
+//   remembered"; was analysis.test.ts, with a world and deployer of its own): the deployer reads the
+//   CloudWatch stand-in through AWS_ENDPOINT_URL_CLOUDWATCH with its production adapters; the canary's
+//   alarm goes to ALARM while it bakes, so it is rolled back, the status names the alarm, and the digest
+//   is not retried (a passing analysis letting ECS finish is test/integration/local/analysis.test.ts's);
 // - a canary that passes: the load balancer splits production traffic 90/10 while the status says
 //   `canary 10 %`, then sends all of it to the new revision;
 // - a canary whose new revision serves errors: the strategy gate's first bad answer (through the test
 //   header, which reaches the new revision at every look) stops the ECS deployment
 //   (StopServiceDeployment ROLLBACK), the digest is remembered and not retried on resync;
-// - a canary gated by rollout.analysis (issue 15's "canary that fails analysis: rolled back, digest
-//   remembered"; was analysis.test.ts, with a world and deployer of its own): the deployer reads the
-//   CloudWatch stand-in through AWS_ENDPOINT_URL_CLOUDWATCH with its production adapters; the canary's
-//   alarm goes to ALARM while it bakes, so it is rolled back, the status names the alarm, and the digest
-//   is not retried (a passing analysis letting ECS finish is test/integration/local/analysis.test.ts's);
 // - a blue-green whose green fails its test-traffic probe: held by the deployer's PAUSE hook and rolled
 //   back through it, the load balancer never sent green a production request;
 // - a linear rollout to completion, its steps on the status;
@@ -130,6 +130,47 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     await e2e?.cleanup();
   });
 
+  it('a canary whose analysis alarm goes to ALARM is rolled back, the status names the alarm, and the digest is remembered', async () => {
+    e2e.world.setAlarm(ALARM, 'OK');
+    await applyConfig(CANARY_WITH_ANALYSIS, 'canary with analysis', 3 * 60 * 60);
+    const before = (await deployer.service('actors')).live?.digest;
+    const logMark = deployer.logs().length;
+    // First, as in a world of its own: no earlier 5xx at the load balancer for the error rate to count
+    // (a canary that served errors just before failed it on its error rate, not the alarm). 1.0.5: the
+    // canary that passes, next, rolls 1.1.0 out over it.
+    const canary = (await e2e.world.push('actors', '1.0.5')).digest;
+    await deployer.waitFor('the canary phase', (status) =>
+      status.services.find((s) => s.name === 'actors')?.currentRollout?.strategy?.phase === 'canary 10 %'
+        ? true
+        : undefined,
+    );
+    e2e.world.setAlarm(ALARM, 'ALARM');
+    const actors = await settled('actors RolledBack by the analysis', (s) =>
+      s.failedDigests.some((f) => f.digest === canary),
+    );
+    e2e.world.setAlarm(ALARM, 'OK');
+    expect(actors.recentRollouts[0]).toMatchObject({
+      result: 'RolledBack',
+      reason: 'StrategyProbeFailed',
+      to: { digest: canary },
+    });
+    expect(actors.sync.message).toContain(`analysis failed: alarm ${ALARM} in ALARM`);
+    expect(actors.live?.digest).toBe(before);
+    const rolledBack = deployer
+      .logs()
+      .slice(logMark)
+      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
+    expect(rolledBack).toHaveLength(1);
+    expect(rolledBack[0]).toMatchObject({
+      via: 'StopServiceDeployment',
+      reason: expect.stringContaining(ALARM),
+    });
+    // Remembered as failed (asserted above): resyncs do not register it again.
+    expect(
+      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(canary)),
+    ).toHaveLength(1);
+  });
+
   it('a canary that passes: 10 % of production at the load balancer, the phase on the status, then 100 %', async () => {
     await applyConfig(
       '  strategy: canary\n  bakeMinutes: 0\n  canary: { percent: 10, bakeMinutes: 10 }\n',
@@ -170,6 +211,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
       'canary 10 % with a test header',
     );
     const before = (await deployer.service('actors')).live?.digest;
+    const logMark = deployer.logs().length; // the analysis canary was stopped before
     const bad = (await e2e.world.push('actors', '1.2.0', { servesErrors: true })).digest;
     const actors = await settled('actors RolledBack from the bad canary', (s) =>
       s.failedDigests.some((f) => f.digest === bad),
@@ -183,6 +225,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     // The first answer of the new revision stopped it: no good answer of it was ever counted.
     const stopped = deployer
       .logs()
+      .slice(logMark)
       .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
     expect(stopped).toHaveLength(1);
     expect(stopped[0]).toMatchObject({
@@ -191,45 +234,6 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     });
 
     expect((await notRetriedOverTwoResyncs(bad)).live?.digest).toBe(before);
-  });
-
-  it('a canary whose analysis alarm goes to ALARM is rolled back, the status names the alarm, and the digest is remembered', async () => {
-    e2e.world.setAlarm(ALARM, 'OK');
-    await applyConfig(CANARY_WITH_ANALYSIS, 'canary with analysis', 3 * 60 * 60);
-    const before = (await deployer.service('actors')).live?.digest;
-    const logMark = deployer.logs().length;
-    // 1.2.0 failed above: a version of its own that ^1.0.0 picks over both.
-    const canary = (await e2e.world.push('actors', '1.2.5')).digest;
-    await deployer.waitFor('the canary phase', (status) =>
-      status.services.find((s) => s.name === 'actors')?.currentRollout?.strategy?.phase === 'canary 10 %'
-        ? true
-        : undefined,
-    );
-    e2e.world.setAlarm(ALARM, 'ALARM');
-    const actors = await settled('actors RolledBack by the analysis', (s) =>
-      s.failedDigests.some((f) => f.digest === canary),
-    );
-    e2e.world.setAlarm(ALARM, 'OK');
-    expect(actors.recentRollouts[0]).toMatchObject({
-      result: 'RolledBack',
-      reason: 'StrategyProbeFailed',
-      to: { digest: canary },
-    });
-    expect(actors.sync.message).toContain(`analysis failed: alarm ${ALARM} in ALARM`);
-    expect(actors.live?.digest).toBe(before);
-    const rolledBack = deployer
-      .logs()
-      .slice(logMark)
-      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
-    expect(rolledBack).toHaveLength(1);
-    expect(rolledBack[0]).toMatchObject({
-      via: 'StopServiceDeployment',
-      reason: expect.stringContaining(ALARM),
-    });
-    // Remembered as failed (asserted above): resyncs do not register it again.
-    expect(
-      e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(canary)),
-    ).toHaveLength(1);
   });
 
   it('a blue-green whose green fails its test-traffic probe is rolled back at the hold: production never reached green', async () => {
