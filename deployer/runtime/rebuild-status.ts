@@ -12,6 +12,7 @@ import {
   type RolloutRecord,
   type RolloutResult,
 } from '../contract/status-model.ts';
+import { laterFirst } from '../domain/iso-time.ts';
 import { Reason } from '../domain/reasons.ts';
 import { isRolloutOf, type RevisionRecord, readRevisionTags } from '../domain/revision-tags.ts';
 import { liveImageOf } from '../domain/task-definition.ts';
@@ -82,7 +83,7 @@ async function rebuildService(
       service.failedDigests = mergeFailed(failed, service.failedDigests);
       service.events = live.events
         .map((e) => ({ id: e.id, createdAt: e.createdAt.toISOString(), message: e.message }))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .sort((a, b) => laterFirst(a.createdAt, b.createdAt))
         .slice(0, HISTORY_LIMITS.events);
     });
     // One line per service is 10,000 lines at start on a large installation: debug; the end is logged once.
@@ -104,7 +105,7 @@ export function mergeRollouts(
 ): RolloutRecord[] {
   const ids = new Set(found.map((r) => r.id));
   return [...found, ...known.filter((r) => !ids.has(r.id))]
-    .sort((a, b) => b.finishedAt.localeCompare(a.finishedAt))
+    .sort((a, b) => laterFirst(a.finishedAt, b.finishedAt))
     .slice(0, HISTORY_LIMITS.rollouts);
 }
 

@@ -12,6 +12,7 @@ import type {
   ServiceEvent,
   ServiceStatus,
 } from '../contract/status-model.ts';
+import { laterFirst } from '../domain/iso-time.ts';
 import { Reason } from '../domain/reasons.ts';
 import type { LiveServiceEvent } from '../domain/types.ts';
 
@@ -106,11 +107,11 @@ export function withEvents(
   const unseen = events.filter((e) => !ids.has(e.id)).map(statusEvent);
   if (unseen.length === 0) return undefined;
   const kept = [...known, ...unseen]
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .sort((a, b) => laterFirst(a.createdAt, b.createdAt))
     .slice(0, HISTORY_LIMITS.events);
   const added = unseen.filter((e) => kept.includes(e));
   if (added.length === 0) return undefined;
-  return { added: added.sort((a, b) => a.createdAt.localeCompare(b.createdAt)), events: kept };
+  return { added: added.sort((a, b) => laterFirst(b.createdAt, a.createdAt)), events: kept };
 }
 
 function statusEvent(event: ServiceEvent | LiveServiceEvent): ServiceEvent {
