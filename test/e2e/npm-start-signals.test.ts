@@ -11,19 +11,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileCacheEnv } from '../../local/tasks/compile-cache.ts';
+import { ANY_FREE_LOCAL_PORTS } from '../support/free-local-ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const FREE_PORTS = {
-  PORT: '0',
-  LOCAL_SQS_PORT: '0',
-  LOCAL_ECS_PORT: '0',
-  LOCAL_ECR_PORT: '0',
-  LOCAL_CLOUDFRONT_PORT: '0',
-  LOCAL_SSM_PORT: '0',
-  LOCAL_CLOUDWATCH_PORT: '0',
-  LOCAL_ACTORS_PORT: '0',
-  LOCAL_GITHUB_PORT: '0',
-};
+const FREE_PORTS = { PORT: '0', ...ANY_FREE_LOCAL_PORTS };
 const seen = new Set<number>();
 
 function parentOf(pid: number): number | undefined {

@@ -15,6 +15,7 @@ import { parse, parseDocument } from 'yaml';
 import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 import { compileCacheEnv } from '../../local/tasks/compile-cache.ts';
 import { type DeployerProcess, spawnDeployer } from '../support/deployer-process.ts';
+import { ANY_FREE_LOCAL_PORTS } from '../support/free-local-ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOC = path.join(ROOT, 'docs/quick-start.md');
@@ -105,10 +106,8 @@ describe('docs/quick-start.md', () => {
       const env = {
         CONFIG_PATH: configDir,
         STATUS_TOKEN: token,
-        LOCAL_SQS_PORT: '0',
-        LOCAL_ECS_PORT: '0',
+        ...ANY_FREE_LOCAL_PORTS,
         LOCAL_ECR_PORT: String(ecr),
-        LOCAL_CLOUDFRONT_PORT: '0',
         LOCAL_ACTORS_PORT: String(actors),
       };
       const digests = new Map<string, string>();

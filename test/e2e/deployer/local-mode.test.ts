@@ -8,16 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
 import { type DeployerProcess, spawnDeployer } from '../../support/deployer-process.ts';
+import { ANY_FREE_LOCAL_PORTS } from '../../support/free-local-ports.ts';
 import { actorsYaml } from '../../support/local-actors.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const LOCAL_PORTS = {
-  LOCAL_SQS_PORT: '0',
-  LOCAL_ECS_PORT: '0',
-  LOCAL_ECR_PORT: '0',
-  LOCAL_CLOUDFRONT_PORT: '0',
-  LOCAL_ACTORS_PORT: '0',
-};
+const LOCAL_PORTS = ANY_FREE_LOCAL_PORTS;
 
 /** `node deployer/main.ts` with only PATH, the compile cache and `env`, run until it exits (a refused start). */
 const deployerRunToExit = (env: Record<string, string>) =>

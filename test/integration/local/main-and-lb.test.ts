@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../local/task-commands.ts';
 import { type LocalWorld, startLocalWorld } from '../../../local/world.ts';
+import { ANY_FREE_LOCAL_PORTS } from '../../support/free-local-ports.ts';
 import { echoWorldOptions, eventually, FAST_TIMING, isAlive, quietLogger } from './helpers.ts';
 
 const LOCAL_MAIN = fileURLToPath(new URL('../../../local/main.ts', import.meta.url));
@@ -86,11 +87,7 @@ describe('npm run local / local:push', () => {
         ...process.env,
         LOG_LEVEL: 'warn',
         LOCAL_USE_ECHO_TASK: '1',
-        LOCAL_SQS_PORT: '0',
-        LOCAL_ECS_PORT: '0',
-        LOCAL_ECR_PORT: '0',
-        LOCAL_CLOUDFRONT_PORT: '0',
-        LOCAL_ACTORS_PORT: '0',
+        ...ANY_FREE_LOCAL_PORTS,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

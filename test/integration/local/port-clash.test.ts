@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalWorld } from '../../../local/world.ts';
+import { ANY_FREE_LOCAL_PORTS } from '../../support/free-local-ports.ts';
 import { startServiceProcess } from '../service/support/service-process.ts';
 import { quietLogger } from './helpers.ts';
 
@@ -43,12 +44,7 @@ describe('a port clash', () => {
         DEPLOYER_MODE: 'local',
         HOST: '127.0.0.1',
         PORT: String(port),
-        LOCAL_SQS_PORT: '0',
-        LOCAL_ECS_PORT: '0',
-        LOCAL_ECR_PORT: '0',
-        LOCAL_CLOUDFRONT_PORT: '0',
-        LOCAL_ACTORS_PORT: '0',
-        LOCAL_GITHUB_PORT: '0',
+        ...ANY_FREE_LOCAL_PORTS,
         LOG_FORMAT: 'json',
       },
       { script: 'deployer/main.ts' },
