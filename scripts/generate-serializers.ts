@@ -4,13 +4,10 @@
 // response schema twice: GET and its HEAD route) and compiled their `anyOf` branches with ajv on the
 // first `/status` answer: ~0.4 s of CPU per start. deployer/http/precompiled-schemas.ts hands these
 // to Fastify instead, so a deployer compiles no schema at all.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import fastJsonStringify from 'fast-json-stringify';
 import { serviceHistorySchema } from '../deployer/contract/history-schema.ts';
 import { deployerStatusSchema, serviceStatusSchema } from '../deployer/contract/status-schema.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { type GeneratedModule, staleFiles } from './generated-files.ts';
 
 export interface SerializerSpec {
   /** The generated module, relative to the repository root (a `.d.ts` is written beside it). */
@@ -93,18 +90,12 @@ export function generatedSerializer(spec: SerializerSpec): { js: string; dts: st
   return { js: `${header(spec)}${imports.join('')}${body.trim()}\nexport default serialize;\n`, dts };
 }
 
+/** The serializers as they would be written now. */
+export function serializerModules(): GeneratedModule[] {
+  return SERIALIZERS.map((spec) => ({ file: spec.file, ...generatedSerializer(spec) }));
+}
+
 /** Generated files whose text differs from what the schemas produce now (relative paths). */
-export async function staleSerializers(): Promise<string[]> {
-  const stale: string[] = [];
-  for (const spec of SERIALIZERS) {
-    const { js, dts } = generatedSerializer(spec);
-    for (const [file, text] of [
-      [spec.file, js],
-      [spec.file.replace(/\.js$/, '.d.ts'), dts],
-    ] as const) {
-      const current = await readFile(path.join(ROOT, file), 'utf8').catch(() => undefined);
-      if (current !== text) stale.push(file);
-    }
-  }
-  return stale;
+export function staleSerializers(): Promise<string[]> {
+  return staleFiles(serializerModules());
 }

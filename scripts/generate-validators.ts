@@ -6,8 +6,6 @@
 // reason. `--check` only compares, exiting 1 when a checked-in file no longer matches its schema
 // (test/unit/config/generated-validators and test/unit/http/precompiled-schemas do the same in
 // `npm test`). Edit a schema, then run `npm run validators` and commit the result.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Ajv, type Options } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { serviceHistorySchema } from '../deployer/contract/history-schema.ts';
@@ -22,9 +20,8 @@ import {
   syncBodySchema,
 } from '../deployer/http/request-schemas.ts';
 import { NOTIFICATION_SETTINGS_SCHEMA } from '../deployer/notifications/notification-schema.ts';
-import { generatedSerializer, SERIALIZERS, staleSerializers } from './generate-serializers.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { serializerModules, staleSerializers } from './generate-serializers.ts';
+import { type GeneratedModule, staleFiles, writeModules } from './generated-files.ts';
 
 export interface ValidatorSpec {
   /** The generated module, relative to the repository root (a `.d.ts` is written beside it). */
@@ -130,20 +127,14 @@ export function generatedModule(spec: ValidatorSpec): { js: string; dts: string 
   return { js: `${header(spec)}${imports.join('')}${body}\n`, dts };
 }
 
+/** The validators as they would be written now. */
+function validatorModules(): GeneratedModule[] {
+  return VALIDATORS.map((spec) => ({ file: spec.file, ...generatedModule(spec) }));
+}
+
 /** Generated files whose text differs from what the schemas produce now (relative paths). */
-export async function staleValidators(): Promise<string[]> {
-  const stale: string[] = [];
-  for (const spec of VALIDATORS) {
-    const { js, dts } = generatedModule(spec);
-    for (const [file, text] of [
-      [spec.file, js],
-      [spec.file.replace(/\.js$/, '.d.ts'), dts],
-    ] as const) {
-      const current = await readFile(path.join(ROOT, file), 'utf8').catch(() => undefined);
-      if (current !== text) stale.push(file);
-    }
-  }
-  return stale;
+export function staleValidators(): Promise<string[]> {
+  return staleFiles(validatorModules());
 }
 
 async function main(args: string[]): Promise<number> {
@@ -152,20 +143,7 @@ async function main(args: string[]): Promise<number> {
     for (const file of stale) process.stderr.write(`${file} is out of date; run \`npm run validators\`\n`);
     return stale.length === 0 ? 0 : 1;
   }
-  for (const spec of VALIDATORS) {
-    const { js, dts } = generatedModule(spec);
-    await mkdir(path.dirname(path.join(ROOT, spec.file)), { recursive: true });
-    await writeFile(path.join(ROOT, spec.file), js);
-    await writeFile(path.join(ROOT, spec.file.replace(/\.js$/, '.d.ts')), dts);
-    process.stdout.write(`wrote ${spec.file}\n`);
-  }
-  for (const spec of SERIALIZERS) {
-    const { js, dts } = generatedSerializer(spec);
-    await mkdir(path.dirname(path.join(ROOT, spec.file)), { recursive: true });
-    await writeFile(path.join(ROOT, spec.file), js);
-    await writeFile(path.join(ROOT, spec.file.replace(/\.js$/, '.d.ts')), dts);
-    process.stdout.write(`wrote ${spec.file}\n`);
-  }
+  await writeModules([...validatorModules(), ...serializerModules()]);
   return 0;
 }
 
