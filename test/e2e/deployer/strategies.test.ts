@@ -82,6 +82,18 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     expect(registrations()).toBe(1);
     return deployer.service('actors');
   };
+  /** The strategy gate stopped the ECS deployment exactly once since `logMark`, for `reason`. */
+  const expectOneGateRollback = (logMark: number, reason: string) => {
+    const rolledBack = deployer
+      .logs()
+      .slice(logMark)
+      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
+    expect(rolledBack).toHaveLength(1);
+    expect(rolledBack[0]).toMatchObject({
+      via: 'StopServiceDeployment',
+      reason: expect.stringContaining(reason),
+    });
+  };
   /** Production requests (no test header) as users send them, until stopped. */
   const users = () => {
     let running = true;
@@ -156,15 +168,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     });
     expect(actors.sync.message).toContain(`analysis failed: alarm ${ALARM} in ALARM`);
     expect(actors.live?.digest).toBe(before);
-    const rolledBack = deployer
-      .logs()
-      .slice(logMark)
-      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
-    expect(rolledBack).toHaveLength(1);
-    expect(rolledBack[0]).toMatchObject({
-      via: 'StopServiceDeployment',
-      reason: expect.stringContaining(ALARM),
-    });
+    expectOneGateRollback(logMark, ALARM);
     // Remembered as failed (asserted above): resyncs do not register it again.
     expect(
       e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(canary)),
@@ -223,15 +227,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     });
     expect(actors.live?.digest).toBe(before);
     // The first answer of the new revision stopped it: no good answer of it was ever counted.
-    const stopped = deployer
-      .logs()
-      .slice(logMark)
-      .filter((line) => line.msg === 'strategy gate: rolling the ECS deployment back');
-    expect(stopped).toHaveLength(1);
-    expect(stopped[0]).toMatchObject({
-      via: 'StopServiceDeployment',
-      reason: expect.stringContaining('HTTP 500'),
-    });
+    expectOneGateRollback(logMark, 'HTTP 500');
 
     expect((await notRetriedOverTwoResyncs(bad)).live?.digest).toBe(before);
   });
