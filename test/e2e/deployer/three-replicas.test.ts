@@ -5,8 +5,15 @@
 // machine stretches it); the cap only bounds the wait.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployerStatus, ServiceStatus } from '../../../deployer/contract/status-model.ts';
+import { type HeldProxy, startHeldProxy } from '../../resilience/support/held-proxy.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
-import { type E2eEnvironment, servedVersion, startE2eEnvironment } from '../../support/e2e-environment.ts';
+import {
+  ACTORS_FILE,
+  type E2eEnvironment,
+  servedVersion,
+  startE2eEnvironment,
+} from '../../support/e2e-environment.ts';
+import { actorsYaml } from '../../support/local-actors.ts';
 
 /** What every replica must show alike: the shared truth in ECS and the config, not a replica's own view. */
 function shared(status: DeployerStatus) {
@@ -32,13 +39,30 @@ const CAP_MS = 60_000;
 describe('deployer e2e: three replicas, one killed mid-rollout', { timeout: 240_000 }, () => {
   let e2e: E2eEnvironment;
   let replicas: DeployerProcess[];
+  let verifyProxy: HeldProxy;
 
   beforeAll(async () => {
-    // Slow verification (20 probes 250 ms apart) leaves a window to kill the acting replica.
-    e2e = await startE2eEnvironment({
-      actors: { verifySuccesses: 20, verifyIntervalSeconds: 0.25 },
-      workload: 'echo',
-    });
+    e2e = await startE2eEnvironment({ workload: 'echo' });
+    // The verify probe goes through a proxy the test holds before the push: the acting replica stays
+    // in Verifying until it has been killed there, however slow the machine (20 probes 250 ms apart
+    // made that window before: 5 s of waiting, twice, as the survivor verified again).
+    verifyProxy = await startHeldProxy(e2e.world.serviceUrl('actors'));
+    await e2e.repo.commit(
+      {
+        [ACTORS_FILE]: actorsYaml({
+          semver: '^1.0.0',
+          verify: {
+            url: `${verifyProxy.url}/version`,
+            successes: 3,
+            intervalSeconds: 0.1,
+            timeoutSeconds: 60,
+          },
+          cdn: true,
+          rolloutTimeoutSeconds: 30,
+        }),
+      },
+      'verify through the held proxy',
+    );
     // Started through the environment, so cleanup stops every replica even when one fails to start.
     replicas = await Promise.all([1, 2, 3].map(() => e2e.startDeployer()));
     const v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
@@ -52,6 +76,7 @@ describe('deployer e2e: three replicas, one killed mid-rollout', { timeout: 240_
   }, 200_000);
   afterAll(async () => {
     await e2e?.cleanup();
+    await verifyProxy?.close();
   });
 
   it('rolls a push out once, shows it on every replica and agrees after the acting one is killed', async () => {
@@ -72,6 +97,7 @@ describe('deployer e2e: three replicas, one killed mid-rollout', { timeout: 240_
     const registeredLines = (replica: DeployerProcess) =>
       replica.logs().filter((line) => line.msg === 'task definition registered');
     const before = new Map(replicas.map((replica) => [replica, registeredLines(replica).length]));
+    verifyProxy.hold();
     const pushed = await e2e.world.push('actors', '1.1.0');
     const isOurs = (s: ServiceStatus) => s.currentRollout?.to.digest === pushed.digest;
     // The acting replica: the one that registered the revision.
@@ -113,6 +139,7 @@ describe('deployer e2e: three replicas, one killed mid-rollout', { timeout: 240_
     );
     await acting.stop('SIGKILL');
     expect(acting.child.signalCode).toBe('SIGKILL');
+    verifyProxy.release();
 
     // The first survivor to show the rollout done...
     const done = (status: DeployerStatus) =>
