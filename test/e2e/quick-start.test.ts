@@ -1,10 +1,12 @@
 // Runs docs/quick-start.md as written: every `sh` block's commands, every `yaml` edit of
 // config/services/actors.yaml, and every `<!-- expect: ... -->` checkpoint, in document order.
 // Differences from a human run, all about isolation: a copy of config/ in a temp dir (CONFIG_PATH),
-// free ports instead of 8080/4600-4603/5080 (URLs in commands are rewritten), and `npm run <x>` or
-// `npx ecs-gitops` replaced by the node command behind it (the entry files of package.json's scripts
-// and bin; test/integration/cli/bin.test.ts runs the real `npx ecs-gitops`).
-import { execFile } from 'node:child_process';
+// free ports instead of 8080/4600-4603/5080 (URLs in commands are rewritten), and `npm run local:push`
+// and `npx ecs-gitops` run in this process: what their entries run (runPush of local/push.ts, runCli
+// as bin/ecs-gitops.js runs it), with their environment, arguments and exit code, without a node
+// process each (nine of them cost ~6 CPU-s). The entries themselves run as processes elsewhere:
+// test/integration/cli/bin.test.ts runs the real `npx ecs-gitops`, and
+// test/integration/local/main-and-lb.test.ts runs local/push.ts. `npm start` is the real deployer.
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -13,14 +15,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
-import { compileCacheEnv } from '../../local/tasks/compile-cache.ts';
+import { runPush } from '../../local/push-command.ts';
+import { runCliInProcess } from '../support/cli-in-process.ts';
 import { type DeployerProcess, spawnDeployer } from '../support/deployer-process.ts';
 import { ANY_FREE_LOCAL_PORTS } from '../support/free-local-ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOC = path.join(ROOT, 'docs/quick-start.md');
-const SCRIPTS: Record<string, string> = { 'local:push': 'local/push.ts' };
-const BIN = 'bin/ecs-gitops.js';
 const CHECKPOINT_TIMEOUT_MS = 90_000;
 
 type QuickStartStep =
@@ -125,14 +126,13 @@ describe('docs/quick-start.md', () => {
         const script = words[0] === 'npm' && words[1] === 'run' && words[3] === '--';
         const cli = words[0] === 'npx' && words[1] === 'ecs-gitops';
         if (script || cli) {
-          const entry = cli ? BIN : SCRIPTS[words[2] ?? ''];
-          if (!entry)
+          if (script && words[2] !== 'local:push')
             throw new Error(`the guide runs \`${command}\`; teach quick-start.test.ts what it does`);
           const args = words.slice(cli ? 2 : 4);
-          const result = await node(entry, args, {
-            LOCAL_ECR_URL: `http://127.0.0.1:${ecr}`,
-            ECS_GITOPS_URL: deployerUrl,
-          });
+          const commandEnv = { LOCAL_ECR_URL: `http://127.0.0.1:${ecr}`, ECS_GITOPS_URL: deployerUrl };
+          const result = cli
+            ? await runCliInProcess(args, { env: commandEnv, cwd: ROOT })
+            : await inProcess((io) => runPush(args, { ...io, env: commandEnv }));
           log.push(`$ ${command} -> ${result.code}\n${result.stdout}${result.stderr}`);
           const allowed = cli && args[0] === 'diff' ? [0, 2] : [0];
           if (!allowed.includes(result.code))
@@ -155,12 +155,25 @@ describe('docs/quick-start.md', () => {
         throw new Error(`the guide runs \`${command}\`; teach quick-start.test.ts what it does`);
       };
 
-      /** Replaces the sections the snippet names (`image:`, `rollout:`), as the guide says to. */
+      const configRevision = async () =>
+        ((await (await fetch(`${deployerUrl}/status`)).json()) as DeployerStatus).config.revision;
+
+      /**
+       * Replaces the sections the snippet names (`image:`, `rollout:`), as the guide says to, and waits
+       * until the deployer has read the edit: a reader takes longer than the config watcher to get to
+       * the next command, and a push that arrived first would roll out under the old `rollout:`.
+       */
       const editSections = async (snippet: string) => {
+        const before = await configRevision();
         const document = parseDocument(await readFile(actorsFile, 'utf8'));
         for (const [key, value] of Object.entries(parse(snippet) as Record<string, unknown>))
           document.set(key, value);
         await writeFile(actorsFile, document.toString());
+        await until(
+          'the deployer has read the edit',
+          async () => (await configRevision()) !== before,
+          30_000,
+        );
       };
 
       // What the guide promises about the broken image: remembered as failed, shown as rolled back.
@@ -258,17 +271,20 @@ function reached(service: ServiceStatus, state: string, tag: string, digests: Ma
   return live !== undefined && live === digests.get(tag);
 }
 
-function node(entry: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(ROOT, entry), ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...compileCacheEnv(), ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
+/** Runs a command's function with captured streams, as its entry would print them. */
+async function inProcess(
+  run: (io: { stdout(text: string): void; stderr(text: string): void }) => Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const code = await run({
+    stdout: (text) => {
+      out.stdout += text;
+    },
+    stderr: (text) => {
+      out.stderr += text;
+    },
   });
+  return { code, ...out };
 }
 
 /** Distinct ports that were free a moment ago (all held open until every one is chosen). */
