@@ -96,6 +96,11 @@ export type MotoLimit = keyof typeof MOTO_LIMITS;
  *   configuration it wants kept (planDeploymentConfiguration), and ranges are checked by `validate`.
  * - CloudWatch GetMetricData does not round StartTime down to the minute (AWS: "Start time less than 15
  *   days ago - Round down to the nearest whole minute"); the adapter sums every data point it gets.
+ * - Fixed, not tolerated: SQS ReceiveMessage takes a FIFO queue's in-flight groups once, when a long poll
+ *   starts, so a group unblocked during the poll (its in-flight message deleted) stays unseen until the
+ *   poll ends empty, and the poll spins a core meanwhile (moto/sqs/models.py receive_message). The tests'
+ *   moto loads test/support/moto_sqs_long_poll.py, which looks at the groups afresh on every pass; the
+ *   QueuePort contract's "long poll that began while a group was in flight" test pins it.
  */
 export const MOTO_TOLERATED_DIFFERENCES = [
   'cloudfront-invalidation-status-upper-case',

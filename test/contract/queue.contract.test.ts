@@ -162,6 +162,24 @@ contract<QueueSubject>(
       expect([...firstOfA, ...rest.map((m) => m.body)]).toEqual(sent);
     });
 
+    // A long poll returns as soon as a message is available ("If a message is available, the call returns
+    // sooner than WaitTimeSeconds", API_ReceiveMessage.html), and deleting a group's in-flight message makes
+    // its next message available (FIFO-queues-understanding-logic.html): a poll that began while the group
+    // was blocked returns it. Unpatched moto 5.2 ends that poll empty (test/contract/moto-limits.ts).
+    it('a long poll that began while a group was in flight returns its next message once the first is deleted', async () => {
+      const queue = await subject().newQueue();
+      await queue.send(reconcile('a', 'first'), signal);
+      await queue.send(reconcile('a', 'second'), signal);
+      const [first] = await queue.receive(1, 1, signal);
+      expect(first?.body).toEqual(reconcile('a', 'first'));
+      const polling = queue.receive(10, 3, signal);
+      // Orders the calls, asserts nothing: the poll reaches the queue before the delete (a poll that came
+      // after it would find the message at once, and the test would prove less, not fail).
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await queue.delete(first!.receiptHandle, signal);
+      expect((await polling).map((m) => m.body)).toEqual([reconcile('a', 'second')]);
+    });
+
     // ChangeMessageVisibility with VisibilityTimeout 0 makes the message visible at once; it is received again
     // with a higher ApproximateReceiveCount, still ahead of the later messages of its group.
     it('changeVisibility(0) returns a message to the head of its group with a higher receive count', async () => {

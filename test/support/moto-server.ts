@@ -1,6 +1,7 @@
 // moto (https://docs.getmoto.org), the independent AWS emulator on the machine's Python, started once per
-// test file on a free loopback port: `python3 -m moto.server -p PORT`. One server answers every service
-// (ECS, ECR, SQS, CloudFront, EventBridge, ...), so every AWS_ENDPOINT_URL_* points at it.
+// test file on a free loopback port: `python3 -m moto.server -p PORT`, with one fix of its SQS long poll
+// loaded first (moto_sqs_long_poll.py). One server answers every service (ECS, ECR, SQS, CloudFront,
+// EventBridge, ...), so every AWS_ENDPOINT_URL_* points at it.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort } from '../../local/tasks/free-port.ts';
@@ -144,6 +145,19 @@ export async function startMoto(options: { startTimeoutMs?: number } = {}): Prom
   };
 }
 
+/**
+ * `python -m moto.server` with one fix loaded first: moto's SQS long poll returns a FIFO message whose
+ * group is unblocked mid-poll, as AWS does, instead of spinning until the poll ends
+ * (test/support/moto_sqs_long_poll.py says why and cites AWS).
+ */
+const SERVE_PATCHED = [
+  'import sys',
+  `sys.path.insert(0, ${JSON.stringify(import.meta.dirname)})`,
+  'import moto_sqs_long_poll',
+  'from moto.server import main',
+  'main(sys.argv[1:])',
+].join('; ');
+
 /** How often a port another process took between freePort() and moto's bind is given up for a new one. */
 const PORT_ATTEMPTS = 3;
 
@@ -157,7 +171,7 @@ async function serveOnFreePort(
 ): Promise<{ endpoint: string; child: ChildProcess; exited: Promise<void> }> {
   for (let attempt = 1; ; attempt++) {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
-    const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', new URL(endpoint).port], {
+    const child = spawn(python, ['-c', SERVE_PATCHED, '-H', '127.0.0.1', '-p', new URL(endpoint).port], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
     });
