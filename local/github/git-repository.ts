@@ -26,6 +26,12 @@ export class GitRepository {
   readonly dir: string;
   /** Writes one at a time: each reads a head and moves it. */
   #writes: Promise<unknown> = Promise.resolve();
+  /**
+   * Branch names git accepted: whether a name is valid depends on the name alone, and asking git again
+   * for the same few names was over a quarter of the stand-in's git processes (a pull request's state
+   * is read from its branches on every listing).
+   */
+  readonly #validBranches = new Set<string>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -199,12 +205,14 @@ export class GitRepository {
   }
 
   async #checkBranch(branch: string): Promise<void> {
+    if (this.#validBranches.has(branch)) return;
     const valid = await this.#git(['check-ref-format', '--branch', branch]).then(
       () => !branch.startsWith('-'),
       () => false,
     );
     if (!valid)
       throw new GitRepositoryError('invalid', `${JSON.stringify(branch)} is not a valid branch name`);
+    this.#validBranches.add(branch);
   }
 
   #git(args: string[], input?: Buffer, env: Record<string, string> = {}): Promise<string> {

@@ -1,6 +1,7 @@
 // GitHubPort over Octokit: @octokit/core with the retry plugin (5xx and network errors, with backoff)
 // and the throttling plugin (waits out primary and secondary rate limits as GitHub asks, per
-// "Troubleshooting the REST API": not before `x-ratelimit-reset`, or `retry-after` seconds).
+// "Troubleshooting the REST API": not before `x-ratelimit-reset`, or `retry-after` seconds; and
+// spaces writes a second apart, per "Best practices for using the REST API").
 // Auth: a token, or a GitHub App whose installation tokens @octokit/auth-app mints and renews.
 // REST references: "Create a deployment", "Create a deployment status" (docs.github.com/rest/deployments),
 // "Create a commit status" (docs.github.com/rest/commits/statuses); for a pin pull request "Get
@@ -11,6 +12,8 @@ import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+// The build the throttling plugin itself loads: its `write` option takes a Bottleneck.Group.
+import Bottleneck from 'bottleneck/light.js';
 import type { Logger } from 'pino';
 import type {
   CommitState,
@@ -27,6 +30,12 @@ const ReportingOctokit = Octokit.plugin(retry, throttling);
 /** GitHub caps deployment status descriptions at 140 characters; longer ones are a 422. */
 export const MAX_DESCRIPTION = 140;
 
+/**
+ * Least time between two writes (POST, PATCH, PUT, DELETE): "Best practices for using the REST API"
+ * asks for at least one second between them, and the throttling plugin's own `write` group uses it.
+ */
+export const WRITE_SPACING_MS = 1_000;
+
 export interface OctokitGitHubOptions {
   settings: Pick<GitHubSettings, 'auth' | 'apiUrl' | 'owner' | 'repo'>;
   logger: Logger;
@@ -36,6 +45,8 @@ export interface OctokitGitHubOptions {
   maxRateLimitWaitSeconds?: number;
   /** Unit of the retry plugin's backoff ((n+1)² units); tests shorten it. */
   retryBaseMs?: number;
+  /** Least time between two writes of this client (default WRITE_SPACING_MS); tests shorten it. */
+  writeSpacingMs?: number;
 }
 
 export class OctokitGitHub implements GitHubPort, PinPullRequestPort {
@@ -87,7 +98,16 @@ export class OctokitGitHub implements GitHubPort, PinPullRequestPort {
         retries: 3,
         ...(options.retryBaseMs === undefined ? {} : { retryAfterBaseValue: options.retryBaseMs }),
       },
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        // The plugin's `write` option (ThrottlingOptions, @octokit/plugin-throttling's types): the
+        // same group it builds by default, one writer at a time, with our spacing.
+        write: new Bottleneck.Group({
+          maxConcurrent: 1,
+          minTime: options.writeSpacingMs ?? WRITE_SPACING_MS,
+        }),
+      },
       log: {
         debug: () => {},
         info: () => {},

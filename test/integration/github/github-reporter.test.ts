@@ -42,7 +42,13 @@ describe('GitHubReporter over Octokit against the GitHub stand-in', { timeout: 6
   let reporter: GitHubReporter;
   const reporterFor = (settings: Pick<GitHubSettings, 'auth' | 'apiUrl' | 'owner' | 'repo'>) =>
     new GitHubReporter({
-      github: new OctokitGitHub({ settings, logger: silent, retryBaseMs: 10, requestTimeoutMs: 2_000 }),
+      github: new OctokitGitHub({
+        settings,
+        logger: silent,
+        retryBaseMs: 10,
+        requestTimeoutMs: 2_000,
+        writeSpacingMs: 10,
+      }),
       servedUrl: (service) => `http://${service}.example/`,
       statusContext: 'ecs-gitops/config',
       logger: silent,
@@ -153,8 +159,10 @@ describe('GitHubReporter over Octokit against the GitHub stand-in', { timeout: 6
   });
 
   it('waits out a 403 rate limit and then delivers, in order', async () => {
-    // The window starts when the fault is set: 1 s passed before the first call at a CI load of 10-15.
-    github.setFault({ kind: 'rate-limit', seconds: 5 });
+    // Held until a call was refused (each 403 naming a reset a second ahead), then lifted: a fixed
+    // window had to be 5 s long, as a second could pass before the first call at a CI load of 10-15.
+    const mark = github.calls().length;
+    github.setFault({ kind: 'rate-limit', seconds: 1, held: true });
     reporter.report(started('r4'));
     reporter.report({
       kind: 'succeeded',
@@ -163,9 +171,27 @@ describe('GitHubReporter over Octokit against the GitHub stand-in', { timeout: 6
       message: 'ok',
       at: '',
     });
+    await expect
+      .poll(
+        () =>
+          github
+            .calls()
+            .slice(mark)
+            .some((c) => c.status === 403),
+        { timeout: 20_000, interval: 20 },
+      )
+      .toBe(true);
+    github.setFault(undefined);
     await reporter.idle();
-    const calls = github.calls();
-    expect(calls.some((c) => c.status === 403)).toBe(true);
+    const calls = github.calls().slice(mark);
+    // Octokit came back no earlier than the reset the 403 named.
+    const [refused] = calls.filter((c) => c.status === 403);
+    const accepted = calls.filter((c) => c.status === 201);
+    expect(accepted).toHaveLength(3);
+    // The clock of a timer may run a few ms behind Date.now(): a retry is never seconds early.
+    expect(Date.parse(accepted[0]?.at ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(refused?.rateLimitReset ?? '') - 100,
+    );
     const deployment = github
       .deployments()
       .find((d) => (d.payload as { rolloutId?: string }).rolloutId === 'r4');
@@ -200,6 +226,7 @@ describe('GitHubReporter over Octokit against the GitHub stand-in', { timeout: 6
         logger: silent,
         retryBaseMs: 1,
         requestTimeoutMs: 100,
+        writeSpacingMs: 10,
       }),
       servedUrl: () => undefined,
       statusContext: 'ecs-gitops/config',

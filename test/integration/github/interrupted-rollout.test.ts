@@ -33,6 +33,7 @@ describe('an interrupted rollout in GitHub', () => {
         settings: { auth: { kind: 'token', token: 'test-token' }, apiUrl: github.url, owner: 'o', repo: 'r' },
         logger: silent,
         retryBaseMs: 10,
+        writeSpacingMs: 10,
       }),
       servedUrl: () => 'http://actors.test/',
       statusContext: 'ecs-gitops/config',

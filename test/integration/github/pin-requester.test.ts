@@ -77,7 +77,13 @@ describe('PinRequester over Octokit against the GitHub stand-in and a git reposi
     pins = new PinRequester({
       // The stand-in answers from a real git repository: at a CI load of 10-15 a call took over the
       // adapter's default 10 s, which counted a `failed` pin before the retry succeeded.
-      github: new OctokitGitHub({ settings, logger: silent, retryBaseMs: 10, requestTimeoutMs: 50_000 }),
+      github: new OctokitGitHub({
+        settings,
+        logger: silent,
+        retryBaseMs: 10,
+        requestTimeoutMs: 50_000,
+        writeSpacingMs: 10,
+      }),
       settings: { baseBranch: 'main', configDir: 'config' },
       service: (name): ServiceStatus =>
         fakeServiceStatus(name, {
