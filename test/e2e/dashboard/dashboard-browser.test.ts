@@ -54,6 +54,23 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
     runtime.setStatus(fakeDeployerStatus());
   });
 
+  /** The page's poll interval and its wait before a new event stream (deployer/http/dashboard/page-script.ts). */
+  const POLL_INTERVAL_MS = 2_000;
+  const RECONNECT_MS = 3_000;
+  /**
+   * Puts the tab's timers on Playwright's clock (https://playwright.dev/docs/clock): time flows as
+   * usual, and a test that waits on one of the page's production intervals (the 2 s poll, the 3 s
+   * before a new event stream) moves the clock on by that interval instead of sitting it out. The
+   * clock stays for the rest of the file (it cannot be taken off a context) and slows every later
+   * page by ~0.5 s, so the tests that use it come last.
+   */
+  let clockInstalled = false;
+  const withClock = async (page: Page) => {
+    if (!clockInstalled) await page.clock.install();
+    clockInstalled = true;
+    return page;
+  };
+
   const failed = () =>
     fakeDeployerStatus({
       services: [
@@ -109,20 +126,6 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
     }
   });
 
-  it('falls back to polling /dashboard/state when the event stream is blocked', async () => {
-    const page = await freshPage();
-    try {
-      await page.route('**/events', (route) => route.abort());
-      await page.goto(url);
-      await page.waitForSelector('#live.live-polling', { timeout: 5000 });
-      runtime.setStatus(failed());
-      await page.waitForSelector('[data-service="actors"][data-state="Failed"]', { timeout: 5000 });
-      expect(await page.textContent('#live')).toBe('polling every 2 s');
-    } finally {
-      await leave(page);
-    }
-  });
-
   it('says to reload when the session ran out, instead of calling the deployer unreachable', async () => {
     const page = await freshPage();
     try {
@@ -132,26 +135,6 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       await page.goto(url);
       await page.waitForSelector('#live.live-offline', { timeout: 8000 });
       expect(await page.textContent('#live')).toBe('signed out: reload the page to sign in again');
-    } finally {
-      await leave(page);
-    }
-  });
-
-  it('opens a new event stream after the browser gave one up on an HTTP error', async () => {
-    const page = await freshPage();
-    try {
-      let refusals = 0;
-      await page.route('**/events', (route) => {
-        if (refusals > 0) return route.continue();
-        refusals += 1;
-        return route.fulfill({ status: 503, body: 'restarting' }); // EventSource does not retry this
-      });
-      await page.goto(url);
-      await page.waitForSelector('#live.live-polling', { timeout: 5000 });
-      await page.waitForSelector('#live.live-connected', { timeout: 8000 });
-      runtime.setStatus(failed());
-      await page.waitForSelector('[data-service="actors"][data-state="Failed"]', { timeout: 5000 });
-      expect(await page.textContent('#live')).toBe('live'); // polling stopped for good
     } finally {
       await leave(page);
     }
@@ -427,6 +410,45 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
     } finally {
       await leave(page);
       await operated.app.close();
+    }
+  });
+
+  // Last: they put the tab on Playwright's clock (withClock).
+  it('falls back to polling /dashboard/state when the event stream is blocked', async () => {
+    const page = await withClock(await freshPage());
+    try {
+      await page.route('**/events', (route) => route.abort());
+      await page.goto(url);
+      await page.waitForSelector('#live.live-polling', { timeout: 5000 });
+      runtime.setStatus(failed());
+      // The next poll, one interval on: the change reaches the page through it.
+      await page.clock.fastForward(POLL_INTERVAL_MS);
+      await page.waitForSelector('[data-service="actors"][data-state="Failed"]', { timeout: 5000 });
+      expect(await page.textContent('#live')).toBe('polling every 2 s');
+    } finally {
+      await leave(page);
+    }
+  });
+
+  it('opens a new event stream after the browser gave one up on an HTTP error', async () => {
+    const page = await withClock(await freshPage());
+    try {
+      let refusals = 0;
+      await page.route('**/events', (route) => {
+        if (refusals > 0) return route.continue();
+        refusals += 1;
+        return route.fulfill({ status: 503, body: 'restarting' }); // EventSource does not retry this
+      });
+      await page.goto(url);
+      await page.waitForSelector('#live.live-polling', { timeout: 5000 });
+      // The page opens a new stream RECONNECT_MS after the browser gave the first one up.
+      await page.clock.fastForward(RECONNECT_MS);
+      await page.waitForSelector('#live.live-connected', { timeout: 8000 });
+      runtime.setStatus(failed());
+      await page.waitForSelector('[data-service="actors"][data-state="Failed"]', { timeout: 5000 });
+      expect(await page.textContent('#live')).toBe('live'); // polling stopped for good
+    } finally {
+      await leave(page);
     }
   });
 });
