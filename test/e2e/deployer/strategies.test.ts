@@ -14,15 +14,22 @@
 //   back through it, the load balancer never sent green a production request;
 // - a linear rollout to completion, its steps on the status;
 // - acceptance 3, under the plain rolling update: a broken image fails in ECS, is rolled back
-//   automatically, the status says Failed with the reason, no invalidation is created, and periodic
-//   resyncs do not retry the failed digest (was broken-image.test.ts, with a world and deployer of its
-//   own; it runs last here, after the linear rollout left 1.4.0 live).
+//   automatically, the status says Failed with the reason, no invalidation is created, and resyncs
+//   (the message the periodic timer queues) do not retry the failed digest (was broken-image.test.ts,
+//   with a world and deployer of its own; it runs last here, after the linear rollout left 1.4.0 live).
 // An approval held then approved, and a rollout held by a freeze window, are proven through the process
-// by gates.test.ts ("holds a new digest at PendingApproval..." / "approve rolls the held digest out",
-// "a deny window holds a rollout...").
+// by restarts.test.ts's gates ("holds a new digest at PendingApproval..." / "approve rolls the held
+// digest out", "a deny window holds a rollout...").
 // A local ECS "minute" (bake times) lasts MINUTE_MS here.
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
+import {
+  deduplicationId,
+  encodeMessage,
+  messageGroupId,
+} from '../../../deployer/domain/events/queue-message.ts';
+import type { QueueMessage } from '../../../deployer/domain/types.ts';
 import type { DeployerProcess } from '../../support/deployer-process.ts';
 import {
   ACTORS_FILE,
@@ -68,13 +75,44 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     deployer.waitFor(what, (status) =>
       status.services.find((s) => s.name === 'actors' && s.currentRollout === null && test(s)),
     );
-  /** Two periodic resyncs (every 3 s here) pass without registering `image` again; the status after them. */
+  /**
+   * Queues a resync as the deployer's periodic timer does: the same message (kind `resync`, no
+   * trigger) through the intake queue, encoded by the deployer's own wire format. That the timer
+   * queues it every RESYNC_INTERVAL_SECONDS is test/unit/runtime/periodic-resync.test.ts's claim.
+   */
+  const queueResync = async () => {
+    const message: QueueMessage = {
+      kind: 'resync',
+      reason: `periodic (queued by strategies.test.ts) ${new Date().toISOString()} ${Math.random()}`,
+    };
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: e2e.world.endpoints.sqs,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      useQueueUrlAsEndpoint: false,
+    });
+    try {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: e2e.world.queueUrl,
+          MessageBody: encodeMessage(message),
+          MessageGroupId: messageGroupId(message),
+          MessageDeduplicationId: deduplicationId(message),
+        }),
+      );
+    } finally {
+      sqs.destroy();
+    }
+  };
+  /** Two resyncs, queued after the failure was recorded, pass without registering `image` again; the status after them. */
   const notRetriedOverTwoResyncs = async (image: string) => {
     const registrations = () =>
       e2e.world.taskDefinitions().filter((td) => JSON.stringify(td.containerDefinitions).includes(image))
         .length;
     expect(registrations()).toBe(1);
     const resyncs = await deployer.eventCount('resync');
+    await queueResync();
+    await queueResync();
     const deadline = Date.now() + 30_000;
     while ((await deployer.eventCount('resync')) < resyncs + 2 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -132,10 +170,10 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     e2e = await startE2eEnvironment({ world: { timing: { minuteMs: MINUTE_MS } }, workload: 'echo' });
     const v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
     await e2e.repo.commit({ [ACTORS_FILE]: withStrategy('') }, 'actors with a long rollout timeout');
-    // Resync every 3 s: "the failed digest is not retried" is then observable within the test. Each pass
-    // costs the deployer ~0.13 CPU-s (git and SDK calls); every second kept 13 % of a core busy, and on a
-    // loaded machine the passes queued up ahead of the test's image pushes in the FIFO intake queue.
-    deployer = await e2e.startDeployer({ RESYNC_INTERVAL_SECONDS: '3' });
+    // No periodic resync during the file (the e2e default, 300 s): the two scenarios that check a failed
+    // digest is not retried queue their resyncs when they need them (queueResync). A 3 s timer made
+    // each check sit out 3-6 s, and each pass costs the deployer ~0.13 CPU-s (git and SDK calls).
+    deployer = await e2e.startDeployer();
     await settled('actors Synced on 1.0.0', (s) => s.sync.state === 'Synced' && s.live?.digest === v100);
   });
   afterAll(async () => {
@@ -299,7 +337,7 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
     expect((await servedVersion(e2e.world)).digest).toBe(v140);
     expect(e2e.world.invalidations()).toHaveLength(invalidationsBefore);
 
-    // Periodic resyncs do not retry the failed digest.
+    // Resyncs (the periodic timer's message) do not retry the failed digest.
     const actors = await notRetriedOverTwoResyncs(broken);
     expect(actors.live?.digest).toBe(v140);
     expect(actors.failedDigests.map((f) => f.digest)).toContain(broken);
