@@ -40,7 +40,11 @@ interface EcsSubject extends Subject {
   ecs(options?: { listPageSize?: number }): EcsPort;
   /** The SDK client of an SDK world (stand-in, moto), for ECS calls no port method makes yet. */
   client?: ECSClient;
-  /** A fresh family (revision 1) and a service running it, made the way this world makes resources. */
+  /**
+   * A fresh family (revision 1) and a service running it, made the way this world makes resources. Tests
+   * about task definitions or lookups ask for `desiredCount: 0`: a stand-in task is a process of its own,
+   * started and health-checked for the rest of the file, and those tests read no task.
+   */
   newService(options?: { desiredCount?: number; loadBalancers?: LoadBalancer[] }): Promise<NewService>;
   /** Deregisters one revision (DeregisterTaskDefinition): it turns INACTIVE. */
   deregister(taskDefinitionArn: string): Promise<void>;
@@ -273,7 +277,7 @@ contract<EcsSubject>(
     // by one" (API_RegisterTaskDefinition.html, API_TaskDefinition.html revision); DescribeTaskDefinition
     // with include TAGS returns the tags given at registration (API_DescribeTaskDefinition.html).
     it('registerTaskDefinition adds the next revision, described back with its containers and tags', async () => {
-      const { family, taskDefinitionArn } = await subject().newService();
+      const { family, taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
       const ecs = subject().ecs();
       const current = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
       const next: TaskDefinition = {
@@ -311,7 +315,7 @@ contract<EcsSubject>(
     // "The family for the latest ACTIVE revision, family and revision (family:revision) for a specific
     // revision in the family, or full ARN" (API_DescribeTaskDefinition.html, taskDefinition).
     it('describeTaskDefinition resolves a family to its newest ACTIVE revision and family:n to revision n', async () => {
-      const { family, taskDefinitionArn } = await subject().newService();
+      const { family, taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
       const ecs = subject().ecs();
       const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
       const second = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
@@ -328,7 +332,7 @@ contract<EcsSubject>(
     unlessMotoLimit(world, 'ecs-describe-family-includes-inactive')(
       'describeTaskDefinition(family) passes over a deregistered newest revision',
       async () => {
-        const { family, taskDefinitionArn } = await subject().newService();
+        const { family, taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
         const ecs = subject().ecs();
         const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
         const second = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
@@ -343,7 +347,7 @@ contract<EcsSubject>(
     // requiresAttributes, compatibilities, registeredAt, registeredBy) that RegisterTaskDefinition does not
     // take (its request parameters, API_RegisterTaskDefinition.html): re-registering must not carry them.
     it('a described revision registers again as a new revision, its read-only fields set by ECS', async () => {
-      const { taskDefinitionArn } = await subject().newService();
+      const { taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
       const ecs = subject().ecs();
       const described = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
       const again = await ecs.registerTaskDefinition(described.taskDefinition, {}, signal);
@@ -359,8 +363,8 @@ contract<EcsSubject>(
     // revisions that belong to that family"; status ACTIVE leaves out deregistered (INACTIVE) revisions
     // (API_ListTaskDefinitions.html).
     it('listTaskDefinitions lists every ACTIVE revision of exactly that family', async () => {
-      const { family, taskDefinitionArn } = await subject().newService();
-      const other = await subject().newService();
+      const { family, taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
+      const other = await subject().newService({ desiredCount: 0 });
       const ecs = subject().ecs({ listPageSize: 1 });
       const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
       const second = await ecs.registerTaskDefinition(taskDefinition, {}, signal);
@@ -376,7 +380,7 @@ contract<EcsSubject>(
     unlessMotoLimit(world, 'ecs-list-task-definitions-ignores-sort-and-page-size')(
       'listTaskDefinitions answers newest first across pages of one revision',
       async () => {
-        const { family, taskDefinitionArn } = await subject().newService();
+        const { family, taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
         const ecs = subject().ecs({ listPageSize: 1 });
         const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
         const registered = [taskDefinitionArn];
@@ -389,7 +393,7 @@ contract<EcsSubject>(
     // TagResource: "If existing tags on a resource aren't specified in the request parameters, they aren't
     // changed"; a key given again takes the new value (API_TagResource.html).
     it('tagResource adds tags and overwrites a key given again, leaving the others', async () => {
-      const { taskDefinitionArn } = await subject().newService();
+      const { taskDefinitionArn } = await subject().newService({ desiredCount: 0 });
       const ecs = subject().ecs();
       const { taskDefinition } = await ecs.describeTaskDefinition(taskDefinitionArn, signal);
       const arn = await ecs.registerTaskDefinition(
@@ -456,7 +460,7 @@ contract<EcsSubject>(
 
     // updateService records the requested revision on the service in every world (moto included).
     it('updateService to an unregistered revision fails with a terminal error', async () => {
-      const { cluster, service, family } = await subject().newService();
+      const { cluster, service, family } = await subject().newService({ desiredCount: 0 });
       const error = await subject()
         .ecs()
         .updateService(
@@ -478,7 +482,7 @@ contract<EcsSubject>(
     ])(
       'describeService of a missing $what fails with terminal SERVICE_NOT_FOUND',
       async ({ cluster, service }) => {
-        await subject().newService();
+        await subject().newService({ desiredCount: 0 });
         const error = await subject()
           .ecs()
           .describeService(cluster, service, signal)
