@@ -20,19 +20,26 @@ export const SERVER_LIMITS = {
   maxRequestsPerSocket: 1_000,
 } as const;
 
+/** The deadlines a server may be built with instead (tests show the 408 in seconds, not in 11 s). */
+export interface SlowClientDeadlines {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  checkIntervalMs: number;
+}
+
 /** Fastify options that apply SERVER_LIMITS (keepAliveTimeout stays each server's own choice). */
-export function slowClientLimits(): {
+export function slowClientLimits(deadlines: SlowClientDeadlines = SERVER_LIMITS): {
   requestTimeout: number;
   maxRequestsPerSocket: number;
   http: ServerOptions;
 } {
   return {
-    requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    requestTimeout: deadlines.requestTimeoutMs,
     maxRequestsPerSocket: SERVER_LIMITS.maxRequestsPerSocket,
     http: {
-      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
-      requestTimeout: SERVER_LIMITS.requestTimeoutMs,
-      connectionsCheckingInterval: SERVER_LIMITS.checkIntervalMs,
+      headersTimeout: deadlines.headersTimeoutMs,
+      requestTimeout: deadlines.requestTimeoutMs,
+      connectionsCheckingInterval: deadlines.checkIntervalMs,
     },
   };
 }

@@ -10,7 +10,7 @@ import Fastify, {
 } from 'fastify';
 import pino from 'pino';
 import type { VersionReport } from '../common/contract.ts';
-import { limitConnections, slowClientLimits } from '../common/server-limits.ts';
+import { limitConnections, type SlowClientDeadlines, slowClientLimits } from '../common/server-limits.ts';
 import type { Credentials } from './basic-auth.ts';
 import { clientErrorAnswerer } from './client-error.ts';
 import { createGracefulDrain } from './graceful-drain.ts';
@@ -32,13 +32,15 @@ export interface ActorsAppOptions {
    * task, closes idle connections (otherwise it may reuse a socket the task just closed: 502s).
    */
   keepAliveTimeoutMs?: number;
+  /** Header and request deadlines (default SERVER_LIMITS'); tests shorten them. */
+  slowClientDeadlines?: SlowClientDeadlines;
 }
 
 export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
   const logger = options.logger ?? pino({ level: 'silent' });
   const requestLog = createRequestLog(logger, options.requestSummaryIntervalMs);
   const drain = createGracefulDrain();
-  const limits = slowClientLimits();
+  const limits = slowClientLimits(options.slowClientDeadlines);
   const app = Fastify({
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
     // Slow or stalled senders are cut within seconds (common/server-limits.ts).

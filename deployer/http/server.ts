@@ -4,7 +4,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { WEBHOOK_PATH } from '../../common/contract.ts';
-import { limitConnections, slowClientLimits } from '../../common/server-limits.ts';
+import { limitConnections, type SlowClientDeadlines, slowClientLimits } from '../../common/server-limits.ts';
 import type { DeployerRuntime } from '../runtime/runtime.ts';
 import { SETTINGS_DEFAULTS, type Settings } from '../runtime/settings.ts';
 import { parseApiTokens } from '../shared/api-tokens.ts';
@@ -38,6 +38,7 @@ export interface HttpTuning {
   deliveryCache?: DeliveryCache;
   webhookRate?: TokenBucketOptions;
   apiTimeoutMs?: number;
+  slowClientDeadlines?: SlowClientDeadlines;
 }
 
 export interface BuildServerOptions {
@@ -66,7 +67,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
     // Headers within 10 s, the whole request within 10 s, checked every second: slow senders do not
     // hold sockets (common/server-limits.ts).
-    ...slowClientLimits(),
+    ...slowClientLimits(tuning.slowClientDeadlines),
     // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection Node just closed
     // (which shows up as sporadic 502s).
     keepAliveTimeout: settings.mode === 'aws' ? 65_000 : 5_000,
