@@ -69,8 +69,16 @@ interface NpmStart {
   output(): string;
 }
 
+/**
+ * What a test waits for before it signals: `banner`, the whole deployer up (its log lines are part of
+ * the claim); `task healthy`, the seeded actors task answering its health check (so its exit-with-parent
+ * preload runs) and the deployer past the point where it watches its parent (the first thing local mode
+ * does): what a kill -9 claim needs, ~2.5 s and ~1 CPU-s of the deployer's start sooner.
+ */
+type StartedWhen = 'banner' | 'task healthy';
+
 /** `npm start` with free ports; `logFormat` sets LOG_FORMAT (unset: the default a user gets). */
-async function npmStart(logFormat?: 'json'): Promise<NpmStart> {
+async function npmStart(logFormat?: 'json', when: StartedWhen = 'banner'): Promise<NpmStart> {
   const npm = spawn('npm', ['start'], {
     cwd: ROOT,
     env: {
@@ -93,8 +101,8 @@ async function npmStart(logFormat?: 'json'): Promise<NpmStart> {
   if (npm.pid) seen.add(npm.pid);
   const started = { npm, output: () => output };
   await waitUntil(
-    'the deployer did not print its banner',
-    () => output.includes('Ctrl-C stops'),
+    when === 'banner' ? 'the deployer did not print its banner' : 'the seeded task did not become healthy',
+    () => output.includes(when === 'banner' ? 'Ctrl-C stops' : 'task healthy'),
     90_000,
     () => output,
   );
@@ -174,8 +182,10 @@ describe('npm start stops with its parent', () => {
     );
   }, 150_000);
 
+  // Killed as soon as the seeded task is healthy: the deployer watches its parent from the start of
+  // local mode on, and the stop it then runs is the SIGTERM/SIGINT tests' (those wait for the banner).
   it('kill -9 of npm: the deployer notices it was orphaned and stops with its tasks', async () => {
-    const started = await npmStart();
+    const started = await npmStart(undefined, 'task healthy');
     const tree = processTree(started);
     process.kill(started.npm.pid ?? 0, 'SIGKILL');
     await waitUntil(
@@ -187,7 +197,7 @@ describe('npm start stops with its parent', () => {
   }, 150_000);
 
   it('kill -9 of the deployer: its task processes exit too', async () => {
-    const started = await npmStart();
+    const started = await npmStart(undefined, 'task healthy');
     const tree = processTree(started);
     process.kill(tree.deployer, 'SIGKILL');
     await waitUntil(
