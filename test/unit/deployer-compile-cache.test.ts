@@ -1,5 +1,5 @@
 // Dockerfile.deployer ships Node's compile cache filled at build, so a starting deployer compiles
-// nothing and never loads Node's TypeScript stripper (test/integration/docker/compile-cache.test.ts
+// nothing and never loads Node's TypeScript stripper (test/integration/docker/deployer-image.test.ts
 // checks what that buys). Node keys the cache by V8 flags and user id: filled with other flags or as
 // another user, the deployer would find none of it and start cold without a word.
 import { readFileSync } from 'node:fs';
