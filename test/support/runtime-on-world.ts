@@ -25,7 +25,11 @@ export interface WorldForRuntimesOptions {
    * Where the deployers read their config: the actors service's YAML written to a directory, or a git
    * repository the test commits to (each deployer then keeps its own mirror, as a replacement task does).
    */
-  config: { actors: Parameters<typeof worldActorsYaml>[1] } | { repository: string };
+  config:
+    | { actors: Parameters<typeof worldActorsYaml>[1] }
+    | { repository: string }
+    /** The actors service's YAML built by the test once the world runs (a verify URL of its own). */
+    | { actorsYaml: (world: LocalWorld) => Promise<string> };
   /** The queue's visibility timeout, and the deployers' VISIBILITY_TIMEOUT_SECONDS (default 30). */
   visibilityTimeoutSeconds?: number;
   /** Receives before the redrive policy moves a message to the DLQ (default the template's). */
@@ -70,11 +74,11 @@ export async function startWorldForRuntimes(options: WorldForRuntimesOptions): P
   });
   const tempRoot = await mkdtemp(path.join(os.tmpdir(), `${options.name}-`));
   const { config } = options;
-  if ('actors' in config) {
+  if (!('repository' in config)) {
     await mkdir(path.join(tempRoot, 'config', 'services'), { recursive: true });
     await writeFile(
       path.join(tempRoot, 'config', 'services', 'actors.yaml'),
-      worldActorsYaml(world, config.actors),
+      'actors' in config ? worldActorsYaml(world, config.actors) : await config.actorsYaml(world),
     );
   }
   const running = new Set<DeployerOnWorld>();
@@ -86,12 +90,12 @@ export async function startWorldForRuntimes(options: WorldForRuntimesOptions): P
       DEPLOYER_MODE: 'local',
       QUEUE_URL: world.queueUrl,
       DLQ_URL: world.dlqUrl,
-      ...('actors' in config
-        ? { CONFIG_PATH: path.join(tempRoot, 'config') }
-        : {
+      ...('repository' in config
+        ? {
             CONFIG_REPOSITORY: config.repository,
             CONFIG_CACHE_DIR: path.join(tempRoot, `cache-${started}`),
-          }),
+          }
+        : { CONFIG_PATH: path.join(tempRoot, 'config') }),
       RESYNC_INTERVAL_SECONDS: '0',
       VISIBILITY_TIMEOUT_SECONDS: String(visibility),
       // Extend in-flight messages well within the visibility timeout.

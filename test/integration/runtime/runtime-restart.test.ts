@@ -7,19 +7,36 @@ import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import type { QueuePort } from '../../../deployer/ports.ts';
 import type { DeployerRuntime } from '../../../deployer/runtime/runtime.ts';
 import type { LocalWorld } from '../../../local/world.ts';
+import { type HeldProxy, startHeldProxy } from '../../resilience/support/held-proxy.ts';
+import { actorsYaml } from '../../support/local-actors.ts';
 import { startWorldForRuntimes, type WorldForRuntimes } from '../../support/runtime-on-world.ts';
 import { untilService } from '../../support/until-status.ts';
 
 let world: LocalWorld;
 let deployers: WorldForRuntimes;
+let verifyProxy: HeldProxy | undefined;
 
 beforeAll(async () => {
   deployers = await startWorldForRuntimes({
     name: 'runtime-restart',
     visibilityTimeoutSeconds: 3,
     config: {
-      // Enough consecutive successes that the first deployer is still verifying when it dies.
-      actors: { verify: { successes: 6, intervalSeconds: 1, timeoutSeconds: 20 }, rolloutTimeoutSeconds: 20 },
+      // The verify probe goes through a proxy the test holds: the first deployer is still verifying
+      // when it dies, however slow the machine (6 probes 1 s apart made that window before, and the
+      // second deployer then verified for 6 s too).
+      actorsYaml: async (started) => {
+        verifyProxy = await startHeldProxy(started.serviceUrl('actors'));
+        return actorsYaml({
+          verify: {
+            url: `${verifyProxy.url}/version`,
+            successes: 3,
+            intervalSeconds: 0.1,
+            timeoutSeconds: 20,
+          },
+          cdn: true,
+          rolloutTimeoutSeconds: 20,
+        });
+      },
     },
   });
   world = deployers.world;
@@ -27,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await deployers?.stop();
+  await verifyProxy?.close();
 });
 
 /** A queue that, once crashed, silently does nothing: no deletes, no visibility changes, no sends. */
@@ -68,11 +86,13 @@ describe('deployer restart mid-rollout', () => {
     await until(first, (s) => s.sync.state === 'Synced');
     const revisionsBefore = world.taskDefinitions().length;
 
+    verifyProxy?.hold();
     const pushed = await world.push('actors', '1.1.0');
     const midway = await until(first, (s) => s.currentRollout?.step === 'Verifying');
     const rolloutId = midway.currentRollout?.id;
     queue?.crash();
     await first.stop();
+    verifyProxy?.release();
 
     const second = await deployer();
     const done = await until(second, (s) => s.live?.digest === pushed.digest && s.sync.state === 'Synced');
