@@ -71,7 +71,10 @@ describe('deployer e2e: one aws-mode deployer process, scenario after scenario',
   };
 
   beforeAll(async () => {
-    e2e = await startE2eEnvironment();
+    // The echo task plays the actors images: the claims are the deployer's (the same /health and
+    // /version from the same env, ~0.3 CPU-s a task start instead of the actors service's ~0.6; the
+    // actors service itself is test/integration/service/'s and the quick start's).
+    e2e = await startE2eEnvironment({ workload: 'echo' });
     digests['1.0.0'] = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
     deployer = await e2e.startDeployer();
   });
