@@ -128,15 +128,31 @@ async function motoWorld(): Promise<LogsSubject> {
   };
 }
 
-contract<LogsSubject>('TaskLogsPort', { standin: standInWorld, moto: motoWorld }, (subject) => {
-  it('lastLines answers the newest lines of a stream, oldest first', async () => {
-    const { group, stream } = await subject().streamOfLines();
-    expect(await subject().logs.lastLines(group, stream, 5, signal)).toEqual(LINES.slice(-5));
-    expect(await subject().logs.lastLines(group, stream, 100, signal)).toEqual(LINES);
-  });
+/**
+ * The world with one stream of LINES for the whole file: both tests only read it, and on the stand-in
+ * each stream is a service whose task restarts (and writes again) until the world stops.
+ */
+function withOneStream(start: () => Promise<LogsSubject>): () => Promise<LogsSubject> {
+  return async () => {
+    const world = await start();
+    let stream: ReturnType<LogsSubject['streamOfLines']> | undefined;
+    return { ...world, streamOfLines: () => (stream ??= world.streamOfLines()) };
+  };
+}
 
-  it('lastLines of a stream that does not exist is empty, not an error', async () => {
-    const { group } = await subject().streamOfLines();
-    expect(await subject().logs.lastLines(group, 'talker/app/no-such-task', 5, signal)).toEqual([]);
-  });
-});
+contract<LogsSubject>(
+  'TaskLogsPort',
+  { standin: withOneStream(standInWorld), moto: withOneStream(motoWorld) },
+  (subject) => {
+    it('lastLines answers the newest lines of a stream, oldest first', async () => {
+      const { group, stream } = await subject().streamOfLines();
+      expect(await subject().logs.lastLines(group, stream, 5, signal)).toEqual(LINES.slice(-5));
+      expect(await subject().logs.lastLines(group, stream, 100, signal)).toEqual(LINES);
+    });
+
+    it('lastLines of a stream that does not exist is empty, not an error', async () => {
+      const { group } = await subject().streamOfLines();
+      expect(await subject().logs.lastLines(group, 'talker/app/no-such-task', 5, signal)).toEqual([]);
+    });
+  },
+);
