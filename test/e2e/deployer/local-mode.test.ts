@@ -1,6 +1,6 @@
 // `npm start` (local mode): the deployer starts its own local world, prints a banner with the token,
 // picks up edits of the config directory, and leaves no process behind on SIGINT. Plus: startup
-// failures exit 1 with a message that names what to fix.
+// failures exit 1 with a message that names what to fix (a taken PORT: test/integration/local/port-clash.test.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -152,19 +152,5 @@ describe('deployer startup failures', () => {
     const result = deployerRunToExit({ PORT: '0', ...LOCAL_PORTS, LOG_FORMAT: 'xml' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('deployer cannot start: LOG_FORMAT="xml" must be json or pretty');
-  });
-
-  it('exits 1 with the reason when the port is taken', async () => {
-    const { createServer } = await import('node:net');
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as { port: number }).port;
-    try {
-      const result = deployerRunToExit({ PORT: String(port), ...LOCAL_PORTS, LOCAL_USE_ECHO_TASK: '1' });
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain('EADDRINUSE');
-    } finally {
-      blocker.close();
-    }
   });
 });

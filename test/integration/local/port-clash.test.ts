@@ -36,6 +36,8 @@ describe('a port clash', () => {
     });
   });
 
+  // (Also the claim of local-mode.test.ts's "exits 1 with the reason when the port is taken", which
+  // started one more local-mode deployer for it.) The world's tasks are not the claim: the echo task.
   it("on the deployer's PORT in local mode: exit 1, and stderr names the HTTP server and PORT", async () => {
     const port = await takenPort();
     const deployer = startServiceProcess(
@@ -45,14 +47,15 @@ describe('a port clash', () => {
         HOST: '127.0.0.1',
         PORT: String(port),
         ...ANY_FREE_LOCAL_PORTS,
+        LOCAL_USE_ECHO_TASK: '1',
         LOG_FORMAT: 'json',
       },
       { script: 'deployer/main.ts' },
     );
     expect((await deployer.exited).code).toBe(1);
-    expect(deployer.output()).toContain(
-      `deployer cannot start: The deployer's HTTP server cannot listen on 127.0.0.1:${port}: the port is in use`,
+    expect(deployer.stderr()).toContain(
+      `deployer cannot start: The deployer's HTTP server cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE`,
     );
-    expect(deployer.output()).toContain('Set PORT to a free port, or PORT=0 for any free port.');
+    expect(deployer.stderr()).toContain('Set PORT to a free port, or PORT=0 for any free port.');
   }, 90_000);
 });

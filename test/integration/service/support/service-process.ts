@@ -11,6 +11,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything written to stdout and stderr so far. */
   output(): string;
+  /** What was written to stderr alone. */
+  stderr(): string;
   /** JSON log lines from stdout. */
   logs(): Array<Record<string, unknown>>;
   /** Resolves with the first match of `pattern` in the output (rejects on timeout or exit). */
@@ -58,6 +60,7 @@ export function startServiceProcess(
   return {
     child,
     output,
+    stderr: () => stderr,
     logs: () =>
       stdout
         .split('\n')
