@@ -19,7 +19,7 @@ beforeAll(async () => {
   } = await startRuntimeOnWorld({
     name: 'runtime-world',
     actors: {
-      verify: { successes: 2, intervalSeconds: 1, timeoutSeconds: 20 },
+      verify: { successes: 2, intervalSeconds: 0.1, timeoutSeconds: 20 },
       rolloutTimeoutSeconds: 20,
     },
     env: { WAIT_POLL_MS: '100' },
