@@ -22,7 +22,7 @@ let deployers: WorldForRuntimes;
 let repo: ConfigRepo;
 
 const actorsYaml = (suspended: boolean) =>
-  worldActorsYaml(world, { verify: { successes: 1, intervalSeconds: 1, timeoutSeconds: 20 }, suspended });
+  worldActorsYaml(world, { verify: { successes: 1, intervalSeconds: 0.1, timeoutSeconds: 20 }, suspended });
 
 beforeAll(async () => {
   repo = await ConfigRepo.create();

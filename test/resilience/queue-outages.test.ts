@@ -24,7 +24,7 @@ let runtime: DeployerRuntime;
 
 const actorsYaml = (suspended: boolean, pin?: string) =>
   worldActorsYaml(world, {
-    verify: { successes: 1, intervalSeconds: 1, timeoutSeconds: 20 },
+    verify: { successes: 1, intervalSeconds: 0.1, timeoutSeconds: 20 },
     suspended,
     ...(pin ? { pin } : {}),
   });

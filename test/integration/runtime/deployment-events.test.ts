@@ -19,7 +19,7 @@ beforeAll(async () => {
     stop: stopAll,
   } = await startRuntimeOnWorld({
     name: 'deployment-events',
-    actors: { verify: { successes: 1, intervalSeconds: 1, timeoutSeconds: 20 } },
+    actors: { verify: { successes: 1, intervalSeconds: 0.1, timeoutSeconds: 20 } },
     env: { WAIT_POLL_MS: String(FALLBACK_POLL_MS) },
     tuning: { receiveWaitSeconds: 1 },
   }));
