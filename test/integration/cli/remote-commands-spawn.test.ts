@@ -117,10 +117,16 @@ describe('ecs-gitops (spawned)', () => {
       expect(stdout).toMatch(new RegExp(`^  ${verb} `, 'm'));
   });
 
+  // In-process: the verb reads both from the environment it is given (the spawned tests above show the
+  // entry gives it the process's); either decides whatever stdout is (test/unit/cli/colour.test.ts).
   it('colours the table with FORCE_COLOR and never with NO_COLOR', async () => {
-    const forced = await cli(['status'], { ECS_GITOPS_TOKEN: TEST_TOKEN, FORCE_COLOR: '1' });
+    const run = (env: Record<string, string>) =>
+      runCliInProcess(['status'], { env: { ECS_GITOPS_URL: url, ECS_GITOPS_TOKEN: TEST_TOKEN, ...env } });
+    const forced = await run({ FORCE_COLOR: '1' });
+    expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('\u001b[32mSynced');
-    const plain = await cli(['status'], { ECS_GITOPS_TOKEN: TEST_TOKEN, FORCE_COLOR: '1', NO_COLOR: '1' });
+    const plain = await run({ FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(plain.code).toBe(0);
     expect(plain.stdout).not.toContain('\u001b[');
   });
 });
