@@ -14,20 +14,6 @@ const LOOPBACK = { HOST: '127.0.0.1', PORT: '0' };
 afterAll(killAllServiceProcesses);
 
 describe('node service/main.ts', () => {
-  it('serves actors over HTTP with the credentials from the environment', async () => {
-    const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, DEPLOY_IMAGE_DIGEST: 'sha256:feed' });
-    const url = await listeningUrl(service);
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const actors = await fetch(`${url}/actors`, { headers: { authorization: AUTH } });
-    expect(actors.status).toBe(200);
-    expect(await actors.json()).toHaveLength(8);
-    expect((await (await fetch(`${url}/version`)).json()) as { digest: string }).toMatchObject({
-      digest: 'sha256:feed',
-    });
-    service.child.kill('SIGTERM');
-    expect(await service.exited).toEqual({ code: 0, signal: null });
-  });
-
   it('refuses to start without credentials, exits 1 and names the variables to set', async () => {
     const service = startServiceProcess({ ...LOOPBACK });
     expect(await service.exited).toEqual({ code: 1, signal: null });
@@ -181,13 +167,26 @@ describe('node service/main.ts', () => {
     expect(logs.at(-1)?.msg).toBe('stopped');
   });
 
-  it('never logs the Authorization header or the configured password', async () => {
-    const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, LOG_LEVEL: 'trace' });
+  // One process for both claims: serving with the credentials and digest of the environment, and at
+  // the most verbose level (trace) neither the Authorization header nor the password in any line.
+  it('serves actors over HTTP with the credentials from the environment, exits 0 on SIGTERM, and never logs the Authorization header or the configured password', async () => {
+    const service = startServiceProcess({
+      ...LOOPBACK,
+      ...CREDENTIALS,
+      DEPLOY_IMAGE_DIGEST: 'sha256:feed',
+      LOG_LEVEL: 'trace',
+    });
     const url = await listeningUrl(service);
-    await fetch(`${url}/actors`, { headers: { authorization: AUTH } });
-    await fetch(`${url}/actors`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const actors = await fetch(`${url}/actors`, { headers: { authorization: AUTH } });
+    expect(actors.status).toBe(200);
+    expect(await actors.json()).toHaveLength(8);
+    expect((await (await fetch(`${url}/version`)).json()) as { digest: string }).toMatchObject({
+      digest: 'sha256:feed',
+    });
+    await (await fetch(`${url}/actors`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } })).arrayBuffer();
     service.child.kill('SIGTERM');
-    await service.exited;
+    expect(await service.exited).toEqual({ code: 0, signal: null });
     expect(service.output()).not.toContain(AUTH.slice('Basic '.length));
     expect(service.output()).not.toContain('Zm9vOmJhcg==');
     expect(service.output()).not.toContain(CREDENTIALS.ACTORS_AUTH_PASSWORD);
