@@ -7,6 +7,9 @@
 // - gates: approval: manual holds a new digest until `approve` (and a newer digest needs a new
 //   approval), a rejection blocks its digest across a restart, a deny window computed from now holds a
 //   rollout, and sync --override-window starts it (logged with the token's name).
+// One restart serves both (a deployer start costs ~2.6 CPU-s): the signed push is rolled out first,
+// the gates' rejection restarts the deployer (SIGTERM, exit 0), and the history is read at the end
+// from the deployer started after it.
 // Acceptance 4 (kill -9 mid-rollout, then a new deployer converges with one revision and one
 // invalidation for the rollout, no event lost) is test/resilience/chaos-kill.test.ts's: the same
 // spawned deployer killed in Waiting and in Verifying (held there until the kill lands), right after
@@ -30,6 +33,10 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
   /** The deployer running now (each scenario replaces it). */
   let deployer: DeployerProcess;
   let v100: string;
+  /** The signed push's commit whose author the history must still name after a restart. */
+  let historySha = '';
+  /** Restarts so far: the history is read from a deployer started after the signed push's rollout. */
+  let restarts = 0;
 
   beforeAll(async () => {
     e2e = await startE2eEnvironment({ workload: 'echo' });
@@ -44,14 +51,19 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
     await e2e?.cleanup();
   });
 
-  describe('history survives a restart (issue 16 item 5)', () => {
-    it('a pushed commit pinning 1.0.0 records its author, and history names them after a restart', async () => {
+  describe('history survives a restart (issue 16 item 5): the rollout of a signed push', () => {
+    it('a pushed commit pinning 1.0.0 rolls actors back to 1.0.0 (the restart and the history are checked after the gates)', async () => {
       const before = await e2e.repo.git('rev-parse', 'HEAD');
-      const sha = await e2e.repo.commit(
+      historySha = await e2e.repo.commit(
         { [ACTORS_FILE]: e2e.actorsYaml({ pin: '1.0.0' }) },
         'pin actors to 1.0.0',
       );
-      const payload = pushPayload({ before, after: sha, repository: REPOSITORY, files: [ACTORS_FILE] });
+      const payload = pushPayload({
+        before,
+        after: historySha,
+        repository: REPOSITORY,
+        files: [ACTORS_FILE],
+      });
       const head = {
         ...(payload.head_commit as object),
         author: { name: 'Grace Hopper', email: 'g@example.invalid' },
@@ -66,30 +78,6 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
       await deployer.waitFor('actors on 1.0.0', (s) =>
         s.services.find((x) => x.sync.state === 'Synced' && x.live?.digest === v100),
       );
-
-      expect(await deployer.stop()).toBe(0);
-      deployer = await e2e.startDeployer();
-      await deployer.waitFor('ready again', (s) => s.services.find((x) => x.name === 'actors'));
-
-      // The CLI in-process over the restarted deployer's real HTTP (the spawned entry has tests of its
-      // own, test/integration/cli/).
-      const env = {
-        ECS_GITOPS_URL: deployer.url,
-        ECS_GITOPS_TOKEN: e2e.deployerEnv().STATUS_TOKEN ?? '',
-      };
-      const json = await runCliInProcess(['history', 'actors', '--json'], { env });
-      expect(json.code, json.stderr).toBe(0);
-      const history = JSON.parse(json.stdout) as ServiceHistory;
-      expect(history.revisions[0]).toMatchObject({
-        live: true,
-        digest: v100,
-        result: 'Succeeded',
-        configRevision: sha,
-        trigger: { kind: 'git-push', commit: sha, author: 'Grace Hopper', message: 'pin actors to 1.0.0' },
-      });
-      const table = await runCliInProcess(['history', 'actors'], { env: { ...env, NO_COLOR: '1' } });
-      expect(table.code, table.stderr).toBe(0);
-      expect(table.stdout).toContain(`git push ${sha.slice(0, 12)} by Grace Hopper: "pin actors to 1.0.0"`);
     });
   });
 
@@ -141,8 +129,10 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
       expect(rejected.sync.state).toBe('Failed');
       expect(rejected.live?.digest).toBe(v120);
 
-      await deployer.stop('SIGTERM');
+      // One restart for two claims: the rejection, and the signed push's history (read at the end).
+      expect(await deployer.stop('SIGTERM')).toBe(0);
       deployer = await e2e.startDeployer();
+      restarts += 1;
       const again = await deployer.waitFor('actors Rejected after a restart', (status) =>
         status.services.find((s) => s.sync.reason === 'Rejected' && s.lastReconciledAt !== null),
       );
@@ -186,6 +176,41 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
           (line) => line.msg === 'rollout started outside its sync window: manual sync --override-window',
         );
       expect(overridden).toMatchObject({ service: 'actors', digest: v140, by: 'status-token' });
+    });
+  });
+
+  describe('history survives a restart (issue 16 item 5): after the restart', () => {
+    it('history still names the pushed commit, its author and message (ECS tags, not memory)', async () => {
+      expect(restarts).toBeGreaterThan(0);
+      // The CLI in-process over the restarted deployer's real HTTP (the spawned entry has tests of its
+      // own, test/integration/cli/).
+      const env = {
+        ECS_GITOPS_URL: deployer.url,
+        ECS_GITOPS_TOKEN: e2e.deployerEnv().STATUS_TOKEN ?? '',
+      };
+      const json = await runCliInProcess(['history', 'actors', '--json'], { env });
+      expect(json.code, json.stderr).toBe(0);
+      const history = JSON.parse(json.stdout) as ServiceHistory;
+      // The gates rolled 1.2.0 and then 1.4.0 out since: the pinned 1.0.0 is no longer the live one.
+      const live = (await deployer.service('actors')).live?.digest;
+      expect(history.revisions[0]).toMatchObject({ live: true, digest: live });
+      expect(history.revisions.find((r) => r.configRevision === historySha)).toMatchObject({
+        live: false,
+        digest: v100,
+        result: 'Succeeded',
+        configRevision: historySha,
+        trigger: {
+          kind: 'git-push',
+          commit: historySha,
+          author: 'Grace Hopper',
+          message: 'pin actors to 1.0.0',
+        },
+      });
+      const table = await runCliInProcess(['history', 'actors'], { env: { ...env, NO_COLOR: '1' } });
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout).toContain(
+        `git push ${historySha.slice(0, 12)} by Grace Hopper: "pin actors to 1.0.0"`,
+      );
     });
   });
 });
