@@ -7,12 +7,13 @@
 // response, whoever answers it (a route, the error or not-found handler, Fastify itself), passes
 // through writeHead before its first byte.
 // Fastify's inject() uses light-my-request's own objects: only real HTTP passes here.
-import {
-  type IncomingMessage,
-  type OutgoingHttpHeader,
-  type OutgoingHttpHeaders,
-  ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+// node:http from the CommonJS loader, not `import { ServerResponse } from 'node:http'`: an ES import
+// of node:http reads every export, and its WebSocket, CloseEvent and MessageEvent getters load undici
+// (Node's fetch), which the service never calls: ~0.1 CPU-s at every start (as in the deployer's
+// adapters/http/verify-probe.ts). https://nodejs.org/api/process.html#processgetbuiltinmoduleid
+const { ServerResponse: NodeServerResponse } = process.getBuiltinModule('node:http');
 
 let lastRequestNumber = 0;
 
@@ -73,7 +74,9 @@ type Headers = OutgoingHttpHeaders | OutgoingHttpHeader[];
 
 /** The classes to give http.createServer (Fastify's `http` option) so `watch` sees every response. */
 export function servedHttpClasses(watch: ResponseWatcher): ServedHttpClasses {
-  class WatchedResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  class WatchedResponse<
+    Request extends IncomingMessage = IncomingMessage,
+  > extends NodeServerResponse<Request> {
     // Node's writeHead takes (status, reason?, headers?) or (status, headers?): passed on as given.
     override writeHead(statusCode: number, reason?: string | Headers, headers?: Headers): this {
       // A second writeHead throws in Node; it must not count as a second response.
