@@ -1,4 +1,7 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startMotoBroker } from './support/moto-broker.ts';
 
@@ -19,7 +22,33 @@ export default async function setup(project: TestProject): Promise<() => Promise
           process.env.TEST_PROCESS_FILES ? '; integration and e2e set by TEST_PROCESS_FILES' : ''
         }`;
   console.log(`files at a time: ${workers} (${why})`);
+  const warmUp = startCompileCacheWarmUp(project.config.env?.NODE_COMPILE_CACHE);
   const broker = await startMotoBroker();
   project.vitest.getRootProject().provide('motoBroker', broker.url);
-  return () => broker.stop();
+  return async () => {
+    // A run shorter than the warm-up (a few unit files) does not wait for it.
+    if (warmUp && warmUp.exitCode === null && warmUp.signalCode === null) warmUp.kill('SIGKILL');
+    await broker.stop();
+  };
+}
+
+/**
+ * Compiles the modules of the programs tests spawn into an empty compile cache (a fresh clone's first
+ * run, CI) while the unit layer runs: test/compile-cache-warm-up.ts says why. A cache that has entries
+ * is left alone: the processes keep it current themselves, and the warm-up would cost ~2 CPU-s.
+ */
+function startCompileCacheWarmUp(cache: string | undefined): ChildProcess | undefined {
+  if (!cache || hasEntries(cache)) return undefined;
+  return spawn(process.execPath, [path.join(import.meta.dirname, 'compile-cache-warm-up.ts')], {
+    env: { ...process.env, NODE_COMPILE_CACHE: cache },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+function hasEntries(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
 }
