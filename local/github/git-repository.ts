@@ -1,7 +1,9 @@
 // The repository behind the GitHub stand-in's contents, refs and pulls endpoints: a real git
 // repository on disk (the one the deployer reads its config from), changed with plumbing only
 // (hash-object, a private index, commit-tree, update-ref), so a checked-out work tree is never
-// touched. Blob ids are GitHub's content `sha`, as on GitHub.
+// touched. Blob ids are GitHub's content `sha`, as on GitHub. Names are resolved with
+// `git cat-file --batch-check`, several in one process where an answer needs them together: each git
+// process costs ~20 ms of CPU and 60-200 ms of wall on a loaded 2-core machine.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,6 +51,20 @@ export class GitRepository {
     return this.#resolve(`refs/heads/${branch}`);
   }
 
+  /** The commits several branches point at, read by one git process; undefined for a bad or absent one. */
+  async branchHeads(branches: string[]): Promise<(string | undefined)[]> {
+    const valid = await Promise.all(
+      branches.map((branch) =>
+        this.#checkBranch(branch).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    const found = await this.#lookup(branches.filter((_, i) => valid[i]).map((b) => `refs/heads/${b}`));
+    return valid.map((ok) => (ok ? found.shift()?.oid : undefined));
+  }
+
   /** A commit named by a branch or a sha, or undefined. */
   async commitOf(ref: string): Promise<string | undefined> {
     if (/^[0-9a-f]{40}$/.test(ref)) return this.#resolve(ref);
@@ -58,20 +74,22 @@ export class GitRepository {
   /** A file's bytes and blob id at a commit; undefined when absent (or not a file). */
   async file(commit: string, file: string): Promise<{ content: Buffer; blob: string } | undefined> {
     checkPath(file);
-    const blob = await this.#resolve(`${commit}:${file}`);
-    if (!blob) return undefined;
-    const type = (await this.#git(['cat-file', '-t', blob])).trim();
-    if (type !== 'blob') return undefined;
-    return { content: await this.#gitBytes(['cat-file', 'blob', blob]), blob };
+    // One process for the id, the type and the bytes: `<oid> <type> <size>\n<bytes>\n`, or `<name> missing`.
+    const name = `${commit}:${file}`;
+    const out = await this.#gitBytes(['cat-file', '--batch', '-z'], Buffer.from(`${name}\0`));
+    const header = /^([0-9a-f]{40}) (\w+) (\d+)\n/.exec(out.subarray(0, 128).toString('latin1'));
+    if (header?.[2] !== 'blob') return undefined;
+    const start = header[0].length;
+    return { content: out.subarray(start, start + Number(header[3])), blob: header[1] as string };
   }
 
   /** Creates the branch at `sha`; a conflict when it exists. */
   createBranch(branch: string, sha: string): Promise<void> {
     return this.#write(async () => {
       await this.#checkBranch(branch);
-      if (!(await this.#resolve(sha))) throw new GitRepositoryError('invalid', 'Object does not exist');
-      if (await this.#resolve(`refs/heads/${branch}`))
-        throw new GitRepositoryError('conflict', 'Reference already exists');
+      const [object, existing] = await this.#lookup([sha, `refs/heads/${branch}`]);
+      if (!object) throw new GitRepositoryError('invalid', 'Object does not exist');
+      if (existing) throw new GitRepositoryError('conflict', 'Reference already exists');
       await this.#git(['update-ref', `refs/heads/${branch}`, sha, '0'.repeat(40)]);
     });
   }
@@ -80,9 +98,10 @@ export class GitRepository {
   moveBranch(branch: string, sha: string, force: boolean): Promise<void> {
     return this.#write(async () => {
       await this.#checkBranch(branch);
-      const current = await this.#resolve(`refs/heads/${branch}`);
+      const [head, object] = await this.#lookup([`refs/heads/${branch}`, sha]);
+      const current = head?.oid;
       if (!current) throw new GitRepositoryError('not-found', 'Reference does not exist');
-      if (!(await this.#resolve(sha))) throw new GitRepositoryError('invalid', 'Object does not exist');
+      if (!object) throw new GitRepositoryError('invalid', 'Object does not exist');
       if (!force && !(await this.isAncestor(current, sha)))
         throw new GitRepositoryError('invalid', 'Update is not a fast forward');
       await this.#git(['update-ref', `refs/heads/${branch}`, sha, current]);
@@ -104,9 +123,14 @@ export class GitRepository {
     return this.#write(async () => {
       checkPath(input.file);
       await this.#checkBranch(input.branch);
-      const parent = await this.#resolve(`refs/heads/${input.branch}`);
+      // The branch and the file on it in one read (inside the write queue: nothing moves the branch).
+      const [head, file] = await this.#lookup([
+        `refs/heads/${input.branch}`,
+        `refs/heads/${input.branch}:${input.file}`,
+      ]);
+      const parent = head?.oid;
       if (!parent) throw new GitRepositoryError('not-found', `Branch ${input.branch} not found`);
-      const existing = await this.#resolve(`${parent}:${input.file}`);
+      const existing = file?.oid;
       if (existing && input.expectedBlob === undefined)
         throw new GitRepositoryError('invalid', '"sha" wasn\'t supplied.');
       if (existing && input.expectedBlob !== existing)
@@ -158,8 +182,9 @@ export class GitRepository {
   /** Fast-forwards `base` to `head` when it can, else records a merge commit (the "Merge" button). */
   merge(base: string, head: string, message: string, author: CommitIdentity): Promise<string> {
     return this.#write(async () => {
-      const baseSha = await this.#resolve(`refs/heads/${base}`);
-      const headSha = await this.#resolve(`refs/heads/${head}`);
+      const [baseHead, headHead] = await this.#lookup([`refs/heads/${base}`, `refs/heads/${head}`]);
+      const baseSha = baseHead?.oid;
+      const headSha = headHead?.oid;
       if (!baseSha || !headSha) throw new GitRepositoryError('not-found', 'Branch not found');
       if (await this.isAncestor(baseSha, headSha)) {
         await this.#git(['update-ref', `refs/heads/${base}`, headSha, baseSha]);
@@ -197,11 +222,30 @@ export class GitRepository {
   }
 
   async #resolve(name: string): Promise<string | undefined> {
-    // `<commit>:<path>` takes the rest of the name as the path: no `^{object}` after it.
-    const spec = name.includes(':') ? name : `${name}^{object}`;
-    const out = await this.#git(['rev-parse', '--verify', '--quiet', spec]).catch(() => '');
-    const sha = out.trim();
-    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+    return (await this.#lookup([name]))[0]?.oid;
+  }
+
+  /**
+   * The object each name (a ref, an object id, `<commit>:<path>`) names, by one `git cat-file
+   * --batch-check -z`: in order, `<oid> <type> <size>` or `<name> missing` (a name may hold a newline).
+   */
+  async #lookup(names: string[]): Promise<({ oid: string; type: string } | undefined)[]> {
+    if (names.length === 0) return [];
+    const out = await this.#git(
+      ['cat-file', '--batch-check', '-z'],
+      Buffer.from(names.map((name) => `${name}\0`).join('')),
+    );
+    let offset = 0;
+    return names.map((name) => {
+      const found = /^([0-9a-f]{40}) (\w+) \d+\n/.exec(out.slice(offset));
+      if (found) {
+        offset += found[0].length;
+        return { oid: found[1] as string, type: found[2] as string };
+      }
+      // `<name> missing` (or `ambiguous`): skip the name, then the rest of the line.
+      offset = out.indexOf('\n', offset + name.length) + 1;
+      return undefined;
+    });
   }
 
   async #checkBranch(branch: string): Promise<void> {

@@ -101,8 +101,7 @@ export function repositoryRoutes(options: {
   /** Lazily, as GitHub notices: an open pull request whose head reached its base is merged. */
   const refresh = async (pull: StandInPull): Promise<StandInPull> => {
     if (pull.state !== 'open' || !git) return pull;
-    const head = await git.branchHead(pull.head).catch(() => undefined);
-    const base = await git.branchHead(pull.base).catch(() => undefined);
+    const [head, base] = await git.branchHeads([pull.head, pull.base]);
     if (head && base && (await git.isAncestor(head, base))) {
       pull.state = 'closed';
       pull.merged = true;
@@ -145,8 +144,9 @@ export function repositoryRoutes(options: {
 
   const pullJson = async (pull: StandInPull, full: boolean) => {
     const { api, web } = urls(pull.owner, pull.repo);
-    const headSha = (await git?.branchHead(pull.head).catch(() => undefined)) ?? '0'.repeat(40);
-    const baseSha = (await git?.branchHead(pull.base).catch(() => undefined)) ?? '0'.repeat(40);
+    const [head, base] = (await git?.branchHeads([pull.head, pull.base])) ?? [];
+    const headSha = head ?? '0'.repeat(40);
+    const baseSha = base ?? '0'.repeat(40);
     const example = full
       ? schemas.example('pull-request')
       : (schemas.example('pull-request-simple-items') as unknown as Record<string, unknown>[])[0];
