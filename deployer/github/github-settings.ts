@@ -17,6 +17,11 @@ export interface GitHubSettings {
   /** Context of the commit status posted when a config commit is rejected. */
   statusContext: string;
   /**
+   * Least time between two writes (POST, PATCH, PUT, DELETE): "Best practices for using the REST API"
+   * asks for at least one second between them (the default); only a stand-in is written to faster.
+   */
+  writeSpacingMs?: number;
+  /**
    * Opt-in (GITHUB_PIN_PULL_REQUESTS=true): after a rollback, open a pull request pinning the version
    * ECS runs again in `<configDir>/services/<name>.yaml` on `baseBranch` (the branch the deployer reads).
    */
@@ -32,6 +37,7 @@ export interface PinPullRequestSettings {
 export const GITHUB_DEFAULTS = {
   apiUrl: 'https://api.github.com',
   statusContext: 'ecs-gitops/config',
+  writeSpacingMs: 1_000,
 } as const;
 
 /** Reads the GitHub settings; undefined when no credential is set; throws a SettingsError on bad values. */
@@ -92,6 +98,12 @@ export function loadGitHubSettings(env: NodeJS.ProcessEnv): GitHubSettings | und
     problems.push(`GITHUB_API_URL=${JSON.stringify(apiUrl)} must be an http(s) URL`);
   }
   const statusContext = text('GITHUB_STATUS_CONTEXT') ?? GITHUB_DEFAULTS.statusContext;
+  const spacing = text('GITHUB_WRITE_SPACING_MS');
+  const writeSpacingMs = spacing === undefined ? GITHUB_DEFAULTS.writeSpacingMs : Number(spacing);
+  if (!/^\d{1,5}$/.test(spacing ?? '0') || writeSpacingMs > 60_000)
+    problems.push(
+      `GITHUB_WRITE_SPACING_MS=${JSON.stringify(spacing)} must be whole milliseconds, 0-60000 (default 1000, as GitHub asks)`,
+    );
   const pinPullRequests = loadPinSettings(text, problems);
 
   if (problems.length > 0 || !auth) throw new SettingsError(problems);
@@ -101,6 +113,7 @@ export function loadGitHubSettings(env: NodeJS.ProcessEnv): GitHubSettings | und
     owner: owner as string,
     repo: repo as string,
     statusContext,
+    writeSpacingMs,
     ...(pinPullRequests ? { pinPullRequests } : {}),
   };
 }

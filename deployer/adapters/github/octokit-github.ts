@@ -23,18 +23,12 @@ import type {
   PullRequestLink,
   RepositoryFile,
 } from '../../github/github-port.ts';
-import type { GitHubAuth, GitHubSettings } from '../../github/github-settings.ts';
+import { GITHUB_DEFAULTS, type GitHubAuth, type GitHubSettings } from '../../github/github-settings.ts';
 
 const ReportingOctokit = Octokit.plugin(retry, throttling);
 
 /** GitHub caps deployment status descriptions at 140 characters; longer ones are a 422. */
 export const MAX_DESCRIPTION = 140;
-
-/**
- * Least time between two writes (POST, PATCH, PUT, DELETE): "Best practices for using the REST API"
- * asks for at least one second between them, and the throttling plugin's own `write` group uses it.
- */
-export const WRITE_SPACING_MS = 1_000;
 
 export interface OctokitGitHubOptions {
   settings: Pick<GitHubSettings, 'auth' | 'apiUrl' | 'owner' | 'repo'>;
@@ -45,7 +39,7 @@ export interface OctokitGitHubOptions {
   maxRateLimitWaitSeconds?: number;
   /** Unit of the retry plugin's backoff ((n+1)² units); tests shorten it. */
   retryBaseMs?: number;
-  /** Least time between two writes of this client (default WRITE_SPACING_MS); tests shorten it. */
+  /** Least time between two writes of this client (default GITHUB_DEFAULTS': a second, as GitHub asks). */
   writeSpacingMs?: number;
 }
 
@@ -105,7 +99,7 @@ export class OctokitGitHub implements GitHubPort, PinPullRequestPort {
         // same group it builds by default, one writer at a time, with our spacing.
         write: new Bottleneck.Group({
           maxConcurrent: 1,
-          minTime: options.writeSpacingMs ?? WRITE_SPACING_MS,
+          minTime: options.writeSpacingMs ?? GITHUB_DEFAULTS.writeSpacingMs,
         }),
       },
       log: {

@@ -18,14 +18,27 @@ describe('loadGitHubSettings(env)', () => {
     expect(loadGitHubSettings({ GITHUB_REPOSITORY: 'o/r' })).toBeUndefined();
   });
 
-  it('reads a token with defaults for the API URL and status context', () => {
+  it('reads a token with defaults for the API URL, status context and write spacing', () => {
     expect(loadGitHubSettings({ GITHUB_TOKEN: 'github_pat_x', GITHUB_REPOSITORY: 'acme/config' })).toEqual({
       auth: { kind: 'token', token: 'github_pat_x' },
       apiUrl: 'https://api.github.com',
       owner: 'acme',
       repo: 'config',
       statusContext: 'ecs-gitops/config',
+      // A second between writes, as GitHub's "Best practices for using the REST API" asks (the
+      // integration and e2e tests write to the stand-in 10 ms apart).
+      writeSpacingMs: 1_000,
     });
+  });
+
+  it('reads GITHUB_WRITE_SPACING_MS as whole milliseconds up to a minute', () => {
+    const env = { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r' };
+    expect(loadGitHubSettings({ ...env, GITHUB_WRITE_SPACING_MS: '10' })?.writeSpacingMs).toBe(10);
+    expect(loadGitHubSettings({ ...env, GITHUB_WRITE_SPACING_MS: '0' })?.writeSpacingMs).toBe(0);
+    for (const bad of ['-1', '1.5', 'fast', '60001'])
+      expect(problemsOf({ ...env, GITHUB_WRITE_SPACING_MS: bad })).toEqual([
+        `GITHUB_WRITE_SPACING_MS="${bad}" must be whole milliseconds, 0-60000 (default 1000, as GitHub asks)`,
+      ]);
   });
 
   it('reads a GitHub App, turning literal \\n in the key into newlines', () => {
