@@ -6,7 +6,11 @@
 // as bin/ecs-gitops.js runs it), with their environment, arguments and exit code, without a node
 // process each (nine of them cost ~6 CPU-s). The entries themselves run as processes elsewhere:
 // test/integration/cli/bin.test.ts runs the real `npx ecs-gitops`, and
-// test/integration/local/main-and-lb.test.ts runs local/push.ts. `npm start` is the real deployer.
+// test/integration/local/main-and-lb.test.ts runs local/push.ts. `npm start` is the real deployer
+// (`node deployer/main.ts`; test/e2e/npm-start-signals.test.ts runs it through npm), and this run is
+// also where local mode's own claims are checked (they were test/e2e/deployer/local-mode.test.ts's,
+// with a deployer of its own): the banner and its generated token, which guards the API and is never
+// logged, config edits picked up without a restart (the pin), and Ctrl-C: exit 0, no task left.
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -103,10 +107,9 @@ describe('docs/quick-start.md', () => {
           .replaceAll('127.0.0.1:5080', `127.0.0.1:${actors}`);
       const original = rewrite(await readFile(actorsFile, 'utf8'));
       await writeFile(actorsFile, original);
-      const token = 'quick-start-token-0123456789';
+      // No STATUS_TOKEN: as for a reader, the deployer generates the API token and shows it in the banner.
       const env = {
         CONFIG_PATH: configDir,
-        STATUS_TOKEN: token,
         ...ANY_FREE_LOCAL_PORTS,
         LOCAL_ECR_PORT: String(ecr),
         LOCAL_ACTORS_PORT: String(actors),
@@ -121,6 +124,7 @@ describe('docs/quick-start.md', () => {
           deployer = await spawnDeployer({ env, startTimeoutMs: 60_000 });
           deployerUrl = deployer.url;
           await until('the deployer is ready', async () => (await fetch(`${deployerUrl}/readyz`)).ok, 60_000);
+          await bannerShown(deployer, configDir);
           return;
         }
         const script = words[0] === 'npm' && words[1] === 'run' && words[3] === '--';
@@ -250,6 +254,13 @@ describe('docs/quick-start.md', () => {
         expect(final.recentRollouts.find((r) => r.to.digest === digests.get('1.3.0'))).toMatchObject({
           result: 'Succeeded',
         });
+        // 8. Clean up: Ctrl-C stops the deployer, the stand-ins and every task process.
+        const tasks = (deployer?.logs() ?? [])
+          .filter((line) => line.msg === 'task process started' && typeof line.pid === 'number')
+          .map((line) => Number(line.pid));
+        expect(tasks.length).toBeGreaterThan(0);
+        expect(await deployer?.stop('SIGINT')).toBe(0);
+        await until('no task process is left', async () => tasks.every((pid) => !isAlive(pid)), 5_000);
       } catch (error) {
         throw new Error(
           `${String(error)}\n--- commands ---\n${log.join('\n')}\n--- deployer output (tail) ---\n${deployer?.output().slice(-4000) ?? ''}`,
@@ -258,6 +269,41 @@ describe('docs/quick-start.md', () => {
     }, 240_000);
   });
 });
+
+/**
+ * What the guide says the banner lists (the dashboard URL, the API token generated for this run, the
+ * config directory it watches, the actors URL) and the push hint. The token guards the API and is
+ * never in a log line; status is public (the reader's `npx ecs-gitops status` passes no token).
+ */
+async function bannerShown(deployer: DeployerProcess, configDir: string): Promise<void> {
+  await until('the banner is printed', async () => deployer.output().includes('Ctrl-C stops'), 30_000);
+  const output = deployer.output();
+  expect(output).toContain('ecs-gitops deployer is up (local mode)');
+  expect(output).toContain(`dashboard        ${deployer.url}/`);
+  expect(output).toMatch(/API token\s+\S{20,}\s+\(generated for this run\)/);
+  expect(output).toContain(`config           ${configDir} (edits are picked up)`);
+  expect(output).toMatch(/actors\s+http:\/\/127\.0\.0\.1:\d+\s+user actors \/ password \S+/);
+  expect(output).toMatch(/npm run local:push -- actors 1\.1\.0/);
+
+  const token = /API token\s+(\S+)/.exec(output)?.[1] ?? '';
+  const logLines = output.split('\n').filter((line) => line.startsWith('{'));
+  expect(logLines.length).toBeGreaterThan(0);
+  expect(logLines.filter((line) => line.includes(token))).toEqual([]);
+  expect((await fetch(`${deployer.url}/status`)).status).toBe(200);
+  const sync = `${deployer.url}/api/services/actors/sync`;
+  expect((await fetch(sync, { method: 'POST' })).status).toBe(401);
+  const authorised = await fetch(sync, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  expect(authorised.status).toBe(202);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** `Synced <tag>`: live runs the desired image, which is <tag>. `Failed <tag>`: failed, live back on <tag>. */
 function reached(service: ServiceStatus, state: string, tag: string, digests: Map<string, string>): boolean {
