@@ -14,30 +14,22 @@ const LOOPBACK = { HOST: '127.0.0.1', PORT: '0' };
 afterAll(killAllServiceProcesses);
 
 describe('node service/main.ts', () => {
-  it('refuses to start without credentials, exits 1 and names the variables to set', async () => {
-    const service = startServiceProcess({ ...LOOPBACK });
+  // The three settings problems in one process: settings are read and checked in one place, which
+  // reports every problem at once (test/unit/service/settings.test.ts, each alone and together), so a
+  // process per problem only paid another node start.
+  it('refuses to start without credentials, with an invalid PORT or a bad LOG_LEVEL: exit 1, every problem in one settings line, naming the variables to set, no logger crash', async () => {
+    const service = startServiceProcess({ HOST: '127.0.0.1', PORT: 'five-thousand', LOG_LEVEL: 'loud' });
     expect(await service.exited).toEqual({ code: 1, signal: null });
     const fatal = service.logs().find((line) => line.level === 60);
     expect(fatal?.msg).toMatch(/^refusing to start: /);
     expect(fatal?.msg).toContain('ACTORS_AUTH_USER');
     expect(fatal?.msg).toContain('ACTORS_AUTH_PASSWORD');
     expect(fatal?.msg).toContain('ACTORS_ALLOW_GENERATED_CREDENTIALS=true');
-    expect(service.output()).not.toContain('listening');
-  });
-
-  it('refuses to start with an invalid PORT', async () => {
-    const service = startServiceProcess({ ...CREDENTIALS, PORT: 'five-thousand' });
-    expect((await service.exited).code).toBe(1);
-    expect(service.output()).toContain("PORT must be an integer from 0 to 65535, got 'five-thousand'");
-  });
-
-  it('reports a bad LOG_LEVEL as a settings problem, not a logger crash', async () => {
-    const service = startServiceProcess({ ...LOOPBACK, ...CREDENTIALS, LOG_LEVEL: 'loud' });
-    expect((await service.exited).code).toBe(1);
-    const fatal = service.logs().find((line) => line.level === 60);
+    expect(fatal?.msg).toContain("PORT must be an integer from 0 to 65535, got 'five-thousand'");
     expect(fatal?.msg).toContain(
       "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
     );
+    expect(service.output()).not.toContain('listening');
     expect(service.output()).not.toContain('    at ');
   });
 
