@@ -52,14 +52,23 @@ const failed = () =>
   });
 
 describe('status --watch', () => {
-  it('draws the table at once and again on every change', async () => {
-    const { runtime, url } = await server();
-    const { out } = watch([], url);
+  // One watch process for both: the redraws, then (the last state drawn being Failed) a restart of the
+  // deployer on the same port whose status (Synced) must be drawn after the reconnection.
+  it('draws the table at once and again on every change, and reconnects when the deployer restarts', async () => {
+    const first = await server();
+    const port = Number(new URL(first.url).port);
+    const { out } = watch([], first.url);
     await expect.poll(() => out.stdout, { timeout: 10_000 }).toMatch(/^actors +Synced/m);
-    runtime.setStatus(failed());
+    first.runtime.setStatus(failed());
     await expect.poll(() => out.stdout, { timeout: 10_000 }).toMatch(/^actors +Failed/m);
     expect(out.stdout).toContain('Ctrl-C to stop');
     expect(out.stdout).not.toContain('\u001b['); // not a terminal: no screen clearing
+    await first.app.close();
+    await expect.poll(() => out.stderr, { timeout: 10_000 }).toContain('reconnecting');
+    const drawnBefore = out.stdout.length;
+    const second = await server(port);
+    second.runtime.setStatus(fakeDeployerStatus());
+    await expect.poll(() => out.stdout.slice(drawnBefore), { timeout: 15_000 }).toMatch(/^actors +Synced/m);
   });
 
   it('follows one service in detail', async () => {
@@ -68,18 +77,6 @@ describe('status --watch', () => {
     await expect.poll(() => out.stdout, { timeout: 10_000 }).toContain('Service:   actors');
     runtime.setStatus(failed());
     await expect.poll(() => out.stdout, { timeout: 10_000 }).toContain('State:     Failed (VerifyTimeout)');
-  });
-
-  it('reconnects when the deployer restarts', async () => {
-    const first = await server();
-    const port = Number(new URL(first.url).port);
-    const { out } = watch([], first.url);
-    await expect.poll(() => out.stdout, { timeout: 10_000 }).toMatch(/^actors +Synced/m);
-    await first.app.close();
-    await expect.poll(() => out.stderr, { timeout: 10_000 }).toContain('reconnecting');
-    const second = await server(port);
-    second.runtime.setStatus(failed());
-    await expect.poll(() => out.stdout, { timeout: 15_000 }).toMatch(/^actors +Failed/m);
   });
 
   // These end by themselves, so the same CLI runs in-process (no node start each): a watch that would
