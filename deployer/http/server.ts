@@ -21,7 +21,7 @@ import { healthRoutes } from './health-routes.ts';
 import { historyRoute } from './history-route.ts';
 import { registerErrorHandling } from './http-errors.ts';
 import { metricsRoute } from './metrics-route.ts';
-import { usePrecompiledSchemas } from './precompiled-schemas.ts';
+import { PRECOMPILED_SCHEMAS } from './precompiled-schemas.ts';
 import { preventSharedCaching } from './private-no-store.ts';
 import { statusRoutes } from './status-routes.ts';
 import { webhookRoute } from './webhook-route.ts';
@@ -71,11 +71,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     // Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection Node just closed
     // (which shows up as sporadic 502s).
     keepAliveTimeout: settings.mode === 'aws' ? 65_000 : 5_000,
+    // Request validators and response serializers generated ahead (request-schemas.ts holds the ajv
+    // options, refusing unknown fields and coercing no types): nothing is compiled at start, and
+    // Fastify's own compilers are never loaded.
+    schemaController: PRECOMPILED_SCHEMAS,
   });
   limitConnections(app.server);
-  // Request validators and response serializers generated ahead (request-schemas.ts holds the ajv
-  // options, refusing unknown fields and coercing no types): nothing is compiled at start.
-  usePrecompiledSchemas(app);
 
   registerErrorHandling(app);
   // Once closing, answers to in-flight requests end their keep-alive connection, so close() does not

@@ -2,7 +2,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { checkDeployerStatus, checkServiceStatus } from '../../../deployer/contract/check-status.ts';
-import { usePrecompiledSchemas } from '../../../deployer/http/precompiled-schemas.ts';
+import { PRECOMPILED_SCHEMAS } from '../../../deployer/http/precompiled-schemas.ts';
 import { statusRoutes } from '../../../deployer/http/status-routes.ts';
 import { createFakeRuntime, fakeDeployerStatus, fakeServiceStatus } from '../../support/fake-runtime.ts';
 
@@ -29,9 +29,8 @@ describe('checkDeployerStatus / checkServiceStatus', () => {
 describe('GET /status answers through the contract schema', () => {
   it('keeps every field of the model (a field missing from the schema would be dropped)', async () => {
     const status = fakeDeployerStatus();
-    const app = Fastify();
     // The serializers the server uses (generated from the schema), not ones compiled here.
-    usePrecompiledSchemas(app);
+    const app = Fastify({ schemaController: PRECOMPILED_SCHEMAS });
     await app.register(statusRoutes, { runtime: createFakeRuntime({ status }) });
     const all = await app.inject({ url: '/status' });
     const one = await app.inject({ url: '/status/actors' });

@@ -128,6 +128,17 @@ describe('the server compiles no schema', () => {
     });
   });
 
+  it("hands Fastify its compilers when the instance is made, so Fastify requires neither of its own (ajv's, fast-json-stringify's)", () => {
+    // Fastify requires @fastify/ajv-compiler and @fastify/fast-json-stringify-compiler in its
+    // constructor unless the schemaController option brings a factory for each; `opts` says which.
+    const app = deployerServer() as unknown as Record<symbol, { opts: Record<string, unknown> }>;
+    const key = Object.getOwnPropertySymbols(app).find((s) => s.description === 'fastify.schemaController');
+    expect(key && app[key]?.opts).toMatchObject({
+      isCustomValidatorCompiler: true,
+      isCustomSerializerCompiler: true,
+    });
+  });
+
   it('builds no serializer while it starts and answers its first requests', async () => {
     const selfCost = -fastJsonStringifyCounter() + fastJsonStringifyCounter();
     const before = fastJsonStringifyCounter();
