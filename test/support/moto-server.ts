@@ -53,11 +53,7 @@ const CHECK_MOTO = [
 async function checkMoto(python: string): Promise<{ version: string; executable: string }> {
   let lines: string[];
   try {
-    const { stdout } = await run(
-      python,
-      ['-c', CHECK_MOTO],
-      { timeout: 60_000 },
-    );
+    const { stdout } = await run(python, ['-c', CHECK_MOTO], { timeout: 60_000 });
     lines = stdout.trim().split('\n');
   } catch (error) {
     const why = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) || (error as Error).message;
