@@ -224,7 +224,21 @@ describe('deployer e2e: one aws-mode deployer process, scenario after scenario',
       );
       if (second.status !== 202) throw new Error(`older delivery answered ${second.status}`);
       await waitForGithubEvents(seen + 2);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // Until the intake has handled the older delivery (deployer/runtime/intake.ts logs how, with its
+      // delivery id): it read the branch head, found that revision handled, and left it in force. A
+      // deployer that applied the delivery's own commit never logs this: the wait fails instead.
+      const handled = [
+        'config at this revision already handled',
+        'config applied before; queueing its reconciles again',
+      ];
+      const deadline = Date.now() + 10_000;
+      while (
+        !deployer.logs().some((line) => line.deliveryId === 'older' && handled.includes(String(line.msg)))
+      ) {
+        if (Date.now() > deadline)
+          throw new Error(`the older delivery was not handled:\n${deployer.output().slice(-3000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       after = await deployer.status();
     });
 
