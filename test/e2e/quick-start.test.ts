@@ -1,7 +1,7 @@
 // Runs docs/quick-start.md as written: every `sh` block's commands, every `yaml` edit of
 // config/services/actors.yaml, and every `<!-- expect: ... -->` checkpoint, in document order.
 // Differences from a human run, all about isolation: a copy of config/ in a temp dir (CONFIG_PATH),
-// free ports instead of 8080/4600-4603/5080 (URLs in commands are rewritten), and `npm run local:push`
+// free ports instead of 8080/4600-4603/5080 (URLs in commands are rewritten to the banner's), and `npm run local:push`
 // and `npx ecs-gitops` run in this process: what their entries run (runPush of local/push.ts, runCli
 // as bin/ecs-gitops.js runs it), with their environment, arguments and exit code, without a node
 // process each (nine of them cost ~6 CPU-s). The entries themselves run as processes elsewhere:
@@ -11,9 +11,7 @@
 // also where local mode's own claims are checked (they were test/e2e/deployer/local-mode.test.ts's,
 // with a deployer of its own): the banner and its generated token, which guards the API and is never
 // logged, config edits picked up without a restart (the pin), and Ctrl-C: exit 0, no task left.
-import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,23 +95,16 @@ describe('docs/quick-start.md', () => {
       const configDir = path.join(work, 'config');
       await cp(path.join(ROOT, 'config'), configDir, { recursive: true });
       const actorsFile = path.join(configDir, 'services/actors.yaml');
-      // The actors load balancer and ECR ports appear in the config and in commands: choose them; the
-      // rest listen on port 0, and the deployer reports its own URL.
-      const [ecr, actors] = await freePorts(2);
+      // Every port is 0 (chosen ports could be taken by another run before the deployer listens): the
+      // addresses the guide's commands use come from the banner, as a reader would read them there.
       let deployerUrl = 'http://127.0.0.1:8080';
+      let actorsUrl = 'http://127.0.0.1:5080';
+      let ecrUrl = 'http://127.0.0.1:4602';
       const rewrite = (text: string) =>
-        text
-          .replaceAll('http://127.0.0.1:8080', deployerUrl)
-          .replaceAll('127.0.0.1:5080', `127.0.0.1:${actors}`);
-      const original = rewrite(await readFile(actorsFile, 'utf8'));
-      await writeFile(actorsFile, original);
+        text.replaceAll('http://127.0.0.1:8080', deployerUrl).replaceAll('http://127.0.0.1:5080', actorsUrl);
+      const original = await readFile(actorsFile, 'utf8');
       // No STATUS_TOKEN: as for a reader, the deployer generates the API token and shows it in the banner.
-      const env = {
-        CONFIG_PATH: configDir,
-        ...ANY_FREE_LOCAL_PORTS,
-        LOCAL_ECR_PORT: String(ecr),
-        LOCAL_ACTORS_PORT: String(actors),
-      };
+      const env = { CONFIG_PATH: configDir, ...ANY_FREE_LOCAL_PORTS };
       const digests = new Map<string, string>();
       const log: string[] = [];
 
@@ -125,6 +116,9 @@ describe('docs/quick-start.md', () => {
           deployerUrl = deployer.url;
           await until('the deployer is ready', async () => (await fetch(`${deployerUrl}/readyz`)).ok, 60_000);
           await bannerShown(deployer, configDir);
+          actorsUrl = /^ {2}actors +(http:\/\/\S+)/m.exec(deployer.output())?.[1] ?? '';
+          // The push hint names LOCAL_ECR_URL unless the local ECR listens on its default port.
+          ecrUrl = /LOCAL_ECR_URL=(\S+) npm run local:push/.exec(deployer.output())?.[1] ?? ecrUrl;
           return;
         }
         const script = words[0] === 'npm' && words[1] === 'run' && words[3] === '--';
@@ -133,7 +127,7 @@ describe('docs/quick-start.md', () => {
           if (script && words[2] !== 'local:push')
             throw new Error(`the guide runs \`${command}\`; teach quick-start.test.ts what it does`);
           const args = words.slice(cli ? 2 : 4);
-          const commandEnv = { LOCAL_ECR_URL: `http://127.0.0.1:${ecr}`, ECS_GITOPS_URL: deployerUrl };
+          const commandEnv = { LOCAL_ECR_URL: ecrUrl, ECS_GITOPS_URL: deployerUrl };
           const result = cli
             ? await runCliInProcess(args, { env: commandEnv, cwd: ROOT })
             : await inProcess((io) => runPush(args, { ...io, env: commandEnv }));
@@ -331,19 +325,6 @@ async function inProcess(
     },
   });
   return { code, ...out };
-}
-
-/** Distinct ports that were free a moment ago (all held open until every one is chosen). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
-  await Promise.all(servers.map((server) => once(server, 'listening')));
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    return address.port;
-  });
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
