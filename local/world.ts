@@ -21,6 +21,7 @@ import { deploymentStateChangeEvent } from './ecs/deployment-event.ts';
 import type { LocalDeployment, LocalService, LocalTaskDefinition } from './ecs/model.ts';
 import { DEFAULT_SCHEDULER_TIMING, type SchedulerTiming, ServiceScheduler } from './ecs/scheduler.ts';
 import { createEcsServer, createService, type EcsState } from './ecs/server.ts';
+import { elapseWaits } from './ecs/service-deployments.ts';
 import { TaskDefinitionStore } from './ecs/task-definitions.ts';
 import {
   describeTraffic,
@@ -264,6 +265,12 @@ export interface LocalWorld {
   resetTraffic(service: string): void;
   /** Sets a CloudWatch alarm's state, which deployments that watch it react to (also PUT /_local/alarms/<name>). */
   setAlarm(name: string, state: AlarmState): void;
+  /**
+   * Lets `ms` of ECS time pass at once for the service's in-flight deployment's waits (bake times,
+   * canary and linear step bakes, hook timeouts): a test skips the rest of a wait once it has seen the
+   * step, instead of sleeping through it (local/ecs/service-deployments.ts, elapseWaits).
+   */
+  elapseEcsWaits(service: string, ms: number): void;
   /** The CloudWatch stand-in's metric data (the load balancers publish their per-target-group counts here). */
   metrics: MetricStore;
   stop(): Promise<void>;
@@ -607,6 +614,11 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
       },
       resetTraffic: (name) => counters.reset(name),
       setAlarm: (name, state) => alarms.set(name, state),
+      elapseEcsWaits: (name, ms) => {
+        const service = activeService(name);
+        if (!service) throw new Error(`no active service '${name}' in the local world`);
+        elapseWaits(service, ms);
+      },
       metrics,
       stop,
     };

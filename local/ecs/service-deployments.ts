@@ -153,6 +153,23 @@ export function startServiceDeployment(
   return record;
 }
 
+/**
+ * Lets `ms` of ECS time pass at once for the waits of `service`'s in-flight service deployments: the
+ * current stage's bake (BAKE_TIME counts from stageEnteredAt), the wait before the next production
+ * step (canary and linear step bakes, nextShiftAt) and pending lifecycle hooks' timeouts. Each wait
+ * then ends on the scheduler's next tick exactly as it ends when the time passes on the clock: a test
+ * that has seen what it needs of a step does not sleep through the rest of it.
+ */
+export function elapseWaits(service: LocalService, ms: number): void {
+  const earlier = (date: Date) => new Date(date.getTime() - ms);
+  for (const record of service.serviceDeployments.filter((r) => !isFinished(r))) {
+    record.stageEnteredAt = earlier(record.stageEnteredAt);
+    if (record.nextShiftAt) record.nextShiftAt = earlier(record.nextShiftAt);
+    for (const hook of record.hooks)
+      if (hook.status === 'AWAITING_ACTION') hook.expiresAt = earlier(hook.expiresAt);
+  }
+}
+
 export function recordOf(
   service: LocalService,
   deployment: LocalDeployment,

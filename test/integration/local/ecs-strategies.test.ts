@@ -24,6 +24,11 @@ const BLUE_TG = ACTORS_LOAD_BALANCER.targetGroupArn;
 const GREEN_TG = ACTORS_LOAD_BALANCER.alternateTargetGroupArn;
 /** One "minute" of bake time: long enough to sample a canary step on a loaded machine, short enough to wait for. */
 const MINUTE_MS = 1_500;
+/**
+ * A step bake longer than any test waits (90 s): a step holds until the test has seen what it checks,
+ * then the test lets the bake pass at once (elapseEcsWaits) instead of sleeping through it.
+ */
+const LONG_BAKE_MINUTES = 60;
 
 let world: LocalWorld;
 let ecs: ReturnType<typeof clients>['ecs'];
@@ -110,9 +115,9 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
   it('a CANARY deployment sends canaryPercent of production to green for the canary bake time, then 100 %', async () => {
     const { arn, digest, before } = await deploy({
       strategy: 'CANARY',
-      // 10 "minutes" (15 s): the step must outlast sampling 50 requests, which took over 3 s at a CI load of
-      // 10-15; the test waits for the shift to 100 % by polling, so an idle machine waits only the bake.
-      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 },
+      // 60 "minutes" (90 s): the step must outlast sampling 50 requests, which took over 3 s at a CI load
+      // of 10-15; once sampled, the rest of the bake passes at once (elapseEcsWaits) instead of on the clock.
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: LONG_BAKE_MINUTES },
       bakeTimeInMinutes: 0,
     });
     await until(arn, (d) => d.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT');
@@ -129,6 +134,8 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
     const counted = world.traffic('actors').targetGroups;
     expect([counted[BLUE_TG]?.production, counted[GREEN_TG]?.production]).toEqual([45, 5]);
 
+    // The canary bake time passes: production goes to 100 % green.
+    world.elapseEcsWaits('actors', LONG_BAKE_MINUTES * MINUTE_MS);
     const done = await until(arn, settledOk);
     expect(done.targetServiceRevision?.requestedProductionTrafficWeight).toBe(100);
     expect(world.traffic('actors').productionWeights).toEqual({ [GREEN_TG]: 100 });
@@ -142,7 +149,7 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
   it('a LINEAR deployment walks production through every stepPercent step to 100 %', async () => {
     const { arn } = await deploy({
       strategy: 'LINEAR',
-      linearConfiguration: { stepPercent: 30, stepBakeTimeInMinutes: 1 },
+      linearConfiguration: { stepPercent: 30, stepBakeTimeInMinutes: LONG_BAKE_MINUTES },
       bakeTimeInMinutes: 0,
     });
     const green = () => {
@@ -153,7 +160,11 @@ describe('ECS stand-in: CANARY, LINEAR and BLUE_GREEN deployments', () => {
     const seen: number[] = [];
     await eventually(async () => {
       const share = green();
-      if (seen.at(-1) !== share) seen.push(share);
+      if (seen.at(-1) !== share) {
+        seen.push(share);
+        // A step seen: its bake time passes, and the stand-in moves production to the next step.
+        if (share > 0 && share < 100) world.elapseEcsWaits('actors', LONG_BAKE_MINUTES * MINUTE_MS);
+      }
       return (await describe1(arn)).status === 'SUCCESSFUL' ? true : undefined;
     }, 30_000);
     expect(seen).toEqual([0, 30, 60, 90, 100]);
