@@ -12,9 +12,9 @@
 //   a newer image that fits the policy is then held by the pin, and the status says so; deleting the pin
 //   resumes tracking;
 // - config commits pushed through a signed webhook roll out, and GitHub shows a deployment per rollout
-//   going in_progress → success, or → failure for a broken image with a Slack-shaped message; a rejected
-//   config commit gets a failed commit status; and GitHub answering 403 rate-limited delays only the
-//   statuses while the rollout succeeds (the limit held the same way until the rollout is done).
+//   going in_progress → success (the first while GitHub answers 403 rate-limited: it delays only the
+//   statuses, the limit held the same way until the rollout is done), or → failure for a broken image
+//   with a Slack-shaped message; a rejected config commit gets a failed commit status.
 // Slack messages and counters are read relative to what the earlier scenarios left.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -239,14 +239,58 @@ describe('deployer e2e: rollouts visible in GitHub, notified, and a rollback pin
   });
 
   describe('config commits seen in GitHub and notified', () => {
-    it('a pushed commit pinning 1.1.0 shows a GitHub deployment going in_progress → success with the served URL', async () => {
-      const slackMark = slack.received().length;
-      const sha = await commitAndNotify(e2e.actorsYaml({ pin: '1.1.0' }), 'pin actors to 1.1.0');
-      const live = await liveOn(v110, 'actors back on 1.1.0');
-      expect(live.recentRollouts[0]).toMatchObject({ result: 'Succeeded', configRevision: sha });
+    it('a pushed commit pinning 1.1.0 rolls out while GitHub answers 403 rate-limited; after the reset its GitHub deployment goes in_progress → success with the served URL', async () => {
+      // Resumed tracking left 1.3.0 live: pinning 1.1.0 is a real rollout. GitHub refuses every call
+      // until it is done (the limit held as in the pin scenario): only the statuses wait.
+      // The reporter delivers in order: 1.3.0's statuses go first, or one of them held up by the limit
+      // would hold up this rollout's first call, which the test waits for before lifting it.
+      const v130 = e2e.world.registry.resolveImageReference('actors:1.3.0').digest ?? '';
       await expect
-        .poll(() => statesOf(sha), { timeout: 30_000, interval: 100 })
+        .poll(
+          () =>
+            github
+              .deployments()
+              .find((d) => (d.payload as { digest?: string }).digest === v130)
+              ?.statuses.map((s) => s.state),
+          { timeout: 30_000, interval: 100 },
+        )
         .toEqual(['in_progress', 'success']);
+      const slackMark = slack.received().length;
+      const limitedFrom = Date.now();
+      github.setFault({ kind: 'rate-limit', seconds: RATE_LIMIT_SECONDS, held: true });
+      const sha = await commitAndNotify(e2e.actorsYaml({ pin: '1.1.0' }), 'pin actors to 1.1.0');
+      const live = await liveOn(v110, 'actors back on 1.1.0 while GitHub is rate-limited');
+      expect(live.recentRollouts[0]).toMatchObject({ result: 'Succeeded', configRevision: sha });
+      const rolloutDone = Date.parse(live.recentRollouts[0]?.finishedAt ?? '');
+      // This rollout's calls: its deployment (ref = the commit) and that deployment's statuses. (The
+      // pin requester may still be answering an earlier rollback as the limit begins.)
+      const ours = (calls: GitHubCall[]) =>
+        calls.filter(
+          (c) =>
+            (c.path.endsWith('/deployments') && (c.body as { ref?: string } | undefined)?.ref === sha) ||
+            c.path.endsWith(`/deployments/${deploymentOf(sha)?.id ?? 'none'}/statuses`),
+        );
+      // The deployer did try GitHub meanwhile (the rollout's start) and was refused; then the limit ends.
+      await expect
+        .poll(() => ours(github.calls()).some((c) => c.status === 403), { timeout: 30_000, interval: 100 })
+        .toBe(true);
+      const liftedAt = Date.now();
+      github.setFault(undefined);
+      await expect
+        .poll(() => statesOf(sha), { timeout: 60_000, interval: 200 })
+        .toEqual(['in_progress', 'success']);
+      const calls = github.calls().filter((c) => Date.parse(c.at) >= limitedFrom);
+      const accepted = ours(calls).filter((c) => c.status === 201);
+      expect(accepted).toHaveLength(3);
+      // Nothing of it reached GitHub before the limit ended and no retry came before the reset its 403
+      // named: the reporter waited as GitHub asks, and lost nothing; the rollout did not wait for GitHub.
+      expect(Math.min(...accepted.map((c) => Date.parse(c.at)))).toBeGreaterThanOrEqual(liftedAt);
+      expect(retriesTooEarly(calls)).toEqual([]);
+      expect(rolloutDone).toBeLessThan(liftedAt);
+      process.stdout.write(
+        `github-loop: rollout finished ${rolloutDone - limitedFrom} ms after the rate limit began; GitHub statuses accepted ${Math.min(...accepted.map((c) => Date.parse(c.at))) - limitedFrom} ms after\n`,
+      );
+      expect(await deployer.metrics()).toMatch(/^ecs_gitops_github_reports_total\{outcome="failed"\} 0$/m);
       expect(deploymentOf(sha)).toMatchObject({
         environment: 'actors',
         owner: 'example',
@@ -323,46 +367,6 @@ describe('deployer e2e: rollouts visible in GitHub, notified, and a rollback pin
           context: 'ecs-gitops/config',
           description: expect.stringMatching(/^config\/services\/actors\.yaml:\d+ /),
         });
-    });
-
-    it('GitHub answering 403 rate-limited delays only the statuses: the rollout succeeds under the limit, statuses follow after the reset', async () => {
-      // The broken image was rolled back to 1.1.0: 1.0.0 is a real rollout.
-      const v100 = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
-      const limitedFrom = Date.now();
-      github.setFault({ kind: 'rate-limit', seconds: RATE_LIMIT_SECONDS, held: true });
-      const sha = await commitAndNotify(e2e.actorsYaml({ pin: '1.0.0' }), 'fix the typo, pin 1.0.0');
-      const live = await liveOn(v100, 'actors on 1.0.0 while GitHub is rate-limited');
-      expect(live.recentRollouts[0]).toMatchObject({ result: 'Succeeded', configRevision: sha });
-      const rolloutDone = Date.parse(live.recentRollouts[0]?.finishedAt ?? '');
-      // This rollout's calls: its deployment (ref = the commit) and that deployment's statuses. (The
-      // pin requester may still be answering the previous scenario's rollback as the limit begins.)
-      const ours = (calls: GitHubCall[]) =>
-        calls.filter(
-          (c) =>
-            (c.path.endsWith('/deployments') && (c.body as { ref?: string } | undefined)?.ref === sha) ||
-            c.path.endsWith(`/deployments/${deploymentOf(sha)?.id ?? 'none'}/statuses`),
-        );
-      // The deployer did try GitHub meanwhile (the rollout's start) and was refused; then the limit ends.
-      await expect
-        .poll(() => ours(github.calls()).some((c) => c.status === 403), { timeout: 30_000, interval: 100 })
-        .toBe(true);
-      const liftedAt = Date.now();
-      github.setFault(undefined);
-      await expect
-        .poll(() => statesOf(sha), { timeout: 60_000, interval: 200 })
-        .toEqual(['in_progress', 'success']);
-      const calls = github.calls().filter((c) => Date.parse(c.at) >= limitedFrom);
-      const accepted = ours(calls).filter((c) => c.status === 201);
-      expect(accepted).toHaveLength(3);
-      // Nothing of it reached GitHub before the limit ended and no retry came before the reset its 403
-      // named: the reporter waited as GitHub asks, and lost nothing; the rollout did not wait for GitHub.
-      expect(Math.min(...accepted.map((c) => Date.parse(c.at)))).toBeGreaterThanOrEqual(liftedAt);
-      expect(retriesTooEarly(calls)).toEqual([]);
-      expect(rolloutDone).toBeLessThan(liftedAt);
-      process.stdout.write(
-        `github-loop: rollout finished ${rolloutDone - limitedFrom} ms after the rate limit began; GitHub statuses accepted ${Math.min(...accepted.map((c) => Date.parse(c.at))) - limitedFrom} ms after\n`,
-      );
-      expect(await deployer.metrics()).toMatch(/^ecs_gitops_github_reports_total\{outcome="failed"\} 0$/m);
     });
   });
 });
