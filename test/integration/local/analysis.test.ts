@@ -23,6 +23,8 @@ const ANALYSIS_TASK = {
   cwd: process.cwd(),
 };
 const ALARM = 'actors-canary-5xx';
+/** One "minute" of the ECS stand-in's bake times. */
+const MINUTE_MS = 1_500;
 
 let world: LocalWorld;
 let clients: ReturnType<typeof createAwsClients>;
@@ -31,6 +33,8 @@ let analysisServer: Server;
 let analysisUrl: string;
 /** What the analysis URL answers now (a test sets it). */
 let analysisAnswer = { status: 200, body: 'ok' };
+/** Requests the analysis URL has answered so far (one per analysis round that reads it). */
+let analysisRequests = 0;
 let revisions = 0;
 
 beforeAll(async () => {
@@ -38,7 +42,7 @@ beforeAll(async () => {
     echoWorldOptions({
       actorsTargetGroups: 2,
       taskCommands: { actors: ANALYSIS_TASK },
-      timing: { ...FAST_TIMING, minuteMs: 1_500 },
+      timing: { ...FAST_TIMING, minuteMs: MINUTE_MS },
     }),
   );
   clients = createAwsClients({
@@ -48,6 +52,7 @@ beforeAll(async () => {
   });
   ecs = new EcsAdapter(clients.ecs);
   analysisServer = createServer((_request, response) => {
+    analysisRequests += 1;
     response.writeHead(analysisAnswer.status, { 'content-type': 'text/plain' });
     response.end(analysisAnswer.body);
   });
@@ -77,10 +82,13 @@ async function userTraffic(stop: AbortSignal): Promise<void> {
   }
 }
 
-/** A canary (50 % for 6 s) with `analysis`, run as deploy.ts runs update + wait; a new revision whose /work fails when `failing`. */
+/**
+ * A canary (50 % for `bakeMinutes`, default 4: 6 s) with `analysis`, run as deploy.ts runs update + wait;
+ * a new revision whose /work fails when `failing`.
+ */
 async function canary(
   analysis: Partial<AnalysisSettings>,
-  options: { failing?: boolean; onPhase?: (progress: StrategyProgress) => void } = {},
+  options: { failing?: boolean; bakeMinutes?: number; onPhase?: (progress: StrategyProgress) => void } = {},
 ) {
   const before = (await ecs.describeService('gitops', 'actors', AbortSignal.timeout(10_000)))
     .taskDefinitionArn;
@@ -94,7 +102,11 @@ async function canary(
     {
       timeoutSeconds: 120,
       rollback: true,
-      strategy: { strategy: 'canary', bakeMinutes: 0, canary: { percent: 50, bakeMinutes: 4 } },
+      strategy: {
+        strategy: 'canary',
+        bakeMinutes: 0,
+        canary: { percent: 50, bakeMinutes: options.bakeMinutes ?? 4 },
+      },
       analysis: { intervalSeconds: 0.2, ...analysis },
     },
     {
@@ -130,11 +142,31 @@ describe('rollout analysis over the local world', () => {
   it('lets a canary whose analysis passes (alarm OK, error rate low, URL 200) finish', async () => {
     world.setAlarm(ALARM, 'OK');
     analysisAnswer = { status: 200, body: 'all good' };
-    const { outcome, live, next } = await canary({
-      alarms: [ALARM],
-      errorRate: { loadBalancer: loadBalancer(), maxPercent: 5, minRequests: 10 },
-      http: { url: analysisUrl, timeoutSeconds: 2 },
-    });
+    // The canary step bakes 60 "minutes" (90 s, room for the analysis however loaded the machine); once
+    // the analysis has passed 5 rounds in it (it reads the URL each round, every 0.2 s), the rest of the
+    // bake passes at once (elapseEcsWaits) instead of on the clock.
+    let bakePassed: Promise<void> | undefined;
+    const fiveRoundsThenBake = async () => {
+      const from = analysisRequests;
+      const giveUp = Date.now() + 60_000;
+      while (analysisRequests - from < 5 && Date.now() < giveUp)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      world.elapseEcsWaits('actors', 60 * MINUTE_MS);
+    };
+    const { outcome, live, next } = await canary(
+      {
+        alarms: [ALARM],
+        errorRate: { loadBalancer: loadBalancer(), maxPercent: 5, minRequests: 10 },
+        http: { url: analysisUrl, timeoutSeconds: 2 },
+      },
+      {
+        bakeMinutes: 60,
+        onPhase: (progress) => {
+          if (progress.phase.startsWith('canary')) bakePassed ??= fiveRoundsThenBake();
+        },
+      },
+    );
+    await bakePassed;
     expect(outcome).toEqual({ ok: true });
     expect(live.taskDefinitionArn).toBe(next.arn);
   }, 120_000);
