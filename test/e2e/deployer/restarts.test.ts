@@ -25,6 +25,7 @@ import {
   startE2eEnvironment,
 } from '../../support/e2e-environment.ts';
 import { pushPayload } from '../../support/github-webhook.ts';
+import { queueDepth } from '../../support/queue-depth.ts';
 
 const REPOSITORY = 'example/ecs-gitops-config';
 
@@ -46,6 +47,19 @@ describe('deployer e2e: restarts', { timeout: 60_000 }, () => {
     const v110 = (await e2e.world.push('actors', '1.1.0')).digest;
     deployer = await e2e.startDeployer();
     await deployer.waitFor('actors Synced on 1.1.0', syncedOn('actors', v110));
+    // The startup resync and the push's event each queued a reconcile of actors: the one that did not
+    // roll 1.1.0 out must be done too before the history scenario commits its pin. Left queued (load
+    // 21), it ran after the pin commit and rolled 1.0.0 out itself, recording its own trigger
+    // (startup) on the revision instead of the signed push's.
+    const deadline = Date.now() + 30_000;
+    for (
+      let depth = await queueDepth(e2e);
+      depth.visible + depth.inFlight > 0;
+      depth = await queueDepth(e2e)
+    ) {
+      if (Date.now() > deadline) throw new Error(`the intake queue did not drain: ${JSON.stringify(depth)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
   afterAll(async () => {
     await e2e?.cleanup();
