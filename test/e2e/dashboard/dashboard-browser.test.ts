@@ -405,7 +405,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard page in Chromium (fake runtime)', () 
       expect(operated.runtime.calls.filter((c) => c.method === 'rollback')).toHaveLength(0);
       await actions.locator('button[data-action="rollback"]').click();
       await page.click('#confirm-rollback button[value="rollback"]');
-      await page.waitForSelector('#action-result:text-matches("^rollback actors")', { timeout: 5000 });
+      // The answer, not the "rollback actors: sending…" the banner shows before it.
+      const answered = '#action-result.action-ok:text-matches("^rollback actors: (accepted|done)")';
+      await page.waitForSelector(answered, { timeout: 5000 });
       expect(operated.runtime.calls.filter((c) => c.method === 'rollback')).toHaveLength(1);
     } finally {
       await leave(page);
