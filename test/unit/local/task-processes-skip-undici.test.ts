@@ -28,9 +28,10 @@ function importsHttpValues(source: string): boolean {
 }
 
 async function taskModules(): Promise<string[]> {
-  const fixtures = (await readdir(path.join(ROOT, 'local/fixtures')))
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => path.join(ROOT, 'local/fixtures', name));
+  const fixtures: string[] = [];
+  for (const dir of ['local/fixtures', 'test/fixtures/tasks'])
+    for (const name of await readdir(path.join(ROOT, dir)))
+      if (name.endsWith('.ts')) fixtures.push(path.join(ROOT, dir, name));
   const entries = [
     path.join(ROOT, 'service/main.ts'),
     path.join(ROOT, 'local/tasks/exit-with-parent.ts'),
