@@ -35,7 +35,9 @@ const names = (sorted: TestSpecification[]) => sorted.map((s) => path.relative(R
 
 describe('SlowestFirstSequencer', () => {
   it('without earlier durations starts the listed slow files first within each layer, after the unit group', async () => {
-    expect(SLOWEST_FILES.indexOf('test/e2e/deployer/github.test.ts')).toBe(0);
+    expect(SLOWEST_FILES.indexOf('test/e2e/deployer/github.test.ts')).toBeLessThan(
+      SLOWEST_FILES.indexOf('test/e2e/deployer/local-mode.test.ts'),
+    );
     expect(names(await sequencer(undefined).sort(files))).toEqual(
       names([unit, pin, localMode, templates, small]),
     );
