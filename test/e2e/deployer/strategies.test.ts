@@ -21,7 +21,7 @@
 // by restarts.test.ts's gates ("holds a new digest at PendingApproval..." / "approve rolls the held
 // digest out", "a deny window holds a rollout...").
 // A local ECS "minute" (bake times) lasts MINUTE_MS here.
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../../deployer/contract/status-model.ts';
 import {
@@ -38,6 +38,7 @@ import {
   startE2eEnvironment,
 } from '../../support/e2e-environment.ts';
 import { worldActorsYaml } from '../../support/local-actors.ts';
+import { withWorldSqs } from '../../support/queue-depth.ts';
 
 const MINUTE_MS = 200;
 const TEST_HEADER = '  testTraffic:\n    header: { name: x-test-traffic, value: "1" }\n';
@@ -85,24 +86,16 @@ describe('deployer e2e: ECS strategies gated by our verification', { timeout: 90
       kind: 'resync',
       reason: `periodic (queued by strategies.test.ts) ${new Date().toISOString()} ${Math.random()}`,
     };
-    const sqs = new SQSClient({
-      region: 'us-east-1',
-      endpoint: e2e.world.endpoints.sqs,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      useQueueUrlAsEndpoint: false,
-    });
-    try {
-      await sqs.send(
+    await withWorldSqs(e2e, (sqs, queueUrl) =>
+      sqs.send(
         new SendMessageCommand({
-          QueueUrl: e2e.world.queueUrl,
+          QueueUrl: queueUrl,
           MessageBody: encodeMessage(message),
           MessageGroupId: messageGroupId(message),
           MessageDeduplicationId: deduplicationId(message),
         }),
-      );
-    } finally {
-      sqs.destroy();
-    }
+      ),
+    );
   };
   /** Two resyncs, queued after the failure was recorded, pass without registering `image` again; the status after them. */
   const notRetriedOverTwoResyncs = async (image: string) => {
