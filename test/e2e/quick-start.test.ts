@@ -18,9 +18,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import type { DeployerStatus, ServiceStatus } from '../../deployer/contract/status-model.ts';
 import { runPush } from '../../local/push-command.ts';
-import { runCliInProcess } from '../support/cli-in-process.ts';
+import { runCaptured, runCliInProcess } from '../support/cli-in-process.ts';
 import { type DeployerProcess, spawnDeployer } from '../support/deployer-process.ts';
 import { ANY_FREE_LOCAL_PORTS } from '../support/free-local-ports.ts';
+import { isAlive } from '../support/process-alive.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOC = path.join(ROOT, 'docs/quick-start.md');
@@ -130,7 +131,7 @@ describe('docs/quick-start.md', () => {
           const commandEnv = { LOCAL_ECR_URL: ecrUrl, ECS_GITOPS_URL: deployerUrl };
           const result = cli
             ? await runCliInProcess(args, { env: commandEnv, cwd: ROOT })
-            : await inProcess((io) => runPush(args, { ...io, env: commandEnv }));
+            : await runCaptured((io) => runPush(args, { ...io, env: commandEnv }));
           log.push(`$ ${command} -> ${result.code}\n${result.stdout}${result.stderr}`);
           const allowed = cli && args[0] === 'diff' ? [0, 2] : [0];
           if (!allowed.includes(result.code))
@@ -290,15 +291,6 @@ async function bannerShown(deployer: DeployerProcess, configDir: string): Promis
   expect(authorised.status).toBe(202);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `Synced <tag>`: live runs the desired image, which is <tag>. `Failed <tag>`: failed, live back on <tag>. */
 function reached(service: ServiceStatus, state: string, tag: string, digests: Map<string, string>): boolean {
   const live = service.live?.digest ?? service.live?.image.split('@')[1];
@@ -309,22 +301,6 @@ function reached(service: ServiceStatus, state: string, tag: string, digests: Ma
     return true;
   }
   return live !== undefined && live === digests.get(tag);
-}
-
-/** Runs a command's function with captured streams, as its entry would print them. */
-async function inProcess(
-  run: (io: { stdout(text: string): void; stderr(text: string): void }) => Promise<number>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const code = await run({
-    stdout: (text) => {
-      out.stdout += text;
-    },
-    stderr: (text) => {
-      out.stderr += text;
-    },
-  });
-  return { code, ...out };
 }
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {

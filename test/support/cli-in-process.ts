@@ -1,4 +1,4 @@
-// The CLI in-process (runCli with captured streams) and, for the verbs that talk to a deployer, the
+// The CLI in-process (runCli with captured streams; runCaptured for any command function) and, for the verbs that talk to a deployer, the
 // real HTTP layer over the fake runtime on 127.0.0.1:0. The spawned entry is tested apart
 // (test/integration/cli/).
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -23,15 +23,36 @@ export interface CliRunOptions {
   clock?: CliIo['clock'];
 }
 
-export function startCli(args: string[], options: CliRunOptions = {}): CliRun {
+/** Streams a command prints to, captured in `out` as it prints. */
+function capturedStreams(): Pick<CliIo, 'stdout' | 'stderr'> & { out: CliRun['out'] } {
   const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
+  return {
+    out,
     stdout: (text) => {
       out.stdout += text;
     },
     stderr: (text) => {
       out.stderr += text;
     },
+  };
+}
+
+/**
+ * Runs a command's function (the CLI's runCli, local/push-command.ts's runPush) with captured streams:
+ * its exit code and what its entry would have printed.
+ */
+export async function runCaptured(
+  run: (io: Pick<CliIo, 'stdout' | 'stderr'>) => Promise<number>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { out, ...streams } = capturedStreams();
+  const code = await run(streams);
+  return { code, ...out };
+}
+
+export function startCli(args: string[], options: CliRunOptions = {}): CliRun {
+  const { out, ...streams } = capturedStreams();
+  const io: CliIo = {
+    ...streams,
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     clock: options.clock,

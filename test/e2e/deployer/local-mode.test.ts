@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileCacheEnv } from '../../../local/tasks/compile-cache.ts';
 import { ANY_FREE_LOCAL_PORTS } from '../../support/free-local-ports.ts';
+import { isAlive } from '../../support/process-alive.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const LOCAL_PORTS = ANY_FREE_LOCAL_PORTS;
@@ -19,14 +20,6 @@ const deployerRunToExit = (env: Record<string, string>) =>
     encoding: 'utf8',
     timeout: 50_000,
   });
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('deployer interrupted while starting', () => {
   it('SIGINT during the local world start stops what was started: exit 0, no task process left', async () => {

@@ -64,14 +64,7 @@ export async function eventually<T>(
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../../support/process-alive.ts';
 
 /**
  * Registers a new revision of the world's actors task definition whose tasks report `digest` on
