@@ -78,7 +78,7 @@ export function createReporting(options: {
           import('../github/github-reporter.ts'),
           import('../github/pin-requester.ts'),
         ]);
-        const client = new OctokitGitHub({ settings: github, logger, writeSpacingMs: github.writeSpacingMs });
+        const client = new OctokitGitHub({ settings: github, logger });
         const links = githubLinks(github.apiUrl, github.owner, github.repo);
         const reporter = new GitHubReporter({
           github: client,

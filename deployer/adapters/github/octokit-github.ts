@@ -31,7 +31,8 @@ const ReportingOctokit = Octokit.plugin(retry, throttling);
 export const MAX_DESCRIPTION = 140;
 
 export interface OctokitGitHubOptions {
-  settings: Pick<GitHubSettings, 'auth' | 'apiUrl' | 'owner' | 'repo'>;
+  /** writeSpacingMs: GITHUB_DEFAULTS' (a second, as GitHub asks) when absent. */
+  settings: Pick<GitHubSettings, 'auth' | 'apiUrl' | 'owner' | 'repo' | 'writeSpacingMs'>;
   logger: Logger;
   /** Each HTTP attempt is abandoned after this long (a hung GitHub must not hold the queue forever). */
   requestTimeoutMs?: number;
@@ -39,8 +40,6 @@ export interface OctokitGitHubOptions {
   maxRateLimitWaitSeconds?: number;
   /** Unit of the retry plugin's backoff ((n+1)² units); tests shorten it. */
   retryBaseMs?: number;
-  /** Least time between two writes of this client (default GITHUB_DEFAULTS': a second, as GitHub asks). */
-  writeSpacingMs?: number;
 }
 
 export class OctokitGitHub implements GitHubPort, PinPullRequestPort {
@@ -99,7 +98,7 @@ export class OctokitGitHub implements GitHubPort, PinPullRequestPort {
         // same group it builds by default, one writer at a time, with our spacing.
         write: new Bottleneck.Group({
           maxConcurrent: 1,
-          minTime: options.writeSpacingMs ?? GITHUB_DEFAULTS.writeSpacingMs,
+          minTime: settings.writeSpacingMs ?? GITHUB_DEFAULTS.writeSpacingMs,
         }),
       },
       log: {

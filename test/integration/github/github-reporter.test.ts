@@ -43,11 +43,10 @@ describe('GitHubReporter over Octokit against the GitHub stand-in', { timeout: 6
   const reporterFor = (settings: Pick<GitHubSettings, 'auth' | 'apiUrl' | 'owner' | 'repo'>) =>
     new GitHubReporter({
       github: new OctokitGitHub({
-        settings,
+        settings: { ...settings, writeSpacingMs: 10 },
         logger: silent,
         retryBaseMs: 10,
         requestTimeoutMs: 2_000,
-        writeSpacingMs: 10,
       }),
       servedUrl: (service) => `http://${service}.example/`,
       statusContext: 'ecs-gitops/config',
@@ -222,11 +221,16 @@ describe('GitHubReporter over Octokit against the GitHub stand-in', { timeout: 6
     metrics = new Registry();
     const slow = new GitHubReporter({
       github: new OctokitGitHub({
-        settings: { auth: { kind: 'token', token: 'test-token' }, apiUrl: github.url, owner: 'o', repo: 'r' },
+        settings: {
+          auth: { kind: 'token', token: 'test-token' },
+          apiUrl: github.url,
+          owner: 'o',
+          repo: 'r',
+          writeSpacingMs: 10,
+        },
         logger: silent,
         retryBaseMs: 1,
         requestTimeoutMs: 100,
-        writeSpacingMs: 10,
       }),
       servedUrl: () => undefined,
       statusContext: 'ecs-gitops/config',

@@ -30,10 +30,15 @@ describe('an interrupted rollout in GitHub', () => {
     world.store.configApplied(SHA);
     const reporter = new GitHubReporter({
       github: new OctokitGitHub({
-        settings: { auth: { kind: 'token', token: 'test-token' }, apiUrl: github.url, owner: 'o', repo: 'r' },
+        settings: {
+          auth: { kind: 'token', token: 'test-token' },
+          apiUrl: github.url,
+          owner: 'o',
+          repo: 'r',
+          writeSpacingMs: 10,
+        },
         logger: silent,
         retryBaseMs: 10,
-        writeSpacingMs: 10,
       }),
       servedUrl: () => 'http://actors.test/',
       statusContext: 'ecs-gitops/config',

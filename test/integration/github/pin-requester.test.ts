@@ -73,6 +73,7 @@ describe('PinRequester over Octokit against the GitHub stand-in and a git reposi
       apiUrl: github.url,
       owner: 'o',
       repo: 'r',
+      writeSpacingMs: 10,
     };
     pins = new PinRequester({
       // The stand-in answers from a real git repository: at a CI load of 10-15 a call took over the
@@ -82,7 +83,6 @@ describe('PinRequester over Octokit against the GitHub stand-in and a git reposi
         logger: silent,
         retryBaseMs: 10,
         requestTimeoutMs: 50_000,
-        writeSpacingMs: 10,
       }),
       settings: { baseBranch: 'main', configDir: 'config' },
       service: (name): ServiceStatus =>
