@@ -8,7 +8,6 @@
 // a program (the entry points below either run nothing when imported or are left out), the same way
 // the deployer's image build does (deployer/startup/warm-compile-cache.ts).
 // https://nodejs.org/api/module.html#module-compile-cache
-import { access } from 'node:fs/promises';
 import { flushCompileCache, getCompileCacheDir } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,18 +28,12 @@ export const SPAWNED_PROGRAMS: ReadonlyArray<{ entry: string; importable: boolea
   { entry: 'local/push.ts', importable: false },
 ];
 
-const exists = (file: string) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
-
 /** Absolute paths of the modules to import: every program's import closure, dynamic imports included. */
 export async function modulesToWarm(): Promise<string[]> {
   const files = new Set<string>();
   for (const { entry, importable } of SPAWNED_PROGRAMS) {
     const entryFile = path.join(ROOT, entry);
-    for (const file of (await importClosure(entryFile, exists)).files)
+    for (const file of (await importClosure(entryFile)).files)
       if (/\.(ts|js|mjs)$/.test(file) && (file !== entryFile || importable)) files.add(file);
   }
   return [...files].sort();

@@ -1,7 +1,7 @@
 // Which installed top-level packages an entry module really needs at run time: the packages its
 // import closure names (test/support/import-closure.ts), plus their dependencies, transitively,
 // as package-lock.json resolves them (nested copies live inside their parent's directory).
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importClosure } from '../../test/support/import-closure.ts';
 
@@ -11,17 +11,11 @@ interface LockPackage {
   peerDependencies?: Record<string, string>;
 }
 
-const exists = (file: string) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
-
 export async function neededPackages(
   repoRoot: string,
   entry: string,
 ): Promise<{ direct: string[]; all: string[] }> {
-  const closure = await importClosure(join(repoRoot, entry), exists);
+  const closure = await importClosure(join(repoRoot, entry));
   const lock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, LockPackage>;
   };

@@ -2,7 +2,7 @@
 // literal dynamic imports. Type-only imports are skipped (Node's type stripping erases them).
 // Modules reached only through a dynamic import are "optional": the program loads them on some
 // paths only (e.g. the deployer's local mode), so a Docker image may leave their imports out.
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 
@@ -39,9 +39,17 @@ export function runtimeSpecifiers(source: string): Array<{ specifier: string; dy
   return found;
 }
 
+/** Whether a file is there, on disk: how a program's imports resolve when it runs. */
+const onDisk = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+/** `exists` answers whether an import's target is there (a test may give the files it made up). */
 export async function importClosure(
   entry: string,
-  exists: (file: string) => Promise<boolean>,
+  exists: (file: string) => Promise<boolean> = onDisk,
 ): Promise<ImportClosure> {
   // Required modules first: a module reached both ways counts as required.
   const required = new Set<string>();

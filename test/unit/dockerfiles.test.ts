@@ -4,7 +4,7 @@
 // are enough to run the CMD (the service started from its laid-out image is
 // test/integration/docker/service-image.test.ts: it starts a process).
 import { existsSync, readFileSync } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,12 +56,6 @@ async function layout(dockerfile: Dockerfile): Promise<{ dir: string; files: str
   }
   return { dir, files };
 }
-
-const exists = (file: string) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
 
 const IMAGES = [
   { file: 'Dockerfile.service', port: SERVICE_PORT, health: SERVICE_HEALTH_PATH, entry: 'service/main.ts' },
@@ -141,7 +135,7 @@ describe.each(IMAGES)('$file', ({ file, port, health, entry }) => {
     const { dir, files } = await layout(dockerfile);
     expect(files).toContain(entry);
     expect(files.some((copied) => copied.endsWith('.test.ts'))).toBe(false);
-    const closure = await importClosure(path.join(dir, entry), exists);
+    const closure = await importClosure(path.join(dir, entry));
     expect(closure.missing).toEqual([]);
     // Only the dev-only local world (local/, devDependencies) may be left out, and only behind a
     // dynamic import (the deployer's local mode).

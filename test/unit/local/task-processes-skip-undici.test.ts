@@ -3,17 +3,12 @@
 // start of a process that never calls fetch. The local ECS stand-in starts a task process for every
 // task (the actors service, the echo task; ~120 per test run), so their modules take node:http through
 // process.getBuiltinModule, as the deployer does (test/integration/startup/builtin-imports.test.ts).
-import { access, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importClosure } from '../../support/import-closure.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const exists = (file: string) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
 
 /** `import … from 'node:http'` (or https) that binds a value, not only types. */
 function importsHttpValues(source: string): boolean {
@@ -38,7 +33,7 @@ async function taskModules(): Promise<string[]> {
     ...fixtures,
   ];
   const files = new Set<string>();
-  for (const entry of entries) for (const file of (await importClosure(entry, exists)).files) files.add(file);
+  for (const entry of entries) for (const file of (await importClosure(entry)).files) files.add(file);
   return [...files].filter((file) => file.endsWith('.ts')).sort();
 }
 

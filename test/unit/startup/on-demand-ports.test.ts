@@ -1,7 +1,6 @@
 // CloudFront, CloudWatch and CloudWatch Logs load on first use (clients.ts, on-demand-ports.ts): a
 // deployer that never invalidates a CDN, analyses a rollout or reads a failed task's logs never loads
 // their SDK packages (~8 MiB resident, ~0.15 s of CPU before ready at start).
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../deployer/adapters/aws/clients.ts';
@@ -15,17 +14,12 @@ const ON_DEMAND = [
   '@aws-sdk/client-cloudwatch',
   '@aws-sdk/client-cloudwatch-logs',
 ];
-const exists = (file: string) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
 const signal = new AbortController().signal;
 const status: InvalidationStatus = { id: 'I1', status: 'Completed' };
 
 describe('AWS clients a deployer may never call load on first use', () => {
   it('deployer/main.ts does not import their SDK packages before it runs (only behind a dynamic import)', async () => {
-    const closure = await importClosure(path.join(ROOT, 'deployer/main.ts'), exists);
+    const closure = await importClosure(path.join(ROOT, 'deployer/main.ts'));
     expect(closure.packages.filter((name) => ON_DEMAND.includes(name))).toEqual([]);
     expect(ON_DEMAND.filter((name) => closure.optionalPackages.includes(name))).toEqual(ON_DEMAND);
     // The ones every start needs stay static.
