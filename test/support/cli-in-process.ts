@@ -1,6 +1,6 @@
-// The CLI in-process (runCli with captured streams; runCaptured for any command function) and, for the verbs that talk to a deployer, the
-// real HTTP layer over the fake runtime on 127.0.0.1:0. The spawned entry is tested apart
-// (test/integration/cli/).
+// The CLI in-process (runCli with captured streams; runCaptured for any command function) and, for
+// the verbs that talk to a deployer, the real HTTP layer over the fake runtime on 127.0.0.1:0. The
+// spawned entry is tested apart (test/integration/cli/).
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CliCommand, CliIo } from '../../deployer/cli/cli-io.ts';
 import { runCli } from '../../deployer/cli/main.ts';
