@@ -84,6 +84,7 @@ export interface GitHubStandIn {
   /** Pull requests opened here (merged ones are closed, as GitHub shows them). */
   pulls(): Promise<StandInPull[]>;
   setFault(fault: GitHubFault | undefined): void;
+  /** Stops serving; resolves once the requests being answered (their git writes included) are done. */
   close(): Promise<void>;
 }
 
@@ -497,11 +498,17 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     return json(response, 404, { message: 'Not Found' });
   };
 
+  // Requests still being answered: a repository operation runs git in the caller's repository, and
+  // close() waits for it, so a caller that removes the repository next never races a git write.
+  const answering = new Set<Promise<void>>();
   const server: Server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      log.error({ err: error }, 'GitHub stand-in failed to answer');
-      if (!response.headersSent) json(response, 500, { message: 'stand-in error' });
-    });
+    const answer = handle(request, response)
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'GitHub stand-in failed to answer');
+        if (!response.headersSent) json(response, 500, { message: 'stand-in error' });
+      })
+      .finally(() => answering.delete(answer));
+    answering.add(answer);
   });
   const port = await listen(server, options.port ?? 0);
   baseUrl = `http://127.0.0.1:${port}`;
@@ -512,7 +519,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     commitStatuses: () => structuredClone(commitStatuses),
     pulls: () => repository.pulls(),
     setFault,
-    close: () => close(server),
+    close: async () => {
+      await close(server);
+      await Promise.all(answering);
+    },
   };
 }
 

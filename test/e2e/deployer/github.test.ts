@@ -122,8 +122,10 @@ describe('deployer e2e: rollouts visible in GitHub, notified, and a rollback pin
     );
   });
   afterAll(async () => {
-    await e2e?.cleanup();
+    // The stand-in first: a pin pull request still being written runs git in e2e's repository,
+    // which cleanup removes (an rm racing that write failed with ENOTEMPTY).
     await github?.close();
+    await e2e?.cleanup();
     await slack?.close();
   });
 

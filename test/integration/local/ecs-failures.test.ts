@@ -57,6 +57,28 @@ async function describe1(name: string): Promise<Service> {
   return service;
 }
 
+/** The stand-in's view of a service (deployments, each task's life): what a timed-out wait prints. */
+function stateOf(name: string): unknown {
+  const service = world.services().find((candidate) => candidate.name === name);
+  return {
+    deployments: service?.deployments.map(({ id, status, rolloutState, failedTasks }) => ({
+      id,
+      status,
+      rolloutState,
+      failedTasks,
+    })),
+    tasks: service?.tasks.map((task) => ({
+      lastStatus: task.lastStatus,
+      desiredStatus: task.desiredStatus,
+      healthStatus: task.healthStatus,
+      startedAt: task.startedAt,
+      stoppedReason: task.stoppedReason,
+      exitCode: task.exitCode,
+      output: task.process?.output,
+    })),
+  };
+}
+
 describe('ECS stand-in failure paths', () => {
   it('counts tasks that never become healthy and fails the deployment without rollback when asked', async () => {
     const good = world.registry.push('actors', 'good');
@@ -116,10 +138,14 @@ describe('ECS stand-in failure paths', () => {
         deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       }),
     );
-    const service = await eventually(async () => {
-      const current = await describe1('nowhere');
-      return current.deployments?.[0]?.rolloutState === 'FAILED' ? current : undefined;
-    }, WAIT_MS);
+    const service = await eventually(
+      async () => {
+        const current = await describe1('nowhere');
+        return current.deployments?.[0]?.rolloutState === 'FAILED' ? current : undefined;
+      },
+      WAIT_MS,
+      () => stateOf('nowhere'),
+    );
     // Nothing completed before, so there is nothing to roll back to.
     expect(service.deployments).toHaveLength(1);
     const stopped = world.services().find((candidate) => candidate.name === 'nowhere')?.tasks[0];

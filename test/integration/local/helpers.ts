@@ -51,15 +51,23 @@ export function clients(world: LocalWorld, maxAttempts = 1) {
   };
 }
 
+/**
+ * Polls `probe` every 25 ms until it returns a value. On timeout the error carries `state()` (what the
+ * test was waiting on, as it stood), so a failure in CI says why without a rerun.
+ */
 export async function eventually<T>(
   probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 8_000,
+  state?: () => unknown,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) {
+      const seen = state ? `; state: ${JSON.stringify(state(), null, 1)}` : '';
+      throw new Error(`condition not met in time${seen}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
