@@ -15,6 +15,7 @@ import type { Credentials } from './basic-auth.ts';
 import { clientErrorAnswerer } from './client-error.ts';
 import { createGracefulDrain } from './graceful-drain.ts';
 import { codeForStatus, errorBody, sendError, truncate } from './http-errors.ts';
+import { PRECOMPILED_SCHEMAS } from './precompiled-schemas.ts';
 import { createRequestLog } from './request-log.ts';
 import { registerActorsRoutes } from './routes/actors-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
@@ -55,6 +56,8 @@ export function buildActorsApp(options: ActorsAppOptions): FastifyInstance {
     },
     genReqId: requestLog.timesRequests ? tagRequestTimed : tagRequest,
     bodyLimit: 64 * 1024,
+    // Answers serialized by code generated ahead of time: a start compiles no schema.
+    schemaController: PRECOMPILED_SCHEMAS,
     // During shutdown, finish what arrives on already open connections (with Connection: close)
     // instead of Fastify's 503: ECS has deregistered the task from the load balancer by then.
     return503OnClosing: false,

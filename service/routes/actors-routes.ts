@@ -5,14 +5,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ACTORS, findActor } from '../actors-data.ts';
 import { BASIC_AUTH_CHALLENGE, type Credentials, createBasicAuthCheck } from '../basic-auth.ts';
 import { ERROR_BODY_SCHEMA, sendError, truncate } from '../http-errors.ts';
+import { ACTOR_LIST_SCHEMA, ACTOR_SCHEMA } from '../response-schemas.ts';
 import { rejectOtherMethods } from './method-not-allowed.ts';
-
-const ACTOR_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'actor', 'role'],
-  properties: { id: { type: 'integer' }, actor: { type: 'string' }, role: { type: 'string' } },
-} as const;
 
 // The list never changes: serialised once at start instead of on every request (the 200 schema
 // still documents the shape). A string rather than a Buffer: Node then writes headers and body as
@@ -58,7 +52,7 @@ export function registerActorsRoutes(app: FastifyInstance, credentials: Credenti
   // given: a new string per request otherwise).
   app.get(
     '/actors',
-    { schema: { response: { 200: { type: 'array', items: ACTOR_SCHEMA }, 401: ERROR_BODY_SCHEMA } } },
+    { schema: { response: { 200: ACTOR_LIST_SCHEMA, 401: ERROR_BODY_SCHEMA } } },
     (request, reply): void => {
       if (authorized(request.headers.authorization)) {
         reply.hijack();

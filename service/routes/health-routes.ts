@@ -2,15 +2,9 @@
 // Both are no-store so no cache (CloudFront, a proxy) can answer for a task that is gone.
 import type { FastifyInstance } from 'fastify';
 import { SERVICE_HEALTH_PATH, SERVICE_VERSION_PATH, type VersionReport } from '../../common/contract.ts';
+import { HEALTH_SCHEMA } from '../response-schemas.ts';
 import { VERSION_REPORT_SCHEMA } from '../version-report.ts';
 import { rejectOtherMethods } from './method-not-allowed.ts';
-
-const HEALTH_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['status'],
-  properties: { status: { type: 'string' } },
-} as const;
 
 export function registerHealthRoutes(app: FastifyInstance, version: VersionReport): void {
   const report = Object.freeze({ ...version });
