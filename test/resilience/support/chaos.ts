@@ -7,6 +7,7 @@
 // intake queue drains (no event lost or stuck).
 // Shared by the resilience test (a few rollouts) and `npm run bench:chaos` (50).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,15 +68,54 @@ export interface ChaosReport {
   problems: string[];
 }
 
-async function actorsStatus(deployer: DeployerProcess): Promise<ServiceStatus | undefined> {
-  try {
-    const response = await fetch(`${deployer.url}/status/actors`, {
-      headers: { authorization: `Bearer ${STATUS_TOKEN}` },
-      signal: AbortSignal.timeout(1000),
+/**
+ * GETs `url` over node:http: the status code and body, or undefined when nothing answers within
+ * `timeoutMs`. Not fetch with AbortSignal.timeout(): each such signal's timer outlives the request and
+ * then builds a DOMException, and the harness polls: fetch and those exceptions were ~40 % of this
+ * file's CPU (mostly waiting for a restarted deployer's /readyz every 10 ms).
+ */
+function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 1000,
+): Promise<{ status: number; body: string } | undefined> {
+  return new Promise((resolve) => {
+    const request = get(url, { headers, timeout: timeoutMs }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', () => resolve(undefined));
     });
-    return response.ok ? ((await response.json()) as ServiceStatus) : undefined;
-  } catch {
-    return undefined;
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
+}
+
+async function actorsStatus(deployer: DeployerProcess): Promise<ServiceStatus | undefined> {
+  const answer = await httpGet(`${deployer.url}/status/actors`, { authorization: `Bearer ${STATUS_TOKEN}` });
+  return answer?.status === 200 ? (JSON.parse(answer.body) as ServiceStatus) : undefined;
+}
+
+/**
+ * Until the deployer answers 200 on /readyz: polls 20 ms apart at first, spreading to 100 ms (a start
+ * takes a second or more: bench's waitReady polls every 10 ms, to time the start, which this does not).
+ */
+async function waitReady(deployer: DeployerProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void deployer.exited.then((code) => {
+    exitCode = code;
+  });
+  for (let pollMs = 20; ; pollMs = Math.min(100, pollMs * 1.5)) {
+    if (exitCode !== undefined)
+      throw new Error(`deployer exited with ${exitCode} before ready:\n${deployer.output().slice(-3000)}`);
+    if ((await httpGet(`${deployer.url}/readyz`))?.status === 200) return;
+    if (performance.now() > deadline)
+      throw new Error(`deployer not ready within ${timeoutMs} ms:\n${deployer.output().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
@@ -111,10 +151,9 @@ async function messageCount(world: LocalWorld, queueUrl: string): Promise<number
 
 /** The digest the actors tasks behind the world's load balancer report on /version. */
 async function servedDigest(world: LocalWorld): Promise<string | null> {
-  const response = await fetch(`${world.serviceUrl('actors')}/version`, {
-    signal: AbortSignal.timeout(5000),
-  });
-  return ((await response.json()) as { digest: string | null }).digest;
+  const answer = await httpGet(`${world.serviceUrl('actors')}/version`, {}, 5000);
+  if (!answer) throw new Error(`the load balancer did not answer /version within 5 s`);
+  return (JSON.parse(answer.body) as { digest: string | null }).digest;
 }
 
 function describeStep(status: ServiceStatus | undefined, digest: string): string {
@@ -195,7 +234,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const problems: string[] = [];
   let deployer = await start();
   try {
-    await deployer.waitReady();
+    await waitReady(deployer);
     for (let index = 1; index <= options.rollouts; index += 1) {
       const tag = `2.0.${index}`;
       const planned = options.killPlan?.(index - 1) ?? { afterMs: Math.round(next() * options.killWindowMs) };
@@ -209,7 +248,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await rm(taskGate, { force: true });
       verifyProxy.release();
       deployer = await start();
-      await deployer.waitReady();
+      await waitReady(deployer);
 
       const deadline = performance.now() + options.convergeTimeoutMs;
       for (;;) {
