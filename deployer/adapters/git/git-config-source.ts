@@ -37,6 +37,13 @@ export class GitConfigSource implements ConfigSource {
   readonly #readTimeoutMs: number;
   /** Serialises clone/fetch/read on the one mirror. */
   #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The files of the commit read last. A commit's tree never changes, so a read that resolves to the
+   * same commit (the startup resync right after the first load, a periodic resync, a push already
+   * read) needs no `ls-tree` and no `cat-file` per file: each is a fork of this whole process, ~15 ms
+   * of CPU between parent and child on a 2-core host.
+   */
+  #last: ConfigSnapshot | undefined;
 
   constructor(options: GitConfigSourceOptions) {
     if (!SAFE_REVISION.test(options.branch))
@@ -93,7 +100,9 @@ export class GitConfigSource implements ConfigSource {
         );
       }
     }
-    return { revision: sha, ...(await this.#readFiles(sha, signal)) };
+    if (this.#last?.revision === sha) return this.#last;
+    this.#last = { revision: sha, ...(await this.#readFiles(sha, signal)) };
+    return this.#last;
   }
 
   /** Clones the mirror when missing; returns true when it did (so the refs are fresh). */
