@@ -1,7 +1,8 @@
 // Rules of one service file that a JSON Schema cannot state well: image references inside the
 // configured repository, digest shape, semver ranges, regular expressions, URLs and cross-field timing.
 // Each check reads the raw data defensively, so it runs even when other fields are wrong.
-import semver from 'semver';
+// semver's functions one by one: its index loads all ~47 of its modules (~15 ms of each start).
+import validRange from 'semver/ranges/valid.js';
 import { parseCron } from '../gates/cron.ts';
 import { parseDuration } from '../gates/sync-window.ts';
 import { isKnownTimeZone } from '../gates/time-zone.ts';
@@ -85,7 +86,7 @@ export function normalisePin(pin: string): string {
 function trackIssues(track: Data): Issue[] {
   const issues: Issue[] = [];
   const range = text(track.semver);
-  if (range !== undefined && semver.validRange(range) === null)
+  if (range !== undefined && validRange(range) === null)
     issues.push({
       path: ['image', 'track', 'semver'],
       anchor: 'value',

@@ -1,5 +1,8 @@
 // Chooses the image a service should run from what the registry holds, deterministically.
-import semver from 'semver';
+// semver's functions one by one: its index loads all ~47 of its modules (~15 ms of each start).
+import rcompare from 'semver/functions/rcompare.js';
+import satisfies from 'semver/functions/satisfies.js';
+import valid from 'semver/functions/valid.js';
 import type { HeldImage, ImageChoice, RegistryImage, ServiceConfig, TrackPolicy } from '../types.ts';
 import { compileTagGlob, compileTagRegex } from './tag-pattern.ts';
 
@@ -66,10 +69,10 @@ function chooseByTrack(track: TrackPolicy, images: RegistryImage[]): ImageChoice
   if ('semver' in track) {
     const prerelease = track.prerelease === true;
     const list = candidates(images, (tag) => {
-      const v = semver.valid(tag.replace(/^v/, ''));
-      return v !== null && semver.satisfies(v, track.semver, { includePrerelease: prerelease });
+      const v = valid(tag.replace(/^v/, ''));
+      return v !== null && satisfies(v, track.semver, { includePrerelease: prerelease });
     }).sort((a, b) => {
-      const byVersion = semver.rcompare(a.tag.replace(/^v/, ''), b.tag.replace(/^v/, ''));
+      const byVersion = rcompare(a.tag.replace(/^v/, ''), b.tag.replace(/^v/, ''));
       if (byVersion !== 0) return byVersion;
       const byTime = b.image.pushedAt.getTime() - a.image.pushedAt.getTime();
       return byTime || (a.image.digest < b.image.digest ? -1 : a.image.digest > b.image.digest ? 1 : 0);
