@@ -1,8 +1,8 @@
 // The dashboard in headless Chromium against the real deployer process on the local stand-ins: push an
 // image and watch the page go Progressing then Synced without a reload; push a broken one and watch
 // Failed with the reason. Screenshots go to test-artifacts/dashboard/. The echo task plays the actors
-// images (the claims are the deployer's page and CLI, not the service's: ~0.3 CPU-s a task start
-// instead of ~0.6), and the CLI runs in-process against the deployer's real HTTP (the spawned entry has
+// images (the claims are the deployer's page and CLI, not the service's: ~0.12 CPU-s a task start
+// instead of ~0.35), and the CLI runs in-process against the deployer's real HTTP (the spawned entry has
 // tests of its own, test/integration/cli/).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';

@@ -72,7 +72,7 @@ describe('deployer e2e: one aws-mode deployer process, scenario after scenario',
 
   beforeAll(async () => {
     // The echo task plays the actors images: the claims are the deployer's (the same /health and
-    // /version from the same env, ~0.3 CPU-s a task start instead of the actors service's ~0.6; the
+    // /version from the same env, ~0.12 CPU-s a task start instead of the actors service's ~0.35; the
     // actors service itself is test/integration/service/'s and the quick start's).
     e2e = await startE2eEnvironment({ workload: 'echo' });
     digests['1.0.0'] = e2e.world.registry.resolveImageReference('actors:1.0.0').digest ?? '';
