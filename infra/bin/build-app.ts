@@ -1,10 +1,6 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
-import cdkNag from 'cdk-nag';
-
-// cdk-nag is CommonJS without statically detectable named exports.
-const { AwsSolutionsChecks } = cdkNag;
-
 import { edgeTls } from '../lib/edge-tls.ts';
 import { readEnvironmentRoles } from '../lib/environment-roles.ts';
 import { GitOpsStack } from '../lib/gitops-stack.ts';
@@ -14,6 +10,7 @@ import { readServiceRollout } from '../lib/service-strategy.ts';
 import { ControlTowerGuard } from './control-tower-guard.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
 
 /**
  * App props every entry point uses. CDK's built-in template validator only warns and costs ~20 s of
@@ -63,9 +60,10 @@ export interface BuildOptions {
   /**
    * `all` (default: `cdk deploy`, `npm run synth`): cdk-nag and cfn-guard. `nag`: cdk-nag only, for the
    * unit tests' many synths; cfn-guard (about 6 s of CPU per template, control-tower-guard.ts) runs in
-   * test/integration/infra/template-checks.test.ts.
+   * test/integration/infra/template-checks.test.ts. `none`: no policy check, for a test that only reads
+   * the template (the checks report findings and change nothing in it).
    */
-  policyChecks?: 'all' | 'nag';
+  policyChecks?: 'all' | 'nag' | 'none';
 }
 
 function imageSource(value: string | undefined): 'asset' | 'repository' {
@@ -122,8 +120,13 @@ export function buildApp(app: App, options: BuildOptions = {}): GitOpsStack {
         ? undefined
         : { githubRepository, existingOidcProviderArn: githubOidcProviderArn },
   });
+  const policyChecks = options.policyChecks ?? 'all';
+  if (policyChecks === 'none') return stack;
+  // cdk-nag is CommonJS without statically detectable named exports; required only here (importing it
+  // costs ~0.7 s of CPU, which a synth without policy checks does not pay).
+  const { AwsSolutionsChecks } = require('cdk-nag') as typeof import('cdk-nag');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  if ((options.policyChecks ?? 'all') === 'all') {
+  if (policyChecks === 'all') {
     // cfn-guard with the Control Tower rule set (its binary ships in the npm package: nothing is
     // downloaded at install), the rules that can match the template's resource types (a quarter of the
     // CPU of all of them, control-tower-guard.ts). Findings that stand are acknowledged in
