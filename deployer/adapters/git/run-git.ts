@@ -29,6 +29,16 @@ export function redactUrl(text: string): string {
   return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
 }
 
+/** The environment git runs with: never a password prompt (fail fast instead), messages in English. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: process.env.GIT_ASKPASS ?? 'echo',
+    LC_ALL: 'C',
+  };
+}
+
 export function runGit(args: string[], options: RunGitOptions): Promise<string> {
   const maxBuffer = options.maxBuffer ?? 32 * 1024 * 1024;
   return new Promise((resolve, reject) => {
@@ -41,13 +51,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<string> 
         signal: options.signal,
         maxBuffer,
         encoding: 'utf8',
-        env: {
-          ...process.env,
-          // Never wait for a password prompt; fail fast instead.
-          GIT_TERMINAL_PROMPT: '0',
-          GIT_ASKPASS: process.env.GIT_ASKPASS ?? 'echo',
-          LC_ALL: 'C',
-        },
+        env: gitEnv(),
       },
       (error, stdout, stderr) => {
         if (!error) {
