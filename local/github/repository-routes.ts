@@ -60,6 +60,8 @@ export interface RepositoryRoutes {
   pulls(): Promise<StandInPull[]>;
   /** The page's "Merge" button: fast-forward (or merge) the base branch to the head branch. */
   merge(number: number): Promise<StandInPull>;
+  /** Ends the repository's git object reader (after the last request was answered). */
+  close(): Promise<void>;
 }
 
 const IDENTITY: CommitIdentity = { name: 'GitHub stand-in', email: 'stand-in@github.invalid' };
@@ -355,6 +357,9 @@ export function repositoryRoutes(options: {
         )
         .catch(gitError);
       return structuredClone(await refresh(pull));
+    },
+    close: async () => {
+      await git?.close();
     },
   };
 }

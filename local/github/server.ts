@@ -522,6 +522,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     close: async () => {
       await close(server);
       await Promise.all(answering);
+      await repository.close();
     },
   };
 }
