@@ -11,6 +11,10 @@ import path from 'node:path';
 import { CatFile } from './cat-file.ts';
 
 const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+/** Commits isAncestor reads itself before it asks merge-base. */
+const WALK_LIMIT = 2000;
+/** A commit's parent lines, in its header (before the first empty line). */
+const PARENT_LINE = /^parent ([0-9a-f]{40})$/gm;
 const SAFE_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[^\0]{1,1024}$/;
 
 export class GitRepositoryError extends Error {
@@ -175,7 +179,29 @@ export class GitRepository {
     });
   }
 
+  /**
+   * Whether `ancestor` is `descendant` or reachable from it. Walks the commits through the object
+   * reader (every listing of pull requests asks, for each open one); a history longer than
+   * WALK_LIMIT commits, one with a commit missing (a shallow clone), or names other than object ids,
+   * are left to merge-base.
+   */
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const oids = /^[0-9a-f]{40}$/;
+    const seen = new Set(oids.test(ancestor) && oids.test(descendant) ? [descendant] : []);
+    const queue = [...seen];
+    for (let next = queue.shift(); next !== undefined && seen.size <= WALK_LIMIT; next = queue.shift()) {
+      const commit = await this.#objects.read(next);
+      if (commit?.type !== 'commit') break;
+      if (next === ancestor) return true;
+      const header = commit.content.subarray(0, commit.content.indexOf('\n\n')).toString('latin1');
+      for (const [, parent] of header.matchAll(PARENT_LINE)) {
+        if (parent && !seen.has(parent)) {
+          seen.add(parent);
+          queue.push(parent);
+        }
+      }
+      if (queue.length === 0) return false;
+    }
     return this.#git(['merge-base', '--is-ancestor', ancestor, descendant]).then(
       () => true,
       () => false,
